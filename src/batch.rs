@@ -1,0 +1,1 @@
+//! Batched datagrams (`sendmmsg`/`recvmmsg`) and UDP GSO/GRO. (Filled by the fast-path work.)

@@ -1,0 +1,1 @@
+//! Builders and composable configs. (Filled by the builder work.)

@@ -1,0 +1,159 @@
+//! Error types.
+//!
+//! Every fallible call returns [`std::io::Error`], so Wirelane composes with
+//! `std` and `?`. Two additions:
+//!
+//! - [`TransitionError`]: a state transition that fails gives the caller
+//!   its socket back, in the spirit of `FromUtf8Error::into_bytes`. Nothing is
+//!   lost: retry `bind` on another port, or `finish` a pending connect later.
+//!   It converts into `io::Error` so `?` works in `io::Result` functions
+//!   (the socket is then closed).
+//! - [`InputError`]: bad input detected before any syscall (an over-long
+//!   Unix path, a malformed address string, an out-of-range option) is an
+//!   `io::Error` of kind `InvalidInput` whose message names the problem and
+//!   which still carries the errno a C caller sees (see [`errno_of`]).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io;
+
+/// A failed state transition: the OS error plus the socket, unharmed.
+///
+/// ```
+/// use wirelane::{Ipv4, RawSocket, SocketAddrV4, Stream};
+/// # fn main() -> std::io::Result<()> {
+/// let taken = RawSocket::<Ipv4, Stream>::new()?.bind(SocketAddrV4::localhost(0))?;
+/// let port = taken.local_addr()?.port();
+///
+/// let socket = RawSocket::<Ipv4, Stream>::new()?;
+/// let socket = match socket.bind(SocketAddrV4::localhost(port)) {
+///     Ok(_) => unreachable!("the port is taken"),
+///     Err(e) => {
+///         assert_eq!(e.kind(), std::io::ErrorKind::AddrInUse);
+///         e.into_socket() // the same fd, ready for another try
+///     }
+/// };
+/// let bound = socket.bind(SocketAddrV4::localhost(0))?;
+/// # drop(bound); Ok(()) }
+/// ```
+#[derive(thiserror::Error)]
+#[error("{error}")]
+pub struct TransitionError<S> {
+    error: io::Error,
+    socket: S,
+}
+
+impl<S> TransitionError<S> {
+    /// Pairs an error with the socket it happened to.
+    pub fn new(error: io::Error, socket: S) -> Self {
+        Self { error, socket }
+    }
+
+    /// The underlying OS error.
+    pub fn error(&self) -> &io::Error {
+        &self.error
+    }
+
+    /// The error's kind.
+    pub fn kind(&self) -> io::ErrorKind {
+        self.error.kind()
+    }
+
+    /// The raw OS error code, if any (see also [`errno_of`]).
+    pub fn raw_os_error(&self) -> Option<i32> {
+        self.error.raw_os_error()
+    }
+
+    /// The socket, still open and in its original state.
+    pub fn socket(&self) -> &S {
+        &self.socket
+    }
+
+    /// Takes the socket back, dropping the error.
+    pub fn into_socket(self) -> S {
+        self.socket
+    }
+
+    /// Takes the error, closing the socket.
+    pub fn into_error(self) -> io::Error {
+        self.error
+    }
+
+    /// Takes both.
+    pub fn into_parts(self) -> (io::Error, S) {
+        (self.error, self.socket)
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for TransitionError<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransitionError")
+            .field("error", &self.error)
+            .field("socket", &self.socket)
+            .finish()
+    }
+}
+
+impl<S> From<TransitionError<S>> for io::Error {
+    /// Keeps the error and closes the socket, so `?` works in functions
+    /// returning `io::Result`.
+    fn from(e: TransitionError<S>) -> io::Error {
+        e.error
+    }
+}
+
+/// Bad input caught before any syscall: names the problem and carries the
+/// errno a C caller receives for it.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct InputError {
+    errno: i32,
+    message: Cow<'static, str>,
+}
+
+impl InputError {
+    /// The errno this error maps to at the C ABI (`EINVAL`, `ENAMETOOLONG`, ...).
+    pub fn errno(&self) -> i32 {
+        self.errno
+    }
+
+    /// The message naming the problem.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Builds an `InvalidInput` `io::Error` that carries `errno` and `message`.
+pub(crate) fn invalid_input(errno: i32, message: impl Into<Cow<'static, str>>) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        InputError {
+            errno,
+            message: message.into(),
+        },
+    )
+}
+
+/// The errno that best describes `error`: the OS error code, the errno
+/// carried by an [`InputError`], a mapping of the error kind, or `EIO`.
+/// This is what the C ABI returns (negated).
+pub fn errno_of(error: &io::Error) -> i32 {
+    if let Some(code) = error.raw_os_error() {
+        return code;
+    }
+    if let Some(input) = error.get_ref().and_then(|e| e.downcast_ref::<InputError>()) {
+        return input.errno;
+    }
+    match error.kind() {
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => libc::EINVAL,
+        io::ErrorKind::WouldBlock => libc::EAGAIN,
+        io::ErrorKind::TimedOut => libc::ETIMEDOUT,
+        io::ErrorKind::Interrupted => libc::EINTR,
+        io::ErrorKind::UnexpectedEof => libc::ENODATA,
+        io::ErrorKind::WriteZero => libc::EPIPE,
+        io::ErrorKind::Unsupported => libc::EOPNOTSUPP,
+        io::ErrorKind::OutOfMemory => libc::ENOMEM,
+        io::ErrorKind::NotConnected => libc::ENOTCONN,
+        _ => libc::EIO,
+    }
+}

@@ -1,0 +1,1 @@
+//! The C ABI. (Filled by the C ABI work.)

@@ -1,0 +1,1 @@
+//! Socket options, generic over any descriptor (`AsFd`). (Filled by the options work.)

@@ -1,0 +1,149 @@
+//! Adopting existing descriptors, and conversions to and from `std`.
+//!
+//! `TryFrom<OwnedFd>` asks the kernel what it can tell (`SO_DOMAIN`,
+//! `SO_TYPE`, `SO_ACCEPTCONN`, whether there is a peer, whether the socket
+//! is bound) and hands the descriptor back on a mismatch. Conversions into
+//! `std` types are infallible; conversions from `std` types go through the
+//! same checks (a `TcpStream` may be IPv4 or IPv6).
+
+use std::io;
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
+
+use super::{BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedStream, Listener, RawSocket};
+use crate::addr::family_name;
+use crate::domain::{Datagram, Domain, Ipv4, Ipv6, SockType, Stream, Unix};
+use crate::error::{TransitionError, invalid_input};
+use crate::sys;
+
+/// What a descriptor must look like to be adopted as a given state.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Expect {
+    /// Unbound, unconnected, not listening.
+    Fresh,
+    /// Bound, unconnected, not listening.
+    Bound,
+    /// Listening.
+    Listening,
+    /// Has a peer.
+    Connected,
+}
+
+fn is_bound(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    let raw = sys::local_addr(fd)?;
+    Ok(match raw.family() as libc::c_int {
+        // An unbound inet socket reports port 0; the port lives at the same
+        // offset in sockaddr_in and sockaddr_in6.
+        libc::AF_INET | libc::AF_INET6 => {
+            let bytes = raw.storage() as *const libc::sockaddr_storage as *const u8;
+            // SAFETY: the storage is at least 4 bytes; bytes 2..4 are the port.
+            let port = unsafe { [*bytes.add(2), *bytes.add(3)] };
+            port != [0, 0]
+        }
+        // An unbound Unix socket has the unnamed address (family only).
+        _ => raw.len() as usize > std::mem::size_of::<libc::sa_family_t>(),
+    })
+}
+
+/// Checks that `fd` is a `D`/`T` socket in state `expect`.
+fn check<D: Domain, T: SockType>(fd: BorrowedFd<'_>, expect: Expect) -> io::Result<()> {
+    let family = sys::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)?;
+    if family != D::FAMILY {
+        return Err(invalid_input(
+            libc::EAFNOSUPPORT,
+            format!(
+                "descriptor is {}, expected {}",
+                family_name(family),
+                family_name(D::FAMILY)
+            ),
+        ));
+    }
+    let ty = sys::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_TYPE)?;
+    if ty != T::TYPE {
+        return Err(invalid_input(
+            libc::EPROTOTYPE,
+            format!("descriptor has socket type {ty}, expected {} ({})", T::TYPE, T::NAME),
+        ));
+    }
+    let listening = sys::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_ACCEPTCONN)? != 0;
+    let connected = sys::peer_addr(fd).is_ok();
+    let actual = if listening {
+        Expect::Listening
+    } else if connected {
+        Expect::Connected
+    } else if is_bound(fd)? {
+        Expect::Bound
+    } else {
+        Expect::Fresh
+    };
+    if actual != expect {
+        return Err(invalid_input(
+            libc::EINVAL,
+            format!("socket is in state {actual:?}, expected {expect:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Implements `TryFrom<OwnedFd>` for a state with the given checks.
+macro_rules! adopt {
+    ($state:ident < D $(, $ty:ident)? >, $sock:ty, $expect:expr) => {
+        impl<D: Domain $(, $ty: SockType)?> TryFrom<OwnedFd> for $state<D $(, $ty)?> {
+            type Error = TransitionError<OwnedFd>;
+
+            /// Adopts `fd` after checking its domain, type and state with the
+            /// kernel; on a mismatch the descriptor is handed back.
+            fn try_from(fd: OwnedFd) -> Result<Self, Self::Error> {
+                match check::<D, $sock>(fd.as_fd(), $expect) {
+                    Ok(()) => Ok(Self::from_fd(fd)),
+                    Err(e) => Err(TransitionError::new(e, fd)),
+                }
+            }
+        }
+    };
+}
+
+adopt!(RawSocket<D, T>, T, Expect::Fresh);
+adopt!(BoundSocket<D, T>, T, Expect::Bound);
+adopt!(Listener<D>, Stream, Expect::Listening);
+adopt!(ConnectedStream<D>, Stream, Expect::Connected);
+adopt!(BoundDatagram<D>, Datagram, Expect::Bound);
+adopt!(ConnectedDatagram<D>, Datagram, Expect::Connected);
+
+/// Conversions between one state and one `std` type, both ways.
+macro_rules! std_interop {
+    ($state:ident < $d:ty >, $std:ty) => {
+        impl From<$state<$d>> for $std {
+            fn from(s: $state<$d>) -> $std {
+                <$std>::from(s.into_fd())
+            }
+        }
+
+        impl TryFrom<$std> for $state<$d> {
+            type Error = TransitionError<$std>;
+
+            /// Checks the domain and state, handing the `std` value back on
+            /// a mismatch (for example an IPv6 `TcpStream` into an IPv4 state).
+            fn try_from(s: $std) -> Result<Self, Self::Error> {
+                $state::<$d>::try_from(OwnedFd::from(s)).map_err(|e| {
+                    let (error, fd) = e.into_parts();
+                    TransitionError::new(error, <$std>::from(fd))
+                })
+            }
+        }
+    };
+}
+
+std_interop!(ConnectedStream<Ipv4>, TcpStream);
+std_interop!(ConnectedStream<Ipv6>, TcpStream);
+std_interop!(ConnectedStream<Unix>, UnixStream);
+std_interop!(Listener<Ipv4>, TcpListener);
+std_interop!(Listener<Ipv6>, TcpListener);
+std_interop!(Listener<Unix>, UnixListener);
+std_interop!(BoundDatagram<Ipv4>, UdpSocket);
+std_interop!(BoundDatagram<Ipv6>, UdpSocket);
+std_interop!(BoundDatagram<Unix>, UnixDatagram);
+std_interop!(ConnectedDatagram<Ipv4>, UdpSocket);
+std_interop!(ConnectedDatagram<Ipv6>, UdpSocket);
+std_interop!(ConnectedDatagram<Unix>, UnixDatagram);

@@ -1,0 +1,71 @@
+//! `Listener<D>`: a listening stream socket.
+
+use std::io;
+use std::marker::PhantomData;
+use std::os::fd::{AsFd, OwnedFd};
+
+use super::{ConnectedStream, socket_state};
+use crate::addr::codec::AddrCodec;
+use crate::domain::Domain;
+use crate::sys;
+
+/// A listening stream socket: it accepts connections.
+///
+/// Accepted sockets are created close-on-exec (`accept4(SOCK_CLOEXEC)`) and
+/// blocking, whatever the listener's own mode.
+pub struct Listener<D: Domain> {
+    fd: OwnedFd,
+    _marker: PhantomData<D>,
+}
+
+socket_state!(Listener<D: Domain>);
+
+impl<D: Domain> Listener<D> {
+    /// Waits for and accepts one connection (`accept4(2)`).
+    ///
+    /// On a non-blocking listener with nothing pending this fails with
+    /// `ErrorKind::WouldBlock`; see [`try_accept`](Self::try_accept).
+    /// A signal interrupts the wait with `ErrorKind::Interrupted`.
+    pub fn accept(&self) -> io::Result<ConnectedStream<D>> {
+        let (fd, _) = sys::accept(self.as_fd(), 0)?;
+        Ok(ConnectedStream::from_fd(fd))
+    }
+
+    /// Accepts one connection and returns the peer's address too.
+    pub fn accept_with_addr(&self) -> io::Result<(ConnectedStream<D>, D::Addr)> {
+        let (fd, raw) = sys::accept(self.as_fd(), 0)?;
+        let stream = ConnectedStream::from_fd(fd);
+        Ok((stream, D::Addr::from_raw(&raw)?))
+    }
+
+    /// Accepts a pending connection if there is one: `Ok(None)` means
+    /// "would block". Meant for non-blocking listeners (event loops); on a
+    /// blocking listener it waits like [`accept_with_addr`](Self::accept_with_addr).
+    pub fn try_accept(&self) -> io::Result<Option<(ConnectedStream<D>, D::Addr)>> {
+        match self.accept_with_addr() {
+            Ok(pair) => Ok(Some(pair)),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// An endless iterator of accepted connections, like
+    /// `std::net::TcpListener::incoming`.
+    pub fn incoming(&self) -> Incoming<'_, D> {
+        Incoming { listener: self }
+    }
+}
+
+/// Iterator returned by [`Listener::incoming`]; never yields `None`.
+#[derive(Debug)]
+pub struct Incoming<'a, D: Domain> {
+    listener: &'a Listener<D>,
+}
+
+impl<D: Domain> Iterator for Incoming<'_, D> {
+    type Item = io::Result<ConnectedStream<D>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(self.listener.accept())
+    }
+}

@@ -1,0 +1,134 @@
+//! `RawSocket<D, T>`: created, not yet bound or connected.
+
+use std::io;
+use std::marker::PhantomData;
+use std::os::fd::{AsFd, OwnedFd};
+
+use super::{BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedStream, PendingConnect, socket_state};
+use crate::addr::codec::AddrCodec;
+use crate::domain::{Datagram, Domain, SockType, Stream};
+use crate::error::TransitionError;
+use crate::sys;
+
+/// A freshly created socket: not bound, not connected.
+///
+/// What it can become depends on its type: a [`Stream`] socket can
+/// [`bind`](RawSocket::bind) (then listen), [`connect`](RawSocket::connect),
+/// or [`connect_nonblocking`](RawSocket::connect_nonblocking); a
+/// [`Datagram`] socket can [`bind`](RawSocket::bind) or
+/// [`connect`](RawSocket::connect). Every transition consumes the socket on
+/// success and hands it back inside a [`TransitionError`] on failure.
+///
+/// ```
+/// use wirelane::{Ipv4, RawSocket, Stream};
+/// let s = RawSocket::<Ipv4, Stream>::new().unwrap();
+/// assert_eq!(std::mem::size_of_val(&s), std::mem::size_of::<std::os::fd::OwnedFd>());
+/// ```
+pub struct RawSocket<D: Domain, T: SockType> {
+    fd: OwnedFd,
+    _marker: PhantomData<(D, T)>,
+}
+
+socket_state!(RawSocket<D: Domain, T: SockType>);
+
+/// The result of a transition out of `S`.
+pub(crate) type Transition<N, S> = Result<N, TransitionError<S>>;
+
+impl<D: Domain, T: SockType> RawSocket<D, T> {
+    /// Creates a socket (`socket(2)` with `SOCK_CLOEXEC`).
+    pub fn new() -> io::Result<Self> {
+        sys::socket(D::FAMILY, T::TYPE, 0).map(Self::from_fd)
+    }
+
+    /// Runs `op` on the descriptor; on failure the socket comes back inside
+    /// the error, untouched.
+    fn attempt<N>(
+        self,
+        op: impl FnOnce(&Self) -> io::Result<()>,
+        next: impl FnOnce(OwnedFd) -> N,
+    ) -> Transition<N, Self> {
+        match op(&self) {
+            Ok(()) => Ok(next(self.into_fd())),
+            Err(e) => Err(TransitionError::new(e, self)),
+        }
+    }
+
+    fn bind_fd(&self, addr: &D::Addr) -> io::Result<()> {
+        sys::bind(self.as_fd(), &addr.to_raw())
+    }
+
+    fn connect_fd(&self, addr: &D::Addr) -> io::Result<()> {
+        sys::connect(self.as_fd(), &addr.to_raw())
+    }
+}
+
+impl<D: Domain> RawSocket<D, Stream> {
+    /// Binds to a local address (`bind(2)`), ready to [`listen`](BoundSocket::listen).
+    ///
+    /// Port 0 picks a free ephemeral port; read it back with `local_addr`.
+    /// On failure (`EADDRINUSE`, `EACCES`, ...) the socket is returned in
+    /// the error, so another address can be tried with the same socket.
+    pub fn bind(self, addr: D::Addr) -> Transition<BoundSocket<D, Stream>, Self> {
+        self.attempt(|s| s.bind_fd(&addr), BoundSocket::from_fd)
+    }
+
+    /// Connects to a peer, blocking until the handshake completes
+    /// (`connect(2)`); the send timeout (`set_write_timeout`) bounds the wait.
+    ///
+    /// On failure (`ECONNREFUSED`, `ETIMEDOUT`, ...) the socket is returned
+    /// in the error and may be connected again. If a signal interrupts the
+    /// wait (`EINTR`), the kernel continues the handshake in the background:
+    /// a later `connect` on the returned socket reports `EALREADY` or
+    /// `EISCONN`; use [`connect_nonblocking`](Self::connect_nonblocking) to
+    /// manage that case.
+    pub fn connect(self, addr: D::Addr) -> Transition<ConnectedStream<D>, Self> {
+        self.attempt(|s| s.connect_fd(&addr), ConnectedStream::from_fd)
+    }
+
+    /// Starts a connection without waiting (`O_NONBLOCK` + `connect(2)`).
+    ///
+    /// Returns a [`PendingConnect`] once the kernel accepted the request
+    /// (`EINPROGRESS`, or an immediate success as with Unix sockets). Wait
+    /// for writability (epoll, io_uring, or [`PendingConnect::wait`]), then
+    /// call [`PendingConnect::finish`]. The socket stays non-blocking.
+    ///
+    /// On an immediate failure the socket's blocking mode is restored and
+    /// the socket is returned in the error.
+    pub fn connect_nonblocking(self, addr: D::Addr) -> Transition<PendingConnect<D>, Self> {
+        let was_nonblocking = match self.is_nonblocking() {
+            Ok(v) => v,
+            Err(e) => return Err(TransitionError::new(e, self)),
+        };
+        if let Err(e) = self.set_nonblocking(true) {
+            return Err(TransitionError::new(e, self));
+        }
+        match self.connect_fd(&addr) {
+            Ok(()) => Ok(PendingConnect::from_fd(self.into_fd())),
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(PendingConnect::from_fd(self.into_fd())),
+            Err(e) => {
+                // Best effort: the original error is the one worth reporting.
+                let _ = self.set_nonblocking(was_nonblocking);
+                Err(TransitionError::new(e, self))
+            }
+        }
+    }
+}
+
+impl<D: Domain> RawSocket<D, Datagram> {
+    /// Binds to a local address (`bind(2)`): a datagram socket that can
+    /// `send_to` and `recv_from` anyone.
+    ///
+    /// On failure the socket is returned in the error.
+    pub fn bind(self, addr: D::Addr) -> Transition<BoundDatagram<D>, Self> {
+        self.attempt(|s| s.bind_fd(&addr), BoundDatagram::from_fd)
+    }
+
+    /// Fixes the peer (`connect(2)` on a datagram socket): the kernel picks
+    /// a local address, sends go to `addr` and only its datagrams are
+    /// received. Nothing is sent on the wire.
+    ///
+    /// On failure the socket is returned in the error.
+    pub fn connect(self, addr: D::Addr) -> Transition<ConnectedDatagram<D>, Self> {
+        self.attempt(|s| s.connect_fd(&addr), ConnectedDatagram::from_fd)
+    }
+}
