@@ -19,6 +19,13 @@ use std::time::Duration;
 
 use crate::addr::RawSockAddr;
 
+mod msg;
+mod zerocopy;
+#[allow(unused_imports)]
+pub(crate) use msg::*;
+#[allow(unused_imports)]
+pub(crate) use zerocopy::*;
+
 /// Converts a `-1`-means-error return into `io::Result`.
 pub(crate) fn cvt(ret: libc::c_int) -> io::Result<libc::c_int> {
     if ret == -1 {
