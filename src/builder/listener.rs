@@ -44,9 +44,16 @@ const DEFAULT_BACKLOG: u32 = 128;
 ///
 /// A Unix listener has no TCP options:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0599
 /// use wirelane::{ListenerBuilder, TcpConfig, Unix};
 /// let b = ListenerBuilder::<Unix>::new().tcp(TcpConfig::new()); // no method `tcp`
+/// ```
+///
+/// and `only_v6` exists only for IPv6:
+///
+/// ```compile_fail,E0599
+/// use wirelane::{Ipv4, ListenerBuilder};
+/// let b = ListenerBuilder::<Ipv4>::new().only_v6(true); // no method `only_v6`
 /// ```
 pub struct ListenerBuilder<D: Domain> {
     reuse: ReuseConfig,

@@ -165,6 +165,11 @@ impl TcpState {
 /// ...) or milliseconds (`last_*`, `total_rto_time`). Counts of segments
 /// are segments, `*_bytes`/`bytes_*` are bytes, rates are bytes per second.
 ///
+/// On a listening socket two fields mean something else: `unacked` is the
+/// number of connections waiting in the accept queue and `sacked` the
+/// queue's limit (the `listen` backlog, capped at `net.core.somaxconn`);
+/// most other fields are zero.
+///
 /// Fields marked "Linux x.y+" are filled only by kernels that have them;
 /// on an older kernel the answer is shorter and those fields are **zero**.
 /// [`reported_len`](Self::reported_len) says how many bytes the kernel
@@ -389,7 +394,7 @@ impl TcpInfo {
 ///
 /// Works on any TCP socket, connected or not (a listener reports
 /// [`TcpState::Listen`]). On a non-TCP socket the kernel answers
-/// `EOPNOTSUPP`. Fields a older kernel does not report are zero; see
+/// `EOPNOTSUPP`. Fields an older kernel does not report are zero; see
 /// [`TcpInfo`].
 ///
 /// ```
