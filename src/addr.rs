@@ -79,7 +79,8 @@ impl RawSockAddr {
         self.len
     }
 
-    /// Whether the address has no bytes at all (never true for kernel answers).
+    /// Whether the address has no bytes at all (what `recvfrom(2)` reports
+    /// for a datagram from an unbound Unix socket).
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -616,6 +617,12 @@ impl codec::AddrCodec for UnixAddr {
     }
 
     fn from_raw(raw: &RawSockAddr) -> io::Result<Self> {
+        // recvfrom(2)/recvmsg(2) write no address at all (length 0) for a
+        // datagram from an unbound Unix socket: that sender is unnamed.
+        // Rejecting it would lose a datagram the kernel already dequeued.
+        if raw.is_empty() {
+            return Ok(Self::unnamed());
+        }
         if raw.family() as libc::c_int != libc::AF_UNIX {
             return Err(wrong_family(libc::AF_UNIX, raw.family()));
         }
@@ -762,6 +769,11 @@ mod tests {
             assert_eq!(UnixAddr::from_raw(&a.to_raw()).unwrap(), a);
         }
         assert!(UnixAddr::unnamed().is_unnamed());
+        // What recvfrom(2) reports for an unbound Unix sender: no bytes at all.
+        let mut empty = RawSockAddr::zeroed();
+        *empty.len_mut() = 0;
+        assert!(UnixAddr::from_raw(&empty).unwrap().is_unnamed());
+        assert!(SocketAddrV4::from_raw(&empty).is_err());
         assert_eq!("@x".parse::<UnixAddr>().unwrap().as_abstract_name(), Some(&b"x"[..]));
     }
 
