@@ -127,7 +127,14 @@ fn unix_connect_to_missing_path_or_dead_socket_file() {
     // No file at all.
     let socket = expect_failure(socket.connect(tmp.addr()), fd, io::ErrorKind::NotFound);
     // A socket file whose listener is gone.
-    drop(RawSocket::<Unix, Stream>::new().unwrap().bind(tmp.addr()).unwrap().listen(1).unwrap());
+    drop(
+        RawSocket::<Unix, Stream>::new()
+            .unwrap()
+            .bind(tmp.addr())
+            .unwrap()
+            .listen(1)
+            .unwrap(),
+    );
     assert!(tmp.path().exists());
     let socket = expect_failure(socket.connect(tmp.addr()), fd, io::ErrorKind::ConnectionRefused);
     // A datagram socket at the path: wrong type.
@@ -145,7 +152,10 @@ fn unix_connect_to_missing_path_or_dead_socket_file() {
 }
 
 fn nonblocking_connect_refused<D: Loopback>() {
-    let pending = RawSocket::<D, Stream>::new().unwrap().connect_nonblocking(D::closed()).unwrap();
+    let pending = RawSocket::<D, Stream>::new()
+        .unwrap()
+        .connect_nonblocking(D::closed())
+        .unwrap();
     let fd = pending.as_raw_fd();
     assert!(pending.wait(Some(TIMEOUT)).unwrap(), "the refusal arrives");
     let pending: PendingConnect<D> = expect_failure(pending.finish(), fd, io::ErrorKind::ConnectionRefused);
@@ -222,7 +232,10 @@ fn listen_in_use_then_listen<D: Loopback>() {
     drop(first);
     let listener = second.listen(4).unwrap();
     assert_eq!((listener.as_raw_fd(), listener.local_addr().unwrap()), (fd, addr));
-    let _c = RawSocket::<D, Stream>::new().unwrap().connect(listener.local_addr().unwrap()).unwrap();
+    let _c = RawSocket::<D, Stream>::new()
+        .unwrap()
+        .connect(listener.local_addr().unwrap())
+        .unwrap();
     listener.set_read_timeout(Some(TIMEOUT)).unwrap();
     listener.accept().unwrap();
 }
@@ -295,7 +308,10 @@ fn unix_datagram_connect_failures_return_the_bound_socket() {
     // A stream socket at the path: wrong type. (Abstract names of the two
     // types live apart, so there it would be ECONNREFUSED.)
     let stream_at = TempPath::new("stream-at");
-    let _stream = RawSocket::<Unix, Stream>::new().unwrap().bind(stream_at.addr()).unwrap();
+    let _stream = RawSocket::<Unix, Stream>::new()
+        .unwrap()
+        .bind(stream_at.addr())
+        .unwrap();
     let bound = match bound.connect(stream_at.addr()) {
         Ok(_) => panic!("a datagram socket connected to a stream socket"),
         Err(e) => {
@@ -304,7 +320,10 @@ fn unix_datagram_connect_failures_return_the_bound_socket() {
         }
     };
     assert_eq!(bound.local_addr().unwrap(), me.addr(), "still bound where it was");
-    let peer = RawSocket::<Unix, Datagram>::new().unwrap().bind(unique_abstract("dgram-peer")).unwrap();
+    let peer = RawSocket::<Unix, Datagram>::new()
+        .unwrap()
+        .bind(unique_abstract("dgram-peer"))
+        .unwrap();
     let conn = bound.connect(peer.local_addr().unwrap()).unwrap();
     assert_eq!(conn.as_raw_fd(), fd);
     conn.send(b"finally").unwrap();
@@ -338,7 +357,10 @@ fn question_mark_converts_to_io_error() {
     fn finish_now(p: PendingConnect<Ipv6>) -> Result<ConnectedStream<Ipv6>, Box<dyn std::error::Error>> {
         Ok(p.finish()?)
     }
-    let pending = RawSocket::<Ipv6, Stream>::new().unwrap().connect_nonblocking(Ipv6::closed()).unwrap();
+    let pending = RawSocket::<Ipv6, Stream>::new()
+        .unwrap()
+        .connect_nonblocking(Ipv6::closed())
+        .unwrap();
     assert!(pending.wait(Some(TIMEOUT)).unwrap());
     let err = finish_now(pending).unwrap_err();
     // The boxed error is the TransitionError itself, socket included.
@@ -363,7 +385,13 @@ fn transition_error_display_debug_and_accessors() {
     assert!(err.to_string().contains("Address already in use"), "{err}");
     // Debug shows both the error and the socket, with its descriptor and domain.
     let debug = format!("{err:?}");
-    for needle in ["TransitionError", "AddrInUse", "RawSocket", &format!("fd: {fd}"), "IPv4"] {
+    for needle in [
+        "TransitionError",
+        "AddrInUse",
+        "RawSocket",
+        &format!("fd: {fd}"),
+        "IPv4",
+    ] {
         assert!(debug.contains(needle), "{needle:?} missing from {debug}");
     }
     // It is a std Error; the message already is the cause, so no source.

@@ -63,8 +63,14 @@ fn rounds(what: &str, baseline: usize, mut round: impl FnMut(usize)) {
 // ------------------------------------------------------------------ cases
 
 fn bind_in_use(baseline: usize) {
-    let taken4 = RawSocket::<Ipv4, Stream>::new().unwrap().bind(SocketAddrV4::localhost(0)).unwrap();
-    let taken6 = RawSocket::<Ipv6, Datagram>::new().unwrap().bind(SocketAddrV6::localhost(0)).unwrap();
+    let taken4 = RawSocket::<Ipv4, Stream>::new()
+        .unwrap()
+        .bind(SocketAddrV4::localhost(0))
+        .unwrap();
+    let taken6 = RawSocket::<Ipv6, Datagram>::new()
+        .unwrap()
+        .bind(SocketAddrV6::localhost(0))
+        .unwrap();
     let tmp = TempPath::new("leak-bind");
     let taken_unix = RawSocket::<Unix, Stream>::new().unwrap().bind(tmp.addr()).unwrap();
     let (a4, a6) = (taken4.local_addr().unwrap(), taken6.local_addr().unwrap());
@@ -86,9 +92,18 @@ fn bind_in_use(baseline: usize) {
         let e = s.bind(tmp.addr()).unwrap_err();
         let _: io::Error = e.into(); // the `?` conversion closes it
         // Bind that succeeds, for each combination.
-        let b = RawSocket::<Ipv4, Stream>::new().unwrap().bind(SocketAddrV4::localhost(0)).unwrap();
-        let d = RawSocket::<Ipv6, Datagram>::new().unwrap().bind(SocketAddrV6::localhost(0)).unwrap();
-        let u = RawSocket::<Unix, Datagram>::new().unwrap().bind(UnixAddr::unnamed()).unwrap();
+        let b = RawSocket::<Ipv4, Stream>::new()
+            .unwrap()
+            .bind(SocketAddrV4::localhost(0))
+            .unwrap();
+        let d = RawSocket::<Ipv6, Datagram>::new()
+            .unwrap()
+            .bind(SocketAddrV6::localhost(0))
+            .unwrap();
+        let u = RawSocket::<Unix, Datagram>::new()
+            .unwrap()
+            .bind(UnixAddr::unnamed())
+            .unwrap();
         assert_cloexec("RawSocket<Unix, Datagram>", &u);
         drop((b, d, u));
     });
@@ -141,7 +156,10 @@ fn nonblocking_connect_refused(baseline: usize, closed: u16) {
             drop(e.into_socket().finish().unwrap_err()); // second finish: ENOTCONN
         }
         // Unix: refused inside connect(2), the RawSocket comes back.
-        let e = RawSocket::<Unix, Stream>::new().unwrap().connect_nonblocking(nobody).unwrap_err();
+        let e = RawSocket::<Unix, Stream>::new()
+            .unwrap()
+            .connect_nonblocking(nobody)
+            .unwrap_err();
         drop(e.into_socket());
     });
 }
@@ -159,7 +177,10 @@ fn finish_before_ready(baseline: usize) {
     let first = RawSocket::<Ipv4, Stream>::new().unwrap().connect(addr).unwrap();
     wait_readable(&l);
     rounds("finish before ready", baseline + 2, |_| {
-        let pending = RawSocket::<Ipv4, Stream>::new().unwrap().connect_nonblocking(addr).unwrap();
+        let pending = RawSocket::<Ipv4, Stream>::new()
+            .unwrap()
+            .connect_nonblocking(addr)
+            .unwrap();
         let e = pending.finish().unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::WouldBlock);
         drop(e.into_socket());
@@ -194,7 +215,10 @@ fn accept_and_connect(baseline: usize) {
         // Non-blocking: try_accept gives None, then Some.
         lu.set_nonblocking(true).unwrap();
         assert!(lu.try_accept().unwrap().is_none());
-        let pending = RawSocket::<Unix, Stream>::new().unwrap().connect_nonblocking(au).unwrap();
+        let pending = RawSocket::<Unix, Stream>::new()
+            .unwrap()
+            .connect_nonblocking(au)
+            .unwrap();
         let c = pending.finish().unwrap();
         assert_cloexec("finished ConnectedStream<Unix>", &c);
         let (s, _) = lu.try_accept().unwrap().expect("pending connection");
@@ -209,23 +233,35 @@ fn accept_and_connect(baseline: usize) {
 }
 
 fn datagram_connect(baseline: usize) {
-    let peer = RawSocket::<Ipv4, Datagram>::new().unwrap().bind(SocketAddrV4::localhost(0)).unwrap();
+    let peer = RawSocket::<Ipv4, Datagram>::new()
+        .unwrap()
+        .bind(SocketAddrV4::localhost(0))
+        .unwrap();
     let peer_addr = peer.local_addr().unwrap();
     let missing = TempPath::new("leak-missing");
     rounds("datagram connect", baseline + 1, |_| {
-        let b: BoundDatagram<Ipv4> = RawSocket::<Ipv4, Datagram>::new().unwrap().bind(SocketAddrV4::localhost(0)).unwrap();
+        let b: BoundDatagram<Ipv4> = RawSocket::<Ipv4, Datagram>::new()
+            .unwrap()
+            .bind(SocketAddrV4::localhost(0))
+            .unwrap();
         let b = b.connect(SocketAddrV4::localhost(0)).unwrap_err().into_socket(); // port 0 refused
         let c: ConnectedDatagram<Ipv4> = b.connect(peer_addr).unwrap();
         let clone = c.try_clone().unwrap();
         assert_cloexec("try_clone of a ConnectedDatagram", &clone);
         drop((c, clone));
 
-        let u = RawSocket::<Unix, Datagram>::new().unwrap().bind(UnixAddr::unnamed()).unwrap();
+        let u = RawSocket::<Unix, Datagram>::new()
+            .unwrap()
+            .bind(UnixAddr::unnamed())
+            .unwrap();
         let u = u.connect(missing.addr()).unwrap_err().into_socket(); // ENOENT
         let uc = u.try_clone().unwrap();
         assert_cloexec("try_clone of a BoundDatagram", &uc);
         drop((u, uc));
-        let e = RawSocket::<Unix, Datagram>::new().unwrap().connect(missing.addr()).unwrap_err();
+        let e = RawSocket::<Unix, Datagram>::new()
+            .unwrap()
+            .connect(missing.addr())
+            .unwrap_err();
         drop(e);
 
         let (x, y) = ConnectedDatagram::<Unix>::pair().unwrap();
@@ -309,9 +345,14 @@ fn broken_pipe_without_sigpipe(baseline: usize) {
     // then closes the connection, and later sends fail with EPIPE.
     let c = RawSocket::<Ipv4, Stream>::new().unwrap().connect(addr).unwrap();
     drop(l.accept().unwrap());
+    let mut tries = 0;
     let kind = loop {
         match c.send(b"into the void") {
-            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(1)),
+            Ok(_) => {
+                tries += 1;
+                assert!(tries < 10_000, "sends to a closed peer never failed");
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
             Err(e) => break e.kind(),
         }
     };

@@ -14,9 +14,7 @@ use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use common::{Loopback, TIMEOUT, bounded, wait_readable};
-use wirelane::{
-    BoundDatagram, ConnectedDatagram, ConnectedStream, Datagram, Listener, MsgFlags, RawSocket, Stream,
-};
+use wirelane::{BoundDatagram, ConnectedDatagram, ConnectedStream, Datagram, Listener, MsgFlags, RawSocket, Stream};
 
 /// A short timeout for the checks that wait for a timeout to expire.
 const SHORT: Duration = Duration::from_millis(200);
@@ -40,7 +38,10 @@ fn listener<D: Loopback>(backlog: u32) -> Listener<D> {
 
 fn with_timeouts<S: AsRawFd>(s: S) -> S {
     // Both the read and write timeouts: a bug fails the test instead of hanging it.
-    let tv = libc::timeval { tv_sec: TIMEOUT.as_secs() as libc::time_t, tv_usec: 0 };
+    let tv = libc::timeval {
+        tv_sec: TIMEOUT.as_secs() as libc::time_t,
+        tv_usec: 0,
+    };
     for opt in [libc::SO_RCVTIMEO, libc::SO_SNDTIMEO] {
         // SAFETY: a valid timeval of the right size.
         let rc = unsafe {
@@ -60,7 +61,10 @@ fn with_timeouts<S: AsRawFd>(s: S) -> S {
 /// A connected (client, server) stream pair over loopback, both with timeouts.
 fn stream_pair<D: Loopback>() -> (ConnectedStream<D>, ConnectedStream<D>) {
     let l = listener::<D>(8);
-    let client = RawSocket::<D, Stream>::new().unwrap().connect(l.local_addr().unwrap()).unwrap();
+    let client = RawSocket::<D, Stream>::new()
+        .unwrap()
+        .connect(l.local_addr().unwrap())
+        .unwrap();
     let server = l.accept().unwrap();
     (with_timeouts(client), with_timeouts(server))
 }
@@ -86,7 +90,10 @@ fn assert_times_out<S: Send + 'static>(what: &str, socket: S, recv: fn(&S) -> io
         (r, start.elapsed())
     });
     assert_eq!(result, Err(io::ErrorKind::WouldBlock), "{what}");
-    assert!(elapsed + TICK >= SHORT, "{what} returned after {elapsed:?}, before its {SHORT:?} timeout");
+    assert!(
+        elapsed + TICK >= SHORT,
+        "{what} returned after {elapsed:?}, before its {SHORT:?} timeout"
+    );
 }
 
 // ------------------------------------------------------------------ streams
@@ -140,11 +147,17 @@ fn try_accept_on_nonblocking_listener<D: Loopback>() {
     let err = l.accept().unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
 
-    let client = RawSocket::<D, Stream>::new().unwrap().connect(l.local_addr().unwrap()).unwrap();
+    let client = RawSocket::<D, Stream>::new()
+        .unwrap()
+        .connect(l.local_addr().unwrap())
+        .unwrap();
     wait_readable(&l);
     let (server, peer) = l.try_accept().unwrap().expect("a connection is pending");
     assert_eq!(peer, client.local_addr().unwrap());
-    assert!(!server.is_nonblocking().unwrap(), "accepted sockets are blocking whatever the listener's mode");
+    assert!(
+        !server.is_nonblocking().unwrap(),
+        "accepted sockets are blocking whatever the listener's mode"
+    );
     assert!(l.try_accept().unwrap().is_none(), "the queue is empty again");
 }
 
@@ -157,7 +170,10 @@ fn connect_nonblocking_wait_finish<D: Loopback>() {
     assert!(pending.is_nonblocking().unwrap());
     assert!(pending.wait(Some(TIMEOUT)).unwrap(), "loopback connect resolves");
     let conn = pending.finish().unwrap();
-    assert!(conn.is_nonblocking().unwrap(), "the socket stays non-blocking after finish");
+    assert!(
+        conn.is_nonblocking().unwrap(),
+        "the socket stays non-blocking after finish"
+    );
     assert_eq!(conn.peer_addr().unwrap(), l.local_addr().unwrap());
 
     let server = l.accept().unwrap();
@@ -189,7 +205,10 @@ fn finish_before_ready_returns_the_socket<D: Loopback>() {
     let _first = RawSocket::<D, Stream>::new().unwrap().connect(addr.clone()).unwrap();
     wait_readable(&l); // the first connection is in the accept queue: it is full
 
-    let pending = RawSocket::<D, Stream>::new().unwrap().connect_nonblocking(addr).unwrap();
+    let pending = RawSocket::<D, Stream>::new()
+        .unwrap()
+        .connect_nonblocking(addr)
+        .unwrap();
     let fd = pending.as_raw_fd();
     let pending = match pending.finish() {
         Ok(_) => panic!("connect completed although the accept queue is full"),
@@ -199,7 +218,10 @@ fn finish_before_ready_returns_the_socket<D: Loopback>() {
         }
     };
     assert_eq!(pending.as_raw_fd(), fd, "the same socket comes back");
-    assert!(!pending.wait(Some(Duration::from_millis(10))).unwrap(), "still in flight");
+    assert!(
+        !pending.wait(Some(Duration::from_millis(10))).unwrap(),
+        "still in flight"
+    );
 
     let _first_accepted = l.accept().unwrap(); // room for the retransmitted SYN
     assert!(pending.wait(Some(TIMEOUT)).unwrap());
@@ -228,18 +250,26 @@ fn stream_io<D: Loopback>() {
 
     // Vectored I/O, both directions: gathers are sent whole, scatters filled in order.
     for (from, to) in [(&client, &server), (&server, &client)] {
-        let n = from.send_vectored(&[IoSlice::new(b"hello "), IoSlice::new(b"world")]).unwrap();
+        let n = from
+            .send_vectored(&[IoSlice::new(b"hello "), IoSlice::new(b"world")])
+            .unwrap();
         assert_eq!(n, 11);
         let (mut a, mut b) = ([0u8; 3], [0u8; 8]);
         let mut got = 0;
         while got < 11 {
-            let mut bufs = [IoSliceMut::new(&mut a[got.min(3)..]), IoSliceMut::new(&mut b[got.saturating_sub(3)..])];
+            let mut bufs = [
+                IoSliceMut::new(&mut a[got.min(3)..]),
+                IoSliceMut::new(&mut b[got.saturating_sub(3)..]),
+            ];
             got += to.recv_vectored(&mut bufs).unwrap();
         }
         assert_eq!((&a, &b), (b"hel", b"lo world"));
     }
     // Through the Write/Read traits too.
-    (&client).write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b"cd")]).unwrap();
+    let n = (&client)
+        .write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b"cd")])
+        .unwrap();
+    assert_eq!(n, 4);
     let mut four = [0u8; 4];
     (&server).read_exact(&mut four).unwrap();
     assert_eq!(&four, b"abcd");
@@ -295,7 +325,11 @@ fn stream_nonblocking_and_timeouts<D: Loopback>() {
     assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
     assert!(err.to_string().contains("zero"), "{err}");
     assert_eq!(wirelane::error::errno_of(&err), libc::EINVAL);
-    assert_eq!(server.read_timeout().unwrap(), Some(SHORT), "a rejected timeout changes nothing");
+    assert_eq!(
+        server.read_timeout().unwrap(),
+        Some(SHORT),
+        "a rejected timeout changes nothing"
+    );
     assert_eq!(
         client.set_write_timeout(Some(Duration::ZERO)).unwrap_err().kind(),
         io::ErrorKind::InvalidInput
@@ -428,22 +462,34 @@ fn datagram_connect_send_recv<D: Loopback>() {
     wait_readable(&a);
     assert_eq!(a.peek(&mut buf[..5]).unwrap(), 5);
     assert_eq!(a.recv_with_flags(&mut buf[..5], MsgFlags::TRUNC).unwrap(), 50);
-    assert_eq!(a.recv_with_flags(&mut buf, MsgFlags::DONTWAIT).unwrap_err().kind(), io::ErrorKind::WouldBlock);
+    assert_eq!(
+        a.recv_with_flags(&mut buf, MsgFlags::DONTWAIT).unwrap_err().kind(),
+        io::ErrorKind::WouldBlock
+    );
     a.send_with_flags(b"f", MsgFlags::DONTWAIT).unwrap();
     assert_eq!(b.recv(&mut buf).unwrap(), 1);
 
     // Vectored, both directions: one datagram per gather list.
     for (from, to) in [(&a, &b), (&b, &a)] {
-        assert_eq!(from.send_vectored(&[IoSlice::new(b"con"), IoSlice::new(b"nected")]).unwrap(), 9);
+        assert_eq!(
+            from.send_vectored(&[IoSlice::new(b"con"), IoSlice::new(b"nected")])
+                .unwrap(),
+            9
+        );
         let (mut x, mut y) = ([0u8; 4], [0u8; 16]);
-        let n = to.recv_vectored(&mut [IoSliceMut::new(&mut x), IoSliceMut::new(&mut y)]).unwrap();
+        let n = to
+            .recv_vectored(&mut [IoSliceMut::new(&mut x), IoSliceMut::new(&mut y)])
+            .unwrap();
         assert_eq!(n, 9);
         assert_eq!((&x, &y[..5]), (b"conn", &b"ected"[..]));
     }
 
     // RawSocket<D, Datagram>::connect: the kernel picks the local address.
     let server = bound_datagram::<D>();
-    let direct = RawSocket::<D, Datagram>::new().unwrap().connect(server.local_addr().unwrap()).unwrap();
+    let direct = RawSocket::<D, Datagram>::new()
+        .unwrap()
+        .connect(server.local_addr().unwrap())
+        .unwrap();
     assert_eq!(direct.peer_addr().unwrap(), server.local_addr().unwrap());
     direct.send(b"direct").unwrap();
     let (n, from) = server.recv_from(&mut buf).unwrap();
@@ -479,7 +525,11 @@ fn connected_datagram_filters_third_parties<D: Loopback>() {
     let n = a.recv(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"peer", "only the peer's datagram arrives");
     let err = a.recv_with_flags(&mut buf, MsgFlags::DONTWAIT).unwrap_err();
-    assert_eq!(err.kind(), io::ErrorKind::WouldBlock, "the intruder's datagram was filtered");
+    assert_eq!(
+        err.kind(),
+        io::ErrorKind::WouldBlock,
+        "the intruder's datagram was filtered"
+    );
 }
 
 /// Why `ConnectedDatagram` has no `send_to` (tests/ui/fail): Linux lets
@@ -493,7 +543,13 @@ fn connected_sendto_elsewhere_is_a_kernel_bypass<D: Loopback>() {
     let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
     let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
     // SAFETY: storage and len describe a writable sockaddr_storage.
-    let rc = unsafe { libc::getsockname(other.as_raw_fd(), (&mut storage as *mut libc::sockaddr_storage).cast(), &mut len) };
+    let rc = unsafe {
+        libc::getsockname(
+            other.as_raw_fd(),
+            (&mut storage as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+        )
+    };
     assert_eq!(rc, 0, "getsockname: {}", io::Error::last_os_error());
     // SAFETY: a valid buffer and an address the kernel just wrote.
     let n = unsafe {
@@ -512,7 +568,10 @@ fn connected_sendto_elsewhere_is_a_kernel_bypass<D: Loopback>() {
     assert_eq!(&buf[..n], b"bypass", "delivered to a socket that is not the peer");
     assert_eq!(from, a.local_addr().unwrap());
     // The peer got nothing.
-    assert_eq!(b.recv_with_flags(&mut buf, MsgFlags::DONTWAIT).unwrap_err().kind(), io::ErrorKind::WouldBlock);
+    assert_eq!(
+        b.recv_with_flags(&mut buf, MsgFlags::DONTWAIT).unwrap_err().kind(),
+        io::ErrorKind::WouldBlock
+    );
 }
 
 // ---------------------------------------------------------- instantiations

@@ -12,7 +12,12 @@ use wirelane::{
 };
 
 fn listen_on(addr: UnixAddr) -> Listener<Unix> {
-    let l = RawSocket::<Unix, Stream>::new().unwrap().bind(addr).unwrap().listen(8).unwrap();
+    let l = RawSocket::<Unix, Stream>::new()
+        .unwrap()
+        .bind(addr)
+        .unwrap()
+        .listen(8)
+        .unwrap();
     l.set_read_timeout(Some(TIMEOUT)).unwrap();
     l
 }
@@ -88,7 +93,10 @@ fn abstract_address_round_trip() {
     let addr = unique_abstract("abs");
     let name = addr.as_abstract_name().unwrap().to_vec();
     assert!(addr.as_pathname().is_none());
-    assert_eq!(addr.to_string(), format!("@{}", String::from_utf8(name.clone()).unwrap()));
+    assert_eq!(
+        addr.to_string(),
+        format!("@{}", String::from_utf8(name.clone()).unwrap())
+    );
 
     let l = listen_on(addr);
     let local = l.local_addr().unwrap();
