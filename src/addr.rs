@@ -626,13 +626,22 @@ impl codec::AddrCodec for UnixAddr {
         if raw.family() as libc::c_int != libc::AF_UNIX {
             return Err(wrong_family(libc::AF_UNIX, raw.family()));
         }
-        let len = raw.len() as usize;
+        let mut len = raw.len() as usize;
+        // A path filling all of sun_path has no room for its NUL, yet the
+        // kernel counts one: it reports sizeof(sockaddr_un) + 1 (unix(7),
+        // BUGS). The path is the whole of sun_path.
+        if len == mem::size_of::<libc::sockaddr_un>() + 1 {
+            len -= 1;
+        }
         if len < SUN_PATH_OFFSET || len > mem::size_of::<libc::sockaddr_un>() {
             return Err(invalid_input(libc::EINVAL, "sockaddr_un length out of range"));
         }
         // SAFETY: family checked; storage is aligned and large enough.
         let sun: libc::sockaddr_un = unsafe { std::ptr::read((raw.storage() as *const libc::sockaddr_storage).cast()) };
-        Ok(Self { sun, len: raw.len() })
+        Ok(Self {
+            sun,
+            len: len as libc::socklen_t,
+        })
     }
 }
 
