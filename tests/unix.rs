@@ -257,3 +257,59 @@ fn peer_credentials_are_ours() {
     assert_eq!(server.peer_credentials().unwrap(), me);
     assert_eq!(client.peer_credentials().unwrap(), me);
 }
+
+/// Binds `fd` to a 108-byte path without a terminating NUL, which the
+/// kernel accepts (unix(7) BUGS) though `UnixAddr::new` cannot express it.
+fn bind_full_sun_path(fd: &impl std::os::fd::AsRawFd, path: &[u8]) {
+    assert_eq!(path.len(), 108);
+    // SAFETY: sockaddr_un is plain old data.
+    let mut sun: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    sun.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    for (d, s) in sun.sun_path.iter_mut().zip(path) {
+        *d = *s as libc::c_char;
+    }
+    // SAFETY: a valid sockaddr_un and its size.
+    let rc = unsafe {
+        libc::bind(
+            fd.as_raw_fd(),
+            (&sun as *const libc::sockaddr_un).cast(),
+            std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "bind: {}", io::Error::last_os_error());
+}
+
+/// Regression: for a path filling all 108 bytes of sun_path the kernel
+/// reports an address length one byte longer than sockaddr_un (it counts
+/// the NUL that did not fit). Decoding must accept it, or `local_addr`
+/// fails and `accept_with_addr` loses the connection it just accepted.
+#[test]
+fn peer_bound_to_a_full_sun_path_is_decoded() {
+    let dir = std::env::temp_dir().join(format!("wl-full-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let prefix = format!("{}/", dir.display());
+    let server_path = format!("{prefix}{}", "s".repeat(108 - prefix.len()));
+    let client_path = format!("{prefix}{}", "c".repeat(108 - prefix.len()));
+
+    let raw = RawSocket::<Unix, Stream>::new().unwrap();
+    bind_full_sun_path(&raw, server_path.as_bytes());
+    let bound = wirelane::BoundSocket::<Unix, Stream>::try_from(std::os::fd::OwnedFd::from(raw)).unwrap();
+    let local = bound.local_addr().unwrap();
+    assert_eq!(local.as_pathname().unwrap().as_os_str().len(), 108);
+    let l = bound.listen(1).unwrap();
+    l.set_read_timeout(Some(TIMEOUT)).unwrap();
+
+    let client = RawSocket::<Unix, Stream>::new().unwrap();
+    bind_full_sun_path(&client, client_path.as_bytes());
+    let client = client.connect(local).unwrap();
+    assert_eq!(client.peer_addr().unwrap(), local);
+    let (server, peer) = l.accept_with_addr().unwrap();
+    assert_eq!(peer.as_pathname().unwrap().to_str(), Some(client_path.as_str()));
+    assert_eq!(server.peer_addr().unwrap(), peer);
+    assert_eq!(client.local_addr().unwrap(), peer);
+
+    drop((l, client, server));
+    std::fs::remove_file(&server_path).unwrap();
+    std::fs::remove_file(&client_path).unwrap();
+    std::fs::remove_dir(&dir).unwrap();
+}
