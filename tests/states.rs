@@ -390,6 +390,55 @@ fn read_write_from_two_threads<D: Loopback>() {
     assert_eq!(&five, b"owned");
 }
 
+/// The crate's convention: blocking calls return `EINTR` to the caller
+/// (`ErrorKind::Interrupted`) instead of retrying inside the library.
+fn a_signal_interrupts_blocking_calls<D: Loopback>() {
+    extern "C" fn ignore(_: libc::c_int) {}
+    // SAFETY: a valid sigaction with a no-op handler and no SA_RESTART, so
+    // the interrupted call fails with EINTR; SIGUSR1 is used by nothing else here.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        action.sa_flags = 0;
+        libc::sigemptyset(&mut action.sa_mask);
+        assert_eq!(libc::sigaction(libc::SIGUSR1, &action, std::ptr::null_mut()), 0);
+    }
+
+    /// Runs `call` on a thread and signals it until it returns.
+    fn interrupt(call: impl FnOnce() -> io::Result<usize> + Send + 'static) -> io::ErrorKind {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let handle = std::thread::spawn(move || {
+            // SAFETY: pthread_self has no preconditions.
+            tx.send(unsafe { libc::pthread_self() }).unwrap();
+            call()
+        });
+        let thread = rx.recv().unwrap();
+        for _ in 0..1_000 {
+            if handle.is_finished() {
+                break;
+            }
+            // SAFETY: the thread is not joined yet, so its id is valid.
+            unsafe { libc::pthread_kill(thread, libc::SIGUSR1) };
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        handle.join().unwrap().map(|_| ()).unwrap_err().kind()
+    }
+
+    let (client, server) = stream_pair::<D>();
+    assert_eq!(
+        interrupt(move || server.recv(&mut [0u8; 4])),
+        io::ErrorKind::Interrupted
+    );
+    let l = listener::<D>(1);
+    assert_eq!(interrupt(move || l.accept().map(|_| 0)), io::ErrorKind::Interrupted);
+    let d = bound_datagram::<D>();
+    assert_eq!(
+        interrupt(move || d.recv_from(&mut [0u8; 4]).map(|(n, _)| n)),
+        io::ErrorKind::Interrupted
+    );
+    drop(client);
+}
+
 // ---------------------------------------------------------------- datagrams
 
 fn datagram_send_to_recv_from<D: Loopback>() {
@@ -604,6 +653,10 @@ macro_rules! for_domain {
             #[test]
             fn read_write_from_two_threads() {
                 super::read_write_from_two_threads::<$domain>();
+            }
+            #[test]
+            fn a_signal_interrupts_blocking_calls() {
+                super::a_signal_interrupts_blocking_calls::<$domain>();
             }
             #[test]
             fn datagram_send_to_recv_from() {
