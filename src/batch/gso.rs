@@ -15,10 +15,12 @@ use crate::error::invalid_input;
 use crate::sys::{self, IoVec, MmsgHdr};
 use crate::{BoundDatagram, ConnectedDatagram, Domain, Inet};
 
-/// The most segments one GSO send may produce, as enforced here: 64 is
-/// the kernel's `UDP_MAX_SEGMENTS` up to Linux 6.x (newer kernels allow
-/// 128), so this limit holds on every kernel. More is rejected before any
-/// syscall.
+/// The most segments one GSO send may produce, as enforced here. The
+/// kernel's `UDP_MAX_SEGMENTS` was 64 for years and is 128 on recent
+/// kernels (a 6.18 kernel accepts 128 and refuses 129 with `EINVAL`);
+/// enforcing 64 gives the same behaviour on every kernel. More is
+/// rejected before any syscall. (With 1200-byte segments the 64 KiB
+/// payload limit allows only 55 anyway.)
 pub const MAX_UDP_SEGMENTS: usize = 64;
 
 /// The largest UDP payload one send may carry: 65507 bytes over IPv4
