@@ -144,7 +144,9 @@ pub enum CmsgError {
         cmsg_len: usize,
     },
     /// A header claims more bytes than remain in the buffer.
-    #[error("control message at offset {offset}: cmsg_len {cmsg_len} runs past the end of the {available} remaining bytes")]
+    #[error(
+        "control message at offset {offset}: cmsg_len {cmsg_len} runs past the end of the {available} remaining bytes"
+    )]
     LenPastEnd {
         /// Offset of the message in the buffer.
         offset: usize,
@@ -567,7 +569,11 @@ mod tests {
         let stdin = std::io::stdin();
         let fd = std::os::fd::AsFd::as_fd(&stdin);
         let fds = [fd, fd, fd];
-        let cred = UCred { pid: 42, uid: 1000, gid: 100 };
+        let cred = UCred {
+            pid: 42,
+            uid: 1000,
+            gid: 100,
+        };
         let n = encode(
             buf.as_mut_slice(),
             &[
@@ -742,7 +748,10 @@ mod tests {
             let mut buf = [0u8; 64];
             raw_header(&mut buf, 0, len(dlen), level, ty);
             let r = parse(&buf[..space(dlen)]);
-            assert!(matches!(r[0], Err(CmsgError::BadDataLen { what, .. }) if what == name), "{r:?}");
+            assert!(
+                matches!(r[0], Err(CmsgError::BadDataLen { what, .. }) if what == name),
+                "{r:?}"
+            );
         }
         for bad in [-1i32, 0, 65536, i32::MIN] {
             let mut buf = [0u8; 24];

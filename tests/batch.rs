@@ -154,7 +154,11 @@ fn seed_sendmmsg_form() {
     let rx = udp4();
     let rx2 = udp4();
     let socket = udp4();
-    let (addr1, addr2, addr3) = (rx.local_addr().unwrap(), rx2.local_addr().unwrap(), rx.local_addr().unwrap());
+    let (addr1, addr2, addr3) = (
+        rx.local_addr().unwrap(),
+        rx2.local_addr().unwrap(),
+        rx.local_addr().unwrap(),
+    );
     let messages = vec![
         (b"packet1".as_slice(), addr1),
         (b"packet2".as_slice(), addr2),
@@ -216,7 +220,10 @@ fn connected_sendmmsg_ipv4_and_unix_pair() {
     // A connected Unix pair: the unbound sender has the unnamed address.
     let (a, b) = ConnectedDatagram::<Unix>::pair().unwrap();
     b.set_read_timeout(Some(TIMEOUT)).unwrap();
-    assert_eq!(a.sendmmsg(&slices[..8]).unwrap(), payloads[..8].iter().map(Vec::len).collect::<Vec<_>>());
+    assert_eq!(
+        a.sendmmsg(&slices[..8]).unwrap(),
+        payloads[..8].iter().map(Vec::len).collect::<Vec<_>>()
+    );
     let mut batch = RecvBatch::<Unix>::new(16, 2048).unwrap();
     assert_eq!(b.recv_batch(&mut batch, WAITFORONE).unwrap(), 8);
     for (i, m) in batch.iter().enumerate() {
@@ -320,7 +327,8 @@ fn truncation_is_flagged() {
     let tx = udp4();
     let to = rx.local_addr().unwrap();
     let big = [7u8; 100];
-    tx.sendmmsg(&[(&big[..], to), (&big[..10], to), (&big[..], to)]).unwrap();
+    tx.sendmmsg(&[(&big[..], to), (&big[..10], to), (&big[..], to)])
+        .unwrap();
     let mut batch = RecvBatch::<Ipv4>::new(2, 16).unwrap();
     let mut n = 0;
     while n < 2 {
@@ -388,7 +396,11 @@ fn reuse_resets_controllen_and_closes_passed_fds() {
     // binary open sockets concurrently, so the number may be reused, but
     // nothing else here opens /dev/null.)
     let target = std::fs::read_link(format!("/proc/self/fd/{raw}")).ok();
-    assert_ne!(target.as_deref(), Some(std::path::Path::new("/dev/null")), "fd {raw} leaked");
+    assert_ne!(
+        target.as_deref(),
+        Some(std::path::Path::new("/dev/null")),
+        "fd {raw} leaked"
+    );
     drop(file);
 }
 
@@ -404,7 +416,10 @@ fn empty_batches_and_capacity_limits() {
         let e = SendBatch::<Ipv4>::with_capacity(bad).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert!(e.to_string().contains("1024"), "{e}");
-        assert_eq!(RecvBatch::<Ipv4>::new(bad, 100).unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            RecvBatch::<Ipv4>::new(bad, 100).unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
     }
     let e = RecvBatch::<Ipv4>::new(4, 0).unwrap_err();
     assert!(e.to_string().contains("slot size"), "{e}");

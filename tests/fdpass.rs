@@ -144,7 +144,10 @@ fn too_many_fds_is_an_error_and_nothing_leaks() {
     let e = recv_fds(&b, &mut buf, 2).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     let msg = e.to_string();
-    assert!(msg.contains("max_fds (2)") && msg.contains("6 could not be received"), "{msg}");
+    assert!(
+        msg.contains("max_fds (2)") && msg.contains("6 could not be received"),
+        "{msg}"
+    );
     assert_eq!(open_fd_count(), before, "every received fd was closed");
 
     // 20 sent, 2 allowed: the control buffer overflows (MSG_CTRUNC).
@@ -268,7 +271,10 @@ fn passing_from_a_forked_child() {
     let mut status = 0;
     // SAFETY: waiting for our own child.
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child status {status:#x}");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child status {status:#x}"
+    );
     let mut text = String::new();
     // The child exited, so its write end is closed: read to EOF.
     File::from(got).read_to_string(&mut text).unwrap();

@@ -37,7 +37,11 @@ fn train(len: usize) -> Vec<u8> {
     (0..len)
         .map(|k| {
             let (seg, off) = (k / usize::from(SEG), k % usize::from(SEG));
-            if off == 0 { seg as u8 } else { (seg * 31 + off * 7) as u8 }
+            if off == 0 {
+                seg as u8
+            } else {
+                (seg * 31 + off * 7) as u8
+            }
         })
         .collect()
 }

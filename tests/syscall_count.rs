@@ -127,7 +127,11 @@ fn sendmmsg_of_64_datagrams_is_one_syscall() {
     assert_eq!(c.get("sendto"), None, "no sendto at all: {c:?}");
 
     let c = count_syscalls("loop");
-    assert_eq!(c.get("sendto"), Some(&(N as u64)), "a send_to loop is 64 syscalls: {c:?}");
+    assert_eq!(
+        c.get("sendto"),
+        Some(&(N as u64)),
+        "a send_to loop is 64 syscalls: {c:?}"
+    );
     assert_eq!(c.get("sendmmsg"), None);
 
     let c = count_syscalls("std");

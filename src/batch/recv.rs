@@ -48,7 +48,10 @@ impl<D: Domain> RecvBatch<D> {
     pub fn new(count: usize, slot_size: usize) -> io::Result<Self> {
         check_capacity("receive batch", count)?;
         if slot_size == 0 {
-            return Err(invalid_input(libc::EINVAL, "receive batch slot size must be at least 1 byte"));
+            return Err(invalid_input(
+                libc::EINVAL,
+                "receive batch slot size must be at least 1 byte",
+            ));
         }
         let total = count
             .checked_mul(slot_size)
