@@ -458,7 +458,7 @@ impl<'a> Iterator for ControlMessages<'a> {
         };
         let parsed = match (level, ty) {
             (libc::SOL_SOCKET, libc::SCM_RIGHTS) => {
-                if data.len() % size_of::<RawFd>() != 0 {
+                if !data.len().is_multiple_of(size_of::<RawFd>()) {
                     return self.fail(bad_len("SCM_RIGHTS", "a multiple of 4"));
                 }
                 ParsedMessage::ScmRights(FdList { bytes: data })

@@ -135,6 +135,8 @@ impl MmsgHdr {
     }
 
     /// `msg_controllen` as the kernel returned it.
+    // `msg_controllen` is `size_t` on glibc but `socklen_t` on musl.
+    #[allow(clippy::unnecessary_cast)]
     pub(crate) fn controllen(&self) -> usize {
         self.0.msg_hdr.msg_controllen as usize
     }
@@ -247,6 +249,8 @@ fn do_recvmsg(
     // SAFETY: every pointer in `msg` comes from a live exclusive borrow
     // that outlives the call, with the capacities given.
     let len = cvt_size(unsafe { libc::recvmsg(fd.as_raw_fd(), msg, flags | libc::MSG_CMSG_CLOEXEC) })?;
+    // `msg_controllen` is `size_t` on glibc but `socklen_t` on musl.
+    #[allow(clippy::unnecessary_cast)]
     let control_len = (msg.msg_controllen as usize).min(control.len());
     // SAFETY: these are the bytes the kernel just wrote into `control`.
     unsafe { adopt_fds(&control[..control_len], fds) }?;
