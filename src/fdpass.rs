@@ -148,19 +148,25 @@ pub fn recv_fds<S: UnixConnected>(socket: &S, buf: &mut [u8], max_fds: usize) ->
         0,
         &mut |fd| fds.push(fd),
     )?;
-    if out.flags & libc::MSG_CTRUNC != 0 || fds.len() > max_fds {
-        let arrived = fds.len();
+    let arrived = fds.len();
+    if out.flags & libc::MSG_CTRUNC != 0 {
         drop(fds); // closes every descriptor that arrived
         return Err(invalid_input(
             libc::EMSGSIZE,
             format!(
-                "peer sent more descriptors than max_fds ({max_fds}): {} could not be received \
-                 (control data truncated); the {arrived} that arrived were closed",
-                if out.flags & libc::MSG_CTRUNC != 0 {
-                    "at least one".to_string()
-                } else {
-                    (arrived - max_fds).to_string()
-                },
+                "peer sent more descriptors than max_fds ({max_fds}): at least one could not be \
+                 received (control data truncated, MSG_CTRUNC); the {arrived} that arrived were closed"
+            ),
+        ));
+    }
+    if arrived > max_fds {
+        drop(fds); // closes every descriptor that arrived
+        return Err(invalid_input(
+            libc::EMSGSIZE,
+            format!(
+                "peer sent {arrived} descriptors, more than max_fds ({max_fds}): {} could not be \
+                 received; all {arrived} were closed",
+                arrived - max_fds
             ),
         ));
     }

@@ -458,3 +458,67 @@ fn recycle_lets_a_batch_borrow_new_payloads_each_round() {
         }
     }
 }
+
+/// Counts heap allocations made by the current thread.
+struct CountingAlloc;
+
+thread_local! {
+    static ALLOCS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_alloc() {
+    let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+}
+
+// SAFETY: forwards to the system allocator; the counter is thread-local
+// and const-initialised, so counting never allocates.
+unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        count_alloc();
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: forwarded.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        count_alloc();
+        // SAFETY: forwarded.
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAlloc = CountingAlloc;
+
+#[test]
+fn steady_state_loop_allocates_nothing() {
+    let rx = udp4();
+    let tx = udp4();
+    let to = rx.local_addr().unwrap();
+    let from = tx.local_addr().unwrap();
+    let payloads: Vec<Vec<u8>> = (0..64).map(payload).collect();
+    let mut send = SendBatch::<Ipv4>::with_capacity(64).unwrap();
+    let mut recv = RecvBatch::<Ipv4>::new(64, 2048).unwrap();
+    let before = ALLOCS.with(|c| c.get());
+    let mut checked = 0usize;
+    for _round in 0..10 {
+        send.clear();
+        for p in &payloads {
+            send.push(p, &to).unwrap();
+        }
+        assert_eq!(tx.send_batch(&mut send).unwrap(), 64);
+        let mut got = 0;
+        while got < 64 {
+            got += rx.recv_batch(&mut recv, WAITFORONE).unwrap();
+            for m in recv.iter() {
+                assert!(m.source().unwrap() == from && m.gro_segment().is_none());
+                checked += m.data().len();
+            }
+        }
+    }
+    let allocs = ALLOCS.with(|c| c.get()) - before;
+    assert_eq!(allocs, 0, "send/receive rounds allocated {allocs} times");
+    assert_eq!(checked, 10 * payloads.iter().map(Vec::len).sum::<usize>());
+}

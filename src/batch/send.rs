@@ -40,6 +40,7 @@ pub struct SendBatch<'a, D: Domain> {
     addrs: Vec<RawSockAddr>,
     /// Rebuilt from `iovs`/`addrs` right before each call.
     hdrs: Vec<MmsgHdr>,
+    capacity: usize,
     sent: usize,
     _marker: PhantomData<(&'a [u8], D)>,
 }
@@ -53,6 +54,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
             iovs: Vec::with_capacity(capacity),
             addrs: Vec::with_capacity(capacity),
             hdrs: Vec::with_capacity(capacity),
+            capacity,
             sent: 0,
             _marker: PhantomData,
         })
@@ -60,7 +62,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
 
     /// How many messages the batch can hold.
     pub fn capacity(&self) -> usize {
-        self.hdrs.capacity()
+        self.capacity
     }
 
     /// How many messages are queued.
@@ -116,6 +118,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
             iovs: self.iovs,
             addrs: self.addrs,
             hdrs: self.hdrs,
+            capacity: self.capacity,
             sent: 0,
             _marker: PhantomData,
         }

@@ -110,8 +110,8 @@ impl MmsgHdr {
         let mut h = Self::empty();
         h.0.msg_hdr.msg_iov = (iov as *mut IoVec).cast();
         h.0.msg_hdr.msg_iovlen = 1;
-        h.0.msg_hdr.msg_name = addr.as_mut_ptr().cast();
         h.0.msg_hdr.msg_namelen = addr.len();
+        h.0.msg_hdr.msg_name = addr.as_mut_ptr().cast();
         if !control.is_empty() {
             h.0.msg_hdr.msg_control = control.as_mut_ptr().cast();
             h.0.msg_hdr.msg_controllen = control.len() as _;
