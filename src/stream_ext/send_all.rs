@@ -11,7 +11,7 @@ use crate::{ConnectedStream, Domain, sys};
 
 /// How long one wait may last when a cancellation flag is given, so the
 /// flag is noticed within this time even if the socket stays unwritable.
-pub(super) const CANCEL_CHECK_INTERVAL: Duration = Duration::from_millis(50);
+const CANCEL_CHECK_INTERVAL: Duration = Duration::from_millis(50);
 
 /// The pause after `ENOBUFS`, which `poll` does not signal the end of.
 const NOBUFS_BACKOFF: Duration = Duration::from_millis(1);

@@ -49,8 +49,8 @@ pub(crate) fn sendfile(
     offset: Option<&mut i64>,
     count: usize,
 ) -> io::Result<usize> {
-    // `off_t` is 64-bit on every Linux target Rust supports with the LFS
-    // symbols libc links to; the pointer is either null or a live `i64`.
+    // `sendfile64` takes a 64-bit `off64_t` on every target (musl aliases it
+    // to `sendfile`), so a 32-bit target cannot truncate large offsets.
     let off = offset_ptr(offset);
     // SAFETY: `off` is null or points to an `i64` borrowed mutably for the call.
     cvt_size(unsafe { libc::sendfile64(out_fd.as_raw_fd(), in_fd.as_raw_fd(), off, count) })

@@ -20,8 +20,8 @@ impl<D: Domain> ConnectedStream<D> {
     /// call, without copying them through user space; returns how many
     /// bytes the kernel sent. Works for TCP and Unix streams.
     ///
-    /// `file` must support page-cache reads (a regular file or a block
-    /// device; not a socket or a pipe, which give `EINVAL`).
+    /// `file` must be something the kernel can read pages from (a regular
+    /// file or a block device); a socket as input gives `EINVAL`.
     ///
     /// - `Some(offset)`: reads from `*offset` and advances it by the bytes
     ///   sent, exactly as the kernel does; the file position is untouched.
