@@ -59,12 +59,18 @@ pub fn make(p: &Params) -> io::Result<Box<dyn Round>> {
                 msg: &train[..p.size],
             })
         }
-        "tcp_copy" => Box::new(Copy {
-            peer,
-            file: File::open(&p.file)?,
-            buf: vec![0; 65536],
-            sent: 0,
-        }),
+        "tcp_copy" | "tcp_sendfile" => {
+            let file = File::open(&p.file)?;
+            let len = file.metadata()?.len();
+            Box::new(FileSend {
+                peer,
+                file,
+                len,
+                sendfile: p.workload == "tcp_sendfile",
+                buf: vec![0; 65536],
+                sent: 0,
+            })
+        }
         other => return Err(fail(&format!("unsupported workload {other}"))),
     })
 }
@@ -195,18 +201,26 @@ impl Round for Unconnected {
     }
 }
 
-/// read(2) from the file into a buffer, send(2) it: the copy baseline.
-struct Copy {
+/// `sendfile_all` (the kernel moves the pages), or the copy baseline:
+/// read(2) from the file into a buffer, send(2) it.
+struct FileSend {
     peer: SocketAddrV4,
     file: File,
+    len: u64,
+    sendfile: bool,
     buf: Vec<u8>,
     sent: u64,
 }
 
-impl Round for Copy {
+impl Round for FileSend {
     fn timed(&mut self) -> io::Result<()> {
         let mut conn = RawSocket::<Ipv4, Stream>::new()?.connect(self.peer)?;
         set_tcp_nodelay(&conn, true)?;
+        if self.sendfile {
+            let mut offset = 0u64;
+            self.sent = conn.sendfile_all(&self.file, Some(&mut offset), self.len)?;
+            return finish_stream(&conn);
+        }
         io::Seek::seek(&mut self.file, io::SeekFrom::Start(0))?;
         self.sent = 0;
         loop {

@@ -226,7 +226,6 @@ impl Impl {
             (Impl::Std, "tcp_sendfile") => {
                 Err("std::net has no sendfile (io::copy File -> TcpStream is a read/write loop)")
             }
-            (Impl::Wirelane, "tcp_sendfile") => Err("sendfile is on the zc branch, not yet in main"),
             _ => Ok(()),
         }
     }
