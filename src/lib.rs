@@ -71,3 +71,8 @@ pub use socket::{
 pub use builder::*;
 #[allow(unused_imports)]
 pub use options::*;
+
+/// The README's Rust examples, compiled and run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the system tools the test suite needs, if they are missing.
+# Used by `make test`; a test never skips for want of a tool: either this
+# script installs it, or it fails here saying how to get it.
+set -euo pipefail
+
+# tool-on-PATH  debian-package
+needed=(
+  "strace strace"           # counts syscalls (sendmmsg = 1 syscall)
+  "pkg-config pkg-config"   # links a C program through wirelane.pc
+  "valgrind valgrind"       # C tests under valgrind
+  "cc gcc"                  # C tests and examples
+  "make make"
+)
+
+missing=()
+for entry in "${needed[@]}"; do
+  read -r tool pkg <<<"$entry"
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "ensure-tools: installing missing packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "ensure-tools: cannot install as non-root or without apt-get." >&2
+  echo "ensure-tools: install these Debian packages and re-run: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
