@@ -50,6 +50,7 @@
  * Regenerate: WIRELANE_BLESS=1 cargo test --test ffi_header
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
