@@ -52,6 +52,11 @@ int main(int argc, char **argv) {
     rc = wl_raw_new(wl_addr_family(&addr), SOCK_STREAM, &raw);
     if (rc < 0) return fail("wl_raw_new", rc);
 
+    if (wl_addr_family(&addr) != AF_UNIX) {
+        /* Options take any state's descriptor, as in Rust. Restarts can rebind at once. */
+        wl_set_reuse_address(wl_raw_fd(raw), true);
+    }
+
     wl_bound *bound = NULL;
     rc = wl_raw_bind(raw, &addr, &bound);
     if (rc < 0) {
