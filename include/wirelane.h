@@ -86,6 +86,25 @@
 #define WL_ADDR_STRLEN 512
 
 /**
+ * The most messages one batch call handles (`UIO_MAXIOV`):
+ * `wirelane::batch::MAX_BATCH`.
+ */
+#define WL_MAX_BATCH 1024
+
+/**
+ * `MSG_WAITFORONE` for `wl_dgram_recv_batch`: wait for one datagram,
+ * then take only what is already queued (`recvmmsg(2)`). The same value
+ * as `MSG_WAITFORONE` in `<sys/socket.h>`, which strict C11 hides.
+ */
+#define WL_MSG_WAITFORONE 65536
+
+/**
+ * The most segments one GSO send may produce:
+ * `wirelane::batch::MAX_UDP_SEGMENTS`.
+ */
+#define WL_MAX_UDP_SEGMENTS 64
+
+/**
  * A stream socket bound to a local address (`BoundSocket<D, Stream>`),
  * not yet listening. Its one transition is `wl_bound_listen`.
  */
@@ -141,6 +160,21 @@ typedef struct wl_pending wl_pending;
 typedef struct wl_raw wl_raw;
 
 /**
+ * A reusable batch of receive slots for one `recvmmsg(2)` (`RecvBatch`),
+ * for one domain. Not thread-safe: one thread at a time.
+ */
+typedef struct wl_recv_batch wl_recv_batch;
+
+/**
+ * A reusable batch of outgoing datagrams for one `sendmmsg(2)`
+ * (`SendBatch`), for one domain. It borrows the payloads: each buffer
+ * passed to `wl_send_batch_push` must stay valid until the batch is
+ * cleared, sent for the last time, or freed. Not thread-safe: one thread
+ * at a time.
+ */
+typedef struct wl_send_batch wl_send_batch;
+
+/**
  * A socket address of any supported family (IPv4, IPv6, Unix), stored the
  * way the kernel takes it: a `struct sockaddr_storage` and the length of
  * its meaningful prefix.
@@ -164,6 +198,63 @@ typedef struct {
      */
     socklen_t len;
 } wl_addr;
+
+/**
+ * One datagram of `wl_dgram_sendmmsg`.
+ */
+typedef struct {
+    /**
+     * The payload.
+     */
+    const void *buf;
+    /**
+     * The payload's length.
+     */
+    size_t len;
+    /**
+     * The destination (same family as the socket).
+     */
+    const wl_addr *to;
+} wl_mmsg;
+
+/**
+ * One datagram received into a `wl_recv_batch` (`RecvMsg`), from
+ * `wl_recv_batch_get`.
+ */
+typedef struct {
+    /**
+     * The bytes received, inside the batch: valid until the next receive
+     * into the batch or its free.
+     */
+    const uint8_t *data;
+    /**
+     * How many bytes of `data` are valid (at most the slot size).
+     */
+    size_t data_len;
+    /**
+     * `msg_len`: the bytes received, or with `MSG_TRUNC` the datagram's
+     * real length.
+     */
+    size_t len;
+    /**
+     * The kernel's `msg_flags` (`MSG_TRUNC`, `MSG_CTRUNC`, ...).
+     */
+    int flags;
+    /**
+     * Whether the datagram was longer than its slot and was cut.
+     */
+    bool truncated;
+    /**
+     * The `UDP_GRO` segment size when the kernel coalesced several
+     * datagrams into this one (split `data` every `gro_segment` bytes),
+     * 0 otherwise.
+     */
+    uint16_t gro_segment;
+    /**
+     * The sender's address.
+     */
+    wl_addr source;
+} wl_recv_msg;
 
 /**
  * Address reuse (`ReuseConfig`): `SO_REUSEADDR` and `SO_REUSEPORT` (see
@@ -362,6 +453,55 @@ typedef struct {
      */
     gid_t gid;
 } wl_ucred;
+
+/**
+ * What a segmented send did (`SegmentedSend`).
+ */
+typedef struct {
+    /**
+     * Payload bytes sent, over all datagrams.
+     */
+    size_t bytes;
+    /**
+     * Datagrams sent.
+     */
+    size_t datagrams;
+    /**
+     * True when the kernel segmented one send (GSO); false when it
+     * refused and the segments went out as separate datagrams through
+     * `sendmmsg`.
+     */
+    bool offloaded;
+    /**
+     * The kernel's error for the refused GSO send (positive errno:
+     * `EIO`, `EINVAL`, `ENOPROTOOPT`, `EOPNOTSUPP`), 0 when offloaded.
+     */
+    int fallback_errno;
+} wl_segmented_send;
+
+/**
+ * One receive with GRO information (`GroRecv`).
+ */
+typedef struct {
+    /**
+     * Bytes received into the buffer.
+     */
+    size_t len;
+    /**
+     * The coalesced datagrams' size (`UDP_GRO`): split the buffer every
+     * `segment_size` bytes (the last piece may be shorter). 0 for a single
+     * datagram.
+     */
+    uint16_t segment_size;
+    /**
+     * Whether the data was longer than the buffer (`MSG_TRUNC`).
+     */
+    bool truncated;
+    /**
+     * The sender.
+     */
+    wl_addr source;
+} wl_gro_recv;
 
 /**
  * A snapshot of a TCP socket's state and statistics (`TCP_INFO`, see
@@ -752,6 +892,171 @@ int wl_addr_family(const wl_addr *addr);
  * a NULL or malformed address.
  */
 int wl_addr_port(const wl_addr *addr);
+
+/**
+ * Creates a send batch for `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`)
+ * with room for `capacity` messages (1 to `WL_MAX_BATCH`):
+ * `SendBatch::with_capacity`.
+ *
+ * Ownership: on success `*out` receives a new batch the caller frees with
+ * `wl_send_batch_free`. Returns 0, or `-EINVAL` (capacity out of range,
+ * NULL `out`), `-EAFNOSUPPORT`.
+ */
+int wl_send_batch_new(int domain, size_t capacity, wl_send_batch **out);
+
+/**
+ * Frees a send batch. NULL is a no-op.
+ */
+void wl_send_batch_free(wl_send_batch *batch);
+
+/**
+ * Queues a datagram of `len` bytes of `buf` for `*to`, or for a connected
+ * socket's peer when `to` is NULL (`SendBatch::push` / `push_connected`).
+ * Never allocates.
+ *
+ * Ownership: the batch borrows `buf`: it must stay valid until the batch
+ * is cleared, sent for the last time, or freed. Returns 0, or `-ENOBUFS`
+ * (batch full: nothing queued), `-EAFNOSUPPORT` (address of another
+ * family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`).
+ */
+int wl_send_batch_push(wl_send_batch *batch, const void *buf, size_t len, const wl_addr *to);
+
+/**
+ * The number of queued messages. Returns it, or `-EINVAL` for NULL.
+ */
+int wl_send_batch_len(const wl_send_batch *batch);
+
+/**
+ * The batch's capacity in messages. Returns it, or `-EINVAL` for NULL.
+ */
+int wl_send_batch_capacity(const wl_send_batch *batch);
+
+/**
+ * Empties the batch (`SendBatch::clear`): the payloads are no longer
+ * borrowed. Returns 0 or `-EINVAL`.
+ */
+int wl_send_batch_clear(wl_send_batch *batch);
+
+/**
+ * Drops the messages the last send sent, keeping the rest queued for a
+ * retry (`SendBatch::remove_sent`). Returns 0 or `-EINVAL`.
+ */
+int wl_send_batch_remove_sent(wl_send_batch *batch);
+
+/**
+ * How many messages the last send sent (the first ones):
+ * `SendBatch::sent`. Returns it, or `-EINVAL` for NULL.
+ */
+int wl_send_batch_sent(const wl_send_batch *batch);
+
+/**
+ * The bytes sent for message `index` of the last send (`index` below
+ * `wl_send_batch_sent`): `SendBatch::sent_lens`. Writes it to `*out`.
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL).
+ */
+int wl_send_batch_sent_len(const wl_send_batch *batch, size_t index, size_t *out);
+
+/**
+ * Sends every queued message of `batch` in one `sendmmsg(2)` (with
+ * `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
+ * or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
+ *
+ * Returns how many were sent (fewer than queued when the kernel sent only
+ * a prefix; `wl_send_batch_remove_sent` keeps the rest for a retry; 0 for
+ * an empty batch, without a syscall), or `-errno` for an error on the
+ * first message, `-EAFNOSUPPORT` when the batch's domain differs. No
+ * allocation.
+ */
+int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
+
+/**
+ * `wl_dgram_send_batch` on a connected datagram socket
+ * (`ConnectedDatagram::send_batch_with_flags`): messages queued without
+ * an address go to the peer.
+ */
+int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, int flags);
+
+/**
+ * Sends each of the `n` messages as its own datagram in one
+ * `sendmmsg(2)` (`BoundDatagram::sendmmsg`). If `sent_lens` is not NULL
+ * it must have room for `n` entries; the bytes sent for each message sent
+ * are written there. At most `WL_MAX_BATCH` per call.
+ *
+ * Returns how many messages were sent, or `-errno` (an error on the first
+ * message; `-EAFNOSUPPORT` for an address of another family). This builds
+ * a temporary batch (it allocates); a `wl_send_batch` does not.
+ */
+int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_t *sent_lens);
+
+/**
+ * Sends each of the `n` buffers as its own datagram to the peer in one
+ * `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
+ * `wl_dgram_sendmmsg`. Returns how many were sent or `-errno`.
+ */
+int wl_dgram_conn_sendmmsg(const wl_dgram_conn *sock,
+                           const struct iovec *msgs,
+                           size_t n,
+                           size_t *sent_lens);
+
+/**
+ * Creates a receive batch for `domain` with `count` slots (1 to
+ * `WL_MAX_BATCH`) of `slot_size` bytes (at least 1; 65536 for UDP GRO):
+ * `RecvBatch::new`. All memory is allocated here.
+ *
+ * Ownership: on success `*out` receives a new batch the caller frees with
+ * `wl_recv_batch_free`. Returns 0, or `-EINVAL`, `-EAFNOSUPPORT`.
+ */
+int wl_recv_batch_new(int domain, size_t count, size_t slot_size, wl_recv_batch **out);
+
+/**
+ * Frees a receive batch. NULL is a no-op.
+ */
+void wl_recv_batch_free(wl_recv_batch *batch);
+
+/**
+ * How many messages the last receive delivered. Returns it or `-EINVAL`.
+ */
+int wl_recv_batch_len(const wl_recv_batch *batch);
+
+/**
+ * The number of slots. Returns it or `-EINVAL`.
+ */
+int wl_recv_batch_capacity(const wl_recv_batch *batch);
+
+/**
+ * Writes the slot size in bytes to `*out`. Returns 0 or `-EINVAL`.
+ */
+int wl_recv_batch_slot_size(const wl_recv_batch *batch, size_t *out);
+
+/**
+ * Describes message `index` (below `wl_recv_batch_len`) of the last
+ * receive in `*out` (`RecvBatch::get`): data, lengths, flags, GRO segment
+ * size, sender. `out->data` points into the batch and stays valid until
+ * the next receive into it or its free.
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL).
+ */
+int wl_recv_batch_get(const wl_recv_batch *batch, size_t index, wl_recv_msg *out);
+
+/**
+ * Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
+ * (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
+ * (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
+ * one and takes what else is queued; `MSG_DONTWAIT` never waits.
+ *
+ * Returns how many arrived (read them with `wl_recv_batch_get`), or
+ * `-EAGAIN` (nothing queued, or the read timeout passed with nothing),
+ * `-EINTR`, `-EAFNOSUPPORT` (batch of another domain), ... Never returns
+ * 0. No allocation.
+ */
+int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
+
+/**
+ * `wl_dgram_recv_batch` on a connected datagram socket
+ * (`ConnectedDatagram::recv_batch`).
+ */
+int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
 
 /**
  * Starts listening (`listen(2)`) with a queue of up to `backlog` pending
@@ -1479,6 +1784,230 @@ int wl_dgram_conn_take_error(const wl_dgram_conn *sock, int *out_errno);
  * `out`).
  */
 int wl_dgram_conn_from_fd(int fd, wl_dgram_conn **out);
+
+/**
+ * Sends the descriptor `fd` over a Unix stream, with one byte of data
+ * (`sendmsg(2)` with `SCM_RIGHTS`): `wirelane::fdpass::send_fd`. The
+ * receiver gets a new descriptor for the same open file description.
+ * `fd` stays open and owned by the caller.
+ *
+ * Returns 0, or `-EAFNOSUPPORT` (not a Unix socket), `-EBADF`, `-EPIPE`,
+ * or another `-errno`. Pair with `wl_conn_recv_fd`.
+ */
+int wl_conn_send_fd(const wl_conn *conn, int fd);
+
+/**
+ * Receives one descriptor sent with `wl_conn_send_fd` (reads its byte):
+ * `wirelane::fdpass::recv_fd`. The new descriptor is close-on-exec and
+ * owned by the caller.
+ *
+ * Returns 0 and writes `*out_fd`, or `-ENODATA` (the peer closed first),
+ * `-EINVAL` (a message without a descriptor), `-EMSGSIZE` (more than one:
+ * all closed), `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ */
+int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
+
+/**
+ * Sends `len` bytes of `data` (at least 1 on a stream) with `nfds`
+ * descriptors (1 to 253) in one `sendmsg(2)`: `wirelane::fdpass::send_fds`.
+ * The descriptors stay owned by the caller.
+ *
+ * Returns the data bytes sent (the descriptors travel with the first
+ * byte), or `-EINVAL` (no data, no or too many descriptors, NULL),
+ * `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
+ */
+ssize_t wl_conn_send_fds(const wl_conn *conn,
+                         const void *data,
+                         size_t len,
+                         const int *fds,
+                         size_t nfds);
+
+/**
+ * Receives data into `buf` and up to `max_fds` descriptors (1 to 253)
+ * into `fds` in one `recvmsg(2)`: `wirelane::fdpass::recv_fds`. Writes how
+ * many descriptors arrived to `*out_nfds`; they are close-on-exec and
+ * owned by the caller.
+ *
+ * Returns the data length (0: end of stream), or `-EMSGSIZE` when the peer
+ * sent more than `max_fds` (every one that arrived is closed: none leaks),
+ * `-EINVAL`, `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ */
+ssize_t wl_conn_recv_fds(const wl_conn *conn,
+                         void *buf,
+                         size_t len,
+                         int *fds,
+                         size_t max_fds,
+                         size_t *out_nfds);
+
+/**
+ * Sends `data` with this process's credentials (`SCM_CREDENTIALS`):
+ * `wirelane::fdpass::send_with_credentials`. The kernel checks them; the
+ * receiver must have `SO_PASSCRED` on (`wl_set_passcred`).
+ *
+ * Returns the bytes sent or `-errno`.
+ */
+ssize_t wl_conn_send_with_credentials(const wl_conn *conn, const void *data, size_t len);
+
+/**
+ * Receives data and the sender's credentials, if any arrived
+ * (`SO_PASSCRED` must be on): `wirelane::fdpass::recv_with_credentials`.
+ * Writes `*has_cred`, and `*cred` when true.
+ *
+ * Returns the data length or `-errno`.
+ */
+ssize_t wl_conn_recv_with_credentials(const wl_conn *conn,
+                                      void *buf,
+                                      size_t len,
+                                      wl_ucred *cred,
+                                      bool *has_cred);
+
+/**
+ * `wl_conn_send_fd` on a connected Unix datagram socket.
+ */
+int wl_dgram_conn_send_fd(const wl_dgram_conn *sock, int fd);
+
+/**
+ * `wl_conn_recv_fd` on a connected Unix datagram socket.
+ */
+int wl_dgram_conn_recv_fd(const wl_dgram_conn *sock, int *out_fd);
+
+/**
+ * `wl_conn_send_fds` on a connected Unix datagram socket (empty `data`
+ * is allowed on datagrams).
+ */
+ssize_t wl_dgram_conn_send_fds(const wl_dgram_conn *sock,
+                               const void *data,
+                               size_t len,
+                               const int *fds,
+                               size_t nfds);
+
+/**
+ * `wl_conn_recv_fds` on a connected Unix datagram socket.
+ */
+ssize_t wl_dgram_conn_recv_fds(const wl_dgram_conn *sock,
+                               void *buf,
+                               size_t len,
+                               int *fds,
+                               size_t max_fds,
+                               size_t *out_nfds);
+
+/**
+ * `wl_conn_send_with_credentials` on a connected Unix datagram socket.
+ */
+ssize_t wl_dgram_conn_send_with_credentials(const wl_dgram_conn *sock,
+                                            const void *data,
+                                            size_t len);
+
+/**
+ * `wl_conn_recv_with_credentials` on a connected Unix datagram socket.
+ */
+ssize_t wl_dgram_conn_recv_with_credentials(const wl_dgram_conn *sock,
+                                            void *buf,
+                                            size_t len,
+                                            wl_ucred *cred,
+                                            bool *has_cred);
+
+/**
+ * Turns `SO_PASSCRED` on or off (`unix(7)`): every message then received
+ * carries the sender's kernel-checked credentials:
+ * `wirelane::fdpass::set_passcred`. `fd` is a Unix socket descriptor
+ * (e.g. `wl_conn_fd`). Returns 0 or `-errno`.
+ */
+int wl_set_passcred(int fd, bool enable);
+
+/**
+ * Whether `SO_PASSCRED` is on: `wirelane::fdpass::passcred`. Writes it
+ * to `*out`; returns 0 or `-errno`.
+ */
+int wl_passcred(int fd, bool *out);
+
+/**
+ * This process's credentials as `SCM_CREDENTIALS` sends them (pid,
+ * effective uid and gid): `wirelane::fdpass::own_credentials`. Returns 0,
+ * or `-EINVAL` for a NULL `out`.
+ */
+int wl_own_credentials(wl_ucred *out);
+
+/**
+ * Sets the socket-wide GSO segment size (`UDP_SEGMENT`, see `udp(7)`):
+ * every later send larger than `size` is split by the kernel into
+ * datagrams of `size` bytes; 0 turns it off: `wirelane::batch::set_udp_segment`.
+ * `fd` is a UDP socket descriptor. Returns 0, or `-ENOPROTOOPT` (kernel
+ * without UDP GSO, before 4.18), or `-errno`.
+ */
+int wl_set_udp_segment(int fd, uint16_t size);
+
+/**
+ * The socket-wide GSO segment size (`UDP_SEGMENT`), 0 when off:
+ * `wirelane::batch::udp_segment`. Writes it to `*out`; returns 0 or `-errno`.
+ */
+int wl_udp_segment(int fd, uint16_t *out);
+
+/**
+ * Turns UDP receive coalescing on or off (`UDP_GRO`, Linux 5.0+): the
+ * kernel may then hand several datagrams of one flow to one receive, with
+ * their segment size (`wl_dgram_recv_gro`, `wl_recv_msg.gro_segment`):
+ * `wirelane::batch::set_udp_gro`. Returns 0 or `-errno`.
+ */
+int wl_set_udp_gro(int fd, bool enable);
+
+/**
+ * Whether `UDP_GRO` is on: `wirelane::batch::udp_gro`. Writes it to
+ * `*out`; returns 0 or `-errno`.
+ */
+int wl_udp_gro(int fd, bool *out);
+
+/**
+ * The largest UDP payload one send may carry for `domain` (65507 over
+ * IPv4, 65527 over IPv6), which bounds a whole GSO buffer:
+ * `wirelane::batch::max_udp_payload`. Returns it, or `-EAFNOSUPPORT`.
+ */
+int wl_max_udp_payload(int domain);
+
+/**
+ * Sends `len` bytes of `buf` to the peer as datagrams of `segment_size`
+ * bytes (the last may be shorter) in one `sendmsg(2)` with `UDP_SEGMENT`
+ * (GSO): `ConnectedDatagram::send_segmented`. If the kernel refuses GSO,
+ * the segments go out as separate datagrams in one `sendmmsg`; `*out`
+ * (if not NULL) says which happened.
+ *
+ * Returns the payload bytes sent, or `-EINVAL` (segment size 0, empty
+ * buffer, more than `WL_MAX_UDP_SEGMENTS` segments), `-EMSGSIZE` (more
+ * than `wl_max_udp_payload`), `-EAFNOSUPPORT` (a Unix socket), or `-errno`.
+ */
+ssize_t wl_dgram_conn_send_segmented(const wl_dgram_conn *sock,
+                                     const void *buf,
+                                     size_t len,
+                                     uint16_t segment_size,
+                                     wl_segmented_send *out);
+
+/**
+ * `wl_dgram_conn_send_segmented` to `*to` from a bound socket:
+ * `BoundDatagram::send_to_segmented`.
+ */
+ssize_t wl_dgram_send_to_segmented(const wl_dgram *sock,
+                                   const void *buf,
+                                   size_t len,
+                                   uint16_t segment_size,
+                                   const wl_addr *to,
+                                   wl_segmented_send *out);
+
+/**
+ * Receives one datagram (`recvmsg(2)`), or with `UDP_GRO` on possibly
+ * several coalesced ones, into `buf` (use 65536 bytes):
+ * `BoundDatagram::recv_gro`. `*out` receives the length, segment size and
+ * sender.
+ *
+ * Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
+ * Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
+ */
+ssize_t wl_dgram_recv_gro(const wl_dgram *sock, void *buf, size_t len, wl_gro_recv *out);
+
+/**
+ * `wl_dgram_recv_gro` on a connected datagram socket:
+ * `ConnectedDatagram::recv_gro`.
+ */
+ssize_t wl_dgram_conn_recv_gro(const wl_dgram_conn *sock, void *buf, size_t len, wl_gro_recv *out);
 
 /**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
