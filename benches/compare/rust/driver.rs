@@ -20,8 +20,8 @@ usage: cargo run --release --example compare -- [options]
   --only A,B       only these workloads (names as in the table)
   --impls A,B      only these columns: raw_c,wirelane,std,c_abi,py_binding,py_stdlib
   --no-probes      skip the exact per-operation counts (strace -c syscalls,
-                   callgrind user-space instructions)
-  --no-callgrind   count syscalls but skip callgrind (the slow part)
+                   callgrind instructions, memcheck heap allocations)
+  --no-callgrind   skip the valgrind counts (the slow part), keep strace
   --json PATH      also write every sample, median and ratio as JSON
 ";
 
@@ -204,15 +204,16 @@ pub fn main(args: &[String]) -> io::Result<()> {
                 continue;
             }
             ops.insert(w.name, op);
-            eprintln!("compare: counting syscalls and instructions per op of {}", w.name);
-            probe_rows.extend(probes::probe(
-                w,
-                peer.port(w.service),
-                &launches,
-                &layout.out,
-                o.strace,
-                o.callgrind,
-            ));
+            eprintln!(
+                "compare: counting syscalls, instructions and allocations per op of {}",
+                w.name
+            );
+            let counts = probes::Counts {
+                strace: o.strace,
+                callgrind: o.callgrind,
+                memcheck: o.callgrind,
+            };
+            probe_rows.extend(probes::probe(w, peer.port(w.service), &launches, &layout.out, counts));
         }
     }
     let load_after = read_trimmed("/proc/loadavg");

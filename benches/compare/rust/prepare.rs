@@ -110,9 +110,13 @@ pub fn build(layout: &Layout, wanted: &[Impl]) -> io::Result<Built> {
             ]),
             Impl::Wirelane => Ok(vec![me.clone(), "--worker".into(), "wirelane".into()]),
             Impl::Std => Ok(vec![me.clone(), "--worker".into(), "std".into()]),
-            Impl::PyStdlib => Ok(py("py_stdlib.py")),
+            Impl::PyStdlib => {
+                envs.insert(key, python_env());
+                Ok(py("py_stdlib.py"))
+            }
             Impl::CAbi => build_capi(layout),
-            Impl::PyBinding => find_py_binding(layout).map(|env| {
+            Impl::PyBinding => find_py_binding(layout).map(|mut env| {
+                env.extend(python_env());
                 envs.insert(key, env);
                 py("py_wirelane.py")
             }),
@@ -132,6 +136,13 @@ pub fn build(layout: &Layout, wanted: &[Impl]) -> io::Result<Built> {
         envs,
         missing,
     })
+}
+
+/// A fixed string-hash seed: with randomized hashing the interpreter's
+/// instruction count per operation changes from run to run (dict probing),
+/// which would make the callgrind column meaningless for Python.
+fn python_env() -> Vec<(String, String)> {
+    vec![("PYTHONHASHSEED".into(), "0".into())]
 }
 
 /// `cargo build --release --lib` (the cdylib), once.

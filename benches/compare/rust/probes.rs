@@ -1,6 +1,9 @@
 //! Exact counts that do not depend on a noisy machine: syscalls per
-//! operation (`strace -f -c`) and user-space instructions per operation
-//! (`valgrind --tool=callgrind`), for each client.
+//! operation (`strace -f -c`), user-space instructions per operation
+//! (`valgrind --tool=callgrind`) and heap allocations per operation
+//! (valgrind memcheck's "total heap usage", for the clients that allocate
+//! through `malloc`: raw C, Rust and the C ABI; Python's object allocator
+//! sits in between, so its count would say nothing about the library).
 //!
 //! Each client runs one round of `LOW` operations and, separately, one of
 //! `HIGH`; the difference divided by `HIGH - LOW` is the cost of one
@@ -40,6 +43,8 @@ pub struct ProbeRow {
     pub syscalls: Vec<(String, f64)>,
     /// User-space instructions per operation (callgrind `Ir`).
     pub instructions: Option<f64>,
+    /// `malloc`-family allocations per operation (memcheck).
+    pub allocations: Option<f64>,
 }
 
 /// Runs one round of `count` operations with `prefix` in front of the
@@ -109,15 +114,41 @@ fn callgrind_instructions(l: &Launch<'_>, w: &Workload, count: u64, port: u16, d
         .ok_or_else(|| io::Error::other(format!("no instruction count in {}", log.display())))
 }
 
+/// Heap allocations of one run, from memcheck's summary line
+/// "total heap usage: N allocs, M frees, B bytes allocated".
+fn memcheck_allocations(l: &Launch<'_>, w: &Workload, count: u64, port: u16, dir: &Path) -> io::Result<u64> {
+    let log = dir.join(format!("memcheck-{}-{}-{count}.log", w.name, l.imp.key()));
+    let prefix: Vec<String> = vec![
+        "valgrind".into(),
+        "--tool=memcheck".into(),
+        "--leak-check=no".into(),
+        format!("--log-file={}", log.display()),
+    ];
+    one_round(&prefix, l, w, count, port)?;
+    let text = fs::read_to_string(&log)?;
+    text.lines()
+        .find_map(|l| {
+            let rest = l.split_once("total heap usage:")?.1;
+            rest.split_whitespace().next()?.replace(',', "").parse().ok()
+        })
+        .ok_or_else(|| io::Error::other(format!("no heap summary in {}", log.display())))
+}
+
+/// Which exact counts to take.
+#[derive(Debug, Clone, Copy)]
+pub struct Counts {
+    pub strace: bool,
+    pub callgrind: bool,
+    pub memcheck: bool,
+}
+
 /// Probes `w` for every launchable client.
-pub fn probe(
-    w: &Workload,
-    port: u16,
-    launches: &[Launch<'_>],
-    dir: &Path,
-    strace: bool,
-    callgrind: bool,
-) -> Vec<ProbeRow> {
+pub fn probe(w: &Workload, port: u16, launches: &[Launch<'_>], dir: &Path, counts: Counts) -> Vec<ProbeRow> {
+    let Counts {
+        strace,
+        callgrind,
+        memcheck,
+    } = counts;
     let span = (HIGH - LOW) as f64;
     let mut rows = Vec::new();
     for l in launches {
@@ -129,6 +160,7 @@ pub fn probe(
             imp: l.imp,
             syscalls: Vec::new(),
             instructions: None,
+            allocations: None,
         };
         if strace {
             match (
@@ -158,6 +190,15 @@ pub fn probe(
                 }
             }
         }
+        if memcheck && !matches!(l.imp, Impl::PyBinding | Impl::PyStdlib) {
+            match (
+                memcheck_allocations(l, w, LOW, port, dir),
+                memcheck_allocations(l, w, HIGH, port, dir),
+            ) {
+                (Ok(lo), Ok(hi)) => row.allocations = Some((hi as f64 - lo as f64) / span),
+                (Err(e), _) | (_, Err(e)) => eprintln!("compare: memcheck of {} / {}: {e}", w.name, l.imp.title()),
+            }
+        }
         rows.push(row);
     }
     rows
@@ -174,18 +215,19 @@ fn fmt_per(x: f64) -> String {
 /// The probe table: one row per workload and client.
 pub fn table(rows: &[ProbeRow], ops: &BTreeMap<&'static str, &'static str>) -> String {
     let mut s = String::from(
-        "| Workload | per | Implementation | syscalls per op (strace -c) | user-space instructions per op (callgrind) |\n|---|---|---|---|---|\n",
+        "| Workload | per | Implementation | syscalls per op (strace -c) | user-space instructions per op (callgrind) | heap allocations per op (memcheck) |\n|---|---|---|---|---|---|\n",
     );
     for r in rows {
         let calls: Vec<String> = r.syscalls.iter().map(|(k, v)| format!("{k} {}", fmt_per(*v))).collect();
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             r.workload,
             ops.get(r.workload).copied().unwrap_or("op"),
             r.imp.title(),
             if calls.is_empty() { "-".into() } else { calls.join(", ") },
-            r.instructions.map(|i| format!("{i:.0}")).unwrap_or_else(|| "-".into())
+            r.instructions.map(|i| format!("{i:.0}")).unwrap_or_else(|| "-".into()),
+            r.allocations.map(fmt_per).unwrap_or_else(|| "-".into())
         );
     }
     s

@@ -412,11 +412,12 @@ pub fn json(run: &Run) -> String {
                 .map(|(k, v)| format!("{}: {}", json_str(k), json_num(*v)))
                 .collect();
             format!(
-                "    {{\"workload\": {}, \"impl\": {}, \"syscalls_per_op\": {{{}}}, \"instructions_per_op\": {}}}",
+                "    {{\"workload\": {}, \"impl\": {}, \"syscalls_per_op\": {{{}}}, \"instructions_per_op\": {}, \"heap_allocations_per_op\": {}}}",
                 json_str(r.workload),
                 json_str(r.imp.key()),
                 calls.join(", "),
-                r.instructions.map(json_num).unwrap_or("null".into())
+                r.instructions.map(json_num).unwrap_or("null".into()),
+                r.allocations.map(json_num).unwrap_or("null".into())
             )
         })
         .collect();
