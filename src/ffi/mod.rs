@@ -24,22 +24,28 @@ mod addr;
 mod any;
 mod bound;
 mod boundary;
+mod builder;
 mod common;
 mod conn;
 mod dgram;
 mod handle;
 mod listener;
+mod options;
 mod peer;
 mod pending;
 mod raw;
+mod tcp_info;
 
 pub use addr::*;
 pub use bound::*;
+pub use builder::*;
 pub use conn::*;
 pub use dgram::*;
 pub use listener::*;
+pub use options::*;
 pub use pending::*;
 pub use raw::*;
+pub use tcp_info::*;
 
 use boundary::ffi_fn;
 use handle::copy_out_truncating;
