@@ -73,7 +73,7 @@ pub const MAX_BATCH: usize = 1024;
 
 /// `MSG_WAITFORONE` for `recv_batch`: block until at least one message
 /// arrives, then return with what is queued (`recvmmsg(2)`).
-pub const WAITFORONE: MsgFlags = MsgFlags::from_bits(libc::MSG_WAITFORONE);
+pub const WAITFORONE: MsgFlags = MsgFlags::WAITFORONE;
 
 /// Checks a requested batch capacity.
 fn check_capacity(what: &str, n: usize) -> std::io::Result<()> {

@@ -69,6 +69,8 @@ pub use socket::{
 // (`set_tcp_nodelay(&s, true)`, `ListenerBuilder::<Ipv4>::new()`).
 #[allow(unused_imports)]
 pub use builder::*;
+// The seed calls these unqualified: `send_fd(&unix_socket, &some_file)?`.
+pub use fdpass::{recv_fd, send_fd};
 #[allow(unused_imports)]
 pub use options::*;
 
