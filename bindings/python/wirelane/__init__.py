@@ -40,8 +40,18 @@ from ._addr import (
     parse_address,
 )
 from ._base import ConsumedError
+from ._builder import (
+    BufferConfig,
+    ConnectorBuilder,
+    DatagramBuilder,
+    KeepaliveConfig,
+    ListenerBuilder,
+    ReuseConfig,
+    TcpConfig,
+)
 from ._dgram import BoundDatagram, ConnectedDatagram
 from ._io import SocketIO
+from ._options import TcpInfo
 from ._lib import EXPECTED_ABI, AbiVersionError, LibraryNotFoundError
 from ._raw import RawSocket
 from ._stream import BoundSocket, Connection, Credentials, Listener, PendingConnect
@@ -85,6 +95,14 @@ __all__ = [
     "AbiVersionError",
     "Address",
     "BoundDatagram",
+    "BufferConfig",
+    "ConnectorBuilder",
+    "DatagramBuilder",
+    "KeepaliveConfig",
+    "ListenerBuilder",
+    "ReuseConfig",
+    "TcpConfig",
+    "TcpInfo",
     "BoundSocket",
     "ConnectedDatagram",
     "Connection",

@@ -33,10 +33,11 @@ import socket
 import threading
 import time
 import warnings
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, TypeVar
 
 from . import _ffi
 from ._addr import D, from_wl
+from ._options import Options
 
 _OPEN, _CLOSING, _CLOSED, _CONSUMED, _DETACHED = range(5)
 
@@ -92,7 +93,7 @@ def wait_fd(fd: int, events: int, seconds: float | None) -> bool:
     return bool(p.poll(ms))
 
 
-class SocketBase(Generic[D]):
+class SocketBase(Options[D]):
     """The lifecycle every state shares (not public: use the state classes)."""
 
     __slots__ = (

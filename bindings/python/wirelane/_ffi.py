@@ -131,6 +131,10 @@ def _declare(name: str, restype: Any, *argtypes: Any, check: bool = True) -> Any
     return func
 
 
+declare = _declare
+"""Declares one more library function (for the per-area modules)."""
+
+
 wl_version: Callable[[], bytes] = _declare("wl_version", c_char_p)
 wl_strerror: Callable[[int], bytes] = _declare("wl_strerror", c_char_p, c_int)
 # No errcheck: it is called from inside the errcheck hook.
