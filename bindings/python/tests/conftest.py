@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -100,6 +101,24 @@ def run_in_thread(fn: object) -> tuple[threading.Thread, list[BaseException | ob
     t = threading.Thread(target=target, daemon=True)
     t.start()
     return t, out
+
+
+def wait_until_blocked(tid: int) -> None:
+    """Waits until thread ``tid`` sleeps in the kernel somewhere other than
+    a futex (the GIL), i.e. inside the socket call."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/self/task/{tid}/wchan") as f:
+                wchan = f.read().strip()
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            break
+        if state == "S" and wchan not in ("", "0") and "futex" not in wchan:
+            return
+        time.sleep(0.01)
+    time.sleep(0.2)  # wchan unavailable: give the call time to block
 
 
 def pytest_report_header(config: object) -> str:

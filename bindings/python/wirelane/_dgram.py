@@ -64,6 +64,7 @@ class BoundDatagram(TimeoutSocket[D]):
             "recvfrom()",
             _IN,
             lambda h: _ffi.wl_dgram_recv_from(h, buf, bufsize, ctypes.byref(peer), flags),
+            eof_is_zero=True,
         )
         return ctypes.string_at(buf, min(n, bufsize)), from_wl(peer)  # type: ignore[return-value]
 
@@ -76,6 +77,7 @@ class BoundDatagram(TimeoutSocket[D]):
             "recvfrom_into()",
             _IN,
             lambda h: _ffi.wl_dgram_recv_from(h, arr, n, ctypes.byref(peer), flags),
+            eof_is_zero=True,
         )
         return got, from_wl(peer)  # type: ignore[return-value]
 
@@ -158,13 +160,13 @@ class ConnectedDatagram(TimeoutSocket[D]):
         if bufsize < 0:
             raise ValueError("negative buffersize in recv")
         buf = (ctypes.c_char * bufsize)()
-        n = self._io("recv()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, buf, bufsize, flags))
+        n = self._io("recv()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, buf, bufsize, flags), eof_is_zero=True)
         return ctypes.string_at(buf, min(n, bufsize))
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives one datagram into a writable buffer without copying."""
         arr, n = writable(buffer, nbytes, "recv_into")
-        return self._io("recv_into()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, arr, n, flags))
+        return self._io("recv_into()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, arr, n, flags), eof_is_zero=True)
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends one datagram gathered from several buffers (``sendmsg(2)``)."""
@@ -181,7 +183,10 @@ class ConnectedDatagram(TimeoutSocket[D]):
         iov = IovecArray(buffers, True, "recv_vectored")
         try:
             return self._io(
-                "recv_vectored()", _IN, lambda h: _ffi.wl_dgram_conn_recv_vectored(h, iov.array, iov.count)
+                "recv_vectored()",
+                _IN,
+                lambda h: _ffi.wl_dgram_conn_recv_vectored(h, iov.array, iov.count),
+                eof_is_zero=True,
             )
         finally:
             iov.release()
