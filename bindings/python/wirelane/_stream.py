@@ -397,6 +397,15 @@ class BoundSocket(TimeoutSocket[D]):
         h = _adopt(_ffi.BOUND, fd, _family_of(domain))
         return BoundSocket(KEY, _ffi.BOUND, h, _blocking_timeout(_ffi.BOUND, h))
 
+    @staticmethod
+    def from_socket(sock: socket.socket, domain: type[D]) -> BoundSocket[D]:
+        """Takes over a bound, not listening ``socket.socket`` (detached on success)."""
+        timeout = sock.gettimeout()
+        b = BoundSocket.from_fd(sock.fileno(), domain)
+        sock.detach()
+        b._timeout = timeout
+        return b
+
     def listen(self, backlog: int | None = None) -> Listener[D]:
         """Starts listening (``listen(2)``) and returns the :class:`Listener`;
         this object is consumed. ``backlog`` defaults to
