@@ -199,8 +199,6 @@ Address: TypeAlias = Union[SocketAddrV4, SocketAddrV6, UnixAddr]
 
 D = TypeVar("D", SocketAddrV4, SocketAddrV6, UnixAddr)
 """The domain of a socket, identified with its address type."""
-IP = TypeVar("IP", SocketAddrV4, SocketAddrV6)
-"""An IP domain (TCP/UDP-only methods are typed on it)."""
 K = TypeVar("K", Stream, Datagram)
 """The socket kind: :class:`Stream` or :class:`Datagram`."""
 

@@ -16,10 +16,10 @@ import math
 import time
 from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint32, c_uint64
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Self
+from typing import Any, Callable, Generic, Self, TypeVar, Union
 
 from . import _ffi
-from ._addr import FAMILY_OF, IP, D, SocketAddrV4, SocketAddrV6, coerce, to_wl
+from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, coerce, to_wl
 from ._base import KEY, check_signals
 from ._dgram import BoundDatagram, ConnectedDatagram
 from ._stream import Connection, Listener, PendingConnect, default_timeout
@@ -222,6 +222,12 @@ def _start_mode(nonblocking: bool) -> float | None:
 
 # --- builders -------------------------------------------------------------------
 
+# IP-only settings are typed on these (a TypeVar bound to a union is what
+# mypy enforces on an explicit self type; a constrained one it does not).
+_LB = TypeVar("_LB", bound=Union["ListenerBuilder[SocketAddrV4]", "ListenerBuilder[SocketAddrV6]"])
+_CB = TypeVar("_CB", bound=Union["ConnectorBuilder[SocketAddrV4]", "ConnectorBuilder[SocketAddrV6]"])
+_DB = TypeVar("_DB", bound=Union["DatagramBuilder[SocketAddrV4]", "DatagramBuilder[SocketAddrV6]"])
+
 
 class ListenerBuilder(Generic[D]):
     """Creates, configures, binds and listens in one call::
@@ -268,12 +274,12 @@ class ListenerBuilder(Generic[D]):
         self._c.nonblocking = enable
         return self
 
-    def tcp(self: ListenerBuilder[IP], cfg: TcpConfig) -> ListenerBuilder[IP]:
+    def tcp(self: _LB, cfg: TcpConfig) -> _LB:
         """TCP settings, inherited by accepted connections."""
         cfg._fill(self._c.tcp)
         return self
 
-    def fastopen(self: ListenerBuilder[IP], qlen: int) -> ListenerBuilder[IP]:
+    def fastopen(self: _LB, qlen: int) -> _LB:
         """The ``TCP_FASTOPEN`` queue length (0 leaves Fast Open off)."""
         self._c.fastopen_qlen = _nonneg(qlen, "qlen")
         return self
@@ -330,7 +336,7 @@ class ConnectorBuilder(Generic[D]):
         cfg._fill(self._c.buffers)
         return self
 
-    def tcp(self: ConnectorBuilder[IP], cfg: TcpConfig) -> ConnectorBuilder[IP]:
+    def tcp(self: _CB, cfg: TcpConfig) -> _CB:
         """TCP settings."""
         cfg._fill(self._c.tcp)
         return self
@@ -423,7 +429,7 @@ class DatagramBuilder(Generic[D]):
         self._c.nonblocking = enable
         return self
 
-    def ttl(self: DatagramBuilder[IP], ttl: int) -> DatagramBuilder[IP]:
+    def ttl(self: _DB, ttl: int) -> _DB:
         """``IP_TTL`` / ``IPV6_UNICAST_HOPS`` (0 keeps the default)."""
         self._c.ttl = _nonneg(ttl, "ttl")
         return self

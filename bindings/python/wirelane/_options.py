@@ -17,7 +17,7 @@ from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint
 from typing import Any, Callable, Generic, TypeVar
 
 from . import _ffi
-from ._addr import IP, D, SocketAddrV4, SocketAddrV6
+from ._addr import D, SocketAddrV4, SocketAddrV6
 
 _Fn = Callable[..., int]
 R = TypeVar("R")
@@ -405,16 +405,16 @@ class Options(Generic[D]):
         name = self._call(lambda h: _text(lambda buf, n: _bound_device(self._fd, buf, n)))
         return name or None
 
-    def set_tcp_congestion(self: Options[IP], algorithm: str) -> None:
+    def set_tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6], algorithm: str) -> None:
         """``TCP_CONGESTION`` (``tcp(7)``): e.g. ``"cubic"``, ``"reno"``."""
         name = algorithm.encode()
         self._call(lambda h: _set_tcp_congestion(self._fd, name))
 
-    def tcp_congestion(self: Options[IP]) -> str:
+    def tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> str:
         """The congestion-control algorithm in use (``TCP_CONGESTION``)."""
         return self._call(lambda h: _text(lambda buf, n: _get_tcp_congestion(self._fd, buf, n)))
 
-    def tcp_info(self: Options[IP]) -> TcpInfo:
+    def tcp_info(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> TcpInfo:
         """The kernel's ``TCP_INFO`` statistics (a snapshot)."""
         out = TcpInfo()
         self._call(lambda h: _get_tcp_info(self._fd, ctypes.byref(out)))
@@ -533,91 +533,91 @@ class Options(Generic[D]):
         self._call(lambda h: _get_keepalive(self._fd, ctypes.byref(out)))
         return bool(out.value)
 
-    def set_tcp_keepalive_idle(self: Options[IP], value: int) -> None:
+    def set_tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
         self._call(lambda h: _set_tcp_keepalive_idle(self._fd, value))
 
-    def tcp_keepalive_idle(self: Options[IP]) -> int:
+    def tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
         out = c_uint32()
         self._call(lambda h: _get_tcp_keepalive_idle(self._fd, ctypes.byref(out)))
         return int(out.value)
 
-    def set_tcp_keepalive_interval(self: Options[IP], value: int) -> None:
+    def set_tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
         self._call(lambda h: _set_tcp_keepalive_interval(self._fd, value))
 
-    def tcp_keepalive_interval(self: Options[IP]) -> int:
+    def tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
         out = c_uint32()
         self._call(lambda h: _get_tcp_keepalive_interval(self._fd, ctypes.byref(out)))
         return int(out.value)
 
-    def set_tcp_keepalive_count(self: Options[IP], value: int) -> None:
+    def set_tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
         self._call(lambda h: _set_tcp_keepalive_count(self._fd, value))
 
-    def tcp_keepalive_count(self: Options[IP]) -> int:
+    def tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
         out = c_uint32()
         self._call(lambda h: _get_tcp_keepalive_count(self._fd, ctypes.byref(out)))
         return int(out.value)
 
-    def set_tcp_nodelay(self: Options[IP], value: bool) -> None:
+    def set_tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
         self._call(lambda h: _set_tcp_nodelay(self._fd, bool(value)))
 
-    def tcp_nodelay(self: Options[IP]) -> bool:
+    def tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
         out = c_bool()
         self._call(lambda h: _get_tcp_nodelay(self._fd, ctypes.byref(out)))
         return bool(out.value)
 
-    def set_tcp_cork(self: Options[IP], value: bool) -> None:
+    def set_tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
         self._call(lambda h: _set_tcp_cork(self._fd, bool(value)))
 
-    def tcp_cork(self: Options[IP]) -> bool:
+    def tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
         out = c_bool()
         self._call(lambda h: _get_tcp_cork(self._fd, ctypes.byref(out)))
         return bool(out.value)
 
-    def set_tcp_quickack(self: Options[IP], value: bool) -> None:
+    def set_tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
         self._call(lambda h: _set_tcp_quickack(self._fd, bool(value)))
 
-    def tcp_quickack(self: Options[IP]) -> bool:
+    def tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
         out = c_bool()
         self._call(lambda h: _get_tcp_quickack(self._fd, ctypes.byref(out)))
         return bool(out.value)
 
-    def set_tcp_fastopen(self: Options[IP], value: int) -> None:
+    def set_tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
         self._call(lambda h: _set_tcp_fastopen(self._fd, value))
 
-    def tcp_fastopen(self: Options[IP]) -> int:
+    def tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
         out = c_uint32()
         self._call(lambda h: _get_tcp_fastopen(self._fd, ctypes.byref(out)))
         return int(out.value)
 
-    def set_tcp_fastopen_connect(self: Options[IP], value: bool) -> None:
+    def set_tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
         self._call(lambda h: _set_tcp_fastopen_connect(self._fd, bool(value)))
 
-    def tcp_fastopen_connect(self: Options[IP]) -> bool:
+    def tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
         out = c_bool()
         self._call(lambda h: _get_tcp_fastopen_connect(self._fd, ctypes.byref(out)))
         return bool(out.value)
 
-    def set_tcp_user_timeout(self: Options[IP], value: int) -> None:
+    def set_tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
         self._call(lambda h: _set_tcp_user_timeout(self._fd, value))
 
-    def tcp_user_timeout(self: Options[IP]) -> int:
+    def tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
         out = c_uint32()
         self._call(lambda h: _get_tcp_user_timeout(self._fd, ctypes.byref(out)))
