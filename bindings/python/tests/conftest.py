@@ -126,3 +126,18 @@ def pytest_report_header(config: object) -> str:
         f"wirelane {wirelane.__version__} from {Path(wirelane.__file__).parent}; "
         f"library {wirelane.LIBRARY_VERSION} at {wirelane.LIBRARY_PATH}; python {sys.version.split()[0]}"
     )
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Nothing is ever silently skipped: a skip fails the run."""
+    if _skipped and session.exitstatus == 0:
+        print(f"\nerror: skipped tests count as failures: {_skipped}")
+        session.exitstatus = 1

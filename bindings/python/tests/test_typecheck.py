@@ -31,31 +31,40 @@ except ImportError:  # pragma: no cover - run-tests.sh installs it
     mypy_api = None
 
 
-def run_mypy(*args: str) -> str:
+INSTALLED = any(
+    PKG_DIR.is_relative_to(p) for p in [*site.getsitepackages(), site.getusersitepackages()]
+)
+
+
+def mypy(*args: str) -> tuple[str, int]:
+    """Runs mypy --strict on ``args``. An installed package is found through
+    the interpreter's site-packages (so its ``py.typed`` is what makes it
+    checkable), with the working directory moved away from the source tree;
+    a source checkout is found through MYPYPATH."""
     if mypy_api is None:
         pytest.fail("mypy is not installed: run bindings/python/run-tests.sh or `pip install mypy`")
-    env_path = os.environ.get("MYPYPATH")
-    installed = any(str(PKG_DIR).startswith(p) for p in [*site.getsitepackages(), site.getusersitepackages()])
-    if not installed:
-        # Running from the source tree: show mypy where the package is.
+    saved_path, saved_cwd = os.environ.get("MYPYPATH"), os.getcwd()
+    if INSTALLED:
+        os.environ.pop("MYPYPATH", None)
+        os.chdir(HERE.parent / ".venv" if (HERE.parent / ".venv").is_dir() else "/")
+    else:
         os.environ["MYPYPATH"] = str(PKG_DIR.parent)
     try:
         out, err, status = mypy_api.run(
-            [
-                "--strict",
-                "--python-executable",
-                sys.executable,
-                "--cache-dir",
-                str(HERE.parent / ".mypy_cache"),
-                *args,
-            ]
+            ["--strict", "--python-executable", sys.executable, "--cache-dir", str(HERE.parent / ".mypy_cache"), *args]
         )
     finally:
-        if env_path is None:
+        os.chdir(saved_cwd)
+        if saved_path is None:
             os.environ.pop("MYPYPATH", None)
         else:
-            os.environ["MYPYPATH"] = env_path
-    assert status == 0, f"mypy {' '.join(args)} failed:\n{out}{err}"
+            os.environ["MYPYPATH"] = saved_path
+    return out + err, status
+
+
+def run_mypy(*args: str) -> str:
+    out, status = mypy(*args)
+    assert status == 0, f"mypy {' '.join(args)} failed:\n{out}"
     return out
 
 
@@ -66,6 +75,9 @@ def test_package_ships_py_typed() -> None:
 def test_package_is_strict_clean() -> None:
     out = run_mypy("-p", "wirelane")
     assert "Success" in out
+    if INSTALLED:
+        # mypy checked the installed copy, found through its py.typed marker.
+        assert "site-packages" in str(PKG_DIR)
 
 
 def test_negative_cases_are_each_rejected_with_the_expected_code() -> None:
@@ -83,17 +95,7 @@ def test_negative_cases_fail_without_their_ignores(tmp_path: Path) -> None:
     marked = {i + 1 for i, line in enumerate(lines) if "# type: ignore[" in line}
     stripped = tmp_path / "negative_stripped.py"
     stripped.write_text("\n".join(re.sub(r"\s*# type: ignore\[[\w-]+\]", "", line) for line in lines) + "\n")
-    if mypy_api is None:
-        pytest.fail("mypy is not installed")
-    env = os.environ.get("MYPYPATH")
-    os.environ["MYPYPATH"] = str(PKG_DIR.parent)
-    try:
-        out, _, status = mypy_api.run(["--strict", "--no-incremental", "--python-executable", sys.executable, str(stripped)])
-    finally:
-        if env is None:
-            os.environ.pop("MYPYPATH", None)
-        else:
-            os.environ["MYPYPATH"] = env
+    out, status = mypy("--no-incremental", str(stripped))
     assert status == 1
     error_lines = {int(m.group(1)) for m in re.finditer(r"negative_stripped\.py:(\d+): error", out)}
     assert error_lines == marked, f"unexpected: {sorted(error_lines - marked)}, missing: {sorted(marked - error_lines)}\n{out}"
