@@ -86,6 +86,75 @@
 #define WL_ADDR_STRLEN 512
 
 /**
+ * The most messages one batch call handles (`UIO_MAXIOV`):
+ * `wirelane::batch::MAX_BATCH`.
+ */
+#define WL_MAX_BATCH 1024
+
+/**
+ * `MSG_WAITFORONE` for `wl_dgram_recv_batch`: wait for one datagram,
+ * then take only what is already queued (`recvmmsg(2)`). The same value
+ * as `MSG_WAITFORONE` in `<sys/socket.h>`, which strict C11 hides.
+ */
+#define WL_MSG_WAITFORONE 65536
+
+/**
+ * The most segments one GSO send may produce:
+ * `wirelane::batch::MAX_UDP_SEGMENTS`.
+ */
+#define WL_MAX_UDP_SEGMENTS 64
+
+/**
+ * `POLLIN` for `wl_wait`: data to read (or a connection to accept).
+ */
+#define WL_READABLE 1
+
+/**
+ * `POLLPRI` for `wl_wait`: urgent data.
+ */
+#define WL_PRIORITY 2
+
+/**
+ * `POLLOUT` for `wl_wait`: room to write (or a connect resolved).
+ */
+#define WL_WRITABLE 4
+
+/**
+ * `POLLERR` (always reported): an error is pending.
+ */
+#define WL_ERROR 8
+
+/**
+ * `POLLHUP` (always reported): both directions are shut.
+ */
+#define WL_HANGUP 16
+
+/**
+ * `POLLRDHUP`: the peer shut down writing (end of stream).
+ */
+#define WL_READ_HANGUP 8192
+
+/**
+ * `SPLICE_F_MOVE`: move pages instead of copying where possible (a hint).
+ */
+#define WL_SPLICE_F_MOVE 1
+
+/**
+ * `SPLICE_F_NONBLOCK`: do not block on the pipe.
+ */
+#define WL_SPLICE_F_NONBLOCK 2
+
+/**
+ * `SPLICE_F_MORE`: more data follows, like `MSG_MORE`.
+ */
+#define WL_SPLICE_F_MORE 4
+
+/**
+ * `SPLICE_F_GIFT`: only meaningful for `vmsplice(2)`.
+ */
+#define WL_SPLICE_F_GIFT 8
+
+/**
  * A stream socket bound to a local address (`BoundSocket<D, Stream>`),
  * not yet listening. Its one transition is `wl_bound_listen`.
  */
@@ -131,6 +200,12 @@ typedef struct wl_listener wl_listener;
 typedef struct wl_pending wl_pending;
 
 /**
+ * A pipe for `splice` (`wirelane::zerocopy::Pipe`): both ends
+ * close-on-exec, closed together by `wl_pipe_free`.
+ */
+typedef struct wl_pipe wl_pipe;
+
+/**
  * A freshly created socket (`RawSocket<D, T>`): not bound, not connected.
  *
  * Stream sockets can `wl_raw_bind` (then listen), `wl_raw_connect` or
@@ -139,6 +214,21 @@ typedef struct wl_pending wl_pending;
  * socket (or the reverse) fails with `-EPROTOTYPE` and consumes nothing.
  */
 typedef struct wl_raw wl_raw;
+
+/**
+ * A reusable batch of receive slots for one `recvmmsg(2)` (`RecvBatch`),
+ * for one domain. Not thread-safe: one thread at a time.
+ */
+typedef struct wl_recv_batch wl_recv_batch;
+
+/**
+ * A reusable batch of outgoing datagrams for one `sendmmsg(2)`
+ * (`SendBatch`), for one domain. It borrows the payloads: each buffer
+ * passed to `wl_send_batch_push` must stay valid until the batch is
+ * cleared, sent for the last time, or freed. Not thread-safe: one thread
+ * at a time.
+ */
+typedef struct wl_send_batch wl_send_batch;
 
 /**
  * A socket address of any supported family (IPv4, IPv6, Unix), stored the
@@ -164,6 +254,63 @@ typedef struct {
      */
     socklen_t len;
 } wl_addr;
+
+/**
+ * One datagram of `wl_dgram_sendmmsg`.
+ */
+typedef struct {
+    /**
+     * The payload.
+     */
+    const void *buf;
+    /**
+     * The payload's length.
+     */
+    size_t len;
+    /**
+     * The destination (same family as the socket).
+     */
+    const wl_addr *to;
+} wl_mmsg;
+
+/**
+ * One datagram received into a `wl_recv_batch` (`RecvMsg`), from
+ * `wl_recv_batch_get`.
+ */
+typedef struct {
+    /**
+     * The bytes received, inside the batch: valid until the next receive
+     * into the batch or its free.
+     */
+    const uint8_t *data;
+    /**
+     * How many bytes of `data` are valid (at most the slot size).
+     */
+    size_t data_len;
+    /**
+     * `msg_len`: the bytes received, or with `MSG_TRUNC` the datagram's
+     * real length.
+     */
+    size_t len;
+    /**
+     * The kernel's `msg_flags` (`MSG_TRUNC`, `MSG_CTRUNC`, ...).
+     */
+    int flags;
+    /**
+     * Whether the datagram was longer than its slot and was cut.
+     */
+    bool truncated;
+    /**
+     * The `UDP_GRO` segment size when the kernel coalesced several
+     * datagrams into this one (split `data` every `gro_segment` bytes),
+     * 0 otherwise.
+     */
+    uint16_t gro_segment;
+    /**
+     * The sender's address.
+     */
+    wl_addr source;
+} wl_recv_msg;
 
 /**
  * Address reuse (`ReuseConfig`): `SO_REUSEADDR` and `SO_REUSEPORT` (see
@@ -362,6 +509,55 @@ typedef struct {
      */
     gid_t gid;
 } wl_ucred;
+
+/**
+ * What a segmented send did (`SegmentedSend`).
+ */
+typedef struct {
+    /**
+     * Payload bytes sent, over all datagrams.
+     */
+    size_t bytes;
+    /**
+     * Datagrams sent.
+     */
+    size_t datagrams;
+    /**
+     * True when the kernel segmented one send (GSO); false when it
+     * refused and the segments went out as separate datagrams through
+     * `sendmmsg`.
+     */
+    bool offloaded;
+    /**
+     * The kernel's error for the refused GSO send (positive errno:
+     * `EIO`, `EINVAL`, `ENOPROTOOPT`, `EOPNOTSUPP`), 0 when offloaded.
+     */
+    int fallback_errno;
+} wl_segmented_send;
+
+/**
+ * One receive with GRO information (`GroRecv`).
+ */
+typedef struct {
+    /**
+     * Bytes received into the buffer.
+     */
+    size_t len;
+    /**
+     * The coalesced datagrams' size (`UDP_GRO`): split the buffer every
+     * `segment_size` bytes (the last piece may be shorter). 0 for a single
+     * datagram.
+     */
+    uint16_t segment_size;
+    /**
+     * Whether the data was longer than the buffer (`MSG_TRUNC`).
+     */
+    bool truncated;
+    /**
+     * The sender.
+     */
+    wl_addr source;
+} wl_gro_recv;
 
 /**
  * A snapshot of a TCP socket's state and statistics (`TCP_INFO`, see
@@ -619,6 +815,25 @@ typedef struct {
     size_t reported_len;
 } wl_tcp_info;
 
+/**
+ * One `MSG_ZEROCOPY` completion (`ZerocopyCompletion`): the sends with ids
+ * `first..=last` (wrapping) are done and their buffers may be reused.
+ */
+typedef struct {
+    /**
+     * The first send id covered.
+     */
+    uint32_t first;
+    /**
+     * The last send id covered, inclusive.
+     */
+    uint32_t last;
+    /**
+     * The kernel fell back to copying (always on loopback).
+     */
+    bool copied;
+} wl_zerocopy_completion;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -752,6 +967,171 @@ int wl_addr_family(const wl_addr *addr);
  * a NULL or malformed address.
  */
 int wl_addr_port(const wl_addr *addr);
+
+/**
+ * Creates a send batch for `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`)
+ * with room for `capacity` messages (1 to `WL_MAX_BATCH`):
+ * `SendBatch::with_capacity`.
+ *
+ * Ownership: on success `*out` receives a new batch the caller frees with
+ * `wl_send_batch_free`. Returns 0, or `-EINVAL` (capacity out of range,
+ * NULL `out`), `-EAFNOSUPPORT`.
+ */
+int wl_send_batch_new(int domain, size_t capacity, wl_send_batch **out);
+
+/**
+ * Frees a send batch. NULL is a no-op.
+ */
+void wl_send_batch_free(wl_send_batch *batch);
+
+/**
+ * Queues a datagram of `len` bytes of `buf` for `*to`, or for a connected
+ * socket's peer when `to` is NULL (`SendBatch::push` / `push_connected`).
+ * Never allocates.
+ *
+ * Ownership: the batch borrows `buf`: it must stay valid until the batch
+ * is cleared, sent for the last time, or freed. Returns 0, or `-ENOBUFS`
+ * (batch full: nothing queued), `-EAFNOSUPPORT` (address of another
+ * family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`).
+ */
+int wl_send_batch_push(wl_send_batch *batch, const void *buf, size_t len, const wl_addr *to);
+
+/**
+ * The number of queued messages. Returns it, or `-EINVAL` for NULL.
+ */
+int wl_send_batch_len(const wl_send_batch *batch);
+
+/**
+ * The batch's capacity in messages. Returns it, or `-EINVAL` for NULL.
+ */
+int wl_send_batch_capacity(const wl_send_batch *batch);
+
+/**
+ * Empties the batch (`SendBatch::clear`): the payloads are no longer
+ * borrowed. Returns 0 or `-EINVAL`.
+ */
+int wl_send_batch_clear(wl_send_batch *batch);
+
+/**
+ * Drops the messages the last send sent, keeping the rest queued for a
+ * retry (`SendBatch::remove_sent`). Returns 0 or `-EINVAL`.
+ */
+int wl_send_batch_remove_sent(wl_send_batch *batch);
+
+/**
+ * How many messages the last send sent (the first ones):
+ * `SendBatch::sent`. Returns it, or `-EINVAL` for NULL.
+ */
+int wl_send_batch_sent(const wl_send_batch *batch);
+
+/**
+ * The bytes sent for message `index` of the last send (`index` below
+ * `wl_send_batch_sent`): `SendBatch::sent_lens`. Writes it to `*out`.
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL).
+ */
+int wl_send_batch_sent_len(const wl_send_batch *batch, size_t index, size_t *out);
+
+/**
+ * Sends every queued message of `batch` in one `sendmmsg(2)` (with
+ * `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
+ * or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
+ *
+ * Returns how many were sent (fewer than queued when the kernel sent only
+ * a prefix; `wl_send_batch_remove_sent` keeps the rest for a retry; 0 for
+ * an empty batch, without a syscall), or `-errno` for an error on the
+ * first message, `-EAFNOSUPPORT` when the batch's domain differs. No
+ * allocation.
+ */
+int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
+
+/**
+ * `wl_dgram_send_batch` on a connected datagram socket
+ * (`ConnectedDatagram::send_batch_with_flags`): messages queued without
+ * an address go to the peer.
+ */
+int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, int flags);
+
+/**
+ * Sends each of the `n` messages as its own datagram in one
+ * `sendmmsg(2)` (`BoundDatagram::sendmmsg`). If `sent_lens` is not NULL
+ * it must have room for `n` entries; the bytes sent for each message sent
+ * are written there. At most `WL_MAX_BATCH` per call.
+ *
+ * Returns how many messages were sent, or `-errno` (an error on the first
+ * message; `-EAFNOSUPPORT` for an address of another family). This builds
+ * a temporary batch (it allocates); a `wl_send_batch` does not.
+ */
+int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_t *sent_lens);
+
+/**
+ * Sends each of the `n` buffers as its own datagram to the peer in one
+ * `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
+ * `wl_dgram_sendmmsg`. Returns how many were sent or `-errno`.
+ */
+int wl_dgram_conn_sendmmsg(const wl_dgram_conn *sock,
+                           const struct iovec *msgs,
+                           size_t n,
+                           size_t *sent_lens);
+
+/**
+ * Creates a receive batch for `domain` with `count` slots (1 to
+ * `WL_MAX_BATCH`) of `slot_size` bytes (at least 1; 65536 for UDP GRO):
+ * `RecvBatch::new`. All memory is allocated here.
+ *
+ * Ownership: on success `*out` receives a new batch the caller frees with
+ * `wl_recv_batch_free`. Returns 0, or `-EINVAL`, `-EAFNOSUPPORT`.
+ */
+int wl_recv_batch_new(int domain, size_t count, size_t slot_size, wl_recv_batch **out);
+
+/**
+ * Frees a receive batch. NULL is a no-op.
+ */
+void wl_recv_batch_free(wl_recv_batch *batch);
+
+/**
+ * How many messages the last receive delivered. Returns it or `-EINVAL`.
+ */
+int wl_recv_batch_len(const wl_recv_batch *batch);
+
+/**
+ * The number of slots. Returns it or `-EINVAL`.
+ */
+int wl_recv_batch_capacity(const wl_recv_batch *batch);
+
+/**
+ * Writes the slot size in bytes to `*out`. Returns 0 or `-EINVAL`.
+ */
+int wl_recv_batch_slot_size(const wl_recv_batch *batch, size_t *out);
+
+/**
+ * Describes message `index` (below `wl_recv_batch_len`) of the last
+ * receive in `*out` (`RecvBatch::get`): data, lengths, flags, GRO segment
+ * size, sender. `out->data` points into the batch and stays valid until
+ * the next receive into it or its free.
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL).
+ */
+int wl_recv_batch_get(const wl_recv_batch *batch, size_t index, wl_recv_msg *out);
+
+/**
+ * Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
+ * (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
+ * (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
+ * one and takes what else is queued; `MSG_DONTWAIT` never waits.
+ *
+ * Returns how many arrived (read them with `wl_recv_batch_get`), or
+ * `-EAGAIN` (nothing queued, or the read timeout passed with nothing),
+ * `-EINTR`, `-EAFNOSUPPORT` (batch of another domain), ... Never returns
+ * 0. No allocation.
+ */
+int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
+
+/**
+ * `wl_dgram_recv_batch` on a connected datagram socket
+ * (`ConnectedDatagram::recv_batch`).
+ */
+int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
 
 /**
  * Starts listening (`listen(2)`) with a queue of up to `backlog` pending
@@ -941,6 +1321,34 @@ int wl_datagram_bind(const wl_datagram_config *cfg, const wl_addr *addr, wl_dgra
  * `wl_datagram_bind`.
  */
 int wl_datagram_connect(const wl_datagram_config *cfg, const wl_addr *peer, wl_dgram_conn **out);
+
+/**
+ * Applies address-reuse options to any socket descriptor before `bind`
+ * (`ReuseConfig::apply`): options left false are not touched. `cfg` NULL
+ * does nothing. Returns 0 or `-errno`.
+ */
+int wl_reuse_config_apply(const wl_reuse_config *cfg, int fd);
+
+/**
+ * Applies buffer sizes to any socket descriptor (`BufferConfig::apply`):
+ * zero sizes are not touched. For TCP apply before `listen`/`connect`.
+ * Returns 0 or `-errno`.
+ */
+int wl_buffer_config_apply(const wl_buffer_config *cfg, int fd);
+
+/**
+ * Turns keepalive on for a TCP socket and sets the non-zero parts of
+ * `*cfg` (`KeepaliveConfig::apply`; `enable` is implied). Returns 0, or
+ * `-EINVAL` naming an out-of-range value, or `-errno`.
+ */
+int wl_keepalive_config_apply(const wl_keepalive_config *cfg, int fd);
+
+/**
+ * Applies TCP settings to a TCP socket descriptor (`TcpConfig::apply`):
+ * the first failure is returned; options before it stay set. Returns 0,
+ * or `-EINVAL` naming an out-of-range value, or `-errno`.
+ */
+int wl_tcp_config_apply(const wl_tcp_config *cfg, int fd);
 
 /**
  * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
@@ -1479,6 +1887,230 @@ int wl_dgram_conn_take_error(const wl_dgram_conn *sock, int *out_errno);
  * `out`).
  */
 int wl_dgram_conn_from_fd(int fd, wl_dgram_conn **out);
+
+/**
+ * Sends the descriptor `fd` over a Unix stream, with one byte of data
+ * (`sendmsg(2)` with `SCM_RIGHTS`): `wirelane::fdpass::send_fd`. The
+ * receiver gets a new descriptor for the same open file description.
+ * `fd` stays open and owned by the caller.
+ *
+ * Returns 0, or `-EAFNOSUPPORT` (not a Unix socket), `-EBADF`, `-EPIPE`,
+ * or another `-errno`. Pair with `wl_conn_recv_fd`.
+ */
+int wl_conn_send_fd(const wl_conn *conn, int fd);
+
+/**
+ * Receives one descriptor sent with `wl_conn_send_fd` (reads its byte):
+ * `wirelane::fdpass::recv_fd`. The new descriptor is close-on-exec and
+ * owned by the caller.
+ *
+ * Returns 0 and writes `*out_fd`, or `-ENODATA` (the peer closed first),
+ * `-EINVAL` (a message without a descriptor), `-EMSGSIZE` (more than one:
+ * all closed), `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ */
+int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
+
+/**
+ * Sends `len` bytes of `data` (at least 1 on a stream) with `nfds`
+ * descriptors (1 to 253) in one `sendmsg(2)`: `wirelane::fdpass::send_fds`.
+ * The descriptors stay owned by the caller.
+ *
+ * Returns the data bytes sent (the descriptors travel with the first
+ * byte), or `-EINVAL` (no data, no or too many descriptors, NULL),
+ * `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
+ */
+ssize_t wl_conn_send_fds(const wl_conn *conn,
+                         const void *data,
+                         size_t len,
+                         const int *fds,
+                         size_t nfds);
+
+/**
+ * Receives data into `buf` and up to `max_fds` descriptors (1 to 253)
+ * into `fds` in one `recvmsg(2)`: `wirelane::fdpass::recv_fds`. Writes how
+ * many descriptors arrived to `*out_nfds`; they are close-on-exec and
+ * owned by the caller.
+ *
+ * Returns the data length (0: end of stream), or `-EMSGSIZE` when the peer
+ * sent more than `max_fds` (every one that arrived is closed: none leaks),
+ * `-EINVAL`, `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ */
+ssize_t wl_conn_recv_fds(const wl_conn *conn,
+                         void *buf,
+                         size_t len,
+                         int *fds,
+                         size_t max_fds,
+                         size_t *out_nfds);
+
+/**
+ * Sends `data` with this process's credentials (`SCM_CREDENTIALS`):
+ * `wirelane::fdpass::send_with_credentials`. The kernel checks them; the
+ * receiver must have `SO_PASSCRED` on (`wl_set_passcred`).
+ *
+ * Returns the bytes sent or `-errno`.
+ */
+ssize_t wl_conn_send_with_credentials(const wl_conn *conn, const void *data, size_t len);
+
+/**
+ * Receives data and the sender's credentials, if any arrived
+ * (`SO_PASSCRED` must be on): `wirelane::fdpass::recv_with_credentials`.
+ * Writes `*has_cred`, and `*cred` when true.
+ *
+ * Returns the data length or `-errno`.
+ */
+ssize_t wl_conn_recv_with_credentials(const wl_conn *conn,
+                                      void *buf,
+                                      size_t len,
+                                      wl_ucred *cred,
+                                      bool *has_cred);
+
+/**
+ * `wl_conn_send_fd` on a connected Unix datagram socket.
+ */
+int wl_dgram_conn_send_fd(const wl_dgram_conn *sock, int fd);
+
+/**
+ * `wl_conn_recv_fd` on a connected Unix datagram socket.
+ */
+int wl_dgram_conn_recv_fd(const wl_dgram_conn *sock, int *out_fd);
+
+/**
+ * `wl_conn_send_fds` on a connected Unix datagram socket (empty `data`
+ * is allowed on datagrams).
+ */
+ssize_t wl_dgram_conn_send_fds(const wl_dgram_conn *sock,
+                               const void *data,
+                               size_t len,
+                               const int *fds,
+                               size_t nfds);
+
+/**
+ * `wl_conn_recv_fds` on a connected Unix datagram socket.
+ */
+ssize_t wl_dgram_conn_recv_fds(const wl_dgram_conn *sock,
+                               void *buf,
+                               size_t len,
+                               int *fds,
+                               size_t max_fds,
+                               size_t *out_nfds);
+
+/**
+ * `wl_conn_send_with_credentials` on a connected Unix datagram socket.
+ */
+ssize_t wl_dgram_conn_send_with_credentials(const wl_dgram_conn *sock,
+                                            const void *data,
+                                            size_t len);
+
+/**
+ * `wl_conn_recv_with_credentials` on a connected Unix datagram socket.
+ */
+ssize_t wl_dgram_conn_recv_with_credentials(const wl_dgram_conn *sock,
+                                            void *buf,
+                                            size_t len,
+                                            wl_ucred *cred,
+                                            bool *has_cred);
+
+/**
+ * Turns `SO_PASSCRED` on or off (`unix(7)`): every message then received
+ * carries the sender's kernel-checked credentials:
+ * `wirelane::fdpass::set_passcred`. `fd` is a Unix socket descriptor
+ * (e.g. `wl_conn_fd`). Returns 0 or `-errno`.
+ */
+int wl_set_passcred(int fd, bool enable);
+
+/**
+ * Whether `SO_PASSCRED` is on: `wirelane::fdpass::passcred`. Writes it
+ * to `*out`; returns 0 or `-errno`.
+ */
+int wl_passcred(int fd, bool *out);
+
+/**
+ * This process's credentials as `SCM_CREDENTIALS` sends them (pid,
+ * effective uid and gid): `wirelane::fdpass::own_credentials`. Returns 0,
+ * or `-EINVAL` for a NULL `out`.
+ */
+int wl_own_credentials(wl_ucred *out);
+
+/**
+ * Sets the socket-wide GSO segment size (`UDP_SEGMENT`, see `udp(7)`):
+ * every later send larger than `size` is split by the kernel into
+ * datagrams of `size` bytes; 0 turns it off: `wirelane::batch::set_udp_segment`.
+ * `fd` is a UDP socket descriptor. Returns 0, or `-ENOPROTOOPT` (kernel
+ * without UDP GSO, before 4.18), or `-errno`.
+ */
+int wl_set_udp_segment(int fd, uint16_t size);
+
+/**
+ * The socket-wide GSO segment size (`UDP_SEGMENT`), 0 when off:
+ * `wirelane::batch::udp_segment`. Writes it to `*out`; returns 0 or `-errno`.
+ */
+int wl_udp_segment(int fd, uint16_t *out);
+
+/**
+ * Turns UDP receive coalescing on or off (`UDP_GRO`, Linux 5.0+): the
+ * kernel may then hand several datagrams of one flow to one receive, with
+ * their segment size (`wl_dgram_recv_gro`, `wl_recv_msg.gro_segment`):
+ * `wirelane::batch::set_udp_gro`. Returns 0 or `-errno`.
+ */
+int wl_set_udp_gro(int fd, bool enable);
+
+/**
+ * Whether `UDP_GRO` is on: `wirelane::batch::udp_gro`. Writes it to
+ * `*out`; returns 0 or `-errno`.
+ */
+int wl_udp_gro(int fd, bool *out);
+
+/**
+ * The largest UDP payload one send may carry for `domain` (65507 over
+ * IPv4, 65527 over IPv6), which bounds a whole GSO buffer:
+ * `wirelane::batch::max_udp_payload`. Returns it, or `-EAFNOSUPPORT`.
+ */
+int wl_max_udp_payload(int domain);
+
+/**
+ * Sends `len` bytes of `buf` to the peer as datagrams of `segment_size`
+ * bytes (the last may be shorter) in one `sendmsg(2)` with `UDP_SEGMENT`
+ * (GSO): `ConnectedDatagram::send_segmented`. If the kernel refuses GSO,
+ * the segments go out as separate datagrams in one `sendmmsg`; `*out`
+ * (if not NULL) says which happened.
+ *
+ * Returns the payload bytes sent, or `-EINVAL` (segment size 0, empty
+ * buffer, more than `WL_MAX_UDP_SEGMENTS` segments), `-EMSGSIZE` (more
+ * than `wl_max_udp_payload`), `-EAFNOSUPPORT` (a Unix socket), or `-errno`.
+ */
+ssize_t wl_dgram_conn_send_segmented(const wl_dgram_conn *sock,
+                                     const void *buf,
+                                     size_t len,
+                                     uint16_t segment_size,
+                                     wl_segmented_send *out);
+
+/**
+ * `wl_dgram_conn_send_segmented` to `*to` from a bound socket:
+ * `BoundDatagram::send_to_segmented`.
+ */
+ssize_t wl_dgram_send_to_segmented(const wl_dgram *sock,
+                                   const void *buf,
+                                   size_t len,
+                                   uint16_t segment_size,
+                                   const wl_addr *to,
+                                   wl_segmented_send *out);
+
+/**
+ * Receives one datagram (`recvmsg(2)`), or with `UDP_GRO` on possibly
+ * several coalesced ones, into `buf` (use 65536 bytes):
+ * `BoundDatagram::recv_gro`. `*out` receives the length, segment size and
+ * sender.
+ *
+ * Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
+ * Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
+ */
+ssize_t wl_dgram_recv_gro(const wl_dgram *sock, void *buf, size_t len, wl_gro_recv *out);
+
+/**
+ * `wl_dgram_recv_gro` on a connected datagram socket:
+ * `ConnectedDatagram::recv_gro`.
+ */
+ssize_t wl_dgram_conn_recv_gro(const wl_dgram_conn *sock, void *buf, size_t len, wl_gro_recv *out);
 
 /**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
@@ -2618,6 +3250,89 @@ int wl_raw_from_fd(int fd,
                    wl_raw **out);
 
 /**
+ * Sends all `len` bytes of `buf` before the deadline, or says how far it
+ * got: `ConnectedStream::send_all`. Works on blocking and non-blocking
+ * sockets (each send uses `MSG_DONTWAIT`, waiting uses `poll(2)`);
+ * transient errors (`EINTR`, `EAGAIN`, `ENOBUFS`) are retried: this
+ * helper's job is to loop.
+ *
+ * `timeout_ms` bounds the whole call (negative: no deadline). `cancel`,
+ * if not NULL, points to a C11 `atomic_bool` another thread may set; it is
+ * checked before every send and at least every 50 ms while waiting.
+ * `*sent` (if not NULL) receives the bytes handed to the kernel, on
+ * success and on failure alike.
+ *
+ * Returns 0 when everything was sent, or `-ETIMEDOUT`, `-ECANCELED`, or
+ * the send error (`-EPIPE`, `-ECONNRESET`, ...). No allocation.
+ */
+int wl_conn_send_all(const wl_conn *conn,
+                     const void *buf,
+                     size_t len,
+                     int timeout_ms,
+                     const void *cancel,
+                     size_t *sent);
+
+/**
+ * Receives up to and including the first occurrence of the `term_len`
+ * bytes of `term`, reading at most `max_len` bytes into `buf`, before the
+ * deadline: `ConnectedStream::recv_until_into`. It never consumes a byte
+ * past the terminator (it peeks first), so the rest stays in the socket.
+ * `EINTR` is retried.
+ *
+ * `*consumed` (if not NULL) receives the bytes consumed into `buf`, on
+ * success and on failure alike. Returns that count (terminator included),
+ * or `-EINVAL` (empty terminator, `max_len` shorter than it, or
+ * `max_len` bytes without the terminator: all consumed), `-ENODATA` (the
+ * peer closed first), `-ETIMEDOUT`, or the receive error.
+ */
+ssize_t wl_conn_recv_until(const wl_conn *conn,
+                           const void *term,
+                           size_t term_len,
+                           void *buf,
+                           size_t max_len,
+                           int timeout_ms,
+                           size_t *consumed);
+
+/**
+ * Probes the connection without consuming data (one `recv(2)` of a byte
+ * with `MSG_PEEK | MSG_DONTWAIT`; never blocks):
+ * `ConnectedStream::is_connected`.
+ *
+ * Returns 1 (open: data waiting, or nothing waiting and no FIN yet), 0
+ * (the peer closed its side in order; everything it sent has been read),
+ * or `-errno` (the connection failed, e.g. `-ECONNRESET`; reading the
+ * error consumed it).
+ */
+int wl_conn_is_connected(const wl_conn *conn);
+
+/**
+ * Waits until `fd` is ready for any of `interest` (`WL_READABLE`,
+ * `WL_WRITABLE`, ... bits) or `timeout_ms` passes (negative: forever),
+ * with `poll(2)`: `wirelane::stream_ext::wait`. Works on any descriptor
+ * (`wl_<state>_fd`, pipes, files).
+ *
+ * Returns the ready bits (0 on timeout; `WL_ERROR` and `WL_HANGUP` are
+ * reported even when not asked for), or `-EINTR` (a signal; returned to
+ * the caller), `-EBADF`, `-EINVAL` (bits outside `short`).
+ */
+int wl_wait(int fd, int interest, int timeout_ms);
+
+/**
+ * Whether the error `err` (either sign) is transient: the same call may
+ * succeed if retried later (`EAGAIN`, `EINTR`, `EINPROGRESS`, `ENOBUFS`):
+ * `wirelane::stream_ext::is_transient`. Returns 1 or 0.
+ */
+int wl_is_transient(int err);
+
+/**
+ * The symbolic name of an error code, either sign (`-ECONNREFUSED` →
+ * `"ECONNREFUSED"`; aliases get one name: `EWOULDBLOCK` is `"EAGAIN"`),
+ * `"UNKNOWN"` for values it does not know: `wirelane::stream_ext::errno_name`.
+ * Returns a static string: never NULL, never to be freed.
+ */
+const char *wl_errno_name(int err);
+
+/**
  * Reads the kernel's statistics for a TCP socket (`TCP_INFO`, see
  * `tcp(7)`) into `*out`: `wirelane::tcp_info` (named `get` in C because
  * `wl_tcp_info` is the struct). State, round-trip
@@ -2628,6 +3343,182 @@ int wl_raw_from_fd(int fd,
  * `out`, or `-errno`; `*out` is written only on success.
  */
 int wl_get_tcp_info(int fd, wl_tcp_info *out);
+
+/**
+ * Sends up to `len` bytes of the file `file_fd` to the peer in one
+ * `sendfile(2)`, without copying them through user space:
+ * `ConnectedStream::sendfile`. TCP and Unix streams.
+ *
+ * With `offset` not NULL it reads from `*offset` and advances it by the
+ * bytes sent (the file position is untouched); with NULL it uses and
+ * advances the file position. `file_fd` stays the caller's.
+ *
+ * Returns the bytes sent (0 at end of file), or `-EINVAL` (a socket as
+ * input, NULL `conn`), `-EAGAIN`, `-EINTR`, `-EPIPE`, ... No allocation.
+ */
+ssize_t wl_conn_sendfile(const wl_conn *conn, int file_fd, uint64_t *offset, size_t len);
+
+/**
+ * Sends `len` bytes of the file `file_fd` with as many `sendfile(2)`
+ * calls as needed (`ConnectedStream::sendfile_all`): `EINTR` is retried
+ * and `EAGAIN` waits for writability. `offset` as in `wl_conn_sendfile`;
+ * it is updated after every call, so after an error `*offset` (or the
+ * file position) says exactly how far the transfer got.
+ *
+ * Returns the bytes sent (less than `len` only at end of file), or `-errno`.
+ */
+ssize_t wl_conn_sendfile_all(const wl_conn *conn, int file_fd, uint64_t *offset, uint64_t len);
+
+/**
+ * Moves up to `len` bytes from `fd_in` to `fd_out` inside the kernel in
+ * one `splice(2)`; one of them must be a pipe: `wirelane::zerocopy::splice`.
+ * An offset (not NULL) may be given only for the non-pipe side: it is
+ * read and advanced instead of the file position. `flags` are
+ * `WL_SPLICE_F_*` bits.
+ *
+ * Returns the bytes moved (0 at end of input), or `-ESPIPE` (offset on a
+ * pipe), `-EINVAL` (neither is a pipe), `-EAGAIN`, `-EINTR`, ...
+ */
+ssize_t wl_splice(int fd_in,
+                  int64_t *off_in,
+                  int fd_out,
+                  int64_t *off_out,
+                  size_t len,
+                  unsigned int flags);
+
+/**
+ * Duplicates up to `len` bytes from one pipe into another without
+ * consuming them (`tee(2)`): `wirelane::zerocopy::tee`. Returns the bytes
+ * duplicated or `-errno`.
+ */
+ssize_t wl_tee(int pipe_in, int pipe_out, size_t len, unsigned int flags);
+
+/**
+ * Moves `len` bytes from `from` to `to` through the pipe `via` (the
+ * zero-copy proxy loop): `wirelane::zerocopy::splice_all`. `EINTR` is
+ * retried and `EAGAIN` waits. `via` must start empty.
+ *
+ * Progress is reported on success and on failure alike: if not NULL,
+ * `*transferred` receives the bytes delivered and `*in_pipe` the bytes
+ * read but still in `via` (drain them from `wl_pipe_reader` if the
+ * destination recovers). Returns the bytes delivered (less than `len`
+ * only at end of input), or `-errno` (`-EINVAL` if `via` was not empty).
+ */
+ssize_t wl_splice_all(int from,
+                      int to,
+                      uint64_t len,
+                      const wl_pipe *via,
+                      uint64_t *transferred,
+                      size_t *in_pipe);
+
+/**
+ * Creates a pipe (`pipe2(2)` with `O_CLOEXEC`): `wirelane::zerocopy::pipe`.
+ * Writes the read end to `fds[0]` and the write end to `fds[1]`; both are
+ * the caller's to close. Returns 0 or `-errno`.
+ */
+int wl_pipe_fds(int *fds);
+
+/**
+ * Creates a pipe handle for `splice` (`Pipe::new`, or
+ * `Pipe::with_capacity` when `capacity` is not 0: `F_SETPIPE_SZ`, rounded
+ * up by the kernel). Free it with `wl_pipe_free`.
+ *
+ * Returns 0 or `-errno` (`-EPERM` above `/proc/sys/fs/pipe-max-size`
+ * without `CAP_SYS_RESOURCE`); `*out` is written only on success.
+ */
+int wl_pipe_new(size_t capacity, wl_pipe **out);
+
+/**
+ * Closes both ends and frees the pipe handle. NULL is a no-op.
+ */
+void wl_pipe_free(wl_pipe *pipe);
+
+/**
+ * The read end's descriptor (still owned by the pipe handle). Returns it
+ * or `-EINVAL`.
+ */
+int wl_pipe_reader(const wl_pipe *pipe);
+
+/**
+ * The write end's descriptor (still owned by the pipe handle). Returns it
+ * or `-EINVAL`.
+ */
+int wl_pipe_writer(const wl_pipe *pipe);
+
+/**
+ * Writes the pipe's capacity in bytes (`F_GETPIPE_SZ`) to `*out`.
+ * Returns 0 or `-errno`.
+ */
+int wl_pipe_capacity(const wl_pipe *pipe, size_t *out);
+
+/**
+ * Resizes the pipe (`F_SETPIPE_SZ`); writes the capacity the kernel chose
+ * (rounded up) to `*out` if not NULL. Returns 0 or `-errno` (`-EBUSY` if
+ * the data in it would not fit).
+ */
+int wl_pipe_set_capacity(const wl_pipe *pipe, size_t bytes, size_t *out);
+
+/**
+ * Writes the bytes waiting in the pipe (`FIONREAD`) to `*out`. Returns 0
+ * or `-errno`.
+ */
+int wl_pipe_pending(const wl_pipe *pipe, size_t *out);
+
+/**
+ * Frees the pipe handle and hands both descriptors to the caller
+ * (`Pipe::into_parts`): `fds[0]` read end, `fds[1]` write end.
+ *
+ * Ownership: consumes `pipe` on success. Returns 0, or `-EINVAL` (NULL;
+ * nothing consumed).
+ */
+int wl_pipe_into_fds(wl_pipe *pipe, int *fds);
+
+/**
+ * Turns `SO_ZEROCOPY` on or off (required before `MSG_ZEROCOPY` sends):
+ * `wirelane::zerocopy::set_zerocopy`. Returns 0 or `-errno`.
+ */
+int wl_set_zerocopy(int fd, bool enable);
+
+/**
+ * Whether `SO_ZEROCOPY` is on: `wirelane::zerocopy::zerocopy`. Writes it
+ * to `*out`; returns 0 or `-errno`.
+ */
+int wl_zerocopy(int fd, bool *out);
+
+/**
+ * Sends `len` bytes of `buf` with `MSG_ZEROCOPY` (Linux 4.14+): the kernel
+ * transmits straight from these pages: `ConnectedStream::send_zerocopy`.
+ * Enable `SO_ZEROCOPY` first (`wl_set_zerocopy`). Each call that queues
+ * bytes gets the socket's next send id (0, 1, 2, ...).
+ *
+ * Ownership: the kernel reads `buf` after this call returns. The buffer
+ * must stay valid and unmodified until a completion covering this send's
+ * id arrives (`wl_conn_recv_zerocopy_completion`). Returns the bytes
+ * queued, or `-ENOBUFS` (too many completions outstanding: read some),
+ * `-EAFNOSUPPORT` (a Unix stream), `-EAGAIN`, `-EINTR`, `-EPIPE`, ...
+ */
+ssize_t wl_conn_send_zerocopy(const wl_conn *conn, const void *buf, size_t len);
+
+/**
+ * Reads one `MSG_ZEROCOPY` completion from the error queue without
+ * blocking: `ConnectedStream::recv_zerocopy_completion`.
+ *
+ * Returns 1 and writes `*out`, 0 if none is waiting, or `-errno` (an
+ * error-queue entry of another origin is consumed and returned as an
+ * error; `-EAFNOSUPPORT` for a Unix stream).
+ */
+int wl_conn_recv_zerocopy_completion(const wl_conn *conn, wl_zerocopy_completion *out);
+
+/**
+ * Waits up to `timeout_ms` (negative: forever) for a `MSG_ZEROCOPY`
+ * completion: `ConnectedStream::wait_zerocopy_completion`.
+ *
+ * Returns 1 and writes `*out`, 0 on timeout, or `-errno` (`-EINTR`, a
+ * pending socket error, `-EAFNOSUPPORT` for a Unix stream).
+ */
+int wl_conn_wait_zerocopy_completion(const wl_conn *conn,
+                                     int timeout_ms,
+                                     wl_zerocopy_completion *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -164,35 +164,65 @@ fn build_examples(build: &Path, extra: &[&str], env: &[(&str, &Path)]) {
     run(&mut cmd);
 }
 
-/// Runs the echo server on `addr` for one client and the client against it.
-fn echo_round_trip(bin: &Path, addr: &str, env: &[(&str, &Path)]) {
-    let mut server = Command::new(bin.join("tcp_echo_server"));
-    server.args([addr, "1"]).stdout(Stdio::piped());
+/// Starts `server ADDR args...` (it prints "listening on ADDR" and serves
+/// a bounded number of clients), runs `client BOUND args...` against it and
+/// checks the client's output.
+fn client_server(
+    bin: &Path,
+    server: (&str, &[&str]),
+    addr: &str,
+    client: (&str, &[&str]),
+    expected: &str,
+    env: &[(&str, &Path)],
+) {
+    let mut cmd = Command::new(bin.join(server.0));
+    cmd.arg(addr).args(server.1).stdout(Stdio::piped());
     for (k, v) in env {
-        server.env(k, v);
+        cmd.env(k, v);
     }
-    let mut server = server.spawn().expect("start tcp_echo_server");
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("start {}: {e}", server.0));
     let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
+    BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)
         .expect("read server banner");
-    let bound = line.trim().strip_prefix("listening on ").unwrap_or_else(|| {
-        let _ = server.kill();
-        panic!("unexpected server banner {line:?}")
-    });
-    let mut client = Command::new(bin.join("tcp_echo_client"));
-    client.args([bound, "hello from C"]);
+    let Some(bound) = line.trim().strip_prefix("listening on ") else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("unexpected banner from {}: {line:?}", server.0)
+    };
+    let mut cmd = Command::new(bin.join(client.0));
+    cmd.arg(bound).args(client.1);
     for (k, v) in env {
-        client.env(k, v);
+        cmd.env(k, v);
     }
-    let out = run(&mut client);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "echo: hello from C\n");
-    let status = server.wait().expect("server exit");
-    assert!(status.success(), "server exited with {status}");
+    let out = cmd.output().expect("run client");
+    if !out.status.success() {
+        let _ = child.kill();
+    }
+    let status = child.wait().expect("server exit");
+    assert!(
+        out.status.success(),
+        "{} failed: {}",
+        client.0,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    assert!(status.success(), "{} exited with {status}", server.0);
+}
+
+fn echo_round_trip(bin: &Path, addr: &str, env: &[(&str, &Path)]) {
+    client_server(
+        bin,
+        ("tcp_echo_server", &["1"]),
+        addr,
+        ("tcp_echo_client", &["hello from C"]),
+        "echo: hello from C\n",
+        env,
+    );
 }
 
 #[test]
-fn c_examples_build_and_echo() {
+fn c_examples_build_and_run() {
     let build = scratch("examples");
     let lib = libdir();
     build_examples(&build, &[&format!("LIBDIR={}", lib.display())], &[]);
@@ -200,6 +230,43 @@ fn c_examples_build_and_echo() {
     echo_round_trip(&build, "[::1]:0", &[]);
     let sock = build.join("echo.sock");
     echo_round_trip(&build, sock.to_str().expect("utf-8 path"), &[]);
+
+    // UDP echo with batches: three datagrams, one sendmmsg, recvmmsg back.
+    let words = ["one", "two", "three"];
+    let expected: String = words.iter().map(|w| format!("echo: {w}\n")).collect();
+    for addr in ["127.0.0.1:0", "[::1]:0"] {
+        client_server(
+            &build,
+            ("udp_echo_batch_server", &["3"]),
+            addr,
+            ("udp_echo_batch_client", &words),
+            &expected,
+            &[],
+        );
+    }
+
+    // A sendfile file server and its client.
+    let served = root().join("Cargo.toml");
+    let content = std::fs::read_to_string(&served).expect("read Cargo.toml");
+    let path = served.to_str().expect("utf-8 path");
+    client_server(
+        &build,
+        ("sendfile_server", &[path, "1"]),
+        "127.0.0.1:0",
+        ("file_client", &[]),
+        &content,
+        &[],
+    );
+
+    // Descriptor passing between processes.
+    let file = build.join("secret.txt");
+    std::fs::write(&file, "passed by descriptor\n").expect("write file");
+    let out = run(Command::new(build.join("fd_passing")).arg(&file));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("read 21 bytes through the passed descriptor: passed by descriptor"),
+        "{text}"
+    );
 }
 
 #[test]
