@@ -1323,6 +1323,34 @@ int wl_datagram_bind(const wl_datagram_config *cfg, const wl_addr *addr, wl_dgra
 int wl_datagram_connect(const wl_datagram_config *cfg, const wl_addr *peer, wl_dgram_conn **out);
 
 /**
+ * Applies address-reuse options to any socket descriptor before `bind`
+ * (`ReuseConfig::apply`): options left false are not touched. `cfg` NULL
+ * does nothing. Returns 0 or `-errno`.
+ */
+int wl_reuse_config_apply(const wl_reuse_config *cfg, int fd);
+
+/**
+ * Applies buffer sizes to any socket descriptor (`BufferConfig::apply`):
+ * zero sizes are not touched. For TCP apply before `listen`/`connect`.
+ * Returns 0 or `-errno`.
+ */
+int wl_buffer_config_apply(const wl_buffer_config *cfg, int fd);
+
+/**
+ * Turns keepalive on for a TCP socket and sets the non-zero parts of
+ * `*cfg` (`KeepaliveConfig::apply`; `enable` is implied). Returns 0, or
+ * `-EINVAL` naming an out-of-range value, or `-errno`.
+ */
+int wl_keepalive_config_apply(const wl_keepalive_config *cfg, int fd);
+
+/**
+ * Applies TCP settings to a TCP socket descriptor (`TcpConfig::apply`):
+ * the first failure is returned; options before it stay set. Returns 0,
+ * or `-EINVAL` naming an out-of-range value, or `-errno`.
+ */
+int wl_tcp_config_apply(const wl_tcp_config *cfg, int fd);
+
+/**
  * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
  * always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
  * `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
