@@ -192,7 +192,7 @@ fn find_py_binding(layout: &Layout) -> Result<Vec<(String, String)>, String> {
     let so = build_library(layout)?;
     Ok(vec![
         ("PYTHONPATH".into(), dir.display().to_string()),
-        ("WIRELANE_LIBRARY".into(), so.display().to_string()),
+        ("WIRELANE_LIB".into(), so.display().to_string()),
     ])
 }
 
