@@ -19,9 +19,10 @@ usage: cargo run --release --example compare -- [options]
   --file-mib N     file size in MiB for the sendfile/copy rows
   --only A,B       only these workloads (names as in the table)
   --impls A,B      only these columns: raw_c,wirelane,std,c_abi,py_binding,py_stdlib
-  --no-probes      skip the exact per-operation counts (strace -c syscalls,
-                   callgrind instructions, memcheck heap allocations)
-  --no-callgrind   skip the valgrind counts (the slow part), keep strace
+  --exact          also count user-space instructions (valgrind callgrind) and
+                   heap allocations (valgrind memcheck) per operation; slow
+  --no-probes      skip the exact per-operation counts altogether (by default
+                   the send syscalls per operation are counted with strace -c)
   --json PATH      also write every sample, median and ratio as JSON
 ";
 
@@ -46,7 +47,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         only: None,
         impls: Impl::ALL.to_vec(),
         strace: true,
-        callgrind: true,
+        callgrind: false,
         json: None,
     };
     let mut it = args.iter();
@@ -74,7 +75,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 o.strace = false;
                 o.callgrind = false;
             }
-            "--no-callgrind" => o.callgrind = false,
+            "--exact" => o.callgrind = true,
             "--json" => o.json = Some(val(a)?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other}")),
