@@ -59,6 +59,10 @@ def main():
         connected = w in ("udp_rr", "udp_loop", "udp_gso")
         if connected:
             s.connect(p.peer)
+        else:
+            # Bound to 127.0.0.1:0 like every other client's unconnected
+            # socket (a wildcard-bound one takes another route lookup).
+            s.bind(("127.0.0.1", 0))
         buf = bytearray(65536)
         peer = p.peer
         if w == "udp_rr":

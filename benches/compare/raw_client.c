@@ -30,10 +30,20 @@ static int tcp_connect(void) {
     return s;
 }
 
+/* Connected: connect(2) picks the source address. Unconnected: bound to
+ * 127.0.0.1:0 first, exactly as every other client binds its unconnected
+ * socket (a wildcard-bound socket takes a different route lookup). */
 static int udp_socket(int connected) {
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0) die("socket");
-    if (connected && connect(s, (struct sockaddr *)&to, sizeof to) != 0) die("connect");
+    if (connected) {
+        if (connect(s, (struct sockaddr *)&to, sizeof to) != 0) die("connect");
+    } else {
+        struct sockaddr_in lo = {0};
+        lo.sin_family = AF_INET;
+        lo.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (bind(s, (struct sockaddr *)&lo, sizeof lo) != 0) die("bind");
+    }
     return s;
 }
 
