@@ -12,7 +12,7 @@ use super::workloads::{self, BIG_FILE_MIB, FILE_MIB, Impl};
 
 const USAGE: &str = "\
 usage: cargo run --release --example compare -- [options]
-  --rounds N       measured rounds per workload (default 11)
+  --rounds N       measured rounds per workload (default 31)
   --warmup N       discarded rounds first (default 1)
   --scale F        multiply every workload's operation count by F (default 1)
   --big            256 MiB file for the sendfile/copy rows (default 32 MiB)
@@ -40,7 +40,7 @@ struct Options {
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
-        rounds: 11,
+        rounds: 31,
         warmup: 1,
         scale: 1.0,
         file_mib: FILE_MIB,

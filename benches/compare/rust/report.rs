@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::probes::ProbeRow;
 use super::runner::Column;
-use super::stats::{Summary, summarize};
+use super::stats::{Summary, quantile, summarize, to_f64};
 use super::workloads::{Impl, Workload};
 
 /// One workload's results.
@@ -137,6 +137,8 @@ pub struct Target {
     pub at_most: bool,
     pub goal: f64,
     pub detail: String,
+    /// The rows the measure is computed from.
+    pub rows: Vec<&'static str>,
 }
 
 impl Target {
@@ -199,7 +201,8 @@ fn fmt_opt(v: Option<f64>) -> String {
 
 pub fn targets(run: &Run) -> Vec<Target> {
     let mut t = Vec::new();
-    let mut at_most = |measure: &str, goal: f64, (v, detail): (Option<f64>, String)| {
+    let mut at_most = |measure: &str, goal: f64, row: &'static str, a: Impl, b: Impl| {
+        let (v, detail) = time_ratio(run, row, a, b);
         t.push(Target {
             measure: measure.into(),
             target: format!("<= {goal:.2}x time"),
@@ -207,39 +210,46 @@ pub fn targets(run: &Run) -> Vec<Target> {
             at_most: true,
             goal,
             detail,
+            rows: vec![row],
         })
     };
     at_most(
         "Rust TCP ping-pong vs raw C",
         1.02,
-        time_ratio(run, "tcp_pingpong", Impl::Wirelane, Impl::RawC),
+        "tcp_pingpong",
+        Impl::Wirelane,
+        Impl::RawC,
     );
     at_most(
         "Rust UDP send_to vs raw C",
         1.02,
-        time_ratio(run, "udp_send", Impl::Wirelane, Impl::RawC),
+        "udp_send",
+        Impl::Wirelane,
+        Impl::RawC,
     );
     at_most(
         "Rust UDP send+recv vs raw C",
         1.02,
-        time_ratio(run, "udp_rr", Impl::Wirelane, Impl::RawC),
+        "udp_rr",
+        Impl::Wirelane,
+        Impl::RawC,
     );
     at_most(
         "C ABI TCP ping-pong vs raw C",
         1.03,
-        time_ratio(run, "tcp_pingpong", Impl::CAbi, Impl::RawC),
+        "tcp_pingpong",
+        Impl::CAbi,
+        Impl::RawC,
     );
-    at_most(
-        "C ABI UDP send_to vs raw C",
-        1.03,
-        time_ratio(run, "udp_send", Impl::CAbi, Impl::RawC),
-    );
+    at_most("C ABI UDP send_to vs raw C", 1.03, "udp_send", Impl::CAbi, Impl::RawC);
     at_most(
         "Python binding vs stdlib socket, TCP ping-pong",
         1.3,
-        time_ratio(run, "tcp_pingpong", Impl::PyBinding, Impl::PyStdlib),
+        "tcp_pingpong",
+        Impl::PyBinding,
+        Impl::PyStdlib,
     );
-    let mut at_least = |measure: &str, goal: f64, v: Option<f64>, detail: String| {
+    let mut at_least = |measure: &str, goal: f64, v: Option<f64>, detail: String, rows: [&'static str; 2]| {
         t.push(Target {
             measure: measure.into(),
             target: format!(">= {goal:.1}x"),
@@ -247,6 +257,7 @@ pub fn targets(run: &Run) -> Vec<Target> {
             at_most: false,
             goal,
             detail,
+            rows: rows.to_vec(),
         })
     };
     let per_impl = |slow: &str, fast: &str| {
@@ -261,12 +272,14 @@ pub fn targets(run: &Run) -> Vec<Target> {
         10.0,
         speedup(run, "udp_loop", "udp_gso", Impl::Wirelane),
         per_impl("udp_loop", "udp_gso"),
+        ["udp_loop", "udp_gso"],
     );
     at_least(
         "Rust UDP GSO vs per-packet loop, 1200 B (packets/s), receiver GRO off",
         10.0,
         speedup(run, "udp_loop_nogro", "udp_gso_nogro", Impl::Wirelane),
         per_impl("udp_loop_nogro", "udp_gso_nogro"),
+        ["udp_loop_nogro", "udp_gso_nogro"],
     );
     let sendfile_imp = if run.row("tcp_sendfile").and_then(|r| r.col(Impl::Wirelane)).is_some() {
         Impl::Wirelane
@@ -282,19 +295,29 @@ pub fn targets(run: &Run) -> Vec<Target> {
         1.2,
         speedup(run, "tcp_copy", "tcp_sendfile", sendfile_imp),
         per_impl("tcp_copy", "tcp_sendfile"),
+        ["tcp_copy", "tcp_sendfile"],
     );
     at_least(
         "Python batched UDP (one call per batch) vs stdlib sendto loop (packets/s)",
         3.0,
         cross_speedup(run, "udp_batch", Impl::PyStdlib, "udp_batch", Impl::PyBinding),
         "udp_batch: Python socket (sendto loop) / Python binding (one call per 64)".into(),
+        ["udp_batch", "udp_batch"],
     );
     t
 }
 
+/// The targets whose rows were run (`--only` may leave some out).
+fn shown_targets(run: &Run) -> Vec<Target> {
+    targets(run)
+        .into_iter()
+        .filter(|t| t.rows.iter().all(|r| run.row(r).is_some()))
+        .collect()
+}
+
 pub fn targets_table(run: &Run) -> String {
     let mut s = String::from("| Measure | Target | Measured | Verdict | Detail |\n|---|---|---|---|---|\n");
-    for t in targets(run) {
+    for t in shown_targets(run) {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |",
@@ -367,11 +390,13 @@ pub fn json(run: &Run) -> String {
                 let sum = row.summary(c.imp);
                 let f = |g: fn(&Summary) -> f64| sum.as_ref().map(g).map(json_num).unwrap_or("null".into());
                 format!(
-                    "      {}: {{\"samples_ns\": {}, \"checks\": {}, \"dropped\": {}, \"median_ns\": {}, \"per_unit_ns\": {}, \"ratio_vs_raw_c\": {}, \"paired_ratio\": {}, \"paired_p25\": {}, \"paired_p75\": {}, \"error\": {}}}",
+                    "      {}: {{\"samples_ns\": {}, \"checks\": {}, \"dropped\": {}, \"min_ns\": {}, \"p25_ns\": {}, \"median_ns\": {}, \"per_unit_ns\": {}, \"ratio_vs_raw_c\": {}, \"paired_ratio\": {}, \"paired_p25\": {}, \"paired_p75\": {}, \"error\": {}}}",
                     json_str(c.imp.key()),
                     json_list(&c.samples),
                     json_list(&c.checks),
                     row.dropped(c.imp),
+                    c.samples.iter().min().map(|&m| m.to_string()).unwrap_or("null".into()),
+                    json_num(quantile(&to_f64(&c.samples), 0.25)),
                     f(|x| x.median_ns),
                     f(|x| x.per_unit_ns),
                     f(|x| x.ratio),
@@ -386,7 +411,7 @@ pub fn json(run: &Run) -> String {
         let _ = writeln!(s, "\n    }}}}{}", if i + 1 < run.rows.len() { "," } else { "" });
     }
     s.push_str("  ],\n  \"targets\": [\n");
-    let ts = targets(run);
+    let ts = shown_targets(run);
     let tl: Vec<String> = ts
         .iter()
         .map(|t| {
