@@ -24,6 +24,7 @@ def main():
     w = p.workload
 
     def sink_count(sock, connected):
+        sock.set_read_timeout(5.0)
         if connected:
             sock.send(common.END_MARKER)
         else:
@@ -55,8 +56,9 @@ def main():
 
         check = lambda: count
     elif w in ("udp_rr", "udp_loop"):
+        # No read timeout while timed (SO_RCVTIMEO arms a kernel timer per
+        # blocking receive); sink_count sets one, untimed.
         sock = RawSocket.udp4().connect(peer)
-        sock.set_read_timeout(5.0)
         buf = bytearray(65536)
         if w == "udp_rr":
 
@@ -80,7 +82,6 @@ def main():
             check = lambda: sink_count(sock, True)
     elif w == "udp_send":
         sock = RawSocket.udp4().bind(SocketAddrV4("127.0.0.1", 0))
-        sock.set_read_timeout(5.0)
 
         def timed():
             sendto = sock.sendto

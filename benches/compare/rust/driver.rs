@@ -24,6 +24,8 @@ usage: cargo run --release --example compare -- [options]
   --no-probes      skip the exact per-operation counts altogether (by default
                    the send syscalls per operation are counted with strace -c)
   --json PATH      also write every sample, median and ratio as JSON
+  --cpu N          run the peer and every client on CPU N (default 0)
+  --no-pin         let the scheduler place the peer and the clients
 ";
 
 struct Options {
@@ -36,6 +38,7 @@ struct Options {
     strace: bool,
     callgrind: bool,
     json: Option<String>,
+    cpu: Option<usize>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -49,6 +52,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         strace: true,
         callgrind: false,
         json: None,
+        cpu: Some(0),
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -77,6 +81,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--exact" => o.callgrind = true,
             "--json" => o.json = Some(val(a)?),
+            "--cpu" => o.cpu = Some(val(a)?.parse().map_err(|e| format!("--cpu: {e}"))?),
+            "--no-pin" => o.cpu = None,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other}")),
         }
@@ -103,7 +109,9 @@ fn host_description() -> String {
                 .map(|(_, v)| v.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    // Online CPUs of the machine (not this process's affinity mask).
+    // SAFETY: sysconf takes an integer and has no other effect.
+    let cpus = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
     format!(
         "Linux {}, {cpus} CPUs ({cpu})",
         read_trimmed("/proc/sys/kernel/osrelease")
@@ -127,6 +135,27 @@ fn utc_now() -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, (rem % 3600) / 60)
+}
+
+/// Pins this process, and so every process it starts from now on (the
+/// peer, the clients, their tracers), to one CPU (`sched_setaffinity(2)`).
+///
+/// Why: on a VM a round trip between processes on two vCPUs pays two
+/// cross-CPU wake-ups, which cost tens of microseconds when the other vCPU
+/// is idle, and where the scheduler happens to put a client decides which
+/// of two speeds it gets for the whole run. On one CPU every client pays
+/// the same two context switches per round trip.
+fn pin_to(cpu: usize) -> io::Result<()> {
+    // SAFETY: a zeroed cpu_set_t is the empty set; CPU_SET and
+    // sched_setaffinity get a valid pointer and the set's size.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut set);
+        if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 pub fn main(args: &[String]) -> io::Result<()> {
@@ -164,6 +193,9 @@ pub fn main(args: &[String]) -> io::Result<()> {
     } else {
         "-".into()
     };
+    if let Some(cpu) = o.cpu {
+        pin_to(cpu)?;
+    }
     let peer = Peer::start(&built.peer)?;
     let no_env = Vec::new();
     let launches: Vec<Launch<'_>> = o
@@ -248,6 +280,13 @@ pub fn main(args: &[String]) -> io::Result<()> {
          ratios are median / median of raw libc C (lower is faster).",
         run.host, run.load_before, run.load_after, run.rounds, run.warmup
     );
+    println!();
+    match o.cpu {
+        Some(c) => {
+            println!("The peer and every client ran on CPU {c} (`--cpu`; `--no-pin` lets the scheduler place them).")
+        }
+        None => println!("The scheduler placed the peer and the clients (`--no-pin`)."),
+    }
     println!();
     print!("{}", report::table(&run));
     println!();

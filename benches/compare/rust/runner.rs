@@ -12,7 +12,7 @@ use super::workloads::{Impl, Workload};
 
 /// How long a client may take to set up, and to run one round.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
-const ROUND_TIMEOUT: Duration = Duration::from_secs(300);
+const ROUND_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A running client process.
 pub struct Worker {

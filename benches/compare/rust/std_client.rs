@@ -31,8 +31,8 @@ pub fn make(p: &Params) -> io::Result<Box<dyn Round>> {
             })
         }
         "udp_rr" | "udp_loop" | "udp_send" | "udp_batch" => {
+            // No read timeout while timed (see the Wirelane client).
             let sock = UdpSocket::bind("127.0.0.1:0")?;
-            sock.set_read_timeout(Some(Duration::from_secs(5)))?;
             let connected = matches!(p.workload.as_str(), "udp_rr" | "udp_loop");
             if connected {
                 sock.connect(peer)?;
@@ -143,6 +143,7 @@ impl Round for Udp {
         if self.p.workload == "udp_rr" {
             return Ok(self.p.count);
         }
+        self.sock.set_read_timeout(Some(Duration::from_secs(5)))?;
         if self.connected {
             self.sock.send(END_MARKER)?;
         } else {
