@@ -13,6 +13,13 @@
  *   marker, reply to its sender with the count since the last marker
  *   (a little-endian u64).
  * Runs until killed.
+ *
+ * With an argument N, the echo threads (tcp_echo connections, udp_echo)
+ * run on CPU N, the CPU the driver pins the clients to: a round trip then
+ * costs two context switches on one core, the same for every client,
+ * instead of two cross-CPU wake-ups whose cost depends on where the
+ * scheduler put each process. The sinks stay unpinned, free to receive
+ * on another core in parallel, as a real receiver would.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -20,6 +27,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +45,21 @@
 static void die(const char *what) {
     fprintf(stderr, "peer: %s: %s\n", what, strerror(errno));
     exit(2);
+}
+
+static int echo_cpu = -1;
+
+/* Moves the calling (echo) thread to `echo_cpu`, if one was given. */
+static void pin_echo_thread(void) {
+    if (echo_cpu < 0) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(echo_cpu, &set);
+    int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    if (rc != 0) {
+        errno = rc;
+        die("pthread_setaffinity_np");
+    }
 }
 
 static int bound(int type, int *port) {
@@ -65,6 +88,7 @@ static void big_buffers(int s) {
 
 static void *echo_conn(void *arg) {
     int c = (int)(intptr_t)arg;
+    pin_echo_thread();
     int one = 1;
     setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     char buf[65536];
@@ -116,6 +140,7 @@ static void *accept_loop(void *arg) {
 
 static void *udp_echo(void *arg) {
     int s = (int)(intptr_t)arg;
+    pin_echo_thread();
     char buf[65536];
     for (;;) {
         struct sockaddr_storage from;
@@ -183,7 +208,8 @@ static void spawn(void *(*fn)(void *), void *arg) {
     pthread_detach(t);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc > 1) echo_cpu = atoi(argv[1]);
     int p_echo, p_sink, p_uecho, p_usink, p_usink_nogro;
     static struct listener echo, sink;
     echo.fd = bound(SOCK_STREAM, &p_echo);

@@ -24,7 +24,8 @@ usage: cargo run --release --example compare -- [options]
   --no-probes      skip the exact per-operation counts altogether (by default
                    the send syscalls per operation are counted with strace -c)
   --json PATH      also write every sample, median and ratio as JSON
-  --cpu N          run the peer and every client on CPU N (default 0)
+  --cpu N          run every client and the peer's echo threads on CPU N
+                   (default 0); the sinks stay unpinned
   --no-pin         let the scheduler place the peer and the clients
 ";
 
@@ -138,7 +139,8 @@ fn utc_now() -> String {
 }
 
 /// Pins this process, and so every process it starts from now on (the
-/// peer, the clients, their tracers), to one CPU (`sched_setaffinity(2)`).
+/// clients and their tracers), to one CPU (`sched_setaffinity(2)`); the
+/// peer's echo threads are on the same CPU (see `peer.c`).
 ///
 /// Why: on a VM a round trip between processes on two vCPUs pays two
 /// cross-CPU wake-ups, which cost tens of microseconds when the other vCPU
@@ -188,15 +190,20 @@ pub fn main(args: &[String]) -> io::Result<()> {
             w.count = count;
         }
     }
-    let file = if wls.iter().any(|w| w.unit == "MiB") {
-        prepare::data_file(&layout, file_bytes)?.display().to_string()
+    let (file, _resident) = if wls.iter().any(|w| w.unit == "MiB") {
+        let path = prepare::data_file(&layout, file_bytes)?;
+        let resident = prepare::Resident::lock(&path)?;
+        (path.display().to_string(), Some(resident))
     } else {
-        "-".into()
+        ("-".into(), None)
     };
+    // The peer starts unpinned (its sinks stay free to run anywhere) and
+    // pins its echo threads itself; then this process, and so every
+    // client started from now on, moves to the same CPU.
+    let peer = Peer::start(&built.peer, o.cpu)?;
     if let Some(cpu) = o.cpu {
         pin_to(cpu)?;
     }
-    let peer = Peer::start(&built.peer)?;
     let no_env = Vec::new();
     let launches: Vec<Launch<'_>> = o
         .impls
@@ -282,9 +289,10 @@ pub fn main(args: &[String]) -> io::Result<()> {
     );
     println!();
     match o.cpu {
-        Some(c) => {
-            println!("The peer and every client ran on CPU {c} (`--cpu`; `--no-pin` lets the scheduler place them).")
-        }
+        Some(c) => println!(
+            "Every client and the peer's echo threads ran on CPU {c}; the sinks ran wherever the scheduler put \
+             them (`--cpu`; `--no-pin` lets the scheduler place everything)."
+        ),
         None => println!("The scheduler placed the peer and the clients (`--no-pin`)."),
     }
     println!();

@@ -227,8 +227,13 @@ pub struct Peer {
 }
 
 impl Peer {
-    pub fn start(exe: &Path) -> io::Result<Self> {
-        let mut child = Command::new(exe).stdout(Stdio::piped()).spawn()?;
+    /// Starts the peer; with `echo_cpu`, its echo threads run on that CPU.
+    pub fn start(exe: &Path, echo_cpu: Option<usize>) -> io::Result<Self> {
+        let mut cmd = Command::new(exe);
+        if let Some(c) = echo_cpu {
+            cmd.arg(c.to_string());
+        }
+        let mut child = cmd.stdout(Stdio::piped()).spawn()?;
         let mut line = String::new();
         let stdout = child
             .stdout
@@ -257,5 +262,55 @@ impl Drop for Peer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The data file mapped and locked in memory for the whole run.
+///
+/// The rows measure the socket path, so every page must come from the
+/// page cache: a host reclaiming cold pages between rounds (this one runs
+/// DAMON proactive reclaim) would otherwise put disk reads into some
+/// rounds. Locked pages cannot be reclaimed (`mlock(2)`).
+pub struct Resident {
+    ptr: *mut libc::c_void,
+    len: usize,
+}
+
+impl Resident {
+    pub fn lock(path: &Path) -> io::Result<Self> {
+        let file = fs::File::open(path)?;
+        let len = usize::try_from(file.metadata()?.len()).map_err(io::Error::other)?;
+        // SAFETY: a read-only shared mapping of an open file of `len`
+        // bytes; the result is checked before use.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_SHARED | libc::MAP_POPULATE,
+                std::os::fd::AsRawFd::as_raw_fd(&file),
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let mapped = Self { ptr, len };
+        // SAFETY: `ptr`/`len` is the mapping just made.
+        if unsafe { libc::mlock(ptr, len) } != 0 {
+            return Err(io::Error::other(format!(
+                "mlock of {} failed: {} (raise RLIMIT_MEMLOCK or run as root)",
+                path.display(),
+                io::Error::last_os_error()
+            )));
+        }
+        Ok(mapped)
+    }
+}
+
+impl Drop for Resident {
+    fn drop(&mut self) {
+        // SAFETY: unmapping the mapping this value owns (also unlocks it).
+        unsafe { libc::munmap(self.ptr, self.len) };
     }
 }
