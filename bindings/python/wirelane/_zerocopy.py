@@ -14,6 +14,7 @@ import ctypes
 import errno
 import math
 import select
+import stat
 import time
 from ctypes import POINTER, Structure, c_bool, c_int, c_int64, c_size_t, c_ssize_t, c_uint, c_uint32, c_uint64, c_void_p
 from typing import Any, Callable, NamedTuple, final
@@ -243,6 +244,11 @@ class ZerocopyCompletion(NamedTuple):
     """The kernel fell back to copying (always on loopback)."""
 
 
+def _seekable(file: Any) -> bool:
+    seekable = getattr(file, "seekable", None)
+    return bool(seekable()) if callable(seekable) else hasattr(file, "seek")
+
+
 class ZcState:
     """The buffers of ``MSG_ZEROCOPY`` sends still in flight, by send id."""
 
@@ -277,9 +283,14 @@ class ZeroCopy(TimeoutSocket[D]):
             raise ValueError("non-blocking sockets are not supported")
         try:
             fileno = file.fileno()
-            fsize = os.fstat(fileno).st_size
+            st = os.fstat(fileno)
         except (AttributeError, io.UnsupportedOperation, OSError):
             return self._sendfile_use_send(file, offset, count)
+        if not stat.S_ISREG(st.st_mode):
+            # A pipe or device: no size to go by (the stdlib would send
+            # nothing); copy through Python instead.
+            return self._sendfile_use_send(file, offset, count)
+        fsize = st.st_size
         if not fsize:
             return 0
         pos = c_uint64(offset)
@@ -301,7 +312,7 @@ class ZeroCopy(TimeoutSocket[D]):
                 total += sent
             return total
         finally:
-            if total > 0 and hasattr(file, "seek"):
+            if total > 0 and _seekable(file):
                 file.seek(offset + total)
 
     def _sendfile_use_send(self, file: Any, offset: int, count: int | None) -> int:
@@ -322,7 +333,7 @@ class ZeroCopy(TimeoutSocket[D]):
                 total += len(data)
             return total
         finally:
-            if total > 0 and hasattr(file, "seek"):
+            if total > 0 and _seekable(file):
                 file.seek(offset + total)
 
     def _sendall_bytes(self, data: bytes) -> None:
