@@ -23,7 +23,7 @@ see ``wirelane._lib`` for where the library is looked for.
 
 from __future__ import annotations
 
-from typing import Literal, overload
+from typing import overload
 
 from . import _ffi
 from ._addr import (

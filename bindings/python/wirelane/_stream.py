@@ -6,7 +6,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import io
-import os
 import select
 import socket
 import time
@@ -162,7 +161,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                 sent += self._io(
                     "sendall()",
                     _OUT,
-                    lambda h: _ffi.wl_conn_send(h, base + off, n - off, flags),
+                    lambda h: _ffi.wl_conn_send(h, base + off, n - off, flags),  # noqa: B023 (called at once)
                     deadline=deadline,
                 )
                 if sent < n:

@@ -156,10 +156,9 @@ class StreamHelpers(TimeoutSocket[D]):
                     done += step.value
                     if self._state == _CLOSING:
                         raise _tag(self._closed_during("send_all()"), sent=done) from None
-                    if e.errno != errno.ETIMEDOUT:
-                        raise _tag(e, sent=done)
-                    if deadline is not None and time.monotonic() >= deadline:
-                        raise _tag(e, sent=done)
+                    if e.errno != errno.ETIMEDOUT or (deadline is not None and time.monotonic() >= deadline):
+                        _tag(e, sent=done)
+                        raise
                 check_signals()
         finally:
             self._release()
@@ -203,10 +202,9 @@ class StreamHelpers(TimeoutSocket[D]):
                     consumed += step.value
                     if self._state == _CLOSING:
                         raise _tag(self._closed_during("recv_until()"), consumed=consumed) from None
-                    if e.errno != errno.ETIMEDOUT:
-                        raise _tag(e, consumed=consumed)
-                    if deadline is not None and time.monotonic() >= deadline:
-                        raise _tag(e, consumed=consumed)
+                    if e.errno != errno.ETIMEDOUT or (deadline is not None and time.monotonic() >= deadline):
+                        _tag(e, consumed=consumed)
+                        raise
                 check_signals()
         finally:
             self._release()

@@ -218,12 +218,12 @@ def splice_all(src: Any, dst: Any, length: int, via: Pipe, timeout: float | None
         while delivered < length and not (eof and in_pipe == 0):
             if not eof and in_pipe == 0:
                 want = length - delivered
-                n = step(lambda: _splice(a, None, w, None, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK), a, select.POLLIN)
+                n = step(lambda: _splice(a, None, w, None, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK), a, select.POLLIN)  # noqa: B023
                 if n == 0:
                     eof = True
                 in_pipe += n
             if in_pipe:
-                n = step(lambda: _splice(r, None, b, None, in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK), b, select.POLLOUT)
+                n = step(lambda: _splice(r, None, b, None, in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK), b, select.POLLOUT)  # noqa: B023
                 in_pipe -= n
                 delivered += n
         return delivered
@@ -301,7 +301,9 @@ class ZeroCopy(TimeoutSocket[D]):
                 if block <= 0:
                     break
                 try:
-                    sent = self._io("sendfile()", select.POLLOUT, lambda h: conn_sendfile(h, fileno, ctypes.byref(pos), block))
+                    sent = self._io(
+                        "sendfile()", select.POLLOUT, lambda h: conn_sendfile(h, fileno, ctypes.byref(pos), block)  # noqa: B023
+                    )
                 except OSError as e:
                     if total == 0 and e.errno in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ESPIPE):
                         # Not a file sendfile(2) can read: copy through Python.
