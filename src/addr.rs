@@ -616,6 +616,11 @@ impl codec::AddrCodec for UnixAddr {
     }
 
     fn from_raw(raw: &RawSockAddr) -> io::Result<Self> {
+        // recvfrom(2)/accept(2) report a length of 0 (no family at all) for
+        // a peer that never bound: that is the unnamed address.
+        if raw.is_empty() {
+            return Ok(Self::unnamed());
+        }
         if raw.family() as libc::c_int != libc::AF_UNIX {
             return Err(wrong_family(libc::AF_UNIX, raw.family()));
         }

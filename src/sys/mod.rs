@@ -329,13 +329,6 @@ pub(crate) fn is_nonblocking(fd: BorrowedFd<'_>) -> io::Result<bool> {
     Ok(flags & libc::O_NONBLOCK != 0)
 }
 
-/// Reports whether `FD_CLOEXEC` is set.
-pub(crate) fn is_cloexec(fd: BorrowedFd<'_>) -> io::Result<bool> {
-    // SAFETY: F_GETFD takes no pointer argument.
-    let flags = cvt(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFD) })?;
-    Ok(flags & libc::FD_CLOEXEC != 0)
-}
-
 /// Converts an optional timeout to `poll(2)` milliseconds (`-1` = forever),
 /// rounding sub-millisecond remainders up so a short timeout never
 /// becomes a busy zero-length poll.

@@ -1,0 +1,100 @@
+//! Runs the example programs as real processes: the tour must succeed, and
+//! the seed's echo servers must echo over loopback.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// `target/<profile>/examples/<name>`, built by `cargo test` alongside this test.
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target profile dir");
+    let path = dir.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run through `cargo test`, which builds examples",
+        path.display()
+    );
+    path
+}
+
+/// Kills the child when the test ends, pass or fail.
+struct Reaper(Child);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts an echo server on port 0 and returns it with the port it printed.
+fn start_server(name: &str) -> (Reaper, u16) {
+    let mut child = Command::new(example(name))
+        .arg("0")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn example");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let reaper = Reaper(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("read banner");
+    let port = line.trim().rsplit(':').next().and_then(|p| p.parse().ok());
+    (reaper, port.unwrap_or_else(|| panic!("unexpected banner {line:?}")))
+}
+
+#[test]
+fn tour_walks_every_state_and_succeeds() {
+    let out = Command::new(example("tour")).output().expect("run tour");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "tour failed: {text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for state in [
+        "RawSocket<Ipv4, Stream>",
+        "BoundSocket<Ipv4, Stream>",
+        "Listener<Ipv4>",
+        "ConnectedStream<Ipv4>",
+        "PendingConnect<Ipv4>",
+        "BoundDatagram<Ipv4>",
+        "ConnectedDatagram<Ipv4>",
+        "ConnectedStream<Ipv6>",
+        "Listener<Unix>",
+        "ConnectedDatagram<Unix>",
+        "TransitionError<RawSocket>",
+    ] {
+        assert!(text.contains(state), "tour output lacks {state}:\n{text}");
+    }
+}
+
+#[test]
+fn seed_tcp_echo_server_echoes() {
+    let (_server, port) = start_server("tcp_echo");
+    for round in 0..3 {
+        let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to echo server");
+        conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let msg = format!("round {round}: hello echo");
+        conn.write_all(msg.as_bytes()).unwrap();
+        let mut back = vec![0u8; msg.len()];
+        conn.read_exact(&mut back).unwrap();
+        assert_eq!(back, msg.as_bytes());
+    }
+}
+
+#[test]
+fn seed_udp_echo_server_echoes() {
+    let (_server, port) = start_server("udp_echo");
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    for round in 0..3u8 {
+        let msg = [round; 100];
+        sock.send_to(&msg, ("127.0.0.1", port)).unwrap();
+        let mut back = [0u8; 200];
+        let (n, from) = sock.recv_from(&mut back).unwrap();
+        assert_eq!(&back[..n], &msg);
+        assert_eq!(from.port(), port);
+    }
+}
