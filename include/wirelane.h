@@ -50,6 +50,7 @@
  * Regenerate: WIRELANE_BLESS=1 cargo test --test ffi_header
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -83,6 +84,25 @@
  * as a 4-byte `\xNN` escape).
  */
 #define WL_ADDR_STRLEN 512
+
+/**
+ * The most messages one batch call handles (`UIO_MAXIOV`):
+ * `wirelane::batch::MAX_BATCH`.
+ */
+#define WL_MAX_BATCH 1024
+
+/**
+ * `MSG_WAITFORONE` for `wl_dgram_recv_batch`: wait for one datagram,
+ * then take only what is already queued (`recvmmsg(2)`). The same value
+ * as `MSG_WAITFORONE` in `<sys/socket.h>`, which strict C11 hides.
+ */
+#define WL_MSG_WAITFORONE 65536
+
+/**
+ * The most segments one GSO send may produce:
+ * `wirelane::batch::MAX_UDP_SEGMENTS`.
+ */
+#define WL_MAX_UDP_SEGMENTS 64
 
 /**
  * A stream socket bound to a local address (`BoundSocket<D, Stream>`),
@@ -140,6 +160,21 @@ typedef struct wl_pending wl_pending;
 typedef struct wl_raw wl_raw;
 
 /**
+ * A reusable batch of receive slots for one `recvmmsg(2)` (`RecvBatch`),
+ * for one domain. Not thread-safe: one thread at a time.
+ */
+typedef struct wl_recv_batch wl_recv_batch;
+
+/**
+ * A reusable batch of outgoing datagrams for one `sendmmsg(2)`
+ * (`SendBatch`), for one domain. It borrows the payloads: each buffer
+ * passed to `wl_send_batch_push` must stay valid until the batch is
+ * cleared, sent for the last time, or freed. Not thread-safe: one thread
+ * at a time.
+ */
+typedef struct wl_send_batch wl_send_batch;
+
+/**
  * A socket address of any supported family (IPv4, IPv6, Unix), stored the
  * way the kernel takes it: a `struct sockaddr_storage` and the length of
  * its meaningful prefix.
@@ -165,6 +200,242 @@ typedef struct {
 } wl_addr;
 
 /**
+ * One datagram of `wl_dgram_sendmmsg`.
+ */
+typedef struct {
+    /**
+     * The payload.
+     */
+    const void *buf;
+    /**
+     * The payload's length.
+     */
+    size_t len;
+    /**
+     * The destination (same family as the socket).
+     */
+    const wl_addr *to;
+} wl_mmsg;
+
+/**
+ * One datagram received into a `wl_recv_batch` (`RecvMsg`), from
+ * `wl_recv_batch_get`.
+ */
+typedef struct {
+    /**
+     * The bytes received, inside the batch: valid until the next receive
+     * into the batch or its free.
+     */
+    const uint8_t *data;
+    /**
+     * How many bytes of `data` are valid (at most the slot size).
+     */
+    size_t data_len;
+    /**
+     * `msg_len`: the bytes received, or with `MSG_TRUNC` the datagram's
+     * real length.
+     */
+    size_t len;
+    /**
+     * The kernel's `msg_flags` (`MSG_TRUNC`, `MSG_CTRUNC`, ...).
+     */
+    int flags;
+    /**
+     * Whether the datagram was longer than its slot and was cut.
+     */
+    bool truncated;
+    /**
+     * The `UDP_GRO` segment size when the kernel coalesced several
+     * datagrams into this one (split `data` every `gro_segment` bytes),
+     * 0 otherwise.
+     */
+    uint16_t gro_segment;
+    /**
+     * The sender's address.
+     */
+    wl_addr source;
+} wl_recv_msg;
+
+/**
+ * Address reuse (`ReuseConfig`): `SO_REUSEADDR` and `SO_REUSEPORT` (see
+ * `socket(7)`), set before `bind`. IPv4/IPv6 only.
+ */
+typedef struct {
+    /**
+     * `SO_REUSEADDR`: rebind a port still in `TIME_WAIT` (server restarts).
+     */
+    bool addr;
+    /**
+     * `SO_REUSEPORT`: several sockets share one address and port; the
+     * kernel balances connections or datagrams across them.
+     */
+    bool port;
+} wl_reuse_config;
+
+/**
+ * Kernel buffer sizes (`BufferConfig`): `SO_SNDBUF` and `SO_RCVBUF` (see
+ * `socket(7)`). 0 keeps the kernel default (and TCP autotuning).
+ */
+typedef struct {
+    /**
+     * Requested send buffer in bytes, 0 for the default.
+     */
+    size_t send;
+    /**
+     * Requested receive buffer in bytes, 0 for the default.
+     */
+    size_t recv;
+} wl_buffer_config;
+
+/**
+ * TCP keepalive (`KeepaliveConfig`, see `tcp(7)`). With `enable` set,
+ * `SO_KEEPALIVE` is turned on and the non-zero parts are set; zero parts
+ * keep the `net.ipv4.tcp_keepalive_*` defaults.
+ */
+typedef struct {
+    /**
+     * Turns keepalive on.
+     */
+    bool enable;
+    /**
+     * `TCP_KEEPIDLE`: idle seconds before the first probe (1..=32767).
+     */
+    uint32_t idle_secs;
+    /**
+     * `TCP_KEEPINTVL`: seconds between probes (1..=32767).
+     */
+    uint32_t interval_secs;
+    /**
+     * `TCP_KEEPCNT`: unanswered probes before the connection drops (1..=127).
+     */
+    uint32_t count;
+} wl_keepalive_config;
+
+/**
+ * TCP settings (`TcpConfig`, see `tcp(7)`). IPv4/IPv6 only. On a listener
+ * they are set before `listen` and Linux copies them to every accepted
+ * connection.
+ */
+typedef struct {
+    /**
+     * `TCP_NODELAY`: send small writes at once (no Nagle delay).
+     */
+    bool nodelay;
+    /**
+     * Keepalive.
+     */
+    wl_keepalive_config keepalive;
+    /**
+     * `TCP_USER_TIMEOUT` in milliseconds, 0 for the default.
+     */
+    uint32_t user_timeout_ms;
+    /**
+     * `TCP_CONGESTION` algorithm name (e.g. `"cubic"`), NULL for the
+     * default. Only read during the call.
+     */
+    const char *congestion;
+} wl_tcp_config;
+
+/**
+ * `ListenerBuilder`: create, configure, bind and listen in one call
+ * (`wl_listener_build`).
+ */
+typedef struct {
+    /**
+     * Address reuse (IPv4/IPv6).
+     */
+    wl_reuse_config reuse;
+    /**
+     * Buffer sizes, inherited by accepted connections.
+     */
+    wl_buffer_config buffers;
+    /**
+     * TCP settings (IPv4/IPv6), inherited by accepted connections.
+     */
+    wl_tcp_config tcp;
+    /**
+     * `listen(2)` backlog; 0 means the builder's default, 128.
+     */
+    uint32_t backlog;
+    /**
+     * `TCP_FASTOPEN` queue length (IPv4/IPv6); 0 leaves Fast Open off.
+     */
+    uint32_t fastopen_qlen;
+    /**
+     * `IPV6_V6ONLY` on (IPv6 only); false leaves the system default.
+     */
+    bool only_v6;
+    /**
+     * Makes the listener non-blocking (accept then returns `-EAGAIN`).
+     */
+    bool nonblocking;
+} wl_listener_config;
+
+/**
+ * `ConnectorBuilder`: create, configure, optionally bind, and connect in
+ * one call (`wl_connector_connect`, `wl_connector_connect_nonblocking`).
+ */
+typedef struct {
+    /**
+     * Address reuse (IPv4/IPv6), useful with `local_addr`.
+     */
+    wl_reuse_config reuse;
+    /**
+     * Buffer sizes.
+     */
+    wl_buffer_config buffers;
+    /**
+     * TCP settings (IPv4/IPv6).
+     */
+    wl_tcp_config tcp;
+    /**
+     * Local address to bind before connecting (source port/interface), or
+     * NULL to let the kernel pick. Only read during the call.
+     */
+    const wl_addr *local_addr;
+    /**
+     * Bound on a blocking connect in milliseconds (fails with
+     * `-ETIMEDOUT`); 0 waits as long as the kernel does.
+     */
+    uint64_t timeout_ms;
+    /**
+     * Makes the connected stream non-blocking once connected.
+     */
+    bool nonblocking;
+} wl_connector_config;
+
+/**
+ * `DatagramBuilder`: create, configure and bind or connect in one call
+ * (`wl_datagram_bind`, `wl_datagram_connect`).
+ */
+typedef struct {
+    /**
+     * Address reuse (IPv4/IPv6).
+     */
+    wl_reuse_config reuse;
+    /**
+     * Buffer sizes.
+     */
+    wl_buffer_config buffers;
+    /**
+     * `IP_TTL` / `IPV6_UNICAST_HOPS` (IPv4/IPv6); 0 keeps the default.
+     */
+    uint32_t ttl;
+    /**
+     * `SO_BROADCAST` on (IPv4 only).
+     */
+    bool broadcast;
+    /**
+     * `IPV6_V6ONLY` on (IPv6 only); false leaves the system default.
+     */
+    bool only_v6;
+    /**
+     * Makes the socket non-blocking.
+     */
+    bool nonblocking;
+} wl_datagram_config;
+
+/**
  * Credentials of a Unix peer, as the kernel recorded them at connect time
  * (`SO_PEERCRED`, see `unix(7)`).
  */
@@ -182,6 +453,311 @@ typedef struct {
      */
     gid_t gid;
 } wl_ucred;
+
+/**
+ * What a segmented send did (`SegmentedSend`).
+ */
+typedef struct {
+    /**
+     * Payload bytes sent, over all datagrams.
+     */
+    size_t bytes;
+    /**
+     * Datagrams sent.
+     */
+    size_t datagrams;
+    /**
+     * True when the kernel segmented one send (GSO); false when it
+     * refused and the segments went out as separate datagrams through
+     * `sendmmsg`.
+     */
+    bool offloaded;
+    /**
+     * The kernel's error for the refused GSO send (positive errno:
+     * `EIO`, `EINVAL`, `ENOPROTOOPT`, `EOPNOTSUPP`), 0 when offloaded.
+     */
+    int fallback_errno;
+} wl_segmented_send;
+
+/**
+ * One receive with GRO information (`GroRecv`).
+ */
+typedef struct {
+    /**
+     * Bytes received into the buffer.
+     */
+    size_t len;
+    /**
+     * The coalesced datagrams' size (`UDP_GRO`): split the buffer every
+     * `segment_size` bytes (the last piece may be shorter). 0 for a single
+     * datagram.
+     */
+    uint16_t segment_size;
+    /**
+     * Whether the data was longer than the buffer (`MSG_TRUNC`).
+     */
+    bool truncated;
+    /**
+     * The sender.
+     */
+    wl_addr source;
+} wl_gro_recv;
+
+/**
+ * A snapshot of a TCP socket's state and statistics (`TCP_INFO`, see
+ * `tcp(7)`), filled by `wl_get_tcp_info`: the fields of `wirelane::TcpInfo`,
+ * with durations in microseconds (`*_us`) and the state as the kernel's
+ * number.
+ *
+ * On a listening socket `unacked` is the number of connections waiting
+ * in the accept queue and `sacked` the queue's limit. Fields an older
+ * kernel does not report are zero; `reported_len` says how many bytes of
+ * `struct tcp_info` the kernel filled.
+ */
+typedef struct {
+    /**
+     * The connection state. The kernel's number: `TCP_ESTABLISHED` = 1 ... `TCP_LISTEN` = 10 (see
+     * `netinet/tcp.h`).
+     */
+    uint8_t state;
+    /**
+     * Congestion-avoidance state: 0 open, 1 disorder, 2 CWR, 3 recovery, 4 loss.
+     */
+    uint8_t ca_state;
+    /**
+     * Consecutive retransmissions of the segment at the head of the queue.
+     */
+    uint8_t retransmits;
+    /**
+     * Unanswered zero-window or keepalive probes.
+     */
+    uint8_t probes;
+    /**
+     * Exponential backoff of the retransmission timer.
+     */
+    uint8_t backoff;
+    /**
+     * Negotiated options, bits `TCPI_OPT_*`: 1 timestamps, 2 SACK, 4 window scaling, 8 ECN, 16 ECN
+     * seen, 32 data in SYN, 64 µs timestamps.
+     */
+    uint8_t options;
+    /**
+     * Our window-scale shift.
+     */
+    uint8_t snd_wscale;
+    /**
+     * The peer's window-scale shift.
+     */
+    uint8_t rcv_wscale;
+    /**
+     * Whether the last delivery-rate sample was application limited (4.9+).
+     */
+    bool delivery_rate_app_limited;
+    /**
+     * Why client Fast Open fell back, 0 if it did not (5.5+).
+     */
+    uint8_t fastopen_client_fail;
+    /**
+     * Retransmission timeout. In microseconds.
+     */
+    uint64_t rto_us;
+    /**
+     * Delayed-ACK timeout. In microseconds.
+     */
+    uint64_t ato_us;
+    /**
+     * Maximum segment size for sending.
+     */
+    uint32_t snd_mss;
+    /**
+     * Maximum segment size seen from the peer.
+     */
+    uint32_t rcv_mss;
+    /**
+     * Segments sent and not yet acknowledged.
+     */
+    uint32_t unacked;
+    /**
+     * Segments selectively acknowledged (SACK).
+     */
+    uint32_t sacked;
+    /**
+     * Segments considered lost.
+     */
+    uint32_t lost;
+    /**
+     * Segments retransmitted and not yet acknowledged.
+     */
+    uint32_t retrans;
+    /**
+     * Time since data was last sent. In microseconds.
+     */
+    uint64_t last_data_sent_us;
+    /**
+     * Time since data was last received. In microseconds.
+     */
+    uint64_t last_data_recv_us;
+    /**
+     * Time since an ACK was last received. In microseconds.
+     */
+    uint64_t last_ack_recv_us;
+    /**
+     * Path MTU.
+     */
+    uint32_t pmtu;
+    /**
+     * Receive slow-start threshold.
+     */
+    uint32_t rcv_ssthresh;
+    /**
+     * Smoothed round-trip time. In microseconds.
+     */
+    uint64_t rtt_us;
+    /**
+     * Round-trip time variation. In microseconds.
+     */
+    uint64_t rttvar_us;
+    /**
+     * Send slow-start threshold, in segments (a huge value: not yet set).
+     */
+    uint32_t snd_ssthresh;
+    /**
+     * Congestion window, in segments.
+     */
+    uint32_t cwnd;
+    /**
+     * Advertised maximum segment size.
+     */
+    uint32_t advmss;
+    /**
+     * Reordering tolerance, in segments.
+     */
+    uint32_t reordering;
+    /**
+     * Receiver-side round-trip estimate. In microseconds.
+     */
+    uint64_t rcv_rtt_us;
+    /**
+     * Receive buffer space the autotuner aims for.
+     */
+    uint32_t rcv_space;
+    /**
+     * Retransmitted segments over the connection's lifetime.
+     */
+    uint32_t total_retrans;
+    /**
+     * Current pacing rate (3.15+).
+     */
+    uint64_t pacing_rate;
+    /**
+     * Maximum pacing rate, `u64::MAX` when unlimited (3.15+).
+     */
+    uint64_t max_pacing_rate;
+    /**
+     * Bytes acknowledged by the peer (4.1+).
+     */
+    uint64_t bytes_acked;
+    /**
+     * Bytes received in order (4.1+).
+     */
+    uint64_t bytes_received;
+    /**
+     * Segments sent, retransmissions included (4.2+).
+     */
+    uint32_t segs_out;
+    /**
+     * Segments received (4.2+).
+     */
+    uint32_t segs_in;
+    /**
+     * Bytes queued but not yet sent (4.6+).
+     */
+    uint32_t notsent_bytes;
+    /**
+     * Minimum round-trip time seen; `u32::MAX` µs before the first sample (4.6+). In microseconds.
+     */
+    uint64_t min_rtt_us;
+    /**
+     * Segments received carrying data (4.6+).
+     */
+    uint32_t data_segs_in;
+    /**
+     * Segments sent carrying data (4.6+).
+     */
+    uint32_t data_segs_out;
+    /**
+     * Most recent delivery-rate estimate (4.9+).
+     */
+    uint64_t delivery_rate;
+    /**
+     * Time spent with data in flight (4.10+). In microseconds.
+     */
+    uint64_t busy_time_us;
+    /**
+     * Time limited by the peer's receive window (4.10+). In microseconds.
+     */
+    uint64_t rwnd_limited_us;
+    /**
+     * Time limited by our send buffer (4.10+). In microseconds.
+     */
+    uint64_t sndbuf_limited_us;
+    /**
+     * Segments delivered, as counted for rate sampling (4.18+).
+     */
+    uint32_t delivered;
+    /**
+     * Segments delivered with an ECN congestion mark (4.18+).
+     */
+    uint32_t delivered_ce;
+    /**
+     * Bytes sent, retransmissions included (4.19+).
+     */
+    uint64_t bytes_sent;
+    /**
+     * Bytes retransmitted (4.19+).
+     */
+    uint64_t bytes_retrans;
+    /**
+     * Duplicate segments reported by D-SACK (4.19+).
+     */
+    uint32_t dsack_dups;
+    /**
+     * Reordering events seen (4.19+).
+     */
+    uint32_t reord_seen;
+    /**
+     * Out-of-order packets received (5.4+).
+     */
+    uint32_t rcv_ooopack;
+    /**
+     * The peer's advertised window, in bytes (5.4+).
+     */
+    uint32_t snd_wnd;
+    /**
+     * Our advertised window, in bytes (6.2+).
+     */
+    uint32_t rcv_wnd;
+    /**
+     * Path rehash attempts (6.2+).
+     */
+    uint32_t rehash;
+    /**
+     * Retransmission timeouts, handshake included (6.7+).
+     */
+    uint16_t total_rto;
+    /**
+     * RTO recoveries (6.7+).
+     */
+    uint16_t total_rto_recoveries;
+    /**
+     * Time spent in RTO recoveries (6.7+). In microseconds.
+     */
+    uint64_t total_rto_time_us;
+    /**
+     * How many bytes of `struct tcp_info` the kernel filled; fields past this point are zero.
+     */
+    size_t reported_len;
+} wl_tcp_info;
 
 #ifdef __cplusplus
 extern "C" {
@@ -318,6 +894,171 @@ int wl_addr_family(const wl_addr *addr);
 int wl_addr_port(const wl_addr *addr);
 
 /**
+ * Creates a send batch for `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`)
+ * with room for `capacity` messages (1 to `WL_MAX_BATCH`):
+ * `SendBatch::with_capacity`.
+ *
+ * Ownership: on success `*out` receives a new batch the caller frees with
+ * `wl_send_batch_free`. Returns 0, or `-EINVAL` (capacity out of range,
+ * NULL `out`), `-EAFNOSUPPORT`.
+ */
+int wl_send_batch_new(int domain, size_t capacity, wl_send_batch **out);
+
+/**
+ * Frees a send batch. NULL is a no-op.
+ */
+void wl_send_batch_free(wl_send_batch *batch);
+
+/**
+ * Queues a datagram of `len` bytes of `buf` for `*to`, or for a connected
+ * socket's peer when `to` is NULL (`SendBatch::push` / `push_connected`).
+ * Never allocates.
+ *
+ * Ownership: the batch borrows `buf`: it must stay valid until the batch
+ * is cleared, sent for the last time, or freed. Returns 0, or `-ENOBUFS`
+ * (batch full: nothing queued), `-EAFNOSUPPORT` (address of another
+ * family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`).
+ */
+int wl_send_batch_push(wl_send_batch *batch, const void *buf, size_t len, const wl_addr *to);
+
+/**
+ * The number of queued messages. Returns it, or `-EINVAL` for NULL.
+ */
+int wl_send_batch_len(const wl_send_batch *batch);
+
+/**
+ * The batch's capacity in messages. Returns it, or `-EINVAL` for NULL.
+ */
+int wl_send_batch_capacity(const wl_send_batch *batch);
+
+/**
+ * Empties the batch (`SendBatch::clear`): the payloads are no longer
+ * borrowed. Returns 0 or `-EINVAL`.
+ */
+int wl_send_batch_clear(wl_send_batch *batch);
+
+/**
+ * Drops the messages the last send sent, keeping the rest queued for a
+ * retry (`SendBatch::remove_sent`). Returns 0 or `-EINVAL`.
+ */
+int wl_send_batch_remove_sent(wl_send_batch *batch);
+
+/**
+ * How many messages the last send sent (the first ones):
+ * `SendBatch::sent`. Returns it, or `-EINVAL` for NULL.
+ */
+int wl_send_batch_sent(const wl_send_batch *batch);
+
+/**
+ * The bytes sent for message `index` of the last send (`index` below
+ * `wl_send_batch_sent`): `SendBatch::sent_lens`. Writes it to `*out`.
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL).
+ */
+int wl_send_batch_sent_len(const wl_send_batch *batch, size_t index, size_t *out);
+
+/**
+ * Sends every queued message of `batch` in one `sendmmsg(2)` (with
+ * `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
+ * or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
+ *
+ * Returns how many were sent (fewer than queued when the kernel sent only
+ * a prefix; `wl_send_batch_remove_sent` keeps the rest for a retry; 0 for
+ * an empty batch, without a syscall), or `-errno` for an error on the
+ * first message, `-EAFNOSUPPORT` when the batch's domain differs. No
+ * allocation.
+ */
+int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
+
+/**
+ * `wl_dgram_send_batch` on a connected datagram socket
+ * (`ConnectedDatagram::send_batch_with_flags`): messages queued without
+ * an address go to the peer.
+ */
+int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, int flags);
+
+/**
+ * Sends each of the `n` messages as its own datagram in one
+ * `sendmmsg(2)` (`BoundDatagram::sendmmsg`). If `sent_lens` is not NULL
+ * it must have room for `n` entries; the bytes sent for each message sent
+ * are written there. At most `WL_MAX_BATCH` per call.
+ *
+ * Returns how many messages were sent, or `-errno` (an error on the first
+ * message; `-EAFNOSUPPORT` for an address of another family). This builds
+ * a temporary batch (it allocates); a `wl_send_batch` does not.
+ */
+int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_t *sent_lens);
+
+/**
+ * Sends each of the `n` buffers as its own datagram to the peer in one
+ * `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
+ * `wl_dgram_sendmmsg`. Returns how many were sent or `-errno`.
+ */
+int wl_dgram_conn_sendmmsg(const wl_dgram_conn *sock,
+                           const struct iovec *msgs,
+                           size_t n,
+                           size_t *sent_lens);
+
+/**
+ * Creates a receive batch for `domain` with `count` slots (1 to
+ * `WL_MAX_BATCH`) of `slot_size` bytes (at least 1; 65536 for UDP GRO):
+ * `RecvBatch::new`. All memory is allocated here.
+ *
+ * Ownership: on success `*out` receives a new batch the caller frees with
+ * `wl_recv_batch_free`. Returns 0, or `-EINVAL`, `-EAFNOSUPPORT`.
+ */
+int wl_recv_batch_new(int domain, size_t count, size_t slot_size, wl_recv_batch **out);
+
+/**
+ * Frees a receive batch. NULL is a no-op.
+ */
+void wl_recv_batch_free(wl_recv_batch *batch);
+
+/**
+ * How many messages the last receive delivered. Returns it or `-EINVAL`.
+ */
+int wl_recv_batch_len(const wl_recv_batch *batch);
+
+/**
+ * The number of slots. Returns it or `-EINVAL`.
+ */
+int wl_recv_batch_capacity(const wl_recv_batch *batch);
+
+/**
+ * Writes the slot size in bytes to `*out`. Returns 0 or `-EINVAL`.
+ */
+int wl_recv_batch_slot_size(const wl_recv_batch *batch, size_t *out);
+
+/**
+ * Describes message `index` (below `wl_recv_batch_len`) of the last
+ * receive in `*out` (`RecvBatch::get`): data, lengths, flags, GRO segment
+ * size, sender. `out->data` points into the batch and stays valid until
+ * the next receive into it or its free.
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL).
+ */
+int wl_recv_batch_get(const wl_recv_batch *batch, size_t index, wl_recv_msg *out);
+
+/**
+ * Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
+ * (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
+ * (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
+ * one and takes what else is queued; `MSG_DONTWAIT` never waits.
+ *
+ * Returns how many arrived (read them with `wl_recv_batch_get`), or
+ * `-EAGAIN` (nothing queued, or the read timeout passed with nothing),
+ * `-EINTR`, `-EAFNOSUPPORT` (batch of another domain), ... Never returns
+ * 0. No allocation.
+ */
+int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
+
+/**
+ * `wl_dgram_recv_batch` on a connected datagram socket
+ * (`ConnectedDatagram::recv_batch`).
+ */
+int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
+
+/**
  * Starts listening (`listen(2)`) with a queue of up to `backlog` pending
  * connections (the kernel caps it at `/proc/sys/net/core/somaxconn`):
  * `BoundSocket::listen`.
@@ -443,6 +1184,68 @@ int wl_bound_take_error(const wl_bound *sock, int *out_errno);
  */
 int wl_bound_from_fd(int fd,
                      wl_bound **out);
+
+/**
+ * Creates, configures, binds and listens (`ListenerBuilder::bind`):
+ * options from `*cfg` (NULL or zero-initialized: kernel defaults, backlog
+ * 128), domain from `*addr`.
+ *
+ * Ownership: on success `*out` receives a new `wl_listener`; on failure
+ * the socket is closed and `*out` is untouched. Returns 0, or
+ * `-EAFNOSUPPORT` (an option set that this domain lacks, e.g. TCP settings
+ * on a Unix address), `-EINVAL` (out-of-range value, NULL `addr`/`out`;
+ * the last error names the option), or the failing call's `-errno`.
+ */
+int wl_listener_build(const wl_listener_config *cfg, const wl_addr *addr, wl_listener **out);
+
+/**
+ * Creates, configures, optionally binds (`local_addr`) and connects to
+ * `*peer`, blocking until the handshake completes or `timeout_ms` passes
+ * (`ConnectorBuilder::connect`). Options from `*cfg` (NULL or
+ * zero-initialized: kernel defaults).
+ *
+ * Ownership: on success `*out` receives a new `wl_conn`; on failure the
+ * socket is closed and `*out` is untouched. Returns 0, or `-ETIMEDOUT`
+ * (the timeout passed), `-ECONNREFUSED`, `-EINTR`, `-EAFNOSUPPORT` (an
+ * option this domain lacks, or `local_addr` of another family), `-EINVAL`
+ * (out-of-range value, NULL `peer`/`out`), or another `-errno`.
+ */
+int wl_connector_connect(const wl_connector_config *cfg, const wl_addr *peer, wl_conn **out);
+
+/**
+ * Creates, configures, optionally binds and starts connecting to `*peer`
+ * without waiting (`ConnectorBuilder::connect_nonblocking`); wait for
+ * writability, then `wl_pending_finish`. `timeout_ms` is not used.
+ *
+ * Ownership: on success `*out` receives a new `wl_pending`; on failure the
+ * socket is closed and `*out` is untouched. Returns 0 or `-errno` as
+ * `wl_connector_connect`.
+ */
+int wl_connector_connect_nonblocking(const wl_connector_config *cfg,
+                                     const wl_addr *peer,
+                                     wl_pending **out);
+
+/**
+ * Creates, configures and binds a datagram socket to `*addr`
+ * (`DatagramBuilder::bind`); it can then send to and receive from anyone.
+ *
+ * Ownership: on success `*out` receives a new `wl_dgram`; on failure the
+ * socket is closed and `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`
+ * (an option this domain lacks), `-EINVAL` (out-of-range value, NULL
+ * `addr`/`out`), or the failing call's `-errno`.
+ */
+int wl_datagram_bind(const wl_datagram_config *cfg, const wl_addr *addr, wl_dgram **out);
+
+/**
+ * Creates, configures and connects a datagram socket to `*peer`
+ * (`DatagramBuilder::connect`; the kernel picks the local address and
+ * nothing is sent).
+ *
+ * Ownership: on success `*out` receives a new `wl_dgram_conn`; on failure
+ * the socket is closed and `*out` is untouched. Returns 0 or `-errno` as
+ * `wl_datagram_bind`.
+ */
+int wl_datagram_connect(const wl_datagram_config *cfg, const wl_addr *peer, wl_dgram_conn **out);
 
 /**
  * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
@@ -983,6 +1786,230 @@ int wl_dgram_conn_take_error(const wl_dgram_conn *sock, int *out_errno);
 int wl_dgram_conn_from_fd(int fd, wl_dgram_conn **out);
 
 /**
+ * Sends the descriptor `fd` over a Unix stream, with one byte of data
+ * (`sendmsg(2)` with `SCM_RIGHTS`): `wirelane::fdpass::send_fd`. The
+ * receiver gets a new descriptor for the same open file description.
+ * `fd` stays open and owned by the caller.
+ *
+ * Returns 0, or `-EAFNOSUPPORT` (not a Unix socket), `-EBADF`, `-EPIPE`,
+ * or another `-errno`. Pair with `wl_conn_recv_fd`.
+ */
+int wl_conn_send_fd(const wl_conn *conn, int fd);
+
+/**
+ * Receives one descriptor sent with `wl_conn_send_fd` (reads its byte):
+ * `wirelane::fdpass::recv_fd`. The new descriptor is close-on-exec and
+ * owned by the caller.
+ *
+ * Returns 0 and writes `*out_fd`, or `-ENODATA` (the peer closed first),
+ * `-EINVAL` (a message without a descriptor), `-EMSGSIZE` (more than one:
+ * all closed), `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ */
+int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
+
+/**
+ * Sends `len` bytes of `data` (at least 1 on a stream) with `nfds`
+ * descriptors (1 to 253) in one `sendmsg(2)`: `wirelane::fdpass::send_fds`.
+ * The descriptors stay owned by the caller.
+ *
+ * Returns the data bytes sent (the descriptors travel with the first
+ * byte), or `-EINVAL` (no data, no or too many descriptors, NULL),
+ * `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
+ */
+ssize_t wl_conn_send_fds(const wl_conn *conn,
+                         const void *data,
+                         size_t len,
+                         const int *fds,
+                         size_t nfds);
+
+/**
+ * Receives data into `buf` and up to `max_fds` descriptors (1 to 253)
+ * into `fds` in one `recvmsg(2)`: `wirelane::fdpass::recv_fds`. Writes how
+ * many descriptors arrived to `*out_nfds`; they are close-on-exec and
+ * owned by the caller.
+ *
+ * Returns the data length (0: end of stream), or `-EMSGSIZE` when the peer
+ * sent more than `max_fds` (every one that arrived is closed: none leaks),
+ * `-EINVAL`, `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ */
+ssize_t wl_conn_recv_fds(const wl_conn *conn,
+                         void *buf,
+                         size_t len,
+                         int *fds,
+                         size_t max_fds,
+                         size_t *out_nfds);
+
+/**
+ * Sends `data` with this process's credentials (`SCM_CREDENTIALS`):
+ * `wirelane::fdpass::send_with_credentials`. The kernel checks them; the
+ * receiver must have `SO_PASSCRED` on (`wl_set_passcred`).
+ *
+ * Returns the bytes sent or `-errno`.
+ */
+ssize_t wl_conn_send_with_credentials(const wl_conn *conn, const void *data, size_t len);
+
+/**
+ * Receives data and the sender's credentials, if any arrived
+ * (`SO_PASSCRED` must be on): `wirelane::fdpass::recv_with_credentials`.
+ * Writes `*has_cred`, and `*cred` when true.
+ *
+ * Returns the data length or `-errno`.
+ */
+ssize_t wl_conn_recv_with_credentials(const wl_conn *conn,
+                                      void *buf,
+                                      size_t len,
+                                      wl_ucred *cred,
+                                      bool *has_cred);
+
+/**
+ * `wl_conn_send_fd` on a connected Unix datagram socket.
+ */
+int wl_dgram_conn_send_fd(const wl_dgram_conn *sock, int fd);
+
+/**
+ * `wl_conn_recv_fd` on a connected Unix datagram socket.
+ */
+int wl_dgram_conn_recv_fd(const wl_dgram_conn *sock, int *out_fd);
+
+/**
+ * `wl_conn_send_fds` on a connected Unix datagram socket (empty `data`
+ * is allowed on datagrams).
+ */
+ssize_t wl_dgram_conn_send_fds(const wl_dgram_conn *sock,
+                               const void *data,
+                               size_t len,
+                               const int *fds,
+                               size_t nfds);
+
+/**
+ * `wl_conn_recv_fds` on a connected Unix datagram socket.
+ */
+ssize_t wl_dgram_conn_recv_fds(const wl_dgram_conn *sock,
+                               void *buf,
+                               size_t len,
+                               int *fds,
+                               size_t max_fds,
+                               size_t *out_nfds);
+
+/**
+ * `wl_conn_send_with_credentials` on a connected Unix datagram socket.
+ */
+ssize_t wl_dgram_conn_send_with_credentials(const wl_dgram_conn *sock,
+                                            const void *data,
+                                            size_t len);
+
+/**
+ * `wl_conn_recv_with_credentials` on a connected Unix datagram socket.
+ */
+ssize_t wl_dgram_conn_recv_with_credentials(const wl_dgram_conn *sock,
+                                            void *buf,
+                                            size_t len,
+                                            wl_ucred *cred,
+                                            bool *has_cred);
+
+/**
+ * Turns `SO_PASSCRED` on or off (`unix(7)`): every message then received
+ * carries the sender's kernel-checked credentials:
+ * `wirelane::fdpass::set_passcred`. `fd` is a Unix socket descriptor
+ * (e.g. `wl_conn_fd`). Returns 0 or `-errno`.
+ */
+int wl_set_passcred(int fd, bool enable);
+
+/**
+ * Whether `SO_PASSCRED` is on: `wirelane::fdpass::passcred`. Writes it
+ * to `*out`; returns 0 or `-errno`.
+ */
+int wl_passcred(int fd, bool *out);
+
+/**
+ * This process's credentials as `SCM_CREDENTIALS` sends them (pid,
+ * effective uid and gid): `wirelane::fdpass::own_credentials`. Returns 0,
+ * or `-EINVAL` for a NULL `out`.
+ */
+int wl_own_credentials(wl_ucred *out);
+
+/**
+ * Sets the socket-wide GSO segment size (`UDP_SEGMENT`, see `udp(7)`):
+ * every later send larger than `size` is split by the kernel into
+ * datagrams of `size` bytes; 0 turns it off: `wirelane::batch::set_udp_segment`.
+ * `fd` is a UDP socket descriptor. Returns 0, or `-ENOPROTOOPT` (kernel
+ * without UDP GSO, before 4.18), or `-errno`.
+ */
+int wl_set_udp_segment(int fd, uint16_t size);
+
+/**
+ * The socket-wide GSO segment size (`UDP_SEGMENT`), 0 when off:
+ * `wirelane::batch::udp_segment`. Writes it to `*out`; returns 0 or `-errno`.
+ */
+int wl_udp_segment(int fd, uint16_t *out);
+
+/**
+ * Turns UDP receive coalescing on or off (`UDP_GRO`, Linux 5.0+): the
+ * kernel may then hand several datagrams of one flow to one receive, with
+ * their segment size (`wl_dgram_recv_gro`, `wl_recv_msg.gro_segment`):
+ * `wirelane::batch::set_udp_gro`. Returns 0 or `-errno`.
+ */
+int wl_set_udp_gro(int fd, bool enable);
+
+/**
+ * Whether `UDP_GRO` is on: `wirelane::batch::udp_gro`. Writes it to
+ * `*out`; returns 0 or `-errno`.
+ */
+int wl_udp_gro(int fd, bool *out);
+
+/**
+ * The largest UDP payload one send may carry for `domain` (65507 over
+ * IPv4, 65527 over IPv6), which bounds a whole GSO buffer:
+ * `wirelane::batch::max_udp_payload`. Returns it, or `-EAFNOSUPPORT`.
+ */
+int wl_max_udp_payload(int domain);
+
+/**
+ * Sends `len` bytes of `buf` to the peer as datagrams of `segment_size`
+ * bytes (the last may be shorter) in one `sendmsg(2)` with `UDP_SEGMENT`
+ * (GSO): `ConnectedDatagram::send_segmented`. If the kernel refuses GSO,
+ * the segments go out as separate datagrams in one `sendmmsg`; `*out`
+ * (if not NULL) says which happened.
+ *
+ * Returns the payload bytes sent, or `-EINVAL` (segment size 0, empty
+ * buffer, more than `WL_MAX_UDP_SEGMENTS` segments), `-EMSGSIZE` (more
+ * than `wl_max_udp_payload`), `-EAFNOSUPPORT` (a Unix socket), or `-errno`.
+ */
+ssize_t wl_dgram_conn_send_segmented(const wl_dgram_conn *sock,
+                                     const void *buf,
+                                     size_t len,
+                                     uint16_t segment_size,
+                                     wl_segmented_send *out);
+
+/**
+ * `wl_dgram_conn_send_segmented` to `*to` from a bound socket:
+ * `BoundDatagram::send_to_segmented`.
+ */
+ssize_t wl_dgram_send_to_segmented(const wl_dgram *sock,
+                                   const void *buf,
+                                   size_t len,
+                                   uint16_t segment_size,
+                                   const wl_addr *to,
+                                   wl_segmented_send *out);
+
+/**
+ * Receives one datagram (`recvmsg(2)`), or with `UDP_GRO` on possibly
+ * several coalesced ones, into `buf` (use 65536 bytes):
+ * `BoundDatagram::recv_gro`. `*out` receives the length, segment size and
+ * sender.
+ *
+ * Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
+ * Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
+ */
+ssize_t wl_dgram_recv_gro(const wl_dgram *sock, void *buf, size_t len, wl_gro_recv *out);
+
+/**
+ * `wl_dgram_recv_gro` on a connected datagram socket:
+ * `ConnectedDatagram::recv_gro`.
+ */
+ssize_t wl_dgram_conn_recv_gro(const wl_dgram_conn *sock, void *buf, size_t len, wl_gro_recv *out);
+
+/**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
  * `Listener::accept_with_addr`. Blocks until a client connects unless the
  * listener is non-blocking (`wl_listener_set_nonblocking`), in which case
@@ -1110,6 +2137,691 @@ int wl_listener_take_error(const wl_listener *sock, int *out_errno);
  * `out`).
  */
 int wl_listener_from_fd(int fd, wl_listener **out);
+
+/**
+ * Sets what `close` does with unsent data (`SO_LINGER`, see `socket(7)`):
+ * `wirelane::set_linger`.
+ *
+ * - `enable` false (the default): `close` returns at once and the kernel
+ *   keeps sending queued data in the background (`seconds` is ignored).
+ * - `enable` true: `close` blocks until the data is sent and acknowledged
+ *   or `seconds` pass; on timeout the rest is discarded.
+ * - `enable` true, `seconds` 0: `close` discards queued data and resets
+ *   the connection (TCP sends `RST`, no `TIME_WAIT`).
+ *
+ * `fd` is any socket descriptor, e.g. from `wl_conn_fd`. Returns 0, or
+ * `-EINVAL` for `seconds` above `INT_MAX`, or `-errno`.
+ */
+int wl_set_linger(int fd, bool enable, uint32_t seconds);
+
+/**
+ * The linger setting (`SO_LINGER`, see `socket(7)`): `wirelane::linger`.
+ * Writes whether it is on to `*enabled` and its time to `*seconds` (0
+ * when off). `fd` is any socket descriptor.
+ *
+ * Returns 0 or `-errno`; the outputs are written only on success.
+ */
+int wl_linger(int fd, bool *enabled, uint32_t *seconds);
+
+/**
+ * Bounds how long sent data may stay unacknowledged (or the peer's window
+ * stay closed) before the kernel gives up on the connection with
+ * `ETIMEDOUT` (`TCP_USER_TIMEOUT`, see `tcp(7)`, RFC 5482):
+ * `wirelane::set_tcp_user_timeout`. It also overrides keepalive's probe
+ * count when keepalive is on. `millis` 0 restores the kernel's default
+ * retransmission limits.
+ *
+ * `fd` is any TCP socket descriptor. Returns 0, or `-EINVAL` for `millis`
+ * above `INT_MAX`, or `-errno` (`-ENOPROTOOPT` on a non-TCP socket).
+ */
+int wl_set_tcp_user_timeout(int fd, uint32_t millis);
+
+/**
+ * The user timeout (`TCP_USER_TIMEOUT`, see `tcp(7)`) in milliseconds, 0
+ * when unset: `wirelane::tcp_user_timeout`.
+ *
+ * Returns 0 or `-errno`; `*out_ms` is written only on success.
+ */
+int wl_tcp_user_timeout(int fd, uint32_t *out_ms);
+
+/**
+ * Binds the socket to a network interface (`SO_BINDTODEVICE`, see
+ * `socket(7)`): `wirelane::bind_device`. It then only receives packets
+ * that arrived on that interface and sends through it, whatever the
+ * routing table says. `interface` NULL removes the binding.
+ *
+ * The name must be 1 to 15 bytes (`IFNAMSIZ - 1`, checked first: the
+ * kernel would silently truncate). Returns 0, or `-EINVAL` (bad name),
+ * `-ENODEV` (no such interface), `-EPERM` (changing an existing binding
+ * without `CAP_NET_RAW`), or another `-errno`.
+ */
+int wl_bind_device(int fd, const char *interface);
+
+/**
+ * Copies the name of the interface the socket is bound to
+ * (`SO_BINDTODEVICE`, see `socket(7)`) into `buf` (`len` bytes, always
+ * NUL-terminated when `len > 0`): `wirelane::bound_device`.
+ *
+ * Returns the name's length (0 when not bound; `>= len` means truncated,
+ * as `snprintf`), or `-errno`.
+ */
+int wl_bound_device(int fd, char *buf, size_t len);
+
+/**
+ * Selects the congestion-control algorithm for this socket
+ * (`TCP_CONGESTION`, see `tcp(7)`), e.g. `"cubic"`, `"reno"`, `"bbr"`:
+ * `wirelane::set_tcp_congestion`.
+ *
+ * The name must be 1 to 15 bytes (checked first). Returns 0, or `-EINVAL`
+ * (bad name, NULL), `-ENOENT` (algorithm not available), `-EPERM` (not
+ * in `net.ipv4.tcp_allowed_congestion_control` without `CAP_NET_ADMIN`).
+ */
+int wl_set_tcp_congestion(int fd, const char *algorithm);
+
+/**
+ * Copies the congestion-control algorithm in use (`TCP_CONGESTION`, see
+ * `tcp(7)`) into `buf` (`len` bytes, NUL-terminated when `len > 0`):
+ * `wirelane::tcp_congestion`.
+ *
+ * Returns the name's length (`>= len` means truncated, as `snprintf`),
+ * or `-errno`.
+ */
+int wl_tcp_congestion(int fd, char *buf, size_t len);
+
+/**
+ * Joins an IPv4 multicast group (`IP_ADD_MEMBERSHIP`, see `ip(7)`):
+ * `wirelane::join_multicast_v4`. `group` and `interface` are 4 bytes in
+ * network order; an all-zero `interface` lets the kernel pick by route.
+ * The socket then receives datagrams sent to `group` on its bound port.
+ *
+ * Returns 0, or `-EINVAL` (not a multicast group, NULL), `-EADDRINUSE`
+ * (joined twice), or another `-errno`.
+ */
+int wl_join_multicast_v4(int fd, const uint8_t *group, const uint8_t *interface);
+
+/**
+ * Leaves an IPv4 multicast group joined with `wl_join_multicast_v4`
+ * (`IP_DROP_MEMBERSHIP`, see `ip(7)`): `wirelane::leave_multicast_v4`.
+ *
+ * Returns 0, or `-EADDRNOTAVAIL` (not joined), `-EINVAL`, or `-errno`.
+ */
+int wl_leave_multicast_v4(int fd, const uint8_t *group, const uint8_t *interface);
+
+/**
+ * Joins an IPv6 multicast group (`IPV6_ADD_MEMBERSHIP`, see `ipv6(7)`) on
+ * the interface with index `interface` (0: the kernel picks by route):
+ * `wirelane::join_multicast_v6`. `group` is 16 bytes in network order.
+ *
+ * Returns 0, or `-EINVAL` (not a multicast group, NULL), or `-errno`.
+ */
+int wl_join_multicast_v6(int fd, const uint8_t *group, uint32_t interface);
+
+/**
+ * Leaves an IPv6 multicast group joined with `wl_join_multicast_v6`
+ * (`IPV6_DROP_MEMBERSHIP`, see `ipv6(7)`): `wirelane::leave_multicast_v6`.
+ *
+ * Returns 0 or `-errno`.
+ */
+int wl_leave_multicast_v6(int fd, const uint8_t *group, uint32_t interface);
+
+/**
+ * Allows binding to a local address still held by a socket in
+ * `TIME_WAIT`, or (for a wildcard bind) alongside other sockets on the
+ * same port (`SO_REUSEADDR`, see `socket(7)`). Set it before `bind`; a
+ * server that restarts needs it to rebind its port at once.
+ *
+ * C: `wl_set_reuse_address`, mirrors `wirelane::set_reuse_address`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_reuse_address(int fd, bool value);
+
+/**
+ * Whether `SO_REUSEADDR` is set (see `socket(7)`).
+ *
+ * C: `wl_reuse_address`, mirrors `wirelane::reuse_address`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to
+ * `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_reuse_address(int fd, bool *out);
+
+/**
+ * Lets several sockets of the same user bind the very same address and
+ * port (`SO_REUSEPORT`, see `socket(7)`); every one of them must set it
+ * before `bind`. The kernel then spreads incoming connections (TCP) or
+ * datagrams (UDP) across them, which is how multi-process servers balance
+ * load without a shared accept queue. Internet sockets only: the kernel
+ * refuses it on Unix sockets (`EOPNOTSUPP`).
+ *
+ * C: `wl_set_reuse_port`, mirrors `wirelane::set_reuse_port`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_reuse_port(int fd, bool value);
+
+/**
+ * Whether `SO_REUSEPORT` is set (see `socket(7)`).
+ *
+ * C: `wl_reuse_port`, mirrors `wirelane::reuse_port`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_reuse_port(int fd, bool *out);
+
+/**
+ * Requests a send buffer of `size` bytes (`SO_SNDBUF`, see `socket(7)`).
+ *
+ * The kernel **doubles** the value (the extra half is for its own
+ * bookkeeping) and `send_buffer_size` returns that doubled value. The
+ * kernel caps the request at `net.core.wmem_max` before doubling and
+ * raises it to a kernel minimum of a few KiB; read the result back to see
+ * what you got. For TCP, setting it turns off send-buffer
+ * autotuning for this socket. `size` must be in `1..=i32::MAX`.
+ *
+ * C: `wl_set_send_buffer_size`, mirrors `wirelane::set_send_buffer_size`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_send_buffer_size(int fd, size_t value);
+
+/**
+ * The send buffer size the kernel uses (`SO_SNDBUF`, see `socket(7)`):
+ * twice what was requested with `set_send_buffer_size`.
+ *
+ * C: `wl_send_buffer_size`, mirrors `wirelane::send_buffer_size`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_send_buffer_size(int fd, size_t *out);
+
+/**
+ * Requests a receive buffer of `size` bytes (`SO_RCVBUF`, see `socket(7)`).
+ *
+ * The kernel **doubles** the value and `recv_buffer_size` returns the
+ * doubled value. The request is capped at `net.core.rmem_max` before
+ * doubling and raised to a kernel minimum of a few KiB.
+ * For TCP, set it before `listen`/`connect`: the window scale is fixed at
+ * the handshake, and setting it turns off receive-buffer autotuning.
+ * `size` must be in `1..=i32::MAX`.
+ *
+ * C: `wl_set_recv_buffer_size`, mirrors `wirelane::set_recv_buffer_size`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_recv_buffer_size(int fd, size_t value);
+
+/**
+ * The receive buffer size the kernel uses (`SO_RCVBUF`, see `socket(7)`):
+ * twice what was requested with `set_recv_buffer_size`.
+ *
+ * C: `wl_recv_buffer_size`, mirrors `wirelane::recv_buffer_size`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_recv_buffer_size(int fd, size_t *out);
+
+/**
+ * Allows sending datagrams to a broadcast address (`SO_BROADCAST`, see
+ * `socket(7)`); without it such a `send_to` fails with `EACCES`.
+ *
+ * C: `wl_set_broadcast`, mirrors `wirelane::set_broadcast`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_broadcast(int fd, bool value);
+
+/**
+ * Whether `SO_BROADCAST` is set (see `socket(7)`).
+ *
+ * C: `wl_broadcast`, mirrors `wirelane::broadcast`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_broadcast(int fd, bool *out);
+
+/**
+ * Tags every packet of the socket with a firewall mark (`SO_MARK`, see
+ * `socket(7)`), which routing rules (`ip rule fwmark`) and netfilter can
+ * match. Needs `CAP_NET_RAW` or `CAP_NET_ADMIN`; without it the kernel
+ * answers `EPERM`.
+ *
+ * C: `wl_set_mark`, mirrors `wirelane::set_mark`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_mark(int fd, uint32_t value);
+
+/**
+ * The socket's firewall mark (`SO_MARK`, see `socket(7)`); 0 when unset.
+ *
+ * C: `wl_mark`, mirrors `wirelane::mark`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_mark(int fd, uint32_t *out);
+
+/**
+ * Sets the queueing priority of the socket's packets (`SO_PRIORITY`, see
+ * `socket(7)`), used by queueing disciplines to pick a band. Values
+ * `0..=6` are open to everyone; higher ones need `CAP_NET_ADMIN` (else
+ * `EPERM`). `priority` must be at most `i32::MAX`.
+ *
+ * C: `wl_set_priority`, mirrors `wirelane::set_priority`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_priority(int fd, uint32_t value);
+
+/**
+ * The socket's queueing priority (`SO_PRIORITY`, see `socket(7)`).
+ *
+ * C: `wl_priority`, mirrors `wirelane::priority`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_priority(int fd, uint32_t *out);
+
+/**
+ * Makes blocking receives (and readiness for `poll`/`epoll`) wait until at
+ * least `bytes` bytes are queued (`SO_RCVLOWAT`, see `socket(7)`); a
+ * receive still returns less at end of stream, on a signal, on an error or
+ * when a timeout expires. `bytes` must be in `1..=i32::MAX` (the kernel
+ * would turn 0 into 1). The send-side twin, `SO_SNDLOWAT`, cannot be
+ * changed on Linux.
+ *
+ * C: `wl_set_recv_low_watermark`, mirrors `wirelane::set_recv_low_watermark`. `fd` is any
+ * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
+ * Returns 0 or `-errno`.
+ */
+int wl_set_recv_low_watermark(int fd, size_t value);
+
+/**
+ * The receive low-water mark (`SO_RCVLOWAT`, see `socket(7)`); 1 by default.
+ *
+ * C: `wl_recv_low_watermark`, mirrors `wirelane::recv_low_watermark`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_recv_low_watermark(int fd, size_t *out);
+
+/**
+ * Turns keepalive probing on or off (`SO_KEEPALIVE`, see `socket(7)`).
+ * The probe timing comes from `set_tcp_keepalive_idle`,
+ * `set_tcp_keepalive_interval` and `set_tcp_keepalive_count`, or from
+ * the `net.ipv4.tcp_keepalive_*` sysctls (2 hours idle by default).
+ *
+ * C: `wl_set_keepalive`, mirrors `wirelane::set_keepalive`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_keepalive(int fd, bool value);
+
+/**
+ * Whether `SO_KEEPALIVE` is on (see `socket(7)`).
+ *
+ * C: `wl_keepalive`, mirrors `wirelane::keepalive`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_keepalive(int fd, bool *out);
+
+/**
+ * How long a connection must be idle before the first keepalive probe
+ * (`TCP_KEEPIDLE`, see `tcp(7)`).
+ *
+ * The kernel counts whole seconds up to 32767: `idle` must be a whole
+ * number of seconds in `1..=32767`, otherwise this fails with
+ * `ErrorKind::InvalidInput` (never rounded or clamped).
+ *
+ * C: `wl_set_tcp_keepalive_idle`, mirrors `wirelane::set_tcp_keepalive_idle`. `fd` is any
+ * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
+ * Returns 0 or `-errno`. The value is in whole seconds.
+ */
+int wl_set_tcp_keepalive_idle(int fd, uint32_t value);
+
+/**
+ * The keepalive idle time (`TCP_KEEPIDLE`, see `tcp(7)`); the sysctl
+ * default when never set.
+ *
+ * C: `wl_tcp_keepalive_idle`, mirrors `wirelane::tcp_keepalive_idle`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value in whole seconds to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_keepalive_idle(int fd, uint32_t *out);
+
+/**
+ * The time between keepalive probes (`TCP_KEEPINTVL`, see `tcp(7)`).
+ *
+ * Like `set_tcp_keepalive_idle`: a whole number of seconds in
+ * `1..=32767`, otherwise `ErrorKind::InvalidInput`.
+ *
+ * C: `wl_set_tcp_keepalive_interval`, mirrors `wirelane::set_tcp_keepalive_interval`. `fd` is
+ * any socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
+ * Returns 0 or `-errno`. The value is in whole seconds.
+ */
+int wl_set_tcp_keepalive_interval(int fd, uint32_t value);
+
+/**
+ * The keepalive probe interval (`TCP_KEEPINTVL`, see `tcp(7)`).
+ *
+ * C: `wl_tcp_keepalive_interval`, mirrors `wirelane::tcp_keepalive_interval`. `fd` is any
+ * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
+ * Writes the value in whole seconds to `*out`; returns 0 or `-errno` (`*out` written only on
+ * success).
+ */
+int wl_tcp_keepalive_interval(int fd, uint32_t *out);
+
+/**
+ * How many unanswered probes drop the connection (`TCP_KEEPCNT`, see
+ * `tcp(7)`). `count` must be in `1..=127`, the kernel's range.
+ *
+ * C: `wl_set_tcp_keepalive_count`, mirrors `wirelane::set_tcp_keepalive_count`. `fd` is any
+ * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
+ * Returns 0 or `-errno`.
+ */
+int wl_set_tcp_keepalive_count(int fd, uint32_t value);
+
+/**
+ * The keepalive probe count (`TCP_KEEPCNT`, see `tcp(7)`).
+ *
+ * C: `wl_tcp_keepalive_count`, mirrors `wirelane::tcp_keepalive_count`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_keepalive_count(int fd, uint32_t *out);
+
+/**
+ * Disables (`true`) or re-enables Nagle's algorithm (`TCP_NODELAY`, see
+ * `tcp(7)`). With Nagle on, the kernel holds back a small segment while
+ * earlier data is unacknowledged, to coalesce writes; with `TCP_NODELAY`
+ * every write is sent at once, which latency-sensitive protocols want.
+ * Setting it also flushes anything Nagle was holding back.
+ *
+ * C: `wl_set_tcp_nodelay`, mirrors `wirelane::set_tcp_nodelay`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_tcp_nodelay(int fd, bool value);
+
+/**
+ * Whether `TCP_NODELAY` is set (see `tcp(7)`).
+ *
+ * C: `wl_tcp_nodelay`, mirrors `wirelane::tcp_nodelay`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_nodelay(int fd, bool *out);
+
+/**
+ * Corks (`true`) or uncorks the connection (`TCP_CORK`, see `tcp(7)`).
+ * While corked the kernel sends only full-sized segments, so a header and
+ * a body written separately leave in one packet; uncorking sends what is
+ * left. The kernel sends a partial segment anyway after 200 ms.
+ *
+ * C: `wl_set_tcp_cork`, mirrors `wirelane::set_tcp_cork`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_tcp_cork(int fd, bool value);
+
+/**
+ * Whether `TCP_CORK` is set (see `tcp(7)`).
+ *
+ * C: `wl_tcp_cork`, mirrors `wirelane::tcp_cork`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_cork(int fd, bool *out);
+
+/**
+ * Enters (`true`) or leaves quick-ACK mode (`TCP_QUICKACK`, see `tcp(7)`):
+ * in quick-ACK mode the kernel acknowledges every segment at once instead
+ * of delaying ACKs.
+ *
+ * The mode is not permanent: the kernel's own heuristics switch between
+ * quick and delayed ACKs as traffic flows, so a program that wants it
+ * throughout sets it again after each receive. `tcp_quickack` reports
+ * the mode at the moment of the call.
+ *
+ * C: `wl_set_tcp_quickack`, mirrors `wirelane::set_tcp_quickack`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_tcp_quickack(int fd, bool value);
+
+/**
+ * Whether the connection is in quick-ACK mode right now (`TCP_QUICKACK`,
+ * see `tcp(7)`).
+ *
+ * C: `wl_tcp_quickack`, mirrors `wirelane::tcp_quickack`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_quickack(int fd, bool *out);
+
+/**
+ * Enables TCP Fast Open on a server socket (`TCP_FASTOPEN`, see
+ * `tcp(7)`): clients holding a valid cookie may send data in their `SYN`,
+ * delivered to `accept` before the handshake completes. `qlen` bounds the
+ * number of such not-yet-completed connections; 0 turns Fast Open off.
+ *
+ * Set it on the socket before or after `listen` (the kernel refuses it in
+ * any other state with `EINVAL`). The kernel caps `qlen` at
+ * `net.core.somaxconn`, and `tcp_fastopen` returns the capped value.
+ * The server side is used only when bit `0x2` of `net.ipv4.tcp_fastopen`
+ * is set. `qlen` must be at most `i32::MAX`.
+ *
+ * C: `wl_set_tcp_fastopen`, mirrors `wirelane::set_tcp_fastopen`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_tcp_fastopen(int fd, uint32_t value);
+
+/**
+ * The Fast Open queue length (`TCP_FASTOPEN`, see `tcp(7)`); 0 when off.
+ *
+ * C: `wl_tcp_fastopen`, mirrors `wirelane::tcp_fastopen`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_fastopen(int fd, uint32_t *out);
+
+/**
+ * Enables client-side TCP Fast Open (`TCP_FASTOPEN_CONNECT`, see
+ * `tcp(7)`), set before `connect`. `connect` then returns at once without
+ * a handshake, and the first write sends the `SYN` carrying the data (and
+ * the server's cookie, once one is cached; the first connection to a
+ * server only fetches the cookie). Needs bit `0x1` of
+ * `net.ipv4.tcp_fastopen` (the default); otherwise `EOPNOTSUPP`. On a
+ * socket that is already connecting or connected the kernel answers
+ * `EINVAL`.
+ *
+ * C: `wl_set_tcp_fastopen_connect`, mirrors `wirelane::set_tcp_fastopen_connect`. `fd` is any
+ * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
+ * Returns 0 or `-errno`.
+ */
+int wl_set_tcp_fastopen_connect(int fd, bool value);
+
+/**
+ * Whether `TCP_FASTOPEN_CONNECT` is set (see `tcp(7)`).
+ *
+ * C: `wl_tcp_fastopen_connect`, mirrors `wirelane::tcp_fastopen_connect`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_fastopen_connect(int fd, bool *out);
+
+/**
+ * Sets the time-to-live of outgoing unicast IPv4 packets (`IP_TTL`, see
+ * `ip(7)`): each router decrements it and drops the packet at zero.
+ * `ttl` must be in `1..=255`, the kernel's range; the default comes from
+ * `net.ipv4.ip_default_ttl` (64).
+ *
+ * C: `wl_set_ttl`, mirrors `wirelane::set_ttl`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_ttl(int fd, uint32_t value);
+
+/**
+ * The IPv4 unicast time-to-live (`IP_TTL`, see `ip(7)`).
+ *
+ * C: `wl_ttl`, mirrors `wirelane::ttl`. `fd` is any socket descriptor, e.g. from `wl_conn_fd`
+ * (the options work on every state, as in Rust). Writes the value to `*out`; returns 0 or
+ * `-errno` (`*out` written only on success).
+ */
+int wl_ttl(int fd, uint32_t *out);
+
+/**
+ * Sets the Type-of-Service byte of outgoing IPv4 packets (`IP_TOS`, see
+ * `ip(7)`): the DSCP in the upper six bits, ECN in the lower two. On TCP
+ * sockets the kernel owns the two ECN bits and keeps its own value for
+ * them, so only the DSCP part of `tos` takes effect.
+ *
+ * C: `wl_set_tos`, mirrors `wirelane::set_tos`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_tos(int fd, uint8_t value);
+
+/**
+ * The IPv4 Type-of-Service byte (`IP_TOS`, see `ip(7)`).
+ *
+ * C: `wl_tos`, mirrors `wirelane::tos`. `fd` is any socket descriptor, e.g. from `wl_conn_fd`
+ * (the options work on every state, as in Rust). Writes the value to `*out`; returns 0 or
+ * `-errno` (`*out` written only on success).
+ */
+int wl_tos(int fd, uint8_t *out);
+
+/**
+ * Sets the hop limit of outgoing unicast IPv6 packets
+ * (`IPV6_UNICAST_HOPS`, see `ipv6(7)`), IPv6's TTL. `hops` must be in
+ * `0..=255`, the kernel's range; the default comes from the route or
+ * `net.ipv6.conf.*.hop_limit` (64).
+ *
+ * C: `wl_set_unicast_hops_v6`, mirrors `wirelane::set_unicast_hops_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_unicast_hops_v6(int fd, uint32_t value);
+
+/**
+ * The IPv6 unicast hop limit (`IPV6_UNICAST_HOPS`, see `ipv6(7)`).
+ *
+ * C: `wl_unicast_hops_v6`, mirrors `wirelane::unicast_hops_v6`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to
+ * `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_unicast_hops_v6(int fd, uint32_t *out);
+
+/**
+ * Sets the Traffic Class byte of outgoing IPv6 packets (`IPV6_TCLASS`,
+ * see `ipv6(7)`), IPv6's TOS. As with `set_tos`, on TCP sockets the
+ * kernel keeps its own value for the two ECN bits.
+ *
+ * C: `wl_set_tclass_v6`, mirrors `wirelane::set_tclass_v6`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_tclass_v6(int fd, uint8_t value);
+
+/**
+ * The IPv6 Traffic Class byte (`IPV6_TCLASS`, see `ipv6(7)`).
+ *
+ * C: `wl_tclass_v6`, mirrors `wirelane::tclass_v6`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tclass_v6(int fd, uint8_t *out);
+
+/**
+ * Restricts an IPv6 socket to IPv6 (`IPV6_V6ONLY`, see `ipv6(7)`). When
+ * off, a socket bound to `::` also accepts IPv4 traffic as v4-mapped
+ * addresses (`::ffff:a.b.c.d`). Set it before `bind`; afterwards the
+ * kernel refuses with `EINVAL`. The default comes from
+ * `net.ipv6.bindv6only` (normally off).
+ *
+ * C: `wl_set_only_v6`, mirrors `wirelane::set_only_v6`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_only_v6(int fd, bool value);
+
+/**
+ * Whether `IPV6_V6ONLY` is set (see `ipv6(7)`).
+ *
+ * C: `wl_only_v6`, mirrors `wirelane::only_v6`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_only_v6(int fd, bool *out);
+
+/**
+ * Sets the time-to-live of outgoing IPv4 multicast packets
+ * (`IP_MULTICAST_TTL`, see `ip(7)`). The default 1 keeps them on the local
+ * network; 0 keeps them on this host. `ttl` must be in `0..=255`.
+ *
+ * C: `wl_set_multicast_ttl_v4`, mirrors `wirelane::set_multicast_ttl_v4`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_multicast_ttl_v4(int fd, uint32_t value);
+
+/**
+ * The IPv4 multicast time-to-live (`IP_MULTICAST_TTL`, see `ip(7)`).
+ *
+ * C: `wl_multicast_ttl_v4`, mirrors `wirelane::multicast_ttl_v4`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_multicast_ttl_v4(int fd, uint32_t *out);
+
+/**
+ * Whether this host's own IPv4 multicast sends are looped back to its
+ * local listeners (`IP_MULTICAST_LOOP`, see `ip(7)`); on by default.
+ *
+ * C: `wl_set_multicast_loop_v4`, mirrors `wirelane::set_multicast_loop_v4`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_multicast_loop_v4(int fd, bool value);
+
+/**
+ * Whether `IP_MULTICAST_LOOP` is on (see `ip(7)`).
+ *
+ * C: `wl_multicast_loop_v4`, mirrors `wirelane::multicast_loop_v4`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_multicast_loop_v4(int fd, bool *out);
+
+/**
+ * Sets the hop limit of outgoing IPv6 multicast packets
+ * (`IPV6_MULTICAST_HOPS`, see `ipv6(7)`); default 1. `hops` must be in
+ * `0..=255`.
+ *
+ * C: `wl_set_multicast_hops_v6`, mirrors `wirelane::set_multicast_hops_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_multicast_hops_v6(int fd, uint32_t value);
+
+/**
+ * The IPv6 multicast hop limit (`IPV6_MULTICAST_HOPS`, see `ipv6(7)`).
+ *
+ * C: `wl_multicast_hops_v6`, mirrors `wirelane::multicast_hops_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_multicast_hops_v6(int fd, uint32_t *out);
+
+/**
+ * Whether this host's own IPv6 multicast sends are looped back to its
+ * local listeners (`IPV6_MULTICAST_LOOP`, see `ipv6(7)`); on by default.
+ *
+ * C: `wl_set_multicast_loop_v6`, mirrors `wirelane::set_multicast_loop_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
+ * or `-errno`.
+ */
+int wl_set_multicast_loop_v6(int fd, bool value);
+
+/**
+ * Whether `IPV6_MULTICAST_LOOP` is on (see `ipv6(7)`).
+ *
+ * C: `wl_multicast_loop_v6`, mirrors `wirelane::multicast_loop_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_multicast_loop_v6(int fd, bool *out);
 
 /**
  * Waits up to `timeout_ms` milliseconds (negative: forever) for the
@@ -1433,6 +3145,18 @@ int wl_raw_take_error(const wl_raw *sock, int *out_errno);
  */
 int wl_raw_from_fd(int fd,
                    wl_raw **out);
+
+/**
+ * Reads the kernel's statistics for a TCP socket (`TCP_INFO`, see
+ * `tcp(7)`) into `*out`: `wirelane::tcp_info` (named `get` in C because
+ * `wl_tcp_info` is the struct). State, round-trip
+ * estimates, congestion window, retransmissions, byte counters.
+ *
+ * `fd` is any TCP socket descriptor (e.g. `wl_conn_fd`, `wl_listener_fd`).
+ * Returns 0, or `-EOPNOTSUPP` on a non-TCP socket, `-EINVAL` for a NULL
+ * `out`, or `-errno`; `*out` is written only on success.
+ */
+int wl_get_tcp_info(int fd, wl_tcp_info *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -79,7 +79,8 @@ impl RawSockAddr {
         self.len
     }
 
-    /// Whether the address has no bytes at all (never true for kernel answers).
+    /// Whether the address has no bytes at all (what `recvfrom(2)` reports
+    /// for a datagram from an unbound Unix socket).
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -616,21 +617,31 @@ impl codec::AddrCodec for UnixAddr {
     }
 
     fn from_raw(raw: &RawSockAddr) -> io::Result<Self> {
-        // recvfrom(2)/accept(2) report a length of 0 (no family at all) for
-        // a peer that never bound: that is the unnamed address.
+        // recvfrom(2)/recvmsg(2) write no address at all (length 0) for a
+        // datagram from an unbound Unix socket: that sender is unnamed.
+        // Rejecting it would lose a datagram the kernel already dequeued.
         if raw.is_empty() {
             return Ok(Self::unnamed());
         }
         if raw.family() as libc::c_int != libc::AF_UNIX {
             return Err(wrong_family(libc::AF_UNIX, raw.family()));
         }
-        let len = raw.len() as usize;
+        let mut len = raw.len() as usize;
+        // A path filling all of sun_path has no room for its NUL, yet the
+        // kernel counts one: it reports sizeof(sockaddr_un) + 1 (unix(7),
+        // BUGS). The path is the whole of sun_path.
+        if len == mem::size_of::<libc::sockaddr_un>() + 1 {
+            len -= 1;
+        }
         if len < SUN_PATH_OFFSET || len > mem::size_of::<libc::sockaddr_un>() {
             return Err(invalid_input(libc::EINVAL, "sockaddr_un length out of range"));
         }
         // SAFETY: family checked; storage is aligned and large enough.
         let sun: libc::sockaddr_un = unsafe { std::ptr::read((raw.storage() as *const libc::sockaddr_storage).cast()) };
-        Ok(Self { sun, len: raw.len() })
+        Ok(Self {
+            sun,
+            len: len as libc::socklen_t,
+        })
     }
 }
 
@@ -767,6 +778,11 @@ mod tests {
             assert_eq!(UnixAddr::from_raw(&a.to_raw()).unwrap(), a);
         }
         assert!(UnixAddr::unnamed().is_unnamed());
+        // What recvfrom(2) reports for an unbound Unix sender: no bytes at all.
+        let mut empty = RawSockAddr::zeroed();
+        *empty.len_mut() = 0;
+        assert!(UnixAddr::from_raw(&empty).unwrap().is_unnamed());
+        assert!(SocketAddrV4::from_raw(&empty).is_err());
         assert_eq!("@x".parse::<UnixAddr>().unwrap().as_abstract_name(), Some(&b"x"[..]));
     }
 

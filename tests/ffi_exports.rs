@@ -86,21 +86,14 @@ fn every_export_goes_through_ffi_fn() {
 
 fn header_functions() -> BTreeSet<String> {
     let header = std::fs::read_to_string(root().join("include/wirelane.h")).expect("read include/wirelane.h");
-    let mut names = BTreeSet::new();
-    for line in header.lines() {
-        if line.starts_with(' ') || line.starts_with('*') || line.starts_with('#') || line.starts_with("/") {
-            continue;
-        }
-        if let Some(paren) = line.find('(') {
-            let before = &line[..paren];
-            if let Some(name) = before.split(|c: char| c == ' ' || c == '*').next_back() {
-                if name.starts_with("wl_") {
-                    names.insert(name.to_owned());
-                }
-            }
-        }
-    }
-    names
+    header
+        .lines()
+        .filter(|l| !l.starts_with([' ', '*', '#', '/']) && l.contains('('))
+        .filter_map(|l| l.split('(').next())
+        .filter_map(|l| l.split([' ', '*']).next_back())
+        .filter(|n| n.starts_with("wl_"))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]

@@ -69,6 +69,18 @@ pub(crate) unsafe fn borrow<'a, H: Handle>(ptr: *const H) -> io::Result<&'a H::I
     handle.slot().as_ref().ok_or_else(poisoned::<H>)
 }
 
+/// Borrows the value behind a handle mutably (batches, which the caller
+/// fills between calls).
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of type `H` that no other thread uses
+/// during `'a`.
+pub(crate) unsafe fn borrow_mut<'a, H: Handle>(ptr: *mut H) -> io::Result<&'a mut H::Inner> {
+    // SAFETY: non-NULL pointers are live, unshared handles (caller contract).
+    let handle = unsafe { ptr.as_mut() }.ok_or_else(null_handle::<H>)?;
+    handle.slot_mut().as_mut().ok_or_else(poisoned::<H>)
+}
+
 /// Takes back ownership of a handle to free it; `None` for NULL.
 ///
 /// # Safety

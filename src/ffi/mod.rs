@@ -22,24 +22,36 @@ use std::ffi::{c_char, c_int};
 
 mod addr;
 mod any;
+mod batch;
 mod bound;
 mod boundary;
+mod builder;
 mod common;
 mod conn;
 mod dgram;
+mod fdpass;
+mod gso;
 mod handle;
 mod listener;
+mod options;
 mod peer;
 mod pending;
 mod raw;
+mod tcp_info;
 
 pub use addr::*;
+pub use batch::*;
 pub use bound::*;
+pub use builder::*;
 pub use conn::*;
 pub use dgram::*;
+pub use fdpass::*;
+pub use gso::*;
 pub use listener::*;
+pub use options::*;
 pub use pending::*;
 pub use raw::*;
+pub use tcp_info::*;
 
 use boundary::ffi_fn;
 use handle::copy_out_truncating;

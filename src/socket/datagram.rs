@@ -2,16 +2,46 @@
 
 use std::io;
 use std::marker::PhantomData;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use super::connected::connected_ops;
 use super::raw::Transition;
 use super::socket_state;
 use crate::MsgFlags;
 use crate::addr::codec::AddrCodec;
+use crate::addr::{RawSockAddr, SocketAddrV4, SocketAddrV6, SocketAddress};
 use crate::domain::{Datagram, Domain, Unix};
-use crate::error::TransitionError;
+use crate::error::{TransitionError, invalid_input};
 use crate::sys;
+
+/// `connect(2)` for a datagram socket, refusing port 0.
+///
+/// Linux accepts a UDP connect to port 0 but leaves the socket
+/// half-connected: `getpeername` fails with `ENOTCONN` and datagrams from
+/// every port of the peer host are received. That is not the peer-locked
+/// socket a [`ConnectedDatagram`] promises, so it is an input error here.
+pub(super) fn connect_datagram<A: SocketAddress>(fd: BorrowedFd<'_>, addr: &A) -> io::Result<()> {
+    let raw = addr.to_raw();
+    if inet_port(&raw) == Some(0) {
+        return Err(invalid_input(
+            libc::EINVAL,
+            format!(
+                "cannot connect a datagram socket to {addr}: port 0 names no peer \
+                 (Linux would leave the socket half-connected, receiving from every port)"
+            ),
+        ));
+    }
+    sys::connect(fd, &raw)
+}
+
+/// The port of an IPv4 or IPv6 address; `None` for other families.
+fn inet_port(raw: &RawSockAddr) -> Option<u16> {
+    match raw.family() as libc::c_int {
+        libc::AF_INET => SocketAddrV4::from_raw(raw).ok().map(|a| a.port()),
+        libc::AF_INET6 => SocketAddrV6::from_raw(raw).ok().map(|a| a.port()),
+        _ => None,
+    }
+}
 
 /// A datagram socket bound to a local address: it talks to anyone, naming
 /// the peer on each [`send_to`](Self::send_to) and learning it on each
@@ -63,9 +93,13 @@ impl<D: Domain> BoundDatagram<D> {
     /// Fixes the peer (`connect(2)`): sends go to `addr`, and the kernel
     /// drops datagrams from anyone else. Nothing is sent on the wire.
     ///
+    /// An IPv4/IPv6 peer with port 0 is refused (`InvalidInput`, `EINVAL`):
+    /// Linux would accept it but leave the socket half-connected, without
+    /// a peer address and receiving from every port of the peer host.
+    ///
     /// On failure the bound socket is returned in the error.
     pub fn connect(self, addr: D::Addr) -> Transition<ConnectedDatagram<D>, Self> {
-        match sys::connect(self.as_fd(), &addr.to_raw()) {
+        match connect_datagram(self.as_fd(), &addr) {
             Ok(()) => Ok(ConnectedDatagram::from_fd(self.into_fd())),
             Err(e) => Err(TransitionError::new(e, self)),
         }

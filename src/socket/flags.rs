@@ -39,6 +39,9 @@ impl MsgFlags {
     pub const CONFIRM: Self = Self(libc::MSG_CONFIRM);
     /// `MSG_ERRQUEUE`: receive from the socket's error queue.
     pub const ERRQUEUE: Self = Self(libc::MSG_ERRQUEUE);
+    /// `MSG_WAITFORONE`: for batched receives (`recvmmsg(2)`), block for
+    /// the first message only, then take what is already queued.
+    pub const WAITFORONE: Self = Self(libc::MSG_WAITFORONE);
 
     /// Flags from raw `MSG_*` bits (unknown bits are passed to the kernel,
     /// which rejects what it does not support with `EINVAL` or `EOPNOTSUPP`).

@@ -4,6 +4,7 @@ use std::io;
 use std::marker::PhantomData;
 use std::os::fd::{AsFd, OwnedFd};
 
+use super::datagram::connect_datagram;
 use super::{BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedStream, PendingConnect, socket_state};
 use crate::addr::codec::AddrCodec;
 use crate::domain::{Datagram, Domain, SockType, Stream};
@@ -127,8 +128,12 @@ impl<D: Domain> RawSocket<D, Datagram> {
     /// a local address, sends go to `addr` and only its datagrams are
     /// received. Nothing is sent on the wire.
     ///
+    /// An IPv4/IPv6 peer with port 0 is refused (`InvalidInput`, `EINVAL`):
+    /// Linux would accept it but leave the socket half-connected, without
+    /// a peer address and receiving from every port of the peer host.
+    ///
     /// On failure the socket is returned in the error.
     pub fn connect(self, addr: D::Addr) -> Transition<ConnectedDatagram<D>, Self> {
-        self.attempt(|s| s.connect_fd(&addr), ConnectedDatagram::from_fd)
+        self.attempt(|s| connect_datagram(s.as_fd(), &addr), ConnectedDatagram::from_fd)
     }
 }
