@@ -66,6 +66,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -74,7 +75,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <exception>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,6 +86,7 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #if __has_include(<version>)
 #include <version>
@@ -744,6 +748,12 @@ template <class T>
 inline constexpr bool is_sock_type = std::is_same_v<T, Stream> || std::is_same_v<T, Datagram>;
 template <class D>
 using if_unix = std::enable_if_t<std::is_same_v<D, Unix>, int>;
+template <class D>
+using if_inet = std::enable_if_t<std::is_same_v<D, Ipv4> || std::is_same_v<D, Ipv6>, int>;
+template <class D>
+using if_ipv4 = std::enable_if_t<std::is_same_v<D, Ipv4>, int>;
+template <class D>
+using if_ipv6 = std::enable_if_t<std::is_same_v<D, Ipv6>, int>;
 }  // namespace detail
 
 // ---------------------------------------------------------------------------
@@ -1151,6 +1161,250 @@ private:
 };
 
 }  // namespace detail
+
+// ---------------------------------------------------------------------------
+// Owned descriptors and the batch types (used by the states below).
+// ---------------------------------------------------------------------------
+
+/// An owned file descriptor, closed by the destructor: what `recv_fd`
+/// returns (Rust's `OwnedFd`). Move-only.
+class OwnedFd {
+public:
+    /// Owns nothing.
+    OwnedFd() noexcept = default;
+    /// Takes ownership of `fd` (negative: owns nothing).
+    explicit OwnedFd(int fd) noexcept : fd_(fd) {}
+    OwnedFd(const OwnedFd&) = delete;
+    OwnedFd& operator=(const OwnedFd&) = delete;
+    /// Takes the other's descriptor.
+    OwnedFd(OwnedFd&& o) noexcept : fd_(o.release()) {}
+    /// Closes ours, takes the other's.
+    OwnedFd& operator=(OwnedFd&& o) noexcept {
+        if (this != &o) reset(o.release());
+        return *this;
+    }
+    /// Closes the descriptor.
+    ~OwnedFd() { reset(); }
+    /// The descriptor (still owned), or -1.
+    int get() const noexcept { return fd_; }
+    /// The descriptor (still owned), or -1; lets the option functions take it.
+    int fd() const noexcept { return fd_; }
+    /// Whether it owns a descriptor.
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+    /// Gives the descriptor up: the caller closes it.
+    [[nodiscard]] int release() noexcept { return std::exchange(fd_, -1); }
+    /// Closes the descriptor it owns and takes `fd` instead.
+    void reset(int fd = -1) noexcept {
+        if (fd_ >= 0) (void)::close(fd_);
+        fd_ = fd;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+/// What a segmented (GSO) send did (`SegmentedSend`).
+struct SegmentedSend {
+    /// Payload bytes sent, over all datagrams.
+    std::size_t bytes;
+    /// Datagrams sent.
+    std::size_t datagrams;
+    /// True when the kernel segmented one send (GSO); false when it refused
+    /// and the segments went out as separate datagrams through `sendmmsg`.
+    bool offloaded;
+    /// The kernel's reason for refusing GSO (empty when offloaded).
+    std::error_code fallback_error;
+};
+
+/// One receive with GRO information (`GroRecv`): split the buffer every
+/// `segment_size` bytes (0: a single datagram).
+template <class A>
+struct GroRecv {
+    /// Bytes received into the buffer.
+    std::size_t len;
+    /// The coalesced datagrams' size, 0 for a single datagram.
+    std::uint16_t segment_size;
+    /// Whether the data was longer than the buffer.
+    bool truncated;
+    /// The sender.
+    A source;
+};
+
+namespace detail {
+inline SegmentedSend segmented_of(const wl_segmented_send& s) noexcept {
+    return {s.bytes, s.datagrams, s.offloaded,
+            s.fallback_errno == 0 ? std::error_code() : std::error_code(s.fallback_errno, std::generic_category())};
+}
+struct SendBatchDeleter {
+    void operator()(wl_send_batch* b) const noexcept { wl_send_batch_free(b); }
+};
+struct RecvBatchDeleter {
+    void operator()(wl_recv_batch* b) const noexcept { wl_recv_batch_free(b); }
+};
+}  // namespace detail
+
+/// Batches of datagrams moved in one syscall (`sendmmsg(2)`,
+/// `recvmmsg(2)`), and UDP segmentation offload (`udp(7)`).
+namespace batch {
+
+/// The most messages one batch call handles (`UIO_MAXIOV`).
+inline constexpr std::size_t max_batch = WL_MAX_BATCH;
+/// The most segments one GSO send may produce.
+inline constexpr std::size_t max_udp_segments = WL_MAX_UDP_SEGMENTS;
+/// `MSG_WAITFORONE` for `recv_batch`: wait for one datagram, then take
+/// only what is already queued.
+inline constexpr int waitforone = WL_MSG_WAITFORONE;
+
+/// A reusable batch of outgoing datagrams for one `sendmmsg(2)`, for domain
+/// `D`. It BORROWS the payloads: each buffer pushed must stay valid until
+/// the batch is cleared, sent for the last time, or destroyed. Pushing
+/// never allocates. One thread at a time.
+template <class D>
+class SendBatch {
+public:
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+
+    /// Room for `capacity` messages (1 to `max_batch`); throws EINVAL otherwise.
+    explicit SendBatch(std::size_t capacity) {
+        wl_send_batch* b = nullptr;
+        detail::check(wl_send_batch_new(D::family, capacity, &b), "wl_send_batch_new");
+        b_.reset(b);
+    }
+    /// Creates a batch, without throwing.
+    [[nodiscard]] static Result<SendBatch> try_create(std::size_t capacity) noexcept {
+        wl_send_batch* b = nullptr;
+        const int rc = wl_send_batch_new(D::family, capacity, &b);
+        if (rc < 0) return detail::fail(rc);
+        return SendBatch(b);
+    }
+
+    /// Queues `len` bytes at `data` for `to`; ENOBUFS when full (nothing queued).
+    void push(const void* data, std::size_t len, const Addr& to) {
+        detail::check(wl_send_batch_push(b_.get(), data, len, &to.raw()), "wl_send_batch_push");
+    }
+    /// Queues `bytes` for `to` (the batch borrows them).
+    void push(std::string_view bytes, const Addr& to) { push(bytes.data(), bytes.size(), to); }
+    /// A temporary string would dangle before the send: not allowed.
+    void push(std::string&&, const Addr&) = delete;
+    /// Queues without throwing.
+    Result<void> try_push(const void* data, std::size_t len, const Addr& to) noexcept {
+        return detail::void_result(wl_send_batch_push(b_.get(), data, len, &to.raw()));
+    }
+    /// Queues without throwing.
+    Result<void> try_push(std::string_view bytes, const Addr& to) noexcept {
+        return try_push(bytes.data(), bytes.size(), to);
+    }
+    /// A temporary string would dangle before the send: not allowed.
+    Result<void> try_push(std::string&&, const Addr&) = delete;
+    /// Queues a datagram for a connected socket's peer (no address).
+    void push_connected(const void* data, std::size_t len) {
+        detail::check(wl_send_batch_push(b_.get(), data, len, nullptr), "wl_send_batch_push");
+    }
+    /// Queues `bytes` for a connected socket's peer.
+    void push_connected(std::string_view bytes) { push_connected(bytes.data(), bytes.size()); }
+    /// A temporary string would dangle before the send: not allowed.
+    void push_connected(std::string&&) = delete;
+    /// Queues for the peer, without throwing.
+    Result<void> try_push_connected(std::string_view bytes) noexcept {
+        return detail::void_result(wl_send_batch_push(b_.get(), bytes.data(), bytes.size(), nullptr));
+    }
+
+    /// The number of queued messages.
+    std::size_t len() const { return static_cast<std::size_t>(detail::check(wl_send_batch_len(b_.get()), "wl_send_batch_len")); }
+    /// Whether nothing is queued.
+    bool empty() const { return len() == 0; }
+    /// The capacity in messages.
+    std::size_t capacity() const {
+        return static_cast<std::size_t>(detail::check(wl_send_batch_capacity(b_.get()), "wl_send_batch_capacity"));
+    }
+    /// Empties the batch: the payloads are no longer borrowed.
+    void clear() { detail::check(wl_send_batch_clear(b_.get()), "wl_send_batch_clear"); }
+    /// Drops what the last send sent, keeping the rest for a retry.
+    void remove_sent() { detail::check(wl_send_batch_remove_sent(b_.get()), "wl_send_batch_remove_sent"); }
+    /// How many messages the last send sent (the first ones).
+    std::size_t sent() const { return static_cast<std::size_t>(detail::check(wl_send_batch_sent(b_.get()), "wl_send_batch_sent")); }
+    /// The bytes the last send sent for message `index` (below `sent()`).
+    std::size_t sent_len(std::size_t index) const {
+        std::size_t n = 0;
+        detail::check(wl_send_batch_sent_len(b_.get(), index, &n), "wl_send_batch_sent_len");
+        return n;
+    }
+    /// The C handle, borrowed.
+    wl_send_batch* c_handle() const noexcept { return b_.get(); }
+
+private:
+    explicit SendBatch(wl_send_batch* b) noexcept : b_(b) {}
+    std::unique_ptr<wl_send_batch, detail::SendBatchDeleter> b_;
+};
+
+/// One datagram of a `RecvBatch` (`RecvMsg`).
+template <class D>
+struct RecvMsg {
+    /// The bytes received, inside the batch: valid until the next receive
+    /// into it or its destruction.
+    std::string_view data;
+    /// The bytes received, or with `MSG_TRUNC` the datagram's real length.
+    std::size_t len;
+    /// The kernel's `msg_flags` (`MSG_TRUNC`, ...).
+    int flags;
+    /// Whether the datagram was longer than its slot and was cut.
+    bool truncated;
+    /// The `UDP_GRO` segment size when several datagrams were coalesced into
+    /// this one (split `data` every `gro_segment` bytes), else 0.
+    std::uint16_t gro_segment;
+    /// The sender.
+    typename D::Addr source;
+};
+
+/// Reusable receive slots for one `recvmmsg(2)`, for domain `D`: all memory
+/// is allocated here, none while receiving. One thread at a time.
+template <class D>
+class RecvBatch {
+public:
+    /// `count` slots (1 to `max_batch`) of `slot_size` bytes (65536 for GRO).
+    RecvBatch(std::size_t count, std::size_t slot_size) {
+        wl_recv_batch* b = nullptr;
+        detail::check(wl_recv_batch_new(D::family, count, slot_size, &b), "wl_recv_batch_new");
+        b_.reset(b);
+    }
+    /// Creates a batch, without throwing.
+    [[nodiscard]] static Result<RecvBatch> try_create(std::size_t count, std::size_t slot_size) noexcept {
+        wl_recv_batch* b = nullptr;
+        const int rc = wl_recv_batch_new(D::family, count, slot_size, &b);
+        if (rc < 0) return detail::fail(rc);
+        return RecvBatch(b);
+    }
+    /// How many messages the last receive delivered.
+    std::size_t len() const { return static_cast<std::size_t>(detail::check(wl_recv_batch_len(b_.get()), "wl_recv_batch_len")); }
+    /// The number of slots.
+    std::size_t capacity() const {
+        return static_cast<std::size_t>(detail::check(wl_recv_batch_capacity(b_.get()), "wl_recv_batch_capacity"));
+    }
+    /// The slot size in bytes.
+    std::size_t slot_size() const {
+        std::size_t n = 0;
+        detail::check(wl_recv_batch_slot_size(b_.get(), &n), "wl_recv_batch_slot_size");
+        return n;
+    }
+    /// Message `index` (below `len()`) of the last receive; EINVAL past the end.
+    RecvMsg<D> get(std::size_t index) const {
+        wl_recv_msg m{};
+        detail::check(wl_recv_batch_get(b_.get(), index, &m), "wl_recv_batch_get");
+        return {std::string_view(reinterpret_cast<const char*>(m.data), m.data_len), m.len, m.flags, m.truncated,
+                m.gro_segment, detail::Access::addr<typename D::Addr>(m.source)};
+    }
+    /// Message `index` (below `len()`).
+    RecvMsg<D> operator[](std::size_t index) const { return get(index); }
+    /// The C handle, borrowed.
+    wl_recv_batch* c_handle() const noexcept { return b_.get(); }
+
+private:
+    explicit RecvBatch(wl_recv_batch* b) noexcept : b_(b) {}
+    std::unique_ptr<wl_recv_batch, detail::RecvBatchDeleter> b_;
+};
+
+}  // namespace batch
 
 namespace detail {
 
@@ -1837,6 +2091,92 @@ public:
     }
 #endif
 
+    /// Sends every queued message of `b` in one `sendmmsg(2)`
+    /// (`MSG_NOSIGNAL`); returns how many were sent (a prefix; see
+    /// `SendBatch::remove_sent`). 0 for an empty batch, without a syscall.
+    [[nodiscard]] std::size_t send_batch(batch::SendBatch<D>& b, int flags = 0) const {
+        return static_cast<std::size_t>(
+            detail::check(wl_dgram_send_batch(this->h(), b.c_handle(), flags), "wl_dgram_send_batch"));
+    }
+    /// Sends a batch, without throwing.
+    [[nodiscard]] Result<std::size_t> try_send_batch(batch::SendBatch<D>& b, int flags = 0) const noexcept {
+        return detail::size_result(wl_dgram_send_batch(this->h(), b.c_handle(), flags));
+    }
+    /// Receives up to the batch's capacity of datagrams in one
+    /// `recvmmsg(2)`: 0 waits for them all, `batch::waitforone` for one,
+    /// `MSG_DONTWAIT` for none. Returns how many arrived (never 0).
+    [[nodiscard]] std::size_t recv_batch(batch::RecvBatch<D>& b, int flags = 0) const {
+        return static_cast<std::size_t>(
+            detail::check(wl_dgram_recv_batch(this->h(), b.c_handle(), flags), "wl_dgram_recv_batch"));
+    }
+    /// Receives a batch, without throwing.
+    [[nodiscard]] Result<std::size_t> try_recv_batch(batch::RecvBatch<D>& b, int flags = 0) const noexcept {
+        return detail::size_result(wl_dgram_recv_batch(this->h(), b.c_handle(), flags));
+    }
+    /// Sends each (payload, address) pair of `messages` (any range of pairs
+    /// whose `first` converts to std::string_view and `second` is `Addr`)
+    /// as its own datagram in one `sendmmsg(2)`. Returns the bytes sent for
+    /// each message sent (fewer entries when the kernel sent a prefix).
+    /// Allocates the message array; a `SendBatch` does not.
+    template <class Messages>
+    [[nodiscard]] std::vector<std::size_t> sendmmsg(const Messages& messages) const {
+        std::vector<wl_mmsg> msgs;
+        for (const auto& m : messages) {
+            static_assert(std::is_same_v<std::decay_t<decltype(m.second)>, Addr>,
+                          "wirelane: sendmmsg takes (payload, D::Addr) pairs of the socket's domain");
+            const std::string_view payload(m.first);
+            msgs.push_back(wl_mmsg{payload.data(), payload.size(), &m.second.raw()});
+        }
+        std::vector<std::size_t> lens(msgs.size());
+        if (msgs.empty()) return lens;
+        const int n = detail::check(wl_dgram_sendmmsg(this->h(), msgs.data(), msgs.size(), lens.data()),
+                                    "wl_dgram_sendmmsg");
+        lens.resize(static_cast<std::size_t>(n));
+        return lens;
+    }
+    /// Sends `len` bytes to `to` as datagrams of `segment_size` bytes in one
+    /// `sendmsg(2)` with `UDP_SEGMENT` (GSO), or one `sendmmsg` when the
+    /// kernel refuses GSO (the result says which). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    SegmentedSend send_to_segmented(const void* data, std::size_t len, std::uint16_t segment_size,
+                                    const Addr& to) const {
+        wl_segmented_send out{};
+        detail::check_size(wl_dgram_send_to_segmented(this->h(), data, len, segment_size, &to.raw(), &out),
+                           "wl_dgram_send_to_segmented");
+        return detail::segmented_of(out);
+    }
+    /// Sends `bytes` to `to` in segments (GSO). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    SegmentedSend send_to_segmented(std::string_view bytes, std::uint16_t segment_size, const Addr& to) const {
+        return send_to_segmented(bytes.data(), bytes.size(), segment_size, to);
+    }
+    /// A segmented send, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<SegmentedSend> try_send_to_segmented(std::string_view bytes, std::uint16_t segment_size,
+                                                const Addr& to) const noexcept {
+        wl_segmented_send out{};
+        const ssize_t rc =
+            wl_dgram_send_to_segmented(this->h(), bytes.data(), bytes.size(), segment_size, &to.raw(), &out);
+        if (rc < 0) return detail::fail(rc);
+        return detail::segmented_of(out);
+    }
+    /// Receives one datagram, or with `UDP_GRO` on several coalesced ones,
+    /// into `buf` (use 65536 bytes). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    GroRecv<Addr> recv_gro(void* buf, std::size_t len) const {
+        wl_gro_recv out{};
+        detail::check_size(wl_dgram_recv_gro(this->h(), buf, len, &out), "wl_dgram_recv_gro");
+        return {out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
+    }
+    /// A GRO receive, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<GroRecv<Addr>> try_recv_gro(void* buf, std::size_t len) const noexcept {
+        wl_gro_recv out{};
+        const ssize_t rc = wl_dgram_recv_gro(this->h(), buf, len, &out);
+        if (rc < 0) return detail::fail(rc);
+        return GroRecv<Addr>{out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
+    }
+
     /// A second object for the same socket (`fcntl(F_DUPFD_CLOEXEC)`).
     [[nodiscard]] BoundDatagram clone() const {
         wl_dgram* out = nullptr;
@@ -1881,9 +2221,889 @@ template <class D>
 class [[nodiscard]] ConnectedDatagram : public detail::ConnectedBase<ConnectedDatagram<D>, wl_dgram_conn, D> {
     using Base = detail::ConnectedBase<ConnectedDatagram<D>, wl_dgram_conn, D>;
 
+public:
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+
+    /// Sends every queued message of `b` to the peer in one `sendmmsg(2)`
+    /// (messages queued with `push_connected`, or with the peer's address).
+    [[nodiscard]] std::size_t send_batch(batch::SendBatch<D>& b, int flags = 0) const {
+        return static_cast<std::size_t>(
+            detail::check(wl_dgram_conn_send_batch(this->h(), b.c_handle(), flags), "wl_dgram_conn_send_batch"));
+    }
+    /// Sends a batch, without throwing.
+    [[nodiscard]] Result<std::size_t> try_send_batch(batch::SendBatch<D>& b, int flags = 0) const noexcept {
+        return detail::size_result(wl_dgram_conn_send_batch(this->h(), b.c_handle(), flags));
+    }
+    /// Receives a batch of the peer's datagrams in one `recvmmsg(2)`.
+    [[nodiscard]] std::size_t recv_batch(batch::RecvBatch<D>& b, int flags = 0) const {
+        return static_cast<std::size_t>(
+            detail::check(wl_dgram_conn_recv_batch(this->h(), b.c_handle(), flags), "wl_dgram_conn_recv_batch"));
+    }
+    /// Receives a batch, without throwing.
+    [[nodiscard]] Result<std::size_t> try_recv_batch(batch::RecvBatch<D>& b, int flags = 0) const noexcept {
+        return detail::size_result(wl_dgram_conn_recv_batch(this->h(), b.c_handle(), flags));
+    }
+    /// Sends each payload of `payloads` (any range of things that convert
+    /// to std::string_view) as its own datagram to the peer, in one
+    /// `sendmmsg(2)`. Returns the bytes sent for each message sent.
+    template <class Payloads>
+    [[nodiscard]] std::vector<std::size_t> sendmmsg(const Payloads& payloads) const {
+        std::vector<iovec> msgs;
+        for (const auto& p : payloads) {
+            const std::string_view bytes(p);
+            msgs.push_back(iovec{const_cast<char*>(bytes.data()), bytes.size()});  // sendmmsg only reads
+        }
+        std::vector<std::size_t> lens(msgs.size());
+        if (msgs.empty()) return lens;
+        const int n = detail::check(wl_dgram_conn_sendmmsg(this->h(), msgs.data(), msgs.size(), lens.data()),
+                                    "wl_dgram_conn_sendmmsg");
+        lens.resize(static_cast<std::size_t>(n));
+        return lens;
+    }
+    /// Sends `len` bytes to the peer as datagrams of `segment_size` bytes
+    /// (GSO, or `sendmmsg` when the kernel refuses). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    SegmentedSend send_segmented(const void* data, std::size_t len, std::uint16_t segment_size) const {
+        wl_segmented_send out{};
+        detail::check_size(wl_dgram_conn_send_segmented(this->h(), data, len, segment_size, &out),
+                           "wl_dgram_conn_send_segmented");
+        return detail::segmented_of(out);
+    }
+    /// Sends `bytes` to the peer in segments. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    SegmentedSend send_segmented(std::string_view bytes, std::uint16_t segment_size) const {
+        return send_segmented(bytes.data(), bytes.size(), segment_size);
+    }
+    /// A segmented send, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<SegmentedSend> try_send_segmented(std::string_view bytes, std::uint16_t segment_size) const noexcept {
+        wl_segmented_send out{};
+        const ssize_t rc = wl_dgram_conn_send_segmented(this->h(), bytes.data(), bytes.size(), segment_size, &out);
+        if (rc < 0) return detail::fail(rc);
+        return detail::segmented_of(out);
+    }
+    /// Receives one datagram, or with `UDP_GRO` several coalesced ones.
+    /// IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    GroRecv<Addr> recv_gro(void* buf, std::size_t len) const {
+        wl_gro_recv out{};
+        detail::check_size(wl_dgram_conn_recv_gro(this->h(), buf, len, &out), "wl_dgram_conn_recv_gro");
+        return {out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
+    }
+    /// A GRO receive, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<GroRecv<Addr>> try_recv_gro(void* buf, std::size_t len) const noexcept {
+        wl_gro_recv out{};
+        const ssize_t rc = wl_dgram_conn_recv_gro(this->h(), buf, len, &out);
+        if (rc < 0) return detail::fail(rc);
+        return GroRecv<Addr>{out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
+    }
+
 private:
     friend struct detail::Access;
     explicit ConnectedDatagram(wl_dgram_conn* h) noexcept : Base(h) {}
+};
+
+// ---------------------------------------------------------------------------
+// Socket options: free functions over any socket object (anything with a
+// C handle: every state class) or a raw descriptor, as in Rust
+// (`set_tcp_nodelay(&conn, true)`). Each has a getter where the kernel
+// has one, and a try_ form. Values the kernel would reject or silently
+// adjust are checked by the library (EINVAL, naming the option and range).
+// ---------------------------------------------------------------------------
+
+namespace detail {
+
+// The descriptor of a socket object, an OwnedFd, or a raw fd.
+inline int fd_of(int fd) noexcept { return fd; }
+inline int fd_of(const OwnedFd& fd) noexcept { return fd.get(); }
+template <class S, class H = typename S::c_handle_type>
+int fd_of(const S& socket) {
+    return socket.fd();
+}
+// The same without throwing: -errno for a moved-from object.
+inline int try_fd_of(int fd) noexcept { return fd; }
+inline int try_fd_of(const OwnedFd& fd) noexcept { return fd.get(); }
+template <class S, class H = typename S::c_handle_type>
+int try_fd_of(const S& socket) noexcept {
+    return HandleOps<H>::fd(Access::handle(socket));
+}
+
+template <class T>
+struct is_duration : std::false_type {};
+template <class R, class P>
+struct is_duration<std::chrono::duration<R, P>> : std::true_type {};
+
+// C++ option value -> C value (durations by their count; a negative one
+// wraps to a huge value the library rejects as out of range).
+template <class CT, class T>
+constexpr CT to_c(T v) noexcept {
+    if constexpr (is_duration<T>::value) {
+        return static_cast<CT>(v.count());
+    } else {
+        return static_cast<CT>(v);
+    }
+}
+template <class T, class CT>
+constexpr T from_c(CT v) noexcept {
+    if constexpr (is_duration<T>::value) {
+        return T(static_cast<typename T::rep>(v));
+    } else {
+        return static_cast<T>(v);
+    }
+}
+
+template <class T, class CT, class Get>
+T get_option(int fd, Get get, const char* name) {
+    CT out{};
+    check(get(fd, &out), name);
+    return from_c<T>(out);
+}
+template <class T, class CT, class Get>
+Result<T> try_get_option(int fd, Get get) noexcept {
+    if (fd < 0) return fail(fd);
+    CT out{};
+    const int rc = get(fd, &out);
+    if (rc < 0) return fail(rc);
+    return from_c<T>(out);
+}
+template <class Set, class V>
+Result<void> try_set_option(int fd, Set set, V value) noexcept {
+    if (fd < 0) return fail(fd);
+    return void_result(set(fd, value));
+}
+
+// Copies a short string option (interface or algorithm name) out of C.
+template <class Get>
+std::string string_option(int fd, Get get, const char* name) {
+    char buf[64];
+    const int n = check(get(fd, buf, sizeof buf), name);
+    return std::string(buf, std::min(static_cast<std::size_t>(n), sizeof buf - 1));
+}
+
+}  // namespace detail
+
+// One option: set_NAME / try_set_NAME / NAME / try_NAME, with the C++ type
+// T and the C type CT.
+#define WL_HPP_OPTION(NAME, T, CT)                                                                      \
+    template <class S>                                                                                  \
+    void set_##NAME(const S& socket, T value) {                                                         \
+        detail::check(wl_set_##NAME(detail::fd_of(socket), detail::to_c<CT>(value)), "wl_set_" #NAME);  \
+    }                                                                                                   \
+    template <class S>                                                                                  \
+    Result<void> try_set_##NAME(const S& socket, T value) noexcept {                                    \
+        return detail::try_set_option(detail::try_fd_of(socket), wl_set_##NAME, detail::to_c<CT>(value)); \
+    }                                                                                                   \
+    template <class S>                                                                                  \
+    T NAME(const S& socket) {                                                                           \
+        return detail::get_option<T, CT>(detail::fd_of(socket), wl_##NAME, "wl_" #NAME);                \
+    }                                                                                                   \
+    template <class S>                                                                                  \
+    Result<T> try_##NAME(const S& socket) noexcept {                                                    \
+        return detail::try_get_option<T, CT>(detail::try_fd_of(socket), wl_##NAME);                     \
+    }
+
+/// `SO_REUSEADDR` (`socket(7)`): rebind a port still in `TIME_WAIT`; set before bind.
+WL_HPP_OPTION(reuse_address, bool, bool)
+/// `SO_REUSEPORT` (`socket(7)`): several sockets share one address and port.
+WL_HPP_OPTION(reuse_port, bool, bool)
+/// `SO_SNDBUF` (`socket(7)`): the kernel doubles the value it is given.
+WL_HPP_OPTION(send_buffer_size, std::size_t, std::size_t)
+/// `SO_RCVBUF` (`socket(7)`): the kernel doubles the value it is given.
+WL_HPP_OPTION(recv_buffer_size, std::size_t, std::size_t)
+/// `SO_BROADCAST` (`socket(7)`): allow sending to broadcast addresses (UDP/IPv4).
+WL_HPP_OPTION(broadcast, bool, bool)
+/// `SO_MARK` (`socket(7)`): the firewall mark; setting it needs `CAP_NET_ADMIN`.
+WL_HPP_OPTION(mark, std::uint32_t, std::uint32_t)
+/// `SO_PRIORITY` (`socket(7)`): the queueing priority of the socket's packets.
+WL_HPP_OPTION(priority, std::uint32_t, std::uint32_t)
+/// `SO_RCVLOWAT` (`socket(7)`): bytes that must be queued before a receive returns.
+WL_HPP_OPTION(recv_low_watermark, std::size_t, std::size_t)
+/// `SO_KEEPALIVE` (`socket(7)`): keepalive probes on an idle connection.
+WL_HPP_OPTION(keepalive, bool, bool)
+/// `TCP_KEEPIDLE` (`tcp(7)`): idle time before the first keepalive probe, whole seconds.
+WL_HPP_OPTION(tcp_keepalive_idle, std::chrono::seconds, std::uint32_t)
+/// `TCP_KEEPINTVL` (`tcp(7)`): time between keepalive probes, whole seconds.
+WL_HPP_OPTION(tcp_keepalive_interval, std::chrono::seconds, std::uint32_t)
+/// `TCP_KEEPCNT` (`tcp(7)`): unanswered probes before the connection drops.
+WL_HPP_OPTION(tcp_keepalive_count, std::uint32_t, std::uint32_t)
+/// `TCP_NODELAY` (`tcp(7)`): send small writes at once (no Nagle delay).
+WL_HPP_OPTION(tcp_nodelay, bool, bool)
+/// `TCP_CORK` (`tcp(7)`): hold partial frames to batch small writes.
+WL_HPP_OPTION(tcp_cork, bool, bool)
+/// `TCP_QUICKACK` (`tcp(7)`): ACK at once (the kernel may switch back).
+WL_HPP_OPTION(tcp_quickack, bool, bool)
+/// `TCP_FASTOPEN` (`tcp(7)`): the server's Fast Open queue length (0: off).
+WL_HPP_OPTION(tcp_fastopen, std::uint32_t, std::uint32_t)
+/// `TCP_FASTOPEN_CONNECT` (`tcp(7)`): client Fast Open on connect.
+WL_HPP_OPTION(tcp_fastopen_connect, bool, bool)
+/// `TCP_USER_TIMEOUT` (`tcp(7)`): how long sent data may stay unacknowledged (0: default).
+WL_HPP_OPTION(tcp_user_timeout, std::chrono::milliseconds, std::uint32_t)
+/// `IP_TTL` (`ip(7)`): time-to-live of outgoing unicast IPv4 packets.
+WL_HPP_OPTION(ttl, std::uint32_t, std::uint32_t)
+/// `IP_TOS` (`ip(7)`): the Type-of-Service byte of outgoing IPv4 packets.
+WL_HPP_OPTION(tos, std::uint8_t, std::uint8_t)
+/// `IPV6_UNICAST_HOPS` (`ipv6(7)`): hop limit of outgoing unicast IPv6 packets.
+WL_HPP_OPTION(unicast_hops_v6, std::uint32_t, std::uint32_t)
+/// `IPV6_TCLASS` (`ipv6(7)`): the Traffic Class byte of outgoing IPv6 packets.
+WL_HPP_OPTION(tclass_v6, std::uint8_t, std::uint8_t)
+/// `IPV6_V6ONLY` (`ipv6(7)`): an IPv6 socket that refuses IPv4-mapped peers; set before bind.
+WL_HPP_OPTION(only_v6, bool, bool)
+/// `IP_MULTICAST_TTL` (`ip(7)`).
+WL_HPP_OPTION(multicast_ttl_v4, std::uint32_t, std::uint32_t)
+/// `IP_MULTICAST_LOOP` (`ip(7)`).
+WL_HPP_OPTION(multicast_loop_v4, bool, bool)
+/// `IPV6_MULTICAST_HOPS` (`ipv6(7)`).
+WL_HPP_OPTION(multicast_hops_v6, std::uint32_t, std::uint32_t)
+/// `IPV6_MULTICAST_LOOP` (`ipv6(7)`).
+WL_HPP_OPTION(multicast_loop_v6, bool, bool)
+
+/// Sets `SO_LINGER` (`socket(7)`): std::nullopt (the default) lets close
+/// return at once while the kernel sends the rest; a duration makes close
+/// block up to it; zero makes close reset the connection (no TIME_WAIT).
+template <class S>
+void set_linger(const S& socket, std::optional<std::chrono::seconds> linger) {
+    const bool on = linger.has_value();
+    const auto secs = on ? static_cast<std::uint32_t>(linger->count()) : 0u;
+    if (on && linger->count() < 0)
+        detail::throw_error(std::make_error_code(std::errc::invalid_argument), "wl::set_linger: negative time");
+    detail::check(wl_set_linger(detail::fd_of(socket), on, secs), "wl_set_linger");
+}
+/// Sets `SO_LINGER`, without throwing.
+template <class S>
+Result<void> try_set_linger(const S& socket, std::optional<std::chrono::seconds> linger) noexcept {
+    const int fd = detail::try_fd_of(socket);
+    if (fd < 0) return detail::fail(fd);
+    if (linger && linger->count() < 0) return detail::fail(-EINVAL);
+    return detail::void_result(
+        wl_set_linger(fd, linger.has_value(), linger ? static_cast<std::uint32_t>(linger->count()) : 0u));
+}
+/// The `SO_LINGER` setting: std::nullopt when off.
+template <class S>
+std::optional<std::chrono::seconds> linger(const S& socket) {
+    bool on = false;
+    std::uint32_t secs = 0;
+    detail::check(wl_linger(detail::fd_of(socket), &on, &secs), "wl_linger");
+    if (!on) return std::nullopt;
+    return std::chrono::seconds(secs);
+}
+
+/// Binds the socket to a network interface (`SO_BINDTODEVICE`, `socket(7)`);
+/// an empty name removes the binding. Usually needs `CAP_NET_RAW`.
+template <class S>
+void bind_device(const S& socket, std::string_view interface) {
+    const detail::CText c(interface);
+    if (c.err != 0) detail::throw_error(std::error_code(c.err, std::generic_category()), "wl::bind_device: bad name");
+    detail::check(wl_bind_device(detail::fd_of(socket), c.buf), "wl_bind_device");
+}
+/// The interface the socket is bound to (`SO_BINDTODEVICE`), empty when none.
+template <class S>
+std::string bound_device(const S& socket) {
+    return detail::string_option(detail::fd_of(socket), wl_bound_device, "wl_bound_device");
+}
+/// Selects the congestion-control algorithm (`TCP_CONGESTION`, `tcp(7)`),
+/// e.g. "cubic", "reno"; ENOENT when not available.
+template <class S>
+void set_tcp_congestion(const S& socket, std::string_view algorithm) {
+    const detail::CText c(algorithm);
+    if (c.err != 0)
+        detail::throw_error(std::error_code(c.err, std::generic_category()), "wl::set_tcp_congestion: bad name");
+    detail::check(wl_set_tcp_congestion(detail::fd_of(socket), c.buf), "wl_set_tcp_congestion");
+}
+/// The congestion-control algorithm in use (`TCP_CONGESTION`).
+template <class S>
+std::string tcp_congestion(const S& socket) {
+    return detail::string_option(detail::fd_of(socket), wl_tcp_congestion, "wl_tcp_congestion");
+}
+/// Joins an IPv4 multicast group (`IP_ADD_MEMBERSHIP`, `ip(7)`) on
+/// `interface` (all zero: the kernel picks by route).
+template <class S>
+void join_multicast_v4(const S& socket, const std::array<std::uint8_t, 4>& group,
+                       const std::array<std::uint8_t, 4>& interface = {}) {
+    detail::check(wl_join_multicast_v4(detail::fd_of(socket), group.data(), interface.data()), "wl_join_multicast_v4");
+}
+/// Leaves an IPv4 multicast group.
+template <class S>
+void leave_multicast_v4(const S& socket, const std::array<std::uint8_t, 4>& group,
+                        const std::array<std::uint8_t, 4>& interface = {}) {
+    detail::check(wl_leave_multicast_v4(detail::fd_of(socket), group.data(), interface.data()),
+                  "wl_leave_multicast_v4");
+}
+/// Joins an IPv6 multicast group (`IPV6_ADD_MEMBERSHIP`, `ipv6(7)`) on the
+/// interface with index `interface` (0: the kernel picks by route).
+template <class S>
+void join_multicast_v6(const S& socket, const std::array<std::uint8_t, 16>& group, std::uint32_t interface = 0) {
+    detail::check(wl_join_multicast_v6(detail::fd_of(socket), group.data(), interface), "wl_join_multicast_v6");
+}
+/// Leaves an IPv6 multicast group.
+template <class S>
+void leave_multicast_v6(const S& socket, const std::array<std::uint8_t, 16>& group, std::uint32_t interface = 0) {
+    detail::check(wl_leave_multicast_v6(detail::fd_of(socket), group.data(), interface), "wl_leave_multicast_v6");
+}
+
+/// A snapshot of a TCP socket's state and statistics (`TCP_INFO`, `tcp(7)`);
+/// durations in microseconds (`*_us`), `state` as the kernel's number.
+using TcpInfo = wl_tcp_info;
+/// Reads `TCP_INFO`; EOPNOTSUPP on a non-TCP socket.
+template <class S>
+TcpInfo tcp_info(const S& socket) {
+    TcpInfo info{};
+    detail::check(wl_get_tcp_info(detail::fd_of(socket), &info), "wl_get_tcp_info");
+    return info;
+}
+/// Reads `TCP_INFO`, without throwing.
+template <class S>
+Result<TcpInfo> try_tcp_info(const S& socket) noexcept {
+    const int fd = detail::try_fd_of(socket);
+    if (fd < 0) return detail::fail(fd);
+    TcpInfo info{};
+    const int rc = wl_get_tcp_info(fd, &info);
+    if (rc < 0) return detail::fail(rc);
+    return info;
+}
+
+namespace batch {
+/// Sets the socket-wide GSO segment size (`UDP_SEGMENT`, `udp(7)`): later
+/// sends larger than it are split by the kernel; 0 turns it off.
+WL_HPP_OPTION(udp_segment, std::uint16_t, std::uint16_t)
+/// `UDP_GRO` (`udp(7)`, Linux 5.0+): let the kernel coalesce received
+/// datagrams of one flow (read them with `recv_gro` or a `RecvBatch`).
+WL_HPP_OPTION(udp_gro, bool, bool)
+/// The largest UDP payload one send may carry in domain `D` (65507 over
+/// IPv4, 65527 over IPv6).
+template <class D, detail::if_inet<D> = 0>
+std::size_t max_udp_payload() {
+    return static_cast<std::size_t>(detail::check(wl_max_udp_payload(D::family), "wl_max_udp_payload"));
+}
+}  // namespace batch
+
+// ---------------------------------------------------------------------------
+// Descriptor and credential passing over Unix sockets (`SCM_RIGHTS`,
+// `SCM_CREDENTIALS`, see `unix(7)`): ConnectedStream<Unix> and
+// ConnectedDatagram<Unix> only.
+// ---------------------------------------------------------------------------
+
+namespace fdpass {
+
+namespace detail_fd {
+inline int send_fd(const wl_conn* h, int fd) noexcept { return wl_conn_send_fd(h, fd); }
+inline int send_fd(const wl_dgram_conn* h, int fd) noexcept { return wl_dgram_conn_send_fd(h, fd); }
+inline int recv_fd(const wl_conn* h, int* fd) noexcept { return wl_conn_recv_fd(h, fd); }
+inline int recv_fd(const wl_dgram_conn* h, int* fd) noexcept { return wl_dgram_conn_recv_fd(h, fd); }
+inline ssize_t send_fds(const wl_conn* h, const void* d, std::size_t n, const int* f, std::size_t nf) noexcept {
+    return wl_conn_send_fds(h, d, n, f, nf);
+}
+inline ssize_t send_fds(const wl_dgram_conn* h, const void* d, std::size_t n, const int* f, std::size_t nf) noexcept {
+    return wl_dgram_conn_send_fds(h, d, n, f, nf);
+}
+inline ssize_t recv_fds(const wl_conn* h, void* b, std::size_t n, int* f, std::size_t mf, std::size_t* got) noexcept {
+    return wl_conn_recv_fds(h, b, n, f, mf, got);
+}
+inline ssize_t recv_fds(const wl_dgram_conn* h, void* b, std::size_t n, int* f, std::size_t mf,
+                        std::size_t* got) noexcept {
+    return wl_dgram_conn_recv_fds(h, b, n, f, mf, got);
+}
+inline ssize_t send_cred(const wl_conn* h, const void* d, std::size_t n) noexcept {
+    return wl_conn_send_with_credentials(h, d, n);
+}
+inline ssize_t send_cred(const wl_dgram_conn* h, const void* d, std::size_t n) noexcept {
+    return wl_dgram_conn_send_with_credentials(h, d, n);
+}
+inline ssize_t recv_cred(const wl_conn* h, void* b, std::size_t n, wl_ucred* c, bool* has) noexcept {
+    return wl_conn_recv_with_credentials(h, b, n, c, has);
+}
+inline ssize_t recv_cred(const wl_dgram_conn* h, void* b, std::size_t n, wl_ucred* c, bool* has) noexcept {
+    return wl_dgram_conn_recv_with_credentials(h, b, n, c, has);
+}
+template <class S>
+using if_unix_connected = std::enable_if_t<
+    std::is_same_v<S, ConnectedStream<Unix>> || std::is_same_v<S, ConnectedDatagram<Unix>>, int>;
+}  // namespace detail_fd
+
+/// The most descriptors one message carries (`SCM_MAX_FD`).
+inline constexpr std::size_t max_fds = 253;
+
+/// Sends descriptor `fd` with one byte of data (`SCM_RIGHTS`): the receiver
+/// gets a new descriptor for the same open file. `fd` stays the caller's.
+template <class S, detail_fd::if_unix_connected<S> = 0>
+void send_fd(const S& socket, int fd) {
+    wl::detail::check(detail_fd::send_fd(wl::detail::Access::handle(socket), fd), "wl_conn_send_fd");
+}
+/// Sends a descriptor, without throwing.
+template <class S, detail_fd::if_unix_connected<S> = 0>
+Result<void> try_send_fd(const S& socket, int fd) noexcept {
+    return wl::detail::void_result(detail_fd::send_fd(wl::detail::Access::handle(socket), fd));
+}
+/// Receives one descriptor sent with `send_fd` (close-on-exec, now owned);
+/// ENODATA when the peer closed first.
+template <class S, detail_fd::if_unix_connected<S> = 0>
+[[nodiscard]] OwnedFd recv_fd(const S& socket) {
+    int fd = -1;
+    wl::detail::check(detail_fd::recv_fd(wl::detail::Access::handle(socket), &fd), "wl_conn_recv_fd");
+    return OwnedFd(fd);
+}
+/// Receives one descriptor, without throwing.
+template <class S, detail_fd::if_unix_connected<S> = 0>
+[[nodiscard]] Result<OwnedFd> try_recv_fd(const S& socket) noexcept {
+    int fd = -1;
+    const int rc = detail_fd::recv_fd(wl::detail::Access::handle(socket), &fd);
+    if (rc < 0) return wl::detail::fail(rc);
+    return OwnedFd(fd);
+}
+/// Sends `data` (at least one byte on a stream) with `nfds` descriptors
+/// (1 to `max_fds`) in one `sendmsg(2)`; returns the data bytes sent.
+template <class S, detail_fd::if_unix_connected<S> = 0>
+std::size_t send_fds(const S& socket, std::string_view data, const int* fds, std::size_t nfds) {
+    return wl::detail::check_size(
+        detail_fd::send_fds(wl::detail::Access::handle(socket), data.data(), data.size(), fds, nfds), "wl_conn_send_fds");
+}
+/// Sends `data` with the descriptors listed: `send_fds(sock, "x", {a, b})`.
+template <class S, detail_fd::if_unix_connected<S> = 0>
+std::size_t send_fds(const S& socket, std::string_view data, std::initializer_list<int> fds) {
+    return send_fds(socket, data, fds.begin(), fds.size());
+}
+/// Receives data into `buf` and up to `max` descriptors (1 to `max_fds`):
+/// `auto [n, fds] = recv_fds(sock, buf, len, 4);`. EMSGSIZE when the peer
+/// sent more than `max` (all that arrived are closed: none leaks).
+template <class S, detail_fd::if_unix_connected<S> = 0>
+std::pair<std::size_t, std::vector<OwnedFd>> recv_fds(const S& socket, void* buf, std::size_t len, std::size_t max) {
+    std::vector<int> raw(max, -1);
+    std::size_t got = 0;
+    const std::size_t n = wl::detail::check_size(
+        detail_fd::recv_fds(wl::detail::Access::handle(socket), buf, len, raw.data(), max, &got), "wl_conn_recv_fds");
+    std::vector<OwnedFd> fds;
+    fds.reserve(got);
+    for (std::size_t i = 0; i < got; ++i) fds.emplace_back(raw[i]);
+    return {n, std::move(fds)};
+}
+/// Sends `data` with this process's credentials (`SCM_CREDENTIALS`); the
+/// receiver needs `set_passcred`.
+template <class S, detail_fd::if_unix_connected<S> = 0>
+std::size_t send_with_credentials(const S& socket, std::string_view data) {
+    return wl::detail::check_size(detail_fd::send_cred(wl::detail::Access::handle(socket), data.data(), data.size()),
+                                  "wl_conn_send_with_credentials");
+}
+/// Receives data and the sender's kernel-checked credentials, if any came
+/// (`SO_PASSCRED` must be on).
+template <class S, detail_fd::if_unix_connected<S> = 0>
+std::pair<std::size_t, std::optional<UCred>> recv_with_credentials(const S& socket, void* buf, std::size_t len) {
+    UCred cred{};
+    bool has = false;
+    const std::size_t n = wl::detail::check_size(
+        detail_fd::recv_cred(wl::detail::Access::handle(socket), buf, len, &cred, &has), "wl_conn_recv_with_credentials");
+    return {n, has ? std::optional<UCred>(cred) : std::nullopt};
+}
+/// `SO_PASSCRED` (`unix(7)`): every message received carries the sender's credentials.
+WL_HPP_OPTION(passcred, bool, bool)
+/// This process's credentials as `SCM_CREDENTIALS` sends them.
+inline UCred own_credentials() {
+    UCred c{};
+    wl::detail::check(wl_own_credentials(&c), "wl_own_credentials");
+    return c;
+}
+
+}  // namespace fdpass
+
+#undef WL_HPP_OPTION
+
+// ---------------------------------------------------------------------------
+// Builders: create, configure, bind/listen/connect in one call. The config
+// types are small values: define once, reuse everywhere.
+// ---------------------------------------------------------------------------
+
+/// Address reuse (`SO_REUSEADDR`, `SO_REUSEPORT`), set before bind. IP only.
+class ReuseConfig {
+public:
+    /// Neither.
+    constexpr ReuseConfig() noexcept = default;
+    /// `SO_REUSEADDR`: rebind a port still in `TIME_WAIT` (server restarts).
+    constexpr ReuseConfig addr(bool enable = true) const noexcept {
+        ReuseConfig r = *this;
+        r.c_.addr = enable;
+        return r;
+    }
+    /// `SO_REUSEPORT`: several sockets share one address; the kernel balances.
+    constexpr ReuseConfig port(bool enable = true) const noexcept {
+        ReuseConfig r = *this;
+        r.c_.port = enable;
+        return r;
+    }
+    /// Both, for load-balanced servers.
+    constexpr ReuseConfig both() const noexcept { return addr(true).port(true); }
+    /// Whether `SO_REUSEADDR` is set.
+    constexpr bool is_addr() const noexcept { return c_.addr; }
+    /// Whether `SO_REUSEPORT` is set.
+    constexpr bool is_port() const noexcept { return c_.port; }
+    /// The C form.
+    constexpr const wl_reuse_config& raw() const noexcept { return c_; }
+
+private:
+    wl_reuse_config c_{};
+};
+
+/// Kernel buffer sizes (`SO_SNDBUF`, `SO_RCVBUF`); unset keeps the default
+/// (and TCP autotuning).
+class BufferConfig {
+public:
+    /// Kernel defaults.
+    constexpr BufferConfig() noexcept = default;
+    /// Requested send buffer in bytes.
+    constexpr BufferConfig send(std::size_t bytes) const noexcept {
+        BufferConfig b = *this;
+        b.c_.send = bytes;
+        return b;
+    }
+    /// Requested receive buffer in bytes.
+    constexpr BufferConfig recv(std::size_t bytes) const noexcept {
+        BufferConfig b = *this;
+        b.c_.recv = bytes;
+        return b;
+    }
+    /// Both buffers.
+    constexpr BufferConfig both(std::size_t bytes) const noexcept { return send(bytes).recv(bytes); }
+    /// The send size requested, if any.
+    constexpr std::optional<std::size_t> send_size() const noexcept {
+        return c_.send ? std::optional<std::size_t>(c_.send) : std::nullopt;
+    }
+    /// The receive size requested, if any.
+    constexpr std::optional<std::size_t> recv_size() const noexcept {
+        return c_.recv ? std::optional<std::size_t>(c_.recv) : std::nullopt;
+    }
+    /// The C form.
+    constexpr const wl_buffer_config& raw() const noexcept { return c_; }
+
+private:
+    wl_buffer_config c_{};
+};
+
+/// TCP keepalive timing (`TCP_KEEPIDLE`, `TCP_KEEPINTVL`, `TCP_KEEPCNT`);
+/// unset parts keep the `net.ipv4.tcp_keepalive_*` defaults. Giving it to
+/// `TcpConfig::keepalive` turns keepalive on.
+class KeepaliveConfig {
+public:
+    /// System defaults.
+    constexpr KeepaliveConfig() noexcept = default;
+    /// Idle time before the first probe (1..32767 s).
+    constexpr KeepaliveConfig idle(std::chrono::seconds time) const noexcept {
+        KeepaliveConfig k = *this;
+        k.c_.idle_secs = static_cast<std::uint32_t>(time.count());
+        return k;
+    }
+    /// Idle seconds before the first probe.
+    constexpr KeepaliveConfig idle(std::uint32_t secs) const noexcept { return idle(std::chrono::seconds(secs)); }
+    /// Time between probes (1..32767 s).
+    constexpr KeepaliveConfig interval(std::chrono::seconds time) const noexcept {
+        KeepaliveConfig k = *this;
+        k.c_.interval_secs = static_cast<std::uint32_t>(time.count());
+        return k;
+    }
+    /// Seconds between probes.
+    constexpr KeepaliveConfig interval(std::uint32_t secs) const noexcept {
+        return interval(std::chrono::seconds(secs));
+    }
+    /// Unanswered probes before the connection drops (1..127).
+    constexpr KeepaliveConfig count(std::uint32_t probes) const noexcept {
+        KeepaliveConfig k = *this;
+        k.c_.count = probes;
+        return k;
+    }
+    /// The C form.
+    constexpr const wl_keepalive_config& raw() const noexcept { return c_; }
+
+private:
+    wl_keepalive_config c_{};
+};
+
+/// TCP settings (`tcp(7)`). On a listener Linux copies them to every
+/// accepted connection. IP only.
+class TcpConfig {
+public:
+    /// Kernel defaults.
+    TcpConfig() = default;
+    /// `TCP_NODELAY`.
+    TcpConfig nodelay(bool enable = true) const {
+        TcpConfig t = *this;
+        t.c_.nodelay = enable;
+        return t;
+    }
+    /// Keepalive on, with this timing.
+    TcpConfig keepalive(const KeepaliveConfig& k) const {
+        TcpConfig t = *this;
+        t.c_.keepalive = k.raw();
+        t.c_.keepalive.enable = true;
+        return t;
+    }
+    /// `TCP_USER_TIMEOUT`.
+    TcpConfig user_timeout(std::chrono::milliseconds timeout) const {
+        TcpConfig t = *this;
+        t.c_.user_timeout_ms = static_cast<std::uint32_t>(timeout.count());
+        return t;
+    }
+    /// `TCP_CONGESTION` algorithm, e.g. "cubic".
+    TcpConfig congestion(std::string_view algorithm) const {
+        TcpConfig t = *this;
+        t.congestion_ = std::string(algorithm);
+        return t;
+    }
+    /// The C form; its `congestion` pointer lives as long as this object.
+    wl_tcp_config raw() const noexcept {
+        wl_tcp_config c = c_;
+        c.congestion = congestion_ ? congestion_->c_str() : nullptr;
+        return c;
+    }
+
+private:
+    wl_tcp_config c_{};
+    std::optional<std::string> congestion_;
+};
+
+/// Creates, configures, binds and listens in one call (`ListenerBuilder`):
+/// `ListenerBuilder<Ipv4>().reuse(reuse).tcp(tcp).backlog(4096).bind(addr)`.
+/// Options a domain lacks do not exist on its builder.
+template <class D>
+class ListenerBuilder {
+public:
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+    /// Kernel defaults, backlog 128.
+    ListenerBuilder() = default;
+    /// Buffer sizes, inherited by accepted connections.
+    ListenerBuilder buffers(const BufferConfig& b) const { return with([&](auto& s) { s.c_.buffers = b.raw(); }); }
+    /// The `listen(2)` backlog.
+    ListenerBuilder backlog(std::uint32_t n) const { return with([&](auto& s) { s.c_.backlog = n; }); }
+    /// Non-blocking listener (accept then fails with EAGAIN when none is pending).
+    ListenerBuilder nonblocking(bool on = true) const { return with([&](auto& s) { s.c_.nonblocking = on; }); }
+    /// Address reuse. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    ListenerBuilder reuse(const ReuseConfig& r) const {
+        return with([&](auto& s) { s.c_.reuse = r.raw(); });
+    }
+    /// `SO_REUSEADDR`. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    ListenerBuilder reuse_addr(bool on = true) const {
+        return with([&](auto& s) { s.c_.reuse.addr = on; });
+    }
+    /// `SO_REUSEPORT`. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    ListenerBuilder reuse_port(bool on = true) const {
+        return with([&](auto& s) { s.c_.reuse.port = on; });
+    }
+    /// TCP settings, inherited by accepted connections. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    ListenerBuilder tcp(const TcpConfig& t) const {
+        return with([&](auto& s) { s.tcp_ = t; });
+    }
+    /// `TCP_FASTOPEN` queue length. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    ListenerBuilder fastopen(std::uint32_t qlen) const {
+        return with([&](auto& s) { s.c_.fastopen_qlen = qlen; });
+    }
+    /// `IPV6_V6ONLY`. IPv6 only.
+    template <class DD = D, detail::if_ipv6<DD> = 0>
+    ListenerBuilder only_v6(bool on = true) const {
+        return with([&](auto& s) { s.c_.only_v6 = on; });
+    }
+    /// Creates, configures, binds and listens. On failure nothing is left open.
+    [[nodiscard]] Listener<D> bind(const Addr& addr) const {
+        const wl_listener_config c = cfg();
+        wl_listener* out = nullptr;
+        detail::check(wl_listener_build(&c, &addr.raw(), &out), "wl_listener_build");
+        return detail::Access::make<Listener<D>>(out);
+    }
+    /// Builds the listener, without throwing.
+    [[nodiscard]] Result<Listener<D>> try_bind(const Addr& addr) const {
+        const wl_listener_config c = cfg();
+        wl_listener* out = nullptr;
+        const int rc = wl_listener_build(&c, &addr.raw(), &out);
+        if (rc < 0) return detail::fail(rc);
+        return detail::Access::make<Listener<D>>(out);
+    }
+
+private:
+    template <class F>
+    ListenerBuilder with(F f) const {
+        ListenerBuilder b = *this;
+        f(b);
+        return b;
+    }
+    wl_listener_config cfg() const noexcept {
+        wl_listener_config c = c_;
+        c.tcp = tcp_.raw();
+        return c;
+    }
+    wl_listener_config c_{};
+    TcpConfig tcp_;
+};
+
+/// Creates, configures, optionally binds, and connects (`ConnectorBuilder`).
+template <class D>
+class ConnectorBuilder {
+public:
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+    /// Kernel defaults.
+    ConnectorBuilder() = default;
+    /// Buffer sizes.
+    ConnectorBuilder buffers(const BufferConfig& b) const { return with([&](auto& s) { s.c_.buffers = b.raw(); }); }
+    /// Binds to `addr` before connecting (source port / interface).
+    ConnectorBuilder local_addr(const Addr& addr) const { return with([&](auto& s) { s.local_ = addr; }); }
+    /// Bounds a blocking connect (ETIMEDOUT after it), rounded up to ms.
+    template <class Rep, class Period>
+    ConnectorBuilder timeout(std::chrono::duration<Rep, Period> t) const {
+        const auto ms = detail::timeout_ms(t);
+        return with([&](auto& s) { s.c_.timeout_ms = ms ? *ms : 0; });
+    }
+    /// Non-blocking once connected.
+    ConnectorBuilder nonblocking(bool on = true) const { return with([&](auto& s) { s.c_.nonblocking = on; }); }
+    /// Address reuse. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    ConnectorBuilder reuse(const ReuseConfig& r) const {
+        return with([&](auto& s) { s.c_.reuse = r.raw(); });
+    }
+    /// `SO_REUSEADDR`. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    ConnectorBuilder reuse_addr(bool on = true) const {
+        return with([&](auto& s) { s.c_.reuse.addr = on; });
+    }
+    /// `SO_REUSEPORT`. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    ConnectorBuilder reuse_port(bool on = true) const {
+        return with([&](auto& s) { s.c_.reuse.port = on; });
+    }
+    /// TCP settings. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    ConnectorBuilder tcp(const TcpConfig& t) const {
+        return with([&](auto& s) { s.tcp_ = t; });
+    }
+    /// Creates, configures and connects, blocking until the handshake
+    /// completes or the timeout passes. On failure nothing is left open.
+    [[nodiscard]] ConnectedStream<D> connect(const Addr& peer) const {
+        wl_connector_config c = cfg();
+        wl_conn* out = nullptr;
+        detail::check(wl_connector_connect(&c, &peer.raw(), &out), "wl_connector_connect");
+        return detail::Access::make<ConnectedStream<D>>(out);
+    }
+    /// Connects, without throwing.
+    [[nodiscard]] Result<ConnectedStream<D>> try_connect(const Addr& peer) const {
+        wl_connector_config c = cfg();
+        wl_conn* out = nullptr;
+        const int rc = wl_connector_connect(&c, &peer.raw(), &out);
+        if (rc < 0) return detail::fail(rc);
+        return detail::Access::make<ConnectedStream<D>>(out);
+    }
+    /// Starts connecting without waiting: wait, then `finish()`.
+    [[nodiscard]] PendingConnect<D> connect_nonblocking(const Addr& peer) const {
+        wl_connector_config c = cfg();
+        wl_pending* out = nullptr;
+        detail::check(wl_connector_connect_nonblocking(&c, &peer.raw(), &out), "wl_connector_connect_nonblocking");
+        return detail::Access::make<PendingConnect<D>>(out);
+    }
+    /// Starts connecting, without throwing.
+    [[nodiscard]] Result<PendingConnect<D>> try_connect_nonblocking(const Addr& peer) const {
+        wl_connector_config c = cfg();
+        wl_pending* out = nullptr;
+        const int rc = wl_connector_connect_nonblocking(&c, &peer.raw(), &out);
+        if (rc < 0) return detail::fail(rc);
+        return detail::Access::make<PendingConnect<D>>(out);
+    }
+
+private:
+    template <class F>
+    ConnectorBuilder with(F f) const {
+        ConnectorBuilder b = *this;
+        f(b);
+        return b;
+    }
+    // The returned struct points into this object (tcp_, local_).
+    wl_connector_config cfg() const noexcept {
+        wl_connector_config c = c_;
+        c.tcp = tcp_.raw();
+        c.local_addr = local_ ? &local_->raw() : nullptr;
+        return c;
+    }
+    wl_connector_config c_{};
+    TcpConfig tcp_;
+    std::optional<Addr> local_;
+};
+
+/// Creates, configures and binds or connects a datagram socket (`DatagramBuilder`).
+template <class D>
+class DatagramBuilder {
+public:
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+    /// Kernel defaults.
+    DatagramBuilder() = default;
+    /// Buffer sizes.
+    DatagramBuilder buffers(const BufferConfig& b) const { return with([&](auto& s) { s.c_.buffers = b.raw(); }); }
+    /// Non-blocking socket.
+    DatagramBuilder nonblocking(bool on = true) const { return with([&](auto& s) { s.c_.nonblocking = on; }); }
+    /// Address reuse. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    DatagramBuilder reuse(const ReuseConfig& r) const {
+        return with([&](auto& s) { s.c_.reuse = r.raw(); });
+    }
+    /// `SO_REUSEADDR`. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    DatagramBuilder reuse_addr(bool on = true) const {
+        return with([&](auto& s) { s.c_.reuse.addr = on; });
+    }
+    /// `SO_REUSEPORT`. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    DatagramBuilder reuse_port(bool on = true) const {
+        return with([&](auto& s) { s.c_.reuse.port = on; });
+    }
+    /// `IP_TTL` / `IPV6_UNICAST_HOPS`. IP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    DatagramBuilder ttl(std::uint32_t hops) const {
+        return with([&](auto& s) { s.c_.ttl = hops; });
+    }
+    /// `SO_BROADCAST`. IPv4 only.
+    template <class DD = D, detail::if_ipv4<DD> = 0>
+    DatagramBuilder broadcast(bool on = true) const {
+        return with([&](auto& s) { s.c_.broadcast = on; });
+    }
+    /// `IPV6_V6ONLY`. IPv6 only.
+    template <class DD = D, detail::if_ipv6<DD> = 0>
+    DatagramBuilder only_v6(bool on = true) const {
+        return with([&](auto& s) { s.c_.only_v6 = on; });
+    }
+    /// Creates, configures and binds: sends to and receives from anyone.
+    [[nodiscard]] BoundDatagram<D> bind(const Addr& addr) const {
+        wl_dgram* out = nullptr;
+        detail::check(wl_datagram_bind(&c_, &addr.raw(), &out), "wl_datagram_bind");
+        return detail::Access::make<BoundDatagram<D>>(out);
+    }
+    /// Binds, without throwing.
+    [[nodiscard]] Result<BoundDatagram<D>> try_bind(const Addr& addr) const noexcept {
+        wl_dgram* out = nullptr;
+        const int rc = wl_datagram_bind(&c_, &addr.raw(), &out);
+        if (rc < 0) return detail::fail(rc);
+        return detail::Access::make<BoundDatagram<D>>(out);
+    }
+    /// Creates, configures and fixes the peer (nothing is sent).
+    [[nodiscard]] ConnectedDatagram<D> connect(const Addr& peer) const {
+        wl_dgram_conn* out = nullptr;
+        detail::check(wl_datagram_connect(&c_, &peer.raw(), &out), "wl_datagram_connect");
+        return detail::Access::make<ConnectedDatagram<D>>(out);
+    }
+    /// Connects, without throwing.
+    [[nodiscard]] Result<ConnectedDatagram<D>> try_connect(const Addr& peer) const noexcept {
+        wl_dgram_conn* out = nullptr;
+        const int rc = wl_datagram_connect(&c_, &peer.raw(), &out);
+        if (rc < 0) return detail::fail(rc);
+        return detail::Access::make<ConnectedDatagram<D>>(out);
+    }
+
+private:
+    template <class F>
+    DatagramBuilder with(F f) const {
+        DatagramBuilder b = *this;
+        f(b);
+        return b;
+    }
+    wl_datagram_config c_{};
 };
 
 // ---------------------------------------------------------------------------
