@@ -1276,7 +1276,7 @@ public:
         wl_send_batch* b = nullptr;
         const int rc = wl_send_batch_new(D::family, capacity, &b);
         if (rc < 0) return detail::fail(rc);
-        return SendBatch(b);
+        return SendBatch(b, detail::Trusted{});
     }
 
     /// Queues `len` bytes at `data` for `to`; ENOBUFS when full (nothing queued).
@@ -1334,7 +1334,7 @@ public:
     wl_send_batch* c_handle() const noexcept { return b_.get(); }
 
 private:
-    explicit SendBatch(wl_send_batch* b) noexcept : b_(b) {}
+    SendBatch(wl_send_batch* b, detail::Trusted) noexcept : b_(b) {}
     std::unique_ptr<wl_send_batch, detail::SendBatchDeleter> b_;
 };
 
@@ -1373,7 +1373,7 @@ public:
         wl_recv_batch* b = nullptr;
         const int rc = wl_recv_batch_new(D::family, count, slot_size, &b);
         if (rc < 0) return detail::fail(rc);
-        return RecvBatch(b);
+        return RecvBatch(b, detail::Trusted{});
     }
     /// How many messages the last receive delivered.
     std::size_t len() const { return static_cast<std::size_t>(detail::check(wl_recv_batch_len(b_.get()), "wl_recv_batch_len")); }
@@ -1400,7 +1400,7 @@ public:
     wl_recv_batch* c_handle() const noexcept { return b_.get(); }
 
 private:
-    explicit RecvBatch(wl_recv_batch* b) noexcept : b_(b) {}
+    RecvBatch(wl_recv_batch* b, detail::Trusted) noexcept : b_(b) {}
     std::unique_ptr<wl_recv_batch, detail::RecvBatchDeleter> b_;
 };
 
