@@ -245,6 +245,43 @@ static void datagram(void) {
     CHECK_ERR(wl_datagram_connect(NULL, &un, NULL), EINVAL);
 }
 
+static void configs_apply_to_any_descriptor(void) {
+    wl_raw *raw = NULL;
+    CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &raw));
+    int fd = wl_raw_fd(raw);
+    bool b = false;
+    uint32_t u = 0;
+    size_t z = 0;
+    wl_reuse_config reuse = {true, true};
+    CHECK_OK(wl_reuse_config_apply(&reuse, fd));
+    CHECK_OK(wl_reuse_port(fd, &b));
+    CHECK(b);
+    wl_buffer_config buffers = {0, 32768};
+    CHECK_OK(wl_buffer_config_apply(&buffers, fd));
+    CHECK_OK(wl_recv_buffer_size(fd, &z));
+    CHECK(z == 2 * 32768);
+    wl_keepalive_config ka = {0};
+    ka.idle_secs = 40;
+    CHECK_OK(wl_keepalive_config_apply(&ka, fd)); /* enable is implied */
+    CHECK_OK(wl_keepalive(fd, &b));
+    CHECK(b);
+    CHECK_OK(wl_tcp_keepalive_idle(fd, &u));
+    CHECK(u == 40);
+    ka.count = 500;
+    CHECK_ERR(wl_keepalive_config_apply(&ka, fd), EINVAL);
+    wl_tcp_config tcp = {0};
+    tcp.nodelay = true;
+    tcp.congestion = "reno";
+    CHECK_OK(wl_tcp_config_apply(&tcp, fd));
+    CHECK_OK(wl_tcp_nodelay(fd, &b));
+    CHECK(b);
+    CHECK_OK(wl_tcp_config_apply(NULL, fd)); /* nothing to do */
+    CHECK_OK(wl_reuse_config_apply(NULL, fd));
+    CHECK_OK(wl_buffer_config_apply(NULL, fd));
+    CHECK_ERR(wl_tcp_config_apply(&tcp, -1), EBADF);
+    wl_raw_free(raw);
+}
+
 int main(void) {
     wl_test_start(60);
     RUN(listener_defaults_and_nulls);
@@ -253,5 +290,6 @@ int main(void) {
     RUN(bad_values_name_the_option_and_leak_nothing);
     RUN(connector);
     RUN(datagram);
+    RUN(configs_apply_to_any_descriptor);
     return wl_test_end("test_builders");
 }

@@ -105,6 +105,56 @@
 #define WL_MAX_UDP_SEGMENTS 64
 
 /**
+ * `POLLIN` for `wl_wait`: data to read (or a connection to accept).
+ */
+#define WL_READABLE 1
+
+/**
+ * `POLLPRI` for `wl_wait`: urgent data.
+ */
+#define WL_PRIORITY 2
+
+/**
+ * `POLLOUT` for `wl_wait`: room to write (or a connect resolved).
+ */
+#define WL_WRITABLE 4
+
+/**
+ * `POLLERR` (always reported): an error is pending.
+ */
+#define WL_ERROR 8
+
+/**
+ * `POLLHUP` (always reported): both directions are shut.
+ */
+#define WL_HANGUP 16
+
+/**
+ * `POLLRDHUP`: the peer shut down writing (end of stream).
+ */
+#define WL_READ_HANGUP 8192
+
+/**
+ * `SPLICE_F_MOVE`: move pages instead of copying where possible (a hint).
+ */
+#define WL_SPLICE_F_MOVE 1
+
+/**
+ * `SPLICE_F_NONBLOCK`: do not block on the pipe.
+ */
+#define WL_SPLICE_F_NONBLOCK 2
+
+/**
+ * `SPLICE_F_MORE`: more data follows, like `MSG_MORE`.
+ */
+#define WL_SPLICE_F_MORE 4
+
+/**
+ * `SPLICE_F_GIFT`: only meaningful for `vmsplice(2)`.
+ */
+#define WL_SPLICE_F_GIFT 8
+
+/**
  * A stream socket bound to a local address (`BoundSocket<D, Stream>`),
  * not yet listening. Its one transition is `wl_bound_listen`.
  */
@@ -148,6 +198,12 @@ typedef struct wl_listener wl_listener;
  * `wl_pending_wait`), then `wl_pending_finish`.
  */
 typedef struct wl_pending wl_pending;
+
+/**
+ * A pipe for `splice` (`wirelane::zerocopy::Pipe`): both ends
+ * close-on-exec, closed together by `wl_pipe_free`.
+ */
+typedef struct wl_pipe wl_pipe;
 
 /**
  * A freshly created socket (`RawSocket<D, T>`): not bound, not connected.
@@ -759,6 +815,25 @@ typedef struct {
     size_t reported_len;
 } wl_tcp_info;
 
+/**
+ * One `MSG_ZEROCOPY` completion (`ZerocopyCompletion`): the sends with ids
+ * `first..=last` (wrapping) are done and their buffers may be reused.
+ */
+typedef struct {
+    /**
+     * The first send id covered.
+     */
+    uint32_t first;
+    /**
+     * The last send id covered, inclusive.
+     */
+    uint32_t last;
+    /**
+     * The kernel fell back to copying (always on loopback).
+     */
+    bool copied;
+} wl_zerocopy_completion;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1246,6 +1321,34 @@ int wl_datagram_bind(const wl_datagram_config *cfg, const wl_addr *addr, wl_dgra
  * `wl_datagram_bind`.
  */
 int wl_datagram_connect(const wl_datagram_config *cfg, const wl_addr *peer, wl_dgram_conn **out);
+
+/**
+ * Applies address-reuse options to any socket descriptor before `bind`
+ * (`ReuseConfig::apply`): options left false are not touched. `cfg` NULL
+ * does nothing. Returns 0 or `-errno`.
+ */
+int wl_reuse_config_apply(const wl_reuse_config *cfg, int fd);
+
+/**
+ * Applies buffer sizes to any socket descriptor (`BufferConfig::apply`):
+ * zero sizes are not touched. For TCP apply before `listen`/`connect`.
+ * Returns 0 or `-errno`.
+ */
+int wl_buffer_config_apply(const wl_buffer_config *cfg, int fd);
+
+/**
+ * Turns keepalive on for a TCP socket and sets the non-zero parts of
+ * `*cfg` (`KeepaliveConfig::apply`; `enable` is implied). Returns 0, or
+ * `-EINVAL` naming an out-of-range value, or `-errno`.
+ */
+int wl_keepalive_config_apply(const wl_keepalive_config *cfg, int fd);
+
+/**
+ * Applies TCP settings to a TCP socket descriptor (`TcpConfig::apply`):
+ * the first failure is returned; options before it stay set. Returns 0,
+ * or `-EINVAL` naming an out-of-range value, or `-errno`.
+ */
+int wl_tcp_config_apply(const wl_tcp_config *cfg, int fd);
 
 /**
  * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
@@ -3147,6 +3250,89 @@ int wl_raw_from_fd(int fd,
                    wl_raw **out);
 
 /**
+ * Sends all `len` bytes of `buf` before the deadline, or says how far it
+ * got: `ConnectedStream::send_all`. Works on blocking and non-blocking
+ * sockets (each send uses `MSG_DONTWAIT`, waiting uses `poll(2)`);
+ * transient errors (`EINTR`, `EAGAIN`, `ENOBUFS`) are retried: this
+ * helper's job is to loop.
+ *
+ * `timeout_ms` bounds the whole call (negative: no deadline). `cancel`,
+ * if not NULL, points to a C11 `atomic_bool` another thread may set; it is
+ * checked before every send and at least every 50 ms while waiting.
+ * `*sent` (if not NULL) receives the bytes handed to the kernel, on
+ * success and on failure alike.
+ *
+ * Returns 0 when everything was sent, or `-ETIMEDOUT`, `-ECANCELED`, or
+ * the send error (`-EPIPE`, `-ECONNRESET`, ...). No allocation.
+ */
+int wl_conn_send_all(const wl_conn *conn,
+                     const void *buf,
+                     size_t len,
+                     int timeout_ms,
+                     const void *cancel,
+                     size_t *sent);
+
+/**
+ * Receives up to and including the first occurrence of the `term_len`
+ * bytes of `term`, reading at most `max_len` bytes into `buf`, before the
+ * deadline: `ConnectedStream::recv_until_into`. It never consumes a byte
+ * past the terminator (it peeks first), so the rest stays in the socket.
+ * `EINTR` is retried.
+ *
+ * `*consumed` (if not NULL) receives the bytes consumed into `buf`, on
+ * success and on failure alike. Returns that count (terminator included),
+ * or `-EINVAL` (empty terminator, `max_len` shorter than it, or
+ * `max_len` bytes without the terminator: all consumed), `-ENODATA` (the
+ * peer closed first), `-ETIMEDOUT`, or the receive error.
+ */
+ssize_t wl_conn_recv_until(const wl_conn *conn,
+                           const void *term,
+                           size_t term_len,
+                           void *buf,
+                           size_t max_len,
+                           int timeout_ms,
+                           size_t *consumed);
+
+/**
+ * Probes the connection without consuming data (one `recv(2)` of a byte
+ * with `MSG_PEEK | MSG_DONTWAIT`; never blocks):
+ * `ConnectedStream::is_connected`.
+ *
+ * Returns 1 (open: data waiting, or nothing waiting and no FIN yet), 0
+ * (the peer closed its side in order; everything it sent has been read),
+ * or `-errno` (the connection failed, e.g. `-ECONNRESET`; reading the
+ * error consumed it).
+ */
+int wl_conn_is_connected(const wl_conn *conn);
+
+/**
+ * Waits until `fd` is ready for any of `interest` (`WL_READABLE`,
+ * `WL_WRITABLE`, ... bits) or `timeout_ms` passes (negative: forever),
+ * with `poll(2)`: `wirelane::stream_ext::wait`. Works on any descriptor
+ * (`wl_<state>_fd`, pipes, files).
+ *
+ * Returns the ready bits (0 on timeout; `WL_ERROR` and `WL_HANGUP` are
+ * reported even when not asked for), or `-EINTR` (a signal; returned to
+ * the caller), `-EBADF`, `-EINVAL` (bits outside `short`).
+ */
+int wl_wait(int fd, int interest, int timeout_ms);
+
+/**
+ * Whether the error `err` (either sign) is transient: the same call may
+ * succeed if retried later (`EAGAIN`, `EINTR`, `EINPROGRESS`, `ENOBUFS`):
+ * `wirelane::stream_ext::is_transient`. Returns 1 or 0.
+ */
+int wl_is_transient(int err);
+
+/**
+ * The symbolic name of an error code, either sign (`-ECONNREFUSED` →
+ * `"ECONNREFUSED"`; aliases get one name: `EWOULDBLOCK` is `"EAGAIN"`),
+ * `"UNKNOWN"` for values it does not know: `wirelane::stream_ext::errno_name`.
+ * Returns a static string: never NULL, never to be freed.
+ */
+const char *wl_errno_name(int err);
+
+/**
  * Reads the kernel's statistics for a TCP socket (`TCP_INFO`, see
  * `tcp(7)`) into `*out`: `wirelane::tcp_info` (named `get` in C because
  * `wl_tcp_info` is the struct). State, round-trip
@@ -3157,6 +3343,182 @@ int wl_raw_from_fd(int fd,
  * `out`, or `-errno`; `*out` is written only on success.
  */
 int wl_get_tcp_info(int fd, wl_tcp_info *out);
+
+/**
+ * Sends up to `len` bytes of the file `file_fd` to the peer in one
+ * `sendfile(2)`, without copying them through user space:
+ * `ConnectedStream::sendfile`. TCP and Unix streams.
+ *
+ * With `offset` not NULL it reads from `*offset` and advances it by the
+ * bytes sent (the file position is untouched); with NULL it uses and
+ * advances the file position. `file_fd` stays the caller's.
+ *
+ * Returns the bytes sent (0 at end of file), or `-EINVAL` (a socket as
+ * input, NULL `conn`), `-EAGAIN`, `-EINTR`, `-EPIPE`, ... No allocation.
+ */
+ssize_t wl_conn_sendfile(const wl_conn *conn, int file_fd, uint64_t *offset, size_t len);
+
+/**
+ * Sends `len` bytes of the file `file_fd` with as many `sendfile(2)`
+ * calls as needed (`ConnectedStream::sendfile_all`): `EINTR` is retried
+ * and `EAGAIN` waits for writability. `offset` as in `wl_conn_sendfile`;
+ * it is updated after every call, so after an error `*offset` (or the
+ * file position) says exactly how far the transfer got.
+ *
+ * Returns the bytes sent (less than `len` only at end of file), or `-errno`.
+ */
+ssize_t wl_conn_sendfile_all(const wl_conn *conn, int file_fd, uint64_t *offset, uint64_t len);
+
+/**
+ * Moves up to `len` bytes from `fd_in` to `fd_out` inside the kernel in
+ * one `splice(2)`; one of them must be a pipe: `wirelane::zerocopy::splice`.
+ * An offset (not NULL) may be given only for the non-pipe side: it is
+ * read and advanced instead of the file position. `flags` are
+ * `WL_SPLICE_F_*` bits.
+ *
+ * Returns the bytes moved (0 at end of input), or `-ESPIPE` (offset on a
+ * pipe), `-EINVAL` (neither is a pipe), `-EAGAIN`, `-EINTR`, ...
+ */
+ssize_t wl_splice(int fd_in,
+                  int64_t *off_in,
+                  int fd_out,
+                  int64_t *off_out,
+                  size_t len,
+                  unsigned int flags);
+
+/**
+ * Duplicates up to `len` bytes from one pipe into another without
+ * consuming them (`tee(2)`): `wirelane::zerocopy::tee`. Returns the bytes
+ * duplicated or `-errno`.
+ */
+ssize_t wl_tee(int pipe_in, int pipe_out, size_t len, unsigned int flags);
+
+/**
+ * Moves `len` bytes from `from` to `to` through the pipe `via` (the
+ * zero-copy proxy loop): `wirelane::zerocopy::splice_all`. `EINTR` is
+ * retried and `EAGAIN` waits. `via` must start empty.
+ *
+ * Progress is reported on success and on failure alike: if not NULL,
+ * `*transferred` receives the bytes delivered and `*in_pipe` the bytes
+ * read but still in `via` (drain them from `wl_pipe_reader` if the
+ * destination recovers). Returns the bytes delivered (less than `len`
+ * only at end of input), or `-errno` (`-EINVAL` if `via` was not empty).
+ */
+ssize_t wl_splice_all(int from,
+                      int to,
+                      uint64_t len,
+                      const wl_pipe *via,
+                      uint64_t *transferred,
+                      size_t *in_pipe);
+
+/**
+ * Creates a pipe (`pipe2(2)` with `O_CLOEXEC`): `wirelane::zerocopy::pipe`.
+ * Writes the read end to `fds[0]` and the write end to `fds[1]`; both are
+ * the caller's to close. Returns 0 or `-errno`.
+ */
+int wl_pipe_fds(int *fds);
+
+/**
+ * Creates a pipe handle for `splice` (`Pipe::new`, or
+ * `Pipe::with_capacity` when `capacity` is not 0: `F_SETPIPE_SZ`, rounded
+ * up by the kernel). Free it with `wl_pipe_free`.
+ *
+ * Returns 0 or `-errno` (`-EPERM` above `/proc/sys/fs/pipe-max-size`
+ * without `CAP_SYS_RESOURCE`); `*out` is written only on success.
+ */
+int wl_pipe_new(size_t capacity, wl_pipe **out);
+
+/**
+ * Closes both ends and frees the pipe handle. NULL is a no-op.
+ */
+void wl_pipe_free(wl_pipe *pipe);
+
+/**
+ * The read end's descriptor (still owned by the pipe handle). Returns it
+ * or `-EINVAL`.
+ */
+int wl_pipe_reader(const wl_pipe *pipe);
+
+/**
+ * The write end's descriptor (still owned by the pipe handle). Returns it
+ * or `-EINVAL`.
+ */
+int wl_pipe_writer(const wl_pipe *pipe);
+
+/**
+ * Writes the pipe's capacity in bytes (`F_GETPIPE_SZ`) to `*out`.
+ * Returns 0 or `-errno`.
+ */
+int wl_pipe_capacity(const wl_pipe *pipe, size_t *out);
+
+/**
+ * Resizes the pipe (`F_SETPIPE_SZ`); writes the capacity the kernel chose
+ * (rounded up) to `*out` if not NULL. Returns 0 or `-errno` (`-EBUSY` if
+ * the data in it would not fit).
+ */
+int wl_pipe_set_capacity(const wl_pipe *pipe, size_t bytes, size_t *out);
+
+/**
+ * Writes the bytes waiting in the pipe (`FIONREAD`) to `*out`. Returns 0
+ * or `-errno`.
+ */
+int wl_pipe_pending(const wl_pipe *pipe, size_t *out);
+
+/**
+ * Frees the pipe handle and hands both descriptors to the caller
+ * (`Pipe::into_parts`): `fds[0]` read end, `fds[1]` write end.
+ *
+ * Ownership: consumes `pipe` on success. Returns 0, or `-EINVAL` (NULL;
+ * nothing consumed).
+ */
+int wl_pipe_into_fds(wl_pipe *pipe, int *fds);
+
+/**
+ * Turns `SO_ZEROCOPY` on or off (required before `MSG_ZEROCOPY` sends):
+ * `wirelane::zerocopy::set_zerocopy`. Returns 0 or `-errno`.
+ */
+int wl_set_zerocopy(int fd, bool enable);
+
+/**
+ * Whether `SO_ZEROCOPY` is on: `wirelane::zerocopy::zerocopy`. Writes it
+ * to `*out`; returns 0 or `-errno`.
+ */
+int wl_zerocopy(int fd, bool *out);
+
+/**
+ * Sends `len` bytes of `buf` with `MSG_ZEROCOPY` (Linux 4.14+): the kernel
+ * transmits straight from these pages: `ConnectedStream::send_zerocopy`.
+ * Enable `SO_ZEROCOPY` first (`wl_set_zerocopy`). Each call that queues
+ * bytes gets the socket's next send id (0, 1, 2, ...).
+ *
+ * Ownership: the kernel reads `buf` after this call returns. The buffer
+ * must stay valid and unmodified until a completion covering this send's
+ * id arrives (`wl_conn_recv_zerocopy_completion`). Returns the bytes
+ * queued, or `-ENOBUFS` (too many completions outstanding: read some),
+ * `-EAFNOSUPPORT` (a Unix stream), `-EAGAIN`, `-EINTR`, `-EPIPE`, ...
+ */
+ssize_t wl_conn_send_zerocopy(const wl_conn *conn, const void *buf, size_t len);
+
+/**
+ * Reads one `MSG_ZEROCOPY` completion from the error queue without
+ * blocking: `ConnectedStream::recv_zerocopy_completion`.
+ *
+ * Returns 1 and writes `*out`, 0 if none is waiting, or `-errno` (an
+ * error-queue entry of another origin is consumed and returned as an
+ * error; `-EAFNOSUPPORT` for a Unix stream).
+ */
+int wl_conn_recv_zerocopy_completion(const wl_conn *conn, wl_zerocopy_completion *out);
+
+/**
+ * Waits up to `timeout_ms` (negative: forever) for a `MSG_ZEROCOPY`
+ * completion: `ConnectedStream::wait_zerocopy_completion`.
+ *
+ * Returns 1 and writes `*out`, 0 on timeout, or `-errno` (`-EINTR`, a
+ * pending socket error, `-EAFNOSUPPORT` for a Unix stream).
+ */
+int wl_conn_wait_zerocopy_completion(const wl_conn *conn,
+                                     int timeout_ms,
+                                     wl_zerocopy_completion *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -164,19 +164,19 @@ fn build_examples(build: &Path, extra: &[&str], env: &[(&str, &Path)]) {
     run(&mut cmd);
 }
 
-/// Starts `server` on `addr` (it prints "listening on ADDR" and serves a
-/// bounded amount), runs `client ADDR args...` against it and checks the
-/// client's output.
+/// Starts `server ADDR args...` (it prints "listening on ADDR" and serves
+/// a bounded number of clients), runs `client BOUND args...` against it and
+/// checks the client's output.
 fn client_server(
     bin: &Path,
-    server: (&str, &str),
+    server: (&str, &[&str]),
     addr: &str,
     client: (&str, &[&str]),
     expected: &str,
     env: &[(&str, &Path)],
 ) {
     let mut cmd = Command::new(bin.join(server.0));
-    cmd.args([addr, server.1]).stdout(Stdio::piped());
+    cmd.arg(addr).args(server.1).stdout(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -213,7 +213,7 @@ fn client_server(
 fn echo_round_trip(bin: &Path, addr: &str, env: &[(&str, &Path)]) {
     client_server(
         bin,
-        ("tcp_echo_server", "1"),
+        ("tcp_echo_server", &["1"]),
         addr,
         ("tcp_echo_client", &["hello from C"]),
         "echo: hello from C\n",
@@ -237,13 +237,26 @@ fn c_examples_build_and_run() {
     for addr in ["127.0.0.1:0", "[::1]:0"] {
         client_server(
             &build,
-            ("udp_echo_batch_server", "3"),
+            ("udp_echo_batch_server", &["3"]),
             addr,
             ("udp_echo_batch_client", &words),
             &expected,
             &[],
         );
     }
+
+    // A sendfile file server and its client.
+    let served = root().join("Cargo.toml");
+    let content = std::fs::read_to_string(&served).expect("read Cargo.toml");
+    let path = served.to_str().expect("utf-8 path");
+    client_server(
+        &build,
+        ("sendfile_server", &[path, "1"]),
+        "127.0.0.1:0",
+        ("file_client", &[]),
+        &content,
+        &[],
+    );
 
     // Descriptor passing between processes.
     let file = build.join("secret.txt");

@@ -181,6 +181,22 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_becomes_eio_with_a_message() {
+        fn exported() -> c_int {
+            ffi_fn!("exported", {
+                if c_int::MAX > 0 {
+                    panic!("boom");
+                }
+                Ok(0)
+            })
+        }
+        assert_eq!(exported(), -libc::EIO);
+        let mut s = String::new();
+        last_error_message(&mut s);
+        assert!(s.starts_with("exported: internal panic"), "{s}");
+    }
+
+    #[test]
     fn os_errors_are_stored_without_detail() {
         let rc: c_int = fail("f", &io::Error::from_raw_os_error(libc::EAGAIN));
         assert_eq!(rc, -libc::EAGAIN);

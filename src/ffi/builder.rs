@@ -553,3 +553,67 @@ pub unsafe extern "C" fn wl_datagram_connect(
         Ok(0)
     })
 }
+
+/// Applies address-reuse options to any socket descriptor before `bind`
+/// (`ReuseConfig::apply`): options left false are not touched. `cfg` NULL
+/// does nothing. Returns 0 or `-errno`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_reuse_config_apply(cfg: *const wl_reuse_config, fd: c_int) -> c_int {
+    ffi_fn!("wl_reuse_config_apply", {
+        // SAFETY: `cfg` NULL or valid; `fd` open for the call.
+        let (c, fd) = unsafe { (config(cfg), super::options::fd_arg(fd)?) };
+        c.to_rust().apply(&fd)?;
+        Ok(0)
+    })
+}
+
+/// Applies buffer sizes to any socket descriptor (`BufferConfig::apply`):
+/// zero sizes are not touched. For TCP apply before `listen`/`connect`.
+/// Returns 0 or `-errno`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_buffer_config_apply(cfg: *const wl_buffer_config, fd: c_int) -> c_int {
+    ffi_fn!("wl_buffer_config_apply", {
+        // SAFETY: `cfg` NULL or valid; `fd` open for the call.
+        let (c, fd) = unsafe { (config(cfg), super::options::fd_arg(fd)?) };
+        c.to_rust().apply(&fd)?;
+        Ok(0)
+    })
+}
+
+/// Turns keepalive on for a TCP socket and sets the non-zero parts of
+/// `*cfg` (`KeepaliveConfig::apply`; `enable` is implied). Returns 0, or
+/// `-EINVAL` naming an out-of-range value, or `-errno`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_keepalive_config_apply(cfg: *const wl_keepalive_config, fd: c_int) -> c_int {
+    ffi_fn!("wl_keepalive_config_apply", {
+        // SAFETY: `cfg` NULL or valid; `fd` open for the call.
+        let (mut c, fd) = unsafe { (config(cfg), super::options::fd_arg(fd)?) };
+        c.enable = true;
+        let tcp = wl_tcp_config {
+            keepalive: c,
+            ..Default::default()
+        };
+        // SAFETY: no string pointer in this config.
+        if let Some(t) = unsafe { tcp.to_rust() }? {
+            t.apply(&fd)?;
+        }
+        Ok(0)
+    })
+}
+
+/// Applies TCP settings to a TCP socket descriptor (`TcpConfig::apply`):
+/// the first failure is returned; options before it stay set. Returns 0,
+/// or `-EINVAL` naming an out-of-range value, or `-errno`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_tcp_config_apply(cfg: *const wl_tcp_config, fd: c_int) -> c_int {
+    ffi_fn!("wl_tcp_config_apply", {
+        // SAFETY: `cfg` NULL or valid (its string NULL or a C string); `fd`
+        // open for the call.
+        let (c, fd) = unsafe { (config(cfg), super::options::fd_arg(fd)?) };
+        // SAFETY: as above.
+        if let Some(t) = unsafe { c.to_rust() }? {
+            t.apply(&fd)?;
+        }
+        Ok(0)
+    })
+}

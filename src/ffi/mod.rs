@@ -37,7 +37,9 @@ mod options;
 mod peer;
 mod pending;
 mod raw;
+mod stream;
 mod tcp_info;
+mod zerocopy;
 
 pub use addr::*;
 pub use batch::*;
@@ -51,7 +53,9 @@ pub use listener::*;
 pub use options::*;
 pub use pending::*;
 pub use raw::*;
+pub use stream::*;
 pub use tcp_info::*;
+pub use zerocopy::*;
 
 use boundary::ffi_fn;
 use handle::copy_out_truncating;
