@@ -69,6 +69,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -105,6 +106,10 @@
 #endif
 
 namespace wl {
+
+// send_all's cancel flag is read by the library as a C11 atomic_bool.
+static_assert(sizeof(std::atomic<bool>) == sizeof(bool) && std::atomic<bool>::is_always_lock_free,
+              "wirelane: std::atomic<bool> must match C11 atomic_bool");
 
 // ---------------------------------------------------------------------------
 // expected: std::expected when available, a compatible subset otherwise.
@@ -390,6 +395,14 @@ std::optional<std::uint64_t> timeout_ms(std::chrono::duration<Rep, Period> d) no
     if (d <= std::chrono::duration<Rep, Period>::zero()) return std::nullopt;
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(d).count();
     return static_cast<std::uint64_t>(ms);
+}
+
+// A poll(2)-style timeout: -1 for none, else milliseconds rounded up and
+// capped at INT_MAX; a negative duration is "now" (0).
+inline int poll_ms(std::optional<std::chrono::milliseconds> timeout) noexcept {
+    if (!timeout) return -1;
+    if (timeout->count() <= 0) return 0;
+    return timeout->count() > INT_MAX ? INT_MAX : static_cast<int>(timeout->count());
 }
 
 inline std::optional<std::chrono::milliseconds> timeout_of(std::uint64_t ms) noexcept {
@@ -1408,6 +1421,25 @@ private:
 
 namespace detail {
 
+// The descriptor of a socket object, an OwnedFd, or a raw fd.
+inline int fd_of(int fd) noexcept { return fd; }
+inline int fd_of(const OwnedFd& fd) noexcept { return fd.get(); }
+template <class S, class H = typename S::c_handle_type>
+int fd_of(const S& socket) {
+    return socket.fd();
+}
+// The same without throwing: -errno for a moved-from object.
+inline int try_fd_of(int fd) noexcept { return fd; }
+inline int try_fd_of(const OwnedFd& fd) noexcept { return fd.get(); }
+template <class S, class H = typename S::c_handle_type>
+int try_fd_of(const S& socket) noexcept {
+    return HandleOps<H>::fd(Access::handle(socket));
+}
+
+}  // namespace detail
+
+namespace detail {
+
 /// Send and receive on a connected socket (stream or datagram): what
 /// `ConnectedStream` and `ConnectedDatagram` share.
 template <class Derived, class H, class D>
@@ -1882,6 +1914,128 @@ public:
         return c;
     }
 
+    /// Sends all of `bytes` before the deadline, retrying short sends,
+    /// EINTR, EAGAIN and ENOBUFS (this helper's job is to loop); works on
+    /// blocking and non-blocking sockets. `timeout` bounds the whole call
+    /// (std::nullopt: none); `cancel`, if given, is checked before every
+    /// send and at least every 50 ms while waiting. `*sent` (if given)
+    /// receives the bytes handed to the kernel, on success and failure.
+    /// Throws ETIMEDOUT, ECANCELED, or the send error (EPIPE, ...).
+    void send_all(std::string_view bytes, std::optional<std::chrono::milliseconds> timeout = std::nullopt,
+                  const std::atomic<bool>* cancel = nullptr, std::size_t* sent = nullptr) const {
+        send_all(bytes.data(), bytes.size(), timeout, cancel, sent);
+    }
+    /// Sends all `len` bytes at `data` (see the string_view form).
+    void send_all(const void* data, std::size_t len, std::optional<std::chrono::milliseconds> timeout = std::nullopt,
+                  const std::atomic<bool>* cancel = nullptr, std::size_t* sent = nullptr) const {
+        detail::check(wl_conn_send_all(this->h(), data, len, detail::poll_ms(timeout), cancel, sent), "wl_conn_send_all");
+    }
+    /// Sends all of `bytes`, without throwing.
+    Result<void> try_send_all(std::string_view bytes, std::optional<std::chrono::milliseconds> timeout = std::nullopt,
+                              const std::atomic<bool>* cancel = nullptr, std::size_t* sent = nullptr) const noexcept {
+        return detail::void_result(
+            wl_conn_send_all(this->h(), bytes.data(), bytes.size(), detail::poll_ms(timeout), cancel, sent));
+    }
+    /// Receives up to and including the first `terminator`, at most
+    /// `max_len` bytes into `buf`, before the deadline; never consumes a
+    /// byte past the terminator. Returns the bytes received (terminator
+    /// included); throws EINVAL (`max_len` bytes without it: all consumed),
+    /// ENODATA (the peer closed first), ETIMEDOUT. `*consumed` (if given)
+    /// receives the bytes consumed, on success and failure.
+    std::size_t recv_until(std::string_view terminator, void* buf, std::size_t max_len,
+                           std::optional<std::chrono::milliseconds> timeout = std::nullopt,
+                           std::size_t* consumed = nullptr) const {
+        return detail::check_size(wl_conn_recv_until(this->h(), terminator.data(), terminator.size(), buf, max_len,
+                                                     detail::poll_ms(timeout), consumed),
+                                  "wl_conn_recv_until");
+    }
+    /// Receives up to and including `terminator` into a new string (at
+    /// most `max_len` bytes).
+    std::string recv_until(std::string_view terminator, std::size_t max_len,
+                           std::optional<std::chrono::milliseconds> timeout = std::nullopt) const {
+        std::string out(max_len, '\0');
+        out.resize(recv_until(terminator, out.data(), max_len, timeout));
+        return out;
+    }
+    /// Receives up to a terminator, without throwing.
+    Result<std::size_t> try_recv_until(std::string_view terminator, void* buf, std::size_t max_len,
+                                       std::optional<std::chrono::milliseconds> timeout = std::nullopt,
+                                       std::size_t* consumed = nullptr) const noexcept {
+        return detail::size_result(wl_conn_recv_until(this->h(), terminator.data(), terminator.size(), buf, max_len,
+                                                      detail::poll_ms(timeout), consumed));
+    }
+    /// Probes the connection without consuming data and without blocking:
+    /// true while open, false once the peer closed its side in order and
+    /// everything it sent was read; throws the connection's error.
+    bool is_connected() const { return detail::check(wl_conn_is_connected(this->h()), "wl_conn_is_connected") == 1; }
+    /// Probes the connection, without throwing.
+    Result<bool> try_is_connected() const noexcept {
+        const int rc = wl_conn_is_connected(this->h());
+        if (rc < 0) return detail::fail(rc);
+        return rc == 1;
+    }
+    /// Sends up to `len` bytes of the file `file` (a descriptor or an
+    /// `OwnedFd`, still the caller's) in one `sendfile(2)`, without copying
+    /// through user space. With `offset` it reads from `*offset` and
+    /// advances it (the file position is untouched); with nullptr it uses
+    /// the file position. Returns the bytes sent (0 at end of file).
+    template <class F>
+    std::size_t sendfile(const F& file, std::uint64_t* offset, std::size_t len) const {
+        return detail::check_size(wl_conn_sendfile(this->h(), detail::fd_of(file), offset, len), "wl_conn_sendfile");
+    }
+    /// One `sendfile(2)`, without throwing.
+    template <class F>
+    Result<std::size_t> try_sendfile(const F& file, std::uint64_t* offset, std::size_t len) const noexcept {
+        return detail::size_result(wl_conn_sendfile(this->h(), detail::try_fd_of(file), offset, len));
+    }
+    /// Sends `len` bytes of the file with as many `sendfile(2)` calls as it
+    /// takes (EINTR retried, EAGAIN waited out); `*offset` is updated after
+    /// every call, so after an error it says how far it got. Returns the
+    /// bytes sent (fewer only at end of file).
+    template <class F>
+    std::uint64_t sendfile_all(const F& file, std::uint64_t* offset, std::uint64_t len) const {
+        return detail::check_size(wl_conn_sendfile_all(this->h(), detail::fd_of(file), offset, len),
+                                  "wl_conn_sendfile_all");
+    }
+    /// `sendfile_all`, without throwing.
+    template <class F>
+    Result<std::uint64_t> try_sendfile_all(const F& file, std::uint64_t* offset, std::uint64_t len) const noexcept {
+        const ssize_t rc = wl_conn_sendfile_all(this->h(), detail::try_fd_of(file), offset, len);
+        if (rc < 0) return detail::fail(rc);
+        return static_cast<std::uint64_t>(rc);
+    }
+    /// Sends with `MSG_ZEROCOPY` (enable `zerocopy::set_zerocopy` first):
+    /// the kernel reads `data` AFTER this returns, so it must stay valid
+    /// and unchanged until a completion covers this send's id (ids count
+    /// 0, 1, 2, ... per socket). ENOBUFS: read completions first. TCP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::size_t send_zerocopy(const void* data, std::size_t len) const {
+        return detail::check_size(wl_conn_send_zerocopy(this->h(), data, len), "wl_conn_send_zerocopy");
+    }
+    /// A zero-copy send, without throwing. TCP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::size_t> try_send_zerocopy(const void* data, std::size_t len) const noexcept {
+        return detail::size_result(wl_conn_send_zerocopy(this->h(), data, len));
+    }
+    /// Reads one `MSG_ZEROCOPY` completion without blocking: std::nullopt
+    /// when none is waiting. TCP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::optional<wl_zerocopy_completion> recv_zerocopy_completion() const {
+        wl_zerocopy_completion c{};
+        const int rc = detail::check(wl_conn_recv_zerocopy_completion(this->h(), &c), "wl_conn_recv_zerocopy_completion");
+        return rc == 1 ? std::optional<wl_zerocopy_completion>(c) : std::nullopt;
+    }
+    /// Waits up to `timeout` (std::nullopt: forever) for a completion:
+    /// std::nullopt on timeout. TCP only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::optional<wl_zerocopy_completion> wait_zerocopy_completion(
+        std::optional<std::chrono::milliseconds> timeout = std::nullopt) const {
+        wl_zerocopy_completion c{};
+        const int rc = detail::check(wl_conn_wait_zerocopy_completion(this->h(), detail::poll_ms(timeout), &c),
+                                     "wl_conn_wait_zerocopy_completion");
+        return rc == 1 ? std::optional<wl_zerocopy_completion>(c) : std::nullopt;
+    }
+
 private:
     friend struct detail::Access;
     explicit ConnectedStream(wl_conn* h) noexcept : Base(h) {}
@@ -2315,21 +2469,6 @@ private:
 
 namespace detail {
 
-// The descriptor of a socket object, an OwnedFd, or a raw fd.
-inline int fd_of(int fd) noexcept { return fd; }
-inline int fd_of(const OwnedFd& fd) noexcept { return fd.get(); }
-template <class S, class H = typename S::c_handle_type>
-int fd_of(const S& socket) {
-    return socket.fd();
-}
-// The same without throwing: -errno for a moved-from object.
-inline int try_fd_of(int fd) noexcept { return fd; }
-inline int try_fd_of(const OwnedFd& fd) noexcept { return fd.get(); }
-template <class S, class H = typename S::c_handle_type>
-int try_fd_of(const S& socket) noexcept {
-    return HandleOps<H>::fd(Access::handle(socket));
-}
-
 template <class T>
 struct is_duration : std::false_type {};
 template <class R, class P>
@@ -2705,6 +2844,170 @@ inline UCred own_credentials() {
 
 }  // namespace fdpass
 
+// ---------------------------------------------------------------------------
+// Zero copy: splice/tee through pipes, MSG_ZEROCOPY (sendfile is a
+// ConnectedStream member). Endpoints are descriptors, OwnedFds or socket
+// objects.
+// ---------------------------------------------------------------------------
+
+namespace zerocopy {
+
+/// `SPLICE_F_MOVE`: move pages instead of copying (a hint).
+inline constexpr unsigned splice_f_move = WL_SPLICE_F_MOVE;
+/// `SPLICE_F_NONBLOCK`: do not block on the pipe.
+inline constexpr unsigned splice_f_nonblock = WL_SPLICE_F_NONBLOCK;
+/// `SPLICE_F_MORE`: more data follows (like `MSG_MORE`).
+inline constexpr unsigned splice_f_more = WL_SPLICE_F_MORE;
+/// `SPLICE_F_GIFT`: unused by splice.
+inline constexpr unsigned splice_f_gift = WL_SPLICE_F_GIFT;
+
+/// One `MSG_ZEROCOPY` completion: sends `first..=last` (wrapping) are done
+/// and their buffers may be reused; `copied` when the kernel copied
+/// anyway (always on loopback).
+using ZerocopyCompletion = wl_zerocopy_completion;
+
+/// `SO_ZEROCOPY` (required before `send_zerocopy`).
+WL_HPP_OPTION(zerocopy, bool, bool)
+
+/// A pipe for `splice`, owning both ends (close-on-exec). Move-only.
+class Pipe {
+public:
+    /// A pipe; with `capacity` not 0 it is resized (`F_SETPIPE_SZ`, rounded up).
+    explicit Pipe(std::size_t capacity = 0) {
+        wl_pipe* p = nullptr;
+        wl::detail::check(wl_pipe_new(capacity, &p), "wl_pipe_new");
+        p_.reset(p);
+    }
+    /// Creates a pipe, without throwing.
+    [[nodiscard]] static Result<Pipe> try_create(std::size_t capacity = 0) noexcept {
+        wl_pipe* p = nullptr;
+        const int rc = wl_pipe_new(capacity, &p);
+        if (rc < 0) return wl::detail::fail(rc);
+        return Pipe(p, wl::detail::Trusted{});
+    }
+    /// The read end (still owned by the pipe).
+    int reader() const { return wl::detail::check(wl_pipe_reader(p_.get()), "wl_pipe_reader"); }
+    /// The write end (still owned by the pipe).
+    int writer() const { return wl::detail::check(wl_pipe_writer(p_.get()), "wl_pipe_writer"); }
+    /// The capacity in bytes (`F_GETPIPE_SZ`).
+    std::size_t capacity() const {
+        std::size_t n = 0;
+        wl::detail::check(wl_pipe_capacity(p_.get(), &n), "wl_pipe_capacity");
+        return n;
+    }
+    /// Resizes the pipe; returns the capacity the kernel chose. EBUSY if
+    /// the data in it would not fit.
+    std::size_t set_capacity(std::size_t bytes) const {
+        std::size_t n = 0;
+        wl::detail::check(wl_pipe_set_capacity(p_.get(), bytes, &n), "wl_pipe_set_capacity");
+        return n;
+    }
+    /// The bytes waiting in the pipe (`FIONREAD`).
+    std::size_t pending() const {
+        std::size_t n = 0;
+        wl::detail::check(wl_pipe_pending(p_.get(), &n), "wl_pipe_pending");
+        return n;
+    }
+    /// Gives up both ends: {read end, write end}.
+    [[nodiscard]] std::pair<OwnedFd, OwnedFd> into_fds() && {
+        int fds[2] = {-1, -1};
+        wl::detail::check(wl_pipe_into_fds(p_.get(), fds), "wl_pipe_into_fds");
+        (void)p_.release();
+        return {OwnedFd(fds[0]), OwnedFd(fds[1])};
+    }
+    /// The C handle, borrowed.
+    const wl_pipe* c_handle() const noexcept { return p_.get(); }
+
+private:
+    struct Deleter {
+        void operator()(wl_pipe* p) const noexcept { wl_pipe_free(p); }
+    };
+    Pipe(wl_pipe* p, wl::detail::Trusted) noexcept : p_(p) {}
+    std::unique_ptr<wl_pipe, Deleter> p_;
+};
+
+/// A plain pipe (`pipe2(2)`, close-on-exec): {read end, write end}.
+inline std::pair<OwnedFd, OwnedFd> pipe() {
+    int fds[2] = {-1, -1};
+    wl::detail::check(wl_pipe_fds(fds), "wl_pipe_fds");
+    return {OwnedFd(fds[0]), OwnedFd(fds[1])};
+}
+
+/// Moves up to `len` bytes from `from` to `to` inside the kernel in one
+/// `splice(2)`; one side must be a pipe. An offset (not nullptr) may be
+/// given for the non-pipe side only. Returns the bytes moved (0 at end).
+template <class In, class Out>
+std::size_t splice(const In& from, std::int64_t* off_in, const Out& to, std::int64_t* off_out, std::size_t len,
+                   unsigned flags = 0) {
+    return wl::detail::check_size(
+        wl_splice(wl::detail::fd_of(from), off_in, wl::detail::fd_of(to), off_out, len, flags), "wl_splice");
+}
+/// One `splice(2)`, without throwing.
+template <class In, class Out>
+Result<std::size_t> try_splice(const In& from, std::int64_t* off_in, const Out& to, std::int64_t* off_out,
+                               std::size_t len, unsigned flags = 0) noexcept {
+    return wl::detail::size_result(
+        wl_splice(wl::detail::try_fd_of(from), off_in, wl::detail::try_fd_of(to), off_out, len, flags));
+}
+/// Moves `len` bytes from `from` to `to` through `via` (which must start
+/// empty): the zero-copy proxy loop (EINTR retried, EAGAIN waited out).
+/// `*transferred` and `*in_pipe` (if given) report progress on success and
+/// failure alike. Returns the bytes delivered (fewer only at end of input).
+template <class In, class Out>
+std::uint64_t splice_all(const In& from, const Out& to, std::uint64_t len, const Pipe& via,
+                         std::uint64_t* transferred = nullptr, std::size_t* in_pipe = nullptr) {
+    return wl::detail::check_size(wl_splice_all(wl::detail::fd_of(from), wl::detail::fd_of(to), len, via.c_handle(),
+                                                transferred, in_pipe),
+                                  "wl_splice_all");
+}
+/// Duplicates up to `len` bytes from one pipe into another without
+/// consuming them (`tee(2)`).
+template <class In, class Out>
+std::size_t tee(const In& pipe_in, const Out& pipe_out, std::size_t len, unsigned flags = 0) {
+    return wl::detail::check_size(wl_tee(wl::detail::fd_of(pipe_in), wl::detail::fd_of(pipe_out), len, flags),
+                                  "wl_tee");
+}
+
+}  // namespace zerocopy
+
+/// Readiness waits and error classification (Rust's `stream_ext`).
+namespace stream_ext {
+
+/// Interest / readiness bits for `wait` (`poll(2)`).
+inline constexpr int readable = WL_READABLE;
+/// Urgent data.
+inline constexpr int priority = WL_PRIORITY;
+/// Writable.
+inline constexpr int writable = WL_WRITABLE;
+/// An error is pending (reported even when not asked for).
+inline constexpr int error = WL_ERROR;
+/// Hung up (reported even when not asked for).
+inline constexpr int hangup = WL_HANGUP;
+/// The peer shut down its writing side.
+inline constexpr int read_hangup = WL_READ_HANGUP;
+
+/// Waits until `fd` (a socket object, OwnedFd or descriptor) is ready for
+/// any of `interest` or `timeout` passes (std::nullopt: forever). Returns
+/// the ready bits, 0 on timeout; EINTR is reported, not retried.
+template <class S>
+int wait(const S& fd, int interest, std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
+    return wl::detail::check(wl_wait(wl::detail::fd_of(fd), interest, wl::detail::poll_ms(timeout)), "wl_wait");
+}
+/// Waits, without throwing.
+template <class S>
+Result<int> try_wait(const S& fd, int interest, std::optional<std::chrono::milliseconds> timeout = std::nullopt) noexcept {
+    const int rc = wl_wait(wl::detail::try_fd_of(fd), interest, wl::detail::poll_ms(timeout));
+    if (rc < 0) return wl::detail::fail(rc);
+    return rc;
+}
+/// The symbolic name of an error ("ECONNREFUSED"; "UNKNOWN" otherwise).
+inline std::string_view errno_name(const std::error_code& ec) noexcept { return wl_errno_name(ec.value()); }
+/// Whether retrying the same call later may succeed (EAGAIN, EINTR,
+/// EINPROGRESS, ENOBUFS).
+inline bool is_transient(const std::error_code& ec) noexcept { return wl_is_transient(ec.value()) == 1; }
+
+}  // namespace stream_ext
+
 #undef WL_HPP_OPTION
 
 // ---------------------------------------------------------------------------
@@ -2737,6 +3040,11 @@ public:
     constexpr bool is_port() const noexcept { return c_.port; }
     /// The C form.
     constexpr const wl_reuse_config& raw() const noexcept { return c_; }
+    /// Applies the options to any socket (before bind); unset ones are not touched.
+    template <class S>
+    void apply(const S& socket) const {
+        detail::check(wl_reuse_config_apply(&c_, detail::fd_of(socket)), "wl_reuse_config_apply");
+    }
 
 private:
     wl_reuse_config c_{};
@@ -2772,6 +3080,11 @@ public:
     }
     /// The C form.
     constexpr const wl_buffer_config& raw() const noexcept { return c_; }
+    /// Applies the sizes to any socket (for TCP before listen/connect).
+    template <class S>
+    void apply(const S& socket) const {
+        detail::check(wl_buffer_config_apply(&c_, detail::fd_of(socket)), "wl_buffer_config_apply");
+    }
 
 private:
     wl_buffer_config c_{};
@@ -2810,6 +3123,11 @@ public:
     }
     /// The C form.
     constexpr const wl_keepalive_config& raw() const noexcept { return c_; }
+    /// Turns keepalive on for a TCP socket and sets the parts given.
+    template <class S>
+    void apply(const S& socket) const {
+        detail::check(wl_keepalive_config_apply(&c_, detail::fd_of(socket)), "wl_keepalive_config_apply");
+    }
 
 private:
     wl_keepalive_config c_{};
@@ -2845,6 +3163,13 @@ public:
         TcpConfig t = *this;
         t.congestion_ = std::string(algorithm);
         return t;
+    }
+    /// Applies the settings to a TCP socket; the first failure is thrown
+    /// (the options before it stay set).
+    template <class S>
+    void apply(const S& socket) const {
+        const wl_tcp_config c = raw();
+        detail::check(wl_tcp_config_apply(&c, detail::fd_of(socket)), "wl_tcp_config_apply");
     }
     /// The C form; its `congestion` pointer lives as long as this object.
     wl_tcp_config raw() const noexcept {

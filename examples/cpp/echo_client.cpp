@@ -17,7 +17,7 @@ template <class D>
 int run(const typename D::Addr& addr, const std::string& message) {
     const auto conn = wl::RawSocket<D, wl::Stream>::create().connect(addr);
     conn.set_read_timeout(std::chrono::seconds(5));
-    for (std::string_view rest = message; !rest.empty();) rest.remove_prefix(conn.send(rest));
+    conn.send_all(message, std::chrono::seconds(5));
     conn.shutdown(wl::Shutdown::Write);
     std::string reply;
     char buf[4096];

@@ -21,21 +21,6 @@
 
 namespace {
 
-// Writes all of `data`, retrying short writes and EINTR (send() queues
-// what fits and returns the count; a signal can interrupt it).
-template <class D>
-void send_all(const wl::ConnectedStream<D>& conn, const char* data, std::size_t len) {
-    while (len > 0) {
-        auto sent = conn.try_send(data, len);
-        if (!sent) {
-            if (sent.error() == std::errc::interrupted) continue;
-            throw std::system_error(sent.error(), "send");
-        }
-        data += *sent;
-        len -= *sent;
-    }
-}
-
 // Echoes until the client closes its side, then closes ours.
 template <class D>
 void echo(const wl::ConnectedStream<D>& conn, const std::string& peer) {
@@ -48,7 +33,7 @@ void echo(const wl::ConnectedStream<D>& conn, const std::string& peer) {
                 throw std::system_error(got.error(), "recv");
             }
             if (*got == 0) break;  // end of stream
-            send_all(conn, buf, *got);
+            conn.send_all(buf, *got);  // loops over short sends and EINTR itself
         }
     } catch (const std::system_error& e) {
         std::cerr << "echo_server: " << peer << ": " << e.what() << "\n";
