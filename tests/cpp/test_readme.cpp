@@ -62,8 +62,11 @@ WLT_TEST(readme_fast_paths) {
     auto r2 = wl::udp4().bind(wl::SocketAddrV4::localhost(0));
     const auto addr1 = r1.local_addr();
     const auto addr2 = r2.local_addr();
-    const int file_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    char file_name[] = "/tmp/wl-cpp-readme-XXXXXX";
+    const int file_fd = ::mkostemp(file_name, O_CLOEXEC);
     CHECK(file_fd >= 0);
+    ::unlink(file_name);
+    CHECK_EQ(::write(file_fd, "FILE", 4), 4);
     bool connected = false;
     std::size_t sent_count = 0;
     std::size_t got_count = 0;
@@ -104,6 +107,28 @@ WLT_TEST(readme_fast_paths) {
         wl::fdpass::send_fd(a, file_fd);
         wl::OwnedFd received = wl::fdpass::recv_fd(b);
         fd_received = static_cast<bool>(received);
+
+        // The peer of `conn`: it sends what splice and recv_until read.
+        (void)server_listener.accept();  // the non-blocking connect above
+        auto far = server_listener.accept();
+        far.set_read_timeout(wlt::kTimeout);
+        far.send_all("0123456789");
+        (void)wl::stream_ext::wait(conn, wl::stream_ext::readable, 2s);
+
+        // zero copy: file -> socket with sendfile, pipe <-> socket with splice
+        std::uint64_t offset = 0;
+        std::size_t n = conn.sendfile(file_fd, &offset, 1'000'000);
+        wl::zerocopy::Pipe pipe;
+        std::size_t moved = wl::zerocopy::splice(conn, nullptr, pipe.writer(), nullptr, 65536, wl::zerocopy::splice_f_move);
+        CHECK_EQ(n, 4u);
+        CHECK_EQ(moved, 10u);
+        far.send_all("HEAD\r\n\r\nrest");
+
+        // stream helpers: all or an error (short sends, EINTR, EAGAIN handled), up to a terminator
+        conn.send_all("HTTP/1.1 200 OK\r\n\r\n", 2s);
+        std::string head = conn.recv_until("\r\n\r\n", 8192, 2s);
+        CHECK_EQ(head, std::string("HEAD\r\n\r\n"));
+        CHECK_EQ(far.recv_until("\r\n\r\n", 64, 2s), std::string("FILEHTTP/1.1 200 OK\r\n\r\n"));
     }
     ::close(file_fd);
     CHECK(connected);
@@ -113,6 +138,4 @@ WLT_TEST(readme_fast_paths) {
     char buf[8];
     r1.set_read_timeout(wlt::kTimeout);
     CHECK_EQ(r1.recv_from(buf, sizeof buf).first, 7u);
-    (void)server_listener.accept();
-    (void)server_listener.accept();
 }
