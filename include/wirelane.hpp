@@ -48,6 +48,18 @@
  * loop; into_fd() && gives it up. A moved-from object owns nothing: using
  * it is a bug (clang-tidy flags it); its calls fail with EINVAL, never UB.
  *
+ * BEYOND THE STATES. Socket options are free functions over any socket
+ * object, OwnedFd or descriptor (wl::set_tcp_nodelay(conn, true)); the
+ * builders (ListenerBuilder<D>, ConnectorBuilder<D>, DatagramBuilder<D>)
+ * take the config values ReuseConfig, BufferConfig, KeepaliveConfig and
+ * TcpConfig; wl::batch has SendBatch/RecvBatch (sendmmsg/recvmmsg) and the
+ * GSO/GRO options; wl::fdpass passes descriptors and credentials over Unix
+ * sockets; wl::zerocopy has Pipe, splice, tee and SO_ZEROCOPY (sendfile,
+ * send_zerocopy, send_all and recv_until are ConnectedStream members);
+ * wl::stream_ext has wait, errno_name and is_transient. What a domain
+ * lacks does not compile: no reuse() on a Unix builder, no fd passing over
+ * TCP, no GSO on Unix datagrams.
+ *
  * THREADS, SIGNALS. As in C: borrowing calls (send, recv, accept, options)
  * may run concurrently on one object; transitions and destruction need
  * exclusive use. Sends use MSG_NOSIGNAL (EPIPE, never SIGPIPE); blocking
@@ -3273,7 +3285,8 @@ public:
     ConnectorBuilder buffers(const BufferConfig& b) const { return with([&](auto& s) { s.c_.buffers = b.raw(); }); }
     /// Binds to `addr` before connecting (source port / interface).
     ConnectorBuilder local_addr(const Addr& addr) const { return with([&](auto& s) { s.local_ = addr; }); }
-    /// Bounds a blocking connect (ETIMEDOUT after it), rounded up to ms.
+    /// Bounds a blocking connect (ETIMEDOUT after it), rounded up to ms;
+    /// zero or negative: no bound (the kernel's own limit).
     template <class Rep, class Period>
     ConnectorBuilder timeout(std::chrono::duration<Rep, Period> t) const {
         const auto ms = detail::timeout_ms(t);

@@ -121,7 +121,11 @@ WLT_TEST(zerocopy_msg_zerocopy_completion) {
 }
 
 WLT_TEST(stream_send_all_recv_until_is_connected) {
-    auto [a, b] = wl::ConnectedStream<wl::Unix>::pair();
+    // Not a structured binding: the reader thread's lambda captures `b`
+    // (capturing bindings is C++20, and older Clang rejects it).
+    auto ab = wl::ConnectedStream<wl::Unix>::pair();
+    auto& a = ab.first;
+    auto& b = ab.second;
     b.set_read_timeout(wlt::kTimeout);
     // 4 MiB through a socket buffer far smaller: send_all loops until done.
     const std::string big(4 << 20, 'b');
