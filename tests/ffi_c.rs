@@ -38,8 +38,18 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// A command for a child process. Drops the `LD_LIBRARY_PATH` cargo sets
+/// for test runs (it lists `target/<profile>` ahead of `deps`, so a stale
+/// `libwirelane.so` left there by an earlier `cargo build` would shadow the
+/// fresh one): each C binary finds its library through its own RUNPATH.
+fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_remove("LD_LIBRARY_PATH");
+    cmd
+}
+
 fn require(tool: &str, hint: &str) {
-    let found = Command::new("sh")
+    let found = command("sh")
         .args(["-c", &format!("command -v {tool}")])
         .stdout(Stdio::null())
         .status()
@@ -62,7 +72,7 @@ fn run(cmd: &mut Command) -> Output {
 fn make(target: &str, build: &Path) -> Output {
     require("make", "apt-get install -y make");
     require("cc", "apt-get install -y build-essential");
-    run(Command::new("make")
+    run(command("make")
         .arg("-C")
         .arg(root().join("ffi-tests"))
         .arg(target)
@@ -112,7 +122,7 @@ fn c_tests_pass_and_cover_every_export() {
     let mut used = BTreeSet::new();
     for entry in std::fs::read_dir(build.join("plain")).expect("built tests") {
         let path = entry.expect("entry").path();
-        let out = run(Command::new("nm").arg("-u").arg(&path));
+        let out = run(command("nm").arg("-u").arg(&path));
         for line in String::from_utf8_lossy(&out.stdout).lines() {
             if let Some(sym) = line.split_whitespace().last()
                 && sym.starts_with("wl_")
@@ -153,7 +163,7 @@ fn header_alone_compiles_as_strict_c11_and_cpp() {
 }
 
 fn build_examples(build: &Path, extra: &[&str], env: &[(&str, &Path)]) {
-    let mut cmd = Command::new("make");
+    let mut cmd = command("make");
     cmd.arg("-C")
         .arg(root().join("examples/c"))
         .arg(format!("BUILD={}", build.display()));
@@ -175,7 +185,7 @@ fn client_server(
     expected: &str,
     env: &[(&str, &Path)],
 ) {
-    let mut cmd = Command::new(bin.join(server.0));
+    let mut cmd = command(bin.join(server.0));
     cmd.arg(addr).args(server.1).stdout(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
@@ -190,7 +200,7 @@ fn client_server(
         let _ = child.wait();
         panic!("unexpected banner from {}: {line:?}", server.0)
     };
-    let mut cmd = Command::new(bin.join(client.0));
+    let mut cmd = command(bin.join(client.0));
     cmd.arg(bound).args(client.1);
     for (k, v) in env {
         cmd.env(k, v);
@@ -261,7 +271,7 @@ fn c_examples_build_and_run() {
     // Descriptor passing between processes.
     let file = build.join("secret.txt");
     std::fs::write(&file, "passed by descriptor\n").expect("write file");
-    let out = run(Command::new(build.join("fd_passing")).arg(&file));
+    let out = run(command(build.join("fd_passing")).arg(&file));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("read 21 bytes through the passed descriptor: passed by descriptor"),
@@ -274,7 +284,7 @@ fn install_then_link_through_pkg_config() {
     require("pkg-config", "apt-get install -y pkg-config");
     let dir = scratch("install");
     let prefix = dir.join("prefix");
-    run(Command::new(root().join("scripts/install.sh"))
+    run(command(root().join("scripts/install.sh"))
         .arg("--libdir")
         .arg(libdir())
         .arg(&prefix));
@@ -288,7 +298,7 @@ fn install_then_link_through_pkg_config() {
     }
     let pc_path = prefix.join("lib/pkgconfig");
     let pkg = |args: &[&str]| {
-        let out = run(Command::new("pkg-config")
+        let out = run(command("pkg-config")
             .args(args)
             .arg("wirelane")
             .env("PKG_CONFIG_PATH", &pc_path));
@@ -311,7 +321,7 @@ fn install_then_link_through_pkg_config() {
         .map(str::to_owned)
         .collect();
     let exe = dir.join("static_client");
-    run(Command::new("cc")
+    run(command("cc")
         .args(["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror"])
         .args(pkg(&["--cflags"]).split_whitespace())
         .arg("-o")
@@ -319,7 +329,7 @@ fn install_then_link_through_pkg_config() {
         .arg(root().join("examples/c/tcp_echo_client.c"))
         .arg(libs.join("libwirelane.a"))
         .args(&private));
-    let out = run(Command::new("ldd").arg(&exe));
+    let out = run(command("ldd").arg(&exe));
     assert!(
         !String::from_utf8_lossy(&out.stdout).contains("libwirelane"),
         "the static build still needs libwirelane.so"

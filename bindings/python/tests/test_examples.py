@@ -21,6 +21,9 @@ def test_echo_server_and_client() -> None:
         stdout=subprocess.PIPE,
         text=True,
         env=ENV,
+        # A test runner started in the background inherits SIGINT ignored,
+        # and Python then never installs its Ctrl-C handler: undo that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert server.stdout is not None

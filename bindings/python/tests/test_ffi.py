@@ -15,6 +15,7 @@ from ctypes import (
     c_bool,
     c_char_p,
     c_int,
+    c_int64,
     c_size_t,
     c_ssize_t,
     c_uint,
@@ -30,7 +31,7 @@ from typing import Any
 import pytest
 
 import wirelane
-from wirelane import _builder, _ffi, _lib, _options
+from wirelane import _batch, _builder, _ffi, _lib, _options, _zerocopy
 
 REPO = _lib.repo_root()
 
@@ -73,6 +74,14 @@ STRUCTS: dict[str, Any] = {
     "wl_listener_config": _builder.wl_listener_config,
     "wl_connector_config": _builder.wl_connector_config,
     "wl_datagram_config": _builder.wl_datagram_config,
+    "wl_send_batch": _batch.wl_send_batch,
+    "wl_recv_batch": _batch.wl_recv_batch,
+    "wl_mmsg": _batch.wl_mmsg,
+    "wl_recv_msg": _batch.wl_recv_msg,
+    "wl_segmented_send": _batch.wl_segmented_send,
+    "wl_gro_recv": _batch.wl_gro_recv,
+    "wl_pipe": _zerocopy.wl_pipe,
+    "wl_zerocopy_completion": _zerocopy.wl_zerocopy_completion,
     "struct iovec": _ffi.iovec,
 }
 
@@ -85,6 +94,7 @@ SCALARS: dict[str, Any] = {
     "uint16_t": c_uint16,
     "uint32_t": c_uint32,
     "uint64_t": c_uint64,
+    "int64_t": c_int64,
     "unsigned int": c_uint,
     "socklen_t": c_uint32,
 }

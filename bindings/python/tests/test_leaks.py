@@ -19,11 +19,15 @@ from wirelane import (
     Ipv4,
     Listener,
     ListenerBuilder,
+    Pipe,
     RawSocket,
+    RecvBatch,
+    SendBatch,
     SocketAddrV4,
     SocketAddrV6,
     Stream,
     UnixAddr,
+    pipe,
     socketpair,
 )
 
@@ -89,6 +93,25 @@ def churn(listener: Listener[SocketAddrV4], dead: SocketAddrV4) -> None:
     RawSocket.unix_datagram().bind(abstract_addr())  # dropped: __del__ frees it
     with pytest.raises(OSError):
         RawSocket.unix_stream().connect(UnixAddr("/nonexistent/wirelane.sock"))
+    # Fast paths: batches, descriptor passing, pipes.
+    with SendBatch(Ipv4, 4) as batch, RecvBatch(Ipv4, 4, 64) as inbox:
+        d = RawSocket.udp4().bind(LO4)
+        batch.push(b"b", d.getsockname())
+        d.send_batch(batch)
+        d.recv_batch(inbox)
+        d.close()
+    x, y = socketpair()
+    r, w = pipe()
+    x.send_fds(b"f", [r, w])
+    _, fds = y.recv_fds(1, 4)
+    for fd in (r, w, *fds):
+        os.close(fd)
+    x.send_fds(b"f", [x.fileno(), y.fileno()])
+    with pytest.raises(OSError):
+        y.recv_fds(1, 1)  # too many: the library closes what arrived
+    Pipe().close()
+    x.close()
+    y.close()
     # stdlib interop both ways.
     std = socket.socket()
     std.bind(("127.0.0.1", 0))

@@ -622,3 +622,20 @@ def test_adopt_from_fd_checks_state_and_family() -> None:
     dc2 = ConnectedDatagram.from_fd(dc.detach(), Ipv4)
     for s in (back, b2, dc2):
         s.close()
+
+
+def test_failed_datagram_connect_leaves_the_bound_socket_usable() -> None:
+    d = RawSocket.udp4().bind(LO4)
+    with pytest.raises(OSError) as e:
+        d.connect(SocketAddrV6("::1", 9))  # type: ignore[arg-type]
+    assert e.value.errno == errno.EAFNOSUPPORT
+    assert not d.closed
+    peer = RawSocket.udp4().bind(LO4)
+    c = d.connect(peer.getsockname())
+    assert c.getpeername() == peer.getsockname()
+    raw = RawSocket.udp6()
+    with pytest.raises(OSError):
+        raw.connect(SocketAddrV4("127.0.0.1", 9))  # type: ignore[arg-type]
+    assert not raw.closed
+    for s in (c, peer, raw):
+        s.close()

@@ -23,7 +23,7 @@ see ``wirelane._lib`` for where the library is looked for.
 
 from __future__ import annotations
 
-from typing import Literal, overload
+from typing import overload
 
 from . import _ffi
 from ._addr import (
@@ -40,6 +40,17 @@ from ._addr import (
     parse_address,
 )
 from ._base import ConsumedError
+from ._batch import (
+    MAX_BATCH,
+    MAX_UDP_SEGMENTS,
+    MSG_WAITFORONE,
+    GroRecv,
+    RecvBatch,
+    RecvMsg,
+    SegmentedSend,
+    SendBatch,
+    max_udp_payload,
+)
 from ._builder import (
     BufferConfig,
     ConnectorBuilder,
@@ -54,7 +65,32 @@ from ._io import SocketIO
 from ._options import TcpInfo
 from ._lib import EXPECTED_ABI, AbiVersionError, LibraryNotFoundError
 from ._raw import RawSocket
-from ._stream import BoundSocket, Connection, Credentials, Listener, PendingConnect
+from ._fdpass import MAX_FDS, Credentials, own_credentials
+from ._stream import BoundSocket, Connection, Listener, PendingConnect
+from ._stream_ext import (
+    ERROR,
+    HANGUP,
+    PRIORITY,
+    READ_HANGUP,
+    READABLE,
+    WRITABLE,
+    CancelToken,
+    errno_name,
+    is_transient,
+    wait,
+)
+from ._zerocopy import (
+    SPLICE_F_GIFT,
+    SPLICE_F_MORE,
+    SPLICE_F_MOVE,
+    SPLICE_F_NONBLOCK,
+    Pipe,
+    ZerocopyCompletion,
+    pipe,
+    splice,
+    splice_all,
+    tee,
+)
 
 __version__ = "0.1.0"
 
@@ -95,36 +131,67 @@ __all__ = [
     "AbiVersionError",
     "Address",
     "BoundDatagram",
-    "BufferConfig",
-    "ConnectorBuilder",
-    "DatagramBuilder",
-    "KeepaliveConfig",
-    "ListenerBuilder",
-    "ReuseConfig",
-    "TcpConfig",
-    "TcpInfo",
     "BoundSocket",
+    "BufferConfig",
+    "CancelToken",
     "ConnectedDatagram",
     "Connection",
+    "ConnectorBuilder",
     "ConsumedError",
     "Credentials",
     "Datagram",
+    "DatagramBuilder",
+    "errno_name",
+    "ERROR",
     "EXPECTED_ABI",
+    "format_address",
+    "GroRecv",
+    "HANGUP",
     "Ipv4",
     "Ipv6",
+    "is_transient",
+    "KeepaliveConfig",
     "LIBRARY_PATH",
     "LIBRARY_VERSION",
     "LibraryNotFoundError",
     "Listener",
+    "ListenerBuilder",
+    "MAX_BATCH",
+    "MAX_FDS",
+    "max_udp_payload",
+    "MAX_UDP_SEGMENTS",
+    "MSG_WAITFORONE",
+    "own_credentials",
+    "parse_address",
     "PendingConnect",
+    "Pipe",
+    "pipe",
+    "PRIORITY",
     "RawSocket",
+    "READ_HANGUP",
+    "READABLE",
+    "RecvBatch",
+    "RecvMsg",
+    "ReuseConfig",
+    "SegmentedSend",
+    "SendBatch",
     "SocketAddrV4",
     "SocketAddrV6",
     "SocketIO",
+    "socketpair",
+    "splice",
+    "splice_all",
+    "SPLICE_F_GIFT",
+    "SPLICE_F_MORE",
+    "SPLICE_F_MOVE",
+    "SPLICE_F_NONBLOCK",
     "Stream",
+    "TcpConfig",
+    "TcpInfo",
+    "tee",
     "Unix",
     "UnixAddr",
-    "format_address",
-    "parse_address",
-    "socketpair",
+    "wait",
+    "WRITABLE",
+    "ZerocopyCompletion",
 ]

@@ -20,7 +20,7 @@ from typing import Any, Callable, Generic, Self, TypeVar, Union
 
 from . import _ffi
 from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, coerce, to_wl
-from ._base import KEY, check_signals
+from ._base import KEY, SocketBase, check_signals
 from ._dgram import BoundDatagram, ConnectedDatagram
 from ._stream import Connection, Listener, PendingConnect, default_timeout
 
@@ -118,6 +118,19 @@ _datagram_connect: Callable[..., int] = _ffi.declare(
     "wl_datagram_connect", c_int, POINTER(wl_datagram_config), _A, POINTER(_ffi.DgramConnP)
 )
 
+_reuse_apply: Callable[..., int] = _ffi.declare("wl_reuse_config_apply", c_int, POINTER(wl_reuse_config), c_int)
+_buffer_apply: Callable[..., int] = _ffi.declare("wl_buffer_config_apply", c_int, POINTER(wl_buffer_config), c_int)
+_keepalive_apply: Callable[..., int] = _ffi.declare(
+    "wl_keepalive_config_apply", c_int, POINTER(wl_keepalive_config), c_int
+)
+_tcp_apply: Callable[..., int] = _ffi.declare("wl_tcp_config_apply", c_int, POINTER(wl_tcp_config), c_int)
+
+
+def _apply_on(sock: SocketBase[Any], call: Callable[[int], int]) -> None:
+    """Runs an ``*_apply(cfg, fd)`` while ``sock`` is kept open."""
+    sock._call(lambda h: call(sock._fd))
+
+
 # --- reusable configuration ------------------------------------------------------
 
 
@@ -138,6 +151,13 @@ class ReuseConfig:
     def _fill(self, c: wl_reuse_config) -> None:
         c.addr, c.port = self.addr, self.port
 
+    def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
+        """Sets the options on any socket (before ``bind``); options left
+        False are not touched."""
+        c = wl_reuse_config()
+        self._fill(c)
+        _apply_on(sock, lambda fd: _reuse_apply(ctypes.byref(c), fd))
+
 
 @dataclass(frozen=True)
 class BufferConfig:
@@ -155,6 +175,13 @@ class BufferConfig:
     def _fill(self, c: wl_buffer_config) -> None:
         c.send, c.recv = _nonneg(self.send, "send"), _nonneg(self.recv, "recv")
 
+    def apply(self, sock: SocketBase[Any]) -> None:
+        """Sets the sizes on any socket (zero sizes are not touched); for
+        TCP before ``listen``/``connect``."""
+        c = wl_buffer_config()
+        self._fill(c)
+        _apply_on(sock, lambda fd: _buffer_apply(ctypes.byref(c), fd))
+
 
 @dataclass(frozen=True)
 class KeepaliveConfig:
@@ -167,6 +194,18 @@ class KeepaliveConfig:
     """Seconds between probes (``TCP_KEEPINTVL``)."""
     count: int = 0
     """Unanswered probes before the connection drops (``TCP_KEEPCNT``)."""
+
+    def _fill(self, c: wl_keepalive_config) -> None:
+        c.enable = True
+        c.idle_secs = _nonneg(self.idle, "idle")
+        c.interval_secs = _nonneg(self.interval, "interval")
+        c.count = _nonneg(self.count, "count")
+
+    def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
+        """Turns keepalive on for a TCP socket with these settings."""
+        c = wl_keepalive_config()
+        self._fill(c)
+        _apply_on(sock, lambda fd: _keepalive_apply(ctypes.byref(c), fd))
 
 
 @dataclass(frozen=True)
@@ -186,14 +225,17 @@ class TcpConfig:
     def _fill(self, c: wl_tcp_config) -> None:
         c.nodelay = self.nodelay
         if self.keepalive is not None:
-            k = self.keepalive
-            c.keepalive.enable = True
-            c.keepalive.idle_secs = _nonneg(k.idle, "idle")
-            c.keepalive.interval_secs = _nonneg(k.interval, "interval")
-            c.keepalive.count = _nonneg(k.count, "count")
+            self.keepalive._fill(c.keepalive)
         c.user_timeout_ms = _ms(self.user_timeout) if self.user_timeout else 0
         # ctypes keeps the bytes object alive with the structure.
         c.congestion = None if self.congestion is None else self.congestion.encode()
+
+    def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
+        """Sets these TCP settings on a TCP socket; the first failure is
+        raised (settings before it stay set)."""
+        c = wl_tcp_config()
+        self._fill(c)
+        _apply_on(sock, lambda fd: _tcp_apply(ctypes.byref(c), fd))
 
 
 def _nonneg(value: int, what: str) -> int:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import ctypes
 import select
 import socket
-from typing import Any, Iterable, final
+from typing import Any, Iterable, final, overload
 
 from . import _ffi
-from ._addr import D, UnixAddr, coerce, from_wl, to_wl
+from . import _batch
+from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, to_wl
+from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
 from ._base import KEY, TimeoutSocket
 from ._buffers import IovecArray, readable, writable
+from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
 
 _IN = select.POLLIN
@@ -81,6 +84,81 @@ class BoundDatagram(TimeoutSocket[D]):
         )
         return got, from_wl(peer)  # type: ignore[return-value]
 
+    # --- batches and GSO/GRO -------------------------------------------------
+
+    def send_batch(self, batch: SendBatch[D], flags: int = 0) -> int:
+        """Sends every queued message of ``batch`` in one ``sendmmsg(2)``;
+        returns how many were sent (fewer when the kernel took a prefix:
+        ``batch.remove_sent()`` keeps the rest for a retry)."""
+        h = batch._live()
+        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_send_batch(s, h, flags))
+
+    def sendmmsg(self, messages: Iterable[tuple[Any, D]]) -> list[int]:
+        """Sends each ``(data, address)`` as its own datagram in one
+        ``sendmmsg(2)`` (at most 1024); returns the bytes sent for each
+        message sent (fewer entries when the kernel sent only a prefix)."""
+        arr, n, pins, addrs = _batch.mmsg_array(self._family, messages)
+        lens = (ctypes.c_size_t * max(n, 1))()
+        try:
+            sent = self._io("sendmmsg()", _OUT, lambda h: _batch.dgram_sendmmsg(h, arr, n, lens)) if n else 0
+        finally:
+            for p in pins:
+                p.release()
+            del addrs
+        return list(lens[:sent])
+
+    def recv_batch(self, batch: RecvBatch[D], flags: int = _batch.MSG_WAITFORONE) -> int:
+        """Receives up to ``batch.capacity`` datagrams in one ``recvmmsg(2)``
+        and returns how many arrived (read them from ``batch``). The default
+        ``MSG_WAITFORONE`` waits for one, then takes what else is queued;
+        ``flags=0`` waits for the whole batch (in blocking mode)."""
+        h = batch._live()
+        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_recv_batch(s, h, flags))
+
+    @overload
+    def sendto_segmented(
+        self: BoundDatagram[SocketAddrV4], data: Any, segment_size: int, address: SocketAddrV4
+    ) -> SegmentedSend: ...
+
+    @overload
+    def sendto_segmented(
+        self: BoundDatagram[SocketAddrV6], data: Any, segment_size: int, address: SocketAddrV6
+    ) -> SegmentedSend: ...
+
+    def sendto_segmented(self, data: Any, segment_size: int, address: Any) -> SegmentedSend:
+        """Sends ``data`` to ``address`` as datagrams of ``segment_size``
+        bytes (the last may be shorter) in one ``sendmsg(2)`` with
+        ``UDP_SEGMENT`` (GSO); if the kernel refuses GSO the segments go out
+        in one ``sendmmsg``. UDP only."""
+        addr = to_wl(coerce(self._family, address))
+        out = _batch.wl_segmented_send()
+        ptr, n, pin = readable(data)
+        try:
+            self._io(
+                "sendto_segmented()",
+                _OUT,
+                lambda h: _batch.dgram_send_to_segmented(h, ptr, n, segment_size, ctypes.byref(addr), ctypes.byref(out)),
+            )
+        finally:
+            if pin is not None:
+                pin.release()
+        return SegmentedSend(out.bytes, out.datagrams, bool(out.offloaded), out.fallback_errno)
+
+    @overload
+    def recv_gro(self: BoundDatagram[SocketAddrV4], buffer: Any) -> GroRecv[SocketAddrV4]: ...
+
+    @overload
+    def recv_gro(self: BoundDatagram[SocketAddrV6], buffer: Any) -> GroRecv[SocketAddrV6]: ...
+
+    def recv_gro(self, buffer: Any) -> Any:
+        """Receives one datagram, or with ``set_udp_gro(True)`` possibly
+        several coalesced ones, into ``buffer`` (use 65536 bytes; no copy);
+        ``result.segments(buffer)`` splits them. UDP only."""
+        arr, n = writable(buffer, 0, "recv_gro")
+        out = _batch.wl_gro_recv()
+        self._io("recv_gro()", _IN, lambda h: _batch.dgram_recv_gro(h, arr, n, ctypes.byref(out)), eof_is_zero=True)
+        return GroRecv(out.len, out.segment_size, bool(out.truncated), from_wl(out.source))
+
     def dup(self) -> BoundDatagram[D]:
         """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""
         out = _ffi.DgramP()
@@ -105,12 +183,13 @@ class BoundDatagram(TimeoutSocket[D]):
 
 
 @final
-class ConnectedDatagram(TimeoutSocket[D]):
+class ConnectedDatagram(FdPassing[D]):
     """A datagram socket locked to one peer: sends and receives take no
     address and the kernel drops datagrams from anyone else."""
 
     __slots__ = ()
     _TYPE = socket.SOCK_DGRAM
+    _FDP = DGRAM_CONN_FNS
 
     @staticmethod
     def pair() -> tuple[ConnectedDatagram[UnixAddr], ConnectedDatagram[UnixAddr]]:
@@ -196,6 +275,71 @@ class ConnectedDatagram(TimeoutSocket[D]):
         out = _ffi.wl_addr()
         self._call(lambda h: _ffi.wl_dgram_conn_peer_addr(h, ctypes.byref(out)))
         return from_wl(out)  # type: ignore[return-value]
+
+    # --- batches and GSO/GRO -------------------------------------------------
+
+    def send_batch(self, batch: SendBatch[D], flags: int = 0) -> int:
+        """Sends every queued message of ``batch`` (pushed without an
+        address) to the peer in one ``sendmmsg(2)``; returns how many were
+        sent."""
+        h = batch._live()
+        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_conn_send_batch(s, h, flags))
+
+    def sendmmsg(self, buffers: Iterable[Any]) -> list[int]:
+        """Sends each buffer as its own datagram to the peer in one
+        ``sendmmsg(2)`` (at most 1024); returns the bytes sent for each
+        datagram sent."""
+        iov = IovecArray(buffers, False, "sendmmsg")
+        if iov.count > _batch.MAX_BATCH:
+            iov.release()
+            raise ValueError(f"at most {_batch.MAX_BATCH} messages per call, got {iov.count}")
+        lens = (ctypes.c_size_t * max(iov.count, 1))()
+        try:
+            sent = (
+                self._io("sendmmsg()", _OUT, lambda h: _batch.dgram_conn_sendmmsg(h, iov.array, iov.count, lens))
+                if iov.count
+                else 0
+            )
+        finally:
+            iov.release()
+        return list(lens[:sent])
+
+    def recv_batch(self, batch: RecvBatch[D], flags: int = _batch.MSG_WAITFORONE) -> int:
+        """Receives up to ``batch.capacity`` datagrams from the peer in one
+        ``recvmmsg(2)``; see :meth:`BoundDatagram.recv_batch`."""
+        h = batch._live()
+        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_conn_recv_batch(s, h, flags))
+
+    def send_segmented(
+        self: ConnectedDatagram[SocketAddrV4] | ConnectedDatagram[SocketAddrV6], data: Any, segment_size: int
+    ) -> SegmentedSend:
+        """Sends ``data`` to the peer as datagrams of ``segment_size`` bytes
+        in one GSO ``sendmsg(2)`` (``sendmmsg`` if the kernel refuses). UDP only."""
+        out = _batch.wl_segmented_send()
+        ptr, n, pin = readable(data)
+        try:
+            self._io(
+                "send_segmented()",
+                _OUT,
+                lambda h: _batch.dgram_conn_send_segmented(h, ptr, n, segment_size, ctypes.byref(out)),
+            )
+        finally:
+            if pin is not None:
+                pin.release()
+        return SegmentedSend(out.bytes, out.datagrams, bool(out.offloaded), out.fallback_errno)
+
+    @overload
+    def recv_gro(self: ConnectedDatagram[SocketAddrV4], buffer: Any) -> GroRecv[SocketAddrV4]: ...
+
+    @overload
+    def recv_gro(self: ConnectedDatagram[SocketAddrV6], buffer: Any) -> GroRecv[SocketAddrV6]: ...
+
+    def recv_gro(self, buffer: Any) -> Any:
+        """:meth:`BoundDatagram.recv_gro` from the peer. UDP only."""
+        arr, n = writable(buffer, 0, "recv_gro")
+        out = _batch.wl_gro_recv()
+        self._io("recv_gro()", _IN, lambda h: _batch.dgram_conn_recv_gro(h, arr, n, ctypes.byref(out)), eof_is_zero=True)
+        return GroRecv(out.len, out.segment_size, bool(out.truncated), from_wl(out.source))
 
     def dup(self) -> ConnectedDatagram[D]:
         """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""

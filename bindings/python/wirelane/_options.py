@@ -17,7 +17,7 @@ from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint
 from typing import Any, Callable, Generic, TypeVar
 
 from . import _ffi
-from ._addr import D, SocketAddrV4, SocketAddrV6
+from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
 
 _Fn = Callable[..., int]
 R = TypeVar("R")
@@ -349,6 +349,15 @@ _leave_v4: _Fn = _ffi.declare("wl_leave_multicast_v4", c_int, c_int, _U8P, _U8P)
 _join_v6: _Fn = _ffi.declare("wl_join_multicast_v6", c_int, c_int, _U8P, c_uint32)
 _leave_v6: _Fn = _ffi.declare("wl_leave_multicast_v6", c_int, c_int, _U8P, c_uint32)
 _get_tcp_info: _Fn = _ffi.declare("wl_get_tcp_info", c_int, c_int, POINTER(TcpInfo))
+
+_set_udp_segment: _Fn = _ffi.declare("wl_set_udp_segment", c_int, c_int, c_uint16)
+_get_udp_segment: _Fn = _ffi.declare("wl_udp_segment", c_int, c_int, POINTER(c_uint16))
+_set_udp_gro: _Fn = _ffi.declare("wl_set_udp_gro", c_int, c_int, c_bool)
+_get_udp_gro: _Fn = _ffi.declare("wl_udp_gro", c_int, c_int, POINTER(c_bool))
+_set_passcred: _Fn = _ffi.declare("wl_set_passcred", c_int, c_int, c_bool)
+_get_passcred: _Fn = _ffi.declare("wl_passcred", c_int, c_int, POINTER(c_bool))
+_set_zerocopy: _Fn = _ffi.declare("wl_set_zerocopy", c_int, c_int, c_bool)
+_get_zerocopy: _Fn = _ffi.declare("wl_zerocopy", c_int, c_int, POINTER(c_bool))
 
 
 def _ip4(host: str) -> Any:
@@ -711,4 +720,48 @@ class Options(Generic[D]):
         """Reads ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
         out = c_bool()
         self._call(lambda h: _get_multicast_loop_v6(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6], size: int) -> None:
+        """``UDP_SEGMENT`` (``udp(7)``): every later send larger than
+        ``size`` is split by the kernel (GSO) into datagrams of ``size``
+        bytes; 0 turns it off."""
+        self._call(lambda h: _set_udp_segment(self._fd, size))
+
+    def udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """The socket-wide GSO segment size (``UDP_SEGMENT``), 0 when off."""
+        out = c_uint16()
+        self._call(lambda h: _get_udp_segment(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """``UDP_GRO`` (Linux 5.0+): the kernel may coalesce several
+        datagrams of one flow into one receive (see ``recv_gro``)."""
+        self._call(lambda h: _set_udp_gro(self._fd, bool(value)))
+
+    def udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Whether ``UDP_GRO`` is on."""
+        out = c_bool()
+        self._call(lambda h: _get_udp_gro(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_passcred(self: Options[UnixAddr], value: bool) -> None:
+        """``SO_PASSCRED`` (``unix(7)``): every message received then carries
+        the sender's kernel-checked credentials (``recv_with_credentials``)."""
+        self._call(lambda h: _set_passcred(self._fd, bool(value)))
+
+    def passcred(self: Options[UnixAddr]) -> bool:
+        """Whether ``SO_PASSCRED`` is on."""
+        out = c_bool()
+        self._call(lambda h: _get_passcred(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_zerocopy(self, value: bool) -> None:
+        """``SO_ZEROCOPY`` (needed before ``send_zerocopy``)."""
+        self._call(lambda h: _set_zerocopy(self._fd, bool(value)))
+
+    def zerocopy(self) -> bool:
+        """Whether ``SO_ZEROCOPY`` is on."""
+        out = c_bool()
+        self._call(lambda h: _get_zerocopy(self._fd, ctypes.byref(out)))
         return bool(out.value)

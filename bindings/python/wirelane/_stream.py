@@ -6,28 +6,22 @@ from __future__ import annotations
 import ctypes
 import errno
 import io
-import os
 import select
 import socket
 import time
-from typing import Any, Iterable, Literal, NamedTuple, final, overload
+from typing import Any, Iterable, final
 
 from . import _ffi
 from ._addr import D, UnixAddr, from_wl
-from ._base import _OPEN, KEY, SocketBase, TimeoutSocket, check_signals, parse_timeout
+from ._base import _OPEN, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
 from ._buffers import IovecArray, readable, writable
+from ._fdpass import CONN_FNS, Credentials, FdPassing
 from ._io import SocketIO
+from ._stream_ext import StreamHelpers
+from ._zerocopy import ZcState, ZeroCopy
 
 _IN = select.POLLIN
 _OUT = select.POLLOUT
-
-
-class Credentials(NamedTuple):
-    """A Unix peer's credentials at connect time (``SO_PEERCRED``)."""
-
-    pid: int
-    uid: int
-    gid: int
 
 
 def default_timeout() -> float | None:
@@ -82,7 +76,7 @@ def _blocking_timeout(fns: _ffi.StateFns, handle: Any) -> float | None:
 
 
 @final
-class Connection(TimeoutSocket[D]):
+class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     """A connected stream: TCP over IPv4/IPv6, or a Unix stream.
 
     From :meth:`RawSocket.connect`, :meth:`Listener.accept`,
@@ -91,7 +85,15 @@ class Connection(TimeoutSocket[D]):
     ``BrokenPipeError``.
     """
 
-    __slots__ = ()
+    __slots__ = ("_zc_state",)
+    _FDP = CONN_FNS
+
+    def __init__(self, key: _Private, fns: _ffi.StateFns, handle: Any, timeout: float | None) -> None:
+        super().__init__(key, fns, handle, timeout)
+        self._zc_state = ZcState()
+
+    def _sendall_bytes(self, data: bytes) -> None:
+        self.sendall(data)
 
     # --- construction -------------------------------------------------------
 
@@ -159,7 +161,7 @@ class Connection(TimeoutSocket[D]):
                 sent += self._io(
                     "sendall()",
                     _OUT,
-                    lambda h: _ffi.wl_conn_send(h, base + off, n - off, flags),
+                    lambda h: _ffi.wl_conn_send(h, base + off, n - off, flags),  # noqa: B023 (called at once)
                     deadline=deadline,
                 )
                 if sent < n:
@@ -207,69 +209,6 @@ class Connection(TimeoutSocket[D]):
             )
         finally:
             iov.release()
-
-    def sendfile(self, file: Any, offset: int = 0, count: int | None = None) -> int:
-        """Sends a file's bytes with ``sendfile(2)`` (kernel to kernel, no
-        copy through Python), falling back to ``send`` for files without a
-        descriptor; the stdlib's ``socket.sendfile`` semantics: returns the
-        byte count and leaves the file position after the last byte sent."""
-        if "b" not in getattr(file, "mode", "b"):
-            raise ValueError("file should be opened in binary mode")
-        if count is not None and (not isinstance(count, int) or count <= 0):
-            raise ValueError(f"count must be a positive integer (got {count!r})")
-        if self._timeout == 0:
-            raise ValueError("non-blocking sockets are not supported")
-        try:
-            fileno = file.fileno()
-            fsize = os.fstat(fileno).st_size
-        except (AttributeError, io.UnsupportedOperation, OSError):
-            return self._sendfile_use_send(file, offset, count)
-        if not fsize:
-            return 0
-        total = 0
-        try:
-            while True:
-                block = min((count - total) if count else fsize, 2**30)
-                if block <= 0:
-                    break
-                off = offset
-                try:
-                    sent = self._io(
-                        "sendfile()", _OUT, lambda h: os.sendfile(self._fd, fileno, off, block)
-                    )
-                except OSError as e:
-                    if total == 0 and e.errno in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
-                        return self._sendfile_use_send(file, offset, count)
-                    raise
-                if sent == 0:
-                    break
-                offset += sent
-                total += sent
-            return total
-        finally:
-            if total > 0 and hasattr(file, "seek"):
-                file.seek(offset)
-
-    def _sendfile_use_send(self, file: Any, offset: int, count: int | None) -> int:
-        if offset:
-            file.seek(offset)
-        block = min(count, 8192) if count else 8192
-        total = 0
-        try:
-            while True:
-                if count:
-                    block = min(count - total, block)
-                    if block <= 0:
-                        break
-                data = file.read(block)
-                if not data:
-                    break
-                self.sendall(data)
-                total += len(data)
-            return total
-        finally:
-            if total > 0 and hasattr(file, "seek"):
-                file.seek(offset + total)
 
     # --- connection ---------------------------------------------------------
 

@@ -18,6 +18,8 @@ from wirelane import (
     ListenerBuilder,
     PendingConnect,
     RawSocket,
+    RecvBatch,
+    SendBatch,
     SocketAddrV4,
     SocketAddrV6,
     Stream,
@@ -121,6 +123,29 @@ def misuse() -> None:
 
     # Timeouts are numbers or None.
     conn.settimeout("1")  # type: ignore[arg-type]
+
+    # Fast paths: batches keep their domain; GSO/GRO are UDP-only;
+    # descriptor passing and credentials are Unix-only.
+    batch6 = SendBatch(Ipv6, 8)
+    dgram.send_batch(batch6)  # type: ignore[arg-type]
+    batch6.push(b"x", V4)  # type: ignore[arg-type]
+    dgram.recv_batch(RecvBatch(Unix, 4, 64))  # type: ignore[arg-type]
+    dgram.sendmmsg([(b"x", V6)])  # type: ignore[list-item]
+    dconn.sendmmsg([(b"x", V4)])  # OK: buffers only, typed as Any
+    unix_dgram = RawSocket.unix_datagram().bind(PATH)
+    unix_dgram.recv_gro(bytearray(10))  # type: ignore[misc]
+    unix_dgram.sendto_segmented(b"x", 1, PATH)  # type: ignore[misc, call-overload]
+    unix_dgram.set_udp_gro(True)  # type: ignore[misc]
+    ConnectedDatagram.pair()[0].send_segmented(b"x", 1)  # type: ignore[misc]
+    conn.send_fd(0)  # type: ignore[misc]
+    conn.recv_fds(10, 1)  # type: ignore[misc]
+    dconn.send_fds(b"x", [0])  # type: ignore[misc]
+    conn.set_passcred(True)  # type: ignore[misc]
+    conn.recv_with_credentials(10)  # type: ignore[misc]
+    listener.send_all(b"x")  # type: ignore[attr-defined]
+    dconn.recv_until(b"\n", 10)  # type: ignore[attr-defined]
+    dconn.send_zerocopy(b"x")  # type: ignore[attr-defined]
+    a.send_all(b"x", cancel=True)  # type: ignore[arg-type]
 
 
 class Sub(Connection[Ipv4]):  # type: ignore[misc]

@@ -19,8 +19,15 @@ from wirelane import (
     Ipv6,
     Listener,
     ListenerBuilder,
+    CancelToken,
+    GroRecv,
     PendingConnect,
     RawSocket,
+    RecvBatch,
+    RecvMsg,
+    SegmentedSend,
+    SendBatch,
+    ZerocopyCompletion,
     SocketAddrV4,
     SocketAddrV6,
     Stream,
@@ -122,3 +129,36 @@ def builders() -> None:
 def generic_over_the_domain(listener: Listener[SocketAddrV4] | Listener[SocketAddrV6]) -> None:
     conn, peer = listener.accept()
     assert_type(conn, Connection[SocketAddrV4] | Connection[SocketAddrV6])
+
+
+def fast_paths() -> None:
+    d = RawSocket.udp4().bind(V4)
+    batch = SendBatch(Ipv4, 64)
+    batch.push(b"x", V4)
+    assert_type(d.send_batch(batch), int)
+    assert_type(d.sendmmsg([(b"x", V4), (bytearray(b"y"), V4)]), list[int])
+    rb = RecvBatch(Ipv4, 64, 2048)
+    assert_type(d.recv_batch(rb), int)
+    assert_type(rb[0], RecvMsg[Ipv4])
+    for msg in rb:
+        assert_type(msg.source, SocketAddrV4)
+    assert_type(d.sendto_segmented(b"x" * 3000, 1000, V4), SegmentedSend)
+    assert_type(d.recv_gro(bytearray(65536)), GroRecv[Ipv4])
+    assert_type(RawSocket.udp6().connect(V6).recv_gro(bytearray(10)), GroRecv[Ipv6])
+    d.set_udp_gro(True)
+    a, b = socketpair()
+    a.send_fd(0)
+    assert_type(b.recv_fd(), int)
+    assert_type(b.recv_fds(10, 4), tuple[bytes, list[int]])
+    b.set_passcred(True)
+    assert_type(b.recv_with_credentials(10), tuple[bytes, Credentials | None])
+    c, _ = socketpair(Datagram)
+    c.send_fds(b"", [0])
+    conn = RawSocket.tcp4().connect(V4)
+    conn.send_all(b"x", timeout=1.0, cancel=CancelToken())
+    assert_type(conn.recv_until(b"\r\n", 1024), bytes)
+    assert_type(conn.is_connected(), bool)
+    conn.set_zerocopy(True)
+    assert_type(conn.send_zerocopy(b"x"), int)
+    assert_type(conn.wait_zerocopy_completion(1.0), ZerocopyCompletion | None)
+    TcpConfig(nodelay=True).apply(conn)
