@@ -220,8 +220,6 @@ impl Impl {
     pub fn supports(self, client: &str) -> Result<(), &'static str> {
         match (self, client) {
             (Impl::Std, "udp_gso") => Err("std::net has no UDP GSO"),
-            (Impl::PyBinding, "udp_batch") => Err("the Python binding has no batch send (sendmmsg) yet"),
-            (Impl::PyBinding, "udp_gso") => Err("the Python binding has no GSO send yet"),
             // std's io::copy deliberately never uses sendfile from a regular
             // file to a socket (a later change to the file could show up in
             // data already "sent"), so std has no sendfile path at all.
