@@ -37,7 +37,10 @@ fuzz_target!(|data: &[u8]| {
                 parsed.push(m);
             }
             Err(e) => {
-                assert!(!matches!(e, CmsgError::BufferTooSmall { .. } | CmsgError::RightsCount(_)));
+                assert!(!matches!(
+                    e,
+                    CmsgError::BufferTooSmall { .. } | CmsgError::RightsCount(_)
+                ));
                 let _ = e.to_string();
                 let e: io::Error = e.into();
                 assert_eq!(e.kind(), io::ErrorKind::InvalidData);
@@ -93,7 +96,9 @@ fuzz_target!(|data: &[u8]| {
     let mut out = vec![0u8; needed];
     let n = cmsg::encode(&mut out, &msgs).expect("exactly enough room");
     assert_eq!(n, needed);
-    let again: Vec<_> = ControlMessages::new(&out[..n]).map(|m| m.expect("re-encoded message parses")).collect();
+    let again: Vec<_> = ControlMessages::new(&out[..n])
+        .map(|m| m.expect("re-encoded message parses"))
+        .collect();
     assert_eq!(again, parsed);
 
     // Too little room: the encoder refuses the message whole.

@@ -139,7 +139,11 @@ fn hostile_send(fd: BorrowedFd<'_>, data: &[u8], groups: &[usize], creds: bool, 
         }
         libc::sendmsg(fd.as_raw_fd(), &msg, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT)
     };
-    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(rc as usize) }
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(rc as usize)
+    }
 }
 
 fn check_fds(fds: &[OwnedFd], max: usize) {
