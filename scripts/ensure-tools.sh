@@ -10,6 +10,8 @@ needed=(
   "pkg-config pkg-config"   # links a C program through wirelane.pc
   "valgrind valgrind"       # C tests under valgrind
   "cc gcc"                  # C tests and examples
+  "g++ g++"                 # C++ tests, the header's C++ compatibility check
+  "python3 python3"         # Python binding tests (the runner makes its own venv)
   "make make"
 )
 

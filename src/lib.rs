@@ -71,8 +71,12 @@ pub use socket::{
 pub use builder::*;
 // The seed calls these unqualified: `send_fd(&unix_socket, &some_file)?`.
 pub use fdpass::{recv_fd, send_fd};
+// The seed calls `splice(...)` with `SPLICE_F_MOVE` unqualified.
 #[allow(unused_imports)]
 pub use options::*;
+pub use zerocopy::{
+    Pipe, SPLICE_F_GIFT, SPLICE_F_MORE, SPLICE_F_MOVE, SPLICE_F_NONBLOCK, SpliceFlags, pipe, splice, splice_simple, tee,
+};
 
 /// The README's Rust examples, compiled and run as doctests so they cannot rot.
 #[cfg(doctest)]

@@ -1,0 +1,465 @@
+"""What every socket state shares: owning one C handle, the per-object lock
+and in-use count, ``close``/``detach``/``fileno``, transitions, and the
+standard library's timeout semantics.
+
+Threads. The C ABI lets several threads borrow one handle at once but
+forbids freeing or transitioning it while another thread uses it. Each
+object therefore counts the calls in flight under a lock. ``close()`` with
+calls in flight does not free: it shuts the socket down (``shutdown(2)``,
+which wakes threads blocked in ``accept``/``recv``/``poll`` without
+releasing the descriptor number) and the last call to return frees the
+handle; those calls raise ``OSError(EBADF, "socket closed ...")``. A
+transition needs the object to itself (``EBUSY`` otherwise) and blocks
+other calls while it runs.
+
+Timeouts and signals, as CPython's ``socket`` does them: ``settimeout(None)``
+means a blocking descriptor; ``settimeout(0)`` a non-blocking one
+(``BlockingIOError`` when a call would wait); ``settimeout(t)`` a
+non-blocking descriptor plus ``poll(2)`` with the time left until one
+deadline per call, raising ``TimeoutError("timed out")``. The library
+returns ``-EINTR`` when a signal interrupts a call; then Python's signal
+handlers run (``PyErr_CheckSignals``, so Ctrl-C raises
+``KeyboardInterrupt`` at once) and, if none raised, the call is retried
+with the remaining time (PEP 475).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import math
+import select
+import socket
+import threading
+import time
+import warnings
+from typing import Any, Callable, TypeVar
+
+from . import _ffi
+from ._addr import D, from_wl
+from ._options import Options
+
+_OPEN, _CLOSING, _CLOSED, _CONSUMED, _DETACHED = range(5)
+
+_py_check_signals = ctypes.pythonapi.PyErr_CheckSignals
+_py_check_signals.restype = ctypes.c_int
+_py_check_signals.argtypes = []
+
+
+def check_signals() -> None:
+    """Runs pending Python signal handlers now (in the main thread), raising
+    what they raise (``KeyboardInterrupt`` for Ctrl-C). ``pythonapi``
+    functions raise the Python error the call set."""
+    _py_check_signals()
+
+
+class ConsumedError(OSError):
+    """An object was used after a transition consumed it (``errno`` is
+    ``EBADF``); use the object the transition returned instead."""
+
+
+class _Private:
+    """The key that keeps the state classes from being built directly."""
+
+
+KEY = _Private()
+
+R = TypeVar("R")
+
+
+def parse_timeout(value: object) -> float | None:
+    """Validates a timeout like ``socket.settimeout`` does."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"Timeout value must be int, float or None, not {type(value).__name__}"
+        )
+    t = float(value)
+    if math.isnan(t):
+        raise ValueError("Invalid value NaN (not a number)")
+    if t < 0:
+        raise ValueError("Timeout value out of range")
+    return t
+
+
+def wait_fd(fd: int, events: int, seconds: float | None) -> bool:
+    """``poll(2)`` one descriptor; ``False`` on timeout. Python's ``poll``
+    retries on EINTR with the remaining time after running signal handlers
+    (PEP 475), so Ctrl-C raises ``KeyboardInterrupt`` from here."""
+    p = select.poll()
+    p.register(fd, events)
+    ms = None if seconds is None else max(0, math.ceil(seconds * 1000))
+    return bool(p.poll(ms))
+
+
+class SocketBase(Options[D]):
+    """The lifecycle every state shares (not public: use the state classes)."""
+
+    __slots__ = (
+        "_fns",
+        "_h",
+        "_fd",
+        "_family",
+        "_lock",
+        "_inuse",
+        "_excl",
+        "_state",
+        "_consumed_by",
+        "_timeout",
+        "_io_refs",
+        "_user_closed",
+    )
+
+    _TYPE: int = socket.SOCK_STREAM
+
+    def __init__(self, key: _Private, fns: _ffi.StateFns, handle: Any, timeout: float | None) -> None:
+        if key is not KEY:
+            raise TypeError(
+                f"{type(self).__name__} objects come from factories and transitions "
+                "(RawSocket.tcp4(), .bind(), .listen(), .accept() ...), not from the constructor"
+            )
+        self._fns = fns
+        self._h: Any = handle
+        self._fd: int = fns.fd(handle)
+        self._family: int = fns.domain(handle)
+        self._lock = threading.Lock()
+        self._inuse = 0
+        self._excl = False
+        self._state = _OPEN
+        self._consumed_by = ""
+        self._timeout = timeout
+        self._io_refs = 0
+        self._user_closed = False
+
+    # --- borrowing the handle ---------------------------------------------
+
+    def _unusable(self) -> OSError:
+        name = type(self).__name__
+        if self._excl:
+            return OSError(errno.EBUSY, f"this {name} is being transitioned by another thread")
+        if self._state == _CONSUMED:
+            return ConsumedError(
+                errno.EBADF,
+                f"this {name} was consumed by {self._consumed_by}; use the object it returned",
+            )
+        if self._state == _DETACHED:
+            return OSError(errno.EBADF, f"this {name} was detached from its descriptor")
+        return OSError(errno.EBADF, f"this {name} is closed")
+
+    def _acquire(self) -> Any:
+        with self._lock:
+            if self._state != _OPEN or self._excl:
+                raise self._unusable()
+            self._inuse += 1
+            return self._h
+
+    def _release(self) -> None:
+        with self._lock:
+            self._inuse -= 1
+            if self._inuse or self._state != _CLOSING:
+                return
+            h, self._h, self._state = self._h, None, _CLOSED
+        self._fns.free(h)
+
+    def _closed_during(self, what: str) -> OSError:
+        return OSError(errno.EBADF, f"socket closed (by another thread) during {what}")
+
+    def _call(self, call: Callable[[Any], R]) -> R:
+        """Runs a quick borrowing call (no waiting, no retry)."""
+        h = self._acquire()
+        try:
+            return call(h)
+        finally:
+            self._release()
+
+    # --- transitions -----------------------------------------------------
+
+    def _begin_transition(self, what: str) -> Any:
+        with self._lock:
+            if self._state != _OPEN or self._excl:
+                raise self._unusable()
+            if self._inuse:
+                raise OSError(
+                    errno.EBUSY,
+                    f"cannot {what}: another thread is using this {type(self).__name__}",
+                )
+            self._excl = True
+            self._inuse = 1
+            return self._h
+
+    def _end_transition(self, consumed_by: str | None) -> bool:
+        """Ends a transition; ``consumed_by`` names it if the C call
+        consumed the handle. Returns whether ``close()`` was called
+        meanwhile (the object is then closed)."""
+        free = None
+        with self._lock:
+            self._excl = False
+            self._inuse = 0
+            closed = self._state == _CLOSING
+            if consumed_by is not None:
+                self._h = None
+                self._state = _CLOSED if closed else _CONSUMED
+                self._consumed_by = consumed_by
+            elif closed:
+                free, self._h, self._state = self._h, None, _CLOSED
+        if free is not None:
+            self._fns.free(free)
+        return closed
+
+    def _transition(self, what: str, call: Callable[[Any], Any], free_new: Callable[[Any], None]) -> Any:
+        """Runs a C transition that consumes the handle on success and
+        returns the new handle; on failure this object stays usable."""
+        h = self._begin_transition(what)
+        try:
+            new = call(h)
+        except OSError:
+            if self._end_transition(None):
+                raise self._closed_during(what) from None
+            raise
+        except BaseException:
+            self._end_transition(None)
+            raise
+        if self._end_transition(what):
+            free_new(new)
+            raise self._closed_during(what)
+        return new
+
+    # --- public lifecycle -------------------------------------------------
+
+    def fileno(self) -> int:
+        """The socket's file descriptor (``-1`` once closed or detached),
+        for ``select``, ``selectors``, ``asyncio`` or ``os`` calls. It stays
+        owned by this object: do not close it."""
+        st = self._state
+        if st == _OPEN or st == _CLOSING:
+            return self._fd
+        if st == _CONSUMED:
+            raise self._unusable()
+        return -1
+
+    def close(self) -> None:
+        """Closes the socket (idempotent; a no-op on an object a transition
+        consumed). Files from ``makefile()`` keep the socket open until
+        they are closed too. If another thread is blocked in a call on this
+        object, the socket is shut down to wake it (that call raises
+        ``OSError(EBADF)``) and freed when the call returns."""
+        self._user_closed = True
+        if self._io_refs <= 0:
+            self._real_close()
+
+    def _real_close(self) -> None:
+        free = None
+        with self._lock:
+            if self._state != _OPEN:
+                return
+            if self._inuse:
+                self._state = _CLOSING
+                # Under the lock: the in-flight call cannot free the handle
+                # (and release the descriptor number) before this runs.
+                _ffi.libc_shutdown(self._fd, socket.SHUT_RDWR)
+                return
+            free, self._h, self._state = self._h, None, _CLOSED
+        self._fns.free(free)
+
+    def _decref_socketios(self) -> None:
+        self._io_refs -= 1
+        if self._user_closed and self._io_refs <= 0:
+            self._real_close()
+
+    def detach(self) -> int:
+        """Gives up the descriptor without closing it and returns it (``-1``
+        if already closed): the caller now owns it, e.g. for
+        ``socket.socket(fileno=fd)``."""
+        with self._lock:
+            if self._state == _CONSUMED:
+                raise self._unusable()
+            if self._state != _OPEN:
+                return -1
+            if self._inuse or self._excl:
+                raise OSError(errno.EBUSY, "cannot detach: another thread is using this socket")
+            fd: int = self._fns.into_fd(self._h)
+            self._h, self._state = None, _DETACHED
+            return fd
+
+    @property
+    def closed(self) -> bool:
+        """Whether the object no longer owns a socket (closed, detached or
+        consumed by a transition)."""
+        return self._state != _OPEN
+
+    @property
+    def family(self) -> socket.AddressFamily:
+        """The address family (``AF_INET``, ``AF_INET6`` or ``AF_UNIX``)."""
+        return socket.AddressFamily(self._family)
+
+    @property
+    def type(self) -> socket.SocketKind:
+        """The socket type (``SOCK_STREAM`` or ``SOCK_DGRAM``)."""
+        return socket.SocketKind(self._TYPE)
+
+    @property
+    def proto(self) -> int:
+        """The protocol number: always 0 (the domain's default)."""
+        return 0
+
+    def getsockname(self) -> D:
+        """The local address (``getsockname(2)``)."""
+        out = _ffi.wl_addr()
+        self._call(lambda h: self._fns.local_addr(h, ctypes.byref(out)))
+        return from_wl(out)  # type: ignore[return-value]
+
+    def take_error(self) -> int:
+        """Reads and clears the pending socket error (``SO_ERROR``, see
+        ``socket(7)``): an errno, or 0."""
+        out = ctypes.c_int()
+        self._call(lambda h: self._fns.take_error(h, ctypes.byref(out)))
+        return out.value
+
+    def __enter__(self: _S) -> _S:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        name = f"wirelane.{type(self).__name__}"
+        if self._state != _OPEN:
+            what = {_CLOSING: "closing", _CLOSED: "closed", _CONSUMED: "consumed", _DETACHED: "detached"}
+            return f"<{name} [{what[self._state]}]>"
+        parts = [f"fd={self._fd}", f"family={self.family.name}"]
+        try:
+            parts.append(f"laddr={self.getsockname()}")
+        except OSError:
+            pass
+        return f"<{name} {' '.join(parts)}>"
+
+    def __del__(self) -> None:
+        h = getattr(self, "_h", None)
+        if h is not None and getattr(self, "_state", None) == _OPEN:
+            self._state = _CLOSED
+            self._h = None
+            self._fns.free(h)
+            warnings.warn(f"unclosed wirelane.{type(self).__name__} fd={self._fd}", ResourceWarning, stacklevel=2)
+
+
+_S = TypeVar("_S", bound=SocketBase[Any])
+
+
+class TimeoutSocket(SocketBase[D]):
+    """Adds the stdlib timeout methods and the blocking-call loop."""
+
+    __slots__ = ()
+
+    def _set_mode(self, timeout: float | None) -> None:
+        self._call(lambda h: self._fns.set_nonblocking(h, timeout is not None))
+        self._timeout = timeout
+
+    def settimeout(self, value: float | None) -> None:
+        """Sets the timeout of blocking calls, as ``socket.settimeout``:
+        ``None`` blocks, ``0.0`` makes the socket non-blocking (calls that
+        would wait raise ``BlockingIOError``), a positive number of seconds
+        makes calls raise ``TimeoutError`` once it has passed."""
+        self._set_mode(parse_timeout(value))
+
+    def gettimeout(self) -> float | None:
+        """The timeout in seconds, ``0.0`` if non-blocking, ``None`` if blocking."""
+        return self._timeout
+
+    def setblocking(self, flag: bool) -> None:
+        """``setblocking(True)`` is ``settimeout(None)``; ``False`` is ``settimeout(0.0)``."""
+        self._set_mode(None if flag else 0.0)
+
+    def getblocking(self) -> bool:
+        """``False`` if non-blocking (timeout 0.0), else ``True`` (as the stdlib)."""
+        return self._timeout != 0.0
+
+    def set_read_timeout(self, seconds: float | None) -> None:
+        """Sets the kernel's receive timeout (``SO_RCVTIMEO``, ``socket(7)``),
+        independent of :meth:`settimeout`: in blocking mode a receive or
+        accept that waits longer raises ``TimeoutError``. ``None`` clears it.
+        Kept to millisecond precision (rounded up)."""
+        ms = _millis(seconds)
+        self._call(lambda h: self._fns.set_read_timeout(h, ms))
+
+    def read_timeout(self) -> float | None:
+        """The kernel's receive timeout (``SO_RCVTIMEO``) in seconds, or ``None``."""
+        out = ctypes.c_uint64()
+        self._call(lambda h: self._fns.read_timeout(h, ctypes.byref(out)))
+        return out.value / 1000 if out.value else None
+
+    def set_write_timeout(self, seconds: float | None) -> None:
+        """Sets the kernel's send timeout (``SO_SNDTIMEO``, ``socket(7)``);
+        on Linux it also bounds a blocking connect. ``None`` clears it."""
+        ms = _millis(seconds)
+        self._call(lambda h: self._fns.set_write_timeout(h, ms))
+
+    def write_timeout(self) -> float | None:
+        """The kernel's send timeout (``SO_SNDTIMEO``) in seconds, or ``None``."""
+        out = ctypes.c_uint64()
+        self._call(lambda h: self._fns.write_timeout(h, ctypes.byref(out)))
+        return out.value / 1000 if out.value else None
+
+    def _io(
+        self,
+        what: str,
+        events: int,
+        call: Callable[[Any], int],
+        eof_is_zero: bool = False,
+        deadline: float | None = None,
+    ) -> int:
+        """Runs a borrowing call that may wait, with the stdlib's timeout,
+        EINTR and close-from-another-thread semantics (see the module
+        docstring). ``eof_is_zero``: a 0 result after a concurrent close
+        is the shutdown, not data. ``deadline`` (``time.monotonic()``)
+        overrides the per-call deadline when a timeout is set."""
+        h = self._acquire()
+        try:
+            timeout = self._timeout
+            if not timeout:
+                deadline = None
+            elif deadline is None:
+                deadline = time.monotonic() + timeout
+            while True:
+                if deadline is not None:
+                    left = deadline - time.monotonic()
+                    ready = left >= 0 and wait_fd(self._fd, events, left)
+                    if self._state == _CLOSING:
+                        raise self._closed_during(what)
+                    if not ready:
+                        raise TimeoutError("timed out")
+                try:
+                    n = call(h)
+                except InterruptedError:
+                    if self._state == _CLOSING:
+                        raise self._closed_during(what) from None
+                    check_signals()
+                    continue
+                except BlockingIOError:
+                    if self._state == _CLOSING:
+                        raise self._closed_during(what) from None
+                    if deadline is not None:
+                        continue
+                    if timeout is None:
+                        # The descriptor is blocking, so only SO_RCVTIMEO /
+                        # SO_SNDTIMEO make the kernel give up.
+                        raise TimeoutError(errno.EAGAIN, "timed out (SO_RCVTIMEO/SO_SNDTIMEO)") from None
+                    raise
+                except OSError:
+                    if self._state == _CLOSING:
+                        raise self._closed_during(what) from None
+                    raise
+                if eof_is_zero and n == 0 and self._state == _CLOSING:
+                    raise self._closed_during(what)
+                return n
+        finally:
+            self._release()
+
+
+def _millis(seconds: float | None) -> int:
+    if seconds is None:
+        return 0
+    t = parse_timeout(seconds)
+    if not t:
+        raise ValueError("a kernel timeout must be positive (None clears it)")
+    return max(1, math.ceil(t * 1000))

@@ -1,0 +1,158 @@
+"""Passing Python buffers to C without copying them.
+
+Writable buffers (``bytearray``, writable ``memoryview``, ``array``,
+``mmap``) become a ctypes array over the same memory with
+``(c_char * n).from_buffer(buf)``. Read-only ones are passed as they are
+(``bytes``: ctypes hands C a pointer into the object) or pinned with
+``PyObject_GetBuffer`` (a ``memoryview`` slice of ``bytes``, a read-only
+``mmap``), which gives their address without a copy.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from ctypes import POINTER, Structure, c_char, c_int, c_ssize_t, c_void_p, py_object
+from typing import Any
+
+from . import _ffi
+
+
+class _PyBuffer(Structure):
+    """CPython's ``Py_buffer``."""
+
+    _fields_ = [
+        ("buf", c_void_p),
+        ("obj", c_void_p),
+        ("len", c_ssize_t),
+        ("itemsize", c_ssize_t),
+        ("readonly", c_int),
+        ("ndim", c_int),
+        ("format", c_void_p),
+        ("shape", c_void_p),
+        ("strides", c_void_p),
+        ("suboffsets", c_void_p),
+        ("internal", c_void_p),
+    ]
+
+
+_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
+_get_buffer.restype = c_int
+_get_buffer.argtypes = [py_object, POINTER(_PyBuffer), c_int]
+_release_buffer = ctypes.pythonapi.PyBuffer_Release
+_release_buffer.restype = None
+_release_buffer.argtypes = [POINTER(_PyBuffer)]
+
+_PyBUF_SIMPLE = 0
+
+
+class Pinned:
+    """A read-only view of any C-contiguous buffer: ``address`` and
+    ``nbytes`` stay valid until :meth:`release` (use it as a context
+    manager)."""
+
+    __slots__ = ("_view", "address", "nbytes", "_held")
+
+    def __init__(self, data: Any) -> None:
+        self._view = _PyBuffer()
+        self._held = False
+        try:
+            _get_buffer(data, ctypes.byref(self._view), _PyBUF_SIMPLE)
+        except TypeError:
+            raise TypeError(
+                f"a bytes-like object is required, not '{type(data).__name__}'"
+            ) from None
+        self._held = True
+        self.address: int = self._view.buf or 0
+        self.nbytes: int = self._view.len
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            _release_buffer(ctypes.byref(self._view))
+
+    def __enter__(self) -> Pinned:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def __del__(self) -> None:
+        self.release()
+
+
+def readable(data: Any) -> tuple[Any, int, Pinned | None]:
+    """A pointer argument for ``data``, its length, and a pin to release
+    (``None`` when nothing was pinned)."""
+    if type(data) is bytes:
+        return data, len(data), None
+    if isinstance(data, bytearray):
+        n = len(data)
+        return (c_char * n).from_buffer(data), n, None
+    pin = Pinned(data)
+    return c_void_p(pin.address), pin.nbytes, pin
+
+
+def writable(buffer: Any, nbytes: int, what: str) -> tuple[Any, int]:
+    """A ctypes array over a writable buffer, and the byte count to use
+    (``nbytes``, or the whole buffer when 0), checked as the stdlib's
+    ``recv_into`` checks it."""
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise TypeError(
+            f"{what}() argument 'buffer' must be read-write bytes-like object, "
+            f"not {type(buffer).__name__}"
+        ) from None
+    if view.readonly:
+        raise TypeError(
+            f"{what}() argument 'buffer' must be read-write bytes-like object, "
+            f"not {type(buffer).__name__}"
+        )
+    if not view.c_contiguous:
+        raise BufferError(f"{what}() needs a C-contiguous buffer")
+    size = view.nbytes
+    if nbytes < 0:
+        raise ValueError(f"negative buffersize in {what}")
+    if nbytes == 0:
+        nbytes = size
+    elif nbytes > size:
+        raise ValueError("buffer too small for requested bytes")
+    # The ctypes array keeps the view (and so the buffer) exported.
+    return (c_char * size).from_buffer(view), nbytes
+
+
+class IovecArray:
+    """An ``iovec`` array over several buffers (readable or writable),
+    keeping them pinned until :meth:`release`."""
+
+    __slots__ = ("array", "count", "total", "_keep", "_pins")
+
+    def __init__(self, buffers: Any, write: bool, what: str) -> None:
+        bufs = list(buffers)
+        self.count = len(bufs)
+        self.array = (_ffi.iovec * max(self.count, 1))()
+        self._keep: list[Any] = []
+        self._pins: list[Pinned] = []
+        self.total = 0
+        try:
+            for i, b in enumerate(bufs):
+                if write:
+                    arr, n = writable(b, 0, what)
+                    self._keep.append(arr)
+                    addr = ctypes.addressof(arr)
+                else:
+                    pin = Pinned(b)
+                    self._pins.append(pin)
+                    addr, n = pin.address, pin.nbytes
+                self.array[i].iov_base = addr
+                self.array[i].iov_len = n
+                self.total += n
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        for pin in self._pins:
+            pin.release()
+        self._pins.clear()
+        self._keep.clear()

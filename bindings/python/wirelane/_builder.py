@@ -1,0 +1,519 @@
+"""Builders: create, configure and bind/listen/connect in one call, over
+``wl_listener_build``, ``wl_connector_connect[_nonblocking]`` and
+``wl_datagram_bind``/``wl_datagram_connect``.
+
+The configuration pieces are frozen dataclasses, defined once and reused
+across builders (as the Rust ``ReuseConfig``/``TcpConfig``/``BufferConfig``).
+Domain-only settings are typed on the domain: ``tcp`` and ``fastopen`` on
+IPv4/IPv6 builders, ``only_v6`` on IPv6, ``broadcast`` on IPv4.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import math
+import time
+from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint32, c_uint64
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Self, TypeVar, Union
+
+from . import _ffi
+from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, coerce, to_wl
+from ._base import KEY, SocketBase, check_signals
+from ._dgram import BoundDatagram, ConnectedDatagram
+from ._stream import Connection, Listener, PendingConnect, default_timeout
+
+# --- C structures -------------------------------------------------------------
+
+
+class wl_reuse_config(Structure):
+    """``wl_reuse_config``."""
+
+    _fields_ = [("addr", c_bool), ("port", c_bool)]
+
+
+class wl_buffer_config(Structure):
+    """``wl_buffer_config``."""
+
+    _fields_ = [("send", c_size_t), ("recv", c_size_t)]
+
+
+class wl_keepalive_config(Structure):
+    """``wl_keepalive_config``."""
+
+    _fields_ = [
+        ("enable", c_bool),
+        ("idle_secs", c_uint32),
+        ("interval_secs", c_uint32),
+        ("count", c_uint32),
+    ]
+
+
+class wl_tcp_config(Structure):
+    """``wl_tcp_config``."""
+
+    _fields_ = [
+        ("nodelay", c_bool),
+        ("keepalive", wl_keepalive_config),
+        ("user_timeout_ms", c_uint32),
+        ("congestion", c_char_p),
+    ]
+
+
+class wl_listener_config(Structure):
+    """``wl_listener_config``."""
+
+    _fields_ = [
+        ("reuse", wl_reuse_config),
+        ("buffers", wl_buffer_config),
+        ("tcp", wl_tcp_config),
+        ("backlog", c_uint32),
+        ("fastopen_qlen", c_uint32),
+        ("only_v6", c_bool),
+        ("nonblocking", c_bool),
+    ]
+
+
+class wl_connector_config(Structure):
+    """``wl_connector_config``."""
+
+    _fields_ = [
+        ("reuse", wl_reuse_config),
+        ("buffers", wl_buffer_config),
+        ("tcp", wl_tcp_config),
+        ("local_addr", POINTER(_ffi.wl_addr)),
+        ("timeout_ms", c_uint64),
+        ("nonblocking", c_bool),
+    ]
+
+
+class wl_datagram_config(Structure):
+    """``wl_datagram_config``."""
+
+    _fields_ = [
+        ("reuse", wl_reuse_config),
+        ("buffers", wl_buffer_config),
+        ("ttl", c_uint32),
+        ("broadcast", c_bool),
+        ("only_v6", c_bool),
+        ("nonblocking", c_bool),
+    ]
+
+
+_A = _ffi.AddrP
+_listener_build: Callable[..., int] = _ffi.declare(
+    "wl_listener_build", c_int, POINTER(wl_listener_config), _A, POINTER(_ffi.ListenerP)
+)
+_connector_connect: Callable[..., int] = _ffi.declare(
+    "wl_connector_connect", c_int, POINTER(wl_connector_config), _A, POINTER(_ffi.ConnP)
+)
+_connector_connect_nb: Callable[..., int] = _ffi.declare(
+    "wl_connector_connect_nonblocking", c_int, POINTER(wl_connector_config), _A, POINTER(_ffi.PendingP)
+)
+_datagram_bind: Callable[..., int] = _ffi.declare(
+    "wl_datagram_bind", c_int, POINTER(wl_datagram_config), _A, POINTER(_ffi.DgramP)
+)
+_datagram_connect: Callable[..., int] = _ffi.declare(
+    "wl_datagram_connect", c_int, POINTER(wl_datagram_config), _A, POINTER(_ffi.DgramConnP)
+)
+
+_reuse_apply: Callable[..., int] = _ffi.declare("wl_reuse_config_apply", c_int, POINTER(wl_reuse_config), c_int)
+_buffer_apply: Callable[..., int] = _ffi.declare("wl_buffer_config_apply", c_int, POINTER(wl_buffer_config), c_int)
+_keepalive_apply: Callable[..., int] = _ffi.declare(
+    "wl_keepalive_config_apply", c_int, POINTER(wl_keepalive_config), c_int
+)
+_tcp_apply: Callable[..., int] = _ffi.declare("wl_tcp_config_apply", c_int, POINTER(wl_tcp_config), c_int)
+
+
+def _apply_on(sock: SocketBase[Any], call: Callable[[int], int]) -> None:
+    """Runs an ``*_apply(cfg, fd)`` while ``sock`` is kept open."""
+    sock._call(lambda h: call(sock._fd))
+
+
+# --- reusable configuration ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReuseConfig:
+    """Address reuse, set before ``bind`` (``socket(7)``). IPv4/IPv6 only."""
+
+    addr: bool = False
+    """``SO_REUSEADDR``: rebind a port still in ``TIME_WAIT``."""
+    port: bool = False
+    """``SO_REUSEPORT``: several sockets share one address and port."""
+
+    @classmethod
+    def both(cls) -> ReuseConfig:
+        """``SO_REUSEADDR`` and ``SO_REUSEPORT`` (load balancing)."""
+        return cls(True, True)
+
+    def _fill(self, c: wl_reuse_config) -> None:
+        c.addr, c.port = self.addr, self.port
+
+    def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
+        """Sets the options on any socket (before ``bind``); options left
+        False are not touched."""
+        c = wl_reuse_config()
+        self._fill(c)
+        _apply_on(sock, lambda fd: _reuse_apply(ctypes.byref(c), fd))
+
+
+@dataclass(frozen=True)
+class BufferConfig:
+    """Kernel buffer sizes in bytes (``SO_SNDBUF``/``SO_RCVBUF``); 0 keeps
+    the default (and TCP autotuning)."""
+
+    send: int = 0
+    recv: int = 0
+
+    @classmethod
+    def both(cls, size: int) -> BufferConfig:
+        """The same size for sending and receiving."""
+        return cls(size, size)
+
+    def _fill(self, c: wl_buffer_config) -> None:
+        c.send, c.recv = _nonneg(self.send, "send"), _nonneg(self.recv, "recv")
+
+    def apply(self, sock: SocketBase[Any]) -> None:
+        """Sets the sizes on any socket (zero sizes are not touched); for
+        TCP before ``listen``/``connect``."""
+        c = wl_buffer_config()
+        self._fill(c)
+        _apply_on(sock, lambda fd: _buffer_apply(ctypes.byref(c), fd))
+
+
+@dataclass(frozen=True)
+class KeepaliveConfig:
+    """TCP keepalive (``tcp(7)``): turns ``SO_KEEPALIVE`` on; zero parts
+    keep the ``net.ipv4.tcp_keepalive_*`` defaults."""
+
+    idle: int = 0
+    """Idle seconds before the first probe (``TCP_KEEPIDLE``)."""
+    interval: int = 0
+    """Seconds between probes (``TCP_KEEPINTVL``)."""
+    count: int = 0
+    """Unanswered probes before the connection drops (``TCP_KEEPCNT``)."""
+
+    def _fill(self, c: wl_keepalive_config) -> None:
+        c.enable = True
+        c.idle_secs = _nonneg(self.idle, "idle")
+        c.interval_secs = _nonneg(self.interval, "interval")
+        c.count = _nonneg(self.count, "count")
+
+    def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
+        """Turns keepalive on for a TCP socket with these settings."""
+        c = wl_keepalive_config()
+        self._fill(c)
+        _apply_on(sock, lambda fd: _keepalive_apply(ctypes.byref(c), fd))
+
+
+@dataclass(frozen=True)
+class TcpConfig:
+    """TCP settings (``tcp(7)``). On a listener Linux copies them to every
+    accepted connection."""
+
+    nodelay: bool = False
+    """``TCP_NODELAY``: no Nagle delay."""
+    keepalive: KeepaliveConfig | None = None
+    """Keepalive, or ``None`` to leave it off."""
+    user_timeout: float | None = None
+    """``TCP_USER_TIMEOUT`` in seconds (millisecond precision), ``None`` for the default."""
+    congestion: str | None = None
+    """``TCP_CONGESTION`` algorithm (``"cubic"``, ``"bbr"`` ...), ``None`` for the default."""
+
+    def _fill(self, c: wl_tcp_config) -> None:
+        c.nodelay = self.nodelay
+        if self.keepalive is not None:
+            self.keepalive._fill(c.keepalive)
+        c.user_timeout_ms = _ms(self.user_timeout) if self.user_timeout else 0
+        # ctypes keeps the bytes object alive with the structure.
+        c.congestion = None if self.congestion is None else self.congestion.encode()
+
+    def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
+        """Sets these TCP settings on a TCP socket; the first failure is
+        raised (settings before it stay set)."""
+        c = wl_tcp_config()
+        self._fill(c)
+        _apply_on(sock, lambda fd: _tcp_apply(ctypes.byref(c), fd))
+
+
+def _nonneg(value: int, what: str) -> int:
+    if value < 0:
+        raise ValueError(f"{what} must not be negative, got {value}")
+    return value
+
+
+def _ms(seconds: float) -> int:
+    if seconds < 0:
+        raise ValueError(f"a timeout must not be negative, got {seconds}")
+    return max(1, math.ceil(seconds * 1000))
+
+
+def _check_domain(domain: type, addr: object) -> Any:
+    family = FAMILY_OF[domain]
+    a = coerce(family, addr)
+    if not isinstance(a, domain):
+        raise OSError(errno.EAFNOSUPPORT, f"{a!r} is not a {domain.__name__}")
+    return to_wl(a)
+
+
+def _start_mode(nonblocking: bool) -> float | None:
+    return 0.0 if nonblocking else default_timeout()
+
+
+# --- builders -------------------------------------------------------------------
+
+# IP-only settings are typed on these (a TypeVar bound to a union is what
+# mypy enforces on an explicit self type; a constrained one it does not).
+_LB = TypeVar("_LB", bound=Union["ListenerBuilder[SocketAddrV4]", "ListenerBuilder[SocketAddrV6]"])
+_CB = TypeVar("_CB", bound=Union["ConnectorBuilder[SocketAddrV4]", "ConnectorBuilder[SocketAddrV6]"])
+_DB = TypeVar("_DB", bound=Union["DatagramBuilder[SocketAddrV4]", "DatagramBuilder[SocketAddrV6]"])
+
+
+class ListenerBuilder(Generic[D]):
+    """Creates, configures, binds and listens in one call::
+
+        listener = (ListenerBuilder(Ipv4).reuse_addr(True)
+                    .tcp(TcpConfig(nodelay=True)).backlog(4096)
+                    .bind(SocketAddrV4("0.0.0.0", 8080)))
+    """
+
+    def __init__(self, domain: type[D]) -> None:
+        if domain not in FAMILY_OF:
+            raise TypeError("ListenerBuilder(domain): domain is Ipv4, Ipv6 or Unix")
+        self._domain: type[D] = domain
+        self._c = wl_listener_config()
+
+    def reuse(self, cfg: ReuseConfig) -> Self:
+        """Address reuse (IPv4/IPv6)."""
+        cfg._fill(self._c.reuse)
+        return self
+
+    def reuse_addr(self, enable: bool) -> Self:
+        """``SO_REUSEADDR`` (a restarting server rebinds its port at once)."""
+        self._c.reuse.addr = enable
+        return self
+
+    def reuse_port(self, enable: bool) -> Self:
+        """``SO_REUSEPORT``."""
+        self._c.reuse.port = enable
+        return self
+
+    def buffers(self, cfg: BufferConfig) -> Self:
+        """Buffer sizes, inherited by accepted connections."""
+        cfg._fill(self._c.buffers)
+        return self
+
+    def backlog(self, backlog: int) -> Self:
+        """The ``listen(2)`` backlog (default 128)."""
+        self._c.backlog = _nonneg(backlog, "backlog")
+        return self
+
+    def nonblocking(self, enable: bool) -> Self:
+        """A non-blocking listener (``accept`` raises ``BlockingIOError``
+        when nobody is waiting)."""
+        self._c.nonblocking = enable
+        return self
+
+    def tcp(self: _LB, cfg: TcpConfig) -> _LB:
+        """TCP settings, inherited by accepted connections."""
+        cfg._fill(self._c.tcp)
+        return self
+
+    def fastopen(self: _LB, qlen: int) -> _LB:
+        """The ``TCP_FASTOPEN`` queue length (0 leaves Fast Open off)."""
+        self._c.fastopen_qlen = _nonneg(qlen, "qlen")
+        return self
+
+    def only_v6(self: ListenerBuilder[SocketAddrV6], enable: bool) -> ListenerBuilder[SocketAddrV6]:
+        """``IPV6_V6ONLY``: refuse IPv4-mapped clients."""
+        self._c.only_v6 = enable
+        return self
+
+    def bind(self, address: D) -> Listener[D]:
+        """Creates the socket, applies the settings, binds and listens. On
+        failure the socket is closed and ``OSError`` says which step failed."""
+        addr = _check_domain(self._domain, address)
+        out = _ffi.ListenerP()
+        _listener_build(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        lst: Listener[D] = Listener(KEY, _ffi.LISTENER, out, 0.0 if self._c.nonblocking else None)
+        t = _start_mode(self._c.nonblocking)
+        if t is not None and not self._c.nonblocking:
+            _apply(lst, t)
+        return lst
+
+
+class ConnectorBuilder(Generic[D]):
+    """Creates, configures, optionally binds, and connects in one call::
+
+        conn = ConnectorBuilder(Ipv4).tcp(TcpConfig(nodelay=True)).timeout(2.0).connect(peer)
+    """
+
+    def __init__(self, domain: type[D]) -> None:
+        if domain not in FAMILY_OF:
+            raise TypeError("ConnectorBuilder(domain): domain is Ipv4, Ipv6 or Unix")
+        self._domain: type[D] = domain
+        self._c = wl_connector_config()
+        self._local: Any = None
+        self._timeout: float | None = None
+
+    def reuse(self, cfg: ReuseConfig) -> Self:
+        """Address reuse (IPv4/IPv6), useful with :meth:`local_addr`."""
+        cfg._fill(self._c.reuse)
+        return self
+
+    def reuse_addr(self, enable: bool) -> Self:
+        """``SO_REUSEADDR``."""
+        self._c.reuse.addr = enable
+        return self
+
+    def reuse_port(self, enable: bool) -> Self:
+        """``SO_REUSEPORT``."""
+        self._c.reuse.port = enable
+        return self
+
+    def buffers(self, cfg: BufferConfig) -> Self:
+        """Buffer sizes."""
+        cfg._fill(self._c.buffers)
+        return self
+
+    def tcp(self: _CB, cfg: TcpConfig) -> _CB:
+        """TCP settings."""
+        cfg._fill(self._c.tcp)
+        return self
+
+    def local_addr(self, address: D) -> Self:
+        """Binds to this local address (source port or interface) first."""
+        self._local = _check_domain(self._domain, address)
+        self._c.local_addr = ctypes.pointer(self._local)
+        return self
+
+    def timeout(self, seconds: float | None) -> Self:
+        """Bounds a blocking :meth:`connect` (``TimeoutError`` after it)."""
+        if seconds is not None and seconds <= 0:
+            raise ValueError("the connect timeout must be positive (or None)")
+        self._timeout = seconds
+        return self
+
+    def nonblocking(self, enable: bool) -> Self:
+        """Makes the connection non-blocking once connected (timeout 0.0)."""
+        self._c.nonblocking = enable
+        return self
+
+    def connect(self, peer: D) -> Connection[D]:
+        """Connects, blocking until the handshake completes or the timeout
+        passes (``TimeoutError``). A signal runs Python's handlers (Ctrl-C
+        raises ``KeyboardInterrupt``); otherwise the connect is retried
+        with the time left (PEP 475)."""
+        addr = _check_domain(self._domain, peer)
+        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        out = _ffi.ConnP()
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise TimeoutError("timed out")
+            self._c.timeout_ms = 0 if left is None else _ms(left)
+            try:
+                _connector_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+                break
+            except InterruptedError:
+                check_signals()
+        conn: Connection[D] = Connection(KEY, _ffi.CONN, out, 0.0 if self._c.nonblocking else None)
+        t = _start_mode(self._c.nonblocking)
+        if t is not None and not self._c.nonblocking:
+            _apply(conn, t)
+        return conn
+
+    def connect_nonblocking(self, peer: D) -> PendingConnect[D]:
+        """Starts connecting without waiting; see :class:`PendingConnect`."""
+        addr = _check_domain(self._domain, peer)
+        out = _ffi.PendingP()
+        _connector_connect_nb(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        p: PendingConnect[D] = PendingConnect(KEY, _ffi.PENDING, out, 0.0)
+        return p
+
+
+class DatagramBuilder(Generic[D]):
+    """Creates, configures and binds or connects a datagram socket::
+
+        sock = DatagramBuilder(Ipv4).bind(SocketAddrV4("0.0.0.0", 9000))
+    """
+
+    def __init__(self, domain: type[D]) -> None:
+        if domain not in FAMILY_OF:
+            raise TypeError("DatagramBuilder(domain): domain is Ipv4, Ipv6 or Unix")
+        self._domain: type[D] = domain
+        self._c = wl_datagram_config()
+
+    def reuse(self, cfg: ReuseConfig) -> Self:
+        """Address reuse (IPv4/IPv6)."""
+        cfg._fill(self._c.reuse)
+        return self
+
+    def reuse_addr(self, enable: bool) -> Self:
+        """``SO_REUSEADDR``."""
+        self._c.reuse.addr = enable
+        return self
+
+    def reuse_port(self, enable: bool) -> Self:
+        """``SO_REUSEPORT`` (several receivers share the port)."""
+        self._c.reuse.port = enable
+        return self
+
+    def buffers(self, cfg: BufferConfig) -> Self:
+        """Buffer sizes."""
+        cfg._fill(self._c.buffers)
+        return self
+
+    def nonblocking(self, enable: bool) -> Self:
+        """A non-blocking socket (timeout 0.0)."""
+        self._c.nonblocking = enable
+        return self
+
+    def ttl(self: _DB, ttl: int) -> _DB:
+        """``IP_TTL`` / ``IPV6_UNICAST_HOPS`` (0 keeps the default)."""
+        self._c.ttl = _nonneg(ttl, "ttl")
+        return self
+
+    def broadcast(self: DatagramBuilder[SocketAddrV4], enable: bool) -> DatagramBuilder[SocketAddrV4]:
+        """``SO_BROADCAST``: allow sending to broadcast addresses."""
+        self._c.broadcast = enable
+        return self
+
+    def only_v6(self: DatagramBuilder[SocketAddrV6], enable: bool) -> DatagramBuilder[SocketAddrV6]:
+        """``IPV6_V6ONLY``."""
+        self._c.only_v6 = enable
+        return self
+
+    def bind(self, address: D) -> BoundDatagram[D]:
+        """Creates, configures and binds; it can then send to and receive
+        from anyone."""
+        addr = _check_domain(self._domain, address)
+        out = _ffi.DgramP()
+        _datagram_bind(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        d: BoundDatagram[D] = BoundDatagram(KEY, _ffi.DGRAM, out, 0.0 if self._c.nonblocking else None)
+        t = _start_mode(self._c.nonblocking)
+        if t is not None and not self._c.nonblocking:
+            _apply(d, t)
+        return d
+
+    def connect(self, peer: D) -> ConnectedDatagram[D]:
+        """Creates, configures and fixes the peer (nothing is sent)."""
+        addr = _check_domain(self._domain, peer)
+        out = _ffi.DgramConnP()
+        _datagram_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        d: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, out, 0.0 if self._c.nonblocking else None)
+        t = _start_mode(self._c.nonblocking)
+        if t is not None and not self._c.nonblocking:
+            _apply(d, t)
+        return d
+
+
+def _apply(sock: Any, timeout: float) -> None:
+    """Applies ``socket.getdefaulttimeout()`` to a built socket."""
+    try:
+        sock._set_mode(timeout)
+    except BaseException:
+        sock.close()
+        raise

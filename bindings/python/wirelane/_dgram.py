@@ -1,0 +1,349 @@
+"""Datagram states: :class:`BoundDatagram` and :class:`ConnectedDatagram`."""
+
+from __future__ import annotations
+
+import ctypes
+import select
+import socket
+from typing import Any, Iterable, final, overload
+
+from . import _ffi
+from . import _batch
+from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, to_wl
+from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
+from ._base import KEY, TimeoutSocket
+from ._buffers import IovecArray, readable, writable
+from ._fdpass import DGRAM_CONN_FNS, FdPassing
+from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
+
+_IN = select.POLLIN
+_OUT = select.POLLOUT
+
+
+@final
+class BoundDatagram(TimeoutSocket[D]):
+    """A bound datagram socket (UDP, Unix datagram): it sends to and
+    receives from anyone. From :meth:`RawSocket.bind` on a datagram
+    socket; :meth:`connect` fixes one peer."""
+
+    __slots__ = ()
+    _TYPE = socket.SOCK_DGRAM
+
+    @staticmethod
+    def from_fd(fd: int, domain: type[D]) -> BoundDatagram[D]:
+        """Adopts a bound, unconnected datagram socket's descriptor (checked
+        by the library); on failure the caller still owns ``fd``."""
+        h = _adopt(_ffi.DGRAM, fd, _family_of(domain))
+        return BoundDatagram(KEY, _ffi.DGRAM, h, _blocking_timeout(_ffi.DGRAM, h))
+
+    @staticmethod
+    def from_socket(sock: socket.socket, domain: type[D]) -> BoundDatagram[D]:
+        """Takes over a bound ``socket.socket`` (detached on success)."""
+        timeout = sock.gettimeout()
+        d = BoundDatagram.from_fd(sock.fileno(), domain)
+        sock.detach()
+        d._timeout = timeout
+        return d
+
+    def sendto(self, data: Any, address: D, flags: int = 0) -> int:
+        """Sends one datagram to ``address`` (``sendto(2)``); returns its size."""
+        addr = to_wl(coerce(self._family, address))
+        ptr, n, pin = readable(data)
+        try:
+            return self._io(
+                "sendto()", _OUT, lambda h: _ffi.wl_dgram_send_to(h, ptr, n, ctypes.byref(addr), flags)
+            )
+        finally:
+            if pin is not None:
+                pin.release()
+
+    def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, D]:
+        """Receives one datagram (truncated to ``bufsize``) and its sender."""
+        if bufsize < 0:
+            raise ValueError("negative buffersize in recvfrom")
+        buf = (ctypes.c_char * bufsize)()
+        peer = _ffi.wl_addr()
+        n = self._io(
+            "recvfrom()",
+            _IN,
+            lambda h: _ffi.wl_dgram_recv_from(h, buf, bufsize, ctypes.byref(peer), flags),
+            eof_is_zero=True,
+        )
+        return ctypes.string_at(buf, min(n, bufsize)), from_wl(peer)  # type: ignore[return-value]
+
+    def recvfrom_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> tuple[int, D]:
+        """Receives one datagram into a writable buffer without copying;
+        returns its size and sender."""
+        arr, n = writable(buffer, nbytes, "recvfrom_into")
+        peer = _ffi.wl_addr()
+        got = self._io(
+            "recvfrom_into()",
+            _IN,
+            lambda h: _ffi.wl_dgram_recv_from(h, arr, n, ctypes.byref(peer), flags),
+            eof_is_zero=True,
+        )
+        return got, from_wl(peer)  # type: ignore[return-value]
+
+    # --- batches and GSO/GRO -------------------------------------------------
+
+    def send_batch(self, batch: SendBatch[D], flags: int = 0) -> int:
+        """Sends every queued message of ``batch`` in one ``sendmmsg(2)``;
+        returns how many were sent (fewer when the kernel took a prefix:
+        ``batch.remove_sent()`` keeps the rest for a retry)."""
+        h = batch._live()
+        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_send_batch(s, h, flags))
+
+    def sendmmsg(self, messages: Iterable[tuple[Any, D]]) -> list[int]:
+        """Sends each ``(data, address)`` as its own datagram in one
+        ``sendmmsg(2)`` (at most 1024); returns the bytes sent for each
+        message sent (fewer entries when the kernel sent only a prefix)."""
+        arr, n, pins, addrs = _batch.mmsg_array(self._family, messages)
+        lens = (ctypes.c_size_t * max(n, 1))()
+        try:
+            sent = self._io("sendmmsg()", _OUT, lambda h: _batch.dgram_sendmmsg(h, arr, n, lens)) if n else 0
+        finally:
+            for p in pins:
+                p.release()
+            del addrs
+        return list(lens[:sent])
+
+    def recv_batch(self, batch: RecvBatch[D], flags: int = _batch.MSG_WAITFORONE) -> int:
+        """Receives up to ``batch.capacity`` datagrams in one ``recvmmsg(2)``
+        and returns how many arrived (read them from ``batch``). The default
+        ``MSG_WAITFORONE`` waits for one, then takes what else is queued;
+        ``flags=0`` waits for the whole batch (in blocking mode)."""
+        h = batch._live()
+        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_recv_batch(s, h, flags))
+
+    @overload
+    def sendto_segmented(
+        self: BoundDatagram[SocketAddrV4], data: Any, segment_size: int, address: SocketAddrV4
+    ) -> SegmentedSend: ...
+
+    @overload
+    def sendto_segmented(
+        self: BoundDatagram[SocketAddrV6], data: Any, segment_size: int, address: SocketAddrV6
+    ) -> SegmentedSend: ...
+
+    def sendto_segmented(self, data: Any, segment_size: int, address: Any) -> SegmentedSend:
+        """Sends ``data`` to ``address`` as datagrams of ``segment_size``
+        bytes (the last may be shorter) in one ``sendmsg(2)`` with
+        ``UDP_SEGMENT`` (GSO); if the kernel refuses GSO the segments go out
+        in one ``sendmmsg``. UDP only."""
+        addr = to_wl(coerce(self._family, address))
+        out = _batch.wl_segmented_send()
+        ptr, n, pin = readable(data)
+        try:
+            self._io(
+                "sendto_segmented()",
+                _OUT,
+                lambda h: _batch.dgram_send_to_segmented(h, ptr, n, segment_size, ctypes.byref(addr), ctypes.byref(out)),
+            )
+        finally:
+            if pin is not None:
+                pin.release()
+        return SegmentedSend(out.bytes, out.datagrams, bool(out.offloaded), out.fallback_errno)
+
+    @overload
+    def recv_gro(self: BoundDatagram[SocketAddrV4], buffer: Any) -> GroRecv[SocketAddrV4]: ...
+
+    @overload
+    def recv_gro(self: BoundDatagram[SocketAddrV6], buffer: Any) -> GroRecv[SocketAddrV6]: ...
+
+    def recv_gro(self, buffer: Any) -> Any:
+        """Receives one datagram, or with ``set_udp_gro(True)`` possibly
+        several coalesced ones, into ``buffer`` (use 65536 bytes; no copy);
+        ``result.segments(buffer)`` splits them. UDP only."""
+        arr, n = writable(buffer, 0, "recv_gro")
+        out = _batch.wl_gro_recv()
+        self._io("recv_gro()", _IN, lambda h: _batch.dgram_recv_gro(h, arr, n, ctypes.byref(out)), eof_is_zero=True)
+        return GroRecv(out.len, out.segment_size, bool(out.truncated), from_wl(out.source))
+
+    def dup(self) -> BoundDatagram[D]:
+        """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""
+        out = _ffi.DgramP()
+        self._call(lambda h: _ffi.wl_dgram_try_clone(h, ctypes.byref(out)))
+        d: BoundDatagram[D] = BoundDatagram(KEY, _ffi.DGRAM, out, self._timeout)
+        return d
+
+    def connect(self, address: D) -> ConnectedDatagram[D]:
+        """Fixes the peer (``connect(2)``; nothing is sent) and returns the
+        :class:`ConnectedDatagram`; this object is consumed. On failure it
+        stays usable."""
+        addr = to_wl(coerce(self._family, address))
+
+        def call(h: Any) -> Any:
+            out = _ffi.DgramConnP()
+            _ffi.wl_dgram_connect(h, ctypes.byref(addr), ctypes.byref(out))
+            return out
+
+        new = self._transition("connect()", call, _ffi.DGRAM_CONN.free)
+        c: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, new, self._timeout)
+        return c
+
+
+@final
+class ConnectedDatagram(FdPassing[D]):
+    """A datagram socket locked to one peer: sends and receives take no
+    address and the kernel drops datagrams from anyone else."""
+
+    __slots__ = ()
+    _TYPE = socket.SOCK_DGRAM
+    _FDP = DGRAM_CONN_FNS
+
+    @staticmethod
+    def pair() -> tuple[ConnectedDatagram[UnixAddr], ConnectedDatagram[UnixAddr]]:
+        """A pair of connected Unix datagram sockets (``socketpair(2)``)."""
+        a, b = _ffi.DgramConnP(), _ffi.DgramConnP()
+        _ffi.wl_dgram_conn_pair(ctypes.byref(a), ctypes.byref(b))
+        t = default_timeout()
+        first: ConnectedDatagram[UnixAddr] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, a, t)
+        second: ConnectedDatagram[UnixAddr] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, b, t)
+        if t is not None:
+            try:
+                first._set_mode(t)
+                second._set_mode(t)
+            except BaseException:
+                first.close()
+                second.close()
+                raise
+        return first, second
+
+    @staticmethod
+    def from_fd(fd: int, domain: type[D]) -> ConnectedDatagram[D]:
+        """Adopts a connected datagram socket's descriptor (checked by the
+        library); on failure the caller still owns ``fd``."""
+        h = _adopt(_ffi.DGRAM_CONN, fd, _family_of(domain))
+        return ConnectedDatagram(KEY, _ffi.DGRAM_CONN, h, _blocking_timeout(_ffi.DGRAM_CONN, h))
+
+    @staticmethod
+    def from_socket(sock: socket.socket, domain: type[D]) -> ConnectedDatagram[D]:
+        """Takes over a connected datagram ``socket.socket`` (detached on success)."""
+        timeout = sock.gettimeout()
+        d = ConnectedDatagram.from_fd(sock.fileno(), domain)
+        sock.detach()
+        d._timeout = timeout
+        return d
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        """Sends one datagram to the peer; returns its size."""
+        ptr, n, pin = readable(data)
+        try:
+            return self._io("send()", _OUT, lambda h: _ffi.wl_dgram_conn_send(h, ptr, n, flags))
+        finally:
+            if pin is not None:
+                pin.release()
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        """Receives one datagram from the peer, truncated to ``bufsize``."""
+        if bufsize < 0:
+            raise ValueError("negative buffersize in recv")
+        buf = (ctypes.c_char * bufsize)()
+        n = self._io("recv()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, buf, bufsize, flags), eof_is_zero=True)
+        return ctypes.string_at(buf, min(n, bufsize))
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        """Receives one datagram into a writable buffer without copying."""
+        arr, n = writable(buffer, nbytes, "recv_into")
+        return self._io("recv_into()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, arr, n, flags), eof_is_zero=True)
+
+    def send_vectored(self, buffers: Iterable[Any]) -> int:
+        """Sends one datagram gathered from several buffers (``sendmsg(2)``)."""
+        iov = IovecArray(buffers, False, "send_vectored")
+        try:
+            return self._io(
+                "send_vectored()", _OUT, lambda h: _ffi.wl_dgram_conn_send_vectored(h, iov.array, iov.count)
+            )
+        finally:
+            iov.release()
+
+    def recv_vectored(self, buffers: Iterable[Any]) -> int:
+        """Receives one datagram scattered into several writable buffers."""
+        iov = IovecArray(buffers, True, "recv_vectored")
+        try:
+            return self._io(
+                "recv_vectored()",
+                _IN,
+                lambda h: _ffi.wl_dgram_conn_recv_vectored(h, iov.array, iov.count),
+                eof_is_zero=True,
+            )
+        finally:
+            iov.release()
+
+    def getpeername(self) -> D:
+        """The peer's address."""
+        out = _ffi.wl_addr()
+        self._call(lambda h: _ffi.wl_dgram_conn_peer_addr(h, ctypes.byref(out)))
+        return from_wl(out)  # type: ignore[return-value]
+
+    # --- batches and GSO/GRO -------------------------------------------------
+
+    def send_batch(self, batch: SendBatch[D], flags: int = 0) -> int:
+        """Sends every queued message of ``batch`` (pushed without an
+        address) to the peer in one ``sendmmsg(2)``; returns how many were
+        sent."""
+        h = batch._live()
+        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_conn_send_batch(s, h, flags))
+
+    def sendmmsg(self, buffers: Iterable[Any]) -> list[int]:
+        """Sends each buffer as its own datagram to the peer in one
+        ``sendmmsg(2)`` (at most 1024); returns the bytes sent for each
+        datagram sent."""
+        iov = IovecArray(buffers, False, "sendmmsg")
+        if iov.count > _batch.MAX_BATCH:
+            iov.release()
+            raise ValueError(f"at most {_batch.MAX_BATCH} messages per call, got {iov.count}")
+        lens = (ctypes.c_size_t * max(iov.count, 1))()
+        try:
+            sent = (
+                self._io("sendmmsg()", _OUT, lambda h: _batch.dgram_conn_sendmmsg(h, iov.array, iov.count, lens))
+                if iov.count
+                else 0
+            )
+        finally:
+            iov.release()
+        return list(lens[:sent])
+
+    def recv_batch(self, batch: RecvBatch[D], flags: int = _batch.MSG_WAITFORONE) -> int:
+        """Receives up to ``batch.capacity`` datagrams from the peer in one
+        ``recvmmsg(2)``; see :meth:`BoundDatagram.recv_batch`."""
+        h = batch._live()
+        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_conn_recv_batch(s, h, flags))
+
+    def send_segmented(
+        self: ConnectedDatagram[SocketAddrV4] | ConnectedDatagram[SocketAddrV6], data: Any, segment_size: int
+    ) -> SegmentedSend:
+        """Sends ``data`` to the peer as datagrams of ``segment_size`` bytes
+        in one GSO ``sendmsg(2)`` (``sendmmsg`` if the kernel refuses). UDP only."""
+        out = _batch.wl_segmented_send()
+        ptr, n, pin = readable(data)
+        try:
+            self._io(
+                "send_segmented()",
+                _OUT,
+                lambda h: _batch.dgram_conn_send_segmented(h, ptr, n, segment_size, ctypes.byref(out)),
+            )
+        finally:
+            if pin is not None:
+                pin.release()
+        return SegmentedSend(out.bytes, out.datagrams, bool(out.offloaded), out.fallback_errno)
+
+    @overload
+    def recv_gro(self: ConnectedDatagram[SocketAddrV4], buffer: Any) -> GroRecv[SocketAddrV4]: ...
+
+    @overload
+    def recv_gro(self: ConnectedDatagram[SocketAddrV6], buffer: Any) -> GroRecv[SocketAddrV6]: ...
+
+    def recv_gro(self, buffer: Any) -> Any:
+        """:meth:`BoundDatagram.recv_gro` from the peer. UDP only."""
+        arr, n = writable(buffer, 0, "recv_gro")
+        out = _batch.wl_gro_recv()
+        self._io("recv_gro()", _IN, lambda h: _batch.dgram_conn_recv_gro(h, arr, n, ctypes.byref(out)), eof_is_zero=True)
+        return GroRecv(out.len, out.segment_size, bool(out.truncated), from_wl(out.source))
+
+    def dup(self) -> ConnectedDatagram[D]:
+        """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""
+        out = _ffi.DgramConnP()
+        self._call(lambda h: _ffi.wl_dgram_conn_try_clone(h, ctypes.byref(out)))
+        d: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, out, self._timeout)
+        return d

@@ -1,0 +1,156 @@
+"""Descriptor passing (``SCM_RIGHTS``) and credentials (``SCM_CREDENTIALS``)
+over Unix sockets, see ``unix(7)``: methods for ``Connection[Unix]`` and
+``ConnectedDatagram[Unix]`` (a type checker rejects them on IP sockets)."""
+
+from __future__ import annotations
+
+import ctypes
+import select
+from ctypes import POINTER, c_bool, c_int, c_size_t, c_ssize_t, c_void_p
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple, Sequence
+
+from . import _ffi
+from ._addr import D, UnixAddr
+from ._base import TimeoutSocket
+from ._buffers import readable
+
+_Fn = Callable[..., int]
+_d = _ffi.declare
+
+
+class Credentials(NamedTuple):
+    """A Unix peer's credentials (``SO_PEERCRED``, ``SCM_CREDENTIALS``)."""
+
+    pid: int
+    uid: int
+    gid: int
+
+
+@dataclass(frozen=True)
+class FdFns:
+    """One handle type's descriptor-passing functions."""
+
+    send_fd: _Fn
+    recv_fd: _Fn
+    send_fds: _Fn
+    recv_fds: _Fn
+    send_cred: _Fn
+    recv_cred: _Fn
+
+
+def _fns(prefix: str, handle: Any) -> FdFns:
+    p = prefix
+    return FdFns(
+        send_fd=_d(f"{p}_send_fd", c_int, handle, c_int),
+        recv_fd=_d(f"{p}_recv_fd", c_int, handle, POINTER(c_int)),
+        send_fds=_d(f"{p}_send_fds", c_ssize_t, handle, c_void_p, c_size_t, POINTER(c_int), c_size_t),
+        recv_fds=_d(
+            f"{p}_recv_fds", c_ssize_t, handle, c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)
+        ),
+        send_cred=_d(f"{p}_send_with_credentials", c_ssize_t, handle, c_void_p, c_size_t),
+        recv_cred=_d(
+            f"{p}_recv_with_credentials", c_ssize_t, handle, c_void_p, c_size_t, POINTER(_ffi.wl_ucred), POINTER(c_bool)
+        ),
+    )
+
+
+CONN_FNS = _fns("wl_conn", _ffi.ConnP)
+DGRAM_CONN_FNS = _fns("wl_dgram_conn", _ffi.DgramConnP)
+_own_credentials: _Fn = _d("wl_own_credentials", c_int, POINTER(_ffi.wl_ucred))
+
+MAX_FDS = 253
+"""The most descriptors one message carries (``SCM_MAX_FD``)."""
+
+_IN = select.POLLIN
+_OUT = select.POLLOUT
+
+
+def _fileno(fd: Any) -> int:
+    return fd if isinstance(fd, int) else int(fd.fileno())
+
+
+def own_credentials() -> Credentials:
+    """This process's credentials as ``SCM_CREDENTIALS`` sends them."""
+    out = _ffi.wl_ucred()
+    _own_credentials(ctypes.byref(out))
+    return Credentials(out.pid, out.uid, out.gid)
+
+
+class FdPassing(TimeoutSocket[D]):
+    """The descriptor-passing methods (mixed into the connected states)."""
+
+    __slots__ = ()
+    _FDP: FdFns
+
+    def send_fd(self: FdPassing[UnixAddr], fd: Any) -> None:
+        """Sends one descriptor (an ``int`` or anything with ``fileno()``)
+        with one byte of data. It stays open and yours; the receiver gets
+        a new descriptor for the same open file."""
+        n = _fileno(fd)
+        self._io("send_fd()", _OUT, lambda h: self._FDP.send_fd(h, n))
+
+    def recv_fd(self: FdPassing[UnixAddr]) -> int:
+        """Receives one descriptor sent with :meth:`send_fd`; it is
+        close-on-exec and yours to close. ``OSError(ENODATA)`` if the peer
+        closed first, ``EMSGSIZE`` if more than one came (all closed)."""
+        out = c_int(-1)
+        self._io("recv_fd()", _IN, lambda h: self._FDP.recv_fd(h, ctypes.byref(out)))
+        return out.value
+
+    def send_fds(self: FdPassing[UnixAddr], data: Any, fds: Sequence[Any]) -> int:
+        """Sends ``data`` (at least one byte on a stream) with up to 253
+        descriptors in one ``sendmsg(2)``; returns the data bytes sent. The
+        descriptors stay yours."""
+        nums = [_fileno(f) for f in fds]
+        arr = (c_int * max(len(nums), 1))(*nums)
+        ptr, n, pin = readable(data)
+        try:
+            return self._io("send_fds()", _OUT, lambda h: self._FDP.send_fds(h, ptr, n, arr, len(nums)))
+        finally:
+            if pin is not None:
+                pin.release()
+
+    def recv_fds(self: FdPassing[UnixAddr], bufsize: int, maxfds: int) -> tuple[bytes, list[int]]:
+        """Receives up to ``bufsize`` bytes and up to ``maxfds`` descriptors
+        (close-on-exec, yours to close). ``OSError(EMSGSIZE)`` when more
+        descriptors came than ``maxfds`` (every one that arrived is closed)."""
+        if bufsize < 0:
+            raise ValueError("negative buffersize in recv_fds")
+        buf = (ctypes.c_char * bufsize)()
+        fds = (c_int * max(maxfds, 1))()
+        count = c_size_t()
+        got = self._io(
+            "recv_fds()",
+            _IN,
+            lambda h: self._FDP.recv_fds(h, buf, bufsize, fds, maxfds, ctypes.byref(count)),
+            eof_is_zero=True,
+        )
+        return ctypes.string_at(buf, got), list(fds[: count.value])
+
+    def send_with_credentials(self: FdPassing[UnixAddr], data: Any) -> int:
+        """Sends ``data`` with this process's kernel-checked credentials
+        (the receiver needs ``set_passcred(True)``)."""
+        ptr, n, pin = readable(data)
+        try:
+            return self._io("send_with_credentials()", _OUT, lambda h: self._FDP.send_cred(h, ptr, n))
+        finally:
+            if pin is not None:
+                pin.release()
+
+    def recv_with_credentials(self: FdPassing[UnixAddr], bufsize: int) -> tuple[bytes, Credentials | None]:
+        """Receives data and the sender's credentials (``None`` if none
+        came: turn on ``set_passcred(True)`` first)."""
+        if bufsize < 0:
+            raise ValueError("negative buffersize in recv_with_credentials")
+        buf = (ctypes.c_char * bufsize)()
+        cred = _ffi.wl_ucred()
+        has = c_bool()
+        got = self._io(
+            "recv_with_credentials()",
+            _IN,
+            lambda h: self._FDP.recv_cred(h, buf, bufsize, ctypes.byref(cred), ctypes.byref(has)),
+            eof_is_zero=True,
+        )
+        who = Credentials(cred.pid, cred.uid, cred.gid) if has.value else None
+        return ctypes.string_at(buf, got), who

@@ -1,0 +1,150 @@
+"""Finding, loading and version-checking the Wirelane shared library.
+
+The library is loaded by full path (never through the dynamic linker's
+search), in this order:
+
+1. ``$WIRELANE_LIB`` if set (and then only that path);
+2. the copy shipped inside the package (``wirelane/libwirelane.so``, put
+   there by the build step in ``setup.py``);
+3. the repository's ``target/release`` or ``target/debug`` build, the newer
+   one, when the package runs from a source checkout.
+
+It is loaded with :class:`ctypes.CDLL`, so the GIL is released during every
+call. At import the library's ``wl_version()`` (and, when a header is found,
+its ``WIRELANE_VERSION_*`` macros) must match :data:`EXPECTED_ABI`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+from pathlib import Path
+from typing import Final
+
+#: The ABI this package is written against: (major, minor). While the major
+#: version is 0 a minor bump may break the ABI, so both must match; any patch
+#: release is accepted.
+EXPECTED_ABI: Final = (0, 1)
+
+LIB_NAME: Final = "libwirelane.so"
+HEADER_NAME: Final = "wirelane.h"
+
+_PACKAGE_DIR: Final = Path(__file__).resolve().parent
+
+
+class LibraryNotFoundError(ImportError):
+    """The Wirelane shared library could not be found or loaded."""
+
+
+class AbiVersionError(ImportError):
+    """The loaded library (or header) is not the version this package expects."""
+
+
+def repo_root() -> Path | None:
+    """The Wirelane checkout this package sits in, if any.
+
+    Walks up from the package directory to the first directory whose
+    ``Cargo.toml`` declares the ``wirelane`` crate.
+    """
+    for parent in _PACKAGE_DIR.parents:
+        cargo = parent / "Cargo.toml"
+        try:
+            text = cargo.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if re.search(r'(?m)^name\s*=\s*"wirelane"\s*$', text):
+            return parent
+    return None
+
+
+def candidate_paths() -> list[Path]:
+    """Every path the loader tries, in order (see the module docstring)."""
+    env = os.environ.get("WIRELANE_LIB")
+    if env:
+        return [Path(env)]
+    paths = [_PACKAGE_DIR / LIB_NAME]
+    root = repo_root()
+    if root is not None:
+        builds = [root / "target" / kind / LIB_NAME for kind in ("release", "debug")]
+        existing = [p for p in builds if p.is_file()]
+        # The newest build first: it is the one the developer just made.
+        existing.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        paths.extend(existing or builds)
+    return paths
+
+
+def load() -> tuple[ctypes.CDLL, Path]:
+    """Loads the first library found; raises :class:`LibraryNotFoundError`
+    naming every path tried."""
+    tried: list[str] = []
+    for path in candidate_paths():
+        if not path.is_file():
+            tried.append(f"{path} (not found)")
+            continue
+        try:
+            return ctypes.CDLL(str(path.resolve())), path
+        except OSError as e:
+            tried.append(f"{path} ({e})")
+    hint = (
+        "build it with `cargo build` (or `cargo build --release`) in the "
+        "Wirelane repository, install a wheel that ships it, or point "
+        "$WIRELANE_LIB at libwirelane.so"
+    )
+    raise LibraryNotFoundError(
+        "cannot load the Wirelane shared library; tried:\n  "
+        + "\n  ".join(tried)
+        + "\n"
+        + hint
+    )
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    """Parses ``"MAJOR.MINOR.PATCH"`` (a pre-release suffix is ignored)."""
+    m = re.match(r"^(\d+)\.(\d+)\.(\d+)", text)
+    if m is None:
+        raise AbiVersionError(f"malformed Wirelane version string {text!r}")
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def header_version(header: Path) -> tuple[int, int, int]:
+    """The ``WIRELANE_VERSION_MAJOR/MINOR/PATCH`` macros of a header."""
+    text = header.read_text(encoding="utf-8")
+    parts = []
+    for name in ("MAJOR", "MINOR", "PATCH"):
+        m = re.search(rf"(?m)^#define\s+WIRELANE_VERSION_{name}\s+(\d+)\s*$", text)
+        if m is None:
+            raise AbiVersionError(f"{header} does not define WIRELANE_VERSION_{name}")
+        parts.append(int(m.group(1)))
+    return parts[0], parts[1], parts[2]
+
+
+def header_path(lib_path: Path) -> Path | None:
+    """The header that belongs with a library: shipped next to the package
+    copy, or the repository's ``include/wirelane.h``."""
+    shipped = _PACKAGE_DIR / HEADER_NAME
+    if lib_path.resolve().parent == _PACKAGE_DIR and shipped.is_file():
+        return shipped
+    root = repo_root()
+    if root is not None and (root / "include" / HEADER_NAME).is_file():
+        return root / "include" / HEADER_NAME
+    return None
+
+
+def check_version(lib_version: str, lib_path: Path, header: Path | None) -> None:
+    """Raises :class:`AbiVersionError` unless the library (and header) match
+    :data:`EXPECTED_ABI`."""
+    got = parse_version(lib_version)
+    if got[:2] != EXPECTED_ABI:
+        raise AbiVersionError(
+            f"{lib_path} is Wirelane {lib_version}, but this Python package "
+            f"expects ABI {EXPECTED_ABI[0]}.{EXPECTED_ABI[1]}.x; rebuild the "
+            "library or install the matching package"
+        )
+    if header is not None:
+        hv = header_version(header)
+        if hv[:2] != EXPECTED_ABI:
+            raise AbiVersionError(
+                f"{header} declares Wirelane {hv[0]}.{hv[1]}.{hv[2]}, but this "
+                f"Python package expects ABI {EXPECTED_ABI[0]}.{EXPECTED_ABI[1]}.x"
+            )

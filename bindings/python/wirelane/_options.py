@@ -1,0 +1,767 @@
+"""Socket options: methods every state has (as in Rust, where the option
+functions take anything with a descriptor), over the C ABI's
+``wl_set_<option>(fd, value)`` / ``wl_<option>(fd, &out)``.
+
+Options that only exist for some domains are typed on them: TCP options
+on IPv4/IPv6 sockets, ``IP_*`` options on IPv4, ``IPV6_*`` options on IPv6,
+so a type checker rejects ``set_ttl`` on a Unix socket. The kernel still
+decides per socket type (a TCP option on a UDP socket raises
+``OSError(ENOPROTOOPT)``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import socket
+from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint8, c_uint16, c_uint32, c_uint64
+from typing import Any, Callable, Generic, TypeVar
+
+from . import _ffi
+from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
+
+_Fn = Callable[..., int]
+R = TypeVar("R")
+
+
+class TcpInfo(Structure):
+    """A snapshot of a TCP socket's state and statistics (``TCP_INFO``, see
+    ``tcp(7)``), from :meth:`Options.tcp_info`. Durations are in
+    microseconds (``*_us``); ``state`` is the kernel's number
+    (``TCP_ESTABLISHED`` = 1 ... ``TCP_LISTEN`` = 10). Fields an older
+    kernel does not report are 0."""
+
+    _fields_ = [
+        ("state", c_uint8),
+        ("ca_state", c_uint8),
+        ("retransmits", c_uint8),
+        ("probes", c_uint8),
+        ("backoff", c_uint8),
+        ("options", c_uint8),
+        ("snd_wscale", c_uint8),
+        ("rcv_wscale", c_uint8),
+        ("delivery_rate_app_limited", c_bool),
+        ("fastopen_client_fail", c_uint8),
+        ("rto_us", c_uint64),
+        ("ato_us", c_uint64),
+        ("snd_mss", c_uint32),
+        ("rcv_mss", c_uint32),
+        ("unacked", c_uint32),
+        ("sacked", c_uint32),
+        ("lost", c_uint32),
+        ("retrans", c_uint32),
+        ("last_data_sent_us", c_uint64),
+        ("last_data_recv_us", c_uint64),
+        ("last_ack_recv_us", c_uint64),
+        ("pmtu", c_uint32),
+        ("rcv_ssthresh", c_uint32),
+        ("rtt_us", c_uint64),
+        ("rttvar_us", c_uint64),
+        ("snd_ssthresh", c_uint32),
+        ("cwnd", c_uint32),
+        ("advmss", c_uint32),
+        ("reordering", c_uint32),
+        ("rcv_rtt_us", c_uint64),
+        ("rcv_space", c_uint32),
+        ("total_retrans", c_uint32),
+        ("pacing_rate", c_uint64),
+        ("max_pacing_rate", c_uint64),
+        ("bytes_acked", c_uint64),
+        ("bytes_received", c_uint64),
+        ("segs_out", c_uint32),
+        ("segs_in", c_uint32),
+        ("notsent_bytes", c_uint32),
+        ("min_rtt_us", c_uint64),
+        ("data_segs_in", c_uint32),
+        ("data_segs_out", c_uint32),
+        ("delivery_rate", c_uint64),
+        ("busy_time_us", c_uint64),
+        ("rwnd_limited_us", c_uint64),
+        ("sndbuf_limited_us", c_uint64),
+        ("delivered", c_uint32),
+        ("delivered_ce", c_uint32),
+        ("bytes_sent", c_uint64),
+        ("bytes_retrans", c_uint64),
+        ("dsack_dups", c_uint32),
+        ("reord_seen", c_uint32),
+        ("rcv_ooopack", c_uint32),
+        ("snd_wnd", c_uint32),
+        ("rcv_wnd", c_uint32),
+        ("rehash", c_uint32),
+        ("total_rto", c_uint16),
+        ("total_rto_recoveries", c_uint16),
+        ("total_rto_time_us", c_uint64),
+        ("reported_len", c_size_t),
+    ]
+
+    state: int
+    """The connection state. The kernel's number: `TCP_ESTABLISHED` = 1 ... `TCP_LISTEN` = 10 (see `netinet/tcp.h`)."""
+
+    ca_state: int
+    """Congestion-avoidance state: 0 open, 1 disorder, 2 CWR, 3 recovery, 4 loss."""
+
+    retransmits: int
+    """Consecutive retransmissions of the segment at the head of the queue."""
+
+    probes: int
+    """Unanswered zero-window or keepalive probes."""
+
+    backoff: int
+    """Exponential backoff of the retransmission timer."""
+
+    options: int
+    """Negotiated options, bits `TCPI_OPT_*`: 1 timestamps, 2 SACK, 4 window scaling, 8 ECN, 16 ECN seen, 32 data in SYN, 64 µs timestamps."""
+
+    snd_wscale: int
+    """Our window-scale shift."""
+
+    rcv_wscale: int
+    """The peer's window-scale shift."""
+
+    delivery_rate_app_limited: bool
+    """Whether the last delivery-rate sample was application limited (4.9+)."""
+
+    fastopen_client_fail: int
+    """Why client Fast Open fell back, 0 if it did not (5.5+)."""
+
+    rto_us: int
+    """Retransmission timeout. In microseconds."""
+
+    ato_us: int
+    """Delayed-ACK timeout. In microseconds."""
+
+    snd_mss: int
+    """Maximum segment size for sending."""
+
+    rcv_mss: int
+    """Maximum segment size seen from the peer."""
+
+    unacked: int
+    """Segments sent and not yet acknowledged."""
+
+    sacked: int
+    """Segments selectively acknowledged (SACK)."""
+
+    lost: int
+    """Segments considered lost."""
+
+    retrans: int
+    """Segments retransmitted and not yet acknowledged."""
+
+    last_data_sent_us: int
+    """Time since data was last sent. In microseconds."""
+
+    last_data_recv_us: int
+    """Time since data was last received. In microseconds."""
+
+    last_ack_recv_us: int
+    """Time since an ACK was last received. In microseconds."""
+
+    pmtu: int
+    """Path MTU."""
+
+    rcv_ssthresh: int
+    """Receive slow-start threshold."""
+
+    rtt_us: int
+    """Smoothed round-trip time. In microseconds."""
+
+    rttvar_us: int
+    """Round-trip time variation. In microseconds."""
+
+    snd_ssthresh: int
+    """Send slow-start threshold, in segments (a huge value: not yet set)."""
+
+    cwnd: int
+    """Congestion window, in segments."""
+
+    advmss: int
+    """Advertised maximum segment size."""
+
+    reordering: int
+    """Reordering tolerance, in segments."""
+
+    rcv_rtt_us: int
+    """Receiver-side round-trip estimate. In microseconds."""
+
+    rcv_space: int
+    """Receive buffer space the autotuner aims for."""
+
+    total_retrans: int
+    """Retransmitted segments over the connection's lifetime."""
+
+    pacing_rate: int
+    """Current pacing rate (3.15+)."""
+
+    max_pacing_rate: int
+    """Maximum pacing rate, `u64::MAX` when unlimited (3.15+)."""
+
+    bytes_acked: int
+    """Bytes acknowledged by the peer (4.1+)."""
+
+    bytes_received: int
+    """Bytes received in order (4.1+)."""
+
+    segs_out: int
+    """Segments sent, retransmissions included (4.2+)."""
+
+    segs_in: int
+    """Segments received (4.2+)."""
+
+    notsent_bytes: int
+    """Bytes queued but not yet sent (4.6+)."""
+
+    min_rtt_us: int
+    """Minimum round-trip time seen; `u32::MAX` µs before the first sample (4.6+). In microseconds."""
+
+    data_segs_in: int
+    """Segments received carrying data (4.6+)."""
+
+    data_segs_out: int
+    """Segments sent carrying data (4.6+)."""
+
+    delivery_rate: int
+    """Most recent delivery-rate estimate (4.9+)."""
+
+    busy_time_us: int
+    """Time spent with data in flight (4.10+). In microseconds."""
+
+    rwnd_limited_us: int
+    """Time limited by the peer's receive window (4.10+). In microseconds."""
+
+    sndbuf_limited_us: int
+    """Time limited by our send buffer (4.10+). In microseconds."""
+
+    delivered: int
+    """Segments delivered, as counted for rate sampling (4.18+)."""
+
+    delivered_ce: int
+    """Segments delivered with an ECN congestion mark (4.18+)."""
+
+    bytes_sent: int
+    """Bytes sent, retransmissions included (4.19+)."""
+
+    bytes_retrans: int
+    """Bytes retransmitted (4.19+)."""
+
+    dsack_dups: int
+    """Duplicate segments reported by D-SACK (4.19+)."""
+
+    reord_seen: int
+    """Reordering events seen (4.19+)."""
+
+    rcv_ooopack: int
+    """Out-of-order packets received (5.4+)."""
+
+    snd_wnd: int
+    """The peer's advertised window, in bytes (5.4+)."""
+
+    rcv_wnd: int
+    """Our advertised window, in bytes (6.2+)."""
+
+    rehash: int
+    """Path rehash attempts (6.2+)."""
+
+    total_rto: int
+    """Retransmission timeouts, handshake included (6.7+)."""
+
+    total_rto_recoveries: int
+    """RTO recoveries (6.7+)."""
+
+    total_rto_time_us: int
+    """Time spent in RTO recoveries (6.7+). In microseconds."""
+
+    reported_len: int
+    """How many bytes of `struct tcp_info` the kernel filled; fields past this point are zero."""
+
+
+    def as_dict(self) -> dict[str, int | bool]:
+        """Every field by name."""
+        return {f[0]: getattr(self, f[0]) for f in self._fields_}
+
+    def __repr__(self) -> str:
+        return f"TcpInfo(state={self.state}, rtt_us={self.rtt_us}, cwnd={self.cwnd}, ...)"
+
+
+_set_reuse_address: _Fn = _ffi.declare("wl_set_reuse_address", c_int, c_int, c_bool)
+_get_reuse_address: _Fn = _ffi.declare("wl_reuse_address", c_int, c_int, POINTER(c_bool))
+_set_reuse_port: _Fn = _ffi.declare("wl_set_reuse_port", c_int, c_int, c_bool)
+_get_reuse_port: _Fn = _ffi.declare("wl_reuse_port", c_int, c_int, POINTER(c_bool))
+_set_send_buffer_size: _Fn = _ffi.declare("wl_set_send_buffer_size", c_int, c_int, c_size_t)
+_get_send_buffer_size: _Fn = _ffi.declare("wl_send_buffer_size", c_int, c_int, POINTER(c_size_t))
+_set_recv_buffer_size: _Fn = _ffi.declare("wl_set_recv_buffer_size", c_int, c_int, c_size_t)
+_get_recv_buffer_size: _Fn = _ffi.declare("wl_recv_buffer_size", c_int, c_int, POINTER(c_size_t))
+_set_broadcast: _Fn = _ffi.declare("wl_set_broadcast", c_int, c_int, c_bool)
+_get_broadcast: _Fn = _ffi.declare("wl_broadcast", c_int, c_int, POINTER(c_bool))
+_set_mark: _Fn = _ffi.declare("wl_set_mark", c_int, c_int, c_uint32)
+_get_mark: _Fn = _ffi.declare("wl_mark", c_int, c_int, POINTER(c_uint32))
+_set_priority: _Fn = _ffi.declare("wl_set_priority", c_int, c_int, c_uint32)
+_get_priority: _Fn = _ffi.declare("wl_priority", c_int, c_int, POINTER(c_uint32))
+_set_recv_low_watermark: _Fn = _ffi.declare("wl_set_recv_low_watermark", c_int, c_int, c_size_t)
+_get_recv_low_watermark: _Fn = _ffi.declare("wl_recv_low_watermark", c_int, c_int, POINTER(c_size_t))
+_set_keepalive: _Fn = _ffi.declare("wl_set_keepalive", c_int, c_int, c_bool)
+_get_keepalive: _Fn = _ffi.declare("wl_keepalive", c_int, c_int, POINTER(c_bool))
+_set_tcp_keepalive_idle: _Fn = _ffi.declare("wl_set_tcp_keepalive_idle", c_int, c_int, c_uint32)
+_get_tcp_keepalive_idle: _Fn = _ffi.declare("wl_tcp_keepalive_idle", c_int, c_int, POINTER(c_uint32))
+_set_tcp_keepalive_interval: _Fn = _ffi.declare("wl_set_tcp_keepalive_interval", c_int, c_int, c_uint32)
+_get_tcp_keepalive_interval: _Fn = _ffi.declare("wl_tcp_keepalive_interval", c_int, c_int, POINTER(c_uint32))
+_set_tcp_keepalive_count: _Fn = _ffi.declare("wl_set_tcp_keepalive_count", c_int, c_int, c_uint32)
+_get_tcp_keepalive_count: _Fn = _ffi.declare("wl_tcp_keepalive_count", c_int, c_int, POINTER(c_uint32))
+_set_tcp_nodelay: _Fn = _ffi.declare("wl_set_tcp_nodelay", c_int, c_int, c_bool)
+_get_tcp_nodelay: _Fn = _ffi.declare("wl_tcp_nodelay", c_int, c_int, POINTER(c_bool))
+_set_tcp_cork: _Fn = _ffi.declare("wl_set_tcp_cork", c_int, c_int, c_bool)
+_get_tcp_cork: _Fn = _ffi.declare("wl_tcp_cork", c_int, c_int, POINTER(c_bool))
+_set_tcp_quickack: _Fn = _ffi.declare("wl_set_tcp_quickack", c_int, c_int, c_bool)
+_get_tcp_quickack: _Fn = _ffi.declare("wl_tcp_quickack", c_int, c_int, POINTER(c_bool))
+_set_tcp_fastopen: _Fn = _ffi.declare("wl_set_tcp_fastopen", c_int, c_int, c_uint32)
+_get_tcp_fastopen: _Fn = _ffi.declare("wl_tcp_fastopen", c_int, c_int, POINTER(c_uint32))
+_set_tcp_fastopen_connect: _Fn = _ffi.declare("wl_set_tcp_fastopen_connect", c_int, c_int, c_bool)
+_get_tcp_fastopen_connect: _Fn = _ffi.declare("wl_tcp_fastopen_connect", c_int, c_int, POINTER(c_bool))
+_set_tcp_user_timeout: _Fn = _ffi.declare("wl_set_tcp_user_timeout", c_int, c_int, c_uint32)
+_get_tcp_user_timeout: _Fn = _ffi.declare("wl_tcp_user_timeout", c_int, c_int, POINTER(c_uint32))
+_set_ttl: _Fn = _ffi.declare("wl_set_ttl", c_int, c_int, c_uint32)
+_get_ttl: _Fn = _ffi.declare("wl_ttl", c_int, c_int, POINTER(c_uint32))
+_set_tos: _Fn = _ffi.declare("wl_set_tos", c_int, c_int, c_uint8)
+_get_tos: _Fn = _ffi.declare("wl_tos", c_int, c_int, POINTER(c_uint8))
+_set_multicast_ttl_v4: _Fn = _ffi.declare("wl_set_multicast_ttl_v4", c_int, c_int, c_uint32)
+_get_multicast_ttl_v4: _Fn = _ffi.declare("wl_multicast_ttl_v4", c_int, c_int, POINTER(c_uint32))
+_set_multicast_loop_v4: _Fn = _ffi.declare("wl_set_multicast_loop_v4", c_int, c_int, c_bool)
+_get_multicast_loop_v4: _Fn = _ffi.declare("wl_multicast_loop_v4", c_int, c_int, POINTER(c_bool))
+_set_unicast_hops_v6: _Fn = _ffi.declare("wl_set_unicast_hops_v6", c_int, c_int, c_uint32)
+_get_unicast_hops_v6: _Fn = _ffi.declare("wl_unicast_hops_v6", c_int, c_int, POINTER(c_uint32))
+_set_tclass_v6: _Fn = _ffi.declare("wl_set_tclass_v6", c_int, c_int, c_uint8)
+_get_tclass_v6: _Fn = _ffi.declare("wl_tclass_v6", c_int, c_int, POINTER(c_uint8))
+_set_only_v6: _Fn = _ffi.declare("wl_set_only_v6", c_int, c_int, c_bool)
+_get_only_v6: _Fn = _ffi.declare("wl_only_v6", c_int, c_int, POINTER(c_bool))
+_set_multicast_hops_v6: _Fn = _ffi.declare("wl_set_multicast_hops_v6", c_int, c_int, c_uint32)
+_get_multicast_hops_v6: _Fn = _ffi.declare("wl_multicast_hops_v6", c_int, c_int, POINTER(c_uint32))
+_set_multicast_loop_v6: _Fn = _ffi.declare("wl_set_multicast_loop_v6", c_int, c_int, c_bool)
+_get_multicast_loop_v6: _Fn = _ffi.declare("wl_multicast_loop_v6", c_int, c_int, POINTER(c_bool))
+
+_set_linger: _Fn = _ffi.declare("wl_set_linger", c_int, c_int, c_bool, c_uint32)
+_get_linger: _Fn = _ffi.declare("wl_linger", c_int, c_int, POINTER(c_bool), POINTER(c_uint32))
+_bind_device: _Fn = _ffi.declare("wl_bind_device", c_int, c_int, c_char_p)
+_bound_device: _Fn = _ffi.declare("wl_bound_device", c_int, c_int, c_char_p, c_size_t)
+_set_tcp_congestion: _Fn = _ffi.declare("wl_set_tcp_congestion", c_int, c_int, c_char_p)
+_get_tcp_congestion: _Fn = _ffi.declare("wl_tcp_congestion", c_int, c_int, c_char_p, c_size_t)
+_U8P = POINTER(c_uint8)
+_join_v4: _Fn = _ffi.declare("wl_join_multicast_v4", c_int, c_int, _U8P, _U8P)
+_leave_v4: _Fn = _ffi.declare("wl_leave_multicast_v4", c_int, c_int, _U8P, _U8P)
+_join_v6: _Fn = _ffi.declare("wl_join_multicast_v6", c_int, c_int, _U8P, c_uint32)
+_leave_v6: _Fn = _ffi.declare("wl_leave_multicast_v6", c_int, c_int, _U8P, c_uint32)
+_get_tcp_info: _Fn = _ffi.declare("wl_get_tcp_info", c_int, c_int, POINTER(TcpInfo))
+
+_set_udp_segment: _Fn = _ffi.declare("wl_set_udp_segment", c_int, c_int, c_uint16)
+_get_udp_segment: _Fn = _ffi.declare("wl_udp_segment", c_int, c_int, POINTER(c_uint16))
+_set_udp_gro: _Fn = _ffi.declare("wl_set_udp_gro", c_int, c_int, c_bool)
+_get_udp_gro: _Fn = _ffi.declare("wl_udp_gro", c_int, c_int, POINTER(c_bool))
+_set_passcred: _Fn = _ffi.declare("wl_set_passcred", c_int, c_int, c_bool)
+_get_passcred: _Fn = _ffi.declare("wl_passcred", c_int, c_int, POINTER(c_bool))
+_set_zerocopy: _Fn = _ffi.declare("wl_set_zerocopy", c_int, c_int, c_bool)
+_get_zerocopy: _Fn = _ffi.declare("wl_zerocopy", c_int, c_int, POINTER(c_bool))
+
+
+def _ip4(host: str) -> Any:
+    return (c_uint8 * 4).from_buffer_copy(socket.inet_pton(socket.AF_INET, host))
+
+
+def _ip6(host: str) -> Any:
+    return (c_uint8 * 16).from_buffer_copy(socket.inet_pton(socket.AF_INET6, host))
+
+
+def _text(call: Callable[[Any, int], int]) -> str:
+    size = 16
+    while True:
+        buf = ctypes.create_string_buffer(size)
+        n = call(buf, size)
+        if n < size:
+            return buf.value.decode("utf-8", "replace")
+        size = n + 1
+
+
+class Options(Generic[D]):
+    """Socket options (``socket(7)``, ``tcp(7)``, ``ip(7)``, ``ipv6(7)``)
+    on every state; see the module docstring for domain typing."""
+
+    __slots__ = ()
+
+    _fd: int
+
+    def _call(self, call: Callable[[Any], R]) -> R:
+        raise NotImplementedError
+
+    def set_linger(self, seconds: int | None) -> None:
+        """``SO_LINGER`` (``socket(7)``): ``None`` (the default) lets
+        ``close`` return at once while the kernel sends queued data;
+        ``n`` makes ``close`` wait up to ``n`` seconds; ``0`` makes it
+        discard queued data and reset the connection."""
+        on = seconds is not None
+        self._call(lambda h: _set_linger(self._fd, on, seconds or 0))
+
+    def linger(self) -> int | None:
+        """The ``SO_LINGER`` time in seconds, or ``None`` when off."""
+        on, secs = c_bool(), c_uint32()
+        self._call(lambda h: _get_linger(self._fd, ctypes.byref(on), ctypes.byref(secs)))
+        return int(secs.value) if on.value else None
+
+    def bind_device(self, interface: str | None) -> None:
+        """``SO_BINDTODEVICE`` (``socket(7)``): only use this interface
+        (e.g. ``"lo"``); ``None`` removes the binding."""
+        name = None if interface is None else interface.encode()
+        self._call(lambda h: _bind_device(self._fd, name))
+
+    def bound_device(self) -> str | None:
+        """The interface from ``SO_BINDTODEVICE``, or ``None``."""
+        name = self._call(lambda h: _text(lambda buf, n: _bound_device(self._fd, buf, n)))
+        return name or None
+
+    def set_tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6], algorithm: str) -> None:
+        """``TCP_CONGESTION`` (``tcp(7)``): e.g. ``"cubic"``, ``"reno"``."""
+        name = algorithm.encode()
+        self._call(lambda h: _set_tcp_congestion(self._fd, name))
+
+    def tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> str:
+        """The congestion-control algorithm in use (``TCP_CONGESTION``)."""
+        return self._call(lambda h: _text(lambda buf, n: _get_tcp_congestion(self._fd, buf, n)))
+
+    def tcp_info(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> TcpInfo:
+        """The kernel's ``TCP_INFO`` statistics (a snapshot)."""
+        out = TcpInfo()
+        self._call(lambda h: _get_tcp_info(self._fd, ctypes.byref(out)))
+        return out
+
+    def join_multicast_v4(self: Options[SocketAddrV4], group: str, interface: str = "0.0.0.0") -> None:
+        """``IP_ADD_MEMBERSHIP`` (``ip(7)``): receive datagrams sent to
+        ``group`` on the bound port; ``interface`` ``"0.0.0.0"`` lets the
+        kernel pick by route."""
+        g, i = _ip4(group), _ip4(interface)
+        self._call(lambda h: _join_v4(self._fd, g, i))
+
+    def leave_multicast_v4(self: Options[SocketAddrV4], group: str, interface: str = "0.0.0.0") -> None:
+        """``IP_DROP_MEMBERSHIP`` (``ip(7)``)."""
+        g, i = _ip4(group), _ip4(interface)
+        self._call(lambda h: _leave_v4(self._fd, g, i))
+
+    def join_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
+        """``IPV6_ADD_MEMBERSHIP`` (``ipv6(7)``) on interface index
+        ``interface`` (0: the kernel picks by route)."""
+        g = _ip6(group)
+        self._call(lambda h: _join_v6(self._fd, g, interface))
+
+    def leave_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
+        """``IPV6_DROP_MEMBERSHIP`` (``ipv6(7)``)."""
+        g = _ip6(group)
+        self._call(lambda h: _leave_v6(self._fd, g, interface))
+
+    def set_reuse_address(self, value: bool) -> None:
+        """Sets ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in ``TIME_WAIT``; set before ``bind``."""
+        self._call(lambda h: _set_reuse_address(self._fd, bool(value)))
+
+    def reuse_address(self) -> bool:
+        """Reads ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in ``TIME_WAIT``; set before ``bind``."""
+        out = c_bool()
+        self._call(lambda h: _get_reuse_address(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_reuse_port(self, value: bool) -> None:
+        """Sets ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before ``bind``."""
+        self._call(lambda h: _set_reuse_port(self._fd, bool(value)))
+
+    def reuse_port(self) -> bool:
+        """Reads ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before ``bind``."""
+        out = c_bool()
+        self._call(lambda h: _get_reuse_port(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_send_buffer_size(self, value: int) -> None:
+        """Sets ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
+        self._call(lambda h: _set_send_buffer_size(self._fd, value))
+
+    def send_buffer_size(self) -> int:
+        """Reads ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
+        out = c_size_t()
+        self._call(lambda h: _get_send_buffer_size(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_recv_buffer_size(self, value: int) -> None:
+        """Sets ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
+        self._call(lambda h: _set_recv_buffer_size(self._fd, value))
+
+    def recv_buffer_size(self) -> int:
+        """Reads ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
+        out = c_size_t()
+        self._call(lambda h: _get_recv_buffer_size(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_broadcast(self, value: bool) -> None:
+        """Sets ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
+        self._call(lambda h: _set_broadcast(self._fd, bool(value)))
+
+    def broadcast(self) -> bool:
+        """Reads ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
+        out = c_bool()
+        self._call(lambda h: _get_broadcast(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_mark(self, value: int) -> None:
+        """Sets ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs ``CAP_NET_ADMIN``)."""
+        self._call(lambda h: _set_mark(self._fd, value))
+
+    def mark(self) -> int:
+        """Reads ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs ``CAP_NET_ADMIN``)."""
+        out = c_uint32()
+        self._call(lambda h: _get_mark(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_priority(self, value: int) -> None:
+        """Sets ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
+        self._call(lambda h: _set_priority(self._fd, value))
+
+    def priority(self) -> int:
+        """Reads ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
+        out = c_uint32()
+        self._call(lambda h: _get_priority(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_recv_low_watermark(self, value: int) -> None:
+        """Sets ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
+        self._call(lambda h: _set_recv_low_watermark(self._fd, value))
+
+    def recv_low_watermark(self) -> int:
+        """Reads ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
+        out = c_size_t()
+        self._call(lambda h: _get_recv_low_watermark(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_keepalive(self, value: bool) -> None:
+        """Sets ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
+        self._call(lambda h: _set_keepalive(self._fd, bool(value)))
+
+    def keepalive(self) -> bool:
+        """Reads ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
+        out = c_bool()
+        self._call(lambda h: _get_keepalive(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
+        self._call(lambda h: _set_tcp_keepalive_idle(self._fd, value))
+
+    def tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
+        out = c_uint32()
+        self._call(lambda h: _get_tcp_keepalive_idle(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
+        self._call(lambda h: _set_tcp_keepalive_interval(self._fd, value))
+
+    def tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
+        out = c_uint32()
+        self._call(lambda h: _get_tcp_keepalive_interval(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
+        self._call(lambda h: _set_tcp_keepalive_count(self._fd, value))
+
+    def tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
+        out = c_uint32()
+        self._call(lambda h: _get_tcp_keepalive_count(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
+        self._call(lambda h: _set_tcp_nodelay(self._fd, bool(value)))
+
+    def tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Reads ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
+        out = c_bool()
+        self._call(lambda h: _get_tcp_nodelay(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
+        self._call(lambda h: _set_tcp_cork(self._fd, bool(value)))
+
+    def tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Reads ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
+        out = c_bool()
+        self._call(lambda h: _get_tcp_cork(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
+        self._call(lambda h: _set_tcp_quickack(self._fd, bool(value)))
+
+    def tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Reads ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
+        out = c_bool()
+        self._call(lambda h: _get_tcp_quickack(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
+        self._call(lambda h: _set_tcp_fastopen(self._fd, value))
+
+    def tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
+        out = c_uint32()
+        self._call(lambda h: _get_tcp_fastopen(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
+        self._call(lambda h: _set_tcp_fastopen_connect(self._fd, bool(value)))
+
+    def tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Reads ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
+        out = c_bool()
+        self._call(lambda h: _get_tcp_fastopen_connect(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
+        self._call(lambda h: _set_tcp_user_timeout(self._fd, value))
+
+    def tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
+        out = c_uint32()
+        self._call(lambda h: _get_tcp_user_timeout(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_ttl(self: Options[SocketAddrV4], value: int) -> None:
+        """Sets ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
+        self._call(lambda h: _set_ttl(self._fd, value))
+
+    def ttl(self: Options[SocketAddrV4]) -> int:
+        """Reads ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
+        out = c_uint32()
+        self._call(lambda h: _get_ttl(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_tos(self: Options[SocketAddrV4], value: int) -> None:
+        """Sets ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
+        self._call(lambda h: _set_tos(self._fd, value))
+
+    def tos(self: Options[SocketAddrV4]) -> int:
+        """Reads ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
+        out = c_uint8()
+        self._call(lambda h: _get_tos(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_multicast_ttl_v4(self: Options[SocketAddrV4], value: int) -> None:
+        """Sets ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
+        self._call(lambda h: _set_multicast_ttl_v4(self._fd, value))
+
+    def multicast_ttl_v4(self: Options[SocketAddrV4]) -> int:
+        """Reads ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
+        out = c_uint32()
+        self._call(lambda h: _get_multicast_ttl_v4(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_multicast_loop_v4(self: Options[SocketAddrV4], value: bool) -> None:
+        """Sets ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
+        self._call(lambda h: _set_multicast_loop_v4(self._fd, bool(value)))
+
+    def multicast_loop_v4(self: Options[SocketAddrV4]) -> bool:
+        """Reads ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
+        out = c_bool()
+        self._call(lambda h: _get_multicast_loop_v4(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_unicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
+        """Sets ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
+        self._call(lambda h: _set_unicast_hops_v6(self._fd, value))
+
+    def unicast_hops_v6(self: Options[SocketAddrV6]) -> int:
+        """Reads ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
+        out = c_uint32()
+        self._call(lambda h: _get_unicast_hops_v6(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_tclass_v6(self: Options[SocketAddrV6], value: int) -> None:
+        """Sets ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
+        self._call(lambda h: _set_tclass_v6(self._fd, value))
+
+    def tclass_v6(self: Options[SocketAddrV6]) -> int:
+        """Reads ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
+        out = c_uint8()
+        self._call(lambda h: _get_tclass_v6(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_only_v6(self: Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before ``bind``."""
+        self._call(lambda h: _set_only_v6(self._fd, bool(value)))
+
+    def only_v6(self: Options[SocketAddrV6]) -> bool:
+        """Reads ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before ``bind``."""
+        out = c_bool()
+        self._call(lambda h: _get_only_v6(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_multicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
+        """Sets ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
+        self._call(lambda h: _set_multicast_hops_v6(self._fd, value))
+
+    def multicast_hops_v6(self: Options[SocketAddrV6]) -> int:
+        """Reads ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
+        out = c_uint32()
+        self._call(lambda h: _get_multicast_hops_v6(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_multicast_loop_v6(self: Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
+        self._call(lambda h: _set_multicast_loop_v6(self._fd, bool(value)))
+
+    def multicast_loop_v6(self: Options[SocketAddrV6]) -> bool:
+        """Reads ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
+        out = c_bool()
+        self._call(lambda h: _get_multicast_loop_v6(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6], size: int) -> None:
+        """``UDP_SEGMENT`` (``udp(7)``): every later send larger than
+        ``size`` is split by the kernel (GSO) into datagrams of ``size``
+        bytes; 0 turns it off."""
+        self._call(lambda h: _set_udp_segment(self._fd, size))
+
+    def udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """The socket-wide GSO segment size (``UDP_SEGMENT``), 0 when off."""
+        out = c_uint16()
+        self._call(lambda h: _get_udp_segment(self._fd, ctypes.byref(out)))
+        return int(out.value)
+
+    def set_udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """``UDP_GRO`` (Linux 5.0+): the kernel may coalesce several
+        datagrams of one flow into one receive (see ``recv_gro``)."""
+        self._call(lambda h: _set_udp_gro(self._fd, bool(value)))
+
+    def udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Whether ``UDP_GRO`` is on."""
+        out = c_bool()
+        self._call(lambda h: _get_udp_gro(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_passcred(self: Options[UnixAddr], value: bool) -> None:
+        """``SO_PASSCRED`` (``unix(7)``): every message received then carries
+        the sender's kernel-checked credentials (``recv_with_credentials``)."""
+        self._call(lambda h: _set_passcred(self._fd, bool(value)))
+
+    def passcred(self: Options[UnixAddr]) -> bool:
+        """Whether ``SO_PASSCRED`` is on."""
+        out = c_bool()
+        self._call(lambda h: _get_passcred(self._fd, ctypes.byref(out)))
+        return bool(out.value)
+
+    def set_zerocopy(self, value: bool) -> None:
+        """``SO_ZEROCOPY`` (needed before ``send_zerocopy``)."""
+        self._call(lambda h: _set_zerocopy(self._fd, bool(value)))
+
+    def zerocopy(self) -> bool:
+        """Whether ``SO_ZEROCOPY`` is on."""
+        out = c_bool()
+        self._call(lambda h: _get_zerocopy(self._fd, ctypes.byref(out)))
+        return bool(out.value)

@@ -1,0 +1,432 @@
+"""Stream states: :class:`Connection`, :class:`Listener`,
+:class:`BoundSocket` and :class:`PendingConnect`."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import io
+import select
+import socket
+import time
+from typing import Any, Iterable, final
+
+from . import _ffi
+from ._addr import D, UnixAddr, from_wl
+from ._base import _OPEN, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
+from ._buffers import IovecArray, readable, writable
+from ._fdpass import CONN_FNS, Credentials, FdPassing
+from ._io import SocketIO
+from ._stream_ext import StreamHelpers
+from ._zerocopy import ZcState, ZeroCopy
+
+_IN = select.POLLIN
+_OUT = select.POLLOUT
+
+
+def default_timeout() -> float | None:
+    """``socket.getdefaulttimeout()``: what new sockets start with."""
+    return socket.getdefaulttimeout()
+
+
+def _new_conn(handle: Any, timeout: float | None, sync: bool) -> Connection[Any]:
+    """Wraps a new ``wl_conn``; ``sync`` applies ``timeout``'s blocking mode
+    to the descriptor (it is already right after a transition)."""
+    conn: Connection[Any] = Connection(KEY, _ffi.CONN, handle, timeout)
+    if sync and timeout is not None:
+        try:
+            conn._set_mode(timeout)
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
+def _adopt(fns: _ffi.StateFns, fd: int, family: int | None) -> Any:
+    """``wl_<state>_from_fd`` plus a domain check; on failure the caller
+    still owns ``fd``."""
+    out = fns.handle()
+    assert fns.from_fd is not None
+    fns.from_fd(fd, ctypes.byref(out))
+    if family is not None and fns.domain(out) != family:
+        got = fns.domain(out)
+        fns.into_fd(out)  # hands the descriptor back without closing it
+        raise OSError(
+            errno.EAFNOSUPPORT,
+            f"descriptor {fd} is {socket.AddressFamily(got).name}, expected "
+            f"{socket.AddressFamily(family).name}",
+        )
+    return out
+
+
+def _family_of(domain: type) -> int:
+    from ._addr import FAMILY_OF
+
+    try:
+        return FAMILY_OF[domain]
+    except KeyError:
+        raise TypeError(
+            f"domain must be Ipv4, Ipv6 or Unix (SocketAddrV4, SocketAddrV6, UnixAddr), not {domain!r}"
+        ) from None
+
+
+def _blocking_timeout(fns: _ffi.StateFns, handle: Any) -> float | None:
+    """The timeout matching an adopted descriptor's ``O_NONBLOCK``."""
+    return 0.0 if fns.is_nonblocking(handle) else None
+
+
+@final
+class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
+    """A connected stream: TCP over IPv4/IPv6, or a Unix stream.
+
+    From :meth:`RawSocket.connect`, :meth:`Listener.accept`,
+    :meth:`PendingConnect.finish`, :func:`socketpair` or
+    :meth:`from_socket`. Sends never raise ``SIGPIPE``: a closed peer gives
+    ``BrokenPipeError``.
+    """
+
+    __slots__ = ("_zc_state",)
+    _FDP = CONN_FNS
+
+    def __init__(self, key: _Private, fns: _ffi.StateFns, handle: Any, timeout: float | None) -> None:
+        super().__init__(key, fns, handle, timeout)
+        self._zc_state = ZcState()
+
+    def _sendall_bytes(self, data: bytes) -> None:
+        self.sendall(data)
+
+    # --- construction -------------------------------------------------------
+
+    @staticmethod
+    def pair() -> tuple[Connection[UnixAddr], Connection[UnixAddr]]:
+        """A pair of connected Unix stream sockets (``socketpair(2)``)."""
+        a, b = _ffi.ConnP(), _ffi.ConnP()
+        _ffi.wl_conn_pair(ctypes.byref(a), ctypes.byref(b))
+        t = default_timeout()
+        first = _new_conn(a, t, True)
+        try:
+            second = _new_conn(b, t, True)
+        except BaseException:
+            first.close()
+            raise
+        return first, second
+
+    @staticmethod
+    def from_fd(fd: int, domain: type[D]) -> Connection[D]:
+        """Adopts a connected stream socket's descriptor, after the library
+        checks it with the kernel (domain, type, state). On success the
+        object owns ``fd``; on failure (``OSError``) the caller still does.
+        The timeout mirrors the descriptor's ``O_NONBLOCK`` (``0.0`` or
+        ``None``)."""
+        h = _adopt(_ffi.CONN, fd, _family_of(domain))
+        return Connection(KEY, _ffi.CONN, h, _blocking_timeout(_ffi.CONN, h))
+
+    @staticmethod
+    def from_socket(sock: socket.socket, domain: type[D]) -> Connection[D]:
+        """Takes over a connected ``socket.socket`` (which is detached on
+        success, and untouched on failure); keeps its timeout."""
+        timeout = sock.gettimeout()
+        conn = Connection.from_fd(sock.fileno(), domain)
+        sock.detach()
+        conn._timeout = timeout
+        return conn
+
+    # --- data ---------------------------------------------------------------
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        """Sends some of ``data`` (any bytes-like object, not copied);
+        returns how many bytes the kernel took (``send(2)``)."""
+        ptr, n, pin = readable(data)
+        try:
+            return self._io("send()", _OUT, lambda h: _ffi.wl_conn_send(h, ptr, n, flags))
+        finally:
+            if pin is not None:
+                pin.release()
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        """Sends all of ``data``. With a timeout, it bounds the whole call
+        (as in the stdlib since 3.5). Signal handlers run between chunks."""
+        ptr, n, pin = readable(data)
+        if pin is None:
+            base = (ctypes.cast(ptr, ctypes.c_void_p).value or 0) if n else 0
+            keep = ptr
+        else:
+            base, keep = pin.address, pin
+        try:
+            timeout = self._timeout
+            deadline = time.monotonic() + timeout if timeout else None
+            sent = 0
+            while sent < n:
+                off = sent
+                sent += self._io(
+                    "sendall()",
+                    _OUT,
+                    lambda h: _ffi.wl_conn_send(h, base + off, n - off, flags),  # noqa: B023 (called at once)
+                    deadline=deadline,
+                )
+                if sent < n:
+                    check_signals()
+        finally:
+            del keep
+            if pin is not None:
+                pin.release()
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        """Receives up to ``bufsize`` bytes; ``b""`` at end of stream."""
+        if bufsize < 0:
+            raise ValueError("negative buffersize in recv")
+        buf = (ctypes.c_char * bufsize)()
+        n = self._io("recv()", _IN, lambda h: _ffi.wl_conn_recv(h, buf, bufsize, flags), eof_is_zero=True)
+        return ctypes.string_at(buf, n)
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        """Receives into a writable buffer (``bytearray``, ``memoryview``
+        ...) without copying; returns the byte count (0 at end of stream)."""
+        arr, n = writable(buffer, nbytes, "recv_into")
+        return self._io("recv_into()", _IN, lambda h: _ffi.wl_conn_recv(h, arr, n, flags), eof_is_zero=True)
+
+    def send_vectored(self, buffers: Iterable[Any]) -> int:
+        """Sends several buffers in one ``sendmsg(2)`` (gather); returns the
+        byte count sent."""
+        iov = IovecArray(buffers, False, "send_vectored")
+        try:
+            return self._io(
+                "send_vectored()", _OUT, lambda h: _ffi.wl_conn_send_vectored(h, iov.array, iov.count)
+            )
+        finally:
+            iov.release()
+
+    def recv_vectored(self, buffers: Iterable[Any]) -> int:
+        """Receives into several writable buffers in one ``recvmsg(2)``
+        (scatter); returns the byte count (0 at end of stream)."""
+        iov = IovecArray(buffers, True, "recv_vectored")
+        try:
+            return self._io(
+                "recv_vectored()",
+                _IN,
+                lambda h: _ffi.wl_conn_recv_vectored(h, iov.array, iov.count),
+                eof_is_zero=True,
+            )
+        finally:
+            iov.release()
+
+    # --- connection ---------------------------------------------------------
+
+    def shutdown(self, how: int) -> None:
+        """Shuts down reading (``SHUT_RD``), writing (``SHUT_WR``: the peer
+        reads end-of-stream) or both; the object stays open."""
+        self._call(lambda h: _ffi.wl_conn_shutdown(h, how))
+
+    def getpeername(self) -> D:
+        """The peer's address (``getpeername(2)``)."""
+        out = _ffi.wl_addr()
+        self._call(lambda h: _ffi.wl_conn_peer_addr(h, ctypes.byref(out)))
+        return from_wl(out)  # type: ignore[return-value]
+
+    def dup(self) -> Connection[D]:
+        """A second object for the same connection (``F_DUPFD_CLOEXEC``),
+        e.g. one thread reading while another writes; same timeout."""
+        out = _ffi.ConnP()
+        self._call(lambda h: _ffi.wl_conn_try_clone(h, ctypes.byref(out)))
+        conn: Connection[D] = Connection(KEY, _ffi.CONN, out, self._timeout)
+        return conn
+
+    def peer_credentials(self: Connection[UnixAddr]) -> Credentials:
+        """The Unix peer's pid, uid and gid at connect time (``SO_PEERCRED``)."""
+        out = _ffi.wl_ucred()
+        self._call(lambda h: _ffi.wl_conn_peer_credentials(h, ctypes.byref(out)))
+        return Credentials(out.pid, out.uid, out.gid)
+
+    def makefile(
+        self,
+        mode: str = "r",
+        buffering: int | None = None,
+        *,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> Any:
+        """A file object over the connection, as ``socket.makefile``: modes
+        ``"r"``, ``"w"``, ``"b"`` combinations; closing the connection is
+        deferred until every file from it is closed too."""
+        if not set(mode) <= {"r", "w", "b"}:
+            raise ValueError(f"invalid mode {mode!r} (only r, w, b allowed)")
+        writing = "w" in mode
+        reading = "r" in mode or not writing
+        binary = "b" in mode
+        rawmode = ("r" if reading else "") + ("w" if writing else "")
+        if self.closed:
+            raise self._unusable()
+        raw = SocketIO(self, rawmode)
+        self._io_refs += 1
+        if buffering is None or buffering < 0:
+            buffering = io.DEFAULT_BUFFER_SIZE
+        if buffering == 0:
+            if not binary:
+                raise ValueError("unbuffered streams must be binary")
+            return raw
+        buffer: Any
+        if reading and writing:
+            buffer = io.BufferedRWPair(raw, raw, buffering)
+        elif reading:
+            buffer = io.BufferedReader(raw, buffering)
+        else:
+            buffer = io.BufferedWriter(raw, buffering)
+        if binary:
+            return buffer
+        text = io.TextIOWrapper(buffer, io.text_encoding(encoding), errors, newline)
+        text.mode = mode  # type: ignore[misc]
+        return text
+
+    def __repr__(self) -> str:
+        base = super().__repr__()
+        if self.closed:
+            return base
+        try:
+            return f"{base[:-1]} raddr={self.getpeername()}>"
+        except OSError:
+            return base
+
+
+@final
+class Listener(TimeoutSocket[D]):
+    """A listening stream socket: it accepts connections. From
+    :meth:`BoundSocket.listen`; accepting does not consume it."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def from_fd(fd: int, domain: type[D]) -> Listener[D]:
+        """Adopts a listening socket's descriptor (checked by the library);
+        on failure the caller still owns ``fd``."""
+        h = _adopt(_ffi.LISTENER, fd, _family_of(domain))
+        return Listener(KEY, _ffi.LISTENER, h, _blocking_timeout(_ffi.LISTENER, h))
+
+    @staticmethod
+    def from_socket(sock: socket.socket, domain: type[D]) -> Listener[D]:
+        """Takes over a listening ``socket.socket`` (detached on success)."""
+        timeout = sock.gettimeout()
+        lst = Listener.from_fd(sock.fileno(), domain)
+        sock.detach()
+        lst._timeout = timeout
+        return lst
+
+    def accept(self) -> tuple[Connection[D], D]:
+        """Waits for a connection (``accept4(2)``, close-on-exec) and returns
+        it with the client's address. The new connection gets
+        ``socket.getdefaulttimeout()``, as in the stdlib."""
+        out = _ffi.ConnP()
+        peer = _ffi.wl_addr()
+        self._io("accept()", _IN, lambda h: _ffi.wl_listener_accept(h, ctypes.byref(out), ctypes.byref(peer)))
+        conn: Connection[D] = _new_conn(out, default_timeout(), True)
+        return conn, from_wl(peer)  # type: ignore[return-value]
+
+
+@final
+class BoundSocket(TimeoutSocket[D]):
+    """A stream socket bound to a local address, not yet listening. From
+    :meth:`RawSocket.bind`; its one transition is :meth:`listen`."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def from_fd(fd: int, domain: type[D]) -> BoundSocket[D]:
+        """Adopts a bound (not listening, not connected) stream socket's
+        descriptor; on failure the caller still owns ``fd``."""
+        h = _adopt(_ffi.BOUND, fd, _family_of(domain))
+        return BoundSocket(KEY, _ffi.BOUND, h, _blocking_timeout(_ffi.BOUND, h))
+
+    @staticmethod
+    def from_socket(sock: socket.socket, domain: type[D]) -> BoundSocket[D]:
+        """Takes over a bound, not listening ``socket.socket`` (detached on success)."""
+        timeout = sock.gettimeout()
+        b = BoundSocket.from_fd(sock.fileno(), domain)
+        sock.detach()
+        b._timeout = timeout
+        return b
+
+    def listen(self, backlog: int | None = None) -> Listener[D]:
+        """Starts listening (``listen(2)``) and returns the :class:`Listener`;
+        this object is consumed. ``backlog`` defaults to
+        ``min(SOMAXCONN, 128)`` like the stdlib. On failure this object
+        stays usable."""
+        if backlog is None:
+            backlog = min(socket.SOMAXCONN, 128)
+        n = max(0, int(backlog))
+
+        def call(h: Any) -> Any:
+            out = _ffi.ListenerP()
+            _ffi.wl_bound_listen(h, n, ctypes.byref(out))
+            return out
+
+        new = self._transition("listen()", call, _ffi.LISTENER.free)
+        lst: Listener[D] = Listener(KEY, _ffi.LISTENER, new, self._timeout)
+        return lst
+
+
+@final
+class PendingConnect(SocketBase[D]):
+    """A stream connect in flight, from :meth:`RawSocket.connect_nonblocking`.
+
+    Wait for it with :meth:`wait` (or register :meth:`fileno` for
+    writability with ``selectors``/``asyncio``), then :meth:`finish`. The
+    descriptor is non-blocking.
+    """
+
+    __slots__ = ()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Waits up to ``timeout`` seconds (``None``: forever) for the
+        connect to resolve either way; ``True`` if it has (call
+        :meth:`finish`). Signals: handlers run, then the wait resumes with
+        the time left (PEP 475)."""
+        t = parse_timeout(timeout)
+        deadline = None if t is None else time.monotonic() + t
+        h = self._acquire()
+        try:
+            while True:
+                ms = -1
+                if deadline is not None:
+                    ms = max(0, int((deadline - time.monotonic()) * 1000 + 0.999))
+                try:
+                    ready = _ffi.wl_pending_wait(h, ms)
+                except InterruptedError:
+                    check_signals()
+                    continue
+                if self._state != _OPEN:
+                    raise self._closed_during("wait()")
+                return bool(ready)
+        finally:
+            self._release()
+
+    def finish(self) -> Connection[D]:
+        """Completes the connect: returns the :class:`Connection` (still
+        non-blocking, ``gettimeout() == 0.0``) and consumes this object.
+        Raises ``BlockingIOError`` while the handshake is in flight and the
+        connect's own error (``ConnectionRefusedError`` ...) once it failed;
+        either way this object stays usable (close it after a failure)."""
+
+        def call(h: Any) -> Any:
+            out = _ffi.ConnP()
+            _ffi.wl_pending_finish(h, ctypes.byref(out))
+            return out
+
+        new = self._transition("finish()", call, _ffi.CONN.free)
+        conn: Connection[D] = Connection(KEY, _ffi.CONN, new, 0.0)
+        return conn
+
+    def wait_connected(self, timeout: float | None = None) -> Connection[D]:
+        """:meth:`wait` then :meth:`finish`, returning a connection in the
+        default mode (``socket.getdefaulttimeout()``, blocking unless set).
+        Raises ``TimeoutError`` if it has not resolved in time (this object
+        then stays usable)."""
+        if not self.wait(timeout):
+            raise TimeoutError("timed out")
+        conn = self.finish()
+        try:
+            conn._set_mode(default_timeout())
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+

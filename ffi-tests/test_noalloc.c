@@ -1,0 +1,112 @@
+/* The send/recv paths allocate nothing, failures included: malloc and
+ * friends are wrapped (glibc's __libc_* entry points) and counted while a
+ * steady-state loop runs. Built and run by `make test` only: sanitizers
+ * and valgrind replace malloc themselves. */
+#define _GNU_SOURCE
+#include "check.h"
+
+#include <sys/uio.h>
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void *__libc_memalign(size_t, size_t);
+
+static volatile long allocations;
+
+void *malloc(size_t n) {
+    allocations++;
+    return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t m) {
+    allocations++;
+    return __libc_calloc(n, m);
+}
+void *realloc(void *p, size_t n) {
+    allocations++;
+    return __libc_realloc(p, n);
+}
+void *aligned_alloc(size_t a, size_t n) {
+    allocations++;
+    return __libc_memalign(a, n);
+}
+int posix_memalign(void **out, size_t a, size_t n) {
+    allocations++;
+    *out = __libc_memalign(a, n);
+    return *out ? 0 : ENOMEM;
+}
+
+static void hot_paths_allocate_nothing(void) {
+    wl_conn *a = NULL, *b = NULL;
+    wl_stream_pair("127.0.0.1:0", &a, &b);
+    wl_addr ua = wl_parse("127.0.0.1:0");
+    wl_dgram *d1 = NULL, *d2 = NULL;
+    CHECK_OK(wl_datagram_bind(NULL, &ua, &d1));
+    CHECK_OK(wl_datagram_bind(NULL, &ua, &d2));
+    wl_addr a2, from;
+    CHECK_OK(wl_dgram_local_addr(d2, &a2));
+    wl_dgram_conn *c1 = NULL, *c2 = NULL;
+    CHECK_OK(wl_dgram_conn_pair(&c1, &c2));
+    wl_send_batch *sb = NULL;
+    wl_recv_batch *rb = NULL;
+    CHECK_OK(wl_send_batch_new(AF_INET, 8, &sb));
+    CHECK_OK(wl_recv_batch_new(AF_INET, 8, 64, &rb));
+    CHECK_OK(wl_conn_set_nonblocking(b, true));
+    char buf[64];
+    struct iovec iov = {buf, sizeof buf};
+
+    for (int round = 0; round < 2; round++) {
+        long before = allocations;
+        for (int i = 0; i < 100; i++) {
+            CHECK(wl_conn_send(a, "ping", 4, 0) == 4);
+            CHECK(wl_conn_recv(b, buf, 4, MSG_WAITALL) == 4);
+            CHECK_ERR(wl_conn_recv(b, buf, sizeof buf, 0), EAGAIN); /* failure path */
+            struct iovec out = {(void *)"vv", 2};
+            CHECK(wl_conn_send_vectored(a, &out, 1) == 2);
+            CHECK(wl_conn_recv_vectored(b, &iov, 1) == 2);
+            CHECK(wl_dgram_send_to(d1, "d", 1, &a2, 0) == 1);
+            CHECK(wl_dgram_recv_from(d2, buf, sizeof buf, &from, 0) == 1);
+            CHECK(wl_dgram_conn_send(c1, "u", 1, 0) == 1);
+            CHECK(wl_dgram_conn_recv(c2, buf, sizeof buf, 0) == 1);
+            CHECK_OK(wl_send_batch_clear(sb));
+            CHECK_OK(wl_send_batch_push(sb, "b1", 2, &a2));
+            CHECK_OK(wl_send_batch_push(sb, "b2", 2, &a2));
+            CHECK(wl_dgram_send_batch(d1, sb, 0) == 2);
+            for (int got = 0; got < 2;) {
+                int n = wl_dgram_recv_batch(d2, rb, WL_MSG_WAITFORONE);
+                CHECK(n > 0);
+                got += n;
+            }
+        }
+        long used = allocations - before;
+        /* Round 0 warms up lazily initialized state (thread-locals). */
+        if (round == 1 && used != 0) {
+            fprintf(stderr, "hot paths allocated %ld times in 100 rounds\n", used);
+            exit(1);
+        }
+    }
+    wl_send_batch_free(sb);
+    wl_recv_batch_free(rb);
+    wl_dgram_conn_free(c1);
+    wl_dgram_conn_free(c2);
+    wl_dgram_free(d1);
+    wl_dgram_free(d2);
+    wl_conn_free(a);
+    wl_conn_free(b);
+}
+
+static void the_counter_counts(void) {
+    /* Control: a call that does allocate (a handle) is seen. */
+    long before = allocations;
+    wl_raw *raw = NULL;
+    CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &raw));
+    CHECK(allocations > before);
+    wl_raw_free(raw);
+}
+
+int main(void) {
+    wl_test_start(60);
+    RUN(the_counter_counts);
+    RUN(hot_paths_allocate_nothing);
+    return wl_test_end("test_noalloc");
+}

@@ -1,0 +1,530 @@
+//! Batched datagrams (`sendmmsg(2)`/`recvmmsg(2)`): `wirelane::batch`.
+//!
+//! `wl_send_batch` and `wl_recv_batch` are reusable, fixed-capacity
+//! batches (`SendBatch`, `RecvBatch`): all their memory is allocated when
+//! they are created, so a steady-state send/receive loop allocates
+//! nothing. `wl_dgram_sendmmsg` and `wl_dgram_conn_sendmmsg` are the
+//! one-shot forms (`sendmmsg`), which build a temporary batch.
+
+use std::ffi::{c_int, c_void};
+use std::io;
+
+use super::addr::wl_addr;
+use super::any::ByDomain;
+use super::boundary::ffi_fn;
+use super::dgram::{wl_dgram, wl_dgram_conn};
+use super::handle::{array, borrow, borrow_mut, give, impl_handle, in_ref, out_ptr, take};
+use super::peer::count;
+use crate::addr::codec::AddrCodec;
+use crate::batch::{RecvBatch, SendBatch};
+use crate::error::invalid_input;
+use crate::{Ipv4, Ipv6, MsgFlags, Unix};
+
+/// The most messages one batch call handles (`UIO_MAXIOV`):
+/// `wirelane::batch::MAX_BATCH`.
+pub const WL_MAX_BATCH: usize = 1024;
+
+/// `MSG_WAITFORONE` for `wl_dgram_recv_batch`: wait for one datagram,
+/// then take only what is already queued (`recvmmsg(2)`). The same value
+/// as `MSG_WAITFORONE` in `<sys/socket.h>`, which strict C11 hides.
+pub const WL_MSG_WAITFORONE: c_int = 0x10000;
+
+const _: () = assert!(WL_MAX_BATCH == crate::batch::MAX_BATCH);
+const _: () = assert!(WL_MSG_WAITFORONE == libc::MSG_WAITFORONE);
+
+type SendAny = ByDomain<SendBatch<'static, Ipv4>, SendBatch<'static, Ipv6>, SendBatch<'static, Unix>>;
+type RecvAny = ByDomain<RecvBatch<Ipv4>, RecvBatch<Ipv6>, RecvBatch<Unix>>;
+
+/// A reusable batch of outgoing datagrams for one `sendmmsg(2)`
+/// (`SendBatch`), for one domain. It borrows the payloads: each buffer
+/// passed to `wl_send_batch_push` must stay valid until the batch is
+/// cleared, sent for the last time, or freed. Not thread-safe: one thread
+/// at a time.
+pub struct wl_send_batch(Option<SendAny>);
+impl_handle!(wl_send_batch, SendAny);
+
+/// A reusable batch of receive slots for one `recvmmsg(2)` (`RecvBatch`),
+/// for one domain. Not thread-safe: one thread at a time.
+pub struct wl_recv_batch(Option<RecvAny>);
+impl_handle!(wl_recv_batch, RecvAny);
+
+/// One datagram of `wl_dgram_sendmmsg`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wl_mmsg {
+    /// The payload.
+    pub buf: *const c_void,
+    /// The payload's length.
+    pub len: usize,
+    /// The destination (same family as the socket).
+    pub to: *const wl_addr,
+}
+
+/// One datagram received into a `wl_recv_batch` (`RecvMsg`), from
+/// `wl_recv_batch_get`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wl_recv_msg {
+    /// The bytes received, inside the batch: valid until the next receive
+    /// into the batch or its free.
+    pub data: *const u8,
+    /// How many bytes of `data` are valid (at most the slot size).
+    pub data_len: usize,
+    /// `msg_len`: the bytes received, or with `MSG_TRUNC` the datagram's
+    /// real length.
+    pub len: usize,
+    /// The kernel's `msg_flags` (`MSG_TRUNC`, `MSG_CTRUNC`, ...).
+    pub flags: c_int,
+    /// Whether the datagram was longer than its slot and was cut.
+    pub truncated: bool,
+    /// The `UDP_GRO` segment size when the kernel coalesced several
+    /// datagrams into this one (split `data` every `gro_segment` bytes),
+    /// 0 otherwise.
+    pub gro_segment: u16,
+    /// The sender's address.
+    pub source: wl_addr,
+}
+
+fn bad_domain(domain: c_int) -> io::Error {
+    invalid_input(
+        libc::EAFNOSUPPORT,
+        format!("domain {domain} is not supported: use AF_INET, AF_INET6 or AF_UNIX"),
+    )
+}
+
+fn mismatch() -> io::Error {
+    invalid_input(
+        libc::EAFNOSUPPORT,
+        "the batch was created for another address family than this socket's",
+    )
+}
+
+/// Creates a send batch for `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`)
+/// with room for `capacity` messages (1 to `WL_MAX_BATCH`):
+/// `SendBatch::with_capacity`.
+///
+/// Ownership: on success `*out` receives a new batch the caller frees with
+/// `wl_send_batch_free`. Returns 0, or `-EINVAL` (capacity out of range,
+/// NULL `out`), `-EAFNOSUPPORT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_send_batch_new(domain: c_int, capacity: usize, out: *mut *mut wl_send_batch) -> c_int {
+    ffi_fn!("wl_send_batch_new", {
+        let out = out_ptr(out, "out")?;
+        let batch = match domain {
+            libc::AF_INET => ByDomain::V4(SendBatch::with_capacity(capacity)?),
+            libc::AF_INET6 => ByDomain::V6(SendBatch::with_capacity(capacity)?),
+            libc::AF_UNIX => ByDomain::Unix(SendBatch::with_capacity(capacity)?),
+            other => return Err(bad_domain(other)),
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(batch)) };
+        Ok(0)
+    })
+}
+
+/// Frees a send batch. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_send_batch_free(batch: *mut wl_send_batch) {
+    ffi_fn!("wl_send_batch_free", {
+        // SAFETY: NULL or a live batch the caller gives up.
+        drop(unsafe { take(batch) });
+        Ok(())
+    })
+}
+
+/// Queues a datagram of `len` bytes of `buf` for `*to`, or for a connected
+/// socket's peer when `to` is NULL (`SendBatch::push` / `push_connected`).
+/// Never allocates.
+///
+/// Ownership: the batch borrows `buf`: it must stay valid until the batch
+/// is cleared, sent for the last time, or freed. Returns 0, or `-ENOBUFS`
+/// (batch full: nothing queued), `-EAFNOSUPPORT` (address of another
+/// family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_send_batch_push(
+    batch: *mut wl_send_batch,
+    buf: *const c_void,
+    len: usize,
+    to: *const wl_addr,
+) -> c_int {
+    ffi_fn!("wl_send_batch_push", {
+        let payload: &'static [u8] = if len == 0 {
+            &[]
+        } else if buf.is_null() {
+            return Err(invalid_input(
+                libc::EINVAL,
+                "the buffer `buf` is NULL but its length is not 0",
+            ));
+        } else {
+            // SAFETY: `buf` holds `len` bytes and stays valid while queued
+            // (the documented contract of this call).
+            unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) }
+        };
+        // SAFETY: `to` is NULL or a valid wl_addr (caller contract).
+        let to = unsafe { to.as_ref() }.copied();
+        // SAFETY: `batch` NULL or a live batch used by this thread only.
+        match unsafe { borrow_mut(batch) }? {
+            ByDomain::V4(b) => match to {
+                Some(a) => b.push(payload, &a.to_typed()?),
+                None => b.push_connected(payload),
+            },
+            ByDomain::V6(b) => match to {
+                Some(a) => b.push(payload, &a.to_typed()?),
+                None => b.push_connected(payload),
+            },
+            ByDomain::Unix(b) => match to {
+                Some(a) => b.push(payload, &a.to_typed()?),
+                None => b.push_connected(payload),
+            },
+        }?;
+        Ok(0)
+    })
+}
+
+/// The number of queued messages. Returns it, or `-EINVAL` for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_send_batch_len(batch: *const wl_send_batch) -> c_int {
+    ffi_fn!("wl_send_batch_len", {
+        // SAFETY: NULL or a live batch.
+        Ok(super::any::each!(unsafe { borrow(batch) }?, b => b.len()) as c_int)
+    })
+}
+
+/// The batch's capacity in messages. Returns it, or `-EINVAL` for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_send_batch_capacity(batch: *const wl_send_batch) -> c_int {
+    ffi_fn!("wl_send_batch_capacity", {
+        // SAFETY: NULL or a live batch.
+        Ok(super::any::each!(unsafe { borrow(batch) }?, b => b.capacity()) as c_int)
+    })
+}
+
+/// Empties the batch (`SendBatch::clear`): the payloads are no longer
+/// borrowed. Returns 0 or `-EINVAL`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_send_batch_clear(batch: *mut wl_send_batch) -> c_int {
+    ffi_fn!("wl_send_batch_clear", {
+        // SAFETY: NULL or a live batch used by this thread only.
+        super::any::each!(unsafe { borrow_mut(batch) }?, b => b.clear());
+        Ok(0)
+    })
+}
+
+/// Drops the messages the last send sent, keeping the rest queued for a
+/// retry (`SendBatch::remove_sent`). Returns 0 or `-EINVAL`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_send_batch_remove_sent(batch: *mut wl_send_batch) -> c_int {
+    ffi_fn!("wl_send_batch_remove_sent", {
+        // SAFETY: NULL or a live batch used by this thread only.
+        super::any::each!(unsafe { borrow_mut(batch) }?, b => b.remove_sent());
+        Ok(0)
+    })
+}
+
+/// How many messages the last send sent (the first ones):
+/// `SendBatch::sent`. Returns it, or `-EINVAL` for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_send_batch_sent(batch: *const wl_send_batch) -> c_int {
+    ffi_fn!("wl_send_batch_sent", {
+        // SAFETY: NULL or a live batch.
+        Ok(super::any::each!(unsafe { borrow(batch) }?, b => b.sent()) as c_int)
+    })
+}
+
+/// The bytes sent for message `index` of the last send (`index` below
+/// `wl_send_batch_sent`): `SendBatch::sent_lens`. Writes it to `*out`.
+///
+/// Returns 0, or `-EINVAL` (index out of range, NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_send_batch_sent_len(batch: *const wl_send_batch, index: usize, out: *mut usize) -> c_int {
+    ffi_fn!("wl_send_batch_sent_len", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: NULL or a live batch.
+        let n = super::any::each!(unsafe { borrow(batch) }?, b => b.sent_lens().nth(index));
+        let n = n.ok_or_else(|| invalid_input(libc::EINVAL, format!("message {index} was not sent")))?;
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(n) };
+        Ok(0)
+    })
+}
+
+/// Sends every queued message of `batch` in one `sendmmsg(2)` (with
+/// `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
+/// or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
+///
+/// Returns how many were sent (fewer than queued when the kernel sent only
+/// a prefix; `wl_send_batch_remove_sent` keeps the rest for a retry; 0 for
+/// an empty batch, without a syscall), or `-errno` for an error on the
+/// first message, `-EAFNOSUPPORT` when the batch's domain differs. No
+/// allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_send_batch(sock: *const wl_dgram, batch: *mut wl_send_batch, flags: c_int) -> c_int {
+    ffi_fn!("wl_dgram_send_batch", {
+        let flags = MsgFlags::from_bits(flags);
+        // SAFETY: NULL or live handles; the batch used by this thread only.
+        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
+            (ByDomain::V4(s), ByDomain::V4(b)) => s.send_batch_with_flags(b, flags)?,
+            (ByDomain::V6(s), ByDomain::V6(b)) => s.send_batch_with_flags(b, flags)?,
+            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.send_batch_with_flags(b, flags)?,
+            _ => return Err(mismatch()),
+        };
+        Ok(n as c_int)
+    })
+}
+
+/// `wl_dgram_send_batch` on a connected datagram socket
+/// (`ConnectedDatagram::send_batch_with_flags`): messages queued without
+/// an address go to the peer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_send_batch(
+    sock: *const wl_dgram_conn,
+    batch: *mut wl_send_batch,
+    flags: c_int,
+) -> c_int {
+    ffi_fn!("wl_dgram_conn_send_batch", {
+        let flags = MsgFlags::from_bits(flags);
+        // SAFETY: NULL or live handles; the batch used by this thread only.
+        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
+            (ByDomain::V4(s), ByDomain::V4(b)) => s.send_batch_with_flags(b, flags)?,
+            (ByDomain::V6(s), ByDomain::V6(b)) => s.send_batch_with_flags(b, flags)?,
+            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.send_batch_with_flags(b, flags)?,
+            _ => return Err(mismatch()),
+        };
+        Ok(n as c_int)
+    })
+}
+
+/// Writes per-message lengths into the caller's optional array.
+unsafe fn write_lens(lens: &[usize], out: *mut usize) {
+    if !out.is_null() {
+        // SAFETY: a non-NULL `out` has room for every message given, of
+        // which `lens` is a prefix (caller contract).
+        unsafe { std::ptr::copy_nonoverlapping(lens.as_ptr(), out, lens.len()) };
+    }
+}
+
+/// Sends each of the `n` messages as its own datagram in one
+/// `sendmmsg(2)` (`BoundDatagram::sendmmsg`). If `sent_lens` is not NULL
+/// it must have room for `n` entries; the bytes sent for each message sent
+/// are written there. At most `WL_MAX_BATCH` per call.
+///
+/// Returns how many messages were sent, or `-errno` (an error on the first
+/// message; `-EAFNOSUPPORT` for an address of another family). This builds
+/// a temporary batch (it allocates); a `wl_send_batch` does not.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_sendmmsg(
+    sock: *const wl_dgram,
+    msgs: *const wl_mmsg,
+    n: usize,
+    sent_lens: *mut usize,
+) -> c_int {
+    ffi_fn!("wl_dgram_sendmmsg", {
+        // SAFETY: `msgs` NULL or `n` messages (caller contract).
+        let msgs = unsafe { array(msgs, n, "msgs") }?;
+        // SAFETY: NULL or a live handle.
+        let s = unsafe { borrow(sock) }?;
+        macro_rules! send {
+            ($s:expr) => {{
+                let mut list = Vec::with_capacity(msgs.len());
+                for m in msgs {
+                    // SAFETY: each message's pointers are valid (caller contract).
+                    let (buf, to) = unsafe {
+                        (
+                            super::handle::bytes(m.buf.cast(), m.len, "msgs[].buf")?,
+                            *in_ref(m.to, "msgs[].to")?,
+                        )
+                    };
+                    list.push((buf, to.to_typed()?));
+                }
+                $s.sendmmsg(&list)?
+            }};
+        }
+        let lens = match s {
+            ByDomain::V4(s) => send!(s),
+            ByDomain::V6(s) => send!(s),
+            ByDomain::Unix(s) => send!(s),
+        };
+        // SAFETY: room for `n` entries (caller contract); `lens.len() <= n`.
+        unsafe { write_lens(&lens, sent_lens) };
+        Ok(lens.len() as c_int)
+    })
+}
+
+/// Sends each of the `n` buffers as its own datagram to the peer in one
+/// `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
+/// `wl_dgram_sendmmsg`. Returns how many were sent or `-errno`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_sendmmsg(
+    sock: *const wl_dgram_conn,
+    msgs: *const libc::iovec,
+    n: usize,
+    sent_lens: *mut usize,
+) -> c_int {
+    ffi_fn!("wl_dgram_conn_sendmmsg", {
+        // SAFETY: `msgs` NULL or `n` iovecs (caller contract).
+        let iovs = unsafe { array(msgs, n, "msgs") }?;
+        let mut list = Vec::with_capacity(iovs.len());
+        for v in iovs {
+            // SAFETY: each iovec describes a readable buffer (caller contract).
+            list.push(unsafe { super::handle::bytes(v.iov_base.cast::<u8>(), v.iov_len, "msgs[].iov_base") }?);
+        }
+        // SAFETY: NULL or a live handle.
+        let lens = super::any::each!(unsafe { borrow(sock) }?, s => s.sendmmsg(&list)?);
+        // SAFETY: room for `n` entries (caller contract).
+        unsafe { write_lens(&lens, sent_lens) };
+        Ok(lens.len() as c_int)
+    })
+}
+
+/// Creates a receive batch for `domain` with `count` slots (1 to
+/// `WL_MAX_BATCH`) of `slot_size` bytes (at least 1; 65536 for UDP GRO):
+/// `RecvBatch::new`. All memory is allocated here.
+///
+/// Ownership: on success `*out` receives a new batch the caller frees with
+/// `wl_recv_batch_free`. Returns 0, or `-EINVAL`, `-EAFNOSUPPORT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_recv_batch_new(
+    domain: c_int,
+    count: usize,
+    slot_size: usize,
+    out: *mut *mut wl_recv_batch,
+) -> c_int {
+    ffi_fn!("wl_recv_batch_new", {
+        let out = out_ptr(out, "out")?;
+        let batch = match domain {
+            libc::AF_INET => ByDomain::V4(RecvBatch::new(count, slot_size)?),
+            libc::AF_INET6 => ByDomain::V6(RecvBatch::new(count, slot_size)?),
+            libc::AF_UNIX => ByDomain::Unix(RecvBatch::new(count, slot_size)?),
+            other => return Err(bad_domain(other)),
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(batch)) };
+        Ok(0)
+    })
+}
+
+/// Frees a receive batch. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_recv_batch_free(batch: *mut wl_recv_batch) {
+    ffi_fn!("wl_recv_batch_free", {
+        // SAFETY: NULL or a live batch the caller gives up.
+        drop(unsafe { take(batch) });
+        Ok(())
+    })
+}
+
+/// How many messages the last receive delivered. Returns it or `-EINVAL`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_recv_batch_len(batch: *const wl_recv_batch) -> c_int {
+    ffi_fn!("wl_recv_batch_len", {
+        // SAFETY: NULL or a live batch.
+        Ok(super::any::each!(unsafe { borrow(batch) }?, b => b.len()) as c_int)
+    })
+}
+
+/// The number of slots. Returns it or `-EINVAL`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_recv_batch_capacity(batch: *const wl_recv_batch) -> c_int {
+    ffi_fn!("wl_recv_batch_capacity", {
+        // SAFETY: NULL or a live batch.
+        Ok(super::any::each!(unsafe { borrow(batch) }?, b => b.capacity()) as c_int)
+    })
+}
+
+/// Writes the slot size in bytes to `*out`. Returns 0 or `-EINVAL`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_recv_batch_slot_size(batch: *const wl_recv_batch, out: *mut usize) -> c_int {
+    ffi_fn!("wl_recv_batch_slot_size", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: NULL or a live batch.
+        let size = super::any::each!(unsafe { borrow(batch) }?, b => b.slot_size());
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(size) };
+        Ok(0)
+    })
+}
+
+/// Describes message `index` (below `wl_recv_batch_len`) of the last
+/// receive in `*out` (`RecvBatch::get`): data, lengths, flags, GRO segment
+/// size, sender. `out->data` points into the batch and stays valid until
+/// the next receive into it or its free.
+///
+/// Returns 0, or `-EINVAL` (index out of range, NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_recv_batch_get(batch: *const wl_recv_batch, index: usize, out: *mut wl_recv_msg) -> c_int {
+    ffi_fn!("wl_recv_batch_get", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: NULL or a live batch.
+        let b = unsafe { borrow(batch) }?;
+        macro_rules! describe {
+            ($b:expr) => {{
+                let m = $b
+                    .get(index)
+                    .ok_or_else(|| invalid_input(libc::EINVAL, format!("message {index} was not received")))?;
+                let data = m.data();
+                wl_recv_msg {
+                    data: data.as_ptr(),
+                    data_len: data.len(),
+                    len: m.len(),
+                    flags: m.flags(),
+                    truncated: m.truncated(),
+                    gro_segment: m.gro_segment().unwrap_or(0),
+                    source: wl_addr::from_raw(&m.source()?.to_raw()),
+                }
+            }};
+        }
+        let msg = match b {
+            ByDomain::V4(b) => describe!(b),
+            ByDomain::V6(b) => describe!(b),
+            ByDomain::Unix(b) => describe!(b),
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(msg) };
+        Ok(0)
+    })
+}
+
+/// Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
+/// (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
+/// (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
+/// one and takes what else is queued; `MSG_DONTWAIT` never waits.
+///
+/// Returns how many arrived (read them with `wl_recv_batch_get`), or
+/// `-EAGAIN` (nothing queued, or the read timeout passed with nothing),
+/// `-EINTR`, `-EAFNOSUPPORT` (batch of another domain), ... Never returns
+/// 0. No allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_recv_batch(sock: *const wl_dgram, batch: *mut wl_recv_batch, flags: c_int) -> c_int {
+    ffi_fn!("wl_dgram_recv_batch", {
+        let flags = MsgFlags::from_bits(flags);
+        // SAFETY: NULL or live handles; the batch used by this thread only.
+        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
+            (ByDomain::V4(s), ByDomain::V4(b)) => s.recv_batch(b, flags)?,
+            (ByDomain::V6(s), ByDomain::V6(b)) => s.recv_batch(b, flags)?,
+            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.recv_batch(b, flags)?,
+            _ => return Err(mismatch()),
+        };
+        Ok(count(n) as c_int)
+    })
+}
+
+/// `wl_dgram_recv_batch` on a connected datagram socket
+/// (`ConnectedDatagram::recv_batch`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_recv_batch(
+    sock: *const wl_dgram_conn,
+    batch: *mut wl_recv_batch,
+    flags: c_int,
+) -> c_int {
+    ffi_fn!("wl_dgram_conn_recv_batch", {
+        let flags = MsgFlags::from_bits(flags);
+        // SAFETY: NULL or live handles; the batch used by this thread only.
+        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
+            (ByDomain::V4(s), ByDomain::V4(b)) => s.recv_batch(b, flags)?,
+            (ByDomain::V6(s), ByDomain::V6(b)) => s.recv_batch(b, flags)?,
+            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.recv_batch(b, flags)?,
+            _ => return Err(mismatch()),
+        };
+        Ok(count(n) as c_int)
+    })
+}

@@ -1,0 +1,378 @@
+//! `wl_conn`: a connected byte stream (TCP or Unix stream).
+
+use std::ffi::{c_int, c_void};
+use std::net::Shutdown;
+
+use super::addr::wl_addr;
+use super::any::{ByDomain, ConnAny, each};
+use super::boundary::ffi_fn;
+use super::common;
+use super::handle::{borrow, give, impl_handle, out_ptr};
+use super::peer;
+use crate::ConnectedStream;
+use crate::error::invalid_input;
+
+/// A connected stream (`ConnectedStream<D>`): TCP over IPv4/IPv6, or a
+/// Unix stream. From `wl_raw_connect`, `wl_listener_accept`,
+/// `wl_pending_finish`, `wl_conn_pair` or `wl_conn_from_fd`.
+///
+/// Sends use `MSG_NOSIGNAL`: a closed peer gives `-EPIPE`, never
+/// `SIGPIPE`. One thread may send while another receives on the same
+/// handle (the kernel serializes them).
+pub struct wl_conn(Option<ConnAny>);
+impl_handle!(wl_conn, ConnAny);
+
+/// Credentials of a Unix peer, as the kernel recorded them at connect time
+/// (`SO_PEERCRED`, see `unix(7)`).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wl_ucred {
+    /// The peer's process id.
+    pub pid: libc::pid_t,
+    /// The peer's effective user id.
+    pub uid: libc::uid_t,
+    /// The peer's effective group id.
+    pub gid: libc::gid_t,
+}
+
+/// Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
+/// always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
+/// `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
+///
+/// Returns the number of bytes queued (possibly fewer than `len`), or
+/// `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
+/// (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
+/// `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_send(
+    conn: *const wl_conn,
+    buf: *const c_void,
+    len: usize,
+    flags: c_int,
+) -> libc::ssize_t {
+    ffi_fn!("wl_conn_send", {
+        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
+        unsafe { peer::send(conn, buf.cast(), len, flags) }
+    })
+}
+
+/// Receives up to `len` bytes into `buf` (`recv(2)`):
+/// `ConnectedStream::recv_with_flags`. `flags` is 0 or `MSG_*` bits
+/// (`MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, ...).
+///
+/// Returns the number of bytes received, 0 at end of stream (peer closed or
+/// shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
+/// `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
+/// with `len > 0`). Borrows `conn`; no allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_recv(
+    conn: *const wl_conn,
+    buf: *mut c_void,
+    len: usize,
+    flags: c_int,
+) -> libc::ssize_t {
+    ffi_fn!("wl_conn_recv", {
+        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
+        unsafe { peer::recv(conn, buf.cast(), len, flags) }
+    })
+}
+
+/// Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
+/// (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
+///
+/// Returns the number of bytes queued or `-errno` as `wl_conn_send`.
+/// Borrows `conn`; no allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_send_vectored(
+    conn: *const wl_conn,
+    iov: *const libc::iovec,
+    iovcnt: usize,
+) -> libc::ssize_t {
+    ffi_fn!("wl_conn_send_vectored", {
+        // SAFETY: `iov` NULL or `iovcnt` valid iovecs (caller contract).
+        unsafe { peer::send_iov(conn, iov, iovcnt) }
+    })
+}
+
+/// Receives into a scatter list of `iovcnt` buffers in one `recvmsg(2)`:
+/// `ConnectedStream::recv_vectored`.
+///
+/// Returns the number of bytes received (0 at end of stream) or `-errno`
+/// as `wl_conn_recv`. Borrows `conn`; no allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_recv_vectored(
+    conn: *const wl_conn,
+    iov: *const libc::iovec,
+    iovcnt: usize,
+) -> libc::ssize_t {
+    ffi_fn!("wl_conn_recv_vectored", {
+        // SAFETY: `iov` NULL or `iovcnt` valid iovecs of writable buffers.
+        unsafe { peer::recv_iov(conn, iov, iovcnt) }
+    })
+}
+
+/// Shuts down one or both directions (`shutdown(2)`): `how` is `SHUT_RD`,
+/// `SHUT_WR` or `SHUT_RDWR`. After `SHUT_WR` the peer reads end-of-stream.
+/// The handle stays valid and must still be freed.
+///
+/// Returns 0, or `-EINVAL` (bad `how`, NULL `conn`), `-ENOTCONN`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_shutdown(conn: *const wl_conn, how: c_int) -> c_int {
+    ffi_fn!("wl_conn_shutdown", {
+        let how = match how {
+            libc::SHUT_RD => Shutdown::Read,
+            libc::SHUT_WR => Shutdown::Write,
+            libc::SHUT_RDWR => Shutdown::Both,
+            other => {
+                return Err(invalid_input(
+                    libc::EINVAL,
+                    format!("shutdown mode {other} is not SHUT_RD, SHUT_WR or SHUT_RDWR"),
+                ));
+            }
+        };
+        // SAFETY: `conn` is NULL or a live handle (caller contract).
+        each!(unsafe { borrow(conn) }?, s => s.shutdown(how))?;
+        Ok(0)
+    })
+}
+
+/// Writes the peer's address to `*out` (`getpeername(2)`).
+///
+/// Returns 0 or `-errno` (`-ENOTCONN` once the connection is gone);
+/// `*out` is written only on success. Borrows `conn`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_peer_addr(conn: *const wl_conn, out: *mut wl_addr) -> c_int {
+    ffi_fn!("wl_conn_peer_addr", {
+        // SAFETY: `conn` NULL or live; `out` NULL or writable.
+        unsafe { peer::peer_addr(conn, out) }
+    })
+}
+
+/// Creates a second handle to the same connection
+/// (`fcntl(F_DUPFD_CLOEXEC)`): `ConnectedStream::try_clone`, e.g. for one
+/// thread reading while another writes. Each handle must be freed; the
+/// connection closes when both are.
+///
+/// Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_try_clone(conn: *const wl_conn, out: *mut *mut wl_conn) -> c_int {
+    ffi_fn!("wl_conn_try_clone", {
+        // SAFETY: `conn` NULL or live; `out` NULL or writable.
+        unsafe { peer::try_clone(conn, out) }
+    })
+}
+
+/// Creates a pair of connected Unix stream sockets (`socketpair(2)`,
+/// close-on-exec): `ConnectedStream::<Unix>::pair`.
+///
+/// Ownership: on success `*a` and `*b` receive new handles the caller
+/// owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
+/// for a NULL argument, `-EMFILE`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_pair(a: *mut *mut wl_conn, b: *mut *mut wl_conn) -> c_int {
+    ffi_fn!("wl_conn_pair", {
+        let a = out_ptr(a, "a")?;
+        let b = out_ptr(b, "b")?;
+        let (x, y) = ConnectedStream::pair()?;
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            a.write(give(ByDomain::Unix(x)));
+            b.write(give(ByDomain::Unix(y)));
+        }
+        Ok(0)
+    })
+}
+
+/// Writes the Unix peer's credentials at connect time to `*out`
+/// (`SO_PEERCRED`, see `unix(7)`): `ConnectedStream::<Unix>::peer_credentials`.
+/// Use them for access checks on a Unix-socket server.
+///
+/// Returns 0, or `-EAFNOSUPPORT` for a TCP connection, `-EINVAL` for a NULL
+/// argument; `*out` is written only on success. Borrows `conn`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_peer_credentials(conn: *const wl_conn, out: *mut wl_ucred) -> c_int {
+    ffi_fn!("wl_conn_peer_credentials", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: `conn` is NULL or a live handle (caller contract).
+        let ByDomain::Unix(s) = unsafe { borrow(conn) }? else {
+            return Err(invalid_input(
+                libc::EAFNOSUPPORT,
+                "peer credentials (SO_PEERCRED) exist only for Unix sockets",
+            ));
+        };
+        let c = s.peer_credentials()?;
+        // SAFETY: checked non-NULL.
+        unsafe {
+            out.write(wl_ucred {
+                pid: c.pid,
+                uid: c.uid,
+                gid: c.gid,
+            })
+        };
+        Ok(0)
+    })
+}
+
+/// Closes the socket and frees the handle. NULL is a no-op.
+///
+/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
+/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+/// thread still uses it is the caller's bug.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_free(sock: *mut wl_conn) {
+    ffi_fn!("wl_conn_free", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::free(sock) }
+    })
+}
+
+/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+/// a `setsockopt(2)` Wirelane does not wrap.
+///
+/// Ownership: the descriptor stays owned by the handle: do not close it,
+/// and do not use it after `wl_conn_free`. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_fd(sock: *const wl_conn) -> c_int {
+    ffi_fn!("wl_conn_fd", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::fd(sock) }
+    })
+}
+
+/// Frees the handle and returns its descriptor, which the caller now owns
+/// and must `close(2)`.
+///
+/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_into_fd(sock: *mut wl_conn) -> c_int {
+    ffi_fn!("wl_conn_into_fd", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::into_fd(sock) }
+    })
+}
+
+/// The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
+///
+/// Returns the domain, or `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_domain(sock: *const wl_conn) -> c_int {
+    ffi_fn!("wl_conn_domain", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::domain(sock) }
+    })
+}
+
+/// Writes the socket's local address to `*out` (`getsockname(2)`). For an
+/// unbound socket this is the wildcard address (or unnamed, for Unix).
+///
+/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_local_addr(sock: *const wl_conn, out: *mut wl_addr) -> c_int {
+    ffi_fn!("wl_conn_local_addr", {
+        // SAFETY: `sock` is NULL or a live handle; `out` NULL or writable.
+        unsafe { common::local_addr(sock, out) }
+    })
+}
+
+/// Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
+/// non-blocking mode, calls that would wait return `-EAGAIN`.
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_set_nonblocking(sock: *const wl_conn, nonblocking: bool) -> c_int {
+    ffi_fn!("wl_conn_set_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_nonblocking(sock, nonblocking) }
+    })
+}
+
+/// Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
+/// Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_is_nonblocking(sock: *const wl_conn) -> c_int {
+    ffi_fn!("wl_conn_is_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::is_nonblocking(sock) }
+    })
+}
+
+/// Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
+/// blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_set_read_timeout(sock: *const wl_conn, millis: u64) -> c_int {
+    ffi_fn!("wl_conn_set_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, false, millis) }
+    })
+}
+
+/// Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_read_timeout(sock: *const wl_conn, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_conn_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, false, out_ms) }
+    })
+}
+
+/// Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
+/// blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_set_write_timeout(sock: *const wl_conn, millis: u64) -> c_int {
+    ffi_fn!("wl_conn_set_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, true, millis) }
+    })
+}
+
+/// Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_write_timeout(sock: *const wl_conn, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_conn_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, true, out_ms) }
+    })
+}
+
+/// Reads and clears the socket's pending error (`SO_ERROR`): writes the
+/// errno (positive) to `*out_errno`, or 0 if there was none.
+///
+/// Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
+/// only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_take_error(sock: *const wl_conn, out_errno: *mut c_int) -> c_int {
+    ffi_fn!("wl_conn_take_error", {
+        // SAFETY: `sock` is NULL or a live handle; `out_errno` NULL or writable.
+        unsafe { common::take_error(sock, out_errno) }
+    })
+}
+
+/// Adopts an existing descriptor as a `wl_conn`, after asking the kernel
+/// that it is a connected stream socket (TCP or Unix stream) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+/// `SO_ACCEPTCONN`, peer and local address).
+///
+/// Ownership: on success the handle owns `fd` (close it only through
+/// `wl_conn_free`, or take it back with `wl_conn_into_fd`) and `*out` is written.
+/// On failure `fd` stays open and owned by the caller. Returns 0, or
+/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+/// `out`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_conn_from_fd(fd: c_int, out: *mut *mut wl_conn) -> c_int {
+    ffi_fn!("wl_conn_from_fd", {
+        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
+        unsafe { common::from_fd(fd, out) }
+    })
+}

@@ -1,0 +1,570 @@
+//! `wl_dgram` and `wl_dgram_conn`: bound and connected datagram sockets
+//! (UDP, Unix datagrams).
+
+use std::ffi::{c_int, c_void};
+
+use super::addr::wl_addr;
+use super::any::{ByDomain, DgramAny, DgramConnAny, step, with_addr};
+use super::boundary::ffi_fn;
+use super::common;
+use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, transition};
+use super::peer::{self, count};
+use crate::addr::codec::AddrCodec;
+use crate::{ConnectedDatagram, MsgFlags};
+
+/// A bound datagram socket (`BoundDatagram<D>`): it sends to and receives
+/// from anyone, naming the peer on each `wl_dgram_send_to` and learning it
+/// on each `wl_dgram_recv_from`. `wl_dgram_connect` fixes one peer.
+pub struct wl_dgram(Option<DgramAny>);
+impl_handle!(wl_dgram, DgramAny);
+
+/// A datagram socket locked to one peer (`ConnectedDatagram<D>`): sends
+/// and receives take no address and the kernel drops datagrams from anyone
+/// else (the way QUIC uses UDP).
+pub struct wl_dgram_conn(Option<DgramConnAny>);
+impl_handle!(wl_dgram_conn, DgramConnAny);
+
+/// Sends one datagram of `len` bytes to `*to` (`sendto(2)`, `MSG_NOSIGNAL`
+/// always added): `BoundDatagram::send_to_with_flags`.
+///
+/// Returns the number of bytes sent, or `-EAFNOSUPPORT` (address of another
+/// family), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock` or
+/// `to`, NULL `buf` with `len > 0`). Borrows `sock`; no allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_send_to(
+    sock: *const wl_dgram,
+    buf: *const c_void,
+    len: usize,
+    to: *const wl_addr,
+    flags: c_int,
+) -> libc::ssize_t {
+    ffi_fn!("wl_dgram_send_to", {
+        // SAFETY: pointers NULL or valid (caller contract).
+        let (s, buf, to) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?, *in_ref(to, "to")?) };
+        let flags = MsgFlags::from_bits(flags);
+        match s {
+            ByDomain::V4(s) => s.send_to_with_flags(buf, &to.to_typed()?, flags),
+            ByDomain::V6(s) => s.send_to_with_flags(buf, &to.to_typed()?, flags),
+            ByDomain::Unix(s) => s.send_to_with_flags(buf, &to.to_typed()?, flags),
+        }
+        .map(count)
+    })
+}
+
+/// Receives one datagram into `buf` (`recvfrom(2)`):
+/// `BoundDatagram::recv_from_with_flags`. A datagram longer than `len` is
+/// truncated; with `MSG_TRUNC` in `flags` the real length is returned.
+/// `MSG_PEEK` leaves it queued. If `from` is not NULL the sender's address
+/// is written there.
+///
+/// Returns the datagram's length, or `-EAGAIN` (non-blocking, or read
+/// timeout), `-EINTR`, `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`).
+/// `*from` is written only on success. Borrows `sock`; no allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_recv_from(
+    sock: *const wl_dgram,
+    buf: *mut c_void,
+    len: usize,
+    from: *mut wl_addr,
+    flags: c_int,
+) -> libc::ssize_t {
+    ffi_fn!("wl_dgram_recv_from", {
+        // SAFETY: pointers NULL or valid (caller contract).
+        let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
+        let flags = MsgFlags::from_bits(flags);
+        let (n, addr) = match s {
+            ByDomain::V4(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
+            ByDomain::V6(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
+            ByDomain::Unix(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
+        };
+        if !from.is_null() {
+            // SAFETY: a non-NULL `from` points to a wl_addr (caller contract).
+            unsafe { from.write(wl_addr::from_raw(&addr)) };
+        }
+        Ok(count(n))
+    })
+}
+
+/// Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
+/// `BoundDatagram::try_clone`. Each handle must be freed.
+///
+/// Returns 0 or `-errno`; `*out` is written only on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_try_clone(sock: *const wl_dgram, out: *mut *mut wl_dgram) -> c_int {
+    ffi_fn!("wl_dgram_try_clone", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        let copy = match unsafe { borrow(sock) }? {
+            ByDomain::V4(s) => ByDomain::V4(s.try_clone()?),
+            ByDomain::V6(s) => ByDomain::V6(s.try_clone()?),
+            ByDomain::Unix(s) => ByDomain::Unix(s.try_clone()?),
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(copy)) };
+        Ok(0)
+    })
+}
+
+/// Fixes the peer (`connect(2)`; nothing is sent): `BoundDatagram::connect`.
+/// Sends then go to `*addr` and the kernel drops datagrams from anyone else.
+///
+/// Ownership: on success consumes `sock` and writes a new `wl_dgram_conn`
+/// to `*out`; on failure `sock` stays valid and owned by the caller and
+/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+/// `connect(2)` error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_connect(
+    sock: *mut wl_dgram,
+    addr: *const wl_addr,
+    out: *mut *mut wl_dgram_conn,
+) -> c_int {
+    ffi_fn!("wl_dgram_connect", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: `addr` NULL or valid (caller contract).
+        let addr = *unsafe { in_ref(addr, "addr") }?;
+        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
+        let conn = unsafe { transition(sock, |s| step!(s, |b| b, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(conn)) };
+        Ok(0)
+    })
+}
+
+/// Closes the socket and frees the handle. NULL is a no-op.
+///
+/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
+/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+/// thread still uses it is the caller's bug.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_free(sock: *mut wl_dgram) {
+    ffi_fn!("wl_dgram_free", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::free(sock) }
+    })
+}
+
+/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+/// a `setsockopt(2)` Wirelane does not wrap.
+///
+/// Ownership: the descriptor stays owned by the handle: do not close it,
+/// and do not use it after `wl_dgram_free`. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_fd(sock: *const wl_dgram) -> c_int {
+    ffi_fn!("wl_dgram_fd", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::fd(sock) }
+    })
+}
+
+/// Frees the handle and returns its descriptor, which the caller now owns
+/// and must `close(2)`.
+///
+/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_into_fd(sock: *mut wl_dgram) -> c_int {
+    ffi_fn!("wl_dgram_into_fd", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::into_fd(sock) }
+    })
+}
+
+/// The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
+///
+/// Returns the domain, or `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_domain(sock: *const wl_dgram) -> c_int {
+    ffi_fn!("wl_dgram_domain", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::domain(sock) }
+    })
+}
+
+/// Writes the socket's local address to `*out` (`getsockname(2)`). For an
+/// unbound socket this is the wildcard address (or unnamed, for Unix).
+///
+/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_local_addr(sock: *const wl_dgram, out: *mut wl_addr) -> c_int {
+    ffi_fn!("wl_dgram_local_addr", {
+        // SAFETY: `sock` is NULL or a live handle; `out` NULL or writable.
+        unsafe { common::local_addr(sock, out) }
+    })
+}
+
+/// Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
+/// non-blocking mode, calls that would wait return `-EAGAIN`.
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_set_nonblocking(sock: *const wl_dgram, nonblocking: bool) -> c_int {
+    ffi_fn!("wl_dgram_set_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_nonblocking(sock, nonblocking) }
+    })
+}
+
+/// Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
+/// Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_is_nonblocking(sock: *const wl_dgram) -> c_int {
+    ffi_fn!("wl_dgram_is_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::is_nonblocking(sock) }
+    })
+}
+
+/// Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
+/// blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_set_read_timeout(sock: *const wl_dgram, millis: u64) -> c_int {
+    ffi_fn!("wl_dgram_set_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, false, millis) }
+    })
+}
+
+/// Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_read_timeout(sock: *const wl_dgram, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_dgram_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, false, out_ms) }
+    })
+}
+
+/// Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
+/// blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_set_write_timeout(sock: *const wl_dgram, millis: u64) -> c_int {
+    ffi_fn!("wl_dgram_set_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, true, millis) }
+    })
+}
+
+/// Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_write_timeout(sock: *const wl_dgram, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_dgram_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, true, out_ms) }
+    })
+}
+
+/// Reads and clears the socket's pending error (`SO_ERROR`): writes the
+/// errno (positive) to `*out_errno`, or 0 if there was none.
+///
+/// Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
+/// only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_take_error(sock: *const wl_dgram, out_errno: *mut c_int) -> c_int {
+    ffi_fn!("wl_dgram_take_error", {
+        // SAFETY: `sock` is NULL or a live handle; `out_errno` NULL or writable.
+        unsafe { common::take_error(sock, out_errno) }
+    })
+}
+
+/// Adopts an existing descriptor as a `wl_dgram`, after asking the kernel
+/// that it is a bound, unconnected datagram socket (UDP or Unix datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+/// `SO_ACCEPTCONN`, peer and local address).
+///
+/// Ownership: on success the handle owns `fd` (close it only through
+/// `wl_dgram_free`, or take it back with `wl_dgram_into_fd`) and `*out` is written.
+/// On failure `fd` stays open and owned by the caller. Returns 0, or
+/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+/// `out`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_from_fd(fd: c_int, out: *mut *mut wl_dgram) -> c_int {
+    ffi_fn!("wl_dgram_from_fd", {
+        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
+        unsafe { common::from_fd(fd, out) }
+    })
+}
+
+/// Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
+/// added): `ConnectedDatagram::send_with_flags`.
+///
+/// Returns the number of bytes sent, or `-ECONNREFUSED` (an earlier
+/// datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
+/// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+/// allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_send(
+    sock: *const wl_dgram_conn,
+    buf: *const c_void,
+    len: usize,
+    flags: c_int,
+) -> libc::ssize_t {
+    ffi_fn!("wl_dgram_conn_send", {
+        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
+        unsafe { peer::send(sock, buf.cast(), len, flags) }
+    })
+}
+
+/// Receives one datagram from the peer (`recv(2)`):
+/// `ConnectedDatagram::recv_with_flags`. A longer datagram is truncated
+/// (`MSG_TRUNC` returns its real length; `MSG_PEEK` leaves it queued).
+///
+/// Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
+/// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+/// allocation.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_recv(
+    sock: *const wl_dgram_conn,
+    buf: *mut c_void,
+    len: usize,
+    flags: c_int,
+) -> libc::ssize_t {
+    ffi_fn!("wl_dgram_conn_recv", {
+        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
+        unsafe { peer::recv(sock, buf.cast(), len, flags) }
+    })
+}
+
+/// Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
+/// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_send_vectored(
+    sock: *const wl_dgram_conn,
+    iov: *const libc::iovec,
+    iovcnt: usize,
+) -> libc::ssize_t {
+    ffi_fn!("wl_dgram_conn_send_vectored", {
+        // SAFETY: `iov` NULL or `iovcnt` valid iovecs (caller contract).
+        unsafe { peer::send_iov(sock, iov, iovcnt) }
+    })
+}
+
+/// Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
+/// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_recv_vectored(
+    sock: *const wl_dgram_conn,
+    iov: *const libc::iovec,
+    iovcnt: usize,
+) -> libc::ssize_t {
+    ffi_fn!("wl_dgram_conn_recv_vectored", {
+        // SAFETY: `iov` NULL or `iovcnt` valid iovecs of writable buffers.
+        unsafe { peer::recv_iov(sock, iov, iovcnt) }
+    })
+}
+
+/// Writes the peer's address to `*out` (`getpeername(2)`).
+///
+/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_peer_addr(sock: *const wl_dgram_conn, out: *mut wl_addr) -> c_int {
+    ffi_fn!("wl_dgram_conn_peer_addr", {
+        // SAFETY: `sock` NULL or live; `out` NULL or writable.
+        unsafe { peer::peer_addr(sock, out) }
+    })
+}
+
+/// Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
+/// `ConnectedDatagram::try_clone`. Each handle must be freed.
+///
+/// Returns 0 or `-errno`; `*out` is written only on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_try_clone(sock: *const wl_dgram_conn, out: *mut *mut wl_dgram_conn) -> c_int {
+    ffi_fn!("wl_dgram_conn_try_clone", {
+        // SAFETY: `sock` NULL or live; `out` NULL or writable.
+        unsafe { peer::try_clone(sock, out) }
+    })
+}
+
+/// Creates a pair of connected Unix datagram sockets (`socketpair(2)`,
+/// close-on-exec): `ConnectedDatagram::<Unix>::pair`.
+///
+/// Ownership: on success `*a` and `*b` receive new handles the caller
+/// owns; on failure neither is written. Returns 0 or `-errno`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_pair(a: *mut *mut wl_dgram_conn, b: *mut *mut wl_dgram_conn) -> c_int {
+    ffi_fn!("wl_dgram_conn_pair", {
+        let a = out_ptr(a, "a")?;
+        let b = out_ptr(b, "b")?;
+        let (x, y) = ConnectedDatagram::pair()?;
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            a.write(give(ByDomain::Unix(x)));
+            b.write(give(ByDomain::Unix(y)));
+        }
+        Ok(0)
+    })
+}
+
+/// Closes the socket and frees the handle. NULL is a no-op.
+///
+/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
+/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+/// thread still uses it is the caller's bug.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_free(sock: *mut wl_dgram_conn) {
+    ffi_fn!("wl_dgram_conn_free", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::free(sock) }
+    })
+}
+
+/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+/// a `setsockopt(2)` Wirelane does not wrap.
+///
+/// Ownership: the descriptor stays owned by the handle: do not close it,
+/// and do not use it after `wl_dgram_conn_free`. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_fd(sock: *const wl_dgram_conn) -> c_int {
+    ffi_fn!("wl_dgram_conn_fd", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::fd(sock) }
+    })
+}
+
+/// Frees the handle and returns its descriptor, which the caller now owns
+/// and must `close(2)`.
+///
+/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_into_fd(sock: *mut wl_dgram_conn) -> c_int {
+    ffi_fn!("wl_dgram_conn_into_fd", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::into_fd(sock) }
+    })
+}
+
+/// The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
+///
+/// Returns the domain, or `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_domain(sock: *const wl_dgram_conn) -> c_int {
+    ffi_fn!("wl_dgram_conn_domain", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::domain(sock) }
+    })
+}
+
+/// Writes the socket's local address to `*out` (`getsockname(2)`). For an
+/// unbound socket this is the wildcard address (or unnamed, for Unix).
+///
+/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_local_addr(sock: *const wl_dgram_conn, out: *mut wl_addr) -> c_int {
+    ffi_fn!("wl_dgram_conn_local_addr", {
+        // SAFETY: `sock` is NULL or a live handle; `out` NULL or writable.
+        unsafe { common::local_addr(sock, out) }
+    })
+}
+
+/// Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
+/// non-blocking mode, calls that would wait return `-EAGAIN`.
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_set_nonblocking(sock: *const wl_dgram_conn, nonblocking: bool) -> c_int {
+    ffi_fn!("wl_dgram_conn_set_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_nonblocking(sock, nonblocking) }
+    })
+}
+
+/// Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
+/// Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_is_nonblocking(sock: *const wl_dgram_conn) -> c_int {
+    ffi_fn!("wl_dgram_conn_is_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::is_nonblocking(sock) }
+    })
+}
+
+/// Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
+/// blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_set_read_timeout(sock: *const wl_dgram_conn, millis: u64) -> c_int {
+    ffi_fn!("wl_dgram_conn_set_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, false, millis) }
+    })
+}
+
+/// Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_read_timeout(sock: *const wl_dgram_conn, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_dgram_conn_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, false, out_ms) }
+    })
+}
+
+/// Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
+/// blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_set_write_timeout(sock: *const wl_dgram_conn, millis: u64) -> c_int {
+    ffi_fn!("wl_dgram_conn_set_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, true, millis) }
+    })
+}
+
+/// Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_write_timeout(sock: *const wl_dgram_conn, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_dgram_conn_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, true, out_ms) }
+    })
+}
+
+/// Reads and clears the socket's pending error (`SO_ERROR`): writes the
+/// errno (positive) to `*out_errno`, or 0 if there was none.
+///
+/// Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
+/// only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_take_error(sock: *const wl_dgram_conn, out_errno: *mut c_int) -> c_int {
+    ffi_fn!("wl_dgram_conn_take_error", {
+        // SAFETY: `sock` is NULL or a live handle; `out_errno` NULL or writable.
+        unsafe { common::take_error(sock, out_errno) }
+    })
+}
+
+/// Adopts an existing descriptor as a `wl_dgram_conn`, after asking the kernel
+/// that it is a connected datagram socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+/// `SO_ACCEPTCONN`, peer and local address).
+///
+/// Ownership: on success the handle owns `fd` (close it only through
+/// `wl_dgram_conn_free`, or take it back with `wl_dgram_conn_into_fd`) and `*out` is written.
+/// On failure `fd` stays open and owned by the caller. Returns 0, or
+/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+/// `out`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_from_fd(fd: c_int, out: *mut *mut wl_dgram_conn) -> c_int {
+    ffi_fn!("wl_dgram_conn_from_fd", {
+        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
+        unsafe { common::from_fd(fd, out) }
+    })
+}

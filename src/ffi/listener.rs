@@ -1,0 +1,223 @@
+//! `wl_listener`: a listening stream socket.
+
+use std::ffi::c_int;
+
+use super::addr::wl_addr;
+use super::any::ByDomain;
+use super::any::ListenerAny;
+use super::boundary::ffi_fn;
+use super::common;
+use super::conn::wl_conn;
+use super::handle::{borrow, give, impl_handle, out_ptr};
+
+/// A listening stream socket (`Listener<D>`): it accepts connections.
+/// Accepting does not consume the listener.
+pub struct wl_listener(Option<ListenerAny>);
+impl_handle!(wl_listener, ListenerAny);
+
+/// Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
+/// `Listener::accept_with_addr`. Blocks until a client connects unless the
+/// listener is non-blocking (`wl_listener_set_nonblocking`), in which case
+/// it returns `-EAGAIN` when none is pending: that is the non-blocking
+/// accept for event loops. The accepted socket is blocking.
+///
+/// Ownership: borrows `listener`; on success `*out` receives a new
+/// `wl_conn` the caller owns, and `*peer` (if `peer` is not NULL) the
+/// client's address. Outputs are written only on success. Returns 0, or
+/// `-EAGAIN`, `-EINTR` (a signal interrupted the wait), `-EMFILE`, ...,
+/// or `-EINVAL` for a NULL `listener`/`out`. Several threads may accept on
+/// one listener at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_accept(
+    listener: *const wl_listener,
+    out: *mut *mut wl_conn,
+    peer: *mut wl_addr,
+) -> c_int {
+    ffi_fn!("wl_listener_accept", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: `listener` is NULL or a live handle (caller contract).
+        let listener = unsafe { borrow(listener) }?;
+        let (conn, addr) = match listener {
+            ByDomain::V4(l) => l
+                .accept_with_addr()
+                .map(|(c, a)| (ByDomain::V4(c), wl_addr::from_typed(&a)))?,
+            ByDomain::V6(l) => l
+                .accept_with_addr()
+                .map(|(c, a)| (ByDomain::V6(c), wl_addr::from_typed(&a)))?,
+            ByDomain::Unix(l) => l
+                .accept_with_addr()
+                .map(|(c, a)| (ByDomain::Unix(c), wl_addr::from_typed(&a)))?,
+        };
+        if !peer.is_null() {
+            // SAFETY: non-NULL `peer` points to a wl_addr (caller contract).
+            unsafe { peer.write(addr) };
+        }
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(conn)) };
+        Ok(0)
+    })
+}
+
+/// Closes the socket and frees the handle. NULL is a no-op.
+///
+/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
+/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+/// thread still uses it is the caller's bug.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_free(sock: *mut wl_listener) {
+    ffi_fn!("wl_listener_free", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::free(sock) }
+    })
+}
+
+/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+/// a `setsockopt(2)` Wirelane does not wrap.
+///
+/// Ownership: the descriptor stays owned by the handle: do not close it,
+/// and do not use it after `wl_listener_free`. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_fd(sock: *const wl_listener) -> c_int {
+    ffi_fn!("wl_listener_fd", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::fd(sock) }
+    })
+}
+
+/// Frees the handle and returns its descriptor, which the caller now owns
+/// and must `close(2)`.
+///
+/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_into_fd(sock: *mut wl_listener) -> c_int {
+    ffi_fn!("wl_listener_into_fd", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::into_fd(sock) }
+    })
+}
+
+/// The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
+///
+/// Returns the domain, or `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_domain(sock: *const wl_listener) -> c_int {
+    ffi_fn!("wl_listener_domain", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::domain(sock) }
+    })
+}
+
+/// Writes the socket's local address to `*out` (`getsockname(2)`). For an
+/// unbound socket this is the wildcard address (or unnamed, for Unix).
+///
+/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_local_addr(sock: *const wl_listener, out: *mut wl_addr) -> c_int {
+    ffi_fn!("wl_listener_local_addr", {
+        // SAFETY: `sock` is NULL or a live handle; `out` NULL or writable.
+        unsafe { common::local_addr(sock, out) }
+    })
+}
+
+/// Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
+/// non-blocking mode, calls that would wait return `-EAGAIN`.
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_set_nonblocking(sock: *const wl_listener, nonblocking: bool) -> c_int {
+    ffi_fn!("wl_listener_set_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_nonblocking(sock, nonblocking) }
+    })
+}
+
+/// Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
+/// Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_is_nonblocking(sock: *const wl_listener) -> c_int {
+    ffi_fn!("wl_listener_is_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::is_nonblocking(sock) }
+    })
+}
+
+/// Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
+/// blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_set_read_timeout(sock: *const wl_listener, millis: u64) -> c_int {
+    ffi_fn!("wl_listener_set_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, false, millis) }
+    })
+}
+
+/// Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_read_timeout(sock: *const wl_listener, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_listener_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, false, out_ms) }
+    })
+}
+
+/// Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
+/// blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_set_write_timeout(sock: *const wl_listener, millis: u64) -> c_int {
+    ffi_fn!("wl_listener_set_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, true, millis) }
+    })
+}
+
+/// Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_write_timeout(sock: *const wl_listener, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_listener_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, true, out_ms) }
+    })
+}
+
+/// Reads and clears the socket's pending error (`SO_ERROR`): writes the
+/// errno (positive) to `*out_errno`, or 0 if there was none.
+///
+/// Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
+/// only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_take_error(sock: *const wl_listener, out_errno: *mut c_int) -> c_int {
+    ffi_fn!("wl_listener_take_error", {
+        // SAFETY: `sock` is NULL or a live handle; `out_errno` NULL or writable.
+        unsafe { common::take_error(sock, out_errno) }
+    })
+}
+
+/// Adopts an existing descriptor as a `wl_listener`, after asking the kernel
+/// that it is a listening stream socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+/// `SO_ACCEPTCONN`, peer and local address).
+///
+/// Ownership: on success the handle owns `fd` (close it only through
+/// `wl_listener_free`, or take it back with `wl_listener_into_fd`) and `*out` is written.
+/// On failure `fd` stays open and owned by the caller. Returns 0, or
+/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+/// `out`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_listener_from_fd(fd: c_int, out: *mut *mut wl_listener) -> c_int {
+    ffi_fn!("wl_listener_from_fd", {
+        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
+        unsafe { common::from_fd(fd, out) }
+    })
+}

@@ -1,0 +1,202 @@
+//! `wl_pending`: a non-blocking stream connect in flight.
+
+use std::ffi::c_int;
+use std::time::Duration;
+
+use super::addr::wl_addr;
+use super::any::{PendingAny, each, step};
+use super::boundary::ffi_fn;
+use super::common;
+use super::conn::wl_conn;
+use super::handle::{borrow, give, impl_handle, out_ptr, transition};
+
+/// A stream connect that has been started but may not have completed
+/// (`PendingConnect<D>`), from `wl_raw_connect_nonblocking`. Register
+/// `wl_pending_fd` for writability with your event loop (or call
+/// `wl_pending_wait`), then `wl_pending_finish`.
+pub struct wl_pending(Option<PendingAny>);
+impl_handle!(wl_pending, PendingAny);
+
+/// Waits up to `timeout_ms` milliseconds (negative: forever) for the
+/// connect to resolve, one way or the other (`poll(2)` for `POLLOUT`):
+/// `PendingConnect::wait`.
+///
+/// Returns 1 when it has resolved (call `wl_pending_finish`), 0 on
+/// timeout, `-EINTR` if a signal interrupted the wait, `-EINVAL` for a NULL
+/// `pending`. Borrows `pending`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_wait(pending: *const wl_pending, timeout_ms: c_int) -> c_int {
+    ffi_fn!("wl_pending_wait", {
+        // SAFETY: `pending` is NULL or a live handle (caller contract).
+        let p = unsafe { borrow(pending) }?;
+        let timeout = u64::try_from(timeout_ms).ok().map(Duration::from_millis);
+        Ok(c_int::from(each!(p, s => s.wait(timeout))?))
+    })
+}
+
+/// Completes the connect if it has succeeded: `PendingConnect::finish`.
+/// The connected socket stays non-blocking.
+///
+/// Ownership: on success consumes `pending` and writes a new `wl_conn` to
+/// `*out`. On failure `pending` stays valid and owned by the caller and
+/// `*out` is untouched: `-EAGAIN` while the handshake is in flight (call
+/// again when writable), the connect's own error (`-ECONNREFUSED`,
+/// `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
+/// read with `wl_pending_take_error`, `-EINVAL` for a NULL argument.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_finish(pending: *mut wl_pending, out: *mut *mut wl_conn) -> c_int {
+    ffi_fn!("wl_pending_finish", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: `pending` is NULL or a live handle nobody else uses now.
+        let conn = unsafe { transition(pending, |s| step!(s, |b| b, s => s.finish())) }?;
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(conn)) };
+        Ok(0)
+    })
+}
+
+/// Closes the socket and frees the handle. NULL is a no-op.
+///
+/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
+/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+/// thread still uses it is the caller's bug.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_free(sock: *mut wl_pending) {
+    ffi_fn!("wl_pending_free", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::free(sock) }
+    })
+}
+
+/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+/// a `setsockopt(2)` Wirelane does not wrap.
+///
+/// Ownership: the descriptor stays owned by the handle: do not close it,
+/// and do not use it after `wl_pending_free`. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_fd(sock: *const wl_pending) -> c_int {
+    ffi_fn!("wl_pending_fd", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::fd(sock) }
+    })
+}
+
+/// Frees the handle and returns its descriptor, which the caller now owns
+/// and must `close(2)`.
+///
+/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_into_fd(sock: *mut wl_pending) -> c_int {
+    ffi_fn!("wl_pending_into_fd", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::into_fd(sock) }
+    })
+}
+
+/// The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
+///
+/// Returns the domain, or `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_domain(sock: *const wl_pending) -> c_int {
+    ffi_fn!("wl_pending_domain", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::domain(sock) }
+    })
+}
+
+/// Writes the socket's local address to `*out` (`getsockname(2)`). For an
+/// unbound socket this is the wildcard address (or unnamed, for Unix).
+///
+/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_local_addr(sock: *const wl_pending, out: *mut wl_addr) -> c_int {
+    ffi_fn!("wl_pending_local_addr", {
+        // SAFETY: `sock` is NULL or a live handle; `out` NULL or writable.
+        unsafe { common::local_addr(sock, out) }
+    })
+}
+
+/// Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
+/// non-blocking mode, calls that would wait return `-EAGAIN`.
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_set_nonblocking(sock: *const wl_pending, nonblocking: bool) -> c_int {
+    ffi_fn!("wl_pending_set_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_nonblocking(sock, nonblocking) }
+    })
+}
+
+/// Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
+/// Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_is_nonblocking(sock: *const wl_pending) -> c_int {
+    ffi_fn!("wl_pending_is_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::is_nonblocking(sock) }
+    })
+}
+
+/// Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
+/// blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_set_read_timeout(sock: *const wl_pending, millis: u64) -> c_int {
+    ffi_fn!("wl_pending_set_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, false, millis) }
+    })
+}
+
+/// Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_read_timeout(sock: *const wl_pending, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_pending_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, false, out_ms) }
+    })
+}
+
+/// Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
+/// blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_set_write_timeout(sock: *const wl_pending, millis: u64) -> c_int {
+    ffi_fn!("wl_pending_set_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, true, millis) }
+    })
+}
+
+/// Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_write_timeout(sock: *const wl_pending, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_pending_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, true, out_ms) }
+    })
+}
+
+/// Reads and clears the socket's pending error (`SO_ERROR`): writes the
+/// errno (positive) to `*out_errno`, or 0 if there was none.
+///
+/// Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
+/// only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_pending_take_error(sock: *const wl_pending, out_errno: *mut c_int) -> c_int {
+    ffi_fn!("wl_pending_take_error", {
+        // SAFETY: `sock` is NULL or a live handle; `out_errno` NULL or writable.
+        unsafe { common::take_error(sock, out_errno) }
+    })
+}

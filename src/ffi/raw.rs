@@ -1,0 +1,462 @@
+//! `wl_raw`: a created socket, not yet bound or connected.
+
+use std::ffi::c_int;
+
+use super::addr::wl_addr;
+use super::any::{ByDomain, RawAny, RawDgram, RawOf, RawStream, State, step, with_addr, wrong_type};
+use super::bound::wl_bound;
+use super::boundary::ffi_fn;
+use super::common;
+use super::conn::wl_conn;
+use super::dgram::{wl_dgram, wl_dgram_conn};
+use super::handle::{borrow, give, impl_handle, in_ref, out_ptr, transition};
+use super::pending::wl_pending;
+use crate::error::invalid_input;
+use crate::{Datagram, RawSocket, Stream};
+
+/// A freshly created socket (`RawSocket<D, T>`): not bound, not connected.
+///
+/// Stream sockets can `wl_raw_bind` (then listen), `wl_raw_connect` or
+/// `wl_raw_connect_nonblocking`; datagram sockets can `wl_raw_bind_dgram`
+/// or `wl_raw_connect_dgram`. Calling a stream transition on a datagram
+/// socket (or the reverse) fails with `-EPROTOTYPE` and consumes nothing.
+pub struct wl_raw(Option<RawAny>);
+impl_handle!(wl_raw, RawAny);
+
+/// The domain's state for one socket type, or the error.
+fn new_any<T: crate::SockType>(domain: c_int) -> std::io::Result<RawOf<T>> {
+    Ok(match domain {
+        libc::AF_INET => ByDomain::V4(RawSocket::new()?),
+        libc::AF_INET6 => ByDomain::V6(RawSocket::new()?),
+        libc::AF_UNIX => ByDomain::Unix(RawSocket::new()?),
+        other => {
+            return Err(invalid_input(
+                libc::EAFNOSUPPORT,
+                format!("domain {other} is not supported: use AF_INET, AF_INET6 or AF_UNIX"),
+            ));
+        }
+    })
+}
+
+/// Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`).
+///
+/// `domain` is `AF_INET`, `AF_INET6` or `AF_UNIX`; `type` is `SOCK_STREAM`
+/// or `SOCK_DGRAM` (no flag bits: use `wl_raw_set_nonblocking`).
+///
+/// Ownership: on success `*out` receives a new handle the caller owns
+/// (free it with `wl_raw_free` or pass it to a transition). Returns 0, or
+/// `-EAFNOSUPPORT` / `-EPROTOTYPE` for an unsupported domain / type,
+/// `-EINVAL` for a NULL `out`, or the `socket(2)` error (`-EMFILE`, ...).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_new(domain: c_int, r#type: c_int, out: *mut *mut wl_raw) -> c_int {
+    ffi_fn!("wl_raw_new", {
+        let out = out_ptr(out, "out")?;
+        let raw = match r#type {
+            libc::SOCK_STREAM => RawAny::Stream(new_any::<Stream>(domain)?),
+            libc::SOCK_DGRAM => RawAny::Dgram(new_any::<Datagram>(domain)?),
+            other => {
+                return Err(invalid_input(
+                    libc::EPROTOTYPE,
+                    format!(
+                        "socket type {other} is not supported: use SOCK_STREAM or SOCK_DGRAM (set flags with wl_raw_set_nonblocking)"
+                    ),
+                ));
+            }
+        };
+        // SAFETY: checked non-NULL; points to a `wl_raw *` (caller contract).
+        unsafe { out.write(give(raw)) };
+        Ok(0)
+    })
+}
+
+/// The socket type: `SOCK_STREAM` or `SOCK_DGRAM` (no syscall).
+///
+/// Returns the type, or `-EINVAL` if `sock` is NULL. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_type(sock: *const wl_raw) -> c_int {
+    ffi_fn!("wl_raw_type", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        Ok(unsafe { borrow(sock) }?.sock_type())
+    })
+}
+
+/// Checks a stream transition's arguments before anything is taken:
+/// `addr` readable and `sock` a stream socket (else `wrong`).
+unsafe fn stream_args(sock: *const wl_raw, addr: *const wl_addr, wrong: &'static str) -> std::io::Result<wl_addr> {
+    // SAFETY: forwarded from the export's contract.
+    let a = *unsafe { in_ref(addr, "addr") }?;
+    // SAFETY: as above.
+    match unsafe { borrow(sock) }? {
+        RawAny::Stream(_) => Ok(a),
+        RawAny::Dgram(_) => Err(wrong_type(wrong)),
+    }
+}
+
+/// The same for datagram transitions.
+unsafe fn dgram_args(sock: *const wl_raw, addr: *const wl_addr, wrong: &'static str) -> std::io::Result<wl_addr> {
+    // SAFETY: forwarded from the export's contract.
+    let a = *unsafe { in_ref(addr, "addr") }?;
+    // SAFETY: as above.
+    match unsafe { borrow(sock) }? {
+        RawAny::Dgram(_) => Ok(a),
+        RawAny::Stream(_) => Err(wrong_type(wrong)),
+    }
+}
+
+/// Takes the stream arm out of a `wl_raw` known to hold one.
+fn stream_of(raw: RawAny) -> Result<RawStream, (std::io::Error, RawAny)> {
+    match raw {
+        RawAny::Stream(s) => Ok(s),
+        other => Err((wrong_type("expected a SOCK_STREAM socket"), other)),
+    }
+}
+
+fn dgram_of(raw: RawAny) -> Result<RawDgram, (std::io::Error, RawAny)> {
+    match raw {
+        RawAny::Dgram(s) => Ok(s),
+        other => Err((wrong_type("expected a SOCK_DGRAM socket"), other)),
+    }
+}
+
+/// Binds a stream socket to a local address (`bind(2)`): `RawSocket::bind`.
+/// Port 0 picks a free port (read it with `wl_bound_local_addr`).
+///
+/// Ownership: on success consumes `sock` and writes a new `wl_bound` to
+/// `*out`. On failure `sock` stays valid and owned by the caller (retry
+/// another address, or free it) and `*out` is untouched. Returns 0, or
+/// `-EPROTOTYPE` (a datagram socket: use `wl_raw_bind_dgram`),
+/// `-EAFNOSUPPORT` (address of another family), `-EINVAL` (NULL argument,
+/// malformed address), or the `bind(2)` error (`-EADDRINUSE`, `-EACCES`, ...).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_bind(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_bound) -> c_int {
+    ffi_fn!("wl_raw_bind", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: pointers are NULL or valid (caller contract).
+        let addr = unsafe {
+            stream_args(
+                sock,
+                addr,
+                "wl_raw_bind needs a SOCK_STREAM socket; for a datagram socket use wl_raw_bind_dgram",
+            )
+        }?;
+        // SAFETY: as above; nothing else uses `sock` during the call.
+        let bound = unsafe {
+            transition(sock, |raw| {
+                let s = stream_of(raw)?;
+                step!(s, RawAny::Stream, s => with_addr(s, addr, |s, a| s.bind(a)))
+            })
+        }?;
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(bound)) };
+        Ok(0)
+    })
+}
+
+/// Binds a datagram socket to a local address (`bind(2)`):
+/// `RawSocket<D, Datagram>::bind`. The result can `sendto`/`recvfrom` anyone.
+///
+/// Ownership: on success consumes `sock` and writes a new `wl_dgram` to
+/// `*out`; on failure `sock` stays valid and owned by the caller and
+/// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
+/// `wl_raw_bind`), `-EAFNOSUPPORT`, `-EINVAL`, or the `bind(2)` error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_bind_dgram(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_dgram) -> c_int {
+    ffi_fn!("wl_raw_bind_dgram", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: pointers are NULL or valid (caller contract).
+        let addr = unsafe {
+            dgram_args(
+                sock,
+                addr,
+                "wl_raw_bind_dgram needs a SOCK_DGRAM socket; for a stream socket use wl_raw_bind",
+            )
+        }?;
+        // SAFETY: as above.
+        let bound = unsafe {
+            transition(sock, |raw| {
+                let s = dgram_of(raw)?;
+                step!(s, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.bind(a)))
+            })
+        }?;
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(bound)) };
+        Ok(0)
+    })
+}
+
+/// Connects a stream socket, blocking until the handshake completes
+/// (`connect(2)`): `RawSocket::connect`. The write timeout
+/// (`wl_raw_set_write_timeout`) bounds the wait.
+///
+/// Ownership: on success consumes `sock` and writes a new `wl_conn` to
+/// `*out`; on failure `sock` stays valid and owned by the caller and
+/// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a datagram socket:
+/// use `wl_raw_connect_dgram`), `-EAFNOSUPPORT`, `-EINVAL`, or the
+/// `connect(2)` error (`-ECONNREFUSED`, `-ETIMEDOUT`, ...). A signal gives
+/// `-EINTR`; the kernel then continues the handshake in the background and
+/// a later connect on `sock` reports `-EALREADY` or `-EISCONN` (use
+/// `wl_raw_connect_nonblocking` to manage that case).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_connect(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_conn) -> c_int {
+    ffi_fn!("wl_raw_connect", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: pointers are NULL or valid (caller contract).
+        let addr = unsafe {
+            stream_args(
+                sock,
+                addr,
+                "wl_raw_connect needs a SOCK_STREAM socket; for a datagram socket use wl_raw_connect_dgram",
+            )
+        }?;
+        // SAFETY: as above.
+        let conn = unsafe {
+            transition(sock, |raw| {
+                let s = stream_of(raw)?;
+                step!(s, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect(a)))
+            })
+        }?;
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(conn)) };
+        Ok(0)
+    })
+}
+
+/// Starts a stream connect without waiting (`O_NONBLOCK` + `connect(2)`):
+/// `RawSocket::connect_nonblocking`. Wait for writability on
+/// `wl_pending_fd` (epoll, io_uring, `wl_pending_wait`), then call
+/// `wl_pending_finish`. The socket stays non-blocking.
+///
+/// Ownership: on success consumes `sock` and writes a new `wl_pending` to
+/// `*out`; on an immediate failure `sock` stays valid and owned by the
+/// caller (its blocking mode restored) and `*out` is untouched. Returns 0,
+/// or `-EPROTOTYPE` (a datagram socket), `-EAFNOSUPPORT`, `-EINVAL`, or
+/// the immediate `connect(2)` error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_connect_nonblocking(
+    sock: *mut wl_raw,
+    addr: *const wl_addr,
+    out: *mut *mut wl_pending,
+) -> c_int {
+    ffi_fn!("wl_raw_connect_nonblocking", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: pointers are NULL or valid (caller contract).
+        let addr = unsafe {
+            stream_args(
+                sock,
+                addr,
+                "wl_raw_connect_nonblocking needs a SOCK_STREAM socket; a datagram connect never waits: use wl_raw_connect_dgram",
+            )
+        }?;
+        // SAFETY: as above.
+        let pending = unsafe {
+            transition(sock, |raw| {
+                let s = stream_of(raw)?;
+                step!(s, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect_nonblocking(a)))
+            })
+        }?;
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(pending)) };
+        Ok(0)
+    })
+}
+
+/// Fixes the peer of a datagram socket (`connect(2)`; nothing is sent):
+/// `RawSocket<D, Datagram>::connect`. The kernel picks the local address;
+/// only the peer's datagrams are received.
+///
+/// Ownership: on success consumes `sock` and writes a new `wl_dgram_conn`
+/// to `*out`; on failure `sock` stays valid and owned by the caller and
+/// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
+/// `wl_raw_connect`), `-EAFNOSUPPORT`, `-EINVAL`, or the `connect(2)` error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_connect_dgram(
+    sock: *mut wl_raw,
+    addr: *const wl_addr,
+    out: *mut *mut wl_dgram_conn,
+) -> c_int {
+    ffi_fn!("wl_raw_connect_dgram", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: pointers are NULL or valid (caller contract).
+        let addr = unsafe {
+            dgram_args(
+                sock,
+                addr,
+                "wl_raw_connect_dgram needs a SOCK_DGRAM socket; for a stream socket use wl_raw_connect",
+            )
+        }?;
+        // SAFETY: as above.
+        let conn = unsafe {
+            transition(sock, |raw| {
+                let s = dgram_of(raw)?;
+                step!(s, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.connect(a)))
+            })
+        }?;
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(conn)) };
+        Ok(0)
+    })
+}
+
+/// Closes the socket and frees the handle. NULL is a no-op.
+///
+/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
+/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+/// thread still uses it is the caller's bug.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_free(sock: *mut wl_raw) {
+    ffi_fn!("wl_raw_free", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::free(sock) }
+    })
+}
+
+/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+/// a `setsockopt(2)` Wirelane does not wrap.
+///
+/// Ownership: the descriptor stays owned by the handle: do not close it,
+/// and do not use it after `wl_raw_free`. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_fd(sock: *const wl_raw) -> c_int {
+    ffi_fn!("wl_raw_fd", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::fd(sock) }
+    })
+}
+
+/// Frees the handle and returns its descriptor, which the caller now owns
+/// and must `close(2)`.
+///
+/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_into_fd(sock: *mut wl_raw) -> c_int {
+    ffi_fn!("wl_raw_into_fd", {
+        // SAFETY: `sock` is NULL or a live handle the caller gives up.
+        unsafe { common::into_fd(sock) }
+    })
+}
+
+/// The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
+///
+/// Returns the domain, or `-EINVAL` if `sock` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_domain(sock: *const wl_raw) -> c_int {
+    ffi_fn!("wl_raw_domain", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::domain(sock) }
+    })
+}
+
+/// Writes the socket's local address to `*out` (`getsockname(2)`). For an
+/// unbound socket this is the wildcard address (or unnamed, for Unix).
+///
+/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_local_addr(sock: *const wl_raw, out: *mut wl_addr) -> c_int {
+    ffi_fn!("wl_raw_local_addr", {
+        // SAFETY: `sock` is NULL or a live handle; `out` NULL or writable.
+        unsafe { common::local_addr(sock, out) }
+    })
+}
+
+/// Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
+/// non-blocking mode, calls that would wait return `-EAGAIN`.
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_set_nonblocking(sock: *const wl_raw, nonblocking: bool) -> c_int {
+    ffi_fn!("wl_raw_set_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_nonblocking(sock, nonblocking) }
+    })
+}
+
+/// Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
+/// Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_is_nonblocking(sock: *const wl_raw) -> c_int {
+    ffi_fn!("wl_raw_is_nonblocking", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::is_nonblocking(sock) }
+    })
+}
+
+/// Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
+/// blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_set_read_timeout(sock: *const wl_raw, millis: u64) -> c_int {
+    ffi_fn!("wl_raw_set_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, false, millis) }
+    })
+}
+
+/// Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_read_timeout(sock: *const wl_raw, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_raw_read_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, false, out_ms) }
+    })
+}
+
+/// Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
+/// blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
+///
+/// Returns 0 or `-errno`. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_set_write_timeout(sock: *const wl_raw, millis: u64) -> c_int {
+    ffi_fn!("wl_raw_set_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle (caller contract).
+        unsafe { common::set_timeout(sock, true, millis) }
+    })
+}
+
+/// Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
+/// up; 0 means none.
+///
+/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_write_timeout(sock: *const wl_raw, out_ms: *mut u64) -> c_int {
+    ffi_fn!("wl_raw_write_timeout", {
+        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
+        unsafe { common::timeout(sock, true, out_ms) }
+    })
+}
+
+/// Reads and clears the socket's pending error (`SO_ERROR`): writes the
+/// errno (positive) to `*out_errno`, or 0 if there was none.
+///
+/// Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
+/// only on success. Borrows `sock`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_take_error(sock: *const wl_raw, out_errno: *mut c_int) -> c_int {
+    ffi_fn!("wl_raw_take_error", {
+        // SAFETY: `sock` is NULL or a live handle; `out_errno` NULL or writable.
+        unsafe { common::take_error(sock, out_errno) }
+    })
+}
+
+/// Adopts an existing descriptor as a `wl_raw`, after asking the kernel
+/// that it is a fresh socket (not bound, not connected, not listening; stream or datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+/// `SO_ACCEPTCONN`, peer and local address).
+///
+/// Ownership: on success the handle owns `fd` (close it only through
+/// `wl_raw_free`, or take it back with `wl_raw_into_fd`) and `*out` is written.
+/// On failure `fd` stays open and owned by the caller. Returns 0, or
+/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+/// `out`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_raw_from_fd(fd: c_int, out: *mut *mut wl_raw) -> c_int {
+    ffi_fn!("wl_raw_from_fd", {
+        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
+        unsafe { common::from_fd(fd, out) }
+    })
+}
