@@ -735,3 +735,60 @@ fn shutdown_from_another_thread_wakes_a_blocked_accept() {
         check::<Unix>();
     });
 }
+
+// ------------------------------------------------------------- zero copy
+
+fn sigpipe_blocked() -> bool {
+    // SAFETY: querying this thread's mask into a zeroed sigset_t.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        assert_eq!(libc::pthread_sigmask(libc::SIG_BLOCK, std::ptr::null(), &mut set), 0);
+        libc::sigismember(&set, libc::SIGPIPE) == 1
+    }
+}
+
+/// Regression: `sendfile`, `splice` and `tee` have no `MSG_NOSIGNAL`, and
+/// used to kill a C host with `SIGPIPE` when the socket's peer or the
+/// pipe's reader was gone. Now each is `BrokenPipe`, with `SIGPIPE` at its
+/// default disposition in this process, and the thread's signal mask is
+/// left as it was.
+#[test]
+fn zero_copy_paths_never_raise_sigpipe() {
+    use wirelane::zerocopy::{SpliceFlags, pipe, splice, splice_simple, tee};
+    no_leak(|| {
+        let exe = std::fs::File::open("/proc/self/exe").unwrap();
+        assert!(!sigpipe_blocked());
+        // sendfile to a stream whose peer closed.
+        for _ in 0..3 {
+            let (a, b) = ConnectedStream::<Unix>::pair().unwrap();
+            drop(b);
+            let e = a.sendfile(&exe, Some(&mut 0), 4096).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
+            let e = a.sendfile_all(&exe, Some(&mut 0), 1 << 20).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
+            let (c, s, _l) = stream_pair::<Ipv4>();
+            c.shutdown(Shutdown::Write).unwrap();
+            assert_eq!(
+                c.sendfile(&exe, None, 100).unwrap_err().kind(),
+                io::ErrorKind::BrokenPipe
+            );
+            drop(s);
+        }
+        // splice from a pipe into a dead socket, and into a pipe nobody reads.
+        let (a, b) = ConnectedStream::<Unix>::pair().unwrap();
+        drop(b);
+        let (r, w) = pipe().unwrap();
+        std::fs::File::from(w.try_clone().unwrap()).write_all(b"data").unwrap();
+        let e = splice_simple(&r, &a, 4, SpliceFlags::NONE).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
+        let (r2, w2) = pipe().unwrap();
+        drop(r2);
+        let e = splice(&exe, Some(&mut 0), &w2, None, 16, SpliceFlags::NONE).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
+        // tee into a pipe nobody reads.
+        let e = tee(&r, &w2, 4, SpliceFlags::NONE).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
+        assert!(!sigpipe_blocked(), "the signal mask was not restored");
+        drop((r, w, w2, a));
+    });
+}
