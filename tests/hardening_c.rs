@@ -74,7 +74,8 @@ fn check_all_ran(out: &Output) {
     let text = String::from_utf8_lossy(&out.stdout);
     for program in ["null_matrix", "bad_input", "fd_accounting", "faults", "call_sequences"] {
         assert!(
-            text.lines().any(|l| l.starts_with(&format!("{program}: ")) && l.ends_with(" passed, 0 failed")),
+            text.lines()
+                .any(|l| l.starts_with(&format!("{program}: ")) && l.ends_with(" passed, 0 failed")),
             "{program} did not report success:\n{text}"
         );
     }
