@@ -16,7 +16,10 @@ use crate::{BoundDatagram, ConnectedDatagram, Domain, MsgFlags};
 ///
 /// It borrows the payloads (`'a`) and copies the addresses. Its storage is
 /// allocated once, in [`with_capacity`](Self::with_capacity); `push`,
-/// `clear`, sending and [`recycle`](Self::recycle) never allocate.
+/// `clear`, sending and [`recycle`](Self::recycle) never allocate. The
+/// kernel message headers are built on the first send after a change and
+/// reused as long as the batch is unchanged, so re-sending the same batch
+/// costs one `sendmmsg` and nothing per message in user space.
 ///
 /// ```
 /// use wirelane::batch::SendBatch;
@@ -38,8 +41,13 @@ pub struct SendBatch<'a, D: Domain> {
     iovs: Vec<IoVec>,
     /// One per message; an empty address (length 0) means "no address".
     addrs: Vec<RawSockAddr>,
-    /// Rebuilt from `iovs`/`addrs` right before each call.
+    /// Built from `iovs`/`addrs` on the first send after a change, then
+    /// reused: they point into the heap storage of `iovs` and `addrs`,
+    /// which never reallocates (fixed capacity) and does not move when the
+    /// batch moves.
     hdrs: Vec<MmsgHdr>,
+    /// Set by every change to `iovs`/`addrs`: `hdrs` must be rebuilt.
+    stale: bool,
     capacity: usize,
     sent: usize,
     _marker: PhantomData<(&'a [u8], D)>,
@@ -54,6 +62,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
             iovs: Vec::with_capacity(capacity),
             addrs: Vec::with_capacity(capacity),
             hdrs: Vec::with_capacity(capacity),
+            stale: true,
             capacity,
             sent: 0,
             _marker: PhantomData,
@@ -82,6 +91,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
                 format!("send batch is full ({} messages)", self.capacity()),
             ));
         }
+        self.stale = true;
         self.iovs.push(IoVec::from_slice(buf));
         self.addrs.push(addr);
         Ok(())
@@ -103,6 +113,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
 
     /// Removes every message (keeping the storage).
     pub fn clear(&mut self) {
+        self.stale = true;
         self.iovs.clear();
         self.addrs.clear();
         self.hdrs.clear();
@@ -118,6 +129,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
             iovs: self.iovs,
             addrs: self.addrs,
             hdrs: self.hdrs,
+            stale: true,
             capacity: self.capacity,
             sent: 0,
             _marker: PhantomData,
@@ -139,6 +151,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
     /// the first unsent one (after a partial batch).
     pub fn remove_sent(&mut self) {
         let n = self.sent.min(self.iovs.len());
+        self.stale = true;
         self.iovs.drain(..n);
         self.addrs.drain(..n);
         self.hdrs.clear();
@@ -148,19 +161,26 @@ impl<'a, D: Domain> SendBatch<'a, D> {
     /// One `sendmmsg` of every queued message.
     fn send(&mut self, fd: BorrowedFd<'_>, flags: MsgFlags) -> io::Result<usize> {
         self.sent = 0;
-        self.hdrs.clear();
         if self.iovs.is_empty() {
+            self.hdrs.clear();
             return Ok(0);
         }
-        // Rebuild the headers right before the call: they point into
-        // `iovs`/`addrs`, which do not move while `self` is borrowed.
-        for (iov, addr) in self.iovs.iter().zip(&self.addrs) {
-            let addr = (!addr.is_empty()).then_some(addr);
-            self.hdrs.push(MmsgHdr::for_send(iov, addr, &[]));
+        if self.stale || self.hdrs.len() != self.iovs.len() {
+            // (Re)build the headers. They point into the heap storage of
+            // `iovs`/`addrs`, which stays put until the next change (every
+            // change sets `stale`), whether or not the batch moves. The
+            // kernel writes only `msg_len` back (`sendmmsg(2)`), so unchanged
+            // headers are valid for the next send as they are.
+            self.hdrs.clear();
+            for (iov, addr) in self.iovs.iter().zip(&self.addrs) {
+                let addr = (!addr.is_empty()).then_some(addr);
+                self.hdrs.push(MmsgHdr::for_send(iov, addr, &[]));
+            }
+            self.stale = false;
         }
-        // SAFETY: the headers point at `self.iovs` and `self.addrs` (alive
-        // and unmoved for this call) and the iovecs at payloads borrowed
-        // for `'a`, which outlives `self`.
+        // SAFETY: the headers point at `self.iovs` and `self.addrs` (alive,
+        // and unchanged since the headers were built: see `stale`) and the
+        // iovecs at payloads borrowed for `'a`, which outlives `self`.
         let n = unsafe { sys::sendmmsg(fd, &mut self.hdrs, flags.bits()) }?;
         self.sent = n;
         Ok(n)
