@@ -822,6 +822,23 @@ mod tests {
     }
 
     #[test]
+    fn fuzzing_decode_takes_any_bytes_and_length() {
+        let v4 = SocketAddrV4::new([10, 0, 0, 1], 7).to_raw();
+        // SAFETY: reading the initialised prefix of a plain-data storage.
+        let bytes =
+            unsafe { std::slice::from_raw_parts(v4.as_ptr().cast::<u8>(), mem::size_of::<libc::sockaddr_storage>()) };
+        for len in [0, 1, 2, 15, 16, 28, 110, 111, 112, 128, 129, u32::MAX] {
+            let (a, b, c) = fuzzing::decode(bytes, len);
+            assert_eq!(a.is_ok(), len >= 16, "{len}");
+            assert!(b.is_err());
+            assert_eq!(c.is_ok(), len == 0, "{len}");
+        }
+        let (a, _, _) = fuzzing::decode(&[], 16);
+        assert!(a.is_err(), "zeroed storage has family 0");
+        assert_eq!(fuzzing::round_trip(&UnixAddr::unnamed()).unwrap(), UnixAddr::unnamed());
+    }
+
+    #[test]
     fn parse_errors_name_the_input() {
         let err = "300.1.1.1:80".parse::<SocketAddrV4>().unwrap_err();
         assert!(err.to_string().contains("300.1.1.1:80"));
