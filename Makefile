@@ -6,10 +6,11 @@
 #                 C tests under valgrind against the release library, the C++
 #                 tests and the Python tests. Installs missing tools first.
 #   make lint   - cargo fmt --check and clippy with warnings as errors.
+#   make fuzz-smoke - a bounded fuzz run of every target (CI runs it too).
 
 CARGO ?= cargo
 
-.PHONY: demo test tools rust-test c-release-test cpp-test python-test lint
+.PHONY: demo test tools rust-test c-release-test cpp-test python-test fuzz-smoke lint
 
 demo:
 	$(CARGO) run --example tour
@@ -25,10 +26,12 @@ tools:
 rust-test:
 	$(CARGO) test
 
-# The C tests under valgrind against an optimised build of the library.
+# The C tests and the C hardening programs under valgrind against an
+# optimised build of the library.
 c-release-test:
 	$(CARGO) build --release --lib
 	$(MAKE) -C ffi-tests valgrind LIBDIR=../target/release
+	$(MAKE) -C ffi-tests/hardening valgrind LIBDIR=../../target/release
 
 # include/wirelane.hpp: C++17/20/23 and sanitizer builds, compile-fail cases,
 # clang-tidy use-after-move, the C++ examples.
@@ -38,6 +41,11 @@ cpp-test:
 # The Python binding: runtime tests, mypy --strict, typing proofs, examples.
 python-test:
 	./bindings/python/run-tests.sh
+
+# Replays fuzz/regressions and fuzzes every target for 20 s (CI runs it;
+# FUZZ_SECONDS=600 for the longer run). Installs cargo-fuzz if missing.
+fuzz-smoke:
+	./scripts/fuzz-smoke.sh
 
 lint:
 	$(CARGO) fmt --check

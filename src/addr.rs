@@ -730,6 +730,41 @@ impl TryFrom<&UnixAddr> for std::os::unix::net::SocketAddr {
     }
 }
 
+/// Entry points for the fuzz targets in `fuzz/` (not part of the API, may
+/// change at any time): they reach the sealed kernel-form codec.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::codec::AddrCodec;
+    use super::{RawSockAddr, SocketAddrV4, SocketAddrV6, SocketAddress, UnixAddr};
+    use std::io;
+
+    /// Decodes `bytes` (zero-padded or cut to a `sockaddr_storage`) with a
+    /// reported length of `len`, which may be anything a hostile or buggy
+    /// kernel answer could hold, as each address type.
+    #[allow(clippy::type_complexity)]
+    pub fn decode(
+        bytes: &[u8],
+        len: u32,
+    ) -> (io::Result<SocketAddrV4>, io::Result<SocketAddrV6>, io::Result<UnixAddr>) {
+        let mut raw = RawSockAddr::zeroed();
+        let n = bytes.len().min(std::mem::size_of::<libc::sockaddr_storage>());
+        // SAFETY: `n` bytes fit in the storage; sockaddr_storage is plain
+        // old data, so any bytes are a valid value.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), raw.as_mut_ptr().cast::<u8>(), n) };
+        *raw.len_mut() = len;
+        (
+            SocketAddrV4::from_raw(&raw),
+            SocketAddrV6::from_raw(&raw),
+            UnixAddr::from_raw(&raw),
+        )
+    }
+
+    /// Encodes `addr` in kernel form and decodes it again.
+    pub fn round_trip<A: SocketAddress>(addr: &A) -> io::Result<A> {
+        A::from_raw(&addr.to_raw())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::codec::AddrCodec;
@@ -784,6 +819,23 @@ mod tests {
         assert!(UnixAddr::from_raw(&empty).unwrap().is_unnamed());
         assert!(SocketAddrV4::from_raw(&empty).is_err());
         assert_eq!("@x".parse::<UnixAddr>().unwrap().as_abstract_name(), Some(&b"x"[..]));
+    }
+
+    #[test]
+    fn fuzzing_decode_takes_any_bytes_and_length() {
+        let v4 = SocketAddrV4::new([10, 0, 0, 1], 7).to_raw();
+        // SAFETY: reading the initialised prefix of a plain-data storage.
+        let bytes =
+            unsafe { std::slice::from_raw_parts(v4.as_ptr().cast::<u8>(), mem::size_of::<libc::sockaddr_storage>()) };
+        for len in [0, 1, 2, 15, 16, 28, 110, 111, 112, 128, 129, u32::MAX] {
+            let (a, b, c) = fuzzing::decode(bytes, len);
+            assert_eq!(a.is_ok(), len >= 16, "{len}");
+            assert!(b.is_err());
+            assert_eq!(c.is_ok(), len == 0, "{len}");
+        }
+        let (a, _, _) = fuzzing::decode(&[], 16);
+        assert!(a.is_err(), "zeroed storage has family 0");
+        assert_eq!(fuzzing::round_trip(&UnixAddr::unnamed()).unwrap(), UnixAddr::unnamed());
     }
 
     #[test]

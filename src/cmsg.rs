@@ -337,9 +337,11 @@ impl<'a> FdList<'a> {
         self.bytes.is_empty()
     }
 
-    /// The `i`-th descriptor number.
+    /// The `i`-th descriptor number; `None` past the end (for any `i`).
     pub fn get(&self, i: usize) -> Option<RawFd> {
-        let b = self.bytes.get(i * 4..i * 4 + 4)?;
+        // Checked: `i * 4` must not wrap around to a valid index.
+        let start = i.checked_mul(size_of::<RawFd>())?;
+        let b = self.bytes.get(start..start.checked_add(size_of::<RawFd>())?)?;
         Some(RawFd::from_ne_bytes([b[0], b[1], b[2], b[3]]))
     }
 

@@ -41,10 +41,37 @@ pub struct RecvBatch<D: Domain> {
     _marker: PhantomData<D>,
 }
 
+/// `len` (> 0) zeroed bytes on the heap, or `ENOMEM`: `vec![0; len]`
+/// would abort the process on a size the allocator refuses, and the size
+/// here comes from the caller (through the C ABI, from anyone).
+fn zeroed_bytes(len: usize) -> io::Result<Box<[u8]>> {
+    let no_memory = || {
+        // errno_of maps OutOfMemory to ENOMEM for the C ABI.
+        io::Error::new(
+            io::ErrorKind::OutOfMemory,
+            format!("cannot allocate a {len}-byte receive batch"),
+        )
+    };
+    let layout = std::alloc::Layout::array::<u8>(len).map_err(|_| no_memory())?;
+    if layout.size() == 0 {
+        return Ok(Box::default());
+    }
+    // SAFETY: the layout has a non-zero size.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return Err(no_memory());
+    }
+    // SAFETY: `ptr` is a fresh, zeroed allocation of `len` bytes made with
+    // the layout `Box<[u8]>` uses for that length, owned by nothing else.
+    Ok(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) })
+}
+
 impl<D: Domain> RecvBatch<D> {
     /// `count` slots (1 to [`MAX_BATCH`](super::MAX_BATCH)) of `slot_size`
     /// bytes each (at least 1). A datagram longer than its slot is
     /// truncated ([`RecvMsg::truncated`]); for UDP GRO use slots of 64 KiB.
+    /// A size that cannot be allocated is an `OutOfMemory` error (`ENOMEM`),
+    /// not an abort.
     pub fn new(count: usize, slot_size: usize) -> io::Result<Self> {
         check_capacity("receive batch", count)?;
         if slot_size == 0 {
@@ -57,7 +84,7 @@ impl<D: Domain> RecvBatch<D> {
             .checked_mul(slot_size)
             .ok_or_else(|| invalid_input(libc::EINVAL, "receive batch size overflows"))?;
         Ok(Self {
-            data: vec![0; total].into_boxed_slice(),
+            data: zeroed_bytes(total)?,
             slot_size,
             names: vec![RawSockAddr::zeroed(); count].into_boxed_slice(),
             control: vec![CmsgBuffer::new(); count].into_boxed_slice(),

@@ -79,9 +79,11 @@ impl<D: Domain> RawSocket<D, Stream> {
     /// On failure (`ECONNREFUSED`, `ETIMEDOUT`, ...) the socket is returned
     /// in the error and may be connected again. If a signal interrupts the
     /// wait (`EINTR`), the kernel continues the handshake in the background:
-    /// a later `connect` on the returned socket reports `EALREADY` or
-    /// `EISCONN`; use [`connect_nonblocking`](Self::connect_nonblocking) to
-    /// manage that case.
+    /// calling `connect` again on the returned socket (same address) waits
+    /// for that handshake and returns its outcome (`EALREADY` at once if
+    /// the socket was made non-blocking); use
+    /// [`connect_nonblocking`](Self::connect_nonblocking) to manage that
+    /// case yourself.
     pub fn connect(self, addr: D::Addr) -> Transition<ConnectedStream<D>, Self> {
         self.attempt(|s| s.connect_fd(&addr), ConnectedStream::from_fd)
     }

@@ -20,6 +20,7 @@ use std::time::Duration;
 use crate::addr::RawSockAddr;
 
 mod msg;
+mod scope;
 mod zerocopy;
 #[allow(unused_imports)]
 pub(crate) use msg::*;
@@ -70,16 +71,22 @@ pub(crate) fn socketpair(family: libc::c_int, ty: libc::c_int) -> io::Result<(Ow
     Ok(unsafe { (owned(fds[0]), owned(fds[1])) })
 }
 
-/// `bind(2)`.
+/// `bind(2)`. A failure leaves the socket's interface binding as it was,
+/// even for a scoped IPv6 address (see [`scope`]).
 pub(crate) fn bind(fd: BorrowedFd<'_>, addr: &RawSockAddr) -> io::Result<()> {
-    // SAFETY: `addr` points to `addr.len()` initialised bytes of a sockaddr.
-    cvt(unsafe { libc::bind(fd.as_raw_fd(), addr.as_ptr(), addr.len()) }).map(drop)
+    scope::keep_interface_on_failure(fd, addr, || {
+        // SAFETY: `addr` points to `addr.len()` initialised bytes of a sockaddr.
+        cvt(unsafe { libc::bind(fd.as_raw_fd(), addr.as_ptr(), addr.len()) }).map(drop)
+    })
 }
 
-/// `connect(2)`.
+/// `connect(2)`. A failure leaves the socket's interface binding as it
+/// was, even for a scoped IPv6 address (see [`scope`]).
 pub(crate) fn connect(fd: BorrowedFd<'_>, addr: &RawSockAddr) -> io::Result<()> {
-    // SAFETY: as for `bind`.
-    cvt(unsafe { libc::connect(fd.as_raw_fd(), addr.as_ptr(), addr.len()) }).map(drop)
+    scope::keep_interface_on_failure(fd, addr, || {
+        // SAFETY: as for `bind`.
+        cvt(unsafe { libc::connect(fd.as_raw_fd(), addr.as_ptr(), addr.len()) }).map(drop)
+    })
 }
 
 /// `listen(2)`.

@@ -39,8 +39,47 @@ fn offset_ptr(offset: Option<&mut i64>) -> *mut i64 {
     }
 }
 
+/// Runs `call` (a `sendfile`, `splice` or `tee`) so that it cannot kill the
+/// process with `SIGPIPE`.
+///
+/// These syscalls have no `MSG_NOSIGNAL`: writing to a socket whose peer is
+/// gone, or to a pipe without readers, makes the kernel send `SIGPIPE` to
+/// the calling thread, whose default action terminates a C or C++ host.
+/// So `SIGPIPE` is blocked in this thread for the call; if the call failed
+/// with `EPIPE` and no `SIGPIPE` was pending before, the one it raised is
+/// consumed (`sigtimedwait` with a zero timeout); then the old mask comes
+/// back. The caller sees `EPIPE` (`ErrorKind::BrokenPipe`), as on every
+/// other send path. Three extra syscalls per call (two `pthread_sigmask`,
+/// one `sigpending`), plus one on `EPIPE`.
+fn without_sigpipe(call: impl FnOnce() -> io::Result<usize>) -> io::Result<usize> {
+    // SAFETY: sigset_t is plain data, initialised by sigemptyset before use;
+    // the mask calls only affect this thread and are undone below.
+    unsafe {
+        let mut pipe_only: libc::sigset_t = mem::zeroed();
+        libc::sigemptyset(&mut pipe_only);
+        libc::sigaddset(&mut pipe_only, libc::SIGPIPE);
+        let mut old: libc::sigset_t = mem::zeroed();
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &pipe_only, &mut old) != 0 {
+            return call(); // cannot happen with valid arguments
+        }
+        let mut pending: libc::sigset_t = mem::zeroed();
+        libc::sigemptyset(&mut pending);
+        let was_pending = libc::sigpending(&mut pending) == 0 && libc::sigismember(&pending, libc::SIGPIPE) == 1;
+        let result = call();
+        if !was_pending && matches!(&result, Err(e) if e.raw_os_error() == Some(libc::EPIPE)) {
+            let zero = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            while libc::sigtimedwait(&pipe_only, std::ptr::null_mut(), &zero) == -1
+                && io::Error::last_os_error().raw_os_error() == Some(libc::EINTR)
+            {}
+        }
+        libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
+        result
+    }
+}
+
 /// `sendfile(2)`: copies up to `count` bytes from `in_fd` (a file that
-/// supports mmap-like reads) to `out_fd` inside the kernel. With an offset
+/// supports mmap-like reads) to `out_fd` inside the kernel. Never raises
+/// `SIGPIPE` (see [`without_sigpipe`]). With an offset
 /// the kernel reads from there and updates it, leaving the file position
 /// alone; without one it reads from, and advances, the file position.
 pub(crate) fn sendfile(
@@ -53,7 +92,7 @@ pub(crate) fn sendfile(
     // to `sendfile`), so a 32-bit target cannot truncate large offsets.
     let off = offset_ptr(offset);
     // SAFETY: `off` is null or points to an `i64` borrowed mutably for the call.
-    cvt_size(unsafe { libc::sendfile64(out_fd.as_raw_fd(), in_fd.as_raw_fd(), off, count) })
+    without_sigpipe(|| cvt_size(unsafe { libc::sendfile64(out_fd.as_raw_fd(), in_fd.as_raw_fd(), off, count) }))
 }
 
 /// `splice(2)`: moves up to `len` bytes between two descriptors, one of
@@ -70,14 +109,16 @@ pub(crate) fn splice(
     let off_out = offset_ptr(off_out);
     // SAFETY: both offset pointers are null or point to live, mutably
     // borrowed `i64`s (`loff_t`) for the duration of the call.
-    cvt_size(unsafe { libc::splice(fd_in.as_raw_fd(), off_in, fd_out.as_raw_fd(), off_out, len, flags) })
+    without_sigpipe(|| {
+        cvt_size(unsafe { libc::splice(fd_in.as_raw_fd(), off_in, fd_out.as_raw_fd(), off_out, len, flags) })
+    })
 }
 
 /// `tee(2)`: duplicates up to `len` bytes from one pipe into another without
 /// consuming them from the first.
 pub(crate) fn tee(fd_in: BorrowedFd<'_>, fd_out: BorrowedFd<'_>, len: usize, flags: libc::c_uint) -> io::Result<usize> {
     // SAFETY: plain syscall with descriptors and integers.
-    cvt_size(unsafe { libc::tee(fd_in.as_raw_fd(), fd_out.as_raw_fd(), len, flags) })
+    without_sigpipe(|| cvt_size(unsafe { libc::tee(fd_in.as_raw_fd(), fd_out.as_raw_fd(), len, flags) }))
 }
 
 /// `pipe2(2)` with `O_CLOEXEC` always added; returns `(read end, write end)`.
