@@ -55,6 +55,8 @@ pub mod options;
 mod socket;
 pub mod stream_ext;
 mod sys;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 pub mod zerocopy;
 
 pub use addr::{SocketAddrV4, SocketAddrV6, UnixAddr};
