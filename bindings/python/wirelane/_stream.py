@@ -311,6 +311,12 @@ class Listener(TimeoutSocket[D]):
         lst._timeout = timeout
         return lst
 
+    def listen(self, backlog: int | None = None) -> None:
+        """Already listening: a no-op kept for code that calls ``listen``
+        on a socket it is handed (``loop.create_server(sock=...)``). The
+        backlog stays the one :meth:`BoundSocket.listen` set."""
+        self._call(lambda h: None)
+
     def accept(self) -> tuple[Connection[D], D]:
         """Waits for a connection (``accept4(2)``, close-on-exec) and returns
         it with the client's address. The new connection gets
