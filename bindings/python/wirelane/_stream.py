@@ -311,12 +311,6 @@ class Listener(TimeoutSocket[D]):
         lst._timeout = timeout
         return lst
 
-    def listen(self, backlog: int | None = None) -> None:
-        """Already listening: a no-op kept for code that calls ``listen``
-        on a socket it is handed (``loop.create_server(sock=...)``). The
-        backlog stays the one :meth:`BoundSocket.listen` set."""
-        self._call(lambda h: None)
-
     def accept(self) -> tuple[Connection[D], D]:
         """Waits for a connection (``accept4(2)``, close-on-exec) and returns
         it with the client's address. The new connection gets
@@ -326,6 +320,17 @@ class Listener(TimeoutSocket[D]):
         self._io("accept()", _IN, lambda h: _ffi.wl_listener_accept(h, ctypes.byref(out), ctypes.byref(peer)))
         conn: Connection[D] = _new_conn(out, default_timeout(), True)
         return conn, from_wl(peer)  # type: ignore[return-value]
+
+
+def _listen_again(self: Listener[Any], backlog: int | None = None) -> None:
+    """Already listening: a no-op for code that calls ``listen`` on a socket
+    it is handed (``loop.create_server(sock=...)``); the backlog stays the
+    one ``BoundSocket.listen`` set. Attached at run time only, so a type
+    checker still rejects ``listener.listen()``."""
+    self._call(lambda h: None)
+
+
+setattr(Listener, "listen", _listen_again)
 
 
 @final

@@ -144,7 +144,7 @@ def _sync_of(obj: Any, kinds: tuple[type, ...], what: str) -> Any:
     """The sync state behind ``obj`` (a state or its twin, unwrapped),
     checked before anything changes."""
     inner: Any = obj._s if isinstance(obj, AsyncSocket) else obj
-    if not isinstance(inner, kinds):
+    if not any(isinstance(inner, k) for k in kinds):
         names = " or ".join(k.__name__ for k in kinds)
         raise TypeError(f"{what} expects a {names} (or its async twin), not {type(obj).__name__}")
     if isinstance(obj, AsyncSocket):
