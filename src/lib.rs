@@ -43,6 +43,7 @@
 #![cfg(target_os = "linux")]
 #![warn(missing_docs)]
 
+pub mod activation;
 pub mod addr;
 pub mod batch;
 mod builder;
@@ -51,6 +52,7 @@ mod domain;
 pub mod error;
 pub mod fdpass;
 pub mod ffi;
+pub mod handover;
 pub mod options;
 mod socket;
 pub mod stream_ext;
