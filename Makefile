@@ -20,11 +20,12 @@ test: tools rust-test c-release-test cpp-test python-test
 tools:
 	./scripts/ensure-tools.sh
 
-# Unit, integration, compile-fail (trybuild), README and doc tests; through
+# Unit, integration, compile-fail (trybuild), README and doc tests, with
+# every cargo feature (tokio included); through
 # tests/ffi_c.rs also every C test (plain, ASan+UBSan, valgrind), the C
 # wrong-state compile-fail check, the C examples and the pkg-config install.
 rust-test:
-	$(CARGO) test
+	$(CARGO) test --all-features
 
 # The C tests and the C hardening programs under valgrind against an
 # optimised build of the library.
@@ -50,3 +51,4 @@ fuzz-smoke:
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --all-features -- -D warnings

@@ -6,8 +6,8 @@ use std::os::fd::{AsFd, AsRawFd};
 
 use tokio::io::Interest;
 
-use super::core::register;
 use super::Async;
+use super::core::register;
 use crate::domain::{Domain, Stream};
 use crate::error::TransitionError;
 use crate::{BoundDatagram, ConnectedDatagram, ConnectedStream, PendingConnect, RawSocket};
@@ -41,7 +41,10 @@ impl<D: Domain> Async<RawSocket<D, Stream>> {
             Ok(pending) => pending,
             Err(e) => {
                 let (error, raw) = e.into_parts();
-                return Err(TransitionError::new(error, Async::from_parts(registration, handle, raw)));
+                return Err(TransitionError::new(
+                    error,
+                    Async::from_parts(registration, handle, raw),
+                ));
             }
         };
         // Register now that the socket is no longer in TCP_CLOSE (see the
@@ -64,7 +67,10 @@ impl<D: Domain> Async<RawSocket<D, Stream>> {
                 // would latch EPOLLHUP in this registration.
                 let (registration, handle, pending) = pending.into_parts();
                 drop(registration);
-                Err(TransitionError::new(error, Async::from_parts(None, handle, back_to_raw(pending))))
+                Err(TransitionError::new(
+                    error,
+                    Async::from_parts(None, handle, back_to_raw(pending)),
+                ))
             }
         }
     }
@@ -96,7 +102,12 @@ impl<D: Domain> Async<PendingConnect<D>> {
         loop {
             let mut guard = match registration.ready(Interest::WRITABLE).await {
                 Ok(guard) => guard,
-                Err(e) => return Err(TransitionError::new(e, Async::from_parts(Some(registration), handle, pending))),
+                Err(e) => {
+                    return Err(TransitionError::new(
+                        e,
+                        Async::from_parts(Some(registration), handle, pending),
+                    ));
+                }
             };
             match pending.finish() {
                 Ok(connected) => {
@@ -111,7 +122,10 @@ impl<D: Domain> Async<PendingConnect<D>> {
                 Err(e) => {
                     drop(guard);
                     let (error, pending) = e.into_parts();
-                    return Err(TransitionError::new(error, Async::from_parts(Some(registration), handle, pending)));
+                    return Err(TransitionError::new(
+                        error,
+                        Async::from_parts(Some(registration), handle, pending),
+                    ));
                 }
             }
         }
@@ -128,7 +142,10 @@ impl<D: Domain> Async<BoundDatagram<D>> {
             Ok(connected) => Ok(Async::from_parts(registration, handle, connected)),
             Err(e) => {
                 let (error, bound) = e.into_parts();
-                Err(TransitionError::new(error, Async::from_parts(registration, handle, bound)))
+                Err(TransitionError::new(
+                    error,
+                    Async::from_parts(registration, handle, bound),
+                ))
             }
         }
     }

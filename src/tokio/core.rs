@@ -39,7 +39,8 @@ pub(super) fn register(handle: &Handle, fd: RawFd) -> io::Result<AsyncFd<RawFd>>
     // in `Async`, which is declared after it and so outlives it; every
     // transition keeps the same descriptor, and the registration is
     // dropped (or moved with the fd) before the state can close it.
-    unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE | Interest::WRITABLE) }.map_err(|e| e.into_parts().1)
+    unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE | Interest::WRITABLE) }
+        .map_err(|e| e.into_parts().1)
 }
 
 /// Whether a state registers at construction. An unconnected TCP socket

@@ -44,7 +44,8 @@ impl<D: Domain> Async<BoundDatagram<D>> {
     /// Receives up to `batch.capacity()` datagrams with one `recvmmsg(2)`;
     /// returns how many arrived (at least one). Cancel-safe.
     pub async fn recv_batch(&self, batch: &mut RecvBatch<D>) -> io::Result<usize> {
-        self.io_op(Interest::READABLE, |s| s.recv_batch(batch, MsgFlags::NONE)).await
+        self.io_op(Interest::READABLE, |s| s.recv_batch(batch, MsgFlags::NONE))
+            .await
     }
 }
 
@@ -91,7 +92,8 @@ impl<D: Domain> Async<ConnectedDatagram<D>> {
     /// Receives up to `batch.capacity()` datagrams with one `recvmmsg(2)`.
     /// Cancel-safe.
     pub async fn recv_batch(&self, batch: &mut RecvBatch<D>) -> io::Result<usize> {
-        self.io_op(Interest::READABLE, |s| s.recv_batch(batch, MsgFlags::NONE)).await
+        self.io_op(Interest::READABLE, |s| s.recv_batch(batch, MsgFlags::NONE))
+            .await
     }
 }
 
@@ -99,7 +101,8 @@ impl<D: Inet> Async<ConnectedDatagram<D>> {
     /// Sends `buf` to the peer as datagrams of `segment_size` bytes in one
     /// call (UDP GSO). Cancel-safe.
     pub async fn send_segmented(&self, buf: &[u8], segment_size: u16) -> io::Result<SegmentedSend> {
-        self.io_op(Interest::WRITABLE, |s| s.send_segmented(buf, segment_size)).await
+        self.io_op(Interest::WRITABLE, |s| s.send_segmented(buf, segment_size))
+            .await
     }
 
     /// Receives one (possibly GRO-coalesced) datagram from the peer.

@@ -22,6 +22,7 @@ impl Async<ConnectedStream<Unix>> {
     /// see [`fdpass::recv_fds`]. Cancel-safe: a dropped future has
     /// received nothing, so no descriptor is lost.
     pub async fn recv_fds(&self, buf: &mut [u8], max_fds: usize) -> io::Result<(usize, Vec<OwnedFd>)> {
-        self.io_op(Interest::READABLE, |s| fdpass::recv_fds(s, buf, max_fds)).await
+        self.io_op(Interest::READABLE, |s| fdpass::recv_fds(s, buf, max_fds))
+            .await
     }
 }

@@ -59,15 +59,87 @@ fn lost_socket<T>() -> T {
     panic!("tokio socket conversion outside a runtime: the descriptor could not be handed back")
 }
 
-tokio_interop!(ConnectedStream<Ipv4>, Stream, Expect::Connected, tokio::net::TcpStream, std::net::TcpStream);
-tokio_interop!(ConnectedStream<Ipv6>, Stream, Expect::Connected, tokio::net::TcpStream, std::net::TcpStream);
-tokio_interop!(ConnectedStream<Unix>, Stream, Expect::Connected, tokio::net::UnixStream, std::os::unix::net::UnixStream);
-tokio_interop!(Listener<Ipv4>, Stream, Expect::Listening, tokio::net::TcpListener, std::net::TcpListener);
-tokio_interop!(Listener<Ipv6>, Stream, Expect::Listening, tokio::net::TcpListener, std::net::TcpListener);
-tokio_interop!(Listener<Unix>, Stream, Expect::Listening, tokio::net::UnixListener, std::os::unix::net::UnixListener);
-tokio_interop!(BoundDatagram<Ipv4>, Datagram, Expect::Bound, tokio::net::UdpSocket, std::net::UdpSocket);
-tokio_interop!(BoundDatagram<Ipv6>, Datagram, Expect::Bound, tokio::net::UdpSocket, std::net::UdpSocket);
-tokio_interop!(BoundDatagram<Unix>, Datagram, Expect::Bound, tokio::net::UnixDatagram, std::os::unix::net::UnixDatagram);
-tokio_interop!(ConnectedDatagram<Ipv4>, Datagram, Expect::Connected, tokio::net::UdpSocket, std::net::UdpSocket);
-tokio_interop!(ConnectedDatagram<Ipv6>, Datagram, Expect::Connected, tokio::net::UdpSocket, std::net::UdpSocket);
-tokio_interop!(ConnectedDatagram<Unix>, Datagram, Expect::Connected, tokio::net::UnixDatagram, std::os::unix::net::UnixDatagram);
+tokio_interop!(
+    ConnectedStream<Ipv4>,
+    Stream,
+    Expect::Connected,
+    tokio::net::TcpStream,
+    std::net::TcpStream
+);
+tokio_interop!(
+    ConnectedStream<Ipv6>,
+    Stream,
+    Expect::Connected,
+    tokio::net::TcpStream,
+    std::net::TcpStream
+);
+tokio_interop!(
+    ConnectedStream<Unix>,
+    Stream,
+    Expect::Connected,
+    tokio::net::UnixStream,
+    std::os::unix::net::UnixStream
+);
+tokio_interop!(
+    Listener<Ipv4>,
+    Stream,
+    Expect::Listening,
+    tokio::net::TcpListener,
+    std::net::TcpListener
+);
+tokio_interop!(
+    Listener<Ipv6>,
+    Stream,
+    Expect::Listening,
+    tokio::net::TcpListener,
+    std::net::TcpListener
+);
+tokio_interop!(
+    Listener<Unix>,
+    Stream,
+    Expect::Listening,
+    tokio::net::UnixListener,
+    std::os::unix::net::UnixListener
+);
+tokio_interop!(
+    BoundDatagram<Ipv4>,
+    Datagram,
+    Expect::Bound,
+    tokio::net::UdpSocket,
+    std::net::UdpSocket
+);
+tokio_interop!(
+    BoundDatagram<Ipv6>,
+    Datagram,
+    Expect::Bound,
+    tokio::net::UdpSocket,
+    std::net::UdpSocket
+);
+tokio_interop!(
+    BoundDatagram<Unix>,
+    Datagram,
+    Expect::Bound,
+    tokio::net::UnixDatagram,
+    std::os::unix::net::UnixDatagram
+);
+tokio_interop!(
+    ConnectedDatagram<Ipv4>,
+    Datagram,
+    Expect::Connected,
+    tokio::net::UdpSocket,
+    std::net::UdpSocket
+);
+tokio_interop!(
+    ConnectedDatagram<Ipv6>,
+    Datagram,
+    Expect::Connected,
+    tokio::net::UdpSocket,
+    std::net::UdpSocket
+);
+tokio_interop!(
+    ConnectedDatagram<Unix>,
+    Datagram,
+    Expect::Connected,
+    tokio::net::UnixDatagram,
+    std::os::unix::net::UnixDatagram
+);

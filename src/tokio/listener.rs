@@ -22,11 +22,16 @@ impl<D: Domain> Async<Listener<D>> {
     /// `accept4`, so the connection stays in the backlog for the next call.
     pub async fn accept(&self) -> io::Result<(Async<ConnectedStream<D>>, D::Addr)> {
         let (fd, raw) = self
-            .io_op(Interest::READABLE, |l| crate::sys::accept(l.as_fd(), libc::SOCK_NONBLOCK))
+            .io_op(Interest::READABLE, |l| {
+                crate::sys::accept(l.as_fd(), libc::SOCK_NONBLOCK)
+            })
             .await?;
         let addr = D::Addr::from_raw(&raw)?;
         let stream = ConnectedStream::from_fd(fd);
         let registration = register(self.handle(), std::os::fd::AsRawFd::as_raw_fd(&stream))?;
-        Ok((Async::from_parts(Some(registration), self.handle().clone(), stream), addr))
+        Ok((
+            Async::from_parts(Some(registration), self.handle().clone(), stream),
+            addr,
+        ))
     }
 }

@@ -67,7 +67,8 @@ impl<D: Domain> Async<ConnectedStream<D>> {
     ///
     /// Cancel safety: cancel-safe.
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io_op(Interest::READABLE, |s| sys::recv(s.as_fd(), buf, libc::MSG_PEEK)).await
+        self.io_op(Interest::READABLE, |s| sys::recv(s.as_fd(), buf, libc::MSG_PEEK))
+            .await
     }
 
     /// Polls a read into `buf` through a shared reference (used by
@@ -84,7 +85,11 @@ impl<D: Domain> Async<ConnectedStream<D>> {
     }
 
     /// Polls one vectored `sendmsg(2)` (`MSG_NOSIGNAL`) through a shared reference.
-    pub(super) fn poll_write_vectored_ref(&self, cx: &mut Context<'_>, bufs: &[IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    pub(super) fn poll_write_vectored_ref(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         let io = self.io()?;
         poll_io(|cx| io.poll_write_ready(cx), cx, || self.get_ref().send_vectored(bufs))
     }
@@ -111,7 +116,11 @@ impl<D: Domain> AsyncWrite for Async<ConnectedStream<D>> {
         self.get_mut().poll_write_ref(cx, buf)
     }
 
-    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         self.get_mut().poll_write_vectored_ref(cx, bufs)
     }
 
