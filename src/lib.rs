@@ -52,6 +52,7 @@ pub mod error;
 pub mod fdpass;
 pub mod ffi;
 pub mod options;
+pub mod resolve;
 mod socket;
 pub mod stream_ext;
 mod sys;
