@@ -54,6 +54,7 @@ pub mod fdpass;
 pub mod ffi;
 pub mod handover;
 pub mod options;
+pub mod resolve;
 mod socket;
 pub mod stream_ext;
 mod sys;
