@@ -409,3 +409,15 @@ def test_create_server_sock_default_loop() -> None:
         await server.wait_closed()
 
     asyncio.run(main())
+
+
+def test_readme_asyncio_example_runs() -> None:
+    """The README's "asyncio" block is run as written, so it cannot rot."""
+    import pathlib
+    import re
+
+    readme = pathlib.Path(__file__).resolve().parents[3] / "README.md"
+    section = readme.read_text().split("### asyncio", 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match, "README has no python block under ### asyncio"
+    exec(compile(match.group(1), "README.md#asyncio", "exec"), {"__name__": "__readme__"})
