@@ -12,7 +12,7 @@ use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, give, impl_handle, in_ref, out_ptr, transition};
 use super::pending::wl_pending;
 use crate::error::invalid_input;
-use crate::{Datagram, RawSocket, Stream};
+use crate::{Datagram, DefaultProtocol, Ipv4, Ipv6, RawSocket, Stream, Unix};
 
 /// A freshly created socket (`RawSocket<D, T>`): not bound, not connected.
 ///
@@ -24,7 +24,9 @@ pub struct wl_raw(Option<RawAny>);
 impl_handle!(wl_raw, RawAny);
 
 /// The domain's state for one socket type, or the error.
-fn new_any<T: crate::SockType>(domain: c_int) -> std::io::Result<RawOf<T>> {
+fn new_any<T: DefaultProtocol<Ipv4> + DefaultProtocol<Ipv6> + DefaultProtocol<Unix>>(
+    domain: c_int,
+) -> std::io::Result<RawOf<T>> {
     Ok(match domain {
         libc::AF_INET => ByDomain::V4(RawSocket::new()?),
         libc::AF_INET6 => ByDomain::V6(RawSocket::new()?),
