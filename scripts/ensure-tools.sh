@@ -13,6 +13,8 @@ needed=(
   "g++ g++"                 # C++ tests, the header's C++ compatibility check
   "python3 python3"         # Python binding tests (the runner makes its own venv)
   "make make"
+  "unshare util-linux"      # user + network namespaces for ICMP, raw and MPTCP tests (scripts/in-netns.sh)
+  "ip iproute2"             # brings loopback up inside those namespaces
 )
 
 missing=()
