@@ -50,7 +50,8 @@ pub mod cmsg;
 mod domain;
 pub mod error;
 pub mod fdpass;
-pub mod ffi;
+#[doc(hidden)]
+pub mod ffi_support;
 pub mod options;
 mod socket;
 pub mod stream_ext;
