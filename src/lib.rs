@@ -51,7 +51,8 @@ pub mod cmsg;
 mod domain;
 pub mod error;
 pub mod fdpass;
-pub mod ffi;
+#[doc(hidden)]
+pub mod ffi_support;
 pub mod handover;
 pub mod options;
 mod protocol;

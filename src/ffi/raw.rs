@@ -11,8 +11,8 @@ use super::conn::wl_conn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, give, impl_handle, in_ref, out_ptr, transition};
 use super::pending::wl_pending;
-use crate::error::invalid_input;
-use crate::{Datagram, DefaultProtocol, Ipv4, Ipv6, RawSocket, Stream, Unix};
+use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::{Datagram, DefaultProtocol, Ipv4, Ipv6, RawSocket, Stream, Unix};
 
 /// A freshly created socket (`RawSocket<D, T>`): not bound, not connected.
 ///
