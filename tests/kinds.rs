@@ -14,7 +14,7 @@ fn seqpacket_keeps_message_boundaries_through_listen_and_accept() {
     let addr = unique_abstract("seqpacket");
     let listener = RawSocket::<Unix, SeqPacket>::new()
         .unwrap()
-        .bind(addr.clone())
+        .bind(addr)
         .unwrap()
         .listen(4)
         .unwrap();
