@@ -30,11 +30,13 @@ rust-test:
 	$(CARGO) test --workspace --all-features
 
 # The C tests and the C hardening programs under valgrind against an
-# optimised build of the library.
+# optimised build of the library, found where cargo put it
+# (scripts/target-dir.sh: CARGO_TARGET_DIR, a cargo config, or ./target).
 c-release-test:
 	$(CARGO) build --release -p wirelane-ffi
-	$(MAKE) -C ffi-tests valgrind LIBDIR=../target/release
-	$(MAKE) -C ffi-tests/hardening valgrind LIBDIR=../../target/release
+	dir="$$(CARGO=$(CARGO) ./scripts/target-dir.sh)" && \
+	  $(MAKE) -C ffi-tests valgrind LIBDIR="$$dir/release" && \
+	  $(MAKE) -C ffi-tests/hardening valgrind LIBDIR="$$dir/release"
 
 # include/wirelane.hpp: C++17/20/23 and sanitizer builds, compile-fail cases,
 # clang-tidy use-after-move, the C++ examples.

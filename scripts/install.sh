@@ -5,7 +5,7 @@
 #   scripts/install.sh [--libdir DIR] [--no-build] PREFIX
 #
 # By default it runs `cargo build --release -p wirelane-ffi` and installs from
-# target/release. --libdir DIR installs the libwirelane.{so,a} found in DIR
+# the release directory of cargo's target dir (scripts/target-dir.sh). --libdir DIR installs the libwirelane.{so,a} found in DIR
 # instead (no build). Result:
 #   PREFIX/lib/libwirelane.so, PREFIX/lib/libwirelane.a,
 #   PREFIX/include/wirelane.h, PREFIX/lib/pkgconfig/wirelane.pc
@@ -32,7 +32,7 @@ case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
 
 if [ -z "$libdir" ]; then
     (cd "$root" && cargo build --release -p wirelane-ffi)
-    libdir="${CARGO_TARGET_DIR:-$root/target}/release"
+    libdir="$("$root/scripts/target-dir.sh")/release"
 fi
 for f in libwirelane.so libwirelane.a; do
     if [ ! -f "$libdir/$f" ]; then

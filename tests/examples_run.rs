@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// `target/<profile>/examples/<name>`, built by `cargo test` alongside this test.
+/// `<target>/<profile>/examples/<name>`, built by `cargo test` alongside this
+/// test (found from this executable's own path, so any target dir works).
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe.parent().and_then(|deps| deps.parent()).expect("target profile dir");

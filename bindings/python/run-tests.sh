@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every Python test of the Wirelane binding, in one command (make test calls it):
 #
-#   1. cargo build                      -> target/debug/libwirelane.so
+#   1. cargo build                      -> <target>/debug/libwirelane.so
 #   2. a venv in bindings/python/.venv   (pytest, mypy, wheel installed if missing)
 #   3. pip install bindings/python       (non-editable; bundles the library)
 #   4. pytest tests/                    from the installed package: runtime tests,
@@ -20,7 +20,7 @@ VENV="$HERE/.venv"
 
 echo "== cargo build (libwirelane.so)"
 (cd "$ROOT" && "$CARGO" build --quiet)
-LIB="$ROOT/target/debug/libwirelane.so"
+LIB="$(CARGO="$CARGO" "$ROOT/scripts/target-dir.sh")/debug/libwirelane.so"
 [ -f "$LIB" ] || { echo "error: $LIB was not built" >&2; exit 1; }
 
 if [ ! -x "$VENV/bin/python" ]; then

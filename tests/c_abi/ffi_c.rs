@@ -1,7 +1,8 @@
 //! Builds and runs the C tests (`ffi-tests/`), the C examples
 //! (`examples/c/`) and the install + pkg-config path against the shared
 //! and static libraries `cargo test` has just built (they sit next to this
-//! test executable, in `target/<profile>/deps`).
+//! test executable, in `<target>/<profile>/deps`, whatever cargo's target
+//! directory is).
 //!
 //! Needs a C compiler, a C++ compiler, make, valgrind and pkg-config
 //! (`apt-get install -y build-essential valgrind pkg-config`); a missing
@@ -39,7 +40,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// A command for a child process. Drops the `LD_LIBRARY_PATH` cargo sets
-/// for test runs (it lists `target/<profile>` ahead of `deps`, so a stale
+/// for test runs (it lists `<target>/<profile>` ahead of `deps`, so a stale
 /// `libwirelane.so` left there by an earlier `cargo build` would shadow the
 /// fresh one): each C binary finds its library through its own RUNPATH.
 fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
