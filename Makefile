@@ -4,18 +4,19 @@
 #                 tests (which include the C tests plain, under ASan+UBSan and
 #                 valgrind, the C compile-fail check and the C examples), the
 #                 C tests under valgrind against the release library, the C++
-#                 tests and the Python tests. Installs missing tools first.
+#                 tests, the Python tests and every README code block.
+#                 Installs missing tools first.
 #   make lint   - cargo fmt --check and clippy with warnings as errors.
 #   make fuzz-smoke - a bounded fuzz run of every target (CI runs it too).
 
 CARGO ?= cargo
 
-.PHONY: demo test tools rust-test c-release-test cpp-test python-test fuzz-smoke lint
+.PHONY: demo test tools rust-test c-release-test cpp-test python-test readme-test fuzz-smoke lint
 
 demo:
 	$(CARGO) run --example tour
 
-test: tools rust-test c-release-test cpp-test python-test
+test: tools rust-test c-release-test cpp-test python-test readme-test
 
 tools:
 	./scripts/ensure-tools.sh
@@ -46,6 +47,14 @@ cpp-test:
 # The Python binding: runtime tests, mypy --strict, typing proofs, examples.
 python-test:
 	./bindings/python/run-tests.sh
+
+# Every C, C++, Python and shell block of README.md, run in its language
+# (the Rust blocks are doctests): the C quick start installs into a scratch
+# prefix and its program serves, the C++ example builds against the
+# installed headers, the Python install path runs in the test venv. Needs
+# the venv python-test made and the release library c-release-test built.
+readme-test:
+	python3 tests/readme_blocks.py README.md
 
 # Replays fuzz/regressions and fuzzes every target for 20 s (CI runs it;
 # FUZZ_SECONDS=600 for the longer run). Installs cargo-fuzz if missing.
