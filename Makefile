@@ -6,7 +6,7 @@
 #                 C tests under valgrind against the release library, the C++
 #                 tests, the Python tests and every README code block.
 #                 Installs missing tools first.
-#   make lint   - cargo fmt --check and clippy with warnings as errors.
+#   make lint   - cargo fmt --check, clippy and rustdoc with warnings as errors.
 #   make fuzz-smoke - a bounded fuzz run of every target (CI runs it too).
 
 CARGO ?= cargo
@@ -65,3 +65,5 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --all-features
