@@ -54,7 +54,7 @@ python-test:
 # installed headers, the Python install path runs in the test venv. Needs
 # the venv python-test made and the release library c-release-test built.
 readme-test:
-	python3 tests/readme_blocks.py README.md
+	python3 tests/readme_blocks.py README.md tests/cpp/README.md bindings/python/README.md
 
 # Replays fuzz/regressions and fuzzes every target for 20 s (CI runs it;
 # FUZZ_SECONDS=600 for the longer run). Installs cargo-fuzz if missing.

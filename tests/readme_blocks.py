@@ -26,19 +26,29 @@ Marker items:
   c | cpp | python | sh     the fence's language, restated (checked)
   file NAME                 not run by itself: written to $SCRATCH/NAME for
                             the shell blocks (some sh block must name it)
-  fragment                  (c) statements, not a program: compiled and
-                            run as the body of main() after #include
-                            "wirelane.h" (-Wno-unused-variable)
-  server                    a server: started with 127.0.0.1:0 as its
+  fragment                  (c, cpp) statements, not a program: the body
+                            of main() after #include "wirelane.h" (or
+                            <wirelane.hpp>), -Wno-unused-variable
+  context FILE              (fragment) #include FILE (from the repository
+                            root) first: it defines the names the fragment
+                            uses but does not declare
+  compile-only              compiled, not run (e.g. it needs a peer)
+  prepend "LINE"            (python) LINE is run first, e.g. the imports a
+                            snippet continuing an earlier one assumes
+  server                    a TCP server: started with 127.0.0.1:0 as its
                             argument (C) and must print "listening on
                             HOST:PORT"; one client's line is echoed back,
                             then it is stopped
+  server tcp|udp at ADDR    a server that prints nothing: a line (TCP) or a
+                            datagram (UDP) sent to ADDR, retried until it
+                            listens, is echoed back
   serve PROG ...            (sh) after the block, each PROG it built is
                             checked as a `server`
   static PROG ...           (sh) after the block, each PROG must be a
                             static executable (no ELF program interpreter)
   replace "A" with "B"      the test runs the block with A replaced by B
-                            (B may use $SCRATCH and $ROOT, the repository),
+                            (B may use $SCRATCH; $ROOT, the repository; and
+                            $PORT, a port that was free a moment ago),
                             e.g. a system prefix by one in $SCRATCH, or a
                             cargo command by one naming the manifest (cargo
                             cannot find the workspace from $SCRATCH)
@@ -65,6 +75,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("c", "cpp", "python", "sh")
@@ -72,6 +83,8 @@ MARKER = re.compile(r"^<!--\s*readme-test:\s*(.*?)\s*-->\s*$")
 FENCE = re.compile(r"^```(\w*)\s*$")
 REPLACE = re.compile(r'^replace "(.*)" with "(.*)"$')
 WITH_PATH = re.compile(r"^with (\S+) first on PATH$")
+PREPEND = re.compile(r'^prepend "(.*)"$')
+SERVER_AT = re.compile(r"^server (tcp|udp) at (\d+\.\d+\.\d+\.\d+):(\S+)$")
 
 
 class Failure(Exception):
@@ -87,14 +100,20 @@ class Block:
     file: str | None = None
     fragment: bool = False
     server: bool = False
+    server_at: tuple[str, str, int] | None = None  # (tcp|udp, host, port)
+    context: str | None = None
+    compile_only: bool = False
     serve: list[str] = field(default_factory=list)
     static: list[str] = field(default_factory=list)
     replace: list[tuple[str, str]] = field(default_factory=list)
     path_first: list[str] = field(default_factory=list)
     skip: str | None = None
+    server_port: str = ""
+    prepend: list[str] = field(default_factory=list)
 
     def where(self) -> str:
-        return f"{self.source.name}:{self.line} ({self.lang})"
+        name = self.source.relative_to(ROOT) if self.source.is_relative_to(ROOT) else self.source
+        return f"{name}:{self.line} ({self.lang})"
 
 
 def split_items(marker: str) -> list[str]:
@@ -154,6 +173,15 @@ def parse(path: Path) -> list[Block]:
                 b.fragment = True
             elif item == "server":
                 b.server = True
+            elif sa := SERVER_AT.match(item):
+                b.server_at = (sa.group(1), sa.group(2), 0)
+                b.server_port = sa.group(3)
+            elif item.startswith("context "):
+                b.context = item[8:].strip()
+            elif item == "compile-only":
+                b.compile_only = True
+            elif pp := PREPEND.match(item):
+                b.prepend.append(pp.group(1))
             elif item.startswith("serve "):
                 b.serve = item[6:].split()
             elif item.startswith("static "):
@@ -212,17 +240,9 @@ def check_server(cmd: list[str], cwd: Path, env: dict[str, str], what: str) -> s
         host, port = m.group(1), int(m.group(2))
         if port == 0:
             raise Failure(f"{what}: printed port 0, not the bound port")
-        msg = b"ping from the README\n"
-        with socket.create_connection((host, port), timeout=30) as c:
-            c.sendall(msg)
-            got = b""
-            while len(got) < len(msg):
-                chunk = c.recv(len(msg) - len(got))
-                if not chunk:
-                    break
-                got += chunk
-        if got != msg:
-            raise Failure(f"{what}: echoed {got!r}, sent {msg!r}")
+        got = echo_once("tcp", host, port)
+        if got != b"ping from the README\n":
+            raise Failure(f"{what}: echoed {got!r}")
         if proc.poll() is not None:
             raise Failure(f"{what}: exited ({proc.returncode}) after one client; a server keeps serving")
         return f"{host}:{port}"
@@ -236,7 +256,7 @@ def is_static(exe: Path) -> bool:
     data = exe.read_bytes()
     if data[:4] != b"\x7fELF" or data[4] != 2:
         raise Failure(f"{exe}: not a 64-bit ELF file")
-    order = "little" if data[5] == 1 else "big"
+    order: Literal["little", "big"] = "little" if data[5] == 1 else "big"
     phoff = int.from_bytes(data[32:40], order)
     phentsize = int.from_bytes(data[54:56], order)
     phnum = int.from_bytes(data[56:58], order)
@@ -244,15 +264,66 @@ def is_static(exe: Path) -> bool:
     return 3 not in types  # PT_INTERP
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def echo_once(kind: str, host: str, port: int) -> bytes:
+    msg = b"ping from the README\n"
+    if kind == "udp":
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.settimeout(0.5)
+            u.sendto(msg, (host, port))
+            return u.recvfrom(2048)[0]
+    with socket.create_connection((host, port), timeout=30) as c:
+        c.sendall(msg)
+        got = b""
+        while len(got) < len(msg):
+            chunk = c.recv(len(msg) - len(got))
+            if not chunk:
+                break
+            got += chunk
+        return got
+
+
+def check_server_at(cmd: list[str], cwd: Path, env: dict[str, str], what: str, kind: str, host: str, port: int) -> str:
+    """Starts a server that prints nothing and echoes through it at host:port."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                raise Failure(f"{what}: exited ({proc.returncode}) instead of serving: {err}")
+            try:
+                got = echo_once(kind, host, port)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise Failure(f"{what}: nothing served {kind} at {host}:{port} within 60 s") from None
+                time.sleep(0.1)
+        if got != b"ping from the README\n":
+            raise Failure(f"{what}: echoed {got!r}")
+        return f"{kind} {host}:{port}"
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def compile_and_run(b: Block, text: str, scratch: Path, env: dict[str, str], n: int) -> None:
     lib = target_dir() / "release"
     if not (lib / "libwirelane.so").is_file():
         raise Failure(f"{b.where()}: {lib}/libwirelane.so missing: cargo build --release -p wirelane-ffi")
+    context = f'#include "{ROOT / b.context}"\n' if b.context else ""
     if b.lang == "c":
         if b.fragment:
-            text = f'#include <stdio.h>\n#include "wirelane.h"\n\nint main(void) {{\n{text}    return 0;\n}}\n'
+            text = f'#include <stdio.h>\n#include "wirelane.h"\n{context}\nint main(void) {{\n{text}    return 0;\n}}\n'
         src, cc, std = scratch / f"block{n}.c", os.environ.get("CC", "cc"), "-std=c11"
     else:
+        if b.fragment:
+            text = f"#include <wirelane.hpp>\n{context}\nint main() {{\n{text}    return 0;\n}}\n"
         src, cc, std = scratch / f"block{n}.cpp", os.environ.get("CXX", "c++"), "-std=c++17"
     src.write_text(text)
     exe = scratch / f"block{n}"
@@ -262,7 +333,9 @@ def compile_and_run(b: Block, text: str, scratch: Path, env: dict[str, str], n: 
          f"-L{lib}", f"-Wl,-rpath,{lib}", "-lwirelane", "-pthread"],
         scratch, env, f"{b.where()}: compile",
     )
-    if b.server:
+    if b.compile_only:
+        print("  compiled (not run: compile-only)")
+    elif b.server:
         print(f"  served {check_server([str(exe), '127.0.0.1:0'], scratch, env, b.where())}")
     else:
         run([str(exe)], scratch, env, f"{b.where()}: run", timeout=120)
@@ -288,8 +361,13 @@ def main(argv: list[str]) -> int:
             print(f"readme-test: {readme}: {len(blocks)} blocks, scratch {scratch}")
             for n, b in enumerate(blocks):
                 text = b.text
+                port = free_port()
                 for a, rep in b.replace:
-                    text = text.replace(a, rep.replace("$SCRATCH", str(scratch)).replace("$ROOT", str(ROOT)))
+                    rep = rep.replace("$SCRATCH", str(scratch)).replace("$ROOT", str(ROOT))
+                    text = text.replace(a, rep.replace("$PORT", str(port)))
+                if b.server_at:
+                    kind, host, _ = b.server_at
+                    b.server_at = (kind, host, int(b.server_port.replace("$PORT", str(port))))
                 if b.skip:
                     skipped += 1
                     print(f"- {b.where()}: not run: {b.skip}")
@@ -315,8 +393,11 @@ def main(argv: list[str]) -> int:
                 elif b.lang == "python":
                     py = str(venv_python())
                     src = scratch / f"block{n}.py"
-                    src.write_text(text)
-                    if b.server:
+                    src.write_text("".join(f"{line}\n" for line in b.prepend) + text)
+                    if b.server_at:
+                        kind, host, p = b.server_at
+                        print(f"  served {check_server_at([py, '-I', str(src)], scratch, env, b.where(), kind, host, p)}")
+                    elif b.server:
                         print(f"  served {check_server([py, '-I', str(src)], scratch, env, b.where())}")
                     else:
                         run([py, "-I", str(src)], scratch, env, b.where(), timeout=120)
