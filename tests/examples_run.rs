@@ -44,8 +44,10 @@ fn start_server(name: &str) -> (Reaper, u16) {
     // The banner names the host it bound, not only the port.
     let port = line
         .trim()
-        .strip_prefix("Listening on 0.0.0.0:")
-        .and_then(|p| p.parse().ok());
+        .strip_prefix("Listening on ")
+        .and_then(|a| a.rsplit_once(':'))
+        .filter(|(host, _)| !host.is_empty())
+        .and_then(|(_, p)| p.parse().ok());
     (reaper, port.unwrap_or_else(|| panic!("unexpected banner {line:?}")))
 }
 
