@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// `target/<profile>/examples/<name>`, built by `cargo test` alongside this test.
+/// `<target>/<profile>/examples/<name>`, built by `cargo test` alongside this
+/// test (found from this executable's own path, so any target dir works).
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe.parent().and_then(|deps| deps.parent()).expect("target profile dir");
@@ -40,7 +41,13 @@ fn start_server(name: &str) -> (Reaper, u16) {
     let reaper = Reaper(child);
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).expect("read banner");
-    let port = line.trim().rsplit(':').next().and_then(|p| p.parse().ok());
+    // The banner names the host it bound, not only the port.
+    let port = line
+        .trim()
+        .strip_prefix("Listening on ")
+        .and_then(|a| a.rsplit_once(':'))
+        .filter(|(host, _)| !host.is_empty())
+        .and_then(|(_, p)| p.parse().ok());
     (reaper, port.unwrap_or_else(|| panic!("unexpected banner {line:?}")))
 }
 
@@ -121,4 +128,24 @@ fn tokio_echo_server_echoes_concurrent_clients() {
     for c in clients {
         c.join().expect("client thread");
     }
+}
+
+#[test]
+fn compare_help_exits_zero_and_bad_options_exit_two() {
+    let help = Command::new(example("compare"))
+        .arg("--help")
+        .output()
+        .expect("run compare");
+    assert!(help.status.success(), "compare --help: {}", help.status);
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("--rounds") && text.contains("--json"),
+        "usage on stdout:\n{text}"
+    );
+    let bad = Command::new(example("compare"))
+        .arg("--bogus")
+        .output()
+        .expect("run compare");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown option --bogus"));
 }

@@ -137,7 +137,7 @@ fn built_cdylib() -> PathBuf {
     let lib = deps.join("libwirelane.so");
     assert!(
         lib.exists(),
-        "{} not found: cargo test builds the cdylib into target/<profile>/deps (src/ffi/Cargo.toml: crate-type includes cdylib)",
+        "{} not found: cargo test builds the cdylib into <target>/<profile>/deps (src/ffi/Cargo.toml: crate-type includes cdylib)",
         lib.display()
     );
     lib

@@ -41,7 +41,7 @@ fn make(target: &str) -> Output {
     require("python3", "python3");
     let build = std::env::temp_dir().join(format!("wl-hard-c-{}-{target}", std::process::id()));
     let _ = std::fs::remove_dir_all(&build);
-    // Cargo's LD_LIBRARY_PATH lists target/<profile> ahead of deps, where a
+    // Cargo's LD_LIBRARY_PATH lists <target>/<profile> ahead of deps, where a
     // stale libwirelane.so from an earlier `cargo build` would shadow the
     // fresh one; the programs find their library through their RUNPATH.
     let out = Command::new("make")

@@ -163,10 +163,14 @@ fn pin_to(cpu: usize) -> io::Result<()> {
 pub fn main(args: &[String]) -> io::Result<()> {
     let o = match parse(args) {
         Ok(o) => o,
+        // --help: the usage on stdout, success; a bad option: the error
+        // and the usage on stderr, exit status 2.
+        Err(e) if e.is_empty() => {
+            print!("{USAGE}");
+            std::process::exit(0);
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("compare: {e}");
-            }
+            eprintln!("compare: {e}");
             eprint!("{USAGE}");
             std::process::exit(2);
         }
