@@ -1,8 +1,8 @@
 //! Builds and runs the C tests (`ffi-tests/`), the C examples
 //! (`examples/c/`) and the install + pkg-config path against the shared
-//! and static libraries `cargo test` has just built (they sit next to this
-//! test executable, in `<target>/<profile>/deps`, whatever cargo's target
-//! directory is).
+//! and static libraries built from the current sources (see
+//! `support/fresh_library.rs`: they sit next to this test executable, in
+//! `<target>/<profile>/deps`, whatever cargo's target directory is).
 //!
 //! Needs a C compiler, a C++ compiler, make, valgrind and pkg-config
 //! (`apt-get install -y build-essential valgrind pkg-config`); a missing
@@ -13,22 +13,12 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "support/fresh_library.rs"]
+mod fresh_library;
+use fresh_library::libdir;
+
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-/// The directory holding the freshly built `libwirelane.{so,a}`.
-fn libdir() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let dir = exe.parent().expect("test executable directory").to_path_buf();
-    for lib in ["libwirelane.so", "libwirelane.a"] {
-        assert!(
-            dir.join(lib).exists(),
-            "{} missing: cargo test builds it because src/ffi/Cargo.toml lists crate-type cdylib and staticlib",
-            dir.join(lib).display()
-        );
-    }
-    dir
 }
 
 /// A fresh scratch directory for one test.

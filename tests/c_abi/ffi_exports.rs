@@ -5,6 +5,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "support/fresh_library.rs"]
+mod fresh_library;
+
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
@@ -130,17 +133,9 @@ fn header_declares_exactly_the_source_exports() {
     );
 }
 
-/// The cdylib `cargo test` built next to this test executable.
+/// The cdylib built from the current sources.
 fn built_cdylib() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let deps = exe.parent().expect("test binary directory");
-    let lib = deps.join("libwirelane.so");
-    assert!(
-        lib.exists(),
-        "{} not found: cargo test builds the cdylib into <target>/<profile>/deps (src/ffi/Cargo.toml: crate-type includes cdylib)",
-        lib.display()
-    );
-    lib
+    fresh_library::libdir().join("libwirelane.so")
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Runs the C hardening programs (`ffi-tests/hardening/`) against the
-//! library `cargo test` just built: plain (strict C11, -Werror), under
+//! library built from the current sources: plain (strict C11, -Werror), under
 //! ASan+UBSan, under valgrind (errors and definite/indirect leaks fail),
 //! and the valgrind check that a use-after-free of a handle is detected.
 //!
@@ -11,19 +11,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "support/fresh_library.rs"]
+mod fresh_library;
+use fresh_library::libdir;
+
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-/// The directory holding the freshly built `libwirelane.so`.
-fn libdir() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let dir = exe.parent().expect("test executable directory").to_path_buf();
-    assert!(
-        dir.join("libwirelane.so").exists(),
-        "libwirelane.so missing next to the test binary: src/ffi/Cargo.toml lists crate-type cdylib"
-    );
-    dir
 }
 
 fn require(tool: &str, package: &str) {
