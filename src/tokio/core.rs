@@ -170,16 +170,23 @@ impl<S: AsFd> Async<S> {
 
     /// Waits until the socket is ready for `interest`, then runs `op` (one
     /// non-blocking syscall) and retries on `WouldBlock`. Cancel-safe: a
-    /// dropped future has at most waited.
+    /// dropped future has at most waited. Through tokio's `async_io`, so
+    /// each call spends the task's cooperative budget as `tokio::net` does
+    /// (a loop on an always-ready socket still yields to other tasks).
     pub(super) async fn io_op<R>(&self, interest: Interest, mut op: impl FnMut(&S) -> io::Result<R>) -> io::Result<R> {
-        let io = self.io()?;
-        loop {
-            let mut guard = io.ready(interest).await.map_err(readiness_error)?;
-            // `try_io` clears the readiness it saw when `op` would block.
-            if let Ok(result) = guard.try_io(|_| op(&self.state)) {
-                return result;
-            }
-        }
+        // `async_io` fails for two reasons: `op` failed (returned as is),
+        // or the readiness wait failed, which tokio does only when the
+        // runtime has shut down (restated by `readiness_error`).
+        let mut op_failed = false;
+        let result = self
+            .io()?
+            .async_io(interest, |_| {
+                let r = op(&self.state);
+                op_failed = r.as_ref().is_err_and(|e| e.kind() != io::ErrorKind::WouldBlock);
+                r
+            })
+            .await;
+        result.map_err(|e| if op_failed { e } else { readiness_error(e) })
     }
 }
 
