@@ -91,7 +91,7 @@ fn five_thousand_async_transitions_leak_no_descriptor() {
             let raw = err.into_socket();
             transitions += 1;
             failures += 1;
-            if round % 2 == 0 {
+            if round.is_multiple_of(2) {
                 let (c, a) = tokio::join!(raw.connect(addr), l.accept());
                 let (mut c, (mut s, _)) = (c.unwrap(), a.unwrap());
                 transitions += 1;
