@@ -35,8 +35,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cargo build --release --quiet --features tokio --example hyper_server
-target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-server="$target/release/examples/hyper_server"
+server="$(scripts/target-dir.sh)/release/examples/hyper_server"
 
 tmp=$(mktemp -d)
 pids=()
