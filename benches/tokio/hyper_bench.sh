@@ -45,18 +45,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Starts a server in the background (in this shell, so cleanup can kill
+# it) and waits for its banner.
 start() { # name args...
   local name=$1; shift
   "$server" 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pids+=($!)
   for _ in $(seq 100); do
-    grep -q Listening "$tmp/$name.out" 2>/dev/null && break
+    grep -q Listening "$tmp/$name.out" 2>/dev/null && return 0
     sleep 0.05
   done
-  awk '{print $3}' "$tmp/$name.out" | head -1
+  echo "hyper_bench: $name server did not start: $(cat "$tmp/$name.err")" >&2
+  exit 1
 }
-wl=$(start wirelane)
-net=$(start tokio-net --tokio-net)
+addr_of() { awk '{print $3}' "$tmp/$1.out" | head -1; }
+start wirelane
+start tokio-net --tokio-net
+wl=$(addr_of wirelane)
+net=$(addr_of tokio-net)
 echo "wirelane::tokio on $wl, tokio::net on $net; $rounds interleaved rounds" >&2
 
 # One load run; prints req/s.
