@@ -6,7 +6,8 @@ set -euo pipefail
 
 # tool-on-PATH  debian-package
 needed=(
-  "strace strace"           # counts syscalls (sendmmsg = 1 syscall)
+  "strace strace"           # counts syscalls (sendmmsg = 1 syscall, epoll_ctl ADDs)
+  "curl curl"               # drives examples/hyper_server (HTTP/1.1 and HTTP/2)
   "pkg-config pkg-config"   # links a C program through wirelane.pc
   "valgrind valgrind"       # C tests under valgrind
   "cc gcc"                  # C tests and examples

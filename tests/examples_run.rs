@@ -149,3 +149,56 @@ fn compare_help_exits_zero_and_bad_options_exit_two() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown option --bogus"));
 }
+
+/// `curl`, or a failure saying how to get it (never a skip).
+#[cfg(feature = "tokio")]
+fn curl(args: &[&str]) -> String {
+    let out = match Command::new("curl").args(args).output() {
+        Ok(out) => out,
+        Err(e) => panic!(
+            "cannot run curl ({e}): the hyper_server test drives the server with curl; install it with \
+             ./scripts/ensure-tools.sh (or apt-get install -y curl)"
+        ),
+    };
+    assert!(
+        out.status.success(),
+        "curl {args:?} failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("curl printed UTF-8")
+}
+
+/// `examples/hyper_server.rs`: hyper's auto builder on an
+/// `Async<Listener<Ipv4>>` answers HTTP/1.1 (three requests on one
+/// keep-alive connection) and HTTP/2 (prior knowledge), and every accepted
+/// connection carries the listener's TCP_NODELAY.
+#[cfg(feature = "tokio")]
+#[test]
+fn hyper_server_answers_http1_and_http2() {
+    let (_server, port) = start_server("hyper_server");
+    let url = format!("http://127.0.0.1:{port}/");
+    let common = ["--silent", "--show-error", "--max-time", "10"];
+    // HTTP/1.1: three URLs in one curl run share one keep-alive connection.
+    let mut args = common.to_vec();
+    args.extend(["--http1.1", &url, &url, &url]);
+    assert_eq!(curl(&args), "hello from wirelane: HTTP/1.1, nodelay=true\n".repeat(3));
+    // HTTP/2 by prior knowledge: one URL per run (curl 7.88 fails to reuse
+    // a prior-knowledge connection for a second URL, against any server).
+    for _ in 0..3 {
+        let mut args = common.to_vec();
+        args.extend(["--http2-prior-knowledge", &url]);
+        assert_eq!(curl(&args), "hello from wirelane: HTTP/2.0, nodelay=true\n");
+    }
+    // And the version curl saw on the wire, from its own report.
+    let mut args = common.to_vec();
+    args.extend([
+        "--http2-prior-knowledge",
+        "--output",
+        "/dev/null",
+        "--write-out",
+        "%{http_version} %{http_code}",
+        &url,
+    ]);
+    assert_eq!(curl(&args), "2 200");
+}
