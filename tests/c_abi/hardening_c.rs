@@ -8,7 +8,7 @@
 //! Needs cc, make, python3 and valgrind (`scripts/ensure-tools.sh` installs
 //! them); a missing tool fails the test with the package to install.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 #[path = "support/fresh_library.rs"]
