@@ -29,36 +29,7 @@ from wirelane import Datagram
 
 from conftest import BOUND, open_fds, unix_path
 
-try:
-    import uvloop
-except ImportError:  # pragma: no cover - run-tests.sh installs it
-    uvloop = None
-
-T = TypeVar("T")
-LOOPS = ["asyncio", "uvloop"]
-
-
-@pytest.fixture(params=LOOPS)
-def run(request: pytest.FixtureRequest) -> Callable[[Callable[[], Awaitable[T]]], T]:
-    """Runs a coroutine function on the default loop or on uvloop, with a
-    hard bound so a hang fails."""
-    if request.param == "uvloop" and uvloop is None:
-        pytest.fail("uvloop is not installed: run bindings/python/run-tests.sh (it installs uvloop)")
-
-    def runner(fn: Callable[[], Awaitable[T]]) -> T:
-        async def bounded() -> T:
-            return await asyncio.wait_for(fn(), BOUND)
-
-        if request.param == "uvloop":
-            loop = uvloop.new_event_loop()
-        else:
-            loop = asyncio.new_event_loop()
-        try:
-            return loop.run_until_complete(bounded())
-        finally:
-            loop.close()
-
-    return runner
+from aio_support import Collect, run, socket_fds  # noqa: F401 (run is a fixture)
 
 
 def lst4() -> aio.AsyncListener[SocketAddrV4]:
@@ -290,22 +261,6 @@ def test_start_server_and_open_connection(run: Any) -> None:
     run(main)
 
 
-class Collect(asyncio.DatagramProtocol):
-    def __init__(self) -> None:
-        self.got: list[tuple[bytes, Any]] = []
-        self.lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.transport: Any = None
-
-    def connection_made(self, transport: Any) -> None:
-        self.transport = transport
-
-    def datagram_received(self, data: bytes, addr: Any) -> None:
-        self.got.append((data, addr))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.lost.set_result(None)
-
-
 def test_create_datagram_endpoint_batches(run: Any) -> None:
     async def main() -> None:
         rx_sock = RawSocket.udp4().bind(SocketAddrV4("127.0.0.1", 0))
@@ -335,19 +290,6 @@ def test_create_datagram_endpoint_batches(run: Any) -> None:
             await aio.create_datagram_endpoint(Collect, lst4())  # type: ignore[arg-type]
 
     run(main)
-
-
-def socket_fds() -> set[int]:
-    """Open descriptors that are sockets (libuv keeps a /dev/null of its own
-    open per loop, as a spare for EMFILE)."""
-    out = set()
-    for fd in open_fds():
-        try:
-            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
-                out.add(fd)
-        except OSError:
-            pass
-    return out
 
 
 def test_stdlib_loop_takes_the_sync_classes(run: Any) -> None:
