@@ -7,20 +7,31 @@ reusable :class:`~wirelane.RecvBatch` (up to ``batch`` datagrams), then
 one ``recvfrom`` per event, which is why it is slow under load.
 
 Write path: ``sendto`` queues the datagram and, once per loop iteration,
-the queue goes out with ``sendmmsg(2)`` (a burst of ``sendto`` calls in one
-callback becomes one system call). When the kernel buffer is full the
-rest waits for writability; ``pause_writing``/``resume_writing`` follow
-asyncio's high/low water marks (64 KiB / 16 KiB by default).
+the queue goes out in as few system calls as the kernel allows (a burst of
+``sendto`` calls in one callback becomes one or a few): a run of queued
+UDP datagrams of one size to one destination (the run's last may be
+shorter, as GSO allows) goes out as one ``sendmsg(2)`` with
+``UDP_SEGMENT`` (GSO: the kernel cuts it into the datagrams), up to 64
+datagrams and one UDP payload (65507 bytes over IPv4) at a time; everything
+else goes out with ``sendmmsg(2)``. Where the kernel refuses GSO (no
+``UDP_SEGMENT``, no checksum offload: ``ENOPROTOOPT``, ``EOPNOTSUPP``,
+``EIO``) the segments go out with ``sendmmsg`` instead and the transport
+stops trying GSO; a size the path MTU cannot carry as a segment
+(``EINVAL``) is not tried again. Order is kept either way. When the kernel
+buffer is full the rest waits for writability;
+``pause_writing``/``resume_writing`` follow asyncio's high/low water marks
+(64 KiB / 16 KiB by default).
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import socket
 from typing import Any
 
 from ._addr import coerce
-from ._batch import MAX_BATCH, RecvBatch
+from ._batch import MAX_BATCH, MAX_UDP_SEGMENTS, RecvBatch, max_udp_payload
 from ._dgram import BoundDatagram, ConnectedDatagram
 
 
@@ -68,6 +79,10 @@ class DatagramTransport(asyncio.DatagramTransport):
         self._protocol_paused = False
         self._high = 64 * 1024
         self._low = 16 * 1024
+        # GSO: UDP only; off once the kernel refuses it; sizes it refused.
+        self._gso = self._family != socket.AF_UNIX
+        self._gso_payload = max_udp_payload(_domain(sock)) if self._gso else 0
+        self._gso_refused_from = 1 << 16
         try:
             self._info["sockname"] = sock.getsockname()
         except OSError:
@@ -155,17 +170,59 @@ class DatagramTransport(asyncio.DatagramTransport):
             self._loop.call_soon(self._flush)
         self._maybe_pause()
 
+    def _gso_run(self, q: list[tuple[bytes, Any]]) -> int:
+        """How many datagrams at the head of ``q`` one GSO send can carry:
+        equal sizes to one destination, the last possibly shorter; 0 or 1
+        means no GSO for the head."""
+        if not self._gso:
+            return 0
+        size = len(q[0][0])
+        if size == 0 or size >= self._gso_refused_from:
+            return 0
+        dest = q[0][1]
+        limit = min(len(q), MAX_UDP_SEGMENTS, self._gso_payload // size)
+        n = 1
+        while n < limit:
+            d, t = q[n]
+            if t != dest or len(d) > size or not d:
+                break
+            n += 1
+            if len(d) < size:
+                break  # a shorter datagram ends a GSO run
+        return n
+
+    def _send_some(self, q: list[tuple[bytes, Any]]) -> int:
+        """One system call for the head of the queue; how many datagrams went."""
+        sock = self._sock
+        run = self._gso_run(q)
+        if run > 1:
+            size = len(q[0][0])
+            data = b"".join([d for d, _ in q[:run]])
+            if self._connected:
+                r = sock.send_segmented(data, size)
+            else:
+                r = sock.sendto_segmented(data, size, q[0][1])
+            if not r.offloaded:
+                if r.fallback_errno == errno.EINVAL:
+                    self._gso_refused_from = min(self._gso_refused_from, size)
+                else:
+                    self._gso = False
+            return int(r.datagrams)
+        # sendmmsg of everything up to the next GSO run.
+        end = 1
+        while end < len(q) and end < MAX_BATCH and self._gso_run(q[end : end + 2]) < 2:
+            end += 1
+        chunk = q[:end]
+        if self._connected:
+            return len(sock.sendmmsg([d for d, _ in chunk]))
+        return len(sock.sendmmsg(chunk))
+
     def _flush(self) -> None:
         self._flush_scheduled = False
         q = self._queue
-        sock = self._sock
         while q:
-            chunk = q[:MAX_BATCH]
             try:
-                if self._connected:
-                    sent = len(sock.sendmmsg([d for d, _ in chunk]))
-                else:
-                    sent = len(sock.sendmmsg(chunk))
+                sent = self._send_some(q)
             except (BlockingIOError, InterruptedError):
                 if not self._writer_on:
                     self._writer_on = True
@@ -182,8 +239,11 @@ class DatagramTransport(asyncio.DatagramTransport):
             except BaseException as exc:
                 self._fatal_error(exc)
                 return
-            if not sent:
-                break
+            if not sent:  # nothing went and no error: wait for room
+                if not self._writer_on:
+                    self._writer_on = True
+                    self._loop.add_writer(self._fd, self._flush)
+                return
             for d, _ in q[:sent]:
                 self._buffered -= len(d)
             del q[:sent]
