@@ -48,6 +48,7 @@ class LoopCompat:
     descriptor that a loop it was lent to has closed (module docstring)."""
 
     __slots__ = ("_lent",)
+    _lent: tuple[int, int] | None
 
     def _lend(self, fd: int) -> None:
         """Notes, the first time ``fileno()`` hands ``fd`` out, which file it names."""
