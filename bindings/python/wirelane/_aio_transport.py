@@ -56,7 +56,7 @@ class DatagramTransport(asyncio.DatagramTransport):
         self,
         loop: asyncio.AbstractEventLoop,
         sock: BoundDatagram[Any] | ConnectedDatagram[Any],
-        protocol: asyncio.DatagramProtocol,
+        protocol: asyncio.BaseProtocol,
         batch: int = MAX_BATCH,
         max_size: int = 65535,
     ) -> None:
@@ -65,7 +65,7 @@ class DatagramTransport(asyncio.DatagramTransport):
         self._loop = loop
         self._sock: Any = sock
         self._fd = sock.fileno()
-        self._protocol = protocol
+        self._protocol: Any = protocol  # a DatagramProtocol in practice (asyncio types it as BaseProtocol)
         self._connected = isinstance(sock, ConnectedDatagram)
         self._family = int(sock.family)
         self._rb: RecvBatch[Any] = RecvBatch(_domain(sock), min(batch, MAX_BATCH), max_size)
@@ -318,4 +318,4 @@ class DatagramTransport(asyncio.DatagramTransport):
             self._loop.remove_writer(self._fd)
         self._sock.close()
         self._rb.close()
-        self._loop.call_soon(self._protocol.connection_lost, exc)  # type: ignore[arg-type]
+        self._loop.call_soon(self._protocol.connection_lost, exc)

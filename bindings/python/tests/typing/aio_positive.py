@@ -99,7 +99,7 @@ async def datagrams() -> None:
 
     transport, protocol = await aio.create_datagram_endpoint(Proto, RawSocket.udp4().bind(V4))
     assert_type(transport, aio.DatagramTransport)
-    assert isinstance(protocol, Proto)
+    assert_type(protocol, Proto)
     transport.sendto(b"x", V4)
     transport.sendto(b"x", ("127.0.0.1", 9))
     transport.close()
