@@ -1,0 +1,250 @@
+"""asyncio benchmarks for wirelane.aio, both loops, one run (not a test;
+the numbers are for PERFORMANCE.md, measured side by side).
+
+    cargo build --release -p wirelane-ffi
+    WIRELANE_LIB=target/release/libwirelane.so \
+        bindings/python/.venv/bin/python bindings/python/bench/bench_aio.py [--rounds 7] [--json FILE]
+
+Rows, each on the default asyncio loop and on uvloop, interleaved round by
+round (median of the rounds reported):
+
+- TCP ping-pong, 64 B, against the C echo peer of the comparison program
+  (benches/compare/peer.c): wirelane.aio (``AsyncConnection.send`` /
+  ``recv_into``) vs ``loop.sock_sendall``/``loop.sock_recv_into`` on a
+  stdlib socket vs asyncio streams (``asyncio.open_connection``) vs asyncio
+  streams on wirelane (``wirelane.aio.open_connection``). µs per round trip.
+- UDP receive, 64 B datagrams from one C sender at full speed
+  (benches/compare/udp_blast.c, ``sendmmsg``): datagrams/s a
+  ``DatagramProtocol`` receives through ``wirelane.aio.create_datagram_endpoint``
+  vs the loop's own ``create_datagram_endpoint(sock=stdlib socket)``.
+
+The C programs are compiled with ``cc -O2`` into target/bench-aio/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import uvloop
+
+from wirelane import RawSocket, SocketAddrV4, aio
+
+ROOT = Path(__file__).resolve().parents[3]
+OUT = ROOT / "target" / "bench-aio"
+LOOPS: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
+    "asyncio": asyncio.new_event_loop,
+    "uvloop": uvloop.new_event_loop,
+}
+MSG = b"p" * 64
+PINGS = 2000
+WARM_PINGS = 200
+
+
+def build(name: str, *extra: str) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    exe = OUT / name
+    src = ROOT / "benches" / "compare" / f"{name}.c"
+    subprocess.run(["cc", "-O2", "-o", str(exe), str(src), *extra], check=True)
+    return exe
+
+
+# --- TCP ping-pong -----------------------------------------------------------
+
+
+async def pingpong(send: Callable[[], Awaitable[Any]], recv_into: Callable[[memoryview], Awaitable[int]]) -> float:
+    buf = bytearray(64)
+    view = memoryview(buf)
+
+    async def rounds(n: int) -> None:
+        for _ in range(n):
+            await send()
+            got = 0
+            while got < 64:
+                k = await recv_into(view[got:])
+                if not k:
+                    raise RuntimeError("echo peer closed")
+                got += k
+
+    await rounds(WARM_PINGS)
+    start = time.perf_counter()
+    await rounds(PINGS)
+    return (time.perf_counter() - start) / PINGS * 1e6
+
+
+async def tcp_wirelane_aio(port: int) -> float:
+    sync = RawSocket.tcp4().connect(SocketAddrV4("127.0.0.1", port))
+    sync.set_tcp_nodelay(True)
+    async with aio.wrap(sync) as conn:
+        return await pingpong(lambda: conn.send(MSG), conn.recv_into)
+
+
+async def tcp_loop_sock(port: int) -> float:
+    loop = asyncio.get_running_loop()
+    s = socket.create_connection(("127.0.0.1", port))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.setblocking(False)
+    try:
+        return await pingpong(lambda: loop.sock_sendall(s, MSG), lambda v: loop.sock_recv_into(s, v))
+    finally:
+        s.close()
+
+
+async def streams(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> float:
+    async def send() -> None:
+        writer.write(MSG)
+        await writer.drain()
+
+    async def recv_into(v: memoryview) -> int:
+        data = await reader.readexactly(64)
+        v[:64] = data
+        return 64
+
+    try:
+        return await pingpong(send, recv_into)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+async def tcp_asyncio_streams(port: int) -> float:
+    return await streams(*await asyncio.open_connection("127.0.0.1", port))
+
+
+async def tcp_wirelane_streams(port: int) -> float:
+    return await streams(*await aio.open_connection(SocketAddrV4("127.0.0.1", port)))
+
+
+TCP = {
+    "wirelane.aio": tcp_wirelane_aio,
+    "loop.sock_* (stdlib socket)": tcp_loop_sock,
+    "asyncio streams (stdlib)": tcp_asyncio_streams,
+    "asyncio streams (wirelane.aio.open_connection)": tcp_wirelane_streams,
+}
+
+
+# --- UDP receive -------------------------------------------------------------
+
+
+class Counter(asyncio.DatagramProtocol):
+    def __init__(self) -> None:
+        self.n = 0
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        self.n += 1
+
+
+WARM_S = 0.2
+WINDOW_S = 0.6
+
+
+async def receive_rate(blast: Path, transport: Any, counter: Counter, port: int) -> float:
+    proc = await asyncio.create_subprocess_exec(
+        str(blast), str(port), str(WARM_S + WINDOW_S + 0.2), stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        await asyncio.sleep(WARM_S)
+        c0, t0 = counter.n, time.perf_counter()
+        await asyncio.sleep(WINDOW_S)
+        c1, t1 = counter.n, time.perf_counter()
+        await proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError("udp_blast failed")
+    finally:
+        transport.close()
+    if c1 - c0 < 1000:
+        raise RuntimeError(f"only {c1 - c0} datagrams arrived in the window")
+    return (c1 - c0) / (t1 - t0)
+
+
+async def udp_wirelane(blast: Path) -> float:
+    sock = RawSocket.udp4().bind(SocketAddrV4("127.0.0.1", 0))
+    port = sock.getsockname().port
+    transport, counter = await aio.create_datagram_endpoint(Counter, sock)
+    return await receive_rate(blast, transport, counter, port)
+
+
+async def udp_stdlib(blast: Path) -> float:
+    loop = asyncio.get_running_loop()
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    transport, counter = await loop.create_datagram_endpoint(Counter, sock=s)
+    return await receive_rate(blast, transport, counter, port)
+
+
+UDP = {
+    "wirelane.aio.create_datagram_endpoint": udp_wirelane,
+    "loop.create_datagram_endpoint (stdlib socket)": udp_stdlib,
+}
+
+
+# --- driver ------------------------------------------------------------------
+
+
+def on_loop(make: Callable[[], asyncio.AbstractEventLoop], coro: Awaitable[float]) -> float:
+    loop = make()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+
+    peer_exe = build("peer", "-pthread")
+    blast = build("udp_blast")
+    peer = subprocess.Popen([str(peer_exe)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert peer.stdout is not None
+        ports = dict(kv.split("=") for kv in peer.stdout.readline().split())
+        echo = int(ports["tcp_echo"])
+        tcp: dict[tuple[str, str], list[float]] = {}
+        udp: dict[tuple[str, str], list[float]] = {}
+        for r in range(args.rounds):
+            for lname, make in LOOPS.items():
+                for name, fn in TCP.items():
+                    tcp.setdefault((lname, name), []).append(on_loop(make, fn(echo)))
+                for name, ufn in UDP.items():
+                    udp.setdefault((lname, name), []).append(on_loop(make, ufn(blast)))
+            print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    finally:
+        peer.kill()
+        peer.wait()
+
+    results: dict[str, Any] = {"rounds": args.rounds, "tcp_us_per_round_trip": {}, "udp_datagrams_per_s": {}}
+    print(f"\nTCP ping-pong, 64 B, {PINGS} round trips per round, median of {args.rounds} rounds (µs/round trip)")
+    for lname in LOOPS:
+        base = statistics.median(tcp[(lname, "wirelane.aio")])
+        for name in TCP:
+            med = statistics.median(tcp[(lname, name)])
+            ratio = "" if name == "wirelane.aio" else f"   wirelane.aio takes {base / med:.2f}x this"
+            print(f"  {lname:8s} {name:48s} {med:8.2f}{ratio}")
+            results["tcp_us_per_round_trip"][f"{lname}/{name}"] = med
+    print(f"\nUDP receive, 64 B from one C sendmmsg sender, {WINDOW_S} s window, median of {args.rounds} rounds")
+    for lname in LOOPS:
+        ours = statistics.median(udp[(lname, "wirelane.aio.create_datagram_endpoint")])
+        for name in UDP:
+            med = statistics.median(udp[(lname, name)])
+            ratio = "" if name.startswith("wirelane") else f"   wirelane.aio receives {ours / med:.2f}x this"
+            print(f"  {lname:8s} {name:48s} {med:12,.0f} datagrams/s{ratio}")
+            results["udp_datagrams_per_s"][f"{lname}/{name}"] = med
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
