@@ -12,7 +12,10 @@ round (median of the rounds reported):
   (benches/compare/peer.c): wirelane.aio (``AsyncConnection.send`` /
   ``recv_into``) vs ``loop.sock_sendall``/``loop.sock_recv_into`` on a
   stdlib socket vs asyncio streams (``asyncio.open_connection``) vs asyncio
-  streams on wirelane (``wirelane.aio.open_connection``). µs per round trip.
+  streams on wirelane (``wirelane.aio.open_connection``). The median µs of
+  2,000 round trips timed one by one; this process and the peer's echo
+  thread pinned to one CPU (``--cpu N``, ``--no-pin``), as the comparison
+  program does.
 - UDP receive: 50,000 64-byte datagrams are queued on the receiving socket
   first (a 128 MiB ``SO_RCVBUFFORCE`` buffer, so none is dropped; run as
   root), then the endpoint is created and timed until its
@@ -31,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -66,23 +70,30 @@ def build(name: str, *extra: str) -> Path:
 
 
 async def pingpong(send: Callable[[], Awaitable[Any]], recv_into: Callable[[memoryview], Awaitable[int]]) -> float:
+    """The median round trip, in µs, of PINGS timed one by one (after
+    WARM_PINGS untimed): on a shared machine a round that is preempted
+    shifts a mean by milliseconds, a median barely."""
     buf = bytearray(64)
     view = memoryview(buf)
+    clock = time.perf_counter_ns
+    times = [0] * PINGS
 
-    async def rounds(n: int) -> None:
-        for _ in range(n):
-            await send()
-            got = 0
-            while got < 64:
-                k = await recv_into(view[got:])
-                if not k:
-                    raise RuntimeError("echo peer closed")
-                got += k
+    async def one() -> None:
+        await send()
+        got = 0
+        while got < 64:
+            k = await recv_into(view[got:])
+            if not k:
+                raise RuntimeError("echo peer closed")
+            got += k
 
-    await rounds(WARM_PINGS)
-    start = time.perf_counter()
-    await rounds(PINGS)
-    return (time.perf_counter() - start) / PINGS * 1e6
+    for _ in range(WARM_PINGS):
+        await one()
+    for i in range(PINGS):
+        start = clock()
+        await one()
+        times[i] = clock() - start
+    return statistics.median(times) / 1e3
 
 
 async def tcp_wirelane_aio(port: int) -> float:
@@ -232,10 +243,19 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)), help="CPU for this process and the echo thread")
+    ap.add_argument("--no-pin", action="store_true", help="leave both unpinned")
     args = ap.parse_args()
 
     peer_exe = build("peer", "-pthread")
-    peer = subprocess.Popen([str(peer_exe)], stdout=subprocess.PIPE, text=True)
+    # As the comparison program does: this process and the peer's echo
+    # thread on one CPU, so a round trip is two context switches on one
+    # core for every contender, not cross-CPU wake-ups whose cost depends
+    # on where the scheduler put each side.
+    peer_args = [] if args.no_pin else [str(args.cpu)]
+    if not args.no_pin:
+        os.sched_setaffinity(0, {args.cpu})
+    peer = subprocess.Popen([str(peer_exe), *peer_args], stdout=subprocess.PIPE, text=True)
     try:
         assert peer.stdout is not None
         ports = dict(kv.split("=") for kv in peer.stdout.readline().split())
@@ -254,7 +274,8 @@ def main() -> int:
         peer.wait()
 
     results: dict[str, Any] = {"rounds": args.rounds, "tcp_us_per_round_trip": {}, "udp_datagrams_per_s": {}}
-    print(f"\nTCP ping-pong, 64 B, {PINGS} round trips per round, median of {args.rounds} rounds (µs/round trip)")
+    pin = "unpinned" if args.no_pin else f"client and echo thread on CPU {args.cpu}"
+    print(f"\nTCP ping-pong, 64 B, median round trip of {PINGS} per round, median of {args.rounds} rounds, {pin} (µs)")
     for lname in LOOPS:
         base = statistics.median(tcp[(lname, "wirelane.aio")])
         for name in TCP:
