@@ -245,7 +245,10 @@ class SocketBase(LoopCompat, Options[D]):
         consumed). Files from ``makefile()`` keep the socket open until
         they are closed too. If another thread is blocked in a call on this
         object, the socket is shut down to wake it (that call raises
-        ``OSError(EBADF)``) and freed when the call returns."""
+        ``OSError(EBADF)``) and freed when the call returns. If code the
+        descriptor was lent to with :meth:`fileno` closed it (uvloop does
+        with a ``sock=``), nothing is closed and ``OSError(EBADF)`` is
+        raised, as ``socket.close()`` does."""
         self._user_closed = True
         if self._io_refs <= 0:
             self._real_close()
