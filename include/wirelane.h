@@ -1143,6 +1143,31 @@ int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
 int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
 
 /**
+ * Copies the datagrams of the last receive into `batch`, starting at
+ * message `index`, into `buf` (`len` bytes) back to back: message
+ * `index + i` goes to `lens[i]` bytes at offset `lens[0] + ... +
+ * lens[i-1]`, and its sender to `sources` (NULL or an array of `n`
+ * addresses: NULL skips the senders, e.g. on a connected socket; else
+ * the sender of message `index + i` goes to `sources[i]`). Stops after
+ * `n` messages, at the end of the batch, or before a message that no
+ * longer fits in `buf`. A datagram longer than its slot was cut at the
+ * slot size (`wl_recv_batch_get` reports `truncated`); the length here is
+ * what the slot held.
+ *
+ * Returns how many messages were written (0 when `index` is the batch
+ * length), or `-EINVAL` (NULL batch, `buf` NULL with `len > 0`,
+ * `lens` NULL with `n > 0`, `index` past the batch length), or `-ENOBUFS`
+ * when message `index` alone does not fit in `len` bytes.
+ */
+int wl_recv_batch_unpack(const wl_recv_batch *batch,
+                         size_t index,
+                         void *buf,
+                         size_t len,
+                         size_t *lens,
+                         wl_addr *sources,
+                         size_t n);
+
+/**
  * Starts listening (`listen(2)`) with a queue of up to `backlog` pending
  * connections (the kernel caps it at `/proc/sys/net/core/somaxconn`):
  * `BoundSocket::listen`.

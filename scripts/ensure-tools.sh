@@ -16,6 +16,7 @@ needed=(
   "make make"
   "unshare util-linux"      # user + network namespaces for ICMP, raw and MPTCP tests (scripts/in-netns.sh)
   "ip iproute2"             # brings loopback up inside those namespaces
+  "openssl openssl"         # self-signed certificates for the Python start_tls tests
 )
 
 missing=()

@@ -23,6 +23,7 @@ use std::ffi::{c_char, c_int};
 mod addr;
 mod any;
 mod batch;
+mod batch_unpack;
 mod bound;
 mod boundary;
 mod builder;
@@ -44,6 +45,7 @@ mod zerocopy;
 
 pub use addr::*;
 pub use batch::*;
+pub use batch_unpack::*;
 pub use bound::*;
 pub use builder::*;
 pub use conn::*;

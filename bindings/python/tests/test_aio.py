@@ -29,36 +29,7 @@ from wirelane import Datagram
 
 from conftest import BOUND, open_fds, unix_path
 
-try:
-    import uvloop
-except ImportError:  # pragma: no cover - run-tests.sh installs it
-    uvloop = None
-
-T = TypeVar("T")
-LOOPS = ["asyncio", "uvloop"]
-
-
-@pytest.fixture(params=LOOPS)
-def run(request: pytest.FixtureRequest) -> Callable[[Callable[[], Awaitable[T]]], T]:
-    """Runs a coroutine function on the default loop or on uvloop, with a
-    hard bound so a hang fails."""
-    if request.param == "uvloop" and uvloop is None:
-        pytest.fail("uvloop is not installed: run bindings/python/run-tests.sh (it installs uvloop)")
-
-    def runner(fn: Callable[[], Awaitable[T]]) -> T:
-        async def bounded() -> T:
-            return await asyncio.wait_for(fn(), BOUND)
-
-        if request.param == "uvloop":
-            loop = uvloop.new_event_loop()
-        else:
-            loop = asyncio.new_event_loop()
-        try:
-            return loop.run_until_complete(bounded())
-        finally:
-            loop.close()
-
-    return runner
+from aio_support import Collect, run, socket_fds  # noqa: F401 (run is a fixture)
 
 
 def lst4() -> aio.AsyncListener[SocketAddrV4]:
@@ -290,22 +261,6 @@ def test_start_server_and_open_connection(run: Any) -> None:
     run(main)
 
 
-class Collect(asyncio.DatagramProtocol):
-    def __init__(self) -> None:
-        self.got: list[tuple[bytes, Any]] = []
-        self.lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.transport: Any = None
-
-    def connection_made(self, transport: Any) -> None:
-        self.transport = transport
-
-    def datagram_received(self, data: bytes, addr: Any) -> None:
-        self.got.append((data, addr))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.lost.set_result(None)
-
-
 def test_create_datagram_endpoint_batches(run: Any) -> None:
     async def main() -> None:
         rx_sock = RawSocket.udp4().bind(SocketAddrV4("127.0.0.1", 0))
@@ -337,12 +292,11 @@ def test_create_datagram_endpoint_batches(run: Any) -> None:
     run(main)
 
 
-def test_stdlib_loop_takes_the_sync_classes() -> None:
-    # Default loop only: uvloop closes a sock= descriptor itself and then
-    # calls close() on our object (a double close, which the Rust core's
-    # debug build aborts on); see the report / README. Our own
-    # wirelane.aio helpers hand uvloop a stdlib socket instead.
+def test_stdlib_loop_takes_the_sync_classes(run: Any) -> None:
+    # uvloop closes a sock= descriptor itself (libuv owns it) and then calls
+    # close() on the object: the binding must not close the number again.
     async def main() -> None:
+        before = socket_fds()
         loop = asyncio.get_running_loop()
         lst = RawSocket.tcp4().bind(SocketAddrV4("127.0.0.1", 0)).listen()
         raw = RawSocket.tcp4()
@@ -363,6 +317,13 @@ def test_stdlib_loop_takes_the_sync_classes() -> None:
         assert peer.recv(2) == b"yo"
         writer.close()
         await writer.wait_closed()
+        # The loop's close ended our ownership: the object reads as closed,
+        # with the usual errors, and a second close is a no-op.
+        assert conn.closed and conn.fileno() == -1
+        with pytest.raises(OSError) as e:
+            conn.recv(1)
+        assert e.value.errno == errno.EBADF
+        conn.close()
         peer.close()
         lst.close()
         # create_datagram_endpoint(sock=) on a BoundDatagram.
@@ -385,30 +346,78 @@ def test_stdlib_loop_takes_the_sync_classes() -> None:
         s.close()
         t.close()
         await p.lost
+        for _ in range(100):  # uvloop closes the handle one iteration later
+            if d.closed:
+                break
+            await asyncio.sleep(0.001)
+        assert d.closed
+        assert socket_fds() == before
 
-    asyncio.run(main())
+    run(main)
 
 
-def test_create_server_sock_default_loop() -> None:
+def test_create_server_sock(run: Any) -> None:
     async def main() -> None:
+        before = socket_fds()
         loop = asyncio.get_running_loop()
         lst = RawSocket.tcp4().bind(SocketAddrV4("127.0.0.1", 0)).listen()
         addr = lst.getsockname()
         got: asyncio.Future[bytes] = loop.create_future()
 
         class P(asyncio.Protocol):
+            def connection_made(self, transport: Any) -> None:
+                self.transport = transport
+
             def data_received(self, data: bytes) -> None:
                 got.set_result(data)
+                self.transport.close()
 
         server = await loop.create_server(P, sock=lst)
         c = await aio.connect(addr)
         await c.sendall(b"srv")
         assert await asyncio.wait_for(got, BOUND) == b"srv"
+        assert await c.recv(1) == b""
         c.close()
         server.close()
         await server.wait_closed()
+        for _ in range(100):
+            if lst.closed:
+                break
+            await asyncio.sleep(0.001)
+        assert lst.closed and lst.fileno() == -1
+        lst.close()
+        assert socket_fds() == before
 
-    asyncio.run(main())
+    run(main)
+
+
+def test_close_after_the_number_was_reused_closes_nothing() -> None:
+    """A descriptor lent with fileno() and closed by its borrower may be
+    reused by the next open(); close() must then leave the new file alone."""
+    d = RawSocket.udp4().bind(SocketAddrV4("127.0.0.1", 0))
+    fd = d.fileno()
+    other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    os.close(fd)  # what libuv does to a sock= descriptor
+    os.dup2(other.fileno(), fd)  # another open file now has the number
+    with pytest.raises(OSError) as e:
+        d.close()
+    assert e.value.errno == errno.EBADF and "was closed by" in str(e.value)
+    assert d.closed and d.fileno() == -1
+    os.fstat(fd)  # still open: the binding did not close it
+    os.close(fd)
+    other.close()
+    d.close()  # idempotent now
+    # Closed and not reused: close() reports it the same way.
+    d1 = RawSocket.udp4().bind(SocketAddrV4("127.0.0.1", 0))
+    os.close(d1.fileno())
+    with pytest.raises(OSError) as e:
+        d1.close()
+    assert e.value.errno == errno.EBADF
+    # Not lent out (no fileno()), a plain close still closes.
+    before = open_fds()
+    d2 = RawSocket.udp4().bind(SocketAddrV4("127.0.0.1", 0))
+    d2.close()
+    assert open_fds() == before
 
 
 def test_readme_asyncio_example_runs() -> None:

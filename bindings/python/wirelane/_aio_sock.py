@@ -68,7 +68,7 @@ class AsyncSocket(Generic[D]):
         if hasattr(state, "settimeout"):
             state.settimeout(0.0)
         self._s: Any = state
-        self._fd = state.fileno()
+        self._fd = state._fd  # not fileno(): the number is not lent out of the binding
         self._loop: asyncio.AbstractEventLoop | None = None
         self._rwait: list[asyncio.Future[None]] = []
         self._wwait: list[asyncio.Future[None]] = []

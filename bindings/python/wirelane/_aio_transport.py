@@ -2,26 +2,52 @@
 ``DatagramTransport`` over a Wirelane datagram socket, batched both ways.
 
 Read path: each readiness event is drained with one ``recvmmsg(2)`` into a
-reusable :class:`~wirelane.RecvBatch` (up to ``batch`` datagrams), then
-``datagram_received`` runs once per datagram. CPython's own transport does
-one ``recvfrom`` per event, which is why it is slow under load.
+reusable :class:`~wirelane.RecvBatch` (up to ``batch`` datagrams), copied
+out with one ``wl_recv_batch_unpack`` call (all payloads back to back, their
+lengths and senders in arrays: one foreign call per batch, not several per
+datagram), then ``datagram_received`` runs once per datagram with a slice
+of that copy and a cached address object for each sender seen before.
+CPython's own transport does one ``recvfrom`` per event, which is why it is
+slow under load.
 
 Write path: ``sendto`` queues the datagram and, once per loop iteration,
-the queue goes out with ``sendmmsg(2)`` (a burst of ``sendto`` calls in one
-callback becomes one system call). When the kernel buffer is full the
-rest waits for writability; ``pause_writing``/``resume_writing`` follow
-asyncio's high/low water marks (64 KiB / 16 KiB by default).
+the queue goes out in as few system calls as the kernel allows (a burst of
+``sendto`` calls in one callback becomes one or a few): a run of queued
+UDP datagrams of one size to one destination (the run's last may be
+shorter, as GSO allows) goes out as one ``sendmsg(2)`` with
+``UDP_SEGMENT`` (GSO: the kernel cuts it into the datagrams), up to 64
+datagrams and one UDP payload (65507 bytes over IPv4) at a time; everything
+else goes out with ``sendmmsg(2)``. Where the kernel refuses GSO (no
+``UDP_SEGMENT``, no checksum offload: ``ENOPROTOOPT``, ``EOPNOTSUPP``,
+``EIO``) the segments go out with ``sendmmsg`` instead and the transport
+stops trying GSO; a size the path MTU cannot carry as a segment
+(``EINVAL``) is not tried again. Order is kept either way. When the kernel
+buffer is full the rest waits for writability;
+``pause_writing``/``resume_writing`` follow asyncio's high/low water marks
+(64 KiB / 16 KiB by default).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import errno
-from typing import Any
+import socket
+from typing import Any, Callable
 
-from ._addr import coerce
-from ._batch import MAX_BATCH, RecvBatch
+from . import _ffi
+from ._addr import coerce, from_wl
+from ._batch import MAX_BATCH, MAX_UDP_SEGMENTS, RecvBatch, RecvBatchP, max_udp_payload
 from ._dgram import BoundDatagram, ConnectedDatagram
+
+_Z = ctypes.c_size_t
+_recv_batch_unpack: Callable[..., int] = _ffi.declare(
+    "wl_recv_batch_unpack", ctypes.c_int, RecvBatchP, _Z, ctypes.c_void_p, _Z, ctypes.POINTER(_Z),
+    ctypes.POINTER(_ffi.wl_addr), _Z,
+)  # fmt: skip
+_ADDR_SIZE = ctypes.sizeof(_ffi.wl_addr)
+_INET_KEY = 28  # bytes of a wl_addr that identify an IPv4/IPv6 sender (a sockaddr_in6)
+_CACHE_MAX = 4096  # senders remembered before the cache starts over
 
 
 def _domain(sock: Any) -> Any:
@@ -45,7 +71,7 @@ class DatagramTransport(asyncio.DatagramTransport):
         self,
         loop: asyncio.AbstractEventLoop,
         sock: BoundDatagram[Any] | ConnectedDatagram[Any],
-        protocol: asyncio.DatagramProtocol,
+        protocol: asyncio.BaseProtocol,
         batch: int = MAX_BATCH,
         max_size: int = 65535,
     ) -> None:
@@ -54,10 +80,20 @@ class DatagramTransport(asyncio.DatagramTransport):
         self._loop = loop
         self._sock: Any = sock
         self._fd = sock.fileno()
-        self._protocol = protocol
+        self._protocol: Any = protocol  # a DatagramProtocol in practice (asyncio types it as BaseProtocol)
         self._connected = isinstance(sock, ConnectedDatagram)
         self._family = int(sock.family)
-        self._rb: RecvBatch[Any] = RecvBatch(_domain(sock), min(batch, MAX_BATCH), max_size)
+        cap = min(batch, MAX_BATCH)
+        self._rb: RecvBatch[Any] = RecvBatch(_domain(sock), cap, max_size)
+        # wl_recv_batch_unpack's outputs, allocated once.
+        self._ubuf = ctypes.create_string_buffer(cap * max_size)
+        self._ubuf_addr = ctypes.addressof(self._ubuf)
+        self._ulens = (_Z * cap)()
+        self._ulens_view = memoryview(self._ulens).cast("B").cast("Q" if ctypes.sizeof(_Z) == 8 else "I")
+        self._usrcs = (_ffi.wl_addr * cap)()
+        self._usrcs_view = memoryview(self._usrcs).cast("B")
+        self._sources: dict[bytes, Any] = {}
+        self._key_len = _ADDR_SIZE if sock.family == socket.AF_UNIX else _INET_KEY
         self._queue: list[tuple[bytes, Any]] = []
         self._buffered = 0
         self._flush_scheduled = False
@@ -68,6 +104,10 @@ class DatagramTransport(asyncio.DatagramTransport):
         self._protocol_paused = False
         self._high = 64 * 1024
         self._low = 16 * 1024
+        # GSO: UDP only; off once the kernel refuses it; sizes it refused.
+        self._gso = self._family != socket.AF_UNIX
+        self._gso_payload = max_udp_payload(_domain(sock)) if self._gso else 0
+        self._gso_refused_from = 1 << 16
         try:
             self._info["sockname"] = sock.getsockname()
         except OSError:
@@ -108,11 +148,46 @@ class DatagramTransport(asyncio.DatagramTransport):
         except BaseException as exc:
             self._fatal_error(exc)
             return
+        self._deliver(n)
+
+    def _deliver(self, n: int) -> None:
+        """Hands the ``n`` datagrams of the last receive to the protocol."""
         received = self._protocol.datagram_received
-        peer = self._peer
-        for i in range(n):
-            m = rb[i]
-            received(m.data, peer if self._connected else m.source)
+        h = self._rb._live()
+        connected = self._connected
+        done = 0
+        while done < n:
+            k = _recv_batch_unpack(
+                h, done, self._ubuf_addr, len(self._ubuf), self._ulens, None if connected else self._usrcs, n - done
+            )
+            lens = self._ulens_view[:k].tolist()
+            blob = ctypes.string_at(self._ubuf_addr, sum(lens))
+            done += k
+            if connected:
+                peer = self._peer
+                off = 0
+                for ln in lens:
+                    received(blob[off : off + ln], peer)
+                    off += ln
+                    if self._closing:  # the protocol closed us: deliver no more
+                        return
+                continue
+            srcs = self._usrcs_view[: k * _ADDR_SIZE].tobytes()
+            cache = self._sources
+            key_len = self._key_len
+            off = 0
+            for i, ln in enumerate(lens):
+                at = i * _ADDR_SIZE
+                key = srcs[at : at + key_len]
+                src = cache.get(key)
+                if src is None:
+                    if len(cache) >= _CACHE_MAX:
+                        cache.clear()
+                    src = cache[key] = from_wl(self._usrcs[i])
+                received(blob[off : off + ln], src)
+                off += ln
+                if self._closing:
+                    return
 
     def pause_reading(self) -> None:
         """Stops calling ``datagram_received`` until :meth:`resume_reading`."""
@@ -155,17 +230,59 @@ class DatagramTransport(asyncio.DatagramTransport):
             self._loop.call_soon(self._flush)
         self._maybe_pause()
 
+    def _gso_run(self, q: list[tuple[bytes, Any]]) -> int:
+        """How many datagrams at the head of ``q`` one GSO send can carry:
+        equal sizes to one destination, the last possibly shorter; 0 or 1
+        means no GSO for the head."""
+        if not self._gso:
+            return 0
+        size = len(q[0][0])
+        if size == 0 or size >= self._gso_refused_from:
+            return 0
+        dest = q[0][1]
+        limit = min(len(q), MAX_UDP_SEGMENTS, self._gso_payload // size)
+        n = 1
+        while n < limit:
+            d, t = q[n]
+            if t != dest or len(d) > size or not d:
+                break
+            n += 1
+            if len(d) < size:
+                break  # a shorter datagram ends a GSO run
+        return n
+
+    def _send_some(self, q: list[tuple[bytes, Any]]) -> int:
+        """One system call for the head of the queue; how many datagrams went."""
+        sock = self._sock
+        run = self._gso_run(q)
+        if run > 1:
+            size = len(q[0][0])
+            data = b"".join([d for d, _ in q[:run]])
+            if self._connected:
+                r = sock.send_segmented(data, size)
+            else:
+                r = sock.sendto_segmented(data, size, q[0][1])
+            if not r.offloaded:
+                if r.fallback_errno == errno.EINVAL:
+                    self._gso_refused_from = min(self._gso_refused_from, size)
+                else:
+                    self._gso = False
+            return int(r.datagrams)
+        # sendmmsg of everything up to the next GSO run.
+        end = 1
+        while end < len(q) and end < MAX_BATCH and self._gso_run(q[end : end + 2]) < 2:
+            end += 1
+        chunk = q[:end]
+        if self._connected:
+            return len(sock.sendmmsg([d for d, _ in chunk]))
+        return len(sock.sendmmsg(chunk))
+
     def _flush(self) -> None:
         self._flush_scheduled = False
         q = self._queue
-        sock = self._sock
         while q:
-            chunk = q[:MAX_BATCH]
             try:
-                if self._connected:
-                    sent = len(sock.sendmmsg([d for d, _ in chunk]))
-                else:
-                    sent = len(sock.sendmmsg(chunk))
+                sent = self._send_some(q)
             except (BlockingIOError, InterruptedError):
                 if not self._writer_on:
                     self._writer_on = True
@@ -182,8 +299,11 @@ class DatagramTransport(asyncio.DatagramTransport):
             except BaseException as exc:
                 self._fatal_error(exc)
                 return
-            if not sent:
-                break
+            if not sent:  # nothing went and no error: wait for room
+                if not self._writer_on:
+                    self._writer_on = True
+                    self._loop.add_writer(self._fd, self._flush)
+                return
             for d, _ in q[:sent]:
                 self._buffered -= len(d)
             del q[:sent]
@@ -258,4 +378,4 @@ class DatagramTransport(asyncio.DatagramTransport):
             self._loop.remove_writer(self._fd)
         self._sock.close()
         self._rb.close()
-        self._loop.call_soon(self._protocol.connection_lost, exc)  # type: ignore[arg-type]
+        self._loop.call_soon(self._protocol.connection_lost, exc)

@@ -161,7 +161,7 @@ class SocketBase(LoopCompat, Options[D]):
             if self._inuse or self._state != _CLOSING:
                 return
             h, self._h, self._state = self._h, None, _CLOSED
-        self._fns.free(h)
+        self._free_owned(self._fns.free, self._fns.into_fd, h, self._fd)
 
     def _closed_during(self, what: str) -> OSError:
         return OSError(errno.EBADF, f"socket closed (by another thread) during {what}")
@@ -234,6 +234,7 @@ class SocketBase(LoopCompat, Options[D]):
         owned by this object: do not close it."""
         st = self._state
         if st == _OPEN or st == _CLOSING:
+            self._lend(self._fd)
             return self._fd
         if st == _CONSUMED:
             raise self._unusable()
@@ -244,7 +245,10 @@ class SocketBase(LoopCompat, Options[D]):
         consumed). Files from ``makefile()`` keep the socket open until
         they are closed too. If another thread is blocked in a call on this
         object, the socket is shut down to wake it (that call raises
-        ``OSError(EBADF)``) and freed when the call returns."""
+        ``OSError(EBADF)``) and freed when the call returns. If code the
+        descriptor was lent to with :meth:`fileno` closed it (uvloop does
+        with a ``sock=``), nothing is closed and ``OSError(EBADF)`` is
+        raised, as ``socket.close()`` does."""
         self._user_closed = True
         if self._io_refs <= 0:
             self._real_close()
@@ -261,7 +265,8 @@ class SocketBase(LoopCompat, Options[D]):
                 _ffi.libc_shutdown(self._fd, socket.SHUT_RDWR)
                 return
             free, self._h, self._state = self._h, None, _CLOSED
-        self._fns.free(free)
+        if not self._free_owned(self._fns.free, self._fns.into_fd, free, self._fd):
+            raise self._closed_elsewhere(self._fd)
 
     def _decref_socketios(self) -> None:
         self._io_refs -= 1
@@ -340,7 +345,7 @@ class SocketBase(LoopCompat, Options[D]):
         if h is not None and getattr(self, "_state", None) == _OPEN:
             self._state = _CLOSED
             self._h = None
-            self._fns.free(h)
+            self._free_owned(self._fns.free, self._fns.into_fd, h, self._fd)
             warnings.warn(f"unclosed wirelane.{type(self).__name__} fd={self._fd}", ResourceWarning, stacklevel=2)
 
 

@@ -5,6 +5,19 @@ the state classes already have: ``getsockopt``/``setsockopt`` on every
 state, ``getpeername`` on an unconnected datagram socket (``ENOTCONN``, as
 the stdlib) and ``listen`` on a listener.
 
+Ownership handed to a loop. uvloop runs a ``sock=`` object's descriptor
+inside libuv; when the transport closes, libuv closes the descriptor and
+uvloop then calls ``sock.detach()`` on a ``socket.socket`` but
+``sock.close()`` on any other object, expecting ``OSError(EBADF)``. Freeing
+the handle then would close a descriptor that is no longer ours (the Rust
+core's debug build aborts on exactly that; a release build could close an
+unrelated descriptor that reused the number). So :meth:`fileno` records
+which open file the number names when it first lends it out, and the
+handle is freed only while the number still names that file; otherwise the
+handle is forgotten (nothing closed) and ``close()`` raises
+``OSError(EBADF)``, as a stdlib socket's ``close()`` does on a descriptor
+closed under it.
+
 Kept in one mixin so the state classes stay as they are; ``family``,
 ``type``, ``proto``, ``setblocking`` and ``gettimeout`` live in ``_base``.
 """
@@ -12,17 +25,58 @@ Kept in one mixin so the state classes stay as they are; ``family``,
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from typing import Any, overload
+
+
+def _identity(fd: int) -> tuple[int, int] | None:
+    """Which open file ``fd`` names (device, inode), or ``None`` if the
+    number is not open. Socket inodes are unique while the socket lives."""
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 class LoopCompat:
     """``getsockopt``/``setsockopt`` with the :mod:`socket` module's
     signatures, for code (the asyncio loop, stdlib helpers) that reads raw
     options. The typed option methods (``set_tcp_nodelay`` ...) are the
-    better API for new code."""
+    better API for new code. Also keeps the handle from freeing a
+    descriptor that a loop it was lent to has closed (module docstring)."""
 
-    __slots__ = ()
+    __slots__ = ("_lent",)
+    _lent: tuple[int, int] | None
+
+    def _lend(self, fd: int) -> None:
+        """Notes, the first time ``fileno()`` hands ``fd`` out, which file it names."""
+        try:
+            self._lent
+        except AttributeError:
+            self._lent = _identity(fd)
+
+    def _free_owned(self, free: Any, into_fd: Any, handle: Any, fd: int) -> bool:
+        """Frees ``handle`` if ``fd`` still names the file it was lent as
+        (or was never lent); otherwise forgets it without closing anything
+        and returns ``False``: whoever it was lent to closed it."""
+        try:
+            lent = self._lent
+        except AttributeError:
+            lent = None
+        if lent is None or _identity(fd) == lent:
+            free(handle)
+            return True
+        into_fd(handle)  # ownership ends here; the number is not ours to close
+        return False
+
+    def _closed_elsewhere(self, fd: int) -> OSError:
+        return OSError(
+            errno.EBADF,
+            f"fd {fd} of this {type(self).__name__} was closed by "
+            "the code it was lent to (an event loop given it as sock=); the object is now closed",
+        )
 
     def _borrowed_socket(self) -> tuple[Any, socket.socket]:
         """A ``socket.socket`` view of the descriptor, detached (never

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import Any, Awaitable, Callable, overload
+from typing import Any, Awaitable, Callable, TypeVar, overload
 
 from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
 from ._aio_sock import (
@@ -192,13 +192,16 @@ async def open_connection(
     return await asyncio.open_connection(sock=sock, **kwds)
 
 
+_P = TypeVar("_P", bound=asyncio.BaseProtocol)
+
+
 async def create_datagram_endpoint(
-    protocol_factory: Callable[[], asyncio.DatagramProtocol],
+    protocol_factory: Callable[[], _P],
     sock: BoundDatagram[Any] | ConnectedDatagram[Any] | AsyncBoundDatagram[Any] | AsyncConnectedDatagram[Any],
     *,
     batch: int = 64,
     max_size: int = 65535,
-) -> tuple[DatagramTransport, asyncio.DatagramProtocol]:
+) -> tuple[DatagramTransport, _P]:
     """asyncio's ``create_datagram_endpoint`` on a Wirelane datagram socket,
     with a :class:`DatagramTransport` that receives with one ``recvmmsg``
     per readiness event (up to ``batch`` datagrams of up to ``max_size``
