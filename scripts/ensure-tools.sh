@@ -13,6 +13,7 @@ needed=(
   "g++ g++"                 # C++ tests, the header's C++ compatibility check
   "python3 python3"         # Python binding tests (the runner makes its own venv)
   "make make"
+  "systemd-socket-activate systemd"  # socket activation tests (tests/activation_child.rs)
 )
 
 missing=()
