@@ -4,7 +4,10 @@
 
 use std::borrow::Cow;
 use std::io;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{BorrowedFd, OwnedFd};
+
+use crate::TransitionError;
+use crate::activation::InheritedSockets;
 
 pub use crate::addr::RawSockAddr;
 pub use crate::addr::codec::AddrCodec;
@@ -33,4 +36,16 @@ pub fn raw_addr_from_parts(storage: libc::sockaddr_storage, len: libc::socklen_t
 /// The `sockaddr_storage` behind a kernel address.
 pub fn raw_addr_storage(raw: &RawSockAddr) -> &libc::sockaddr_storage {
     raw.storage()
+}
+
+/// Takes descriptor `index` of an inherited set through `adopt` (the C
+/// ABI's domain-erased handles), with the set's error message naming the
+/// descriptor, `what_for` and what the descriptor really is.
+pub fn take_inherited<S>(
+    set: &mut InheritedSockets,
+    index: usize,
+    what_for: &str,
+    adopt: impl FnOnce(OwnedFd) -> Result<S, TransitionError<OwnedFd>>,
+) -> io::Result<S> {
+    set.take_with(index, what_for, adopt)
 }

@@ -20,6 +20,7 @@
 
 use std::ffi::{c_char, c_int};
 
+mod activation;
 mod addr;
 mod any;
 mod batch;
@@ -32,6 +33,7 @@ mod dgram;
 mod fdpass;
 mod gso;
 mod handle;
+mod handover;
 mod listener;
 mod options;
 mod peer;
@@ -41,6 +43,7 @@ mod stream;
 mod tcp_info;
 mod zerocopy;
 
+pub use activation::*;
 pub use addr::*;
 pub use batch::*;
 pub use bound::*;
@@ -49,6 +52,7 @@ pub use conn::*;
 pub use dgram::*;
 pub use fdpass::*;
 pub use gso::*;
+pub use handover::*;
 pub use listener::*;
 pub use options::*;
 pub use pending::*;
