@@ -223,6 +223,7 @@ unsafe fn take_named_as<H: Handle>(
 where
     H::Inner: Adopt + State,
 {
+    out_ptr(out, "out")?; // before the name lookup: a NULL `out` is EINVAL, whatever the name
     // SAFETY: NULL or live/NUL-terminated (caller contract).
     let index = unsafe { index_of(borrow(set)?, c_str(name, "name")?) }?;
     // SAFETY: forwarded.
