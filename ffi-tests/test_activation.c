@@ -58,29 +58,41 @@ static wl_dgram *udp_v4(void) {
     return d;
 }
 
+static wl_dgram_conn *udp_v4_connected(void) {
+    wl_addr to = wl_parse("127.0.0.1:9");
+    wl_raw *raw = NULL;
+    wl_dgram_conn *c = NULL;
+    CHECK_OK(wl_raw_new(AF_INET, SOCK_DGRAM, &raw));
+    CHECK_OK(wl_raw_connect_dgram(raw, &to, &c));
+    return c;
+}
+
 static void activated_child(void) {
     wl_addr addr;
     wl_listener *web = wl_listen_on("127.0.0.1:0", &addr);
     wl_dgram *dns = udp_v4();
-    int fds[2] = {high_copy(wl_listener_fd(web)), high_copy(wl_dgram_fd(dns))};
+    wl_dgram_conn *peer = udp_v4_connected();
+    int fds[3] = {high_copy(wl_listener_fd(web)), high_copy(wl_dgram_fd(dns)), high_copy(wl_dgram_conn_fd(peer))};
     wl_listener_free(web);
     wl_dgram_free(dns);
-    pass_like_systemd(fds, 2, "web:dns", getpid());
+    wl_dgram_conn_free(peer);
+    pass_like_systemd(fds, 3, "web:dns:peer", getpid());
 
     wl_inherited *set = NULL;
     CHECK_OK(wl_activation_listen_fds(true, &set));
     CHECK(getenv("LISTEN_FDS") == NULL && getenv("LISTEN_PID") == NULL);
-    CHECK(wl_inherited_count(set) == 2);
+    CHECK(wl_inherited_count(set) == 3);
     char name[8];
     CHECK(wl_inherited_name(set, 1, name, sizeof name) == 3 && strcmp(name, "dns") == 0);
     CHECK(wl_inherited_name(set, 0, NULL, 0) == 3);
-    CHECK_ERR(wl_inherited_name(set, 2, name, sizeof name), EINVAL);
+    CHECK_ERR(wl_inherited_name(set, 3, name, sizeof name), EINVAL);
     CHECK(wl_inherited_index_of(set, "dns") == 1);
     CHECK_ERR(wl_inherited_index_of(set, "nope"), ENOENT);
-    CHECK_MSG("no descriptor named \"nope\" (names: [\"web\", \"dns\"])");
+    CHECK_MSG("no descriptor named \"nope\" (names: [\"web\", \"dns\", \"peer\"])");
     CHECK(wl_inherited_fd(set, 0) == 3 && wl_inherited_fd(set, 1) == 4);
     CHECK(fcntl(3, F_GETFD) & FD_CLOEXEC);
     CHECK(fcntl(4, F_GETFD) & FD_CLOEXEC);
+    CHECK(fcntl(5, F_GETFD) & FD_CLOEXEC);
 
     /* Wrong kinds: the descriptor stays in the set, the message names it. */
     wl_listener *l = NULL;
@@ -101,6 +113,10 @@ static void activated_child(void) {
     CHECK_MSG("was already taken");
     wl_dgram *d = NULL;
     CHECK_OK(wl_inherited_take_dgram(set, 1, AF_INET, &d));
+    wl_dgram_conn *c = NULL;
+    CHECK_ERR(wl_inherited_take_dgram_conn(set, 1, 0, &c), EINVAL); /* taken already */
+    CHECK_OK(wl_inherited_take_dgram_conn(set, 2, AF_INET, &c));
+    wl_dgram_conn_free(c);
     wl_inherited_free(set);
 
     /* The adopted listener serves. */
@@ -118,7 +134,7 @@ static void activated_child(void) {
     wl_conn_free(server);
     wl_listener_free(l);
     wl_dgram_free(d);
-    CHECK(!wl_fd_is_open(3) && !wl_fd_is_open(4));
+    CHECK(!wl_fd_is_open(3) && !wl_fd_is_open(4) && !wl_fd_is_open(5));
 }
 
 static void not_a_socket_child(void) {
@@ -201,12 +217,16 @@ static int successor(void) {
     if (getenv("WIRELANE_HANDOVER_FD") != NULL) return 11;
     wl_inherited *set = NULL;
     if (wl_handover_receive(channel, &set) != 0) return 12;
-    if (wl_inherited_count(set) != 2) return 13;
+    if (wl_inherited_count(set) != 3) return 13;
     wl_listener *l = NULL;
     wl_dgram *d = NULL;
     if (wl_inherited_take_dgram(set, 0, 0, &d) != -EPROTOTYPE) return 14; /* "web" is a listener */
     if (wl_inherited_take_listener_named(set, "web", AF_INET, &l) != 0) return 15;
     if (wl_inherited_take_dgram_named(set, "dns", AF_INET, &d) != 0) return 16;
+    wl_dgram_conn *peer = NULL;
+    if (wl_inherited_take_dgram_conn_named(set, "dns", 0, &peer) != -EINVAL) return 20; /* taken */
+    if (wl_inherited_take_dgram_conn_named(set, "peer", AF_INET, &peer) != 0) return 21;
+    wl_dgram_conn_free(peer);
     wl_inherited_free(set);
     if (wl_handover_acknowledge(channel) != 0) return 17;
     wl_conn_free(channel);
@@ -225,6 +245,7 @@ static void handover_to_a_process(void) {
     wl_addr addr;
     wl_listener *web = wl_listen_on("127.0.0.1:0", &addr);
     wl_dgram *dns = udp_v4();
+    wl_dgram_conn *peer = udp_v4_connected();
     const char *argv[] = {"test_activation", "--successor", NULL};
     pid_t pid = -1;
     wl_conn *channel = NULL;
@@ -234,6 +255,7 @@ static void handover_to_a_process(void) {
     CHECK_OK(wl_handover_new(&h));
     CHECK(wl_handover_add_listener(h, "web", web) == 1);
     CHECK(wl_handover_add_dgram(h, "dns", dns) == 2);
+    CHECK(wl_handover_add_dgram_conn(h, "peer", peer) == 3);
     CHECK_ERR(wl_handover_add_listener(h, "x", NULL), EINVAL);
     CHECK_OK(wl_handover_send(h, channel)); /* returns once adopted */
     wl_handover_free(h);
@@ -241,6 +263,7 @@ static void handover_to_a_process(void) {
     /* Stop accepting: the successor's descriptor keeps the socket. */
     wl_listener_free(web);
     wl_dgram_free(dns);
+    wl_dgram_conn_free(peer);
 
     wl_raw *raw = NULL;
     wl_conn *client = NULL;
