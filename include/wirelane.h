@@ -195,6 +195,25 @@ typedef struct wl_dgram wl_dgram;
 typedef struct wl_dgram_conn wl_dgram_conn;
 
 /**
+ * The sockets to hand to a successor, with their names (a listener, a
+ * bound or a connected datagram socket each; connected streams are not
+ * handed over). The handle BORROWS the socket handles added to it: they
+ * must stay live until `wl_handover_send` has returned (or the
+ * `wl_handover` is freed). Free with `wl_handover_free`.
+ */
+typedef struct wl_handover wl_handover;
+
+/**
+ * Descriptors inherited by this process, with names: from socket
+ * activation (`wl_activation_listen_fds`) or a predecessor's handover
+ * (`wl_handover_receive`). Take each as its typed handle
+ * (`wl_inherited_take_listener`, ...); a descriptor that fails its check
+ * stays in the set. Every descriptor is close-on-exec; whatever is never
+ * taken is closed by `wl_inherited_free`.
+ */
+typedef struct wl_inherited wl_inherited;
+
+/**
  * A listening stream socket (`Listener<D>`): it accepts connections.
  * Accepting does not consume the listener.
  */
@@ -879,6 +898,137 @@ const char *wl_strerror(int err);
  * a NULL `buf` with `len > 0`.
  */
 int wl_last_error_message(char *buf, size_t len);
+
+/**
+ * Reads the socket-activation variables (`LISTEN_PID`, `LISTEN_FDS`,
+ * `LISTEN_FDNAMES`), marks every passed descriptor (3, 4, ...)
+ * close-on-exec and writes the set to `*out`: `sd_listen_fds(3)`
+ * semantics, `wirelane::activation::listen_fds_with`. When
+ * `unset_environment` is true the variables are unset (so children do
+ * not see them), whether or not this succeeds; that part is not
+ * thread-safe (`setenv(3)`): call it early, before other threads start.
+ *
+ * Returns 0 and writes `*out` (free with `wl_inherited_free`), or
+ * `-ENOENT` (`LISTEN_PID`/`LISTEN_FDS` not set: not socket-activated),
+ * `-EINVAL` (a malformed variable, `LISTEN_PID` naming another process,
+ * a name count that does not match, NULL `out`), `-EBADF` (a counted
+ * descriptor is not open). The message names the variable or descriptor.
+ */
+int wl_activation_listen_fds(bool unset_environment, wl_inherited **out);
+
+/**
+ * Sends `state` (newline-separated `KEY=VALUE` assignments such as
+ * `"READY=1"`, `"STOPPING=1"`, `"STATUS=..."`) to the socket named in
+ * `NOTIFY_SOCKET` (a path, or `@name` for the abstract namespace):
+ * `sd_notify(3)`, `wirelane::activation::notify`.
+ *
+ * Returns 1 once sent, 0 when `NOTIFY_SOCKET` is not set (nothing to
+ * do, as `sd_notify` returns 0), or `-EINVAL` (NULL, empty or non-UTF-8
+ * `state`, a malformed `NOTIFY_SOCKET`), `-ECONNREFUSED` (nobody
+ * listens), ...
+ */
+int wl_activation_notify(const char *state);
+
+/**
+ * Sends `state` to the notification socket `socket` (a path, or `@name`),
+ * whatever the environment says: `wirelane::activation::notify_to`.
+ *
+ * Returns 0, or `-EINVAL` (NULL or malformed arguments), or the send's
+ * `-errno`.
+ */
+int wl_activation_notify_to(const char *socket, const char *state);
+
+/**
+ * How many descriptors the set holds (taken ones included).
+ *
+ * Returns the count, or `-EINVAL` for a NULL `set`. Borrows `set`.
+ */
+int wl_inherited_count(const wl_inherited *set);
+
+/**
+ * Copies the name of descriptor `index` (`LISTEN_FDNAMES`, or the name
+ * the predecessor gave; `"unknown"` when the manager gave none) into
+ * `buf` (`len` bytes, always NUL-terminated when `len > 0`), like
+ * `snprintf`.
+ *
+ * Returns the name's full length without the NUL (a value `>= len`
+ * means truncated; `buf = NULL, len = 0` asks for it), or `-EINVAL`
+ * (NULL `set`, `index` out of range). Borrows `set`.
+ */
+int wl_inherited_name(const wl_inherited *set, size_t index, char *buf, size_t len);
+
+/**
+ * The index of the first descriptor called `name`.
+ *
+ * Returns the index, or `-ENOENT` (no such name; the message lists the
+ * names there are), `-EINVAL` (NULL arguments, non-UTF-8 `name`).
+ * Borrows `set`.
+ */
+int wl_inherited_index_of(const wl_inherited *set, const char *name);
+
+/**
+ * The number descriptor `index` had when it was inherited (3, 4, ...
+ * under socket activation), taken or not; for messages and logs.
+ *
+ * Returns it, or `-EINVAL` (NULL `set`, `index` out of range).
+ */
+int wl_inherited_fd(const wl_inherited *set, size_t index);
+
+/**
+ * Takes descriptor `index` as a `wl_listener` after the kernel checks of
+ * `wl_listener_from_fd` (a listening stream socket), and, unless `domain`
+ * is 0, that it is of `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`).
+ *
+ * Returns 0 and writes `*out` (the caller owns it), or `-EINVAL` (NULL,
+ * index out of range or already taken, not listening), `-ENOTSOCK`,
+ * `-EAFNOSUPPORT` (another domain), `-EPROTOTYPE` (not a stream). On
+ * failure the descriptor stays in the set and the message names it and
+ * what it really is, e.g. `"LISTEN_FDS: fd 3 (\"web\") is an AF_INET
+ * (IPv4) datagram socket; cannot adopt it as wl_listener of AF_INET
+ * (IPv4): ..."`.
+ */
+int wl_inherited_take_listener(wl_inherited *set, size_t index, int domain, wl_listener **out);
+
+/**
+ * `wl_inherited_take_listener` for the first descriptor called `name`
+ * (`-ENOENT` when there is none).
+ */
+int wl_inherited_take_listener_named(wl_inherited *set,
+                                     const char *name,
+                                     int domain,
+                                     wl_listener **out);
+
+/**
+ * Takes descriptor `index` as a `wl_dgram` (a bound, unconnected
+ * datagram socket), checked like `wl_dgram_from_fd`, of `domain` unless
+ * it is 0. Errors as for `wl_inherited_take_listener`.
+ */
+int wl_inherited_take_dgram(wl_inherited *set, size_t index, int domain, wl_dgram **out);
+
+/**
+ * `wl_inherited_take_dgram` for the first descriptor called `name`.
+ */
+int wl_inherited_take_dgram_named(wl_inherited *set, const char *name, int domain, wl_dgram **out);
+
+/**
+ * Takes descriptor `index` as a `wl_dgram_conn` (a connected datagram
+ * socket), checked like `wl_dgram_conn_from_fd`, of `domain` unless it is
+ * 0. Errors as for `wl_inherited_take_listener`.
+ */
+int wl_inherited_take_dgram_conn(wl_inherited *set, size_t index, int domain, wl_dgram_conn **out);
+
+/**
+ * `wl_inherited_take_dgram_conn` for the first descriptor called `name`.
+ */
+int wl_inherited_take_dgram_conn_named(wl_inherited *set,
+                                       const char *name,
+                                       int domain,
+                                       wl_dgram_conn **out);
+
+/**
+ * Frees the set, closing every descriptor not taken; NULL is a no-op.
+ */
+void wl_inherited_free(wl_inherited *set);
 
 /**
  * Parses a textual address into `*out`.
@@ -1861,6 +2011,103 @@ ssize_t wl_dgram_recv_gro(const wl_dgram *sock, void *buf, size_t len, wl_gro_re
  * `ConnectedDatagram::recv_gro`.
  */
 ssize_t wl_dgram_conn_recv_gro(const wl_dgram_conn *sock, void *buf, size_t len, wl_gro_recv *out);
+
+/**
+ * Creates an empty handover.
+ *
+ * Returns 0 and writes `*out`, or `-EINVAL` for a NULL `out`.
+ */
+int wl_handover_new(wl_handover **out);
+
+/**
+ * Adds a listener under `name` (names need not be unique). Borrows
+ * `listener` until the send.
+ *
+ * Returns the number of sockets in the handover, or `-EINVAL` (NULL
+ * arguments, non-UTF-8 `name`, more than 253 sockets).
+ */
+int wl_handover_add_listener(wl_handover *handover, const char *name, const wl_listener *listener);
+
+/**
+ * Adds a bound datagram socket under `name`; see `wl_handover_add_listener`.
+ */
+int wl_handover_add_dgram(wl_handover *handover, const char *name, const wl_dgram *dgram);
+
+/**
+ * Adds a connected datagram socket under `name`; see
+ * `wl_handover_add_listener`.
+ */
+int wl_handover_add_dgram_conn(wl_handover *handover, const char *name, const wl_dgram_conn *dgram);
+
+/**
+ * Sends every socket and its name in one message over `channel` (a Unix
+ * `wl_conn`), then waits for the successor's `wl_handover_acknowledge`:
+ * `wirelane::handover::Handover::send`. Borrows both.
+ *
+ * When this returns 0 the successor has adopted the sockets: free the
+ * listeners (stop accepting), drain, exit. Returns `-EINVAL` (NULL, an
+ * empty handover), `-EAFNOSUPPORT` (`channel` is not a Unix socket),
+ * `-EBADF` (an added handle is unusable), `-ENODATA`/`-EPIPE` (the
+ * successor closed the channel without acknowledging), `-EINTR`, ...; on
+ * any error the sockets are still this process's to serve.
+ */
+int wl_handover_send(const wl_handover *handover, const wl_conn *channel);
+
+/**
+ * Frees the handover (not the sockets added to it); NULL is a no-op.
+ */
+void wl_handover_free(wl_handover *handover);
+
+/**
+ * In the successor: receives the predecessor's sockets with their names
+ * over `channel`: `wirelane::handover::receive`. Take each with
+ * `wl_inherited_take_listener` (...), then call `wl_handover_acknowledge`.
+ *
+ * Returns 0 and writes `*out` (free with `wl_inherited_free`), or
+ * `-ENODATA` (the channel closed first), `-EINVAL` (NULL; a malformed
+ * message or a descriptor count that does not match the names: all
+ * closed), `-EAFNOSUPPORT` (not a Unix socket), `-EINTR`, ...
+ */
+int wl_handover_receive(const wl_conn *channel, wl_inherited **out);
+
+/**
+ * In the successor: tells the predecessor the sockets are adopted (its
+ * `wl_handover_send` returns): `wirelane::handover::acknowledge`.
+ *
+ * Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT`, `-EPIPE`, ...
+ */
+int wl_handover_acknowledge(const wl_conn *channel);
+
+/**
+ * In a successor: takes the handover channel named by
+ * `WIRELANE_HANDOVER_FD` (checked to be a connected Unix stream, made
+ * close-on-exec) and unsets the variable (not thread-safe: call early):
+ * `wirelane::handover::channel_from_env`.
+ *
+ * Returns 1 and writes `*out` (a Unix `wl_conn` the caller owns), 0 when
+ * the variable is not set (a first start, not a successor), or `-EINVAL`
+ * (NULL `out`, a malformed value, not a connected Unix stream), `-EBADF`
+ * (the descriptor is not open).
+ */
+int wl_handover_channel_from_env(wl_conn **out);
+
+/**
+ * Spawns the successor: executes `path` with the NULL-terminated `argv`
+ * (`argv[0]` is the program name it sees, as for `execv(3)`; the
+ * environment is inherited), with one end of a new Unix stream pair
+ * inherited and its number in `WIRELANE_HANDOVER_FD`:
+ * `wirelane::handover::spawn_successor`. Only that descriptor is
+ * inherited; every Wirelane socket is close-on-exec.
+ *
+ * Returns 0, writes the child's pid to `*out_pid` (reap it with
+ * `waitpid(2)`) and this process's end of the channel to `*out_channel`
+ * (for `wl_handover_send`), or `-EINVAL` (NULL or non-UTF-8 arguments,
+ * an empty `argv`), `-ENOENT`/`-EACCES` (cannot execute `path`), ...
+ */
+int wl_handover_spawn(const char *path,
+                      const char *const *argv,
+                      pid_t *out_pid,
+                      wl_conn **out_channel);
 
 /**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):

@@ -3467,6 +3467,259 @@ private:
 };
 
 // ---------------------------------------------------------------------------
+// Servers in production: socket activation (sd_listen_fds), readiness
+// notification (sd_notify) and listener handover to a successor process.
+// ---------------------------------------------------------------------------
+
+namespace activation {
+
+/// `READY=1`: start-up finished.
+inline constexpr std::string_view ready = "READY=1";
+/// `STOPPING=1`: the service is beginning its shutdown.
+inline constexpr std::string_view stopping = "STOPPING=1";
+/// `RELOADING=1`: the service is reloading (send `ready` when done).
+inline constexpr std::string_view reloading = "RELOADING=1";
+
+namespace detail {
+struct InheritedDeleter {
+    void operator()(wl_inherited* s) const noexcept { wl_inherited_free(s); }
+};
+// A NUL-terminated copy for the C calls; a NUL inside is EINVAL there.
+inline std::string c_string(std::string_view text, const char* what) {
+    if (text.find('\0') != std::string_view::npos)
+        wl::detail::throw_error(std::make_error_code(std::errc::invalid_argument),
+                                std::string(what) + " contains a NUL byte");
+    return std::string(text);
+}
+}  // namespace detail
+
+/// Descriptors inherited by this process, with names: from `listen_fds()`
+/// or a predecessor's handover (`handover::receive`). Take each as its
+/// typed state by index or name: `take_listener<Ipv4>("web")`; the
+/// library checks with the kernel that it is that kind of socket in that
+/// domain, and on a mismatch the descriptor stays here and the error
+/// names it and what it is. Whatever is never taken is closed with this
+/// object. Every descriptor is close-on-exec.
+class [[nodiscard]] InheritedSockets {
+public:
+    /// How many descriptors were inherited (taken ones included).
+    std::size_t size() const { return static_cast<std::size_t>(wl::detail::check(wl_inherited_count(h()), "wl_inherited_count")); }
+    /// The name of descriptor `index` ("unknown" when the manager gave none).
+    std::string name(std::size_t index) const {
+        const int n = wl::detail::check(wl_inherited_name(h(), index, nullptr, 0), "wl_inherited_name");
+        std::string out(static_cast<std::size_t>(n) + 1, '\0');
+        wl::detail::check(wl_inherited_name(h(), index, out.data(), out.size()), "wl_inherited_name");
+        out.resize(static_cast<std::size_t>(n));
+        return out;
+    }
+    /// The index of the first descriptor called `name`, if any.
+    std::optional<std::size_t> index_of(std::string_view name) const {
+        const std::string n = detail::c_string(name, "name");
+        const int rc = wl_inherited_index_of(h(), n.c_str());
+        if (rc == -ENOENT) return std::nullopt;
+        return static_cast<std::size_t>(wl::detail::check(rc, "wl_inherited_index_of"));
+    }
+    /// The number descriptor `index` had when it was inherited (3, 4, ...).
+    int fd(std::size_t index) const { return wl::detail::check(wl_inherited_fd(h(), index), "wl_inherited_fd"); }
+
+    /// Takes descriptor `index` as a `Listener<D>` (throws `std::system_error`
+    /// naming the descriptor on a mismatch; it then stays here).
+    template <class D>
+    [[nodiscard]] Listener<D> take_listener(std::size_t index) {
+        return take<Listener<D>, wl_listener>(index, D::family, wl_inherited_take_listener);
+    }
+    /// Takes the first descriptor called `name` as a `Listener<D>`.
+    template <class D>
+    [[nodiscard]] Listener<D> take_listener(std::string_view name) {
+        return take_named<Listener<D>, wl_listener>(name, D::family, wl_inherited_take_listener_named);
+    }
+    /// Takes descriptor `index` as a `Listener<D>`, without throwing.
+    template <class D>
+    [[nodiscard]] Result<Listener<D>> try_take_listener(std::size_t index) noexcept {
+        return try_take<Listener<D>, wl_listener>(index, D::family, wl_inherited_take_listener);
+    }
+    /// Takes descriptor `index` as a `BoundDatagram<D>`.
+    template <class D>
+    [[nodiscard]] BoundDatagram<D> take_datagram(std::size_t index) {
+        return take<BoundDatagram<D>, wl_dgram>(index, D::family, wl_inherited_take_dgram);
+    }
+    /// Takes the first descriptor called `name` as a `BoundDatagram<D>`.
+    template <class D>
+    [[nodiscard]] BoundDatagram<D> take_datagram(std::string_view name) {
+        return take_named<BoundDatagram<D>, wl_dgram>(name, D::family, wl_inherited_take_dgram_named);
+    }
+    /// Takes descriptor `index` as a `ConnectedDatagram<D>`.
+    template <class D>
+    [[nodiscard]] ConnectedDatagram<D> take_connected_datagram(std::size_t index) {
+        return take<ConnectedDatagram<D>, wl_dgram_conn>(index, D::family, wl_inherited_take_dgram_conn);
+    }
+    /// Takes the first descriptor called `name` as a `ConnectedDatagram<D>`.
+    template <class D>
+    [[nodiscard]] ConnectedDatagram<D> take_connected_datagram(std::string_view name) {
+        return take_named<ConnectedDatagram<D>, wl_dgram_conn>(name, D::family,
+                                                              wl_inherited_take_dgram_conn_named);
+    }
+
+    /// Wraps a C handle (this object frees it).
+    explicit InheritedSockets(wl_inherited* set) noexcept : s_(set) {}
+
+private:
+    wl_inherited* h() const noexcept { return s_.get(); }
+    template <class S, class H, class F>
+    S take(std::size_t index, int family, F f) {
+        H* out = nullptr;
+        wl::detail::check(f(h(), index, family, &out), "wl_inherited_take");
+        return wl::detail::Access::make<S>(out);
+    }
+    template <class S, class H, class F>
+    S take_named(std::string_view name, int family, F f) {
+        const std::string n = detail::c_string(name, "name");
+        H* out = nullptr;
+        wl::detail::check(f(h(), n.c_str(), family, &out), "wl_inherited_take");
+        return wl::detail::Access::make<S>(out);
+    }
+    template <class S, class H, class F>
+    Result<S> try_take(std::size_t index, int family, F f) noexcept {
+        H* out = nullptr;
+        const int rc = f(h(), index, family, &out);
+        if (rc < 0) return wl::detail::fail(rc);
+        return wl::detail::Access::make<S>(out);
+    }
+    std::unique_ptr<wl_inherited, detail::InheritedDeleter> s_;
+};
+
+/// The descriptors passed by socket activation (`sd_listen_fds(3)`), each
+/// made close-on-exec. Throws `std::system_error`: ENOENT (not
+/// socket-activated), EINVAL (malformed variables, `LISTEN_PID` of another
+/// process), EBADF (a counted descriptor is not open). With
+/// `unset_environment` the variables are unset either way (call early,
+/// before threads start: `setenv(3)` is not thread-safe).
+[[nodiscard]] inline InheritedSockets listen_fds(bool unset_environment = true) {
+    wl_inherited* out = nullptr;
+    wl::detail::check(wl_activation_listen_fds(unset_environment, &out), "wl_activation_listen_fds");
+    return InheritedSockets(out);
+}
+
+/// `listen_fds`, without throwing.
+[[nodiscard]] inline Result<InheritedSockets> try_listen_fds(bool unset_environment = true) noexcept {
+    wl_inherited* out = nullptr;
+    const int rc = wl_activation_listen_fds(unset_environment, &out);
+    if (rc < 0) return wl::detail::fail(rc);
+    return InheritedSockets(out);
+}
+
+/// Sends `state` (`ready`, `stopping`, "STATUS=...") to `NOTIFY_SOCKET`
+/// (`sd_notify(3)`): true once sent, false when the variable is not set.
+inline bool notify(std::string_view state) {
+    const std::string s = detail::c_string(state, "state");
+    return wl::detail::check(wl_activation_notify(s.c_str()), "wl_activation_notify") == 1;
+}
+
+/// Sends `state` to the notification socket `socket` (a path or "@name").
+inline void notify_to(std::string_view socket, std::string_view state) {
+    const std::string so = detail::c_string(socket, "socket");
+    const std::string st = detail::c_string(state, "state");
+    wl::detail::check(wl_activation_notify_to(so.c_str(), st.c_str()), "wl_activation_notify_to");
+}
+
+}  // namespace activation
+
+namespace handover {
+
+/// The sockets to hand to a successor, with names (listeners and datagram
+/// sockets). It BORROWS each socket added: keep them alive until `send`
+/// has returned.
+class [[nodiscard]] Handover {
+public:
+    Handover() {
+        wl_handover* h = nullptr;
+        wl::detail::check(wl_handover_new(&h), "wl_handover_new");
+        h_.reset(h);
+    }
+    /// Adds a listener under `name`.
+    template <class D>
+    Handover& add(std::string_view name, const Listener<D>& s) {
+        const std::string n = activation::detail::c_string(name, "name");
+        wl::detail::check(wl_handover_add_listener(h_.get(), n.c_str(), wl::detail::Access::handle(s)),
+                          "wl_handover_add_listener");
+        return *this;
+    }
+    /// Adds a bound datagram socket under `name`.
+    template <class D>
+    Handover& add(std::string_view name, const BoundDatagram<D>& s) {
+        const std::string n = activation::detail::c_string(name, "name");
+        wl::detail::check(wl_handover_add_dgram(h_.get(), n.c_str(), wl::detail::Access::handle(s)),
+                          "wl_handover_add_dgram");
+        return *this;
+    }
+    /// Adds a connected datagram socket under `name`.
+    template <class D>
+    Handover& add(std::string_view name, const ConnectedDatagram<D>& s) {
+        const std::string n = activation::detail::c_string(name, "name");
+        wl::detail::check(wl_handover_add_dgram_conn(h_.get(), n.c_str(), wl::detail::Access::handle(s)),
+                          "wl_handover_add_dgram_conn");
+        return *this;
+    }
+    /// Sends every socket with its name in one message over `channel` and
+    /// waits for the successor's `acknowledge`. When this returns, stop
+    /// accepting (destroy the listeners), drain, exit. Throws
+    /// `std::system_error` (ENODATA: the successor closed the channel
+    /// first); on any error the sockets are still yours.
+    void send(const ConnectedStream<Unix>& channel) const {
+        wl::detail::check(wl_handover_send(h_.get(), wl::detail::Access::handle(channel)), "wl_handover_send");
+    }
+
+private:
+    struct Deleter {
+        void operator()(wl_handover* h) const noexcept { wl_handover_free(h); }
+    };
+    std::unique_ptr<wl_handover, Deleter> h_;
+};
+
+/// In the successor: receives the predecessor's sockets and names.
+[[nodiscard]] inline activation::InheritedSockets receive(const ConnectedStream<Unix>& channel) {
+    wl_inherited* out = nullptr;
+    wl::detail::check(wl_handover_receive(wl::detail::Access::handle(channel), &out), "wl_handover_receive");
+    return activation::InheritedSockets(out);
+}
+
+/// In the successor: tells the predecessor the sockets are adopted.
+inline void acknowledge(const ConnectedStream<Unix>& channel) {
+    wl::detail::check(wl_handover_acknowledge(wl::detail::Access::handle(channel)), "wl_handover_acknowledge");
+}
+
+/// In a successor: the handover channel from `WIRELANE_HANDOVER_FD` (the
+/// variable is unset); `std::nullopt` on a first start.
+[[nodiscard]] inline std::optional<ConnectedStream<Unix>> channel_from_env() {
+    wl_conn* out = nullptr;
+    if (wl::detail::check(wl_handover_channel_from_env(&out), "wl_handover_channel_from_env") == 0)
+        return std::nullopt;
+    return wl::detail::Access::make<ConnectedStream<Unix>>(out);
+}
+
+/// A spawned successor: its pid (reap it with `waitpid(2)`) and this
+/// process's end of the handover channel.
+struct Successor {
+    pid_t pid;
+    ConnectedStream<Unix> channel;
+};
+
+/// Starts `path` with `argv` (argv[0] first) as the successor, with the
+/// handover channel inherited (`WIRELANE_HANDOVER_FD`).
+[[nodiscard]] inline Successor spawn_successor(const std::string& path, const std::vector<std::string>& argv) {
+    std::vector<const char*> args;
+    args.reserve(argv.size() + 1);
+    for (const std::string& a : argv) args.push_back(a.c_str());
+    args.push_back(nullptr);
+    pid_t pid = -1;
+    wl_conn* channel = nullptr;
+    wl::detail::check(wl_handover_spawn(path.c_str(), args.data(), &pid, &channel), "wl_handover_spawn");
+    return Successor{pid, wl::detail::Access::make<ConnectedStream<Unix>>(channel)};
+}
+
+}  // namespace handover
+
+// ---------------------------------------------------------------------------
 // Shorthands.
 // ---------------------------------------------------------------------------
 

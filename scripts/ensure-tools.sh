@@ -17,6 +17,7 @@ needed=(
   "unshare util-linux"      # user + network namespaces for ICMP, raw and MPTCP tests (scripts/in-netns.sh)
   "ip iproute2"             # brings loopback up inside those namespaces
   "openssl openssl"         # self-signed certificates for the Python start_tls tests
+  "systemd-socket-activate systemd"  # socket activation tests (tests/activation_child.rs)
 )
 
 missing=()

@@ -4,7 +4,10 @@
 
 use std::borrow::Cow;
 use std::io;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{BorrowedFd, OwnedFd};
+
+use crate::TransitionError;
+use crate::activation::InheritedSockets;
 
 pub use crate::addr::RawSockAddr;
 pub use crate::addr::codec::AddrCodec;
@@ -144,4 +147,16 @@ fn timeout_option(write: bool) -> libc::c_int {
 /// Reads and clears `SO_ERROR`, as every state's `take_error`.
 pub fn take_error(fd: BorrowedFd<'_>) -> io::Result<Option<io::Error>> {
     crate::socket::take_error_of(fd)
+}
+
+/// Takes descriptor `index` of an inherited set through `adopt` (the C
+/// ABI's domain-erased handles), with the set's error message naming the
+/// descriptor, `what_for` and what the descriptor really is.
+pub fn take_inherited<S>(
+    set: &mut InheritedSockets,
+    index: usize,
+    what_for: &str,
+    adopt: impl FnOnce(OwnedFd) -> Result<S, TransitionError<OwnedFd>>,
+) -> io::Result<S> {
+    set.take_with(index, what_for, adopt)
 }

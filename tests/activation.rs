@@ -1,6 +1,7 @@
 //! Socket activation and handover, in process: sd_notify to a test socket,
 //! the environment errors, and a typed handover with a wrong-kind error.
-//! (The child-process and under-load tests are still to come; see issue 19.)
+//! Across a real exec: tests/activation_child.rs (socket activation) and
+//! tests/handover_load.rs (handover under load).
 
 use std::io::ErrorKind;
 use wirelane::activation::{self, READY};

@@ -34,6 +34,8 @@ HANDLES = {
     "wl_send_batch": "mk_send_batch()",
     "wl_recv_batch": "mk_recv_batch()",
     "wl_pipe": "mk_pipe()",
+    "wl_inherited": "mk_inherited()",
+    "wl_handover": "mk_handover()",
 }
 
 # Functions that take ownership of a (non-const) handle argument when they
@@ -51,7 +53,7 @@ STRUCTS = {
     "wl_keepalive_config", "wl_tcp_config",
 }
 
-SCALAR_ARRAYS = {"int", "size_t", "uint64_t", "uint32_t", "uint16_t", "uint8_t", "bool", "int64_t"}
+SCALAR_ARRAYS = {"int", "size_t", "uint64_t", "uint32_t", "uint16_t", "uint8_t", "bool", "int64_t", "pid_t"}
 
 
 def parse_header(text):
@@ -204,6 +206,7 @@ def scalar(fn, ctype, p):
         "bytes": "65536",
         "size": "0",
         "interface": "0",
+        "unset_environment": "false",
     }
     if t == "socklen_t":
         return "(socklen_t)sizeof(struct sockaddr_in)"
@@ -246,6 +249,9 @@ def pointer(g, fn, ctype, p):
     if t in HANDLES and depth == 2:
         v = g.var(f"{t} *{{v}} = NULL;", f"{t}_free({{v}});")
         return "&" + v, None
+    if t == "char" and depth == 2 and ctype.count("const") == 2:
+        # argv: a NULL-terminated array of strings.
+        return g.var('const char *{v}[] = {{"x", NULL}};'), None
     if depth != 1:
         raise SystemExit(f"gen_null_matrix: `{ctype} {p}` of {fn}: unexpected pointer depth")
     if t == "wl_addr":

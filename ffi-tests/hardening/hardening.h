@@ -118,6 +118,31 @@ static inline int mk_eof_pipe(void) {
     return fds[0];
 }
 
+/* A wl_inherited holding one listener named "web", from a handover
+ * message written by hand in the wire format of src/handover/wire.rs
+ * ("WLHO", version 1, total length, count, then length-prefixed names). */
+static inline wl_inherited *mk_inherited(void) {
+    wl_conn *a = NULL, *b = NULL;
+    CHECK_OK(wl_conn_pair(&a, &b));
+    wl_listener *l = mk_listener();
+    const unsigned char msg[16] = {'W', 'L', 'H', 'O', 1, 16, 0, 0, 0, 1, 0, 3, 0, 'w', 'e', 'b'};
+    int fd = wl_listener_fd(l);
+    CHECK(wl_conn_send_fds(a, msg, sizeof msg, &fd, 1) == (ssize_t)sizeof msg);
+    wl_inherited *set = NULL;
+    CHECK_OK(wl_handover_receive(b, &set));
+    wl_listener_free(l);
+    wl_conn_free(a);
+    wl_conn_free(b);
+    return set;
+}
+
+/* An empty handover. */
+static inline wl_handover *mk_handover(void) {
+    wl_handover *h = NULL;
+    CHECK_OK(wl_handover_new(&h));
+    return h;
+}
+
 /* The write end of a pipe; its read end goes to pair[0] for the caller to close. */
 static inline int mk_pipe_writer(int pair[2]) {
     CHECK(pipe2(pair, O_CLOEXEC | O_NONBLOCK) == 0);

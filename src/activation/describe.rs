@@ -27,7 +27,17 @@ pub(crate) fn describe(fd: BorrowedFd<'_>) -> String {
             } else {
                 ""
             };
-            format!("a {state}{} {ty} socket", family_name(family))
+            let family = match family {
+                libc::AF_INET | libc::AF_INET6 | libc::AF_UNIX => family_name(family).to_owned(),
+                other => format!("family-{other}"),
+            };
+            // "a listening AF_INET6 ...", "an AF_INET ..." (said "ay-eff").
+            let article = if state.is_empty() && family.starts_with("AF_") {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {state}{family} {ty} socket")
         }
         Err(_) => file_kind(fd),
     }

@@ -89,6 +89,18 @@ impl InheritedSockets {
     where
         S: TryFrom<OwnedFd, Error = TransitionError<OwnedFd>>,
     {
+        self.take_with(index, &short_type_name::<S>(), S::try_from)
+    }
+
+    /// [`take`](Self::take) with the adoption (and the name of what it
+    /// adopts as, for the message) given: the C ABI adopts into its
+    /// domain-erased handles this way.
+    pub(crate) fn take_with<S>(
+        &mut self,
+        index: usize,
+        what_for: &str,
+        adopt: impl FnOnce(OwnedFd) -> Result<S, TransitionError<OwnedFd>>,
+    ) -> io::Result<S> {
         let source = self.source;
         let count = self.entries.len();
         let Some(entry) = self.entries.get_mut(index) else {
@@ -104,7 +116,7 @@ impl InheritedSockets {
             ));
         };
         let what = describe(fd.as_fd());
-        match S::try_from(fd) {
+        match adopt(fd) {
             Ok(s) => Ok(s),
             Err(e) => {
                 let (error, fd) = e.into_parts();
@@ -118,10 +130,8 @@ impl InheritedSockets {
                 Err(invalid_input(
                     errno,
                     format!(
-                        "{source}: fd {} ({:?}) is {what}; cannot adopt it as {}: {error}",
-                        entry.raw,
-                        entry.name,
-                        short_type_name::<S>()
+                        "{source}: fd {} ({:?}) is {what}; cannot adopt it as {what_for}: {error}",
+                        entry.raw, entry.name
                     ),
                 ))
             }

@@ -107,6 +107,8 @@ pub(crate) enum RawAny {
 /// What every state can do, whatever its domain: the `socket_state!`
 /// methods of the core, plus the domain as data.
 pub(crate) trait State: AsFd + Sized {
+    /// `AF_INET`, `AF_INET6` or `AF_UNIX`.
+    fn family(&self) -> c_int;
     /// `SOCK_STREAM` or `SOCK_DGRAM`.
     fn sock_type(&self) -> c_int;
     /// Gives up the state, keeping the descriptor.
@@ -116,6 +118,9 @@ pub(crate) trait State: AsFd + Sized {
 macro_rules! impl_state {
     ($state:ident < D $(, $ty:ident)? >, $sock:ty) => {
         impl<D: Domain $(, $ty: SockType)?> State for $state<D $(, $ty)?> {
+            fn family(&self) -> c_int {
+                D::FAMILY
+            }
             fn sock_type(&self) -> c_int {
                 <$sock as SockType>::TYPE
             }
@@ -141,6 +146,9 @@ impl<A: AsFd, B: AsFd, C: AsFd> AsFd for ByDomain<A, B, C> {
 }
 
 impl<A: State, B: State, C: State> State for ByDomain<A, B, C> {
+    fn family(&self) -> c_int {
+        each!(self, s => s.family())
+    }
     fn sock_type(&self) -> c_int {
         each!(self, s => s.sock_type())
     }
@@ -166,6 +174,9 @@ impl AsFd for RawAny {
 }
 
 impl State for RawAny {
+    fn family(&self) -> c_int {
+        each_raw!(self, s => s.family())
+    }
     fn sock_type(&self) -> c_int {
         each_raw!(self, s => s.sock_type())
     }

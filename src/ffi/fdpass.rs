@@ -18,7 +18,7 @@ use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{ConnectedDatagram, ConnectedStream, UCred, Unix};
 
 /// The Unix socket behind a `wl_conn` or `wl_dgram_conn`.
-trait UnixHandle: Handle {
+pub(crate) trait UnixHandle: Handle {
     type Socket: UnixConnected;
     fn unix(inner: &Self::Inner) -> Option<&Self::Socket>;
 }
@@ -44,7 +44,7 @@ impl UnixHandle for wl_dgram_conn {
 }
 
 /// Borrows the Unix socket of a handle, or says why not.
-unsafe fn unix<'a, H: UnixHandle>(h: *const H) -> io::Result<&'a H::Socket> {
+pub(crate) unsafe fn unix<'a, H: UnixHandle>(h: *const H) -> io::Result<&'a H::Socket> {
     // SAFETY: forwarded from the export's contract.
     let inner = unsafe { borrow(h) }?;
     H::unix(inner).ok_or_else(|| {

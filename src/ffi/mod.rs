@@ -20,6 +20,7 @@
 
 use std::ffi::{c_char, c_int};
 
+mod activation;
 mod addr;
 mod any;
 mod batch;
@@ -33,6 +34,7 @@ mod dgram;
 mod fdpass;
 mod gso;
 mod handle;
+mod handover;
 mod listener;
 mod options;
 mod peer;
@@ -43,6 +45,7 @@ mod stream;
 mod tcp_info;
 mod zerocopy;
 
+pub use activation::*;
 pub use addr::*;
 pub use batch::*;
 pub use batch_unpack::*;
@@ -52,6 +55,7 @@ pub use conn::*;
 pub use dgram::*;
 pub use fdpass::*;
 pub use gso::*;
+pub use handover::*;
 pub use listener::*;
 pub use options::*;
 pub use pending::*;

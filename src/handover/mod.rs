@@ -21,11 +21,17 @@
 //! 3. old: `Handover::new().add("web", &listener).send(&channel)?;`
 //!    returns after step 2; stop accepting, drain, exit.
 
-mod receive;
-mod send;
+// `pub(crate)`: the tokio forms (src/tokio/activation.rs) share the
+// message handling.
+pub(crate) mod receive;
+pub(crate) mod send;
 mod successor;
 mod wire;
 
+/// The tokio forms (feature `tokio`): also `Handover::send_async` and
+/// `InheritedSockets::take_async`/`take_named_async`.
+#[cfg(feature = "tokio")]
+pub use crate::tokio::activation::{acknowledge_async, receive_async};
 pub use receive::{acknowledge, receive};
 pub use send::{Handover, Transferable};
 pub use successor::{HANDOVER_FD_VAR, channel_from_env, spawn_successor};

@@ -95,6 +95,17 @@ impl<'a> Handover<'a> {
     /// else (`InvalidData`). On any error the sockets are still this
     /// process's to serve.
     pub fn send(&self, channel: &ConnectedStream<Unix>) -> io::Result<()> {
+        let msg = self.encode()?;
+        let mut sent = send_fds(channel, &msg, &self.fds)?;
+        while sent < msg.len() {
+            sent += channel.send(&msg[sent..])?;
+        }
+        super::receive::wait_for_ack(channel)
+    }
+
+    /// The message's data part, after the checks [`send`](Self::send)
+    /// documents.
+    pub(crate) fn encode(&self) -> io::Result<Vec<u8>> {
         if self.fds.is_empty() || self.fds.len() > SCM_MAX_FD {
             return Err(invalid_input(
                 libc::EINVAL,
@@ -102,11 +113,12 @@ impl<'a> Handover<'a> {
             ));
         }
         let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
-        let msg = wire::encode(&names)?;
-        let mut sent = send_fds(channel, &msg, &self.fds)?;
-        while sent < msg.len() {
-            sent += channel.send(&msg[sent..])?;
-        }
-        super::receive::wait_for_ack(channel)
+        wire::encode(&names)
+    }
+
+    /// The descriptors, in message order.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) fn fds(&self) -> &[BorrowedFd<'a>] {
+        &self.fds
     }
 }

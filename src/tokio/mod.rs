@@ -76,6 +76,7 @@
 //! `finish`) are the exception stated on them: dropping their future
 //! closes the socket it consumed.
 
+pub(crate) mod activation;
 mod connect;
 mod core;
 mod datagram;

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 import wirelane
-from wirelane import _batch, _builder, _ffi, _lib, _options, _zerocopy
+from wirelane import _batch, _builder, _ffi, _lib, _options, _zerocopy, activation
 
 REPO = _lib.repo_root()
 
@@ -83,6 +83,8 @@ STRUCTS: dict[str, Any] = {
     "wl_pipe": _zerocopy.wl_pipe,
     "wl_zerocopy_completion": _zerocopy.wl_zerocopy_completion,
     "struct iovec": _ffi.iovec,
+    "wl_inherited": activation.wl_inherited,
+    "wl_handover": activation.wl_handover,
 }
 
 SCALARS: dict[str, Any] = {
@@ -97,6 +99,7 @@ SCALARS: dict[str, Any] = {
     "int64_t": c_int64,
     "unsigned int": c_uint,
     "socklen_t": c_uint32,
+    "pid_t": c_int,
 }
 
 
@@ -113,6 +116,8 @@ def ctype_of(decl: str, param: bool) -> Any:
         return None
     if base == "char" and stars == 1:
         return c_char_p
+    if base == "char" and stars == 2:  # argv: const char *const *
+        return POINTER(c_char_p)
     if base in ("void", "struct sockaddr"):
         assert stars == 1, decl
         return c_void_p

@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import overload
 
 from . import _ffi
+from . import activation as activation
 from ._addr import (
     Address,
     Datagram,
