@@ -27,9 +27,9 @@ if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating $VENV"
     "$PYTHON" -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c "import pytest, mypy, wheel, setuptools" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import pytest, mypy, wheel, setuptools, uvloop" 2>/dev/null; then
     echo "== installing pytest, mypy, wheel into the venv"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest mypy wheel setuptools
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest mypy wheel setuptools uvloop
 fi
 
 echo "== pip install bindings/python (bundling $LIB)"

@@ -14,6 +14,7 @@ from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
 from ._base import KEY, TimeoutSocket
 from ._buffers import IovecArray, readable, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
+from ._loop_compat import UnconnectedPeer
 from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
 
 _IN = select.POLLIN
@@ -21,7 +22,7 @@ _OUT = select.POLLOUT
 
 
 @final
-class BoundDatagram(TimeoutSocket[D]):
+class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
     """A bound datagram socket (UDP, Unix datagram): it sends to and
     receives from anyone. From :meth:`RawSocket.bind` on a datagram
     socket; :meth:`connect` fixes one peer."""
