@@ -13,6 +13,8 @@ needed=(
   "g++ g++"                 # C++ tests, the header's C++ compatibility check
   "python3 python3"         # Python binding tests (the runner makes its own venv)
   "make make"
+  "ip iproute2"             # connect-by-name tests: a blackhole in their own netns
+  "unshare util-linux"      # ... and the namespace itself
 )
 
 missing=()

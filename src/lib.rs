@@ -48,6 +48,7 @@ pub mod addr;
 pub mod batch;
 mod builder;
 pub mod cmsg;
+pub mod connect_by_name;
 mod domain;
 pub mod error;
 pub mod fdpass;
@@ -64,8 +65,10 @@ pub mod tokio;
 pub mod zerocopy;
 
 pub use addr::{SocketAddrV4, SocketAddrV6, UnixAddr};
+pub use connect_by_name::{ConnectedInet, ConnectedInetDatagram, Connector, interleave};
 pub use domain::{Datagram, Domain, Inet, Ipv4, Ipv6, SockType, Stream, Unix};
 pub use error::{InputError, TransitionError};
+pub use resolve::InetAddr;
 pub use socket::{
     BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedStream, Incoming, Listener, MsgFlags, PendingConnect,
     RawSocket, UCred,

@@ -10,12 +10,16 @@ use crate::resolve::InetAddr;
 use crate::socket::ConnectedStream;
 
 /// Runs `$body` with `$s` bound to the inner stream, whichever family.
+/// `either!(Type: expr, ...)` names the enum where `Self` is another type.
 macro_rules! either {
-    ($self:expr, $s:ident => $body:expr) => {
+    ($t:ident: $self:expr, $s:ident => $body:expr) => {
         match $self {
-            Self::V4($s) => $body,
-            Self::V6($s) => $body,
+            $t::V4($s) => $body,
+            $t::V6($s) => $body,
         }
+    };
+    ($self:expr, $s:ident => $body:expr) => {
+        either!(Self: $self, $s => $body)
     };
 }
 pub(crate) use either;
@@ -134,7 +138,7 @@ impl Read for &ConnectedInet {
     }
 
     fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        either!(*self, s => s.recv_vectored(bufs))
+        either!(ConnectedInet: *self, s => s.recv_vectored(bufs))
     }
 }
 
@@ -144,7 +148,7 @@ impl Write for &ConnectedInet {
     }
 
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        either!(*self, s => s.send_vectored(bufs))
+        either!(ConnectedInet: *self, s => s.send_vectored(bufs))
     }
 
     /// A socket has no user-space buffer: nothing to flush.
@@ -197,7 +201,7 @@ impl IntoRawFd for ConnectedInet {
 
 impl From<ConnectedInet> for OwnedFd {
     fn from(s: ConnectedInet) -> OwnedFd {
-        either!(s, s => s.into())
+        either!(ConnectedInet: s, s => s.into())
     }
 }
 

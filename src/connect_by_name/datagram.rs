@@ -27,14 +27,27 @@ impl ConnectedInetDatagram {
     /// handshake to race: an address fails only when it has no route
     /// (`ENETUNREACH`, `EADDRNOTAVAIL`), and the next one is tried at once.
     /// Each failing socket is closed.
-    pub(crate) fn connect_first(host: &str, port: u16, addrs: &[InetAddr]) -> io::Result<Self> {
+    pub(crate) fn connect_first(
+        host: &str,
+        port: u16,
+        addrs: &[InetAddr],
+        local: Option<InetAddr>,
+    ) -> io::Result<Self> {
         let mut attempts = Vec::new();
         for &addr in addrs {
-            let result = match addr {
-                InetAddr::V4(a) => RawSocket::<Ipv4, Datagram>::new()
+            let result = match (addr, local) {
+                (InetAddr::V4(a), Some(InetAddr::V4(l))) => RawSocket::<Ipv4, Datagram>::new()
+                    .and_then(|s| s.bind(l).map_err(io::Error::from))
                     .and_then(|s| s.connect(a).map_err(io::Error::from))
                     .map(Self::V4),
-                InetAddr::V6(a) => RawSocket::<Ipv6, Datagram>::new()
+                (InetAddr::V4(a), _) => RawSocket::<Ipv4, Datagram>::new()
+                    .and_then(|s| s.connect(a).map_err(io::Error::from))
+                    .map(Self::V4),
+                (InetAddr::V6(a), Some(InetAddr::V6(l))) => RawSocket::<Ipv6, Datagram>::new()
+                    .and_then(|s| s.bind(l).map_err(io::Error::from))
+                    .and_then(|s| s.connect(a).map_err(io::Error::from))
+                    .map(Self::V6),
+                (InetAddr::V6(a), _) => RawSocket::<Ipv6, Datagram>::new()
                     .and_then(|s| s.connect(a).map_err(io::Error::from))
                     .map(Self::V6),
             };
@@ -125,7 +138,7 @@ impl IntoRawFd for ConnectedInetDatagram {
 
 impl From<ConnectedInetDatagram> for OwnedFd {
     fn from(s: ConnectedInetDatagram) -> OwnedFd {
-        either!(s, s => s.into())
+        either!(ConnectedInetDatagram: s, s => s.into())
     }
 }
 

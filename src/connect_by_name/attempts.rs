@@ -11,7 +11,7 @@ use super::error::{Attempt, ConnectError};
 use crate::addr::codec::AddrCodec;
 use crate::domain::{Domain, Ipv4, Ipv6, Stream};
 use crate::resolve::InetAddr;
-use crate::socket::{ConnectedStream, PendingConnect, RawSocket};
+use crate::socket::{PendingConnect, RawSocket};
 use crate::sys;
 
 /// A connect attempt in flight, typed by family.
@@ -32,23 +32,19 @@ impl Pending {
     fn finish(self) -> Result<ConnectedInet, (io::Error, Self)> {
         match self {
             Self::V4(p) => p.finish().map(ConnectedInet::V4).map_err(|e| {
-                let kind = e.kind();
-                let err = io::Error::new(kind, e.error().to_string());
-                let os = e.error().raw_os_error();
-                (os.map_or(err, io::Error::from_raw_os_error), Self::V4(e.into_socket()))
+                let (error, p) = e.into_parts();
+                (error, Self::V4(p))
             }),
             Self::V6(p) => p.finish().map(ConnectedInet::V6).map_err(|e| {
-                let kind = e.kind();
-                let err = io::Error::new(kind, e.error().to_string());
-                let os = e.error().raw_os_error();
-                (os.map_or(err, io::Error::from_raw_os_error), Self::V6(e.into_socket()))
+                let (error, p) = e.into_parts();
+                (error, Self::V6(p))
             }),
         }
     }
 }
 
 /// What every attempt shares.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct AttemptConfig {
     /// Data to send in the SYN (TCP Fast Open, `MSG_FASTOPEN`).
     pub(crate) fast_open: Option<Vec<u8>>,
@@ -77,6 +73,8 @@ pub struct HappyEyeballs {
     deadline: Option<Instant>,
     delay: Duration,
     config: AttemptConfig,
+    /// How many Fast Open bytes the winner's SYN carried.
+    pending_sent: usize,
     done: bool,
 }
 
@@ -99,6 +97,7 @@ impl HappyEyeballs {
             deadline,
             delay,
             config,
+            pending_sent: 0,
             done: false,
         }
     }
@@ -135,8 +134,8 @@ impl HappyEyeballs {
     /// closed), `Ok(None)` while the race goes on, or the final error —
     /// every attempt listed in its [`ConnectError`] source — once every
     /// address has failed or the deadline passed. After either outcome the
-    /// race is over and further calls fail with `EALREADY`... rather
-    /// `InvalidInput` naming the problem.
+    /// race is over and further calls fail with `InvalidInput` naming the
+    /// problem.
     pub fn step(&mut self) -> io::Result<Option<ConnectedInet>> {
         if self.done {
             return Err(crate::error::invalid_input(
@@ -242,13 +241,9 @@ impl HappyEyeballs {
                 }
             }
         }
-        self.in_flight = still;
+        // Losers are closed here (dropped), before the winner is handed out.
+        self.in_flight = if won.is_some() { Vec::new() } else { still };
         Ok(won.map(|(conn, sent)| {
-            // Losers are closed here, before the winner is handed out.
-            self.in_flight.clear();
-            (conn, sent)
-        })
-        .map(|(conn, sent)| {
             self.pending_sent = sent;
             conn
         }))
@@ -330,6 +325,17 @@ fn start<D: Domain>(
     }
 }
 
-// Keep the concrete types reachable for `ConnectedStream` conversions.
-#[allow(dead_code)]
-fn _assert_types(_: ConnectedStream<Ipv4>) {}
+impl std::fmt::Debug for HappyEyeballs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HappyEyeballs")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("queued", &self.queue)
+            .field(
+                "in_flight",
+                &self.in_flight.iter().map(|(a, _, _)| a).collect::<Vec<_>>(),
+            )
+            .field("failures", &self.failures)
+            .finish()
+    }
+}
