@@ -19,6 +19,13 @@ use common::{closed_port, closed_port_v6, fd_count};
 use wirelane::connect_by_name::{ConnectError, DEFAULT_ATTEMPT_DELAY};
 use wirelane::{ConnectedInet, Connector, InetAddr, Ipv4, Ipv6, Listener, ListenerBuilder, SocketAddrV4, SocketAddrV6};
 
+/// The descriptor counts and socket tables these tests compare are
+/// process-wide: the tests of this binary run one at a time.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Slack for a loaded machine on top of the attempt delay.
 const TOLERANCE: Duration = Duration::from_millis(250);
 
@@ -50,6 +57,7 @@ fn echo_once(conn: &mut ConnectedInet, server: &mut impl Read) {
 
 #[test]
 fn connects_to_literals_of_both_families() {
+    let _serial = serial();
     let l4 = listener_v4();
     let port = l4.local_addr().unwrap().port();
     let mut c4 = Connector::new("127.0.0.1", port).connect().expect("connect v4");
@@ -73,6 +81,7 @@ fn connects_to_literals_of_both_families() {
 
 #[test]
 fn localhost_from_etc_hosts_resolves_and_connects() {
+    let _serial = serial();
     let addrs = Connector::new("localhost", 1).resolve().expect("resolve localhost");
     assert!(!addrs.is_empty());
     assert!(addrs.iter().all(|a| a.ip().is_loopback()), "{addrs:?}");
@@ -90,6 +99,7 @@ fn localhost_from_etc_hosts_resolves_and_connects() {
 
 #[test]
 fn refused_everywhere_reports_every_attempt() {
+    let _serial = serial();
     let c4 = closed_port();
     let c6 = closed_port_v6();
     let addrs = vec![
@@ -124,6 +134,7 @@ fn refused_everywhere_reports_every_attempt() {
 
 #[test]
 fn an_unknown_name_fails_naming_it() {
+    let _serial = serial();
     let err = Connector::new("no-such-host.invalid", 80)
         .connect()
         .expect_err("no such name");
@@ -133,6 +144,7 @@ fn an_unknown_name_fails_naming_it() {
 
 #[test]
 fn a_source_address_limits_the_family_and_is_bound() {
+    let _serial = serial();
     let l4 = listener_v4();
     let port = l4.local_addr().unwrap().port();
     let addrs = vec![
@@ -156,6 +168,7 @@ fn a_source_address_limits_the_family_and_is_bound() {
 
 #[test]
 fn the_event_loop_form_is_driven_by_step() {
+    let _serial = serial();
     let l4 = listener_v4();
     let port = l4.local_addr().unwrap().port();
     let closed = closed_port_v6();
@@ -193,6 +206,7 @@ fn the_event_loop_form_is_driven_by_step() {
 
 #[test]
 fn datagrams_connect_by_name() {
+    let _serial = serial();
     let server = wirelane::DatagramBuilder::<Ipv4>::new()
         .bind(SocketAddrV4::localhost(0))
         .expect("bind");
@@ -211,6 +225,7 @@ fn datagrams_connect_by_name() {
 
 #[test]
 fn a_thousand_connects_leak_no_descriptor() {
+    let _serial = serial();
     let l4 = listener_v4();
     let port = l4.local_addr().unwrap().port();
     let closed = closed_port_v6();
@@ -235,6 +250,7 @@ fn a_thousand_connects_leak_no_descriptor() {
 
 #[test]
 fn netns_scenarios() {
+    let _serial = serial();
     netns::run_inner("in_netns_", 5);
 }
 
@@ -248,6 +264,7 @@ fn first_is(name: &str, want: &str) {
 #[test]
 #[ignore = "run in its own network namespace by netns_scenarios"]
 fn in_netns_localhost_resolves_in_both_families() {
+    let _serial = serial();
     netns::setup();
     netns::hosts("::1 localhost\n127.0.0.1 localhost\n");
     let addrs = wirelane::resolve::resolve("localhost", 7).expect("resolve");
@@ -267,6 +284,7 @@ fn in_netns_localhost_resolves_in_both_families() {
 #[test]
 #[ignore = "run in its own network namespace by netns_scenarios"]
 fn in_netns_a_blackholed_first_address_costs_one_attempt_delay() {
+    let _serial = serial();
     netns::setup();
     netns::hosts(&format!("{} slow.test\n127.0.0.1 slow.test\n", netns::BLACKHOLE_V6));
     first_is("slow.test", netns::BLACKHOLE_V6);
@@ -292,6 +310,7 @@ fn in_netns_a_blackholed_first_address_costs_one_attempt_delay() {
 #[test]
 #[ignore = "run in its own network namespace by netns_scenarios"]
 fn in_netns_the_deadline_reports_every_attempt() {
+    let _serial = serial();
     netns::setup();
     let refused = closed_port();
     netns::hosts(&format!(
@@ -334,6 +353,7 @@ fn in_netns_the_deadline_reports_every_attempt() {
 #[test]
 #[ignore = "run in its own network namespace by netns_scenarios"]
 fn in_netns_datagrams_skip_unroutable_addresses() {
+    let _serial = serial();
     netns::setup();
     // No route to 203.0.113.0/24 here: that connect(2) fails at once.
     netns::hosts("203.0.113.9 udp.test\n127.0.0.1 udp.test\n");
@@ -357,6 +377,7 @@ fn in_netns_datagrams_skip_unroutable_addresses() {
 #[test]
 #[ignore = "run in its own network namespace by netns_scenarios"]
 fn in_netns_fast_open_sends_data_in_the_syn_once_a_cookie_is_cached() {
+    let _serial = serial();
     netns::setup();
     // Client and server Fast Open in this namespace only.
     netns::sysctl("net.ipv4.tcp_fastopen", "3");

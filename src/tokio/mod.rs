@@ -60,6 +60,7 @@
 //! closes the socket it consumed.
 
 mod connect;
+mod connect_by_name;
 mod core;
 mod datagram;
 mod fdpass;
@@ -69,4 +70,5 @@ mod split;
 mod stream;
 
 pub use self::core::Async;
+pub use connect_by_name::{AsyncInet, AsyncInetDatagram, connect, connect_datagram};
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
