@@ -102,6 +102,16 @@ static void every_attempt_is_reported(void) {
     CHECK_OK(wl_addr_format(&a6, a6s, sizeof a6s));
     CHECK_MSG(a4s);
     CHECK_MSG(a6s);
+    /* Each failure, one by one. */
+    wl_connect_failure failures[4];
+    CHECK(wl_connector_failures(race, failures, 4) == 2);
+    CHECK(failures[0].error == ECONNREFUSED && failures[1].error == ECONNREFUSED);
+    CHECK(wl_addr_port(&failures[0].addr) == wl_addr_port(&a6));
+    CHECK(wl_addr_family(&failures[0].addr) == AF_INET6);
+    CHECK(wl_addr_family(&failures[1].addr) == AF_INET);
+    CHECK(wl_connector_failures(race, NULL, 0) == 2);
+    CHECK_ERR(wl_connector_failures(NULL, NULL, 0), EINVAL);
+    CHECK_ERR(wl_connector_failures(race, NULL, 1), EINVAL);
     /* The race is over: further steps say so; the handle is still freed. */
     CHECK_ERR(wl_connector_step(race, &conn), EINVAL);
     CHECK_MSG("already over");

@@ -559,6 +559,22 @@ typedef struct {
 } wl_connect_opts;
 
 /**
+ * One failed attempt of a connect by name: the address tried and why it
+ * failed.
+ */
+typedef struct {
+    /**
+     * The address tried.
+     */
+    wl_addr addr;
+    /**
+     * Its error, a positive errno (`ECONNREFUSED`, `ETIMEDOUT` when the
+     * deadline cut it short, ...).
+     */
+    int error;
+} wl_connect_failure;
+
+/**
  * What a segmented send did (`SegmentedSend`).
  */
 typedef struct {
@@ -1703,6 +1719,17 @@ int wl_connector_timeout_ms(const wl_connector *connector, int *out_ms);
  * with `-EINVAL`, and the caller frees it. `-EINVAL` for a NULL argument.
  */
 int wl_connector_step(wl_connector *connector, wl_conn **out);
+
+/**
+ * Writes the attempts that have failed so far (after a lost race: every
+ * attempt) to `out`, up to `cap` of them, in the order they failed: for a
+ * caller that reports each one (Python's `all_errors=True`).
+ *
+ * Returns how many have failed (more than `cap` means `out` holds the
+ * first `cap`), or `-EINVAL` (NULL `connector`, NULL `out` with
+ * `cap > 0`). Borrows `connector`.
+ */
+int wl_connector_failures(const wl_connector *connector, wl_connect_failure *out, size_t cap);
 
 /**
  * Closes every attempt in flight and frees the handle. NULL is a no-op.

@@ -122,7 +122,8 @@ impl HappyEyeballs {
         until.map(|t| t.saturating_duration_since(now))
     }
 
-    /// The attempts that have failed so far.
+    /// The attempts that have failed so far, in the order they failed
+    /// (after the race is lost: all of them, as in its error).
     pub fn failures(&self) -> &[Attempt] {
         &self.failures
     }
@@ -283,14 +284,33 @@ impl HappyEyeballs {
         }
     }
 
+    /// The final error. The failures stay readable through
+    /// [`failures`](Self::failures) (the C ABI reports them one by one), so
+    /// the error gets copies.
     fn error(&mut self, timed_out: bool) -> io::Error {
+        let attempts = self
+            .failures
+            .iter()
+            .map(|a| Attempt {
+                addr: a.addr,
+                error: copy_error(&a.error),
+            })
+            .collect();
         ConnectError {
-            host: std::mem::take(&mut self.host),
+            host: self.host.clone(),
             port: self.port,
-            attempts: std::mem::take(&mut self.failures),
+            attempts,
             timed_out,
         }
         .into_io()
+    }
+}
+
+/// An equal error: the same errno, or the same kind and message.
+fn copy_error(e: &io::Error) -> io::Error {
+    match e.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::new(e.kind(), e.to_string()),
     }
 }
 

@@ -14,7 +14,7 @@ use super::conn::wl_conn;
 use super::dgram::wl_dgram_conn;
 use super::handle::{array, array_mut, borrow, bytes, c_str, give, impl_handle, out_ptr, take, transition};
 use wirelane_core::connect_by_name::HappyEyeballs;
-use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::ffi_support::{errno_of, invalid_input};
 use wirelane_core::{ConnectedInet, ConnectedInetDatagram, Connector, InetAddr, SocketAddrV4, SocketAddrV6};
 
 /// Options of a connect by name. Zero-initialise it (`= {0}`) for the
@@ -314,6 +314,50 @@ pub unsafe extern "C" fn wl_connector_step(connector: *mut wl_connector, out: *m
         // SAFETY: checked non-NULL.
         unsafe { out.write(give(conn_any(conn))) };
         Ok(0)
+    })
+}
+
+/// One failed attempt of a connect by name: the address tried and why it
+/// failed.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wl_connect_failure {
+    /// The address tried.
+    pub addr: wl_addr,
+    /// Its error, a positive errno (`ECONNREFUSED`, `ETIMEDOUT` when the
+    /// deadline cut it short, ...).
+    pub error: c_int,
+}
+
+/// Writes the attempts that have failed so far (after a lost race: every
+/// attempt) to `out`, up to `cap` of them, in the order they failed: for a
+/// caller that reports each one (Python's `all_errors=True`).
+///
+/// Returns how many have failed (more than `cap` means `out` holds the
+/// first `cap`), or `-EINVAL` (NULL `connector`, NULL `out` with
+/// `cap > 0`). Borrows `connector`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_connector_failures(
+    connector: *const wl_connector,
+    out: *mut wl_connect_failure,
+    cap: usize,
+) -> c_int {
+    ffi_fn!("wl_connector_failures", {
+        // SAFETY: caller contract.
+        let race = unsafe { borrow(connector) }?;
+        // SAFETY: caller contract: `out` holds `cap` entries.
+        let slots = unsafe { array_mut(out, cap, "out") }?;
+        let failures = race.failures();
+        for (slot, f) in slots.iter_mut().zip(failures) {
+            *slot = wl_connect_failure {
+                addr: match f.addr {
+                    InetAddr::V4(a) => wl_addr::from_typed(&a),
+                    InetAddr::V6(a) => wl_addr::from_typed(&a),
+                },
+                error: errno_of(&f.error),
+            };
+        }
+        Ok(failures.len().min(c_int::MAX as usize) as c_int)
     })
 }
 

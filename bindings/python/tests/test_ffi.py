@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 import wirelane
-from wirelane import _batch, _builder, _ffi, _lib, _options, _zerocopy
+from wirelane import _batch, _builder, _connect_by_name, _ffi, _lib, _options, _zerocopy
 
 REPO = _lib.repo_root()
 
@@ -83,6 +83,9 @@ STRUCTS: dict[str, Any] = {
     "wl_pipe": _zerocopy.wl_pipe,
     "wl_zerocopy_completion": _zerocopy.wl_zerocopy_completion,
     "struct iovec": _ffi.iovec,
+    "wl_connect_opts": _connect_by_name.wl_connect_opts,
+    "wl_connect_failure": _connect_by_name.wl_connect_failure,
+    "wl_connector": _connect_by_name.wl_connector,
 }
 
 SCALARS: dict[str, Any] = {

@@ -40,6 +40,7 @@ from ._addr import (
     parse_address,
 )
 from ._base import ConsumedError
+from ._connect_by_name import DEFAULT_HAPPY_EYEBALLS_DELAY, InetAddress, create_connection, resolve
 from ._batch import (
     MAX_BATCH,
     MAX_UDP_SEGMENTS,
@@ -128,6 +129,11 @@ def socketpair(
 
 
 __all__ = [
+    # Connect by name (issue 18).
+    "DEFAULT_HAPPY_EYEBALLS_DELAY",
+    "InetAddress",
+    "create_connection",
+    "resolve",
     "AbiVersionError",
     "Address",
     "BoundDatagram",
