@@ -160,6 +160,15 @@ static void event_loop_form(void) {
     echo(conn, listener);
     wl_conn_free(conn);
 
+    /* The blocking driver over resolved addresses. */
+    CHECK_OK(wl_connector_start_addrs(NULL, addrs, 2, NULL, &race));
+    CHECK_ERR(wl_connector_wait(race, NULL), EINVAL);
+    CHECK_OK(wl_connector_wait(race, &conn));
+    CHECK(wl_conn_domain(conn) == AF_INET);
+    CHECK_OK(wl_conn_set_nonblocking(conn, false));
+    echo(conn, listener);
+    wl_conn_free(conn);
+
     /* Freeing a race in flight closes its attempts. */
     CHECK_OK(wl_connector_start_addrs(NULL, addrs, 2, NULL, &race));
     CHECK_ERR(wl_connector_step(race, &conn), EAGAIN);

@@ -1721,6 +1721,20 @@ int wl_connector_timeout_ms(const wl_connector *connector, int *out_ms);
 int wl_connector_step(wl_connector *connector, wl_conn **out);
 
 /**
+ * Drives the race to its end, blocking in `poll(2)` on every attempt at
+ * once (and until the next attempt is due): the blocking form for
+ * addresses resolved elsewhere (`wl_connector_start_addrs`), and what
+ * `wl_connect_by_name` does inside.
+ *
+ * Ownership: when a handshake completes, consumes `connector`, writes the
+ * non-blocking `wl_conn` to `*out` and returns 0. Otherwise `connector`
+ * stays valid and `*out` is untouched: `-EINTR` when a signal interrupted
+ * the wait -- the race is intact, call again to resume -- or the final
+ * error as `wl_connector_step` returns it. `-EINVAL` for a NULL argument.
+ */
+int wl_connector_wait(wl_connector *connector, wl_conn **out);
+
+/**
  * Writes the attempts that have failed so far (after a lost race: every
  * attempt) to `out`, up to `cap` of them, in the order they failed: for a
  * caller that reports each one (Python's `all_errors=True`).

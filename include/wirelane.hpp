@@ -3621,6 +3621,16 @@ public:
         return detail::inet_stream(out);
     }
 
+    /// Blocks until the race is won (the non-blocking winner; the
+    /// connector is empty afterwards) or lost (throws the final error).
+    /// EINTR (a signal) throws too; the race is intact, call again.
+    [[nodiscard]] InetStream wait() {
+        wl_conn* out = nullptr;
+        detail::check(wl_connector_wait(h_.get(), &out), "wl_connector_wait");
+        (void)h_.release();  // consumed by the successful wait
+        return detail::inet_stream(out);
+    }
+
 private:
     explicit Connector(wl_connector* h) noexcept : h_(h) {}
     struct Free {

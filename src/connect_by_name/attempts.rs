@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use super::connected::ConnectedInet;
 use super::error::{Attempt, ConnectError};
 use crate::addr::codec::AddrCodec;
-use crate::domain::{Domain, Ipv4, Ipv6, Stream};
+use crate::domain::{Domain, Ipv4, Ipv6, SockType, Stream};
 use crate::resolve::InetAddr;
-use crate::socket::{PendingConnect, RawSocket};
+use crate::socket::{ConnectedStream, PendingConnect};
 use crate::sys;
 
 /// A connect attempt in flight, typed by family.
@@ -25,6 +25,23 @@ impl Pending {
         match self {
             Self::V4(p) => p.as_fd(),
             Self::V6(p) => p.as_fd(),
+        }
+    }
+
+    /// For an attempt `poll(2)` reported with `revents`: the connected
+    /// stream, or the attempt back with its error. One `getsockopt`
+    /// (`SO_ERROR`) in the common case: writable with no error is connected
+    /// (nothing else reads this socket's error); anything else takes
+    /// [`PendingConnect::finish`]'s full check.
+    fn finish_ready(self, revents: libc::c_short) -> Result<ConnectedInet, (io::Error, Self)> {
+        match sys::getsockopt_int(self.fd(), libc::SOL_SOCKET, libc::SO_ERROR) {
+            Ok(0) if revents & libc::POLLOUT != 0 => Ok(match self {
+                Self::V4(p) => ConnectedInet::V4(ConnectedStream::from_fd(p.into_fd())),
+                Self::V6(p) => ConnectedInet::V6(ConnectedStream::from_fd(p.into_fd())),
+            }),
+            Ok(0) => self.finish(),
+            Ok(code) => Err((io::Error::from_raw_os_error(code), self)),
+            Err(e) => Err((e, self)),
         }
     }
 
@@ -138,13 +155,20 @@ impl HappyEyeballs {
     /// race is over and further calls fail with `InvalidInput` naming the
     /// problem.
     pub fn step(&mut self) -> io::Result<Option<ConnectedInet>> {
+        self.step_with(None)
+    }
+
+    /// [`step`](Self::step), reusing the `poll(2)` results of
+    /// [`wait`](Self::wait) (one pollfd per attempt, in [`fds`](Self::fds)
+    /// order) instead of polling again.
+    fn step_with(&mut self, ready: Option<&[libc::pollfd]>) -> io::Result<Option<ConnectedInet>> {
         if self.done {
             return Err(crate::error::invalid_input(
                 libc::EINVAL,
                 "this Happy Eyeballs race is already over",
             ));
         }
-        match self.advance() {
+        match self.advance(ready) {
             Ok(None) => Ok(None),
             other => {
                 self.done = true;
@@ -155,8 +179,8 @@ impl HappyEyeballs {
         }
     }
 
-    fn advance(&mut self) -> io::Result<Option<ConnectedInet>> {
-        if let Some(conn) = self.collect()? {
+    fn advance(&mut self, ready: Option<&[libc::pollfd]>) -> io::Result<Option<ConnectedInet>> {
+        if let Some(conn) = self.collect(ready)? {
             return self.winner(conn).map(Some);
         }
         let now = Instant::now();
@@ -188,43 +212,55 @@ impl HappyEyeballs {
     }
 
     /// Blocks until the race is won or lost, waiting in `poll(2)` on every
-    /// attempt at once. A signal ends the wait with `ErrorKind::Interrupted`
-    /// (the race is then dropped by the caller, closing every attempt).
-    pub fn wait(mut self) -> io::Result<ConnectedInet> {
+    /// attempt at once (and, between attempts, until the next is due). A
+    /// signal ends the wait with `ErrorKind::Interrupted`; the race is left
+    /// as it was, so calling `wait` again resumes it (dropping it closes
+    /// every attempt).
+    pub fn wait(&mut self) -> io::Result<ConnectedInet> {
+        let mut pfds: Vec<libc::pollfd> = Vec::new();
+        let mut ready = false;
         loop {
-            if let Some(conn) = self.step()? {
+            if let Some(conn) = self.step_with(ready.then_some(&pfds[..]))? {
                 return Ok(conn);
             }
-            let mut pfds: Vec<libc::pollfd> = self
-                .fds()
-                .map(|fd| libc::pollfd {
-                    fd: fd.as_raw_fd(),
-                    events: libc::POLLOUT,
-                    revents: 0,
-                })
-                .collect();
-            let ms = sys::poll_timeout_ms(self.timeout());
-            // SAFETY: `pfds` is a valid array of `pfds.len()` pollfds.
-            sys::cvt(unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, ms) })?;
-        }
-    }
-
-    /// Finishes every attempt whose descriptor is ready; the first success
-    /// is returned, failures are recorded.
-    fn collect(&mut self) -> io::Result<Option<ConnectedInet>> {
-        if self.in_flight.is_empty() {
-            return Ok(None);
-        }
-        let mut pfds: Vec<libc::pollfd> = self
-            .fds()
-            .map(|fd| libc::pollfd {
+            pfds.clear();
+            pfds.extend(self.fds().map(|fd| libc::pollfd {
                 fd: fd.as_raw_fd(),
                 events: libc::POLLOUT,
                 revents: 0,
-            })
-            .collect();
-        // SAFETY: `pfds` is a valid array of `pfds.len()` pollfds.
-        sys::cvt(unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, 0) })?;
+            }));
+            let ms = sys::poll_timeout_ms(self.timeout());
+            // SAFETY: `pfds` is a valid array of `pfds.len()` pollfds.
+            sys::cvt(unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, ms) })?;
+            ready = true;
+        }
+    }
+
+    /// Finishes every attempt whose descriptor is ready (per `ready`, or a
+    /// zero-timeout `poll(2)` of its own); the first success is returned,
+    /// failures are recorded.
+    fn collect(&mut self, ready: Option<&[libc::pollfd]>) -> io::Result<Option<ConnectedInet>> {
+        if self.in_flight.is_empty() {
+            return Ok(None);
+        }
+        let polled;
+        let pfds = match ready {
+            Some(pfds) if pfds.len() == self.in_flight.len() => pfds,
+            _ => {
+                let mut own: Vec<libc::pollfd> = self
+                    .fds()
+                    .map(|fd| libc::pollfd {
+                        fd: fd.as_raw_fd(),
+                        events: libc::POLLOUT,
+                        revents: 0,
+                    })
+                    .collect();
+                // SAFETY: `own` is a valid array of `own.len()` pollfds.
+                sys::cvt(unsafe { libc::poll(own.as_mut_ptr(), own.len() as libc::nfds_t, 0) })?;
+                polled = own;
+                &polled[..]
+            }
+        };
         let mut still = Vec::with_capacity(self.in_flight.len());
         let mut won = None;
         for ((addr, pending, sent), pfd) in self.in_flight.drain(..).zip(pfds) {
@@ -232,7 +268,7 @@ impl HappyEyeballs {
                 still.push((addr, pending, sent));
                 continue;
             }
-            match pending.finish() {
+            match pending.finish_ready(pfd.revents) {
                 Ok(conn) => won = Some((conn, sent)),
                 Err((e, pending)) if e.kind() == io::ErrorKind::WouldBlock => still.push((addr, pending, sent)),
                 Err((error, _closed)) => {
@@ -258,7 +294,12 @@ impl HappyEyeballs {
             conn.set_nonblocking(false)?;
             (&conn).write_all(&data[self.pending_sent..])?;
         }
-        conn.set_nonblocking(self.config.nonblocking)?;
+        if !self.config.nonblocking {
+            // The socket was made with only O_NONBLOCK among its status
+            // flags (`start`), so one F_SETFL clears it.
+            // SAFETY: F_SETFL takes an integer argument.
+            sys::cvt(unsafe { libc::fcntl(conn.as_raw_fd(), libc::F_SETFL, 0) })?;
+        }
         Ok(conn)
     }
 
@@ -321,12 +362,12 @@ fn start<D: Domain>(
     local: Option<D::Addr>,
     config: &AttemptConfig,
 ) -> io::Result<(PendingConnect<D>, usize)> {
-    let socket = RawSocket::<D, Stream>::new()?;
-    let fd: OwnedFd = socket.into();
+    // Non-blocking from birth (one syscall); `winner` relies on O_NONBLOCK
+    // being its only status flag.
+    let fd: OwnedFd = sys::socket(D::FAMILY, Stream::TYPE | libc::SOCK_NONBLOCK, 0)?;
     if let Some(local) = local {
         sys::bind(fd.as_fd(), &local.to_raw())?;
     }
-    sys::set_nonblocking(fd.as_fd(), true)?;
     let raw = peer.to_raw();
     let (result, sent) = match config.fast_open.as_deref() {
         // With a cookie the SYN carries the data and sendto returns its

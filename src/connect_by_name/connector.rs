@@ -176,6 +176,10 @@ impl Connector {
     /// attempt fails (or the deadline passes) the error's source is a
     /// [`ConnectError`](super::ConnectError) listing each address and its
     /// error.
+    ///
+    /// A signal interrupts the wait with `ErrorKind::Interrupted`, as every
+    /// blocking call of this crate does (the attempts are closed); to resume
+    /// instead, [`start`](Self::start) and [`wait`](HappyEyeballs::wait).
     pub fn connect(&self) -> io::Result<ConnectedInet> {
         self.start()?.wait()
     }

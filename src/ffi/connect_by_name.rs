@@ -317,6 +317,28 @@ pub unsafe extern "C" fn wl_connector_step(connector: *mut wl_connector, out: *m
     })
 }
 
+/// Drives the race to its end, blocking in `poll(2)` on every attempt at
+/// once (and until the next attempt is due): the blocking form for
+/// addresses resolved elsewhere (`wl_connector_start_addrs`), and what
+/// `wl_connect_by_name` does inside.
+///
+/// Ownership: when a handshake completes, consumes `connector`, writes the
+/// non-blocking `wl_conn` to `*out` and returns 0. Otherwise `connector`
+/// stays valid and `*out` is untouched: `-EINTR` when a signal interrupted
+/// the wait -- the race is intact, call again to resume -- or the final
+/// error as `wl_connector_step` returns it. `-EINVAL` for a NULL argument.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_connector_wait(connector: *mut wl_connector, out: *mut *mut wl_conn) -> c_int {
+    ffi_fn!("wl_connector_wait", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: `connector` is NULL or a live handle nobody else uses now.
+        let conn = unsafe { transition(connector, |mut race| race.wait().map_err(|e| (e, race))) }?;
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(conn_any(conn))) };
+        Ok(0)
+    })
+}
+
 /// One failed attempt of a connect by name: the address tried and why it
 /// failed.
 #[repr(C)]

@@ -75,3 +75,13 @@ WLT_TEST(connector_event_loop) {
     auto server = listener.accept();
     CHECK(server.peer_addr() == v4.local_addr());
 }
+
+WLT_TEST(connector_wait) {
+    Local<wl::Ipv6> here;
+    auto listener = listen_local(here);
+    auto race = wl::Connector::start("::1", listener.local_addr().port());
+    auto won = race.wait();
+    CHECK(std::holds_alternative<wl::ConnectedStream<wl::Ipv6>>(won));
+    auto server = listener.accept();
+    CHECK(server.peer_addr() == std::get<wl::ConnectedStream<wl::Ipv6>>(won).local_addr());
+}

@@ -157,6 +157,18 @@ pub fn all(file_bytes: u64) -> Vec<Workload> {
             48,
             "as udp_gso, 1000 sends, receiver GRO off (kernel segments on receive)",
         ),
+        Workload {
+            name: "tcp_connect_name",
+            client: "tcp_connect_name",
+            service: Service::TcpSink,
+            count: 100,
+            size: 0,
+            batch: 1,
+            what: "TCP connect by name (\"localhost\": resolve + connect + close), 100 connects",
+            unit: "connect",
+            units_per_round: 100,
+            expect: 100,
+        },
         file(
             "tcp_sendfile",
             "tcp_sendfile",

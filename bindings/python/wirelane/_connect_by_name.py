@@ -14,10 +14,9 @@ import ctypes
 import errno
 import math
 import os
-import select
 import socket
 from ctypes import POINTER, Structure, c_char_p, c_int, c_size_t, c_uint8, c_uint16, c_uint32
-from typing import Any, Final, Iterable, Sequence, Union
+from typing import Any, Final, Sequence, Union
 
 from . import _ffi
 from ._addr import SocketAddrV4, SocketAddrV6, from_wl, to_wl
@@ -72,6 +71,7 @@ wl_connector_start_addrs = _declare(
 wl_connector_fds = _declare("wl_connector_fds", _I, ConnectorP, POINTER(c_int), c_size_t)
 wl_connector_timeout_ms = _declare("wl_connector_timeout_ms", _I, ConnectorP, POINTER(c_int))
 wl_connector_step = _declare("wl_connector_step", _I, ConnectorP, POINTER(_ffi.ConnP))
+wl_connector_wait = _declare("wl_connector_wait", _I, ConnectorP, POINTER(_ffi.ConnP))
 wl_connector_failures = _declare(
     "wl_connector_failures", _I, ConnectorP, POINTER(wl_connect_failure), c_size_t
 )
@@ -174,6 +174,20 @@ class _Race:
         self._h = ConnectorP()  # consumed by the successful step
         return out
 
+    def wait(self) -> Any:
+        """Blocks in the library until the race is won (the ``wl_conn``
+        handle) or lost (raises); a signal runs the Python handlers (which
+        may raise) and the wait resumes, as PEP 475 asks."""
+        out = _ffi.ConnP()
+        while True:
+            try:
+                wl_connector_wait(self._h, ctypes.byref(out))
+            except InterruptedError:
+                check_signals()
+                continue
+            self._h = ConnectorP()  # consumed by the win
+            return out
+
     def failures(self) -> list[OSError]:
         """Each failed attempt as an ``OSError`` naming its address."""
         n = wl_connector_failures(self._h, None, 0)
@@ -260,39 +274,24 @@ def create_connection(
         raise BlockingIOError(errno.EINPROGRESS, "timeout=0: a non-blocking connect is still in progress")
     race = _Race(host, addrs, t, source, happy_eyeballs_delay)
     try:
-        while True:
-            try:
-                handle = race.step()
-            except OSError as e:
-                raise _lost(race, e, all_errors) from None
-            if handle is not None:
-                return _connection(handle, t)
-            _poll(race.fds(), race.timeout())
+        try:
+            handle = race.wait()
+        except OSError as e:
+            raise _lost(race, e, all_errors) from None
+        return _connection(handle, t)
     finally:
         race.close()
-
-
-def _poll(fds: Iterable[int], timeout: float | None) -> None:
-    """Waits until one of ``fds`` is writable or ``timeout`` passes; a
-    signal runs the Python handlers (which may raise), then returns."""
-    poller = select.poll()
-    for fd in fds:
-        poller.register(fd, select.POLLOUT)
-    ms = None if timeout is None else max(0, math.ceil(timeout * 1000))
-    try:
-        poller.poll(ms)
-    except InterruptedError:
-        check_signals()
 
 
 def _connection(handle: Any, timeout: float | None) -> Connection[Any]:
     """Wraps the (non-blocking) winner in the mode ``timeout`` asks for."""
     conn: Connection[Any] = Connection(KEY, _ffi.CONN, handle, 0.0)
-    try:
-        conn.settimeout(timeout)
-    except BaseException:
-        conn.close()
-        raise
+    if timeout != 0.0:
+        try:
+            conn.settimeout(timeout)
+        except BaseException:
+            conn.close()
+            raise
     return conn
 
 
