@@ -121,6 +121,10 @@ def _source(source_address: tuple[str, int] | None) -> InetAddress | None:
 # --- the race ---------------------------------------------------------------
 
 
+_DEFAULT_OPTS: Final = wl_connect_opts()
+"""All defaults (250 ms attempt delay, no deadline, no source)."""
+
+
 class _Race:
     """One ``wl_connector``: fds, timeout, step, failures; closes every
     attempt in flight when closed."""
@@ -135,18 +139,28 @@ class _Race:
         source: InetAddress | None,
         delay: float,
     ) -> None:
-        arr = (_ffi.wl_addr * len(addrs))(*(to_wl(a) for a in addrs))
-        opts = wl_connect_opts()
-        opts.attempt_delay_ms = max(1, min(math.ceil(delay * 1000), 0xFFFFFFFF))
-        if timeout is not None:
-            opts.timeout_ms = max(1, min(math.ceil(timeout * 1000), 0xFFFFFFFF))
+        # One address (the common case): its cached wl_addr, no array.
+        arr: Any = (
+            ctypes.byref(to_wl(addrs[0]))
+            if len(addrs) == 1
+            else (_ffi.wl_addr * len(addrs))(*(to_wl(a) for a in addrs))
+        )
         src = None
-        if source is not None:
-            src = _ffi.wl_addr.from_buffer_copy(to_wl(source))
-            opts.source = ctypes.pointer(src)
-        self._keep = (arr, src)
+        if timeout is None and source is None and delay == DEFAULT_HAPPY_EYEBALLS_DELAY:
+            opts = _DEFAULT_OPTS  # read-only in the library
+        else:
+            opts = wl_connect_opts()
+            opts.attempt_delay_ms = max(1, min(math.ceil(delay * 1000), 0xFFFFFFFF))
+            if timeout is not None:
+                opts.timeout_ms = max(1, min(math.ceil(timeout * 1000), 0xFFFFFFFF))
+            if source is not None:
+                src = _ffi.wl_addr.from_buffer_copy(to_wl(source))
+                opts.source = ctypes.pointer(src)
+        self._keep = (arr, src, opts)
         self._h = ConnectorP()
-        wl_connector_start_addrs(host.encode(), arr, len(addrs), ctypes.byref(opts), ctypes.byref(self._h))
+        wl_connector_start_addrs(
+            host.encode(), arr, len(addrs), ctypes.byref(opts), ctypes.byref(self._h)
+        )
 
     def fds(self) -> list[int]:
         """The attempts in flight: wait until one is writable."""
