@@ -401,4 +401,17 @@ fn in_netns_fast_open_sends_data_in_the_syn_once_a_cookie_is_cached() {
     }
     // The first connect fetched the cookie; the second used it.
     assert_eq!(syn_data, [false, true]);
+
+    // With client Fast Open switched off the data still arrives, after a
+    // plain handshake.
+    netns::sysctl("net.ipv4.tcp_fastopen", "2");
+    let conn = Connector::new("127.0.0.1", port)
+        .fast_open(&b"GET /"[..])
+        .connect()
+        .expect("connect without client Fast Open");
+    let (mut server, _) = listener.accept_with_addr().expect("accept");
+    let mut buf = [0; 5];
+    server.read_exact(&mut buf).expect("the data arrives");
+    assert_eq!(&buf, b"GET /");
+    assert_eq!(wirelane::tcp_info(&conn).unwrap().options & 32, 0, "no data in the SYN");
 }

@@ -375,6 +375,9 @@ fn start<D: Domain>(
         // cookie and returns EINPROGRESS, and the data follows the handshake.
         Some(data) if !data.is_empty() => match sys::send_to(fd.as_fd(), data, libc::MSG_FASTOPEN, &raw) {
             Ok(n) => (Ok(()), n),
+            // Client Fast Open switched off (net.ipv4.tcp_fastopen bit 1
+            // clear): connect plainly; the data follows the handshake.
+            Err(e) if e.raw_os_error() == Some(libc::EOPNOTSUPP) => (sys::connect(fd.as_fd(), &raw), 0),
             Err(e) => (Err(e), 0),
         },
         _ => (sys::connect(fd.as_fd(), &raw), 0),

@@ -39,6 +39,6 @@ mod error;
 
 pub use attempts::HappyEyeballs;
 pub use connected::ConnectedInet;
-pub use connector::{Connector, DEFAULT_ATTEMPT_DELAY, interleave};
+pub use connector::{Connector, DEFAULT_ATTEMPT_DELAY, MIN_ATTEMPT_DELAY, interleave};
 pub use datagram::ConnectedInetDatagram;
 pub use error::{Attempt, ConnectError};
