@@ -179,6 +179,26 @@ static void event_loop_form(void) {
     wl_listener_free(listener);
 }
 
+/* The event-loop form from a name: resolution, then the race. */
+static void connector_by_name(void) {
+    wl_addr addr;
+    wl_listener *listener = wl_listen_on("127.0.0.1:0", &addr);
+    wl_connector *race = NULL;
+    wl_conn *conn = NULL;
+    wl_connect_opts opts = {0};
+    opts.timeout_ms = 5000;
+    CHECK_OK(wl_connector_start("localhost", (uint16_t)wl_addr_port(&addr), &opts, &race));
+    int ms = -2;
+    CHECK_OK(wl_connector_timeout_ms(race, &ms));
+    CHECK(ms >= 0 && ms <= 5000); /* the first attempt is due now, the deadline bounds it */
+    CHECK_OK(wl_connector_wait(race, &conn));
+    CHECK(wl_conn_domain(conn) == AF_INET);
+    wl_conn_free(conn);
+    wl_listener_free(listener);
+    CHECK_ERR(wl_connector_start("no-such-host.invalid", 80, NULL, &race), ENOENT);
+    CHECK_ERR(wl_connector_start("localhost", 80, NULL, NULL), EINVAL);
+}
+
 static void datagrams(void) {
     wl_addr addr, any = wl_parse("127.0.0.1:0");
     wl_raw *raw = NULL;
@@ -233,6 +253,7 @@ int main(void) {
     RUN(fast_open_data_arrives);
     RUN(every_attempt_is_reported);
     RUN(event_loop_form);
+    RUN(connector_by_name);
     RUN(datagrams);
     RUN(argument_checks);
     return wl_test_end("test_connect_by_name");

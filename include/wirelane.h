@@ -1624,6 +1624,7 @@ int wl_conn_from_fd(int fd,
  * every Connection Attempt Delay (or as soon as one fails), the first
  * handshake wins and every other attempt is closed. Blocks the calling
  * thread (bounded by `opts->timeout_ms` if set); the result is blocking.
+ * `opts` (NULL or zero-initialised: all defaults) tunes the race.
  *
  * Ownership: on success writes a new `wl_conn` to `*out` (IPv4 or IPv6:
  * ask `wl_conn_domain`). Returns 0, or: `-ENOENT` (no such name),
@@ -1639,7 +1640,8 @@ int wl_connect_by_name(const char *host, uint16_t port, const wl_connect_opts *o
  * Resolves `host` like `wl_connect_by_name` and "connects" a UDP socket
  * to the first address the kernel accepts (a datagram `connect(2)` sends
  * nothing, so there is nothing to race; addresses without a route are
- * skipped). `opts->fastopen_*` must be unset.
+ * skipped). `opts` (NULL or zero-initialised: all defaults) as for
+ * `wl_connect_by_name`; `opts->fastopen_*` must be unset.
  *
  * Ownership: on success writes a new `wl_dgram_conn` to `*out`. Returns 0
  * or `-errno` as `wl_connect_by_name` does.
@@ -1652,7 +1654,8 @@ int wl_dgram_connect_by_name(const char *host,
 /**
  * Resolves `host` (this part blocks, bounded by `opts->timeout_ms`; an
  * event loop that resolves elsewhere uses `wl_connector_start_addrs`) and
- * starts the RFC 8305 race without waiting for it.
+ * starts the RFC 8305 race without waiting for it. `opts` (NULL or
+ * zero-initialised: all defaults) as for `wl_connect_by_name`.
  *
  * Ownership: on success writes a new `wl_connector` to `*out`; free it
  * with `wl_connector_free`. Returns 0 or `-errno` (resolution errors as
@@ -1664,34 +1667,36 @@ int wl_connector_start(const char *host,
                        wl_connector **out);
 
 /**
- * Starts the RFC 8305 race over `count` addresses already resolved (in
- * the resolver's order; they are interleaved by family here), without
- * blocking. `host` names the destination in error messages (NULL:
- * `"(addresses)"`); the addresses carry their ports.
+ * Starts the RFC 8305 race over the `n` addresses of `addrs`, already
+ * resolved (in the resolver's order; they are interleaved by family
+ * here), without blocking. `host` (NULL or a name) names the destination
+ * in error messages (NULL: `"(addresses)"`); the addresses carry their
+ * ports. `opts` (NULL or zero-initialised: all defaults) as for
+ * `wl_connect_by_name`.
  *
  * Ownership: on success writes a new `wl_connector` to `*out`. Returns 0,
- * `-EINVAL` (NULL `out`, NULL `addrs` with `count > 0`, no address),
+ * `-EINVAL` (NULL `out`, NULL `addrs` with `n > 0`, no address),
  * `-EAFNOSUPPORT` (an address that is not IPv4 or IPv6), `-ENOENT` (no
  * address of `opts->source`'s family).
  */
 int wl_connector_start_addrs(const char *host,
                              const wl_addr *addrs,
-                             size_t count,
+                             size_t n,
                              const wl_connect_opts *opts,
                              wl_connector **out);
 
 /**
- * Writes the descriptors of the attempts in flight to `fds` (up to `cap`
+ * Writes the descriptors of the attempts in flight to `fds` (up to `n`
  * of them): wait for any to become writable (`POLLOUT` / `EPOLLOUT`).
  * The set changes after every `wl_connector_step`; re-register then. The
  * descriptors stay owned by the connector: do not close them.
  *
- * Returns how many attempts are in flight (more than `cap` means `fds`
- * holds only the first `cap`; a race in flight has at most one attempt
+ * Returns how many attempts are in flight (more than `n` means `fds`
+ * holds only the first `n`; a race in flight has at most one attempt
  * per address), or `-EINVAL` (NULL `connector`, NULL `fds` with
- * `cap > 0`). Borrows `connector`.
+ * `n > 0`). Borrows `connector`.
  */
-int wl_connector_fds(const wl_connector *connector, int *fds, size_t cap);
+int wl_connector_fds(const wl_connector *connector, int *fds, size_t n);
 
 /**
  * Writes to `*out_ms` how long, in milliseconds, an event loop may wait
@@ -1736,14 +1741,14 @@ int wl_connector_wait(wl_connector *connector, wl_conn **out);
 
 /**
  * Writes the attempts that have failed so far (after a lost race: every
- * attempt) to `out`, up to `cap` of them, in the order they failed: for a
+ * attempt) to `out`, up to `n` of them, in the order they failed: for a
  * caller that reports each one (Python's `all_errors=True`).
  *
- * Returns how many have failed (more than `cap` means `out` holds the
- * first `cap`), or `-EINVAL` (NULL `connector`, NULL `out` with
- * `cap > 0`). Borrows `connector`.
+ * Returns how many have failed (more than `n` means `out` holds the
+ * first `n`), or `-EINVAL` (NULL `connector`, NULL `out` with
+ * `n > 0`). Borrows `connector`.
  */
-int wl_connector_failures(const wl_connector *connector, wl_connect_failure *out, size_t cap);
+int wl_connector_failures(const wl_connector *connector, wl_connect_failure *out, size_t n);
 
 /**
  * Closes every attempt in flight and frees the handle. NULL is a no-op.

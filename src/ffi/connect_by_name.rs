@@ -116,6 +116,7 @@ fn dgram_any(conn: ConnectedInetDatagram) -> super::any::DgramConnAny {
 /// every Connection Attempt Delay (or as soon as one fails), the first
 /// handshake wins and every other attempt is closed. Blocks the calling
 /// thread (bounded by `opts->timeout_ms` if set); the result is blocking.
+/// `opts` (NULL or zero-initialised: all defaults) tunes the race.
 ///
 /// Ownership: on success writes a new `wl_conn` to `*out` (IPv4 or IPv6:
 /// ask `wl_conn_domain`). Returns 0, or: `-ENOENT` (no such name),
@@ -144,7 +145,8 @@ pub unsafe extern "C" fn wl_connect_by_name(
 /// Resolves `host` like `wl_connect_by_name` and "connects" a UDP socket
 /// to the first address the kernel accepts (a datagram `connect(2)` sends
 /// nothing, so there is nothing to race; addresses without a route are
-/// skipped). `opts->fastopen_*` must be unset.
+/// skipped). `opts` (NULL or zero-initialised: all defaults) as for
+/// `wl_connect_by_name`; `opts->fastopen_*` must be unset.
 ///
 /// Ownership: on success writes a new `wl_dgram_conn` to `*out`. Returns 0
 /// or `-errno` as `wl_connect_by_name` does.
@@ -174,7 +176,8 @@ pub unsafe extern "C" fn wl_dgram_connect_by_name(
 
 /// Resolves `host` (this part blocks, bounded by `opts->timeout_ms`; an
 /// event loop that resolves elsewhere uses `wl_connector_start_addrs`) and
-/// starts the RFC 8305 race without waiting for it.
+/// starts the RFC 8305 race without waiting for it. `opts` (NULL or
+/// zero-initialised: all defaults) as for `wl_connect_by_name`.
 ///
 /// Ownership: on success writes a new `wl_connector` to `*out`; free it
 /// with `wl_connector_free`. Returns 0 or `-errno` (resolution errors as
@@ -196,29 +199,31 @@ pub unsafe extern "C" fn wl_connector_start(
     })
 }
 
-/// Starts the RFC 8305 race over `count` addresses already resolved (in
-/// the resolver's order; they are interleaved by family here), without
-/// blocking. `host` names the destination in error messages (NULL:
-/// `"(addresses)"`); the addresses carry their ports.
+/// Starts the RFC 8305 race over the `n` addresses of `addrs`, already
+/// resolved (in the resolver's order; they are interleaved by family
+/// here), without blocking. `host` (NULL or a name) names the destination
+/// in error messages (NULL: `"(addresses)"`); the addresses carry their
+/// ports. `opts` (NULL or zero-initialised: all defaults) as for
+/// `wl_connect_by_name`.
 ///
 /// Ownership: on success writes a new `wl_connector` to `*out`. Returns 0,
-/// `-EINVAL` (NULL `out`, NULL `addrs` with `count > 0`, no address),
+/// `-EINVAL` (NULL `out`, NULL `addrs` with `n > 0`, no address),
 /// `-EAFNOSUPPORT` (an address that is not IPv4 or IPv6), `-ENOENT` (no
 /// address of `opts->source`'s family).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_connector_start_addrs(
     host: *const c_char,
     addrs: *const wl_addr,
-    count: usize,
+    n: usize,
     opts: *const wl_connect_opts,
     out: *mut *mut wl_connector,
 ) -> c_int {
     ffi_fn!("wl_connector_start_addrs", {
         let out = out_ptr(out, "out")?;
         // SAFETY: caller contract.
-        let list = unsafe { array(addrs, count, "addrs") }?;
+        let list = unsafe { array(addrs, n, "addrs") }?;
         if list.is_empty() {
-            return Err(invalid_input(libc::EINVAL, "no address to connect to (count is 0)"));
+            return Err(invalid_input(libc::EINVAL, "no address to connect to (n is 0)"));
         }
         let typed = list.iter().map(source_of).collect::<io::Result<Vec<_>>>()?;
         let name = if host.is_null() { c"(addresses)".as_ptr() } else { host };
@@ -234,30 +239,30 @@ pub unsafe extern "C" fn wl_connector_start_addrs(
     })
 }
 
-/// Writes the descriptors of the attempts in flight to `fds` (up to `cap`
+/// Writes the descriptors of the attempts in flight to `fds` (up to `n`
 /// of them): wait for any to become writable (`POLLOUT` / `EPOLLOUT`).
 /// The set changes after every `wl_connector_step`; re-register then. The
 /// descriptors stay owned by the connector: do not close them.
 ///
-/// Returns how many attempts are in flight (more than `cap` means `fds`
-/// holds only the first `cap`; a race in flight has at most one attempt
+/// Returns how many attempts are in flight (more than `n` means `fds`
+/// holds only the first `n`; a race in flight has at most one attempt
 /// per address), or `-EINVAL` (NULL `connector`, NULL `fds` with
-/// `cap > 0`). Borrows `connector`.
+/// `n > 0`). Borrows `connector`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_connector_fds(connector: *const wl_connector, fds: *mut c_int, cap: usize) -> c_int {
+pub unsafe extern "C" fn wl_connector_fds(connector: *const wl_connector, fds: *mut c_int, n: usize) -> c_int {
     ffi_fn!("wl_connector_fds", {
         // SAFETY: caller contract.
         let race = unsafe { borrow(connector) }?;
-        // SAFETY: caller contract: `fds` holds `cap` ints.
-        let out = unsafe { array_mut(fds, cap, "fds") }?;
-        let mut n = 0usize;
+        // SAFETY: caller contract: `fds` holds `n` ints.
+        let out = unsafe { array_mut(fds, n, "fds") }?;
+        let mut count = 0usize;
         for fd in race.fds() {
-            if let Some(slot) = out.get_mut(n) {
+            if let Some(slot) = out.get_mut(count) {
                 *slot = fd.as_raw_fd();
             }
-            n += 1;
+            count += 1;
         }
-        Ok(n.min(c_int::MAX as usize) as c_int)
+        Ok(count.min(c_int::MAX as usize) as c_int)
     })
 }
 
@@ -352,23 +357,23 @@ pub struct wl_connect_failure {
 }
 
 /// Writes the attempts that have failed so far (after a lost race: every
-/// attempt) to `out`, up to `cap` of them, in the order they failed: for a
+/// attempt) to `out`, up to `n` of them, in the order they failed: for a
 /// caller that reports each one (Python's `all_errors=True`).
 ///
-/// Returns how many have failed (more than `cap` means `out` holds the
-/// first `cap`), or `-EINVAL` (NULL `connector`, NULL `out` with
-/// `cap > 0`). Borrows `connector`.
+/// Returns how many have failed (more than `n` means `out` holds the
+/// first `n`), or `-EINVAL` (NULL `connector`, NULL `out` with
+/// `n > 0`). Borrows `connector`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_connector_failures(
     connector: *const wl_connector,
     out: *mut wl_connect_failure,
-    cap: usize,
+    n: usize,
 ) -> c_int {
     ffi_fn!("wl_connector_failures", {
         // SAFETY: caller contract.
         let race = unsafe { borrow(connector) }?;
-        // SAFETY: caller contract: `out` holds `cap` entries.
-        let slots = unsafe { array_mut(out, cap, "out") }?;
+        // SAFETY: caller contract: `out` holds `n` entries.
+        let slots = unsafe { array_mut(out, n, "out") }?;
         let failures = race.failures();
         for (slot, f) in slots.iter_mut().zip(failures) {
             *slot = wl_connect_failure {
