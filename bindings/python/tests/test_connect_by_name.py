@@ -250,3 +250,20 @@ def test_aio_timeout_bounds_the_connect(run: Callable[[Callable[[], Awaitable[No
     run(main)
     queued.close()
     lst.close()
+
+
+def test_datagrams_connect_by_name() -> None:
+    server = RawSocket.udp4().bind(SocketAddrV4("127.0.0.1", 0))
+    server.settimeout(BOUND)
+    port = server.getsockname().port
+    with wirelane.connect_datagram(("localhost", port)) as conn:
+        assert conn.family == socket.AF_INET
+        assert conn.getpeername() == ("127.0.0.1", port)
+        conn.send(b"d")
+        data, sender = server.recvfrom(16)
+        assert data == b"d" and sender == conn.getsockname()
+    with wirelane.connect_datagram(("127.0.0.1", port), source_address=("127.0.0.1", 0)) as conn:
+        assert conn.getsockname().host == "127.0.0.1"
+    with pytest.raises(socket.gaierror):
+        wirelane.connect_datagram(("no-such-host.invalid", 53))
+    server.close()

@@ -40,7 +40,7 @@ from ._addr import (
     parse_address,
 )
 from ._base import ConsumedError
-from ._connect_by_name import DEFAULT_HAPPY_EYEBALLS_DELAY, InetAddress, create_connection, resolve
+from ._connect_by_name import DEFAULT_HAPPY_EYEBALLS_DELAY, InetAddress, connect_datagram, create_connection, resolve
 from ._batch import (
     MAX_BATCH,
     MAX_UDP_SEGMENTS,
@@ -132,6 +132,7 @@ __all__ = [
     # Connect by name (issue 18).
     "DEFAULT_HAPPY_EYEBALLS_DELAY",
     "InetAddress",
+    "connect_datagram",
     "create_connection",
     "resolve",
     "AbiVersionError",

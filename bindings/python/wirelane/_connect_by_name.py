@@ -21,6 +21,8 @@ from typing import Any, Final, Sequence, Union
 from . import _ffi
 from ._addr import SocketAddrV4, SocketAddrV6, from_wl, to_wl
 from ._base import KEY, check_signals, parse_timeout
+from ._dgram import ConnectedDatagram
+from ._raw import RawSocket
 from ._stream import Connection
 
 InetAddress = Union[SocketAddrV4, SocketAddrV6]
@@ -309,4 +311,48 @@ def _connection(handle: Any, timeout: float | None) -> Connection[Any]:
     return conn
 
 
-__all__ = ["DEFAULT_HAPPY_EYEBALLS_DELAY", "InetAddress", "create_connection", "resolve"]
+def connect_datagram(
+    address: tuple[str | None, int | str],
+    source_address: tuple[str, int] | None = None,
+    *,
+    all_errors: bool = False,
+) -> ConnectedDatagram[Any]:
+    """"Connects" a UDP socket by name: resolves ``address`` like
+    :func:`create_connection` (``socket.gaierror``) and returns a
+    :class:`~wirelane.ConnectedDatagram` locked to the first address the
+    kernel accepts. A datagram ``connect(2)`` sends nothing, so there is
+    no handshake to race; an address without a route (``ENETUNREACH``) is
+    skipped and its socket closed. ``source_address`` is bound first (only
+    its family is tried); when every address fails the last error is
+    raised, or with ``all_errors=True`` an ``ExceptionGroup`` of each."""
+    host, port = address
+    addrs = resolve(host, port, socket.SOCK_DGRAM)
+    source = _source(source_address)
+    if source is not None:
+        addrs = [a for a in addrs if isinstance(a, type(source))]
+    if not addrs:
+        raise OSError(errno.ENOENT, f"getaddrinfo returns no usable address for {host!r}")
+    errors: list[OSError] = []
+    for addr in addrs:
+        raw: Any = RawSocket.udp4() if isinstance(addr, SocketAddrV4) else RawSocket.udp6()
+        try:
+            if source is not None:
+                raw = raw.bind(source)
+            conn: ConnectedDatagram[Any] = raw.connect(addr)
+            return conn
+        except OSError as e:
+            raw.close()
+            errors.append(OSError(e.errno, f"{addr}: {e.strerror}"))
+    if all_errors:
+        raise ExceptionGroup("connect_datagram failed", errors)
+    last = errors[-1]
+    raise OSError(last.errno, f"could not connect to {host}:{port}: " + "; ".join(str(e.strerror) for e in errors))
+
+
+__all__ = [
+    "DEFAULT_HAPPY_EYEBALLS_DELAY",
+    "InetAddress",
+    "connect_datagram",
+    "create_connection",
+    "resolve",
+]
