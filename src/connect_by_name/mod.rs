@@ -12,6 +12,12 @@
 //!   every attempt.
 //! - When every attempt fails, the error's source is a [`ConnectError`]
 //!   listing each address tried and its error.
+//! - Event loops drive the same race without blocking: [`Connector::start`]
+//!   returns a [`HappyEyeballs`] (`fds`, `timeout`, `step`); the tokio
+//!   layer (`wirelane::tokio::connect`) and the C ABI (`wl_connector`) are
+//!   built on it.
+//! - Datagrams: [`Connector::connect_datagram`] gives a
+//!   [`ConnectedInetDatagram`].
 //!
 //! The result keeps the typestate: [`ConnectedInet`] is an enum over
 //! `ConnectedStream<Ipv4>` and `ConnectedStream<Ipv6>`.

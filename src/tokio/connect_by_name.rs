@@ -45,7 +45,9 @@ async fn resolve_off_thread(connector: &Connector, deadline: Option<Instant>) ->
 /// runtime: resolution runs on the blocking pool, the attempts are
 /// non-blocking connects waited on through the reactor, the attempt delay
 /// and deadline through tokio's timer. Needs a runtime with IO and time
-/// enabled.
+/// enabled. With [`Connector::fast_open`] data that did not fit in the SYN
+/// (no cookie yet) is written right after the handshake, in one `send`
+/// into the empty send buffer.
 ///
 /// Cancel safety: dropping the future closes every attempt in flight, so a
 /// cancelled connect leaves no half-open socket (a lookup already running
