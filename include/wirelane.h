@@ -181,6 +181,19 @@ typedef struct wl_bound wl_bound;
 typedef struct wl_conn wl_conn;
 
 /**
+ * A connect by name in progress (`HappyEyeballs`): the race of RFC 8305
+ * as a handle an event loop drives, from `wl_connector_start` or
+ * `wl_connector_start_addrs`.
+ *
+ * Drive it: wait until one of `wl_connector_fds` is writable (`POLLOUT` /
+ * `EPOLLOUT`) or `wl_connector_timeout_ms` passes, then call
+ * `wl_connector_step`; re-read the descriptors after every step, they
+ * change. Freeing it closes every attempt in flight, so cancelling leaves
+ * no half-open socket. The winning `wl_conn` is non-blocking.
+ */
+typedef struct wl_connector wl_connector;
+
+/**
  * A bound datagram socket (`BoundDatagram<D>`): it sends to and receives
  * from anyone, naming the peer on each `wl_dgram_send_to` and learning it
  * on each `wl_dgram_recv_from`. `wl_dgram_connect` fixes one peer.
@@ -537,6 +550,57 @@ typedef struct {
      */
     gid_t gid;
 } wl_ucred;
+
+/**
+ * Options of a connect by name. Zero-initialise it (`= {0}`) for the
+ * defaults and set what you need; every function that takes one also
+ * accepts NULL for all defaults.
+ */
+typedef struct {
+    /**
+     * The Connection Attempt Delay in milliseconds (RFC 8305 §5): how long
+     * one attempt runs alone before the next address starts beside it.
+     * 0: the default, 250 ms; values below 10 ms are raised to 10.
+     */
+    uint32_t attempt_delay_ms;
+    /**
+     * The overall deadline in milliseconds, covering resolution and every
+     * attempt; past it the call fails with `-ETIMEDOUT`. 0: none.
+     */
+    uint32_t timeout_ms;
+    /**
+     * Binds every attempt to this source address first (port 0: any);
+     * only resolved addresses of its family are tried. NULL: none.
+     */
+    const wl_addr *source;
+    /**
+     * TCP Fast Open (RFC 7413): these `fastopen_len` bytes travel in the
+     * SYN (`MSG_FASTOPEN`) when the kernel has a cookie for the server,
+     * and are written right after the handshake otherwise. NULL / 0: no
+     * Fast Open. Streams only.
+     */
+    const uint8_t *fastopen_data;
+    /**
+     * The length of `fastopen_data`.
+     */
+    size_t fastopen_len;
+} wl_connect_opts;
+
+/**
+ * One failed attempt of a connect by name: the address tried and why it
+ * failed.
+ */
+typedef struct {
+    /**
+     * The address tried.
+     */
+    wl_addr addr;
+    /**
+     * Its error, a positive errno (`ECONNREFUSED`, `ETIMEDOUT` when the
+     * deadline cut it short, ...).
+     */
+    int error;
+} wl_connect_failure;
 
 /**
  * What a segmented send did (`SegmentedSend`).
@@ -1594,6 +1658,146 @@ int wl_conn_into_fd(wl_conn *sock);
  */
 int wl_conn_from_fd(int fd,
                     wl_conn **out);
+
+/**
+ * Resolves `host` with the system resolver (`getaddrinfo(3)`: /etc/hosts,
+ * DNS, ...; an IPv4 or `[IPv6]` literal works too) and connects to it
+ * following RFC 8305: both families in interleaved order, a new attempt
+ * every Connection Attempt Delay (or as soon as one fails), the first
+ * handshake wins and every other attempt is closed. Blocks the calling
+ * thread (bounded by `opts->timeout_ms` if set); the result is blocking.
+ * `opts` (NULL or zero-initialised: all defaults) tunes the race.
+ *
+ * Ownership: on success writes a new `wl_conn` to `*out` (IPv4 or IPv6:
+ * ask `wl_conn_domain`). Returns 0, or: `-ENOENT` (no such name),
+ * `-EAGAIN` (temporary resolver failure), `-ETIMEDOUT` (deadline), the
+ * last attempt's error (`-ECONNREFUSED`, `-ENETUNREACH`, ...) when every
+ * attempt failed -- `wl_last_error_message` then lists every address
+ * tried with its error -- `-EINTR` (signal), `-EINVAL` / `-EAFNOSUPPORT`
+ * (bad argument). `*out` is written only on success.
+ */
+int wl_connect_by_name(const char *host, uint16_t port, const wl_connect_opts *opts, wl_conn **out);
+
+/**
+ * Resolves `host` like `wl_connect_by_name` and "connects" a UDP socket
+ * to the first address the kernel accepts (a datagram `connect(2)` sends
+ * nothing, so there is nothing to race; addresses without a route are
+ * skipped). `opts` (NULL or zero-initialised: all defaults) as for
+ * `wl_connect_by_name`; `opts->fastopen_*` must be unset.
+ *
+ * Ownership: on success writes a new `wl_dgram_conn` to `*out`. Returns 0
+ * or `-errno` as `wl_connect_by_name` does.
+ */
+int wl_dgram_connect_by_name(const char *host,
+                             uint16_t port,
+                             const wl_connect_opts *opts,
+                             wl_dgram_conn **out);
+
+/**
+ * Resolves `host` (this part blocks, bounded by `opts->timeout_ms`; an
+ * event loop that resolves elsewhere uses `wl_connector_start_addrs`) and
+ * starts the RFC 8305 race without waiting for it. `opts` (NULL or
+ * zero-initialised: all defaults) as for `wl_connect_by_name`.
+ *
+ * Ownership: on success writes a new `wl_connector` to `*out`; free it
+ * with `wl_connector_free`. Returns 0 or `-errno` (resolution errors as
+ * `wl_connect_by_name`).
+ */
+int wl_connector_start(const char *host,
+                       uint16_t port,
+                       const wl_connect_opts *opts,
+                       wl_connector **out);
+
+/**
+ * Starts the RFC 8305 race over the `n` addresses of `addrs`, already
+ * resolved (in the resolver's order; they are interleaved by family
+ * here), without blocking. `host` (NULL or a name) names the destination
+ * in error messages (NULL: `"(addresses)"`); the addresses carry their
+ * ports. `opts` (NULL or zero-initialised: all defaults) as for
+ * `wl_connect_by_name`.
+ *
+ * Ownership: on success writes a new `wl_connector` to `*out`. Returns 0,
+ * `-EINVAL` (NULL `out`, NULL `addrs` with `n > 0`, no address),
+ * `-EAFNOSUPPORT` (an address that is not IPv4 or IPv6), `-ENOENT` (no
+ * address of `opts->source`'s family).
+ */
+int wl_connector_start_addrs(const char *host,
+                             const wl_addr *addrs,
+                             size_t n,
+                             const wl_connect_opts *opts,
+                             wl_connector **out);
+
+/**
+ * Writes the descriptors of the attempts in flight to `fds` (up to `n`
+ * of them): wait for any to become writable (`POLLOUT` / `EPOLLOUT`).
+ * The set changes after every `wl_connector_step`; re-register then. The
+ * descriptors stay owned by the connector: do not close them.
+ *
+ * Returns how many attempts are in flight (more than `n` means `fds`
+ * holds only the first `n`; a race in flight has at most one attempt
+ * per address), or `-EINVAL` (NULL `connector`, NULL `fds` with
+ * `n > 0`). Borrows `connector`.
+ */
+int wl_connector_fds(const wl_connector *connector, int *fds, size_t n);
+
+/**
+ * Writes to `*out_ms` how long, in milliseconds, an event loop may wait
+ * before the next `wl_connector_step` at the latest: until the next
+ * attempt is due or the deadline, whichever is first (rounded up, so a
+ * timer never fires early); -1 when only a descriptor becoming writable
+ * moves the race on (wait without a timeout).
+ *
+ * Returns 0, or `-EINVAL` for a NULL argument. Borrows `connector`.
+ */
+int wl_connector_timeout_ms(const wl_connector *connector, int *out_ms);
+
+/**
+ * Moves the race on without blocking: collects finished attempts, starts
+ * the next one when it is due, checks the deadline.
+ *
+ * Ownership: when a handshake has completed, consumes `connector` (every
+ * other attempt is closed), writes the non-blocking `wl_conn` to `*out`
+ * and returns 0. Otherwise `connector` stays valid and owned by the
+ * caller and `*out` is untouched: `-EAGAIN` while the race goes on (wait
+ * again on `wl_connector_fds` / `wl_connector_timeout_ms`); once every
+ * attempt failed or the deadline passed, the final error (`-ETIMEDOUT`,
+ * `-ECONNREFUSED`, ...; `wl_last_error_message` lists every address and
+ * its error), after which the race is over: every further step fails
+ * with `-EINVAL`, and the caller frees it. `-EINVAL` for a NULL argument.
+ */
+int wl_connector_step(wl_connector *connector, wl_conn **out);
+
+/**
+ * Drives the race to its end, blocking in `poll(2)` on every attempt at
+ * once (and until the next attempt is due): the blocking form for
+ * addresses resolved elsewhere (`wl_connector_start_addrs`), and what
+ * `wl_connect_by_name` does inside.
+ *
+ * Ownership: when a handshake completes, consumes `connector`, writes the
+ * non-blocking `wl_conn` to `*out` and returns 0. Otherwise `connector`
+ * stays valid and `*out` is untouched: `-EINTR` when a signal interrupted
+ * the wait -- the race is intact, call again to resume -- or the final
+ * error as `wl_connector_step` returns it. `-EINVAL` for a NULL argument.
+ */
+int wl_connector_wait(wl_connector *connector, wl_conn **out);
+
+/**
+ * Writes the attempts that have failed so far (after a lost race: every
+ * attempt) to `out`, up to `n` of them, in the order they failed: for a
+ * caller that reports each one (Python's `all_errors=True`).
+ *
+ * Returns how many have failed (more than `n` means `out` holds the
+ * first `n`), or `-EINVAL` (NULL `connector`, NULL `out` with
+ * `n > 0`). Borrows `connector`.
+ */
+int wl_connector_failures(const wl_connector *connector, wl_connect_failure *out, size_t n);
+
+/**
+ * Closes every attempt in flight and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `connector`; it must not be used afterwards.
+ */
+void wl_connector_free(wl_connector *connector);
 
 /**
  * Sends one datagram of `len` bytes to `*to` (`sendto(2)`, `MSG_NOSIGNAL`

@@ -3749,6 +3749,171 @@ using UnixStreamSocket = RawSocket<Unix, Stream>;
 /// `RawSocket<Unix, Datagram>`.
 using UnixDatagramSocket = RawSocket<Unix, Datagram>;
 
+// ---------------------------------------------------------------------------
+// Connect by name (RFC 8305 Happy Eyeballs over the system resolver).
+// ---------------------------------------------------------------------------
+
+/// A TCP connection made by name: IPv4 or IPv6, decided at run time. Visit
+/// it, or `std::get<ConnectedStream<Ipv4>>`, for the concrete state.
+using InetStream = std::variant<ConnectedStream<Ipv4>, ConnectedStream<Ipv6>>;
+/// A UDP socket connected by name: IPv4 or IPv6.
+using InetDatagram = std::variant<ConnectedDatagram<Ipv4>, ConnectedDatagram<Ipv6>>;
+
+/// The knobs of a connect by name (`wl_connect_opts`); the defaults are
+/// RFC 8305's.
+struct ConnectOptions {
+    /// The Connection Attempt Delay; unset: 250 ms.
+    std::optional<std::chrono::milliseconds> attempt_delay;
+    /// The overall deadline, covering resolution and every attempt.
+    std::optional<std::chrono::milliseconds> timeout;
+    /// Bind every attempt to this address first; only its family is tried.
+    std::optional<std::variant<SocketAddrV4, SocketAddrV6>> source;
+    /// TCP Fast Open: sent in the SYN when the kernel has a cookie, right
+    /// after the handshake otherwise. Empty: no Fast Open. Streams only.
+    std::string_view fast_open_data;
+};
+
+namespace detail {
+
+inline std::uint32_t ms32(std::optional<std::chrono::milliseconds> d) noexcept {
+    if (!d || d->count() <= 0) return 0;
+    return d->count() > UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(d->count());
+}
+
+// The C options for `o`; `storage` keeps the source address alive.
+inline wl_connect_opts c_opts(const ConnectOptions& o, wl_addr& storage) noexcept {
+    wl_connect_opts c{};
+    c.attempt_delay_ms = ms32(o.attempt_delay);
+    c.timeout_ms = ms32(o.timeout);
+    if (o.source) {
+        storage = std::visit([](const auto& a) { return a.raw(); }, *o.source);
+        c.source = &storage;
+    }
+    c.fastopen_data = reinterpret_cast<const std::uint8_t*>(o.fast_open_data.data());
+    c.fastopen_len = o.fast_open_data.size();
+    return c;
+}
+
+// A connected stream of the family the library chose.
+inline InetStream inet_stream(wl_conn* h) noexcept {
+    if (wl_conn_domain(h) == AF_INET6) return Access::make<ConnectedStream<Ipv6>>(h);
+    return Access::make<ConnectedStream<Ipv4>>(h);
+}
+
+inline InetDatagram inet_datagram(wl_dgram_conn* h) noexcept {
+    if (wl_dgram_conn_domain(h) == AF_INET6) return Access::make<ConnectedDatagram<Ipv6>>(h);
+    return Access::make<ConnectedDatagram<Ipv4>>(h);
+}
+
+}  // namespace detail
+
+/// Resolves `host` (the system resolver: /etc/hosts, DNS; or an IP
+/// literal) and connects following RFC 8305: both families interleaved, a
+/// new attempt every attempt delay or as soon as one fails, the first
+/// handshake wins, the others are closed. Blocks; the result is blocking.
+/// Throws `std::system_error` (ENOENT: no such name; ETIMEDOUT; or the
+/// last attempt's error, the message listing every address tried).
+[[nodiscard]] inline InetStream connect_by_name(const std::string& host, std::uint16_t port,
+                                               const ConnectOptions& options = {}) {
+    wl_addr source{};
+    const wl_connect_opts c = detail::c_opts(options, source);
+    wl_conn* out = nullptr;
+    detail::check(wl_connect_by_name(host.c_str(), port, &c, &out), "wl_connect_by_name");
+    return detail::inet_stream(out);
+}
+
+/// `connect_by_name` without throwing.
+[[nodiscard]] inline Result<InetStream> try_connect_by_name(const std::string& host, std::uint16_t port,
+                                                            const ConnectOptions& options = {}) noexcept {
+    wl_addr source{};
+    const wl_connect_opts c = detail::c_opts(options, source);
+    wl_conn* out = nullptr;
+    const int rc = wl_connect_by_name(host.c_str(), port, &c, &out);
+    if (rc < 0) return detail::fail(rc);
+    return detail::inet_stream(out);
+}
+
+/// Resolves `host` and connects a UDP socket to the first address the
+/// kernel accepts (`wl_dgram_connect_by_name`). Throws like
+/// `connect_by_name`.
+[[nodiscard]] inline InetDatagram connect_datagram_by_name(const std::string& host, std::uint16_t port,
+                                                          const ConnectOptions& options = {}) {
+    wl_addr source{};
+    const wl_connect_opts c = detail::c_opts(options, source);
+    wl_dgram_conn* out = nullptr;
+    detail::check(wl_dgram_connect_by_name(host.c_str(), port, &c, &out), "wl_dgram_connect_by_name");
+    return detail::inet_datagram(out);
+}
+
+/// A connect by name an event loop drives (`wl_connector`): wait until one
+/// of `fds()` is writable or `timeout()` passes, then `step()`. Move-only;
+/// destroying it closes every attempt in flight.
+class [[nodiscard]] Connector {
+public:
+    /// Resolves `host` (blocking, bounded by `options.timeout`) and starts
+    /// the race. Throws like `connect_by_name`.
+    static Connector start(const std::string& host, std::uint16_t port, const ConnectOptions& options = {}) {
+        wl_addr source{};
+        const wl_connect_opts c = detail::c_opts(options, source);
+        wl_connector* h = nullptr;
+        detail::check(wl_connector_start(host.c_str(), port, &c, &h), "wl_connector_start");
+        return Connector(h);
+    }
+
+    /// The descriptors of the attempts in flight: wait for `POLLOUT`. They
+    /// change after every `step()`; they stay owned by the connector.
+    std::vector<int> fds() const {
+        std::vector<int> out(4);
+        for (;;) {
+            const int n = detail::check(wl_connector_fds(h_.get(), out.data(), out.size()), "wl_connector_fds");
+            if (static_cast<std::size_t>(n) <= out.size()) {
+                out.resize(static_cast<std::size_t>(n));
+                return out;
+            }
+            out.resize(static_cast<std::size_t>(n));
+        }
+    }
+
+    /// How long to wait before the next `step()` at the latest; none: only
+    /// a writable descriptor moves the race on.
+    std::optional<std::chrono::milliseconds> timeout() const {
+        int ms = 0;
+        detail::check(wl_connector_timeout_ms(h_.get(), &ms), "wl_connector_timeout_ms");
+        if (ms < 0) return std::nullopt;
+        return std::chrono::milliseconds(ms);
+    }
+
+    /// Moves the race on without blocking: the (non-blocking) winner once a
+    /// handshake completed -- the connector is empty afterwards -- or
+    /// `std::nullopt` while the race goes on. Throws the final error once
+    /// every attempt failed or the deadline passed.
+    std::optional<InetStream> step() {
+        wl_conn* out = nullptr;
+        const int rc = wl_connector_step(h_.get(), &out);
+        if (rc == -EAGAIN) return std::nullopt;
+        detail::check(rc, "wl_connector_step");
+        (void)h_.release();  // consumed by the successful step
+        return detail::inet_stream(out);
+    }
+
+    /// Blocks until the race is won (the non-blocking winner; the
+    /// connector is empty afterwards) or lost (throws the final error).
+    /// EINTR (a signal) throws too; the race is intact, call again.
+    [[nodiscard]] InetStream wait() {
+        wl_conn* out = nullptr;
+        detail::check(wl_connector_wait(h_.get(), &out), "wl_connector_wait");
+        (void)h_.release();  // consumed by the successful wait
+        return detail::inet_stream(out);
+    }
+
+private:
+    explicit Connector(wl_connector* h) noexcept : h_(h) {}
+    struct Free {
+        void operator()(wl_connector* h) const noexcept { wl_connector_free(h); }
+    };
+    std::unique_ptr<wl_connector, Free> h_;
+};
+
 }  // namespace wl
 
 #undef WL_HPP_CONSUMES

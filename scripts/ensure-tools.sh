@@ -14,8 +14,8 @@ needed=(
   "g++ g++"                 # C++ tests, the header's C++ compatibility check
   "python3 python3"         # Python binding tests (the runner makes its own venv)
   "make make"
-  "unshare util-linux"      # user + network namespaces for ICMP, raw and MPTCP tests (scripts/in-netns.sh)
-  "ip iproute2"             # brings loopback up inside those namespaces
+  "unshare util-linux"      # user + network namespaces for ICMP, raw and MPTCP tests (scripts/in-netns.sh), connect-by-name blackholes
+  "ip iproute2"             # loopback and blackhole routes inside those namespaces
   "openssl openssl"         # self-signed certificates for the Python start_tls tests
   "systemd-socket-activate systemd"  # socket activation tests (tests/activation_child.rs)
 )

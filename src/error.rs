@@ -140,7 +140,10 @@ pub(crate) fn invalid_input(errno: i32, message: impl Into<Cow<'static, str>>) -
 }
 
 /// The errno that best describes `error`: the OS error code, the errno
-/// carried by an [`InputError`], a mapping of the error kind, or `EIO`.
+/// carried by an [`InputError`], a failed connect by name's
+/// ([`ConnectError::errno`](crate::connect_by_name::ConnectError::errno))
+/// or lookup's ([`ResolveError::errno`](crate::resolve::ResolveError::errno)),
+/// a mapping of the error kind, or `EIO`.
 /// This is what the C ABI returns (negated).
 pub fn errno_of(error: &io::Error) -> i32 {
     if let Some(code) = error.raw_os_error() {
@@ -157,7 +160,21 @@ pub fn errno_of(error: &io::Error) -> i32 {
             return libc::EMSGSIZE;
         }
     }
+    if let Some(all) = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<crate::connect_by_name::ConnectError>())
+    {
+        return all.errno();
+    }
+    if let Some(lookup) = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<crate::resolve::ResolveError>())
+    {
+        return lookup.errno();
+    }
     match error.kind() {
+        io::ErrorKind::NotFound => libc::ENOENT,
+        io::ErrorKind::ConnectionRefused => libc::ECONNREFUSED,
         io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => libc::EINVAL,
         io::ErrorKind::WouldBlock => libc::EAGAIN,
         io::ErrorKind::TimedOut => libc::ETIMEDOUT,

@@ -48,6 +48,7 @@ pub mod addr;
 pub mod batch;
 mod builder;
 pub mod cmsg;
+pub mod connect_by_name;
 mod domain;
 pub mod error;
 pub mod fdpass;
@@ -65,12 +66,14 @@ pub mod tokio;
 pub mod zerocopy;
 
 pub use addr::{SocketAddrV4, SocketAddrV6, UnixAddr};
+pub use connect_by_name::{ConnectedInet, ConnectedInetDatagram, Connector, interleave};
 pub use domain::{
     ConnectionOriented, Connectionless, Datagram, DefaultProtocol, Domain, Icmp, Inet, Ipv4, Ipv6, RawIp, SeqPacket,
     SockType, Stream, Unix,
 };
 pub use error::{InputError, TransitionError};
 pub use protocol::{IpProtocol, StreamProtocol};
+pub use resolve::InetAddr;
 pub use socket::{
     BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedSeqPacket, ConnectedStream, ECHO_HEADER_LEN, EchoReply,
     Incoming, Listener, MsgFlags, PendingConnect, RawSocket, UCred,

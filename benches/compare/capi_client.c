@@ -64,6 +64,8 @@ static void setup(void) {
         struct stat st;
         if (fstat(file_fd, &st) != 0) die("fstat");
         file_len = (uint64_t)st.st_size;
+    } else if (is("tcp_connect_name")) {
+        /* nothing to set up: each op is one wl_connect_by_name */
     } else {
         fprintf(stderr, "C ABI client: unknown workload %s\n", P.workload);
         exit(2);
@@ -106,6 +108,17 @@ static uint64_t file_round(int use_sendfile, uint64_t *out) {
 static uint64_t round_run(uint64_t *out) {
     if (is("tcp_sendfile")) return file_round(1, out);
     if (is("tcp_copy")) return file_round(0, out);
+    if (is("tcp_connect_name")) {
+        uint64_t t0 = now_ns();
+        for (long i = 0; i < P.count; i++) {
+            wl_conn *c = NULL;
+            check(wl_connect_by_name("localhost", (uint16_t)P.port, NULL, &c), "wl_connect_by_name");
+            wl_conn_free(c);
+        }
+        uint64_t t = now_ns() - t0;
+        *out = (uint64_t)P.count;
+        return t;
+    }
 
     size_t size = (size_t)P.size;
     uint64_t t0 = now_ns();

@@ -114,6 +114,14 @@ def main():
             check = lambda: count
         else:
             check = lambda: sink_count(s, connected)
+    elif w == "tcp_connect_name":
+        create_connection, address = socket.create_connection, ("localhost", p.port)
+
+        def timed():
+            for _ in range(count):
+                create_connection(address).close()
+
+        check = lambda: count
     elif w in ("tcp_sendfile", "tcp_copy"):
         f = open(p.file, "rb", buffering=0)
         buf = bytearray(65536)

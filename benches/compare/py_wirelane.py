@@ -10,6 +10,7 @@ import socket
 import sys
 
 import common
+import wirelane
 from wirelane import Ipv4, RawSocket, SendBatch, SocketAddrV4
 
 
@@ -114,6 +115,14 @@ def main():
                 sendto(msg, peer)
 
         check = lambda: sink_count(sock, False)
+    elif w == "tcp_connect_name":
+        create_connection, address = wirelane.create_connection, ("localhost", p.port)
+
+        def timed():
+            for _ in range(count):
+                create_connection(address).close()
+
+        check = lambda: count
     elif w in ("tcp_sendfile", "tcp_copy"):
         f = open(p.file, "rb", buffering=0)
         buf = bytearray(65536)

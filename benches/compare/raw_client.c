@@ -6,6 +6,8 @@
  */
 #include "worker.h"
 
+#include <netdb.h>
+
 #include <fcntl.h>
 #include <netinet/tcp.h>
 #include <sys/sendfile.h>
@@ -79,6 +81,8 @@ static void setup(void) {
         struct stat st;
         if (fstat(file_fd, &st) != 0) die("fstat");
         file_len = st.st_size;
+    } else if (is("tcp_connect_name")) {
+        /* nothing to set up: each op resolves and connects */
     } else {
         fprintf(stderr, "raw client: unknown workload %s\n", P.workload);
         exit(2);
@@ -136,9 +140,38 @@ static uint64_t file_round(int use_sendfile, uint64_t *check) {
     return t;
 }
 
+/* The way a C program connects by name: getaddrinfo, then each address
+ * in turn (sequentially, no Happy Eyeballs), then close. */
+static void connect_by_name_once(const char *service) {
+    struct addrinfo hints = {0}, *list = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo("localhost", service, &hints, &list) != 0) die("getaddrinfo");
+    int s = -1;
+    for (struct addrinfo *ai = list; ai; ai = ai->ai_next) {
+        s = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (s < 0) continue;
+        if (connect(s, ai->ai_addr, ai->ai_addrlen) == 0) break;
+        close(s);
+        s = -1;
+    }
+    freeaddrinfo(list);
+    if (s < 0) die("connect by name");
+    close(s);
+}
+
 static uint64_t round_run(uint64_t *check) {
     if (is("tcp_sendfile")) return file_round(1, check);
     if (is("tcp_copy")) return file_round(0, check);
+    if (is("tcp_connect_name")) {
+        char service[16];
+        snprintf(service, sizeof service, "%d", P.port);
+        uint64_t t0 = now_ns();
+        for (long i = 0; i < P.count; i++) connect_by_name_once(service);
+        uint64_t t = now_ns() - t0;
+        *check = (uint64_t)P.count;
+        return t;
+    }
 
     uint64_t t0 = now_ns();
     if (is("tcp_pingpong")) {

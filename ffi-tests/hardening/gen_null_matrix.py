@@ -36,12 +36,14 @@ HANDLES = {
     "wl_pipe": "mk_pipe()",
     "wl_inherited": "mk_inherited()",
     "wl_handover": "mk_handover()",
+    "wl_connector": "mk_connector()",
 }
 
 # Functions that take ownership of a (non-const) handle argument when they
 # succeed; everything else only borrows it.
 CONSUMING = re.compile(
     r"_free$|_into_fds?$|^wl_raw_(bind|connect)|^wl_bound_listen$|^wl_pending_finish$|^wl_dgram_connect$"
+    r"|^wl_connector_(step|wait)$"
 )
 
 # Plain-data structs passed by pointer (in or out): a zeroed value is valid
@@ -51,6 +53,7 @@ STRUCTS = {
     "wl_zerocopy_completion", "wl_listener_config", "wl_connector_config",
     "wl_datagram_config", "wl_reuse_config", "wl_buffer_config",
     "wl_keepalive_config", "wl_tcp_config",
+    "wl_connect_opts", "wl_connect_failure",
 }
 
 SCALAR_ARRAYS = {"int", "size_t", "uint64_t", "uint32_t", "uint16_t", "uint8_t", "bool", "int64_t", "pid_t"}

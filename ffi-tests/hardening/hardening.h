@@ -110,6 +110,13 @@ static inline wl_pipe *mk_pipe(void) {
     return p;
 }
 
+/* A connect-by-name race over the listener's address, not yet stepped. */
+static inline wl_connector *mk_connector(void) {
+    wl_connector *c = NULL;
+    CHECK_OK(wl_connector_start_addrs(NULL, &g_listener_addr, 1, NULL, &c));
+    return c;
+}
+
 /* The read end of a pipe whose write end is closed: reads give EOF at once. */
 static inline int mk_eof_pipe(void) {
     int fds[2];

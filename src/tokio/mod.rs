@@ -78,6 +78,7 @@
 
 pub(crate) mod activation;
 mod connect;
+mod connect_by_name;
 mod core;
 mod datagram;
 mod fdpass;
@@ -87,4 +88,5 @@ mod split;
 mod stream;
 
 pub use self::core::Async;
+pub use connect_by_name::{AsyncInet, AsyncInetDatagram, connect, connect_datagram};
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};

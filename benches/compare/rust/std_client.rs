@@ -46,6 +46,10 @@ pub fn make(p: &Params) -> io::Result<Box<dyn Round>> {
                 buf: vec![0; 65536],
             })
         }
+        "tcp_connect_name" => Box::new(ConnectByName {
+            port: p.port,
+            count: p.count,
+        }),
         "tcp_copy" => Box::new(FileSend {
             peer,
             file: File::open(&p.file)?,
@@ -190,5 +194,24 @@ impl Round for FileSend {
 
     fn check(&mut self) -> io::Result<u64> {
         Ok(self.sent)
+    }
+}
+
+/// `TcpStream::connect(("localhost", port))`, then close, `count` times.
+struct ConnectByName {
+    port: u16,
+    count: u64,
+}
+
+impl Round for ConnectByName {
+    fn timed(&mut self) -> io::Result<()> {
+        for _ in 0..self.count {
+            drop(TcpStream::connect(("localhost", self.port))?);
+        }
+        Ok(())
+    }
+
+    fn check(&mut self) -> io::Result<u64> {
+        Ok(self.count)
     }
 }

@@ -60,6 +60,10 @@ pub fn make(p: &Params) -> io::Result<Box<dyn Round>> {
                 msg: &train[..p.size],
             })
         }
+        "tcp_connect_name" => Box::new(ConnectByName {
+            connector: wirelane::Connector::new("localhost", p.port),
+            count: p.count,
+        }),
         "tcp_copy" | "tcp_sendfile" => {
             let file = File::open(&p.file)?;
             let len = file.metadata()?.len();
@@ -250,4 +254,24 @@ fn finish_stream(conn: &ConnectedStream<Ipv4>) -> io::Result<()> {
         return Err(fail("sink sent data"));
     }
     Ok(())
+}
+
+/// `Connector::new("localhost", port).connect()` (RFC 8305 over
+/// getaddrinfo), then close, `count` times.
+struct ConnectByName {
+    connector: wirelane::Connector,
+    count: u64,
+}
+
+impl Round for ConnectByName {
+    fn timed(&mut self) -> io::Result<()> {
+        for _ in 0..self.count {
+            drop(self.connector.connect()?);
+        }
+        Ok(())
+    }
+
+    fn check(&mut self) -> io::Result<u64> {
+        Ok(self.count)
+    }
 }

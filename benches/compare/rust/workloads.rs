@@ -157,6 +157,24 @@ pub fn all(file_bytes: u64) -> Vec<Workload> {
             48,
             "as udp_gso, 1000 sends, receiver GRO off (kernel segments on receive)",
         ),
+        Workload {
+            name: "tcp_connect_name",
+            client: "tcp_connect_name",
+            service: Service::TcpSink,
+            // Each connect leaves a TIME_WAIT socket for 60 s: 50 per round
+            // keeps a full run (6 clients x 32 rounds) well inside the
+            // ephemeral port range. Near exhaustion (other programs' TIME_WAIT
+            // on a shared host) connect(2) itself slows to ~10 ms while the
+            // kernel searches for a port; run in a fresh network namespace
+            // for clean numbers (PERFORMANCE.md).
+            count: 50,
+            size: 0,
+            batch: 1,
+            what: "TCP connect by name (\"localhost\": resolve + connect + close), 50 connects",
+            unit: "connect",
+            units_per_round: 50,
+            expect: 50,
+        },
         file(
             "tcp_sendfile",
             "tcp_sendfile",

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 import wirelane
-from wirelane import _batch, _builder, _ffi, _lib, _options, _zerocopy, activation
+from wirelane import _batch, _builder, _connect_by_name, _ffi, _lib, _options, _zerocopy, activation
 
 REPO = _lib.repo_root()
 
@@ -85,6 +85,9 @@ STRUCTS: dict[str, Any] = {
     "struct iovec": _ffi.iovec,
     "wl_inherited": activation.wl_inherited,
     "wl_handover": activation.wl_handover,
+    "wl_connect_opts": _connect_by_name.wl_connect_opts,
+    "wl_connect_failure": _connect_by_name.wl_connect_failure,
+    "wl_connector": _connect_by_name.wl_connector,
 }
 
 SCALARS: dict[str, Any] = {

@@ -41,6 +41,7 @@ from ._addr import (
     parse_address,
 )
 from ._base import ConsumedError
+from ._connect_by_name import DEFAULT_HAPPY_EYEBALLS_DELAY, InetAddress, connect_datagram, create_connection, resolve
 from ._batch import (
     MAX_BATCH,
     MAX_UDP_SEGMENTS,
@@ -129,6 +130,12 @@ def socketpair(
 
 
 __all__ = [
+    # Connect by name (issue 18).
+    "DEFAULT_HAPPY_EYEBALLS_DELAY",
+    "InetAddress",
+    "connect_datagram",
+    "create_connection",
+    "resolve",
     "AbiVersionError",
     "Address",
     "BoundDatagram",

@@ -42,10 +42,20 @@ class SocketAddrV4(NamedTuple):
 
     @classmethod
     def resolve(cls, host: str, port: int) -> SocketAddrV4:
-        """The first IPv4 address of ``host`` (``getaddrinfo(3)``)."""
-        infos = socket.getaddrinfo(host, port, socket.AF_INET, socket.SOCK_STREAM)
-        ip, p = infos[0][4][:2]
-        return cls(str(ip), int(p))
+        """The first IPv4 address of ``host`` (``getaddrinfo(3)``); every
+        one: :meth:`resolve_all`."""
+        return cls.resolve_all(host, port)[0]
+
+    @classmethod
+    def resolve_all(cls, host: str, port: int) -> list[SocketAddrV4]:
+        """Every IPv4 address of ``host`` (``getaddrinfo(3)``), in the
+        resolver's order, without duplicates. Raises ``socket.gaierror``."""
+        out: list[SocketAddrV4] = []
+        for *_, sa in socket.getaddrinfo(host, port, socket.AF_INET, socket.SOCK_STREAM):
+            addr = cls(str(sa[0]), int(sa[1]))
+            if addr not in out:
+                out.append(addr)
+        return out
 
     def __str__(self) -> str:
         return f"{self.host}:{self.port}"
@@ -73,10 +83,20 @@ class SocketAddrV6(NamedTuple):
 
     @classmethod
     def resolve(cls, host: str, port: int) -> SocketAddrV6:
-        """The first IPv6 address of ``host`` (``getaddrinfo(3)``)."""
-        infos = socket.getaddrinfo(host, port, socket.AF_INET6, socket.SOCK_STREAM)
-        sa = infos[0][4]
-        return cls(str(sa[0]), int(sa[1]), int(sa[2]), int(sa[3]))  # type: ignore[misc]
+        """The first IPv6 address of ``host`` (``getaddrinfo(3)``); every
+        one: :meth:`resolve_all`."""
+        return cls.resolve_all(host, port)[0]
+
+    @classmethod
+    def resolve_all(cls, host: str, port: int) -> list[SocketAddrV6]:
+        """Every IPv6 address of ``host`` (``getaddrinfo(3)``), in the
+        resolver's order, without duplicates. Raises ``socket.gaierror``."""
+        out: list[SocketAddrV6] = []
+        for *_, sa in socket.getaddrinfo(host, port, socket.AF_INET6, socket.SOCK_STREAM):
+            addr = cls(str(sa[0]), int(sa[1]), int(sa[2]), int(sa[3]))  # type: ignore[misc]
+            if addr not in out:
+                out.append(addr)
+        return out
 
     def __str__(self) -> str:
         scope = f"%{self.scope_id}" if self.scope_id else ""

@@ -42,6 +42,7 @@ from ._aio_sock import (
     AsyncPendingConnect,
     AsyncSocket,
 )
+from ._aio_connect import create_connection
 from ._aio_transport import DatagramTransport
 from ._base import SocketBase
 from ._dgram import BoundDatagram, ConnectedDatagram
@@ -56,6 +57,7 @@ __all__ = [
     "AsyncPendingConnect",
     "DatagramTransport",
     "connect",
+    "create_connection",
     "create_datagram_endpoint",
     "open_connection",
     "start_server",
