@@ -108,7 +108,7 @@ static void activated_child(void) {
 
     /* Right kinds. */
     CHECK_OK(wl_inherited_take_listener_named(set, "web", AF_INET, &l));
-    CHECK(wl_listener_domain(l) == AF_INET);
+    CHECK(wl_socket_domain(wl_listener_fd(l)) == AF_INET);
     CHECK_ERR(wl_inherited_take_listener(set, 0, 0, &l), EINVAL);
     CHECK_MSG("was already taken");
     wl_dgram *d = NULL;
@@ -121,7 +121,7 @@ static void activated_child(void) {
 
     /* The adopted listener serves. */
     wl_addr local;
-    CHECK_OK(wl_listener_local_addr(l, &local));
+    CHECK_OK(wl_socket_local_addr(wl_listener_fd(l), &local));
     wl_raw *raw = NULL;
     wl_conn *client = NULL, *server = NULL;
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &raw));
@@ -191,7 +191,7 @@ static void notify(void) {
     wl_dgram *server = NULL;
     CHECK_OK(wl_raw_new(AF_UNIX, SOCK_DGRAM, &raw));
     CHECK_OK(wl_raw_bind_dgram(raw, &a, &server));
-    CHECK_OK(wl_dgram_set_read_timeout(server, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(server), 5000));
     char buf[64];
     CHECK_OK(wl_activation_notify_to(path, "READY=1"));
     CHECK(wl_dgram_recv_from(server, buf, sizeof buf, NULL, 0) == 7 && memcmp(buf, "READY=1", 7) == 0);
@@ -269,7 +269,7 @@ static void handover_to_a_process(void) {
     wl_conn *client = NULL;
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &raw));
     CHECK_OK(wl_raw_connect(raw, &addr, &client)); /* not refused */
-    CHECK_OK(wl_conn_set_read_timeout(client, 10000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(client), 10000));
     CHECK(wl_conn_send(client, "ping", 4, 0) == 4);
     char buf[4];
     CHECK(wl_conn_recv(client, buf, 4, 0) == 4 && memcmp(buf, "ping", 4) == 0);

@@ -6,15 +6,15 @@ static wl_dgram *udp4(void) {
     wl_addr a = wl_parse("127.0.0.1:0");
     wl_dgram *d = NULL;
     CHECK_OK(wl_datagram_bind(NULL, &a, &d));
-    CHECK_OK(wl_dgram_set_read_timeout(d, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(d), 5000));
     return d;
 }
 
 static void unpack_everything_in_order(void) {
     wl_dgram *tx = udp4(), *rx = udp4();
     wl_addr to, from;
-    CHECK_OK(wl_dgram_local_addr(rx, &to));
-    CHECK_OK(wl_dgram_local_addr(tx, &from));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(rx), &to));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(tx), &from));
     const char *payloads[] = {"a", "bb", "", "dddd", "eeeee"};
     for (int i = 0; i < 5; i++) {
         CHECK_OK(wl_dgram_send_to(tx, payloads[i], strlen(payloads[i]), &to, 0));
@@ -53,7 +53,7 @@ static void unpack_everything_in_order(void) {
 static void stops_when_the_buffer_is_full(void) {
     wl_dgram *tx = udp4(), *rx = udp4();
     wl_addr to;
-    CHECK_OK(wl_dgram_local_addr(rx, &to));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(rx), &to));
     for (int i = 0; i < 3; i++) {
         CHECK_OK(wl_dgram_send_to(tx, "123456", 6, &to, 0));
     }

@@ -11,7 +11,7 @@ static wl_bound *closed_port(const char *text, wl_addr *addr) {
     wl_bound *bound = NULL;
     CHECK_OK(wl_raw_new(wl_addr_family(&any), SOCK_STREAM, &raw));
     CHECK_OK(wl_raw_bind(raw, &any, &bound));
-    CHECK_OK(wl_bound_local_addr(bound, addr));
+    CHECK_OK(wl_socket_local_addr(wl_bound_fd(bound), addr));
     return bound;
 }
 
@@ -20,7 +20,7 @@ static void echo(wl_conn *client, wl_listener *listener) {
     char c = 0;
     CHECK_OK(wl_listener_accept(listener, &server, NULL));
     CHECK(wl_conn_send(client, "x", 1, 0) == 1);
-    CHECK_OK(wl_conn_set_read_timeout(server, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(server), 5000));
     CHECK(wl_conn_recv(server, &c, 1, 0) == 1 && c == 'x');
     wl_conn_free(server);
 }
@@ -30,8 +30,8 @@ static void blocking_by_name(void) {
     wl_listener *listener = wl_listen_on("127.0.0.1:0", &addr);
     wl_conn *conn = NULL;
     CHECK_OK(wl_connect_by_name("localhost", (uint16_t)wl_addr_port(&addr), NULL, &conn));
-    CHECK(wl_conn_domain(conn) == AF_INET);
-    CHECK(wl_conn_is_nonblocking(conn) == 0);
+    CHECK(wl_socket_domain(wl_conn_fd(conn)) == AF_INET);
+    CHECK(wl_socket_is_nonblocking(wl_conn_fd(conn)) == 0);
     echo(conn, listener);
     wl_conn_free(conn);
     wl_listener_free(listener);
@@ -42,7 +42,7 @@ static void blocking_by_name(void) {
     opts.attempt_delay_ms = 100;
     opts.timeout_ms = 5000;
     CHECK_OK(wl_connect_by_name("[::1]", (uint16_t)wl_addr_port(&addr), &opts, &conn));
-    CHECK(wl_conn_domain(conn) == AF_INET6);
+    CHECK(wl_socket_domain(wl_conn_fd(conn)) == AF_INET6);
     echo(conn, listener);
     wl_conn_free(conn);
     wl_listener_free(listener);
@@ -57,7 +57,7 @@ static void fast_open_data_arrives(void) {
     opts.fastopen_len = 5;
     CHECK_OK(wl_connect_by_name("127.0.0.1", (uint16_t)wl_addr_port(&addr), &opts, &conn));
     CHECK_OK(wl_listener_accept(listener, &server, NULL));
-    CHECK_OK(wl_conn_set_read_timeout(server, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(server), 5000));
     char buf[5];
     size_t got = 0;
     while (got < sizeof buf) {
@@ -154,9 +154,9 @@ static void event_loop_form(void) {
         CHECK(++steps < 1000);
     }
     CHECK_OK(rc); /* `race` is consumed */
-    CHECK(wl_conn_domain(conn) == AF_INET);
-    CHECK(wl_conn_is_nonblocking(conn) == 1);
-    CHECK_OK(wl_conn_set_nonblocking(conn, false));
+    CHECK(wl_socket_domain(wl_conn_fd(conn)) == AF_INET);
+    CHECK(wl_socket_is_nonblocking(wl_conn_fd(conn)) == 1);
+    CHECK_OK(wl_socket_set_nonblocking(wl_conn_fd(conn), false));
     echo(conn, listener);
     wl_conn_free(conn);
 
@@ -164,8 +164,8 @@ static void event_loop_form(void) {
     CHECK_OK(wl_connector_start_addrs(NULL, addrs, 2, NULL, &race));
     CHECK_ERR(wl_connector_wait(race, NULL), EINVAL);
     CHECK_OK(wl_connector_wait(race, &conn));
-    CHECK(wl_conn_domain(conn) == AF_INET);
-    CHECK_OK(wl_conn_set_nonblocking(conn, false));
+    CHECK(wl_socket_domain(wl_conn_fd(conn)) == AF_INET);
+    CHECK_OK(wl_socket_set_nonblocking(wl_conn_fd(conn), false));
     echo(conn, listener);
     wl_conn_free(conn);
 
@@ -192,7 +192,7 @@ static void connector_by_name(void) {
     CHECK_OK(wl_connector_timeout_ms(race, &ms));
     CHECK(ms >= 0 && ms <= 5000); /* the first attempt is due now, the deadline bounds it */
     CHECK_OK(wl_connector_wait(race, &conn));
-    CHECK(wl_conn_domain(conn) == AF_INET);
+    CHECK(wl_socket_domain(wl_conn_fd(conn)) == AF_INET);
     wl_conn_free(conn);
     wl_listener_free(listener);
     CHECK_ERR(wl_connector_start("no-such-host.invalid", 80, NULL, &race), ENOENT);
@@ -206,11 +206,11 @@ static void datagrams(void) {
     wl_dgram_conn *conn = NULL;
     CHECK_OK(wl_raw_new(AF_INET, SOCK_DGRAM, &raw));
     CHECK_OK(wl_raw_bind_dgram(raw, &any, &server));
-    CHECK_OK(wl_dgram_local_addr(server, &addr));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(server), &addr));
     CHECK_OK(wl_dgram_connect_by_name("localhost", (uint16_t)wl_addr_port(&addr), NULL, &conn));
     CHECK(wl_dgram_conn_send(conn, "d", 1, 0) == 1);
     char c = 0;
-    CHECK_OK(wl_dgram_set_read_timeout(server, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(server), 5000));
     CHECK(wl_dgram_recv_from(server, &c, 1, NULL, 0) == 1 && c == 'd');
     wl_dgram_conn_free(conn);
     wl_dgram_free(server);

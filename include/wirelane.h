@@ -1669,7 +1669,7 @@ int wl_conn_from_fd(int fd,
  * `opts` (NULL or zero-initialised: all defaults) tunes the race.
  *
  * Ownership: on success writes a new `wl_conn` to `*out` (IPv4 or IPv6:
- * ask `wl_conn_domain`). Returns 0, or: `-ENOENT` (no such name),
+ * ask `wl_socket_domain`). Returns 0, or: `-ENOENT` (no such name),
  * `-EAGAIN` (temporary resolver failure), `-ETIMEDOUT` (deadline), the
  * last attempt's error (`-ECONNREFUSED`, `-ENETUNREACH`, ...) when every
  * attempt failed -- `wl_last_error_message` then lists every address
@@ -2316,7 +2316,7 @@ int wl_handover_spawn(const char *path,
 /**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
  * `Listener::accept_with_addr`. Blocks until a client connects unless the
- * listener is non-blocking (`wl_listener_set_nonblocking`), in which case
+ * listener is non-blocking (`wl_socket_set_nonblocking`), in which case
  * it returns `-EAGAIN` when none is pending: that is the non-blocking
  * accept for event loops. The accepted socket is blocking.
  *
@@ -3052,7 +3052,7 @@ int wl_pending_wait(const wl_pending *pending, int timeout_ms);
  * `*out` is untouched: `-EAGAIN` while the handshake is in flight (call
  * again when writable), the connect's own error (`-ECONNREFUSED`,
  * `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
- * read with `wl_pending_take_error`, `-EINVAL` for a NULL argument.
+ * read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
  */
 int wl_pending_finish(wl_pending *pending, wl_conn **out);
 
@@ -3088,7 +3088,7 @@ int wl_pending_into_fd(wl_pending *sock);
  * Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`).
  *
  * `domain` is `AF_INET`, `AF_INET6` or `AF_UNIX`; `type` is `SOCK_STREAM`
- * or `SOCK_DGRAM` (no flag bits: use `wl_raw_set_nonblocking`).
+ * or `SOCK_DGRAM` (no flag bits: use `wl_socket_set_nonblocking`).
  *
  * Ownership: on success `*out` receives a new handle the caller owns
  * (free it with `wl_raw_free` or pass it to a transition). Returns 0, or
@@ -3106,7 +3106,7 @@ int wl_raw_type(const wl_raw *sock);
 
 /**
  * Binds a stream socket to a local address (`bind(2)`): `RawSocket::bind`.
- * Port 0 picks a free port (read it with `wl_bound_local_addr`).
+ * Port 0 picks a free port (read it with `wl_socket_local_addr`).
  *
  * Ownership: on success consumes `sock` and writes a new `wl_bound` to
  * `*out`. On failure `sock` stays valid and owned by the caller (retry
@@ -3131,7 +3131,7 @@ int wl_raw_bind_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram **out);
 /**
  * Connects a stream socket, blocking until the handshake completes
  * (`connect(2)`): `RawSocket::connect`. The write timeout
- * (`wl_raw_set_write_timeout`) bounds the wait.
+ * (`wl_socket_set_write_timeout`) bounds the wait.
  *
  * Ownership: on success consumes `sock` and writes a new `wl_conn` to
  * `*out`; on failure `sock` stays valid and owned by the caller and

@@ -119,7 +119,7 @@ fn dgram_any(conn: ConnectedInetDatagram) -> super::any::DgramConnAny {
 /// `opts` (NULL or zero-initialised: all defaults) tunes the race.
 ///
 /// Ownership: on success writes a new `wl_conn` to `*out` (IPv4 or IPv6:
-/// ask `wl_conn_domain`). Returns 0, or: `-ENOENT` (no such name),
+/// ask `wl_socket_domain`). Returns 0, or: `-ENOENT` (no such name),
 /// `-EAGAIN` (temporary resolver failure), `-ETIMEDOUT` (deadline), the
 /// last attempt's error (`-ECONNREFUSED`, `-ENETUNREACH`, ...) when every
 /// attempt failed -- `wl_last_error_message` then lists every address

@@ -17,7 +17,7 @@ impl_handle!(wl_listener, ListenerAny);
 
 /// Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
 /// `Listener::accept_with_addr`. Blocks until a client connects unless the
-/// listener is non-blocking (`wl_listener_set_nonblocking`), in which case
+/// listener is non-blocking (`wl_socket_set_nonblocking`), in which case
 /// it returns `-EAGAIN` when none is pending: that is the non-blocking
 /// accept for event loops. The accepted socket is blocking.
 ///

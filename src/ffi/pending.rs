@@ -41,7 +41,7 @@ pub unsafe extern "C" fn wl_pending_wait(pending: *const wl_pending, timeout_ms:
 /// `*out` is untouched: `-EAGAIN` while the handshake is in flight (call
 /// again when writable), the connect's own error (`-ECONNREFUSED`,
 /// `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
-/// read with `wl_pending_take_error`, `-EINVAL` for a NULL argument.
+/// read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_pending_finish(pending: *mut wl_pending, out: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_pending_finish", {

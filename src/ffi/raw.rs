@@ -43,7 +43,7 @@ fn new_any<T: DefaultProtocol<Ipv4> + DefaultProtocol<Ipv6> + DefaultProtocol<Un
 /// Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`).
 ///
 /// `domain` is `AF_INET`, `AF_INET6` or `AF_UNIX`; `type` is `SOCK_STREAM`
-/// or `SOCK_DGRAM` (no flag bits: use `wl_raw_set_nonblocking`).
+/// or `SOCK_DGRAM` (no flag bits: use `wl_socket_set_nonblocking`).
 ///
 /// Ownership: on success `*out` receives a new handle the caller owns
 /// (free it with `wl_raw_free` or pass it to a transition). Returns 0, or
@@ -60,7 +60,7 @@ pub unsafe extern "C" fn wl_raw_new(domain: c_int, r#type: c_int, out: *mut *mut
                 return Err(invalid_input(
                     libc::EPROTOTYPE,
                     format!(
-                        "socket type {other} is not supported: use SOCK_STREAM or SOCK_DGRAM (set flags with wl_raw_set_nonblocking)"
+                        "socket type {other} is not supported: use SOCK_STREAM or SOCK_DGRAM (set flags with wl_socket_set_nonblocking)"
                     ),
                 ));
             }
@@ -121,7 +121,7 @@ fn dgram_of(raw: RawAny) -> Result<RawDgram, (std::io::Error, RawAny)> {
 }
 
 /// Binds a stream socket to a local address (`bind(2)`): `RawSocket::bind`.
-/// Port 0 picks a free port (read it with `wl_bound_local_addr`).
+/// Port 0 picks a free port (read it with `wl_socket_local_addr`).
 ///
 /// Ownership: on success consumes `sock` and writes a new `wl_bound` to
 /// `*out`. On failure `sock` stays valid and owned by the caller (retry
@@ -188,7 +188,7 @@ pub unsafe extern "C" fn wl_raw_bind_dgram(sock: *mut wl_raw, addr: *const wl_ad
 
 /// Connects a stream socket, blocking until the handshake completes
 /// (`connect(2)`): `RawSocket::connect`. The write timeout
-/// (`wl_raw_set_write_timeout`) bounds the wait.
+/// (`wl_socket_set_write_timeout`) bounds the wait.
 ///
 /// Ownership: on success consumes `sock` and writes a new `wl_conn` to
 /// `*out`; on failure `sock` stays valid and owned by the caller and
