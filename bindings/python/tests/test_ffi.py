@@ -15,6 +15,7 @@ from ctypes import (
     c_bool,
     c_char_p,
     c_int,
+    c_int32,
     c_int64,
     c_size_t,
     c_ssize_t,
@@ -95,6 +96,7 @@ SCALARS: dict[str, Any] = {
     "uint32_t": c_uint32,
     "uint64_t": c_uint64,
     "int64_t": c_int64,
+    "int32_t": c_int32,
     "unsigned int": c_uint,
     "socklen_t": c_uint32,
 }
