@@ -19,7 +19,10 @@
 //!
 //! Adding an option is adding a row (and a loopback test); options with
 //! structured values (`SO_LINGER`, `SO_BINDTODEVICE`, `TCP_CONGESTION`,
-//! multicast membership, `TCP_INFO`) stay hand-written next door.
+//! multicast membership, `TCP_INFO`, the BPF programs of `bpf.rs`) stay
+//! hand-written next door. `UDP_SEGMENT`, `UDP_GRO`, `SO_PASSCRED` and
+//! `SO_ZEROCOPY` are rows, re-exported where they used to live
+//! (`wirelane::batch`, `fdpass`, `zerocopy`).
 
 /// Calls `$emit! { {row} {row} ... }` with every row of the option table.
 /// Not public API (the C ABI package consumes it).

@@ -78,8 +78,8 @@ fn docs_table_matches_the_table() {
          `any`, `inet` (IPv4 and IPv6), `v4`, `v6`, `unix` (the Python and C++ types follow it;\n\
          the kernel has the last word per socket type, e.g. `ENOPROTOOPT`).\n\n\
          Options with structured values are written by hand next to the table: `SO_LINGER`,\n\
-         `SO_BINDTODEVICE`, `TCP_CONGESTION`, multicast membership, `TCP_INFO`, and (in their\n\
-         own modules) `UDP_SEGMENT`, `UDP_GRO`, `SO_PASSCRED`, `SO_ZEROCOPY`.\n\n{}",
+         `SO_BINDTODEVICE`, `TCP_CONGESTION`, multicast membership, `TCP_INFO`, and (Rust only\n\
+         so far) `SO_ATTACH_REUSEPORT_CBPF` / `SO_ATTACH_FILTER` with `CbpfProgram`.\n\n{}",
         render::docs_table()
     );
     check("OPTIONS.md", &fresh);
