@@ -130,6 +130,13 @@ static inline void wl_unique_path(char *buf, size_t len) {
     unlink(buf);
 }
 
+/* The domain of a socket descriptor (wl_socket_domain), checked. */
+static inline int wl_domain_of(int fd) {
+    int32_t domain = -1;
+    CHECK_OK(wl_socket_domain(fd, &domain));
+    return domain;
+}
+
 static inline wl_addr wl_parse(const char *text) {
     wl_addr a;
     CHECK_OK(wl_addr_parse(text, &a));

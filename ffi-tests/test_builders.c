@@ -112,7 +112,7 @@ static void listener_domain_rules(void) {
     wl_listener_config plain = {0};
     plain.buffers.recv = 32768;
     CHECK_OK(wl_listener_build(&plain, &un, &l));
-    CHECK(wl_socket_domain(wl_listener_fd(l)) == AF_UNIX);
+    CHECK(wl_domain_of(wl_listener_fd(l)) == AF_UNIX);
     wl_listener_free(l);
     CHECK(unlink(path) == 0);
 }

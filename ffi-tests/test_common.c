@@ -1,5 +1,5 @@
 /* The calls every state has: per handle type fd, into_fd and free (NULL
- * for each); once, on the descriptor, wl_socket_domain, _local_addr,
+ * for each); once, on the descriptor, wl_socket_domain (an option-table row), _local_addr,
  * non-blocking mode, timeouts and _take_error (bad descriptors too). */
 #define _GNU_SOURCE
 #include "check.h"
@@ -13,10 +13,12 @@
         wl_addr a_;                                                                    \
         uint64_t ms_ = 99;                                                             \
         int err_ = -1;                                                                 \
+        int32_t dom_ = -1;                                                             \
         int fd_ = P##_fd(h);                                                           \
         CHECK(fd_ >= 0);                                                               \
         CHECK(fcntl(fd_, F_GETFD) & FD_CLOEXEC);                                       \
-        CHECK(wl_socket_domain(fd_) == (family));                                      \
+        CHECK_OK(wl_socket_domain(fd_, &dom_));                                        \
+        CHECK(dom_ == (family));                                                       \
         CHECK_OK(wl_socket_local_addr(fd_, &a_));                                      \
         CHECK(wl_addr_family(&a_) == (family));                                        \
         CHECK_ERR(wl_socket_local_addr(fd_, NULL), EINVAL);                            \
@@ -60,9 +62,10 @@ static void generic_calls_on_bad_descriptors(void) {
     wl_addr a;
     uint64_t ms = 7;
     int err = 7;
+    int32_t dom = 7;
     int bad[] = {-1, wl_conn_fd(NULL)};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        CHECK_ERR(wl_socket_domain(bad[i]), EBADF);
+        CHECK_ERR(wl_socket_domain(bad[i], &dom), EBADF);
         CHECK_MSG("is not a file descriptor");
         CHECK_ERR(wl_socket_local_addr(bad[i], &a), EBADF);
         CHECK_ERR(wl_socket_set_nonblocking(bad[i], true), EBADF);
@@ -75,13 +78,13 @@ static void generic_calls_on_bad_descriptors(void) {
     }
     int p[2];
     CHECK(pipe(p) == 0);
-    CHECK_ERR(wl_socket_domain(p[0]), ENOTSOCK);
+    CHECK_ERR(wl_socket_domain(p[0], &dom), ENOTSOCK);
     CHECK_ERR(wl_socket_local_addr(p[0], &a), ENOTSOCK);
     CHECK_ERR(wl_socket_read_timeout(p[0], &ms), ENOTSOCK);
     CHECK_ERR(wl_socket_take_error(p[0], &err), ENOTSOCK);
     CHECK(close(p[0]) == 0 && close(p[1]) == 0);
     CHECK_ERR(wl_socket_is_nonblocking(p[0]), EBADF);
-    CHECK(ms == 7 && err == 7);
+    CHECK(ms == 7 && err == 7 && dom == 7);
 }
 
 /* Frees a handle by taking its fd back, then closes the fd. */

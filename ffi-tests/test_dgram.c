@@ -134,7 +134,7 @@ static void raw_connect_dgram(void) {
 static void pair(void) {
     wl_dgram_conn *a = NULL, *b = NULL;
     CHECK_OK(wl_dgram_conn_pair(&a, &b));
-    CHECK(wl_socket_domain(wl_dgram_conn_fd(a)) == AF_UNIX);
+    CHECK(wl_domain_of(wl_dgram_conn_fd(a)) == AF_UNIX);
     CHECK(wl_dgram_conn_send(a, "one", 3, 0) == 3);
     char buf[8];
     CHECK(wl_dgram_conn_recv(b, buf, sizeof buf, 0) == 3);

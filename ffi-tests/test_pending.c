@@ -10,7 +10,7 @@ static void connects(const char *text) {
     wl_conn *conn = NULL, *server = NULL;
     CHECK_OK(wl_raw_new(wl_addr_family(&addr), SOCK_STREAM, &raw));
     CHECK_OK(wl_raw_connect_nonblocking(raw, &addr, &pending));
-    CHECK(wl_socket_domain(wl_pending_fd(pending)) == wl_addr_family(&addr));
+    CHECK(wl_domain_of(wl_pending_fd(pending)) == wl_addr_family(&addr));
     CHECK(wl_socket_is_nonblocking(wl_pending_fd(pending)) == 1);
     CHECK(wl_pending_wait(pending, 5000) == 1);
     CHECK_ERR(wl_pending_finish(pending, NULL), EINVAL); /* nothing consumed */

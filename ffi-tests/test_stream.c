@@ -41,7 +41,7 @@ static void round_trip(wl_conn *a, wl_conn *b) {
 static void lifecycle(const char *listen_text) {
     wl_addr laddr, peer, local, remote;
     wl_listener *listener = wl_listen_on(listen_text, &laddr);
-    CHECK(wl_socket_domain(wl_listener_fd(listener)) == wl_addr_family(&laddr));
+    CHECK(wl_domain_of(wl_listener_fd(listener)) == wl_addr_family(&laddr));
 
     wl_raw *raw = NULL;
     wl_conn *client = NULL, *server = NULL;
@@ -118,7 +118,7 @@ static void unix_abstract(void) {
 static void pair_and_credentials(void) {
     wl_conn *a = NULL, *b = NULL;
     CHECK_OK(wl_conn_pair(&a, &b));
-    CHECK(wl_socket_domain(wl_conn_fd(a)) == AF_UNIX);
+    CHECK(wl_domain_of(wl_conn_fd(a)) == AF_UNIX);
     round_trip(a, b);
     wl_ucred cred;
     CHECK_OK(wl_conn_peer_credentials(a, &cred));

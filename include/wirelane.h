@@ -2115,54 +2115,11 @@ ssize_t wl_dgram_conn_recv_with_credentials(const wl_dgram_conn *sock,
                                             bool *has_cred);
 
 /**
- * Turns `SO_PASSCRED` on or off (`unix(7)`): every message then received
- * carries the sender's kernel-checked credentials:
- * `wirelane::fdpass::set_passcred`. `fd` is a Unix socket descriptor
- * (e.g. `wl_conn_fd`). Returns 0 or `-errno`.
- */
-int wl_set_passcred(int fd, bool enable);
-
-/**
- * Whether `SO_PASSCRED` is on: `wirelane::fdpass::passcred`. Writes it
- * to `*out`; returns 0 or `-errno`.
- */
-int wl_passcred(int fd, bool *out);
-
-/**
  * This process's credentials as `SCM_CREDENTIALS` sends them (pid,
  * effective uid and gid): `wirelane::fdpass::own_credentials`. Returns 0,
  * or `-EINVAL` for a NULL `out`.
  */
 int wl_own_credentials(wl_ucred *out);
-
-/**
- * Sets the socket-wide GSO segment size (`UDP_SEGMENT`, see `udp(7)`):
- * every later send larger than `size` is split by the kernel into
- * datagrams of `size` bytes; 0 turns it off: `wirelane::batch::set_udp_segment`.
- * `fd` is a UDP socket descriptor. Returns 0, or `-ENOPROTOOPT` (kernel
- * without UDP GSO, before 4.18), or `-errno`.
- */
-int wl_set_udp_segment(int fd, uint16_t size);
-
-/**
- * The socket-wide GSO segment size (`UDP_SEGMENT`), 0 when off:
- * `wirelane::batch::udp_segment`. Writes it to `*out`; returns 0 or `-errno`.
- */
-int wl_udp_segment(int fd, uint16_t *out);
-
-/**
- * Turns UDP receive coalescing on or off (`UDP_GRO`, Linux 5.0+): the
- * kernel may then hand several datagrams of one flow to one receive, with
- * their segment size (`wl_dgram_recv_gro`, `wl_recv_msg.gro_segment`):
- * `wirelane::batch::set_udp_gro`. Returns 0 or `-errno`.
- */
-int wl_set_udp_gro(int fd, bool enable);
-
-/**
- * Whether `UDP_GRO` is on: `wirelane::batch::udp_gro`. Writes it to
- * `*out`; returns 0 or `-errno`.
- */
-int wl_udp_gro(int fd, bool *out);
 
 /**
  * The largest UDP payload one send may carry for `domain` (65507 over
@@ -3033,6 +2990,577 @@ int wl_set_multicast_loop_v6(int fd, bool value);
 int wl_multicast_loop_v6(int fd, bool *out);
 
 /**
+ * Lets the socket bind to an address that is not local to this
+ * host, and receive traffic for it that routing rules (a TPROXY
+ * rule or policy routing) deliver to it (`IP_TRANSPARENT`, see
+ * `ip(7)`): the building block of transparent proxies. Setting it
+ * needs `CAP_NET_ADMIN` or `CAP_NET_RAW` (else `EPERM`).
+ *
+ * C: `wl_set_transparent`, mirrors `wirelane::set_transparent`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_transparent(int fd, bool value);
+
+/**
+ * Whether `IP_TRANSPARENT` is set (see `ip(7)`).
+ *
+ * C: `wl_transparent`, mirrors `wirelane::transparent`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_transparent(int fd, bool *out);
+
+/**
+ * Lets the socket bind to an IPv4 address that is not (yet)
+ * configured on any interface (`IP_FREEBIND`, see `ip(7)`), e.g.
+ * a service address that a failover will bring up later. No
+ * privilege needed.
+ *
+ * C: `wl_set_freebind`, mirrors `wirelane::set_freebind`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_freebind(int fd, bool value);
+
+/**
+ * Whether `IP_FREEBIND` is set (see `ip(7)`).
+ *
+ * C: `wl_freebind`, mirrors `wirelane::freebind`. `fd` is any socket descriptor. Writes the value
+ * to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_freebind(int fd, bool *out);
+
+/**
+ * The IPv6 twin of `set_freebind` (`IPV6_FREEBIND`, see
+ * `ipv6(7)`, Linux 4.15+).
+ *
+ * C: `wl_set_freebind_v6`, mirrors `wirelane::set_freebind_v6`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_freebind_v6(int fd, bool value);
+
+/**
+ * Whether `IPV6_FREEBIND` is set (see `ipv6(7)`).
+ *
+ * C: `wl_freebind_v6`, mirrors `wirelane::freebind_v6`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_freebind_v6(int fd, bool *out);
+
+/**
+ * The IPv6 twin of `set_transparent` (`IPV6_TRANSPARENT`, see
+ * `ipv6(7)`); needs `CAP_NET_ADMIN` or `CAP_NET_RAW`.
+ *
+ * C: `wl_set_transparent_v6`, mirrors `wirelane::set_transparent_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_transparent_v6(int fd, bool value);
+
+/**
+ * Whether `IPV6_TRANSPARENT` is set (see `ipv6(7)`).
+ *
+ * C: `wl_transparent_v6`, mirrors `wirelane::transparent_v6`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_transparent_v6(int fd, bool *out);
+
+/**
+ * Delays picking the local port of a `bind` with port 0 until
+ * `connect` (`IP_BIND_ADDRESS_NO_PORT`, see `ip(7)`), so that
+ * many outgoing connections from one source address can share
+ * ports across different destinations instead of exhausting the
+ * ephemeral range at `bind`.
+ *
+ * C: `wl_set_bind_address_no_port`, mirrors `wirelane::set_bind_address_no_port`. `fd` is any
+ * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns
+ * 0 or `-errno`.
+ */
+int wl_set_bind_address_no_port(int fd, bool value);
+
+/**
+ * Whether `IP_BIND_ADDRESS_NO_PORT` is set (see `ip(7)`).
+ *
+ * C: `wl_bind_address_no_port`, mirrors `wirelane::bind_address_no_port`. `fd` is any socket
+ * descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_bind_address_no_port(int fd, bool *out);
+
+/**
+ * Limits how many unsent bytes may wait in the send queue before
+ * the socket stops being writable (`TCP_NOTSENT_LOWAT`, see
+ * `tcp(7)`): keeps latency-sensitive senders from filling the
+ * kernel buffer with data that will be stale when sent. 0 falls
+ * back to `net.ipv4.tcp_notsent_lowat` (by default `u32::MAX`, no
+ * limit).
+ *
+ * C: `wl_set_tcp_notsent_lowat`, mirrors `wirelane::set_tcp_notsent_lowat`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_tcp_notsent_lowat(int fd, uint32_t value);
+
+/**
+ * The socket's `TCP_NOTSENT_LOWAT` limit in bytes (see `tcp(7)`);
+ * 0 when it uses the sysctl.
+ *
+ * C: `wl_tcp_notsent_lowat`, mirrors `wirelane::tcp_notsent_lowat`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_notsent_lowat(int fd, uint32_t *out);
+
+/**
+ * Caps the maximum segment size of the connection
+ * (`TCP_MAXSEG`, see `tcp(7)`); set before `connect` or `listen`
+ * to announce a smaller MSS than the route allows. `mss` must be
+ * in `88..=32767`, the kernel's range.
+ *
+ * C: `wl_set_tcp_maxseg`, mirrors `wirelane::set_tcp_maxseg`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_tcp_maxseg(int fd, uint32_t value);
+
+/**
+ * The maximum segment size (`TCP_MAXSEG`, see `tcp(7)`): before
+ * connecting the value set (or a default), afterwards the MSS in
+ * use.
+ *
+ * C: `wl_tcp_maxseg`, mirrors `wirelane::tcp_maxseg`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_maxseg(int fd, uint32_t *out);
+
+/**
+ * Lets a listener wake `accept` only once data has arrived on a
+ * new connection, or after the given time (`TCP_DEFER_ACCEPT`, see
+ * `tcp(7)`); zero turns it off. The kernel rounds the time to its
+ * SYN-ACK retransmission schedule, and reads back the rounded
+ * value. A whole number of seconds in `0..=i32::MAX`.
+ *
+ * C: `wl_set_tcp_defer_accept`, mirrors `wirelane::set_tcp_defer_accept`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`. The value is in whole seconds.
+ */
+int wl_set_tcp_defer_accept(int fd, uint32_t value);
+
+/**
+ * The `TCP_DEFER_ACCEPT` time as the kernel rounded it (see
+ * `tcp(7)`); zero when off.
+ *
+ * C: `wl_tcp_defer_accept`, mirrors `wirelane::tcp_defer_accept`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success). The value is
+ * in whole seconds.
+ */
+int wl_tcp_defer_accept(int fd, uint32_t *out);
+
+/**
+ * Makes the kernel keep the SYN of each incoming connection for
+ * `TCP_SAVED_SYN` (`TCP_SAVE_SYN`, see `tcp(7)`); set on the
+ * listener.
+ *
+ * C: `wl_set_tcp_save_syn`, mirrors `wirelane::set_tcp_save_syn`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_tcp_save_syn(int fd, bool value);
+
+/**
+ * Whether `TCP_SAVE_SYN` is set (see `tcp(7)`).
+ *
+ * C: `wl_tcp_save_syn`, mirrors `wirelane::tcp_save_syn`. `fd` is any socket descriptor. Writes
+ * the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_save_syn(int fd, bool *out);
+
+/**
+ * Uses linear instead of exponential retransmission timeouts
+ * while few packets are in flight (`TCP_THIN_LINEAR_TIMEOUTS`, see
+ * `tcp(7)`), for thin, latency-sensitive streams.
+ *
+ * C: `wl_set_tcp_thin_linear_timeouts`, mirrors `wirelane::set_tcp_thin_linear_timeouts`. `fd` is
+ * any socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
+ * Returns 0 or `-errno`.
+ */
+int wl_set_tcp_thin_linear_timeouts(int fd, bool value);
+
+/**
+ * Whether `TCP_THIN_LINEAR_TIMEOUTS` is set (see `tcp(7)`).
+ *
+ * C: `wl_tcp_thin_linear_timeouts`, mirrors `wirelane::tcp_thin_linear_timeouts`. `fd` is any
+ * socket descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on
+ * success).
+ */
+int wl_tcp_thin_linear_timeouts(int fd, bool *out);
+
+/**
+ * How many SYN retransmissions a `connect` makes before giving up
+ * (`TCP_SYNCNT`, see `tcp(7)`); `count` must be in `1..=255`.
+ *
+ * C: `wl_set_tcp_syncnt`, mirrors `wirelane::set_tcp_syncnt`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_tcp_syncnt(int fd, uint32_t value);
+
+/**
+ * The SYN retransmission count (`TCP_SYNCNT`, see `tcp(7)`).
+ *
+ * C: `wl_tcp_syncnt`, mirrors `wirelane::tcp_syncnt`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_syncnt(int fd, uint32_t *out);
+
+/**
+ * Bounds the window the connection advertises
+ * (`TCP_WINDOW_CLAMP`, see `tcp(7)`), in bytes; 0 removes the
+ * clamp. The kernel raises a small value to half the minimum
+ * receive buffer.
+ *
+ * C: `wl_set_tcp_window_clamp`, mirrors `wirelane::set_tcp_window_clamp`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_tcp_window_clamp(int fd, uint32_t value);
+
+/**
+ * The window clamp (`TCP_WINDOW_CLAMP`, see `tcp(7)`).
+ *
+ * C: `wl_tcp_window_clamp`, mirrors `wirelane::tcp_window_clamp`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_tcp_window_clamp(int fd, uint32_t *out);
+
+/**
+ * The socket's cookie (`SO_COOKIE`, see `socket(7)`, Linux 4.12+):
+ * a 64-bit number unique to this socket for the kernel's
+ * lifetime, as BPF programs and `ss -e` see it. Assigned on first
+ * read.
+ *
+ * C: `wl_cookie`, mirrors `wirelane::cookie`. `fd` is any socket descriptor. Writes the value to
+ * `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_cookie(int fd, uint64_t *out);
+
+/**
+ * Sets the CPU the socket's incoming packets are expected on
+ * (`SO_INCOMING_CPU`, see `socket(7)`): with `SO_REUSEPORT`, the
+ * kernel prefers the listener whose value matches the CPU that
+ * received the packet. `None` clears it.
+ *
+ * C: `wl_set_incoming_cpu`, mirrors `wirelane::set_incoming_cpu`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_incoming_cpu(int fd, int32_t value);
+
+/**
+ * The CPU of the socket's last received packet (`SO_INCOMING_CPU`,
+ * see `socket(7)`), or the value set; `None` before either.
+ *
+ * C: `wl_incoming_cpu`, mirrors `wirelane::incoming_cpu`. `fd` is any socket descriptor. Writes
+ * the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_incoming_cpu(int fd, int32_t *out);
+
+/**
+ * Busy-polls the device queue for up to `micros` microseconds on
+ * a blocking receive with no data (`SO_BUSY_POLL`, see `socket(7)`);
+ * 0 turns it off. Raising it above `net.core.busy_read` needs
+ * `CAP_NET_ADMIN`.
+ *
+ * C: `wl_set_busy_poll`, mirrors `wirelane::set_busy_poll`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_busy_poll(int fd, uint32_t value);
+
+/**
+ * The busy-poll time in microseconds (`SO_BUSY_POLL`, see
+ * `socket(7)`).
+ *
+ * C: `wl_busy_poll`, mirrors `wirelane::busy_poll`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_busy_poll(int fd, uint32_t *out);
+
+/**
+ * Prefers busy polling over interrupts for this socket
+ * (`SO_PREFER_BUSY_POLL`, see `socket(7)`, Linux 5.11+).
+ *
+ * C: `wl_set_prefer_busy_poll`, mirrors `wirelane::set_prefer_busy_poll`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_prefer_busy_poll(int fd, bool value);
+
+/**
+ * Whether `SO_PREFER_BUSY_POLL` is set (see `socket(7)`).
+ *
+ * C: `wl_prefer_busy_poll`, mirrors `wirelane::prefer_busy_poll`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_prefer_busy_poll(int fd, bool *out);
+
+/**
+ * Delivers TCP urgent (out-of-band) data inline with the normal
+ * stream (`SO_OOBINLINE`, see `socket(7)`).
+ *
+ * C: `wl_set_out_of_band_inline`, mirrors `wirelane::set_out_of_band_inline`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_out_of_band_inline(int fd, bool value);
+
+/**
+ * Whether `SO_OOBINLINE` is set (see `socket(7)`).
+ *
+ * C: `wl_out_of_band_inline`, mirrors `wirelane::out_of_band_inline`. `fd` is any socket
+ * descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_out_of_band_inline(int fd, bool *out);
+
+/**
+ * The socket's domain (`SO_DOMAIN`, see `socket(7)`): `AF_INET`,
+ * `AF_INET6`, `AF_UNIX`, ...
+ *
+ * C: `wl_socket_domain`, mirrors `wirelane::socket_domain`. `fd` is any socket descriptor. Writes
+ * the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_socket_domain(int fd, int32_t *out);
+
+/**
+ * The socket's type (`SO_TYPE`, see `socket(7)`): `SOCK_STREAM`,
+ * `SOCK_DGRAM`, `SOCK_SEQPACKET`, `SOCK_RAW`.
+ *
+ * C: `wl_socket_type`, mirrors `wirelane::socket_type`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_socket_type(int fd, int32_t *out);
+
+/**
+ * The socket's protocol (`SO_PROTOCOL`, see `socket(7)`), e.g.
+ * `IPPROTO_TCP`, `IPPROTO_MPTCP`, `IPPROTO_UDP`, `IPPROTO_ICMP`; 0
+ * for Unix sockets.
+ *
+ * C: `wl_socket_protocol`, mirrors `wirelane::socket_protocol`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_socket_protocol(int fd, int32_t *out);
+
+/**
+ * Whether the socket is listening (`SO_ACCEPTCONN`, see
+ * `socket(7)`).
+ *
+ * C: `wl_accepts_connections`, mirrors `wirelane::accepts_connections`. `fd` is any socket
+ * descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_accepts_connections(int fd, bool *out);
+
+/**
+ * Whether a socket bound to the wildcard address receives the
+ * IPv4 multicast traffic of every group joined by any socket on
+ * the host (`IP_MULTICAST_ALL`, see `ip(7)`; on by default) or
+ * only of the groups it joined itself.
+ *
+ * C: `wl_set_multicast_all_v4`, mirrors `wirelane::set_multicast_all_v4`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_multicast_all_v4(int fd, bool value);
+
+/**
+ * Whether `IP_MULTICAST_ALL` is on (see `ip(7)`).
+ *
+ * C: `wl_multicast_all_v4`, mirrors `wirelane::multicast_all_v4`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_multicast_all_v4(int fd, bool *out);
+
+/**
+ * The IPv6 twin of `set_multicast_all_v4` (`IPV6_MULTICAST_ALL`,
+ * see `ipv6(7)`, Linux 4.20+).
+ *
+ * C: `wl_set_multicast_all_v6`, mirrors `wirelane::set_multicast_all_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_multicast_all_v6(int fd, bool value);
+
+/**
+ * Whether `IPV6_MULTICAST_ALL` is on (see `ipv6(7)`).
+ *
+ * C: `wl_multicast_all_v6`, mirrors `wirelane::multicast_all_v6`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_multicast_all_v6(int fd, bool *out);
+
+/**
+ * Sends IPv6 multicast through the interface with this index
+ * (`IPV6_MULTICAST_IF`, see `ipv6(7)`); 0 lets the kernel pick by
+ * route.
+ *
+ * C: `wl_set_multicast_if_v6`, mirrors `wirelane::set_multicast_if_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_multicast_if_v6(int fd, uint32_t value);
+
+/**
+ * The outgoing IPv6 multicast interface index
+ * (`IPV6_MULTICAST_IF`, see `ipv6(7)`); 0 when unset.
+ *
+ * C: `wl_multicast_if_v6`, mirrors `wirelane::multicast_if_v6`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_multicast_if_v6(int fd, uint32_t *out);
+
+/**
+ * Delivers each datagram's TOS byte as `IP_TOS` ancillary data
+ * (`IP_RECVTOS`, see `ip(7)`).
+ *
+ * C: `wl_set_recv_tos_v4`, mirrors `wirelane::set_recv_tos_v4`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_recv_tos_v4(int fd, bool value);
+
+/**
+ * Whether `IP_RECVTOS` is on (see `ip(7)`).
+ *
+ * C: `wl_recv_tos_v4`, mirrors `wirelane::recv_tos_v4`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_recv_tos_v4(int fd, bool *out);
+
+/**
+ * Delivers each datagram's traffic class as `IPV6_TCLASS`
+ * ancillary data (`IPV6_RECVTCLASS`, see `ipv6(7)`).
+ *
+ * C: `wl_set_recv_tclass_v6`, mirrors `wirelane::set_recv_tclass_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_recv_tclass_v6(int fd, bool value);
+
+/**
+ * Whether `IPV6_RECVTCLASS` is on (see `ipv6(7)`).
+ *
+ * C: `wl_recv_tclass_v6`, mirrors `wirelane::recv_tclass_v6`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_recv_tclass_v6(int fd, bool *out);
+
+/**
+ * Delivers each datagram's hop limit as `IPV6_HOPLIMIT`
+ * ancillary data (`IPV6_RECVHOPLIMIT`, see `ipv6(7)`).
+ *
+ * C: `wl_set_recv_hoplimit_v6`, mirrors `wirelane::set_recv_hoplimit_v6`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_recv_hoplimit_v6(int fd, bool value);
+
+/**
+ * Whether `IPV6_RECVHOPLIMIT` is on (see `ipv6(7)`).
+ *
+ * C: `wl_recv_hoplimit_v6`, mirrors `wirelane::recv_hoplimit_v6`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_recv_hoplimit_v6(int fd, bool *out);
+
+/**
+ * On a raw IPv4 socket, makes the caller supply the IP header
+ * (`IP_HDRINCL`, see `raw(7)`).
+ *
+ * C: `wl_set_header_included_v4`, mirrors `wirelane::set_header_included_v4`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
+ */
+int wl_set_header_included_v4(int fd, bool value);
+
+/**
+ * Whether `IP_HDRINCL` is set (see `raw(7)`).
+ *
+ * C: `wl_header_included_v4`, mirrors `wirelane::header_included_v4`. `fd` is any socket
+ * descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_header_included_v4(int fd, bool *out);
+
+/**
+ * Sets the socket-wide GSO segment size (`UDP_SEGMENT`, see
+ * `udp(7)`): every later send larger than `size` is split by the
+ * kernel into datagrams of `size` bytes (the last may be shorter).
+ * `None` turns it off; `Some(0)` is rejected. Fails with
+ * `ENOPROTOOPT` on kernels without UDP GSO (< 4.18).
+ *
+ * C: `wl_set_udp_segment`, mirrors `wirelane::set_udp_segment`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_udp_segment(int fd, uint16_t value);
+
+/**
+ * The socket-wide GSO segment size (`UDP_SEGMENT`, see `udp(7)`),
+ * `None` when off. Also a cheap probe: it fails with `ENOPROTOOPT`
+ * where the kernel has no UDP GSO.
+ *
+ * C: `wl_udp_segment`, mirrors `wirelane::udp_segment`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_udp_segment(int fd, uint16_t *out);
+
+/**
+ * Turns UDP receive coalescing on or off (`UDP_GRO`, see `udp(7)`,
+ * Linux 5.0+). When on, the kernel may hand several datagrams of
+ * one flow to a single receive, with their segment size in a
+ * `UDP_GRO` control message; read it with `recv_gro` or
+ * `RecvMsg::gro_segment` and split the buffer with `Segments`. Use
+ * receive buffers of 64 KiB.
+ *
+ * C: `wl_set_udp_gro`, mirrors `wirelane::set_udp_gro`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_udp_gro(int fd, bool value);
+
+/**
+ * Whether `UDP_GRO` is on (see `udp(7)`).
+ *
+ * C: `wl_udp_gro`, mirrors `wirelane::udp_gro`. `fd` is any socket descriptor. Writes the value to
+ * `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_udp_gro(int fd, bool *out);
+
+/**
+ * Enables or disables `SO_PASSCRED` (see `unix(7)`): when on, every
+ * message received carries the sender's credentials
+ * (`SCM_CREDENTIALS`), checked by the kernel. Turn it on in the
+ * receiver before the peer sends.
+ *
+ * C: `wl_set_passcred`, mirrors `wirelane::set_passcred`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_passcred(int fd, bool value);
+
+/**
+ * Whether `SO_PASSCRED` is on (see `unix(7)`).
+ *
+ * C: `wl_passcred`, mirrors `wirelane::passcred`. `fd` is any socket descriptor. Writes the value
+ * to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_passcred(int fd, bool *out);
+
+/**
+ * Enables or disables `MSG_ZEROCOPY` on a socket (`SO_ZEROCOPY`,
+ * see `socket(7)`; Linux 4.14+). Without it the kernel silently
+ * ignores the flag. TCP and UDP sockets only: other sockets (Unix)
+ * give `EOPNOTSUPP`.
+ *
+ * C: `wl_set_zerocopy`, mirrors `wirelane::set_zerocopy`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ */
+int wl_set_zerocopy(int fd, bool value);
+
+/**
+ * Whether `SO_ZEROCOPY` is enabled on a socket (see `socket(7)`).
+ *
+ * C: `wl_zerocopy`, mirrors `wirelane::zerocopy`. `fd` is any socket descriptor. Writes the value
+ * to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ */
+int wl_zerocopy(int fd, bool *out);
+
+/**
  * Waits up to `timeout_ms` milliseconds (negative: forever) for the
  * connect to resolve, one way or the other (`poll(2)` for `POLLOUT`):
  * `PendingConnect::wait`.
@@ -3212,15 +3740,6 @@ int wl_raw_into_fd(wl_raw *sock);
  */
 int wl_raw_from_fd(int fd,
                    wl_raw **out);
-
-/**
- * The socket's domain (`SO_DOMAIN`, see `socket(7)`): `AF_INET`,
- * `AF_INET6` or `AF_UNIX`.
- *
- * `fd` is any socket descriptor, e.g. from `wl_conn_fd`. Returns the
- * domain, or `-EBADF` for a negative `fd`, or `-errno`.
- */
-int wl_socket_domain(int fd);
 
 /**
  * Writes the socket's local address to `*out` (`getsockname(2)`). For an
@@ -3510,18 +4029,6 @@ int wl_pipe_pending(const wl_pipe *pipe, size_t *out);
  * nothing consumed).
  */
 int wl_pipe_into_fds(wl_pipe *pipe, int *fds);
-
-/**
- * Turns `SO_ZEROCOPY` on or off (required before `MSG_ZEROCOPY` sends):
- * `wirelane::zerocopy::set_zerocopy`. Returns 0 or `-errno`.
- */
-int wl_set_zerocopy(int fd, bool enable);
-
-/**
- * Whether `SO_ZEROCOPY` is on: `wirelane::zerocopy::zerocopy`. Writes it
- * to `*out`; returns 0 or `-errno`.
- */
-int wl_zerocopy(int fd, bool *out);
 
 /**
  * Sends `len` bytes of `buf` with `MSG_ZEROCOPY` (Linux 4.14+): the kernel

@@ -849,13 +849,19 @@ int on_fd(int fd, Call call) noexcept {
     return fd < 0 ? fd : call(fd);
 }
 
+inline int socket_domain_of(int fd) noexcept {
+    std::int32_t domain = 0;
+    const int rc = wl_socket_domain(fd, &domain);
+    return rc < 0 ? rc : domain;
+}
+
 #define WL_HPP_HANDLE_OPS(H)                                                                                  \
     template <>                                                                                               \
     struct HandleOps<H> {                                                                                     \
         static void free(H* h) noexcept { H##_free(h); }                                                      \
         static int fd(const H* h) noexcept { return H##_fd(h); }                                              \
         static int into_fd(H* h) noexcept { return H##_into_fd(h); }                                          \
-        static int domain(const H* h) noexcept { return on_fd(H##_fd(h), wl_socket_domain); }                 \
+        static int domain(const H* h) noexcept { return on_fd(H##_fd(h), socket_domain_of); }                 \
         static int local_addr(const H* h, wl_addr* a) noexcept {                                              \
             return on_fd(H##_fd(h), [a](int fd) { return wl_socket_local_addr(fd, a); });                    \
         }                                                                                                     \
@@ -2575,6 +2581,17 @@ std::string string_option(int fd, Get get, const char* name) {
         return detail::try_get_option<T, CT>(detail::try_fd_of(socket), wl_##NAME);                     \
     }
 
+// A read-only option: NAME / try_NAME.
+#define WL_HPP_OPTION_READ(NAME, T, CT)                                                                 \
+    template <class S>                                                                                  \
+    T NAME(const S& socket) {                                                                           \
+        return detail::get_option<T, CT>(detail::fd_of(socket), wl_##NAME, "wl_" #NAME);                \
+    }                                                                                                   \
+    template <class S>                                                                                  \
+    Result<T> try_##NAME(const S& socket) noexcept {                                                    \
+        return detail::try_get_option<T, CT>(detail::try_fd_of(socket), wl_##NAME);                     \
+    }
+
 // BEGIN GENERATED OPTIONS FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
 /// `SO_REUSEADDR` (`socket(7)`): rebind a port still in TIME_WAIT; set before bind.
 WL_HPP_OPTION(reuse_address, bool, bool)
@@ -2630,6 +2647,62 @@ WL_HPP_OPTION(multicast_loop_v4, bool, bool)
 WL_HPP_OPTION(multicast_hops_v6, std::uint32_t, std::uint32_t)
 /// `IPV6_MULTICAST_LOOP` (`ipv6(7)`): deliver our own multicast packets locally.
 WL_HPP_OPTION(multicast_loop_v6, bool, bool)
+/// `IP_TRANSPARENT` (`ip(7)`): bind and accept for non-local addresses (transparent proxy; needs CAP_NET_ADMIN).
+WL_HPP_OPTION(transparent, bool, bool)
+/// `IP_FREEBIND` (`ip(7)`): bind to an address not (yet) configured on this host.
+WL_HPP_OPTION(freebind, bool, bool)
+/// `IPV6_FREEBIND` (`ipv6(7)`): bind to an IPv6 address not (yet) configured on this host.
+WL_HPP_OPTION(freebind_v6, bool, bool)
+/// `IPV6_TRANSPARENT` (`ipv6(7)`): transparent proxying for IPv6 (needs CAP_NET_ADMIN).
+WL_HPP_OPTION(transparent_v6, bool, bool)
+/// `IP_BIND_ADDRESS_NO_PORT` (`ip(7)`): choose the local port at connect, not at bind (port 0).
+WL_HPP_OPTION(bind_address_no_port, bool, bool)
+/// `TCP_NOTSENT_LOWAT` (`tcp(7)`): unsent bytes allowed before the socket stops being writable (0: the sysctl).
+WL_HPP_OPTION(tcp_notsent_lowat, std::uint32_t, std::uint32_t)
+/// `TCP_MAXSEG` (`tcp(7)`): the maximum segment size (set before connect or listen).
+WL_HPP_OPTION(tcp_maxseg, std::uint32_t, std::uint32_t)
+/// `TCP_DEFER_ACCEPT` (`tcp(7)`): wake accept only when data has arrived (seconds; 0: off).
+WL_HPP_OPTION(tcp_defer_accept, std::chrono::seconds, std::uint32_t)
+/// `TCP_SAVE_SYN` (`tcp(7)`): keep each incoming SYN for TCP_SAVED_SYN.
+WL_HPP_OPTION(tcp_save_syn, bool, bool)
+/// `TCP_THIN_LINEAR_TIMEOUTS` (`tcp(7)`): linear retransmission timeouts for thin streams.
+WL_HPP_OPTION(tcp_thin_linear_timeouts, bool, bool)
+/// `TCP_SYNCNT` (`tcp(7)`): SYN retransmissions before connect gives up.
+WL_HPP_OPTION(tcp_syncnt, std::uint32_t, std::uint32_t)
+/// `TCP_WINDOW_CLAMP` (`tcp(7)`): bound on the advertised window in bytes (0: none).
+WL_HPP_OPTION(tcp_window_clamp, std::uint32_t, std::uint32_t)
+/// `SO_COOKIE` (`socket(7)`): the kernel's 64-bit identifier of the socket.
+WL_HPP_OPTION_READ(cookie, std::uint64_t, std::uint64_t)
+/// `SO_INCOMING_CPU` (`socket(7)`): the CPU of the last received packet (-1: none).
+WL_HPP_OPTION(incoming_cpu, std::int32_t, std::int32_t)
+/// `SO_BUSY_POLL` (`socket(7)`): microseconds to busy-poll the device on a blocking receive.
+WL_HPP_OPTION(busy_poll, std::uint32_t, std::uint32_t)
+/// `SO_PREFER_BUSY_POLL` (`socket(7)`): prefer busy polling over interrupts.
+WL_HPP_OPTION(prefer_busy_poll, bool, bool)
+/// `SO_OOBINLINE` (`socket(7)`): deliver urgent data inline.
+WL_HPP_OPTION(out_of_band_inline, bool, bool)
+/// `SO_DOMAIN` (`socket(7)`): the address family (AF_INET, AF_INET6, AF_UNIX).
+WL_HPP_OPTION_READ(socket_domain, std::int32_t, std::int32_t)
+/// `SO_TYPE` (`socket(7)`): the socket type (SOCK_STREAM, SOCK_DGRAM, ...).
+WL_HPP_OPTION_READ(socket_type, std::int32_t, std::int32_t)
+/// `SO_PROTOCOL` (`socket(7)`): the protocol (IPPROTO_TCP, IPPROTO_UDP, ...).
+WL_HPP_OPTION_READ(socket_protocol, std::int32_t, std::int32_t)
+/// `SO_ACCEPTCONN` (`socket(7)`): whether the socket is listening.
+WL_HPP_OPTION_READ(accepts_connections, bool, bool)
+/// `IP_MULTICAST_ALL` (`ip(7)`): receive every joined group's traffic, not only our own joins.
+WL_HPP_OPTION(multicast_all_v4, bool, bool)
+/// `IPV6_MULTICAST_ALL` (`ipv6(7)`): receive every joined group's traffic, not only our own joins.
+WL_HPP_OPTION(multicast_all_v6, bool, bool)
+/// `IPV6_MULTICAST_IF` (`ipv6(7)`): the interface index for outgoing multicast (0: by route).
+WL_HPP_OPTION(multicast_if_v6, std::uint32_t, std::uint32_t)
+/// `IP_RECVTOS` (`ip(7)`): deliver each datagram's TOS byte as ancillary data.
+WL_HPP_OPTION(recv_tos_v4, bool, bool)
+/// `IPV6_RECVTCLASS` (`ipv6(7)`): deliver each datagram's traffic class as ancillary data.
+WL_HPP_OPTION(recv_tclass_v6, bool, bool)
+/// `IPV6_RECVHOPLIMIT` (`ipv6(7)`): deliver each datagram's hop limit as ancillary data.
+WL_HPP_OPTION(recv_hoplimit_v6, bool, bool)
+/// `IP_HDRINCL` (`raw(7)`): raw sockets: the caller writes the IP header.
+WL_HPP_OPTION(header_included_v4, bool, bool)
 // END GENERATED OPTIONS
 
 /// Sets `SO_LINGER` (`socket(7)`): std::nullopt (the default) lets close

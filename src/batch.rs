@@ -61,10 +61,7 @@ mod gso;
 mod recv;
 mod send;
 
-pub use gso::{
-    GroRecv, MAX_UDP_SEGMENTS, SegmentedSend, Segments, max_udp_payload, set_udp_gro, set_udp_segment, udp_gro,
-    udp_segment,
-};
+pub use gso::{GroRecv, MAX_UDP_SEGMENTS, SegmentedSend, Segments, max_udp_payload};
 pub use recv::{RecvBatch, RecvMsg};
 pub use send::SendBatch;
 
@@ -85,3 +82,5 @@ fn check_capacity(what: &str, n: usize) -> std::io::Result<()> {
     }
     Ok(())
 }
+// The GSO/GRO switches are rows of the option table (src/options/table.rs).
+pub use crate::options::{set_udp_gro, set_udp_segment, udp_gro, udp_segment};

@@ -32,6 +32,9 @@
 use std::io::{self, IoSlice, IoSliceMut};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
+// `SO_PASSCRED` is a row of the option table (src/options/table.rs).
+pub use crate::options::{passcred, set_passcred};
+
 use crate::cmsg::{self, CREDENTIALS_SPACE, CmsgBuffer, ControlMessage, ControlMessages, ParsedMessage, SCM_MAX_FD};
 use crate::error::invalid_input;
 use crate::{ConnectedDatagram, ConnectedSeqPacket, ConnectedStream, UCred, Unix, sys};
@@ -188,18 +191,6 @@ pub fn recv_fds<S: AsFd + ?Sized>(socket: &S, buf: &mut [u8], max_fds: usize) ->
         ));
     }
     Ok((out.len, fds))
-}
-
-/// Enables or disables `SO_PASSCRED` (`unix(7)`): when on, every message
-/// received carries the sender's credentials (`SCM_CREDENTIALS`), checked
-/// by the kernel. Turn it on in the receiver before the peer sends.
-pub fn set_passcred(socket: &impl AsFd, enable: bool) -> io::Result<()> {
-    sys::setsockopt_int(socket.as_fd(), libc::SOL_SOCKET, libc::SO_PASSCRED, enable.into())
-}
-
-/// Whether `SO_PASSCRED` is on.
-pub fn passcred(socket: &impl AsFd) -> io::Result<bool> {
-    Ok(sys::getsockopt_int(socket.as_fd(), libc::SOL_SOCKET, libc::SO_PASSCRED)? != 0)
 }
 
 /// This process's credentials as sent by [`send_with_credentials`]: its

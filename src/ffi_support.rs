@@ -42,7 +42,7 @@ pub use crate::options::kinds::OptionKind;
 
 /// The value kinds of the option table (see `OptionKind`).
 pub mod kinds {
-    pub use crate::options::kinds::{Bits, Byte, Bytes, Count, Flag, Millis, Seconds};
+    pub use crate::options::kinds::{Bits, Byte, Bytes, Count, Flag, Index, Int, Millis, OptU16, Seconds, U64};
 }
 
 /// One row of the table as data, for the generators of the bindings.
@@ -51,6 +51,7 @@ pub struct OptionRow {
     /// The getter's name (`tcp_nodelay`); C: `wl_tcp_nodelay`.
     pub get: &'static str,
     /// The setter's name (`set_tcp_nodelay`); C: `wl_set_tcp_nodelay`.
+    /// Empty for a read-only option.
     pub set: &'static str,
     /// The setter's argument name.
     pub arg: &'static str,
@@ -83,18 +84,16 @@ pub struct OptionRow {
 /// Every row as data.
 macro_rules! emit_rows {
     ($({
-        $(#[doc = $sdoc:literal])*
-        fn $set:ident($arg:ident: $ty:ty) as $kind:ident;
-        $(#[doc = $gdoc:literal])*
-        fn $get:ident;
+        $(set: $(#[doc = $sdoc:literal])* fn $set:ident($arg:ident);)?
+        get: $(#[doc = $gdoc:literal])* fn $get:ident -> $ty:ty as $kind:ident;
         opt $level:ident $name:ident $man:literal $scope:ident $min:literal..=$max:literal;
         brief $brief:literal;
     })*) => {
         /// The option table as data (see [`OptionRow`]).
         pub const OPTION_ROWS: &[OptionRow] = &[$(OptionRow {
             get: stringify!($get),
-            set: stringify!($set),
-            arg: stringify!($arg),
+            set: concat!("" $(, stringify!($set))?),
+            arg: concat!("" $(, stringify!($arg))?),
             rust_type: stringify!($ty),
             kind: stringify!($kind),
             c_type: <kinds::$kind as OptionKind>::C_TYPE,
@@ -105,7 +104,7 @@ macro_rules! emit_rows {
             min: $min,
             max: $max,
             brief: $brief,
-            set_doc: concat!($($sdoc, "\n"),*),
+            set_doc: concat!("" $($(, $sdoc, "\n")*)?),
             get_doc: concat!($($gdoc, "\n"),*),
         }),*];
     };

@@ -41,7 +41,9 @@ mod pipe;
 mod sendfile;
 mod splice;
 
-pub use msg_zerocopy::{ZerocopyCompletion, ZerocopySender, set_zerocopy, zerocopy};
+pub use msg_zerocopy::{ZerocopyCompletion, ZerocopySender};
+// `SO_ZEROCOPY` is a row of the option table (src/options/table.rs).
+pub use crate::options::{set_zerocopy, zerocopy};
 pub use pipe::{Pipe, pipe};
 pub use splice::{
     SPLICE_F_GIFT, SPLICE_F_MORE, SPLICE_F_MOVE, SPLICE_F_NONBLOCK, SpliceFlags, TransferError, splice, splice_all,

@@ -49,7 +49,9 @@ int main(int argc, char **argv) {
     }
 
     wl_recv_batch *in = NULL;
-    rc = wl_recv_batch_new(wl_socket_domain(wl_dgram_conn_fd(sock)), MAX, 2048, &in);
+    int32_t family = AF_UNSPEC;
+    rc = wl_socket_domain(wl_dgram_conn_fd(sock), &family);
+    if (rc == 0) rc = wl_recv_batch_new(family, MAX, 2048, &in);
     if (rc < 0) {
         wl_dgram_conn_free(sock);
         return fail("wl_recv_batch_new", rc);

@@ -41,8 +41,9 @@ int main(int argc, char **argv) {
 
     wl_recv_batch *in = NULL;
     wl_send_batch *out = NULL;
-    int family = wl_socket_domain(wl_dgram_fd(sock));
-    if ((rc = wl_recv_batch_new(family, BATCH, SLOT, &in)) < 0 ||
+    int32_t family = AF_UNSPEC;
+    if ((rc = wl_socket_domain(wl_dgram_fd(sock), &family)) < 0 ||
+        (rc = wl_recv_batch_new(family, BATCH, SLOT, &in)) < 0 ||
         (rc = wl_send_batch_new(family, BATCH, &out)) < 0) {
         wl_recv_batch_free(in);
         wl_dgram_free(sock);

@@ -31,46 +31,6 @@ pub const fn max_udp_payload<D: Domain>() -> usize {
     if D::FAMILY == libc::AF_INET6 { 65527 } else { 65507 }
 }
 
-/// Sets the socket-wide GSO segment size (`UDP_SEGMENT`): every later
-/// send larger than `size` is split by the kernel into datagrams of `size`
-/// bytes (the last may be shorter). `None` turns it off. `Some(0)` is
-/// rejected. Fails with `ENOPROTOOPT` on kernels without UDP GSO (< 4.18).
-pub fn set_udp_segment(socket: &impl AsFd, size: Option<u16>) -> io::Result<()> {
-    let value = match size {
-        Some(0) => {
-            return Err(invalid_input(
-                libc::EINVAL,
-                "a UDP segment size of 0 is not allowed; pass None to turn GSO off",
-            ));
-        }
-        Some(s) => libc::c_int::from(s),
-        None => 0,
-    };
-    sys::setsockopt_int(socket.as_fd(), libc::SOL_UDP, libc::UDP_SEGMENT, value)
-}
-
-/// The socket-wide GSO segment size (`UDP_SEGMENT`), `None` when off.
-/// Also a cheap probe: it fails with `ENOPROTOOPT` where the kernel has no
-/// UDP GSO.
-pub fn udp_segment(socket: &impl AsFd) -> io::Result<Option<u16>> {
-    let v = sys::getsockopt_int(socket.as_fd(), libc::SOL_UDP, libc::UDP_SEGMENT)?;
-    Ok(u16::try_from(v).ok().filter(|&s| s > 0))
-}
-
-/// Turns UDP receive coalescing on or off (`UDP_GRO`, Linux 5.0+). When
-/// on, the kernel may hand several datagrams of one flow to a single
-/// receive, with their segment size in a `UDP_GRO` control message; read
-/// it with `recv_gro` or [`RecvMsg::gro_segment`](super::RecvMsg::gro_segment)
-/// and split the buffer with [`Segments`]. Use receive buffers of 64 KiB.
-pub fn set_udp_gro(socket: &impl AsFd, enable: bool) -> io::Result<()> {
-    sys::setsockopt_int(socket.as_fd(), libc::SOL_UDP, libc::UDP_GRO, enable.into())
-}
-
-/// Whether `UDP_GRO` is on.
-pub fn udp_gro(socket: &impl AsFd) -> io::Result<bool> {
-    Ok(sys::getsockopt_int(socket.as_fd(), libc::SOL_UDP, libc::UDP_GRO)? != 0)
-}
-
 /// What a segmented send did.
 #[derive(Debug)]
 pub struct SegmentedSend {

@@ -341,33 +341,6 @@ pub unsafe extern "C" fn wl_dgram_conn_recv_with_credentials(
     })
 }
 
-/// Turns `SO_PASSCRED` on or off (`unix(7)`): every message then received
-/// carries the sender's kernel-checked credentials:
-/// `wirelane::fdpass::set_passcred`. `fd` is a Unix socket descriptor
-/// (e.g. `wl_conn_fd`). Returns 0 or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_set_passcred(fd: c_int, enable: bool) -> c_int {
-    ffi_fn!("wl_set_passcred", {
-        // SAFETY: `fd` open for the call (caller contract).
-        fdpass::set_passcred(&unsafe { fd_arg(fd) }?, enable)?;
-        Ok(0)
-    })
-}
-
-/// Whether `SO_PASSCRED` is on: `wirelane::fdpass::passcred`. Writes it
-/// to `*out`; returns 0 or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_passcred(fd: c_int, out: *mut bool) -> c_int {
-    ffi_fn!("wl_passcred", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `fd` open for the call (caller contract).
-        let on = fdpass::passcred(&unsafe { fd_arg(fd) }?)?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(on) };
-        Ok(0)
-    })
-}
-
 /// This process's credentials as `SCM_CREDENTIALS` sends them (pid,
 /// effective uid and gid): `wirelane::fdpass::own_credentials`. Returns 0,
 /// or `-EINVAL` for a NULL `out`.

@@ -10,7 +10,6 @@ use super::any::ByDomain;
 use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
-use super::options::fd_arg;
 use super::peer::count;
 use wirelane_core::batch::{self, GroRecv, SegmentedSend};
 use wirelane_core::ffi_support::AddrCodec;
@@ -78,61 +77,6 @@ fn gro<A: AddrCodec>(g: GroRecv<A>) -> wl_gro_recv {
         truncated: g.truncated,
         source: wl_addr::from_typed(&g.source),
     }
-}
-
-/// Sets the socket-wide GSO segment size (`UDP_SEGMENT`, see `udp(7)`):
-/// every later send larger than `size` is split by the kernel into
-/// datagrams of `size` bytes; 0 turns it off: `wirelane::batch::set_udp_segment`.
-/// `fd` is a UDP socket descriptor. Returns 0, or `-ENOPROTOOPT` (kernel
-/// without UDP GSO, before 4.18), or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_set_udp_segment(fd: c_int, size: u16) -> c_int {
-    ffi_fn!("wl_set_udp_segment", {
-        // SAFETY: `fd` open for the call (caller contract).
-        batch::set_udp_segment(&unsafe { fd_arg(fd) }?, (size != 0).then_some(size))?;
-        Ok(0)
-    })
-}
-
-/// The socket-wide GSO segment size (`UDP_SEGMENT`), 0 when off:
-/// `wirelane::batch::udp_segment`. Writes it to `*out`; returns 0 or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_udp_segment(fd: c_int, out: *mut u16) -> c_int {
-    ffi_fn!("wl_udp_segment", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `fd` open for the call (caller contract).
-        let size = batch::udp_segment(&unsafe { fd_arg(fd) }?)?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(size.unwrap_or(0)) };
-        Ok(0)
-    })
-}
-
-/// Turns UDP receive coalescing on or off (`UDP_GRO`, Linux 5.0+): the
-/// kernel may then hand several datagrams of one flow to one receive, with
-/// their segment size (`wl_dgram_recv_gro`, `wl_recv_msg.gro_segment`):
-/// `wirelane::batch::set_udp_gro`. Returns 0 or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_set_udp_gro(fd: c_int, enable: bool) -> c_int {
-    ffi_fn!("wl_set_udp_gro", {
-        // SAFETY: `fd` open for the call (caller contract).
-        batch::set_udp_gro(&unsafe { fd_arg(fd) }?, enable)?;
-        Ok(0)
-    })
-}
-
-/// Whether `UDP_GRO` is on: `wirelane::batch::udp_gro`. Writes it to
-/// `*out`; returns 0 or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_udp_gro(fd: c_int, out: *mut bool) -> c_int {
-    ffi_fn!("wl_udp_gro", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `fd` open for the call (caller contract).
-        let on = batch::udp_gro(&unsafe { fd_arg(fd) }?)?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(on) };
-        Ok(0)
-    })
 }
 
 /// The largest UDP payload one send may carry for `domain` (65507 over

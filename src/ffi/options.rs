@@ -244,23 +244,23 @@ pub unsafe extern "C" fn wl_leave_multicast_v6(fd: c_int, group: *const u8, inte
 /// documentation in the header comes from the same row.
 macro_rules! emit_c {
     ($({
-        $(#[doc = $sdoc:literal])*
-        fn $set:ident($arg:ident: $ty:ty) as $kind:ident;
-        $(#[doc = $gdoc:literal])*
-        fn $get:ident;
+        $(set: $(#[doc = $sdoc:literal])* fn $set:ident($arg:ident);)?
+        get: $(#[doc = $gdoc:literal])* fn $get:ident -> $ty:ty as $kind:ident;
         opt $level:ident $name:ident $man:literal $scope:ident $min:literal..=$max:literal;
         brief $brief:literal;
     })*) => {$(
-        $(#[doc = $sdoc])*
-        #[unsafe(export_name = concat!("wl_", stringify!($set)))]
-        pub unsafe extern "C" fn $set(fd: c_int, value: <kinds::$kind as OptionKind>::C) -> c_int {
-            ffi_fn!(concat!("wl_", stringify!($set)), {
-                // SAFETY: `fd` is a descriptor the caller keeps open for the call.
-                let fd = unsafe { fd_arg(fd) }?;
-                wirelane_core::options::$set(&fd, <kinds::$kind as OptionKind>::from_c(value))?;
-                Ok(0)
-            })
-        }
+        $(
+            $(#[doc = $sdoc])*
+            #[unsafe(export_name = concat!("wl_", stringify!($set)))]
+            pub unsafe extern "C" fn $set(fd: c_int, value: <kinds::$kind as OptionKind>::C) -> c_int {
+                ffi_fn!(concat!("wl_", stringify!($set)), {
+                    // SAFETY: `fd` is a descriptor the caller keeps open for the call.
+                    let fd = unsafe { fd_arg(fd) }?;
+                    wirelane_core::options::$set(&fd, <kinds::$kind as OptionKind>::from_c(value))?;
+                    Ok(0)
+                })
+            }
+        )?
 
         $(#[doc = $gdoc])*
         #[unsafe(export_name = concat!("wl_", stringify!($get)))]

@@ -1,7 +1,8 @@
 //! The operations every state has, exported ONCE on the descriptor
 //! (`wl_socket_<verb>(fd, ...)`) instead of once per handle type: the
-//! domain, the local address, non-blocking mode, the timeouts and the
-//! pending error. Get the descriptor with `wl_<state>_fd(h)`, as for the
+//! local address, non-blocking mode, the timeouts and the pending error.
+//! (The domain, type and protocol are read-only rows of the option table:
+//! `wl_socket_domain(fd, &out)`, `wl_socket_type`, `wl_socket_protocol`.) Get the descriptor with `wl_<state>_fd(h)`, as for the
 //! socket options; what stays per state is what needs the handle's type
 //! (`wl_<state>_fd`, `_into_fd`, `_free`, `_from_fd` and the transitions).
 
@@ -13,19 +14,6 @@ use super::common::{millis_to_timeout, timeout_to_millis};
 use super::handle::out_ptr;
 use super::options::fd_arg;
 use wirelane_core::ffi_support as core;
-
-/// The socket's domain (`SO_DOMAIN`, see `socket(7)`): `AF_INET`,
-/// `AF_INET6` or `AF_UNIX`.
-///
-/// `fd` is any socket descriptor, e.g. from `wl_conn_fd`. Returns the
-/// domain, or `-EBADF` for a negative `fd`, or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_socket_domain(fd: c_int) -> c_int {
-    ffi_fn!("wl_socket_domain", {
-        // SAFETY: `fd` is a descriptor the caller keeps open for the call.
-        core::getsockopt_int(unsafe { fd_arg(fd) }?, libc::SOL_SOCKET, libc::SO_DOMAIN)
-    })
-}
 
 /// Writes the socket's local address to `*out` (`getsockname(2)`). For an
 /// unbound socket this is the wildcard address (or unnamed, for Unix).

@@ -318,31 +318,6 @@ pub unsafe extern "C" fn wl_pipe_into_fds(pipe: *mut wl_pipe, fds: *mut c_int) -
     })
 }
 
-/// Turns `SO_ZEROCOPY` on or off (required before `MSG_ZEROCOPY` sends):
-/// `wirelane::zerocopy::set_zerocopy`. Returns 0 or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_set_zerocopy(fd: c_int, enable: bool) -> c_int {
-    ffi_fn!("wl_set_zerocopy", {
-        // SAFETY: `fd` open for the call.
-        zerocopy::set_zerocopy(&unsafe { fd_arg(fd) }?, enable)?;
-        Ok(0)
-    })
-}
-
-/// Whether `SO_ZEROCOPY` is on: `wirelane::zerocopy::zerocopy`. Writes it
-/// to `*out`; returns 0 or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_zerocopy(fd: c_int, out: *mut bool) -> c_int {
-    ffi_fn!("wl_zerocopy", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `fd` open for the call.
-        let on = zerocopy::zerocopy(&unsafe { fd_arg(fd) }?)?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(on) };
-        Ok(0)
-    })
-}
-
 fn tcp_only() -> io::Error {
     invalid_input(
         libc::EAFNOSUPPORT,

@@ -5,9 +5,11 @@
 //! so a value is checked and converted in exactly one place.
 
 use std::io;
+use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
 use super::check::{int_in, out_of_range, whole_secs};
+use crate::sys;
 
 /// One value shape of an `int`-valued socket option.
 pub trait OptionKind {
@@ -22,6 +24,10 @@ pub trait OptionKind {
     fn encode(option: &'static str, value: Self::Value, min: u64, max: u64) -> io::Result<libc::c_int>;
     /// The kernel's `int` as the Rust value.
     fn decode(raw: libc::c_int) -> Self::Value;
+    /// Reads the option (`getsockopt(2)` of an `int`, decoded).
+    fn read(fd: BorrowedFd<'_>, level: libc::c_int, name: libc::c_int) -> io::Result<Self::Value> {
+        Ok(Self::decode(sys::getsockopt_int(fd, level, name)?))
+    }
     /// A C argument as the Rust value.
     fn from_c(value: Self::C) -> Self::Value;
     /// The Rust value as the C result.
@@ -40,6 +46,17 @@ pub enum Byte {}
 pub enum Bytes {}
 /// Whole seconds in `min..=max` (`Duration`; `uint32_t` seconds in C).
 pub enum Seconds {}
+/// A plain `int` read back as the kernel has it (`SO_DOMAIN`, `SO_TYPE`,
+/// `SO_PROTOCOL`).
+pub enum Int {}
+/// An index in `min..=max`, or `None` for the kernel's -1 (`SO_INCOMING_CPU`;
+/// `int32_t` in C, -1 meaning none).
+pub enum Index {}
+/// A size in `1..=u16::MAX`, or `None` for the kernel's 0 (`UDP_SEGMENT`;
+/// `uint16_t` in C, 0 meaning none). `Some(0)` is refused.
+pub enum OptU16 {}
+/// A 64-bit value, read only (`SO_COOKIE`).
+pub enum U64 {}
 /// Whole milliseconds in `1..=max`, or `None` for 0 (`Option<Duration>`;
 /// `uint32_t` milliseconds in C, 0 meaning none).
 pub enum Millis {}
@@ -180,5 +197,90 @@ impl OptionKind for Millis {
     }
     fn to_c(value: Option<Duration>) -> u32 {
         value.map_or(0, |d| clamp_u32(d.as_millis()))
+    }
+}
+
+impl OptionKind for Int {
+    type Value = i32;
+    type C = i32;
+    const C_TYPE: &'static str = "int32_t";
+    fn encode(_: &'static str, value: i32, _: u64, _: u64) -> io::Result<libc::c_int> {
+        Ok(value)
+    }
+    fn decode(raw: libc::c_int) -> i32 {
+        raw
+    }
+    fn from_c(value: i32) -> i32 {
+        value
+    }
+    fn to_c(value: i32) -> i32 {
+        value
+    }
+}
+
+impl OptionKind for Index {
+    type Value = Option<u32>;
+    type C = i32;
+    const C_TYPE: &'static str = "int32_t";
+    fn encode(option: &'static str, value: Option<u32>, min: u64, max: u64) -> io::Result<libc::c_int> {
+        value.map_or(Ok(-1), |v| int_in(option, "", u64::from(v), min, max))
+    }
+    fn decode(raw: libc::c_int) -> Option<u32> {
+        u32::try_from(raw).ok()
+    }
+    fn from_c(value: i32) -> Option<u32> {
+        u32::try_from(value).ok()
+    }
+    fn to_c(value: Option<u32>) -> i32 {
+        value.map_or(-1, |v| i32::try_from(v).unwrap_or(i32::MAX))
+    }
+}
+
+impl OptionKind for U64 {
+    type Value = u64;
+    type C = u64;
+    const C_TYPE: &'static str = "uint64_t";
+    fn encode(option: &'static str, _: u64, _: u64, _: u64) -> io::Result<libc::c_int> {
+        Err(crate::error::invalid_input(
+            libc::EINVAL,
+            format!("{option} is read-only"),
+        ))
+    }
+    fn decode(raw: libc::c_int) -> u64 {
+        raw as u32 as u64
+    }
+    fn read(fd: BorrowedFd<'_>, level: libc::c_int, name: libc::c_int) -> io::Result<u64> {
+        sys::getsockopt::<u64>(fd, level, name)
+    }
+    fn from_c(value: u64) -> u64 {
+        value
+    }
+    fn to_c(value: u64) -> u64 {
+        value
+    }
+}
+
+impl OptionKind for OptU16 {
+    type Value = Option<u16>;
+    type C = u16;
+    const C_TYPE: &'static str = "uint16_t";
+    fn encode(option: &'static str, value: Option<u16>, _: u64, _: u64) -> io::Result<libc::c_int> {
+        match value {
+            Some(0) => Err(crate::error::invalid_input(
+                libc::EINVAL,
+                format!("{option}: 0 is not allowed; pass None to turn it off"),
+            )),
+            Some(v) => Ok(libc::c_int::from(v)),
+            None => Ok(0),
+        }
+    }
+    fn decode(raw: libc::c_int) -> Option<u16> {
+        u16::try_from(raw).ok().filter(|&v| v > 0)
+    }
+    fn from_c(value: u16) -> Option<u16> {
+        (value != 0).then_some(value)
+    }
+    fn to_c(value: Option<u16>) -> u16 {
+        value.unwrap_or(0)
     }
 }

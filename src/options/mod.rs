@@ -39,7 +39,9 @@
 //! | `tcp.rs` | `TCP_CONGESTION` |
 //! | `multicast.rs` | `IP_ADD/DROP_MEMBERSHIP` and their IPv6 twins |
 //! | `info.rs` | `TCP_INFO` |
+//! | `bpf.rs` | `SO_ATTACH_REUSEPORT_CBPF`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` with a typed classic-BPF builder |
 
+mod bpf;
 mod check;
 mod device;
 mod info;
@@ -50,6 +52,7 @@ mod socket;
 pub(crate) mod table;
 mod tcp;
 
+pub use bpf::{CbpfProgram, attach_filter, attach_reuseport_cbpf, detach_filter};
 pub use device::{bind_device, bound_device};
 pub use info::{TcpInfo, TcpState, tcp_info};
 pub use multicast::{join_multicast_v4, join_multicast_v6, leave_multicast_v4, leave_multicast_v6};

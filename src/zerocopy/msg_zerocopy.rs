@@ -30,18 +30,6 @@ use std::time::{Duration, Instant};
 use crate::error::invalid_input;
 use crate::{ConnectedStream, Inet, TransitionError, sys};
 
-/// Enables or disables `MSG_ZEROCOPY` on a socket (`SO_ZEROCOPY`, see
-/// `socket(7)`; Linux ≥ 4.14). Without it the kernel silently ignores the
-/// flag. TCP and UDP sockets only: other sockets (Unix) give `EOPNOTSUPP`.
-pub fn set_zerocopy(socket: &impl AsFd, enable: bool) -> io::Result<()> {
-    sys::setsockopt_int(socket.as_fd(), libc::SOL_SOCKET, sys::SO_ZEROCOPY, i32::from(enable))
-}
-
-/// Whether `SO_ZEROCOPY` is enabled on a socket.
-pub fn zerocopy(socket: &impl AsFd) -> io::Result<bool> {
-    Ok(sys::getsockopt_int(socket.as_fd(), libc::SOL_SOCKET, sys::SO_ZEROCOPY)? != 0)
-}
-
 /// One completion notification: the `MSG_ZEROCOPY` sends with ids
 /// `first..=last` are done and their buffers are free again.
 ///
@@ -221,7 +209,7 @@ impl<D: Inet> ZerocopySender<D> {
     /// Enables `SO_ZEROCOPY` on `stream` and wraps it. On failure (kernel
     /// older than 4.14) the stream comes back inside the error.
     pub fn new(stream: ConnectedStream<D>) -> Result<Self, TransitionError<ConnectedStream<D>>> {
-        match set_zerocopy(&stream, true) {
+        match crate::options::set_zerocopy(&stream, true) {
             Ok(()) => Ok(Self {
                 stream,
                 next_id: 0,

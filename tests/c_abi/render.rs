@@ -76,18 +76,20 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 pub fn c_declarations() -> String {
     let mut out = String::new();
     for row in OPTION_ROWS {
-        out.push('\n');
-        doc_block(
-            &mut out,
-            row.set_doc,
-            &format!(
-                "C: `wl_{set}`, mirrors `wirelane::{set}`. `fd` is any socket descriptor, e.g. from \
+        if !row.set.is_empty() {
+            out.push('\n');
+            doc_block(
+                &mut out,
+                row.set_doc,
+                &format!(
+                    "C: `wl_{set}`, mirrors `wirelane::{set}`. `fd` is any socket descriptor, e.g. from \
                  `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.{unit}",
-                set = row.set,
-                unit = c_unit(row)
-            ),
-        );
-        let _ = writeln!(out, "int wl_{}(int fd, {} value);", row.set, row.c_type);
+                    set = row.set,
+                    unit = c_unit(row)
+                ),
+            );
+            let _ = writeln!(out, "int wl_{}(int fd, {} value);", row.set, row.c_type);
+        }
         out.push('\n');
         doc_block(
             &mut out,
@@ -134,17 +136,20 @@ fn py_ctype(c_type: &str) -> &'static str {
         "uint8_t" => "c_uint8",
         "uint16_t" => "c_uint16",
         "uint32_t" => "c_uint32",
+        "int32_t" => "c_int32",
+        "uint64_t" => "c_uint64",
         "size_t" => "c_size_t",
         other => panic!("no ctypes type for {other}"),
     }
 }
 
-/// The Python declarations: each row's C type, from which `_options.py`
-/// declares `wl_set_<name>` and `wl_<name>`.
+/// The Python declarations: each row's C type and whether it has a
+/// setter, from which `_options.py` declares `wl_set_<name>` and `wl_<name>`.
 pub fn python_types() -> String {
-    let mut out = String::from("_OPTION_TYPES: dict[str, Any] = {\n");
+    let mut out = String::from("_OPTION_TYPES: dict[str, tuple[Any, bool]] = {\n");
     for row in OPTION_ROWS {
-        let _ = writeln!(out, "    \"{}\": {},", row.get, py_ctype(row.c_type));
+        let writable = if row.set.is_empty() { "False" } else { "True" };
+        let _ = writeln!(out, "    \"{}\": ({}, {writable}),", row.get, py_ctype(row.c_type));
     }
     out.push_str("}\n");
     out
@@ -163,14 +168,16 @@ pub fn python_methods() -> String {
         };
         let this = py_self(row.scope);
         let (name, man, brief) = (row.name, row.man, row.brief);
-        let _ = writeln!(
-            out,
-            "    def {set}({this}, value: {hint}) -> None:\n        \
+        if !row.set.is_empty() {
+            let _ = writeln!(
+                out,
+                "    def {set}({this}, value: {hint}) -> None:\n        \
              \"\"\"Sets ``{name}`` (``{man}``){unit}: {brief}.\"\"\"\n        \
              self._set_option(\"{get}\", value)\n",
-            set = row.set,
-            get = row.get,
-        );
+                set = row.set,
+                get = row.get,
+            );
+        }
         let _ = writeln!(
             out,
             "    def {get}({this}) -> {hint}:\n        \
@@ -191,6 +198,8 @@ fn cpp_type(row: &OptionRow) -> &'static str {
         (_, "uint8_t") => "std::uint8_t",
         (_, "uint16_t") => "std::uint16_t",
         (_, "uint32_t") => "std::uint32_t",
+        (_, "int32_t") => "std::int32_t",
+        (_, "uint64_t") => "std::uint64_t",
         (_, "size_t") => "std::size_t",
         (_, other) => panic!("no C++ type for {other}"),
     }
@@ -202,25 +211,46 @@ fn cpp_c_type(c_type: &str) -> &'static str {
         "uint8_t" => "std::uint8_t",
         "uint16_t" => "std::uint16_t",
         "uint32_t" => "std::uint32_t",
+        "int32_t" => "std::int32_t",
+        "uint64_t" => "std::uint64_t",
         "size_t" => "std::size_t",
         other => panic!("no C++ type for {other}"),
     }
 }
 
-/// The C++ option functions: one `WL_HPP_OPTION` line per row.
+/// The C++ option functions: one `WL_HPP_OPTION` line per row
+/// (`WL_HPP_OPTION_READ` for a read-only one).
 pub fn cpp_options() -> String {
     let mut out = String::new();
-    for row in OPTION_ROWS {
+    // These four live in the C++ API's own namespaces (wl::batch,
+    // wl::fdpass, wl::zerocopy, where a function wl::zerocopy could not
+    // exist next to the namespace); their WL_HPP_OPTION lines are there.
+    let elsewhere = ["udp_segment", "udp_gro", "passcred", "zerocopy"];
+    for row in OPTION_ROWS.iter().filter(|r| !elsewhere.contains(&r.get)) {
         let _ = writeln!(out, "/// `{}` (`{}`): {}.", row.name, row.man, row.brief);
+        let which = if row.set.is_empty() {
+            "WL_HPP_OPTION_READ"
+        } else {
+            "WL_HPP_OPTION"
+        };
         let _ = writeln!(
             out,
-            "WL_HPP_OPTION({}, {}, {})",
+            "{which}({}, {}, {})",
             row.get,
             cpp_type(row),
             cpp_c_type(row.c_type)
         );
     }
     out
+}
+
+/// "`set_x` / `x`", or "`x` (read-only)", with a prefix and suffix.
+fn pair(row: &OptionRow, pre: &str, post: &str) -> String {
+    if row.set.is_empty() {
+        format!("{pre}{}{post} (read-only)", row.get)
+    } else {
+        format!("{pre}{}{post} / {pre}{}{post}", row.set, row.get)
+    }
 }
 
 /// The options table of the docs (Markdown).
@@ -236,13 +266,14 @@ pub fn docs_table() -> String {
         };
         let _ = writeln!(
             out,
-            "| `{name}` | `{level}` | {man} | {scope} | `{set}` / `{get}` | `wl_{set}` / `wl_{get}` | `{ty}`{range} | `{set}()` / `{get}()` |",
+            "| `{name}` | `{level}` | {man} | {scope} | {rust} | {c} | `{ty}`{range} | {py} |",
             name = row.name,
             level = row.level,
             man = row.man,
             scope = row.scope,
-            set = row.set,
-            get = row.get,
+            rust = pair(row, "`", "`"),
+            c = pair(row, "`wl_", "`"),
+            py = pair(row, "`", "()`"),
             ty = row.rust_type.replace(' ', ""),
         );
     }

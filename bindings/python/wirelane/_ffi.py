@@ -22,6 +22,7 @@ from ctypes import (
     c_bool,
     c_char_p,
     c_int,
+    c_int32,
     c_size_t,
     c_ssize_t,
     c_uint,
@@ -206,7 +207,8 @@ wl_addr_port: _Fn = _declare("wl_addr_port", _I, AddrP)
 # --- what every state has ----------------------------------------------------
 
 # Exported once, on the descriptor (``wl_socket_<verb>(fd, ...)``).
-wl_socket_domain: _Fn = _declare("wl_socket_domain", _I, c_int)
+# (``wl_socket_domain`` is a read-only row of the option table.)
+wl_socket_domain: _Fn = _declare("wl_socket_domain", _I, c_int, POINTER(c_int32))
 wl_socket_local_addr: _Fn = _declare("wl_socket_local_addr", _I, c_int, AddrP)
 wl_socket_set_nonblocking: _Fn = _declare("wl_socket_set_nonblocking", _I, c_int, c_bool)
 wl_socket_is_nonblocking: _Fn = _declare("wl_socket_is_nonblocking", _I, c_int)
@@ -250,6 +252,12 @@ def _on_fd(fd: _Fn, op: _Fn) -> _Fn:
     return call
 
 
+def _domain(fd: int) -> int:
+    out = c_int32()
+    wl_socket_domain(fd, ctypes.byref(out))
+    return out.value
+
+
 def _state(prefix: str, handle: Any, adoptable: bool = True) -> StateFns:
     p = prefix
     fd = _declare(f"{p}_fd", _I, handle)
@@ -259,7 +267,7 @@ def _state(prefix: str, handle: Any, adoptable: bool = True) -> StateFns:
         free=_declare(f"{p}_free", None, handle),
         fd=fd,
         into_fd=_declare(f"{p}_into_fd", _I, handle),
-        domain=_on_fd(fd, wl_socket_domain),
+        domain=_on_fd(fd, _domain),
         local_addr=_on_fd(fd, wl_socket_local_addr),
         set_nonblocking=_on_fd(fd, wl_socket_set_nonblocking),
         is_nonblocking=_on_fd(fd, wl_socket_is_nonblocking),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import socket
-from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint8, c_uint16, c_uint32, c_uint64
+from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_int32, c_size_t, c_uint8, c_uint16, c_uint32, c_uint64
 from typing import Any, Callable, Generic, TypeVar
 
 from . import _ffi
@@ -297,51 +297,75 @@ _join_v6: _Fn = _ffi.declare("wl_join_multicast_v6", c_int, c_int, _U8P, c_uint3
 _leave_v6: _Fn = _ffi.declare("wl_leave_multicast_v6", c_int, c_int, _U8P, c_uint32)
 _get_tcp_info: _Fn = _ffi.declare("wl_get_tcp_info", c_int, c_int, POINTER(TcpInfo))
 
-_set_udp_segment: _Fn = _ffi.declare("wl_set_udp_segment", c_int, c_int, c_uint16)
-_get_udp_segment: _Fn = _ffi.declare("wl_udp_segment", c_int, c_int, POINTER(c_uint16))
-_set_udp_gro: _Fn = _ffi.declare("wl_set_udp_gro", c_int, c_int, c_bool)
-_get_udp_gro: _Fn = _ffi.declare("wl_udp_gro", c_int, c_int, POINTER(c_bool))
-_set_passcred: _Fn = _ffi.declare("wl_set_passcred", c_int, c_int, c_bool)
-_get_passcred: _Fn = _ffi.declare("wl_passcred", c_int, c_int, POINTER(c_bool))
-_set_zerocopy: _Fn = _ffi.declare("wl_set_zerocopy", c_int, c_int, c_bool)
-_get_zerocopy: _Fn = _ffi.declare("wl_zerocopy", c_int, c_int, POINTER(c_bool))
 
 
 # The option table's C types (``wl_set_<name>(int fd, T)``,
-# ``wl_<name>(int fd, T *out)``).
+# ``wl_<name>(int fd, T *out)``) and whether each has a setter.
 # BEGIN GENERATED TYPES FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
-_OPTION_TYPES: dict[str, Any] = {
-    "reuse_address": c_bool,
-    "reuse_port": c_bool,
-    "send_buffer_size": c_size_t,
-    "recv_buffer_size": c_size_t,
-    "broadcast": c_bool,
-    "mark": c_uint32,
-    "priority": c_uint32,
-    "recv_low_watermark": c_size_t,
-    "keepalive": c_bool,
-    "tcp_keepalive_idle": c_uint32,
-    "tcp_keepalive_interval": c_uint32,
-    "tcp_keepalive_count": c_uint32,
-    "tcp_nodelay": c_bool,
-    "tcp_cork": c_bool,
-    "tcp_quickack": c_bool,
-    "tcp_fastopen": c_uint32,
-    "tcp_fastopen_connect": c_bool,
-    "tcp_user_timeout": c_uint32,
-    "ttl": c_uint32,
-    "tos": c_uint8,
-    "unicast_hops_v6": c_uint32,
-    "tclass_v6": c_uint8,
-    "only_v6": c_bool,
-    "multicast_ttl_v4": c_uint32,
-    "multicast_loop_v4": c_bool,
-    "multicast_hops_v6": c_uint32,
-    "multicast_loop_v6": c_bool,
+_OPTION_TYPES: dict[str, tuple[Any, bool]] = {
+    "reuse_address": (c_bool, True),
+    "reuse_port": (c_bool, True),
+    "send_buffer_size": (c_size_t, True),
+    "recv_buffer_size": (c_size_t, True),
+    "broadcast": (c_bool, True),
+    "mark": (c_uint32, True),
+    "priority": (c_uint32, True),
+    "recv_low_watermark": (c_size_t, True),
+    "keepalive": (c_bool, True),
+    "tcp_keepalive_idle": (c_uint32, True),
+    "tcp_keepalive_interval": (c_uint32, True),
+    "tcp_keepalive_count": (c_uint32, True),
+    "tcp_nodelay": (c_bool, True),
+    "tcp_cork": (c_bool, True),
+    "tcp_quickack": (c_bool, True),
+    "tcp_fastopen": (c_uint32, True),
+    "tcp_fastopen_connect": (c_bool, True),
+    "tcp_user_timeout": (c_uint32, True),
+    "ttl": (c_uint32, True),
+    "tos": (c_uint8, True),
+    "unicast_hops_v6": (c_uint32, True),
+    "tclass_v6": (c_uint8, True),
+    "only_v6": (c_bool, True),
+    "multicast_ttl_v4": (c_uint32, True),
+    "multicast_loop_v4": (c_bool, True),
+    "multicast_hops_v6": (c_uint32, True),
+    "multicast_loop_v6": (c_bool, True),
+    "transparent": (c_bool, True),
+    "freebind": (c_bool, True),
+    "freebind_v6": (c_bool, True),
+    "transparent_v6": (c_bool, True),
+    "bind_address_no_port": (c_bool, True),
+    "tcp_notsent_lowat": (c_uint32, True),
+    "tcp_maxseg": (c_uint32, True),
+    "tcp_defer_accept": (c_uint32, True),
+    "tcp_save_syn": (c_bool, True),
+    "tcp_thin_linear_timeouts": (c_bool, True),
+    "tcp_syncnt": (c_uint32, True),
+    "tcp_window_clamp": (c_uint32, True),
+    "cookie": (c_uint64, False),
+    "incoming_cpu": (c_int32, True),
+    "busy_poll": (c_uint32, True),
+    "prefer_busy_poll": (c_bool, True),
+    "out_of_band_inline": (c_bool, True),
+    "socket_domain": (c_int32, False),
+    "socket_type": (c_int32, False),
+    "socket_protocol": (c_int32, False),
+    "accepts_connections": (c_bool, False),
+    "multicast_all_v4": (c_bool, True),
+    "multicast_all_v6": (c_bool, True),
+    "multicast_if_v6": (c_uint32, True),
+    "recv_tos_v4": (c_bool, True),
+    "recv_tclass_v6": (c_bool, True),
+    "recv_hoplimit_v6": (c_bool, True),
+    "header_included_v4": (c_bool, True),
+    "udp_segment": (c_uint16, True),
+    "udp_gro": (c_bool, True),
+    "passcred": (c_bool, True),
+    "zerocopy": (c_bool, True),
 }
 # END GENERATED TYPES
-_SETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_set_{n}", c_int, c_int, t) for n, t in _OPTION_TYPES.items()}
-_GETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_{n}", c_int, c_int, POINTER(t)) for n, t in _OPTION_TYPES.items()}
+_SETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_set_{n}", c_int, c_int, t) for n, (t, w) in _OPTION_TYPES.items() if w}
+_GETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_{n}", c_int, c_int, POINTER(t)) for n, (t, _) in _OPTION_TYPES.items()}
 
 
 def _ip4(host: str) -> Any:
@@ -441,7 +465,7 @@ class Options(Generic[D]):
         self._call(lambda h: fn(self._fd, value))
 
     def _get_option(self, name: str) -> Any:
-        fn, out = _GETTERS[name], _OPTION_TYPES[name]()
+        fn, out = _GETTERS[name], _OPTION_TYPES[name][0]()
         self._call(lambda h: fn(self._fd, ctypes.byref(out)))
         return out.value
 
@@ -662,48 +686,240 @@ class Options(Generic[D]):
         """Reads ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
         return bool(self._get_option("multicast_loop_v6"))
 
-    # END GENERATED METHODS
+    def set_transparent(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IP_TRANSPARENT`` (``ip(7)``): bind and accept for non-local addresses (transparent proxy; needs CAP_NET_ADMIN)."""
+        self._set_option("transparent", value)
 
-    def set_udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6], size: int) -> None:
-        """``UDP_SEGMENT`` (``udp(7)``): every later send larger than
-        ``size`` is split by the kernel (GSO) into datagrams of ``size``
-        bytes; 0 turns it off."""
-        self._call(lambda h: _set_udp_segment(self._fd, size))
+    def transparent(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Reads ``IP_TRANSPARENT`` (``ip(7)``): bind and accept for non-local addresses (transparent proxy; needs CAP_NET_ADMIN)."""
+        return bool(self._get_option("transparent"))
+
+    def set_freebind(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IP_FREEBIND`` (``ip(7)``): bind to an address not (yet) configured on this host."""
+        self._set_option("freebind", value)
+
+    def freebind(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Reads ``IP_FREEBIND`` (``ip(7)``): bind to an address not (yet) configured on this host."""
+        return bool(self._get_option("freebind"))
+
+    def set_freebind_v6(self: Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IPV6_FREEBIND`` (``ipv6(7)``): bind to an IPv6 address not (yet) configured on this host."""
+        self._set_option("freebind_v6", value)
+
+    def freebind_v6(self: Options[SocketAddrV6]) -> bool:
+        """Reads ``IPV6_FREEBIND`` (``ipv6(7)``): bind to an IPv6 address not (yet) configured on this host."""
+        return bool(self._get_option("freebind_v6"))
+
+    def set_transparent_v6(self: Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IPV6_TRANSPARENT`` (``ipv6(7)``): transparent proxying for IPv6 (needs CAP_NET_ADMIN)."""
+        self._set_option("transparent_v6", value)
+
+    def transparent_v6(self: Options[SocketAddrV6]) -> bool:
+        """Reads ``IPV6_TRANSPARENT`` (``ipv6(7)``): transparent proxying for IPv6 (needs CAP_NET_ADMIN)."""
+        return bool(self._get_option("transparent_v6"))
+
+    def set_bind_address_no_port(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IP_BIND_ADDRESS_NO_PORT`` (``ip(7)``): choose the local port at connect, not at bind (port 0)."""
+        self._set_option("bind_address_no_port", value)
+
+    def bind_address_no_port(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Reads ``IP_BIND_ADDRESS_NO_PORT`` (``ip(7)``): choose the local port at connect, not at bind (port 0)."""
+        return bool(self._get_option("bind_address_no_port"))
+
+    def set_tcp_notsent_lowat(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_NOTSENT_LOWAT`` (``tcp(7)``): unsent bytes allowed before the socket stops being writable (0: the sysctl)."""
+        self._set_option("tcp_notsent_lowat", value)
+
+    def tcp_notsent_lowat(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_NOTSENT_LOWAT`` (``tcp(7)``): unsent bytes allowed before the socket stops being writable (0: the sysctl)."""
+        return int(self._get_option("tcp_notsent_lowat"))
+
+    def set_tcp_maxseg(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_MAXSEG`` (``tcp(7)``): the maximum segment size (set before connect or listen)."""
+        self._set_option("tcp_maxseg", value)
+
+    def tcp_maxseg(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_MAXSEG`` (``tcp(7)``): the maximum segment size (set before connect or listen)."""
+        return int(self._get_option("tcp_maxseg"))
+
+    def set_tcp_defer_accept(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_DEFER_ACCEPT`` (``tcp(7)``) in seconds: wake accept only when data has arrived (seconds; 0: off)."""
+        self._set_option("tcp_defer_accept", value)
+
+    def tcp_defer_accept(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_DEFER_ACCEPT`` (``tcp(7)``) in seconds: wake accept only when data has arrived (seconds; 0: off)."""
+        return int(self._get_option("tcp_defer_accept"))
+
+    def set_tcp_save_syn(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``TCP_SAVE_SYN`` (``tcp(7)``): keep each incoming SYN for TCP_SAVED_SYN."""
+        self._set_option("tcp_save_syn", value)
+
+    def tcp_save_syn(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Reads ``TCP_SAVE_SYN`` (``tcp(7)``): keep each incoming SYN for TCP_SAVED_SYN."""
+        return bool(self._get_option("tcp_save_syn"))
+
+    def set_tcp_thin_linear_timeouts(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``TCP_THIN_LINEAR_TIMEOUTS`` (``tcp(7)``): linear retransmission timeouts for thin streams."""
+        self._set_option("tcp_thin_linear_timeouts", value)
+
+    def tcp_thin_linear_timeouts(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
+        """Reads ``TCP_THIN_LINEAR_TIMEOUTS`` (``tcp(7)``): linear retransmission timeouts for thin streams."""
+        return bool(self._get_option("tcp_thin_linear_timeouts"))
+
+    def set_tcp_syncnt(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_SYNCNT`` (``tcp(7)``): SYN retransmissions before connect gives up."""
+        self._set_option("tcp_syncnt", value)
+
+    def tcp_syncnt(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_SYNCNT`` (``tcp(7)``): SYN retransmissions before connect gives up."""
+        return int(self._get_option("tcp_syncnt"))
+
+    def set_tcp_window_clamp(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``TCP_WINDOW_CLAMP`` (``tcp(7)``): bound on the advertised window in bytes (0: none)."""
+        self._set_option("tcp_window_clamp", value)
+
+    def tcp_window_clamp(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
+        """Reads ``TCP_WINDOW_CLAMP`` (``tcp(7)``): bound on the advertised window in bytes (0: none)."""
+        return int(self._get_option("tcp_window_clamp"))
+
+    def cookie(self) -> int:
+        """Reads ``SO_COOKIE`` (``socket(7)``): the kernel's 64-bit identifier of the socket."""
+        return int(self._get_option("cookie"))
+
+    def set_incoming_cpu(self, value: int) -> None:
+        """Sets ``SO_INCOMING_CPU`` (``socket(7)``): the CPU of the last received packet (-1: none)."""
+        self._set_option("incoming_cpu", value)
+
+    def incoming_cpu(self) -> int:
+        """Reads ``SO_INCOMING_CPU`` (``socket(7)``): the CPU of the last received packet (-1: none)."""
+        return int(self._get_option("incoming_cpu"))
+
+    def set_busy_poll(self, value: int) -> None:
+        """Sets ``SO_BUSY_POLL`` (``socket(7)``): microseconds to busy-poll the device on a blocking receive."""
+        self._set_option("busy_poll", value)
+
+    def busy_poll(self) -> int:
+        """Reads ``SO_BUSY_POLL`` (``socket(7)``): microseconds to busy-poll the device on a blocking receive."""
+        return int(self._get_option("busy_poll"))
+
+    def set_prefer_busy_poll(self, value: bool) -> None:
+        """Sets ``SO_PREFER_BUSY_POLL`` (``socket(7)``): prefer busy polling over interrupts."""
+        self._set_option("prefer_busy_poll", value)
+
+    def prefer_busy_poll(self) -> bool:
+        """Reads ``SO_PREFER_BUSY_POLL`` (``socket(7)``): prefer busy polling over interrupts."""
+        return bool(self._get_option("prefer_busy_poll"))
+
+    def set_out_of_band_inline(self, value: bool) -> None:
+        """Sets ``SO_OOBINLINE`` (``socket(7)``): deliver urgent data inline."""
+        self._set_option("out_of_band_inline", value)
+
+    def out_of_band_inline(self) -> bool:
+        """Reads ``SO_OOBINLINE`` (``socket(7)``): deliver urgent data inline."""
+        return bool(self._get_option("out_of_band_inline"))
+
+    def socket_domain(self) -> int:
+        """Reads ``SO_DOMAIN`` (``socket(7)``): the address family (AF_INET, AF_INET6, AF_UNIX)."""
+        return int(self._get_option("socket_domain"))
+
+    def socket_type(self) -> int:
+        """Reads ``SO_TYPE`` (``socket(7)``): the socket type (SOCK_STREAM, SOCK_DGRAM, ...)."""
+        return int(self._get_option("socket_type"))
+
+    def socket_protocol(self) -> int:
+        """Reads ``SO_PROTOCOL`` (``socket(7)``): the protocol (IPPROTO_TCP, IPPROTO_UDP, ...)."""
+        return int(self._get_option("socket_protocol"))
+
+    def accepts_connections(self) -> bool:
+        """Reads ``SO_ACCEPTCONN`` (``socket(7)``): whether the socket is listening."""
+        return bool(self._get_option("accepts_connections"))
+
+    def set_multicast_all_v4(self: Options[SocketAddrV4], value: bool) -> None:
+        """Sets ``IP_MULTICAST_ALL`` (``ip(7)``): receive every joined group's traffic, not only our own joins."""
+        self._set_option("multicast_all_v4", value)
+
+    def multicast_all_v4(self: Options[SocketAddrV4]) -> bool:
+        """Reads ``IP_MULTICAST_ALL`` (``ip(7)``): receive every joined group's traffic, not only our own joins."""
+        return bool(self._get_option("multicast_all_v4"))
+
+    def set_multicast_all_v6(self: Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IPV6_MULTICAST_ALL`` (``ipv6(7)``): receive every joined group's traffic, not only our own joins."""
+        self._set_option("multicast_all_v6", value)
+
+    def multicast_all_v6(self: Options[SocketAddrV6]) -> bool:
+        """Reads ``IPV6_MULTICAST_ALL`` (``ipv6(7)``): receive every joined group's traffic, not only our own joins."""
+        return bool(self._get_option("multicast_all_v6"))
+
+    def set_multicast_if_v6(self: Options[SocketAddrV6], value: int) -> None:
+        """Sets ``IPV6_MULTICAST_IF`` (``ipv6(7)``): the interface index for outgoing multicast (0: by route)."""
+        self._set_option("multicast_if_v6", value)
+
+    def multicast_if_v6(self: Options[SocketAddrV6]) -> int:
+        """Reads ``IPV6_MULTICAST_IF`` (``ipv6(7)``): the interface index for outgoing multicast (0: by route)."""
+        return int(self._get_option("multicast_if_v6"))
+
+    def set_recv_tos_v4(self: Options[SocketAddrV4], value: bool) -> None:
+        """Sets ``IP_RECVTOS`` (``ip(7)``): deliver each datagram's TOS byte as ancillary data."""
+        self._set_option("recv_tos_v4", value)
+
+    def recv_tos_v4(self: Options[SocketAddrV4]) -> bool:
+        """Reads ``IP_RECVTOS`` (``ip(7)``): deliver each datagram's TOS byte as ancillary data."""
+        return bool(self._get_option("recv_tos_v4"))
+
+    def set_recv_tclass_v6(self: Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IPV6_RECVTCLASS`` (``ipv6(7)``): deliver each datagram's traffic class as ancillary data."""
+        self._set_option("recv_tclass_v6", value)
+
+    def recv_tclass_v6(self: Options[SocketAddrV6]) -> bool:
+        """Reads ``IPV6_RECVTCLASS`` (``ipv6(7)``): deliver each datagram's traffic class as ancillary data."""
+        return bool(self._get_option("recv_tclass_v6"))
+
+    def set_recv_hoplimit_v6(self: Options[SocketAddrV6], value: bool) -> None:
+        """Sets ``IPV6_RECVHOPLIMIT`` (``ipv6(7)``): deliver each datagram's hop limit as ancillary data."""
+        self._set_option("recv_hoplimit_v6", value)
+
+    def recv_hoplimit_v6(self: Options[SocketAddrV6]) -> bool:
+        """Reads ``IPV6_RECVHOPLIMIT`` (``ipv6(7)``): deliver each datagram's hop limit as ancillary data."""
+        return bool(self._get_option("recv_hoplimit_v6"))
+
+    def set_header_included_v4(self: Options[SocketAddrV4], value: bool) -> None:
+        """Sets ``IP_HDRINCL`` (``raw(7)``): raw sockets: the caller writes the IP header."""
+        self._set_option("header_included_v4", value)
+
+    def header_included_v4(self: Options[SocketAddrV4]) -> bool:
+        """Reads ``IP_HDRINCL`` (``raw(7)``): raw sockets: the caller writes the IP header."""
+        return bool(self._get_option("header_included_v4"))
+
+    def set_udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
+        """Sets ``UDP_SEGMENT`` (``udp(7)``): the kernel splits larger sends into datagrams of this size (0: off)."""
+        self._set_option("udp_segment", value)
 
     def udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
-        """The socket-wide GSO segment size (``UDP_SEGMENT``), 0 when off."""
-        out = c_uint16()
-        self._call(lambda h: _get_udp_segment(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        """Reads ``UDP_SEGMENT`` (``udp(7)``): the kernel splits larger sends into datagrams of this size (0: off)."""
+        return int(self._get_option("udp_segment"))
 
     def set_udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
-        """``UDP_GRO`` (Linux 5.0+): the kernel may coalesce several
-        datagrams of one flow into one receive (see ``recv_gro``)."""
-        self._call(lambda h: _set_udp_gro(self._fd, bool(value)))
+        """Sets ``UDP_GRO`` (``udp(7)``): the kernel may coalesce datagrams of one flow into one receive."""
+        self._set_option("udp_gro", value)
 
     def udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
-        """Whether ``UDP_GRO`` is on."""
-        out = c_bool()
-        self._call(lambda h: _get_udp_gro(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``UDP_GRO`` (``udp(7)``): the kernel may coalesce datagrams of one flow into one receive."""
+        return bool(self._get_option("udp_gro"))
 
     def set_passcred(self: Options[UnixAddr], value: bool) -> None:
-        """``SO_PASSCRED`` (``unix(7)``): every message received then carries
-        the sender's kernel-checked credentials (``recv_with_credentials``)."""
-        self._call(lambda h: _set_passcred(self._fd, bool(value)))
+        """Sets ``SO_PASSCRED`` (``unix(7)``): every message received carries the sender's credentials."""
+        self._set_option("passcred", value)
 
     def passcred(self: Options[UnixAddr]) -> bool:
-        """Whether ``SO_PASSCRED`` is on."""
-        out = c_bool()
-        self._call(lambda h: _get_passcred(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``SO_PASSCRED`` (``unix(7)``): every message received carries the sender's credentials."""
+        return bool(self._get_option("passcred"))
 
     def set_zerocopy(self, value: bool) -> None:
-        """``SO_ZEROCOPY`` (needed before ``send_zerocopy``)."""
-        self._call(lambda h: _set_zerocopy(self._fd, bool(value)))
+        """Sets ``SO_ZEROCOPY`` (``socket(7)``): allow MSG_ZEROCOPY sends."""
+        self._set_option("zerocopy", value)
 
     def zerocopy(self) -> bool:
-        """Whether ``SO_ZEROCOPY`` is on."""
-        out = c_bool()
-        self._call(lambda h: _get_zerocopy(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``SO_ZEROCOPY`` (``socket(7)``): allow MSG_ZEROCOPY sends."""
+        return bool(self._get_option("zerocopy"))
+
+    # END GENERATED METHODS
