@@ -54,6 +54,7 @@ pub mod fdpass;
 #[doc(hidden)]
 pub mod ffi_support;
 pub mod handover;
+pub mod meta;
 pub mod options;
 pub mod resolve;
 mod socket;
