@@ -9,8 +9,8 @@ use crate::addr::RawSockAddr;
 use crate::addr::codec::AddrCodec;
 use crate::cmsg::CmsgBuffer;
 use crate::domain::Inet;
-use crate::meta::{SEND_CONTROL_SPACE, SendMeta};
 use crate::error::invalid_input;
+use crate::meta::{SEND_CONTROL_SPACE, SendMeta};
 use crate::sys::{self, IoVec, MmsgHdr};
 use crate::{BoundDatagram, ConnectedDatagram, Domain, MsgFlags};
 

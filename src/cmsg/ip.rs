@@ -219,9 +219,7 @@ pub(super) fn parse<'a>(
             _ => Err(bad_len("IP_TOS", "1 or 4")),
         },
         (libc::IPPROTO_IP, libc::IP_TTL) => int_byte(offset, "IP_TTL", data).map(ParsedMessage::IpTtl),
-        (libc::IPPROTO_IPV6, libc::IPV6_TCLASS) => {
-            int_byte(offset, "IPV6_TCLASS", data).map(ParsedMessage::Ipv6TClass)
-        }
+        (libc::IPPROTO_IPV6, libc::IPV6_TCLASS) => int_byte(offset, "IPV6_TCLASS", data).map(ParsedMessage::Ipv6TClass),
         (libc::IPPROTO_IPV6, libc::IPV6_HOPLIMIT) => {
             int_byte(offset, "IPV6_HOPLIMIT", data).map(ParsedMessage::Ipv6HopLimit)
         }
@@ -331,8 +329,16 @@ mod tests {
         let mut data = [0u8; 32];
         // SAFETY: both are plain old data of the sizes copied.
         unsafe {
-            std::ptr::copy_nonoverlapping((&ee as *const libc::sock_extended_err).cast::<u8>(), data.as_mut_ptr(), 16);
-            std::ptr::copy_nonoverlapping((&sin as *const libc::sockaddr_in).cast::<u8>(), data[16..].as_mut_ptr(), 16);
+            std::ptr::copy_nonoverlapping(
+                (&ee as *const libc::sock_extended_err).cast::<u8>(),
+                data.as_mut_ptr(),
+                16,
+            );
+            std::ptr::copy_nonoverlapping(
+                (&sin as *const libc::sockaddr_in).cast::<u8>(),
+                data[16..].as_mut_ptr(),
+                16,
+            );
         }
         match parse(libc::IPPROTO_IP, libc::IP_RECVERR, &data, 0) {
             Some(Ok(ParsedMessage::ExtendedError(e))) => {

@@ -156,14 +156,22 @@ pub struct RecvMeta {
 impl RecvMeta {
     /// Decodes the control bytes of one message (`msg_controllen` bytes)
     /// and its `msg_flags`. Unknown messages are skipped; use
-    /// [`ControlMessages`] to see them.
+    /// [`ControlMessages`] to see them. After `MSG_CTRUNC` the messages
+    /// that arrived whole are decoded and `control_truncated` is set.
     pub fn from_control(control: &[u8], msg_flags: libc::c_int) -> Result<Self, CmsgError> {
         let mut m = Self {
             control_truncated: msg_flags & libc::MSG_CTRUNC != 0,
             ..Self::default()
         };
         for parsed in ControlMessages::new(control) {
-            match parsed? {
+            let parsed = match parsed {
+                Ok(p) => p,
+                // With MSG_CTRUNC the kernel cut the last message short:
+                // keep what came whole; `control_truncated` says the rest.
+                Err(_) if m.control_truncated => break,
+                Err(e) => return Err(e),
+            };
+            match parsed {
                 ParsedMessage::IpTos(t) | ParsedMessage::Ipv6TClass(t) => {
                     m.tos = Some(t);
                     m.ecn = Some(Ecn::from_tos(t));
@@ -233,7 +241,11 @@ pub struct SendMeta {
 impl SendMeta {
     /// Whether nothing is to be attached.
     pub fn is_empty(&self) -> bool {
-        self.ecn.is_none() && self.src_ip.is_none() && self.ifindex == 0 && self.ttl.is_none() && self.segment_size.is_none()
+        self.ecn.is_none()
+            && self.src_ip.is_none()
+            && self.ifindex == 0
+            && self.ttl.is_none()
+            && self.segment_size.is_none()
     }
 
     /// Encodes the control messages for a datagram of `payload_len` bytes

@@ -79,7 +79,14 @@ fn recv_msg_on<D: Domain>(
 ) -> io::Result<(sys::RecvMsgOut, RawSockAddr)> {
     let mut name = RawSockAddr::zeroed();
     // Descriptors cannot arrive on a UDP socket; the sink closes any.
-    let out = sys::recvmsg(fd, &mut [IoSliceMut::new(buf)], Some(&mut name), control, flags, &mut drop)?;
+    let out = sys::recvmsg(
+        fd,
+        &mut [IoSliceMut::new(buf)],
+        Some(&mut name),
+        control,
+        flags,
+        &mut drop,
+    )?;
     Ok((out, name))
 }
 
@@ -100,7 +107,11 @@ fn recv_msg_typed<'c, D: Domain>(
     })
 }
 
-fn recv_error_on<D: Domain>(fd: BorrowedFd<'_>, buf: &mut [u8], control: &mut [u8]) -> io::Result<QueuedError<D::Addr>> {
+fn recv_error_on<D: Domain>(
+    fd: BorrowedFd<'_>,
+    buf: &mut [u8],
+    control: &mut [u8],
+) -> io::Result<QueuedError<D::Addr>> {
     let capacity = control.len();
     let (out, name) = recv_msg_on::<D>(fd, buf, control, libc::MSG_ERRQUEUE)?;
     let meta = RecvMeta::from_control(&control[..out.control_len], out.flags)?.check(capacity)?;
@@ -166,13 +177,25 @@ impl<D: Inet> BoundDatagram<D> {
     /// `MSG_NOSIGNAL`). They are encoded into a 256-byte stack buffer;
     /// more is an `InvalidInput` error before any syscall (use
     /// [`send_msg_encoded`](Self::send_msg_encoded) with your own buffer).
-    pub fn send_msg(&self, data: &[u8], to: &D::Addr, control: &[ControlMessage<'_>], flags: MsgFlags) -> io::Result<usize> {
+    pub fn send_msg(
+        &self,
+        data: &[u8],
+        to: &D::Addr,
+        control: &[ControlMessage<'_>],
+        flags: MsgFlags,
+    ) -> io::Result<usize> {
         send_msg_on(self.as_fd(), data, Some(&to.to_raw()), control, flags)
     }
 
     /// Sends one datagram with control bytes the caller encoded (with
     /// [`CmsgEncoder`](crate::cmsg::CmsgEncoder)) into its own buffer.
-    pub fn send_msg_encoded(&self, bufs: &[IoSlice<'_>], to: &D::Addr, control: &[u8], flags: MsgFlags) -> io::Result<usize> {
+    pub fn send_msg_encoded(
+        &self,
+        bufs: &[IoSlice<'_>],
+        to: &D::Addr,
+        control: &[u8],
+        flags: MsgFlags,
+    ) -> io::Result<usize> {
         sys::sendmsg(self.as_fd(), bufs, Some(&to.to_raw()), control, flags.bits())
     }
 
@@ -186,7 +209,12 @@ impl<D: Inet> BoundDatagram<D> {
     /// (`recvmsg(2)`; size it with
     /// [`RECV_CONTROL_SPACE`](super::RECV_CONTROL_SPACE)). Nothing
     /// allocates; [`Received::meta`] decodes and reports truncation.
-    pub fn recv_msg<'c>(&self, buf: &mut [u8], control: &'c mut [u8], flags: MsgFlags) -> io::Result<Received<'c, D::Addr>> {
+    pub fn recv_msg<'c>(
+        &self,
+        buf: &mut [u8],
+        control: &'c mut [u8],
+        flags: MsgFlags,
+    ) -> io::Result<Received<'c, D::Addr>> {
         recv_msg_typed::<D>(self.as_fd(), buf, control, flags)
     }
 
@@ -218,7 +246,12 @@ impl<D: Inet> ConnectedDatagram<D> {
 
     /// Receives one datagram from the peer with its control messages; see
     /// [`BoundDatagram::recv_msg`].
-    pub fn recv_msg<'c>(&self, buf: &mut [u8], control: &'c mut [u8], flags: MsgFlags) -> io::Result<Received<'c, D::Addr>> {
+    pub fn recv_msg<'c>(
+        &self,
+        buf: &mut [u8],
+        control: &'c mut [u8],
+        flags: MsgFlags,
+    ) -> io::Result<Received<'c, D::Addr>> {
         recv_msg_typed::<D>(self.as_fd(), buf, control, flags)
     }
 

@@ -126,7 +126,10 @@ macro_rules! meta_options {
             }
 
             /// Receive the kernel's receive timestamp with nanoseconds
-            /// (`SO_TIMESTAMPNS`, `socket(7)`).
+            /// (`SO_TIMESTAMPNS`, `socket(7)`). The kernel switches
+            /// receive stamping on system-wide asynchronously when the
+            /// first socket asks, so the first datagrams after that may
+            /// arrive without a stamp.
             pub fn set_recv_timestamp(&self, on: bool) -> io::Result<()> {
                 set_bool(self.as_fd(), libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, on)
             }
@@ -141,7 +144,12 @@ macro_rules! meta_options {
                 } else {
                     0
                 };
-                sys::setsockopt_int(self.as_fd(), libc::SOL_SOCKET, libc::SO_TIMESTAMPING, flags as libc::c_int)
+                sys::setsockopt_int(
+                    self.as_fd(),
+                    libc::SOL_SOCKET,
+                    libc::SO_TIMESTAMPING,
+                    flags as libc::c_int,
+                )
             }
 
             /// Queue ICMP and local errors on the socket's error queue with

@@ -145,14 +145,24 @@ impl<D: Inet> BoundDatagram<D> {
     /// `recvmmsg(2)`, datagram `i` into `bufs[i]` and its address and
     /// metadata into slot `i`; returns how many arrived. Flags and
     /// `WouldBlock` as for [`recv_batch`](Self::recv_batch).
-    pub fn recv_slots(&self, slots: &mut RecvSlots<D>, bufs: &mut [IoSliceMut<'_>], flags: MsgFlags) -> io::Result<usize> {
+    pub fn recv_slots(
+        &self,
+        slots: &mut RecvSlots<D>,
+        bufs: &mut [IoSliceMut<'_>],
+        flags: MsgFlags,
+    ) -> io::Result<usize> {
         slots.recv(self.as_fd(), bufs, flags)
     }
 }
 
 impl<D: Inet> ConnectedDatagram<D> {
     /// [`BoundDatagram::recv_slots`] from the peer.
-    pub fn recv_slots(&self, slots: &mut RecvSlots<D>, bufs: &mut [IoSliceMut<'_>], flags: MsgFlags) -> io::Result<usize> {
+    pub fn recv_slots(
+        &self,
+        slots: &mut RecvSlots<D>,
+        bufs: &mut [IoSliceMut<'_>],
+        flags: MsgFlags,
+    ) -> io::Result<usize> {
         slots.recv(self.as_fd(), bufs, flags)
     }
 }
