@@ -59,7 +59,7 @@ use std::net::IpAddr;
 
 use crate::cmsg::{self, CmsgError, ControlMessage, ControlMessages, ParsedMessage};
 
-mod msg;
+pub(crate) mod msg;
 mod options;
 mod slots;
 

@@ -90,21 +90,41 @@ fn recv_msg_on<D: Domain>(
     Ok((out, name))
 }
 
+/// `recv_msg` without the borrow of `control` in the result: the length,
+/// source, flags and control length (for retry loops, which cannot return
+/// a borrow taken inside the loop).
+pub(crate) fn recv_msg_owned<D: Domain>(
+    fd: BorrowedFd<'_>,
+    buf: &mut [u8],
+    control: &mut [u8],
+    flags: MsgFlags,
+) -> io::Result<(usize, D::Addr, libc::c_int, usize)> {
+    let (out, name) = recv_msg_on::<D>(fd, buf, control, flags.bits())?;
+    Ok((out.len, D::Addr::from_raw(&name)?, out.flags, out.control_len))
+}
+
+impl<'c, A> Received<'c, A> {
+    /// Reassembles a result of [`recv_msg_owned`].
+    pub(crate) fn from_owned(parts: (usize, A, libc::c_int, usize), control: &'c [u8]) -> Self {
+        let (len, source, flags, control_len) = parts;
+        Received {
+            len,
+            source,
+            flags,
+            control: &control[..control_len.min(control.len())],
+            control_capacity: control.len(),
+        }
+    }
+}
+
 fn recv_msg_typed<'c, D: Domain>(
     fd: BorrowedFd<'_>,
     buf: &mut [u8],
     control: &'c mut [u8],
     flags: MsgFlags,
 ) -> io::Result<Received<'c, D::Addr>> {
-    let capacity = control.len();
-    let (out, name) = recv_msg_on::<D>(fd, buf, control, flags.bits())?;
-    Ok(Received {
-        len: out.len,
-        source: D::Addr::from_raw(&name)?,
-        flags: out.flags,
-        control: &control[..out.control_len],
-        control_capacity: capacity,
-    })
+    let parts = recv_msg_owned::<D>(fd, buf, control, flags)?;
+    Ok(Received::from_owned(parts, control))
 }
 
 fn recv_error_on<D: Domain>(
