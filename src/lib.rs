@@ -56,6 +56,8 @@ pub mod ffi_support;
 pub mod handover;
 pub mod meta;
 pub mod options;
+#[cfg(feature = "quinn")]
+pub mod quinn;
 pub mod resolve;
 mod socket;
 pub mod stream_ext;
