@@ -192,13 +192,13 @@ impl<D: QuinnDomain> AsyncUdpSocket for WirelaneUdp<D> {
             for (i, out) in meta.iter_mut().enumerate().take(got) {
                 let len = slots.len_of(i)?;
                 let m = slots.meta(i)?;
-                let mut q = QuinnRecvMeta::default();
-                q.addr = D::to_std(&slots.source(i)?);
-                q.len = len;
-                q.stride = m.gro_segment.map_or(len, usize::from);
-                q.ecn = m.ecn.and_then(|e| EcnCodepoint::from_bits(e.bits()));
-                q.dst_ip = m.dst_ip;
-                *out = q;
+                *out = QuinnRecvMeta {
+                    addr: D::to_std(&slots.source(i)?),
+                    len,
+                    stride: m.gro_segment.map_or(len, usize::from),
+                    ecn: m.ecn.and_then(|e| EcnCodepoint::from_bits(e.bits())),
+                    dst_ip: m.dst_ip,
+                };
             }
             return Poll::Ready(Ok(got));
         }

@@ -71,7 +71,7 @@ pub struct QueuedError<A> {
     pub len: usize,
 }
 
-fn recv_msg_on<D: Domain>(
+fn recv_msg_on(
     fd: BorrowedFd<'_>,
     buf: &mut [u8],
     control: &mut [u8],
@@ -99,7 +99,7 @@ pub(crate) fn recv_msg_owned<D: Domain>(
     control: &mut [u8],
     flags: MsgFlags,
 ) -> io::Result<(usize, D::Addr, libc::c_int, usize)> {
-    let (out, name) = recv_msg_on::<D>(fd, buf, control, flags.bits())?;
+    let (out, name) = recv_msg_on(fd, buf, control, flags.bits())?;
     Ok((out.len, D::Addr::from_raw(&name)?, out.flags, out.control_len))
 }
 
@@ -133,7 +133,7 @@ fn recv_error_on<D: Domain>(
     control: &mut [u8],
 ) -> io::Result<QueuedError<D::Addr>> {
     let capacity = control.len();
-    let (out, name) = recv_msg_on::<D>(fd, buf, control, libc::MSG_ERRQUEUE)?;
+    let (out, name) = recv_msg_on(fd, buf, control, libc::MSG_ERRQUEUE)?;
     let meta = RecvMeta::from_control(&control[..out.control_len], out.flags)?.check(capacity)?;
     let error = meta.error.ok_or_else(|| {
         io::Error::new(
