@@ -1,16 +1,25 @@
 """Build step: ship the Wirelane shared library (and its header) inside the
 package, so an installed ``wirelane`` needs nothing else.
 
-The library is ``$WIRELANE_LIB`` if set, else the newer of the repository's
-``target/release/libwirelane.so`` and ``target/debug/libwirelane.so``. Build
-it first (``cargo build --release``). The wheel is tagged for this platform
-(``py3-none-<platform>``): it holds native code, but no CPython extension.
+Which library is bundled is decided by one rule, and printed
+(``wirelane: bundling ...``):
+
+* ``$WIRELANE_LIB`` if set: exactly that file (an explicit override);
+* otherwise the **release** build, ``<target>/release/libwirelane.so``, where
+  ``<target>`` is cargo's target directory as ``scripts/target-dir.sh``
+  reports it (``CARGO_TARGET_DIR``, a cargo config, or the checkout's
+  ``target/``). A debug build is never bundled, however new it is; build the
+  release library first (``cargo build --release``).
+
+The wheel is tagged for this platform (``py3-none-<platform>``): it holds
+native code, but no CPython extension.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from setuptools import setup
@@ -20,23 +29,27 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
 
-def find_library() -> Path:
+def find_library() -> tuple[Path, str]:
+    """The library to bundle and the rule that chose it (module docstring)."""
     env = os.environ.get("WIRELANE_LIB")
     if env:
         path = Path(env)
         if not path.is_file():
             raise SystemExit(f"WIRELANE_LIB={env} does not exist")
-        return path
-    builds = [ROOT / "target" / kind / "libwirelane.so" for kind in ("release", "debug")]
-    found = sorted((p for p in builds if p.is_file()), key=lambda p: p.stat().st_mtime, reverse=True)
-    if not found:
+        return path, "WIRELANE_LIB"
+    try:
+        target = subprocess.run(
+            [str(ROOT / "scripts" / "target-dir.sh")], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise SystemExit(f"cannot ask cargo for its target directory (scripts/target-dir.sh): {e}") from None
+    release = Path(target) / "release" / "libwirelane.so"
+    if not release.is_file():
         raise SystemExit(
-            "libwirelane.so not found (tried "
-            + ", ".join(map(str, builds))
-            + "): run `cargo build --release` in the Wirelane repository first, "
-            "or set WIRELANE_LIB"
+            f"{release} not found: run `cargo build --release` in the Wirelane "
+            "repository first (a debug build is never bundled), or set WIRELANE_LIB"
         )
-    return found[0]
+    return release, "the release build in cargo's target directory"
 
 
 class BuildWithLibrary(build_py):
@@ -46,12 +59,12 @@ class BuildWithLibrary(build_py):
         super().run()
         target = Path(self.build_lib) / "wirelane"
         target.mkdir(parents=True, exist_ok=True)
-        lib = find_library()
+        lib, rule = find_library()
         shutil.copy2(lib, target / "libwirelane.so")
         header = ROOT / "include" / "wirelane.h"
         if header.is_file():
             shutil.copy2(header, target / "wirelane.h")
-        print(f"bundled {lib} into the package")
+        print(f"wirelane: bundling {lib} ({rule})")
 
 
 cmdclass: dict[str, type] = {"build_py": BuildWithLibrary}

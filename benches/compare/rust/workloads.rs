@@ -179,16 +179,22 @@ pub enum Impl {
     CAbi,
     PyBinding,
     PyStdlib,
+    /// `wirelane::tokio::Async<S>` on a current-thread runtime.
+    TokioWirelane,
+    /// `tokio::net` on a current-thread runtime.
+    TokioNet,
 }
 
 impl Impl {
-    pub const ALL: [Impl; 6] = [
+    pub const ALL: [Impl; 8] = [
         Impl::RawC,
         Impl::Wirelane,
         Impl::Std,
         Impl::CAbi,
         Impl::PyBinding,
         Impl::PyStdlib,
+        Impl::TokioWirelane,
+        Impl::TokioNet,
     ];
 
     /// Short key (JSON, `--impls`).
@@ -200,6 +206,8 @@ impl Impl {
             Impl::CAbi => "c_abi",
             Impl::PyBinding => "py_binding",
             Impl::PyStdlib => "py_stdlib",
+            Impl::TokioWirelane => "tokio_wirelane",
+            Impl::TokioNet => "tokio_net",
         }
     }
 
@@ -212,6 +220,8 @@ impl Impl {
             Impl::CAbi => "C ABI from C",
             Impl::PyBinding => "Python binding",
             Impl::PyStdlib => "Python socket",
+            Impl::TokioWirelane => "wirelane::tokio",
+            Impl::TokioNet => "tokio::net",
         }
     }
 
@@ -219,6 +229,13 @@ impl Impl {
     /// why not when it cannot.
     pub fn supports(self, client: &str) -> Result<(), &'static str> {
         match (self, client) {
+            (Impl::TokioWirelane | Impl::TokioNet, _) if !cfg!(feature = "tokio") => {
+                Err("built without feature tokio (cargo run --release --features tokio --example compare)")
+            }
+            (Impl::TokioWirelane | Impl::TokioNet, "tcp_sendfile" | "tcp_copy") => {
+                Err("the tokio columns cover ping-pong and UDP only")
+            }
+            (Impl::TokioNet, "udp_gso") => Err("tokio::net has no UDP GSO"),
             (Impl::Std, "udp_gso") => Err("std::net has no UDP GSO"),
             // std's io::copy deliberately never uses sendfile from a regular
             // file to a socket (a later change to the file could show up in

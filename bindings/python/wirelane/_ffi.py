@@ -205,10 +205,23 @@ wl_addr_port: _Fn = _declare("wl_addr_port", _I, AddrP)
 
 # --- what every state has ----------------------------------------------------
 
+# Exported once, on the descriptor (``wl_socket_<verb>(fd, ...)``).
+wl_socket_domain: _Fn = _declare("wl_socket_domain", _I, c_int)
+wl_socket_local_addr: _Fn = _declare("wl_socket_local_addr", _I, c_int, AddrP)
+wl_socket_set_nonblocking: _Fn = _declare("wl_socket_set_nonblocking", _I, c_int, c_bool)
+wl_socket_is_nonblocking: _Fn = _declare("wl_socket_is_nonblocking", _I, c_int)
+wl_socket_set_read_timeout: _Fn = _declare("wl_socket_set_read_timeout", _I, c_int, c_uint64)
+wl_socket_read_timeout: _Fn = _declare("wl_socket_read_timeout", _I, c_int, POINTER(c_uint64))
+wl_socket_set_write_timeout: _Fn = _declare("wl_socket_set_write_timeout", _I, c_int, c_uint64)
+wl_socket_write_timeout: _Fn = _declare("wl_socket_write_timeout", _I, c_int, POINTER(c_uint64))
+wl_socket_take_error: _Fn = _declare("wl_socket_take_error", _I, c_int, POINTER(c_int))
+
 
 @dataclass(frozen=True)
 class StateFns:
-    """The functions every handle type has (``wl_<state>_fd`` ...)."""
+    """The functions every handle type has: its own ``wl_<state>_fd``,
+    ``_into_fd``, ``_free``, ``_from_fd``, and the ``wl_socket_*`` calls
+    reached through its descriptor."""
 
     prefix: str
     handle: Any
@@ -227,23 +240,34 @@ class StateFns:
     from_fd: _Fn | None
 
 
+def _on_fd(fd: _Fn, op: _Fn) -> _Fn:
+    """``op(wl_<state>_fd(h), ...)``; a NULL handle's ``-EINVAL`` passes through."""
+
+    def call(h: Any, *args: Any) -> int:
+        n = fd(h)
+        return n if n < 0 else op(n, *args)
+
+    return call
+
+
 def _state(prefix: str, handle: Any, adoptable: bool = True) -> StateFns:
     p = prefix
+    fd = _declare(f"{p}_fd", _I, handle)
     return StateFns(
         prefix=p,
         handle=handle,
         free=_declare(f"{p}_free", None, handle),
-        fd=_declare(f"{p}_fd", _I, handle),
+        fd=fd,
         into_fd=_declare(f"{p}_into_fd", _I, handle),
-        domain=_declare(f"{p}_domain", _I, handle),
-        local_addr=_declare(f"{p}_local_addr", _I, handle, AddrP),
-        set_nonblocking=_declare(f"{p}_set_nonblocking", _I, handle, c_bool),
-        is_nonblocking=_declare(f"{p}_is_nonblocking", _I, handle),
-        set_read_timeout=_declare(f"{p}_set_read_timeout", _I, handle, c_uint64),
-        read_timeout=_declare(f"{p}_read_timeout", _I, handle, POINTER(c_uint64)),
-        set_write_timeout=_declare(f"{p}_set_write_timeout", _I, handle, c_uint64),
-        write_timeout=_declare(f"{p}_write_timeout", _I, handle, POINTER(c_uint64)),
-        take_error=_declare(f"{p}_take_error", _I, handle, POINTER(c_int)),
+        domain=_on_fd(fd, wl_socket_domain),
+        local_addr=_on_fd(fd, wl_socket_local_addr),
+        set_nonblocking=_on_fd(fd, wl_socket_set_nonblocking),
+        is_nonblocking=_on_fd(fd, wl_socket_is_nonblocking),
+        set_read_timeout=_on_fd(fd, wl_socket_set_read_timeout),
+        read_timeout=_on_fd(fd, wl_socket_read_timeout),
+        set_write_timeout=_on_fd(fd, wl_socket_set_write_timeout),
+        write_timeout=_on_fd(fd, wl_socket_write_timeout),
+        take_error=_on_fd(fd, wl_socket_take_error),
         from_fd=_declare(f"{p}_from_fd", _I, c_int, POINTER(handle)) if adoptable else None,
     )
 

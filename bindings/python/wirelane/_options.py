@@ -1,6 +1,8 @@
 """Socket options: methods every state has (as in Rust, where the option
 functions take anything with a descriptor), over the C ABI's
-``wl_set_<option>(fd, value)`` / ``wl_<option>(fd, &out)``.
+``wl_set_<option>(fd, value)`` / ``wl_<option>(fd, &out)``. The methods of
+the ``int`` options are generated from the core's option table
+(``src/options/table.rs``) by ``tests/c_abi/option_table.rs``.
 
 Options that only exist for some domains are typed on them: TCP options
 on IPv4/IPv6 sockets, ``IP_*`` options on IPv4, ``IPV6_*`` options on IPv6,
@@ -282,61 +284,6 @@ class TcpInfo(Structure):
         return f"TcpInfo(state={self.state}, rtt_us={self.rtt_us}, cwnd={self.cwnd}, ...)"
 
 
-_set_reuse_address: _Fn = _ffi.declare("wl_set_reuse_address", c_int, c_int, c_bool)
-_get_reuse_address: _Fn = _ffi.declare("wl_reuse_address", c_int, c_int, POINTER(c_bool))
-_set_reuse_port: _Fn = _ffi.declare("wl_set_reuse_port", c_int, c_int, c_bool)
-_get_reuse_port: _Fn = _ffi.declare("wl_reuse_port", c_int, c_int, POINTER(c_bool))
-_set_send_buffer_size: _Fn = _ffi.declare("wl_set_send_buffer_size", c_int, c_int, c_size_t)
-_get_send_buffer_size: _Fn = _ffi.declare("wl_send_buffer_size", c_int, c_int, POINTER(c_size_t))
-_set_recv_buffer_size: _Fn = _ffi.declare("wl_set_recv_buffer_size", c_int, c_int, c_size_t)
-_get_recv_buffer_size: _Fn = _ffi.declare("wl_recv_buffer_size", c_int, c_int, POINTER(c_size_t))
-_set_broadcast: _Fn = _ffi.declare("wl_set_broadcast", c_int, c_int, c_bool)
-_get_broadcast: _Fn = _ffi.declare("wl_broadcast", c_int, c_int, POINTER(c_bool))
-_set_mark: _Fn = _ffi.declare("wl_set_mark", c_int, c_int, c_uint32)
-_get_mark: _Fn = _ffi.declare("wl_mark", c_int, c_int, POINTER(c_uint32))
-_set_priority: _Fn = _ffi.declare("wl_set_priority", c_int, c_int, c_uint32)
-_get_priority: _Fn = _ffi.declare("wl_priority", c_int, c_int, POINTER(c_uint32))
-_set_recv_low_watermark: _Fn = _ffi.declare("wl_set_recv_low_watermark", c_int, c_int, c_size_t)
-_get_recv_low_watermark: _Fn = _ffi.declare("wl_recv_low_watermark", c_int, c_int, POINTER(c_size_t))
-_set_keepalive: _Fn = _ffi.declare("wl_set_keepalive", c_int, c_int, c_bool)
-_get_keepalive: _Fn = _ffi.declare("wl_keepalive", c_int, c_int, POINTER(c_bool))
-_set_tcp_keepalive_idle: _Fn = _ffi.declare("wl_set_tcp_keepalive_idle", c_int, c_int, c_uint32)
-_get_tcp_keepalive_idle: _Fn = _ffi.declare("wl_tcp_keepalive_idle", c_int, c_int, POINTER(c_uint32))
-_set_tcp_keepalive_interval: _Fn = _ffi.declare("wl_set_tcp_keepalive_interval", c_int, c_int, c_uint32)
-_get_tcp_keepalive_interval: _Fn = _ffi.declare("wl_tcp_keepalive_interval", c_int, c_int, POINTER(c_uint32))
-_set_tcp_keepalive_count: _Fn = _ffi.declare("wl_set_tcp_keepalive_count", c_int, c_int, c_uint32)
-_get_tcp_keepalive_count: _Fn = _ffi.declare("wl_tcp_keepalive_count", c_int, c_int, POINTER(c_uint32))
-_set_tcp_nodelay: _Fn = _ffi.declare("wl_set_tcp_nodelay", c_int, c_int, c_bool)
-_get_tcp_nodelay: _Fn = _ffi.declare("wl_tcp_nodelay", c_int, c_int, POINTER(c_bool))
-_set_tcp_cork: _Fn = _ffi.declare("wl_set_tcp_cork", c_int, c_int, c_bool)
-_get_tcp_cork: _Fn = _ffi.declare("wl_tcp_cork", c_int, c_int, POINTER(c_bool))
-_set_tcp_quickack: _Fn = _ffi.declare("wl_set_tcp_quickack", c_int, c_int, c_bool)
-_get_tcp_quickack: _Fn = _ffi.declare("wl_tcp_quickack", c_int, c_int, POINTER(c_bool))
-_set_tcp_fastopen: _Fn = _ffi.declare("wl_set_tcp_fastopen", c_int, c_int, c_uint32)
-_get_tcp_fastopen: _Fn = _ffi.declare("wl_tcp_fastopen", c_int, c_int, POINTER(c_uint32))
-_set_tcp_fastopen_connect: _Fn = _ffi.declare("wl_set_tcp_fastopen_connect", c_int, c_int, c_bool)
-_get_tcp_fastopen_connect: _Fn = _ffi.declare("wl_tcp_fastopen_connect", c_int, c_int, POINTER(c_bool))
-_set_tcp_user_timeout: _Fn = _ffi.declare("wl_set_tcp_user_timeout", c_int, c_int, c_uint32)
-_get_tcp_user_timeout: _Fn = _ffi.declare("wl_tcp_user_timeout", c_int, c_int, POINTER(c_uint32))
-_set_ttl: _Fn = _ffi.declare("wl_set_ttl", c_int, c_int, c_uint32)
-_get_ttl: _Fn = _ffi.declare("wl_ttl", c_int, c_int, POINTER(c_uint32))
-_set_tos: _Fn = _ffi.declare("wl_set_tos", c_int, c_int, c_uint8)
-_get_tos: _Fn = _ffi.declare("wl_tos", c_int, c_int, POINTER(c_uint8))
-_set_multicast_ttl_v4: _Fn = _ffi.declare("wl_set_multicast_ttl_v4", c_int, c_int, c_uint32)
-_get_multicast_ttl_v4: _Fn = _ffi.declare("wl_multicast_ttl_v4", c_int, c_int, POINTER(c_uint32))
-_set_multicast_loop_v4: _Fn = _ffi.declare("wl_set_multicast_loop_v4", c_int, c_int, c_bool)
-_get_multicast_loop_v4: _Fn = _ffi.declare("wl_multicast_loop_v4", c_int, c_int, POINTER(c_bool))
-_set_unicast_hops_v6: _Fn = _ffi.declare("wl_set_unicast_hops_v6", c_int, c_int, c_uint32)
-_get_unicast_hops_v6: _Fn = _ffi.declare("wl_unicast_hops_v6", c_int, c_int, POINTER(c_uint32))
-_set_tclass_v6: _Fn = _ffi.declare("wl_set_tclass_v6", c_int, c_int, c_uint8)
-_get_tclass_v6: _Fn = _ffi.declare("wl_tclass_v6", c_int, c_int, POINTER(c_uint8))
-_set_only_v6: _Fn = _ffi.declare("wl_set_only_v6", c_int, c_int, c_bool)
-_get_only_v6: _Fn = _ffi.declare("wl_only_v6", c_int, c_int, POINTER(c_bool))
-_set_multicast_hops_v6: _Fn = _ffi.declare("wl_set_multicast_hops_v6", c_int, c_int, c_uint32)
-_get_multicast_hops_v6: _Fn = _ffi.declare("wl_multicast_hops_v6", c_int, c_int, POINTER(c_uint32))
-_set_multicast_loop_v6: _Fn = _ffi.declare("wl_set_multicast_loop_v6", c_int, c_int, c_bool)
-_get_multicast_loop_v6: _Fn = _ffi.declare("wl_multicast_loop_v6", c_int, c_int, POINTER(c_bool))
-
 _set_linger: _Fn = _ffi.declare("wl_set_linger", c_int, c_int, c_bool, c_uint32)
 _get_linger: _Fn = _ffi.declare("wl_linger", c_int, c_int, POINTER(c_bool), POINTER(c_uint32))
 _bind_device: _Fn = _ffi.declare("wl_bind_device", c_int, c_int, c_char_p)
@@ -358,6 +305,43 @@ _set_passcred: _Fn = _ffi.declare("wl_set_passcred", c_int, c_int, c_bool)
 _get_passcred: _Fn = _ffi.declare("wl_passcred", c_int, c_int, POINTER(c_bool))
 _set_zerocopy: _Fn = _ffi.declare("wl_set_zerocopy", c_int, c_int, c_bool)
 _get_zerocopy: _Fn = _ffi.declare("wl_zerocopy", c_int, c_int, POINTER(c_bool))
+
+
+# The option table's C types (``wl_set_<name>(int fd, T)``,
+# ``wl_<name>(int fd, T *out)``).
+# BEGIN GENERATED TYPES FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
+_OPTION_TYPES: dict[str, Any] = {
+    "reuse_address": c_bool,
+    "reuse_port": c_bool,
+    "send_buffer_size": c_size_t,
+    "recv_buffer_size": c_size_t,
+    "broadcast": c_bool,
+    "mark": c_uint32,
+    "priority": c_uint32,
+    "recv_low_watermark": c_size_t,
+    "keepalive": c_bool,
+    "tcp_keepalive_idle": c_uint32,
+    "tcp_keepalive_interval": c_uint32,
+    "tcp_keepalive_count": c_uint32,
+    "tcp_nodelay": c_bool,
+    "tcp_cork": c_bool,
+    "tcp_quickack": c_bool,
+    "tcp_fastopen": c_uint32,
+    "tcp_fastopen_connect": c_bool,
+    "tcp_user_timeout": c_uint32,
+    "ttl": c_uint32,
+    "tos": c_uint8,
+    "unicast_hops_v6": c_uint32,
+    "tclass_v6": c_uint8,
+    "only_v6": c_bool,
+    "multicast_ttl_v4": c_uint32,
+    "multicast_loop_v4": c_bool,
+    "multicast_hops_v6": c_uint32,
+    "multicast_loop_v6": c_bool,
+}
+# END GENERATED TYPES
+_SETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_set_{n}", c_int, c_int, t) for n, t in _OPTION_TYPES.items()}
+_GETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_{n}", c_int, c_int, POINTER(t)) for n, t in _OPTION_TYPES.items()}
 
 
 def _ip4(host: str) -> Any:
@@ -452,275 +436,233 @@ class Options(Generic[D]):
         g = _ip6(group)
         self._call(lambda h: _leave_v6(self._fd, g, interface))
 
+    def _set_option(self, name: str, value: Any) -> None:
+        fn = _SETTERS[name]
+        self._call(lambda h: fn(self._fd, value))
+
+    def _get_option(self, name: str) -> Any:
+        fn, out = _GETTERS[name], _OPTION_TYPES[name]()
+        self._call(lambda h: fn(self._fd, ctypes.byref(out)))
+        return out.value
+
+    # BEGIN GENERATED METHODS FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
     def set_reuse_address(self, value: bool) -> None:
-        """Sets ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in ``TIME_WAIT``; set before ``bind``."""
-        self._call(lambda h: _set_reuse_address(self._fd, bool(value)))
+        """Sets ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in TIME_WAIT; set before bind."""
+        self._set_option("reuse_address", value)
 
     def reuse_address(self) -> bool:
-        """Reads ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in ``TIME_WAIT``; set before ``bind``."""
-        out = c_bool()
-        self._call(lambda h: _get_reuse_address(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in TIME_WAIT; set before bind."""
+        return bool(self._get_option("reuse_address"))
 
     def set_reuse_port(self, value: bool) -> None:
-        """Sets ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before ``bind``."""
-        self._call(lambda h: _set_reuse_port(self._fd, bool(value)))
+        """Sets ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before bind."""
+        self._set_option("reuse_port", value)
 
     def reuse_port(self) -> bool:
-        """Reads ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before ``bind``."""
-        out = c_bool()
-        self._call(lambda h: _get_reuse_port(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before bind."""
+        return bool(self._get_option("reuse_port"))
 
     def set_send_buffer_size(self, value: int) -> None:
         """Sets ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        self._call(lambda h: _set_send_buffer_size(self._fd, value))
+        self._set_option("send_buffer_size", value)
 
     def send_buffer_size(self) -> int:
         """Reads ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        out = c_size_t()
-        self._call(lambda h: _get_send_buffer_size(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("send_buffer_size"))
 
     def set_recv_buffer_size(self, value: int) -> None:
         """Sets ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        self._call(lambda h: _set_recv_buffer_size(self._fd, value))
+        self._set_option("recv_buffer_size", value)
 
     def recv_buffer_size(self) -> int:
         """Reads ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        out = c_size_t()
-        self._call(lambda h: _get_recv_buffer_size(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("recv_buffer_size"))
 
     def set_broadcast(self, value: bool) -> None:
         """Sets ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
-        self._call(lambda h: _set_broadcast(self._fd, bool(value)))
+        self._set_option("broadcast", value)
 
     def broadcast(self) -> bool:
         """Reads ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
-        out = c_bool()
-        self._call(lambda h: _get_broadcast(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("broadcast"))
 
     def set_mark(self, value: int) -> None:
-        """Sets ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs ``CAP_NET_ADMIN``)."""
-        self._call(lambda h: _set_mark(self._fd, value))
+        """Sets ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs CAP_NET_ADMIN)."""
+        self._set_option("mark", value)
 
     def mark(self) -> int:
-        """Reads ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs ``CAP_NET_ADMIN``)."""
-        out = c_uint32()
-        self._call(lambda h: _get_mark(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        """Reads ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs CAP_NET_ADMIN)."""
+        return int(self._get_option("mark"))
 
     def set_priority(self, value: int) -> None:
         """Sets ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
-        self._call(lambda h: _set_priority(self._fd, value))
+        self._set_option("priority", value)
 
     def priority(self) -> int:
         """Reads ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
-        out = c_uint32()
-        self._call(lambda h: _get_priority(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("priority"))
 
     def set_recv_low_watermark(self, value: int) -> None:
         """Sets ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
-        self._call(lambda h: _set_recv_low_watermark(self._fd, value))
+        self._set_option("recv_low_watermark", value)
 
     def recv_low_watermark(self) -> int:
         """Reads ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
-        out = c_size_t()
-        self._call(lambda h: _get_recv_low_watermark(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("recv_low_watermark"))
 
     def set_keepalive(self, value: bool) -> None:
         """Sets ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
-        self._call(lambda h: _set_keepalive(self._fd, bool(value)))
+        self._set_option("keepalive", value)
 
     def keepalive(self) -> bool:
         """Reads ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
-        out = c_bool()
-        self._call(lambda h: _get_keepalive(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("keepalive"))
 
     def set_tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
-        """Sets ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
-        self._call(lambda h: _set_tcp_keepalive_idle(self._fd, value))
+        """Sets ``TCP_KEEPIDLE`` (``tcp(7)``) in seconds: idle seconds before the first keepalive probe."""
+        self._set_option("tcp_keepalive_idle", value)
 
     def tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
-        """Reads ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_keepalive_idle(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        """Reads ``TCP_KEEPIDLE`` (``tcp(7)``) in seconds: idle seconds before the first keepalive probe."""
+        return int(self._get_option("tcp_keepalive_idle"))
 
     def set_tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
-        """Sets ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
-        self._call(lambda h: _set_tcp_keepalive_interval(self._fd, value))
+        """Sets ``TCP_KEEPINTVL`` (``tcp(7)``) in seconds: seconds between keepalive probes."""
+        self._set_option("tcp_keepalive_interval", value)
 
     def tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
-        """Reads ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_keepalive_interval(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        """Reads ``TCP_KEEPINTVL`` (``tcp(7)``) in seconds: seconds between keepalive probes."""
+        return int(self._get_option("tcp_keepalive_interval"))
 
     def set_tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
-        self._call(lambda h: _set_tcp_keepalive_count(self._fd, value))
+        self._set_option("tcp_keepalive_count", value)
 
     def tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_keepalive_count(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("tcp_keepalive_count"))
 
     def set_tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
-        self._call(lambda h: _set_tcp_nodelay(self._fd, bool(value)))
+        self._set_option("tcp_nodelay", value)
 
     def tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
-        out = c_bool()
-        self._call(lambda h: _get_tcp_nodelay(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("tcp_nodelay"))
 
     def set_tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
-        self._call(lambda h: _set_tcp_cork(self._fd, bool(value)))
+        self._set_option("tcp_cork", value)
 
     def tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
-        out = c_bool()
-        self._call(lambda h: _get_tcp_cork(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("tcp_cork"))
 
     def set_tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
-        self._call(lambda h: _set_tcp_quickack(self._fd, bool(value)))
+        self._set_option("tcp_quickack", value)
 
     def tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
-        out = c_bool()
-        self._call(lambda h: _get_tcp_quickack(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("tcp_quickack"))
 
     def set_tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
-        self._call(lambda h: _set_tcp_fastopen(self._fd, value))
+        self._set_option("tcp_fastopen", value)
 
     def tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_fastopen(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("tcp_fastopen"))
 
     def set_tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
-        """Sets ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
-        self._call(lambda h: _set_tcp_fastopen_connect(self._fd, bool(value)))
+        """Sets ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before connect."""
+        self._set_option("tcp_fastopen_connect", value)
 
     def tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
-        """Reads ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
-        out = c_bool()
-        self._call(lambda h: _get_tcp_fastopen_connect(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before connect."""
+        return bool(self._get_option("tcp_fastopen_connect"))
 
     def set_tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
-        """Sets ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
-        self._call(lambda h: _set_tcp_user_timeout(self._fd, value))
+        """Sets ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds (0: none): how long sent data may stay unacknowledged, in milliseconds; 0 is the kernel default."""
+        self._set_option("tcp_user_timeout", value)
 
     def tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
-        """Reads ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_user_timeout(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        """Reads ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds (0: none): how long sent data may stay unacknowledged, in milliseconds; 0 is the kernel default."""
+        return int(self._get_option("tcp_user_timeout"))
 
     def set_ttl(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
-        self._call(lambda h: _set_ttl(self._fd, value))
+        self._set_option("ttl", value)
 
     def ttl(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
-        out = c_uint32()
-        self._call(lambda h: _get_ttl(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("ttl"))
 
     def set_tos(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
-        self._call(lambda h: _set_tos(self._fd, value))
+        self._set_option("tos", value)
 
     def tos(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
-        out = c_uint8()
-        self._call(lambda h: _get_tos(self._fd, ctypes.byref(out)))
-        return int(out.value)
-
-    def set_multicast_ttl_v4(self: Options[SocketAddrV4], value: int) -> None:
-        """Sets ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
-        self._call(lambda h: _set_multicast_ttl_v4(self._fd, value))
-
-    def multicast_ttl_v4(self: Options[SocketAddrV4]) -> int:
-        """Reads ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
-        out = c_uint32()
-        self._call(lambda h: _get_multicast_ttl_v4(self._fd, ctypes.byref(out)))
-        return int(out.value)
-
-    def set_multicast_loop_v4(self: Options[SocketAddrV4], value: bool) -> None:
-        """Sets ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
-        self._call(lambda h: _set_multicast_loop_v4(self._fd, bool(value)))
-
-    def multicast_loop_v4(self: Options[SocketAddrV4]) -> bool:
-        """Reads ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
-        out = c_bool()
-        self._call(lambda h: _get_multicast_loop_v4(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return int(self._get_option("tos"))
 
     def set_unicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
-        self._call(lambda h: _set_unicast_hops_v6(self._fd, value))
+        self._set_option("unicast_hops_v6", value)
 
     def unicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
-        out = c_uint32()
-        self._call(lambda h: _get_unicast_hops_v6(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("unicast_hops_v6"))
 
     def set_tclass_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
-        self._call(lambda h: _set_tclass_v6(self._fd, value))
+        self._set_option("tclass_v6", value)
 
     def tclass_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
-        out = c_uint8()
-        self._call(lambda h: _get_tclass_v6(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("tclass_v6"))
 
     def set_only_v6(self: Options[SocketAddrV6], value: bool) -> None:
-        """Sets ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before ``bind``."""
-        self._call(lambda h: _set_only_v6(self._fd, bool(value)))
+        """Sets ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before bind."""
+        self._set_option("only_v6", value)
 
     def only_v6(self: Options[SocketAddrV6]) -> bool:
-        """Reads ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before ``bind``."""
-        out = c_bool()
-        self._call(lambda h: _get_only_v6(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before bind."""
+        return bool(self._get_option("only_v6"))
+
+    def set_multicast_ttl_v4(self: Options[SocketAddrV4], value: int) -> None:
+        """Sets ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
+        self._set_option("multicast_ttl_v4", value)
+
+    def multicast_ttl_v4(self: Options[SocketAddrV4]) -> int:
+        """Reads ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
+        return int(self._get_option("multicast_ttl_v4"))
+
+    def set_multicast_loop_v4(self: Options[SocketAddrV4], value: bool) -> None:
+        """Sets ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
+        self._set_option("multicast_loop_v4", value)
+
+    def multicast_loop_v4(self: Options[SocketAddrV4]) -> bool:
+        """Reads ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
+        return bool(self._get_option("multicast_loop_v4"))
 
     def set_multicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
-        self._call(lambda h: _set_multicast_hops_v6(self._fd, value))
+        self._set_option("multicast_hops_v6", value)
 
     def multicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
-        out = c_uint32()
-        self._call(lambda h: _get_multicast_hops_v6(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("multicast_hops_v6"))
 
     def set_multicast_loop_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
-        self._call(lambda h: _set_multicast_loop_v6(self._fd, bool(value)))
+        self._set_option("multicast_loop_v6", value)
 
     def multicast_loop_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
-        out = c_bool()
-        self._call(lambda h: _get_multicast_loop_v6(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("multicast_loop_v6"))
+
+    # END GENERATED METHODS
 
     def set_udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6], size: int) -> None:
         """``UDP_SEGMENT`` (``udp(7)``): every later send larger than
