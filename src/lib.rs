@@ -56,9 +56,9 @@ pub mod ffi_support;
 pub mod handover;
 pub mod meta;
 pub mod options;
+mod protocol;
 #[cfg(feature = "quinn")]
 pub mod quinn;
-mod protocol;
 pub mod resolve;
 mod socket;
 pub mod stream_ext;
