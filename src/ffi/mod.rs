@@ -40,6 +40,7 @@ mod raw;
 mod socket;
 mod stream;
 mod tcp_info;
+mod udp_meta;
 mod zerocopy;
 
 pub use addr::*;
@@ -57,6 +58,7 @@ pub use raw::*;
 pub use socket::*;
 pub use stream::*;
 pub use tcp_info::*;
+pub use udp_meta::*;
 pub use zerocopy::*;
 
 use boundary::ffi_fn;
