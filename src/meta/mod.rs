@@ -23,7 +23,7 @@
 //! slots never mix metadata.
 //!
 //! The generic form is `send_msg`/`recv_msg` with
-//! [`ControlMessage`]/[`ParsedMessage`](crate::cmsg::ParsedMessage) (every
+//! [`ControlMessage`]/[`ParsedMessage`] (every
 //! known message typed, anything else as raw bytes), into caller-provided
 //! fixed buffers: nothing allocates per call.
 //!
