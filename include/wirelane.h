@@ -144,6 +144,38 @@
 #define WL_READ_HANGUP 8192
 
 /**
+ * Receive or send the ECN codepoint (`IP_RECVTOS`/`IPV6_RECVTCLASS`;
+ * `IP_TOS`/`IPV6_TCLASS`).
+ */
+#define WL_META_ECN 1
+
+/**
+ * Receive the destination address and interface / send from a source
+ * address and interface (pktinfo).
+ */
+#define WL_META_ADDR 2
+
+/**
+ * Receive / send the TTL or hop limit.
+ */
+#define WL_META_TTL 4
+
+/**
+ * Receive the kernel timestamp (`SO_TIMESTAMPNS`).
+ */
+#define WL_META_TIMESTAMP 8
+
+/**
+ * Receive: the GRO segment size is set / send: a GSO segment size.
+ */
+#define WL_META_SEGMENT 16
+
+/**
+ * Receive: the control data was truncated (`MSG_CTRUNC`).
+ */
+#define WL_META_CTRUNC 32
+
+/**
  * `SPLICE_F_MOVE`: move pages instead of copying where possible (a hint).
  */
 #define WL_SPLICE_F_MOVE 1
@@ -906,6 +938,84 @@ typedef struct {
      */
     size_t reported_len;
 } wl_tcp_info;
+
+/**
+ * One received datagram's metadata (`wirelane::meta::RecvMeta`).
+ */
+typedef struct {
+    /**
+     * Bytes received.
+     */
+    size_t len;
+    /**
+     * Which fields below are set (`WL_META_*`), and `WL_META_CTRUNC`.
+     */
+    uint32_t present;
+    /**
+     * ECN codepoint (0 to 3), with `WL_META_ECN`.
+     */
+    uint8_t ecn;
+    /**
+     * TTL / hop limit, with `WL_META_TTL`.
+     */
+    uint8_t ttl;
+    /**
+     * GRO segment size, with `WL_META_SEGMENT`.
+     */
+    uint16_t gro_segment;
+    /**
+     * Arrival interface index, with `WL_META_ADDR`.
+     */
+    uint32_t ifindex;
+    /**
+     * Receive time (`CLOCK_REALTIME`), with `WL_META_TIMESTAMP`.
+     */
+    int64_t ts_sec;
+    /**
+     * Nanoseconds of `ts_sec`.
+     */
+    uint32_t ts_nsec;
+    /**
+     * The sender.
+     */
+    wl_addr source;
+    /**
+     * The destination address in the IP header (port 0), with
+     * `WL_META_ADDR`.
+     */
+    wl_addr dst;
+} wl_udp_recv_meta;
+
+/**
+ * Metadata for one outgoing datagram (`wirelane::meta::SendMeta`).
+ */
+typedef struct {
+    /**
+     * Which fields below to use (`WL_META_ECN`, `WL_META_ADDR`,
+     * `WL_META_TTL`, `WL_META_SEGMENT`).
+     */
+    uint32_t present;
+    /**
+     * ECN codepoint (0 to 3).
+     */
+    uint8_t ecn;
+    /**
+     * TTL / hop limit (1 to 255).
+     */
+    uint8_t ttl;
+    /**
+     * GSO segment size.
+     */
+    uint16_t segment_size;
+    /**
+     * Outgoing interface, 0 for routing's choice.
+     */
+    uint32_t ifindex;
+    /**
+     * Source address (its port is ignored).
+     */
+    wl_addr src;
+} wl_udp_send_meta;
 
 /**
  * One `MSG_ZEROCOPY` completion (`ZerocopyCompletion`): the sends with ids
@@ -3900,6 +4010,37 @@ const char *wl_errno_name(int err);
  * `out`, or `-errno`; `*out` is written only on success.
  */
 int wl_get_tcp_info(int fd, wl_tcp_info *out);
+
+/**
+ * Turns receive-side metadata on or off: `what` is a mask of
+ * `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`
+ * (`set_recv_ecn`, `set_recv_pktinfo`, `set_recv_ttl`,
+ * `set_recv_timestamp`). Returns 0, `-EINVAL` for other bits or NULL,
+ * `-EAFNOSUPPORT` (Unix), or `-errno`.
+ */
+int wl_dgram_set_recv_meta(const wl_dgram *sock, uint32_t what, bool on);
+
+/**
+ * Receives one datagram into `buf` with its metadata in `*out`
+ * (`recv_msg` with a stack control buffer of `RECV_CONTROL_SPACE`
+ * bytes). A truncated control buffer shows as `WL_META_CTRUNC` in
+ * `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
+ * (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
+ * success.
+ */
+ssize_t wl_dgram_recv_meta(const wl_dgram *sock, void *buf, size_t len, wl_udp_recv_meta *out);
+
+/**
+ * Sends `len` bytes of `buf` to `*to` with the metadata in `*meta`
+ * (`send_with_meta`; `meta` may be NULL for none). Returns the bytes
+ * sent, or `-EINVAL` (NULL, unknown bits, a source of the wrong family),
+ * `-EAFNOSUPPORT` (Unix), or `-errno`.
+ */
+ssize_t wl_dgram_send_meta(const wl_dgram *sock,
+                           const void *buf,
+                           size_t len,
+                           const wl_addr *to,
+                           const wl_udp_send_meta *meta);
 
 /**
  * Sends up to `len` bytes of the file `file_fd` to the peer in one

@@ -73,7 +73,7 @@ pub const MAX_BATCH: usize = 1024;
 pub const WAITFORONE: MsgFlags = MsgFlags::WAITFORONE;
 
 /// Checks a requested batch capacity.
-fn check_capacity(what: &str, n: usize) -> std::io::Result<()> {
+pub(crate) fn check_capacity(what: &str, n: usize) -> std::io::Result<()> {
     if n == 0 || n > MAX_BATCH {
         return Err(crate::error::invalid_input(
             libc::EINVAL,

@@ -39,6 +39,9 @@ use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 
 use crate::UCred;
 
+mod ip;
+pub use ip::{ErrorOrigin, ExtendedError, KernelTimestamp};
+
 /// The most descriptors one `SCM_RIGHTS` message may carry (`SCM_MAX_FD`
 /// in the kernel); `sendmsg` fails with `EINVAL` beyond it.
 pub const SCM_MAX_FD: usize = 253;
@@ -217,6 +220,33 @@ pub enum ControlMessage<'a> {
     /// `UDP_SEGMENT` (`SOL_UDP`, `udp(7)`): split this send into datagrams
     /// of this many bytes (UDP GSO).
     UdpGsoSegment(u16),
+    /// `IP_TOS` (`IPPROTO_IP`, `ip(7)`): the TOS byte of this IPv4
+    /// datagram; its low two bits are the ECN codepoint.
+    IpTos(u8),
+    /// `IPV6_TCLASS` (`IPPROTO_IPV6`, `ipv6(7)`): the traffic class of
+    /// this IPv6 datagram; its low two bits are the ECN codepoint.
+    Ipv6TClass(u8),
+    /// `IP_TTL` (`IPPROTO_IP`): the TTL of this IPv4 datagram (1 to 255).
+    IpTtl(u8),
+    /// `IPV6_HOPLIMIT` (`IPPROTO_IPV6`): the hop limit of this datagram.
+    Ipv6HopLimit(u8),
+    /// `IP_PKTINFO` (`IPPROTO_IP`): send from `spec_dst` (the source
+    /// address; unspecified lets the kernel choose) through interface
+    /// `ifindex` (0: routing decides).
+    Ipv4PktInfo {
+        /// Outgoing interface index, 0 for any.
+        ifindex: u32,
+        /// Source address.
+        spec_dst: std::net::Ipv4Addr,
+    },
+    /// `IPV6_PKTINFO` (`IPPROTO_IPV6`): send from `addr` (unspecified lets
+    /// the kernel choose) through interface `ifindex` (0: routing decides).
+    Ipv6PktInfo {
+        /// Source address.
+        addr: std::net::Ipv6Addr,
+        /// Outgoing interface index, 0 for any.
+        ifindex: u32,
+    },
     /// Any other message, as raw data.
     Unknown {
         /// `cmsg_level`.
@@ -284,10 +314,33 @@ impl<'b> CmsgEncoder<'b> {
                 let data = self.reserve(libc::SOL_UDP, libc::UDP_SEGMENT, size_of::<u16>())?;
                 data.copy_from_slice(&size.to_ne_bytes());
             }
+            // The kernel takes these as an `int` (IP_TOS also as a byte).
+            ControlMessage::IpTos(v) => self.push_int(libc::IPPROTO_IP, libc::IP_TOS, v.into())?,
+            ControlMessage::Ipv6TClass(v) => self.push_int(libc::IPPROTO_IPV6, libc::IPV6_TCLASS, v.into())?,
+            ControlMessage::IpTtl(v) => self.push_int(libc::IPPROTO_IP, libc::IP_TTL, v.into())?,
+            ControlMessage::Ipv6HopLimit(v) => self.push_int(libc::IPPROTO_IPV6, libc::IPV6_HOPLIMIT, v.into())?,
+            ControlMessage::Ipv4PktInfo { ifindex, spec_dst } => {
+                let bytes = ip::in_pktinfo(ifindex, spec_dst);
+                self.reserve(libc::IPPROTO_IP, libc::IP_PKTINFO, bytes.len())?
+                    .copy_from_slice(&bytes);
+            }
+            ControlMessage::Ipv6PktInfo { addr, ifindex } => {
+                let bytes = ip::in6_pktinfo(ifindex, addr);
+                self.reserve(libc::IPPROTO_IPV6, libc::IPV6_PKTINFO, bytes.len())?
+                    .copy_from_slice(&bytes);
+            }
             ControlMessage::Unknown { level, ty, data } => {
                 self.reserve(level, ty, data.len())?.copy_from_slice(data);
             }
         }
+        Ok(())
+    }
+
+    /// Writes one `int`-valued message.
+    #[inline]
+    fn push_int(&mut self, level: libc::c_int, ty: libc::c_int, v: libc::c_int) -> Result<(), CmsgError> {
+        self.reserve(level, ty, size_of::<libc::c_int>())?
+            .copy_from_slice(&v.to_ne_bytes());
         Ok(())
     }
 
@@ -371,6 +424,45 @@ pub enum ParsedMessage<'a> {
     /// `UDP_GRO` (`SOL_UDP`): the datagram is several coalesced segments
     /// of this size (the last may be shorter); see `udp(7)`.
     UdpGroSegment(u16),
+    /// `IP_TOS` (`IP_RECVTOS` on): the received IPv4 TOS byte (ECN in the
+    /// low two bits).
+    IpTos(u8),
+    /// `IPV6_TCLASS` (`IPV6_RECVTCLASS` on): the received traffic class.
+    Ipv6TClass(u8),
+    /// `IP_TTL` (`IP_RECVTTL` on): the received TTL.
+    IpTtl(u8),
+    /// `IPV6_HOPLIMIT` (`IPV6_RECVHOPLIMIT` on): the received hop limit.
+    Ipv6HopLimit(u8),
+    /// `IP_PKTINFO` (`IP_PKTINFO` on): where the datagram arrived.
+    Ipv4PktInfo {
+        /// The interface it arrived on.
+        ifindex: u32,
+        /// The local address the kernel would answer from (routing).
+        spec_dst: std::net::Ipv4Addr,
+        /// The destination address in the IP header.
+        addr: std::net::Ipv4Addr,
+    },
+    /// `IPV6_PKTINFO` (`IPV6_RECVPKTINFO` on): where the datagram arrived.
+    Ipv6PktInfo {
+        /// The destination address in the IP header.
+        addr: std::net::Ipv6Addr,
+        /// The interface it arrived on.
+        ifindex: u32,
+    },
+    /// `SCM_TIMESTAMPNS` (`SO_TIMESTAMPNS` on): when the kernel received
+    /// the datagram.
+    TimestampNs(KernelTimestamp),
+    /// `SCM_TIMESTAMPING` (`SO_TIMESTAMPING` on): software and hardware
+    /// stamps (a zero stamp was not taken).
+    Timestamping {
+        /// The software stamp (`ts[0]`).
+        software: KernelTimestamp,
+        /// The raw hardware stamp (`ts[2]`).
+        hardware: KernelTimestamp,
+    },
+    /// `IP_RECVERR`/`IPV6_RECVERR` (from the error queue, `MSG_ERRQUEUE`):
+    /// a queued error with its offender.
+    ExtendedError(ExtendedError),
     /// Any other message.
     Unknown {
         /// `cmsg_level`.
@@ -503,7 +595,11 @@ impl<'a> Iterator for ControlMessages<'a> {
                     }
                 }
             }
-            _ => ParsedMessage::Unknown { level, ty, data },
+            _ => match ip::parse(level, ty, data, offset) {
+                Some(Ok(p)) => p,
+                Some(Err(e)) => return self.fail(e),
+                None => ParsedMessage::Unknown { level, ty, data },
+            },
         };
         Some(Ok(parsed))
     }

@@ -55,8 +55,11 @@ pub mod fdpass;
 #[doc(hidden)]
 pub mod ffi_support;
 pub mod handover;
+pub mod meta;
 pub mod options;
 mod protocol;
+#[cfg(feature = "quinn")]
+pub mod quinn;
 pub mod resolve;
 mod socket;
 pub mod stream_ext;

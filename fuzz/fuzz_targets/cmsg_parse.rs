@@ -65,6 +65,10 @@ fuzz_target!(|data: &[u8]| {
             _ => [0; 4],
         })
         .collect();
+    // The IP-level and timestamp messages re-encode as raw bytes rebuilt
+    // from their parsed values (their receive forms carry fields a send
+    // form does not), which must parse back to the same values.
+    let ip_raw: Vec<Option<(i32, i32, Vec<u8>)>> = parsed.iter().map(ip_raw_form).collect();
     let msgs: Vec<ControlMessage<'_>> = parsed
         .iter()
         .enumerate()
@@ -82,6 +86,14 @@ fuzz_target!(|data: &[u8]| {
                 data: &gro[i],
             },
             ParsedMessage::Unknown { level, ty, data } => ControlMessage::Unknown { level, ty, data },
+            _ => {
+                let (level, ty, data) = ip_raw[i].as_ref().expect("an IP-level message");
+                ControlMessage::Unknown {
+                    level: *level,
+                    ty: *ty,
+                    data,
+                }
+            }
         })
         .collect();
     let needed: usize = parsed
@@ -92,6 +104,7 @@ fuzz_target!(|data: &[u8]| {
             ParsedMessage::UdpGsoSegment(_) => cmsg::space(2),
             ParsedMessage::UdpGroSegment(_) => cmsg::space(4),
             ParsedMessage::Unknown { data, .. } => cmsg::space(data.len()),
+            _ => cmsg::space(ip_raw_form(m).expect("an IP-level message").2.len()),
         })
         .sum();
     let mut out = vec![0u8; needed];
@@ -117,3 +130,63 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+fn ts_bytes(t: &cmsg::KernelTimestamp) -> Vec<u8> {
+    let mut v = t.sec.to_ne_bytes().to_vec();
+    v.extend_from_slice(&i64::from(t.nsec).to_ne_bytes());
+    v
+}
+
+/// The raw `(level, type, data)` of an IP-level or timestamp message,
+/// rebuilt from its parsed values; `None` for the other kinds.
+fn ip_raw_form(m: &ParsedMessage<'_>) -> Option<(i32, i32, Vec<u8>)> {
+    let int = |v: u8| i32::from(v).to_ne_bytes().to_vec();
+    Some(match *m {
+        ParsedMessage::IpTos(v) => (libc::IPPROTO_IP, libc::IP_TOS, vec![v]),
+        ParsedMessage::IpTtl(v) => (libc::IPPROTO_IP, libc::IP_TTL, int(v)),
+        ParsedMessage::Ipv6TClass(v) => (libc::IPPROTO_IPV6, libc::IPV6_TCLASS, int(v)),
+        ParsedMessage::Ipv6HopLimit(v) => (libc::IPPROTO_IPV6, libc::IPV6_HOPLIMIT, int(v)),
+        ParsedMessage::Ipv4PktInfo { ifindex, spec_dst, addr } => {
+            let mut d = ifindex.to_ne_bytes().to_vec();
+            d.extend_from_slice(&spec_dst.octets());
+            d.extend_from_slice(&addr.octets());
+            (libc::IPPROTO_IP, libc::IP_PKTINFO, d)
+        }
+        ParsedMessage::Ipv6PktInfo { addr, ifindex } => {
+            let mut d = addr.octets().to_vec();
+            d.extend_from_slice(&ifindex.to_ne_bytes());
+            (libc::IPPROTO_IPV6, libc::IPV6_PKTINFO, d)
+        }
+        ParsedMessage::TimestampNs(t) => (libc::SOL_SOCKET, libc::SCM_TIMESTAMPNS, ts_bytes(&t)),
+        ParsedMessage::Timestamping { software, hardware } => {
+            let mut d = ts_bytes(&software);
+            d.extend_from_slice(&[0; 16]);
+            d.extend_from_slice(&ts_bytes(&hardware));
+            (libc::SOL_SOCKET, libc::SCM_TIMESTAMPING, d)
+        }
+        ParsedMessage::ExtendedError(e) => {
+            let mut d = e.errno.to_ne_bytes().to_vec();
+            d.extend_from_slice(&[e.origin.to_raw(), e.icmp_type, e.icmp_code, 0]);
+            d.extend_from_slice(&e.info.to_ne_bytes());
+            d.extend_from_slice(&e.data.to_ne_bytes());
+            match e.offender {
+                Some(std::net::SocketAddr::V4(a)) => {
+                    d.extend_from_slice(&(libc::AF_INET as libc::sa_family_t).to_ne_bytes());
+                    d.extend_from_slice(&a.port().to_be_bytes());
+                    d.extend_from_slice(&a.ip().octets());
+                    d.extend_from_slice(&[0; 8]);
+                }
+                Some(std::net::SocketAddr::V6(a)) => {
+                    d.extend_from_slice(&(libc::AF_INET6 as libc::sa_family_t).to_ne_bytes());
+                    d.extend_from_slice(&a.port().to_be_bytes());
+                    d.extend_from_slice(&a.flowinfo().to_be_bytes());
+                    d.extend_from_slice(&a.ip().octets());
+                    d.extend_from_slice(&a.scope_id().to_ne_bytes());
+                }
+                None => {}
+            }
+            (libc::IPPROTO_IP, libc::IP_RECVERR, d)
+        }
+        _ => return None,
+    })
+}

@@ -13,9 +13,10 @@ use crate::error::invalid_input;
 use crate::sys::{self, IoVec, MmsgHdr};
 use crate::{BoundDatagram, ConnectedDatagram, Domain, MsgFlags};
 
-/// Control space offered per message: room for `UDP_GRO` plus a few
-/// others a caller may enable (`IP_PKTINFO`, timestamps, ...).
-const CONTROL_SPACE: usize = 128;
+/// Control space offered per message: room for every metadata message
+/// [`crate::meta`] decodes at once (`UDP_GRO`, ECN, pktinfo, TTL,
+/// timestamps), each slot its own.
+const CONTROL_SPACE: usize = crate::meta::RECV_CONTROL_SPACE;
 
 /// A reusable batch of receive slots for `recv_batch` (one
 /// `recvmmsg(2)`): `count` slots of `slot_size` bytes in one contiguous
@@ -247,6 +248,14 @@ impl<'a, D: Domain> RecvMsg<'a, D> {
             Ok(ParsedMessage::UdpGroSegment(s)) => Some(s),
             _ => None,
         })
+    }
+
+    /// The typed metadata of this slot (ECN, destination address, TTL,
+    /// timestamp, GRO segment size), decoded from this slot's own control
+    /// data: slots never share metadata. `Err(InvalidData)` if the kernel
+    /// truncated it (`MSG_CTRUNC`) or a message is malformed.
+    pub fn meta(&self) -> io::Result<crate::meta::RecvMeta> {
+        crate::meta::RecvMeta::from_control(self.control, self.flags)?.check(CONTROL_SPACE)
     }
 
     /// The original datagrams: the data split at the GRO segment size, or

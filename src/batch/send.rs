@@ -7,7 +7,10 @@ use std::os::fd::{AsFd, BorrowedFd};
 use super::check_capacity;
 use crate::addr::RawSockAddr;
 use crate::addr::codec::AddrCodec;
+use crate::cmsg::CmsgBuffer;
+use crate::domain::Inet;
 use crate::error::invalid_input;
+use crate::meta::{SEND_CONTROL_SPACE, SendMeta};
 use crate::sys::{self, IoVec, MmsgHdr};
 use crate::{BoundDatagram, ConnectedDatagram, Domain, MsgFlags};
 
@@ -41,6 +44,9 @@ pub struct SendBatch<'a, D: Domain> {
     iovs: Vec<IoVec>,
     /// One per message; an empty address (length 0) means "no address".
     addrs: Vec<RawSockAddr>,
+    /// One per message: its own control data (metadata), never shared
+    /// between messages. Length 0 means none.
+    controls: Vec<SlotControl>,
     /// Built from `iovs`/`addrs` on the first send after a change, then
     /// reused: they point into the heap storage of `iovs` and `addrs`,
     /// which never reallocates (fixed capacity) and does not move when the
@@ -53,6 +59,18 @@ pub struct SendBatch<'a, D: Domain> {
     _marker: PhantomData<(&'a [u8], D)>,
 }
 
+/// One message's encoded control data.
+#[derive(Clone, Copy)]
+struct SlotControl {
+    buf: CmsgBuffer<SEND_CONTROL_SPACE>,
+    len: usize,
+}
+
+const NO_CONTROL: SlotControl = SlotControl {
+    buf: CmsgBuffer::new(),
+    len: 0,
+};
+
 impl<'a, D: Domain> SendBatch<'a, D> {
     /// An empty batch with room for `capacity` messages (1 to
     /// [`MAX_BATCH`](super::MAX_BATCH)).
@@ -61,6 +79,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
         Ok(Self {
             iovs: Vec::with_capacity(capacity),
             addrs: Vec::with_capacity(capacity),
+            controls: Vec::with_capacity(capacity),
             hdrs: Vec::with_capacity(capacity),
             stale: true,
             capacity,
@@ -85,6 +104,10 @@ impl<'a, D: Domain> SendBatch<'a, D> {
     }
 
     fn push_raw(&mut self, buf: &'a [u8], addr: RawSockAddr) -> io::Result<()> {
+        self.push_raw_control(buf, addr, NO_CONTROL)
+    }
+
+    fn push_raw_control(&mut self, buf: &'a [u8], addr: RawSockAddr, control: SlotControl) -> io::Result<()> {
         if self.iovs.len() == self.capacity() {
             return Err(invalid_input(
                 libc::ENOBUFS,
@@ -94,6 +117,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
         self.stale = true;
         self.iovs.push(IoVec::from_slice(buf));
         self.addrs.push(addr);
+        self.controls.push(control);
         Ok(())
     }
 
@@ -116,6 +140,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
         self.stale = true;
         self.iovs.clear();
         self.addrs.clear();
+        self.controls.clear();
         self.hdrs.clear();
         self.sent = 0;
     }
@@ -128,6 +153,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
         SendBatch {
             iovs: self.iovs,
             addrs: self.addrs,
+            controls: self.controls,
             hdrs: self.hdrs,
             stale: true,
             capacity: self.capacity,
@@ -154,6 +180,7 @@ impl<'a, D: Domain> SendBatch<'a, D> {
         self.stale = true;
         self.iovs.drain(..n);
         self.addrs.drain(..n);
+        self.controls.drain(..n);
         self.hdrs.clear();
         self.sent = 0;
     }
@@ -172,19 +199,51 @@ impl<'a, D: Domain> SendBatch<'a, D> {
             // kernel writes only `msg_len` back (`sendmmsg(2)`), so unchanged
             // headers are valid for the next send as they are.
             self.hdrs.clear();
-            for (iov, addr) in self.iovs.iter().zip(&self.addrs) {
+            for ((iov, addr), control) in self.iovs.iter().zip(&self.addrs).zip(&self.controls) {
                 let addr = (!addr.is_empty()).then_some(addr);
-                self.hdrs.push(MmsgHdr::for_send(iov, addr, &[]));
+                let control = &control.buf.as_slice()[..control.len];
+                self.hdrs.push(MmsgHdr::for_send(iov, addr, control));
             }
             self.stale = false;
         }
-        // SAFETY: the headers point at `self.iovs` and `self.addrs` (alive,
+        // SAFETY: the headers point at `self.iovs`, `self.addrs` and
+        // `self.controls` (alive,
         // and unchanged since the headers were built: see `stale`) and the
         // iovecs at payloads borrowed for `'a`, which outlives `self`.
         let n = unsafe { sys::sendmmsg(fd, &mut self.hdrs, flags.bits()) }?;
         self.sent = n;
         Ok(n)
     }
+}
+
+impl<'a, D: Inet> SendBatch<'a, D> {
+    /// Queues a datagram for `addr` with its own metadata (ECN, source
+    /// address / interface, TTL, GSO segment size), encoded now into this
+    /// message's own control space: messages never share metadata. Fails
+    /// (queueing nothing) when the batch is full or the metadata is
+    /// invalid (for example a source address of the other family).
+    pub fn push_with_meta(&mut self, buf: &'a [u8], addr: &D::Addr, meta: &SendMeta) -> io::Result<()> {
+        let raw = addr.to_raw();
+        let to_v4 = crate::meta::options_is_v4_dest::<D>(&raw);
+        let control = encode_slot::<D>(meta, to_v4, buf.len())?;
+        self.push_raw_control(buf, raw, control)
+    }
+
+    /// Queues a datagram for a connected socket's peer with its own
+    /// metadata. On an `Ipv6` socket the metadata is encoded for an IPv6
+    /// peer; for an IPv4-mapped peer use [`push_with_meta`](Self::push_with_meta).
+    pub fn push_connected_with_meta(&mut self, buf: &'a [u8], meta: &SendMeta) -> io::Result<()> {
+        let control = encode_slot::<D>(meta, D::FAMILY == libc::AF_INET, buf.len())?;
+        let mut none = RawSockAddr::zeroed();
+        *none.len_mut() = 0;
+        self.push_raw_control(buf, none, control)
+    }
+}
+
+fn encode_slot<D: Domain>(meta: &SendMeta, to_v4: bool, len: usize) -> io::Result<SlotControl> {
+    let mut c = NO_CONTROL;
+    c.len = meta.encode(c.buf.as_mut_slice(), D::FAMILY == libc::AF_INET6, to_v4, len)?;
+    Ok(c)
 }
 
 impl<D: Domain> std::fmt::Debug for SendBatch<'_, D> {

@@ -44,6 +44,7 @@ mod raw;
 mod socket;
 mod stream;
 mod tcp_info;
+mod udp_meta;
 mod zerocopy;
 
 pub use activation::*;
@@ -65,6 +66,7 @@ pub use raw::*;
 pub use socket::*;
 pub use stream::*;
 pub use tcp_info::*;
+pub use udp_meta::*;
 pub use zerocopy::*;
 
 use boundary::ffi_fn;

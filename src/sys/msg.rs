@@ -253,7 +253,13 @@ fn do_recvmsg(
     #[allow(clippy::unnecessary_cast)]
     let control_len = (msg.msg_controllen as usize).min(control.len());
     // SAFETY: these are the bytes the kernel just wrote into `control`.
-    unsafe { adopt_fds(&control[..control_len], fds) }?;
+    let adopted = unsafe { adopt_fds(&control[..control_len], fds) };
+    // With MSG_CTRUNC the kernel may cut the last message short (its
+    // `cmsg_len` then runs past the data): that is the truncation the
+    // caller is told about through `msg_flags`, not corrupt data.
+    if msg.msg_flags & libc::MSG_CTRUNC == 0 {
+        adopted?;
+    }
     Ok(RecvMsgOut {
         len,
         flags: msg.msg_flags,
@@ -320,7 +326,10 @@ pub(crate) unsafe fn recvmmsg(
         let bytes = unsafe { std::slice::from_raw_parts(control, h.controllen()) };
         // SAFETY: these bytes were just written by the kernel.
         if let Err(e) = unsafe { adopt_fds(bytes, &mut |fd| fds(i, fd)) } {
-            first_error.get_or_insert(e);
+            // A message cut short by MSG_CTRUNC is reported by the flag.
+            if h.flags() & libc::MSG_CTRUNC == 0 {
+                first_error.get_or_insert(e);
+            }
         }
     }
     match first_error {

@@ -162,7 +162,7 @@ impl<S: AsFd> Async<S> {
     }
 
     /// The registration; every state but an unconnected TCP socket has one.
-    pub(super) fn io(&self) -> io::Result<&AsyncFd<RawFd>> {
+    pub(crate) fn io(&self) -> io::Result<&AsyncFd<RawFd>> {
         self.registration
             .as_ref()
             .ok_or_else(|| io::Error::other("socket is not registered with the reactor"))

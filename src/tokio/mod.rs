@@ -84,6 +84,7 @@ mod datagram;
 mod fdpass;
 mod interop;
 mod listener;
+mod meta;
 mod split;
 mod stream;
 

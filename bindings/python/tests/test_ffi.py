@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 import wirelane
-from wirelane import _batch, _builder, _connect_by_name, _ffi, _lib, _options, _zerocopy, activation
+from wirelane import _batch, _builder, _connect_by_name, _ffi, _lib, _options, _zerocopy, activation, udp_meta
 
 REPO = _lib.repo_root()
 
@@ -81,6 +81,8 @@ STRUCTS: dict[str, Any] = {
     "wl_recv_msg": _batch.wl_recv_msg,
     "wl_segmented_send": _batch.wl_segmented_send,
     "wl_gro_recv": _batch.wl_gro_recv,
+    "wl_udp_recv_meta": udp_meta.wl_udp_recv_meta,
+    "wl_udp_send_meta": udp_meta.wl_udp_send_meta,
     "wl_pipe": _zerocopy.wl_pipe,
     "wl_zerocopy_completion": _zerocopy.wl_zerocopy_completion,
     "struct iovec": _ffi.iovec,
