@@ -3869,12 +3869,12 @@ inline wl_connect_opts c_opts(const ConnectOptions& o, wl_addr& storage) noexcep
 
 // A connected stream of the family the library chose.
 inline InetStream inet_stream(wl_conn* h) noexcept {
-    if (wl_socket_domain(wl_conn_fd(h)) == AF_INET6) return Access::make<ConnectedStream<Ipv6>>(h);
+    if (socket_domain_of(wl_conn_fd(h)) == AF_INET6) return Access::make<ConnectedStream<Ipv6>>(h);
     return Access::make<ConnectedStream<Ipv4>>(h);
 }
 
 inline InetDatagram inet_datagram(wl_dgram_conn* h) noexcept {
-    if (wl_socket_domain(wl_dgram_conn_fd(h)) == AF_INET6) return Access::make<ConnectedDatagram<Ipv6>>(h);
+    if (socket_domain_of(wl_dgram_conn_fd(h)) == AF_INET6) return Access::make<ConnectedDatagram<Ipv6>>(h);
     return Access::make<ConnectedDatagram<Ipv4>>(h);
 }
 
