@@ -54,6 +54,7 @@ STRUCTS = {
     "wl_datagram_config", "wl_reuse_config", "wl_buffer_config",
     "wl_keepalive_config", "wl_tcp_config",
     "wl_connect_opts", "wl_connect_failure",
+    "wl_udp_recv_meta", "wl_udp_send_meta",
 }
 
 SCALAR_ARRAYS = {"int", "size_t", "uint64_t", "uint32_t", "uint16_t", "uint8_t", "bool", "int64_t", "pid_t"}
@@ -133,6 +134,7 @@ def documented_optional(doc, p):
             r"[Ww]ith " + either + r" not NULL",
             either + r"\s*\(NULL or",
             r"when " + either + r" is NULL",
+            either + r" may be NULL",
         ]
         if p.startswith("off"):
             pats.append(r"offset \(not NULL\)")
@@ -210,6 +212,8 @@ def scalar(fn, ctype, p):
         "size": "0",
         "interface": "0",
         "unset_environment": "false",
+        "what": "WL_META_ECN",
+        "on": "true",
     }
     if t == "socklen_t":
         return "(socklen_t)sizeof(struct sockaddr_in)"
