@@ -341,3 +341,43 @@ def format_address(addr: Address) -> str:
     buf = ctypes.create_string_buffer(512)
     n = _ffi.wl_addr_format(ctypes.byref(to_wl(addr)), buf, len(buf))
     return buf.raw[:n].decode("utf-8", "replace")
+
+
+# --- the receive paths' address buffers ------------------------------------
+
+
+class _PooledAddr(_ffi.wl_addr):
+    """A ``wl_addr`` with a byte view of itself, reused across receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw = memoryview(self).cast("B")
+
+
+_ADDR_POOL: list[_PooledAddr] = []
+_FROM_CACHE: dict[bytes, Address] = {}
+_FROM_CACHE_MAX = 4096
+
+
+def take_addr() -> _PooledAddr:
+    """A ``wl_addr`` for a receive to write the sender into (from a pool
+    shared by all threads: list ``pop``/``append`` are atomic)."""
+    try:
+        return _ADDR_POOL.pop()
+    except IndexError:
+        return _PooledAddr()
+
+
+def give_addr(a: _PooledAddr) -> Address:
+    """The Python form of what the library wrote into ``a`` (cached by its
+    bytes: the address types are immutable), giving ``a`` back to the pool."""
+    key = a.raw[: a.len].tobytes()
+    addr = _FROM_CACHE.get(key)
+    if addr is None:
+        addr = from_wl(a)
+        if len(_FROM_CACHE) >= _FROM_CACHE_MAX:
+            _FROM_CACHE.clear()
+        _FROM_CACHE[key] = addr
+    if len(_ADDR_POOL) < 32:
+        _ADDR_POOL.append(a)
+    return addr

@@ -11,6 +11,7 @@ Writable buffers (``bytearray``, writable ``memoryview``, ``array``,
 from __future__ import annotations
 
 import ctypes
+import operator
 from ctypes import POINTER, Structure, c_char, c_int, c_ssize_t, c_void_p, py_object
 from typing import Any
 
@@ -80,45 +81,115 @@ class Pinned:
         self.release()
 
 
+_C1 = c_char * 1
+"""A one-byte array type: ``_C1.from_buffer(buf)`` pins a writable buffer
+(the ctypes object holds an export, so the buffer cannot be resized or
+freed while C uses it) and passes as a ``void *`` to its first byte, the
+cheapest conversion ctypes offers."""
+
+COPY_LIMIT = 4096
+"""Read-only buffers other than ``bytes`` up to this size are copied once
+(``tobytes``) instead of pinned: cheaper than ``PyObject_GetBuffer`` and
+``PyBuffer_Release`` through ctypes."""
+
+SCRATCH_SIZE = 65536
+_Scratch = c_char * SCRATCH_SIZE
+_POOL: list[Any] = []
+
+
+def take_scratch() -> Any:
+    """A 64 KiB receive buffer from a pool shared by all threads (list
+    ``pop``/``append`` are atomic); give it back with :func:`give_scratch`."""
+    try:
+        return _POOL.pop()
+    except IndexError:
+        return _Scratch()
+
+
+def give_scratch(buf: Any) -> None:
+    if len(_POOL) < 32:
+        _POOL.append(buf)
+
+
 def readable(data: Any) -> tuple[Any, int, Pinned | None]:
     """A pointer argument for ``data``, its length, and a pin to release
     (``None`` when nothing was pinned)."""
-    if type(data) is bytes:
+    t = type(data)
+    if t is bytes:
         return data, len(data), None
-    if isinstance(data, bytearray):
+    if t is bytearray:
         n = len(data)
-        return (c_char * n).from_buffer(data), n, None
+        return (_C1.from_buffer(data) if n else None), n, None
+    if t is memoryview and data.c_contiguous:
+        n = data.nbytes
+        if not data.readonly:
+            return (_C1.from_buffer(data) if n else None), n, None
+        if n <= COPY_LIMIT:
+            return data.tobytes(), n, None
+    if data is None or isinstance(data, (str, int, float)):
+        raise TypeError(f"a bytes-like object is required, not '{type(data).__name__}'")
     pin = Pinned(data)
     return c_void_p(pin.address), pin.nbytes, pin
 
 
-def writable(buffer: Any, nbytes: int, what: str) -> tuple[Any, int]:
-    """A ctypes array over a writable buffer, and the byte count to use
+def writable(buffer: Any, nbytes: Any, what: str) -> tuple[Any, int]:
+    """A pointer argument over a writable buffer, and the byte count to use
     (``nbytes``, or the whole buffer when 0), checked as the stdlib's
     ``recv_into`` checks it."""
-    try:
-        view = memoryview(buffer)
-    except TypeError:
-        raise TypeError(
-            f"{what}() argument 'buffer' must be read-write bytes-like object, "
-            f"not {type(buffer).__name__}"
-        ) from None
-    if view.readonly:
-        raise TypeError(
-            f"{what}() argument 'buffer' must be read-write bytes-like object, "
-            f"not {type(buffer).__name__}"
-        )
-    if not view.c_contiguous:
-        raise BufferError(f"{what}() needs a C-contiguous buffer")
-    size = view.nbytes
-    if nbytes < 0:
+    t = type(buffer)
+    if t is bytearray:
+        size = len(buffer)
+    elif t is memoryview and not buffer.readonly and buffer.c_contiguous:
+        size = buffer.nbytes
+    else:
+        try:
+            view = memoryview(buffer)
+        except TypeError:
+            raise TypeError(
+                f"{what}() argument 'buffer' must be read-write bytes-like object, "
+                f"not {type(buffer).__name__}"
+            ) from None
+        if view.readonly:
+            raise TypeError(
+                f"{what}() argument 'buffer' must be read-write bytes-like object, "
+                f"not {type(buffer).__name__}"
+            )
+        if not view.c_contiguous:
+            raise BufferError(f"{what}() needs a C-contiguous buffer")
+        size = view.nbytes
+        buffer = view
+    n = size_arg(nbytes, "nbytes", what)
+    if n == 0:
+        n = size
+    elif n > size:
+        raise ValueError(f"{what}(): buffer too small for requested bytes")
+    # The ctypes object keeps the buffer exported while C writes into it.
+    return (_C1.from_buffer(buffer) if size else None), n
+
+
+def int_arg(value: Any, name: str, what: str, lo: int = -(2**31), hi: int = 2**31 - 1) -> int:
+    """An integer argument checked as the stdlib checks a C ``int``: any
+    object with ``__index__`` (not ``float``, not ``str``), else
+    ``TypeError``; outside ``lo..hi`` is ``OverflowError``."""
+    if type(value) is not int:
+        try:
+            value = operator.index(value)
+        except TypeError:
+            raise TypeError(
+                f"{what}() argument '{name}' must be an integer, not {type(value).__name__}"
+            ) from None
+    if not lo <= value <= hi:
+        raise OverflowError(f"{what}() argument '{name}' out of range ({lo}..{hi}): {value}")
+    return int(value)
+
+
+def size_arg(value: Any, name: str, what: str) -> int:
+    """A byte count: an integer, ``ValueError`` if negative (as the
+    stdlib's ``negative buffersize``), ``OverflowError`` past ``ssize_t``."""
+    v = int_arg(value, name, what, -(2**63), 2**63 - 1)
+    if v < 0:
         raise ValueError(f"negative buffersize in {what}")
-    if nbytes == 0:
-        nbytes = size
-    elif nbytes > size:
-        raise ValueError("buffer too small for requested bytes")
-    # The ctypes array keeps the view (and so the buffer) exported.
-    return (c_char * size).from_buffer(view), nbytes
+    return v
 
 
 class IovecArray:

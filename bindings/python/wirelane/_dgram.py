@@ -9,15 +9,22 @@ from typing import Any, Iterable, final, overload
 
 from . import _ffi
 from . import _batch
-from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, to_wl
+from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, give_addr, take_addr, to_wl
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
-from ._base import KEY, TimeoutSocket
-from ._buffers import IovecArray, readable, writable
+from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket
+from ._buffers import _C1, SCRATCH_SIZE, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
 
 _IN = select.POLLIN
 _OUT = select.POLLOUT
+_DGRAM = _ffi.DGRAM
+_DGRAM_CONN = _ffi.DGRAM_CONN
+_send_to = _ffi.unchecked("wl_dgram_send_to")
+_recv_from = _ffi.unchecked("wl_dgram_recv_from")
+_dc_send = _ffi.unchecked("wl_dgram_conn_send")
+_dc_recv = _ffi.unchecked("wl_dgram_conn_recv")
+_IMMUTABLE_ADDRS = (SocketAddrV4, SocketAddrV6, UnixAddr, tuple)
 
 
 @final
@@ -45,44 +52,145 @@ class BoundDatagram(TimeoutSocket[D]):
         d._timeout = timeout
         return d
 
+    def _to(self, address: Any) -> Any:
+        """The ``wl_addr`` for ``address``; the last one is kept per object
+        (as one tuple, so threads never see half an update)."""
+        last = self._last_to
+        if last is not None and last[0] is address:
+            return last[1]
+        wl = to_wl(coerce(self._family, address))
+        if type(address) in _IMMUTABLE_ADDRS:
+            self._last_to = (address, wl)
+        return wl
+
     def sendto(self, data: Any, address: D, flags: int = 0) -> int:
         """Sends one datagram to ``address`` (``sendto(2)``); returns its size."""
-        addr = to_wl(coerce(self._family, address))
+        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM:
+            wl = self._to(address)
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _send_to(self._hv, data, len(data), wl, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r >= 0:
+                    return r
+                return self._retry(
+                    "sendto()", _OUT, lambda hv: _send_to(hv, data, len(data), wl, 0), r, "wl_dgram_send_to"
+                )
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return BoundDatagram._sendto_slow(self, data, address, flags)
+
+    def _sendto_slow(self, data: Any, address: Any, flags: Any) -> int:
+        self._expect(_DGRAM, "sendto")
+        fl = int_arg(flags, "flags", "sendto")
+        wl = self._to(address)
         ptr, n, pin = readable(data)
         try:
-            return self._io(
-                "sendto()", _OUT, lambda h: _ffi.wl_dgram_send_to(h, ptr, n, ctypes.byref(addr), flags)
-            )
+            return self._retry("sendto()", _OUT, lambda hv: _send_to(hv, ptr, n, wl, fl), _NOT_YET, "wl_dgram_send_to")
         finally:
             if pin is not None:
                 pin.release()
 
     def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, D]:
         """Receives one datagram (truncated to ``bufsize``) and its sender."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recvfrom")
-        buf = (ctypes.c_char * bufsize)()
-        peer = _ffi.wl_addr()
-        n = self._io(
-            "recvfrom()",
-            _IN,
-            lambda h: _ffi.wl_dgram_recv_from(h, buf, bufsize, ctypes.byref(peer), flags),
-            eof_is_zero=True,
+        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _DGRAM:
+            buf = take_scratch()
+            peer = take_addr()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _recv_from(self._hv, buf, bufsize, peer, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recvfrom()",
+                        _IN,
+                        lambda hv: _recv_from(hv, buf, bufsize, peer, 0),
+                        r,
+                        "wl_dgram_recv_from",
+                        eof_is_zero=True,
+                    )
+                data: bytes = buf[: min(r, bufsize)]
+                give_scratch(buf)
+                return data, give_addr(peer)  # type: ignore[return-value]
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return BoundDatagram._recvfrom_slow(self, bufsize, flags)
+
+    def _recvfrom_slow(self, bufsize: Any, flags: Any) -> tuple[bytes, D]:
+        self._expect(_DGRAM, "recvfrom")
+        size = size_arg(bufsize, "bufsize", "recvfrom")
+        fl = int_arg(flags, "flags", "recvfrom")
+        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
+        peer = take_addr()
+        n = self._retry(
+            "recvfrom()", _IN, lambda hv: _recv_from(hv, buf, size, peer, fl), _NOT_YET, "wl_dgram_recv_from", eof_is_zero=True
         )
-        return ctypes.string_at(buf, min(n, bufsize)), from_wl(peer)  # type: ignore[return-value]
+        data: bytes = buf[: min(n, size)]
+        if size <= SCRATCH_SIZE:
+            give_scratch(buf)
+        return data, give_addr(peer)  # type: ignore[return-value]
 
     def recvfrom_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> tuple[int, D]:
         """Receives one datagram into a writable buffer without copying;
         returns its size and sender."""
+        t = type(buffer)
+        if (
+            (t is bytearray or (t is memoryview and not buffer.readonly and buffer.c_contiguous))
+            and nbytes is _ZERO
+            and flags is _ZERO
+            and self._fns is _DGRAM
+        ):
+            size = len(buffer) if t is bytearray else buffer.nbytes
+            arr = _C1.from_buffer(buffer) if size else None
+            peer = take_addr()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _recv_from(self._hv, arr, size, peer, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recvfrom_into()",
+                        _IN,
+                        lambda hv: _recv_from(hv, arr, size, peer, 0),
+                        r,
+                        "wl_dgram_recv_from",
+                        eof_is_zero=True,
+                    )
+                return r, give_addr(peer)  # type: ignore[return-value]
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return BoundDatagram._recvfrom_into_slow(self, buffer, nbytes, flags)
+
+    def _recvfrom_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> tuple[int, D]:
+        self._expect(_DGRAM, "recvfrom_into")
         arr, n = writable(buffer, nbytes, "recvfrom_into")
-        peer = _ffi.wl_addr()
-        got = self._io(
+        fl = int_arg(flags, "flags", "recvfrom_into")
+        peer = take_addr()
+        got = self._retry(
             "recvfrom_into()",
             _IN,
-            lambda h: _ffi.wl_dgram_recv_from(h, arr, n, ctypes.byref(peer), flags),
+            lambda hv: _recv_from(hv, arr, n, peer, fl),
+            _NOT_YET,
+            "wl_dgram_recv_from",
             eof_is_zero=True,
         )
-        return got, from_wl(peer)  # type: ignore[return-value]
+        return got, give_addr(peer)  # type: ignore[return-value]
 
     # --- batches and GSO/GRO -------------------------------------------------
 
@@ -227,25 +335,107 @@ class ConnectedDatagram(FdPassing[D]):
 
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends one datagram to the peer; returns its size."""
+        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM_CONN:
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _dc_send(self._hv, data, len(data), 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r >= 0:
+                    return r
+                return self._retry("send()", _OUT, lambda hv: _dc_send(hv, data, len(data), 0), r, "wl_dgram_conn_send")
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return ConnectedDatagram._send_slow(self, data, flags)
+
+    def _send_slow(self, data: Any, flags: Any) -> int:
+        self._expect(_DGRAM_CONN, "send")
+        fl = int_arg(flags, "flags", "send")
         ptr, n, pin = readable(data)
         try:
-            return self._io("send()", _OUT, lambda h: _ffi.wl_dgram_conn_send(h, ptr, n, flags))
+            return self._retry("send()", _OUT, lambda hv: _dc_send(hv, ptr, n, fl), _NOT_YET, "wl_dgram_conn_send")
         finally:
             if pin is not None:
                 pin.release()
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives one datagram from the peer, truncated to ``bufsize``."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv")
-        buf = (ctypes.c_char * bufsize)()
-        n = self._io("recv()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, buf, bufsize, flags), eof_is_zero=True)
-        return ctypes.string_at(buf, min(n, bufsize))
+        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _DGRAM_CONN:
+            buf = take_scratch()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _dc_recv(self._hv, buf, bufsize, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recv()", _IN, lambda hv: _dc_recv(hv, buf, bufsize, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
+                    )
+                data: bytes = buf[: min(r, bufsize)]
+                give_scratch(buf)
+                return data
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return ConnectedDatagram._recv_slow(self, bufsize, flags)
+
+    def _recv_slow(self, bufsize: Any, flags: Any) -> bytes:
+        self._expect(_DGRAM_CONN, "recv")
+        size = size_arg(bufsize, "bufsize", "recv")
+        fl = int_arg(flags, "flags", "recv")
+        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
+        n = self._retry(
+            "recv()", _IN, lambda hv: _dc_recv(hv, buf, size, fl), _NOT_YET, "wl_dgram_conn_recv", eof_is_zero=True
+        )
+        data: bytes = buf[: min(n, size)]
+        if size <= SCRATCH_SIZE:
+            give_scratch(buf)
+        return data
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives one datagram into a writable buffer without copying."""
+        t = type(buffer)
+        if (
+            (t is bytearray or (t is memoryview and not buffer.readonly and buffer.c_contiguous))
+            and nbytes is _ZERO
+            and flags is _ZERO
+            and self._fns is _DGRAM_CONN
+        ):
+            size = len(buffer) if t is bytearray else buffer.nbytes
+            arr = _C1.from_buffer(buffer) if size else None
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _dc_recv(self._hv, arr, size, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r >= 0:
+                    return r
+                return self._retry(
+                    "recv_into()", _IN, lambda hv: _dc_recv(hv, arr, size, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
+                )
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return ConnectedDatagram._recv_into_slow(self, buffer, nbytes, flags)
+
+    def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
+        self._expect(_DGRAM_CONN, "recv_into")
         arr, n = writable(buffer, nbytes, "recv_into")
-        return self._io("recv_into()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, arr, n, flags), eof_is_zero=True)
+        fl = int_arg(flags, "flags", "recv_into")
+        return self._retry(
+            "recv_into()", _IN, lambda hv: _dc_recv(hv, arr, n, fl), _NOT_YET, "wl_dgram_conn_recv", eof_is_zero=True
+        )
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends one datagram gathered from several buffers (``sendmsg(2)``)."""

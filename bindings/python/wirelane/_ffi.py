@@ -113,6 +113,8 @@ PendingP: Final = POINTER(wl_pending)
 DgramP: Final = POINTER(wl_dgram)
 DgramConnP: Final = POINTER(wl_dgram_conn)
 AddrP: Final = POINTER(wl_addr)
+_OPAQUE: Final = {RawP, BoundP, ListenerP, ConnP, PendingP, DgramP, DgramConnP}
+"""The handle pointer types (see :func:`unchecked`)."""
 IovecP: Final = POINTER(iovec)
 
 # --- errors -----------------------------------------------------------------
@@ -133,6 +135,26 @@ def _declare(name: str, restype: Any, *argtypes: Any, check: bool = True) -> Any
 
 declare = _declare
 """Declares one more library function (for the per-area modules)."""
+
+
+
+def unchecked(name: str) -> Any:
+    """A second, unchecked binding of a declared function for the hot
+    paths: the same prototype except that handle pointers are plain
+    ``void *`` (pass :func:`address_of` of the handle: ctypes then skips
+    its type check, the caller has checked the state already) and no
+    ``errcheck`` hook (the caller tests the raw ``-errno`` result)."""
+    proto = DECLARED[name]
+    func = LIB[name]  # a new function object: the checked one stays as it is
+    func.restype = proto.restype
+    func.argtypes = [c_void_p if t in _OPAQUE else t for t in proto.argtypes]
+    return func
+
+
+def address_of(handle: Any) -> int | None:
+    """The address a handle pointer holds (``None`` for NULL)."""
+    value: int | None = ctypes.cast(handle, c_void_p).value
+    return value
 
 
 wl_version: Callable[[], bytes] = _declare("wl_version", c_char_p)

@@ -260,10 +260,11 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
             except OSError:
                 os.close(fd)
                 with self._lock:
-                    self._h, self._state = None, _CLOSED
+                    self._set_handle(None)
+                    self._state = _CLOSED
                 raise OSError(errno.ENOTCONN, "connect(): the connection was lost and the socket closed") from None
             with self._lock:
-                self._h = raw
+                self._set_handle(raw)
             raise
 
     def connect_nonblocking(self: RawSocket[D, Stream], address: D) -> PendingConnect[D]:

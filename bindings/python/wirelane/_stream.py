@@ -13,8 +13,8 @@ from typing import Any, Iterable, final
 
 from . import _ffi
 from ._addr import D, UnixAddr, from_wl
-from ._base import _OPEN, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
-from ._buffers import IovecArray, readable, writable
+from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
+from ._buffers import _C1, SCRATCH_SIZE, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import CONN_FNS, Credentials, FdPassing
 from ._io import SocketIO
 from ._stream_ext import StreamHelpers
@@ -22,6 +22,9 @@ from ._zerocopy import ZcState, ZeroCopy
 
 _IN = select.POLLIN
 _OUT = select.POLLOUT
+_CONN = _ffi.CONN
+_send = _ffi.unchecked("wl_conn_send")
+_recv = _ffi.unchecked("wl_conn_recv")
 
 
 def default_timeout() -> float | None:
@@ -133,12 +136,38 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
 
     # --- data ---------------------------------------------------------------
 
+    # The hot methods: one ctypes call when the arguments are the common
+    # kinds and the call does not fail; everything else (other argument
+    # types, flags, EINTR, EAGAIN with a timeout, errors, a concurrent
+    # close) goes through the slow path, ``_retry``. See _base.py for how
+    # borrowing works without a lock.
+
     def send(self, data: Any, flags: int = 0) -> int:
-        """Sends some of ``data`` (any bytes-like object, not copied);
-        returns how many bytes the kernel took (``send(2)``)."""
+        """Sends some of ``data`` (any bytes-like object; not copied, except
+        read-only non-``bytes`` buffers of at most 4 KiB); returns how many
+        bytes the kernel took (``send(2)``)."""
+        if type(data) is bytes and flags is _ZERO and self._fns is _CONN:
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _send(self._hv, data, len(data), 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r >= 0:
+                    return r
+                return self._retry("send()", _OUT, lambda hv: _send(hv, data, len(data), 0), r, "wl_conn_send")
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return Connection._send_slow(self, data, flags)
+
+    def _send_slow(self, data: Any, flags: Any) -> int:
+        self._expect(_CONN, "send")
+        fl = int_arg(flags, "flags", "send")
         ptr, n, pin = readable(data)
         try:
-            return self._io("send()", _OUT, lambda h: _ffi.wl_conn_send(h, ptr, n, flags))
+            return self._retry("send()", _OUT, lambda hv: _send(hv, ptr, n, fl), _NOT_YET, "wl_conn_send")
         finally:
             if pin is not None:
                 pin.release()
@@ -146,6 +175,26 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     def sendall(self, data: Any, flags: int = 0) -> None:
         """Sends all of ``data``. With a timeout, it bounds the whole call
         (as in the stdlib since 3.5). Signal handlers run between chunks."""
+        if type(data) is bytes and flags is _ZERO and self._fns is _CONN and not self._timeout:
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                n = len(data)
+                r: int = _send(self._hv, data, n, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r == n:
+                    return
+            else:
+                users.pop()
+                self._settle()
+                raise self._unusable()
+        Connection._sendall_slow(self, data, flags)
+
+    def _sendall_slow(self, data: Any, flags: Any) -> None:
+        self._expect(_CONN, "sendall")
+        fl = int_arg(flags, "flags", "sendall")
         ptr, n, pin = readable(data)
         if pin is None:
             base = (ctypes.cast(ptr, ctypes.c_void_p).value or 0) if n else 0
@@ -158,10 +207,12 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
             sent = 0
             while sent < n:
                 off = sent
-                sent += self._io(
+                sent += self._retry(
                     "sendall()",
                     _OUT,
-                    lambda h: _ffi.wl_conn_send(h, base + off, n - off, flags),  # noqa: B023 (called at once)
+                    lambda hv: _send(hv, base + off, n - off, fl),  # noqa: B023 (called at once)
+                    _NOT_YET,
+                    "wl_conn_send",
                     deadline=deadline,
                 )
                 if sent < n:
@@ -173,17 +224,79 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives up to ``bufsize`` bytes; ``b""`` at end of stream."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv")
-        buf = (ctypes.c_char * bufsize)()
-        n = self._io("recv()", _IN, lambda h: _ffi.wl_conn_recv(h, buf, bufsize, flags), eof_is_zero=True)
-        return ctypes.string_at(buf, n)
+        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _CONN:
+            buf = take_scratch()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _recv(self._hv, buf, bufsize, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recv()", _IN, lambda hv: _recv(hv, buf, bufsize, 0), r, "wl_conn_recv", eof_is_zero=True
+                    )
+                data: bytes = buf[:r]
+                give_scratch(buf)
+                return data
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return Connection._recv_slow(self, bufsize, flags)
+
+    def _recv_slow(self, bufsize: Any, flags: Any) -> bytes:
+        self._expect(_CONN, "recv")
+        size = size_arg(bufsize, "bufsize", "recv")
+        fl = int_arg(flags, "flags", "recv")
+        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
+        n = self._retry("recv()", _IN, lambda hv: _recv(hv, buf, size, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
+        data: bytes = buf[:n]
+        if size <= SCRATCH_SIZE:
+            give_scratch(buf)
+        return data
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives into a writable buffer (``bytearray``, ``memoryview``
         ...) without copying; returns the byte count (0 at end of stream)."""
+        t = type(buffer)
+        if (
+            (t is bytearray or (t is memoryview and not buffer.readonly and buffer.c_contiguous))
+            and type(nbytes) is int
+            and flags is _ZERO
+            and self._fns is _CONN
+        ):
+            size = len(buffer) if t is bytearray else buffer.nbytes
+            if nbytes == 0:
+                nbytes = size
+            elif not 0 < nbytes <= size:
+                return Connection._recv_into_slow(self, buffer, nbytes, flags)
+            arr = _C1.from_buffer(buffer) if size else None
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _recv(self._hv, arr, nbytes, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r >= 0:
+                    return r
+                n = nbytes
+                return self._retry("recv_into()", _IN, lambda hv: _recv(hv, arr, n, 0), r, "wl_conn_recv", eof_is_zero=True)
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return Connection._recv_into_slow(self, buffer, nbytes, flags)
+
+    def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
+        self._expect(_CONN, "recv_into")
         arr, n = writable(buffer, nbytes, "recv_into")
-        return self._io("recv_into()", _IN, lambda h: _ffi.wl_conn_recv(h, arr, n, flags), eof_is_zero=True)
+        fl = int_arg(flags, "flags", "recv_into")
+        return self._retry("recv_into()", _IN, lambda hv: _recv(hv, arr, n, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends several buffers in one ``sendmsg(2)`` (gather); returns the
