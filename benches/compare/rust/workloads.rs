@@ -178,16 +178,19 @@ pub enum Impl {
     Std,
     CAbi,
     PyBinding,
+    /// libc send/recv through ctypes: the floor under any ctypes binding.
+    PyCtypes,
     PyStdlib,
 }
 
 impl Impl {
-    pub const ALL: [Impl; 6] = [
+    pub const ALL: [Impl; 7] = [
         Impl::RawC,
         Impl::Wirelane,
         Impl::Std,
         Impl::CAbi,
         Impl::PyBinding,
+        Impl::PyCtypes,
         Impl::PyStdlib,
     ];
 
@@ -199,6 +202,7 @@ impl Impl {
             Impl::Std => "std",
             Impl::CAbi => "c_abi",
             Impl::PyBinding => "py_binding",
+            Impl::PyCtypes => "py_ctypes",
             Impl::PyStdlib => "py_stdlib",
         }
     }
@@ -211,6 +215,7 @@ impl Impl {
             Impl::Std => "std::net",
             Impl::CAbi => "C ABI from C",
             Impl::PyBinding => "Python binding",
+            Impl::PyCtypes => "Python ctypes floor",
             Impl::PyStdlib => "Python socket",
         }
     }
@@ -226,6 +231,8 @@ impl Impl {
             (Impl::Std, "tcp_sendfile") => {
                 Err("std::net has no sendfile (io::copy File -> TcpStream is a read/write loop)")
             }
+            (Impl::PyCtypes, "tcp_pingpong" | "udp_rr" | "udp_send" | "udp_loop") => Ok(()),
+            (Impl::PyCtypes, _) => Err("the ctypes floor covers the per-call send/recv rows only"),
             _ => Ok(()),
         }
     }

@@ -93,11 +93,27 @@ COPY_LIMIT = 4096
 ``PyBuffer_Release`` through ctypes."""
 
 SCRATCH_SIZE = 65536
-_Scratch = c_char * SCRATCH_SIZE
-_POOL: list[Any] = []
+STREAM_COPY_LIMIT = 8192
+"""A stream ``recv_into`` of at most this many bytes (any datagram
+``recv_into`` up to 64 KiB) receives into a pooled buffer and copies what
+arrived into the caller's buffer: one small ``memcpy`` costs less than
+pinning the caller's buffer through ctypes (``from_buffer``)."""
 
 
-def take_scratch() -> Any:
+class Scratch(c_char * SCRATCH_SIZE):  # type: ignore[misc]
+    """A pooled 64 KiB receive buffer; ``addr`` is its address (an ``int``
+    passes through ctypes faster than the array object)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addr: int = ctypes.addressof(self)
+
+
+_Scratch = Scratch
+_POOL: list[Scratch] = []
+
+
+def take_scratch() -> Scratch:
     """A 64 KiB receive buffer from a pool shared by all threads (list
     ``pop``/``append`` are atomic); give it back with :func:`give_scratch`."""
     try:
@@ -106,9 +122,37 @@ def take_scratch() -> Any:
         return _Scratch()
 
 
-def give_scratch(buf: Any) -> None:
+def give_scratch(buf: Scratch) -> None:
     if len(_POOL) < 32:
         _POOL.append(buf)
+
+
+_SMALL_COPY = (bytearray, memoryview)
+
+
+def small_bytes(data: Any) -> Any:
+    """``data`` (a ``bytearray`` or ``memoryview``) as ``bytes`` when it is
+    small and contiguous: one copy of at most :data:`COPY_LIMIT` bytes
+    costs less than pinning it. Anything else is returned as it is."""
+    if type(data) is bytearray:
+        return bytes(data) if len(data) <= COPY_LIMIT else data
+    if data.c_contiguous and data.nbytes <= COPY_LIMIT:
+        return data.tobytes()
+    return data
+
+
+def writable_small(buffer: Any) -> bool:
+    """Whether ``recv_into`` may fill ``buffer`` by slice assignment from a
+    pooled buffer: a ``bytearray``, or a writable, contiguous, 1-D byte
+    ``memoryview``."""
+    t = type(buffer)
+    return t is bytearray or (
+        t is memoryview
+        and not buffer.readonly
+        and buffer.format == "B"
+        and buffer.ndim == 1
+        and buffer.c_contiguous
+    )
 
 
 def readable(data: Any) -> tuple[Any, int, Pinned | None]:

@@ -12,7 +12,7 @@ from . import _batch
 from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, give_addr, take_addr, to_wl
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket
-from ._buffers import _C1, SCRATCH_SIZE, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
+from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, Scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
 
@@ -65,6 +65,8 @@ class BoundDatagram(TimeoutSocket[D]):
 
     def sendto(self, data: Any, address: D, flags: int = 0) -> int:
         """Sends one datagram to ``address`` (``sendto(2)``); returns its size."""
+        if type(data) in _SMALL_COPY:
+            data = small_bytes(data)
         if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM:
             wl = self._to(address)
             users = self._users
@@ -98,12 +100,15 @@ class BoundDatagram(TimeoutSocket[D]):
     def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, D]:
         """Receives one datagram (truncated to ``bufsize``) and its sender."""
         if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _DGRAM:
-            buf = take_scratch()
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
             peer = take_addr()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _recv_from(self._hv, buf, bufsize, peer, 0)
+                r: int = _recv_from(self._hv, buf.addr, bufsize, peer, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -113,13 +118,13 @@ class BoundDatagram(TimeoutSocket[D]):
                     r = self._retry(
                         "recvfrom()",
                         _IN,
-                        lambda hv: _recv_from(hv, buf, bufsize, peer, 0),
+                        lambda hv: _recv_from(hv, buf.addr, bufsize, peer, 0),
                         r,
                         "wl_dgram_recv_from",
                         eof_is_zero=True,
                     )
-                data: bytes = buf[: min(r, bufsize)]
-                give_scratch(buf)
+                data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
+                _POOL.append(buf)
                 return data, give_addr(peer)  # type: ignore[return-value]
             users.pop()
             self._settle()
@@ -141,22 +146,30 @@ class BoundDatagram(TimeoutSocket[D]):
         return data, give_addr(peer)  # type: ignore[return-value]
 
     def recvfrom_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> tuple[int, D]:
-        """Receives one datagram into a writable buffer without copying;
-        returns its size and sender."""
-        t = type(buffer)
+        """Receives one datagram into a writable buffer and returns its size
+        and sender. It arrives in a pooled buffer and is copied (one small
+        ``memcpy``, cheaper than pinning the caller's buffer)."""
         if (
-            (t is bytearray or (t is memoryview and not buffer.readonly and buffer.c_contiguous))
-            and nbytes is _ZERO
+            (
+                type(buffer) is bytearray
+                or (type(buffer) is memoryview and buffer.format == "B" and buffer.ndim == 1 and not buffer.readonly)
+            )
+            and type(nbytes) is int
             and flags is _ZERO
             and self._fns is _DGRAM
+            and 0 <= nbytes <= (size := len(buffer)) <= SCRATCH_SIZE
         ):
-            size = len(buffer) if t is bytearray else buffer.nbytes
-            arr = _C1.from_buffer(buffer) if size else None
+            if nbytes:
+                size = nbytes
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
             peer = take_addr()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _recv_from(self._hv, arr, size, peer, 0)
+                r: int = _recv_from(self._hv, buf.addr, size, peer, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -166,11 +179,13 @@ class BoundDatagram(TimeoutSocket[D]):
                     r = self._retry(
                         "recvfrom_into()",
                         _IN,
-                        lambda hv: _recv_from(hv, arr, size, peer, 0),
+                        lambda hv: _recv_from(hv, buf.addr, size, peer, 0),
                         r,
                         "wl_dgram_recv_from",
                         eof_is_zero=True,
                     )
+                buffer[:r] = buf[:r]
+                _POOL.append(buf)
                 return r, give_addr(peer)  # type: ignore[return-value]
             users.pop()
             self._settle()
@@ -335,6 +350,8 @@ class ConnectedDatagram(FdPassing[D]):
 
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends one datagram to the peer; returns its size."""
+        if type(data) in _SMALL_COPY:
+            data = small_bytes(data)
         if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM_CONN:
             users = self._users
             users.append(None)
@@ -364,11 +381,14 @@ class ConnectedDatagram(FdPassing[D]):
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives one datagram from the peer, truncated to ``bufsize``."""
         if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _DGRAM_CONN:
-            buf = take_scratch()
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _dc_recv(self._hv, buf, bufsize, 0)
+                r: int = _dc_recv(self._hv, buf.addr, bufsize, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -376,10 +396,10 @@ class ConnectedDatagram(FdPassing[D]):
                         r = _CLOSED_EOF
                 if r < 0:
                     r = self._retry(
-                        "recv()", _IN, lambda hv: _dc_recv(hv, buf, bufsize, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
+                        "recv()", _IN, lambda hv: _dc_recv(hv, buf.addr, bufsize, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
                     )
-                data: bytes = buf[: min(r, bufsize)]
-                give_scratch(buf)
+                data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
+                _POOL.append(buf)
                 return data
             users.pop()
             self._settle()
@@ -400,30 +420,41 @@ class ConnectedDatagram(FdPassing[D]):
         return data
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
-        """Receives one datagram into a writable buffer without copying."""
-        t = type(buffer)
+        """Receives one datagram into a writable buffer; returns its size.
+        It arrives in a pooled buffer and is copied (one small ``memcpy``,
+        cheaper than pinning the caller's buffer)."""
         if (
-            (t is bytearray or (t is memoryview and not buffer.readonly and buffer.c_contiguous))
-            and nbytes is _ZERO
+            (
+                type(buffer) is bytearray
+                or (type(buffer) is memoryview and buffer.format == "B" and buffer.ndim == 1 and not buffer.readonly)
+            )
+            and type(nbytes) is int
             and flags is _ZERO
             and self._fns is _DGRAM_CONN
+            and 0 <= nbytes <= (size := len(buffer)) <= SCRATCH_SIZE
         ):
-            size = len(buffer) if t is bytearray else buffer.nbytes
-            arr = _C1.from_buffer(buffer) if size else None
+            if nbytes:
+                size = nbytes
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _dc_recv(self._hv, arr, size, 0)
+                r: int = _dc_recv(self._hv, buf.addr, size, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
                     if r == 0:
                         r = _CLOSED_EOF
-                if r >= 0:
-                    return r
-                return self._retry(
-                    "recv_into()", _IN, lambda hv: _dc_recv(hv, arr, size, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
-                )
+                if r < 0:
+                    r = self._retry(
+                        "recv_into()", _IN, lambda hv: _dc_recv(hv, buf.addr, size, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
+                    )
+                buffer[:r] = buf[:r]
+                _POOL.append(buf)
+                return r
             users.pop()
             self._settle()
             raise self._unusable()

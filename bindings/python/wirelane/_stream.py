@@ -14,7 +14,7 @@ from typing import Any, Iterable, final
 from . import _ffi
 from ._addr import D, UnixAddr, from_wl
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
-from ._buffers import _C1, SCRATCH_SIZE, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
+from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, Scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import CONN_FNS, Credentials, FdPassing
 from ._io import SocketIO
 from ._stream_ext import StreamHelpers
@@ -146,6 +146,8 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         """Sends some of ``data`` (any bytes-like object; not copied, except
         read-only non-``bytes`` buffers of at most 4 KiB); returns how many
         bytes the kernel took (``send(2)``)."""
+        if type(data) in _SMALL_COPY:
+            data = small_bytes(data)
         if type(data) is bytes and flags is _ZERO and self._fns is _CONN:
             users = self._users
             users.append(None)
@@ -225,11 +227,14 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives up to ``bufsize`` bytes; ``b""`` at end of stream."""
         if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _CONN:
-            buf = take_scratch()
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _recv(self._hv, buf, bufsize, 0)
+                r: int = _recv(self._hv, buf.addr, bufsize, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -237,10 +242,10 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                         r = _CLOSED_EOF
                 if r < 0:
                     r = self._retry(
-                        "recv()", _IN, lambda hv: _recv(hv, buf, bufsize, 0), r, "wl_conn_recv", eof_is_zero=True
+                        "recv()", _IN, lambda hv: _recv(hv, buf.addr, bufsize, 0), r, "wl_conn_recv", eof_is_zero=True
                     )
                 data: bytes = buf[:r]
-                give_scratch(buf)
+                _POOL.append(buf)
                 return data
             users.pop()
             self._settle()
@@ -260,36 +265,48 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives into a writable buffer (``bytearray``, ``memoryview``
-        ...) without copying; returns the byte count (0 at end of stream)."""
-        t = type(buffer)
+        ...); returns the byte count (0 at end of stream). Up to 8 KiB go
+        through a pooled buffer and one copy (cheaper than pinning the
+        caller's buffer); larger receives write into it directly."""
         if (
-            (t is bytearray or (t is memoryview and not buffer.readonly and buffer.c_contiguous))
+            (
+                type(buffer) is bytearray
+                or (type(buffer) is memoryview and buffer.format == "B" and buffer.ndim == 1 and not buffer.readonly)
+            )
             and type(nbytes) is int
             and flags is _ZERO
             and self._fns is _CONN
         ):
-            size = len(buffer) if t is bytearray else buffer.nbytes
+            size = len(buffer)
             if nbytes == 0:
                 nbytes = size
             elif not 0 < nbytes <= size:
                 return Connection._recv_into_slow(self, buffer, nbytes, flags)
-            arr = _C1.from_buffer(buffer) if size else None
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _recv(self._hv, arr, nbytes, 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                    if r == 0:
-                        r = _CLOSED_EOF
-                if r >= 0:
+            if nbytes <= STREAM_COPY_LIMIT:
+                try:
+                    buf = _POOL.pop()
+                except IndexError:
+                    buf = Scratch()
+                users = self._users
+                users.append(None)
+                if self._state is _OPEN:
+                    r: int = _recv(self._hv, buf.addr, nbytes, 0)
+                    users.pop()
+                    if self._state is not _OPEN:
+                        self._settle()
+                        if r == 0:
+                            r = _CLOSED_EOF
+                    if r < 0:
+                        n = nbytes
+                        r = self._retry(
+                            "recv_into()", _IN, lambda hv: _recv(hv, buf.addr, n, 0), r, "wl_conn_recv", eof_is_zero=True
+                        )
+                    buffer[:r] = buf[:r]
+                    _POOL.append(buf)
                     return r
-                n = nbytes
-                return self._retry("recv_into()", _IN, lambda hv: _recv(hv, arr, n, 0), r, "wl_conn_recv", eof_is_zero=True)
-            users.pop()
-            self._settle()
-            raise self._unusable()
+                users.pop()
+                self._settle()
+                raise self._unusable()
         return Connection._recv_into_slow(self, buffer, nbytes, flags)
 
     def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
