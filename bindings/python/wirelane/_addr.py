@@ -352,6 +352,7 @@ class _PooledAddr(_ffi.wl_addr):
     def __init__(self) -> None:
         super().__init__()
         self.raw = memoryview(self).cast("B")
+        self.addr: int = ctypes.addressof(self)
 
 
 _ADDR_POOL: list[_PooledAddr] = []

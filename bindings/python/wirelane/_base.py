@@ -144,7 +144,7 @@ class SocketBase(Options[D]):
         self._timeout = timeout
         self._io_refs = 0
         self._user_closed = False
-        self._last_to: tuple[Any, Any] | None = None
+        self._last_to: tuple[Any, int, Any] | None = None
 
     def _set_handle(self, handle: Any) -> None:
         """Replaces the handle (only inside a transition)."""

@@ -131,13 +131,16 @@ _SMALL_COPY = (bytearray, memoryview)
 
 
 def small_bytes(data: Any) -> Any:
-    """``data`` (a ``bytearray`` or ``memoryview``) as ``bytes`` when it is
-    small and contiguous: one copy of at most :data:`COPY_LIMIT` bytes
-    costs less than pinning it. Anything else is returned as it is."""
-    if type(data) is bytearray:
-        return bytes(data) if len(data) <= COPY_LIMIT else data
-    if data.c_contiguous and data.nbytes <= COPY_LIMIT:
-        return data.tobytes()
+    """``data`` as ``bytes`` when it is a small ``memoryview`` or
+    ``bytearray``: one copy of at most :data:`COPY_LIMIT` bytes costs less
+    than pinning it. Anything else is returned as it is (for the slow
+    path to check and pin)."""
+    t = type(data)
+    if t is memoryview:
+        if data.nbytes <= COPY_LIMIT:
+            return data.tobytes()
+    elif t is bytearray and len(data) <= COPY_LIMIT:
+        return bytes(data)
     return data
 
 

@@ -9,7 +9,7 @@ from typing import Any, Iterable, final, overload
 
 from . import _ffi
 from . import _batch
-from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, give_addr, take_addr, to_wl
+from ._addr import _ADDR_POOL, D, SocketAddrV4, SocketAddrV6, UnixAddr, _PooledAddr, coerce, from_wl, give_addr, take_addr, to_wl
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket
 from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, Scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
@@ -52,23 +52,26 @@ class BoundDatagram(TimeoutSocket[D]):
         d._timeout = timeout
         return d
 
-    def _to(self, address: Any) -> Any:
-        """The ``wl_addr`` for ``address``; the last one is kept per object
-        (as one tuple, so threads never see half an update)."""
+    def _to(self, address: Any) -> tuple[Any, int, Any]:
+        """``(address, address of its wl_addr, the wl_addr)``: hold the
+        tuple while C uses the address. The last one is kept per object
+        (one tuple, so threads never see half an update)."""
         last = self._last_to
         if last is not None and last[0] is address:
-            return last[1]
+            return last
         wl = to_wl(coerce(self._family, address))
+        entry = (address, ctypes.addressof(wl), wl)
         if type(address) in _IMMUTABLE_ADDRS:
-            self._last_to = (address, wl)
-        return wl
+            self._last_to = entry
+        return entry
 
     def sendto(self, data: Any, address: D, flags: int = 0) -> int:
         """Sends one datagram to ``address`` (``sendto(2)``); returns its size."""
-        if type(data) in _SMALL_COPY:
+        if type(data) is not bytes:
             data = small_bytes(data)
         if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM:
-            wl = self._to(address)
+            to = self._to(address)
+            wl = to[1]
             users = self._users
             users.append(None)
             if self._state is _OPEN:
@@ -89,7 +92,8 @@ class BoundDatagram(TimeoutSocket[D]):
     def _sendto_slow(self, data: Any, address: Any, flags: Any) -> int:
         self._expect(_DGRAM, "sendto")
         fl = int_arg(flags, "flags", "sendto")
-        wl = self._to(address)
+        to = self._to(address)
+        wl = to[1]
         ptr, n, pin = readable(data)
         try:
             return self._retry("sendto()", _OUT, lambda hv: _send_to(hv, ptr, n, wl, fl), _NOT_YET, "wl_dgram_send_to")
@@ -104,11 +108,14 @@ class BoundDatagram(TimeoutSocket[D]):
                 buf = _POOL.pop()
             except IndexError:
                 buf = Scratch()
-            peer = take_addr()
+            try:
+                peer = _ADDR_POOL.pop()
+            except IndexError:
+                peer = _PooledAddr()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _recv_from(self._hv, buf.addr, bufsize, peer, 0)
+                r: int = _recv_from(self._hv, buf.addr, bufsize, peer.addr, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -118,7 +125,7 @@ class BoundDatagram(TimeoutSocket[D]):
                     r = self._retry(
                         "recvfrom()",
                         _IN,
-                        lambda hv: _recv_from(hv, buf.addr, bufsize, peer, 0),
+                        lambda hv: _recv_from(hv, buf.addr, bufsize, peer.addr, 0),
                         r,
                         "wl_dgram_recv_from",
                         eof_is_zero=True,
@@ -138,7 +145,7 @@ class BoundDatagram(TimeoutSocket[D]):
         buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
         peer = take_addr()
         n = self._retry(
-            "recvfrom()", _IN, lambda hv: _recv_from(hv, buf, size, peer, fl), _NOT_YET, "wl_dgram_recv_from", eof_is_zero=True
+            "recvfrom()", _IN, lambda hv: _recv_from(hv, buf, size, peer.addr, fl), _NOT_YET, "wl_dgram_recv_from", eof_is_zero=True
         )
         data: bytes = buf[: min(n, size)]
         if size <= SCRATCH_SIZE:
@@ -165,11 +172,14 @@ class BoundDatagram(TimeoutSocket[D]):
                 buf = _POOL.pop()
             except IndexError:
                 buf = Scratch()
-            peer = take_addr()
+            try:
+                peer = _ADDR_POOL.pop()
+            except IndexError:
+                peer = _PooledAddr()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _recv_from(self._hv, buf.addr, size, peer, 0)
+                r: int = _recv_from(self._hv, buf.addr, size, peer.addr, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -179,7 +189,7 @@ class BoundDatagram(TimeoutSocket[D]):
                     r = self._retry(
                         "recvfrom_into()",
                         _IN,
-                        lambda hv: _recv_from(hv, buf.addr, size, peer, 0),
+                        lambda hv: _recv_from(hv, buf.addr, size, peer.addr, 0),
                         r,
                         "wl_dgram_recv_from",
                         eof_is_zero=True,
@@ -200,7 +210,7 @@ class BoundDatagram(TimeoutSocket[D]):
         got = self._retry(
             "recvfrom_into()",
             _IN,
-            lambda hv: _recv_from(hv, arr, n, peer, fl),
+            lambda hv: _recv_from(hv, arr, n, peer.addr, fl),
             _NOT_YET,
             "wl_dgram_recv_from",
             eof_is_zero=True,
@@ -350,7 +360,7 @@ class ConnectedDatagram(FdPassing[D]):
 
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends one datagram to the peer; returns its size."""
-        if type(data) in _SMALL_COPY:
+        if type(data) is not bytes:
             data = small_bytes(data)
         if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM_CONN:
             users = self._users

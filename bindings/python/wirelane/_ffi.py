@@ -140,15 +140,20 @@ declare = _declare
 
 def unchecked(name: str) -> Any:
     """A second, unchecked binding of a declared function for the hot
-    paths: the same prototype except that handle pointers are plain
-    ``void *`` (pass :func:`address_of` of the handle: ctypes then skips
-    its type check, the caller has checked the state already) and no
-    ``errcheck`` hook (the caller tests the raw ``-errno`` result)."""
+    paths: the same prototype except that every pointer is a plain
+    ``void *`` (pass addresses as ``int``: ctypes then skips its type
+    checks; the caller has checked the handle's state and keeps what the
+    addresses point to alive) and no ``errcheck`` hook (the caller tests
+    the raw ``-errno`` result)."""
     proto = DECLARED[name]
     func = LIB[name]  # a new function object: the checked one stays as it is
     func.restype = proto.restype
-    func.argtypes = [c_void_p if t in _OPAQUE else t for t in proto.argtypes]
+    func.argtypes = [c_void_p if _is_pointer(t) else t for t in proto.argtypes]
     return func
+
+
+def _is_pointer(t: Any) -> bool:
+    return t in _OPAQUE or (isinstance(t, type) and issubclass(t, ctypes._Pointer))
 
 
 def address_of(handle: Any) -> int | None:

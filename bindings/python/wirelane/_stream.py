@@ -146,7 +146,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         """Sends some of ``data`` (any bytes-like object; not copied, except
         read-only non-``bytes`` buffers of at most 4 KiB); returns how many
         bytes the kernel took (``send(2)``)."""
-        if type(data) in _SMALL_COPY:
+        if type(data) is not bytes:
             data = small_bytes(data)
         if type(data) is bytes and flags is _ZERO and self._fns is _CONN:
             users = self._users
