@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Generic, Self, TypeVar, Union
 
 from . import _ffi
+from . import _prototypes as _p
 from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, coerce, to_wl
 from ._base import KEY, SocketBase, check_signals
 from ._dgram import BoundDatagram, ConnectedDatagram
@@ -27,103 +28,38 @@ from ._stream import Connection, Listener, PendingConnect, default_timeout
 # --- C structures -------------------------------------------------------------
 
 
-class wl_reuse_config(Structure):
-    """``wl_reuse_config``."""
-
-    _fields_ = [("addr", c_bool), ("port", c_bool)]
+wl_reuse_config = _p.wl_reuse_config
 
 
-class wl_buffer_config(Structure):
-    """``wl_buffer_config``."""
-
-    _fields_ = [("send", c_size_t), ("recv", c_size_t)]
+wl_buffer_config = _p.wl_buffer_config
 
 
-class wl_keepalive_config(Structure):
-    """``wl_keepalive_config``."""
-
-    _fields_ = [
-        ("enable", c_bool),
-        ("idle_secs", c_uint32),
-        ("interval_secs", c_uint32),
-        ("count", c_uint32),
-    ]
+wl_keepalive_config = _p.wl_keepalive_config
 
 
-class wl_tcp_config(Structure):
-    """``wl_tcp_config``."""
-
-    _fields_ = [
-        ("nodelay", c_bool),
-        ("keepalive", wl_keepalive_config),
-        ("user_timeout_ms", c_uint32),
-        ("congestion", c_char_p),
-    ]
+wl_tcp_config = _p.wl_tcp_config
 
 
-class wl_listener_config(Structure):
-    """``wl_listener_config``."""
-
-    _fields_ = [
-        ("reuse", wl_reuse_config),
-        ("buffers", wl_buffer_config),
-        ("tcp", wl_tcp_config),
-        ("backlog", c_uint32),
-        ("fastopen_qlen", c_uint32),
-        ("only_v6", c_bool),
-        ("nonblocking", c_bool),
-    ]
+wl_listener_config = _p.wl_listener_config
 
 
-class wl_connector_config(Structure):
-    """``wl_connector_config``."""
-
-    _fields_ = [
-        ("reuse", wl_reuse_config),
-        ("buffers", wl_buffer_config),
-        ("tcp", wl_tcp_config),
-        ("local_addr", POINTER(_ffi.wl_addr)),
-        ("timeout_ms", c_uint64),
-        ("nonblocking", c_bool),
-    ]
+wl_connector_config = _p.wl_connector_config
 
 
-class wl_datagram_config(Structure):
-    """``wl_datagram_config``."""
-
-    _fields_ = [
-        ("reuse", wl_reuse_config),
-        ("buffers", wl_buffer_config),
-        ("ttl", c_uint32),
-        ("broadcast", c_bool),
-        ("only_v6", c_bool),
-        ("nonblocking", c_bool),
-    ]
+wl_datagram_config = _p.wl_datagram_config
 
 
 _A = _ffi.AddrP
-_listener_build: Callable[..., int] = _ffi.declare(
-    "wl_listener_build", c_int, POINTER(wl_listener_config), _A, POINTER(_ffi.ListenerP)
-)
-_connector_connect: Callable[..., int] = _ffi.declare(
-    "wl_connector_connect", c_int, POINTER(wl_connector_config), _A, POINTER(_ffi.ConnP)
-)
-_connector_connect_nb: Callable[..., int] = _ffi.declare(
-    "wl_connector_connect_nonblocking", c_int, POINTER(wl_connector_config), _A, POINTER(_ffi.PendingP)
-)
-_datagram_bind: Callable[..., int] = _ffi.declare(
-    "wl_datagram_bind", c_int, POINTER(wl_datagram_config), _A, POINTER(_ffi.DgramP)
-)
-_datagram_connect: Callable[..., int] = _ffi.declare(
-    "wl_datagram_connect", c_int, POINTER(wl_datagram_config), _A, POINTER(_ffi.DgramConnP)
-)
+_listener_build: Callable[..., int] = _p.wl_listener_build
+_connector_connect: Callable[..., int] = _p.wl_connector_connect
+_connector_connect_nb: Callable[..., int] = _p.wl_connector_connect_nonblocking
+_datagram_bind: Callable[..., int] = _p.wl_datagram_bind
+_datagram_connect: Callable[..., int] = _p.wl_datagram_connect
 
-_reuse_apply: Callable[..., int] = _ffi.declare("wl_reuse_config_apply", c_int, POINTER(wl_reuse_config), c_int)
-_buffer_apply: Callable[..., int] = _ffi.declare("wl_buffer_config_apply", c_int, POINTER(wl_buffer_config), c_int)
-_keepalive_apply: Callable[..., int] = _ffi.declare(
-    "wl_keepalive_config_apply", c_int, POINTER(wl_keepalive_config), c_int
-)
-_tcp_apply: Callable[..., int] = _ffi.declare("wl_tcp_config_apply", c_int, POINTER(wl_tcp_config), c_int)
+_reuse_apply: Callable[..., int] = _p.wl_reuse_config_apply
+_buffer_apply: Callable[..., int] = _p.wl_buffer_config_apply
+_keepalive_apply: Callable[..., int] = _p.wl_keepalive_config_apply
+_tcp_apply: Callable[..., int] = _p.wl_tcp_config_apply
 
 
 def _apply_on(sock: SocketBase[Any], call: Callable[[int], int]) -> None:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple, Sequence
 
 from . import _ffi
+from . import _prototypes as _p
 from ._addr import D, UnixAddr
 from ._base import TimeoutSocket
 from ._buffers import readable
 
 _Fn = Callable[..., int]
-_d = _ffi.declare
 
 
 class Credentials(NamedTuple):
@@ -39,25 +39,23 @@ class FdFns:
     recv_cred: _Fn
 
 
-def _fns(prefix: str, handle: Any) -> FdFns:
-    p = prefix
+def _fns(prefix: str) -> FdFns:
+    def fn(verb: str) -> Any:
+        return _ffi.DECLARED[f"{prefix}_{verb}"]
+
     return FdFns(
-        send_fd=_d(f"{p}_send_fd", c_int, handle, c_int),
-        recv_fd=_d(f"{p}_recv_fd", c_int, handle, POINTER(c_int)),
-        send_fds=_d(f"{p}_send_fds", c_ssize_t, handle, c_void_p, c_size_t, POINTER(c_int), c_size_t),
-        recv_fds=_d(
-            f"{p}_recv_fds", c_ssize_t, handle, c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)
-        ),
-        send_cred=_d(f"{p}_send_with_credentials", c_ssize_t, handle, c_void_p, c_size_t),
-        recv_cred=_d(
-            f"{p}_recv_with_credentials", c_ssize_t, handle, c_void_p, c_size_t, POINTER(_ffi.wl_ucred), POINTER(c_bool)
-        ),
+        send_fd=fn("send_fd"),
+        recv_fd=fn("recv_fd"),
+        send_fds=fn("send_fds"),
+        recv_fds=fn("recv_fds"),
+        send_cred=fn("send_with_credentials"),
+        recv_cred=fn("recv_with_credentials"),
     )
 
 
-CONN_FNS = _fns("wl_conn", _ffi.ConnP)
-DGRAM_CONN_FNS = _fns("wl_dgram_conn", _ffi.DgramConnP)
-_own_credentials: _Fn = _d("wl_own_credentials", c_int, POINTER(_ffi.wl_ucred))
+CONN_FNS = _fns("wl_conn")
+DGRAM_CONN_FNS = _fns("wl_dgram_conn")
+_own_credentials: _Fn = _p.wl_own_credentials
 
 MAX_FDS = 253
 """The most descriptors one message carries (``SCM_MAX_FD``)."""

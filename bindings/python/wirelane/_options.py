@@ -17,81 +17,19 @@ from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint
 from typing import Any, Callable, Generic, TypeVar
 
 from . import _ffi
+from . import _prototypes as _p
 from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
 
 _Fn = Callable[..., int]
 R = TypeVar("R")
 
 
-class TcpInfo(Structure):
+class TcpInfo(_p.wl_tcp_info):
     """A snapshot of a TCP socket's state and statistics (``TCP_INFO``, see
     ``tcp(7)``), from :meth:`Options.tcp_info`. Durations are in
     microseconds (``*_us``); ``state`` is the kernel's number
     (``TCP_ESTABLISHED`` = 1 ... ``TCP_LISTEN`` = 10). Fields an older
     kernel does not report are 0."""
-
-    _fields_ = [
-        ("state", c_uint8),
-        ("ca_state", c_uint8),
-        ("retransmits", c_uint8),
-        ("probes", c_uint8),
-        ("backoff", c_uint8),
-        ("options", c_uint8),
-        ("snd_wscale", c_uint8),
-        ("rcv_wscale", c_uint8),
-        ("delivery_rate_app_limited", c_bool),
-        ("fastopen_client_fail", c_uint8),
-        ("rto_us", c_uint64),
-        ("ato_us", c_uint64),
-        ("snd_mss", c_uint32),
-        ("rcv_mss", c_uint32),
-        ("unacked", c_uint32),
-        ("sacked", c_uint32),
-        ("lost", c_uint32),
-        ("retrans", c_uint32),
-        ("last_data_sent_us", c_uint64),
-        ("last_data_recv_us", c_uint64),
-        ("last_ack_recv_us", c_uint64),
-        ("pmtu", c_uint32),
-        ("rcv_ssthresh", c_uint32),
-        ("rtt_us", c_uint64),
-        ("rttvar_us", c_uint64),
-        ("snd_ssthresh", c_uint32),
-        ("cwnd", c_uint32),
-        ("advmss", c_uint32),
-        ("reordering", c_uint32),
-        ("rcv_rtt_us", c_uint64),
-        ("rcv_space", c_uint32),
-        ("total_retrans", c_uint32),
-        ("pacing_rate", c_uint64),
-        ("max_pacing_rate", c_uint64),
-        ("bytes_acked", c_uint64),
-        ("bytes_received", c_uint64),
-        ("segs_out", c_uint32),
-        ("segs_in", c_uint32),
-        ("notsent_bytes", c_uint32),
-        ("min_rtt_us", c_uint64),
-        ("data_segs_in", c_uint32),
-        ("data_segs_out", c_uint32),
-        ("delivery_rate", c_uint64),
-        ("busy_time_us", c_uint64),
-        ("rwnd_limited_us", c_uint64),
-        ("sndbuf_limited_us", c_uint64),
-        ("delivered", c_uint32),
-        ("delivered_ce", c_uint32),
-        ("bytes_sent", c_uint64),
-        ("bytes_retrans", c_uint64),
-        ("dsack_dups", c_uint32),
-        ("reord_seen", c_uint32),
-        ("rcv_ooopack", c_uint32),
-        ("snd_wnd", c_uint32),
-        ("rcv_wnd", c_uint32),
-        ("rehash", c_uint32),
-        ("total_rto", c_uint16),
-        ("total_rto_recoveries", c_uint16),
-        ("total_rto_time_us", c_uint64),
-        ("reported_len", c_size_t),
-    ]
 
     state: int
     """The connection state. The kernel's number: `TCP_ESTABLISHED` = 1 ... `TCP_LISTEN` = 10 (see `netinet/tcp.h`)."""
@@ -282,82 +220,82 @@ class TcpInfo(Structure):
         return f"TcpInfo(state={self.state}, rtt_us={self.rtt_us}, cwnd={self.cwnd}, ...)"
 
 
-_set_reuse_address: _Fn = _ffi.declare("wl_set_reuse_address", c_int, c_int, c_bool)
-_get_reuse_address: _Fn = _ffi.declare("wl_reuse_address", c_int, c_int, POINTER(c_bool))
-_set_reuse_port: _Fn = _ffi.declare("wl_set_reuse_port", c_int, c_int, c_bool)
-_get_reuse_port: _Fn = _ffi.declare("wl_reuse_port", c_int, c_int, POINTER(c_bool))
-_set_send_buffer_size: _Fn = _ffi.declare("wl_set_send_buffer_size", c_int, c_int, c_size_t)
-_get_send_buffer_size: _Fn = _ffi.declare("wl_send_buffer_size", c_int, c_int, POINTER(c_size_t))
-_set_recv_buffer_size: _Fn = _ffi.declare("wl_set_recv_buffer_size", c_int, c_int, c_size_t)
-_get_recv_buffer_size: _Fn = _ffi.declare("wl_recv_buffer_size", c_int, c_int, POINTER(c_size_t))
-_set_broadcast: _Fn = _ffi.declare("wl_set_broadcast", c_int, c_int, c_bool)
-_get_broadcast: _Fn = _ffi.declare("wl_broadcast", c_int, c_int, POINTER(c_bool))
-_set_mark: _Fn = _ffi.declare("wl_set_mark", c_int, c_int, c_uint32)
-_get_mark: _Fn = _ffi.declare("wl_mark", c_int, c_int, POINTER(c_uint32))
-_set_priority: _Fn = _ffi.declare("wl_set_priority", c_int, c_int, c_uint32)
-_get_priority: _Fn = _ffi.declare("wl_priority", c_int, c_int, POINTER(c_uint32))
-_set_recv_low_watermark: _Fn = _ffi.declare("wl_set_recv_low_watermark", c_int, c_int, c_size_t)
-_get_recv_low_watermark: _Fn = _ffi.declare("wl_recv_low_watermark", c_int, c_int, POINTER(c_size_t))
-_set_keepalive: _Fn = _ffi.declare("wl_set_keepalive", c_int, c_int, c_bool)
-_get_keepalive: _Fn = _ffi.declare("wl_keepalive", c_int, c_int, POINTER(c_bool))
-_set_tcp_keepalive_idle: _Fn = _ffi.declare("wl_set_tcp_keepalive_idle", c_int, c_int, c_uint32)
-_get_tcp_keepalive_idle: _Fn = _ffi.declare("wl_tcp_keepalive_idle", c_int, c_int, POINTER(c_uint32))
-_set_tcp_keepalive_interval: _Fn = _ffi.declare("wl_set_tcp_keepalive_interval", c_int, c_int, c_uint32)
-_get_tcp_keepalive_interval: _Fn = _ffi.declare("wl_tcp_keepalive_interval", c_int, c_int, POINTER(c_uint32))
-_set_tcp_keepalive_count: _Fn = _ffi.declare("wl_set_tcp_keepalive_count", c_int, c_int, c_uint32)
-_get_tcp_keepalive_count: _Fn = _ffi.declare("wl_tcp_keepalive_count", c_int, c_int, POINTER(c_uint32))
-_set_tcp_nodelay: _Fn = _ffi.declare("wl_set_tcp_nodelay", c_int, c_int, c_bool)
-_get_tcp_nodelay: _Fn = _ffi.declare("wl_tcp_nodelay", c_int, c_int, POINTER(c_bool))
-_set_tcp_cork: _Fn = _ffi.declare("wl_set_tcp_cork", c_int, c_int, c_bool)
-_get_tcp_cork: _Fn = _ffi.declare("wl_tcp_cork", c_int, c_int, POINTER(c_bool))
-_set_tcp_quickack: _Fn = _ffi.declare("wl_set_tcp_quickack", c_int, c_int, c_bool)
-_get_tcp_quickack: _Fn = _ffi.declare("wl_tcp_quickack", c_int, c_int, POINTER(c_bool))
-_set_tcp_fastopen: _Fn = _ffi.declare("wl_set_tcp_fastopen", c_int, c_int, c_uint32)
-_get_tcp_fastopen: _Fn = _ffi.declare("wl_tcp_fastopen", c_int, c_int, POINTER(c_uint32))
-_set_tcp_fastopen_connect: _Fn = _ffi.declare("wl_set_tcp_fastopen_connect", c_int, c_int, c_bool)
-_get_tcp_fastopen_connect: _Fn = _ffi.declare("wl_tcp_fastopen_connect", c_int, c_int, POINTER(c_bool))
-_set_tcp_user_timeout: _Fn = _ffi.declare("wl_set_tcp_user_timeout", c_int, c_int, c_uint32)
-_get_tcp_user_timeout: _Fn = _ffi.declare("wl_tcp_user_timeout", c_int, c_int, POINTER(c_uint32))
-_set_ttl: _Fn = _ffi.declare("wl_set_ttl", c_int, c_int, c_uint32)
-_get_ttl: _Fn = _ffi.declare("wl_ttl", c_int, c_int, POINTER(c_uint32))
-_set_tos: _Fn = _ffi.declare("wl_set_tos", c_int, c_int, c_uint8)
-_get_tos: _Fn = _ffi.declare("wl_tos", c_int, c_int, POINTER(c_uint8))
-_set_multicast_ttl_v4: _Fn = _ffi.declare("wl_set_multicast_ttl_v4", c_int, c_int, c_uint32)
-_get_multicast_ttl_v4: _Fn = _ffi.declare("wl_multicast_ttl_v4", c_int, c_int, POINTER(c_uint32))
-_set_multicast_loop_v4: _Fn = _ffi.declare("wl_set_multicast_loop_v4", c_int, c_int, c_bool)
-_get_multicast_loop_v4: _Fn = _ffi.declare("wl_multicast_loop_v4", c_int, c_int, POINTER(c_bool))
-_set_unicast_hops_v6: _Fn = _ffi.declare("wl_set_unicast_hops_v6", c_int, c_int, c_uint32)
-_get_unicast_hops_v6: _Fn = _ffi.declare("wl_unicast_hops_v6", c_int, c_int, POINTER(c_uint32))
-_set_tclass_v6: _Fn = _ffi.declare("wl_set_tclass_v6", c_int, c_int, c_uint8)
-_get_tclass_v6: _Fn = _ffi.declare("wl_tclass_v6", c_int, c_int, POINTER(c_uint8))
-_set_only_v6: _Fn = _ffi.declare("wl_set_only_v6", c_int, c_int, c_bool)
-_get_only_v6: _Fn = _ffi.declare("wl_only_v6", c_int, c_int, POINTER(c_bool))
-_set_multicast_hops_v6: _Fn = _ffi.declare("wl_set_multicast_hops_v6", c_int, c_int, c_uint32)
-_get_multicast_hops_v6: _Fn = _ffi.declare("wl_multicast_hops_v6", c_int, c_int, POINTER(c_uint32))
-_set_multicast_loop_v6: _Fn = _ffi.declare("wl_set_multicast_loop_v6", c_int, c_int, c_bool)
-_get_multicast_loop_v6: _Fn = _ffi.declare("wl_multicast_loop_v6", c_int, c_int, POINTER(c_bool))
+_set_reuse_address: _Fn = _p.wl_set_reuse_address
+_get_reuse_address: _Fn = _p.wl_reuse_address
+_set_reuse_port: _Fn = _p.wl_set_reuse_port
+_get_reuse_port: _Fn = _p.wl_reuse_port
+_set_send_buffer_size: _Fn = _p.wl_set_send_buffer_size
+_get_send_buffer_size: _Fn = _p.wl_send_buffer_size
+_set_recv_buffer_size: _Fn = _p.wl_set_recv_buffer_size
+_get_recv_buffer_size: _Fn = _p.wl_recv_buffer_size
+_set_broadcast: _Fn = _p.wl_set_broadcast
+_get_broadcast: _Fn = _p.wl_broadcast
+_set_mark: _Fn = _p.wl_set_mark
+_get_mark: _Fn = _p.wl_mark
+_set_priority: _Fn = _p.wl_set_priority
+_get_priority: _Fn = _p.wl_priority
+_set_recv_low_watermark: _Fn = _p.wl_set_recv_low_watermark
+_get_recv_low_watermark: _Fn = _p.wl_recv_low_watermark
+_set_keepalive: _Fn = _p.wl_set_keepalive
+_get_keepalive: _Fn = _p.wl_keepalive
+_set_tcp_keepalive_idle: _Fn = _p.wl_set_tcp_keepalive_idle
+_get_tcp_keepalive_idle: _Fn = _p.wl_tcp_keepalive_idle
+_set_tcp_keepalive_interval: _Fn = _p.wl_set_tcp_keepalive_interval
+_get_tcp_keepalive_interval: _Fn = _p.wl_tcp_keepalive_interval
+_set_tcp_keepalive_count: _Fn = _p.wl_set_tcp_keepalive_count
+_get_tcp_keepalive_count: _Fn = _p.wl_tcp_keepalive_count
+_set_tcp_nodelay: _Fn = _p.wl_set_tcp_nodelay
+_get_tcp_nodelay: _Fn = _p.wl_tcp_nodelay
+_set_tcp_cork: _Fn = _p.wl_set_tcp_cork
+_get_tcp_cork: _Fn = _p.wl_tcp_cork
+_set_tcp_quickack: _Fn = _p.wl_set_tcp_quickack
+_get_tcp_quickack: _Fn = _p.wl_tcp_quickack
+_set_tcp_fastopen: _Fn = _p.wl_set_tcp_fastopen
+_get_tcp_fastopen: _Fn = _p.wl_tcp_fastopen
+_set_tcp_fastopen_connect: _Fn = _p.wl_set_tcp_fastopen_connect
+_get_tcp_fastopen_connect: _Fn = _p.wl_tcp_fastopen_connect
+_set_tcp_user_timeout: _Fn = _p.wl_set_tcp_user_timeout
+_get_tcp_user_timeout: _Fn = _p.wl_tcp_user_timeout
+_set_ttl: _Fn = _p.wl_set_ttl
+_get_ttl: _Fn = _p.wl_ttl
+_set_tos: _Fn = _p.wl_set_tos
+_get_tos: _Fn = _p.wl_tos
+_set_multicast_ttl_v4: _Fn = _p.wl_set_multicast_ttl_v4
+_get_multicast_ttl_v4: _Fn = _p.wl_multicast_ttl_v4
+_set_multicast_loop_v4: _Fn = _p.wl_set_multicast_loop_v4
+_get_multicast_loop_v4: _Fn = _p.wl_multicast_loop_v4
+_set_unicast_hops_v6: _Fn = _p.wl_set_unicast_hops_v6
+_get_unicast_hops_v6: _Fn = _p.wl_unicast_hops_v6
+_set_tclass_v6: _Fn = _p.wl_set_tclass_v6
+_get_tclass_v6: _Fn = _p.wl_tclass_v6
+_set_only_v6: _Fn = _p.wl_set_only_v6
+_get_only_v6: _Fn = _p.wl_only_v6
+_set_multicast_hops_v6: _Fn = _p.wl_set_multicast_hops_v6
+_get_multicast_hops_v6: _Fn = _p.wl_multicast_hops_v6
+_set_multicast_loop_v6: _Fn = _p.wl_set_multicast_loop_v6
+_get_multicast_loop_v6: _Fn = _p.wl_multicast_loop_v6
 
-_set_linger: _Fn = _ffi.declare("wl_set_linger", c_int, c_int, c_bool, c_uint32)
-_get_linger: _Fn = _ffi.declare("wl_linger", c_int, c_int, POINTER(c_bool), POINTER(c_uint32))
-_bind_device: _Fn = _ffi.declare("wl_bind_device", c_int, c_int, c_char_p)
-_bound_device: _Fn = _ffi.declare("wl_bound_device", c_int, c_int, c_char_p, c_size_t)
-_set_tcp_congestion: _Fn = _ffi.declare("wl_set_tcp_congestion", c_int, c_int, c_char_p)
-_get_tcp_congestion: _Fn = _ffi.declare("wl_tcp_congestion", c_int, c_int, c_char_p, c_size_t)
+_set_linger: _Fn = _p.wl_set_linger
+_get_linger: _Fn = _p.wl_linger
+_bind_device: _Fn = _p.wl_bind_device
+_bound_device: _Fn = _p.wl_bound_device
+_set_tcp_congestion: _Fn = _p.wl_set_tcp_congestion
+_get_tcp_congestion: _Fn = _p.wl_tcp_congestion
 _U8P = POINTER(c_uint8)
-_join_v4: _Fn = _ffi.declare("wl_join_multicast_v4", c_int, c_int, _U8P, _U8P)
-_leave_v4: _Fn = _ffi.declare("wl_leave_multicast_v4", c_int, c_int, _U8P, _U8P)
-_join_v6: _Fn = _ffi.declare("wl_join_multicast_v6", c_int, c_int, _U8P, c_uint32)
-_leave_v6: _Fn = _ffi.declare("wl_leave_multicast_v6", c_int, c_int, _U8P, c_uint32)
-_get_tcp_info: _Fn = _ffi.declare("wl_get_tcp_info", c_int, c_int, POINTER(TcpInfo))
+_join_v4: _Fn = _p.wl_join_multicast_v4
+_leave_v4: _Fn = _p.wl_leave_multicast_v4
+_join_v6: _Fn = _p.wl_join_multicast_v6
+_leave_v6: _Fn = _p.wl_leave_multicast_v6
+_get_tcp_info: _Fn = _p.wl_get_tcp_info
 
-_set_udp_segment: _Fn = _ffi.declare("wl_set_udp_segment", c_int, c_int, c_uint16)
-_get_udp_segment: _Fn = _ffi.declare("wl_udp_segment", c_int, c_int, POINTER(c_uint16))
-_set_udp_gro: _Fn = _ffi.declare("wl_set_udp_gro", c_int, c_int, c_bool)
-_get_udp_gro: _Fn = _ffi.declare("wl_udp_gro", c_int, c_int, POINTER(c_bool))
-_set_passcred: _Fn = _ffi.declare("wl_set_passcred", c_int, c_int, c_bool)
-_get_passcred: _Fn = _ffi.declare("wl_passcred", c_int, c_int, POINTER(c_bool))
-_set_zerocopy: _Fn = _ffi.declare("wl_set_zerocopy", c_int, c_int, c_bool)
-_get_zerocopy: _Fn = _ffi.declare("wl_zerocopy", c_int, c_int, POINTER(c_bool))
+_set_udp_segment: _Fn = _p.wl_set_udp_segment
+_get_udp_segment: _Fn = _p.wl_udp_segment
+_set_udp_gro: _Fn = _p.wl_set_udp_gro
+_get_udp_gro: _Fn = _p.wl_udp_gro
+_set_passcred: _Fn = _p.wl_set_passcred
+_get_passcred: _Fn = _p.wl_passcred
+_set_zerocopy: _Fn = _p.wl_set_zerocopy
+_get_zerocopy: _Fn = _p.wl_zerocopy
 
 
 def _ip4(host: str) -> Any:

@@ -23,6 +23,7 @@ from ctypes import POINTER, c_bool, c_char_p, c_int, c_size_t, c_ssize_t, c_void
 from typing import Any, Callable, final
 
 from . import _ffi
+from . import _prototypes as _p
 from ._addr import D
 from ._base import _CLOSING, TimeoutSocket, check_signals, parse_timeout, wait_fd
 from ._buffers import readable, writable
@@ -30,16 +31,12 @@ from ._buffers import readable, writable
 _Fn = Callable[..., int]
 _d = _ffi.declare
 
-_send_all: _Fn = _d(
-    "wl_conn_send_all", c_int, _ffi.ConnP, c_void_p, c_size_t, c_int, c_void_p, POINTER(c_size_t)
-)
-_recv_until: _Fn = _d(
-    "wl_conn_recv_until", c_ssize_t, _ffi.ConnP, c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(c_size_t)
-)
-_is_connected: _Fn = _d("wl_conn_is_connected", c_int, _ffi.ConnP)
-_wait: _Fn = _d("wl_wait", c_int, c_int, c_int, c_int)
-_is_transient: _Fn = _d("wl_is_transient", c_int, c_int)
-_errno_name: Callable[[int], bytes] = _d("wl_errno_name", c_char_p, c_int)
+_send_all: _Fn = _p.wl_conn_send_all
+_recv_until: _Fn = _p.wl_conn_recv_until
+_is_connected: _Fn = _p.wl_conn_is_connected
+_wait: _Fn = _p.wl_wait
+_is_transient: _Fn = _p.wl_is_transient
+_errno_name: Callable[[int], bytes] = _p.wl_errno_name
 
 SLICE = 0.1
 """The longest the binding stays inside one looping library call (seconds)."""

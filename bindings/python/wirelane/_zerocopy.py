@@ -20,6 +20,7 @@ from ctypes import POINTER, Structure, c_bool, c_int, c_int64, c_size_t, c_ssize
 from typing import Any, Callable, NamedTuple, final
 
 from . import _ffi
+from . import _prototypes as _p
 from ._addr import D
 from ._base import _CLOSING, TimeoutSocket, check_signals, parse_timeout, wait_fd
 from ._buffers import Pinned
@@ -28,43 +29,33 @@ _Fn = Callable[..., int]
 _d = _ffi.declare
 
 
-class wl_zerocopy_completion(Structure):
-    """``wl_zerocopy_completion``."""
-
-    _fields_ = [("first", c_uint32), ("last", c_uint32), ("copied", c_bool)]
+wl_zerocopy_completion = _p.wl_zerocopy_completion
 
 
-class wl_pipe(Structure):
-    """Opaque ``wl_pipe``."""
+wl_pipe = _p.wl_pipe
 
 
 PipeP = POINTER(wl_pipe)
 _U64P = POINTER(c_uint64)
 _I64P = POINTER(c_int64)
 
-conn_sendfile: _Fn = _d("wl_conn_sendfile", c_ssize_t, _ffi.ConnP, c_int, _U64P, c_size_t)
-conn_sendfile_all: _Fn = _d("wl_conn_sendfile_all", c_ssize_t, _ffi.ConnP, c_int, _U64P, c_uint64)
-_splice: _Fn = _d("wl_splice", c_ssize_t, c_int, _I64P, c_int, _I64P, c_size_t, c_uint)
-_tee: _Fn = _d("wl_tee", c_ssize_t, c_int, c_int, c_size_t, c_uint)
-splice_all_c: _Fn = _d(
-    "wl_splice_all", c_ssize_t, c_int, c_int, c_uint64, PipeP, _U64P, POINTER(c_size_t)
-)
-_pipe_fds: _Fn = _d("wl_pipe_fds", c_int, POINTER(c_int))
-_pipe_new: _Fn = _d("wl_pipe_new", c_int, c_size_t, POINTER(PipeP))
-_pipe_free: Callable[[Any], None] = _d("wl_pipe_free", None, PipeP)
-_pipe_reader: _Fn = _d("wl_pipe_reader", c_int, PipeP)
-_pipe_writer: _Fn = _d("wl_pipe_writer", c_int, PipeP)
-_pipe_capacity: _Fn = _d("wl_pipe_capacity", c_int, PipeP, POINTER(c_size_t))
-_pipe_set_capacity: _Fn = _d("wl_pipe_set_capacity", c_int, PipeP, c_size_t, POINTER(c_size_t))
-_pipe_pending: _Fn = _d("wl_pipe_pending", c_int, PipeP, POINTER(c_size_t))
-_pipe_into_fds: _Fn = _d("wl_pipe_into_fds", c_int, PipeP, POINTER(c_int))
-_send_zerocopy: _Fn = _d("wl_conn_send_zerocopy", c_ssize_t, _ffi.ConnP, c_void_p, c_size_t)
-_recv_completion: _Fn = _d(
-    "wl_conn_recv_zerocopy_completion", c_int, _ffi.ConnP, POINTER(wl_zerocopy_completion)
-)
-_wait_completion: _Fn = _d(
-    "wl_conn_wait_zerocopy_completion", c_int, _ffi.ConnP, c_int, POINTER(wl_zerocopy_completion)
-)
+conn_sendfile: _Fn = _p.wl_conn_sendfile
+conn_sendfile_all: _Fn = _p.wl_conn_sendfile_all
+_splice: _Fn = _p.wl_splice
+_tee: _Fn = _p.wl_tee
+splice_all_c: _Fn = _p.wl_splice_all
+_pipe_fds: _Fn = _p.wl_pipe_fds
+_pipe_new: _Fn = _p.wl_pipe_new
+_pipe_free: Callable[[Any], None] = _p.wl_pipe_free
+_pipe_reader: _Fn = _p.wl_pipe_reader
+_pipe_writer: _Fn = _p.wl_pipe_writer
+_pipe_capacity: _Fn = _p.wl_pipe_capacity
+_pipe_set_capacity: _Fn = _p.wl_pipe_set_capacity
+_pipe_pending: _Fn = _p.wl_pipe_pending
+_pipe_into_fds: _Fn = _p.wl_pipe_into_fds
+_send_zerocopy: _Fn = _p.wl_conn_send_zerocopy
+_recv_completion: _Fn = _p.wl_conn_recv_zerocopy_completion
+_wait_completion: _Fn = _p.wl_conn_wait_zerocopy_completion
 
 SPLICE_F_MOVE = 1
 """``WL_SPLICE_F_MOVE``: move pages instead of copying (a hint)."""
