@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Every Python test of the Wirelane binding, in one command (make test calls it):
 #
-#   1. cargo build                      -> target/debug/libwirelane.so
-#   2. a venv in bindings/python/.venv   (pytest, mypy, wheel installed if missing)
-#   3. pip install bindings/python       (non-editable; bundles the library)
-#   4. pytest tests/                    from the installed package: runtime tests,
+#   1. a venv in bindings/python/.venv   (pytest, mypy, build, setuptools-rust
+#                                        installed if missing)
+#   2. pip install bindings/python       (non-editable; setuptools-rust builds
+#                                        the release library with cargo, in
+#                                        cargo's target dir, and bundles it)
+#   3. pytest tests/                    from the installed package: runtime tests,
 #                                       mypy --strict of the package, the typing
 #                                       negative/positive proofs, the examples
 #
@@ -18,23 +20,26 @@ PYTHON="${PYTHON:-python3}"
 CARGO="${CARGO:-cargo}"
 VENV="$HERE/.venv"
 
-echo "== cargo build (libwirelane.so)"
-(cd "$ROOT" && "$CARGO" build --quiet)
-LIB="$ROOT/target/debug/libwirelane.so"
-[ -f "$LIB" ] || { echo "error: $LIB was not built" >&2; exit 1; }
-
 if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating $VENV"
     "$PYTHON" -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c "import pytest, mypy, wheel, setuptools" 2>/dev/null; then
-    echo "== installing pytest, mypy, wheel into the venv"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest mypy wheel setuptools
+if ! "$VENV/bin/python" -c "import pytest, mypy, wheel, setuptools, setuptools_rust, build" 2>/dev/null; then
+    echo "== installing pytest, mypy, wheel, setuptools-rust, build into the venv"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        pytest mypy wheel setuptools setuptools-rust build
 fi
 
-echo "== pip install bindings/python (bundling $LIB)"
-WIRELANE_LIB="$LIB" "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    --no-build-isolation --no-deps --force-reinstall "$HERE"
+echo "== pip install bindings/python (a release build of libwirelane.so, by rule)"
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+if ! env -u WIRELANE_LIB CARGO="$CARGO" "$VENV/bin/python" -m pip install --disable-pip-version-check \
+    --no-build-isolation --no-deps --force-reinstall -v "$HERE" >"$LOG" 2>&1; then
+    tail -60 "$LOG" >&2
+    echo "error: pip install bindings/python failed" >&2
+    exit 1
+fi
+grep -E "wirelane: bundling" "$LOG" | sed 's/^ *//' || { echo "error: the build did not say what it bundled" >&2; exit 1; }
 
 echo "== pytest (installed package)"
 cd "$HERE"
