@@ -20,16 +20,19 @@ test: tools rust-test c-release-test cpp-test python-test
 tools:
 	./scripts/ensure-tools.sh
 
-# Unit, integration, compile-fail (trybuild), README and doc tests; through
-# tests/ffi_c.rs also every C test (plain, ASan+UBSan, valgrind), the C
+# Unit, integration, compile-fail (trybuild), README and doc tests, with
+# every cargo feature (tokio included); through
+# tests/c_abi/ffi_c.rs also every C test (plain, ASan+UBSan, valgrind), the C
 # wrong-state compile-fail check, the C examples and the pkg-config install.
+# Both packages of the workspace: the core (wirelane) and the C ABI
+# (wirelane-ffi, src/ffi/; its tests are tests/c_abi/*.rs).
 rust-test:
-	$(CARGO) test
+	$(CARGO) test --workspace --all-features
 
 # The C tests and the C hardening programs under valgrind against an
 # optimised build of the library.
 c-release-test:
-	$(CARGO) build --release --lib
+	$(CARGO) build --release -p wirelane-ffi
 	$(MAKE) -C ffi-tests valgrind LIBDIR=../target/release
 	$(MAKE) -C ffi-tests/hardening valgrind LIBDIR=../../target/release
 
@@ -48,5 +51,6 @@ fuzz-smoke:
 	./scripts/fuzz-smoke.sh
 
 lint:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings

@@ -4,7 +4,7 @@
 #
 #   scripts/install.sh [--libdir DIR] [--no-build] PREFIX
 #
-# By default it runs `cargo build --release --lib` and installs from
+# By default it runs `cargo build --release -p wirelane-ffi` and installs from
 # target/release. --libdir DIR installs the libwirelane.{so,a} found in DIR
 # instead (no build). Result:
 #   PREFIX/lib/libwirelane.so, PREFIX/lib/libwirelane.a,
@@ -31,7 +31,7 @@ prefix="$1"
 case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
 
 if [ -z "$libdir" ]; then
-    (cd "$root" && cargo build --release --lib)
+    (cd "$root" && cargo build --release -p wirelane-ffi)
     libdir="${CARGO_TARGET_DIR:-$root/target}/release"
 fi
 for f in libwirelane.so libwirelane.a; do

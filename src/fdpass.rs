@@ -21,8 +21,11 @@
 //!   descriptors the caller did not ask for, or that arrive with an error
 //!   (truncated control data), are closed before the error is returned.
 //!
-//! The functions accept [`ConnectedStream<Unix>`] and
-//! [`ConnectedDatagram<Unix>`] (the sealed [`UnixConnected`] trait).
+//! [`send_fd`], [`recv_fd`], [`send_fds`] and [`recv_fds`] accept any
+//! connected Unix socket through `AsFd`: [`ConnectedStream<Unix>`],
+//! [`ConnectedDatagram<Unix>`], `std::os::unix::net::UnixStream`,
+//! `tokio::net::UnixStream` or a borrowed fd, with the same guarantees.
+//! The credential functions take the sealed [`UnixConnected`] trait.
 //! On a stream, descriptors must travel with at least one byte of data:
 //! [`send_fd`] sends one byte and [`recv_fd`] consumes it.
 
@@ -56,6 +59,15 @@ impl UnixConnected for ConnectedDatagram<Unix> {
 
 /// Room for the most descriptors one message can carry, plus credentials
 /// (which the kernel adds first when `SO_PASSCRED` is on).
+/// Whether `fd` is a stream socket (`SO_TYPE`). Asked only on the rare
+/// paths that need it (empty data or buffer), so the fd-passing functions
+/// accept any Unix socket (`std`'s or tokio's `UnixStream`, a borrowed fd)
+/// at no cost on the normal path. An fd that is not a socket counts as a
+/// stream, the stricter answer; `sendmsg` then reports the real problem.
+fn is_stream(fd: BorrowedFd<'_>) -> bool {
+    sys::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_TYPE).map_or(true, |t| t == libc::SOCK_STREAM)
+}
+
 const MAX_CONTROL: usize = cmsg::rights_space(SCM_MAX_FD) + CREDENTIALS_SPACE;
 
 /// Sends one descriptor, with one byte of data (`sendmsg(2)` with
@@ -63,7 +75,7 @@ const MAX_CONTROL: usize = cmsg::rights_space(SCM_MAX_FD) + CREDENTIALS_SPACE;
 /// file description (same file offset, same flags except close-on-exec).
 ///
 /// Pair with [`recv_fd`], which consumes the byte.
-pub fn send_fd<S: UnixConnected>(socket: &S, fd: &impl AsFd) -> io::Result<()> {
+pub fn send_fd<S: AsFd + ?Sized>(socket: &S, fd: &impl AsFd) -> io::Result<()> {
     send_fds(socket, &[0], &[fd.as_fd()]).map(drop)
 }
 
@@ -72,12 +84,12 @@ pub fn send_fd<S: UnixConnected>(socket: &S, fd: &impl AsFd) -> io::Result<()> {
 /// Errors: end of stream before anything arrived (`UnexpectedEof`); a
 /// message without a descriptor (`InvalidData`); more than one descriptor
 /// in the message (all are closed; see [`recv_fds`]).
-pub fn recv_fd<S: UnixConnected>(socket: &S) -> io::Result<OwnedFd> {
+pub fn recv_fd<S: AsFd + ?Sized>(socket: &S) -> io::Result<OwnedFd> {
     let mut byte = [0u8; 1];
     let (n, mut fds) = recv_fds(socket, &mut byte, 1)?;
     match fds.pop() {
         Some(fd) => Ok(fd),
-        None if n == 0 && S::IS_STREAM => Err(io::Error::new(
+        None if n == 0 && is_stream(socket.as_fd()) => Err(io::Error::new(
             io::ErrorKind::UnexpectedEof,
             "peer closed the stream before sending a descriptor",
         )),
@@ -94,8 +106,8 @@ pub fn recv_fd<S: UnixConnected>(socket: &S) -> io::Result<OwnedFd> {
 /// On a stream a short send is possible; the descriptors travel with the
 /// first byte. Errors before any syscall: no descriptors or more than 253;
 /// empty `data` on a stream (the kernel would drop the descriptors).
-pub fn send_fds<S: UnixConnected>(socket: &S, data: &[u8], fds: &[BorrowedFd<'_>]) -> io::Result<usize> {
-    if S::IS_STREAM && data.is_empty() {
+pub fn send_fds<S: AsFd + ?Sized>(socket: &S, data: &[u8], fds: &[BorrowedFd<'_>]) -> io::Result<usize> {
+    if data.is_empty() && is_stream(socket.as_fd()) {
         return Err(invalid_input(
             libc::EINVAL,
             "descriptors on a stream socket need at least one byte of data",
@@ -124,14 +136,14 @@ pub fn send_fds<S: UnixConnected>(socket: &S, data: &[u8], fds: &[BorrowedFd<'_>
 /// Both cases are this error.) A message with no descriptors returns an
 /// empty vector. Credentials that arrive alongside (`SO_PASSCRED`) are
 /// ignored; use [`recv_with_credentials`] for those.
-pub fn recv_fds<S: UnixConnected>(socket: &S, buf: &mut [u8], max_fds: usize) -> io::Result<(usize, Vec<OwnedFd>)> {
+pub fn recv_fds<S: AsFd + ?Sized>(socket: &S, buf: &mut [u8], max_fds: usize) -> io::Result<(usize, Vec<OwnedFd>)> {
     if max_fds == 0 || max_fds > SCM_MAX_FD {
         return Err(invalid_input(
             libc::EINVAL,
             format!("max_fds is {max_fds}; it must be 1 to 253 (SCM_MAX_FD)"),
         ));
     }
-    if S::IS_STREAM && buf.is_empty() {
+    if buf.is_empty() && is_stream(socket.as_fd()) {
         return Err(invalid_input(
             libc::EINVAL,
             "receiving descriptors on a stream needs a buffer of at least one byte",

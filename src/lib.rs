@@ -43,6 +43,7 @@
 #![cfg(target_os = "linux")]
 #![warn(missing_docs)]
 
+pub mod activation;
 pub mod addr;
 pub mod batch;
 mod builder;
@@ -50,11 +51,16 @@ pub mod cmsg;
 mod domain;
 pub mod error;
 pub mod fdpass;
-pub mod ffi;
+#[doc(hidden)]
+pub mod ffi_support;
+pub mod handover;
 pub mod options;
+pub mod resolve;
 mod socket;
 pub mod stream_ext;
 mod sys;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 pub mod zerocopy;
 
 pub use addr::{SocketAddrV4, SocketAddrV6, UnixAddr};

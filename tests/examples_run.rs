@@ -98,3 +98,27 @@ fn seed_udp_echo_server_echoes() {
         assert_eq!(from.port(), port);
     }
 }
+
+/// `examples/tokio_echo.rs`: eight clients at once, each checking its own
+/// bytes come back, so the server really serves connections concurrently.
+#[cfg(feature = "tokio")]
+#[test]
+fn tokio_echo_server_echoes_concurrent_clients() {
+    let (_server, port) = start_server("tokio_echo");
+    let clients: Vec<_> = (0..8u8)
+        .map(|id| {
+            std::thread::spawn(move || {
+                let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to tokio echo");
+                conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                let msg: Vec<u8> = (0..10_000u32).map(|i| (i as u8) ^ id).collect();
+                conn.write_all(&msg).unwrap();
+                let mut back = vec![0u8; msg.len()];
+                conn.read_exact(&mut back).unwrap();
+                assert_eq!(back, msg, "client {id} got other bytes back");
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().expect("client thread");
+    }
+}

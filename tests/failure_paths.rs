@@ -106,9 +106,10 @@ fn unix_bind_to_existing_path_then_rebind() {
 fn connect_refused_then_connect<D: Loopback>() {
     let socket = RawSocket::<D, Stream>::new().unwrap();
     let fd = socket.as_raw_fd();
-    let socket = expect_failure(socket.connect(D::closed()), fd, io::ErrorKind::ConnectionRefused);
+    let closed = D::closed();
+    let socket = expect_failure(socket.connect(closed.addr()), fd, io::ErrorKind::ConnectionRefused);
     // And again: a refused socket can try again.
-    let socket = expect_failure(socket.connect(D::closed()), fd, io::ErrorKind::ConnectionRefused);
+    let socket = expect_failure(socket.connect(closed.addr()), fd, io::ErrorKind::ConnectionRefused);
     let l = listener::<D>(1);
     let conn = socket.connect(l.local_addr().unwrap()).unwrap();
     assert_eq!(conn.as_raw_fd(), fd);
@@ -152,9 +153,10 @@ fn unix_connect_to_missing_path_or_dead_socket_file() {
 }
 
 fn nonblocking_connect_refused<D: Loopback>() {
+    let closed = D::closed();
     let pending = RawSocket::<D, Stream>::new()
         .unwrap()
-        .connect_nonblocking(D::closed())
+        .connect_nonblocking(closed.addr())
         .unwrap();
     let fd = pending.as_raw_fd();
     assert!(pending.wait(Some(TIMEOUT)).unwrap(), "the refusal arrives");
@@ -357,9 +359,10 @@ fn question_mark_converts_to_io_error() {
     fn finish_now(p: PendingConnect<Ipv6>) -> Result<ConnectedStream<Ipv6>, Box<dyn std::error::Error>> {
         Ok(p.finish()?)
     }
+    let closed = Ipv6::closed();
     let pending = RawSocket::<Ipv6, Stream>::new()
         .unwrap()
-        .connect_nonblocking(Ipv6::closed())
+        .connect_nonblocking(closed.addr())
         .unwrap();
     assert!(pending.wait(Some(TIMEOUT)).unwrap());
     let err = finish_now(pending).unwrap_err();

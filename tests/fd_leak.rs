@@ -372,7 +372,8 @@ fn no_descriptor_leaks_every_descriptor_cloexec_no_sigpipe() {
     let previous = unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     assert_ne!(previous, libc::SIG_ERR);
 
-    let closed = closed_port();
+    let held = closed_port();
+    let closed = held.port();
     let baseline = fd_count();
     bind_in_use(baseline);
     listen_in_use(baseline);

@@ -24,10 +24,10 @@ if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating $VENV"
     "$PYTHON" -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c "import pytest, mypy, wheel, setuptools, setuptools_rust, build" 2>/dev/null; then
-    echo "== installing pytest, mypy, wheel, setuptools-rust, build into the venv"
+if ! "$VENV/bin/python" -c "import pytest, mypy, wheel, setuptools, setuptools_rust, build, uvloop" 2>/dev/null; then
+    echo "== installing pytest, mypy, wheel, setuptools-rust, build, uvloop into the venv"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        pytest mypy wheel setuptools setuptools-rust build
+        pytest mypy wheel setuptools setuptools-rust build uvloop
 fi
 
 echo "== pip install bindings/python (a release build of libwirelane.so, by rule)"

@@ -6,6 +6,7 @@
 //! and a path is accepted exactly when it fits `sun_path`, never truncated.
 #![no_main]
 
+extern crate wirelane_core as wirelane;
 use std::ffi::OsStr;
 use std::io;
 use std::os::unix::ffi::OsStrExt;

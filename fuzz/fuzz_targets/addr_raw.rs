@@ -5,6 +5,7 @@
 //! address must re-encode and decode to itself.
 #![no_main]
 
+extern crate wirelane_core as wirelane;
 use libfuzzer_sys::fuzz_target;
 use wirelane::addr::fuzzing::{decode, round_trip};
 

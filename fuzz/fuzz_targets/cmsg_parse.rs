@@ -7,6 +7,7 @@
 //! nothing.
 #![no_main]
 
+extern crate wirelane_core as wirelane;
 use std::io;
 
 use libfuzzer_sys::fuzz_target;

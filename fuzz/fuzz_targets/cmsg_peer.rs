@@ -9,6 +9,7 @@
 //! segments reassemble to exactly the bytes sent.
 #![no_main]
 
+extern crate wirelane_core as wirelane;
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};

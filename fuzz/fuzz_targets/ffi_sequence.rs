@@ -16,7 +16,7 @@ use std::ffi::{c_char, c_int};
 use std::ptr;
 
 use libfuzzer_sys::fuzz_target;
-use wirelane::ffi::*;
+use wirelane_ffi::*;
 
 #[derive(Clone, Copy)]
 enum H {

@@ -7,9 +7,9 @@ use std::mem;
 
 use super::boundary::ffi_fn;
 use super::handle::{bytes, c_str, in_ref, out_ptr};
-use crate::addr::codec::AddrCodec;
-use crate::addr::{RawSockAddr, SocketAddrV4, SocketAddrV6, UnixAddr};
-use crate::error::invalid_input;
+use wirelane_core::addr::{RawSockAddr, SocketAddrV4, SocketAddrV6, UnixAddr};
+use wirelane_core::ffi_support::AddrCodec;
+use wirelane_core::ffi_support::{invalid_input, raw_addr_from_parts, raw_addr_storage};
 
 /// A socket address of any supported family (IPv4, IPv6, Unix), stored the
 /// way the kernel takes it: a `struct sockaddr_storage` and the length of
@@ -45,7 +45,7 @@ impl wl_addr {
 
     pub(crate) fn from_raw(raw: &RawSockAddr) -> Self {
         Self {
-            storage: *raw.storage(),
+            storage: *raw_addr_storage(raw),
             len: raw.len(),
         }
     }
@@ -60,7 +60,7 @@ impl wl_addr {
                 format!("wl_addr.len is {len}; it must be between 2 and {cap} (sizeof(struct sockaddr_storage))"),
             ));
         }
-        Ok(RawSockAddr::from_parts(self.storage, self.len))
+        Ok(raw_addr_from_parts(self.storage, self.len))
     }
 
     /// The typed address for one domain; a wrong family is `EAFNOSUPPORT`.

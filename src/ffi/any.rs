@@ -10,12 +10,13 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::time::Duration;
 
 use super::addr::wl_addr;
-use crate::addr::family_name;
-use crate::domain::{Datagram, Domain, Ipv4, Ipv6, SockType, Stream, Unix};
-use crate::error::{TransitionError, invalid_input};
-use crate::{
+use wirelane_core::TransitionError;
+use wirelane_core::ffi_support::family_name;
+use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::{
     BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedStream, Listener, MsgFlags, PendingConnect, RawSocket,
 };
+use wirelane_core::{Datagram, Domain, Ipv4, Ipv6, SockType, Stream, Unix};
 
 /// One state, in whichever domain the socket has.
 pub(crate) enum ByDomain<A, B, C> {
@@ -31,9 +32,9 @@ pub(crate) enum ByDomain<A, B, C> {
 macro_rules! each {
     ($value:expr, $s:ident => $body:expr) => {
         match $value {
-            $crate::ffi::any::ByDomain::V4($s) => $body,
-            $crate::ffi::any::ByDomain::V6($s) => $body,
-            $crate::ffi::any::ByDomain::Unix($s) => $body,
+            $crate::any::ByDomain::V4($s) => $body,
+            $crate::any::ByDomain::V6($s) => $body,
+            $crate::any::ByDomain::Unix($s) => $body,
         }
     };
 }
@@ -45,17 +46,17 @@ pub(crate) use each;
 macro_rules! step {
     ($value:expr, $back:expr, $s:ident => $call:expr) => {
         match $value {
-            $crate::ffi::any::ByDomain::V4($s) => $call.map($crate::ffi::any::ByDomain::V4).map_err(|e| {
+            $crate::any::ByDomain::V4($s) => $call.map($crate::any::ByDomain::V4).map_err(|e| {
                 let (e, s) = e.into_parts();
-                (e, $back($crate::ffi::any::ByDomain::V4(s)))
+                (e, $back($crate::any::ByDomain::V4(s)))
             }),
-            $crate::ffi::any::ByDomain::V6($s) => $call.map($crate::ffi::any::ByDomain::V6).map_err(|e| {
+            $crate::any::ByDomain::V6($s) => $call.map($crate::any::ByDomain::V6).map_err(|e| {
                 let (e, s) = e.into_parts();
-                (e, $back($crate::ffi::any::ByDomain::V6(s)))
+                (e, $back($crate::any::ByDomain::V6(s)))
             }),
-            $crate::ffi::any::ByDomain::Unix($s) => $call.map($crate::ffi::any::ByDomain::Unix).map_err(|e| {
+            $crate::any::ByDomain::Unix($s) => $call.map($crate::any::ByDomain::Unix).map_err(|e| {
                 let (e, s) = e.into_parts();
-                (e, $back($crate::ffi::any::ByDomain::Unix(s)))
+                (e, $back($crate::any::ByDomain::Unix(s)))
             }),
         }
     };
@@ -64,7 +65,7 @@ pub(crate) use step;
 
 /// Runs `f` with `addr` decoded for the socket's domain; a decoding error
 /// hands the socket back like a failed transition.
-pub(crate) fn with_addr<A: crate::addr::codec::AddrCodec, S, N>(
+pub(crate) fn with_addr<A: wirelane_core::ffi_support::AddrCodec, S, N>(
     s: S,
     addr: wl_addr,
     f: impl FnOnce(S, A) -> Result<N, TransitionError<S>>,
@@ -259,7 +260,7 @@ pub(crate) trait Adopt: Sized {
 }
 
 fn family_of(fd: BorrowedFd<'_>) -> io::Result<c_int> {
-    crate::sys::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)
+    wirelane_core::ffi_support::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)
 }
 
 impl<A, B, C> Adopt for ByDomain<A, B, C>
@@ -290,7 +291,7 @@ where
 
 impl Adopt for RawAny {
     fn adopt(fd: OwnedFd) -> Result<Self, TransitionError<OwnedFd>> {
-        match crate::sys::getsockopt_int(fd.as_fd(), libc::SOL_SOCKET, libc::SO_TYPE) {
+        match wirelane_core::ffi_support::getsockopt_int(fd.as_fd(), libc::SOL_SOCKET, libc::SO_TYPE) {
             Ok(libc::SOCK_STREAM) => RawStream::adopt(fd).map(RawAny::Stream),
             Ok(libc::SOCK_DGRAM) => RawDgram::adopt(fd).map(RawAny::Dgram),
             Ok(other) => Err(TransitionError::new(

@@ -15,10 +15,10 @@ use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{array, borrow, borrow_mut, give, impl_handle, in_ref, out_ptr, take};
 use super::peer::count;
-use crate::addr::codec::AddrCodec;
-use crate::batch::{RecvBatch, SendBatch};
-use crate::error::invalid_input;
-use crate::{Ipv4, Ipv6, MsgFlags, Unix};
+use wirelane_core::batch::{RecvBatch, SendBatch};
+use wirelane_core::ffi_support::AddrCodec;
+use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::{Ipv4, Ipv6, MsgFlags, Unix};
 
 /// The most messages one batch call handles (`UIO_MAXIOV`):
 /// `wirelane::batch::MAX_BATCH`.
@@ -29,7 +29,7 @@ pub const WL_MAX_BATCH: usize = 1024;
 /// as `MSG_WAITFORONE` in `<sys/socket.h>`, which strict C11 hides.
 pub const WL_MSG_WAITFORONE: c_int = 0x10000;
 
-const _: () = assert!(WL_MAX_BATCH == crate::batch::MAX_BATCH);
+const _: () = assert!(WL_MAX_BATCH == wirelane_core::batch::MAX_BATCH);
 const _: () = assert!(WL_MSG_WAITFORONE == libc::MSG_WAITFORONE);
 
 type SendAny = ByDomain<SendBatch<'static, Ipv4>, SendBatch<'static, Ipv6>, SendBatch<'static, Unix>>;

@@ -5,7 +5,7 @@
 //! returns `io::Result<R>`; `Ok(v)` is returned as is, `Err(e)` becomes
 //! `-errno` (via [`errno_of`]) and is recorded as this thread's last error,
 //! and a panic is caught (it must never unwind into C) and reported as
-//! `-EIO`. `tests/ffi_exports.rs` checks that no export skips the macro.
+//! `-EIO`. `tests/c_abi/ffi_exports.rs` checks that no export skips the macro.
 
 use std::cell::RefCell;
 use std::ffi::{CStr, c_char, c_int};
@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::io;
 use std::sync::OnceLock;
 
-use crate::error::errno_of;
+use wirelane_core::error::errno_of;
 
 /// What an export returns, and how a failure is encoded in it.
 pub(crate) trait FfiRet {
@@ -50,8 +50,8 @@ macro_rules! ffi_fn {
         let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| -> ::std::io::Result<_> { $body }));
         match outcome {
             Ok(Ok(value)) => value,
-            Ok(Err(error)) => $crate::ffi::boundary::fail($name, &error),
-            Err(_) => $crate::ffi::boundary::panicked($name),
+            Ok(Err(error)) => $crate::boundary::fail($name, &error),
+            Err(_) => $crate::boundary::panicked($name),
         }
     }};
 }

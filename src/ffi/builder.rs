@@ -24,8 +24,8 @@ use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{c_str, give, in_ref, out_ptr};
 use super::listener::wl_listener;
 use super::pending::wl_pending;
-use crate::error::invalid_input;
-use crate::{
+use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::{
     BufferConfig, ConnectorBuilder, DatagramBuilder, Ipv4, Ipv6, KeepaliveConfig, ListenerBuilder, ReuseConfig,
     TcpConfig, Unix,
 };

@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::addr::wl_addr;
 use super::any::{Adopt, State};
 use super::handle::{Handle, borrow, give, out_ptr, take, transition};
-use crate::error::invalid_input;
+use wirelane_core::ffi_support::invalid_input;
 
 /// `wl_*_fd`: the descriptor, still owned by the handle.
 pub(crate) unsafe fn fd<H: Handle>(h: *const H) -> io::Result<c_int>
@@ -126,7 +126,7 @@ where
     let out = out_ptr(out, "out_errno")?;
     // SAFETY: forwarded.
     let pending = unsafe { borrow(h) }?.pending_error()?;
-    let code = pending.map_or(0, |e| crate::error::errno_of(&e));
+    let code = pending.map_or(0, |e| wirelane_core::error::errno_of(&e));
     // SAFETY: checked non-NULL.
     unsafe { out.write(code) };
     Ok(0)

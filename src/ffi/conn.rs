@@ -9,8 +9,8 @@ use super::boundary::ffi_fn;
 use super::common;
 use super::handle::{borrow, give, impl_handle, out_ptr};
 use super::peer;
-use crate::ConnectedStream;
-use crate::error::invalid_input;
+use wirelane_core::ConnectedStream;
+use wirelane_core::ffi_support::invalid_input;
 
 /// A connected stream (`ConnectedStream<D>`): TCP over IPv4/IPv6, or a
 /// Unix stream. From `wl_raw_connect`, `wl_listener_accept`,

@@ -9,8 +9,8 @@ use super::boundary::ffi_fn;
 use super::common;
 use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, transition};
 use super::peer::{self, count};
-use crate::addr::codec::AddrCodec;
-use crate::{ConnectedDatagram, MsgFlags};
+use wirelane_core::ffi_support::AddrCodec;
+use wirelane_core::{ConnectedDatagram, MsgFlags};
 
 /// A bound datagram socket (`BoundDatagram<D>`): it sends to and receives
 /// from anyone, naming the peer on each `wl_dgram_send_to` and learning it

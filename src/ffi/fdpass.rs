@@ -13,9 +13,9 @@ use super::dgram::wl_dgram_conn;
 use super::handle::{Handle, array, array_mut, borrow, bytes, bytes_mut, out_ptr};
 use super::options::fd_arg;
 use super::peer::count;
-use crate::error::invalid_input;
-use crate::fdpass::{self, UnixConnected};
-use crate::{ConnectedDatagram, ConnectedStream, UCred, Unix};
+use wirelane_core::fdpass::{self, UnixConnected};
+use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::{ConnectedDatagram, ConnectedStream, UCred, Unix};
 
 /// The Unix socket behind a `wl_conn` or `wl_dgram_conn`.
 trait UnixHandle: Handle {

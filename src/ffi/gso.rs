@@ -12,10 +12,10 @@ use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
 use super::options::fd_arg;
 use super::peer::count;
-use crate::addr::codec::AddrCodec;
-use crate::batch::{self, GroRecv, SegmentedSend};
-use crate::error::{errno_of, invalid_input};
-use crate::{Ipv4, Ipv6};
+use wirelane_core::batch::{self, GroRecv, SegmentedSend};
+use wirelane_core::ffi_support::AddrCodec;
+use wirelane_core::ffi_support::{errno_of, invalid_input};
+use wirelane_core::{Ipv4, Ipv6};
 
 /// The most segments one GSO send may produce:
 /// `wirelane::batch::MAX_UDP_SEGMENTS`.

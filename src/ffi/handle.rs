@@ -8,7 +8,7 @@
 use std::ffi::c_char;
 use std::io;
 
-use crate::error::invalid_input;
+use wirelane_core::ffi_support::invalid_input;
 
 /// A C handle type: a box around one Rust state value.
 pub(crate) trait Handle: Sized + 'static {
@@ -27,7 +27,7 @@ pub(crate) trait Handle: Sized + 'static {
 /// Implements [`Handle`] for a `pub struct wl_x(Option<Inner>)`.
 macro_rules! impl_handle {
     ($name:ident, $inner:ty) => {
-        impl $crate::ffi::handle::Handle for $name {
+        impl $crate::handle::Handle for $name {
             type Inner = $inner;
             const NAME: &'static str = stringify!($name);
             fn wrap(inner: $inner) -> Self {

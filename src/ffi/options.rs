@@ -10,7 +10,11 @@ use std::time::Duration;
 
 use super::boundary::ffi_fn;
 use super::handle::{bytes, c_str, copy_out_truncating, out_ptr};
-use crate::error::invalid_input;
+use wirelane_core::ffi_support::invalid_input;
+// The core's option functions, reachable as `crate::options::<name>` from
+// the exports below (this module is the C face of `wirelane::options`).
+#[allow(unused_imports)]
+use wirelane_core::options::*;
 
 /// Borrows a caller's descriptor for one call.
 ///

@@ -10,7 +10,7 @@ use std::io::{IoSlice, IoSliceMut};
 use super::addr::wl_addr;
 use super::any::Peer;
 use super::handle::{Handle, array, array_mut, borrow, bytes, bytes_mut, give, out_ptr};
-use crate::MsgFlags;
+use wirelane_core::MsgFlags;
 
 /// A byte count as `ssize_t` (always fits: buffers are at most `isize::MAX`).
 pub(crate) fn count(n: usize) -> libc::ssize_t {

@@ -11,8 +11,8 @@ use super::conn::wl_conn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, give, impl_handle, in_ref, out_ptr, transition};
 use super::pending::wl_pending;
-use crate::error::invalid_input;
-use crate::{Datagram, RawSocket, Stream};
+use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::{Datagram, RawSocket, Stream};
 
 /// A freshly created socket (`RawSocket<D, T>`): not bound, not connected.
 ///
@@ -24,7 +24,7 @@ pub struct wl_raw(Option<RawAny>);
 impl_handle!(wl_raw, RawAny);
 
 /// The domain's state for one socket type, or the error.
-fn new_any<T: crate::SockType>(domain: c_int) -> std::io::Result<RawOf<T>> {
+fn new_any<T: wirelane_core::SockType>(domain: c_int) -> std::io::Result<RawOf<T>> {
     Ok(match domain {
         libc::AF_INET => ByDomain::V4(RawSocket::new()?),
         libc::AF_INET6 => ByDomain::V6(RawSocket::new()?),

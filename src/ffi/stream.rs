@@ -14,8 +14,8 @@ use super::conn::wl_conn;
 use super::handle::{borrow, bytes, bytes_mut};
 use super::options::fd_arg;
 use super::peer::count;
-use crate::error::invalid_input;
-use crate::stream_ext::{self, Liveness, Readiness};
+use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::stream_ext::{self, Liveness, Readiness};
 
 /// `POLLIN` for `wl_wait`: data to read (or a connection to accept).
 pub const WL_READABLE: c_int = 0x001;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::boundary::ffi_fn;
 use super::handle::out_ptr;
 use super::options::fd_arg;
-use crate::options::{TcpInfo, TcpState};
+use wirelane_core::options::{TcpInfo, TcpState};
 
 /// A snapshot of a TCP socket's state and statistics (`TCP_INFO`, see
 /// `tcp(7)`), filled by `wl_get_tcp_info`: the fields of `wirelane::TcpInfo`,
@@ -166,6 +166,9 @@ fn state_number(s: TcpState) -> u8 {
         TcpState::NewSynRecv => 12,
         TcpState::BoundInactive => 13,
         TcpState::Unknown(n) => n,
+        // `TcpState` is `#[non_exhaustive]` across the crate boundary; every
+        // state the core knows is listed above, so this arm is never taken.
+        _ => 0,
     }
 }
 
@@ -249,7 +252,7 @@ pub unsafe extern "C" fn wl_get_tcp_info(fd: c_int, out: *mut wl_tcp_info) -> c_
     ffi_fn!("wl_get_tcp_info", {
         let out = out_ptr(out, "out")?;
         // SAFETY: `fd` is a descriptor the caller keeps open for the call.
-        let info = crate::options::tcp_info(&unsafe { fd_arg(fd) }?)?;
+        let info = wirelane_core::options::tcp_info(&unsafe { fd_arg(fd) }?)?;
         // SAFETY: checked non-NULL.
         unsafe { out.write(wl_tcp_info::from(info)) };
         Ok(0)

@@ -12,8 +12,8 @@ use super::conn::wl_conn;
 use super::handle::{borrow, bytes, give, impl_handle, out_ptr, take};
 use super::options::fd_arg;
 use super::peer::count;
-use crate::error::invalid_input;
-use crate::zerocopy::{self, Pipe, SpliceFlags, ZerocopyCompletion};
+use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::zerocopy::{self, Pipe, SpliceFlags, ZerocopyCompletion};
 
 /// `SPLICE_F_MOVE`: move pages instead of copying where possible (a hint).
 pub const WL_SPLICE_F_MOVE: c_uint = 1;

@@ -18,8 +18,9 @@ use crate::error::{TransitionError, invalid_input};
 use crate::sys;
 
 /// What a descriptor must look like to be adopted as a given state.
+/// The state a descriptor is expected to be in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Expect {
+pub(crate) enum Expect {
     /// Unbound, unconnected, not listening.
     Fresh,
     /// Bound, unconnected, not listening.
@@ -47,7 +48,8 @@ fn is_bound(fd: BorrowedFd<'_>) -> io::Result<bool> {
 }
 
 /// Checks that `fd` is a `D`/`T` socket in state `expect`.
-fn check<D: Domain, T: SockType>(fd: BorrowedFd<'_>, expect: Expect) -> io::Result<()> {
+/// Checks `fd` against the kernel: domain, type, state.
+pub(crate) fn check<D: Domain, T: SockType>(fd: BorrowedFd<'_>, expect: Expect) -> io::Result<()> {
     let family = sys::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)?;
     if family != D::FAMILY {
         return Err(invalid_input(

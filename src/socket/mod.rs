@@ -18,7 +18,7 @@ use std::time::Duration;
 use crate::addr::codec::AddrCodec;
 use crate::sys;
 
-mod adopt;
+pub(crate) mod adopt;
 mod bound;
 mod connected;
 mod datagram;

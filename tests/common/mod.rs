@@ -60,21 +60,40 @@ impl Drop for TempPath {
     }
 }
 
+/// A loopback address where nothing listens, held closed for as long as
+/// this value lives (see [`closed_port`]).
+pub struct Closed<A> {
+    addr: A,
+    _hold: Option<Box<dyn std::any::Any>>,
+}
+
+impl<A: Clone> Closed<A> {
+    /// The address (connecting to it is refused).
+    pub fn addr(&self) -> A {
+        self.addr.clone()
+    }
+}
+
 /// A fresh local address to bind in each domain: port 0 on the loopback
 /// interface for IP, a unique abstract name for Unix.
 pub trait Loopback: Domain {
     fn fresh() -> Self::Addr;
-    /// A loopback address where nothing listens: a closed port, or an
-    /// abstract name no one has bound.
-    fn closed() -> Self::Addr;
+    /// A loopback address where nothing listens: a port held by a bound,
+    /// non-listening socket, or an abstract name no one has bound. Keep
+    /// the returned value alive while the address is in use.
+    fn closed() -> Closed<Self::Addr>;
 }
 
 impl Loopback for Ipv4 {
     fn fresh() -> SocketAddrV4 {
         SocketAddrV4::localhost(0)
     }
-    fn closed() -> SocketAddrV4 {
-        SocketAddrV4::localhost(closed_port())
+    fn closed() -> Closed<SocketAddrV4> {
+        let hold = closed_port();
+        Closed {
+            addr: SocketAddrV4::localhost(hold.port()),
+            _hold: Some(Box::new(hold)),
+        }
     }
 }
 
@@ -82,8 +101,12 @@ impl Loopback for Ipv6 {
     fn fresh() -> SocketAddrV6 {
         SocketAddrV6::localhost(0)
     }
-    fn closed() -> SocketAddrV6 {
-        SocketAddrV6::localhost(closed_port())
+    fn closed() -> Closed<SocketAddrV6> {
+        let hold = closed_port_v6();
+        Closed {
+            addr: SocketAddrV6::localhost(hold.port()),
+            _hold: Some(Box::new(hold)),
+        }
     }
 }
 
@@ -91,20 +114,57 @@ impl Loopback for Unix {
     fn fresh() -> UnixAddr {
         unique_abstract("fresh")
     }
-    fn closed() -> UnixAddr {
-        unique_abstract("closed")
+    fn closed() -> Closed<UnixAddr> {
+        Closed {
+            addr: unique_abstract("closed"),
+            _hold: None,
+        }
     }
 }
 
-/// A TCP port on loopback with no listener: bind an ephemeral port, read it,
-/// close it. (Another test could grab it in between; the ephemeral range is
-/// large and nothing here listens without port 0, so that does not happen
-/// in practice.)
-pub fn closed_port() -> u16 {
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind probe");
-    let port = probe.local_addr().expect("probe addr").port();
-    drop(probe);
-    port
+/// A TCP port on loopback where nothing listens, held by a bound but
+/// non-listening socket for as long as this value lives: no other test
+/// (and no ephemeral `bind(0)`/`connect`) can take the port meanwhile,
+/// and a connect to it is refused (the kernel answers RST).
+pub struct ClosedPort {
+    socket: wirelane::BoundSocket<Ipv4, wirelane::Stream>,
+}
+
+impl ClosedPort {
+    /// The held port number.
+    pub fn port(&self) -> u16 {
+        self.socket.local_addr().expect("held port address").port()
+    }
+}
+
+/// Holds a closed loopback port (IPv4); see [`ClosedPort`].
+pub fn closed_port() -> ClosedPort {
+    let socket = wirelane::RawSocket::<Ipv4, wirelane::Stream>::new()
+        .expect("socket")
+        .bind(SocketAddrV4::localhost(0))
+        .expect("bind closed port");
+    ClosedPort { socket }
+}
+
+/// A closed IPv6 loopback port, held like [`ClosedPort`].
+pub struct ClosedPortV6 {
+    socket: wirelane::BoundSocket<Ipv6, wirelane::Stream>,
+}
+
+impl ClosedPortV6 {
+    /// The held port number.
+    pub fn port(&self) -> u16 {
+        self.socket.local_addr().expect("held port address").port()
+    }
+}
+
+/// Holds a closed loopback port (IPv6).
+pub fn closed_port_v6() -> ClosedPortV6 {
+    let socket = wirelane::RawSocket::<Ipv6, wirelane::Stream>::new()
+        .expect("socket")
+        .bind(SocketAddrV6::localhost(0))
+        .expect("bind closed port");
+    ClosedPortV6 { socket }
 }
 
 /// The number of open descriptors of this process (entries in

@@ -121,6 +121,9 @@ class World:
             return True if "bool" in ann else 1
         simple: dict[str, Any] = {
             "bufsize": 16,
+            "level": 1,  # SOL_SOCKET (getsockopt/setsockopt)
+            "optname": 2,  # SO_REUSEADDR
+            "buflen": 4,
             "nbytes": 0,
             "flags": 0,
             "data": b"x",

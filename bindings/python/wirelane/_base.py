@@ -37,6 +37,7 @@ from typing import Any, Callable, TypeVar
 
 from . import _ffi
 from ._addr import D, from_wl
+from ._loop_compat import LoopCompat
 from ._options import Options
 
 _OPEN, _CLOSING, _CLOSED, _CONSUMED, _DETACHED, _BUSY = range(6)
@@ -103,7 +104,7 @@ def wait_fd(fd: int, events: int, seconds: float | None) -> bool:
     return bool(p.poll(ms))
 
 
-class SocketBase(Options[D]):
+class SocketBase(LoopCompat, Options[D]):
     """The lifecycle every state shares (not public: use the state classes)."""
 
     __slots__ = (

@@ -14,6 +14,7 @@ from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket
 from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, Scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
+from ._loop_compat import UnconnectedPeer
 from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
 
 _IN = select.POLLIN
@@ -28,7 +29,7 @@ _IMMUTABLE_ADDRS = (SocketAddrV4, SocketAddrV6, UnixAddr, tuple)
 
 
 @final
-class BoundDatagram(TimeoutSocket[D]):
+class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
     """A bound datagram socket (UDP, Unix datagram): it sends to and
     receives from anyone. From :meth:`RawSocket.bind` on a datagram
     socket; :meth:`connect` fixes one peer."""

@@ -452,6 +452,17 @@ class Listener(TimeoutSocket[D]):
         return conn, from_wl(peer)  # type: ignore[return-value]
 
 
+def _listen_again(self: Listener[Any], backlog: int | None = None) -> None:
+    """Already listening: a no-op for code that calls ``listen`` on a socket
+    it is handed (``loop.create_server(sock=...)``); the backlog stays the
+    one ``BoundSocket.listen`` set. Attached at run time only, so a type
+    checker still rejects ``listener.listen()``."""
+    self._call(lambda h: None)
+
+
+setattr(Listener, "listen", _listen_again)
+
+
 @final
 class BoundSocket(TimeoutSocket[D]):
     """A stream socket bound to a local address, not yet listening. From

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
 /// The directory holding the freshly built `libwirelane.{so,a}`.
@@ -23,7 +23,7 @@ fn libdir() -> PathBuf {
     for lib in ["libwirelane.so", "libwirelane.a"] {
         assert!(
             dir.join(lib).exists(),
-            "{} missing: cargo test builds it because Cargo.toml lists crate-type cdylib and staticlib",
+            "{} missing: cargo test builds it because src/ffi/Cargo.toml lists crate-type cdylib and staticlib",
             dir.join(lib).display()
         );
     }

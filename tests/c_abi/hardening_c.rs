@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
 /// The directory holding the freshly built `libwirelane.so`.
@@ -21,7 +21,7 @@ fn libdir() -> PathBuf {
     let dir = exe.parent().expect("test executable directory").to_path_buf();
     assert!(
         dir.join("libwirelane.so").exists(),
-        "libwirelane.so missing next to the test binary: Cargo.toml lists crate-type cdylib"
+        "libwirelane.so missing next to the test binary: src/ffi/Cargo.toml lists crate-type cdylib"
     );
     dir
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
 fn ffi_sources() -> Vec<PathBuf> {
@@ -116,7 +116,7 @@ fn built_cdylib() -> PathBuf {
     let lib = deps.join("libwirelane.so");
     assert!(
         lib.exists(),
-        "{} not found: cargo test builds the cdylib into target/<profile>/deps (crate-type includes cdylib)",
+        "{} not found: cargo test builds the cdylib into target/<profile>/deps (src/ffi/Cargo.toml: crate-type includes cdylib)",
         lib.display()
     );
     lib
