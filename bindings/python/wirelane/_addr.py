@@ -18,7 +18,7 @@ import socket
 import sys
 from typing import Final, NamedTuple, TypeAlias, TypeVar, Union, final
 
-from . import _ffi
+from . import _check, _ffi
 
 
 class SocketAddrV4(NamedTuple):
@@ -43,7 +43,9 @@ class SocketAddrV4(NamedTuple):
     @classmethod
     def resolve(cls, host: str, port: int) -> SocketAddrV4:
         """The first IPv4 address of ``host`` (``getaddrinfo(3)``)."""
-        infos = socket.getaddrinfo(host, port, socket.AF_INET, socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            _check.text(host, "host", "resolve"), _check.uint(port, 16, "port", "resolve"), socket.AF_INET, socket.SOCK_STREAM
+        )
         ip, p = infos[0][4][:2]
         return cls(str(ip), int(p))
 
@@ -74,7 +76,9 @@ class SocketAddrV6(NamedTuple):
     @classmethod
     def resolve(cls, host: str, port: int) -> SocketAddrV6:
         """The first IPv6 address of ``host`` (``getaddrinfo(3)``)."""
-        infos = socket.getaddrinfo(host, port, socket.AF_INET6, socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            _check.text(host, "host", "resolve"), _check.uint(port, 16, "port", "resolve"), socket.AF_INET6, socket.SOCK_STREAM
+        )
         sa = infos[0][4]
         return cls(str(sa[0]), int(sa[1]), int(sa[2]), int(sa[3]))  # type: ignore[misc]
 
@@ -100,10 +104,14 @@ class UnixAddr:
     _name: bytes
 
     def __init__(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> None:
-        raw = os.fsencode(path)
+        try:
+            raw = os.fsencode(path)
+        except TypeError:
+            raise TypeError(f"UnixAddr() argument 'path' must be str, bytes or os.PathLike, not {type(path).__name__}") from None
         if raw.startswith(b"\0"):
-            self._kind, self._name = "abstract", raw[1:]
+            self._kind, self._name = "abstract", raw[1:]  # NUL bytes are data in an abstract name
         elif raw:
+            _check.no_nul(raw, "path", "UnixAddr")
             self._kind, self._name = "path", raw
         else:
             raise ValueError("empty Unix socket path (use UnixAddr.unnamed())")
@@ -111,8 +119,7 @@ class UnixAddr:
     @classmethod
     def abstract(cls, name: bytes | str) -> UnixAddr:
         """A Linux abstract-namespace address (no file, no permissions)."""
-        raw = name.encode() if isinstance(name, str) else bytes(name)
-        return cls(b"\0" + raw)
+        return cls(b"\0" + _check.name_bytes(name, "name", "abstract"))
 
     @classmethod
     def unnamed(cls) -> UnixAddr:
@@ -219,7 +226,7 @@ def _check_port(port: object) -> int:
     if not isinstance(port, int) or isinstance(port, bool):
         raise TypeError(f"port must be an int, not {type(port).__name__}")
     if not 0 <= port <= 65535:
-        raise ValueError(f"port must be 0-65535, got {port}")
+        raise OverflowError(f"port must be 0-65535, got {port}")
     return port
 
 
@@ -256,12 +263,12 @@ def to_wl(addr: Address) -> _ffi.wl_addr:
     elif isinstance(addr, SocketAddrV6):
         host, scope_id = _scope(addr.host, addr.scope_id)
         ip = _ip_bytes(socket.AF_INET6, host)
-        if not 0 <= addr.flowinfo <= 0xFFFFFFFF or not 0 <= scope_id <= 0xFFFFFFFF:
-            raise ValueError("flowinfo and scope_id must fit in 32 bits")
+        flowinfo = _check.uint(addr.flowinfo, 32, "flowinfo", "SocketAddrV6")
+        scope_id = _check.uint(scope_id, 32, "scope_id", "SocketAddrV6")
         _ffi.wl_addr_ipv6(
             _U8x16.from_buffer_copy(ip),
             _check_port(addr.port),
-            addr.flowinfo,
+            flowinfo,
             scope_id,
             ctypes.byref(out),
         )
@@ -329,8 +336,9 @@ def parse_address(text: str) -> Address:
     """Parses ``"127.0.0.1:80"``, ``"[::1]:80"``, a Unix path starting with
     ``/`` or ``.``, or ``"@name"`` (abstract); raises :class:`ValueError`."""
     out = _ffi.wl_addr()
+    raw = _check.c_string(text, "text", "parse_address")
     try:
-        _ffi.wl_addr_parse(text.encode(), ctypes.byref(out))
+        _ffi.wl_addr_parse(raw, ctypes.byref(out))
     except OSError as e:
         raise ValueError(f"cannot parse socket address {text!r}: {e.strerror}") from None
     return from_wl(out)
@@ -338,6 +346,7 @@ def parse_address(text: str) -> Address:
 
 def format_address(addr: Address) -> str:
     """The library's text form of ``addr`` (``wl_addr_format``)."""
+    _check.instance(addr, (SocketAddrV4, SocketAddrV6, UnixAddr), "addr", "format_address")
     buf = ctypes.create_string_buffer(512)
     n = _ffi.wl_addr_format(ctypes.byref(to_wl(addr)), buf, len(buf))
     return buf.raw[:n].decode("utf-8", "replace")

@@ -12,7 +12,7 @@ import ctypes
 from ctypes import POINTER, Structure, c_bool, c_int, c_size_t, c_ssize_t, c_uint8, c_uint16, c_void_p
 from typing import Any, Callable, Generic, Iterator, NamedTuple, TypeVar, Union, final
 
-from . import _ffi
+from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, to_wl
 from ._buffers import Pinned
@@ -81,8 +81,11 @@ dgram_conn_recv_gro: _Fn = _p.wl_dgram_conn_recv_gro
 def max_udp_payload(domain: type[D]) -> int:
     """The largest UDP payload one send may carry (65507 over IPv4, 65527
     over IPv6): the bound on a whole GSO buffer."""
+    _check.one_of(domain, _DOMAINS, "domain", "max_udp_payload")
     return max_udp_payload_c(FAMILY_OF[domain])
 
+
+_DOMAINS = (SocketAddrV4, SocketAddrV6, UnixAddr)
 
 A = TypeVar("A", bound=Union[SocketAddrV4, SocketAddrV6, UnixAddr])
 """The sender's address type in a result."""
@@ -153,13 +156,13 @@ class SendBatch(Generic[D]):
     __slots__ = ("_h", "_family", "_pins")
 
     def __init__(self, domain: type[D], capacity: int = 64) -> None:
-        if domain not in FAMILY_OF:
-            raise TypeError("SendBatch(domain, capacity): domain is Ipv4, Ipv6 or Unix")
         self._h: Any = None
         self._pins: list[Any] = []
+        _check.one_of(domain, _DOMAINS, "domain", "SendBatch")
+        cap = _check.size(capacity, "capacity", "SendBatch")
         self._family = FAMILY_OF[domain]
         out = SendBatchP()
-        send_batch_new(self._family, capacity, ctypes.byref(out))
+        send_batch_new(self._family, cap, ctypes.byref(out))
         self._h = out
 
     def _live(self) -> Any:
@@ -261,11 +264,12 @@ class RecvBatch(Generic[D]):
     __slots__ = ("_h",)
 
     def __init__(self, domain: type[D], count: int = 64, slot_size: int = 2048) -> None:
-        if domain not in FAMILY_OF:
-            raise TypeError("RecvBatch(domain, count, slot_size): domain is Ipv4, Ipv6 or Unix")
         self._h: Any = None
+        _check.one_of(domain, _DOMAINS, "domain", "RecvBatch")
+        n = _check.size(count, "count", "RecvBatch")
+        slot = _check.size(slot_size, "slot_size", "RecvBatch")
         out = RecvBatchP()
-        recv_batch_new(FAMILY_OF[domain], count, slot_size, ctypes.byref(out))
+        recv_batch_new(FAMILY_OF[domain], n, slot, ctypes.byref(out))
         self._h = out
 
     def _live(self) -> Any:

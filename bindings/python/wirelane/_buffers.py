@@ -11,11 +11,10 @@ Writable buffers (``bytearray``, writable ``memoryview``, ``array``,
 from __future__ import annotations
 
 import ctypes
-import operator
 from ctypes import POINTER, Structure, c_char, c_int, c_ssize_t, c_void_p, py_object
 from typing import Any
 
-from . import _ffi
+from . import _check, _ffi
 
 
 class _PyBuffer(Structure):
@@ -214,29 +213,16 @@ def writable(buffer: Any, nbytes: Any, what: str) -> tuple[Any, int]:
     return (_C1.from_buffer(buffer) if size else None), n
 
 
-def int_arg(value: Any, name: str, what: str, lo: int = -(2**31), hi: int = 2**31 - 1) -> int:
-    """An integer argument checked as the stdlib checks a C ``int``: any
-    object with ``__index__`` (not ``float``, not ``str``), else
-    ``TypeError``; outside ``lo..hi`` is ``OverflowError``."""
-    if type(value) is not int:
-        try:
-            value = operator.index(value)
-        except TypeError:
-            raise TypeError(
-                f"{what}() argument '{name}' must be an integer, not {type(value).__name__}"
-            ) from None
-    if not lo <= value <= hi:
-        raise OverflowError(f"{what}() argument '{name}' out of range ({lo}..{hi}): {value}")
-    return int(value)
+def int_arg(value: Any, name: str, what: str, lo: int = _check.INT_MIN, hi: int = _check.INT_MAX) -> int:
+    """:func:`wirelane._check.integer` (kept under this name for the
+    modules that import it from here)."""
+    return _check.integer(value, name, what, lo, hi)
 
 
 def size_arg(value: Any, name: str, what: str) -> int:
-    """A byte count: an integer, ``ValueError`` if negative (as the
-    stdlib's ``negative buffersize``), ``OverflowError`` past ``ssize_t``."""
-    v = int_arg(value, name, what, -(2**63), 2**63 - 1)
-    if v < 0:
-        raise ValueError(f"negative buffersize in {what}")
-    return v
+    """:func:`wirelane._check.size`: a byte count, ``ValueError`` if
+    negative, ``OverflowError`` past ``ssize_t``."""
+    return _check.size(value, name, what)
 
 
 class IovecArray:

@@ -7,7 +7,7 @@ import select
 import socket
 from typing import Any, Iterable, final, overload
 
-from . import _ffi
+from . import _check, _ffi
 from . import _batch
 from ._addr import _ADDR_POOL, D, SocketAddrV4, SocketAddrV6, UnixAddr, _PooledAddr, coerce, from_wl, give_addr, take_addr, to_wl
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
@@ -47,6 +47,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> BoundDatagram[D]:
         """Takes over a bound ``socket.socket`` (detached on success)."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         d = BoundDatagram.from_fd(sock.fileno(), domain)
         sock.detach()
@@ -224,8 +225,9 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         """Sends every queued message of ``batch`` in one ``sendmmsg(2)``;
         returns how many were sent (fewer when the kernel took a prefix:
         ``batch.remove_sent()`` keeps the rest for a retry)."""
-        h = batch._live()
-        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_send_batch(s, h, flags))
+        h = _check.instance(batch, SendBatch, "batch", "send_batch")._live()
+        fl = _check.integer(flags, "flags", "send_batch")
+        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_send_batch(s, h, fl))
 
     def sendmmsg(self, messages: Iterable[tuple[Any, D]]) -> list[int]:
         """Sends each ``(data, address)`` as its own datagram in one
@@ -246,8 +248,9 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         and returns how many arrived (read them from ``batch``). The default
         ``MSG_WAITFORONE`` waits for one, then takes what else is queued;
         ``flags=0`` waits for the whole batch (in blocking mode)."""
-        h = batch._live()
-        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_recv_batch(s, h, flags))
+        h = _check.instance(batch, RecvBatch, "batch", "recv_batch")._live()
+        fl = _check.integer(flags, "flags", "recv_batch")
+        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_recv_batch(s, h, fl))
 
     @overload
     def sendto_segmented(
@@ -264,6 +267,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         bytes (the last may be shorter) in one ``sendmsg(2)`` with
         ``UDP_SEGMENT`` (GSO); if the kernel refuses GSO the segments go out
         in one ``sendmmsg``. UDP only."""
+        seg = _check.uint(segment_size, 16, "segment_size", "sendto_segmented")
         addr = to_wl(coerce(self._family, address))
         out = _batch.wl_segmented_send()
         ptr, n, pin = readable(data)
@@ -271,7 +275,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
             self._io(
                 "sendto_segmented()",
                 _OUT,
-                lambda h: _batch.dgram_send_to_segmented(h, ptr, n, segment_size, ctypes.byref(addr), ctypes.byref(out)),
+                lambda h: _batch.dgram_send_to_segmented(h, ptr, n, seg, ctypes.byref(addr), ctypes.byref(out)),
             )
         finally:
             if pin is not None:
@@ -353,6 +357,7 @@ class ConnectedDatagram(FdPassing[D]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> ConnectedDatagram[D]:
         """Takes over a connected datagram ``socket.socket`` (detached on success)."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         d = ConnectedDatagram.from_fd(sock.fileno(), domain)
         sock.detach()
@@ -514,8 +519,9 @@ class ConnectedDatagram(FdPassing[D]):
         """Sends every queued message of ``batch`` (pushed without an
         address) to the peer in one ``sendmmsg(2)``; returns how many were
         sent."""
-        h = batch._live()
-        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_conn_send_batch(s, h, flags))
+        h = _check.instance(batch, SendBatch, "batch", "send_batch")._live()
+        fl = _check.integer(flags, "flags", "send_batch")
+        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_conn_send_batch(s, h, fl))
 
     def sendmmsg(self, buffers: Iterable[Any]) -> list[int]:
         """Sends each buffer as its own datagram to the peer in one
@@ -539,21 +545,23 @@ class ConnectedDatagram(FdPassing[D]):
     def recv_batch(self, batch: RecvBatch[D], flags: int = _batch.MSG_WAITFORONE) -> int:
         """Receives up to ``batch.capacity`` datagrams from the peer in one
         ``recvmmsg(2)``; see :meth:`BoundDatagram.recv_batch`."""
-        h = batch._live()
-        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_conn_recv_batch(s, h, flags))
+        h = _check.instance(batch, RecvBatch, "batch", "recv_batch")._live()
+        fl = _check.integer(flags, "flags", "recv_batch")
+        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_conn_recv_batch(s, h, fl))
 
     def send_segmented(
         self: ConnectedDatagram[SocketAddrV4] | ConnectedDatagram[SocketAddrV6], data: Any, segment_size: int
     ) -> SegmentedSend:
         """Sends ``data`` to the peer as datagrams of ``segment_size`` bytes
         in one GSO ``sendmsg(2)`` (``sendmmsg`` if the kernel refuses). UDP only."""
+        seg = _check.uint(segment_size, 16, "segment_size", "send_segmented")
         out = _batch.wl_segmented_send()
         ptr, n, pin = readable(data)
         try:
             self._io(
                 "send_segmented()",
                 _OUT,
-                lambda h: _batch.dgram_conn_send_segmented(h, ptr, n, segment_size, ctypes.byref(out)),
+                lambda h: _batch.dgram_conn_send_segmented(h, ptr, n, seg, ctypes.byref(out)),
             )
         finally:
             if pin is not None:

@@ -10,7 +10,7 @@ from ctypes import POINTER, c_bool, c_int, c_size_t, c_ssize_t, c_void_p
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple, Sequence
 
-from . import _ffi
+from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import D, UnixAddr
 from ._base import TimeoutSocket
@@ -64,8 +64,8 @@ _IN = select.POLLIN
 _OUT = select.POLLOUT
 
 
-def _fileno(fd: Any) -> int:
-    return fd if isinstance(fd, int) else int(fd.fileno())
+def _fileno(fd: Any, what: str = "send_fd") -> int:
+    return _check.fileno(fd, "fd", what)
 
 
 def own_credentials() -> Credentials:
@@ -100,7 +100,7 @@ class FdPassing(TimeoutSocket[D]):
         """Sends ``data`` (at least one byte on a stream) with up to 253
         descriptors in one ``sendmsg(2)``; returns the data bytes sent. The
         descriptors stay yours."""
-        nums = [_fileno(f) for f in fds]
+        nums = [_check.fileno(f, "fds", "send_fds") for f in _check.iterable(fds, "fds", "send_fds")]
         arr = (c_int * max(len(nums), 1))(*nums)
         ptr, n, pin = readable(data)
         try:
@@ -113,8 +113,8 @@ class FdPassing(TimeoutSocket[D]):
         """Receives up to ``bufsize`` bytes and up to ``maxfds`` descriptors
         (close-on-exec, yours to close). ``OSError(EMSGSIZE)`` when more
         descriptors came than ``maxfds`` (every one that arrived is closed)."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv_fds")
+        bufsize = _check.size(bufsize, "bufsize", "recv_fds")
+        maxfds = _check.size(maxfds, "maxfds", "recv_fds", _check.INT_MAX)
         buf = (ctypes.c_char * bufsize)()
         fds = (c_int * max(maxfds, 1))()
         count = c_size_t()
@@ -139,8 +139,7 @@ class FdPassing(TimeoutSocket[D]):
     def recv_with_credentials(self: FdPassing[UnixAddr], bufsize: int) -> tuple[bytes, Credentials | None]:
         """Receives data and the sender's credentials (``None`` if none
         came: turn on ``set_passcred(True)`` first)."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv_with_credentials")
+        bufsize = _check.size(bufsize, "bufsize", "recv_with_credentials")
         buf = (ctypes.c_char * bufsize)()
         cred = _ffi.wl_ucred()
         has = c_bool()

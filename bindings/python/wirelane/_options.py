@@ -16,7 +16,7 @@ import socket
 from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint8, c_uint16, c_uint32, c_uint64
 from typing import Any, Callable, Generic, TypeVar
 
-from . import _ffi
+from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
 
@@ -298,12 +298,22 @@ _set_zerocopy: _Fn = _p.wl_set_zerocopy
 _get_zerocopy: _Fn = _p.wl_zerocopy
 
 
-def _ip4(host: str) -> Any:
-    return (c_uint8 * 4).from_buffer_copy(socket.inet_pton(socket.AF_INET, host))
+def _ip(family: int, size: int, host: Any, name: str, what: str) -> Any:
+    text = _check.text(host, name, what)
+    try:
+        packed = socket.inet_pton(family, text)
+    except OSError:
+        kind = "IPv4" if family == socket.AF_INET else "IPv6"
+        raise ValueError(f"{what}() argument '{name}': {text!r} is not a numeric {kind} address") from None
+    return (c_uint8 * size).from_buffer_copy(packed)
 
 
-def _ip6(host: str) -> Any:
-    return (c_uint8 * 16).from_buffer_copy(socket.inet_pton(socket.AF_INET6, host))
+def _ip4(host: Any, name: str, what: str) -> Any:
+    return _ip(socket.AF_INET, 4, host, name, what)
+
+
+def _ip6(host: Any, name: str, what: str) -> Any:
+    return _ip(socket.AF_INET6, 16, host, name, what)
 
 
 def _text(call: Callable[[Any, int], int]) -> str:
@@ -333,7 +343,8 @@ class Options(Generic[D]):
         ``n`` makes ``close`` wait up to ``n`` seconds; ``0`` makes it
         discard queued data and reset the connection."""
         on = seconds is not None
-        self._call(lambda h: _set_linger(self._fd, on, seconds or 0))
+        secs = 0 if seconds is None else _check.uint(seconds, 32, "seconds", "set_linger")
+        self._call(lambda h: _set_linger(self._fd, on, secs))
 
     def linger(self) -> int | None:
         """The ``SO_LINGER`` time in seconds, or ``None`` when off."""
@@ -344,7 +355,7 @@ class Options(Generic[D]):
     def bind_device(self, interface: str | None) -> None:
         """``SO_BINDTODEVICE`` (``socket(7)``): only use this interface
         (e.g. ``"lo"``); ``None`` removes the binding."""
-        name = None if interface is None else interface.encode()
+        name = None if interface is None else _check.c_string(interface, "interface", "bind_device")
         self._call(lambda h: _bind_device(self._fd, name))
 
     def bound_device(self) -> str | None:
@@ -354,7 +365,7 @@ class Options(Generic[D]):
 
     def set_tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6], algorithm: str) -> None:
         """``TCP_CONGESTION`` (``tcp(7)``): e.g. ``"cubic"``, ``"reno"``."""
-        name = algorithm.encode()
+        name = _check.c_string(algorithm, "algorithm", "set_tcp_congestion")
         self._call(lambda h: _set_tcp_congestion(self._fd, name))
 
     def tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> str:
@@ -371,28 +382,31 @@ class Options(Generic[D]):
         """``IP_ADD_MEMBERSHIP`` (``ip(7)``): receive datagrams sent to
         ``group`` on the bound port; ``interface`` ``"0.0.0.0"`` lets the
         kernel pick by route."""
-        g, i = _ip4(group), _ip4(interface)
+        g, i = _ip4(group, "group", "join_multicast_v4"), _ip4(interface, "interface", "join_multicast_v4")
         self._call(lambda h: _join_v4(self._fd, g, i))
 
     def leave_multicast_v4(self: Options[SocketAddrV4], group: str, interface: str = "0.0.0.0") -> None:
         """``IP_DROP_MEMBERSHIP`` (``ip(7)``)."""
-        g, i = _ip4(group), _ip4(interface)
+        g, i = _ip4(group, "group", "leave_multicast_v4"), _ip4(interface, "interface", "leave_multicast_v4")
         self._call(lambda h: _leave_v4(self._fd, g, i))
 
     def join_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
         """``IPV6_ADD_MEMBERSHIP`` (``ipv6(7)``) on interface index
         ``interface`` (0: the kernel picks by route)."""
-        g = _ip6(group)
-        self._call(lambda h: _join_v6(self._fd, g, interface))
+        g = _ip6(group, "group", "join_multicast_v6")
+        ifindex = _check.uint(interface, 32, "interface", "join_multicast_v6")
+        self._call(lambda h: _join_v6(self._fd, g, ifindex))
 
     def leave_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
         """``IPV6_DROP_MEMBERSHIP`` (``ipv6(7)``)."""
-        g = _ip6(group)
-        self._call(lambda h: _leave_v6(self._fd, g, interface))
+        g = _ip6(group, "group", "leave_multicast_v6")
+        ifindex = _check.uint(interface, 32, "interface", "leave_multicast_v6")
+        self._call(lambda h: _leave_v6(self._fd, g, ifindex))
 
     def set_reuse_address(self, value: bool) -> None:
         """Sets ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in ``TIME_WAIT``; set before ``bind``."""
-        self._call(lambda h: _set_reuse_address(self._fd, bool(value)))
+        v = _check.option(_set_reuse_address, value, "value", "set_reuse_address")
+        self._call(lambda h: _set_reuse_address(self._fd, v))
 
     def reuse_address(self) -> bool:
         """Reads ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in ``TIME_WAIT``; set before ``bind``."""
@@ -402,7 +416,8 @@ class Options(Generic[D]):
 
     def set_reuse_port(self, value: bool) -> None:
         """Sets ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before ``bind``."""
-        self._call(lambda h: _set_reuse_port(self._fd, bool(value)))
+        v = _check.option(_set_reuse_port, value, "value", "set_reuse_port")
+        self._call(lambda h: _set_reuse_port(self._fd, v))
 
     def reuse_port(self) -> bool:
         """Reads ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before ``bind``."""
@@ -412,7 +427,8 @@ class Options(Generic[D]):
 
     def set_send_buffer_size(self, value: int) -> None:
         """Sets ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        self._call(lambda h: _set_send_buffer_size(self._fd, value))
+        v = _check.option(_set_send_buffer_size, value, "value", "set_send_buffer_size")
+        self._call(lambda h: _set_send_buffer_size(self._fd, v))
 
     def send_buffer_size(self) -> int:
         """Reads ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
@@ -422,7 +438,8 @@ class Options(Generic[D]):
 
     def set_recv_buffer_size(self, value: int) -> None:
         """Sets ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        self._call(lambda h: _set_recv_buffer_size(self._fd, value))
+        v = _check.option(_set_recv_buffer_size, value, "value", "set_recv_buffer_size")
+        self._call(lambda h: _set_recv_buffer_size(self._fd, v))
 
     def recv_buffer_size(self) -> int:
         """Reads ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
@@ -432,7 +449,8 @@ class Options(Generic[D]):
 
     def set_broadcast(self, value: bool) -> None:
         """Sets ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
-        self._call(lambda h: _set_broadcast(self._fd, bool(value)))
+        v = _check.option(_set_broadcast, value, "value", "set_broadcast")
+        self._call(lambda h: _set_broadcast(self._fd, v))
 
     def broadcast(self) -> bool:
         """Reads ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
@@ -442,7 +460,8 @@ class Options(Generic[D]):
 
     def set_mark(self, value: int) -> None:
         """Sets ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs ``CAP_NET_ADMIN``)."""
-        self._call(lambda h: _set_mark(self._fd, value))
+        v = _check.option(_set_mark, value, "value", "set_mark")
+        self._call(lambda h: _set_mark(self._fd, v))
 
     def mark(self) -> int:
         """Reads ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs ``CAP_NET_ADMIN``)."""
@@ -452,7 +471,8 @@ class Options(Generic[D]):
 
     def set_priority(self, value: int) -> None:
         """Sets ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
-        self._call(lambda h: _set_priority(self._fd, value))
+        v = _check.option(_set_priority, value, "value", "set_priority")
+        self._call(lambda h: _set_priority(self._fd, v))
 
     def priority(self) -> int:
         """Reads ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
@@ -462,7 +482,8 @@ class Options(Generic[D]):
 
     def set_recv_low_watermark(self, value: int) -> None:
         """Sets ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
-        self._call(lambda h: _set_recv_low_watermark(self._fd, value))
+        v = _check.option(_set_recv_low_watermark, value, "value", "set_recv_low_watermark")
+        self._call(lambda h: _set_recv_low_watermark(self._fd, v))
 
     def recv_low_watermark(self) -> int:
         """Reads ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
@@ -472,7 +493,8 @@ class Options(Generic[D]):
 
     def set_keepalive(self, value: bool) -> None:
         """Sets ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
-        self._call(lambda h: _set_keepalive(self._fd, bool(value)))
+        v = _check.option(_set_keepalive, value, "value", "set_keepalive")
+        self._call(lambda h: _set_keepalive(self._fd, v))
 
     def keepalive(self) -> bool:
         """Reads ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
@@ -482,7 +504,8 @@ class Options(Generic[D]):
 
     def set_tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
-        self._call(lambda h: _set_tcp_keepalive_idle(self._fd, value))
+        v = _check.option(_set_tcp_keepalive_idle, value, "value", "set_tcp_keepalive_idle")
+        self._call(lambda h: _set_tcp_keepalive_idle(self._fd, v))
 
     def tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
@@ -492,7 +515,8 @@ class Options(Generic[D]):
 
     def set_tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
-        self._call(lambda h: _set_tcp_keepalive_interval(self._fd, value))
+        v = _check.option(_set_tcp_keepalive_interval, value, "value", "set_tcp_keepalive_interval")
+        self._call(lambda h: _set_tcp_keepalive_interval(self._fd, v))
 
     def tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
@@ -502,7 +526,8 @@ class Options(Generic[D]):
 
     def set_tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
-        self._call(lambda h: _set_tcp_keepalive_count(self._fd, value))
+        v = _check.option(_set_tcp_keepalive_count, value, "value", "set_tcp_keepalive_count")
+        self._call(lambda h: _set_tcp_keepalive_count(self._fd, v))
 
     def tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
@@ -512,7 +537,8 @@ class Options(Generic[D]):
 
     def set_tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
-        self._call(lambda h: _set_tcp_nodelay(self._fd, bool(value)))
+        v = _check.option(_set_tcp_nodelay, value, "value", "set_tcp_nodelay")
+        self._call(lambda h: _set_tcp_nodelay(self._fd, v))
 
     def tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
@@ -522,7 +548,8 @@ class Options(Generic[D]):
 
     def set_tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
-        self._call(lambda h: _set_tcp_cork(self._fd, bool(value)))
+        v = _check.option(_set_tcp_cork, value, "value", "set_tcp_cork")
+        self._call(lambda h: _set_tcp_cork(self._fd, v))
 
     def tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
@@ -532,7 +559,8 @@ class Options(Generic[D]):
 
     def set_tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
-        self._call(lambda h: _set_tcp_quickack(self._fd, bool(value)))
+        v = _check.option(_set_tcp_quickack, value, "value", "set_tcp_quickack")
+        self._call(lambda h: _set_tcp_quickack(self._fd, v))
 
     def tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
@@ -542,7 +570,8 @@ class Options(Generic[D]):
 
     def set_tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
-        self._call(lambda h: _set_tcp_fastopen(self._fd, value))
+        v = _check.option(_set_tcp_fastopen, value, "value", "set_tcp_fastopen")
+        self._call(lambda h: _set_tcp_fastopen(self._fd, v))
 
     def tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
@@ -552,7 +581,8 @@ class Options(Generic[D]):
 
     def set_tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
-        self._call(lambda h: _set_tcp_fastopen_connect(self._fd, bool(value)))
+        v = _check.option(_set_tcp_fastopen_connect, value, "value", "set_tcp_fastopen_connect")
+        self._call(lambda h: _set_tcp_fastopen_connect(self._fd, v))
 
     def tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
@@ -562,7 +592,8 @@ class Options(Generic[D]):
 
     def set_tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
-        self._call(lambda h: _set_tcp_user_timeout(self._fd, value))
+        v = _check.option(_set_tcp_user_timeout, value, "value", "set_tcp_user_timeout")
+        self._call(lambda h: _set_tcp_user_timeout(self._fd, v))
 
     def tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
@@ -572,7 +603,8 @@ class Options(Generic[D]):
 
     def set_ttl(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
-        self._call(lambda h: _set_ttl(self._fd, value))
+        v = _check.option(_set_ttl, value, "value", "set_ttl")
+        self._call(lambda h: _set_ttl(self._fd, v))
 
     def ttl(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
@@ -582,7 +614,8 @@ class Options(Generic[D]):
 
     def set_tos(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
-        self._call(lambda h: _set_tos(self._fd, value))
+        v = _check.option(_set_tos, value, "value", "set_tos")
+        self._call(lambda h: _set_tos(self._fd, v))
 
     def tos(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
@@ -592,7 +625,8 @@ class Options(Generic[D]):
 
     def set_multicast_ttl_v4(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
-        self._call(lambda h: _set_multicast_ttl_v4(self._fd, value))
+        v = _check.option(_set_multicast_ttl_v4, value, "value", "set_multicast_ttl_v4")
+        self._call(lambda h: _set_multicast_ttl_v4(self._fd, v))
 
     def multicast_ttl_v4(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
@@ -602,7 +636,8 @@ class Options(Generic[D]):
 
     def set_multicast_loop_v4(self: Options[SocketAddrV4], value: bool) -> None:
         """Sets ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
-        self._call(lambda h: _set_multicast_loop_v4(self._fd, bool(value)))
+        v = _check.option(_set_multicast_loop_v4, value, "value", "set_multicast_loop_v4")
+        self._call(lambda h: _set_multicast_loop_v4(self._fd, v))
 
     def multicast_loop_v4(self: Options[SocketAddrV4]) -> bool:
         """Reads ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
@@ -612,7 +647,8 @@ class Options(Generic[D]):
 
     def set_unicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
-        self._call(lambda h: _set_unicast_hops_v6(self._fd, value))
+        v = _check.option(_set_unicast_hops_v6, value, "value", "set_unicast_hops_v6")
+        self._call(lambda h: _set_unicast_hops_v6(self._fd, v))
 
     def unicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
@@ -622,7 +658,8 @@ class Options(Generic[D]):
 
     def set_tclass_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
-        self._call(lambda h: _set_tclass_v6(self._fd, value))
+        v = _check.option(_set_tclass_v6, value, "value", "set_tclass_v6")
+        self._call(lambda h: _set_tclass_v6(self._fd, v))
 
     def tclass_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
@@ -632,7 +669,8 @@ class Options(Generic[D]):
 
     def set_only_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before ``bind``."""
-        self._call(lambda h: _set_only_v6(self._fd, bool(value)))
+        v = _check.option(_set_only_v6, value, "value", "set_only_v6")
+        self._call(lambda h: _set_only_v6(self._fd, v))
 
     def only_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before ``bind``."""
@@ -642,7 +680,8 @@ class Options(Generic[D]):
 
     def set_multicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
-        self._call(lambda h: _set_multicast_hops_v6(self._fd, value))
+        v = _check.option(_set_multicast_hops_v6, value, "value", "set_multicast_hops_v6")
+        self._call(lambda h: _set_multicast_hops_v6(self._fd, v))
 
     def multicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
@@ -652,7 +691,8 @@ class Options(Generic[D]):
 
     def set_multicast_loop_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
-        self._call(lambda h: _set_multicast_loop_v6(self._fd, bool(value)))
+        v = _check.option(_set_multicast_loop_v6, value, "value", "set_multicast_loop_v6")
+        self._call(lambda h: _set_multicast_loop_v6(self._fd, v))
 
     def multicast_loop_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
@@ -664,7 +704,8 @@ class Options(Generic[D]):
         """``UDP_SEGMENT`` (``udp(7)``): every later send larger than
         ``size`` is split by the kernel (GSO) into datagrams of ``size``
         bytes; 0 turns it off."""
-        self._call(lambda h: _set_udp_segment(self._fd, size))
+        v = _check.option(_set_udp_segment, size, "size", "set_udp_segment")
+        self._call(lambda h: _set_udp_segment(self._fd, v))
 
     def udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """The socket-wide GSO segment size (``UDP_SEGMENT``), 0 when off."""
@@ -675,7 +716,8 @@ class Options(Generic[D]):
     def set_udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """``UDP_GRO`` (Linux 5.0+): the kernel may coalesce several
         datagrams of one flow into one receive (see ``recv_gro``)."""
-        self._call(lambda h: _set_udp_gro(self._fd, bool(value)))
+        v = _check.option(_set_udp_gro, value, "value", "set_udp_gro")
+        self._call(lambda h: _set_udp_gro(self._fd, v))
 
     def udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Whether ``UDP_GRO`` is on."""
@@ -686,7 +728,8 @@ class Options(Generic[D]):
     def set_passcred(self: Options[UnixAddr], value: bool) -> None:
         """``SO_PASSCRED`` (``unix(7)``): every message received then carries
         the sender's kernel-checked credentials (``recv_with_credentials``)."""
-        self._call(lambda h: _set_passcred(self._fd, bool(value)))
+        v = _check.option(_set_passcred, value, "value", "set_passcred")
+        self._call(lambda h: _set_passcred(self._fd, v))
 
     def passcred(self: Options[UnixAddr]) -> bool:
         """Whether ``SO_PASSCRED`` is on."""
@@ -696,7 +739,8 @@ class Options(Generic[D]):
 
     def set_zerocopy(self, value: bool) -> None:
         """``SO_ZEROCOPY`` (needed before ``send_zerocopy``)."""
-        self._call(lambda h: _set_zerocopy(self._fd, bool(value)))
+        v = _check.option(_set_zerocopy, value, "value", "set_zerocopy")
+        self._call(lambda h: _set_zerocopy(self._fd, v))
 
     def zerocopy(self) -> bool:
         """Whether ``SO_ZEROCOPY`` is on."""

@@ -11,7 +11,7 @@ import socket
 import time
 from typing import Any, Iterable, final
 
-from . import _ffi
+from . import _check, _ffi
 from ._addr import D, UnixAddr, from_wl
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
 from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, Scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
@@ -48,6 +48,7 @@ def _new_conn(handle: Any, timeout: float | None, sync: bool) -> Connection[Any]
 def _adopt(fns: _ffi.StateFns, fd: int, family: int | None) -> Any:
     """``wl_<state>_from_fd`` plus a domain check; on failure the caller
     still owns ``fd``."""
+    fd = _check.descriptor(fd, "fd", "from_fd")
     out = fns.handle()
     assert fns.from_fd is not None
     fns.from_fd(fd, ctypes.byref(out))
@@ -128,6 +129,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     def from_socket(sock: socket.socket, domain: type[D]) -> Connection[D]:
         """Takes over a connected ``socket.socket`` (which is detached on
         success, and untouched on failure); keeps its timeout."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         conn = Connection.from_fd(sock.fileno(), domain)
         sock.detach()
@@ -345,7 +347,8 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     def shutdown(self, how: int) -> None:
         """Shuts down reading (``SHUT_RD``), writing (``SHUT_WR``: the peer
         reads end-of-stream) or both; the object stays open."""
-        self._call(lambda h: _ffi.wl_conn_shutdown(h, how))
+        mode = _check.integer(how, "how", "shutdown")
+        self._call(lambda h: _ffi.wl_conn_shutdown(h, mode))
 
     def getpeername(self) -> D:
         """The peer's address (``getpeername(2)``)."""
@@ -379,7 +382,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         """A file object over the connection, as ``socket.makefile``: modes
         ``"r"``, ``"w"``, ``"b"`` combinations; closing the connection is
         deferred until every file from it is closed too."""
-        if not set(mode) <= {"r", "w", "b"}:
+        if not set(_check.text(mode, "mode", "makefile")) <= {"r", "w", "b"}:
             raise ValueError(f"invalid mode {mode!r} (only r, w, b allowed)")
         writing = "w" in mode
         reading = "r" in mode or not writing
@@ -389,6 +392,8 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
             raise self._unusable()
         raw = SocketIO(self, rawmode)
         self._io_refs += 1
+        if buffering is not None:
+            buffering = _check.integer(buffering, "buffering", "makefile", -(2**63), 2**63 - 1)
         if buffering is None or buffering < 0:
             buffering = io.DEFAULT_BUFFER_SIZE
         if buffering == 0:
@@ -435,6 +440,7 @@ class Listener(TimeoutSocket[D]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> Listener[D]:
         """Takes over a listening ``socket.socket`` (detached on success)."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         lst = Listener.from_fd(sock.fileno(), domain)
         sock.detach()
@@ -457,6 +463,8 @@ def _listen_again(self: Listener[Any], backlog: int | None = None) -> None:
     it is handed (``loop.create_server(sock=...)``); the backlog stays the
     one ``BoundSocket.listen`` set. Attached at run time only, so a type
     checker still rejects ``listener.listen()``."""
+    if backlog is not None:
+        _check.integer(backlog, "backlog", "listen")
     self._call(lambda h: None)
 
 
@@ -480,6 +488,7 @@ class BoundSocket(TimeoutSocket[D]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> BoundSocket[D]:
         """Takes over a bound, not listening ``socket.socket`` (detached on success)."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         b = BoundSocket.from_fd(sock.fileno(), domain)
         sock.detach()
@@ -493,7 +502,7 @@ class BoundSocket(TimeoutSocket[D]):
         stays usable."""
         if backlog is None:
             backlog = min(socket.SOMAXCONN, 128)
-        n = max(0, int(backlog))
+        n = max(0, _check.integer(backlog, "backlog", "listen"))
 
         def call(h: Any) -> Any:
             out = _ffi.ListenerP()

@@ -22,7 +22,7 @@ import time
 from ctypes import POINTER, c_bool, c_char_p, c_int, c_size_t, c_ssize_t, c_void_p
 from typing import Any, Callable, final
 
-from . import _ffi
+from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import D
 from ._base import _CLOSING, TimeoutSocket, check_signals, parse_timeout, wait_fd
@@ -80,7 +80,7 @@ class CancelToken:
 
 
 def _fileno(obj: Any) -> int:
-    return obj if isinstance(obj, int) else int(obj.fileno())
+    return _check.fileno(obj, "fileobj", "wait")
 
 
 def wait(fileobj: Any, interest: int, timeout: float | None = None) -> int:
@@ -90,12 +90,13 @@ def wait(fileobj: Any, interest: int, timeout: float | None = None) -> int:
     on timeout (``ERROR`` and ``HANGUP`` are reported even if not asked).
     Signals run Python's handlers, then the wait resumes (PEP 475)."""
     fd = _fileno(fileobj)
+    bits = _check.uint(interest, 32, "interest", "wait")
     t = parse_timeout(timeout)
     deadline = None if t is None else time.monotonic() + t
     while True:
         ms = -1 if deadline is None else max(0, math.ceil((deadline - time.monotonic()) * 1000))
         try:
-            return _wait(fd, interest, ms)
+            return _wait(fd, bits, ms)
         except InterruptedError:
             check_signals()
 
@@ -103,13 +104,13 @@ def wait(fileobj: Any, interest: int, timeout: float | None = None) -> int:
 def is_transient(err: int) -> bool:
     """Whether the error code ``err`` (either sign) is transient: the call
     may succeed if retried (``EAGAIN``, ``EINTR``, ``EINPROGRESS``, ``ENOBUFS``)."""
-    return bool(_is_transient(err))
+    return bool(_is_transient(_check.integer(err, "err", "is_transient")))
 
 
 def errno_name(err: int) -> str:
     """The symbolic name of an error code, either sign (``"ECONNREFUSED"``),
     ``"UNKNOWN"`` if the library does not know it."""
-    return _errno_name(err).decode("ascii")
+    return _errno_name(_check.integer(err, "err", "errno_name")).decode("ascii")
 
 
 def _slice_ms(deadline: float | None) -> int:
@@ -136,6 +137,8 @@ class StreamHelpers(TimeoutSocket[D]):
         for the deadline, ``OSError(ECANCELED)``, ``BrokenPipeError`` ...)
         has a ``sent`` attribute: the bytes handed to the kernel."""
         t = parse_timeout(timeout)
+        if cancel is not None:
+            _check.instance(cancel, CancelToken, "cancel", "send_all")
         deadline = None if t is None else time.monotonic() + t
         ptr, n, pin = readable(data)
         base = pin.address if pin is not None else (ctypes.cast(ptr, c_void_p).value or 0)
@@ -170,13 +173,14 @@ class StreamHelpers(TimeoutSocket[D]):
         first, ``OSError(EINVAL)`` when ``max_len`` bytes came without it,
         ``TimeoutError``; the exception's ``consumed`` attribute counts the
         bytes taken from the socket."""
-        buf = bytearray(max_len)
+        buf = bytearray(_check.size(max_len, "max_len", "recv_until"))
         n = self.recv_until_into(terminator, buf, timeout)
         return bytes(buf[:n])
 
     def recv_until_into(self, terminator: bytes, buffer: Any, timeout: float | None = None) -> int:
         """:meth:`recv_until` into a writable buffer (no copy); returns the
         byte count, terminator included."""
+        _check.bytes_like(terminator, "terminator", "recv_until")
         term = bytes(terminator)
         arr, cap = writable(buffer, 0, "recv_until_into")
         base = ctypes.addressof(arr)
