@@ -362,6 +362,9 @@ class _PooledAddr(_ffi.wl_addr):
         super().__init__()
         self.raw = memoryview(self).cast("B")
         self.addr: int = ctypes.addressof(self)
+        # Views of the first n bytes by n, made once: slicing a memoryview
+        # per receive cost more than the rest of the address lookup.
+        self.views: dict[int, memoryview] = {}
 
 
 _ADDR_POOL: list[_PooledAddr] = []
@@ -381,7 +384,11 @@ def take_addr() -> _PooledAddr:
 def give_addr(a: _PooledAddr) -> Address:
     """The Python form of what the library wrote into ``a`` (cached by its
     bytes: the address types are immutable), giving ``a`` back to the pool."""
-    key = a.raw[: a.len].tobytes()
+    n = a.len
+    view = a.views.get(n)
+    if view is None:
+        view = a.views[n] = a.raw[:n]
+    key = view.tobytes()
     addr = _FROM_CACHE.get(key)
     if addr is None:
         addr = from_wl(a)
