@@ -124,8 +124,8 @@ def kind_of(owner: str, method: str, p: inspect.Parameter) -> tuple[list[tuple[A
     if base.startswith("type["):
         return CLASS_BAD, none_ok
     if base in ("D", "Address", "D|None") or (n in ("address", "peer", "to", "addr") and base == "Any"):
-        if owner in ("Connection", "ConnectedDatagram") or (owner, method) == ("module", "format_address"):
-            return UNIX_ADDR_BAD if owner != "module" else ADDR_BAD, none_ok
+        if owner in ("Connection", "ConnectedDatagram"):
+            return UNIX_ADDR_BAD, none_ok  # the World's connected sockets are Unix socketpairs
         return ADDR_BAD, none_ok
     if base in (
         "BufferConfig",
