@@ -4,18 +4,19 @@
 #                 tests (which include the C tests plain, under ASan+UBSan and
 #                 valgrind, the C compile-fail check and the C examples), the
 #                 C tests under valgrind against the release library, the C++
-#                 tests and the Python tests. Installs missing tools first.
-#   make lint   - cargo fmt --check and clippy with warnings as errors.
+#                 tests, the Python tests and every README code block.
+#                 Installs missing tools first.
+#   make lint   - cargo fmt --check, clippy and rustdoc with warnings as errors.
 #   make fuzz-smoke - a bounded fuzz run of every target (CI runs it too).
 
 CARGO ?= cargo
 
-.PHONY: demo test tools rust-test c-release-test cpp-test python-test fuzz-smoke lint
+.PHONY: demo test tools rust-test c-release-test cpp-test python-test readme-test fuzz-smoke lint
 
 demo:
 	$(CARGO) run --example tour
 
-test: tools rust-test c-release-test cpp-test python-test
+test: tools rust-test c-release-test cpp-test python-test readme-test
 
 tools:
 	./scripts/ensure-tools.sh
@@ -30,11 +31,13 @@ rust-test:
 	$(CARGO) test --workspace --all-features
 
 # The C tests and the C hardening programs under valgrind against an
-# optimised build of the library.
+# optimised build of the library, found where cargo put it
+# (scripts/target-dir.sh: CARGO_TARGET_DIR, a cargo config, or ./target).
 c-release-test:
 	$(CARGO) build --release -p wirelane-ffi
-	$(MAKE) -C ffi-tests valgrind LIBDIR=../target/release
-	$(MAKE) -C ffi-tests/hardening valgrind LIBDIR=../../target/release
+	dir="$$(CARGO=$(CARGO) ./scripts/target-dir.sh)" && \
+	  $(MAKE) -C ffi-tests valgrind LIBDIR="$$dir/release" && \
+	  $(MAKE) -C ffi-tests/hardening valgrind LIBDIR="$$dir/release"
 
 # include/wirelane.hpp: C++17/20/23 and sanitizer builds, compile-fail cases,
 # clang-tidy use-after-move, the C++ examples.
@@ -45,6 +48,14 @@ cpp-test:
 python-test:
 	./bindings/python/run-tests.sh
 
+# Every C, C++, Python and shell block of README.md, run in its language
+# (the Rust blocks are doctests): the C quick start installs into a scratch
+# prefix and its program serves, the C++ example builds against the
+# installed headers, the Python install path runs in the test venv. Needs
+# the venv python-test made and the release library c-release-test built.
+readme-test:
+	python3 tests/readme_blocks.py README.md tests/cpp/README.md bindings/python/README.md
+
 # Replays fuzz/regressions and fuzzes every target for 20 s (CI runs it;
 # FUZZ_SECONDS=600 for the longer run). Installs cargo-fuzz if missing.
 fuzz-smoke:
@@ -54,3 +65,5 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --all-features

@@ -1,4 +1,4 @@
-//! The seed README's TCP echo server.
+//! A TCP echo server (the one of Wirelane's original design).
 //!
 //! `cargo run --example tcp_echo [PORT]` (default 8080). Echoes every byte
 //! back; one thread per connection.
@@ -15,7 +15,7 @@ fn main() -> std::io::Result<()> {
         .reuse_addr(true)
         .bind(SocketAddrV4::new([0, 0, 0, 0], port))?;
 
-    println!("Listening on :{}", listener.local_addr()?.port());
+    println!("Listening on {}", listener.local_addr()?); // host and port
 
     loop {
         let mut conn = listener.accept()?;

@@ -18,7 +18,7 @@ fn step(ty: &str, what: impl std::fmt::Display) {
 }
 
 fn tcp_v4() -> std::io::Result<()> {
-    println!("\n== TCP over IPv4: the seed's state diagram, edge by edge ==");
+    println!("\n== TCP over IPv4: the state diagram, edge by edge ==");
     let socket = RawSocket::<Ipv4, Stream>::new()?;
     step(
         "RawSocket<Ipv4, Stream>",

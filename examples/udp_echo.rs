@@ -1,4 +1,4 @@
-//! The seed README's UDP echo server.
+//! A UDP echo server (the one of Wirelane's original design).
 //!
 //! `cargo run --example udp_echo [PORT]` (default 9000). Sends every
 //! datagram back to its sender.
@@ -12,7 +12,7 @@ fn main() -> std::io::Result<()> {
         .map_err(std::io::Error::other)?;
     let socket = DatagramBuilder::<Ipv4>::new().bind(SocketAddrV4::new([0, 0, 0, 0], port))?;
 
-    println!("Listening on :{}", socket.local_addr()?.port());
+    println!("Listening on {}", socket.local_addr()?); // host and port
 
     let mut buf = [0u8; 1500];
     loop {

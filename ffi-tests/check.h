@@ -145,7 +145,7 @@ static inline wl_listener *wl_listen_on(const char *text, wl_addr *addr) {
     CHECK_OK(wl_raw_new(wl_addr_family(&want), SOCK_STREAM, &raw));
     CHECK_OK(wl_raw_bind(raw, &want, &bound));
     CHECK_OK(wl_bound_listen(bound, 16, &listener));
-    CHECK_OK(wl_listener_local_addr(listener, addr));
+    CHECK_OK(wl_socket_local_addr(wl_listener_fd(listener), addr));
     return listener;
 }
 
@@ -157,8 +157,8 @@ static inline void wl_stream_pair(const char *text, wl_conn **client, wl_conn **
     CHECK_OK(wl_raw_new(wl_addr_family(&addr), SOCK_STREAM, &raw));
     CHECK_OK(wl_raw_connect(raw, &addr, client));
     CHECK_OK(wl_listener_accept(listener, server, NULL));
-    CHECK_OK(wl_conn_set_read_timeout(*client, 5000));
-    CHECK_OK(wl_conn_set_read_timeout(*server, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(*client), 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(*server), 5000));
     wl_listener_free(listener);
 }
 

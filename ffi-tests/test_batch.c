@@ -8,14 +8,14 @@ static wl_dgram *udp(const char *text) {
     wl_addr a = wl_parse(text);
     wl_dgram *d = NULL;
     CHECK_OK(wl_datagram_bind(NULL, &a, &d));
-    CHECK_OK(wl_dgram_set_read_timeout(d, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(d), 5000));
     return d;
 }
 
 static void batches_round_trip(const char *text) {
     wl_dgram *tx = udp(text), *rx = udp(text);
     wl_addr to;
-    CHECK_OK(wl_dgram_local_addr(rx, &to));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(rx), &to));
     int family = wl_addr_family(&to);
 
     wl_send_batch *sb = NULL;
@@ -76,7 +76,7 @@ static void batches_round_trip(const char *text) {
 
     /* Connected: batches without addresses, and sendmmsg of iovecs. */
     wl_addr txa;
-    CHECK_OK(wl_dgram_local_addr(tx, &txa));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(tx), &txa));
     wl_dgram_conn *c = NULL;
     CHECK_OK(wl_dgram_connect(rx, &txa, &c)); /* rx is consumed */
     CHECK_OK(wl_send_batch_clear(sb));
@@ -161,7 +161,7 @@ static void gso_and_gro(void) {
     wl_dgram *rx = udp("127.0.0.1:0");
     wl_dgram *tx = udp("127.0.0.1:0");
     wl_addr to, from;
-    CHECK_OK(wl_dgram_local_addr(rx, &to));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(rx), &to));
     CHECK_OK(wl_set_udp_gro(wl_dgram_fd(rx), true));
     bool on = false;
     CHECK_OK(wl_udp_gro(wl_dgram_fd(rx), &on));
@@ -201,7 +201,7 @@ static void gso_and_gro(void) {
     CHECK_ERR(wl_udp_gro(wl_dgram_fd(tx), NULL), EINVAL);
 
     /* Connected: send_segmented and recv_gro. */
-    CHECK_OK(wl_dgram_local_addr(tx, &from));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(tx), &from));
     wl_dgram_conn *c = NULL;
     CHECK_OK(wl_dgram_connect(tx, &to, &c));
     CHECK(wl_dgram_conn_send_segmented(c, payload, 2500, 1000, NULL) == 2500);

@@ -16,7 +16,7 @@ static void listener_defaults_and_nulls(void) {
     bool on = true;
     CHECK_OK(wl_reuse_address(wl_listener_fd(l2), &on));
     CHECK(!on);
-    CHECK(wl_listener_is_nonblocking(l2) == 0);
+    CHECK(wl_socket_is_nonblocking(wl_listener_fd(l2)) == 0);
     wl_listener_free(l);
     wl_listener_free(l2);
 }
@@ -64,17 +64,17 @@ static void listener_with_every_option(void) {
     CHECK(wl_tcp_congestion(fd, name, sizeof name) == 4 && strcmp(name, "reno") == 0);
     CHECK_OK(wl_tcp_fastopen(fd, &u));
     CHECK(u == 5);
-    CHECK(wl_listener_is_nonblocking(l) == 1);
+    CHECK(wl_socket_is_nonblocking(wl_listener_fd(l)) == 1);
     wl_tcp_info info;
     CHECK_OK(wl_get_tcp_info(fd, &info));
     CHECK(info.state == 10 && info.sacked == 64); /* listen backlog */
 
     /* Accepted connections inherit the TCP settings. */
     wl_addr laddr;
-    CHECK_OK(wl_listener_local_addr(l, &laddr));
+    CHECK_OK(wl_socket_local_addr(wl_listener_fd(l), &laddr));
     wl_conn *client = NULL, *server = NULL;
     CHECK_OK(wl_connector_connect(NULL, &laddr, &client));
-    CHECK_OK(wl_listener_set_nonblocking(l, false));
+    CHECK_OK(wl_socket_set_nonblocking(wl_listener_fd(l), false));
     CHECK_OK(wl_listener_accept(l, &server, NULL));
     CHECK_OK(wl_tcp_nodelay(wl_conn_fd(server), &b));
     CHECK(b);
@@ -112,7 +112,7 @@ static void listener_domain_rules(void) {
     wl_listener_config plain = {0};
     plain.buffers.recv = 32768;
     CHECK_OK(wl_listener_build(&plain, &un, &l));
-    CHECK(wl_listener_domain(l) == AF_UNIX);
+    CHECK(wl_socket_domain(wl_listener_fd(l)) == AF_UNIX);
     wl_listener_free(l);
     CHECK(unlink(path) == 0);
 }
@@ -147,9 +147,9 @@ static void connector(void) {
     cfg.buffers.send = 32768;
     wl_conn *c = NULL, *s = NULL;
     CHECK_OK(wl_connector_connect(&cfg, &laddr, &c));
-    CHECK(wl_conn_is_nonblocking(c) == 1);
+    CHECK(wl_socket_is_nonblocking(wl_conn_fd(c)) == 1);
     uint64_t ms = 1;
-    CHECK_OK(wl_conn_write_timeout(c, &ms));
+    CHECK_OK(wl_socket_write_timeout(wl_conn_fd(c), &ms));
     CHECK(ms == 0); /* the connect timeout is cleared once connected */
     bool b = false;
     CHECK_OK(wl_tcp_nodelay(wl_conn_fd(c), &b));
@@ -204,9 +204,9 @@ static void datagram(void) {
     CHECK(ttl == 9);
     CHECK_OK(wl_broadcast(wl_dgram_fd(d), &b));
     CHECK(b);
-    CHECK(wl_dgram_is_nonblocking(d) == 1);
+    CHECK(wl_socket_is_nonblocking(wl_dgram_fd(d)) == 1);
     wl_addr self;
-    CHECK_OK(wl_dgram_local_addr(d, &self));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(d), &self));
     wl_dgram_conn *c = NULL;
     CHECK_OK(wl_datagram_connect(NULL, &self, &c));
     CHECK(wl_dgram_conn_send(c, "d", 1, 0) == 1);

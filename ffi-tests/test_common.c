@@ -1,11 +1,13 @@
-/* The calls every handle type has: fd, into_fd, domain, local_addr,
- * non-blocking mode, timeouts, take_error; and NULL for each of them. */
+/* The calls every state has: per handle type fd, into_fd and free (NULL
+ * for each); once, on the descriptor, wl_socket_domain, _local_addr,
+ * non-blocking mode, timeouts and _take_error (bad descriptors too). */
 #define _GNU_SOURCE
 #include "check.h"
 
 #include <netinet/in.h>
 
-/* Exercises the shared calls on one handle of type T with prefix P. */
+/* Exercises the calls every state has on one handle with prefix P: the
+ * per-type fd, and the generic wl_socket_* calls on that descriptor. */
 #define COMMON(P, h, family)                                                           \
     do {                                                                               \
         wl_addr a_;                                                                    \
@@ -14,54 +16,73 @@
         int fd_ = P##_fd(h);                                                           \
         CHECK(fd_ >= 0);                                                               \
         CHECK(fcntl(fd_, F_GETFD) & FD_CLOEXEC);                                       \
-        CHECK(P##_domain(h) == (family));                                              \
-        CHECK_OK(P##_local_addr(h, &a_));                                              \
+        CHECK(wl_socket_domain(fd_) == (family));                                      \
+        CHECK_OK(wl_socket_local_addr(fd_, &a_));                                      \
         CHECK(wl_addr_family(&a_) == (family));                                        \
-        CHECK_ERR(P##_local_addr(h, NULL), EINVAL);                                    \
-        int nb_ = P##_is_nonblocking(h);                                               \
-        CHECK_OK(P##_set_nonblocking(h, true));                                        \
-        CHECK(P##_is_nonblocking(h) == 1);                                             \
-        CHECK_OK(P##_set_nonblocking(h, false));                                       \
-        CHECK(P##_is_nonblocking(h) == 0);                                             \
-        CHECK_OK(P##_set_nonblocking(h, nb_ == 1));                                    \
-        CHECK_OK(P##_read_timeout(h, &ms_));                                           \
+        CHECK_ERR(wl_socket_local_addr(fd_, NULL), EINVAL);                            \
+        int nb_ = wl_socket_is_nonblocking(fd_);                                       \
+        CHECK_OK(wl_socket_set_nonblocking(fd_, true));                                \
+        CHECK(wl_socket_is_nonblocking(fd_) == 1);                                     \
+        CHECK_OK(wl_socket_set_nonblocking(fd_, false));                               \
+        CHECK(wl_socket_is_nonblocking(fd_) == 0);                                     \
+        CHECK_OK(wl_socket_set_nonblocking(fd_, nb_ == 1));                            \
+        CHECK_OK(wl_socket_read_timeout(fd_, &ms_));                                   \
         CHECK(ms_ == 0);                                                               \
-        CHECK_OK(P##_set_read_timeout(h, 1500));                                       \
-        CHECK_OK(P##_read_timeout(h, &ms_));                                           \
+        CHECK_OK(wl_socket_set_read_timeout(fd_, 1500));                               \
+        CHECK_OK(wl_socket_read_timeout(fd_, &ms_));                                   \
         CHECK(ms_ == 1500);                                                            \
-        CHECK_OK(P##_set_read_timeout(h, 0));                                          \
-        CHECK_OK(P##_read_timeout(h, &ms_));                                           \
+        CHECK_OK(wl_socket_set_read_timeout(fd_, 0));                                  \
+        CHECK_OK(wl_socket_read_timeout(fd_, &ms_));                                   \
         CHECK(ms_ == 0);                                                               \
-        CHECK_OK(P##_set_write_timeout(h, 2000));                                      \
-        CHECK_OK(P##_write_timeout(h, &ms_));                                          \
+        CHECK_OK(wl_socket_set_write_timeout(fd_, 2000));                              \
+        CHECK_OK(wl_socket_write_timeout(fd_, &ms_));                                  \
         CHECK(ms_ == 2000);                                                            \
-        CHECK_ERR(P##_read_timeout(h, NULL), EINVAL);                                  \
-        CHECK_ERR(P##_write_timeout(h, NULL), EINVAL);                                 \
-        CHECK_OK(P##_take_error(h, &err_));                                            \
+        CHECK_ERR(wl_socket_read_timeout(fd_, NULL), EINVAL);                          \
+        CHECK_ERR(wl_socket_write_timeout(fd_, NULL), EINVAL);                         \
+        CHECK_OK(wl_socket_take_error(fd_, &err_));                                    \
         CHECK(err_ == 0);                                                              \
-        CHECK_ERR(P##_take_error(h, NULL), EINVAL);                                    \
+        CHECK_ERR(wl_socket_take_error(fd_, NULL), EINVAL);                            \
     } while (0)
 
-/* Every shared call with a NULL handle returns -EINVAL. */
+/* The per-type calls with a NULL handle return -EINVAL. */
 #define NULLS(P)                                                                       \
     do {                                                                               \
-        wl_addr a_;                                                                    \
-        uint64_t ms_;                                                                  \
-        int err_;                                                                      \
         CHECK_ERR(P##_fd(NULL), EINVAL);                                               \
         CHECK_MSG("handle is NULL");                                                   \
         CHECK_ERR(P##_into_fd(NULL), EINVAL);                                          \
-        CHECK_ERR(P##_domain(NULL), EINVAL);                                           \
-        CHECK_ERR(P##_local_addr(NULL, &a_), EINVAL);                                  \
-        CHECK_ERR(P##_set_nonblocking(NULL, true), EINVAL);                            \
-        CHECK_ERR(P##_is_nonblocking(NULL), EINVAL);                                   \
-        CHECK_ERR(P##_set_read_timeout(NULL, 1), EINVAL);                              \
-        CHECK_ERR(P##_read_timeout(NULL, &ms_), EINVAL);                               \
-        CHECK_ERR(P##_set_write_timeout(NULL, 1), EINVAL);                             \
-        CHECK_ERR(P##_write_timeout(NULL, &ms_), EINVAL);                              \
-        CHECK_ERR(P##_take_error(NULL, &err_), EINVAL);                                \
         P##_free(NULL);                                                                \
     } while (0)
+
+/* The generic calls on something that is not an open socket: a negative
+ * descriptor (e.g. the -EINVAL of wl_conn_fd(NULL)) is -EBADF, a closed
+ * one -EBADF, a pipe -ENOTSOCK; nothing is written to the outputs. */
+static void generic_calls_on_bad_descriptors(void) {
+    wl_addr a;
+    uint64_t ms = 7;
+    int err = 7;
+    int bad[] = {-1, wl_conn_fd(NULL)};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_ERR(wl_socket_domain(bad[i]), EBADF);
+        CHECK_MSG("is not a file descriptor");
+        CHECK_ERR(wl_socket_local_addr(bad[i], &a), EBADF);
+        CHECK_ERR(wl_socket_set_nonblocking(bad[i], true), EBADF);
+        CHECK_ERR(wl_socket_is_nonblocking(bad[i]), EBADF);
+        CHECK_ERR(wl_socket_set_read_timeout(bad[i], 1), EBADF);
+        CHECK_ERR(wl_socket_read_timeout(bad[i], &ms), EBADF);
+        CHECK_ERR(wl_socket_set_write_timeout(bad[i], 1), EBADF);
+        CHECK_ERR(wl_socket_write_timeout(bad[i], &ms), EBADF);
+        CHECK_ERR(wl_socket_take_error(bad[i], &err), EBADF);
+    }
+    int p[2];
+    CHECK(pipe(p) == 0);
+    CHECK_ERR(wl_socket_domain(p[0]), ENOTSOCK);
+    CHECK_ERR(wl_socket_local_addr(p[0], &a), ENOTSOCK);
+    CHECK_ERR(wl_socket_read_timeout(p[0], &ms), ENOTSOCK);
+    CHECK_ERR(wl_socket_take_error(p[0], &err), ENOTSOCK);
+    CHECK(close(p[0]) == 0 && close(p[1]) == 0);
+    CHECK_ERR(wl_socket_is_nonblocking(p[0]), EBADF);
+    CHECK(ms == 7 && err == 7);
+}
 
 /* Frees a handle by taking its fd back, then closes the fd. */
 #define RELEASE(P, h)                                                                  \
@@ -82,7 +103,7 @@ static void each_handle_type(int family, const char *any) {
     wl_listener *listener = NULL;
     CHECK_OK(wl_bound_listen(bound, 4, &listener));
     COMMON(wl_listener, listener, family);
-    CHECK_OK(wl_listener_local_addr(listener, &addr));
+    CHECK_OK(wl_socket_local_addr(wl_listener_fd(listener), &addr));
 
     wl_pending *pending = NULL;
     CHECK_OK(wl_raw_new(family, SOCK_STREAM, &raw));
@@ -102,7 +123,7 @@ static void each_handle_type(int family, const char *any) {
     CHECK_OK(wl_raw_new(family, SOCK_DGRAM, &raw));
     CHECK_OK(wl_raw_bind_dgram(raw, &daddr, &dgram));
     COMMON(wl_dgram, dgram, family);
-    CHECK_OK(wl_dgram_local_addr(dgram, &daddr));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(dgram), &daddr));
     wl_dgram_conn *dconn = NULL;
     CHECK_OK(wl_raw_new(family, SOCK_DGRAM, &raw));
     CHECK_OK(wl_raw_connect_dgram(raw, &daddr, &dconn));
@@ -149,7 +170,7 @@ static void sub_millisecond_timeouts_round_up(void) {
     struct timeval tv = {0, 1}; /* 1 microsecond, set behind the library's back */
     CHECK(setsockopt(wl_conn_fd(a), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0);
     uint64_t ms = 0;
-    CHECK_OK(wl_conn_read_timeout(a, &ms));
+    CHECK_OK(wl_socket_read_timeout(wl_conn_fd(a), &ms));
     CHECK(ms >= 1); /* never reads back as 0 = "none" (the kernel may round up to a tick) */
     wl_conn_free(a);
     wl_conn_free(b);
@@ -161,6 +182,7 @@ int main(void) {
     RUN(ipv6);
     RUN(unix_abstract);
     RUN(null_handles);
+    RUN(generic_calls_on_bad_descriptors);
     RUN(sub_millisecond_timeouts_round_up);
     return wl_test_end("test_common");
 }

@@ -12,7 +12,7 @@ static wl_dgram *bind_dgram(const char *text) {
     CHECK_OK(wl_raw_new(wl_addr_family(&a), SOCK_DGRAM, &raw));
     CHECK(wl_raw_type(raw) == SOCK_DGRAM);
     CHECK_OK(wl_raw_bind_dgram(raw, &a, &d));
-    CHECK_OK(wl_dgram_set_read_timeout(d, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(d), 5000));
     return d;
 }
 
@@ -30,8 +30,8 @@ static void lifecycle(const char *text_a, const char *text_b) {
     wl_dgram *a = bind_dgram(text_a);
     wl_dgram *b = bind_dgram(text_b);
     wl_addr aa, ba, from;
-    CHECK_OK(wl_dgram_local_addr(a, &aa));
-    CHECK_OK(wl_dgram_local_addr(b, &ba));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(a), &aa));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(b), &ba));
 
     char buf[64];
     CHECK(wl_dgram_send_to(a, "ping", 4, &ba, 0) == 4);
@@ -63,7 +63,7 @@ static void lifecycle(const char *text_a, const char *text_b) {
     /* Connect a to b: send/recv without addresses. */
     wl_dgram_conn *ac = NULL;
     CHECK_OK(wl_dgram_connect(a, &ba, &ac));
-    CHECK_OK(wl_dgram_conn_set_read_timeout(ac, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_conn_fd(ac), 5000));
     wl_addr peer;
     CHECK_OK(wl_dgram_conn_peer_addr(ac, &peer));
     same_addr(&peer, &ba);
@@ -97,7 +97,7 @@ static void lifecycle(const char *text_a, const char *text_b) {
     CHECK_ERR(wl_dgram_conn_try_clone(ac, NULL), EINVAL);
 
     /* Non-blocking receive with nothing queued. */
-    CHECK_OK(wl_dgram_conn_set_nonblocking(ac, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_dgram_conn_fd(ac), true));
     CHECK_ERR(wl_dgram_conn_recv(ac, buf, sizeof buf, 0), EAGAIN);
     CHECK_ERR(wl_dgram_conn_recv(ac, buf, sizeof buf, MSG_DONTWAIT), EAGAIN);
 
@@ -119,7 +119,7 @@ static void unix_dgram(void) {
 static void raw_connect_dgram(void) {
     wl_dgram *server = bind_dgram("127.0.0.1:0");
     wl_addr sa, from;
-    CHECK_OK(wl_dgram_local_addr(server, &sa));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(server), &sa));
     wl_raw *raw = NULL;
     wl_dgram_conn *c = NULL;
     CHECK_OK(wl_raw_new(AF_INET, SOCK_DGRAM, &raw));
@@ -134,7 +134,7 @@ static void raw_connect_dgram(void) {
 static void pair(void) {
     wl_dgram_conn *a = NULL, *b = NULL;
     CHECK_OK(wl_dgram_conn_pair(&a, &b));
-    CHECK(wl_dgram_conn_domain(a) == AF_UNIX);
+    CHECK(wl_socket_domain(wl_dgram_conn_fd(a)) == AF_UNIX);
     CHECK(wl_dgram_conn_send(a, "one", 3, 0) == 3);
     char buf[8];
     CHECK(wl_dgram_conn_recv(b, buf, sizeof buf, 0) == 3);

@@ -50,7 +50,7 @@ static void last_error_names_function_and_problem(void) {
     /* An OS error carries its strerror text. */
     wl_conn *a1 = NULL, *b1 = NULL;
     CHECK_OK(wl_conn_pair(&a1, &b1));
-    CHECK_OK(wl_conn_set_nonblocking(a1, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_conn_fd(a1), true));
     char data[4];
     CHECK_ERR(wl_conn_recv(a1, data, sizeof data, 0), EAGAIN);
     wl_last_error_message(buf, sizeof buf);

@@ -44,14 +44,14 @@ static void hot_paths_allocate_nothing(void) {
     CHECK_OK(wl_datagram_bind(NULL, &ua, &d1));
     CHECK_OK(wl_datagram_bind(NULL, &ua, &d2));
     wl_addr a2, from;
-    CHECK_OK(wl_dgram_local_addr(d2, &a2));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(d2), &a2));
     wl_dgram_conn *c1 = NULL, *c2 = NULL;
     CHECK_OK(wl_dgram_conn_pair(&c1, &c2));
     wl_send_batch *sb = NULL;
     wl_recv_batch *rb = NULL;
     CHECK_OK(wl_send_batch_new(AF_INET, 8, &sb));
     CHECK_OK(wl_recv_batch_new(AF_INET, 8, 64, &rb));
-    CHECK_OK(wl_conn_set_nonblocking(b, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_conn_fd(b), true));
     char buf[64];
     struct iovec iov = {buf, sizeof buf};
 

@@ -76,7 +76,7 @@ static void bad_arguments_consume_nothing(void) {
     CHECK_ERR(wl_dgram_connect(NULL, &v6, &dconn), EINVAL);
     CHECK(dconn == SENTINEL(wl_dgram_conn));
     wl_addr self;
-    CHECK_OK(wl_dgram_local_addr(dgram, &self));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(dgram), &self));
     CHECK_OK(wl_dgram_connect(dgram, &self, &dconn));
     wl_dgram_conn_free(dconn);
 
@@ -92,7 +92,7 @@ static void connect_refused_keeps_raw(void) {
     wl_bound *blocker = NULL;
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &blocker_raw));
     CHECK_OK(wl_raw_bind(blocker_raw, &addr, &blocker));
-    CHECK_OK(wl_bound_local_addr(blocker, &addr)); /* bound, not listening */
+    CHECK_OK(wl_socket_local_addr(wl_bound_fd(blocker), &addr)); /* bound, not listening */
 
     wl_raw *raw = NULL;
     wl_conn *conn = SENTINEL(wl_conn);
@@ -166,7 +166,7 @@ static void from_fd_adopts_each_state(void) {
     /* listener */
     CHECK_OK(wl_listener_from_fd(lfd, &listener));
     wl_addr laddr;
-    CHECK_OK(wl_listener_local_addr(listener, &laddr));
+    CHECK_OK(wl_socket_local_addr(wl_listener_fd(listener), &laddr));
 
     /* conn: a plain connect(2), adopted */
     fd = tcp_socket();
@@ -185,7 +185,7 @@ static void from_fd_adopts_each_state(void) {
     wl_dgram *d = NULL;
     CHECK_OK(wl_dgram_from_fd(fd, &d));
     wl_addr self;
-    CHECK_OK(wl_dgram_local_addr(d, &self));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(d), &self));
     fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     CHECK(connect(fd, (struct sockaddr *)&self.storage, self.len) == 0);
     wl_dgram_conn *dc = NULL;

@@ -10,17 +10,17 @@ static void connects(const char *text) {
     wl_conn *conn = NULL, *server = NULL;
     CHECK_OK(wl_raw_new(wl_addr_family(&addr), SOCK_STREAM, &raw));
     CHECK_OK(wl_raw_connect_nonblocking(raw, &addr, &pending));
-    CHECK(wl_pending_domain(pending) == wl_addr_family(&addr));
-    CHECK(wl_pending_is_nonblocking(pending) == 1);
+    CHECK(wl_socket_domain(wl_pending_fd(pending)) == wl_addr_family(&addr));
+    CHECK(wl_socket_is_nonblocking(wl_pending_fd(pending)) == 1);
     CHECK(wl_pending_wait(pending, 5000) == 1);
     CHECK_ERR(wl_pending_finish(pending, NULL), EINVAL); /* nothing consumed */
     CHECK_OK(wl_pending_finish(pending, &conn));
     /* The connected socket stays non-blocking. */
-    CHECK(wl_conn_is_nonblocking(conn) == 1);
+    CHECK(wl_socket_is_nonblocking(wl_conn_fd(conn)) == 1);
     CHECK_OK(wl_listener_accept(listener, &server, NULL));
     CHECK(wl_conn_send(conn, "x", 1, 0) == 1);
     char c;
-    CHECK_OK(wl_conn_set_read_timeout(server, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(server), 5000));
     CHECK(wl_conn_recv(server, &c, 1, 0) == 1 && c == 'x');
     wl_conn_free(conn);
     wl_conn_free(server);
@@ -44,7 +44,7 @@ static wl_bound *closed_port(wl_addr *addr) {
     wl_bound *bound = NULL;
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &raw));
     CHECK_OK(wl_raw_bind(raw, &any, &bound));
-    CHECK_OK(wl_bound_local_addr(bound, addr));
+    CHECK_OK(wl_socket_local_addr(wl_bound_fd(bound), addr));
     return bound;
 }
 
@@ -61,7 +61,7 @@ static void refused_keeps_the_pending_handle(void) {
     CHECK(conn == (wl_conn *)0x1);
     /* Still valid: the error was consumed, so the next finish says ENOTCONN. */
     int err = -1;
-    CHECK_OK(wl_pending_take_error(pending, &err));
+    CHECK_OK(wl_socket_take_error(wl_pending_fd(pending), &err));
     CHECK(err == 0);
     CHECK_ERR(wl_pending_finish(pending, &conn), ENOTCONN);
     CHECK(wl_pending_fd(pending) >= 0);
@@ -78,7 +78,7 @@ static void take_error_reports_the_failure(void) {
     CHECK_OK(wl_raw_connect_nonblocking(raw, &addr, &pending));
     CHECK(wl_pending_wait(pending, 5000) == 1);
     int err = 0;
-    CHECK_OK(wl_pending_take_error(pending, &err));
+    CHECK_OK(wl_socket_take_error(wl_pending_fd(pending), &err));
     CHECK(err == ECONNREFUSED);
     wl_pending_free(pending);
     wl_bound_free(blocker);
@@ -94,7 +94,7 @@ static void in_flight_finish_is_eagain(void) {
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &raw));
     CHECK_OK(wl_raw_bind(raw, &addr, &bound));
     CHECK_OK(wl_bound_listen(bound, 0, &listener));
-    CHECK_OK(wl_listener_local_addr(listener, &addr));
+    CHECK_OK(wl_socket_local_addr(wl_listener_fd(listener), &addr));
 
     enum { N = 4 };
     wl_pending *p[N];

@@ -41,7 +41,7 @@ static void round_trip(wl_conn *a, wl_conn *b) {
 static void lifecycle(const char *listen_text) {
     wl_addr laddr, peer, local, remote;
     wl_listener *listener = wl_listen_on(listen_text, &laddr);
-    CHECK(wl_listener_domain(listener) == wl_addr_family(&laddr));
+    CHECK(wl_socket_domain(wl_listener_fd(listener)) == wl_addr_family(&laddr));
 
     wl_raw *raw = NULL;
     wl_conn *client = NULL, *server = NULL;
@@ -49,11 +49,11 @@ static void lifecycle(const char *listen_text) {
     CHECK(wl_raw_type(raw) == SOCK_STREAM);
     CHECK_OK(wl_raw_connect(raw, &laddr, &client));
     CHECK_OK(wl_listener_accept(listener, &server, &peer));
-    CHECK_OK(wl_conn_set_read_timeout(server, 5000));
-    CHECK_OK(wl_conn_set_read_timeout(client, 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(server), 5000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(client), 5000));
 
     /* The peer the listener saw is the client's local address. */
-    CHECK_OK(wl_conn_local_addr(client, &local));
+    CHECK_OK(wl_socket_local_addr(wl_conn_fd(client), &local));
     CHECK_OK(wl_conn_peer_addr(server, &remote));
     char s1[WL_ADDR_STRLEN], s2[WL_ADDR_STRLEN], s3[WL_ADDR_STRLEN];
     CHECK_OK(wl_addr_format(&local, s1, sizeof s1));
@@ -118,7 +118,7 @@ static void unix_abstract(void) {
 static void pair_and_credentials(void) {
     wl_conn *a = NULL, *b = NULL;
     CHECK_OK(wl_conn_pair(&a, &b));
-    CHECK(wl_conn_domain(a) == AF_UNIX);
+    CHECK(wl_socket_domain(wl_conn_fd(a)) == AF_UNIX);
     round_trip(a, b);
     wl_ucred cred;
     CHECK_OK(wl_conn_peer_credentials(a, &cred));
@@ -134,8 +134,8 @@ static void nonblocking_accept(void) {
     wl_listener *listener = wl_listen_on("127.0.0.1:0", &addr);
     wl_conn *conn = (wl_conn *)0x1; /* must stay untouched on failure */
     wl_addr peer;
-    CHECK_OK(wl_listener_set_nonblocking(listener, true));
-    CHECK(wl_listener_is_nonblocking(listener) == 1);
+    CHECK_OK(wl_socket_set_nonblocking(wl_listener_fd(listener), true));
+    CHECK(wl_socket_is_nonblocking(wl_listener_fd(listener)) == 1);
     CHECK_ERR(wl_listener_accept(listener, &conn, &peer), EAGAIN);
     CHECK(conn == (wl_conn *)0x1);
 
@@ -145,7 +145,7 @@ static void nonblocking_accept(void) {
     CHECK_OK(wl_raw_connect(raw, &addr, &client));
     CHECK_OK(wl_listener_accept(listener, &conn, NULL));
     /* Accepted sockets are blocking whatever the listener's mode. */
-    CHECK(wl_conn_is_nonblocking(conn) == 0);
+    CHECK(wl_socket_is_nonblocking(wl_conn_fd(conn)) == 0);
     CHECK_ERR(wl_listener_accept(listener, NULL, NULL), EINVAL);
     CHECK_ERR(wl_listener_accept(NULL, &conn, NULL), EINVAL);
     wl_conn_free(conn);

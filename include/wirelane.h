@@ -21,6 +21,15 @@
  * malformed argument never consumes or leaks a handle. Calls that only
  * borrow a handle say so.
  *
+ * EVERY STATE AT ONCE. What every state can do and needs only the
+ * descriptor takes the descriptor, exported once rather than per state:
+ * wl_socket_domain, wl_socket_local_addr, wl_socket_set_nonblocking /
+ * wl_socket_is_nonblocking, wl_socket_set_read_timeout / _read_timeout,
+ * wl_socket_set_write_timeout / _write_timeout, wl_socket_take_error, and
+ * every socket option (wl_set_<option>(fd, value) / wl_<option>(fd, &out),
+ * generated from the option table in src/options/table.rs). Get the
+ * descriptor with wl_<state>_fd(h); it stays owned by the handle.
+ *
  * ERRORS. Functions return 0 (or a byte count, a descriptor, a port...)
  * on success and -errno on failure (e.g. -EADDRINUSE). A NULL handle,
  * NULL required pointer or malformed argument returns -EINVAL (never a
@@ -1175,77 +1184,6 @@ int wl_bound_fd(const wl_bound *sock);
 int wl_bound_into_fd(wl_bound *sock);
 
 /**
- * The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
- *
- * Returns the domain, or `-EINVAL` if `sock` is NULL.
- */
-int wl_bound_domain(const wl_bound *sock);
-
-/**
- * Writes the socket's local address to `*out` (`getsockname(2)`). For an
- * unbound socket this is the wildcard address (or unnamed, for Unix).
- *
- * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
- */
-int wl_bound_local_addr(const wl_bound *sock, wl_addr *out);
-
-/**
- * Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
- * non-blocking mode, calls that would wait return `-EAGAIN`.
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_bound_set_nonblocking(const wl_bound *sock, bool nonblocking);
-
-/**
- * Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
- * Borrows `sock`.
- */
-int wl_bound_is_nonblocking(const wl_bound *sock);
-
-/**
- * Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
- * blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_bound_set_read_timeout(const wl_bound *sock, uint64_t millis);
-
-/**
- * Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_bound_read_timeout(const wl_bound *sock, uint64_t *out_ms);
-
-/**
- * Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
- * blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_bound_set_write_timeout(const wl_bound *sock,
-                               uint64_t millis);
-
-/**
- * Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_bound_write_timeout(const wl_bound *sock, uint64_t *out_ms);
-
-/**
- * Reads and clears the socket's pending error (`SO_ERROR`): writes the
- * errno (positive) to `*out_errno`, or 0 if there was none.
- *
- * Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
- * only on success. Borrows `sock`.
- */
-int wl_bound_take_error(const wl_bound *sock, int *out_errno);
-
-/**
  * Adopts an existing descriptor as a `wl_bound`, after asking the kernel
  * that it is a bound stream socket (bound, not listening, not connected) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
  * `SO_ACCEPTCONN`, peer and local address).
@@ -1468,77 +1406,6 @@ int wl_conn_fd(const wl_conn *sock);
 int wl_conn_into_fd(wl_conn *sock);
 
 /**
- * The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
- *
- * Returns the domain, or `-EINVAL` if `sock` is NULL.
- */
-int wl_conn_domain(const wl_conn *sock);
-
-/**
- * Writes the socket's local address to `*out` (`getsockname(2)`). For an
- * unbound socket this is the wildcard address (or unnamed, for Unix).
- *
- * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
- */
-int wl_conn_local_addr(const wl_conn *sock, wl_addr *out);
-
-/**
- * Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
- * non-blocking mode, calls that would wait return `-EAGAIN`.
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_conn_set_nonblocking(const wl_conn *sock, bool nonblocking);
-
-/**
- * Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
- * Borrows `sock`.
- */
-int wl_conn_is_nonblocking(const wl_conn *sock);
-
-/**
- * Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
- * blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_conn_set_read_timeout(const wl_conn *sock, uint64_t millis);
-
-/**
- * Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_conn_read_timeout(const wl_conn *sock, uint64_t *out_ms);
-
-/**
- * Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
- * blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_conn_set_write_timeout(const wl_conn *sock,
-                              uint64_t millis);
-
-/**
- * Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_conn_write_timeout(const wl_conn *sock, uint64_t *out_ms);
-
-/**
- * Reads and clears the socket's pending error (`SO_ERROR`): writes the
- * errno (positive) to `*out_errno`, or 0 if there was none.
- *
- * Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
- * only on success. Borrows `sock`.
- */
-int wl_conn_take_error(const wl_conn *sock, int *out_errno);
-
-/**
  * Adopts an existing descriptor as a `wl_conn`, after asking the kernel
  * that it is a connected stream socket (TCP or Unix stream) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
  * `SO_ACCEPTCONN`, peer and local address).
@@ -1626,77 +1493,6 @@ int wl_dgram_fd(const wl_dgram *sock);
  * `-EINVAL` if `sock` is NULL (nothing is consumed then).
  */
 int wl_dgram_into_fd(wl_dgram *sock);
-
-/**
- * The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
- *
- * Returns the domain, or `-EINVAL` if `sock` is NULL.
- */
-int wl_dgram_domain(const wl_dgram *sock);
-
-/**
- * Writes the socket's local address to `*out` (`getsockname(2)`). For an
- * unbound socket this is the wildcard address (or unnamed, for Unix).
- *
- * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
- */
-int wl_dgram_local_addr(const wl_dgram *sock, wl_addr *out);
-
-/**
- * Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
- * non-blocking mode, calls that would wait return `-EAGAIN`.
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_dgram_set_nonblocking(const wl_dgram *sock, bool nonblocking);
-
-/**
- * Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
- * Borrows `sock`.
- */
-int wl_dgram_is_nonblocking(const wl_dgram *sock);
-
-/**
- * Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
- * blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_dgram_set_read_timeout(const wl_dgram *sock, uint64_t millis);
-
-/**
- * Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_dgram_read_timeout(const wl_dgram *sock, uint64_t *out_ms);
-
-/**
- * Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
- * blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_dgram_set_write_timeout(const wl_dgram *sock,
-                               uint64_t millis);
-
-/**
- * Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_dgram_write_timeout(const wl_dgram *sock, uint64_t *out_ms);
-
-/**
- * Reads and clears the socket's pending error (`SO_ERROR`): writes the
- * errno (positive) to `*out_errno`, or 0 if there was none.
- *
- * Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
- * only on success. Borrows `sock`.
- */
-int wl_dgram_take_error(const wl_dgram *sock, int *out_errno);
 
 /**
  * Adopts an existing descriptor as a `wl_dgram`, after asking the kernel
@@ -1802,77 +1598,6 @@ int wl_dgram_conn_fd(const wl_dgram_conn *sock);
  * `-EINVAL` if `sock` is NULL (nothing is consumed then).
  */
 int wl_dgram_conn_into_fd(wl_dgram_conn *sock);
-
-/**
- * The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
- *
- * Returns the domain, or `-EINVAL` if `sock` is NULL.
- */
-int wl_dgram_conn_domain(const wl_dgram_conn *sock);
-
-/**
- * Writes the socket's local address to `*out` (`getsockname(2)`). For an
- * unbound socket this is the wildcard address (or unnamed, for Unix).
- *
- * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
- */
-int wl_dgram_conn_local_addr(const wl_dgram_conn *sock, wl_addr *out);
-
-/**
- * Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
- * non-blocking mode, calls that would wait return `-EAGAIN`.
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_dgram_conn_set_nonblocking(const wl_dgram_conn *sock, bool nonblocking);
-
-/**
- * Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
- * Borrows `sock`.
- */
-int wl_dgram_conn_is_nonblocking(const wl_dgram_conn *sock);
-
-/**
- * Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
- * blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_dgram_conn_set_read_timeout(const wl_dgram_conn *sock, uint64_t millis);
-
-/**
- * Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_dgram_conn_read_timeout(const wl_dgram_conn *sock, uint64_t *out_ms);
-
-/**
- * Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
- * blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_dgram_conn_set_write_timeout(const wl_dgram_conn *sock,
-                                    uint64_t millis);
-
-/**
- * Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_dgram_conn_write_timeout(const wl_dgram_conn *sock, uint64_t *out_ms);
-
-/**
- * Reads and clears the socket's pending error (`SO_ERROR`): writes the
- * errno (positive) to `*out_errno`, or 0 if there was none.
- *
- * Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
- * only on success. Borrows `sock`.
- */
-int wl_dgram_conn_take_error(const wl_dgram_conn *sock, int *out_errno);
 
 /**
  * Adopts an existing descriptor as a `wl_dgram_conn`, after asking the kernel
@@ -2157,77 +1882,6 @@ int wl_listener_fd(const wl_listener *sock);
 int wl_listener_into_fd(wl_listener *sock);
 
 /**
- * The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
- *
- * Returns the domain, or `-EINVAL` if `sock` is NULL.
- */
-int wl_listener_domain(const wl_listener *sock);
-
-/**
- * Writes the socket's local address to `*out` (`getsockname(2)`). For an
- * unbound socket this is the wildcard address (or unnamed, for Unix).
- *
- * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
- */
-int wl_listener_local_addr(const wl_listener *sock, wl_addr *out);
-
-/**
- * Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
- * non-blocking mode, calls that would wait return `-EAGAIN`.
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_listener_set_nonblocking(const wl_listener *sock, bool nonblocking);
-
-/**
- * Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
- * Borrows `sock`.
- */
-int wl_listener_is_nonblocking(const wl_listener *sock);
-
-/**
- * Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
- * blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_listener_set_read_timeout(const wl_listener *sock, uint64_t millis);
-
-/**
- * Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_listener_read_timeout(const wl_listener *sock, uint64_t *out_ms);
-
-/**
- * Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
- * blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_listener_set_write_timeout(const wl_listener *sock,
-                                  uint64_t millis);
-
-/**
- * Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_listener_write_timeout(const wl_listener *sock, uint64_t *out_ms);
-
-/**
- * Reads and clears the socket's pending error (`SO_ERROR`): writes the
- * errno (positive) to `*out_errno`, or 0 if there was none.
- *
- * Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
- * only on success. Borrows `sock`.
- */
-int wl_listener_take_error(const wl_listener *sock, int *out_errno);
-
-/**
  * Adopts an existing descriptor as a `wl_listener`, after asking the kernel
  * that it is a listening stream socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
  * `SO_ACCEPTCONN`, peer and local address).
@@ -2265,27 +1919,6 @@ int wl_set_linger(int fd, bool enable, uint32_t seconds);
  * Returns 0 or `-errno`; the outputs are written only on success.
  */
 int wl_linger(int fd, bool *enabled, uint32_t *seconds);
-
-/**
- * Bounds how long sent data may stay unacknowledged (or the peer's window
- * stay closed) before the kernel gives up on the connection with
- * `ETIMEDOUT` (`TCP_USER_TIMEOUT`, see `tcp(7)`, RFC 5482):
- * `wirelane::set_tcp_user_timeout`. It also overrides keepalive's probe
- * count when keepalive is on. `millis` 0 restores the kernel's default
- * retransmission limits.
- *
- * `fd` is any TCP socket descriptor. Returns 0, or `-EINVAL` for `millis`
- * above `INT_MAX`, or `-errno` (`-ENOPROTOOPT` on a non-TCP socket).
- */
-int wl_set_tcp_user_timeout(int fd, uint32_t millis);
-
-/**
- * The user timeout (`TCP_USER_TIMEOUT`, see `tcp(7)`) in milliseconds, 0
- * when unset: `wirelane::tcp_user_timeout`.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success.
- */
-int wl_tcp_user_timeout(int fd, uint32_t *out_ms);
 
 /**
  * Binds the socket to a network interface (`SO_BINDTODEVICE`, see
@@ -2373,18 +2006,16 @@ int wl_leave_multicast_v6(int fd, const uint8_t *group, uint32_t interface);
  * same port (`SO_REUSEADDR`, see `socket(7)`). Set it before `bind`; a
  * server that restarts needs it to rebind its port at once.
  *
- * C: `wl_set_reuse_address`, mirrors `wirelane::set_reuse_address`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * C: `wl_set_reuse_address`, mirrors `wirelane::set_reuse_address`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_reuse_address(int fd, bool value);
 
 /**
  * Whether `SO_REUSEADDR` is set (see `socket(7)`).
  *
- * C: `wl_reuse_address`, mirrors `wirelane::reuse_address`. `fd` is any socket descriptor,
- * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to
- * `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_reuse_address`, mirrors `wirelane::reuse_address`. `fd` is any socket descriptor. Writes
+ * the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_reuse_address(int fd, bool *out);
 
@@ -2396,17 +2027,16 @@ int wl_reuse_address(int fd, bool *out);
  * load without a shared accept queue. Internet sockets only: the kernel
  * refuses it on Unix sockets (`EOPNOTSUPP`).
  *
- * C: `wl_set_reuse_port`, mirrors `wirelane::set_reuse_port`. `fd` is any socket descriptor,
- * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ * C: `wl_set_reuse_port`, mirrors `wirelane::set_reuse_port`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_reuse_port(int fd, bool value);
 
 /**
  * Whether `SO_REUSEPORT` is set (see `socket(7)`).
  *
- * C: `wl_reuse_port`, mirrors `wirelane::reuse_port`. `fd` is any socket descriptor, e.g. from
- * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_reuse_port`, mirrors `wirelane::reuse_port`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_reuse_port(int fd, bool *out);
 
@@ -2421,8 +2051,8 @@ int wl_reuse_port(int fd, bool *out);
  * autotuning for this socket. `size` must be in `1..=i32::MAX`.
  *
  * C: `wl_set_send_buffer_size`, mirrors `wirelane::set_send_buffer_size`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
  */
 int wl_set_send_buffer_size(int fd, size_t value);
 
@@ -2430,9 +2060,8 @@ int wl_set_send_buffer_size(int fd, size_t value);
  * The send buffer size the kernel uses (`SO_SNDBUF`, see `socket(7)`):
  * twice what was requested with `set_send_buffer_size`.
  *
- * C: `wl_send_buffer_size`, mirrors `wirelane::send_buffer_size`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_send_buffer_size`, mirrors `wirelane::send_buffer_size`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_send_buffer_size(int fd, size_t *out);
 
@@ -2447,8 +2076,8 @@ int wl_send_buffer_size(int fd, size_t *out);
  * `size` must be in `1..=i32::MAX`.
  *
  * C: `wl_set_recv_buffer_size`, mirrors `wirelane::set_recv_buffer_size`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
  */
 int wl_set_recv_buffer_size(int fd, size_t value);
 
@@ -2456,9 +2085,8 @@ int wl_set_recv_buffer_size(int fd, size_t value);
  * The receive buffer size the kernel uses (`SO_RCVBUF`, see `socket(7)`):
  * twice what was requested with `set_recv_buffer_size`.
  *
- * C: `wl_recv_buffer_size`, mirrors `wirelane::recv_buffer_size`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_recv_buffer_size`, mirrors `wirelane::recv_buffer_size`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_recv_buffer_size(int fd, size_t *out);
 
@@ -2466,17 +2094,16 @@ int wl_recv_buffer_size(int fd, size_t *out);
  * Allows sending datagrams to a broadcast address (`SO_BROADCAST`, see
  * `socket(7)`); without it such a `send_to` fails with `EACCES`.
  *
- * C: `wl_set_broadcast`, mirrors `wirelane::set_broadcast`. `fd` is any socket descriptor,
- * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ * C: `wl_set_broadcast`, mirrors `wirelane::set_broadcast`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_broadcast(int fd, bool value);
 
 /**
  * Whether `SO_BROADCAST` is set (see `socket(7)`).
  *
- * C: `wl_broadcast`, mirrors `wirelane::broadcast`. `fd` is any socket descriptor, e.g. from
- * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_broadcast`, mirrors `wirelane::broadcast`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_broadcast(int fd, bool *out);
 
@@ -2494,9 +2121,8 @@ int wl_set_mark(int fd, uint32_t value);
 /**
  * The socket's firewall mark (`SO_MARK`, see `socket(7)`); 0 when unset.
  *
- * C: `wl_mark`, mirrors `wirelane::mark`. `fd` is any socket descriptor, e.g. from
- * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_mark`, mirrors `wirelane::mark`. `fd` is any socket descriptor. Writes the value to
+ * `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_mark(int fd, uint32_t *out);
 
@@ -2506,17 +2132,16 @@ int wl_mark(int fd, uint32_t *out);
  * `0..=6` are open to everyone; higher ones need `CAP_NET_ADMIN` (else
  * `EPERM`). `priority` must be at most `i32::MAX`.
  *
- * C: `wl_set_priority`, mirrors `wirelane::set_priority`. `fd` is any socket descriptor, e.g.
- * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ * C: `wl_set_priority`, mirrors `wirelane::set_priority`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_priority(int fd, uint32_t value);
 
 /**
  * The socket's queueing priority (`SO_PRIORITY`, see `socket(7)`).
  *
- * C: `wl_priority`, mirrors `wirelane::priority`. `fd` is any socket descriptor, e.g. from
- * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_priority`, mirrors `wirelane::priority`. `fd` is any socket descriptor. Writes the value
+ * to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_priority(int fd, uint32_t *out);
 
@@ -2528,9 +2153,9 @@ int wl_priority(int fd, uint32_t *out);
  * would turn 0 into 1). The send-side twin, `SO_SNDLOWAT`, cannot be
  * changed on Linux.
  *
- * C: `wl_set_recv_low_watermark`, mirrors `wirelane::set_recv_low_watermark`. `fd` is any
- * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
- * Returns 0 or `-errno`.
+ * C: `wl_set_recv_low_watermark`, mirrors `wirelane::set_recv_low_watermark`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
  */
 int wl_set_recv_low_watermark(int fd, size_t value);
 
@@ -2538,8 +2163,7 @@ int wl_set_recv_low_watermark(int fd, size_t value);
  * The receive low-water mark (`SO_RCVLOWAT`, see `socket(7)`); 1 by default.
  *
  * C: `wl_recv_low_watermark`, mirrors `wirelane::recv_low_watermark`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_recv_low_watermark(int fd, size_t *out);
 
@@ -2549,17 +2173,16 @@ int wl_recv_low_watermark(int fd, size_t *out);
  * `set_tcp_keepalive_interval` and `set_tcp_keepalive_count`, or from
  * the `net.ipv4.tcp_keepalive_*` sysctls (2 hours idle by default).
  *
- * C: `wl_set_keepalive`, mirrors `wirelane::set_keepalive`. `fd` is any socket descriptor,
- * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ * C: `wl_set_keepalive`, mirrors `wirelane::set_keepalive`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_keepalive(int fd, bool value);
 
 /**
  * Whether `SO_KEEPALIVE` is on (see `socket(7)`).
  *
- * C: `wl_keepalive`, mirrors `wirelane::keepalive`. `fd` is any socket descriptor, e.g. from
- * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_keepalive`, mirrors `wirelane::keepalive`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_keepalive(int fd, bool *out);
 
@@ -2571,9 +2194,9 @@ int wl_keepalive(int fd, bool *out);
  * number of seconds in `1..=32767`, otherwise this fails with
  * `ErrorKind::InvalidInput` (never rounded or clamped).
  *
- * C: `wl_set_tcp_keepalive_idle`, mirrors `wirelane::set_tcp_keepalive_idle`. `fd` is any
- * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
- * Returns 0 or `-errno`. The value is in whole seconds.
+ * C: `wl_set_tcp_keepalive_idle`, mirrors `wirelane::set_tcp_keepalive_idle`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`. The value is in whole seconds.
  */
 int wl_set_tcp_keepalive_idle(int fd, uint32_t value);
 
@@ -2582,8 +2205,8 @@ int wl_set_tcp_keepalive_idle(int fd, uint32_t value);
  * default when never set.
  *
  * C: `wl_tcp_keepalive_idle`, mirrors `wirelane::tcp_keepalive_idle`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value in whole seconds to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * The value is in whole seconds.
  */
 int wl_tcp_keepalive_idle(int fd, uint32_t *out);
 
@@ -2593,19 +2216,18 @@ int wl_tcp_keepalive_idle(int fd, uint32_t *out);
  * Like `set_tcp_keepalive_idle`: a whole number of seconds in
  * `1..=32767`, otherwise `ErrorKind::InvalidInput`.
  *
- * C: `wl_set_tcp_keepalive_interval`, mirrors `wirelane::set_tcp_keepalive_interval`. `fd` is
- * any socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
- * Returns 0 or `-errno`. The value is in whole seconds.
+ * C: `wl_set_tcp_keepalive_interval`, mirrors `wirelane::set_tcp_keepalive_interval`. `fd` is any
+ * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns
+ * 0 or `-errno`. The value is in whole seconds.
  */
 int wl_set_tcp_keepalive_interval(int fd, uint32_t value);
 
 /**
  * The keepalive probe interval (`TCP_KEEPINTVL`, see `tcp(7)`).
  *
- * C: `wl_tcp_keepalive_interval`, mirrors `wirelane::tcp_keepalive_interval`. `fd` is any
- * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
- * Writes the value in whole seconds to `*out`; returns 0 or `-errno` (`*out` written only on
- * success).
+ * C: `wl_tcp_keepalive_interval`, mirrors `wirelane::tcp_keepalive_interval`. `fd` is any socket
+ * descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * The value is in whole seconds.
  */
 int wl_tcp_keepalive_interval(int fd, uint32_t *out);
 
@@ -2613,9 +2235,9 @@ int wl_tcp_keepalive_interval(int fd, uint32_t *out);
  * How many unanswered probes drop the connection (`TCP_KEEPCNT`, see
  * `tcp(7)`). `count` must be in `1..=127`, the kernel's range.
  *
- * C: `wl_set_tcp_keepalive_count`, mirrors `wirelane::set_tcp_keepalive_count`. `fd` is any
- * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
- * Returns 0 or `-errno`.
+ * C: `wl_set_tcp_keepalive_count`, mirrors `wirelane::set_tcp_keepalive_count`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
  */
 int wl_set_tcp_keepalive_count(int fd, uint32_t value);
 
@@ -2623,8 +2245,7 @@ int wl_set_tcp_keepalive_count(int fd, uint32_t value);
  * The keepalive probe count (`TCP_KEEPCNT`, see `tcp(7)`).
  *
  * C: `wl_tcp_keepalive_count`, mirrors `wirelane::tcp_keepalive_count`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_tcp_keepalive_count(int fd, uint32_t *out);
 
@@ -2643,9 +2264,8 @@ int wl_set_tcp_nodelay(int fd, bool value);
 /**
  * Whether `TCP_NODELAY` is set (see `tcp(7)`).
  *
- * C: `wl_tcp_nodelay`, mirrors `wirelane::tcp_nodelay`. `fd` is any socket descriptor, e.g.
- * from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_tcp_nodelay`, mirrors `wirelane::tcp_nodelay`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_tcp_nodelay(int fd, bool *out);
 
@@ -2655,17 +2275,16 @@ int wl_tcp_nodelay(int fd, bool *out);
  * a body written separately leave in one packet; uncorking sends what is
  * left. The kernel sends a partial segment anyway after 200 ms.
  *
- * C: `wl_set_tcp_cork`, mirrors `wirelane::set_tcp_cork`. `fd` is any socket descriptor, e.g.
- * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ * C: `wl_set_tcp_cork`, mirrors `wirelane::set_tcp_cork`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_tcp_cork(int fd, bool value);
 
 /**
  * Whether `TCP_CORK` is set (see `tcp(7)`).
  *
- * C: `wl_tcp_cork`, mirrors `wirelane::tcp_cork`. `fd` is any socket descriptor, e.g. from
- * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_tcp_cork`, mirrors `wirelane::tcp_cork`. `fd` is any socket descriptor. Writes the value
+ * to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_tcp_cork(int fd, bool *out);
 
@@ -2679,9 +2298,8 @@ int wl_tcp_cork(int fd, bool *out);
  * throughout sets it again after each receive. `tcp_quickack` reports
  * the mode at the moment of the call.
  *
- * C: `wl_set_tcp_quickack`, mirrors `wirelane::set_tcp_quickack`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * C: `wl_set_tcp_quickack`, mirrors `wirelane::set_tcp_quickack`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_tcp_quickack(int fd, bool value);
 
@@ -2689,9 +2307,8 @@ int wl_set_tcp_quickack(int fd, bool value);
  * Whether the connection is in quick-ACK mode right now (`TCP_QUICKACK`,
  * see `tcp(7)`).
  *
- * C: `wl_tcp_quickack`, mirrors `wirelane::tcp_quickack`. `fd` is any socket descriptor, e.g.
- * from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_tcp_quickack`, mirrors `wirelane::tcp_quickack`. `fd` is any socket descriptor. Writes
+ * the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_tcp_quickack(int fd, bool *out);
 
@@ -2707,18 +2324,16 @@ int wl_tcp_quickack(int fd, bool *out);
  * The server side is used only when bit `0x2` of `net.ipv4.tcp_fastopen`
  * is set. `qlen` must be at most `i32::MAX`.
  *
- * C: `wl_set_tcp_fastopen`, mirrors `wirelane::set_tcp_fastopen`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * C: `wl_set_tcp_fastopen`, mirrors `wirelane::set_tcp_fastopen`. `fd` is any socket descriptor,
+ * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_tcp_fastopen(int fd, uint32_t value);
 
 /**
  * The Fast Open queue length (`TCP_FASTOPEN`, see `tcp(7)`); 0 when off.
  *
- * C: `wl_tcp_fastopen`, mirrors `wirelane::tcp_fastopen`. `fd` is any socket descriptor, e.g.
- * from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_tcp_fastopen`, mirrors `wirelane::tcp_fastopen`. `fd` is any socket descriptor. Writes
+ * the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_tcp_fastopen(int fd, uint32_t *out);
 
@@ -2733,8 +2348,8 @@ int wl_tcp_fastopen(int fd, uint32_t *out);
  * `EINVAL`.
  *
  * C: `wl_set_tcp_fastopen_connect`, mirrors `wirelane::set_tcp_fastopen_connect`. `fd` is any
- * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust).
- * Returns 0 or `-errno`.
+ * socket descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns
+ * 0 or `-errno`.
  */
 int wl_set_tcp_fastopen_connect(int fd, bool value);
 
@@ -2742,10 +2357,34 @@ int wl_set_tcp_fastopen_connect(int fd, bool value);
  * Whether `TCP_FASTOPEN_CONNECT` is set (see `tcp(7)`).
  *
  * C: `wl_tcp_fastopen_connect`, mirrors `wirelane::tcp_fastopen_connect`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * descriptor. Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_tcp_fastopen_connect(int fd, bool *out);
+
+/**
+ * Bounds how long sent data may stay unacknowledged (or the peer's window
+ * stay closed) before the kernel gives up on the connection with
+ * `ETIMEDOUT` (`TCP_USER_TIMEOUT`, see `tcp(7)`, RFC 5482). It also
+ * overrides keepalive's probe count when keepalive is on. `None` restores
+ * the kernel's default retransmission limits.
+ *
+ * The kernel counts whole milliseconds: the timeout must be a whole number
+ * of milliseconds in `1..=i32::MAX` ms.
+ *
+ * C: `wl_set_tcp_user_timeout`, mirrors `wirelane::set_tcp_user_timeout`. `fd` is any socket
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`. The value is in whole milliseconds; 0 means none (the kernel's default).
+ */
+int wl_set_tcp_user_timeout(int fd, uint32_t value);
+
+/**
+ * The user timeout (`TCP_USER_TIMEOUT`, see `tcp(7)`); `None` when unset.
+ *
+ * C: `wl_tcp_user_timeout`, mirrors `wirelane::tcp_user_timeout`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success). The value is
+ * in whole milliseconds; 0 means none (the kernel's default).
+ */
+int wl_tcp_user_timeout(int fd, uint32_t *out);
 
 /**
  * Sets the time-to-live of outgoing unicast IPv4 packets (`IP_TTL`, see
@@ -2761,9 +2400,8 @@ int wl_set_ttl(int fd, uint32_t value);
 /**
  * The IPv4 unicast time-to-live (`IP_TTL`, see `ip(7)`).
  *
- * C: `wl_ttl`, mirrors `wirelane::ttl`. `fd` is any socket descriptor, e.g. from `wl_conn_fd`
- * (the options work on every state, as in Rust). Writes the value to `*out`; returns 0 or
- * `-errno` (`*out` written only on success).
+ * C: `wl_ttl`, mirrors `wirelane::ttl`. `fd` is any socket descriptor. Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_ttl(int fd, uint32_t *out);
 
@@ -2781,9 +2419,8 @@ int wl_set_tos(int fd, uint8_t value);
 /**
  * The IPv4 Type-of-Service byte (`IP_TOS`, see `ip(7)`).
  *
- * C: `wl_tos`, mirrors `wirelane::tos`. `fd` is any socket descriptor, e.g. from `wl_conn_fd`
- * (the options work on every state, as in Rust). Writes the value to `*out`; returns 0 or
- * `-errno` (`*out` written only on success).
+ * C: `wl_tos`, mirrors `wirelane::tos`. `fd` is any socket descriptor. Writes the value to `*out`;
+ * returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_tos(int fd, uint8_t *out);
 
@@ -2794,17 +2431,16 @@ int wl_tos(int fd, uint8_t *out);
  * `net.ipv6.conf.*.hop_limit` (64).
  *
  * C: `wl_set_unicast_hops_v6`, mirrors `wirelane::set_unicast_hops_v6`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
  */
 int wl_set_unicast_hops_v6(int fd, uint32_t value);
 
 /**
  * The IPv6 unicast hop limit (`IPV6_UNICAST_HOPS`, see `ipv6(7)`).
  *
- * C: `wl_unicast_hops_v6`, mirrors `wirelane::unicast_hops_v6`. `fd` is any socket descriptor,
- * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to
- * `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_unicast_hops_v6`, mirrors `wirelane::unicast_hops_v6`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_unicast_hops_v6(int fd, uint32_t *out);
 
@@ -2813,17 +2449,16 @@ int wl_unicast_hops_v6(int fd, uint32_t *out);
  * see `ipv6(7)`), IPv6's TOS. As with `set_tos`, on TCP sockets the
  * kernel keeps its own value for the two ECN bits.
  *
- * C: `wl_set_tclass_v6`, mirrors `wirelane::set_tclass_v6`. `fd` is any socket descriptor,
- * e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ * C: `wl_set_tclass_v6`, mirrors `wirelane::set_tclass_v6`. `fd` is any socket descriptor, e.g.
+ * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_tclass_v6(int fd, uint8_t value);
 
 /**
  * The IPv6 Traffic Class byte (`IPV6_TCLASS`, see `ipv6(7)`).
  *
- * C: `wl_tclass_v6`, mirrors `wirelane::tclass_v6`. `fd` is any socket descriptor, e.g. from
- * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_tclass_v6`, mirrors `wirelane::tclass_v6`. `fd` is any socket descriptor. Writes the
+ * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_tclass_v6(int fd, uint8_t *out);
 
@@ -2834,17 +2469,16 @@ int wl_tclass_v6(int fd, uint8_t *out);
  * kernel refuses with `EINVAL`. The default comes from
  * `net.ipv6.bindv6only` (normally off).
  *
- * C: `wl_set_only_v6`, mirrors `wirelane::set_only_v6`. `fd` is any socket descriptor, e.g.
- * from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
+ * C: `wl_set_only_v6`, mirrors `wirelane::set_only_v6`. `fd` is any socket descriptor, e.g. from
+ * `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or `-errno`.
  */
 int wl_set_only_v6(int fd, bool value);
 
 /**
  * Whether `IPV6_V6ONLY` is set (see `ipv6(7)`).
  *
- * C: `wl_only_v6`, mirrors `wirelane::only_v6`. `fd` is any socket descriptor, e.g. from
- * `wl_conn_fd` (the options work on every state, as in Rust). Writes the value to `*out`;
- * returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_only_v6`, mirrors `wirelane::only_v6`. `fd` is any socket descriptor. Writes the value to
+ * `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_only_v6(int fd, bool *out);
 
@@ -2854,17 +2488,16 @@ int wl_only_v6(int fd, bool *out);
  * network; 0 keeps them on this host. `ttl` must be in `0..=255`.
  *
  * C: `wl_set_multicast_ttl_v4`, mirrors `wirelane::set_multicast_ttl_v4`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
  */
 int wl_set_multicast_ttl_v4(int fd, uint32_t value);
 
 /**
  * The IPv4 multicast time-to-live (`IP_MULTICAST_TTL`, see `ip(7)`).
  *
- * C: `wl_multicast_ttl_v4`, mirrors `wirelane::multicast_ttl_v4`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_multicast_ttl_v4`, mirrors `wirelane::multicast_ttl_v4`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_multicast_ttl_v4(int fd, uint32_t *out);
 
@@ -2873,17 +2506,16 @@ int wl_multicast_ttl_v4(int fd, uint32_t *out);
  * local listeners (`IP_MULTICAST_LOOP`, see `ip(7)`); on by default.
  *
  * C: `wl_set_multicast_loop_v4`, mirrors `wirelane::set_multicast_loop_v4`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
  */
 int wl_set_multicast_loop_v4(int fd, bool value);
 
 /**
  * Whether `IP_MULTICAST_LOOP` is on (see `ip(7)`).
  *
- * C: `wl_multicast_loop_v4`, mirrors `wirelane::multicast_loop_v4`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_multicast_loop_v4`, mirrors `wirelane::multicast_loop_v4`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_multicast_loop_v4(int fd, bool *out);
 
@@ -2893,17 +2525,16 @@ int wl_multicast_loop_v4(int fd, bool *out);
  * `0..=255`.
  *
  * C: `wl_set_multicast_hops_v6`, mirrors `wirelane::set_multicast_hops_v6`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
  */
 int wl_set_multicast_hops_v6(int fd, uint32_t value);
 
 /**
  * The IPv6 multicast hop limit (`IPV6_MULTICAST_HOPS`, see `ipv6(7)`).
  *
- * C: `wl_multicast_hops_v6`, mirrors `wirelane::multicast_hops_v6`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_multicast_hops_v6`, mirrors `wirelane::multicast_hops_v6`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_multicast_hops_v6(int fd, uint32_t *out);
 
@@ -2912,17 +2543,16 @@ int wl_multicast_hops_v6(int fd, uint32_t *out);
  * local listeners (`IPV6_MULTICAST_LOOP`, see `ipv6(7)`); on by default.
  *
  * C: `wl_set_multicast_loop_v6`, mirrors `wirelane::set_multicast_loop_v6`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0
- * or `-errno`.
+ * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Returns 0 or
+ * `-errno`.
  */
 int wl_set_multicast_loop_v6(int fd, bool value);
 
 /**
  * Whether `IPV6_MULTICAST_LOOP` is on (see `ipv6(7)`).
  *
- * C: `wl_multicast_loop_v6`, mirrors `wirelane::multicast_loop_v6`. `fd` is any socket
- * descriptor, e.g. from `wl_conn_fd` (the options work on every state, as in Rust). Writes the
- * value to `*out`; returns 0 or `-errno` (`*out` written only on success).
+ * C: `wl_multicast_loop_v6`, mirrors `wirelane::multicast_loop_v6`. `fd` is any socket descriptor.
+ * Writes the value to `*out`; returns 0 or `-errno` (`*out` written only on success).
  */
 int wl_multicast_loop_v6(int fd, bool *out);
 
@@ -2977,77 +2607,6 @@ int wl_pending_fd(const wl_pending *sock);
  * `-EINVAL` if `sock` is NULL (nothing is consumed then).
  */
 int wl_pending_into_fd(wl_pending *sock);
-
-/**
- * The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
- *
- * Returns the domain, or `-EINVAL` if `sock` is NULL.
- */
-int wl_pending_domain(const wl_pending *sock);
-
-/**
- * Writes the socket's local address to `*out` (`getsockname(2)`). For an
- * unbound socket this is the wildcard address (or unnamed, for Unix).
- *
- * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
- */
-int wl_pending_local_addr(const wl_pending *sock, wl_addr *out);
-
-/**
- * Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
- * non-blocking mode, calls that would wait return `-EAGAIN`.
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_pending_set_nonblocking(const wl_pending *sock, bool nonblocking);
-
-/**
- * Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
- * Borrows `sock`.
- */
-int wl_pending_is_nonblocking(const wl_pending *sock);
-
-/**
- * Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
- * blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_pending_set_read_timeout(const wl_pending *sock, uint64_t millis);
-
-/**
- * Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_pending_read_timeout(const wl_pending *sock, uint64_t *out_ms);
-
-/**
- * Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
- * blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_pending_set_write_timeout(const wl_pending *sock,
-                                 uint64_t millis);
-
-/**
- * Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_pending_write_timeout(const wl_pending *sock, uint64_t *out_ms);
-
-/**
- * Reads and clears the socket's pending error (`SO_ERROR`): writes the
- * errno (positive) to `*out_errno`, or 0 if there was none.
- *
- * Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
- * only on success. Borrows `sock`.
- */
-int wl_pending_take_error(const wl_pending *sock, int *out_errno);
 
 /**
  * Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`).
@@ -3164,77 +2723,6 @@ int wl_raw_fd(const wl_raw *sock);
 int wl_raw_into_fd(wl_raw *sock);
 
 /**
- * The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
- *
- * Returns the domain, or `-EINVAL` if `sock` is NULL.
- */
-int wl_raw_domain(const wl_raw *sock);
-
-/**
- * Writes the socket's local address to `*out` (`getsockname(2)`). For an
- * unbound socket this is the wildcard address (or unnamed, for Unix).
- *
- * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
- */
-int wl_raw_local_addr(const wl_raw *sock, wl_addr *out);
-
-/**
- * Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
- * non-blocking mode, calls that would wait return `-EAGAIN`.
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_raw_set_nonblocking(const wl_raw *sock, bool nonblocking);
-
-/**
- * Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
- * Borrows `sock`.
- */
-int wl_raw_is_nonblocking(const wl_raw *sock);
-
-/**
- * Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
- * blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_raw_set_read_timeout(const wl_raw *sock, uint64_t millis);
-
-/**
- * Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_raw_read_timeout(const wl_raw *sock, uint64_t *out_ms);
-
-/**
- * Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
- * blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
- *
- * Returns 0 or `-errno`. Borrows `sock`.
- */
-int wl_raw_set_write_timeout(const wl_raw *sock,
-                             uint64_t millis);
-
-/**
- * Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
- * up; 0 means none.
- *
- * Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
- */
-int wl_raw_write_timeout(const wl_raw *sock, uint64_t *out_ms);
-
-/**
- * Reads and clears the socket's pending error (`SO_ERROR`): writes the
- * errno (positive) to `*out_errno`, or 0 if there was none.
- *
- * Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
- * only on success. Borrows `sock`.
- */
-int wl_raw_take_error(const wl_raw *sock, int *out_errno);
-
-/**
  * Adopts an existing descriptor as a `wl_raw`, after asking the kernel
  * that it is a fresh socket (not bound, not connected, not listening; stream or datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
  * `SO_ACCEPTCONN`, peer and local address).
@@ -3248,6 +2736,80 @@ int wl_raw_take_error(const wl_raw *sock, int *out_errno);
  */
 int wl_raw_from_fd(int fd,
                    wl_raw **out);
+
+/**
+ * The socket's domain (`SO_DOMAIN`, see `socket(7)`): `AF_INET`,
+ * `AF_INET6` or `AF_UNIX`.
+ *
+ * `fd` is any socket descriptor, e.g. from `wl_conn_fd`. Returns the
+ * domain, or `-EBADF` for a negative `fd`, or `-errno`.
+ */
+int wl_socket_domain(int fd);
+
+/**
+ * Writes the socket's local address to `*out` (`getsockname(2)`). For an
+ * unbound socket this is the wildcard address (or unnamed, for Unix).
+ *
+ * `fd` is any socket descriptor. Returns 0 or `-errno`; `*out` is written
+ * only on success.
+ */
+int wl_socket_local_addr(int fd, wl_addr *out);
+
+/**
+ * Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
+ * non-blocking mode, calls that would wait return `-EAGAIN`.
+ *
+ * `fd` is any socket descriptor. Returns 0 or `-errno`.
+ */
+int wl_socket_set_nonblocking(int fd, bool nonblocking);
+
+/**
+ * Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
+ */
+int wl_socket_is_nonblocking(int fd);
+
+/**
+ * Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
+ * blocking receives and accepts fail with `-EAGAIN` after it. 0 means no
+ * timeout (wait forever).
+ *
+ * Returns 0 or `-errno`.
+ */
+int wl_socket_set_read_timeout(int fd, uint64_t millis);
+
+/**
+ * Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`,
+ * rounded up; 0 means none.
+ *
+ * Returns 0 or `-errno`; `*out_ms` is written only on success.
+ */
+int wl_socket_read_timeout(int fd, uint64_t *out_ms);
+
+/**
+ * Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
+ * blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN`
+ * after it. 0 means no timeout (wait forever).
+ *
+ * Returns 0 or `-errno`.
+ */
+int wl_socket_set_write_timeout(int fd, uint64_t millis);
+
+/**
+ * Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`,
+ * rounded up; 0 means none.
+ *
+ * Returns 0 or `-errno`; `*out_ms` is written only on success.
+ */
+int wl_socket_write_timeout(int fd, uint64_t *out_ms);
+
+/**
+ * Reads and clears the socket's pending error (`SO_ERROR`): writes the
+ * errno (positive) to `*out_errno`, or 0 if there was none.
+ *
+ * Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
+ * only on success.
+ */
+int wl_socket_take_error(int fd, int *out_errno);
 
 /**
  * Sends all `len` bytes of `buf` before the deadline, or says how far it

@@ -841,23 +841,43 @@ namespace detail {
 template <class H>
 struct HandleOps;
 
+// Per handle type: free, fd, into_fd. Everything else every state has
+// crosses the C ABI once, on the descriptor (wl_socket_*); a moved-from
+// handle's fd is -EINVAL, returned as is.
+template <class Call>
+int on_fd(int fd, Call call) noexcept {
+    return fd < 0 ? fd : call(fd);
+}
+
 #define WL_HPP_HANDLE_OPS(H)                                                                                  \
     template <>                                                                                               \
     struct HandleOps<H> {                                                                                     \
         static void free(H* h) noexcept { H##_free(h); }                                                      \
         static int fd(const H* h) noexcept { return H##_fd(h); }                                              \
         static int into_fd(H* h) noexcept { return H##_into_fd(h); }                                          \
-        static int domain(const H* h) noexcept { return H##_domain(h); }                                      \
-        static int local_addr(const H* h, wl_addr* a) noexcept { return H##_local_addr(h, a); }               \
-        static int set_nonblocking(const H* h, bool on) noexcept { return H##_set_nonblocking(h, on); }       \
-        static int is_nonblocking(const H* h) noexcept { return H##_is_nonblocking(h); }                      \
-        static int set_read_timeout(const H* h, std::uint64_t ms) noexcept { return H##_set_read_timeout(h, ms); } \
-        static int read_timeout(const H* h, std::uint64_t* ms) noexcept { return H##_read_timeout(h, ms); }   \
-        static int set_write_timeout(const H* h, std::uint64_t ms) noexcept {                                 \
-            return H##_set_write_timeout(h, ms);                                                              \
+        static int domain(const H* h) noexcept { return on_fd(H##_fd(h), wl_socket_domain); }                 \
+        static int local_addr(const H* h, wl_addr* a) noexcept {                                              \
+            return on_fd(H##_fd(h), [a](int fd) { return wl_socket_local_addr(fd, a); });                    \
         }                                                                                                     \
-        static int write_timeout(const H* h, std::uint64_t* ms) noexcept { return H##_write_timeout(h, ms); } \
-        static int take_error(const H* h, int* e) noexcept { return H##_take_error(h, e); }                   \
+        static int set_nonblocking(const H* h, bool on) noexcept {                                            \
+            return on_fd(H##_fd(h), [on](int fd) { return wl_socket_set_nonblocking(fd, on); });             \
+        }                                                                                                     \
+        static int is_nonblocking(const H* h) noexcept { return on_fd(H##_fd(h), wl_socket_is_nonblocking); } \
+        static int set_read_timeout(const H* h, std::uint64_t ms) noexcept {                                  \
+            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_set_read_timeout(fd, ms); });            \
+        }                                                                                                     \
+        static int read_timeout(const H* h, std::uint64_t* ms) noexcept {                                     \
+            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_read_timeout(fd, ms); });                \
+        }                                                                                                     \
+        static int set_write_timeout(const H* h, std::uint64_t ms) noexcept {                                 \
+            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_set_write_timeout(fd, ms); });           \
+        }                                                                                                     \
+        static int write_timeout(const H* h, std::uint64_t* ms) noexcept {                                    \
+            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_write_timeout(fd, ms); });               \
+        }                                                                                                     \
+        static int take_error(const H* h, int* e) noexcept {                                                  \
+            return on_fd(H##_fd(h), [e](int fd) { return wl_socket_take_error(fd, e); });                    \
+        }                                                                                                     \
         static constexpr const char* name = #H;                                                               \
     };
 
@@ -2555,60 +2575,62 @@ std::string string_option(int fd, Get get, const char* name) {
         return detail::try_get_option<T, CT>(detail::try_fd_of(socket), wl_##NAME);                     \
     }
 
-/// `SO_REUSEADDR` (`socket(7)`): rebind a port still in `TIME_WAIT`; set before bind.
+// BEGIN GENERATED OPTIONS FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
+/// `SO_REUSEADDR` (`socket(7)`): rebind a port still in TIME_WAIT; set before bind.
 WL_HPP_OPTION(reuse_address, bool, bool)
-/// `SO_REUSEPORT` (`socket(7)`): several sockets share one address and port.
+/// `SO_REUSEPORT` (`socket(7)`): several sockets share one address and port; set before bind.
 WL_HPP_OPTION(reuse_port, bool, bool)
-/// `SO_SNDBUF` (`socket(7)`): the kernel doubles the value it is given.
+/// `SO_SNDBUF` (`socket(7)`): the kernel doubles the request and reports the doubled size.
 WL_HPP_OPTION(send_buffer_size, std::size_t, std::size_t)
-/// `SO_RCVBUF` (`socket(7)`): the kernel doubles the value it is given.
+/// `SO_RCVBUF` (`socket(7)`): the kernel doubles the request and reports the doubled size.
 WL_HPP_OPTION(recv_buffer_size, std::size_t, std::size_t)
 /// `SO_BROADCAST` (`socket(7)`): allow sending to broadcast addresses (UDP/IPv4).
 WL_HPP_OPTION(broadcast, bool, bool)
-/// `SO_MARK` (`socket(7)`): the firewall mark; setting it needs `CAP_NET_ADMIN`.
+/// `SO_MARK` (`socket(7)`): the firewall mark on outgoing packets (needs CAP_NET_ADMIN).
 WL_HPP_OPTION(mark, std::uint32_t, std::uint32_t)
-/// `SO_PRIORITY` (`socket(7)`): the queueing priority of the socket's packets.
+/// `SO_PRIORITY` (`socket(7)`): the queueing priority of outgoing packets.
 WL_HPP_OPTION(priority, std::uint32_t, std::uint32_t)
 /// `SO_RCVLOWAT` (`socket(7)`): bytes that must be queued before a receive returns.
 WL_HPP_OPTION(recv_low_watermark, std::size_t, std::size_t)
-/// `SO_KEEPALIVE` (`socket(7)`): keepalive probes on an idle connection.
+/// `SO_KEEPALIVE` (`socket(7)`): probe idle connections.
 WL_HPP_OPTION(keepalive, bool, bool)
-/// `TCP_KEEPIDLE` (`tcp(7)`): idle time before the first keepalive probe, whole seconds.
+/// `TCP_KEEPIDLE` (`tcp(7)`): idle seconds before the first keepalive probe.
 WL_HPP_OPTION(tcp_keepalive_idle, std::chrono::seconds, std::uint32_t)
-/// `TCP_KEEPINTVL` (`tcp(7)`): time between keepalive probes, whole seconds.
+/// `TCP_KEEPINTVL` (`tcp(7)`): seconds between keepalive probes.
 WL_HPP_OPTION(tcp_keepalive_interval, std::chrono::seconds, std::uint32_t)
 /// `TCP_KEEPCNT` (`tcp(7)`): unanswered probes before the connection drops.
 WL_HPP_OPTION(tcp_keepalive_count, std::uint32_t, std::uint32_t)
 /// `TCP_NODELAY` (`tcp(7)`): send small writes at once (no Nagle delay).
 WL_HPP_OPTION(tcp_nodelay, bool, bool)
-/// `TCP_CORK` (`tcp(7)`): hold partial frames to batch small writes.
+/// `TCP_CORK` (`tcp(7)`): hold partial frames until uncorked or full.
 WL_HPP_OPTION(tcp_cork, bool, bool)
-/// `TCP_QUICKACK` (`tcp(7)`): ACK at once (the kernel may switch back).
+/// `TCP_QUICKACK` (`tcp(7)`): acknowledge at once (the kernel may clear it again).
 WL_HPP_OPTION(tcp_quickack, bool, bool)
-/// `TCP_FASTOPEN` (`tcp(7)`): the server's Fast Open queue length (0: off).
+/// `TCP_FASTOPEN` (`tcp(7)`): the server's Fast Open queue length; 0 turns it off.
 WL_HPP_OPTION(tcp_fastopen, std::uint32_t, std::uint32_t)
-/// `TCP_FASTOPEN_CONNECT` (`tcp(7)`): client Fast Open on connect.
+/// `TCP_FASTOPEN_CONNECT` (`tcp(7)`): client Fast Open; set before connect.
 WL_HPP_OPTION(tcp_fastopen_connect, bool, bool)
-/// `TCP_USER_TIMEOUT` (`tcp(7)`): how long sent data may stay unacknowledged (0: default).
+/// `TCP_USER_TIMEOUT` (`tcp(7)`): how long sent data may stay unacknowledged, in milliseconds; 0 is the kernel default.
 WL_HPP_OPTION(tcp_user_timeout, std::chrono::milliseconds, std::uint32_t)
-/// `IP_TTL` (`ip(7)`): time-to-live of outgoing unicast IPv4 packets.
+/// `IP_TTL` (`ip(7)`): the time-to-live of outgoing unicast packets (1-255).
 WL_HPP_OPTION(ttl, std::uint32_t, std::uint32_t)
-/// `IP_TOS` (`ip(7)`): the Type-of-Service byte of outgoing IPv4 packets.
+/// `IP_TOS` (`ip(7)`): the Type-of-Service byte (DSCP and ECN).
 WL_HPP_OPTION(tos, std::uint8_t, std::uint8_t)
-/// `IPV6_UNICAST_HOPS` (`ipv6(7)`): hop limit of outgoing unicast IPv6 packets.
+/// `IPV6_UNICAST_HOPS` (`ipv6(7)`): the hop limit of outgoing unicast packets.
 WL_HPP_OPTION(unicast_hops_v6, std::uint32_t, std::uint32_t)
-/// `IPV6_TCLASS` (`ipv6(7)`): the Traffic Class byte of outgoing IPv6 packets.
+/// `IPV6_TCLASS` (`ipv6(7)`): the traffic class byte.
 WL_HPP_OPTION(tclass_v6, std::uint8_t, std::uint8_t)
-/// `IPV6_V6ONLY` (`ipv6(7)`): an IPv6 socket that refuses IPv4-mapped peers; set before bind.
+/// `IPV6_V6ONLY` (`ipv6(7)`): refuse IPv4-mapped traffic; set before bind.
 WL_HPP_OPTION(only_v6, bool, bool)
-/// `IP_MULTICAST_TTL` (`ip(7)`).
+/// `IP_MULTICAST_TTL` (`ip(7)`): the time-to-live of outgoing multicast packets.
 WL_HPP_OPTION(multicast_ttl_v4, std::uint32_t, std::uint32_t)
-/// `IP_MULTICAST_LOOP` (`ip(7)`).
+/// `IP_MULTICAST_LOOP` (`ip(7)`): deliver our own multicast packets locally.
 WL_HPP_OPTION(multicast_loop_v4, bool, bool)
-/// `IPV6_MULTICAST_HOPS` (`ipv6(7)`).
+/// `IPV6_MULTICAST_HOPS` (`ipv6(7)`): the hop limit of outgoing multicast packets.
 WL_HPP_OPTION(multicast_hops_v6, std::uint32_t, std::uint32_t)
-/// `IPV6_MULTICAST_LOOP` (`ipv6(7)`).
+/// `IPV6_MULTICAST_LOOP` (`ipv6(7)`): deliver our own multicast packets locally.
 WL_HPP_OPTION(multicast_loop_v6, bool, bool)
+// END GENERATED OPTIONS
 
 /// Sets `SO_LINGER` (`socket(7)`): std::nullopt (the default) lets close
 /// return at once while the kernel sends the rest; a duration makes close

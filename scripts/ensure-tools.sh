@@ -6,13 +6,16 @@ set -euo pipefail
 
 # tool-on-PATH  debian-package
 needed=(
-  "strace strace"           # counts syscalls (sendmmsg = 1 syscall)
+  "strace strace"           # counts syscalls (sendmmsg = 1 syscall, epoll_ctl ADDs)
+  "curl curl"               # drives examples/hyper_server (HTTP/1.1 and HTTP/2)
   "pkg-config pkg-config"   # links a C program through wirelane.pc
   "valgrind valgrind"       # C tests under valgrind
   "cc gcc"                  # C tests and examples
   "g++ g++"                 # C++ tests, the header's C++ compatibility check
   "python3 python3"         # Python binding tests (the runner makes its own venv)
   "make make"
+  "unshare util-linux"      # user + network namespaces for ICMP, raw and MPTCP tests (scripts/in-netns.sh)
+  "ip iproute2"             # brings loopback up inside those namespaces
 )
 
 missing=()

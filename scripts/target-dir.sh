@@ -10,7 +10,7 @@
 # A one-off `cargo build --target-dir DIR` is not recorded anywhere cargo
 # can report; pass the same DIR through CARGO_TARGET_DIR instead.
 set -eu
-root="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd -P "$(dirname "$0")/.." && pwd)"
 meta="$(cd "$root" && "${CARGO:-cargo}" metadata --format-version 1 --no-deps)"
 dir="$(printf '%s' "$meta" | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 if [ -z "$dir" ]; then

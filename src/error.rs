@@ -12,6 +12,11 @@
 //!   Unix path, a malformed address string, an out-of-range option) is an
 //!   `io::Error` of kind `InvalidInput` whose message names the problem and
 //!   which still carries the errno a C caller sees (see [`errno_of`]).
+//! - [`Explained`]: an OS error whose usual cause the library can name (a
+//!   kernel without MPTCP, a group outside `net.ipv4.ping_group_range`, a
+//!   missing `CAP_NET_RAW`); same kind and errno, a message that says why.
+//! - [`MessageTruncated`]: a message-preserving receive (`SOCK_SEQPACKET`,
+//!   ICMP echo) whose message did not fit the buffer (`MSG_TRUNC`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -141,8 +146,16 @@ pub fn errno_of(error: &io::Error) -> i32 {
     if let Some(code) = error.raw_os_error() {
         return code;
     }
-    if let Some(input) = error.get_ref().and_then(|e| e.downcast_ref::<InputError>()) {
-        return input.errno;
+    if let Some(inner) = error.get_ref() {
+        if let Some(input) = inner.downcast_ref::<InputError>() {
+            return input.errno;
+        }
+        if let Some(explained) = inner.downcast_ref::<Explained>() {
+            return explained.errno;
+        }
+        if inner.is::<MessageTruncated>() {
+            return libc::EMSGSIZE;
+        }
     }
     match error.kind() {
         io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => libc::EINVAL,
@@ -156,4 +169,101 @@ pub fn errno_of(error: &io::Error) -> i32 {
         io::ErrorKind::NotConnected => libc::ENOTCONN,
         _ => libc::EIO,
     }
+}
+
+/// An OS error whose usual cause the library names: the `io::Error` keeps
+/// the kind of the errno (`PermissionDenied`, ...) and [`errno_of`] returns
+/// the errno, while the message says what to change, e.g. "ICMP echo
+/// sockets are not permitted for this process: its groups are outside
+/// net.ipv4.ping_group_range (1 0) ...".
+///
+/// `io::Error::raw_os_error` is `None` for such an error (it carries a
+/// message); use [`errno_of`] for the code.
+#[derive(Debug, thiserror::Error)]
+#[error("{message} ({})", std::io::Error::from_raw_os_error(*errno))]
+pub struct Explained {
+    errno: i32,
+    message: String,
+}
+
+impl Explained {
+    /// The errno of the failed call (`EACCES`, `EPROTONOSUPPORT`, ...).
+    pub fn errno(&self) -> i32 {
+        self.errno
+    }
+
+    /// The explanation (without the OS error text).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Wraps OS error `errno` with an explanation, keeping its kind.
+pub(crate) fn explained(errno: i32, message: impl Into<String>) -> io::Error {
+    io::Error::new(
+        io::Error::from_raw_os_error(errno).kind(),
+        Explained {
+            errno,
+            message: message.into(),
+        },
+    )
+}
+
+/// A message did not fit the receive buffer (`MSG_TRUNC`): the first
+/// [`received`](Self::received) bytes are in the buffer and the kernel
+/// discarded the rest of that message. The next receive returns the next
+/// message; nothing else is lost.
+///
+/// It is an `io::Error` of kind `InvalidData`; [`errno_of`] (and so the C
+/// ABI) gives `EMSGSIZE`. Downcast to read the sizes:
+///
+/// ```
+/// use wirelane::ConnectedSeqPacket;
+/// use wirelane::error::MessageTruncated;
+/// # fn main() -> std::io::Result<()> {
+/// let (a, b) = ConnectedSeqPacket::pair()?;
+/// a.send(b"twelve bytes")?;
+/// let mut small = [0; 6];
+/// let e = b.recv(&mut small).unwrap_err();
+/// let t = e.get_ref().and_then(|e| e.downcast_ref::<MessageTruncated>()).unwrap();
+/// assert_eq!((t.received(), t.message_len()), (6, Some(12)));
+/// assert_eq!(&small, b"twelve");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", truncated_message(*received, *len))]
+pub struct MessageTruncated {
+    received: usize,
+    len: Option<usize>,
+}
+
+fn truncated_message(received: usize, len: Option<usize>) -> String {
+    match len {
+        Some(len) => format!(
+            "message truncated (MSG_TRUNC): the message was {len} bytes but the buffer holds {received}; \
+             the first {received} bytes were received and the rest of the message was discarded"
+        ),
+        None => format!(
+            "message truncated (MSG_TRUNC): the message was longer than the {received}-byte buffer; \
+             the first {received} bytes were received and the rest of the message was discarded"
+        ),
+    }
+}
+
+impl MessageTruncated {
+    /// How many bytes of the message were received (the buffer's length).
+    pub fn received(&self) -> usize {
+        self.received
+    }
+
+    /// The whole message's length, when the kernel reports it
+    /// (`SOCK_SEQPACKET` does; ICMP echo sockets do not).
+    pub fn message_len(&self) -> Option<usize> {
+        self.len
+    }
+}
+
+/// The `MessageTruncated` error as an `io::Error`.
+pub(crate) fn truncated(received: usize, len: Option<usize>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, MessageTruncated { received, len })
 }

@@ -34,14 +34,15 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use crate::cmsg::{self, CREDENTIALS_SPACE, CmsgBuffer, ControlMessage, ControlMessages, ParsedMessage, SCM_MAX_FD};
 use crate::error::invalid_input;
-use crate::{ConnectedDatagram, ConnectedStream, UCred, Unix, sys};
+use crate::{ConnectedDatagram, ConnectedSeqPacket, ConnectedStream, UCred, Unix, sys};
 
 mod sealed {
     pub trait Sealed {}
 }
 
 /// A connected Unix socket that can carry descriptors and credentials:
-/// [`ConnectedStream<Unix>`] or [`ConnectedDatagram<Unix>`]. Sealed.
+/// [`ConnectedStream<Unix>`], [`ConnectedDatagram<Unix>`] or
+/// [`ConnectedSeqPacket<Unix>`]. Sealed.
 pub trait UnixConnected: AsFd + sealed::Sealed {
     /// Whether this is a stream socket (descriptors then need at least one
     /// byte of data to travel with).
@@ -54,6 +55,10 @@ impl UnixConnected for ConnectedStream<Unix> {
 }
 impl sealed::Sealed for ConnectedDatagram<Unix> {}
 impl UnixConnected for ConnectedDatagram<Unix> {
+    const IS_STREAM: bool = false;
+}
+impl sealed::Sealed for ConnectedSeqPacket<Unix> {}
+impl UnixConnected for ConnectedSeqPacket<Unix> {
     const IS_STREAM: bool = false;
 }
 

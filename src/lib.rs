@@ -55,6 +55,7 @@ pub mod fdpass;
 pub mod ffi_support;
 pub mod handover;
 pub mod options;
+mod protocol;
 pub mod resolve;
 mod socket;
 pub mod stream_ext;
@@ -64,11 +65,15 @@ pub mod tokio;
 pub mod zerocopy;
 
 pub use addr::{SocketAddrV4, SocketAddrV6, UnixAddr};
-pub use domain::{Datagram, Domain, Inet, Ipv4, Ipv6, SockType, Stream, Unix};
+pub use domain::{
+    ConnectionOriented, Connectionless, Datagram, DefaultProtocol, Domain, Icmp, Inet, Ipv4, Ipv6, RawIp, SeqPacket,
+    SockType, Stream, Unix,
+};
 pub use error::{InputError, TransitionError};
+pub use protocol::{IpProtocol, StreamProtocol};
 pub use socket::{
-    BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedStream, Incoming, Listener, MsgFlags, PendingConnect,
-    RawSocket, UCred,
+    BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedSeqPacket, ConnectedStream, ECHO_HEADER_LEN, EchoReply,
+    Incoming, Listener, MsgFlags, PendingConnect, RawSocket, UCred,
 };
 
 // Options and builders are flat at the crate root, as the seed uses them

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// `target/<profile>/examples/<name>`, built by `cargo test` alongside this test.
+/// `<target>/<profile>/examples/<name>`, built by `cargo test` alongside this
+/// test (found from this executable's own path, so any target dir works).
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe.parent().and_then(|deps| deps.parent()).expect("target profile dir");
@@ -40,7 +41,13 @@ fn start_server(name: &str) -> (Reaper, u16) {
     let reaper = Reaper(child);
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).expect("read banner");
-    let port = line.trim().rsplit(':').next().and_then(|p| p.parse().ok());
+    // The banner names the host it bound, not only the port.
+    let port = line
+        .trim()
+        .strip_prefix("Listening on ")
+        .and_then(|a| a.rsplit_once(':'))
+        .filter(|(host, _)| !host.is_empty())
+        .and_then(|(_, p)| p.parse().ok());
     (reaper, port.unwrap_or_else(|| panic!("unexpected banner {line:?}")))
 }
 
@@ -121,4 +128,77 @@ fn tokio_echo_server_echoes_concurrent_clients() {
     for c in clients {
         c.join().expect("client thread");
     }
+}
+
+#[test]
+fn compare_help_exits_zero_and_bad_options_exit_two() {
+    let help = Command::new(example("compare"))
+        .arg("--help")
+        .output()
+        .expect("run compare");
+    assert!(help.status.success(), "compare --help: {}", help.status);
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("--rounds") && text.contains("--json"),
+        "usage on stdout:\n{text}"
+    );
+    let bad = Command::new(example("compare"))
+        .arg("--bogus")
+        .output()
+        .expect("run compare");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown option --bogus"));
+}
+
+/// `curl`, or a failure saying how to get it (never a skip).
+#[cfg(feature = "tokio")]
+fn curl(args: &[&str]) -> String {
+    let out = match Command::new("curl").args(args).output() {
+        Ok(out) => out,
+        Err(e) => panic!(
+            "cannot run curl ({e}): the hyper_server test drives the server with curl; install it with \
+             ./scripts/ensure-tools.sh (or apt-get install -y curl)"
+        ),
+    };
+    assert!(
+        out.status.success(),
+        "curl {args:?} failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("curl printed UTF-8")
+}
+
+/// `examples/hyper_server.rs`: hyper's auto builder on an
+/// `Async<Listener<Ipv4>>` answers HTTP/1.1 (three requests on one
+/// keep-alive connection) and HTTP/2 (prior knowledge), and every accepted
+/// connection carries the listener's TCP_NODELAY.
+#[cfg(feature = "tokio")]
+#[test]
+fn hyper_server_answers_http1_and_http2() {
+    let (_server, port) = start_server("hyper_server");
+    let url = format!("http://127.0.0.1:{port}/");
+    let common = ["--silent", "--show-error", "--max-time", "10"];
+    // HTTP/1.1: three URLs in one curl run share one keep-alive connection.
+    let mut args = common.to_vec();
+    args.extend(["--http1.1", &url, &url, &url]);
+    assert_eq!(curl(&args), "hello from wirelane: HTTP/1.1, nodelay=true\n".repeat(3));
+    // HTTP/2 by prior knowledge: one URL per run (curl 7.88 fails to reuse
+    // a prior-knowledge connection for a second URL, against any server).
+    for _ in 0..3 {
+        let mut args = common.to_vec();
+        args.extend(["--http2-prior-knowledge", &url]);
+        assert_eq!(curl(&args), "hello from wirelane: HTTP/2.0, nodelay=true\n");
+    }
+    // And the version curl saw on the wire, from its own report.
+    let mut args = common.to_vec();
+    args.extend([
+        "--http2-prior-knowledge",
+        "--output",
+        "/dev/null",
+        "--write-out",
+        "%{http_version} %{http_code}",
+        &url,
+    ]);
+    assert_eq!(curl(&args), "2 200");
 }

@@ -240,3 +240,30 @@ async fn tokio_net_interop_is_checked() {
     let as_bound = Async::<wirelane::BoundDatagram<Ipv4>>::try_from(udp).unwrap();
     assert!(as_bound.get_ref().local_addr().is_ok());
 }
+
+/// Every operation spends tokio's cooperative budget like `tokio::net`:
+/// a loop on an always-ready socket still lets other tasks of a
+/// current-thread runtime run (tokio's budget is 128 operations).
+#[tokio::test(flavor = "current_thread")]
+async fn a_busy_loop_on_a_ready_socket_yields_to_other_tasks() {
+    let a = udp();
+    let b = udp();
+    let to = b.get_ref().local_addr().unwrap();
+    // The first send waits for the reactor to report writability (a
+    // yield of its own); after it, every send is ready at once.
+    a.send_to(b"x", &to).await.unwrap();
+    let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    tokio::spawn({
+        let ran = std::sync::Arc::clone(&ran);
+        async move { ran.store(true, std::sync::atomic::Ordering::SeqCst) }
+    });
+    for sent in 0..10_000 {
+        // Always writable: the receiver's overflow drops, the send succeeds.
+        a.send_to(b"x", &to).await.unwrap();
+        if ran.load(std::sync::atomic::Ordering::SeqCst) {
+            assert!(sent >= 1, "the other task ran before any ready send");
+            return;
+        }
+    }
+    panic!("10,000 ready sends never yielded to another task");
+}

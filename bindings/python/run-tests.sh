@@ -41,6 +41,12 @@ if ! env -u WIRELANE_LIB CARGO="$CARGO" "$VENV/bin/python" -m pip install --disa
 fi
 grep -E "wirelane: bundling" "$LOG" | sed 's/^ *//' || { echo "error: the build did not say what it bundled" >&2; exit 1; }
 
+# The release build setuptools-rust just made, in cargo's target directory
+# (scripts/target-dir.sh): test_bundled_library.py checks it is what was bundled.
+LIB="$(CARGO="$CARGO" "$ROOT/scripts/target-dir.sh")/release/libwirelane.so"
+[ -f "$LIB" ] || { echo "error: $LIB was not built" >&2; exit 1; }
+
 echo "== pytest (installed package)"
 cd "$HERE"
-env -u WIRELANE_LIB WIRELANE_EXPECT_INSTALLED=1 "$VENV/bin/python" -I -m pytest tests "$@"
+env -u WIRELANE_LIB WIRELANE_EXPECT_INSTALLED=1 WIRELANE_EXPECT_BUNDLED="$LIB" \
+    "$VENV/bin/python" -I -m pytest tests "$@"

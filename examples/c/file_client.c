@@ -23,7 +23,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "connect: %s\n", wl_strerror(rc));
         return 1;
     }
-    wl_conn_set_read_timeout(conn, 5000);
+    wl_socket_set_read_timeout(wl_conn_fd(conn), 5000);
     size_t sent = 0;
     rc = wl_conn_send_all(conn, "GET\n", 4, 5000, NULL, &sent);
     char buf[65536];

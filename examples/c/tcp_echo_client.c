@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
     wl_raw *raw = NULL;
     rc = wl_raw_new(wl_addr_family(&addr), SOCK_STREAM, &raw);
     if (rc < 0) return fail("wl_raw_new", rc);
-    wl_raw_set_write_timeout(raw, 5000); /* bounds the connect too */
+    wl_socket_set_write_timeout(wl_raw_fd(raw), 5000); /* bounds the connect too */
 
     wl_conn *conn = NULL;
     rc = wl_raw_connect(raw, &addr, &conn);
@@ -38,7 +38,7 @@ int main(int argc, char **argv) {
         wl_raw_free(raw);
         return fail("wl_raw_connect", rc);
     }
-    wl_conn_set_read_timeout(conn, 5000);
+    wl_socket_set_read_timeout(wl_conn_fd(conn), 5000);
 
     const char *msg = argv[2];
     size_t len = strlen(msg);

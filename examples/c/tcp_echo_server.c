@@ -74,7 +74,7 @@ int main(int argc, char **argv) {
 
     wl_addr local;
     char text[WL_ADDR_STRLEN];
-    wl_listener_local_addr(listener, &local);
+    wl_socket_local_addr(wl_listener_fd(listener), &local);
     wl_addr_format(&local, text, sizeof text);
     printf("listening on %s\n", text);
     fflush(stdout);

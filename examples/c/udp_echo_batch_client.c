@@ -34,7 +34,7 @@ int main(int argc, char **argv) {
     wl_dgram_conn *sock = NULL;
     rc = wl_datagram_connect(NULL, &peer, &sock);
     if (rc < 0) return fail("wl_datagram_connect", rc);
-    wl_dgram_conn_set_read_timeout(sock, 5000);
+    wl_socket_set_read_timeout(wl_dgram_conn_fd(sock), 5000);
 
     size_t count = (size_t)(argc - 2);
     struct iovec msgs[MAX];
@@ -49,7 +49,7 @@ int main(int argc, char **argv) {
     }
 
     wl_recv_batch *in = NULL;
-    rc = wl_recv_batch_new(wl_dgram_conn_domain(sock), MAX, 2048, &in);
+    rc = wl_recv_batch_new(wl_socket_domain(wl_dgram_conn_fd(sock)), MAX, 2048, &in);
     if (rc < 0) {
         wl_dgram_conn_free(sock);
         return fail("wl_recv_batch_new", rc);

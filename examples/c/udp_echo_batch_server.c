@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
 
     wl_recv_batch *in = NULL;
     wl_send_batch *out = NULL;
-    int family = wl_dgram_domain(sock);
+    int family = wl_socket_domain(wl_dgram_fd(sock));
     if ((rc = wl_recv_batch_new(family, BATCH, SLOT, &in)) < 0 ||
         (rc = wl_send_batch_new(family, BATCH, &out)) < 0) {
         wl_recv_batch_free(in);
@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
 
     wl_addr local;
     char text[WL_ADDR_STRLEN];
-    wl_dgram_local_addr(sock, &local);
+    wl_socket_local_addr(wl_dgram_fd(sock), &local);
     wl_addr_format(&local, text, sizeof text);
     printf("listening on %s\n", text);
     fflush(stdout);

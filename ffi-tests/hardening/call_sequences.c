@@ -115,7 +115,7 @@ static void create(void) {
     case 1: {
         int type = pick(2) ? SOCK_STREAM : SOCK_DGRAM;
         if (seen(wl_raw_new(domains[pick(3)], type, (wl_raw **)&h)) == 0) {
-            wl_raw_set_nonblocking(h, true);
+            wl_socket_set_nonblocking(wl_raw_fd(h), true);
             put(RAW, h);
         }
         break;
@@ -123,8 +123,8 @@ static void create(void) {
     case 2: {
         wl_conn *a = NULL, *b = NULL;
         if (seen(wl_conn_pair(&a, &b)) == 0) {
-            wl_conn_set_nonblocking(a, true);
-            wl_conn_set_nonblocking(b, true);
+            wl_socket_set_nonblocking(wl_conn_fd(a), true);
+            wl_socket_set_nonblocking(wl_conn_fd(b), true);
             put(CONN, a);
             put(CONN, b);
         }
@@ -133,8 +133,8 @@ static void create(void) {
     case 3: {
         wl_dgram_conn *a = NULL, *b = NULL;
         if (seen(wl_dgram_conn_pair(&a, &b)) == 0) {
-            wl_dgram_conn_set_nonblocking(a, true);
-            wl_dgram_conn_set_nonblocking(b, true);
+            wl_socket_set_nonblocking(wl_dgram_conn_fd(a), true);
+            wl_socket_set_nonblocking(wl_dgram_conn_fd(b), true);
             put(DGRAM_CONN, a);
             put(DGRAM_CONN, b);
         }
@@ -177,9 +177,9 @@ static void transition(struct slot *s) {
         if (seen(wl_bound_listen(s->h, pick(8), (wl_listener **)&out)) == 0) {
             s->kind = LISTENER;
             s->h = out;
-            wl_listener_set_nonblocking(out, true);
+            wl_socket_set_nonblocking(wl_listener_fd(out), true);
             wl_addr a;
-            if (wl_listener_local_addr(out, &a) == 0) {
+            if (wl_socket_local_addr(wl_listener_fd(out), &a) == 0) {
                 add_addr(&a);
             }
         }
@@ -198,7 +198,7 @@ static void transition(struct slot *s) {
         break;
     case LISTENER:
         if (seen(wl_listener_accept(s->h, (wl_conn **)&out, NULL)) == 0) {
-            wl_conn_set_nonblocking(out, true);
+            wl_socket_set_nonblocking(wl_conn_fd(out), true);
             put(CONN, out);
         }
         break;
@@ -221,7 +221,7 @@ static void borrow(struct slot *s) {
         case 4: {
             wl_conn *dup = NULL;
             if (seen(wl_conn_try_clone(s->h, &dup)) == 0) {
-                wl_conn_set_nonblocking(dup, true);
+                wl_socket_set_nonblocking(wl_conn_fd(dup), true);
                 put(CONN, dup);
             }
             break;
@@ -241,7 +241,7 @@ static void borrow(struct slot *s) {
             break;
         }
         case 7: seen(wl_set_tcp_nodelay(wl_conn_fd(s->h), pick(2))); break;
-        default: seen(wl_conn_local_addr(s->h, &a)); break;
+        default: seen(wl_socket_local_addr(wl_conn_fd(s->h), &a)); break;
         }
         break;
     case DGRAM:
@@ -249,7 +249,7 @@ static void borrow(struct slot *s) {
         case 0: seen(wl_dgram_send_to(s->h, buf, pick(2000), any_addr(), MSG_DONTWAIT)); break;
         case 1: seen(wl_dgram_recv_from(s->h, buf, pick(4096), &a, MSG_DONTWAIT)); break;
         default:
-            if (seen(wl_dgram_local_addr(s->h, &a)) == 0) {
+            if (seen(wl_socket_local_addr(wl_dgram_fd(s->h), &a)) == 0) {
                 add_addr(&a);
             }
             break;
@@ -293,9 +293,9 @@ static void borrow(struct slot *s) {
         seen(wl_pipe_capacity(s->h, &cap));
         break;
     }
-    case RAW: seen(wl_raw_local_addr(s->h, &a)); break;
-    case BOUND: seen(wl_bound_take_error(s->h, fds)); break;
-    case LISTENER: seen(wl_listener_set_read_timeout(s->h, pick(3))); break;
+    case RAW: seen(wl_socket_local_addr(wl_raw_fd(s->h), &a)); break;
+    case BOUND: seen(wl_socket_take_error(wl_bound_fd(s->h), fds)); break;
+    case LISTENER: seen(wl_socket_set_read_timeout(wl_listener_fd(s->h), pick(3))); break;
     case PENDING: seen(wl_pending_wait(s->h, 0)); break;
     default: break;
     }

@@ -26,7 +26,7 @@ static void peer_reset_mid_stream(void) {
     wl_conn *client = NULL, *server = NULL;
     wl_stream_pair("127.0.0.1:0", &client, &server);
     CHECK_OK(wl_set_send_buffer_size(wl_conn_fd(server), 65536));
-    CHECK_OK(wl_conn_set_nonblocking(server, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_conn_fd(server), true));
     static unsigned char data[4 << 20];
     for (size_t i = 0; i < sizeof data; i++) {
         data[i] = (unsigned char)(i * 131 + (i >> 11));
@@ -148,7 +148,7 @@ static void peer_closes_during_a_large_send(void) {
             wl_stream_pair(where[i], &client, &server);
         } else {
             CHECK_OK(wl_conn_pair(&client, &server));
-            CHECK_OK(wl_conn_set_read_timeout(server, 5000));
+            CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(server), 5000));
         }
         struct sender s = {.conn = client};
         pthread_t t;
@@ -189,7 +189,7 @@ static void unix_accept_queue_overflow(void) {
     }
     CHECK_ERR(rc, EAGAIN); /* the queue is full: the wl_raw is still ours */
     CHECK(n == 3);         /* backlog 2 queues 3 on Linux */
-    CHECK(wl_raw_is_nonblocking(r) == 0);
+    CHECK(wl_socket_is_nonblocking(wl_raw_fd(r)) == 0);
     wl_conn *c = NULL;
     CHECK_OK(wl_listener_accept(l, &c, NULL));
     wl_conn_free(c);
@@ -211,8 +211,8 @@ static void unix_accept_queue_overflow(void) {
 static void full_queue_loses_nothing(void) {
     wl_dgram_conn *a = NULL, *b = NULL;
     CHECK_OK(wl_dgram_conn_pair(&a, &b));
-    CHECK_OK(wl_dgram_conn_set_nonblocking(a, true));
-    CHECK_OK(wl_dgram_conn_set_read_timeout(b, 5000));
+    CHECK_OK(wl_socket_set_nonblocking(wl_dgram_conn_fd(a), true));
+    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_conn_fd(b), 5000));
     for (unsigned round = 0; round < 3; round++) {
         unsigned sent = 0;
         unsigned char msg[208];
@@ -311,7 +311,7 @@ static void signals_interrupt_blocking_calls(void) {
     wl_listener_free(l);
 
     wl_dgram *d = mk_dgram();
-    CHECK_OK(wl_dgram_set_nonblocking(d, false));
+    CHECK_OK(wl_socket_set_nonblocking(wl_dgram_fd(d), false));
     CHECK_ERR(interrupted(RECV_FROM, d), EINTR);
     wl_dgram_free(d);
 
@@ -323,7 +323,7 @@ static void signals_interrupt_blocking_calls(void) {
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &r));
     CHECK_OK(wl_raw_bind(r, &any, &fb));
     CHECK_OK(wl_bound_listen(fb, 0, &full));
-    CHECK_OK(wl_listener_local_addr(full, &full_addr));
+    CHECK_OK(wl_socket_local_addr(wl_listener_fd(full), &full_addr));
     wl_conn *queued = NULL;
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &r));
     CHECK_OK(wl_raw_connect(r, &full_addr, &queued));
@@ -363,7 +363,7 @@ static void shutdown_and_clones_across_threads(void) {
     /* shutdown from another thread wakes a blocked recv: end of stream. */
     wl_conn *a = NULL, *b = NULL;
     CHECK_OK(wl_conn_pair(&a, &b));
-    CHECK_OK(wl_conn_set_read_timeout(b, 10000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(b), 10000));
     struct reader r = {.conn = b};
     pthread_t t;
     CHECK(pthread_create(&t, NULL, read_once, &r) == 0);
@@ -376,7 +376,7 @@ static void shutdown_and_clones_across_threads(void) {
 
     /* Freeing a try_clone duplicate does not disturb the blocked original. */
     CHECK_OK(wl_conn_pair(&a, &b));
-    CHECK_OK(wl_conn_set_read_timeout(b, 10000));
+    CHECK_OK(wl_socket_set_read_timeout(wl_conn_fd(b), 10000));
     wl_conn *dup = NULL;
     CHECK_OK(wl_conn_try_clone(b, &dup));
     struct reader r2 = {.conn = b};

@@ -67,7 +67,7 @@ static void fixtures(void) {
     wl_addr any6 = wl_parse("[::]:0");
     CHECK_OK(wl_raw_bind(r, &any6, &refuser));
     wl_addr where;
-    CHECK_OK(wl_bound_local_addr(refuser, &where));
+    CHECK_OK(wl_socket_local_addr(wl_bound_fd(refuser), &where));
     char text[64];
     snprintf(text, sizeof text, "127.0.0.1:%d", wl_addr_port(&where));
     closed4 = wl_parse(text);
@@ -75,7 +75,7 @@ static void fixtures(void) {
     closed6 = wl_parse(text);
     CHECK_OK(wl_raw_new(AF_INET, SOCK_DGRAM, &r));
     CHECK_OK(wl_raw_bind_dgram(r, &v4_any, &taken_udp));
-    CHECK_OK(wl_dgram_local_addr(taken_udp, &taken_udp_addr));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(taken_udp), &taken_udp_addr));
     char name[64];
     snprintf(name, sizeof name, "wl-hard-nobody-%ld", (long)getpid());
     CHECK_OK(wl_addr_unix_abstract((const uint8_t *)name, strlen(name), &nobody));
@@ -89,7 +89,7 @@ static void fixtures(void) {
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &r));
     CHECK_OK(wl_raw_bind(r, &v4_any, &fb));
     CHECK_OK(wl_bound_listen(fb, 0, &full));
-    CHECK_OK(wl_listener_local_addr(full, &full_addr));
+    CHECK_OK(wl_socket_local_addr(wl_listener_fd(full), &full_addr));
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &r));
     CHECK_OK(wl_raw_connect(r, &full_addr, &full_queued));
     CHECK(wl_wait(wl_listener_fd(full), WL_READABLE, 5000) > 0);
@@ -129,7 +129,7 @@ static void bind_failures(void) {
     wl_dgram *d6 = NULL;
     SUCCEED(wl_raw_bind_dgram(dr, &v6_any, &d6));
     wl_addr used;
-    CHECK_OK(wl_dgram_local_addr(d6, &used));
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(d6), &used));
     wl_raw *dr2 = raw(AF_INET6, SOCK_DGRAM);
     EXPECT(wl_raw_bind_dgram(dr2, &used, &d), EADDRINUSE);
     wl_raw_free(dr2); /* freed after a failure */

@@ -28,7 +28,7 @@ static inline void hard_setup(void) {
     g_devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
     CHECK(g_devnull >= 0);
     g_listener = wl_listen_on("127.0.0.1:0", &g_listener_addr);
-    CHECK_OK(wl_listener_set_nonblocking(g_listener, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_listener_fd(g_listener), true));
 }
 
 static inline void hard_teardown(void) {
@@ -39,7 +39,7 @@ static inline void hard_teardown(void) {
 static inline wl_raw *mk_raw(void) {
     wl_raw *r = NULL;
     CHECK_OK(wl_raw_new(AF_INET, SOCK_STREAM, &r));
-    CHECK_OK(wl_raw_set_nonblocking(r, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_raw_fd(r), true));
     return r;
 }
 
@@ -54,7 +54,7 @@ static inline wl_bound *mk_bound(void) {
 static inline wl_listener *mk_listener(void) {
     wl_listener *l = NULL;
     CHECK_OK(wl_bound_listen(mk_bound(), 4, &l));
-    CHECK_OK(wl_listener_set_nonblocking(l, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_listener_fd(l), true));
     return l;
 }
 
@@ -63,7 +63,7 @@ static inline wl_conn *mk_conn(void) {
     wl_conn *a = NULL, *b = NULL;
     CHECK_OK(wl_conn_pair(&a, &b));
     wl_conn_free(b);
-    CHECK_OK(wl_conn_set_nonblocking(a, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_conn_fd(a), true));
     return a;
 }
 
@@ -79,7 +79,7 @@ static inline wl_dgram *mk_dgram(void) {
     wl_addr any = wl_parse("127.0.0.1:0");
     CHECK_OK(wl_raw_new(AF_INET, SOCK_DGRAM, &r));
     CHECK_OK(wl_raw_bind_dgram(r, &any, &d));
-    CHECK_OK(wl_dgram_set_nonblocking(d, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_dgram_fd(d), true));
     return d;
 }
 
@@ -88,7 +88,7 @@ static inline wl_dgram_conn *mk_dgram_conn(void) {
     wl_dgram_conn *a = NULL, *b = NULL;
     CHECK_OK(wl_dgram_conn_pair(&a, &b));
     wl_dgram_conn_free(b);
-    CHECK_OK(wl_dgram_conn_set_nonblocking(a, true));
+    CHECK_OK(wl_socket_set_nonblocking(wl_dgram_conn_fd(a), true));
     return a;
 }
 

@@ -120,7 +120,7 @@ impl Machine<'_> {
                         libc::SOCK_STREAM
                     };
                     if seen(wl_raw_new(domain, ty, &mut r).into()) == 0 {
-                        wl_raw_set_nonblocking(r, true);
+                        wl_socket_set_nonblocking(wl_raw_fd(r), true);
                         self.put(H::Raw(r));
                     }
                 }
@@ -128,16 +128,16 @@ impl Machine<'_> {
                     if op & 0x20 != 0 {
                         let (mut a, mut b) = (ptr::null_mut(), ptr::null_mut());
                         if seen(wl_dgram_conn_pair(&mut a, &mut b).into()) == 0 {
-                            wl_dgram_conn_set_nonblocking(a, true);
-                            wl_dgram_conn_set_nonblocking(b, true);
+                            wl_socket_set_nonblocking(wl_dgram_conn_fd(a), true);
+                            wl_socket_set_nonblocking(wl_dgram_conn_fd(b), true);
                             self.put(H::DgramConn(a));
                             self.put(H::DgramConn(b));
                         }
                     } else {
                         let (mut a, mut b) = (ptr::null_mut(), ptr::null_mut());
                         if seen(wl_conn_pair(&mut a, &mut b).into()) == 0 {
-                            wl_conn_set_nonblocking(a, true);
-                            wl_conn_set_nonblocking(b, true);
+                            wl_socket_set_nonblocking(wl_conn_fd(a), true);
+                            wl_socket_set_nonblocking(wl_conn_fd(b), true);
                             self.put(H::Conn(a));
                             self.put(H::Conn(b));
                         }
@@ -170,9 +170,9 @@ impl Machine<'_> {
                 (3, Some(H::Bound(b))) => {
                     let mut l = ptr::null_mut();
                     if seen(wl_bound_listen(b, u32::from(self.byte()), &mut l).into()) == 0 {
-                        wl_listener_set_nonblocking(l, true);
+                        wl_socket_set_nonblocking(wl_listener_fd(l), true);
                         let mut a = std::mem::zeroed::<wl_addr>();
-                        if wl_listener_local_addr(l, &mut a) == 0 {
+                        if wl_socket_local_addr(wl_listener_fd(l), &mut a) == 0 {
                             self.addrs.push(a);
                         }
                         self.table[slot] = Some(H::Listener(l));
@@ -181,7 +181,7 @@ impl Machine<'_> {
                 (4, Some(H::Listener(l))) => {
                     let mut c = ptr::null_mut();
                     if seen(wl_listener_accept(l, &mut c, ptr::null_mut()).into()) == 0 {
-                        wl_conn_set_nonblocking(c, true);
+                        wl_socket_set_nonblocking(wl_conn_fd(c), true);
                         self.put(H::Conn(c));
                     }
                 }
@@ -222,7 +222,7 @@ impl Machine<'_> {
                     seen(wl_dgram_send_to(d, self.buf.as_ptr().cast(), n, a, libc::MSG_DONTWAIT) as i64);
                     let mut from = std::mem::zeroed::<wl_addr>();
                     seen(wl_dgram_recv_from(d, self.buf.as_mut_ptr().cast(), 64, &mut from, libc::MSG_DONTWAIT) as i64);
-                    if wl_dgram_local_addr(d, &mut from) == 0 {
+                    if wl_socket_local_addr(wl_dgram_fd(d), &mut from) == 0 {
                         self.addrs.push(from);
                     }
                 }
@@ -246,7 +246,7 @@ impl Machine<'_> {
                     self.table[slot] = None;
                     let mut c = ptr::null_mut();
                     if op & 0x20 != 0 && seen(wl_conn_from_fd(fd, &mut c).into()) == 0 {
-                        wl_conn_set_nonblocking(c, true);
+                        wl_socket_set_nonblocking(wl_conn_fd(c), true);
                         self.table[slot] = Some(H::Conn(c));
                     } else {
                         libc::close(fd);

@@ -11,6 +11,7 @@ use super::{BufferConfig, ReuseConfig, TcpConfig};
 use crate::addr::codec::AddrCodec;
 use crate::domain::{Domain, Inet, Stream};
 use crate::error::invalid_input;
+use crate::protocol::StreamProtocol;
 use crate::socket::{ConnectedStream, PendingConnect, RawSocket};
 use crate::sys;
 
@@ -42,6 +43,7 @@ pub struct ConnectorBuilder<D: Domain> {
     buffers: BufferConfig,
     local_addr: Option<D::Addr>,
     timeout: Option<Duration>,
+    protocol: Option<StreamProtocol>,
     nonblocking: bool,
     _domain: PhantomData<D>,
 }
@@ -55,6 +57,7 @@ impl<D: Domain> ConnectorBuilder<D> {
             buffers: BufferConfig::new(),
             local_addr: None,
             timeout: None,
+            protocol: None,
             nonblocking: false,
             _domain: PhantomData,
         }
@@ -97,7 +100,10 @@ impl<D: Domain> ConnectorBuilder<D> {
 
     /// A new socket with every option applied.
     fn configured(&self) -> io::Result<RawSocket<D, Stream>> {
-        let socket = RawSocket::<D, Stream>::new()?;
+        let socket = match self.protocol {
+            Some(protocol) => RawSocket::<D, Stream>::with_raw_protocol(protocol.as_raw())?,
+            None => RawSocket::<D, Stream>::new()?,
+        };
         self.reuse.apply(&socket)?;
         self.buffers.apply(&socket)?;
         if let Some(tcp) = self.tcp {
@@ -174,6 +180,14 @@ impl<D: Domain> ConnectorBuilder<D> {
 }
 
 impl<D: Inet> ConnectorBuilder<D> {
+    /// The transport protocol: TCP (the default) or Multipath TCP
+    /// ([`StreamProtocol::Mptcp`]); see [`RawSocket::with_protocol`] for
+    /// the errors where the kernel lacks MPTCP.
+    pub fn protocol(mut self, protocol: StreamProtocol) -> Self {
+        self.protocol = Some(protocol);
+        self
+    }
+
     /// Address-reuse options, useful with [`local_addr`](Self::local_addr)
     /// to bind a source port that is in `TIME_WAIT` or shared.
     pub fn reuse(mut self, reuse: ReuseConfig) -> Self {
@@ -214,6 +228,7 @@ impl<D: Domain> Clone for ConnectorBuilder<D> {
             buffers: self.buffers,
             local_addr: self.local_addr.clone(),
             timeout: self.timeout,
+            protocol: self.protocol,
             nonblocking: self.nonblocking,
             _domain: PhantomData,
         }
@@ -232,6 +247,7 @@ impl<D: Domain> fmt::Debug for ConnectorBuilder<D> {
             .field("buffers", &self.buffers)
             .field("local_addr", &self.local_addr)
             .field("timeout", &self.timeout)
+            .field("protocol", &self.protocol)
             .field("nonblocking", &self.nonblocking)
             .finish()
     }

@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 use super::{BufferConfig, ReuseConfig, TcpConfig};
 use crate::domain::{Domain, Inet, Ipv6, Stream};
 use crate::options::{set_only_v6, set_tcp_fastopen};
+use crate::protocol::StreamProtocol;
 use crate::socket::{Listener, RawSocket};
 
 /// The backlog used when none is given, as in `std::net::TcpListener`.
@@ -62,6 +63,7 @@ pub struct ListenerBuilder<D: Domain> {
     backlog: u32,
     fastopen: Option<u32>,
     only_v6: Option<bool>,
+    protocol: Option<StreamProtocol>,
     nonblocking: bool,
     _domain: PhantomData<D>,
 }
@@ -76,6 +78,7 @@ impl<D: Domain> ListenerBuilder<D> {
             backlog: DEFAULT_BACKLOG,
             fastopen: None,
             only_v6: None,
+            protocol: None,
             nonblocking: false,
             _domain: PhantomData,
         }
@@ -104,7 +107,10 @@ impl<D: Domain> ListenerBuilder<D> {
     /// Creates the socket, applies the options, binds to `addr` and
     /// listens. Any failure closes the socket and returns the error.
     pub fn bind(self, addr: D::Addr) -> io::Result<Listener<D>> {
-        let socket = RawSocket::<D, Stream>::new()?;
+        let socket = match self.protocol {
+            Some(protocol) => RawSocket::<D, Stream>::with_raw_protocol(protocol.as_raw())?,
+            None => RawSocket::<D, Stream>::new()?,
+        };
         self.reuse.apply(&socket)?;
         if let Some(only_v6) = self.only_v6 {
             set_only_v6(&socket, only_v6)?;
@@ -126,6 +132,15 @@ impl<D: Domain> ListenerBuilder<D> {
 }
 
 impl<D: Inet> ListenerBuilder<D> {
+    /// The transport protocol: TCP (the default) or Multipath TCP
+    /// ([`StreamProtocol::Mptcp`]); see
+    /// [`RawSocket::with_protocol`] for the errors where the kernel lacks
+    /// MPTCP.
+    pub fn protocol(mut self, protocol: StreamProtocol) -> Self {
+        self.protocol = Some(protocol);
+        self
+    }
+
     /// Address-reuse options (`SO_REUSEADDR`, `SO_REUSEPORT`).
     pub fn reuse(mut self, reuse: ReuseConfig) -> Self {
         self.reuse = reuse;
@@ -194,6 +209,7 @@ impl<D: Domain> fmt::Debug for ListenerBuilder<D> {
             .field("backlog", &self.backlog)
             .field("fastopen", &self.fastopen)
             .field("only_v6", &self.only_v6)
+            .field("protocol", &self.protocol)
             .field("nonblocking", &self.nonblocking)
             .finish()
     }

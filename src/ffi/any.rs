@@ -7,7 +7,6 @@
 use std::ffi::c_int;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::time::Duration;
 
 use super::addr::wl_addr;
 use wirelane_core::TransitionError;
@@ -108,22 +107,8 @@ pub(crate) enum RawAny {
 /// What every state can do, whatever its domain: the `socket_state!`
 /// methods of the core, plus the domain as data.
 pub(crate) trait State: AsFd + Sized {
-    /// `AF_INET`, `AF_INET6` or `AF_UNIX`.
-    fn family(&self) -> c_int;
     /// `SOCK_STREAM` or `SOCK_DGRAM`.
     fn sock_type(&self) -> c_int;
-    /// `local_addr()` in C form.
-    fn local(&self) -> io::Result<wl_addr>;
-    /// `set_nonblocking()`.
-    fn put_nonblocking(&self, on: bool) -> io::Result<()>;
-    /// `is_nonblocking()`.
-    fn get_nonblocking(&self) -> io::Result<bool>;
-    /// `set_read_timeout()` / `set_write_timeout()`.
-    fn put_timeout(&self, write: bool, t: Option<Duration>) -> io::Result<()>;
-    /// `read_timeout()` / `write_timeout()`.
-    fn get_timeout(&self, write: bool) -> io::Result<Option<Duration>>;
-    /// `take_error()`.
-    fn pending_error(&self) -> io::Result<Option<io::Error>>;
     /// Gives up the state, keeping the descriptor.
     fn into_owned_fd(self) -> OwnedFd;
 }
@@ -131,29 +116,8 @@ pub(crate) trait State: AsFd + Sized {
 macro_rules! impl_state {
     ($state:ident < D $(, $ty:ident)? >, $sock:ty) => {
         impl<D: Domain $(, $ty: SockType)?> State for $state<D $(, $ty)?> {
-            fn family(&self) -> c_int {
-                D::FAMILY
-            }
             fn sock_type(&self) -> c_int {
                 <$sock as SockType>::TYPE
-            }
-            fn local(&self) -> io::Result<wl_addr> {
-                self.local_addr().map(|a| wl_addr::from_typed(&a))
-            }
-            fn put_nonblocking(&self, on: bool) -> io::Result<()> {
-                self.set_nonblocking(on)
-            }
-            fn get_nonblocking(&self) -> io::Result<bool> {
-                self.is_nonblocking()
-            }
-            fn put_timeout(&self, write: bool, t: Option<Duration>) -> io::Result<()> {
-                if write { self.set_write_timeout(t) } else { self.set_read_timeout(t) }
-            }
-            fn get_timeout(&self, write: bool) -> io::Result<Option<Duration>> {
-                if write { self.write_timeout() } else { self.read_timeout() }
-            }
-            fn pending_error(&self) -> io::Result<Option<io::Error>> {
-                self.take_error()
             }
             fn into_owned_fd(self) -> OwnedFd {
                 OwnedFd::from(self)
@@ -177,29 +141,8 @@ impl<A: AsFd, B: AsFd, C: AsFd> AsFd for ByDomain<A, B, C> {
 }
 
 impl<A: State, B: State, C: State> State for ByDomain<A, B, C> {
-    fn family(&self) -> c_int {
-        each!(self, s => s.family())
-    }
     fn sock_type(&self) -> c_int {
         each!(self, s => s.sock_type())
-    }
-    fn local(&self) -> io::Result<wl_addr> {
-        each!(self, s => s.local())
-    }
-    fn put_nonblocking(&self, on: bool) -> io::Result<()> {
-        each!(self, s => s.put_nonblocking(on))
-    }
-    fn get_nonblocking(&self) -> io::Result<bool> {
-        each!(self, s => s.get_nonblocking())
-    }
-    fn put_timeout(&self, write: bool, t: Option<Duration>) -> io::Result<()> {
-        each!(self, s => s.put_timeout(write, t))
-    }
-    fn get_timeout(&self, write: bool) -> io::Result<Option<Duration>> {
-        each!(self, s => s.get_timeout(write))
-    }
-    fn pending_error(&self) -> io::Result<Option<io::Error>> {
-        each!(self, s => s.pending_error())
     }
     fn into_owned_fd(self) -> OwnedFd {
         each!(self, s => s.into_owned_fd())
@@ -223,29 +166,8 @@ impl AsFd for RawAny {
 }
 
 impl State for RawAny {
-    fn family(&self) -> c_int {
-        each_raw!(self, s => s.family())
-    }
     fn sock_type(&self) -> c_int {
         each_raw!(self, s => s.sock_type())
-    }
-    fn local(&self) -> io::Result<wl_addr> {
-        each_raw!(self, s => s.local())
-    }
-    fn put_nonblocking(&self, on: bool) -> io::Result<()> {
-        each_raw!(self, s => s.put_nonblocking(on))
-    }
-    fn get_nonblocking(&self) -> io::Result<bool> {
-        each_raw!(self, s => s.get_nonblocking())
-    }
-    fn put_timeout(&self, write: bool, t: Option<Duration>) -> io::Result<()> {
-        each_raw!(self, s => s.put_timeout(write, t))
-    }
-    fn get_timeout(&self, write: bool) -> io::Result<Option<Duration>> {
-        each_raw!(self, s => s.get_timeout(write))
-    }
-    fn pending_error(&self) -> io::Result<Option<io::Error>> {
-        each_raw!(self, s => s.pending_error())
     }
     fn into_owned_fd(self) -> OwnedFd {
         each_raw!(self, s => s.into_owned_fd())

@@ -2,7 +2,6 @@
 
 use std::ffi::{c_int, c_uint};
 
-use super::addr::wl_addr;
 use super::any::{BoundAny, step};
 use super::boundary::ffi_fn;
 use super::common;
@@ -72,112 +71,6 @@ pub unsafe extern "C" fn wl_bound_into_fd(sock: *mut wl_bound) -> c_int {
     ffi_fn!("wl_bound_into_fd", {
         // SAFETY: `sock` is NULL or a live handle the caller gives up.
         unsafe { common::into_fd(sock) }
-    })
-}
-
-/// The socket's domain: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
-///
-/// Returns the domain, or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_bound_domain(sock: *const wl_bound) -> c_int {
-    ffi_fn!("wl_bound_domain", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::domain(sock) }
-    })
-}
-
-/// Writes the socket's local address to `*out` (`getsockname(2)`). For an
-/// unbound socket this is the wildcard address (or unnamed, for Unix).
-///
-/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_bound_local_addr(sock: *const wl_bound, out: *mut wl_addr) -> c_int {
-    ffi_fn!("wl_bound_local_addr", {
-        // SAFETY: `sock` is NULL or a live handle; `out` NULL or writable.
-        unsafe { common::local_addr(sock, out) }
-    })
-}
-
-/// Sets (`nonblocking` true) or clears `O_NONBLOCK` (`fcntl(2)`). In
-/// non-blocking mode, calls that would wait return `-EAGAIN`.
-///
-/// Returns 0 or `-errno`. Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_bound_set_nonblocking(sock: *const wl_bound, nonblocking: bool) -> c_int {
-    ffi_fn!("wl_bound_set_nonblocking", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::set_nonblocking(sock, nonblocking) }
-    })
-}
-
-/// Whether `O_NONBLOCK` is set: returns 1 (set), 0 (clear) or `-errno`.
-/// Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_bound_is_nonblocking(sock: *const wl_bound) -> c_int {
-    ffi_fn!("wl_bound_is_nonblocking", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::is_nonblocking(sock) }
-    })
-}
-
-/// Sets the read timeout in milliseconds (`SO_RCVTIMEO`, see `socket(7)`):
-/// blocking receives and accepts fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
-///
-/// Returns 0 or `-errno`. Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_bound_set_read_timeout(sock: *const wl_bound, millis: u64) -> c_int {
-    ffi_fn!("wl_bound_set_read_timeout", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::set_timeout(sock, false, millis) }
-    })
-}
-
-/// Writes the read timeout (`SO_RCVTIMEO`) in milliseconds to `*out_ms`, rounded
-/// up; 0 means none.
-///
-/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_bound_read_timeout(sock: *const wl_bound, out_ms: *mut u64) -> c_int {
-    ffi_fn!("wl_bound_read_timeout", {
-        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
-        unsafe { common::timeout(sock, false, out_ms) }
-    })
-}
-
-/// Sets the write timeout in milliseconds (`SO_SNDTIMEO`, see `socket(7)`):
-/// blocking sends (and, on Linux, a blocking connect) fail with `-EAGAIN` after it. 0 means no timeout (wait forever).
-///
-/// Returns 0 or `-errno`. Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_bound_set_write_timeout(sock: *const wl_bound, millis: u64) -> c_int {
-    ffi_fn!("wl_bound_set_write_timeout", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::set_timeout(sock, true, millis) }
-    })
-}
-
-/// Writes the write timeout (`SO_SNDTIMEO`) in milliseconds to `*out_ms`, rounded
-/// up; 0 means none.
-///
-/// Returns 0 or `-errno`; `*out_ms` is written only on success. Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_bound_write_timeout(sock: *const wl_bound, out_ms: *mut u64) -> c_int {
-    ffi_fn!("wl_bound_write_timeout", {
-        // SAFETY: `sock` is NULL or a live handle; `out_ms` NULL or writable.
-        unsafe { common::timeout(sock, true, out_ms) }
-    })
-}
-
-/// Reads and clears the socket's pending error (`SO_ERROR`): writes the
-/// errno (positive) to `*out_errno`, or 0 if there was none.
-///
-/// Returns 0 or `-errno` (the call itself failing); `*out_errno` is written
-/// only on success. Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_bound_take_error(sock: *const wl_bound, out_errno: *mut c_int) -> c_int {
-    ffi_fn!("wl_bound_take_error", {
-        // SAFETY: `sock` is NULL or a live handle; `out_errno` NULL or writable.
-        unsafe { common::take_error(sock, out_errno) }
     })
 }
 

@@ -46,7 +46,7 @@ impl FfiRet for *const c_char {
 /// Wraps an export's body: catches panics, turns `Err` into `-errno` and
 /// records the last error. Usage: `ffi_fn!("wl_raw_new", { ...; Ok(0) })`.
 macro_rules! ffi_fn {
-    ($name:literal, $body:block) => {{
+    ($name:expr, $body:block) => {{
         let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| -> ::std::io::Result<_> { $body }));
         match outcome {
             Ok(Ok(value)) => value,

@@ -1,13 +1,14 @@
 //! The bodies of the functions every handle type has (`wl_*_fd`,
-//! `wl_*_free`, `wl_*_local_addr`, timeouts, ...), written once,
+//! `wl_*_into_fd`, `wl_*_free`, `wl_*_from_fd`), written once,
 //! generically; each handle's file declares its exports and calls these.
+//! The operations that need only the descriptor are exported once, in
+//! `socket.rs`.
 
 use std::ffi::c_int;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
 use std::time::Duration;
 
-use super::addr::wl_addr;
 use super::any::{Adopt, State};
 use super::handle::{Handle, borrow, give, out_ptr, take, transition};
 use wirelane_core::ffi_support::invalid_input;
@@ -37,47 +38,6 @@ pub(crate) unsafe fn free<H: Handle>(h: *mut H) -> io::Result<()> {
     Ok(())
 }
 
-/// `wl_*_domain`: `AF_INET`, `AF_INET6` or `AF_UNIX` (no syscall).
-pub(crate) unsafe fn domain<H: Handle>(h: *const H) -> io::Result<c_int>
-where
-    H::Inner: State,
-{
-    // SAFETY: forwarded.
-    Ok(unsafe { borrow(h) }?.family())
-}
-
-/// `wl_*_local_addr`.
-pub(crate) unsafe fn local_addr<H: Handle>(h: *const H, out: *mut wl_addr) -> io::Result<c_int>
-where
-    H::Inner: State,
-{
-    let out = out_ptr(out, "out")?;
-    // SAFETY: forwarded.
-    let addr = unsafe { borrow(h) }?.local()?;
-    // SAFETY: checked non-NULL; points to a wl_addr (caller contract).
-    unsafe { out.write(addr) };
-    Ok(0)
-}
-
-/// `wl_*_set_nonblocking`.
-pub(crate) unsafe fn set_nonblocking<H: Handle>(h: *const H, on: bool) -> io::Result<c_int>
-where
-    H::Inner: State,
-{
-    // SAFETY: forwarded.
-    unsafe { borrow(h) }?.put_nonblocking(on)?;
-    Ok(0)
-}
-
-/// `wl_*_is_nonblocking`: 1 or 0.
-pub(crate) unsafe fn is_nonblocking<H: Handle>(h: *const H) -> io::Result<c_int>
-where
-    H::Inner: State,
-{
-    // SAFETY: forwarded.
-    Ok(c_int::from(unsafe { borrow(h) }?.get_nonblocking()?))
-}
-
 /// Milliseconds (0 = none) to the core's `Option<Duration>`.
 pub(crate) fn millis_to_timeout(ms: u64) -> Option<Duration> {
     (ms != 0).then(|| Duration::from_millis(ms))
@@ -93,43 +53,6 @@ pub(crate) fn timeout_to_millis(t: Option<Duration>) -> u64 {
             ms.clamp(1, u128::from(u64::MAX)) as u64
         }
     }
-}
-
-/// `wl_*_set_read_timeout` / `wl_*_set_write_timeout`.
-pub(crate) unsafe fn set_timeout<H: Handle>(h: *const H, write: bool, ms: u64) -> io::Result<c_int>
-where
-    H::Inner: State,
-{
-    // SAFETY: forwarded.
-    unsafe { borrow(h) }?.put_timeout(write, millis_to_timeout(ms))?;
-    Ok(0)
-}
-
-/// `wl_*_read_timeout` / `wl_*_write_timeout`.
-pub(crate) unsafe fn timeout<H: Handle>(h: *const H, write: bool, out: *mut u64) -> io::Result<c_int>
-where
-    H::Inner: State,
-{
-    let out = out_ptr(out, "out_ms")?;
-    // SAFETY: forwarded.
-    let t = unsafe { borrow(h) }?.get_timeout(write)?;
-    // SAFETY: checked non-NULL.
-    unsafe { out.write(timeout_to_millis(t)) };
-    Ok(0)
-}
-
-/// `wl_*_take_error`: writes the pending errno (0 for none).
-pub(crate) unsafe fn take_error<H: Handle>(h: *const H, out: *mut c_int) -> io::Result<c_int>
-where
-    H::Inner: State,
-{
-    let out = out_ptr(out, "out_errno")?;
-    // SAFETY: forwarded.
-    let pending = unsafe { borrow(h) }?.pending_error()?;
-    let code = pending.map_or(0, |e| wirelane_core::error::errno_of(&e));
-    // SAFETY: checked non-NULL.
-    unsafe { out.write(code) };
-    Ok(0)
 }
 
 /// `wl_*_from_fd`: adopts `fd` after the core's checks. On failure the

@@ -1,23 +1,11 @@
-//! Shared helpers: boolean options, and range checks whose errors name the
+//! Shared helpers: range checks whose errors name the
 //! option, the accepted range and the rejected value.
 
 use std::fmt::Display;
 use std::io;
-use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
 use crate::error::invalid_input;
-use crate::sys;
-
-/// Sets an `int` option used as a boolean (0 or 1).
-pub(super) fn set_bool(fd: BorrowedFd<'_>, level: libc::c_int, name: libc::c_int, on: bool) -> io::Result<()> {
-    sys::setsockopt_int(fd, level, name, libc::c_int::from(on))
-}
-
-/// Reads an `int` option used as a boolean (any non-zero value is `true`).
-pub(super) fn get_bool(fd: BorrowedFd<'_>, level: libc::c_int, name: libc::c_int) -> io::Result<bool> {
-    Ok(sys::getsockopt_int(fd, level, name)? != 0)
-}
 
 /// The `InvalidInput` error for an out-of-range option value.
 pub(super) fn out_of_range(option: &str, range: &str, got: impl Display) -> io::Error {
@@ -48,9 +36,4 @@ pub(super) fn whole_secs(option: &str, d: Duration, min: u64, max: u64) -> io::R
         ));
     }
     Ok(d.as_secs() as libc::c_int)
-}
-
-/// Converts a size the kernel stores as `int`, rejecting zero.
-pub(super) fn positive_size(option: &str, size: usize) -> io::Result<libc::c_int> {
-    int_in(option, " bytes", size as u64, 1, libc::c_int::MAX as u64)
 }

@@ -1,62 +1,13 @@
-//! Multicast: hop limits, loopback, and group membership for IPv4
-//! (`IP_MULTICAST_*`, `IP_ADD/DROP_MEMBERSHIP`, see `ip(7)`) and IPv6
-//! (`IPV6_MULTICAST_*`, `IPV6_ADD/DROP_MEMBERSHIP`, see `ipv6(7)`).
+//! Multicast group membership for IPv4 (`IP_ADD/DROP_MEMBERSHIP`, see
+//! `ip(7)`) and IPv6 (`IPV6_ADD/DROP_MEMBERSHIP`, see `ipv6(7)`); the hop
+//! limits and loopback switches are rows of the option table (`table.rs`).
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::AsFd;
 
-use super::check::{get_bool, int_in, set_bool};
 use crate::error::invalid_input;
 use crate::sys;
-
-/// Sets the time-to-live of outgoing IPv4 multicast packets
-/// (`IP_MULTICAST_TTL`, see `ip(7)`). The default 1 keeps them on the local
-/// network; 0 keeps them on this host. `ttl` must be in `0..=255`.
-pub fn set_multicast_ttl_v4<S: AsFd + ?Sized>(socket: &S, ttl: u32) -> io::Result<()> {
-    let ttl = int_in("IP_MULTICAST_TTL", "", u64::from(ttl), 0, 255)?;
-    sys::setsockopt_int(socket.as_fd(), libc::IPPROTO_IP, libc::IP_MULTICAST_TTL, ttl)
-}
-
-/// The IPv4 multicast time-to-live (`IP_MULTICAST_TTL`, see `ip(7)`).
-pub fn multicast_ttl_v4<S: AsFd + ?Sized>(socket: &S) -> io::Result<u32> {
-    Ok(sys::getsockopt_int(socket.as_fd(), libc::IPPROTO_IP, libc::IP_MULTICAST_TTL)?.max(0) as u32)
-}
-
-/// Whether this host's own IPv4 multicast sends are looped back to its
-/// local listeners (`IP_MULTICAST_LOOP`, see `ip(7)`); on by default.
-pub fn set_multicast_loop_v4<S: AsFd + ?Sized>(socket: &S, enable: bool) -> io::Result<()> {
-    set_bool(socket.as_fd(), libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, enable)
-}
-
-/// Whether `IP_MULTICAST_LOOP` is on (see `ip(7)`).
-pub fn multicast_loop_v4<S: AsFd + ?Sized>(socket: &S) -> io::Result<bool> {
-    get_bool(socket.as_fd(), libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP)
-}
-
-/// Sets the hop limit of outgoing IPv6 multicast packets
-/// (`IPV6_MULTICAST_HOPS`, see `ipv6(7)`); default 1. `hops` must be in
-/// `0..=255`.
-pub fn set_multicast_hops_v6<S: AsFd + ?Sized>(socket: &S, hops: u32) -> io::Result<()> {
-    let hops = int_in("IPV6_MULTICAST_HOPS", "", u64::from(hops), 0, 255)?;
-    sys::setsockopt_int(socket.as_fd(), libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_HOPS, hops)
-}
-
-/// The IPv6 multicast hop limit (`IPV6_MULTICAST_HOPS`, see `ipv6(7)`).
-pub fn multicast_hops_v6<S: AsFd + ?Sized>(socket: &S) -> io::Result<u32> {
-    Ok(sys::getsockopt_int(socket.as_fd(), libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_HOPS)?.max(0) as u32)
-}
-
-/// Whether this host's own IPv6 multicast sends are looped back to its
-/// local listeners (`IPV6_MULTICAST_LOOP`, see `ipv6(7)`); on by default.
-pub fn set_multicast_loop_v6<S: AsFd + ?Sized>(socket: &S, enable: bool) -> io::Result<()> {
-    set_bool(socket.as_fd(), libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_LOOP, enable)
-}
-
-/// Whether `IPV6_MULTICAST_LOOP` is on (see `ipv6(7)`).
-pub fn multicast_loop_v6<S: AsFd + ?Sized>(socket: &S) -> io::Result<bool> {
-    get_bool(socket.as_fd(), libc::IPPROTO_IPV6, libc::IPV6_MULTICAST_LOOP)
-}
 
 fn mreq_v4(option: &str, group: Ipv4Addr, interface: Ipv4Addr) -> io::Result<libc::ip_mreq> {
     if !group.is_multicast() {

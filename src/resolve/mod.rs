@@ -2,7 +2,8 @@
 //! `/etc/hosts`, `nsswitch.conf` and search domains behave as users expect.
 //!
 //! Results are typed by family ([`InetAddr`]): an IPv4 answer is a
-//! [`SocketAddrV4`], an IPv6 answer a [`SocketAddrV6`], in the resolver's
+//! [`SocketAddrV4`](crate::SocketAddrV4), an IPv6 answer a
+//! [`SocketAddrV6`](crate::SocketAddrV6), in the resolver's
 //! order (RFC 6724 destination address selection, as glibc sorts them).
 //!
 //! ```

@@ -1,8 +1,11 @@
 //! Adopting existing descriptors, and conversions to and from `std`.
 //!
 //! `TryFrom<OwnedFd>` asks the kernel what it can tell (`SO_DOMAIN`,
-//! `SO_TYPE`, `SO_ACCEPTCONN`, whether there is a peer, whether the socket
-//! is bound) and hands the descriptor back on a mismatch. Conversions into
+//! `SO_TYPE`, `SO_PROTOCOL`, `SO_ACCEPTCONN`, whether there is a peer,
+//! whether the socket is bound) and hands the descriptor back on a
+//! mismatch. The protocol tells kinds of one `SOCK_*` type apart: a UDP
+//! socket is not adopted as [`Icmp`](crate::Icmp), nor the reverse; TCP and
+//! MPTCP are both [`Stream`]. Conversions into
 //! `std` types are infallible; conversions from `std` types go through the
 //! same checks (a `TcpStream` may be IPv4 or IPv6).
 
@@ -11,9 +14,9 @@ use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
 
-use super::{BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedStream, Listener, RawSocket};
+use super::{BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedSeqPacket, ConnectedStream, Listener, RawSocket};
 use crate::addr::family_name;
-use crate::domain::{Datagram, Domain, Ipv4, Ipv6, SockType, Stream, Unix};
+use crate::domain::{ConnectionOriented, Connectionless, Domain, Ipv4, Ipv6, SeqPacket, SockType, Stream, Unix};
 use crate::error::{TransitionError, invalid_input};
 use crate::sys;
 
@@ -68,6 +71,13 @@ pub(crate) fn check<D: Domain, T: SockType>(fd: BorrowedFd<'_>, expect: Expect) 
             format!("descriptor has socket type {ty}, expected {} ({})", T::TYPE, T::NAME),
         ));
     }
+    let protocol = sys::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL)?;
+    if !T::has_protocol(family, protocol) {
+        return Err(invalid_input(
+            libc::EPROTONOSUPPORT,
+            format!("descriptor has protocol {protocol}, which is not a {} socket", T::NAME),
+        ));
+    }
     let listening = sys::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_ACCEPTCONN)? != 0;
     let connected = sys::peer_addr(fd).is_ok();
     let actual = if listening {
@@ -90,8 +100,8 @@ pub(crate) fn check<D: Domain, T: SockType>(fd: BorrowedFd<'_>, expect: Expect) 
 
 /// Implements `TryFrom<OwnedFd>` for a state with the given checks.
 macro_rules! adopt {
-    ($state:ident < D $(, $ty:ident)? >, $sock:ty, $expect:expr) => {
-        impl<D: Domain $(, $ty: SockType)?> TryFrom<OwnedFd> for $state<D $(, $ty)?> {
+    ($state:ident < D $(, $ty:ident : $bound:ident)? >, $sock:ty, $expect:expr) => {
+        impl<D: Domain $(, $ty: $bound)?> TryFrom<OwnedFd> for $state<D $(, $ty)?> {
             type Error = TransitionError<OwnedFd>;
 
             /// Adopts `fd` after checking its domain, type and state with the
@@ -106,12 +116,13 @@ macro_rules! adopt {
     };
 }
 
-adopt!(RawSocket<D, T>, T, Expect::Fresh);
-adopt!(BoundSocket<D, T>, T, Expect::Bound);
-adopt!(Listener<D>, Stream, Expect::Listening);
+adopt!(RawSocket<D, T: SockType>, T, Expect::Fresh);
+adopt!(BoundSocket<D, T: SockType>, T, Expect::Bound);
+adopt!(Listener<D, T: ConnectionOriented>, T, Expect::Listening);
 adopt!(ConnectedStream<D>, Stream, Expect::Connected);
-adopt!(BoundDatagram<D>, Datagram, Expect::Bound);
-adopt!(ConnectedDatagram<D>, Datagram, Expect::Connected);
+adopt!(ConnectedSeqPacket<D>, SeqPacket, Expect::Connected);
+adopt!(BoundDatagram<D, T: Connectionless>, T, Expect::Bound);
+adopt!(ConnectedDatagram<D, T: Connectionless>, T, Expect::Connected);
 
 /// Conversions between one state and one `std` type, both ways.
 macro_rules! std_interop {

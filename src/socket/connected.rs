@@ -7,8 +7,8 @@
 
 /// Implements the connected-peer operations on one state type.
 macro_rules! connected_ops {
-    ($name:ident) => {
-        impl<D: $crate::Domain> $name<D> {
+    ($name:ident < $($param:ident : $bound:path),+ >) => {
+        impl<$($param: $bound),+> $name<$($param),+> {
             /// Sends bytes to the peer (`send(2)` with `MSG_NOSIGNAL`);
             /// returns how many were queued. A closed peer gives `EPIPE`
             /// (`ErrorKind::BrokenPipe`), never `SIGPIPE`.

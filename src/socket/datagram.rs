@@ -1,4 +1,5 @@
-//! `BoundDatagram<D>` and `ConnectedDatagram<D>`: UDP and Unix datagrams.
+//! `BoundDatagram<D, T>` and `ConnectedDatagram<D, T>`: the two states of
+//! every connectionless kind: UDP and Unix datagrams, ICMP echo, raw IP.
 
 use std::io;
 use std::marker::PhantomData;
@@ -10,19 +11,21 @@ use super::socket_state;
 use crate::MsgFlags;
 use crate::addr::codec::AddrCodec;
 use crate::addr::{RawSockAddr, SocketAddrV4, SocketAddrV6, SocketAddress};
-use crate::domain::{Datagram, Domain, Unix};
+use crate::domain::{Connectionless, Datagram, Domain, Unix};
 use crate::error::{TransitionError, invalid_input};
 use crate::sys;
 
-/// `connect(2)` for a datagram socket, refusing port 0.
+/// `connect(2)` for a connectionless socket, refusing port 0 where the
+/// port names the peer (UDP).
 ///
 /// Linux accepts a UDP connect to port 0 but leaves the socket
 /// half-connected: `getpeername` fails with `ENOTCONN` and datagrams from
 /// every port of the peer host are received. That is not the peer-locked
 /// socket a [`ConnectedDatagram`] promises, so it is an input error here.
-pub(super) fn connect_datagram<A: SocketAddress>(fd: BorrowedFd<'_>, addr: &A) -> io::Result<()> {
+/// ICMP echo and raw IP sockets have no ports; any port is fine there.
+pub(super) fn connect_datagram<T: Connectionless, A: SocketAddress>(fd: BorrowedFd<'_>, addr: &A) -> io::Result<()> {
     let raw = addr.to_raw();
-    if inet_port(&raw) == Some(0) {
+    if T::PORT_NAMES_PEER && inet_port(&raw) == Some(0) {
         return Err(invalid_input(
             libc::EINVAL,
             format!(
@@ -35,7 +38,7 @@ pub(super) fn connect_datagram<A: SocketAddress>(fd: BorrowedFd<'_>, addr: &A) -
 }
 
 /// The port of an IPv4 or IPv6 address; `None` for other families.
-fn inet_port(raw: &RawSockAddr) -> Option<u16> {
+pub(super) fn inet_port(raw: &RawSockAddr) -> Option<u16> {
     match raw.family() as libc::c_int {
         libc::AF_INET => SocketAddrV4::from_raw(raw).ok().map(|a| a.port()),
         libc::AF_INET6 => SocketAddrV6::from_raw(raw).ok().map(|a| a.port()),
@@ -43,20 +46,23 @@ fn inet_port(raw: &RawSockAddr) -> Option<u16> {
     }
 }
 
-/// A datagram socket bound to a local address: it talks to anyone, naming
-/// the peer on each [`send_to`](Self::send_to) and learning it on each
-/// [`recv_from`](Self::recv_from).
+/// A connectionless socket bound to a local address: it talks to anyone,
+/// naming the peer on each [`send_to`](Self::send_to) and learning it on
+/// each [`recv_from`](Self::recv_from).
 ///
-/// [`connect`](Self::connect) fixes one peer and becomes a
+/// `BoundDatagram<D>` is UDP (or a Unix datagram socket);
+/// `BoundDatagram<D, Icmp>` an ICMP echo socket (see
+/// [`send_echo_to`](Self::send_echo_to)); `BoundDatagram<D, RawIp>` a raw
+/// IP socket. [`connect`](Self::connect) fixes one peer and becomes a
 /// [`ConnectedDatagram`].
-pub struct BoundDatagram<D: Domain> {
+pub struct BoundDatagram<D: Domain, T: Connectionless = Datagram> {
     fd: OwnedFd,
-    _marker: PhantomData<D>,
+    _marker: PhantomData<(D, T)>,
 }
 
-socket_state!(BoundDatagram<D: Domain>);
+socket_state!(BoundDatagram<D: Domain, T: Connectionless>);
 
-impl<D: Domain> BoundDatagram<D> {
+impl<D: Domain, T: Connectionless> BoundDatagram<D, T> {
     /// Sends one datagram to `addr` (`sendto(2)` with `MSG_NOSIGNAL`).
     pub fn send_to(&self, buf: &[u8], addr: &D::Addr) -> io::Result<usize> {
         self.send_to_with_flags(buf, addr, MsgFlags::NONE)
@@ -93,29 +99,34 @@ impl<D: Domain> BoundDatagram<D> {
     /// Fixes the peer (`connect(2)`): sends go to `addr`, and the kernel
     /// drops datagrams from anyone else. Nothing is sent on the wire.
     ///
-    /// An IPv4/IPv6 peer with port 0 is refused (`InvalidInput`, `EINVAL`):
+    /// A UDP peer with port 0 is refused (`InvalidInput`, `EINVAL`):
     /// Linux would accept it but leave the socket half-connected, without
     /// a peer address and receiving from every port of the peer host.
     ///
     /// On failure the bound socket is returned in the error.
-    pub fn connect(self, addr: D::Addr) -> Transition<ConnectedDatagram<D>, Self> {
-        match connect_datagram(self.as_fd(), &addr) {
+    pub fn connect(self, addr: D::Addr) -> Transition<ConnectedDatagram<D, T>, Self> {
+        match connect_datagram::<T, _>(self.as_fd(), &addr) {
             Ok(()) => Ok(ConnectedDatagram::from_fd(self.into_fd())),
             Err(e) => Err(TransitionError::new(e, self)),
         }
     }
 }
 
-/// A datagram socket locked to one peer: [`send`](Self::send) and
+/// A connectionless socket locked to one peer: [`send`](Self::send) and
 /// [`recv`](Self::recv) take no address, and the kernel filters out
 /// datagrams from anyone else (the way QUIC uses UDP).
-pub struct ConnectedDatagram<D: Domain> {
+///
+/// `ConnectedDatagram<D>` is UDP (or Unix datagrams);
+/// `ConnectedDatagram<D, Icmp>` pings one host (see
+/// [`send_echo`](Self::send_echo)); `ConnectedDatagram<D, RawIp>` sends raw
+/// IP payloads to one host.
+pub struct ConnectedDatagram<D: Domain, T: Connectionless = Datagram> {
     fd: OwnedFd,
-    _marker: PhantomData<D>,
+    _marker: PhantomData<(D, T)>,
 }
 
-socket_state!(ConnectedDatagram<D: Domain>);
-connected_ops!(ConnectedDatagram);
+socket_state!(ConnectedDatagram<D: Domain, T: Connectionless>);
+connected_ops!(ConnectedDatagram<D: Domain, T: Connectionless>);
 
 impl ConnectedDatagram<Unix> {
     /// A pair of connected Unix datagram sockets (`socketpair(2)`).

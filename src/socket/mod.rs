@@ -8,8 +8,15 @@
 //! | [`Listener<D>`](Listener) | `BoundSocket::listen` | accept |
 //! | [`PendingConnect<D>`](PendingConnect) | `RawSocket::connect_nonblocking` | take_error, finish |
 //! | [`ConnectedStream<D>`](ConnectedStream) | connect, accept, finish | read, write, send, recv, shutdown |
-//! | [`BoundDatagram<D>`](BoundDatagram) | `RawSocket<D, Datagram>::bind` | send_to, recv_from, connect |
-//! | [`ConnectedDatagram<D>`](ConnectedDatagram) | connect on a datagram | send, recv |
+//! | [`BoundDatagram<D, T>`](BoundDatagram) | `RawSocket<D, T>::bind` (`T` connectionless) | send_to, recv_from, connect |
+//! | [`ConnectedDatagram<D, T>`](ConnectedDatagram) | connect on a connectionless socket | send, recv |
+//! | [`ConnectedSeqPacket<D>`](ConnectedSeqPacket) | connect, accept on `SeqPacket` | send, recv (whole messages), shutdown |
+//!
+//! `BoundSocket` and `Listener` serve both connection-oriented kinds
+//! ([`Stream`](crate::Stream), [`SeqPacket`](crate::SeqPacket));
+//! `BoundDatagram` and `ConnectedDatagram` serve the connectionless ones
+//! (UDP, [`Icmp`](crate::Icmp) echo, [`RawIp`](crate::RawIp)), whose kind
+//! is their second parameter (default [`Datagram`](crate::Datagram)).
 
 use std::io;
 use std::os::fd::BorrowedFd;
@@ -21,19 +28,24 @@ use crate::sys;
 pub(crate) mod adopt;
 mod bound;
 mod connected;
+mod create;
 mod datagram;
 mod flags;
+pub(crate) mod icmp;
 mod listener;
 mod pending;
 mod raw;
+mod seqpacket;
 mod stream;
 
 pub use bound::BoundSocket;
 pub use datagram::{BoundDatagram, ConnectedDatagram};
 pub use flags::MsgFlags;
+pub use icmp::{ECHO_HEADER_LEN, EchoReply};
 pub use listener::{Incoming, Listener};
 pub use pending::PendingConnect;
 pub use raw::RawSocket;
+pub use seqpacket::ConnectedSeqPacket;
 pub use stream::{ConnectedStream, UCred};
 
 /// Reads the local address of `fd` as `A`.
@@ -75,6 +87,9 @@ macro_rules! socket_state {
             }
 
             /// Gives up the typestate and returns the descriptor.
+            // Not every state is turned back into a bare descriptor inside
+            // the crate (`OwnedFd::from` is the public way).
+            #[allow(dead_code)]
             pub(crate) fn into_fd(self) -> std::os::fd::OwnedFd {
                 self.fd
             }

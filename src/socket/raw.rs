@@ -4,21 +4,32 @@ use std::io;
 use std::marker::PhantomData;
 use std::os::fd::{AsFd, OwnedFd};
 
+use super::create::{create, create_raw_ip, create_stream};
 use super::datagram::connect_datagram;
-use super::{BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedStream, PendingConnect, socket_state};
+use super::{
+    BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedSeqPacket, ConnectedStream, PendingConnect, socket_state,
+};
 use crate::addr::codec::AddrCodec;
-use crate::domain::{Datagram, Domain, SockType, Stream};
+use crate::domain::{Connectionless, DefaultProtocol, Domain, Inet, RawIp, SeqPacket, SockType, Stream};
 use crate::error::TransitionError;
+use crate::protocol::{IpProtocol, StreamProtocol};
 use crate::sys;
 
 /// A freshly created socket: not bound, not connected.
 ///
-/// What it can become depends on its type: a [`Stream`] socket can
-/// [`bind`](RawSocket::bind) (then listen), [`connect`](RawSocket::connect),
-/// or [`connect_nonblocking`](RawSocket::connect_nonblocking); a
-/// [`Datagram`] socket can [`bind`](RawSocket::bind) or
+/// What it can become depends on its kind `T` (see the table in
+/// [`SockType`]): a [`Stream`] socket can [`bind`](RawSocket::bind) (then
+/// listen), [`connect`](RawSocket::connect), or
+/// [`connect_nonblocking`](RawSocket::connect_nonblocking); a
+/// [`SeqPacket`] socket can bind (then listen) or connect; a connectionless
+/// socket ([`Datagram`](crate::Datagram), [`Icmp`](crate::Icmp),
+/// [`RawIp`]) can [`bind`](RawSocket::bind) or
 /// [`connect`](RawSocket::connect). Every transition consumes the socket on
 /// success and hands it back inside a [`TransitionError`] on failure.
+///
+/// [`new`](Self::new) creates the kinds with a default protocol;
+/// [`with_protocol`](Self::with_protocol) chooses TCP or MPTCP for an
+/// internet stream, and is how [`RawIp`] sockets are made.
 ///
 /// ```
 /// use wirelane::{Ipv4, RawSocket, Stream};
@@ -35,10 +46,54 @@ socket_state!(RawSocket<D: Domain, T: SockType>);
 /// The result of a transition out of `S`.
 pub(crate) type Transition<N, S> = Result<N, TransitionError<S>>;
 
-impl<D: Domain, T: SockType> RawSocket<D, T> {
-    /// Creates a socket (`socket(2)` with `SOCK_CLOEXEC`).
+impl<D: Domain, T: DefaultProtocol<D>> RawSocket<D, T> {
+    /// Creates a socket (`socket(2)` with `SOCK_CLOEXEC` and the kind's
+    /// [`DefaultProtocol`]): TCP, UDP, a Unix socket, or an ICMP echo socket.
+    ///
+    /// Where the kernel refuses for a reason it does not spell out, the
+    /// error names it: an [`Icmp`](crate::Icmp) socket fails with
+    /// `PermissionDenied` when the process's groups are outside
+    /// `net.ipv4.ping_group_range` (the message quotes the range).
     pub fn new() -> io::Result<Self> {
-        sys::socket(D::FAMILY, T::TYPE, 0).map(Self::from_fd)
+        create::<D, T>(T::PROTOCOL).map(Self::from_fd)
+    }
+}
+
+impl<D: Inet> RawSocket<D, Stream> {
+    /// Creates an internet stream socket of the chosen protocol: TCP, or
+    /// Multipath TCP (`IPPROTO_MPTCP`), which then goes through the same
+    /// states as TCP.
+    ///
+    /// Where the kernel has no MPTCP the error says so: `ENOPROTOOPT` when
+    /// it is disabled in this network namespace (`sysctl
+    /// net.mptcp.enabled=0`), `EPROTONOSUPPORT` when the kernel was built
+    /// without `CONFIG_MPTCP`; each with a message naming the cause.
+    pub fn with_protocol(protocol: StreamProtocol) -> io::Result<Self> {
+        create_stream::<D>(protocol).map(Self::from_fd)
+    }
+}
+
+impl<D: Inet> RawSocket<D, RawIp> {
+    /// Creates a raw IP socket for `protocol` (`socket(2)` with `SOCK_RAW`,
+    /// see `raw(7)`). It receives every packet of that protocol reaching
+    /// the host (for IPv4 with the IP header in front) and sends payloads
+    /// to which the kernel adds the IP header.
+    ///
+    /// Needs `CAP_NET_RAW` in the user namespace owning the current network
+    /// namespace: without it, `PermissionDenied` with a message saying so
+    /// (an unprivileged process can get it in a namespace of its own, e.g.
+    /// `unshare -Urn`). Protocol 0 is refused (`EPROTONOSUPPORT`): a raw
+    /// socket must name its protocol.
+    pub fn with_protocol(protocol: IpProtocol) -> io::Result<Self> {
+        create_raw_ip::<D>(protocol).map(Self::from_fd)
+    }
+}
+
+impl<D: Domain, T: SockType> RawSocket<D, T> {
+    /// Creates a socket with an explicit `socket(2)` protocol number, for
+    /// the builders (which are generic over the domain).
+    pub(crate) fn with_raw_protocol(protocol: libc::c_int) -> io::Result<Self> {
+        create::<D, T>(protocol).map(Self::from_fd)
     }
 
     /// Runs `op` on the descriptor; on failure the socket comes back inside
@@ -117,25 +172,54 @@ impl<D: Domain> RawSocket<D, Stream> {
     }
 }
 
-impl<D: Domain> RawSocket<D, Datagram> {
-    /// Binds to a local address (`bind(2)`): a datagram socket that can
-    /// `send_to` and `recv_from` anyone.
+impl<D: Domain> RawSocket<D, SeqPacket> {
+    /// Binds to a local address (`bind(2)`), ready to
+    /// [`listen`](BoundSocket::listen) for [`SeqPacket`] connections.
     ///
     /// On failure the socket is returned in the error.
-    pub fn bind(self, addr: D::Addr) -> Transition<BoundDatagram<D>, Self> {
+    pub fn bind(self, addr: D::Addr) -> Transition<BoundSocket<D, SeqPacket>, Self> {
+        self.attempt(|s| s.bind_fd(&addr), BoundSocket::from_fd)
+    }
+
+    /// Connects to a listening [`SeqPacket`] socket (`connect(2)`). For
+    /// Unix sockets this completes at once: it fails with
+    /// `ConnectionRefused` when nobody listens at `addr`, and with
+    /// `WouldBlock` (`EAGAIN`) when the listener's backlog is full and the
+    /// socket is non-blocking.
+    ///
+    /// On failure the socket is returned in the error.
+    pub fn connect(self, addr: D::Addr) -> Transition<ConnectedSeqPacket<D>, Self> {
+        self.attempt(|s| s.connect_fd(&addr), ConnectedSeqPacket::from_fd)
+    }
+}
+
+impl<D: Domain, T: Connectionless> RawSocket<D, T> {
+    /// Binds to a local address (`bind(2)`): a socket that can `send_to`
+    /// and `recv_from` anyone.
+    ///
+    /// For an [`Icmp`](crate::Icmp) socket the port is the echo
+    /// identifier (0: the kernel picks one); for a [`RawIp`] socket it is
+    /// ignored and binding only fixes the local address.
+    ///
+    /// On failure the socket is returned in the error.
+    pub fn bind(self, addr: D::Addr) -> Transition<BoundDatagram<D, T>, Self> {
         self.attempt(|s| s.bind_fd(&addr), BoundDatagram::from_fd)
     }
 
-    /// Fixes the peer (`connect(2)` on a datagram socket): the kernel picks
-    /// a local address, sends go to `addr` and only its datagrams are
+    /// Fixes the peer (`connect(2)` on a connectionless socket): the kernel
+    /// picks a local address, sends go to `addr` and only its messages are
     /// received. Nothing is sent on the wire.
     ///
-    /// An IPv4/IPv6 peer with port 0 is refused (`InvalidInput`, `EINVAL`):
-    /// Linux would accept it but leave the socket half-connected, without
-    /// a peer address and receiving from every port of the peer host.
+    /// A UDP peer with port 0 is refused (`InvalidInput`, `EINVAL`): Linux
+    /// would accept it but leave the socket half-connected, without a peer
+    /// address and receiving from every port of the peer host. ICMP and
+    /// raw IP peers have no port, so any port is accepted (and ignored).
     ///
     /// On failure the socket is returned in the error.
-    pub fn connect(self, addr: D::Addr) -> Transition<ConnectedDatagram<D>, Self> {
-        self.attempt(|s| connect_datagram(s.as_fd(), &addr), ConnectedDatagram::from_fd)
+    pub fn connect(self, addr: D::Addr) -> Transition<ConnectedDatagram<D, T>, Self> {
+        self.attempt(
+            |s| connect_datagram::<T, _>(s.as_fd(), &addr),
+            ConnectedDatagram::from_fd,
+        )
     }
 }

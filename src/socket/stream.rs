@@ -25,7 +25,7 @@ pub struct ConnectedStream<D: Domain> {
 }
 
 socket_state!(ConnectedStream<D: Domain>);
-connected_ops!(ConnectedStream);
+connected_ops!(ConnectedStream<D: Domain>);
 
 impl<D: Domain> ConnectedStream<D> {
     /// Shuts down one or both directions (`shutdown(2)`). After
@@ -45,13 +45,18 @@ impl ConnectedStream<Unix> {
     /// The peer process's credentials at connect time (`SO_PEERCRED`, see
     /// `unix(7)`): use them for access checks on a Unix-socket server.
     pub fn peer_credentials(&self) -> io::Result<UCred> {
-        let cred: libc::ucred = sys::getsockopt(self.as_fd(), libc::SOL_SOCKET, libc::SO_PEERCRED)?;
-        Ok(UCred {
-            pid: cred.pid,
-            uid: cred.uid,
-            gid: cred.gid,
-        })
+        peer_credentials_of(self.as_fd())
     }
+}
+
+/// Reads `SO_PEERCRED` (any connected Unix socket).
+pub(super) fn peer_credentials_of(fd: std::os::fd::BorrowedFd<'_>) -> io::Result<UCred> {
+    let cred: libc::ucred = sys::getsockopt(fd, libc::SOL_SOCKET, libc::SO_PEERCRED)?;
+    Ok(UCred {
+        pid: cred.pid,
+        uid: cred.uid,
+        gid: cred.gid,
+    })
 }
 
 /// A Unix peer's credentials, as the kernel recorded them at connect time.

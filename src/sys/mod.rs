@@ -62,6 +62,12 @@ pub(crate) fn socket(family: libc::c_int, ty: libc::c_int, protocol: libc::c_int
     Ok(unsafe { owned(fd) })
 }
 
+/// `getegid(2)`: the process's effective group id.
+pub(crate) fn effective_gid() -> libc::gid_t {
+    // SAFETY: no arguments; always succeeds.
+    unsafe { libc::getegid() }
+}
+
 /// `socketpair(2)` with `SOCK_CLOEXEC` always added.
 pub(crate) fn socketpair(family: libc::c_int, ty: libc::c_int) -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [-1 as RawFd; 2];

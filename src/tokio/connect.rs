@@ -95,16 +95,23 @@ impl<D: Domain> Async<PendingConnect<D>> {
     /// socket and abandons the connection attempt.
     pub async fn finish(self) -> Result<Async<ConnectedStream<D>>, TransitionError<Self>> {
         let (registration, handle, mut pending) = self.into_parts();
-        let Some(registration) = registration else {
-            let error = io::Error::other("pending connect is not registered with the reactor");
-            return Err(TransitionError::new(error, Async::from_parts(None, handle, pending)));
+        // `Async::new` registers a pending connect only once it has a peer
+        // (an unconnected socket would latch EPOLLHUP, see the module
+        // docs); one still in SYN_SENT, or already refused, registers here
+        // (a refused one reports EPOLLERR, so `SO_ERROR` is read at once).
+        let registration = match registration {
+            Some(r) => r,
+            None => match register(&handle, pending.as_fd().as_raw_fd()) {
+                Ok(r) => r,
+                Err(e) => return Err(TransitionError::new(e, Async::from_parts(None, handle, pending))),
+            },
         };
         loop {
             let mut guard = match registration.ready(Interest::WRITABLE).await {
                 Ok(guard) => guard,
                 Err(e) => {
                     return Err(TransitionError::new(
-                        e,
+                        super::core::readiness_error(e),
                         Async::from_parts(Some(registration), handle, pending),
                     ));
                 }

@@ -31,6 +31,41 @@ fn no_runtime() -> io::Error {
     )
 }
 
+/// tokio's own words for a reactor whose runtime has shut down.
+const TOKIO_SHUTDOWN: &str = "A Tokio 1.x context was found, but it is being shutdown.";
+
+/// The error for "the runtime this socket is registered with is gone",
+/// naming the problem and the way out. `tokio` reports it as
+/// [`TOKIO_SHUTDOWN`]; the original error is kept as the source.
+pub(super) fn runtime_gone(tokio_error: io::Error) -> io::Error {
+    io::Error::other(RuntimeGone(tokio_error))
+}
+
+/// See [`runtime_gone`].
+#[derive(Debug)]
+struct RuntimeGone(io::Error);
+
+impl fmt::Display for RuntimeGone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "the tokio runtime this socket is registered with has shut down: \
+             Async::into_inner gives the socket back to wrap again (Async::new) in a live runtime",
+        )
+    }
+}
+
+impl std::error::Error for RuntimeGone {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// A readiness error: tokio fails a readiness wait only when its runtime
+/// has shut down.
+pub(super) fn readiness_error(e: io::Error) -> io::Error {
+    runtime_gone(e)
+}
+
 /// Registers `fd` with the reactor of `handle` (read and write interest,
 /// edge-triggered, one EPOLL_CTL_ADD).
 pub(super) fn register(handle: &Handle, fd: RawFd) -> io::Result<AsyncFd<RawFd>> {
@@ -39,8 +74,16 @@ pub(super) fn register(handle: &Handle, fd: RawFd) -> io::Result<AsyncFd<RawFd>>
     // in `Async`, which is declared after it and so outlives it; every
     // transition keeps the same descriptor, and the registration is
     // dropped (or moved with the fd) before the state can close it.
-    unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE | Interest::WRITABLE) }
-        .map_err(|e| e.into_parts().1)
+    unsafe { AsyncFd::register_with_interest(fd, Interest::READABLE | Interest::WRITABLE) }.map_err(|e| {
+        let e = e.into_parts().1;
+        // Matching tokio's text is the only way to tell; should it
+        // change, tokio's own error passes through unchanged.
+        if e.to_string() == TOKIO_SHUTDOWN {
+            runtime_gone(e)
+        } else {
+            e
+        }
+    })
 }
 
 /// Whether a state registers at construction. An unconnected TCP socket
@@ -127,9 +170,23 @@ impl<S: AsFd> Async<S> {
 
     /// Waits until the socket is ready for `interest`, then runs `op` (one
     /// non-blocking syscall) and retries on `WouldBlock`. Cancel-safe: a
-    /// dropped future has at most waited.
+    /// dropped future has at most waited. Through tokio's `async_io`, so
+    /// each call spends the task's cooperative budget as `tokio::net` does
+    /// (a loop on an always-ready socket still yields to other tasks).
     pub(super) async fn io_op<R>(&self, interest: Interest, mut op: impl FnMut(&S) -> io::Result<R>) -> io::Result<R> {
-        self.io()?.async_io(interest, |_| op(&self.state)).await
+        // `async_io` fails for two reasons: `op` failed (returned as is),
+        // or the readiness wait failed, which tokio does only when the
+        // runtime has shut down (restated by `readiness_error`).
+        let mut op_failed = false;
+        let result = self
+            .io()?
+            .async_io(interest, |_| {
+                let r = op(&self.state);
+                op_failed = r.as_ref().is_err_and(|e| e.kind() != io::ErrorKind::WouldBlock);
+                r
+            })
+            .await;
+        result.map_err(|e| if op_failed { e } else { readiness_error(e) })
     }
 }
 

@@ -39,7 +39,7 @@ pub(super) fn poll_io<'a, R>(
     mut op: impl FnMut() -> io::Result<R>,
 ) -> Poll<io::Result<R>> {
     loop {
-        let mut guard = ready!(poll_ready(cx))?;
+        let mut guard = ready!(poll_ready(cx)).map_err(super::core::readiness_error)?;
         match guard.try_io(|_| op()) {
             Ok(result) => return Poll::Ready(result),
             Err(_would_block) => continue,
@@ -52,14 +52,22 @@ impl<D: Domain> Async<ConnectedStream<D>> {
     ///
     /// Cancel safety: cancel-safe (it only waits).
     pub async fn readable(&self) -> io::Result<()> {
-        self.io()?.readable().await.map(|mut guard| guard.retain_ready())
+        self.io()?
+            .readable()
+            .await
+            .map(|mut guard| guard.retain_ready())
+            .map_err(super::core::readiness_error)
     }
 
     /// Waits until the socket is writable.
     ///
     /// Cancel safety: cancel-safe (it only waits).
     pub async fn writable(&self) -> io::Result<()> {
-        self.io()?.writable().await.map(|mut guard| guard.retain_ready())
+        self.io()?
+            .writable()
+            .await
+            .map(|mut guard| guard.retain_ready())
+            .map_err(super::core::readiness_error)
     }
 
     /// Receives into `buf` without removing the data from the socket

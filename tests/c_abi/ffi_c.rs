@@ -1,7 +1,8 @@
 //! Builds and runs the C tests (`ffi-tests/`), the C examples
 //! (`examples/c/`) and the install + pkg-config path against the shared
-//! and static libraries `cargo test` has just built (they sit next to this
-//! test executable, in `target/<profile>/deps`).
+//! and static libraries built from the current sources (see
+//! `support/fresh_library.rs`: they sit next to this test executable, in
+//! `<target>/<profile>/deps`, whatever cargo's target directory is).
 //!
 //! Needs a C compiler, a C++ compiler, make, valgrind and pkg-config
 //! (`apt-get install -y build-essential valgrind pkg-config`); a missing
@@ -12,22 +13,12 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "support/fresh_library.rs"]
+mod fresh_library;
+use fresh_library::libdir;
+
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-/// The directory holding the freshly built `libwirelane.{so,a}`.
-fn libdir() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let dir = exe.parent().expect("test executable directory").to_path_buf();
-    for lib in ["libwirelane.so", "libwirelane.a"] {
-        assert!(
-            dir.join(lib).exists(),
-            "{} missing: cargo test builds it because src/ffi/Cargo.toml lists crate-type cdylib and staticlib",
-            dir.join(lib).display()
-        );
-    }
-    dir
 }
 
 /// A fresh scratch directory for one test.
@@ -39,7 +30,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// A command for a child process. Drops the `LD_LIBRARY_PATH` cargo sets
-/// for test runs (it lists `target/<profile>` ahead of `deps`, so a stale
+/// for test runs (it lists `<target>/<profile>` ahead of `deps`, so a stale
 /// `libwirelane.so` left there by an earlier `cargo build` would shadow the
 /// fresh one): each C binary finds its library through its own RUNPATH.
 fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
@@ -292,9 +283,23 @@ fn install_then_link_through_pkg_config() {
         "lib/libwirelane.so",
         "lib/libwirelane.a",
         "include/wirelane.h",
+        "include/wirelane.hpp",
         "lib/pkgconfig/wirelane.pc",
     ] {
         assert!(prefix.join(f).exists(), "install.sh did not install {f}");
+    }
+    // Every public header of include/ is installed, byte for byte.
+    for entry in std::fs::read_dir(root().join("include")).expect("include/") {
+        let path = entry.expect("entry").path();
+        if matches!(path.extension().and_then(|e| e.to_str()), Some("h" | "hpp")) {
+            let name = path.file_name().expect("file name");
+            let installed = std::fs::read(prefix.join("include").join(name)).unwrap_or_default();
+            assert_eq!(
+                installed,
+                std::fs::read(&path).expect("read header"),
+                "{name:?} not installed as is"
+            );
+        }
     }
     let pc_path = prefix.join("lib/pkgconfig");
     let pkg = |args: &[&str]| {
@@ -307,12 +312,19 @@ fn install_then_link_through_pkg_config() {
     assert_eq!(pkg(&["--modversion"]), env!("CARGO_PKG_VERSION"));
     let flags = pkg(&["--cflags", "--libs"]);
     assert!(flags.contains("-lwirelane"), "{flags}");
+    // A prefix off the dynamic linker's path: the flags carry its rpath, so
+    // a program linked with them starts without LD_LIBRARY_PATH.
+    let rpath = format!("-Wl,-rpath,{}", prefix.join("lib").display());
+    assert!(flags.contains(&rpath), "no {rpath} in {flags}");
+    // A static link cannot use the shared libgcc_s.
+    let static_libs = pkg(&["--static", "--libs"]);
+    assert!(!static_libs.contains("-lgcc_s"), "{static_libs}");
 
     // Dynamic: compile and link the echo examples through pkg-config alone.
     let build = dir.join("examples");
     build_examples(&build, &["USE_PKG_CONFIG=1"], &[("PKG_CONFIG_PATH", &pc_path)]);
     let libs = prefix.join("lib");
-    echo_round_trip(&build, "127.0.0.1:0", &[("LD_LIBRARY_PATH", &libs)]);
+    echo_round_trip(&build, "127.0.0.1:0", &[]); // found through the rpath
 
     // Static: the archive plus the private libraries from the .pc file.
     let private: Vec<String> = pkg(&["--static", "--libs-only-l"])
@@ -334,4 +346,41 @@ fn install_then_link_through_pkg_config() {
         !String::from_utf8_lossy(&out.stdout).contains("libwirelane"),
         "the static build still needs libwirelane.so"
     );
+}
+
+#[test]
+fn install_script_options() {
+    let script = root().join("scripts/install.sh");
+    let help = run(command(&script).arg("--help"));
+    let text = String::from_utf8_lossy(&help.stdout);
+    for option in [
+        "--no-build",
+        "--libdir DIR",
+        "-h, --help",
+        "PREFIX/include/wirelane.hpp",
+    ] {
+        assert!(text.contains(option), "--help does not mention {option}:\n{text}");
+    }
+    assert!(
+        text.lines().all(|l| !l.starts_with("set ") && !l.starts_with('#')),
+        "--help prints script lines:\n{text}"
+    );
+    for bad in [&["--bogus", "/tmp/x"][..], &["--libdir"][..], &[][..]] {
+        let out = command(&script).args(bad).output().expect("run install.sh");
+        assert_eq!(out.status.code(), Some(2), "install.sh {bad:?}: {out:?}");
+        assert!(!out.stderr.is_empty(), "install.sh {bad:?} says nothing");
+    }
+    // --no-build installs what is in cargo's target directory, or says what
+    // is missing; it never builds.
+    let dir = scratch("no-build");
+    let out = command(&script)
+        .arg("--no-build")
+        .arg(dir.join("prefix"))
+        .env("CARGO_TARGET_DIR", dir.join("empty-target"))
+        .output()
+        .expect("run install.sh");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("empty-target/release/libwirelane.so not found"), "{err}");
+    assert!(!dir.join("empty-target/release").exists(), "--no-build built something");
 }

@@ -2,6 +2,12 @@
 //! (=0.29.4) generates from `src/ffi/` with `cbindgen.toml`.
 //!
 //! Regenerate after changing the FFI: `WIRELANE_BLESS=1 cargo test --test ffi_header`.
+//!
+//! cbindgen does not expand macros, so the exports generated from the
+//! option table are declared from the same table (`render.rs`) and spliced
+//! in after the hand-written options.
+
+mod render;
 
 use std::path::Path;
 
@@ -15,7 +21,7 @@ fn generate() -> String {
         .expect("cbindgen failed on src/ffi");
     let mut out = Vec::new();
     bindings.write(&mut out);
-    String::from_utf8(out).expect("cbindgen output is UTF-8")
+    render::splice_header(&String::from_utf8(out).expect("cbindgen output is UTF-8"))
 }
 
 #[test]

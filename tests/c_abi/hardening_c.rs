@@ -1,5 +1,5 @@
 //! Runs the C hardening programs (`ffi-tests/hardening/`) against the
-//! library `cargo test` just built: plain (strict C11, -Werror), under
+//! library built from the current sources: plain (strict C11, -Werror), under
 //! ASan+UBSan, under valgrind (errors and definite/indirect leaks fail),
 //! and the valgrind check that a use-after-free of a handle is detected.
 //!
@@ -8,22 +8,15 @@
 //! Needs cc, make, python3 and valgrind (`scripts/ensure-tools.sh` installs
 //! them); a missing tool fails the test with the package to install.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+#[path = "support/fresh_library.rs"]
+mod fresh_library;
+use fresh_library::libdir;
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-/// The directory holding the freshly built `libwirelane.so`.
-fn libdir() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let dir = exe.parent().expect("test executable directory").to_path_buf();
-    assert!(
-        dir.join("libwirelane.so").exists(),
-        "libwirelane.so missing next to the test binary: src/ffi/Cargo.toml lists crate-type cdylib"
-    );
-    dir
 }
 
 fn require(tool: &str, package: &str) {
@@ -41,7 +34,7 @@ fn make(target: &str) -> Output {
     require("python3", "python3");
     let build = std::env::temp_dir().join(format!("wl-hard-c-{}-{target}", std::process::id()));
     let _ = std::fs::remove_dir_all(&build);
-    // Cargo's LD_LIBRARY_PATH lists target/<profile> ahead of deps, where a
+    // Cargo's LD_LIBRARY_PATH lists <target>/<profile> ahead of deps, where a
     // stale libwirelane.so from an earlier `cargo build` would shadow the
     // fresh one; the programs find their library through their RUNPATH.
     let out = Command::new("make")

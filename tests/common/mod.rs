@@ -5,6 +5,8 @@
 //! Every test binary compiles this module and uses a different subset.
 #![allow(dead_code)]
 
+pub mod netns;
+
 use std::io;
 use std::os::fd::{AsFd, AsRawFd};
 use std::path::{Path, PathBuf};

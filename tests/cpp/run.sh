@@ -5,7 +5,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${ROOT:=$(cd "$here/../.." && pwd)}"
-: "${BUILD:=$ROOT/target/cpp/tests}"
+: "${BUILD:=$("$ROOT/scripts/target-dir.sh")/cpp/tests}"
 : "${RESULTS:=$BUILD/results}"
 : "${VARIANTS:=cxx17 cxx20 cxx23 asan}"
 passed=0

@@ -18,7 +18,8 @@ usage: cargo run --release --example compare -- [options]
   --big            256 MiB file for the sendfile/copy rows (default 32 MiB)
   --file-mib N     file size in MiB for the sendfile/copy rows
   --only A,B       only these workloads (names as in the table)
-  --impls A,B      only these columns: raw_c,wirelane,std,c_abi,py_binding,py_ctypes,py_stdlib
+  --impls A,B      only these columns: raw_c,wirelane,std,c_abi,py_binding,py_ctypes,
+                   py_stdlib,tokio_wirelane,tokio_net (the tokio ones need --features tokio)
   --exact          also count user-space instructions (valgrind callgrind) and
                    heap allocations (valgrind memcheck) per operation; slow
   --no-probes      skip the exact per-operation counts altogether (by default
@@ -163,10 +164,14 @@ fn pin_to(cpu: usize) -> io::Result<()> {
 pub fn main(args: &[String]) -> io::Result<()> {
     let o = match parse(args) {
         Ok(o) => o,
+        // --help: the usage on stdout, success; a bad option: the error
+        // and the usage on stderr, exit status 2.
+        Err(e) if e.is_empty() => {
+            print!("{USAGE}");
+            std::process::exit(0);
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("compare: {e}");
-            }
+            eprintln!("compare: {e}");
             eprint!("{USAGE}");
             std::process::exit(2);
         }

@@ -110,6 +110,8 @@ pub fn build(layout: &Layout, wanted: &[Impl]) -> io::Result<Built> {
             ]),
             Impl::Wirelane => Ok(vec![me.clone(), "--worker".into(), "wirelane".into()]),
             Impl::Std => Ok(vec![me.clone(), "--worker".into(), "std".into()]),
+            Impl::TokioWirelane => Ok(vec![me.clone(), "--worker".into(), "tokio-wirelane".into()]),
+            Impl::TokioNet => Ok(vec![me.clone(), "--worker".into(), "tokio-net".into()]),
             Impl::PyStdlib => {
                 envs.insert(key, python_env());
                 Ok(py("py_stdlib.py"))

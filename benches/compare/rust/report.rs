@@ -276,6 +276,20 @@ pub fn targets(run: &Run) -> Vec<Target> {
         Impl::PyBinding,
         Impl::PyStdlib,
     );
+    at_most(
+        "tokio: wirelane::tokio vs tokio::net, TCP ping-pong (current-thread)",
+        1.02,
+        "tcp_pingpong",
+        Impl::TokioWirelane,
+        Impl::TokioNet,
+    );
+    at_most(
+        "tokio: wirelane::tokio vs tokio::net, UDP send+recv (current-thread)",
+        1.02,
+        "udp_rr",
+        Impl::TokioWirelane,
+        Impl::TokioNet,
+    );
     let mut at_least = |measure: &str, goal: f64, v: Option<f64>, detail: String, rows: [&'static str; 2]| {
         t.push(Target {
             measure: measure.into(),
@@ -330,6 +344,20 @@ pub fn targets(run: &Run) -> Vec<Target> {
         cross_speedup(run, "udp_batch", Impl::PyStdlib, "udp_batch", Impl::PyBinding),
         "udp_batch: Python socket (sendto loop) / Python binding (one call per 64)".into(),
         ["udp_batch", "udp_batch"],
+    );
+    at_least(
+        "tokio: send_batch of 64 vs tokio::net send_to loop (datagrams/s)",
+        3.0,
+        cross_speedup(run, "udp_batch", Impl::TokioNet, "udp_batch", Impl::TokioWirelane),
+        "udp_batch: tokio::net (send_to loop) / wirelane::tokio (send_batch of 64)".into(),
+        ["udp_batch", "udp_batch"],
+    );
+    at_least(
+        "tokio: GSO vs tokio::net per-packet loop, 1200 B (datagrams/s), receiver GRO on",
+        10.0,
+        cross_speedup(run, "udp_loop", Impl::TokioNet, "udp_gso", Impl::TokioWirelane),
+        "tokio::net on udp_loop / wirelane::tokio on udp_gso".into(),
+        ["udp_loop", "udp_gso"],
     );
     t
 }

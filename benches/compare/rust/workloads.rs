@@ -181,10 +181,14 @@ pub enum Impl {
     /// libc send/recv through ctypes: the floor under any ctypes binding.
     PyCtypes,
     PyStdlib,
+    /// `wirelane::tokio::Async<S>` on a current-thread runtime.
+    TokioWirelane,
+    /// `tokio::net` on a current-thread runtime.
+    TokioNet,
 }
 
 impl Impl {
-    pub const ALL: [Impl; 7] = [
+    pub const ALL: [Impl; 9] = [
         Impl::RawC,
         Impl::Wirelane,
         Impl::Std,
@@ -192,6 +196,8 @@ impl Impl {
         Impl::PyBinding,
         Impl::PyCtypes,
         Impl::PyStdlib,
+        Impl::TokioWirelane,
+        Impl::TokioNet,
     ];
 
     /// Short key (JSON, `--impls`).
@@ -204,6 +210,8 @@ impl Impl {
             Impl::PyBinding => "py_binding",
             Impl::PyCtypes => "py_ctypes",
             Impl::PyStdlib => "py_stdlib",
+            Impl::TokioWirelane => "tokio_wirelane",
+            Impl::TokioNet => "tokio_net",
         }
     }
 
@@ -217,6 +225,8 @@ impl Impl {
             Impl::PyBinding => "Python binding",
             Impl::PyCtypes => "Python ctypes floor",
             Impl::PyStdlib => "Python socket",
+            Impl::TokioWirelane => "wirelane::tokio",
+            Impl::TokioNet => "tokio::net",
         }
     }
 
@@ -224,6 +234,13 @@ impl Impl {
     /// why not when it cannot.
     pub fn supports(self, client: &str) -> Result<(), &'static str> {
         match (self, client) {
+            (Impl::TokioWirelane | Impl::TokioNet, _) if !cfg!(feature = "tokio") => {
+                Err("built without feature tokio (cargo run --release --features tokio --example compare)")
+            }
+            (Impl::TokioWirelane | Impl::TokioNet, "tcp_sendfile" | "tcp_copy") => {
+                Err("the tokio columns cover ping-pong and UDP only")
+            }
+            (Impl::TokioNet, "udp_gso") => Err("tokio::net has no UDP GSO"),
             (Impl::Std, "udp_gso") => Err("std::net has no UDP GSO"),
             // std's io::copy deliberately never uses sendfile from a regular
             // file to a socket (a later change to the file could show up in

@@ -1,7 +1,7 @@
 """Rough throughput of the binding on loopback (not a test; numbers vary).
 
     cargo build --release
-    WIRELANE_LIB=target/release/libwirelane.so python bindings/python/bench/bench_udp.py
+    WIRELANE_LIB="$(scripts/target-dir.sh)/release/libwirelane.so" python bindings/python/bench/bench_udp.py
 
 Compares sending N datagrams with the stdlib socket, with wirelane's
 per-datagram sendto (one ctypes call each), and with one sendmmsg per batch

@@ -78,7 +78,9 @@ def test_repository_builds_newest_first(tmp_path: Path, monkeypatch: pytest.Monk
     os.utime(debug, (now, now))
     monkeypatch.setattr(_lib, "_PACKAGE_DIR", pkg)
     monkeypatch.delenv("WIRELANE_LIB", raising=False)
+    monkeypatch.delenv("CARGO_TARGET_DIR", raising=False)
     assert _lib.repo_root() == tmp_path
+    assert _lib.target_dir(tmp_path) == tmp_path / "target"  # no scripts/target-dir.sh here
     assert _lib.candidate_paths() == [pkg / "libwirelane.so", debug, release]
     os.utime(release, (now + 100, now + 100))
     assert _lib.candidate_paths()[1] == release
@@ -98,4 +100,4 @@ def test_where_the_library_came_from() -> None:
         assert (pkg_dir / "wirelane.h").is_file()
     else:
         root = _lib.repo_root()
-        assert root is not None and lib.is_relative_to(root / "target"), lib
+        assert root is not None and lib.is_relative_to(_lib.target_dir(root)), lib

@@ -80,10 +80,15 @@ _Fn = Callable[..., int]
 
 # --- what every state has ----------------------------------------------------
 
+# Exported once, on the descriptor (``wl_socket_<verb>(fd, ...)``): the
+# generated declarations in ``_prototypes`` (re-exported above).
+
 
 @dataclass(frozen=True)
 class StateFns:
-    """The functions every handle type has (``wl_<state>_fd`` ...)."""
+    """The functions every handle type has: its own ``wl_<state>_fd``,
+    ``_into_fd``, ``_free``, ``_from_fd``, and the ``wl_socket_*`` calls
+    reached through its descriptor."""
 
     prefix: str
     handle: Any
@@ -102,25 +107,36 @@ class StateFns:
     from_fd: _Fn | None
 
 
+def _on_fd(fd: _Fn, op: _Fn) -> _Fn:
+    """``op(wl_<state>_fd(h), ...)``; a NULL handle's ``-EINVAL`` passes through."""
+
+    def call(h: Any, *args: Any) -> int:
+        n = fd(h)
+        return n if n < 0 else op(n, *args)
+
+    return call
+
+
 def _state(prefix: str, handle: Any, adoptable: bool = True) -> StateFns:
     def fn(verb: str) -> Any:
         return DECLARED[f"{prefix}_{verb}"]
 
+    fd = fn("fd")
     return StateFns(
         prefix=prefix,
         handle=handle,
         free=fn("free"),
-        fd=fn("fd"),
+        fd=fd,
         into_fd=fn("into_fd"),
-        domain=fn("domain"),
-        local_addr=fn("local_addr"),
-        set_nonblocking=fn("set_nonblocking"),
-        is_nonblocking=fn("is_nonblocking"),
-        set_read_timeout=fn("set_read_timeout"),
-        read_timeout=fn("read_timeout"),
-        set_write_timeout=fn("set_write_timeout"),
-        write_timeout=fn("write_timeout"),
-        take_error=fn("take_error"),
+        domain=_on_fd(fd, _p.wl_socket_domain),
+        local_addr=_on_fd(fd, _p.wl_socket_local_addr),
+        set_nonblocking=_on_fd(fd, _p.wl_socket_set_nonblocking),
+        is_nonblocking=_on_fd(fd, _p.wl_socket_is_nonblocking),
+        set_read_timeout=_on_fd(fd, _p.wl_socket_set_read_timeout),
+        read_timeout=_on_fd(fd, _p.wl_socket_read_timeout),
+        set_write_timeout=_on_fd(fd, _p.wl_socket_set_write_timeout),
+        write_timeout=_on_fd(fd, _p.wl_socket_write_timeout),
+        take_error=_on_fd(fd, _p.wl_socket_take_error),
         from_fd=fn("from_fd") if adoptable else None,
     )
 

@@ -7,8 +7,9 @@ search), in this order:
 2. the copy shipped inside the package (``wirelane/libwirelane*.so``, put
    there by the build step in ``setup.py``: a release build);
 3. when the package runs from a source checkout without a bundled copy,
-   cargo's ``release`` or ``debug`` build (the newer one) in
-   ``$CARGO_TARGET_DIR`` or the checkout's ``target/``.
+   cargo's ``release`` or ``debug`` build, the newer one, in cargo's
+   target directory (:func:`target_dir`: ``CARGO_TARGET_DIR``, a cargo
+   config, or the checkout's ``target/``).
 
 It is loaded with :class:`ctypes.CDLL`, so the GIL is released during every
 call. At import the library's ``wl_version()`` (and, when a header is found,
@@ -20,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Final
 
@@ -59,6 +61,22 @@ def repo_root() -> Path | None:
     return None
 
 
+def target_dir(root: Path) -> Path:
+    """Cargo's target directory for the checkout at ``root``, as
+    ``scripts/target-dir.sh`` (``cargo metadata``) reports it; when cargo
+    cannot be asked, ``$CARGO_TARGET_DIR`` or ``root/target``."""
+    script = root / "scripts" / "target-dir.sh"
+    if script.is_file():
+        try:
+            out = subprocess.run([str(script)], capture_output=True, text=True, check=True, timeout=60)
+            if out.stdout.strip():
+                return Path(out.stdout.strip())
+        except (OSError, subprocess.SubprocessError):
+            pass
+    env = os.environ.get("CARGO_TARGET_DIR")
+    return root / env if env else root / "target"
+
+
 def candidate_paths() -> list[Path]:
     """Every path the loader tries, in order (see the module docstring)."""
     env = os.environ.get("WIRELANE_LIB")
@@ -68,9 +86,7 @@ def candidate_paths() -> list[Path]:
     paths = bundled or [_PACKAGE_DIR / LIB_NAME]
     root = repo_root()
     if root is not None and not bundled:
-        target = Path(os.environ.get("CARGO_TARGET_DIR") or root / "target")
-        if not target.is_absolute():
-            target = root / target
+        target = target_dir(root)
         builds = [target / kind / LIB_NAME for kind in ("release", "debug")]
         existing = [p for p in builds if p.is_file()]
         # The newest build first: it is the one the developer just made.

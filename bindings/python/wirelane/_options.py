@@ -1,6 +1,8 @@
 """Socket options: methods every state has (as in Rust, where the option
 functions take anything with a descriptor), over the C ABI's
-``wl_set_<option>(fd, value)`` / ``wl_<option>(fd, &out)``.
+``wl_set_<option>(fd, value)`` / ``wl_<option>(fd, &out)``. The methods of
+the ``int`` options are generated from the core's option table
+(``src/options/table.rs``) by ``tests/c_abi/option_table.rs``.
 
 Options that only exist for some domains are typed on them: TCP options
 on IPv4/IPv6 sockets, ``IP_*`` options on IPv4, ``IPV6_*`` options on IPv6,
@@ -220,68 +222,12 @@ class TcpInfo(_p.wl_tcp_info):
         return f"TcpInfo(state={self.state}, rtt_us={self.rtt_us}, cwnd={self.cwnd}, ...)"
 
 
-_set_reuse_address: _Fn = _p.wl_set_reuse_address
-_get_reuse_address: _Fn = _p.wl_reuse_address
-_set_reuse_port: _Fn = _p.wl_set_reuse_port
-_get_reuse_port: _Fn = _p.wl_reuse_port
-_set_send_buffer_size: _Fn = _p.wl_set_send_buffer_size
-_get_send_buffer_size: _Fn = _p.wl_send_buffer_size
-_set_recv_buffer_size: _Fn = _p.wl_set_recv_buffer_size
-_get_recv_buffer_size: _Fn = _p.wl_recv_buffer_size
-_set_broadcast: _Fn = _p.wl_set_broadcast
-_get_broadcast: _Fn = _p.wl_broadcast
-_set_mark: _Fn = _p.wl_set_mark
-_get_mark: _Fn = _p.wl_mark
-_set_priority: _Fn = _p.wl_set_priority
-_get_priority: _Fn = _p.wl_priority
-_set_recv_low_watermark: _Fn = _p.wl_set_recv_low_watermark
-_get_recv_low_watermark: _Fn = _p.wl_recv_low_watermark
-_set_keepalive: _Fn = _p.wl_set_keepalive
-_get_keepalive: _Fn = _p.wl_keepalive
-_set_tcp_keepalive_idle: _Fn = _p.wl_set_tcp_keepalive_idle
-_get_tcp_keepalive_idle: _Fn = _p.wl_tcp_keepalive_idle
-_set_tcp_keepalive_interval: _Fn = _p.wl_set_tcp_keepalive_interval
-_get_tcp_keepalive_interval: _Fn = _p.wl_tcp_keepalive_interval
-_set_tcp_keepalive_count: _Fn = _p.wl_set_tcp_keepalive_count
-_get_tcp_keepalive_count: _Fn = _p.wl_tcp_keepalive_count
-_set_tcp_nodelay: _Fn = _p.wl_set_tcp_nodelay
-_get_tcp_nodelay: _Fn = _p.wl_tcp_nodelay
-_set_tcp_cork: _Fn = _p.wl_set_tcp_cork
-_get_tcp_cork: _Fn = _p.wl_tcp_cork
-_set_tcp_quickack: _Fn = _p.wl_set_tcp_quickack
-_get_tcp_quickack: _Fn = _p.wl_tcp_quickack
-_set_tcp_fastopen: _Fn = _p.wl_set_tcp_fastopen
-_get_tcp_fastopen: _Fn = _p.wl_tcp_fastopen
-_set_tcp_fastopen_connect: _Fn = _p.wl_set_tcp_fastopen_connect
-_get_tcp_fastopen_connect: _Fn = _p.wl_tcp_fastopen_connect
-_set_tcp_user_timeout: _Fn = _p.wl_set_tcp_user_timeout
-_get_tcp_user_timeout: _Fn = _p.wl_tcp_user_timeout
-_set_ttl: _Fn = _p.wl_set_ttl
-_get_ttl: _Fn = _p.wl_ttl
-_set_tos: _Fn = _p.wl_set_tos
-_get_tos: _Fn = _p.wl_tos
-_set_multicast_ttl_v4: _Fn = _p.wl_set_multicast_ttl_v4
-_get_multicast_ttl_v4: _Fn = _p.wl_multicast_ttl_v4
-_set_multicast_loop_v4: _Fn = _p.wl_set_multicast_loop_v4
-_get_multicast_loop_v4: _Fn = _p.wl_multicast_loop_v4
-_set_unicast_hops_v6: _Fn = _p.wl_set_unicast_hops_v6
-_get_unicast_hops_v6: _Fn = _p.wl_unicast_hops_v6
-_set_tclass_v6: _Fn = _p.wl_set_tclass_v6
-_get_tclass_v6: _Fn = _p.wl_tclass_v6
-_set_only_v6: _Fn = _p.wl_set_only_v6
-_get_only_v6: _Fn = _p.wl_only_v6
-_set_multicast_hops_v6: _Fn = _p.wl_set_multicast_hops_v6
-_get_multicast_hops_v6: _Fn = _p.wl_multicast_hops_v6
-_set_multicast_loop_v6: _Fn = _p.wl_set_multicast_loop_v6
-_get_multicast_loop_v6: _Fn = _p.wl_multicast_loop_v6
-
 _set_linger: _Fn = _p.wl_set_linger
 _get_linger: _Fn = _p.wl_linger
 _bind_device: _Fn = _p.wl_bind_device
 _bound_device: _Fn = _p.wl_bound_device
 _set_tcp_congestion: _Fn = _p.wl_set_tcp_congestion
 _get_tcp_congestion: _Fn = _p.wl_tcp_congestion
-_U8P = POINTER(c_uint8)
 _join_v4: _Fn = _p.wl_join_multicast_v4
 _leave_v4: _Fn = _p.wl_leave_multicast_v4
 _join_v6: _Fn = _p.wl_join_multicast_v6
@@ -296,6 +242,43 @@ _set_passcred: _Fn = _p.wl_set_passcred
 _get_passcred: _Fn = _p.wl_passcred
 _set_zerocopy: _Fn = _p.wl_set_zerocopy
 _get_zerocopy: _Fn = _p.wl_zerocopy
+
+
+# The option table's C types (``wl_set_<name>(int fd, T)``,
+# ``wl_<name>(int fd, T *out)``).
+# BEGIN GENERATED TYPES FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
+_OPTION_TYPES: dict[str, Any] = {
+    "reuse_address": c_bool,
+    "reuse_port": c_bool,
+    "send_buffer_size": c_size_t,
+    "recv_buffer_size": c_size_t,
+    "broadcast": c_bool,
+    "mark": c_uint32,
+    "priority": c_uint32,
+    "recv_low_watermark": c_size_t,
+    "keepalive": c_bool,
+    "tcp_keepalive_idle": c_uint32,
+    "tcp_keepalive_interval": c_uint32,
+    "tcp_keepalive_count": c_uint32,
+    "tcp_nodelay": c_bool,
+    "tcp_cork": c_bool,
+    "tcp_quickack": c_bool,
+    "tcp_fastopen": c_uint32,
+    "tcp_fastopen_connect": c_bool,
+    "tcp_user_timeout": c_uint32,
+    "ttl": c_uint32,
+    "tos": c_uint8,
+    "unicast_hops_v6": c_uint32,
+    "tclass_v6": c_uint8,
+    "only_v6": c_bool,
+    "multicast_ttl_v4": c_uint32,
+    "multicast_loop_v4": c_bool,
+    "multicast_hops_v6": c_uint32,
+    "multicast_loop_v6": c_bool,
+}
+# END GENERATED TYPES
+_SETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_set_{n}", c_int, c_int, t) for n, t in _OPTION_TYPES.items()}
+_GETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_{n}", c_int, c_int, POINTER(t)) for n, t in _OPTION_TYPES.items()}
 
 
 def _ip(family: int, size: int, host: Any, name: str, what: str) -> Any:
@@ -403,302 +386,260 @@ class Options(Generic[D]):
         ifindex = _check.uint(interface, 32, "interface", "leave_multicast_v6")
         self._call(lambda h: _leave_v6(self._fd, g, ifindex))
 
+    def _set_option(self, name: str, value: Any) -> None:
+        fn = _SETTERS[name]
+        self._call(lambda h: fn(self._fd, value))
+
+    def _get_option(self, name: str) -> Any:
+        fn, out = _GETTERS[name], _OPTION_TYPES[name]()
+        self._call(lambda h: fn(self._fd, ctypes.byref(out)))
+        return out.value
+
+    # BEGIN GENERATED METHODS FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
     def set_reuse_address(self, value: bool) -> None:
-        """Sets ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in ``TIME_WAIT``; set before ``bind``."""
-        v = _check.option(_set_reuse_address, value, "value", "set_reuse_address")
-        self._call(lambda h: _set_reuse_address(self._fd, v))
+        """Sets ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in TIME_WAIT; set before bind."""
+        v = _check.option(_SETTERS["reuse_address"], value, "value", "set_reuse_address")
+        self._set_option("reuse_address", v)
 
     def reuse_address(self) -> bool:
-        """Reads ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in ``TIME_WAIT``; set before ``bind``."""
-        out = c_bool()
-        self._call(lambda h: _get_reuse_address(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in TIME_WAIT; set before bind."""
+        return bool(self._get_option("reuse_address"))
 
     def set_reuse_port(self, value: bool) -> None:
-        """Sets ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before ``bind``."""
-        v = _check.option(_set_reuse_port, value, "value", "set_reuse_port")
-        self._call(lambda h: _set_reuse_port(self._fd, v))
+        """Sets ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before bind."""
+        v = _check.option(_SETTERS["reuse_port"], value, "value", "set_reuse_port")
+        self._set_option("reuse_port", v)
 
     def reuse_port(self) -> bool:
-        """Reads ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before ``bind``."""
-        out = c_bool()
-        self._call(lambda h: _get_reuse_port(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before bind."""
+        return bool(self._get_option("reuse_port"))
 
     def set_send_buffer_size(self, value: int) -> None:
         """Sets ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        v = _check.option(_set_send_buffer_size, value, "value", "set_send_buffer_size")
-        self._call(lambda h: _set_send_buffer_size(self._fd, v))
+        v = _check.option(_SETTERS["send_buffer_size"], value, "value", "set_send_buffer_size")
+        self._set_option("send_buffer_size", v)
 
     def send_buffer_size(self) -> int:
         """Reads ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        out = c_size_t()
-        self._call(lambda h: _get_send_buffer_size(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("send_buffer_size"))
 
     def set_recv_buffer_size(self, value: int) -> None:
         """Sets ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        v = _check.option(_set_recv_buffer_size, value, "value", "set_recv_buffer_size")
-        self._call(lambda h: _set_recv_buffer_size(self._fd, v))
+        v = _check.option(_SETTERS["recv_buffer_size"], value, "value", "set_recv_buffer_size")
+        self._set_option("recv_buffer_size", v)
 
     def recv_buffer_size(self) -> int:
         """Reads ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        out = c_size_t()
-        self._call(lambda h: _get_recv_buffer_size(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("recv_buffer_size"))
 
     def set_broadcast(self, value: bool) -> None:
         """Sets ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
-        v = _check.option(_set_broadcast, value, "value", "set_broadcast")
-        self._call(lambda h: _set_broadcast(self._fd, v))
+        v = _check.option(_SETTERS["broadcast"], value, "value", "set_broadcast")
+        self._set_option("broadcast", v)
 
     def broadcast(self) -> bool:
         """Reads ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
-        out = c_bool()
-        self._call(lambda h: _get_broadcast(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("broadcast"))
 
     def set_mark(self, value: int) -> None:
-        """Sets ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs ``CAP_NET_ADMIN``)."""
-        v = _check.option(_set_mark, value, "value", "set_mark")
-        self._call(lambda h: _set_mark(self._fd, v))
+        """Sets ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs CAP_NET_ADMIN)."""
+        v = _check.option(_SETTERS["mark"], value, "value", "set_mark")
+        self._set_option("mark", v)
 
     def mark(self) -> int:
-        """Reads ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs ``CAP_NET_ADMIN``)."""
-        out = c_uint32()
-        self._call(lambda h: _get_mark(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        """Reads ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs CAP_NET_ADMIN)."""
+        return int(self._get_option("mark"))
 
     def set_priority(self, value: int) -> None:
         """Sets ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
-        v = _check.option(_set_priority, value, "value", "set_priority")
-        self._call(lambda h: _set_priority(self._fd, v))
+        v = _check.option(_SETTERS["priority"], value, "value", "set_priority")
+        self._set_option("priority", v)
 
     def priority(self) -> int:
         """Reads ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
-        out = c_uint32()
-        self._call(lambda h: _get_priority(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("priority"))
 
     def set_recv_low_watermark(self, value: int) -> None:
         """Sets ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
-        v = _check.option(_set_recv_low_watermark, value, "value", "set_recv_low_watermark")
-        self._call(lambda h: _set_recv_low_watermark(self._fd, v))
+        v = _check.option(_SETTERS["recv_low_watermark"], value, "value", "set_recv_low_watermark")
+        self._set_option("recv_low_watermark", v)
 
     def recv_low_watermark(self) -> int:
         """Reads ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
-        out = c_size_t()
-        self._call(lambda h: _get_recv_low_watermark(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("recv_low_watermark"))
 
     def set_keepalive(self, value: bool) -> None:
         """Sets ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
-        v = _check.option(_set_keepalive, value, "value", "set_keepalive")
-        self._call(lambda h: _set_keepalive(self._fd, v))
+        v = _check.option(_SETTERS["keepalive"], value, "value", "set_keepalive")
+        self._set_option("keepalive", v)
 
     def keepalive(self) -> bool:
         """Reads ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
-        out = c_bool()
-        self._call(lambda h: _get_keepalive(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("keepalive"))
 
     def set_tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
-        """Sets ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
-        v = _check.option(_set_tcp_keepalive_idle, value, "value", "set_tcp_keepalive_idle")
-        self._call(lambda h: _set_tcp_keepalive_idle(self._fd, v))
+        """Sets ``TCP_KEEPIDLE`` (``tcp(7)``) in seconds: idle seconds before the first keepalive probe."""
+        v = _check.option(_SETTERS["tcp_keepalive_idle"], value, "value", "set_tcp_keepalive_idle")
+        self._set_option("tcp_keepalive_idle", v)
 
     def tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
-        """Reads ``TCP_KEEPIDLE`` (``tcp(7)``): idle seconds before the first keepalive probe."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_keepalive_idle(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        """Reads ``TCP_KEEPIDLE`` (``tcp(7)``) in seconds: idle seconds before the first keepalive probe."""
+        return int(self._get_option("tcp_keepalive_idle"))
 
     def set_tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
-        """Sets ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
-        v = _check.option(_set_tcp_keepalive_interval, value, "value", "set_tcp_keepalive_interval")
-        self._call(lambda h: _set_tcp_keepalive_interval(self._fd, v))
+        """Sets ``TCP_KEEPINTVL`` (``tcp(7)``) in seconds: seconds between keepalive probes."""
+        v = _check.option(_SETTERS["tcp_keepalive_interval"], value, "value", "set_tcp_keepalive_interval")
+        self._set_option("tcp_keepalive_interval", v)
 
     def tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
-        """Reads ``TCP_KEEPINTVL`` (``tcp(7)``): seconds between keepalive probes."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_keepalive_interval(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        """Reads ``TCP_KEEPINTVL`` (``tcp(7)``) in seconds: seconds between keepalive probes."""
+        return int(self._get_option("tcp_keepalive_interval"))
 
     def set_tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
-        v = _check.option(_set_tcp_keepalive_count, value, "value", "set_tcp_keepalive_count")
-        self._call(lambda h: _set_tcp_keepalive_count(self._fd, v))
+        v = _check.option(_SETTERS["tcp_keepalive_count"], value, "value", "set_tcp_keepalive_count")
+        self._set_option("tcp_keepalive_count", v)
 
     def tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_keepalive_count(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("tcp_keepalive_count"))
 
     def set_tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
-        v = _check.option(_set_tcp_nodelay, value, "value", "set_tcp_nodelay")
-        self._call(lambda h: _set_tcp_nodelay(self._fd, v))
+        v = _check.option(_SETTERS["tcp_nodelay"], value, "value", "set_tcp_nodelay")
+        self._set_option("tcp_nodelay", v)
 
     def tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
-        out = c_bool()
-        self._call(lambda h: _get_tcp_nodelay(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("tcp_nodelay"))
 
     def set_tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
-        v = _check.option(_set_tcp_cork, value, "value", "set_tcp_cork")
-        self._call(lambda h: _set_tcp_cork(self._fd, v))
+        v = _check.option(_SETTERS["tcp_cork"], value, "value", "set_tcp_cork")
+        self._set_option("tcp_cork", v)
 
     def tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
-        out = c_bool()
-        self._call(lambda h: _get_tcp_cork(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("tcp_cork"))
 
     def set_tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
-        v = _check.option(_set_tcp_quickack, value, "value", "set_tcp_quickack")
-        self._call(lambda h: _set_tcp_quickack(self._fd, v))
+        v = _check.option(_SETTERS["tcp_quickack"], value, "value", "set_tcp_quickack")
+        self._set_option("tcp_quickack", v)
 
     def tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
-        out = c_bool()
-        self._call(lambda h: _get_tcp_quickack(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("tcp_quickack"))
 
     def set_tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
-        v = _check.option(_set_tcp_fastopen, value, "value", "set_tcp_fastopen")
-        self._call(lambda h: _set_tcp_fastopen(self._fd, v))
+        v = _check.option(_SETTERS["tcp_fastopen"], value, "value", "set_tcp_fastopen")
+        self._set_option("tcp_fastopen", v)
 
     def tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_fastopen(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("tcp_fastopen"))
 
     def set_tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
-        """Sets ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
-        v = _check.option(_set_tcp_fastopen_connect, value, "value", "set_tcp_fastopen_connect")
-        self._call(lambda h: _set_tcp_fastopen_connect(self._fd, v))
+        """Sets ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before connect."""
+        v = _check.option(_SETTERS["tcp_fastopen_connect"], value, "value", "set_tcp_fastopen_connect")
+        self._set_option("tcp_fastopen_connect", v)
 
     def tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
-        """Reads ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before ``connect``."""
-        out = c_bool()
-        self._call(lambda h: _get_tcp_fastopen_connect(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before connect."""
+        return bool(self._get_option("tcp_fastopen_connect"))
 
     def set_tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
-        """Sets ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
-        v = _check.option(_set_tcp_user_timeout, value, "value", "set_tcp_user_timeout")
-        self._call(lambda h: _set_tcp_user_timeout(self._fd, v))
+        """Sets ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds (0: none): how long sent data may stay unacknowledged, in milliseconds; 0 is the kernel default."""
+        v = _check.option(_SETTERS["tcp_user_timeout"], value, "value", "set_tcp_user_timeout")
+        self._set_option("tcp_user_timeout", v)
 
     def tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
-        """Reads ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds: how long sent data may stay unacknowledged; 0 is the kernel default."""
-        out = c_uint32()
-        self._call(lambda h: _get_tcp_user_timeout(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        """Reads ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds (0: none): how long sent data may stay unacknowledged, in milliseconds; 0 is the kernel default."""
+        return int(self._get_option("tcp_user_timeout"))
 
     def set_ttl(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
-        v = _check.option(_set_ttl, value, "value", "set_ttl")
-        self._call(lambda h: _set_ttl(self._fd, v))
+        v = _check.option(_SETTERS["ttl"], value, "value", "set_ttl")
+        self._set_option("ttl", v)
 
     def ttl(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
-        out = c_uint32()
-        self._call(lambda h: _get_ttl(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("ttl"))
 
     def set_tos(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
-        v = _check.option(_set_tos, value, "value", "set_tos")
-        self._call(lambda h: _set_tos(self._fd, v))
+        v = _check.option(_SETTERS["tos"], value, "value", "set_tos")
+        self._set_option("tos", v)
 
     def tos(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
-        out = c_uint8()
-        self._call(lambda h: _get_tos(self._fd, ctypes.byref(out)))
-        return int(out.value)
-
-    def set_multicast_ttl_v4(self: Options[SocketAddrV4], value: int) -> None:
-        """Sets ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
-        v = _check.option(_set_multicast_ttl_v4, value, "value", "set_multicast_ttl_v4")
-        self._call(lambda h: _set_multicast_ttl_v4(self._fd, v))
-
-    def multicast_ttl_v4(self: Options[SocketAddrV4]) -> int:
-        """Reads ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
-        out = c_uint32()
-        self._call(lambda h: _get_multicast_ttl_v4(self._fd, ctypes.byref(out)))
-        return int(out.value)
-
-    def set_multicast_loop_v4(self: Options[SocketAddrV4], value: bool) -> None:
-        """Sets ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
-        v = _check.option(_set_multicast_loop_v4, value, "value", "set_multicast_loop_v4")
-        self._call(lambda h: _set_multicast_loop_v4(self._fd, v))
-
-    def multicast_loop_v4(self: Options[SocketAddrV4]) -> bool:
-        """Reads ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
-        out = c_bool()
-        self._call(lambda h: _get_multicast_loop_v4(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return int(self._get_option("tos"))
 
     def set_unicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
-        v = _check.option(_set_unicast_hops_v6, value, "value", "set_unicast_hops_v6")
-        self._call(lambda h: _set_unicast_hops_v6(self._fd, v))
+        v = _check.option(_SETTERS["unicast_hops_v6"], value, "value", "set_unicast_hops_v6")
+        self._set_option("unicast_hops_v6", v)
 
     def unicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
-        out = c_uint32()
-        self._call(lambda h: _get_unicast_hops_v6(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("unicast_hops_v6"))
 
     def set_tclass_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
-        v = _check.option(_set_tclass_v6, value, "value", "set_tclass_v6")
-        self._call(lambda h: _set_tclass_v6(self._fd, v))
+        v = _check.option(_SETTERS["tclass_v6"], value, "value", "set_tclass_v6")
+        self._set_option("tclass_v6", v)
 
     def tclass_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
-        out = c_uint8()
-        self._call(lambda h: _get_tclass_v6(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("tclass_v6"))
 
     def set_only_v6(self: Options[SocketAddrV6], value: bool) -> None:
-        """Sets ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before ``bind``."""
-        v = _check.option(_set_only_v6, value, "value", "set_only_v6")
-        self._call(lambda h: _set_only_v6(self._fd, v))
+        """Sets ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before bind."""
+        v = _check.option(_SETTERS["only_v6"], value, "value", "set_only_v6")
+        self._set_option("only_v6", v)
 
     def only_v6(self: Options[SocketAddrV6]) -> bool:
-        """Reads ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before ``bind``."""
-        out = c_bool()
-        self._call(lambda h: _get_only_v6(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        """Reads ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before bind."""
+        return bool(self._get_option("only_v6"))
+
+    def set_multicast_ttl_v4(self: Options[SocketAddrV4], value: int) -> None:
+        """Sets ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
+        v = _check.option(_SETTERS["multicast_ttl_v4"], value, "value", "set_multicast_ttl_v4")
+        self._set_option("multicast_ttl_v4", v)
+
+    def multicast_ttl_v4(self: Options[SocketAddrV4]) -> int:
+        """Reads ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
+        return int(self._get_option("multicast_ttl_v4"))
+
+    def set_multicast_loop_v4(self: Options[SocketAddrV4], value: bool) -> None:
+        """Sets ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
+        v = _check.option(_SETTERS["multicast_loop_v4"], value, "value", "set_multicast_loop_v4")
+        self._set_option("multicast_loop_v4", v)
+
+    def multicast_loop_v4(self: Options[SocketAddrV4]) -> bool:
+        """Reads ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
+        return bool(self._get_option("multicast_loop_v4"))
 
     def set_multicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
-        v = _check.option(_set_multicast_hops_v6, value, "value", "set_multicast_hops_v6")
-        self._call(lambda h: _set_multicast_hops_v6(self._fd, v))
+        v = _check.option(_SETTERS["multicast_hops_v6"], value, "value", "set_multicast_hops_v6")
+        self._set_option("multicast_hops_v6", v)
 
     def multicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
-        out = c_uint32()
-        self._call(lambda h: _get_multicast_hops_v6(self._fd, ctypes.byref(out)))
-        return int(out.value)
+        return int(self._get_option("multicast_hops_v6"))
 
     def set_multicast_loop_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
-        v = _check.option(_set_multicast_loop_v6, value, "value", "set_multicast_loop_v6")
-        self._call(lambda h: _set_multicast_loop_v6(self._fd, v))
+        v = _check.option(_SETTERS["multicast_loop_v6"], value, "value", "set_multicast_loop_v6")
+        self._set_option("multicast_loop_v6", v)
 
     def multicast_loop_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
-        out = c_bool()
-        self._call(lambda h: _get_multicast_loop_v6(self._fd, ctypes.byref(out)))
-        return bool(out.value)
+        return bool(self._get_option("multicast_loop_v6"))
+
+    # END GENERATED METHODS
 
     def set_udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6], size: int) -> None:
         """``UDP_SEGMENT`` (``udp(7)``): every later send larger than

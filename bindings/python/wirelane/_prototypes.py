@@ -402,24 +402,6 @@ wl_bound_free: Callable[..., None] = bind("wl_bound_free", None, [POINTER(wl_bou
 wl_bound_fd: Callable[..., int] = bind("wl_bound_fd", c_int, [POINTER(wl_bound)])
 # wl_bound_into_fd(sock)
 wl_bound_into_fd: Callable[..., int] = bind("wl_bound_into_fd", c_int, [POINTER(wl_bound)])
-# wl_bound_domain(sock)
-wl_bound_domain: Callable[..., int] = bind("wl_bound_domain", c_int, [POINTER(wl_bound)])
-# wl_bound_local_addr(sock, out)
-wl_bound_local_addr: Callable[..., int] = bind("wl_bound_local_addr", c_int, [POINTER(wl_bound), POINTER(wl_addr)])
-# wl_bound_set_nonblocking(sock, nonblocking)
-wl_bound_set_nonblocking: Callable[..., int] = bind("wl_bound_set_nonblocking", c_int, [POINTER(wl_bound), c_bool])
-# wl_bound_is_nonblocking(sock)
-wl_bound_is_nonblocking: Callable[..., int] = bind("wl_bound_is_nonblocking", c_int, [POINTER(wl_bound)])
-# wl_bound_set_read_timeout(sock, millis)
-wl_bound_set_read_timeout: Callable[..., int] = bind("wl_bound_set_read_timeout", c_int, [POINTER(wl_bound), c_uint64])
-# wl_bound_read_timeout(sock, out_ms)
-wl_bound_read_timeout: Callable[..., int] = bind("wl_bound_read_timeout", c_int, [POINTER(wl_bound), POINTER(c_uint64)])
-# wl_bound_set_write_timeout(sock, millis)
-wl_bound_set_write_timeout: Callable[..., int] = bind("wl_bound_set_write_timeout", c_int, [POINTER(wl_bound), c_uint64])
-# wl_bound_write_timeout(sock, out_ms)
-wl_bound_write_timeout: Callable[..., int] = bind("wl_bound_write_timeout", c_int, [POINTER(wl_bound), POINTER(c_uint64)])
-# wl_bound_take_error(sock, out_errno)
-wl_bound_take_error: Callable[..., int] = bind("wl_bound_take_error", c_int, [POINTER(wl_bound), POINTER(c_int)])
 # wl_bound_from_fd(fd, out)
 wl_bound_from_fd: Callable[..., int] = bind("wl_bound_from_fd", c_int, [c_int, POINTER(POINTER(wl_bound))])
 # wl_listener_build(cfg, addr, out)
@@ -464,24 +446,6 @@ wl_conn_free: Callable[..., None] = bind("wl_conn_free", None, [POINTER(wl_conn)
 wl_conn_fd: Callable[..., int] = bind("wl_conn_fd", c_int, [POINTER(wl_conn)])
 # wl_conn_into_fd(sock)
 wl_conn_into_fd: Callable[..., int] = bind("wl_conn_into_fd", c_int, [POINTER(wl_conn)])
-# wl_conn_domain(sock)
-wl_conn_domain: Callable[..., int] = bind("wl_conn_domain", c_int, [POINTER(wl_conn)])
-# wl_conn_local_addr(sock, out)
-wl_conn_local_addr: Callable[..., int] = bind("wl_conn_local_addr", c_int, [POINTER(wl_conn), POINTER(wl_addr)])
-# wl_conn_set_nonblocking(sock, nonblocking)
-wl_conn_set_nonblocking: Callable[..., int] = bind("wl_conn_set_nonblocking", c_int, [POINTER(wl_conn), c_bool])
-# wl_conn_is_nonblocking(sock)
-wl_conn_is_nonblocking: Callable[..., int] = bind("wl_conn_is_nonblocking", c_int, [POINTER(wl_conn)])
-# wl_conn_set_read_timeout(sock, millis)
-wl_conn_set_read_timeout: Callable[..., int] = bind("wl_conn_set_read_timeout", c_int, [POINTER(wl_conn), c_uint64])
-# wl_conn_read_timeout(sock, out_ms)
-wl_conn_read_timeout: Callable[..., int] = bind("wl_conn_read_timeout", c_int, [POINTER(wl_conn), POINTER(c_uint64)])
-# wl_conn_set_write_timeout(sock, millis)
-wl_conn_set_write_timeout: Callable[..., int] = bind("wl_conn_set_write_timeout", c_int, [POINTER(wl_conn), c_uint64])
-# wl_conn_write_timeout(sock, out_ms)
-wl_conn_write_timeout: Callable[..., int] = bind("wl_conn_write_timeout", c_int, [POINTER(wl_conn), POINTER(c_uint64)])
-# wl_conn_take_error(sock, out_errno)
-wl_conn_take_error: Callable[..., int] = bind("wl_conn_take_error", c_int, [POINTER(wl_conn), POINTER(c_int)])
 # wl_conn_from_fd(fd, out)
 wl_conn_from_fd: Callable[..., int] = bind("wl_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_conn))])
 # wl_dgram_send_to(sock, buf, len, to, flags)
@@ -498,24 +462,6 @@ wl_dgram_free: Callable[..., None] = bind("wl_dgram_free", None, [POINTER(wl_dgr
 wl_dgram_fd: Callable[..., int] = bind("wl_dgram_fd", c_int, [POINTER(wl_dgram)])
 # wl_dgram_into_fd(sock)
 wl_dgram_into_fd: Callable[..., int] = bind("wl_dgram_into_fd", c_int, [POINTER(wl_dgram)])
-# wl_dgram_domain(sock)
-wl_dgram_domain: Callable[..., int] = bind("wl_dgram_domain", c_int, [POINTER(wl_dgram)])
-# wl_dgram_local_addr(sock, out)
-wl_dgram_local_addr: Callable[..., int] = bind("wl_dgram_local_addr", c_int, [POINTER(wl_dgram), POINTER(wl_addr)])
-# wl_dgram_set_nonblocking(sock, nonblocking)
-wl_dgram_set_nonblocking: Callable[..., int] = bind("wl_dgram_set_nonblocking", c_int, [POINTER(wl_dgram), c_bool])
-# wl_dgram_is_nonblocking(sock)
-wl_dgram_is_nonblocking: Callable[..., int] = bind("wl_dgram_is_nonblocking", c_int, [POINTER(wl_dgram)])
-# wl_dgram_set_read_timeout(sock, millis)
-wl_dgram_set_read_timeout: Callable[..., int] = bind("wl_dgram_set_read_timeout", c_int, [POINTER(wl_dgram), c_uint64])
-# wl_dgram_read_timeout(sock, out_ms)
-wl_dgram_read_timeout: Callable[..., int] = bind("wl_dgram_read_timeout", c_int, [POINTER(wl_dgram), POINTER(c_uint64)])
-# wl_dgram_set_write_timeout(sock, millis)
-wl_dgram_set_write_timeout: Callable[..., int] = bind("wl_dgram_set_write_timeout", c_int, [POINTER(wl_dgram), c_uint64])
-# wl_dgram_write_timeout(sock, out_ms)
-wl_dgram_write_timeout: Callable[..., int] = bind("wl_dgram_write_timeout", c_int, [POINTER(wl_dgram), POINTER(c_uint64)])
-# wl_dgram_take_error(sock, out_errno)
-wl_dgram_take_error: Callable[..., int] = bind("wl_dgram_take_error", c_int, [POINTER(wl_dgram), POINTER(c_int)])
 # wl_dgram_from_fd(fd, out)
 wl_dgram_from_fd: Callable[..., int] = bind("wl_dgram_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram))])
 # wl_dgram_conn_send(sock, buf, len, flags)
@@ -538,24 +484,6 @@ wl_dgram_conn_free: Callable[..., None] = bind("wl_dgram_conn_free", None, [POIN
 wl_dgram_conn_fd: Callable[..., int] = bind("wl_dgram_conn_fd", c_int, [POINTER(wl_dgram_conn)])
 # wl_dgram_conn_into_fd(sock)
 wl_dgram_conn_into_fd: Callable[..., int] = bind("wl_dgram_conn_into_fd", c_int, [POINTER(wl_dgram_conn)])
-# wl_dgram_conn_domain(sock)
-wl_dgram_conn_domain: Callable[..., int] = bind("wl_dgram_conn_domain", c_int, [POINTER(wl_dgram_conn)])
-# wl_dgram_conn_local_addr(sock, out)
-wl_dgram_conn_local_addr: Callable[..., int] = bind("wl_dgram_conn_local_addr", c_int, [POINTER(wl_dgram_conn), POINTER(wl_addr)])
-# wl_dgram_conn_set_nonblocking(sock, nonblocking)
-wl_dgram_conn_set_nonblocking: Callable[..., int] = bind("wl_dgram_conn_set_nonblocking", c_int, [POINTER(wl_dgram_conn), c_bool])
-# wl_dgram_conn_is_nonblocking(sock)
-wl_dgram_conn_is_nonblocking: Callable[..., int] = bind("wl_dgram_conn_is_nonblocking", c_int, [POINTER(wl_dgram_conn)])
-# wl_dgram_conn_set_read_timeout(sock, millis)
-wl_dgram_conn_set_read_timeout: Callable[..., int] = bind("wl_dgram_conn_set_read_timeout", c_int, [POINTER(wl_dgram_conn), c_uint64])
-# wl_dgram_conn_read_timeout(sock, out_ms)
-wl_dgram_conn_read_timeout: Callable[..., int] = bind("wl_dgram_conn_read_timeout", c_int, [POINTER(wl_dgram_conn), POINTER(c_uint64)])
-# wl_dgram_conn_set_write_timeout(sock, millis)
-wl_dgram_conn_set_write_timeout: Callable[..., int] = bind("wl_dgram_conn_set_write_timeout", c_int, [POINTER(wl_dgram_conn), c_uint64])
-# wl_dgram_conn_write_timeout(sock, out_ms)
-wl_dgram_conn_write_timeout: Callable[..., int] = bind("wl_dgram_conn_write_timeout", c_int, [POINTER(wl_dgram_conn), POINTER(c_uint64)])
-# wl_dgram_conn_take_error(sock, out_errno)
-wl_dgram_conn_take_error: Callable[..., int] = bind("wl_dgram_conn_take_error", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
 # wl_dgram_conn_from_fd(fd, out)
 wl_dgram_conn_from_fd: Callable[..., int] = bind("wl_dgram_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram_conn))])
 # wl_conn_send_fd(conn, fd)
@@ -614,34 +542,12 @@ wl_listener_free: Callable[..., None] = bind("wl_listener_free", None, [POINTER(
 wl_listener_fd: Callable[..., int] = bind("wl_listener_fd", c_int, [POINTER(wl_listener)])
 # wl_listener_into_fd(sock)
 wl_listener_into_fd: Callable[..., int] = bind("wl_listener_into_fd", c_int, [POINTER(wl_listener)])
-# wl_listener_domain(sock)
-wl_listener_domain: Callable[..., int] = bind("wl_listener_domain", c_int, [POINTER(wl_listener)])
-# wl_listener_local_addr(sock, out)
-wl_listener_local_addr: Callable[..., int] = bind("wl_listener_local_addr", c_int, [POINTER(wl_listener), POINTER(wl_addr)])
-# wl_listener_set_nonblocking(sock, nonblocking)
-wl_listener_set_nonblocking: Callable[..., int] = bind("wl_listener_set_nonblocking", c_int, [POINTER(wl_listener), c_bool])
-# wl_listener_is_nonblocking(sock)
-wl_listener_is_nonblocking: Callable[..., int] = bind("wl_listener_is_nonblocking", c_int, [POINTER(wl_listener)])
-# wl_listener_set_read_timeout(sock, millis)
-wl_listener_set_read_timeout: Callable[..., int] = bind("wl_listener_set_read_timeout", c_int, [POINTER(wl_listener), c_uint64])
-# wl_listener_read_timeout(sock, out_ms)
-wl_listener_read_timeout: Callable[..., int] = bind("wl_listener_read_timeout", c_int, [POINTER(wl_listener), POINTER(c_uint64)])
-# wl_listener_set_write_timeout(sock, millis)
-wl_listener_set_write_timeout: Callable[..., int] = bind("wl_listener_set_write_timeout", c_int, [POINTER(wl_listener), c_uint64])
-# wl_listener_write_timeout(sock, out_ms)
-wl_listener_write_timeout: Callable[..., int] = bind("wl_listener_write_timeout", c_int, [POINTER(wl_listener), POINTER(c_uint64)])
-# wl_listener_take_error(sock, out_errno)
-wl_listener_take_error: Callable[..., int] = bind("wl_listener_take_error", c_int, [POINTER(wl_listener), POINTER(c_int)])
 # wl_listener_from_fd(fd, out)
 wl_listener_from_fd: Callable[..., int] = bind("wl_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_listener))])
 # wl_set_linger(fd, enable, seconds)
 wl_set_linger: Callable[..., int] = bind("wl_set_linger", c_int, [c_int, c_bool, c_uint32])
 # wl_linger(fd, enabled, seconds)
 wl_linger: Callable[..., int] = bind("wl_linger", c_int, [c_int, POINTER(c_bool), POINTER(c_uint32)])
-# wl_set_tcp_user_timeout(fd, millis)
-wl_set_tcp_user_timeout: Callable[..., int] = bind("wl_set_tcp_user_timeout", c_int, [c_int, c_uint32])
-# wl_tcp_user_timeout(fd, out_ms)
-wl_tcp_user_timeout: Callable[..., int] = bind("wl_tcp_user_timeout", c_int, [c_int, POINTER(c_uint32)])
 # wl_bind_device(fd, interface)
 wl_bind_device: Callable[..., int] = bind("wl_bind_device", c_int, [c_int, c_char_p])
 # wl_bound_device(fd, buf, len)
@@ -726,6 +632,10 @@ wl_tcp_fastopen: Callable[..., int] = bind("wl_tcp_fastopen", c_int, [c_int, POI
 wl_set_tcp_fastopen_connect: Callable[..., int] = bind("wl_set_tcp_fastopen_connect", c_int, [c_int, c_bool])
 # wl_tcp_fastopen_connect(fd, out)
 wl_tcp_fastopen_connect: Callable[..., int] = bind("wl_tcp_fastopen_connect", c_int, [c_int, POINTER(c_bool)])
+# wl_set_tcp_user_timeout(fd, value)
+wl_set_tcp_user_timeout: Callable[..., int] = bind("wl_set_tcp_user_timeout", c_int, [c_int, c_uint32])
+# wl_tcp_user_timeout(fd, out)
+wl_tcp_user_timeout: Callable[..., int] = bind("wl_tcp_user_timeout", c_int, [c_int, POINTER(c_uint32)])
 # wl_set_ttl(fd, value)
 wl_set_ttl: Callable[..., int] = bind("wl_set_ttl", c_int, [c_int, c_uint32])
 # wl_ttl(fd, out)
@@ -772,24 +682,6 @@ wl_pending_free: Callable[..., None] = bind("wl_pending_free", None, [POINTER(wl
 wl_pending_fd: Callable[..., int] = bind("wl_pending_fd", c_int, [POINTER(wl_pending)])
 # wl_pending_into_fd(sock)
 wl_pending_into_fd: Callable[..., int] = bind("wl_pending_into_fd", c_int, [POINTER(wl_pending)])
-# wl_pending_domain(sock)
-wl_pending_domain: Callable[..., int] = bind("wl_pending_domain", c_int, [POINTER(wl_pending)])
-# wl_pending_local_addr(sock, out)
-wl_pending_local_addr: Callable[..., int] = bind("wl_pending_local_addr", c_int, [POINTER(wl_pending), POINTER(wl_addr)])
-# wl_pending_set_nonblocking(sock, nonblocking)
-wl_pending_set_nonblocking: Callable[..., int] = bind("wl_pending_set_nonblocking", c_int, [POINTER(wl_pending), c_bool])
-# wl_pending_is_nonblocking(sock)
-wl_pending_is_nonblocking: Callable[..., int] = bind("wl_pending_is_nonblocking", c_int, [POINTER(wl_pending)])
-# wl_pending_set_read_timeout(sock, millis)
-wl_pending_set_read_timeout: Callable[..., int] = bind("wl_pending_set_read_timeout", c_int, [POINTER(wl_pending), c_uint64])
-# wl_pending_read_timeout(sock, out_ms)
-wl_pending_read_timeout: Callable[..., int] = bind("wl_pending_read_timeout", c_int, [POINTER(wl_pending), POINTER(c_uint64)])
-# wl_pending_set_write_timeout(sock, millis)
-wl_pending_set_write_timeout: Callable[..., int] = bind("wl_pending_set_write_timeout", c_int, [POINTER(wl_pending), c_uint64])
-# wl_pending_write_timeout(sock, out_ms)
-wl_pending_write_timeout: Callable[..., int] = bind("wl_pending_write_timeout", c_int, [POINTER(wl_pending), POINTER(c_uint64)])
-# wl_pending_take_error(sock, out_errno)
-wl_pending_take_error: Callable[..., int] = bind("wl_pending_take_error", c_int, [POINTER(wl_pending), POINTER(c_int)])
 # wl_raw_new(domain, type, out)
 wl_raw_new: Callable[..., int] = bind("wl_raw_new", c_int, [c_int, c_int, POINTER(POINTER(wl_raw))])
 # wl_raw_type(sock)
@@ -810,26 +702,26 @@ wl_raw_free: Callable[..., None] = bind("wl_raw_free", None, [POINTER(wl_raw)], 
 wl_raw_fd: Callable[..., int] = bind("wl_raw_fd", c_int, [POINTER(wl_raw)])
 # wl_raw_into_fd(sock)
 wl_raw_into_fd: Callable[..., int] = bind("wl_raw_into_fd", c_int, [POINTER(wl_raw)])
-# wl_raw_domain(sock)
-wl_raw_domain: Callable[..., int] = bind("wl_raw_domain", c_int, [POINTER(wl_raw)])
-# wl_raw_local_addr(sock, out)
-wl_raw_local_addr: Callable[..., int] = bind("wl_raw_local_addr", c_int, [POINTER(wl_raw), POINTER(wl_addr)])
-# wl_raw_set_nonblocking(sock, nonblocking)
-wl_raw_set_nonblocking: Callable[..., int] = bind("wl_raw_set_nonblocking", c_int, [POINTER(wl_raw), c_bool])
-# wl_raw_is_nonblocking(sock)
-wl_raw_is_nonblocking: Callable[..., int] = bind("wl_raw_is_nonblocking", c_int, [POINTER(wl_raw)])
-# wl_raw_set_read_timeout(sock, millis)
-wl_raw_set_read_timeout: Callable[..., int] = bind("wl_raw_set_read_timeout", c_int, [POINTER(wl_raw), c_uint64])
-# wl_raw_read_timeout(sock, out_ms)
-wl_raw_read_timeout: Callable[..., int] = bind("wl_raw_read_timeout", c_int, [POINTER(wl_raw), POINTER(c_uint64)])
-# wl_raw_set_write_timeout(sock, millis)
-wl_raw_set_write_timeout: Callable[..., int] = bind("wl_raw_set_write_timeout", c_int, [POINTER(wl_raw), c_uint64])
-# wl_raw_write_timeout(sock, out_ms)
-wl_raw_write_timeout: Callable[..., int] = bind("wl_raw_write_timeout", c_int, [POINTER(wl_raw), POINTER(c_uint64)])
-# wl_raw_take_error(sock, out_errno)
-wl_raw_take_error: Callable[..., int] = bind("wl_raw_take_error", c_int, [POINTER(wl_raw), POINTER(c_int)])
 # wl_raw_from_fd(fd, out)
 wl_raw_from_fd: Callable[..., int] = bind("wl_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_raw))])
+# wl_socket_domain(fd)
+wl_socket_domain: Callable[..., int] = bind("wl_socket_domain", c_int, [c_int])
+# wl_socket_local_addr(fd, out)
+wl_socket_local_addr: Callable[..., int] = bind("wl_socket_local_addr", c_int, [c_int, POINTER(wl_addr)])
+# wl_socket_set_nonblocking(fd, nonblocking)
+wl_socket_set_nonblocking: Callable[..., int] = bind("wl_socket_set_nonblocking", c_int, [c_int, c_bool])
+# wl_socket_is_nonblocking(fd)
+wl_socket_is_nonblocking: Callable[..., int] = bind("wl_socket_is_nonblocking", c_int, [c_int])
+# wl_socket_set_read_timeout(fd, millis)
+wl_socket_set_read_timeout: Callable[..., int] = bind("wl_socket_set_read_timeout", c_int, [c_int, c_uint64])
+# wl_socket_read_timeout(fd, out_ms)
+wl_socket_read_timeout: Callable[..., int] = bind("wl_socket_read_timeout", c_int, [c_int, POINTER(c_uint64)])
+# wl_socket_set_write_timeout(fd, millis)
+wl_socket_set_write_timeout: Callable[..., int] = bind("wl_socket_set_write_timeout", c_int, [c_int, c_uint64])
+# wl_socket_write_timeout(fd, out_ms)
+wl_socket_write_timeout: Callable[..., int] = bind("wl_socket_write_timeout", c_int, [c_int, POINTER(c_uint64)])
+# wl_socket_take_error(fd, out_errno)
+wl_socket_take_error: Callable[..., int] = bind("wl_socket_take_error", c_int, [c_int, POINTER(c_int)])
 # wl_conn_send_all(conn, buf, len, timeout_ms, cancel, sent)
 wl_conn_send_all: Callable[..., int] = bind("wl_conn_send_all", c_int, [POINTER(wl_conn), c_void_p, c_size_t, c_int, c_void_p, POINTER(c_size_t)])
 # wl_conn_recv_until(conn, term, term_len, buf, max_len, timeout_ms, consumed)
@@ -921,15 +813,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_bound_free",
     "wl_bound_fd",
     "wl_bound_into_fd",
-    "wl_bound_domain",
-    "wl_bound_local_addr",
-    "wl_bound_set_nonblocking",
-    "wl_bound_is_nonblocking",
-    "wl_bound_set_read_timeout",
-    "wl_bound_read_timeout",
-    "wl_bound_set_write_timeout",
-    "wl_bound_write_timeout",
-    "wl_bound_take_error",
     "wl_bound_from_fd",
     "wl_listener_build",
     "wl_connector_connect",
@@ -952,15 +835,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_conn_free",
     "wl_conn_fd",
     "wl_conn_into_fd",
-    "wl_conn_domain",
-    "wl_conn_local_addr",
-    "wl_conn_set_nonblocking",
-    "wl_conn_is_nonblocking",
-    "wl_conn_set_read_timeout",
-    "wl_conn_read_timeout",
-    "wl_conn_set_write_timeout",
-    "wl_conn_write_timeout",
-    "wl_conn_take_error",
     "wl_conn_from_fd",
     "wl_dgram_send_to",
     "wl_dgram_recv_from",
@@ -969,15 +843,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_free",
     "wl_dgram_fd",
     "wl_dgram_into_fd",
-    "wl_dgram_domain",
-    "wl_dgram_local_addr",
-    "wl_dgram_set_nonblocking",
-    "wl_dgram_is_nonblocking",
-    "wl_dgram_set_read_timeout",
-    "wl_dgram_read_timeout",
-    "wl_dgram_set_write_timeout",
-    "wl_dgram_write_timeout",
-    "wl_dgram_take_error",
     "wl_dgram_from_fd",
     "wl_dgram_conn_send",
     "wl_dgram_conn_recv",
@@ -989,15 +854,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_conn_free",
     "wl_dgram_conn_fd",
     "wl_dgram_conn_into_fd",
-    "wl_dgram_conn_domain",
-    "wl_dgram_conn_local_addr",
-    "wl_dgram_conn_set_nonblocking",
-    "wl_dgram_conn_is_nonblocking",
-    "wl_dgram_conn_set_read_timeout",
-    "wl_dgram_conn_read_timeout",
-    "wl_dgram_conn_set_write_timeout",
-    "wl_dgram_conn_write_timeout",
-    "wl_dgram_conn_take_error",
     "wl_dgram_conn_from_fd",
     "wl_conn_send_fd",
     "wl_conn_recv_fd",
@@ -1027,20 +883,9 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_listener_free",
     "wl_listener_fd",
     "wl_listener_into_fd",
-    "wl_listener_domain",
-    "wl_listener_local_addr",
-    "wl_listener_set_nonblocking",
-    "wl_listener_is_nonblocking",
-    "wl_listener_set_read_timeout",
-    "wl_listener_read_timeout",
-    "wl_listener_set_write_timeout",
-    "wl_listener_write_timeout",
-    "wl_listener_take_error",
     "wl_listener_from_fd",
     "wl_set_linger",
     "wl_linger",
-    "wl_set_tcp_user_timeout",
-    "wl_tcp_user_timeout",
     "wl_bind_device",
     "wl_bound_device",
     "wl_set_tcp_congestion",
@@ -1083,6 +928,8 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_tcp_fastopen",
     "wl_set_tcp_fastopen_connect",
     "wl_tcp_fastopen_connect",
+    "wl_set_tcp_user_timeout",
+    "wl_tcp_user_timeout",
     "wl_set_ttl",
     "wl_ttl",
     "wl_set_tos",
@@ -1106,15 +953,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_pending_free",
     "wl_pending_fd",
     "wl_pending_into_fd",
-    "wl_pending_domain",
-    "wl_pending_local_addr",
-    "wl_pending_set_nonblocking",
-    "wl_pending_is_nonblocking",
-    "wl_pending_set_read_timeout",
-    "wl_pending_read_timeout",
-    "wl_pending_set_write_timeout",
-    "wl_pending_write_timeout",
-    "wl_pending_take_error",
     "wl_raw_new",
     "wl_raw_type",
     "wl_raw_bind",
@@ -1125,16 +963,16 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_raw_free",
     "wl_raw_fd",
     "wl_raw_into_fd",
-    "wl_raw_domain",
-    "wl_raw_local_addr",
-    "wl_raw_set_nonblocking",
-    "wl_raw_is_nonblocking",
-    "wl_raw_set_read_timeout",
-    "wl_raw_read_timeout",
-    "wl_raw_set_write_timeout",
-    "wl_raw_write_timeout",
-    "wl_raw_take_error",
     "wl_raw_from_fd",
+    "wl_socket_domain",
+    "wl_socket_local_addr",
+    "wl_socket_set_nonblocking",
+    "wl_socket_is_nonblocking",
+    "wl_socket_set_read_timeout",
+    "wl_socket_read_timeout",
+    "wl_socket_set_write_timeout",
+    "wl_socket_write_timeout",
+    "wl_socket_take_error",
     "wl_conn_send_all",
     "wl_conn_recv_until",
     "wl_conn_is_connected",
