@@ -156,7 +156,9 @@ pub fn python_types() -> String {
 }
 
 /// The Python option methods (inside `class Options`): per row a setter
-/// and a getter of three lines each over `_set_option` / `_get_option`.
+/// (its value checked against the C type by `_check.option`, so a bad
+/// argument is a clear Python error) and a getter over `_set_option` /
+/// `_get_option`.
 pub fn python_methods() -> String {
     let mut out = String::new();
     for row in OPTION_ROWS {
@@ -173,7 +175,8 @@ pub fn python_methods() -> String {
                 out,
                 "    def {set}({this}, value: {hint}) -> None:\n        \
              \"\"\"Sets ``{name}`` (``{man}``){unit}: {brief}.\"\"\"\n        \
-             self._set_option(\"{get}\", value)\n",
+             v = _check.option(_SETTERS[\"{get}\"], value, \"value\", \"{set}\")\n        \
+             self._set_option(\"{get}\", v)\n",
                 set = row.set,
                 get = row.get,
             );

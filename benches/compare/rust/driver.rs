@@ -18,8 +18,8 @@ usage: cargo run --release --example compare -- [options]
   --big            256 MiB file for the sendfile/copy rows (default 32 MiB)
   --file-mib N     file size in MiB for the sendfile/copy rows
   --only A,B       only these workloads (names as in the table)
-  --impls A,B      only these columns: raw_c,wirelane,std,c_abi,py_binding,py_stdlib,
-                   tokio_wirelane,tokio_net (the tokio ones need --features tokio)
+  --impls A,B      only these columns: raw_c,wirelane,std,c_abi,py_binding,py_ctypes,
+                   py_stdlib,tokio_wirelane,tokio_net (the tokio ones need --features tokio)
   --exact          also count user-space instructions (valgrind callgrind) and
                    heap allocations (valgrind memcheck) per operation; slow
   --no-probes      skip the exact per-operation counts altogether (by default

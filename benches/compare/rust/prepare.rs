@@ -116,6 +116,10 @@ pub fn build(layout: &Layout, wanted: &[Impl]) -> io::Result<Built> {
                 envs.insert(key, python_env());
                 Ok(py("py_stdlib.py"))
             }
+            Impl::PyCtypes => {
+                envs.insert(key, python_env());
+                Ok(py("py_ctypes.py"))
+            }
             Impl::CAbi => build_capi(layout),
             Impl::PyBinding => find_py_binding(layout).map(|mut env| {
                 env.extend(python_env());

@@ -190,7 +190,7 @@ pub fn probe(w: &Workload, port: u16, launches: &[Launch<'_>], dir: &Path, count
                 }
             }
         }
-        if memcheck && !matches!(l.imp, Impl::PyBinding | Impl::PyStdlib) {
+        if memcheck && !matches!(l.imp, Impl::PyBinding | Impl::PyCtypes | Impl::PyStdlib) {
             match (
                 memcheck_allocations(l, w, LOW, port, dir),
                 memcheck_allocations(l, w, HIGH, port, dir),

@@ -85,6 +85,12 @@ pub fn table(run: &Run) -> String {
                     } else {
                         format!("{us:.3} ({:.2}x)", sum.ratio)
                     };
+                    if imp == Impl::PyBinding
+                        && let Some(floor) = row.summary(Impl::PyCtypes)
+                    {
+                        // The binding over the ctypes floor, the same run.
+                        let _ = write!(cell, " [{:.2}x floor]", sum.per_unit_ns / floor.per_unit_ns);
+                    }
                     let d = row.dropped(imp);
                     if d > 0 {
                         cell.push_str(" †");
@@ -246,6 +252,27 @@ pub fn targets(run: &Run) -> Vec<Target> {
         "Python binding vs stdlib socket, TCP ping-pong",
         1.3,
         "tcp_pingpong",
+        Impl::PyBinding,
+        Impl::PyStdlib,
+    );
+    for (row, what) in [
+        ("tcp_pingpong", "TCP ping-pong"),
+        ("udp_rr", "UDP send+recv"),
+        ("udp_send", "UDP sendto"),
+        ("udp_loop", "UDP send loop (memoryview segments)"),
+    ] {
+        at_most(
+            &format!("Python binding vs ctypes floor, {what}"),
+            1.10,
+            row,
+            Impl::PyBinding,
+            Impl::PyCtypes,
+        );
+    }
+    at_most(
+        "Python binding vs stdlib socket, UDP send+recv",
+        1.35,
+        "udp_rr",
         Impl::PyBinding,
         Impl::PyStdlib,
     );

@@ -196,6 +196,8 @@ pub enum Impl {
     Std,
     CAbi,
     PyBinding,
+    /// libc send/recv through ctypes: the floor under any ctypes binding.
+    PyCtypes,
     PyStdlib,
     /// `wirelane::tokio::Async<S>` on a current-thread runtime.
     TokioWirelane,
@@ -204,12 +206,13 @@ pub enum Impl {
 }
 
 impl Impl {
-    pub const ALL: [Impl; 8] = [
+    pub const ALL: [Impl; 9] = [
         Impl::RawC,
         Impl::Wirelane,
         Impl::Std,
         Impl::CAbi,
         Impl::PyBinding,
+        Impl::PyCtypes,
         Impl::PyStdlib,
         Impl::TokioWirelane,
         Impl::TokioNet,
@@ -223,6 +226,7 @@ impl Impl {
             Impl::Std => "std",
             Impl::CAbi => "c_abi",
             Impl::PyBinding => "py_binding",
+            Impl::PyCtypes => "py_ctypes",
             Impl::PyStdlib => "py_stdlib",
             Impl::TokioWirelane => "tokio_wirelane",
             Impl::TokioNet => "tokio_net",
@@ -237,6 +241,7 @@ impl Impl {
             Impl::Std => "std::net",
             Impl::CAbi => "C ABI from C",
             Impl::PyBinding => "Python binding",
+            Impl::PyCtypes => "Python ctypes floor",
             Impl::PyStdlib => "Python socket",
             Impl::TokioWirelane => "wirelane::tokio",
             Impl::TokioNet => "tokio::net",
@@ -261,6 +266,8 @@ impl Impl {
             (Impl::Std, "tcp_sendfile") => {
                 Err("std::net has no sendfile (io::copy File -> TcpStream is a read/write loop)")
             }
+            (Impl::PyCtypes, "tcp_pingpong" | "udp_rr" | "udp_send" | "udp_loop") => Ok(()),
+            (Impl::PyCtypes, _) => Err("the ctypes floor covers the per-call send/recv rows only"),
             _ => Ok(()),
         }
     }

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 import wirelane
-from wirelane import _batch, _builder, _connect_by_name, _ffi, _lib, _options, _zerocopy, activation, udp_meta
+from wirelane import _batch, _builder, _connect_by_name, _ffi, _lib, _prototypes, _zerocopy, activation, udp_meta
 
 REPO = _lib.repo_root()
 
@@ -67,7 +67,7 @@ STRUCTS: dict[str, Any] = {
     "wl_pending": _ffi.wl_pending,
     "wl_dgram": _ffi.wl_dgram,
     "wl_dgram_conn": _ffi.wl_dgram_conn,
-    "wl_tcp_info": _options.TcpInfo,
+    "wl_tcp_info": _prototypes.wl_tcp_info,
     "wl_reuse_config": _builder.wl_reuse_config,
     "wl_buffer_config": _builder.wl_buffer_config,
     "wl_keepalive_config": _builder.wl_keepalive_config,

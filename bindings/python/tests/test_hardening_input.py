@@ -200,39 +200,9 @@ NOT_IN_MATRIX = {
 
 # None refused with an error that does not name the problem (an
 # AttributeError or KeyError from inside the binding, instead of a
-# TypeError naming the parameter). Not crashes, but not clear errors
-# either: reported to the binding's owner. The test fails on any new one;
-# remove entries as they are fixed.
-KNOWN_UNCLEAR: set[str] = {
-    "BoundDatagram.recv_batch(batch=None): AttributeError",
-    "BoundDatagram.send_batch(batch=None): AttributeError",
-    "BoundDatagram.set_tcp_congestion(algorithm=None): AttributeError",
-    "BoundSocket.set_tcp_congestion(algorithm=None): AttributeError",
-    "ConnectedDatagram.recv_batch(batch=None): AttributeError",
-    "ConnectedDatagram.send_batch(batch=None): AttributeError",
-    "ConnectedDatagram.send_fd(fd=None): AttributeError",
-    "ConnectedDatagram.set_tcp_congestion(algorithm=None): AttributeError",
-    "Connection.send_fd(fd=None): AttributeError",
-    "Connection.set_tcp_congestion(algorithm=None): AttributeError",
-    "ConnectorBuilder.buffers(cfg=None): AttributeError",
-    "ConnectorBuilder.reuse(cfg=None): AttributeError",
-    "ConnectorBuilder.tcp(cfg=None): AttributeError",
-    "DatagramBuilder.buffers(cfg=None): AttributeError",
-    "DatagramBuilder.reuse(cfg=None): AttributeError",
-    "Listener.set_tcp_congestion(algorithm=None): AttributeError",
-    "ListenerBuilder.buffers(cfg=None): AttributeError",
-    "ListenerBuilder.reuse(cfg=None): AttributeError",
-    "ListenerBuilder.tcp(cfg=None): AttributeError",
-    "PendingConnect.set_tcp_congestion(algorithm=None): AttributeError",
-    "RawSocket.set_tcp_congestion(algorithm=None): AttributeError",
-    "max_udp_payload(domain=None): KeyError",
-    "parse_address(text=None): AttributeError",
-    "splice(dst=None): AttributeError",
-    "splice(src=None): AttributeError",
-    "tee(pipe_in=None): AttributeError",
-    "tee(pipe_out=None): AttributeError",
-    "wait(fileobj=None): AttributeError",
-}
+# TypeError naming the parameter). The test fails on any such case; the
+# set is where a known one would be listed (none since issue 14).
+KNOWN_UNCLEAR: set[str] = set()  # all fixed by wirelane/_check.py (issue 14)
 
 CLASSES = [
     "RawSocket",
@@ -519,22 +489,12 @@ if typing.TYPE_CHECKING:  # keep the imports used for type checkers
 
 # --- silent truncation -------------------------------------------------------
 
-# Inputs the binding currently truncates instead of refusing: a NUL inside
-# a string ends the C string early (UnixAddr("/tmp/a\0b") binds "/tmp/a";
-# abstract names are exact, NUL bytes included, and are not affected),
-# and an integer wider than the C parameter wraps (shutdown(2**40) is
-# shutdown(SHUT_RD), flags 2**40 are flags 0). Reported to the binding's
-# owner; each case passes once it raises a clear error, and the test fails
-# on any new silent truncation.
-KNOWN_TRUNCATIONS = {
-    "SocketAddrV4.parse(NUL)",
-    "parse_address(NUL path)",
-    "UnixAddr(NUL)",
-    "send(flags=2**40)",
-    "shutdown(2**40)",
-    "set_mark(2**40)",
-    "set_send_buffer_size(2**70)",
-}
+# Inputs that would be silently truncated by C: a NUL inside a string ends
+# the C string early (abstract names are exact, NUL bytes included, and are
+# not affected), and an integer wider than the C parameter would wrap. Each
+# is refused with a clear error since issue 14; the test fails on any
+# silent truncation (the set is where a known one would be listed).
+KNOWN_TRUNCATIONS: set[str] = set()  # all refused now (issue 14, wirelane/_check.py)
 
 
 def test_no_silent_truncation_of_strings_or_integers() -> None:

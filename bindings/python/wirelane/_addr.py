@@ -18,7 +18,7 @@ import socket
 import sys
 from typing import Final, NamedTuple, TypeAlias, TypeVar, Union, final
 
-from . import _ffi
+from . import _check, _ffi
 
 
 class SocketAddrV4(NamedTuple):
@@ -51,7 +51,8 @@ class SocketAddrV4(NamedTuple):
         """Every IPv4 address of ``host`` (``getaddrinfo(3)``), in the
         resolver's order, without duplicates. Raises ``socket.gaierror``."""
         out: list[SocketAddrV4] = []
-        for *_, sa in socket.getaddrinfo(host, port, socket.AF_INET, socket.SOCK_STREAM):
+        for *_, sa in socket.getaddrinfo(
+            _check.text(host, "host", "resolve_all"), _check.uint(port, 16, "port", "resolve_all"), socket.AF_INET, socket.SOCK_STREAM):
             addr = cls(str(sa[0]), int(sa[1]))
             if addr not in out:
                 out.append(addr)
@@ -92,7 +93,8 @@ class SocketAddrV6(NamedTuple):
         """Every IPv6 address of ``host`` (``getaddrinfo(3)``), in the
         resolver's order, without duplicates. Raises ``socket.gaierror``."""
         out: list[SocketAddrV6] = []
-        for *_, sa in socket.getaddrinfo(host, port, socket.AF_INET6, socket.SOCK_STREAM):
+        for *_, sa in socket.getaddrinfo(
+            _check.text(host, "host", "resolve_all"), _check.uint(port, 16, "port", "resolve_all"), socket.AF_INET6, socket.SOCK_STREAM):
             addr = cls(str(sa[0]), int(sa[1]), int(sa[2]), int(sa[3]))  # type: ignore[misc]
             if addr not in out:
                 out.append(addr)
@@ -120,10 +122,14 @@ class UnixAddr:
     _name: bytes
 
     def __init__(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> None:
-        raw = os.fsencode(path)
+        try:
+            raw = os.fsencode(path)
+        except TypeError:
+            raise TypeError(f"UnixAddr() argument 'path' must be str, bytes or os.PathLike, not {type(path).__name__}") from None
         if raw.startswith(b"\0"):
-            self._kind, self._name = "abstract", raw[1:]
+            self._kind, self._name = "abstract", raw[1:]  # NUL bytes are data in an abstract name
         elif raw:
+            _check.no_nul(raw, "path", "UnixAddr")
             self._kind, self._name = "path", raw
         else:
             raise ValueError("empty Unix socket path (use UnixAddr.unnamed())")
@@ -131,8 +137,7 @@ class UnixAddr:
     @classmethod
     def abstract(cls, name: bytes | str) -> UnixAddr:
         """A Linux abstract-namespace address (no file, no permissions)."""
-        raw = name.encode() if isinstance(name, str) else bytes(name)
-        return cls(b"\0" + raw)
+        return cls(b"\0" + _check.name_bytes(name, "name", "abstract"))
 
     @classmethod
     def unnamed(cls) -> UnixAddr:
@@ -239,7 +244,7 @@ def _check_port(port: object) -> int:
     if not isinstance(port, int) or isinstance(port, bool):
         raise TypeError(f"port must be an int, not {type(port).__name__}")
     if not 0 <= port <= 65535:
-        raise ValueError(f"port must be 0-65535, got {port}")
+        raise OverflowError(f"port must be 0-65535, got {port}")
     return port
 
 
@@ -276,12 +281,12 @@ def to_wl(addr: Address) -> _ffi.wl_addr:
     elif isinstance(addr, SocketAddrV6):
         host, scope_id = _scope(addr.host, addr.scope_id)
         ip = _ip_bytes(socket.AF_INET6, host)
-        if not 0 <= addr.flowinfo <= 0xFFFFFFFF or not 0 <= scope_id <= 0xFFFFFFFF:
-            raise ValueError("flowinfo and scope_id must fit in 32 bits")
+        flowinfo = _check.uint(addr.flowinfo, 32, "flowinfo", "SocketAddrV6")
+        scope_id = _check.uint(scope_id, 32, "scope_id", "SocketAddrV6")
         _ffi.wl_addr_ipv6(
             _U8x16.from_buffer_copy(ip),
             _check_port(addr.port),
-            addr.flowinfo,
+            flowinfo,
             scope_id,
             ctypes.byref(out),
         )
@@ -349,8 +354,9 @@ def parse_address(text: str) -> Address:
     """Parses ``"127.0.0.1:80"``, ``"[::1]:80"``, a Unix path starting with
     ``/`` or ``.``, or ``"@name"`` (abstract); raises :class:`ValueError`."""
     out = _ffi.wl_addr()
+    raw = _check.c_string(text, "text", "parse_address")
     try:
-        _ffi.wl_addr_parse(text.encode(), ctypes.byref(out))
+        _ffi.wl_addr_parse(raw, ctypes.byref(out))
     except OSError as e:
         raise ValueError(f"cannot parse socket address {text!r}: {e.strerror}") from None
     return from_wl(out)
@@ -358,6 +364,55 @@ def parse_address(text: str) -> Address:
 
 def format_address(addr: Address) -> str:
     """The library's text form of ``addr`` (``wl_addr_format``)."""
+    _check.instance(addr, (SocketAddrV4, SocketAddrV6, UnixAddr), "addr", "format_address")
     buf = ctypes.create_string_buffer(512)
     n = _ffi.wl_addr_format(ctypes.byref(to_wl(addr)), buf, len(buf))
     return buf.raw[:n].decode("utf-8", "replace")
+
+
+# --- the receive paths' address buffers ------------------------------------
+
+
+class _PooledAddr(_ffi.wl_addr):
+    """A ``wl_addr`` with a byte view of itself, reused across receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw = memoryview(self).cast("B")
+        self.addr: int = ctypes.addressof(self)
+        # Views of the first n bytes by n, made once: slicing a memoryview
+        # per receive cost more than the rest of the address lookup.
+        self.views: dict[int, memoryview] = {}
+
+
+_ADDR_POOL: list[_PooledAddr] = []
+_FROM_CACHE: dict[bytes, Address] = {}
+_FROM_CACHE_MAX = 4096
+
+
+def take_addr() -> _PooledAddr:
+    """A ``wl_addr`` for a receive to write the sender into (from a pool
+    shared by all threads: list ``pop``/``append`` are atomic)."""
+    try:
+        return _ADDR_POOL.pop()
+    except IndexError:
+        return _PooledAddr()
+
+
+def give_addr(a: _PooledAddr) -> Address:
+    """The Python form of what the library wrote into ``a`` (cached by its
+    bytes: the address types are immutable), giving ``a`` back to the pool."""
+    n = a.len
+    view = a.views.get(n)
+    if view is None:
+        view = a.views[n] = a.raw[:n]
+    key = view.tobytes()
+    addr = _FROM_CACHE.get(key)
+    if addr is None:
+        addr = from_wl(a)
+        if len(_FROM_CACHE) >= _FROM_CACHE_MAX:
+            _FROM_CACHE.clear()
+        _FROM_CACHE[key] = addr
+    if len(_ADDR_POOL) < 32:
+        _ADDR_POOL.append(a)
+    return addr

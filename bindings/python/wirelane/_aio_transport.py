@@ -36,15 +36,13 @@ import socket
 from typing import Any, Callable
 
 from . import _ffi
+from . import _prototypes as _p
 from ._addr import coerce, from_wl
 from ._batch import MAX_BATCH, MAX_UDP_SEGMENTS, RecvBatch, RecvBatchP, max_udp_payload
 from ._dgram import BoundDatagram, ConnectedDatagram
 
 _Z = ctypes.c_size_t
-_recv_batch_unpack: Callable[..., int] = _ffi.declare(
-    "wl_recv_batch_unpack", ctypes.c_int, RecvBatchP, _Z, ctypes.c_void_p, _Z, ctypes.POINTER(_Z),
-    ctypes.POINTER(_ffi.wl_addr), _Z,
-)  # fmt: skip
+_recv_batch_unpack: Callable[..., int] = _p.wl_recv_batch_unpack  # fmt: skip
 _ADDR_SIZE = ctypes.sizeof(_ffi.wl_addr)
 _INET_KEY = 28  # bytes of a wl_addr that identify an IPv4/IPv6 sender (a sockaddr_in6)
 _CACHE_MAX = 4096  # senders remembered before the cache starts over

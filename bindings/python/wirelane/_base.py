@@ -40,7 +40,17 @@ from ._addr import D, from_wl
 from ._loop_compat import LoopCompat
 from ._options import Options
 
-_OPEN, _CLOSING, _CLOSED, _CONSUMED, _DETACHED = range(5)
+_OPEN, _CLOSING, _CLOSED, _CONSUMED, _DETACHED, _BUSY = range(6)
+
+_ZERO = 0
+"""``flags is _ZERO`` is the hot paths' one-step test for the default
+``flags=0`` (CPython keeps one ``0`` object); any other value, ``False``
+or ``0.0`` included, takes the checked slow path."""
+_NOT_YET = None
+"""``_retry(first=_NOT_YET)``: no attempt made yet."""
+_CLOSED_EOF = -errno.EBADF
+"""What a hot receive reports to ``_retry`` when it read 0 bytes while the
+object was being closed: the shutdown, not the peer's end of stream."""
 
 _py_check_signals = ctypes.pythonapi.PyErr_CheckSignals
 _py_check_signals.restype = ctypes.c_int
@@ -100,16 +110,18 @@ class SocketBase(LoopCompat, Options[D]):
     __slots__ = (
         "_fns",
         "_h",
+        "_hv",
         "_fd",
         "_family",
         "_lock",
-        "_inuse",
-        "_excl",
+        "_users",
+        "_close_requested",
         "_state",
         "_consumed_by",
         "_timeout",
         "_io_refs",
         "_user_closed",
+        "_last_to",
     )
 
     _TYPE: int = socket.SOCK_STREAM
@@ -122,46 +134,77 @@ class SocketBase(LoopCompat, Options[D]):
             )
         self._fns = fns
         self._h: Any = handle
+        self._hv: int | None = _ffi.address_of(handle)
         self._fd: int = fns.fd(handle)
         self._family: int = fns.domain(handle)
         self._lock = threading.Lock()
-        self._inuse = 0
-        self._excl = False
+        self._users: list[None] = []
+        self._close_requested = False
         self._state = _OPEN
         self._consumed_by = ""
         self._timeout = timeout
         self._io_refs = 0
         self._user_closed = False
+        self._last_to: tuple[Any, int, Any] | None = None
+
+    def _set_handle(self, handle: Any) -> None:
+        """Replaces the handle (only inside a transition)."""
+        self._h = handle
+        self._hv = None if handle is None else _ffi.address_of(handle)
 
     # --- borrowing the handle ---------------------------------------------
+    #
+    # A call borrows the handle by appending to ``_users`` and then checking
+    # ``_state``; ``close()`` and transitions write ``_state`` (under the
+    # lock) and then look at ``_users``. List append/pop are single atomic
+    # operations, so either the closer sees the borrower (and defers the
+    # free to the last borrower, see ``_settle``) or the borrower sees the
+    # new state (and does not touch the handle). No lock on the hot path.
 
     def _unusable(self) -> OSError:
         name = type(self).__name__
-        if self._excl:
+        st = self._state
+        if st == _BUSY:
             return OSError(errno.EBUSY, f"this {name} is being transitioned by another thread")
-        if self._state == _CONSUMED:
+        if st == _CONSUMED:
             return ConsumedError(
                 errno.EBADF,
                 f"this {name} was consumed by {self._consumed_by}; use the object it returned",
             )
-        if self._state == _DETACHED:
+        if st == _DETACHED:
             return OSError(errno.EBADF, f"this {name} was detached from its descriptor")
         return OSError(errno.EBADF, f"this {name} is closed")
 
-    def _acquire(self) -> Any:
+    def _settle(self) -> None:
+        """Called by a borrower that saw ``_state`` change: the last one to
+        leave a closing object frees the handle."""
         with self._lock:
-            if self._state != _OPEN or self._excl:
-                raise self._unusable()
-            self._inuse += 1
+            if self._state != _CLOSING or self._users:
+                return
+            h, self._h, self._hv, self._state = self._h, None, None, _CLOSED
+        self._free_owned(self._fns.free, self._fns.into_fd, h, self._fd)
+
+    def _acquire(self) -> Any:
+        self._users.append(None)
+        if self._state is _OPEN:
             return self._h
+        self._users.pop()
+        self._settle()
+        raise self._unusable()
 
     def _release(self) -> None:
-        with self._lock:
-            self._inuse -= 1
-            if self._inuse or self._state != _CLOSING:
-                return
-            h, self._h, self._state = self._h, None, _CLOSED
-        self._free_owned(self._fns.free, self._fns.into_fd, h, self._fd)
+        self._users.pop()
+        if self._state is not _OPEN:
+            self._settle()
+
+    def _expect(self, fns: _ffi.StateFns, what: str) -> None:
+        """Refuses a state's method called on another state's object
+        (``Connection.send(listener, ...)``): the hot paths pass raw handle
+        addresses, so the state is checked here instead of by ctypes."""
+        if self._fns is not fns:
+            raise TypeError(
+                f"{what}() needs a {fns.prefix} handle, but this is a {type(self).__name__}"
+            )
 
     def _closed_during(self, what: str) -> OSError:
         return OSError(errno.EBADF, f"socket closed (by another thread) during {what}")
@@ -178,15 +221,15 @@ class SocketBase(LoopCompat, Options[D]):
 
     def _begin_transition(self, what: str) -> Any:
         with self._lock:
-            if self._state != _OPEN or self._excl:
+            if self._state != _OPEN:
                 raise self._unusable()
-            if self._inuse:
+            self._state = _BUSY
+            if self._users:
+                self._state = _OPEN
                 raise OSError(
                     errno.EBUSY,
                     f"cannot {what}: another thread is using this {type(self).__name__}",
                 )
-            self._excl = True
-            self._inuse = 1
             return self._h
 
     def _end_transition(self, consumed_by: str | None) -> bool:
@@ -195,17 +238,21 @@ class SocketBase(LoopCompat, Options[D]):
         meanwhile (the object is then closed)."""
         free = None
         with self._lock:
-            self._excl = False
-            self._inuse = 0
-            closed = self._state == _CLOSING
+            closed = self._close_requested
             if consumed_by is not None:
-                self._h = None
+                self._set_handle(None)
                 self._state = _CLOSED if closed else _CONSUMED
                 self._consumed_by = consumed_by
+            elif self._state != _BUSY:
+                pass  # the transition closed the object itself
             elif closed:
-                free, self._h, self._state = self._h, None, _CLOSED
+                free = self._h
+                self._set_handle(None)
+                self._state = _CLOSED
+            else:
+                self._state = _OPEN
         if free is not None:
-            self._fns.free(free)
+            self._free_owned(self._fns.free, self._fns.into_fd, free, self._fd)
         return closed
 
     def _transition(self, what: str, call: Callable[[Any], Any], free_new: Callable[[Any], None]) -> Any:
@@ -233,7 +280,7 @@ class SocketBase(LoopCompat, Options[D]):
         for ``select``, ``selectors``, ``asyncio`` or ``os`` calls. It stays
         owned by this object: do not close it."""
         st = self._state
-        if st == _OPEN or st == _CLOSING:
+        if st == _OPEN or st == _CLOSING or st == _BUSY:
             self._lend(self._fd)
             return self._fd
         if st == _CONSUMED:
@@ -256,15 +303,22 @@ class SocketBase(LoopCompat, Options[D]):
     def _real_close(self) -> None:
         free = None
         with self._lock:
-            if self._state != _OPEN:
+            st = self._state
+            if st == _BUSY:
+                # A transition runs in another thread: wake it; it closes
+                # the object when it ends (see _end_transition).
+                self._close_requested = True
+                _ffi.libc_shutdown(self._fd, socket.SHUT_RDWR)
                 return
-            if self._inuse:
-                self._state = _CLOSING
-                # Under the lock: the in-flight call cannot free the handle
+            if st != _OPEN:
+                return
+            self._state = _CLOSING
+            if self._users:
+                # Under the lock: the last borrower cannot free the handle
                 # (and release the descriptor number) before this runs.
                 _ffi.libc_shutdown(self._fd, socket.SHUT_RDWR)
                 return
-            free, self._h, self._state = self._h, None, _CLOSED
+            free, self._h, self._hv, self._state = self._h, None, None, _CLOSED
         if not self._free_owned(self._fns.free, self._fns.into_fd, free, self._fd):
             raise self._closed_elsewhere(self._fd)
 
@@ -278,21 +332,26 @@ class SocketBase(LoopCompat, Options[D]):
         if already closed): the caller now owns it, e.g. for
         ``socket.socket(fileno=fd)``."""
         with self._lock:
-            if self._state == _CONSUMED:
+            st = self._state
+            if st == _CONSUMED:
                 raise self._unusable()
-            if self._state != _OPEN:
+            if st == _BUSY:
+                raise OSError(errno.EBUSY, "cannot detach: another thread is using this socket")
+            if st != _OPEN:
                 return -1
-            if self._inuse or self._excl:
+            self._state = _DETACHED
+            if self._users:
+                self._state = _OPEN
                 raise OSError(errno.EBUSY, "cannot detach: another thread is using this socket")
             fd: int = self._fns.into_fd(self._h)
-            self._h, self._state = None, _DETACHED
+            self._h = self._hv = None
             return fd
 
     @property
     def closed(self) -> bool:
         """Whether the object no longer owns a socket (closed, detached or
         consumed by a transition)."""
-        return self._state != _OPEN
+        return self._state != _OPEN and self._state != _BUSY
 
     @property
     def family(self) -> socket.AddressFamily:
@@ -331,7 +390,13 @@ class SocketBase(LoopCompat, Options[D]):
     def __repr__(self) -> str:
         name = f"wirelane.{type(self).__name__}"
         if self._state != _OPEN:
-            what = {_CLOSING: "closing", _CLOSED: "closed", _CONSUMED: "consumed", _DETACHED: "detached"}
+            what = {
+                _CLOSING: "closing",
+                _CLOSED: "closed",
+                _CONSUMED: "consumed",
+                _DETACHED: "detached",
+                _BUSY: "in transition",
+            }
             return f"<{name} [{what[self._state]}]>"
         parts = [f"fd={self._fd}", f"family={self.family.name}"]
         try:
@@ -344,7 +409,7 @@ class SocketBase(LoopCompat, Options[D]):
         h = getattr(self, "_h", None)
         if h is not None and getattr(self, "_state", None) == _OPEN:
             self._state = _CLOSED
-            self._h = None
+            self._h = self._hv = None
             self._free_owned(self._fns.free, self._fns.into_fd, h, self._fd)
             warnings.warn(f"unclosed wirelane.{type(self).__name__} fd={self._fd}", ResourceWarning, stacklevel=2)
 
@@ -416,24 +481,15 @@ class TimeoutSocket(SocketBase[D]):
     ) -> int:
         """Runs a borrowing call that may wait, with the stdlib's timeout,
         EINTR and close-from-another-thread semantics (see the module
-        docstring). ``eof_is_zero``: a 0 result after a concurrent close
-        is the shutdown, not data. ``deadline`` (``time.monotonic()``)
-        overrides the per-call deadline when a timeout is set."""
+        docstring). ``call`` raises ``OSError`` (the ``errcheck`` hook).
+        ``eof_is_zero``: a 0 result after a concurrent close is the
+        shutdown, not data. ``deadline`` (``time.monotonic()``) overrides
+        the per-call deadline when a timeout is set. The call is tried
+        first; only when it would block is the descriptor polled."""
         h = self._acquire()
         try:
             timeout = self._timeout
-            if not timeout:
-                deadline = None
-            elif deadline is None:
-                deadline = time.monotonic() + timeout
             while True:
-                if deadline is not None:
-                    left = deadline - time.monotonic()
-                    ready = left >= 0 and wait_fd(self._fd, events, left)
-                    if self._state == _CLOSING:
-                        raise self._closed_during(what)
-                    if not ready:
-                        raise TimeoutError("timed out")
                 try:
                     n = call(h)
                 except InterruptedError:
@@ -444,7 +500,10 @@ class TimeoutSocket(SocketBase[D]):
                 except BlockingIOError:
                     if self._state == _CLOSING:
                         raise self._closed_during(what) from None
-                    if deadline is not None:
+                    if timeout:
+                        if deadline is None:
+                            deadline = time.monotonic() + timeout
+                        self._wait(what, events, deadline)
                         continue
                     if timeout is None:
                         # The descriptor is blocking, so only SO_RCVTIMEO /
@@ -460,6 +519,74 @@ class TimeoutSocket(SocketBase[D]):
                 return n
         finally:
             self._release()
+
+    def _wait(self, what: str, events: int, deadline: float) -> None:
+        """Polls until the descriptor is ready or ``deadline`` passes
+        (``TimeoutError``); a concurrent close raises ``EBADF``."""
+        left = deadline - time.monotonic()
+        ready = left >= 0 and wait_fd(self._fd, events, left)
+        if self._state == _CLOSING:
+            raise self._closed_during(what)
+        if not ready:
+            raise TimeoutError("timed out")
+
+    def _retry(
+        self,
+        what: str,
+        events: int,
+        call: Callable[[int], int],
+        first: int | None,
+        function: str,
+        eof_is_zero: bool = False,
+        deadline: float | None = None,
+    ) -> int:
+        """The slow path of the hot methods. ``first`` is the result of an
+        attempt the caller already made (a negative errno, or 0 when a
+        concurrent close may explain it); ``call(hv)`` makes another one,
+        returning the raw result. Handles EINTR (signal handlers run, then
+        retry), EAGAIN (poll with the timeout, ``BlockingIOError`` when
+        non-blocking, ``TimeoutError`` for SO_RCVTIMEO), a concurrent
+        close, and turns any other error into the ``OSError`` subclass."""
+        users = self._users
+        users.append(None)
+        try:
+            r = first
+            timeout = self._timeout
+            while True:
+                st = self._state
+                if r is None:
+                    if st is not _OPEN:
+                        raise self._unusable()
+                elif r >= 0:
+                    if r == 0 and eof_is_zero and (st == _CLOSING or st == _CLOSED):
+                        raise self._closed_during(what)
+                    return r
+                elif st is not _OPEN:
+                    if st == _CLOSING or st == _CLOSED:
+                        raise self._closed_during(what)
+                    raise self._unusable()
+                else:
+                    err = -r
+                    if err == errno.EINTR:
+                        check_signals()
+                    elif err == errno.EAGAIN:
+                        if timeout:
+                            if deadline is None:
+                                deadline = time.monotonic() + timeout
+                            self._wait(what, events, deadline)
+                        elif timeout is None:
+                            raise TimeoutError(errno.EAGAIN, "timed out (SO_RCVTIMEO/SO_SNDTIMEO)")
+                        else:
+                            raise _ffi.make_error(err, function)
+                    else:
+                        raise _ffi.make_error(err, function)
+                hv = self._hv
+                assert hv is not None
+                r = call(hv)
+        finally:
+            users.pop()
+            if self._state is not _OPEN:
+                self._settle()
 
 
 def _millis(seconds: float | None) -> int:

@@ -12,7 +12,8 @@ import ctypes
 from ctypes import POINTER, Structure, c_bool, c_int, c_size_t, c_ssize_t, c_uint8, c_uint16, c_void_p
 from typing import Any, Callable, Generic, Iterator, NamedTuple, TypeVar, Union, final
 
-from . import _ffi
+from . import _check, _ffi
+from . import _prototypes as _p
 from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, to_wl
 from ._buffers import Pinned
 
@@ -25,90 +26,66 @@ MAX_UDP_SEGMENTS: int = 64
 """``WL_MAX_UDP_SEGMENTS``: the most segments one GSO send may carry."""
 
 
-class wl_mmsg(Structure):
-    """``wl_mmsg``."""
-
-    _fields_ = [("buf", c_void_p), ("len", c_size_t), ("to", POINTER(_ffi.wl_addr))]
+wl_mmsg = _p.wl_mmsg
 
 
-class wl_recv_msg(Structure):
-    """``wl_recv_msg``."""
-
-    _fields_ = [
-        ("data", POINTER(c_uint8)),
-        ("data_len", c_size_t),
-        ("len", c_size_t),
-        ("flags", c_int),
-        ("truncated", c_bool),
-        ("gro_segment", c_uint16),
-        ("source", _ffi.wl_addr),
-    ]
+wl_recv_msg = _p.wl_recv_msg
 
 
-class wl_segmented_send(Structure):
-    """``wl_segmented_send``."""
-
-    _fields_ = [("bytes", c_size_t), ("datagrams", c_size_t), ("offloaded", c_bool), ("fallback_errno", c_int)]
+wl_segmented_send = _p.wl_segmented_send
 
 
-class wl_gro_recv(Structure):
-    """``wl_gro_recv``."""
-
-    _fields_ = [("len", c_size_t), ("segment_size", c_uint16), ("truncated", c_bool), ("source", _ffi.wl_addr)]
+wl_gro_recv = _p.wl_gro_recv
 
 
-class wl_send_batch(Structure):
-    """Opaque ``wl_send_batch``."""
+wl_send_batch = _p.wl_send_batch
 
 
-class wl_recv_batch(Structure):
-    """Opaque ``wl_recv_batch``."""
+wl_recv_batch = _p.wl_recv_batch
 
 
 SendBatchP = POINTER(wl_send_batch)
 RecvBatchP = POINTER(wl_recv_batch)
 _Fn = Callable[..., int]
-_d = _ffi.declare
 _I, _S, _Z = c_int, c_ssize_t, c_size_t
 _A = _ffi.AddrP
 
-send_batch_new: _Fn = _d("wl_send_batch_new", _I, c_int, _Z, POINTER(SendBatchP))
-send_batch_free: Callable[[Any], None] = _d("wl_send_batch_free", None, SendBatchP)
-send_batch_push: _Fn = _d("wl_send_batch_push", _I, SendBatchP, c_void_p, _Z, _A)
-send_batch_len: _Fn = _d("wl_send_batch_len", _I, SendBatchP)
-send_batch_capacity: _Fn = _d("wl_send_batch_capacity", _I, SendBatchP)
-send_batch_clear: _Fn = _d("wl_send_batch_clear", _I, SendBatchP)
-send_batch_remove_sent: _Fn = _d("wl_send_batch_remove_sent", _I, SendBatchP)
-send_batch_sent: _Fn = _d("wl_send_batch_sent", _I, SendBatchP)
-send_batch_sent_len: _Fn = _d("wl_send_batch_sent_len", _I, SendBatchP, _Z, POINTER(_Z))
-dgram_send_batch: _Fn = _d("wl_dgram_send_batch", _I, _ffi.DgramP, SendBatchP, c_int)
-dgram_conn_send_batch: _Fn = _d("wl_dgram_conn_send_batch", _I, _ffi.DgramConnP, SendBatchP, c_int)
-dgram_sendmmsg: _Fn = _d("wl_dgram_sendmmsg", _I, _ffi.DgramP, POINTER(wl_mmsg), _Z, POINTER(_Z))
-dgram_conn_sendmmsg: _Fn = _d("wl_dgram_conn_sendmmsg", _I, _ffi.DgramConnP, _ffi.IovecP, _Z, POINTER(_Z))
-recv_batch_new: _Fn = _d("wl_recv_batch_new", _I, c_int, _Z, _Z, POINTER(RecvBatchP))
-recv_batch_free: Callable[[Any], None] = _d("wl_recv_batch_free", None, RecvBatchP)
-recv_batch_len: _Fn = _d("wl_recv_batch_len", _I, RecvBatchP)
-recv_batch_capacity: _Fn = _d("wl_recv_batch_capacity", _I, RecvBatchP)
-recv_batch_slot_size: _Fn = _d("wl_recv_batch_slot_size", _I, RecvBatchP, POINTER(_Z))
-recv_batch_get: _Fn = _d("wl_recv_batch_get", _I, RecvBatchP, _Z, POINTER(wl_recv_msg))
-dgram_recv_batch: _Fn = _d("wl_dgram_recv_batch", _I, _ffi.DgramP, RecvBatchP, c_int)
-dgram_conn_recv_batch: _Fn = _d("wl_dgram_conn_recv_batch", _I, _ffi.DgramConnP, RecvBatchP, c_int)
-max_udp_payload_c: _Fn = _d("wl_max_udp_payload", _I, c_int)
-dgram_conn_send_segmented: _Fn = _d(
-    "wl_dgram_conn_send_segmented", _S, _ffi.DgramConnP, c_void_p, _Z, c_uint16, POINTER(wl_segmented_send)
-)
-dgram_send_to_segmented: _Fn = _d(
-    "wl_dgram_send_to_segmented", _S, _ffi.DgramP, c_void_p, _Z, c_uint16, _A, POINTER(wl_segmented_send)
-)
-dgram_recv_gro: _Fn = _d("wl_dgram_recv_gro", _S, _ffi.DgramP, c_void_p, _Z, POINTER(wl_gro_recv))
-dgram_conn_recv_gro: _Fn = _d("wl_dgram_conn_recv_gro", _S, _ffi.DgramConnP, c_void_p, _Z, POINTER(wl_gro_recv))
+send_batch_new: _Fn = _p.wl_send_batch_new
+send_batch_free: Callable[[Any], None] = _p.wl_send_batch_free
+send_batch_push: _Fn = _p.wl_send_batch_push
+send_batch_len: _Fn = _p.wl_send_batch_len
+send_batch_capacity: _Fn = _p.wl_send_batch_capacity
+send_batch_clear: _Fn = _p.wl_send_batch_clear
+send_batch_remove_sent: _Fn = _p.wl_send_batch_remove_sent
+send_batch_sent: _Fn = _p.wl_send_batch_sent
+send_batch_sent_len: _Fn = _p.wl_send_batch_sent_len
+dgram_send_batch: _Fn = _p.wl_dgram_send_batch
+dgram_conn_send_batch: _Fn = _p.wl_dgram_conn_send_batch
+dgram_sendmmsg: _Fn = _p.wl_dgram_sendmmsg
+dgram_conn_sendmmsg: _Fn = _p.wl_dgram_conn_sendmmsg
+recv_batch_new: _Fn = _p.wl_recv_batch_new
+recv_batch_free: Callable[[Any], None] = _p.wl_recv_batch_free
+recv_batch_len: _Fn = _p.wl_recv_batch_len
+recv_batch_capacity: _Fn = _p.wl_recv_batch_capacity
+recv_batch_slot_size: _Fn = _p.wl_recv_batch_slot_size
+recv_batch_get: _Fn = _p.wl_recv_batch_get
+dgram_recv_batch: _Fn = _p.wl_dgram_recv_batch
+dgram_conn_recv_batch: _Fn = _p.wl_dgram_conn_recv_batch
+max_udp_payload_c: _Fn = _p.wl_max_udp_payload
+dgram_conn_send_segmented: _Fn = _p.wl_dgram_conn_send_segmented
+dgram_send_to_segmented: _Fn = _p.wl_dgram_send_to_segmented
+dgram_recv_gro: _Fn = _p.wl_dgram_recv_gro
+dgram_conn_recv_gro: _Fn = _p.wl_dgram_conn_recv_gro
 
 
 def max_udp_payload(domain: type[D]) -> int:
     """The largest UDP payload one send may carry (65507 over IPv4, 65527
     over IPv6): the bound on a whole GSO buffer."""
+    _check.one_of(domain, _DOMAINS, "domain", "max_udp_payload")
     return max_udp_payload_c(FAMILY_OF[domain])
 
+
+_DOMAINS = (SocketAddrV4, SocketAddrV6, UnixAddr)
 
 A = TypeVar("A", bound=Union[SocketAddrV4, SocketAddrV6, UnixAddr])
 """The sender's address type in a result."""
@@ -179,13 +156,13 @@ class SendBatch(Generic[D]):
     __slots__ = ("_h", "_family", "_pins")
 
     def __init__(self, domain: type[D], capacity: int = 64) -> None:
-        if domain not in FAMILY_OF:
-            raise TypeError("SendBatch(domain, capacity): domain is Ipv4, Ipv6 or Unix")
         self._h: Any = None
         self._pins: list[Any] = []
+        _check.one_of(domain, _DOMAINS, "domain", "SendBatch")
+        cap = _check.size(capacity, "capacity", "SendBatch")
         self._family = FAMILY_OF[domain]
         out = SendBatchP()
-        send_batch_new(self._family, capacity, ctypes.byref(out))
+        send_batch_new(self._family, cap, ctypes.byref(out))
         self._h = out
 
     def _live(self) -> Any:
@@ -287,11 +264,12 @@ class RecvBatch(Generic[D]):
     __slots__ = ("_h",)
 
     def __init__(self, domain: type[D], count: int = 64, slot_size: int = 2048) -> None:
-        if domain not in FAMILY_OF:
-            raise TypeError("RecvBatch(domain, count, slot_size): domain is Ipv4, Ipv6 or Unix")
         self._h: Any = None
+        _check.one_of(domain, _DOMAINS, "domain", "RecvBatch")
+        n = _check.size(count, "count", "RecvBatch")
+        slot = _check.size(slot_size, "slot_size", "RecvBatch")
         out = RecvBatchP()
-        recv_batch_new(FAMILY_OF[domain], count, slot_size, ctypes.byref(out))
+        recv_batch_new(FAMILY_OF[domain], n, slot, ctypes.byref(out))
         self._h = out
 
     def _live(self) -> Any:

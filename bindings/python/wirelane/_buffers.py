@@ -14,7 +14,7 @@ import ctypes
 from ctypes import POINTER, Structure, c_char, c_int, c_ssize_t, c_void_p, py_object
 from typing import Any
 
-from . import _ffi
+from . import _check, _ffi
 
 
 class _PyBuffer(Structure):
@@ -80,45 +80,149 @@ class Pinned:
         self.release()
 
 
+_C1 = c_char * 1
+"""A one-byte array type: ``_C1.from_buffer(buf)`` pins a writable buffer
+(the ctypes object holds an export, so the buffer cannot be resized or
+freed while C uses it) and passes as a ``void *`` to its first byte, the
+cheapest conversion ctypes offers."""
+
+COPY_LIMIT = 4096
+"""Read-only buffers other than ``bytes`` up to this size are copied once
+(``tobytes``) instead of pinned: cheaper than ``PyObject_GetBuffer`` and
+``PyBuffer_Release`` through ctypes."""
+
+SCRATCH_SIZE = 65536
+STREAM_COPY_LIMIT = 8192
+"""A stream ``recv_into`` of at most this many bytes (any datagram
+``recv_into`` up to 64 KiB) receives into a pooled buffer and copies what
+arrived into the caller's buffer: one small ``memcpy`` costs less than
+pinning the caller's buffer through ctypes (``from_buffer``)."""
+
+
+class Scratch(c_char * SCRATCH_SIZE):  # type: ignore[misc]
+    """A pooled 64 KiB receive buffer; ``addr`` is its address (an ``int``
+    passes through ctypes faster than the array object)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addr: int = ctypes.addressof(self)
+
+
+_Scratch = Scratch
+_POOL: list[Scratch] = []
+
+
+def take_scratch() -> Scratch:
+    """A 64 KiB receive buffer from a pool shared by all threads (list
+    ``pop``/``append`` are atomic); give it back with :func:`give_scratch`."""
+    try:
+        return _POOL.pop()
+    except IndexError:
+        return _Scratch()
+
+
+def give_scratch(buf: Scratch) -> None:
+    if len(_POOL) < 32:
+        _POOL.append(buf)
+
+
+_SMALL_COPY = (bytearray, memoryview)
+
+
+def small_bytes(data: Any) -> Any:
+    """``data`` as ``bytes`` when it is a small ``memoryview`` or
+    ``bytearray``: one copy of at most :data:`COPY_LIMIT` bytes costs less
+    than pinning it. Anything else is returned as it is (for the slow
+    path to check and pin)."""
+    t = type(data)
+    if t is memoryview:
+        if data.nbytes <= COPY_LIMIT:
+            return data.tobytes()
+    elif t is bytearray and len(data) <= COPY_LIMIT:
+        return bytes(data)
+    return data
+
+
+def writable_small(buffer: Any) -> bool:
+    """Whether ``recv_into`` may fill ``buffer`` by slice assignment from a
+    pooled buffer: a ``bytearray``, or a writable, contiguous, 1-D byte
+    ``memoryview``."""
+    t = type(buffer)
+    return t is bytearray or (
+        t is memoryview
+        and not buffer.readonly
+        and buffer.format == "B"
+        and buffer.ndim == 1
+        and buffer.c_contiguous
+    )
+
+
 def readable(data: Any) -> tuple[Any, int, Pinned | None]:
     """A pointer argument for ``data``, its length, and a pin to release
     (``None`` when nothing was pinned)."""
-    if type(data) is bytes:
+    t = type(data)
+    if t is bytes:
         return data, len(data), None
-    if isinstance(data, bytearray):
+    if t is bytearray:
         n = len(data)
-        return (c_char * n).from_buffer(data), n, None
+        return (_C1.from_buffer(data) if n else None), n, None
+    if t is memoryview and data.c_contiguous:
+        n = data.nbytes
+        if not data.readonly:
+            return (_C1.from_buffer(data) if n else None), n, None
+        if n <= COPY_LIMIT:
+            return data.tobytes(), n, None
+    if data is None or isinstance(data, (str, int, float)):
+        raise TypeError(f"a bytes-like object is required, not '{type(data).__name__}'")
     pin = Pinned(data)
     return c_void_p(pin.address), pin.nbytes, pin
 
 
-def writable(buffer: Any, nbytes: int, what: str) -> tuple[Any, int]:
-    """A ctypes array over a writable buffer, and the byte count to use
+def writable(buffer: Any, nbytes: Any, what: str) -> tuple[Any, int]:
+    """A pointer argument over a writable buffer, and the byte count to use
     (``nbytes``, or the whole buffer when 0), checked as the stdlib's
     ``recv_into`` checks it."""
-    try:
-        view = memoryview(buffer)
-    except TypeError:
-        raise TypeError(
-            f"{what}() argument 'buffer' must be read-write bytes-like object, "
-            f"not {type(buffer).__name__}"
-        ) from None
-    if view.readonly:
-        raise TypeError(
-            f"{what}() argument 'buffer' must be read-write bytes-like object, "
-            f"not {type(buffer).__name__}"
-        )
-    if not view.c_contiguous:
-        raise BufferError(f"{what}() needs a C-contiguous buffer")
-    size = view.nbytes
-    if nbytes < 0:
-        raise ValueError(f"negative buffersize in {what}")
-    if nbytes == 0:
-        nbytes = size
-    elif nbytes > size:
-        raise ValueError("buffer too small for requested bytes")
-    # The ctypes array keeps the view (and so the buffer) exported.
-    return (c_char * size).from_buffer(view), nbytes
+    t = type(buffer)
+    if t is bytearray:
+        size = len(buffer)
+    elif t is memoryview and not buffer.readonly and buffer.c_contiguous:
+        size = buffer.nbytes
+    else:
+        try:
+            view = memoryview(buffer)
+        except TypeError:
+            raise TypeError(
+                f"{what}() argument 'buffer' must be read-write bytes-like object, "
+                f"not {type(buffer).__name__}"
+            ) from None
+        if view.readonly:
+            raise TypeError(
+                f"{what}() argument 'buffer' must be read-write bytes-like object, "
+                f"not {type(buffer).__name__}"
+            )
+        if not view.c_contiguous:
+            raise BufferError(f"{what}() needs a C-contiguous buffer")
+        size = view.nbytes
+        buffer = view
+    n = size_arg(nbytes, "nbytes", what)
+    if n == 0:
+        n = size
+    elif n > size:
+        raise ValueError(f"{what}(): buffer too small for requested bytes")
+    # The ctypes object keeps the buffer exported while C writes into it.
+    return (_C1.from_buffer(buffer) if size else None), n
+
+
+def int_arg(value: Any, name: str, what: str, lo: int = _check.INT_MIN, hi: int = _check.INT_MAX) -> int:
+    """:func:`wirelane._check.integer` (kept under this name for the
+    modules that import it from here)."""
+    return _check.integer(value, name, what, lo, hi)
+
+
+def size_arg(value: Any, name: str, what: str) -> int:
+    """:func:`wirelane._check.size`: a byte count, ``ValueError`` if
+    negative, ``OverflowError`` past ``ssize_t``."""
+    return _check.size(value, name, what)
 
 
 class IovecArray:

@@ -18,8 +18,9 @@ from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Self, TypeVar, Union
 
-from . import _ffi
-from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, coerce, to_wl
+from . import _check, _ffi
+from . import _prototypes as _p
+from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, to_wl
 from ._base import KEY, SocketBase, check_signals
 from ._dgram import BoundDatagram, ConnectedDatagram
 from ._stream import Connection, Listener, PendingConnect, default_timeout
@@ -27,103 +28,38 @@ from ._stream import Connection, Listener, PendingConnect, default_timeout
 # --- C structures -------------------------------------------------------------
 
 
-class wl_reuse_config(Structure):
-    """``wl_reuse_config``."""
-
-    _fields_ = [("addr", c_bool), ("port", c_bool)]
+wl_reuse_config = _p.wl_reuse_config
 
 
-class wl_buffer_config(Structure):
-    """``wl_buffer_config``."""
-
-    _fields_ = [("send", c_size_t), ("recv", c_size_t)]
+wl_buffer_config = _p.wl_buffer_config
 
 
-class wl_keepalive_config(Structure):
-    """``wl_keepalive_config``."""
-
-    _fields_ = [
-        ("enable", c_bool),
-        ("idle_secs", c_uint32),
-        ("interval_secs", c_uint32),
-        ("count", c_uint32),
-    ]
+wl_keepalive_config = _p.wl_keepalive_config
 
 
-class wl_tcp_config(Structure):
-    """``wl_tcp_config``."""
-
-    _fields_ = [
-        ("nodelay", c_bool),
-        ("keepalive", wl_keepalive_config),
-        ("user_timeout_ms", c_uint32),
-        ("congestion", c_char_p),
-    ]
+wl_tcp_config = _p.wl_tcp_config
 
 
-class wl_listener_config(Structure):
-    """``wl_listener_config``."""
-
-    _fields_ = [
-        ("reuse", wl_reuse_config),
-        ("buffers", wl_buffer_config),
-        ("tcp", wl_tcp_config),
-        ("backlog", c_uint32),
-        ("fastopen_qlen", c_uint32),
-        ("only_v6", c_bool),
-        ("nonblocking", c_bool),
-    ]
+wl_listener_config = _p.wl_listener_config
 
 
-class wl_connector_config(Structure):
-    """``wl_connector_config``."""
-
-    _fields_ = [
-        ("reuse", wl_reuse_config),
-        ("buffers", wl_buffer_config),
-        ("tcp", wl_tcp_config),
-        ("local_addr", POINTER(_ffi.wl_addr)),
-        ("timeout_ms", c_uint64),
-        ("nonblocking", c_bool),
-    ]
+wl_connector_config = _p.wl_connector_config
 
 
-class wl_datagram_config(Structure):
-    """``wl_datagram_config``."""
-
-    _fields_ = [
-        ("reuse", wl_reuse_config),
-        ("buffers", wl_buffer_config),
-        ("ttl", c_uint32),
-        ("broadcast", c_bool),
-        ("only_v6", c_bool),
-        ("nonblocking", c_bool),
-    ]
+wl_datagram_config = _p.wl_datagram_config
 
 
 _A = _ffi.AddrP
-_listener_build: Callable[..., int] = _ffi.declare(
-    "wl_listener_build", c_int, POINTER(wl_listener_config), _A, POINTER(_ffi.ListenerP)
-)
-_connector_connect: Callable[..., int] = _ffi.declare(
-    "wl_connector_connect", c_int, POINTER(wl_connector_config), _A, POINTER(_ffi.ConnP)
-)
-_connector_connect_nb: Callable[..., int] = _ffi.declare(
-    "wl_connector_connect_nonblocking", c_int, POINTER(wl_connector_config), _A, POINTER(_ffi.PendingP)
-)
-_datagram_bind: Callable[..., int] = _ffi.declare(
-    "wl_datagram_bind", c_int, POINTER(wl_datagram_config), _A, POINTER(_ffi.DgramP)
-)
-_datagram_connect: Callable[..., int] = _ffi.declare(
-    "wl_datagram_connect", c_int, POINTER(wl_datagram_config), _A, POINTER(_ffi.DgramConnP)
-)
+_listener_build: Callable[..., int] = _p.wl_listener_build
+_connector_connect: Callable[..., int] = _p.wl_connector_connect
+_connector_connect_nb: Callable[..., int] = _p.wl_connector_connect_nonblocking
+_datagram_bind: Callable[..., int] = _p.wl_datagram_bind
+_datagram_connect: Callable[..., int] = _p.wl_datagram_connect
 
-_reuse_apply: Callable[..., int] = _ffi.declare("wl_reuse_config_apply", c_int, POINTER(wl_reuse_config), c_int)
-_buffer_apply: Callable[..., int] = _ffi.declare("wl_buffer_config_apply", c_int, POINTER(wl_buffer_config), c_int)
-_keepalive_apply: Callable[..., int] = _ffi.declare(
-    "wl_keepalive_config_apply", c_int, POINTER(wl_keepalive_config), c_int
-)
-_tcp_apply: Callable[..., int] = _ffi.declare("wl_tcp_config_apply", c_int, POINTER(wl_tcp_config), c_int)
+_reuse_apply: Callable[..., int] = _p.wl_reuse_config_apply
+_buffer_apply: Callable[..., int] = _p.wl_buffer_config_apply
+_keepalive_apply: Callable[..., int] = _p.wl_keepalive_config_apply
+_tcp_apply: Callable[..., int] = _p.wl_tcp_config_apply
 
 
 def _apply_on(sock: SocketBase[Any], call: Callable[[int], int]) -> None:
@@ -142,6 +78,10 @@ class ReuseConfig:
     """``SO_REUSEADDR``: rebind a port still in ``TIME_WAIT``."""
     port: bool = False
     """``SO_REUSEPORT``: several sockets share one address and port."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "addr", _check.flag(self.addr, "addr", "ReuseConfig"))
+        object.__setattr__(self, "port", _check.flag(self.port, "port", "ReuseConfig"))
 
     @classmethod
     def both(cls) -> ReuseConfig:
@@ -166,6 +106,10 @@ class BufferConfig:
 
     send: int = 0
     recv: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "send", _check.size(self.send, "send", "BufferConfig", _INT_MAX))
+        object.__setattr__(self, "recv", _check.size(self.recv, "recv", "BufferConfig", _INT_MAX))
 
     @classmethod
     def both(cls, size: int) -> BufferConfig:
@@ -195,6 +139,10 @@ class KeepaliveConfig:
     count: int = 0
     """Unanswered probes before the connection drops (``TCP_KEEPCNT``)."""
 
+    def __post_init__(self) -> None:
+        for name in ("idle", "interval", "count"):
+            object.__setattr__(self, name, _check.size(getattr(self, name), name, "KeepaliveConfig", _INT_MAX))
+
     def _fill(self, c: wl_keepalive_config) -> None:
         c.enable = True
         c.idle_secs = _nonneg(self.idle, "idle")
@@ -222,6 +170,17 @@ class TcpConfig:
     congestion: str | None = None
     """``TCP_CONGESTION`` algorithm (``"cubic"``, ``"bbr"`` ...), ``None`` for the default."""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nodelay", _check.flag(self.nodelay, "nodelay", "TcpConfig"))
+        if self.keepalive is not None:
+            _check.instance(self.keepalive, KeepaliveConfig, "keepalive", "TcpConfig")
+        t = _check.seconds(self.user_timeout, "user_timeout", "TcpConfig")
+        if t is not None and t * 1000 > _check.UINT32_MAX:
+            raise OverflowError(f"TcpConfig() argument 'user_timeout' out of range: {self.user_timeout}")
+        object.__setattr__(self, "user_timeout", t)
+        if self.congestion is not None:
+            _check.text(self.congestion, "congestion", "TcpConfig")
+
     def _fill(self, c: wl_tcp_config) -> None:
         c.nodelay = self.nodelay
         if self.keepalive is not None:
@@ -238,10 +197,22 @@ class TcpConfig:
         _apply_on(sock, lambda fd: _tcp_apply(ctypes.byref(c), fd))
 
 
+_INT_MAX = _check.INT_MAX
+_DOMAINS = (SocketAddrV4, SocketAddrV6, UnixAddr)
+
+
 def _nonneg(value: int, what: str) -> int:
-    if value < 0:
-        raise ValueError(f"{what} must not be negative, got {value}")
+    """A config count already checked by the dataclass (kept for the
+    ``_fill`` calls)."""
     return value
+
+
+def _uint32(value: Any, name: str, what: str) -> int:
+    return _check.size(value, name, what, _check.UINT32_MAX)
+
+
+def _cfg(cfg: Any, cls: type, name: str, what: str) -> Any:
+    return _check.instance(cfg, cls, name, what)
 
 
 def _ms(seconds: float) -> int:
@@ -252,6 +223,8 @@ def _ms(seconds: float) -> int:
 
 def _check_domain(domain: type, addr: object) -> Any:
     family = FAMILY_OF[domain]
+    if addr is None:
+        raise TypeError(f"expected a {domain.__name__} address, not None")
     a = coerce(family, addr)
     if not isinstance(a, domain):
         raise OSError(errno.EAFNOSUPPORT, f"{a!r} is not a {domain.__name__}")
@@ -280,55 +253,54 @@ class ListenerBuilder(Generic[D]):
     """
 
     def __init__(self, domain: type[D]) -> None:
-        if domain not in FAMILY_OF:
-            raise TypeError("ListenerBuilder(domain): domain is Ipv4, Ipv6 or Unix")
+        _check.one_of(domain, _DOMAINS, "domain", "ListenerBuilder")
         self._domain: type[D] = domain
         self._c = wl_listener_config()
 
     def reuse(self, cfg: ReuseConfig) -> Self:
         """Address reuse (IPv4/IPv6)."""
-        cfg._fill(self._c.reuse)
+        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
         return self
 
     def reuse_addr(self, enable: bool) -> Self:
         """``SO_REUSEADDR`` (a restarting server rebinds its port at once)."""
-        self._c.reuse.addr = enable
+        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
         return self
 
     def reuse_port(self, enable: bool) -> Self:
         """``SO_REUSEPORT``."""
-        self._c.reuse.port = enable
+        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
         return self
 
     def buffers(self, cfg: BufferConfig) -> Self:
         """Buffer sizes, inherited by accepted connections."""
-        cfg._fill(self._c.buffers)
+        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
         return self
 
     def backlog(self, backlog: int) -> Self:
         """The ``listen(2)`` backlog (default 128)."""
-        self._c.backlog = _nonneg(backlog, "backlog")
+        self._c.backlog = _check.size(backlog, "backlog", "backlog", _INT_MAX)
         return self
 
     def nonblocking(self, enable: bool) -> Self:
         """A non-blocking listener (``accept`` raises ``BlockingIOError``
         when nobody is waiting)."""
-        self._c.nonblocking = enable
+        self._c.nonblocking = _check.flag(enable, "enable", "nonblocking")
         return self
 
     def tcp(self: _LB, cfg: TcpConfig) -> _LB:
         """TCP settings, inherited by accepted connections."""
-        cfg._fill(self._c.tcp)
+        _cfg(cfg, TcpConfig, "cfg", "tcp")._fill(self._c.tcp)
         return self
 
     def fastopen(self: _LB, qlen: int) -> _LB:
         """The ``TCP_FASTOPEN`` queue length (0 leaves Fast Open off)."""
-        self._c.fastopen_qlen = _nonneg(qlen, "qlen")
+        self._c.fastopen_qlen = _uint32(qlen, "qlen", "fastopen")
         return self
 
     def only_v6(self: ListenerBuilder[SocketAddrV6], enable: bool) -> ListenerBuilder[SocketAddrV6]:
         """``IPV6_V6ONLY``: refuse IPv4-mapped clients."""
-        self._c.only_v6 = enable
+        self._c.only_v6 = _check.flag(enable, "enable", "only_v6")
         return self
 
     def bind(self, address: D) -> Listener[D]:
@@ -351,8 +323,7 @@ class ConnectorBuilder(Generic[D]):
     """
 
     def __init__(self, domain: type[D]) -> None:
-        if domain not in FAMILY_OF:
-            raise TypeError("ConnectorBuilder(domain): domain is Ipv4, Ipv6 or Unix")
+        _check.one_of(domain, _DOMAINS, "domain", "ConnectorBuilder")
         self._domain: type[D] = domain
         self._c = wl_connector_config()
         self._local: Any = None
@@ -360,27 +331,27 @@ class ConnectorBuilder(Generic[D]):
 
     def reuse(self, cfg: ReuseConfig) -> Self:
         """Address reuse (IPv4/IPv6), useful with :meth:`local_addr`."""
-        cfg._fill(self._c.reuse)
+        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
         return self
 
     def reuse_addr(self, enable: bool) -> Self:
         """``SO_REUSEADDR``."""
-        self._c.reuse.addr = enable
+        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
         return self
 
     def reuse_port(self, enable: bool) -> Self:
         """``SO_REUSEPORT``."""
-        self._c.reuse.port = enable
+        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
         return self
 
     def buffers(self, cfg: BufferConfig) -> Self:
         """Buffer sizes."""
-        cfg._fill(self._c.buffers)
+        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
         return self
 
     def tcp(self: _CB, cfg: TcpConfig) -> _CB:
         """TCP settings."""
-        cfg._fill(self._c.tcp)
+        _cfg(cfg, TcpConfig, "cfg", "tcp")._fill(self._c.tcp)
         return self
 
     def local_addr(self, address: D) -> Self:
@@ -391,6 +362,7 @@ class ConnectorBuilder(Generic[D]):
 
     def timeout(self, seconds: float | None) -> Self:
         """Bounds a blocking :meth:`connect` (``TimeoutError`` after it)."""
+        seconds = _check.seconds(seconds, "seconds", "timeout")
         if seconds is not None and seconds <= 0:
             raise ValueError("the connect timeout must be positive (or None)")
         self._timeout = seconds
@@ -398,7 +370,7 @@ class ConnectorBuilder(Generic[D]):
 
     def nonblocking(self, enable: bool) -> Self:
         """Makes the connection non-blocking once connected (timeout 0.0)."""
-        self._c.nonblocking = enable
+        self._c.nonblocking = _check.flag(enable, "enable", "nonblocking")
         return self
 
     def connect(self, peer: D) -> Connection[D]:
@@ -441,49 +413,48 @@ class DatagramBuilder(Generic[D]):
     """
 
     def __init__(self, domain: type[D]) -> None:
-        if domain not in FAMILY_OF:
-            raise TypeError("DatagramBuilder(domain): domain is Ipv4, Ipv6 or Unix")
+        _check.one_of(domain, _DOMAINS, "domain", "DatagramBuilder")
         self._domain: type[D] = domain
         self._c = wl_datagram_config()
 
     def reuse(self, cfg: ReuseConfig) -> Self:
         """Address reuse (IPv4/IPv6)."""
-        cfg._fill(self._c.reuse)
+        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
         return self
 
     def reuse_addr(self, enable: bool) -> Self:
         """``SO_REUSEADDR``."""
-        self._c.reuse.addr = enable
+        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
         return self
 
     def reuse_port(self, enable: bool) -> Self:
         """``SO_REUSEPORT`` (several receivers share the port)."""
-        self._c.reuse.port = enable
+        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
         return self
 
     def buffers(self, cfg: BufferConfig) -> Self:
         """Buffer sizes."""
-        cfg._fill(self._c.buffers)
+        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
         return self
 
     def nonblocking(self, enable: bool) -> Self:
         """A non-blocking socket (timeout 0.0)."""
-        self._c.nonblocking = enable
+        self._c.nonblocking = _check.flag(enable, "enable", "nonblocking")
         return self
 
     def ttl(self: _DB, ttl: int) -> _DB:
         """``IP_TTL`` / ``IPV6_UNICAST_HOPS`` (0 keeps the default)."""
-        self._c.ttl = _nonneg(ttl, "ttl")
+        self._c.ttl = _uint32(ttl, "ttl", "ttl")
         return self
 
     def broadcast(self: DatagramBuilder[SocketAddrV4], enable: bool) -> DatagramBuilder[SocketAddrV4]:
         """``SO_BROADCAST``: allow sending to broadcast addresses."""
-        self._c.broadcast = enable
+        self._c.broadcast = _check.flag(enable, "enable", "broadcast")
         return self
 
     def only_v6(self: DatagramBuilder[SocketAddrV6], enable: bool) -> DatagramBuilder[SocketAddrV6]:
         """``IPV6_V6ONLY``."""
-        self._c.only_v6 = enable
+        self._c.only_v6 = _check.flag(enable, "enable", "only_v6")
         return self
 
     def bind(self, address: D) -> BoundDatagram[D]:

@@ -18,7 +18,8 @@ import socket
 from ctypes import POINTER, Structure, c_char_p, c_int, c_size_t, c_uint8, c_uint16, c_uint32
 from typing import Any, Final, Sequence, Union
 
-from . import _ffi
+from . import _check, _ffi
+from . import _prototypes as _p
 from ._addr import SocketAddrV4, SocketAddrV6, from_wl, to_wl
 from ._base import KEY, check_signals, parse_timeout
 from ._dgram import ConnectedDatagram
@@ -35,26 +36,13 @@ DEFAULT_HAPPY_EYEBALLS_DELAY: Final = 0.25
 # --- the C ABI --------------------------------------------------------------
 
 
-class wl_connect_opts(Structure):
-    """``wl_connect_opts``."""
-
-    _fields_ = [
-        ("attempt_delay_ms", c_uint32),
-        ("timeout_ms", c_uint32),
-        ("source", POINTER(_ffi.wl_addr)),
-        ("fastopen_data", POINTER(c_uint8)),
-        ("fastopen_len", c_size_t),
-    ]
+wl_connect_opts = _p.wl_connect_opts
 
 
-class wl_connect_failure(Structure):
-    """``wl_connect_failure``."""
-
-    _fields_ = [("addr", _ffi.wl_addr), ("error", c_int)]
+wl_connect_failure = _p.wl_connect_failure
 
 
-class wl_connector(Structure):
-    """Opaque ``wl_connector``."""
+wl_connector = _p.wl_connector
 
 
 _I = c_int
@@ -62,22 +50,16 @@ ConnectorP: Final = POINTER(wl_connector)
 OptsP: Final = POINTER(wl_connect_opts)
 _declare = _ffi.declare
 
-wl_connect_by_name = _declare("wl_connect_by_name", _I, c_char_p, c_uint16, OptsP, POINTER(_ffi.ConnP))
-wl_dgram_connect_by_name = _declare(
-    "wl_dgram_connect_by_name", _I, c_char_p, c_uint16, OptsP, POINTER(_ffi.DgramConnP)
-)
-wl_connector_start = _declare("wl_connector_start", _I, c_char_p, c_uint16, OptsP, POINTER(ConnectorP))
-wl_connector_start_addrs = _declare(
-    "wl_connector_start_addrs", _I, c_char_p, _ffi.AddrP, c_size_t, OptsP, POINTER(ConnectorP)
-)
-wl_connector_fds = _declare("wl_connector_fds", _I, ConnectorP, POINTER(c_int), c_size_t)
-wl_connector_timeout_ms = _declare("wl_connector_timeout_ms", _I, ConnectorP, POINTER(c_int))
-wl_connector_step = _declare("wl_connector_step", _I, ConnectorP, POINTER(_ffi.ConnP))
-wl_connector_wait = _declare("wl_connector_wait", _I, ConnectorP, POINTER(_ffi.ConnP))
-wl_connector_failures = _declare(
-    "wl_connector_failures", _I, ConnectorP, POINTER(wl_connect_failure), c_size_t
-)
-wl_connector_free = _declare("wl_connector_free", None, ConnectorP)
+wl_connect_by_name = _p.wl_connect_by_name
+wl_dgram_connect_by_name = _p.wl_dgram_connect_by_name
+wl_connector_start = _p.wl_connector_start
+wl_connector_start_addrs = _p.wl_connector_start_addrs
+wl_connector_fds = _p.wl_connector_fds
+wl_connector_timeout_ms = _p.wl_connector_timeout_ms
+wl_connector_step = _p.wl_connector_step
+wl_connector_wait = _p.wl_connector_wait
+wl_connector_failures = _p.wl_connector_failures
+wl_connector_free = _p.wl_connector_free
 
 
 # --- resolution -------------------------------------------------------------
@@ -88,6 +70,10 @@ def resolve(host: str | None, port: int | str | None, type: int = socket.SOCK_ST
     DNS and search domains behave as in the stdlib), typed by family, in
     the resolver's order (RFC 6724), duplicates removed. Raises
     ``socket.gaierror`` as the stdlib does."""
+    if host is not None:
+        host = _check.text(host, "host", "resolve")
+    if port is not None:
+        port = _port(port, "port", "resolve")
     out: list[InetAddress] = []
     for family, _, _, _, sa in socket.getaddrinfo(host, port, 0, type):
         addr: InetAddress
@@ -246,11 +232,35 @@ class _DefaultTimeout:
 GLOBAL_DEFAULT_TIMEOUT: Final = _DefaultTimeout()
 
 
-def _prepare(
-    address: tuple[str | None, int | str], timeout: object, source_address: tuple[str, int] | None
-) -> tuple[str, list[InetAddress], float | None, InetAddress | None]:
+def _host_port(address: object, name: str, what: str, host_may_be_none: bool = True) -> tuple[str | None, int | str]:
+    """``address`` checked as the stdlib's ``(host, port)`` pair: a tuple
+    of two, the host a ``str`` (or ``None``), the port an ``int`` in range
+    or a service name."""
+    if not isinstance(address, tuple) or len(address) != 2:
+        raise TypeError(f"{what}() argument '{name}' must be a (host, port) tuple, not {_check._tname(address)}")
     host, port = address
-    t = socket.getdefaulttimeout() if isinstance(timeout, _DefaultTimeout) else parse_timeout(timeout)
+    if not (host is None and host_may_be_none):
+        host = _check.text(host, f"{name}[0]", what)
+    return host, _port(port, f"{name}[1]", what)
+
+
+def _port(port: object, name: str, what: str) -> int | str:
+    """A port number (0..65535) or a service name, as getaddrinfo takes."""
+    if isinstance(port, str):
+        return _check.text(port, name, what)
+    return _check.uint(port, 16, name, what)
+
+
+def _prepare(
+    address: tuple[str | None, int | str],
+    timeout: object,
+    source_address: tuple[str, int] | None,
+    what: str = "create_connection",
+) -> tuple[str, list[InetAddress], float | None, InetAddress | None]:
+    host, port = _host_port(address, "address", what)
+    if source_address is not None:
+        _host_port(source_address, "source_address", what, host_may_be_none=False)
+    t = socket.getdefaulttimeout() if isinstance(timeout, _DefaultTimeout) else _check.seconds(timeout, "timeout", what)
     addrs = resolve(host, port)
     source = _source(source_address)
     if not addrs:
@@ -285,6 +295,8 @@ def create_connection(
     or as soon as one fails, the first handshake wins, every other attempt
     is closed; and ``timeout`` bounds the whole connect, not each address.
     """
+    all_errors = _check.flag(all_errors, "all_errors", "create_connection")
+    happy_eyeballs_delay = _check.seconds(happy_eyeballs_delay, "happy_eyeballs_delay", "create_connection", allow_none=False)  # type: ignore[assignment]
     host, addrs, t, source = _prepare(address, timeout, source_address)
     if t == 0.0:
         raise BlockingIOError(errno.EINPROGRESS, "timeout=0: a non-blocking connect is still in progress")
@@ -325,7 +337,10 @@ def connect_datagram(
     skipped and its socket closed. ``source_address`` is bound first (only
     its family is tried); when every address fails the last error is
     raised, or with ``all_errors=True`` an ``ExceptionGroup`` of each."""
-    host, port = address
+    host, port = _host_port(address, "address", "connect_datagram")
+    if source_address is not None:
+        _host_port(source_address, "source_address", "connect_datagram", host_may_be_none=False)
+    all_errors = _check.flag(all_errors, "all_errors", "connect_datagram")
     addrs = resolve(host, port, socket.SOCK_DGRAM)
     source = _source(source_address)
     if source is not None:

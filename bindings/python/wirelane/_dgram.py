@@ -7,18 +7,25 @@ import select
 import socket
 from typing import Any, Iterable, final, overload
 
-from . import _ffi
+from . import _check, _ffi
 from . import _batch
-from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, to_wl
+from ._addr import _ADDR_POOL, D, SocketAddrV4, SocketAddrV6, UnixAddr, _PooledAddr, coerce, from_wl, give_addr, take_addr, to_wl
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
-from ._base import KEY, TimeoutSocket
-from ._buffers import IovecArray, readable, writable
+from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket
+from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, Scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._loop_compat import UnconnectedPeer
 from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
 
 _IN = select.POLLIN
 _OUT = select.POLLOUT
+_DGRAM = _ffi.DGRAM
+_DGRAM_CONN = _ffi.DGRAM_CONN
+_send_to = _ffi.unchecked("wl_dgram_send_to")
+_recv_from = _ffi.unchecked("wl_dgram_recv_from")
+_dc_send = _ffi.unchecked("wl_dgram_conn_send")
+_dc_recv = _ffi.unchecked("wl_dgram_conn_recv")
+_IMMUTABLE_ADDRS = (SocketAddrV4, SocketAddrV6, UnixAddr, tuple)
 
 
 @final
@@ -40,50 +47,177 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> BoundDatagram[D]:
         """Takes over a bound ``socket.socket`` (detached on success)."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         d = BoundDatagram.from_fd(sock.fileno(), domain)
         sock.detach()
         d._timeout = timeout
         return d
 
+    def _to(self, address: Any) -> tuple[Any, int, Any]:
+        """``(address, address of its wl_addr, the wl_addr)``: hold the
+        tuple while C uses the address. The last one is kept per object
+        (one tuple, so threads never see half an update)."""
+        last = self._last_to
+        if last is not None and last[0] is address:
+            return last
+        wl = to_wl(coerce(self._family, address))
+        entry = (address, ctypes.addressof(wl), wl)
+        if type(address) in _IMMUTABLE_ADDRS:
+            self._last_to = entry
+        return entry
+
     def sendto(self, data: Any, address: D, flags: int = 0) -> int:
         """Sends one datagram to ``address`` (``sendto(2)``); returns its size."""
-        addr = to_wl(coerce(self._family, address))
+        if type(data) is not bytes:
+            data = small_bytes(data)
+        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM:
+            to = self._to(address)
+            wl = to[1]
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _send_to(self._hv, data, len(data), wl, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r >= 0:
+                    return r
+                return self._retry(
+                    "sendto()", _OUT, lambda hv: _send_to(hv, data, len(data), wl, 0), r, "wl_dgram_send_to"
+                )
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return BoundDatagram._sendto_slow(self, data, address, flags)
+
+    def _sendto_slow(self, data: Any, address: Any, flags: Any) -> int:
+        self._expect(_DGRAM, "sendto")
+        fl = int_arg(flags, "flags", "sendto")
+        to = self._to(address)
+        wl = to[1]
         ptr, n, pin = readable(data)
         try:
-            return self._io(
-                "sendto()", _OUT, lambda h: _ffi.wl_dgram_send_to(h, ptr, n, ctypes.byref(addr), flags)
-            )
+            return self._retry("sendto()", _OUT, lambda hv: _send_to(hv, ptr, n, wl, fl), _NOT_YET, "wl_dgram_send_to")
         finally:
             if pin is not None:
                 pin.release()
 
     def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, D]:
         """Receives one datagram (truncated to ``bufsize``) and its sender."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recvfrom")
-        buf = (ctypes.c_char * bufsize)()
-        peer = _ffi.wl_addr()
-        n = self._io(
-            "recvfrom()",
-            _IN,
-            lambda h: _ffi.wl_dgram_recv_from(h, buf, bufsize, ctypes.byref(peer), flags),
-            eof_is_zero=True,
+        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _DGRAM:
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
+            try:
+                peer = _ADDR_POOL.pop()
+            except IndexError:
+                peer = _PooledAddr()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _recv_from(self._hv, buf.addr, bufsize, peer.addr, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recvfrom()",
+                        _IN,
+                        lambda hv: _recv_from(hv, buf.addr, bufsize, peer.addr, 0),
+                        r,
+                        "wl_dgram_recv_from",
+                        eof_is_zero=True,
+                    )
+                data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
+                _POOL.append(buf)
+                return data, give_addr(peer)  # type: ignore[return-value]
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return BoundDatagram._recvfrom_slow(self, bufsize, flags)
+
+    def _recvfrom_slow(self, bufsize: Any, flags: Any) -> tuple[bytes, D]:
+        self._expect(_DGRAM, "recvfrom")
+        size = size_arg(bufsize, "bufsize", "recvfrom")
+        fl = int_arg(flags, "flags", "recvfrom")
+        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
+        peer = take_addr()
+        n = self._retry(
+            "recvfrom()", _IN, lambda hv: _recv_from(hv, buf, size, peer.addr, fl), _NOT_YET, "wl_dgram_recv_from", eof_is_zero=True
         )
-        return ctypes.string_at(buf, min(n, bufsize)), from_wl(peer)  # type: ignore[return-value]
+        data: bytes = buf[: min(n, size)]
+        if size <= SCRATCH_SIZE:
+            give_scratch(buf)
+        return data, give_addr(peer)  # type: ignore[return-value]
 
     def recvfrom_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> tuple[int, D]:
-        """Receives one datagram into a writable buffer without copying;
-        returns its size and sender."""
+        """Receives one datagram into a writable buffer and returns its size
+        and sender. It arrives in a pooled buffer and is copied (one small
+        ``memcpy``, cheaper than pinning the caller's buffer)."""
+        if (
+            (
+                type(buffer) is bytearray
+                or (type(buffer) is memoryview and buffer.format == "B" and buffer.ndim == 1 and not buffer.readonly)
+            )
+            and type(nbytes) is int
+            and flags is _ZERO
+            and self._fns is _DGRAM
+            and 0 <= nbytes <= (size := len(buffer)) <= SCRATCH_SIZE
+        ):
+            if nbytes:
+                size = nbytes
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
+            try:
+                peer = _ADDR_POOL.pop()
+            except IndexError:
+                peer = _PooledAddr()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _recv_from(self._hv, buf.addr, size, peer.addr, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recvfrom_into()",
+                        _IN,
+                        lambda hv: _recv_from(hv, buf.addr, size, peer.addr, 0),
+                        r,
+                        "wl_dgram_recv_from",
+                        eof_is_zero=True,
+                    )
+                buffer[:r] = buf[:r]
+                _POOL.append(buf)
+                return r, give_addr(peer)  # type: ignore[return-value]
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return BoundDatagram._recvfrom_into_slow(self, buffer, nbytes, flags)
+
+    def _recvfrom_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> tuple[int, D]:
+        self._expect(_DGRAM, "recvfrom_into")
         arr, n = writable(buffer, nbytes, "recvfrom_into")
-        peer = _ffi.wl_addr()
-        got = self._io(
+        fl = int_arg(flags, "flags", "recvfrom_into")
+        peer = take_addr()
+        got = self._retry(
             "recvfrom_into()",
             _IN,
-            lambda h: _ffi.wl_dgram_recv_from(h, arr, n, ctypes.byref(peer), flags),
+            lambda hv: _recv_from(hv, arr, n, peer.addr, fl),
+            _NOT_YET,
+            "wl_dgram_recv_from",
             eof_is_zero=True,
         )
-        return got, from_wl(peer)  # type: ignore[return-value]
+        return got, give_addr(peer)  # type: ignore[return-value]
 
     # --- batches and GSO/GRO -------------------------------------------------
 
@@ -91,8 +225,9 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         """Sends every queued message of ``batch`` in one ``sendmmsg(2)``;
         returns how many were sent (fewer when the kernel took a prefix:
         ``batch.remove_sent()`` keeps the rest for a retry)."""
-        h = batch._live()
-        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_send_batch(s, h, flags))
+        h = _check.instance(batch, SendBatch, "batch", "send_batch")._live()
+        fl = _check.integer(flags, "flags", "send_batch")
+        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_send_batch(s, h, fl))
 
     def sendmmsg(self, messages: Iterable[tuple[Any, D]]) -> list[int]:
         """Sends each ``(data, address)`` as its own datagram in one
@@ -113,8 +248,9 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         and returns how many arrived (read them from ``batch``). The default
         ``MSG_WAITFORONE`` waits for one, then takes what else is queued;
         ``flags=0`` waits for the whole batch (in blocking mode)."""
-        h = batch._live()
-        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_recv_batch(s, h, flags))
+        h = _check.instance(batch, RecvBatch, "batch", "recv_batch")._live()
+        fl = _check.integer(flags, "flags", "recv_batch")
+        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_recv_batch(s, h, fl))
 
     @overload
     def sendto_segmented(
@@ -131,6 +267,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         bytes (the last may be shorter) in one ``sendmsg(2)`` with
         ``UDP_SEGMENT`` (GSO); if the kernel refuses GSO the segments go out
         in one ``sendmmsg``. UDP only."""
+        seg = _check.uint(segment_size, 16, "segment_size", "sendto_segmented")
         addr = to_wl(coerce(self._family, address))
         out = _batch.wl_segmented_send()
         ptr, n, pin = readable(data)
@@ -138,7 +275,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
             self._io(
                 "sendto_segmented()",
                 _OUT,
-                lambda h: _batch.dgram_send_to_segmented(h, ptr, n, segment_size, ctypes.byref(addr), ctypes.byref(out)),
+                lambda h: _batch.dgram_send_to_segmented(h, ptr, n, seg, ctypes.byref(addr), ctypes.byref(out)),
             )
         finally:
             if pin is not None:
@@ -220,6 +357,7 @@ class ConnectedDatagram(FdPassing[D]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> ConnectedDatagram[D]:
         """Takes over a connected datagram ``socket.socket`` (detached on success)."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         d = ConnectedDatagram.from_fd(sock.fileno(), domain)
         sock.detach()
@@ -228,25 +366,123 @@ class ConnectedDatagram(FdPassing[D]):
 
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends one datagram to the peer; returns its size."""
+        if type(data) is not bytes:
+            data = small_bytes(data)
+        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM_CONN:
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _dc_send(self._hv, data, len(data), 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r >= 0:
+                    return r
+                return self._retry("send()", _OUT, lambda hv: _dc_send(hv, data, len(data), 0), r, "wl_dgram_conn_send")
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return ConnectedDatagram._send_slow(self, data, flags)
+
+    def _send_slow(self, data: Any, flags: Any) -> int:
+        self._expect(_DGRAM_CONN, "send")
+        fl = int_arg(flags, "flags", "send")
         ptr, n, pin = readable(data)
         try:
-            return self._io("send()", _OUT, lambda h: _ffi.wl_dgram_conn_send(h, ptr, n, flags))
+            return self._retry("send()", _OUT, lambda hv: _dc_send(hv, ptr, n, fl), _NOT_YET, "wl_dgram_conn_send")
         finally:
             if pin is not None:
                 pin.release()
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives one datagram from the peer, truncated to ``bufsize``."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv")
-        buf = (ctypes.c_char * bufsize)()
-        n = self._io("recv()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, buf, bufsize, flags), eof_is_zero=True)
-        return ctypes.string_at(buf, min(n, bufsize))
+        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _DGRAM_CONN:
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _dc_recv(self._hv, buf.addr, bufsize, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recv()", _IN, lambda hv: _dc_recv(hv, buf.addr, bufsize, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
+                    )
+                data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
+                _POOL.append(buf)
+                return data
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return ConnectedDatagram._recv_slow(self, bufsize, flags)
+
+    def _recv_slow(self, bufsize: Any, flags: Any) -> bytes:
+        self._expect(_DGRAM_CONN, "recv")
+        size = size_arg(bufsize, "bufsize", "recv")
+        fl = int_arg(flags, "flags", "recv")
+        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
+        n = self._retry(
+            "recv()", _IN, lambda hv: _dc_recv(hv, buf, size, fl), _NOT_YET, "wl_dgram_conn_recv", eof_is_zero=True
+        )
+        data: bytes = buf[: min(n, size)]
+        if size <= SCRATCH_SIZE:
+            give_scratch(buf)
+        return data
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
-        """Receives one datagram into a writable buffer without copying."""
+        """Receives one datagram into a writable buffer; returns its size.
+        It arrives in a pooled buffer and is copied (one small ``memcpy``,
+        cheaper than pinning the caller's buffer)."""
+        if (
+            (
+                type(buffer) is bytearray
+                or (type(buffer) is memoryview and buffer.format == "B" and buffer.ndim == 1 and not buffer.readonly)
+            )
+            and type(nbytes) is int
+            and flags is _ZERO
+            and self._fns is _DGRAM_CONN
+            and 0 <= nbytes <= (size := len(buffer)) <= SCRATCH_SIZE
+        ):
+            if nbytes:
+                size = nbytes
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _dc_recv(self._hv, buf.addr, size, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recv_into()", _IN, lambda hv: _dc_recv(hv, buf.addr, size, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
+                    )
+                buffer[:r] = buf[:r]
+                _POOL.append(buf)
+                return r
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return ConnectedDatagram._recv_into_slow(self, buffer, nbytes, flags)
+
+    def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
+        self._expect(_DGRAM_CONN, "recv_into")
         arr, n = writable(buffer, nbytes, "recv_into")
-        return self._io("recv_into()", _IN, lambda h: _ffi.wl_dgram_conn_recv(h, arr, n, flags), eof_is_zero=True)
+        fl = int_arg(flags, "flags", "recv_into")
+        return self._retry(
+            "recv_into()", _IN, lambda hv: _dc_recv(hv, arr, n, fl), _NOT_YET, "wl_dgram_conn_recv", eof_is_zero=True
+        )
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends one datagram gathered from several buffers (``sendmsg(2)``)."""
@@ -283,8 +519,9 @@ class ConnectedDatagram(FdPassing[D]):
         """Sends every queued message of ``batch`` (pushed without an
         address) to the peer in one ``sendmmsg(2)``; returns how many were
         sent."""
-        h = batch._live()
-        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_conn_send_batch(s, h, flags))
+        h = _check.instance(batch, SendBatch, "batch", "send_batch")._live()
+        fl = _check.integer(flags, "flags", "send_batch")
+        return self._io("send_batch()", _OUT, lambda s: _batch.dgram_conn_send_batch(s, h, fl))
 
     def sendmmsg(self, buffers: Iterable[Any]) -> list[int]:
         """Sends each buffer as its own datagram to the peer in one
@@ -308,21 +545,23 @@ class ConnectedDatagram(FdPassing[D]):
     def recv_batch(self, batch: RecvBatch[D], flags: int = _batch.MSG_WAITFORONE) -> int:
         """Receives up to ``batch.capacity`` datagrams from the peer in one
         ``recvmmsg(2)``; see :meth:`BoundDatagram.recv_batch`."""
-        h = batch._live()
-        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_conn_recv_batch(s, h, flags))
+        h = _check.instance(batch, RecvBatch, "batch", "recv_batch")._live()
+        fl = _check.integer(flags, "flags", "recv_batch")
+        return self._io("recv_batch()", _IN, lambda s: _batch.dgram_conn_recv_batch(s, h, fl))
 
     def send_segmented(
         self: ConnectedDatagram[SocketAddrV4] | ConnectedDatagram[SocketAddrV6], data: Any, segment_size: int
     ) -> SegmentedSend:
         """Sends ``data`` to the peer as datagrams of ``segment_size`` bytes
         in one GSO ``sendmsg(2)`` (``sendmmsg`` if the kernel refuses). UDP only."""
+        seg = _check.uint(segment_size, 16, "segment_size", "send_segmented")
         out = _batch.wl_segmented_send()
         ptr, n, pin = readable(data)
         try:
             self._io(
                 "send_segmented()",
                 _OUT,
-                lambda h: _batch.dgram_conn_send_segmented(h, ptr, n, segment_size, ctypes.byref(out)),
+                lambda h: _batch.dgram_conn_send_segmented(h, ptr, n, seg, ctypes.byref(out)),
             )
         finally:
             if pin is not None:

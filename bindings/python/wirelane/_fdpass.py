@@ -10,13 +10,13 @@ from ctypes import POINTER, c_bool, c_int, c_size_t, c_ssize_t, c_void_p
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple, Sequence
 
-from . import _ffi
+from . import _check, _ffi
+from . import _prototypes as _p
 from ._addr import D, UnixAddr
 from ._base import TimeoutSocket
 from ._buffers import readable
 
 _Fn = Callable[..., int]
-_d = _ffi.declare
 
 
 class Credentials(NamedTuple):
@@ -39,25 +39,23 @@ class FdFns:
     recv_cred: _Fn
 
 
-def _fns(prefix: str, handle: Any) -> FdFns:
-    p = prefix
+def _fns(prefix: str) -> FdFns:
+    def fn(verb: str) -> Any:
+        return _ffi.DECLARED[f"{prefix}_{verb}"]
+
     return FdFns(
-        send_fd=_d(f"{p}_send_fd", c_int, handle, c_int),
-        recv_fd=_d(f"{p}_recv_fd", c_int, handle, POINTER(c_int)),
-        send_fds=_d(f"{p}_send_fds", c_ssize_t, handle, c_void_p, c_size_t, POINTER(c_int), c_size_t),
-        recv_fds=_d(
-            f"{p}_recv_fds", c_ssize_t, handle, c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)
-        ),
-        send_cred=_d(f"{p}_send_with_credentials", c_ssize_t, handle, c_void_p, c_size_t),
-        recv_cred=_d(
-            f"{p}_recv_with_credentials", c_ssize_t, handle, c_void_p, c_size_t, POINTER(_ffi.wl_ucred), POINTER(c_bool)
-        ),
+        send_fd=fn("send_fd"),
+        recv_fd=fn("recv_fd"),
+        send_fds=fn("send_fds"),
+        recv_fds=fn("recv_fds"),
+        send_cred=fn("send_with_credentials"),
+        recv_cred=fn("recv_with_credentials"),
     )
 
 
-CONN_FNS = _fns("wl_conn", _ffi.ConnP)
-DGRAM_CONN_FNS = _fns("wl_dgram_conn", _ffi.DgramConnP)
-_own_credentials: _Fn = _d("wl_own_credentials", c_int, POINTER(_ffi.wl_ucred))
+CONN_FNS = _fns("wl_conn")
+DGRAM_CONN_FNS = _fns("wl_dgram_conn")
+_own_credentials: _Fn = _p.wl_own_credentials
 
 MAX_FDS = 253
 """The most descriptors one message carries (``SCM_MAX_FD``)."""
@@ -66,8 +64,8 @@ _IN = select.POLLIN
 _OUT = select.POLLOUT
 
 
-def _fileno(fd: Any) -> int:
-    return fd if isinstance(fd, int) else int(fd.fileno())
+def _fileno(fd: Any, what: str = "send_fd") -> int:
+    return _check.fileno(fd, "fd", what)
 
 
 def own_credentials() -> Credentials:
@@ -102,7 +100,7 @@ class FdPassing(TimeoutSocket[D]):
         """Sends ``data`` (at least one byte on a stream) with up to 253
         descriptors in one ``sendmsg(2)``; returns the data bytes sent. The
         descriptors stay yours."""
-        nums = [_fileno(f) for f in fds]
+        nums = [_check.fileno(f, "fds", "send_fds") for f in _check.iterable(fds, "fds", "send_fds")]
         arr = (c_int * max(len(nums), 1))(*nums)
         ptr, n, pin = readable(data)
         try:
@@ -115,8 +113,8 @@ class FdPassing(TimeoutSocket[D]):
         """Receives up to ``bufsize`` bytes and up to ``maxfds`` descriptors
         (close-on-exec, yours to close). ``OSError(EMSGSIZE)`` when more
         descriptors came than ``maxfds`` (every one that arrived is closed)."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv_fds")
+        bufsize = _check.size(bufsize, "bufsize", "recv_fds")
+        maxfds = _check.size(maxfds, "maxfds", "recv_fds", _check.INT_MAX)
         buf = (ctypes.c_char * bufsize)()
         fds = (c_int * max(maxfds, 1))()
         count = c_size_t()
@@ -141,8 +139,7 @@ class FdPassing(TimeoutSocket[D]):
     def recv_with_credentials(self: FdPassing[UnixAddr], bufsize: int) -> tuple[bytes, Credentials | None]:
         """Receives data and the sender's credentials (``None`` if none
         came: turn on ``set_passcred(True)`` first)."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv_with_credentials")
+        bufsize = _check.size(bufsize, "bufsize", "recv_with_credentials")
         buf = (ctypes.c_char * bufsize)()
         cred = _ffi.wl_ucred()
         has = c_bool()

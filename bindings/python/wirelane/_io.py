@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import errno
 import io
+
+from . import _check
 from typing import Any, Protocol
 
 _BLOCKING_ERRNOS = {errno.EAGAIN, errno.EWOULDBLOCK}
@@ -27,7 +29,9 @@ class SocketIO(io.RawIOBase):
     """Raw I/O over a :class:`~wirelane.Connection`; made by ``makefile()``."""
 
     def __init__(self, conn: _Conn, mode: str) -> None:
-        if mode not in ("r", "w", "rw", "rb", "wb", "rwb"):
+        if not (hasattr(conn, "recv_into") and hasattr(conn, "_decref_socketios")):
+            raise TypeError(f"SocketIO() argument 'conn' must be a Connection, not {type(conn).__name__}")
+        if _check.text(mode, "mode", "SocketIO") not in ("r", "w", "rw", "rb", "wb", "rwb"):
             raise ValueError(f"invalid mode: {mode!r}")
         io.RawIOBase.__init__(self)
         self._conn: _Conn | None = conn

@@ -4,12 +4,12 @@ The library is loaded by full path (never through the dynamic linker's
 search), in this order:
 
 1. ``$WIRELANE_LIB`` if set (and then only that path);
-2. the copy shipped inside the package (``wirelane/libwirelane.so``, put
-   there by the build step in ``setup.py``);
-3. when the package runs from a source checkout, cargo's ``release`` or
-   ``debug`` build, the newer one, in cargo's target directory
-   (:func:`target_dir`: ``CARGO_TARGET_DIR``, a cargo config, or the
-   checkout's ``target/``).
+2. the copy shipped inside the package (``wirelane/libwirelane*.so``, put
+   there by the build step in ``setup.py``: a release build);
+3. when the package runs from a source checkout without a bundled copy,
+   cargo's ``release`` or ``debug`` build, the newer one, in cargo's
+   target directory (:func:`target_dir`: ``CARGO_TARGET_DIR``, a cargo
+   config, or the checkout's ``target/``).
 
 It is loaded with :class:`ctypes.CDLL`, so the GIL is released during every
 call. At import the library's ``wl_version()`` (and, when a header is found,
@@ -82,9 +82,10 @@ def candidate_paths() -> list[Path]:
     env = os.environ.get("WIRELANE_LIB")
     if env:
         return [Path(env)]
-    paths = [_PACKAGE_DIR / LIB_NAME]
+    bundled = sorted(_PACKAGE_DIR.glob("libwirelane*.so"))
+    paths = bundled or [_PACKAGE_DIR / LIB_NAME]
     root = repo_root()
-    if root is not None:
+    if root is not None and not bundled:
         target = target_dir(root)
         builds = [target / kind / LIB_NAME for kind in ("release", "debug")]
         existing = [p for p in builds if p.is_file()]

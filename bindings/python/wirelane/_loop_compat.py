@@ -29,6 +29,8 @@ import os
 import socket
 from typing import Any, overload
 
+from . import _check
+
 
 def _identity(fd: int) -> tuple[int, int] | None:
     """Which open file ``fd`` names (device, inode), or ``None`` if the
@@ -109,9 +111,13 @@ class LoopCompat:
 
     def setsockopt(self, level: int, optname: int, value: int | bytes) -> None:
         """``setsockopt(2)``, as ``socket.setsockopt`` (an ``int`` or raw bytes)."""
+        lvl = _check.integer(level, "level", "setsockopt")
+        opt = _check.integer(optname, "optname", "setsockopt")
+        if not isinstance(value, (bytes, bytearray, memoryview)):
+            value = _check.integer(value, "value", "setsockopt", -(2**31), 2**32 - 1)
         _, view = self._borrowed_socket()
         try:
-            view.setsockopt(level, optname, value)
+            view.setsockopt(lvl, opt, value)
         finally:
             view.detach()
             self._release()  # type: ignore[attr-defined]

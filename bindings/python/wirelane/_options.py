@@ -18,82 +18,20 @@ import socket
 from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_int32, c_size_t, c_uint8, c_uint16, c_uint32, c_uint64
 from typing import Any, Callable, Generic, TypeVar
 
-from . import _ffi
+from . import _check, _ffi
+from . import _prototypes as _p
 from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
 
 _Fn = Callable[..., int]
 R = TypeVar("R")
 
 
-class TcpInfo(Structure):
+class TcpInfo(_p.wl_tcp_info):
     """A snapshot of a TCP socket's state and statistics (``TCP_INFO``, see
     ``tcp(7)``), from :meth:`Options.tcp_info`. Durations are in
     microseconds (``*_us``); ``state`` is the kernel's number
     (``TCP_ESTABLISHED`` = 1 ... ``TCP_LISTEN`` = 10). Fields an older
     kernel does not report are 0."""
-
-    _fields_ = [
-        ("state", c_uint8),
-        ("ca_state", c_uint8),
-        ("retransmits", c_uint8),
-        ("probes", c_uint8),
-        ("backoff", c_uint8),
-        ("options", c_uint8),
-        ("snd_wscale", c_uint8),
-        ("rcv_wscale", c_uint8),
-        ("delivery_rate_app_limited", c_bool),
-        ("fastopen_client_fail", c_uint8),
-        ("rto_us", c_uint64),
-        ("ato_us", c_uint64),
-        ("snd_mss", c_uint32),
-        ("rcv_mss", c_uint32),
-        ("unacked", c_uint32),
-        ("sacked", c_uint32),
-        ("lost", c_uint32),
-        ("retrans", c_uint32),
-        ("last_data_sent_us", c_uint64),
-        ("last_data_recv_us", c_uint64),
-        ("last_ack_recv_us", c_uint64),
-        ("pmtu", c_uint32),
-        ("rcv_ssthresh", c_uint32),
-        ("rtt_us", c_uint64),
-        ("rttvar_us", c_uint64),
-        ("snd_ssthresh", c_uint32),
-        ("cwnd", c_uint32),
-        ("advmss", c_uint32),
-        ("reordering", c_uint32),
-        ("rcv_rtt_us", c_uint64),
-        ("rcv_space", c_uint32),
-        ("total_retrans", c_uint32),
-        ("pacing_rate", c_uint64),
-        ("max_pacing_rate", c_uint64),
-        ("bytes_acked", c_uint64),
-        ("bytes_received", c_uint64),
-        ("segs_out", c_uint32),
-        ("segs_in", c_uint32),
-        ("notsent_bytes", c_uint32),
-        ("min_rtt_us", c_uint64),
-        ("data_segs_in", c_uint32),
-        ("data_segs_out", c_uint32),
-        ("delivery_rate", c_uint64),
-        ("busy_time_us", c_uint64),
-        ("rwnd_limited_us", c_uint64),
-        ("sndbuf_limited_us", c_uint64),
-        ("delivered", c_uint32),
-        ("delivered_ce", c_uint32),
-        ("bytes_sent", c_uint64),
-        ("bytes_retrans", c_uint64),
-        ("dsack_dups", c_uint32),
-        ("reord_seen", c_uint32),
-        ("rcv_ooopack", c_uint32),
-        ("snd_wnd", c_uint32),
-        ("rcv_wnd", c_uint32),
-        ("rehash", c_uint32),
-        ("total_rto", c_uint16),
-        ("total_rto_recoveries", c_uint16),
-        ("total_rto_time_us", c_uint64),
-        ("reported_len", c_size_t),
-    ]
 
     state: int
     """The connection state. The kernel's number: `TCP_ESTABLISHED` = 1 ... `TCP_LISTEN` = 10 (see `netinet/tcp.h`)."""
@@ -284,18 +222,17 @@ class TcpInfo(Structure):
         return f"TcpInfo(state={self.state}, rtt_us={self.rtt_us}, cwnd={self.cwnd}, ...)"
 
 
-_set_linger: _Fn = _ffi.declare("wl_set_linger", c_int, c_int, c_bool, c_uint32)
-_get_linger: _Fn = _ffi.declare("wl_linger", c_int, c_int, POINTER(c_bool), POINTER(c_uint32))
-_bind_device: _Fn = _ffi.declare("wl_bind_device", c_int, c_int, c_char_p)
-_bound_device: _Fn = _ffi.declare("wl_bound_device", c_int, c_int, c_char_p, c_size_t)
-_set_tcp_congestion: _Fn = _ffi.declare("wl_set_tcp_congestion", c_int, c_int, c_char_p)
-_get_tcp_congestion: _Fn = _ffi.declare("wl_tcp_congestion", c_int, c_int, c_char_p, c_size_t)
-_U8P = POINTER(c_uint8)
-_join_v4: _Fn = _ffi.declare("wl_join_multicast_v4", c_int, c_int, _U8P, _U8P)
-_leave_v4: _Fn = _ffi.declare("wl_leave_multicast_v4", c_int, c_int, _U8P, _U8P)
-_join_v6: _Fn = _ffi.declare("wl_join_multicast_v6", c_int, c_int, _U8P, c_uint32)
-_leave_v6: _Fn = _ffi.declare("wl_leave_multicast_v6", c_int, c_int, _U8P, c_uint32)
-_get_tcp_info: _Fn = _ffi.declare("wl_get_tcp_info", c_int, c_int, POINTER(TcpInfo))
+_set_linger: _Fn = _p.wl_set_linger
+_get_linger: _Fn = _p.wl_linger
+_bind_device: _Fn = _p.wl_bind_device
+_bound_device: _Fn = _p.wl_bound_device
+_set_tcp_congestion: _Fn = _p.wl_set_tcp_congestion
+_get_tcp_congestion: _Fn = _p.wl_tcp_congestion
+_join_v4: _Fn = _p.wl_join_multicast_v4
+_leave_v4: _Fn = _p.wl_leave_multicast_v4
+_join_v6: _Fn = _p.wl_join_multicast_v6
+_leave_v6: _Fn = _p.wl_leave_multicast_v6
+_get_tcp_info: _Fn = _p.wl_get_tcp_info
 
 
 
@@ -368,12 +305,22 @@ _SETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_set_{n}", c_int, c_int, t) for 
 _GETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_{n}", c_int, c_int, POINTER(t)) for n, (t, _) in _OPTION_TYPES.items()}
 
 
-def _ip4(host: str) -> Any:
-    return (c_uint8 * 4).from_buffer_copy(socket.inet_pton(socket.AF_INET, host))
+def _ip(family: int, size: int, host: Any, name: str, what: str) -> Any:
+    text = _check.text(host, name, what)
+    try:
+        packed = socket.inet_pton(family, text)
+    except OSError:
+        kind = "IPv4" if family == socket.AF_INET else "IPv6"
+        raise ValueError(f"{what}() argument '{name}': {text!r} is not a numeric {kind} address") from None
+    return (c_uint8 * size).from_buffer_copy(packed)
 
 
-def _ip6(host: str) -> Any:
-    return (c_uint8 * 16).from_buffer_copy(socket.inet_pton(socket.AF_INET6, host))
+def _ip4(host: Any, name: str, what: str) -> Any:
+    return _ip(socket.AF_INET, 4, host, name, what)
+
+
+def _ip6(host: Any, name: str, what: str) -> Any:
+    return _ip(socket.AF_INET6, 16, host, name, what)
 
 
 def _text(call: Callable[[Any, int], int]) -> str:
@@ -403,7 +350,8 @@ class Options(Generic[D]):
         ``n`` makes ``close`` wait up to ``n`` seconds; ``0`` makes it
         discard queued data and reset the connection."""
         on = seconds is not None
-        self._call(lambda h: _set_linger(self._fd, on, seconds or 0))
+        secs = 0 if seconds is None else _check.uint(seconds, 32, "seconds", "set_linger")
+        self._call(lambda h: _set_linger(self._fd, on, secs))
 
     def linger(self) -> int | None:
         """The ``SO_LINGER`` time in seconds, or ``None`` when off."""
@@ -414,7 +362,7 @@ class Options(Generic[D]):
     def bind_device(self, interface: str | None) -> None:
         """``SO_BINDTODEVICE`` (``socket(7)``): only use this interface
         (e.g. ``"lo"``); ``None`` removes the binding."""
-        name = None if interface is None else interface.encode()
+        name = None if interface is None else _check.c_string(interface, "interface", "bind_device")
         self._call(lambda h: _bind_device(self._fd, name))
 
     def bound_device(self) -> str | None:
@@ -424,7 +372,7 @@ class Options(Generic[D]):
 
     def set_tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6], algorithm: str) -> None:
         """``TCP_CONGESTION`` (``tcp(7)``): e.g. ``"cubic"``, ``"reno"``."""
-        name = algorithm.encode()
+        name = _check.c_string(algorithm, "algorithm", "set_tcp_congestion")
         self._call(lambda h: _set_tcp_congestion(self._fd, name))
 
     def tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> str:
@@ -441,24 +389,26 @@ class Options(Generic[D]):
         """``IP_ADD_MEMBERSHIP`` (``ip(7)``): receive datagrams sent to
         ``group`` on the bound port; ``interface`` ``"0.0.0.0"`` lets the
         kernel pick by route."""
-        g, i = _ip4(group), _ip4(interface)
+        g, i = _ip4(group, "group", "join_multicast_v4"), _ip4(interface, "interface", "join_multicast_v4")
         self._call(lambda h: _join_v4(self._fd, g, i))
 
     def leave_multicast_v4(self: Options[SocketAddrV4], group: str, interface: str = "0.0.0.0") -> None:
         """``IP_DROP_MEMBERSHIP`` (``ip(7)``)."""
-        g, i = _ip4(group), _ip4(interface)
+        g, i = _ip4(group, "group", "leave_multicast_v4"), _ip4(interface, "interface", "leave_multicast_v4")
         self._call(lambda h: _leave_v4(self._fd, g, i))
 
     def join_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
         """``IPV6_ADD_MEMBERSHIP`` (``ipv6(7)``) on interface index
         ``interface`` (0: the kernel picks by route)."""
-        g = _ip6(group)
-        self._call(lambda h: _join_v6(self._fd, g, interface))
+        g = _ip6(group, "group", "join_multicast_v6")
+        ifindex = _check.uint(interface, 32, "interface", "join_multicast_v6")
+        self._call(lambda h: _join_v6(self._fd, g, ifindex))
 
     def leave_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
         """``IPV6_DROP_MEMBERSHIP`` (``ipv6(7)``)."""
-        g = _ip6(group)
-        self._call(lambda h: _leave_v6(self._fd, g, interface))
+        g = _ip6(group, "group", "leave_multicast_v6")
+        ifindex = _check.uint(interface, 32, "interface", "leave_multicast_v6")
+        self._call(lambda h: _leave_v6(self._fd, g, ifindex))
 
     def _set_option(self, name: str, value: Any) -> None:
         fn = _SETTERS[name]
@@ -472,7 +422,8 @@ class Options(Generic[D]):
     # BEGIN GENERATED METHODS FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
     def set_reuse_address(self, value: bool) -> None:
         """Sets ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in TIME_WAIT; set before bind."""
-        self._set_option("reuse_address", value)
+        v = _check.option(_SETTERS["reuse_address"], value, "value", "set_reuse_address")
+        self._set_option("reuse_address", v)
 
     def reuse_address(self) -> bool:
         """Reads ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in TIME_WAIT; set before bind."""
@@ -480,7 +431,8 @@ class Options(Generic[D]):
 
     def set_reuse_port(self, value: bool) -> None:
         """Sets ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before bind."""
-        self._set_option("reuse_port", value)
+        v = _check.option(_SETTERS["reuse_port"], value, "value", "set_reuse_port")
+        self._set_option("reuse_port", v)
 
     def reuse_port(self) -> bool:
         """Reads ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before bind."""
@@ -488,7 +440,8 @@ class Options(Generic[D]):
 
     def set_send_buffer_size(self, value: int) -> None:
         """Sets ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        self._set_option("send_buffer_size", value)
+        v = _check.option(_SETTERS["send_buffer_size"], value, "value", "set_send_buffer_size")
+        self._set_option("send_buffer_size", v)
 
     def send_buffer_size(self) -> int:
         """Reads ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
@@ -496,7 +449,8 @@ class Options(Generic[D]):
 
     def set_recv_buffer_size(self, value: int) -> None:
         """Sets ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        self._set_option("recv_buffer_size", value)
+        v = _check.option(_SETTERS["recv_buffer_size"], value, "value", "set_recv_buffer_size")
+        self._set_option("recv_buffer_size", v)
 
     def recv_buffer_size(self) -> int:
         """Reads ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
@@ -504,7 +458,8 @@ class Options(Generic[D]):
 
     def set_broadcast(self, value: bool) -> None:
         """Sets ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
-        self._set_option("broadcast", value)
+        v = _check.option(_SETTERS["broadcast"], value, "value", "set_broadcast")
+        self._set_option("broadcast", v)
 
     def broadcast(self) -> bool:
         """Reads ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
@@ -512,7 +467,8 @@ class Options(Generic[D]):
 
     def set_mark(self, value: int) -> None:
         """Sets ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs CAP_NET_ADMIN)."""
-        self._set_option("mark", value)
+        v = _check.option(_SETTERS["mark"], value, "value", "set_mark")
+        self._set_option("mark", v)
 
     def mark(self) -> int:
         """Reads ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs CAP_NET_ADMIN)."""
@@ -520,7 +476,8 @@ class Options(Generic[D]):
 
     def set_priority(self, value: int) -> None:
         """Sets ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
-        self._set_option("priority", value)
+        v = _check.option(_SETTERS["priority"], value, "value", "set_priority")
+        self._set_option("priority", v)
 
     def priority(self) -> int:
         """Reads ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
@@ -528,7 +485,8 @@ class Options(Generic[D]):
 
     def set_recv_low_watermark(self, value: int) -> None:
         """Sets ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
-        self._set_option("recv_low_watermark", value)
+        v = _check.option(_SETTERS["recv_low_watermark"], value, "value", "set_recv_low_watermark")
+        self._set_option("recv_low_watermark", v)
 
     def recv_low_watermark(self) -> int:
         """Reads ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
@@ -536,7 +494,8 @@ class Options(Generic[D]):
 
     def set_keepalive(self, value: bool) -> None:
         """Sets ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
-        self._set_option("keepalive", value)
+        v = _check.option(_SETTERS["keepalive"], value, "value", "set_keepalive")
+        self._set_option("keepalive", v)
 
     def keepalive(self) -> bool:
         """Reads ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
@@ -544,7 +503,8 @@ class Options(Generic[D]):
 
     def set_tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPIDLE`` (``tcp(7)``) in seconds: idle seconds before the first keepalive probe."""
-        self._set_option("tcp_keepalive_idle", value)
+        v = _check.option(_SETTERS["tcp_keepalive_idle"], value, "value", "set_tcp_keepalive_idle")
+        self._set_option("tcp_keepalive_idle", v)
 
     def tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPIDLE`` (``tcp(7)``) in seconds: idle seconds before the first keepalive probe."""
@@ -552,7 +512,8 @@ class Options(Generic[D]):
 
     def set_tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPINTVL`` (``tcp(7)``) in seconds: seconds between keepalive probes."""
-        self._set_option("tcp_keepalive_interval", value)
+        v = _check.option(_SETTERS["tcp_keepalive_interval"], value, "value", "set_tcp_keepalive_interval")
+        self._set_option("tcp_keepalive_interval", v)
 
     def tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPINTVL`` (``tcp(7)``) in seconds: seconds between keepalive probes."""
@@ -560,7 +521,8 @@ class Options(Generic[D]):
 
     def set_tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
-        self._set_option("tcp_keepalive_count", value)
+        v = _check.option(_SETTERS["tcp_keepalive_count"], value, "value", "set_tcp_keepalive_count")
+        self._set_option("tcp_keepalive_count", v)
 
     def tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
@@ -568,7 +530,8 @@ class Options(Generic[D]):
 
     def set_tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
-        self._set_option("tcp_nodelay", value)
+        v = _check.option(_SETTERS["tcp_nodelay"], value, "value", "set_tcp_nodelay")
+        self._set_option("tcp_nodelay", v)
 
     def tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
@@ -576,7 +539,8 @@ class Options(Generic[D]):
 
     def set_tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
-        self._set_option("tcp_cork", value)
+        v = _check.option(_SETTERS["tcp_cork"], value, "value", "set_tcp_cork")
+        self._set_option("tcp_cork", v)
 
     def tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
@@ -584,7 +548,8 @@ class Options(Generic[D]):
 
     def set_tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
-        self._set_option("tcp_quickack", value)
+        v = _check.option(_SETTERS["tcp_quickack"], value, "value", "set_tcp_quickack")
+        self._set_option("tcp_quickack", v)
 
     def tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
@@ -592,7 +557,8 @@ class Options(Generic[D]):
 
     def set_tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
-        self._set_option("tcp_fastopen", value)
+        v = _check.option(_SETTERS["tcp_fastopen"], value, "value", "set_tcp_fastopen")
+        self._set_option("tcp_fastopen", v)
 
     def tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
@@ -600,7 +566,8 @@ class Options(Generic[D]):
 
     def set_tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before connect."""
-        self._set_option("tcp_fastopen_connect", value)
+        v = _check.option(_SETTERS["tcp_fastopen_connect"], value, "value", "set_tcp_fastopen_connect")
+        self._set_option("tcp_fastopen_connect", v)
 
     def tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before connect."""
@@ -608,7 +575,8 @@ class Options(Generic[D]):
 
     def set_tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds (0: none): how long sent data may stay unacknowledged, in milliseconds; 0 is the kernel default."""
-        self._set_option("tcp_user_timeout", value)
+        v = _check.option(_SETTERS["tcp_user_timeout"], value, "value", "set_tcp_user_timeout")
+        self._set_option("tcp_user_timeout", v)
 
     def tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds (0: none): how long sent data may stay unacknowledged, in milliseconds; 0 is the kernel default."""
@@ -616,7 +584,8 @@ class Options(Generic[D]):
 
     def set_ttl(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
-        self._set_option("ttl", value)
+        v = _check.option(_SETTERS["ttl"], value, "value", "set_ttl")
+        self._set_option("ttl", v)
 
     def ttl(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
@@ -624,7 +593,8 @@ class Options(Generic[D]):
 
     def set_tos(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
-        self._set_option("tos", value)
+        v = _check.option(_SETTERS["tos"], value, "value", "set_tos")
+        self._set_option("tos", v)
 
     def tos(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
@@ -632,7 +602,8 @@ class Options(Generic[D]):
 
     def set_unicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
-        self._set_option("unicast_hops_v6", value)
+        v = _check.option(_SETTERS["unicast_hops_v6"], value, "value", "set_unicast_hops_v6")
+        self._set_option("unicast_hops_v6", v)
 
     def unicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
@@ -640,7 +611,8 @@ class Options(Generic[D]):
 
     def set_tclass_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
-        self._set_option("tclass_v6", value)
+        v = _check.option(_SETTERS["tclass_v6"], value, "value", "set_tclass_v6")
+        self._set_option("tclass_v6", v)
 
     def tclass_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
@@ -648,7 +620,8 @@ class Options(Generic[D]):
 
     def set_only_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before bind."""
-        self._set_option("only_v6", value)
+        v = _check.option(_SETTERS["only_v6"], value, "value", "set_only_v6")
+        self._set_option("only_v6", v)
 
     def only_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before bind."""
@@ -656,7 +629,8 @@ class Options(Generic[D]):
 
     def set_multicast_ttl_v4(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
-        self._set_option("multicast_ttl_v4", value)
+        v = _check.option(_SETTERS["multicast_ttl_v4"], value, "value", "set_multicast_ttl_v4")
+        self._set_option("multicast_ttl_v4", v)
 
     def multicast_ttl_v4(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
@@ -664,7 +638,8 @@ class Options(Generic[D]):
 
     def set_multicast_loop_v4(self: Options[SocketAddrV4], value: bool) -> None:
         """Sets ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
-        self._set_option("multicast_loop_v4", value)
+        v = _check.option(_SETTERS["multicast_loop_v4"], value, "value", "set_multicast_loop_v4")
+        self._set_option("multicast_loop_v4", v)
 
     def multicast_loop_v4(self: Options[SocketAddrV4]) -> bool:
         """Reads ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
@@ -672,7 +647,8 @@ class Options(Generic[D]):
 
     def set_multicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
-        self._set_option("multicast_hops_v6", value)
+        v = _check.option(_SETTERS["multicast_hops_v6"], value, "value", "set_multicast_hops_v6")
+        self._set_option("multicast_hops_v6", v)
 
     def multicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
@@ -680,7 +656,8 @@ class Options(Generic[D]):
 
     def set_multicast_loop_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
-        self._set_option("multicast_loop_v6", value)
+        v = _check.option(_SETTERS["multicast_loop_v6"], value, "value", "set_multicast_loop_v6")
+        self._set_option("multicast_loop_v6", v)
 
     def multicast_loop_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
@@ -688,7 +665,8 @@ class Options(Generic[D]):
 
     def set_transparent(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IP_TRANSPARENT`` (``ip(7)``): bind and accept for non-local addresses (transparent proxy; needs CAP_NET_ADMIN)."""
-        self._set_option("transparent", value)
+        v = _check.option(_SETTERS["transparent"], value, "value", "set_transparent")
+        self._set_option("transparent", v)
 
     def transparent(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``IP_TRANSPARENT`` (``ip(7)``): bind and accept for non-local addresses (transparent proxy; needs CAP_NET_ADMIN)."""
@@ -696,7 +674,8 @@ class Options(Generic[D]):
 
     def set_freebind(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IP_FREEBIND`` (``ip(7)``): bind to an address not (yet) configured on this host."""
-        self._set_option("freebind", value)
+        v = _check.option(_SETTERS["freebind"], value, "value", "set_freebind")
+        self._set_option("freebind", v)
 
     def freebind(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``IP_FREEBIND`` (``ip(7)``): bind to an address not (yet) configured on this host."""
@@ -704,7 +683,8 @@ class Options(Generic[D]):
 
     def set_freebind_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_FREEBIND`` (``ipv6(7)``): bind to an IPv6 address not (yet) configured on this host."""
-        self._set_option("freebind_v6", value)
+        v = _check.option(_SETTERS["freebind_v6"], value, "value", "set_freebind_v6")
+        self._set_option("freebind_v6", v)
 
     def freebind_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_FREEBIND`` (``ipv6(7)``): bind to an IPv6 address not (yet) configured on this host."""
@@ -712,7 +692,8 @@ class Options(Generic[D]):
 
     def set_transparent_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_TRANSPARENT`` (``ipv6(7)``): transparent proxying for IPv6 (needs CAP_NET_ADMIN)."""
-        self._set_option("transparent_v6", value)
+        v = _check.option(_SETTERS["transparent_v6"], value, "value", "set_transparent_v6")
+        self._set_option("transparent_v6", v)
 
     def transparent_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_TRANSPARENT`` (``ipv6(7)``): transparent proxying for IPv6 (needs CAP_NET_ADMIN)."""
@@ -720,7 +701,8 @@ class Options(Generic[D]):
 
     def set_bind_address_no_port(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IP_BIND_ADDRESS_NO_PORT`` (``ip(7)``): choose the local port at connect, not at bind (port 0)."""
-        self._set_option("bind_address_no_port", value)
+        v = _check.option(_SETTERS["bind_address_no_port"], value, "value", "set_bind_address_no_port")
+        self._set_option("bind_address_no_port", v)
 
     def bind_address_no_port(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``IP_BIND_ADDRESS_NO_PORT`` (``ip(7)``): choose the local port at connect, not at bind (port 0)."""
@@ -728,7 +710,8 @@ class Options(Generic[D]):
 
     def set_tcp_notsent_lowat(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_NOTSENT_LOWAT`` (``tcp(7)``): unsent bytes allowed before the socket stops being writable (0: the sysctl)."""
-        self._set_option("tcp_notsent_lowat", value)
+        v = _check.option(_SETTERS["tcp_notsent_lowat"], value, "value", "set_tcp_notsent_lowat")
+        self._set_option("tcp_notsent_lowat", v)
 
     def tcp_notsent_lowat(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_NOTSENT_LOWAT`` (``tcp(7)``): unsent bytes allowed before the socket stops being writable (0: the sysctl)."""
@@ -736,7 +719,8 @@ class Options(Generic[D]):
 
     def set_tcp_maxseg(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_MAXSEG`` (``tcp(7)``): the maximum segment size (set before connect or listen)."""
-        self._set_option("tcp_maxseg", value)
+        v = _check.option(_SETTERS["tcp_maxseg"], value, "value", "set_tcp_maxseg")
+        self._set_option("tcp_maxseg", v)
 
     def tcp_maxseg(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_MAXSEG`` (``tcp(7)``): the maximum segment size (set before connect or listen)."""
@@ -744,7 +728,8 @@ class Options(Generic[D]):
 
     def set_tcp_defer_accept(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_DEFER_ACCEPT`` (``tcp(7)``) in seconds: wake accept only when data has arrived (seconds; 0: off)."""
-        self._set_option("tcp_defer_accept", value)
+        v = _check.option(_SETTERS["tcp_defer_accept"], value, "value", "set_tcp_defer_accept")
+        self._set_option("tcp_defer_accept", v)
 
     def tcp_defer_accept(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_DEFER_ACCEPT`` (``tcp(7)``) in seconds: wake accept only when data has arrived (seconds; 0: off)."""
@@ -752,7 +737,8 @@ class Options(Generic[D]):
 
     def set_tcp_save_syn(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_SAVE_SYN`` (``tcp(7)``): keep each incoming SYN for TCP_SAVED_SYN."""
-        self._set_option("tcp_save_syn", value)
+        v = _check.option(_SETTERS["tcp_save_syn"], value, "value", "set_tcp_save_syn")
+        self._set_option("tcp_save_syn", v)
 
     def tcp_save_syn(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_SAVE_SYN`` (``tcp(7)``): keep each incoming SYN for TCP_SAVED_SYN."""
@@ -760,7 +746,8 @@ class Options(Generic[D]):
 
     def set_tcp_thin_linear_timeouts(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_THIN_LINEAR_TIMEOUTS`` (``tcp(7)``): linear retransmission timeouts for thin streams."""
-        self._set_option("tcp_thin_linear_timeouts", value)
+        v = _check.option(_SETTERS["tcp_thin_linear_timeouts"], value, "value", "set_tcp_thin_linear_timeouts")
+        self._set_option("tcp_thin_linear_timeouts", v)
 
     def tcp_thin_linear_timeouts(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_THIN_LINEAR_TIMEOUTS`` (``tcp(7)``): linear retransmission timeouts for thin streams."""
@@ -768,7 +755,8 @@ class Options(Generic[D]):
 
     def set_tcp_syncnt(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_SYNCNT`` (``tcp(7)``): SYN retransmissions before connect gives up."""
-        self._set_option("tcp_syncnt", value)
+        v = _check.option(_SETTERS["tcp_syncnt"], value, "value", "set_tcp_syncnt")
+        self._set_option("tcp_syncnt", v)
 
     def tcp_syncnt(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_SYNCNT`` (``tcp(7)``): SYN retransmissions before connect gives up."""
@@ -776,7 +764,8 @@ class Options(Generic[D]):
 
     def set_tcp_window_clamp(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_WINDOW_CLAMP`` (``tcp(7)``): bound on the advertised window in bytes (0: none)."""
-        self._set_option("tcp_window_clamp", value)
+        v = _check.option(_SETTERS["tcp_window_clamp"], value, "value", "set_tcp_window_clamp")
+        self._set_option("tcp_window_clamp", v)
 
     def tcp_window_clamp(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_WINDOW_CLAMP`` (``tcp(7)``): bound on the advertised window in bytes (0: none)."""
@@ -788,7 +777,8 @@ class Options(Generic[D]):
 
     def set_incoming_cpu(self, value: int) -> None:
         """Sets ``SO_INCOMING_CPU`` (``socket(7)``): the CPU of the last received packet (-1: none)."""
-        self._set_option("incoming_cpu", value)
+        v = _check.option(_SETTERS["incoming_cpu"], value, "value", "set_incoming_cpu")
+        self._set_option("incoming_cpu", v)
 
     def incoming_cpu(self) -> int:
         """Reads ``SO_INCOMING_CPU`` (``socket(7)``): the CPU of the last received packet (-1: none)."""
@@ -796,7 +786,8 @@ class Options(Generic[D]):
 
     def set_busy_poll(self, value: int) -> None:
         """Sets ``SO_BUSY_POLL`` (``socket(7)``): microseconds to busy-poll the device on a blocking receive."""
-        self._set_option("busy_poll", value)
+        v = _check.option(_SETTERS["busy_poll"], value, "value", "set_busy_poll")
+        self._set_option("busy_poll", v)
 
     def busy_poll(self) -> int:
         """Reads ``SO_BUSY_POLL`` (``socket(7)``): microseconds to busy-poll the device on a blocking receive."""
@@ -804,7 +795,8 @@ class Options(Generic[D]):
 
     def set_prefer_busy_poll(self, value: bool) -> None:
         """Sets ``SO_PREFER_BUSY_POLL`` (``socket(7)``): prefer busy polling over interrupts."""
-        self._set_option("prefer_busy_poll", value)
+        v = _check.option(_SETTERS["prefer_busy_poll"], value, "value", "set_prefer_busy_poll")
+        self._set_option("prefer_busy_poll", v)
 
     def prefer_busy_poll(self) -> bool:
         """Reads ``SO_PREFER_BUSY_POLL`` (``socket(7)``): prefer busy polling over interrupts."""
@@ -812,7 +804,8 @@ class Options(Generic[D]):
 
     def set_out_of_band_inline(self, value: bool) -> None:
         """Sets ``SO_OOBINLINE`` (``socket(7)``): deliver urgent data inline."""
-        self._set_option("out_of_band_inline", value)
+        v = _check.option(_SETTERS["out_of_band_inline"], value, "value", "set_out_of_band_inline")
+        self._set_option("out_of_band_inline", v)
 
     def out_of_band_inline(self) -> bool:
         """Reads ``SO_OOBINLINE`` (``socket(7)``): deliver urgent data inline."""
@@ -836,7 +829,8 @@ class Options(Generic[D]):
 
     def set_multicast_all_v4(self: Options[SocketAddrV4], value: bool) -> None:
         """Sets ``IP_MULTICAST_ALL`` (``ip(7)``): receive every joined group's traffic, not only our own joins."""
-        self._set_option("multicast_all_v4", value)
+        v = _check.option(_SETTERS["multicast_all_v4"], value, "value", "set_multicast_all_v4")
+        self._set_option("multicast_all_v4", v)
 
     def multicast_all_v4(self: Options[SocketAddrV4]) -> bool:
         """Reads ``IP_MULTICAST_ALL`` (``ip(7)``): receive every joined group's traffic, not only our own joins."""
@@ -844,7 +838,8 @@ class Options(Generic[D]):
 
     def set_multicast_all_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_MULTICAST_ALL`` (``ipv6(7)``): receive every joined group's traffic, not only our own joins."""
-        self._set_option("multicast_all_v6", value)
+        v = _check.option(_SETTERS["multicast_all_v6"], value, "value", "set_multicast_all_v6")
+        self._set_option("multicast_all_v6", v)
 
     def multicast_all_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_MULTICAST_ALL`` (``ipv6(7)``): receive every joined group's traffic, not only our own joins."""
@@ -852,7 +847,8 @@ class Options(Generic[D]):
 
     def set_multicast_if_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_MULTICAST_IF`` (``ipv6(7)``): the interface index for outgoing multicast (0: by route)."""
-        self._set_option("multicast_if_v6", value)
+        v = _check.option(_SETTERS["multicast_if_v6"], value, "value", "set_multicast_if_v6")
+        self._set_option("multicast_if_v6", v)
 
     def multicast_if_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_MULTICAST_IF`` (``ipv6(7)``): the interface index for outgoing multicast (0: by route)."""
@@ -860,7 +856,8 @@ class Options(Generic[D]):
 
     def set_recv_tos_v4(self: Options[SocketAddrV4], value: bool) -> None:
         """Sets ``IP_RECVTOS`` (``ip(7)``): deliver each datagram's TOS byte as ancillary data."""
-        self._set_option("recv_tos_v4", value)
+        v = _check.option(_SETTERS["recv_tos_v4"], value, "value", "set_recv_tos_v4")
+        self._set_option("recv_tos_v4", v)
 
     def recv_tos_v4(self: Options[SocketAddrV4]) -> bool:
         """Reads ``IP_RECVTOS`` (``ip(7)``): deliver each datagram's TOS byte as ancillary data."""
@@ -868,7 +865,8 @@ class Options(Generic[D]):
 
     def set_recv_tclass_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_RECVTCLASS`` (``ipv6(7)``): deliver each datagram's traffic class as ancillary data."""
-        self._set_option("recv_tclass_v6", value)
+        v = _check.option(_SETTERS["recv_tclass_v6"], value, "value", "set_recv_tclass_v6")
+        self._set_option("recv_tclass_v6", v)
 
     def recv_tclass_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_RECVTCLASS`` (``ipv6(7)``): deliver each datagram's traffic class as ancillary data."""
@@ -876,7 +874,8 @@ class Options(Generic[D]):
 
     def set_recv_hoplimit_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_RECVHOPLIMIT`` (``ipv6(7)``): deliver each datagram's hop limit as ancillary data."""
-        self._set_option("recv_hoplimit_v6", value)
+        v = _check.option(_SETTERS["recv_hoplimit_v6"], value, "value", "set_recv_hoplimit_v6")
+        self._set_option("recv_hoplimit_v6", v)
 
     def recv_hoplimit_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_RECVHOPLIMIT`` (``ipv6(7)``): deliver each datagram's hop limit as ancillary data."""
@@ -884,7 +883,8 @@ class Options(Generic[D]):
 
     def set_header_included_v4(self: Options[SocketAddrV4], value: bool) -> None:
         """Sets ``IP_HDRINCL`` (``raw(7)``): raw sockets: the caller writes the IP header."""
-        self._set_option("header_included_v4", value)
+        v = _check.option(_SETTERS["header_included_v4"], value, "value", "set_header_included_v4")
+        self._set_option("header_included_v4", v)
 
     def header_included_v4(self: Options[SocketAddrV4]) -> bool:
         """Reads ``IP_HDRINCL`` (``raw(7)``): raw sockets: the caller writes the IP header."""
@@ -892,7 +892,8 @@ class Options(Generic[D]):
 
     def set_udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``UDP_SEGMENT`` (``udp(7)``): the kernel splits larger sends into datagrams of this size (0: off)."""
-        self._set_option("udp_segment", value)
+        v = _check.option(_SETTERS["udp_segment"], value, "value", "set_udp_segment")
+        self._set_option("udp_segment", v)
 
     def udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``UDP_SEGMENT`` (``udp(7)``): the kernel splits larger sends into datagrams of this size (0: off)."""
@@ -900,7 +901,8 @@ class Options(Generic[D]):
 
     def set_udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``UDP_GRO`` (``udp(7)``): the kernel may coalesce datagrams of one flow into one receive."""
-        self._set_option("udp_gro", value)
+        v = _check.option(_SETTERS["udp_gro"], value, "value", "set_udp_gro")
+        self._set_option("udp_gro", v)
 
     def udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``UDP_GRO`` (``udp(7)``): the kernel may coalesce datagrams of one flow into one receive."""
@@ -908,7 +910,8 @@ class Options(Generic[D]):
 
     def set_passcred(self: Options[UnixAddr], value: bool) -> None:
         """Sets ``SO_PASSCRED`` (``unix(7)``): every message received carries the sender's credentials."""
-        self._set_option("passcred", value)
+        v = _check.option(_SETTERS["passcred"], value, "value", "set_passcred")
+        self._set_option("passcred", v)
 
     def passcred(self: Options[UnixAddr]) -> bool:
         """Reads ``SO_PASSCRED`` (``unix(7)``): every message received carries the sender's credentials."""
@@ -916,7 +919,8 @@ class Options(Generic[D]):
 
     def set_zerocopy(self, value: bool) -> None:
         """Sets ``SO_ZEROCOPY`` (``socket(7)``): allow MSG_ZEROCOPY sends."""
-        self._set_option("zerocopy", value)
+        v = _check.option(_SETTERS["zerocopy"], value, "value", "set_zerocopy")
+        self._set_option("zerocopy", v)
 
     def zerocopy(self) -> bool:
         """Reads ``SO_ZEROCOPY`` (``socket(7)``): allow MSG_ZEROCOPY sends."""

@@ -10,7 +10,7 @@ import socket
 import time
 from typing import Any, Generic, TypeVar, final, overload
 
-from . import _ffi
+from . import _check, _ffi
 from ._addr import (
     FAMILY_OF,
     KIND_OF,
@@ -56,7 +56,7 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
         ``Datagram``). It starts with ``socket.getdefaulttimeout()``."""
         try:
             family, ty = FAMILY_OF[domain], KIND_OF[kind]
-        except KeyError:
+        except (KeyError, TypeError):
             raise TypeError("RawSocket.new(domain, kind): domain is Ipv4, Ipv6 or Unix; kind is Stream or Datagram") from None
         out = _ffi.RawP()
         _ffi.wl_raw_new(family, ty, ctypes.byref(out))
@@ -111,7 +111,7 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
         by the library; on failure the caller still owns ``fd``."""
         try:
             family, ty = FAMILY_OF[domain], KIND_OF[kind]
-        except KeyError:
+        except (KeyError, TypeError):
             raise TypeError("domain is Ipv4, Ipv6 or Unix; kind is Stream or Datagram") from None
         h = _adopt(_ffi.RAW, fd, family)
         if _ffi.wl_raw_type(h) != ty:
@@ -124,6 +124,7 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D2], kind: type[K2]) -> RawSocket[D2, K2]:
         """Takes over a fresh ``socket.socket`` (detached on success)."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         raw = RawSocket.from_fd(sock.fileno(), domain, kind)
         sock.detach()
@@ -260,10 +261,11 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
             except OSError:
                 os.close(fd)
                 with self._lock:
-                    self._h, self._state = None, _CLOSED
+                    self._set_handle(None)
+                    self._state = _CLOSED
                 raise OSError(errno.ENOTCONN, "connect(): the connection was lost and the socket closed") from None
             with self._lock:
-                self._h = raw
+                self._set_handle(raw)
             raise
 
     def connect_nonblocking(self: RawSocket[D, Stream], address: D) -> PendingConnect[D]:

@@ -11,10 +11,10 @@ import socket
 import time
 from typing import Any, Iterable, final
 
-from . import _ffi
+from . import _check, _ffi
 from ._addr import D, UnixAddr, from_wl
-from ._base import _OPEN, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
-from ._buffers import IovecArray, readable, writable
+from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
+from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, Scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import CONN_FNS, Credentials, FdPassing
 from ._io import SocketIO
 from ._stream_ext import StreamHelpers
@@ -22,6 +22,9 @@ from ._zerocopy import ZcState, ZeroCopy
 
 _IN = select.POLLIN
 _OUT = select.POLLOUT
+_CONN = _ffi.CONN
+_send = _ffi.unchecked("wl_conn_send")
+_recv = _ffi.unchecked("wl_conn_recv")
 
 
 def default_timeout() -> float | None:
@@ -45,6 +48,7 @@ def _new_conn(handle: Any, timeout: float | None, sync: bool) -> Connection[Any]
 def _adopt(fns: _ffi.StateFns, fd: int, family: int | None) -> Any:
     """``wl_<state>_from_fd`` plus a domain check; on failure the caller
     still owns ``fd``."""
+    fd = _check.descriptor(fd, "fd", "from_fd")
     out = fns.handle()
     assert fns.from_fd is not None
     fns.from_fd(fd, ctypes.byref(out))
@@ -125,6 +129,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     def from_socket(sock: socket.socket, domain: type[D]) -> Connection[D]:
         """Takes over a connected ``socket.socket`` (which is detached on
         success, and untouched on failure); keeps its timeout."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         conn = Connection.from_fd(sock.fileno(), domain)
         sock.detach()
@@ -133,12 +138,40 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
 
     # --- data ---------------------------------------------------------------
 
+    # The hot methods: one ctypes call when the arguments are the common
+    # kinds and the call does not fail; everything else (other argument
+    # types, flags, EINTR, EAGAIN with a timeout, errors, a concurrent
+    # close) goes through the slow path, ``_retry``. See _base.py for how
+    # borrowing works without a lock.
+
     def send(self, data: Any, flags: int = 0) -> int:
-        """Sends some of ``data`` (any bytes-like object, not copied);
-        returns how many bytes the kernel took (``send(2)``)."""
+        """Sends some of ``data`` (any bytes-like object; not copied, except
+        read-only non-``bytes`` buffers of at most 4 KiB); returns how many
+        bytes the kernel took (``send(2)``)."""
+        if type(data) is not bytes:
+            data = small_bytes(data)
+        if type(data) is bytes and flags is _ZERO and self._fns is _CONN:
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _send(self._hv, data, len(data), 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r >= 0:
+                    return r
+                return self._retry("send()", _OUT, lambda hv: _send(hv, data, len(data), 0), r, "wl_conn_send")
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return Connection._send_slow(self, data, flags)
+
+    def _send_slow(self, data: Any, flags: Any) -> int:
+        self._expect(_CONN, "send")
+        fl = int_arg(flags, "flags", "send")
         ptr, n, pin = readable(data)
         try:
-            return self._io("send()", _OUT, lambda h: _ffi.wl_conn_send(h, ptr, n, flags))
+            return self._retry("send()", _OUT, lambda hv: _send(hv, ptr, n, fl), _NOT_YET, "wl_conn_send")
         finally:
             if pin is not None:
                 pin.release()
@@ -146,6 +179,26 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     def sendall(self, data: Any, flags: int = 0) -> None:
         """Sends all of ``data``. With a timeout, it bounds the whole call
         (as in the stdlib since 3.5). Signal handlers run between chunks."""
+        if type(data) is bytes and flags is _ZERO and self._fns is _CONN and not self._timeout:
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                n = len(data)
+                r: int = _send(self._hv, data, n, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r == n:
+                    return
+            else:
+                users.pop()
+                self._settle()
+                raise self._unusable()
+        Connection._sendall_slow(self, data, flags)
+
+    def _sendall_slow(self, data: Any, flags: Any) -> None:
+        self._expect(_CONN, "sendall")
+        fl = int_arg(flags, "flags", "sendall")
         ptr, n, pin = readable(data)
         if pin is None:
             base = (ctypes.cast(ptr, ctypes.c_void_p).value or 0) if n else 0
@@ -158,10 +211,12 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
             sent = 0
             while sent < n:
                 off = sent
-                sent += self._io(
+                sent += self._retry(
                     "sendall()",
                     _OUT,
-                    lambda h: _ffi.wl_conn_send(h, base + off, n - off, flags),  # noqa: B023 (called at once)
+                    lambda hv: _send(hv, base + off, n - off, fl),  # noqa: B023 (called at once)
+                    _NOT_YET,
+                    "wl_conn_send",
                     deadline=deadline,
                 )
                 if sent < n:
@@ -173,17 +228,94 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives up to ``bufsize`` bytes; ``b""`` at end of stream."""
-        if bufsize < 0:
-            raise ValueError("negative buffersize in recv")
-        buf = (ctypes.c_char * bufsize)()
-        n = self._io("recv()", _IN, lambda h: _ffi.wl_conn_recv(h, buf, bufsize, flags), eof_is_zero=True)
-        return ctypes.string_at(buf, n)
+        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _CONN:
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = Scratch()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _recv(self._hv, buf.addr, bufsize, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recv()", _IN, lambda hv: _recv(hv, buf.addr, bufsize, 0), r, "wl_conn_recv", eof_is_zero=True
+                    )
+                data: bytes = buf[:r]
+                _POOL.append(buf)
+                return data
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return Connection._recv_slow(self, bufsize, flags)
+
+    def _recv_slow(self, bufsize: Any, flags: Any) -> bytes:
+        self._expect(_CONN, "recv")
+        size = size_arg(bufsize, "bufsize", "recv")
+        fl = int_arg(flags, "flags", "recv")
+        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
+        n = self._retry("recv()", _IN, lambda hv: _recv(hv, buf, size, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
+        data: bytes = buf[:n]
+        if size <= SCRATCH_SIZE:
+            give_scratch(buf)
+        return data
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives into a writable buffer (``bytearray``, ``memoryview``
-        ...) without copying; returns the byte count (0 at end of stream)."""
+        ...); returns the byte count (0 at end of stream). Up to 8 KiB go
+        through a pooled buffer and one copy (cheaper than pinning the
+        caller's buffer); larger receives write into it directly."""
+        if (
+            (
+                type(buffer) is bytearray
+                or (type(buffer) is memoryview and buffer.format == "B" and buffer.ndim == 1 and not buffer.readonly)
+            )
+            and type(nbytes) is int
+            and flags is _ZERO
+            and self._fns is _CONN
+        ):
+            size = len(buffer)
+            if nbytes == 0:
+                nbytes = size
+            elif not 0 < nbytes <= size:
+                return Connection._recv_into_slow(self, buffer, nbytes, flags)
+            if nbytes <= STREAM_COPY_LIMIT:
+                try:
+                    buf = _POOL.pop()
+                except IndexError:
+                    buf = Scratch()
+                users = self._users
+                users.append(None)
+                if self._state is _OPEN:
+                    r: int = _recv(self._hv, buf.addr, nbytes, 0)
+                    users.pop()
+                    if self._state is not _OPEN:
+                        self._settle()
+                        if r == 0:
+                            r = _CLOSED_EOF
+                    if r < 0:
+                        n = nbytes
+                        r = self._retry(
+                            "recv_into()", _IN, lambda hv: _recv(hv, buf.addr, n, 0), r, "wl_conn_recv", eof_is_zero=True
+                        )
+                    buffer[:r] = buf[:r]
+                    _POOL.append(buf)
+                    return r
+                users.pop()
+                self._settle()
+                raise self._unusable()
+        return Connection._recv_into_slow(self, buffer, nbytes, flags)
+
+    def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
+        self._expect(_CONN, "recv_into")
         arr, n = writable(buffer, nbytes, "recv_into")
-        return self._io("recv_into()", _IN, lambda h: _ffi.wl_conn_recv(h, arr, n, flags), eof_is_zero=True)
+        fl = int_arg(flags, "flags", "recv_into")
+        return self._retry("recv_into()", _IN, lambda hv: _recv(hv, arr, n, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends several buffers in one ``sendmsg(2)`` (gather); returns the
@@ -215,7 +347,8 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     def shutdown(self, how: int) -> None:
         """Shuts down reading (``SHUT_RD``), writing (``SHUT_WR``: the peer
         reads end-of-stream) or both; the object stays open."""
-        self._call(lambda h: _ffi.wl_conn_shutdown(h, how))
+        mode = _check.integer(how, "how", "shutdown")
+        self._call(lambda h: _ffi.wl_conn_shutdown(h, mode))
 
     def getpeername(self) -> D:
         """The peer's address (``getpeername(2)``)."""
@@ -249,7 +382,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         """A file object over the connection, as ``socket.makefile``: modes
         ``"r"``, ``"w"``, ``"b"`` combinations; closing the connection is
         deferred until every file from it is closed too."""
-        if not set(mode) <= {"r", "w", "b"}:
+        if not set(_check.text(mode, "mode", "makefile")) <= {"r", "w", "b"}:
             raise ValueError(f"invalid mode {mode!r} (only r, w, b allowed)")
         writing = "w" in mode
         reading = "r" in mode or not writing
@@ -259,6 +392,8 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
             raise self._unusable()
         raw = SocketIO(self, rawmode)
         self._io_refs += 1
+        if buffering is not None:
+            buffering = _check.integer(buffering, "buffering", "makefile", -(2**63), 2**63 - 1)
         if buffering is None or buffering < 0:
             buffering = io.DEFAULT_BUFFER_SIZE
         if buffering == 0:
@@ -305,6 +440,7 @@ class Listener(TimeoutSocket[D]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> Listener[D]:
         """Takes over a listening ``socket.socket`` (detached on success)."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         lst = Listener.from_fd(sock.fileno(), domain)
         sock.detach()
@@ -327,6 +463,8 @@ def _listen_again(self: Listener[Any], backlog: int | None = None) -> None:
     it is handed (``loop.create_server(sock=...)``); the backlog stays the
     one ``BoundSocket.listen`` set. Attached at run time only, so a type
     checker still rejects ``listener.listen()``."""
+    if backlog is not None:
+        _check.integer(backlog, "backlog", "listen")
     self._call(lambda h: None)
 
 
@@ -350,6 +488,7 @@ class BoundSocket(TimeoutSocket[D]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> BoundSocket[D]:
         """Takes over a bound, not listening ``socket.socket`` (detached on success)."""
+        _check.instance(sock, socket.socket, "sock", "from_socket")
         timeout = sock.gettimeout()
         b = BoundSocket.from_fd(sock.fileno(), domain)
         sock.detach()
@@ -363,7 +502,7 @@ class BoundSocket(TimeoutSocket[D]):
         stays usable."""
         if backlog is None:
             backlog = min(socket.SOMAXCONN, 128)
-        n = max(0, int(backlog))
+        n = max(0, _check.integer(backlog, "backlog", "listen"))
 
         def call(h: Any) -> Any:
             out = _ffi.ListenerP()

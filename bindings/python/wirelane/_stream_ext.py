@@ -22,7 +22,8 @@ import time
 from ctypes import POINTER, c_bool, c_char_p, c_int, c_size_t, c_ssize_t, c_void_p
 from typing import Any, Callable, final
 
-from . import _ffi
+from . import _check, _ffi
+from . import _prototypes as _p
 from ._addr import D
 from ._base import _CLOSING, TimeoutSocket, check_signals, parse_timeout, wait_fd
 from ._buffers import readable, writable
@@ -30,16 +31,12 @@ from ._buffers import readable, writable
 _Fn = Callable[..., int]
 _d = _ffi.declare
 
-_send_all: _Fn = _d(
-    "wl_conn_send_all", c_int, _ffi.ConnP, c_void_p, c_size_t, c_int, c_void_p, POINTER(c_size_t)
-)
-_recv_until: _Fn = _d(
-    "wl_conn_recv_until", c_ssize_t, _ffi.ConnP, c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(c_size_t)
-)
-_is_connected: _Fn = _d("wl_conn_is_connected", c_int, _ffi.ConnP)
-_wait: _Fn = _d("wl_wait", c_int, c_int, c_int, c_int)
-_is_transient: _Fn = _d("wl_is_transient", c_int, c_int)
-_errno_name: Callable[[int], bytes] = _d("wl_errno_name", c_char_p, c_int)
+_send_all: _Fn = _p.wl_conn_send_all
+_recv_until: _Fn = _p.wl_conn_recv_until
+_is_connected: _Fn = _p.wl_conn_is_connected
+_wait: _Fn = _p.wl_wait
+_is_transient: _Fn = _p.wl_is_transient
+_errno_name: Callable[[int], bytes] = _p.wl_errno_name
 
 SLICE = 0.1
 """The longest the binding stays inside one looping library call (seconds)."""
@@ -83,7 +80,7 @@ class CancelToken:
 
 
 def _fileno(obj: Any) -> int:
-    return obj if isinstance(obj, int) else int(obj.fileno())
+    return _check.fileno(obj, "fileobj", "wait")
 
 
 def wait(fileobj: Any, interest: int, timeout: float | None = None) -> int:
@@ -93,12 +90,13 @@ def wait(fileobj: Any, interest: int, timeout: float | None = None) -> int:
     on timeout (``ERROR`` and ``HANGUP`` are reported even if not asked).
     Signals run Python's handlers, then the wait resumes (PEP 475)."""
     fd = _fileno(fileobj)
+    bits = _check.uint(interest, 32, "interest", "wait")
     t = parse_timeout(timeout)
     deadline = None if t is None else time.monotonic() + t
     while True:
         ms = -1 if deadline is None else max(0, math.ceil((deadline - time.monotonic()) * 1000))
         try:
-            return _wait(fd, interest, ms)
+            return _wait(fd, bits, ms)
         except InterruptedError:
             check_signals()
 
@@ -106,13 +104,13 @@ def wait(fileobj: Any, interest: int, timeout: float | None = None) -> int:
 def is_transient(err: int) -> bool:
     """Whether the error code ``err`` (either sign) is transient: the call
     may succeed if retried (``EAGAIN``, ``EINTR``, ``EINPROGRESS``, ``ENOBUFS``)."""
-    return bool(_is_transient(err))
+    return bool(_is_transient(_check.integer(err, "err", "is_transient")))
 
 
 def errno_name(err: int) -> str:
     """The symbolic name of an error code, either sign (``"ECONNREFUSED"``),
     ``"UNKNOWN"`` if the library does not know it."""
-    return _errno_name(err).decode("ascii")
+    return _errno_name(_check.integer(err, "err", "errno_name")).decode("ascii")
 
 
 def _slice_ms(deadline: float | None) -> int:
@@ -139,6 +137,8 @@ class StreamHelpers(TimeoutSocket[D]):
         for the deadline, ``OSError(ECANCELED)``, ``BrokenPipeError`` ...)
         has a ``sent`` attribute: the bytes handed to the kernel."""
         t = parse_timeout(timeout)
+        if cancel is not None:
+            _check.instance(cancel, CancelToken, "cancel", "send_all")
         deadline = None if t is None else time.monotonic() + t
         ptr, n, pin = readable(data)
         base = pin.address if pin is not None else (ctypes.cast(ptr, c_void_p).value or 0)
@@ -173,13 +173,14 @@ class StreamHelpers(TimeoutSocket[D]):
         first, ``OSError(EINVAL)`` when ``max_len`` bytes came without it,
         ``TimeoutError``; the exception's ``consumed`` attribute counts the
         bytes taken from the socket."""
-        buf = bytearray(max_len)
+        buf = bytearray(_check.size(max_len, "max_len", "recv_until"))
         n = self.recv_until_into(terminator, buf, timeout)
         return bytes(buf[:n])
 
     def recv_until_into(self, terminator: bytes, buffer: Any, timeout: float | None = None) -> int:
         """:meth:`recv_until` into a writable buffer (no copy); returns the
         byte count, terminator included."""
+        _check.bytes_like(terminator, "terminator", "recv_until")
         term = bytes(terminator)
         arr, cap = writable(buffer, 0, "recv_until_into")
         base = ctypes.addressof(arr)

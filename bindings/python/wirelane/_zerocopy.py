@@ -19,7 +19,8 @@ import time
 from ctypes import POINTER, Structure, c_bool, c_int, c_int64, c_size_t, c_ssize_t, c_uint, c_uint32, c_uint64, c_void_p
 from typing import Any, Callable, NamedTuple, final
 
-from . import _ffi
+from . import _check, _ffi
+from . import _prototypes as _p
 from ._addr import D
 from ._base import _CLOSING, TimeoutSocket, check_signals, parse_timeout, wait_fd
 from ._buffers import Pinned
@@ -28,43 +29,33 @@ _Fn = Callable[..., int]
 _d = _ffi.declare
 
 
-class wl_zerocopy_completion(Structure):
-    """``wl_zerocopy_completion``."""
-
-    _fields_ = [("first", c_uint32), ("last", c_uint32), ("copied", c_bool)]
+wl_zerocopy_completion = _p.wl_zerocopy_completion
 
 
-class wl_pipe(Structure):
-    """Opaque ``wl_pipe``."""
+wl_pipe = _p.wl_pipe
 
 
 PipeP = POINTER(wl_pipe)
 _U64P = POINTER(c_uint64)
 _I64P = POINTER(c_int64)
 
-conn_sendfile: _Fn = _d("wl_conn_sendfile", c_ssize_t, _ffi.ConnP, c_int, _U64P, c_size_t)
-conn_sendfile_all: _Fn = _d("wl_conn_sendfile_all", c_ssize_t, _ffi.ConnP, c_int, _U64P, c_uint64)
-_splice: _Fn = _d("wl_splice", c_ssize_t, c_int, _I64P, c_int, _I64P, c_size_t, c_uint)
-_tee: _Fn = _d("wl_tee", c_ssize_t, c_int, c_int, c_size_t, c_uint)
-splice_all_c: _Fn = _d(
-    "wl_splice_all", c_ssize_t, c_int, c_int, c_uint64, PipeP, _U64P, POINTER(c_size_t)
-)
-_pipe_fds: _Fn = _d("wl_pipe_fds", c_int, POINTER(c_int))
-_pipe_new: _Fn = _d("wl_pipe_new", c_int, c_size_t, POINTER(PipeP))
-_pipe_free: Callable[[Any], None] = _d("wl_pipe_free", None, PipeP)
-_pipe_reader: _Fn = _d("wl_pipe_reader", c_int, PipeP)
-_pipe_writer: _Fn = _d("wl_pipe_writer", c_int, PipeP)
-_pipe_capacity: _Fn = _d("wl_pipe_capacity", c_int, PipeP, POINTER(c_size_t))
-_pipe_set_capacity: _Fn = _d("wl_pipe_set_capacity", c_int, PipeP, c_size_t, POINTER(c_size_t))
-_pipe_pending: _Fn = _d("wl_pipe_pending", c_int, PipeP, POINTER(c_size_t))
-_pipe_into_fds: _Fn = _d("wl_pipe_into_fds", c_int, PipeP, POINTER(c_int))
-_send_zerocopy: _Fn = _d("wl_conn_send_zerocopy", c_ssize_t, _ffi.ConnP, c_void_p, c_size_t)
-_recv_completion: _Fn = _d(
-    "wl_conn_recv_zerocopy_completion", c_int, _ffi.ConnP, POINTER(wl_zerocopy_completion)
-)
-_wait_completion: _Fn = _d(
-    "wl_conn_wait_zerocopy_completion", c_int, _ffi.ConnP, c_int, POINTER(wl_zerocopy_completion)
-)
+conn_sendfile: _Fn = _p.wl_conn_sendfile
+conn_sendfile_all: _Fn = _p.wl_conn_sendfile_all
+_splice: _Fn = _p.wl_splice
+_tee: _Fn = _p.wl_tee
+splice_all_c: _Fn = _p.wl_splice_all
+_pipe_fds: _Fn = _p.wl_pipe_fds
+_pipe_new: _Fn = _p.wl_pipe_new
+_pipe_free: Callable[[Any], None] = _p.wl_pipe_free
+_pipe_reader: _Fn = _p.wl_pipe_reader
+_pipe_writer: _Fn = _p.wl_pipe_writer
+_pipe_capacity: _Fn = _p.wl_pipe_capacity
+_pipe_set_capacity: _Fn = _p.wl_pipe_set_capacity
+_pipe_pending: _Fn = _p.wl_pipe_pending
+_pipe_into_fds: _Fn = _p.wl_pipe_into_fds
+_send_zerocopy: _Fn = _p.wl_conn_send_zerocopy
+_recv_completion: _Fn = _p.wl_conn_recv_zerocopy_completion
+_wait_completion: _Fn = _p.wl_conn_wait_zerocopy_completion
 
 SPLICE_F_MOVE = 1
 """``WL_SPLICE_F_MOVE``: move pages instead of copying (a hint)."""
@@ -76,8 +67,8 @@ SPLICE_F_GIFT = 8
 """``WL_SPLICE_F_GIFT``: unused for splice (``vmsplice`` only)."""
 
 
-def _fileno(obj: Any) -> int:
-    return obj if isinstance(obj, int) else int(obj.fileno())
+def _fileno(obj: Any, name: str = "fd", what: str = "splice") -> int:
+    return _check.fileno(obj, name, what)
 
 
 def _retry(call: Callable[[], int]) -> int:
@@ -103,17 +94,21 @@ def splice(src: Any, dst: Any, length: int, *, src_offset: int | None = None,
     (one ``splice(2)``; one side must be a pipe). An offset may be given for
     the side that is not a pipe (its file position is then untouched).
     Returns the bytes moved, 0 at end of input."""
-    a, b = _fileno(src), _fileno(dst)
-    oi = None if src_offset is None else ctypes.byref(c_int64(src_offset))
-    oo = None if dst_offset is None else ctypes.byref(c_int64(dst_offset))
-    return _retry(lambda: _splice(a, oi, b, oo, length, flags))
+    a, b = _fileno(src, "src", "splice"), _fileno(dst, "dst", "splice")
+    n = _check.size(length, "length", "splice")
+    fl = _check.uint(flags, 32, "flags", "splice")
+    oi = None if src_offset is None else ctypes.byref(c_int64(_check.size(src_offset, "src_offset", "splice")))
+    oo = None if dst_offset is None else ctypes.byref(c_int64(_check.size(dst_offset, "dst_offset", "splice")))
+    return _retry(lambda: _splice(a, oi, b, oo, n, fl))
 
 
 def tee(pipe_in: Any, pipe_out: Any, length: int, flags: int = 0) -> int:
     """Duplicates up to ``length`` bytes from one pipe to another without
     consuming them (``tee(2)``)."""
-    a, b = _fileno(pipe_in), _fileno(pipe_out)
-    return _retry(lambda: _tee(a, b, length, flags))
+    a, b = _fileno(pipe_in, "pipe_in", "tee"), _fileno(pipe_out, "pipe_out", "tee")
+    n = _check.size(length, "length", "tee")
+    fl = _check.uint(flags, 32, "flags", "tee")
+    return _retry(lambda: _tee(a, b, n, fl))
 
 
 @final
@@ -125,8 +120,9 @@ class Pipe:
 
     def __init__(self, capacity: int = 0) -> None:
         self._h: Any = None
+        cap = _check.size(capacity, "capacity", "Pipe")
         out = PipeP()
-        _pipe_new(capacity, ctypes.byref(out))
+        _pipe_new(cap, ctypes.byref(out))
         self._h = out
 
     def _live(self) -> Any:
@@ -152,8 +148,9 @@ class Pipe:
 
     def set_capacity(self, size: int) -> int:
         """Resizes the pipe; returns the capacity the kernel chose."""
+        n = _check.size(size, "size", "set_capacity")
         out = c_size_t()
-        _pipe_set_capacity(self._live(), size, ctypes.byref(out))
+        _pipe_set_capacity(self._live(), n, ctypes.byref(out))
         return out.value
 
     def pending(self) -> int:
@@ -192,8 +189,9 @@ def splice_all(src: Any, dst: Any, length: int, via: Pipe, timeout: float | None
     not ready, within ``timeout`` seconds overall; signals run Python's
     handlers. On failure the exception has ``transferred`` (delivered) and
     ``in_pipe`` (read but still in ``via``) attributes."""
-    a, b = _fileno(src), _fileno(dst)
-    r, w = via.reader, via.writer
+    a, b = _fileno(src, "src", "splice_all"), _fileno(dst, "dst", "splice_all")
+    length = _check.size(length, "length", "splice_all")
+    r, w = _check.instance(via, Pipe, "via", "splice_all").reader, via.writer
     if via.pending():
         raise ValueError("splice_all needs an empty pipe")
     t = parse_timeout(timeout)
@@ -275,10 +273,15 @@ class ZeroCopy(TimeoutSocket[D]):
         import io
         import os
 
+        if not (hasattr(file, "fileno") or hasattr(file, "read")) or isinstance(file, (str, bytes)):
+            raise TypeError(f"sendfile() argument 'file' must be a file object, not {type(file).__name__}")
+        offset = _check.size(offset, "offset", "sendfile")
+        if count is not None:
+            count = _check.size(count, "count", "sendfile")
+            if count <= 0:
+                raise ValueError(f"count must be a positive integer (got {count!r})")
         if "b" not in getattr(file, "mode", "b"):
             raise ValueError("file should be opened in binary mode")
-        if count is not None and (not isinstance(count, int) or count <= 0):
-            raise ValueError(f"count must be a positive integer (got {count!r})")
         if self._timeout == 0:
             raise ValueError("non-blocking sockets are not supported")
         try:

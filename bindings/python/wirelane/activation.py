@@ -49,6 +49,7 @@ from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t
 from typing import Any, Callable, Sequence, Union
 
 from . import _ffi
+from . import _prototypes as _p
 from ._addr import D, UnixAddr
 from ._base import KEY
 from ._dgram import BoundDatagram, ConnectedDatagram
@@ -86,12 +87,10 @@ HANDOVER_FD_VAR = "WIRELANE_HANDOVER_FD"
 _ENV_VARS = ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES")
 
 
-class wl_inherited(Structure):
-    """Opaque ``wl_inherited``."""
+wl_inherited = _p.wl_inherited
 
 
-class wl_handover(Structure):
-    """Opaque ``wl_handover``."""
+wl_handover = _p.wl_handover
 
 
 InheritedP = POINTER(wl_inherited)
@@ -101,39 +100,31 @@ _I = c_int
 _Fn = Callable[..., int]
 _d = _ffi.declare
 
-_listen_fds: _Fn = _d("wl_activation_listen_fds", _I, c_bool, POINTER(InheritedP))
-_notify: _Fn = _d("wl_activation_notify", _I, c_char_p)
-_notify_to: _Fn = _d("wl_activation_notify_to", _I, c_char_p, c_char_p)
-_count: _Fn = _d("wl_inherited_count", _I, InheritedP)
-_name: _Fn = _d("wl_inherited_name", _I, InheritedP, c_size_t, c_char_p, c_size_t)
-_index_of: _Fn = _d("wl_inherited_index_of", _I, InheritedP, c_char_p)
-_fd: _Fn = _d("wl_inherited_fd", _I, InheritedP, c_size_t)
-_take_listener: _Fn = _d("wl_inherited_take_listener", _I, InheritedP, c_size_t, c_int, POINTER(_ffi.ListenerP))
-_take_listener_named: _Fn = _d(
-    "wl_inherited_take_listener_named", _I, InheritedP, c_char_p, c_int, POINTER(_ffi.ListenerP)
-)
-_take_dgram: _Fn = _d("wl_inherited_take_dgram", _I, InheritedP, c_size_t, c_int, POINTER(_ffi.DgramP))
-_take_dgram_named: _Fn = _d("wl_inherited_take_dgram_named", _I, InheritedP, c_char_p, c_int, POINTER(_ffi.DgramP))
-_take_dgram_conn: _Fn = _d(
-    "wl_inherited_take_dgram_conn", _I, InheritedP, c_size_t, c_int, POINTER(_ffi.DgramConnP)
-)
-_take_dgram_conn_named: _Fn = _d(
-    "wl_inherited_take_dgram_conn_named", _I, InheritedP, c_char_p, c_int, POINTER(_ffi.DgramConnP)
-)
-_inherited_free: Callable[[Any], None] = _d("wl_inherited_free", None, InheritedP)
+_listen_fds: _Fn = _p.wl_activation_listen_fds
+_notify: _Fn = _p.wl_activation_notify
+_notify_to: _Fn = _p.wl_activation_notify_to
+_count: _Fn = _p.wl_inherited_count
+_name: _Fn = _p.wl_inherited_name
+_index_of: _Fn = _p.wl_inherited_index_of
+_fd: _Fn = _p.wl_inherited_fd
+_take_listener: _Fn = _p.wl_inherited_take_listener
+_take_listener_named: _Fn = _p.wl_inherited_take_listener_named
+_take_dgram: _Fn = _p.wl_inherited_take_dgram
+_take_dgram_named: _Fn = _p.wl_inherited_take_dgram_named
+_take_dgram_conn: _Fn = _p.wl_inherited_take_dgram_conn
+_take_dgram_conn_named: _Fn = _p.wl_inherited_take_dgram_conn_named
+_inherited_free: Callable[[Any], None] = _p.wl_inherited_free
 
-_handover_new: _Fn = _d("wl_handover_new", _I, POINTER(HandoverP))
-_add_listener: _Fn = _d("wl_handover_add_listener", _I, HandoverP, c_char_p, _ffi.ListenerP)
-_add_dgram: _Fn = _d("wl_handover_add_dgram", _I, HandoverP, c_char_p, _ffi.DgramP)
-_add_dgram_conn: _Fn = _d("wl_handover_add_dgram_conn", _I, HandoverP, c_char_p, _ffi.DgramConnP)
-_handover_send: _Fn = _d("wl_handover_send", _I, HandoverP, _ffi.ConnP)
-_handover_free: Callable[[Any], None] = _d("wl_handover_free", None, HandoverP)
-_receive: _Fn = _d("wl_handover_receive", _I, _ffi.ConnP, POINTER(InheritedP))
-_acknowledge: _Fn = _d("wl_handover_acknowledge", _I, _ffi.ConnP)
-_channel_from_env: _Fn = _d("wl_handover_channel_from_env", _I, POINTER(_ffi.ConnP))
-_spawn: _Fn = _d(
-    "wl_handover_spawn", _I, c_char_p, POINTER(c_char_p), POINTER(c_int), POINTER(_ffi.ConnP)
-)
+_handover_new: _Fn = _p.wl_handover_new
+_add_listener: _Fn = _p.wl_handover_add_listener
+_add_dgram: _Fn = _p.wl_handover_add_dgram
+_add_dgram_conn: _Fn = _p.wl_handover_add_dgram_conn
+_handover_send: _Fn = _p.wl_handover_send
+_handover_free: Callable[[Any], None] = _p.wl_handover_free
+_receive: _Fn = _p.wl_handover_receive
+_acknowledge: _Fn = _p.wl_handover_acknowledge
+_channel_from_env: _Fn = _p.wl_handover_channel_from_env
+_spawn: _Fn = _p.wl_handover_spawn
 
 
 def _text(value: str, what: str) -> bytes:

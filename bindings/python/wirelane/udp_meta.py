@@ -19,6 +19,7 @@ from ctypes import POINTER, Structure, c_bool, c_int, c_int64, c_size_t, c_ssize
 from typing import Any, Callable, NamedTuple
 
 from . import _ffi
+from . import _prototypes as _p
 from ._addr import Address, SocketAddrV4, SocketAddrV6, coerce, from_wl, to_wl
 from ._buffers import readable, writable
 from ._dgram import BoundDatagram
@@ -31,42 +32,16 @@ NOT_ECT, ECT1, ECT0, CE = 0, 1, 2, 3
 _ECN, _ADDR, _TTL, _TIMESTAMP, _SEGMENT, _CTRUNC = 1, 2, 4, 8, 16, 32
 
 
-class wl_udp_recv_meta(Structure):
-    """``wl_udp_recv_meta``."""
-
-    _fields_ = [
-        ("len", c_size_t),
-        ("present", c_uint32),
-        ("ecn", c_uint8),
-        ("ttl", c_uint8),
-        ("gro_segment", c_uint16),
-        ("ifindex", c_uint32),
-        ("ts_sec", c_int64),
-        ("ts_nsec", c_uint32),
-        ("source", _ffi.wl_addr),
-        ("dst", _ffi.wl_addr),
-    ]
+wl_udp_recv_meta = _p.wl_udp_recv_meta
 
 
-class wl_udp_send_meta(Structure):
-    """``wl_udp_send_meta``."""
-
-    _fields_ = [
-        ("present", c_uint32),
-        ("ecn", c_uint8),
-        ("ttl", c_uint8),
-        ("segment_size", c_uint16),
-        ("ifindex", c_uint32),
-        ("src", _ffi.wl_addr),
-    ]
+wl_udp_send_meta = _p.wl_udp_send_meta
 
 
 _Fn = Callable[..., int]
-_set: _Fn = _ffi.declare("wl_dgram_set_recv_meta", c_int, _ffi.DgramP, c_uint32, c_bool)
-_send: _Fn = _ffi.declare(
-    "wl_dgram_send_meta", c_ssize_t, _ffi.DgramP, c_void_p, c_size_t, _ffi.AddrP, POINTER(wl_udp_send_meta)
-)
-_recv: _Fn = _ffi.declare("wl_dgram_recv_meta", c_ssize_t, _ffi.DgramP, c_void_p, c_size_t, POINTER(wl_udp_recv_meta))
+_set: _Fn = _p.wl_dgram_set_recv_meta
+_send: _Fn = _p.wl_dgram_send_meta
+_recv: _Fn = _p.wl_dgram_recv_meta
 
 
 class RecvMeta(NamedTuple):
