@@ -108,7 +108,7 @@ static void activated_child(void) {
 
     /* Right kinds. */
     CHECK_OK(wl_inherited_take_listener_named(set, "web", AF_INET, &l));
-    { int32_t dom_ = -1; CHECK_OK(wl_socket_domain(wl_listener_fd(l), &dom_)); CHECK(dom_ == AF_INET); }
+    CHECK(wl_domain_of(wl_listener_fd(l)) == AF_INET);
     CHECK_ERR(wl_inherited_take_listener(set, 0, 0, &l), EINVAL);
     CHECK_MSG("was already taken");
     wl_dgram *d = NULL;

@@ -30,7 +30,7 @@ static void blocking_by_name(void) {
     wl_listener *listener = wl_listen_on("127.0.0.1:0", &addr);
     wl_conn *conn = NULL;
     CHECK_OK(wl_connect_by_name("localhost", (uint16_t)wl_addr_port(&addr), NULL, &conn));
-    { int32_t dom_ = -1; CHECK_OK(wl_socket_domain(wl_conn_fd(conn), &dom_)); CHECK(dom_ == AF_INET); }
+    CHECK(wl_domain_of(wl_conn_fd(conn)) == AF_INET);
     CHECK(wl_socket_is_nonblocking(wl_conn_fd(conn)) == 0);
     echo(conn, listener);
     wl_conn_free(conn);
@@ -42,7 +42,7 @@ static void blocking_by_name(void) {
     opts.attempt_delay_ms = 100;
     opts.timeout_ms = 5000;
     CHECK_OK(wl_connect_by_name("[::1]", (uint16_t)wl_addr_port(&addr), &opts, &conn));
-    { int32_t dom_ = -1; CHECK_OK(wl_socket_domain(wl_conn_fd(conn), &dom_)); CHECK(dom_ == AF_INET6); }
+    CHECK(wl_domain_of(wl_conn_fd(conn)) == AF_INET6);
     echo(conn, listener);
     wl_conn_free(conn);
     wl_listener_free(listener);
@@ -154,7 +154,7 @@ static void event_loop_form(void) {
         CHECK(++steps < 1000);
     }
     CHECK_OK(rc); /* `race` is consumed */
-    { int32_t dom_ = -1; CHECK_OK(wl_socket_domain(wl_conn_fd(conn), &dom_)); CHECK(dom_ == AF_INET); }
+    CHECK(wl_domain_of(wl_conn_fd(conn)) == AF_INET);
     CHECK(wl_socket_is_nonblocking(wl_conn_fd(conn)) == 1);
     CHECK_OK(wl_socket_set_nonblocking(wl_conn_fd(conn), false));
     echo(conn, listener);
@@ -164,7 +164,7 @@ static void event_loop_form(void) {
     CHECK_OK(wl_connector_start_addrs(NULL, addrs, 2, NULL, &race));
     CHECK_ERR(wl_connector_wait(race, NULL), EINVAL);
     CHECK_OK(wl_connector_wait(race, &conn));
-    { int32_t dom_ = -1; CHECK_OK(wl_socket_domain(wl_conn_fd(conn), &dom_)); CHECK(dom_ == AF_INET); }
+    CHECK(wl_domain_of(wl_conn_fd(conn)) == AF_INET);
     CHECK_OK(wl_socket_set_nonblocking(wl_conn_fd(conn), false));
     echo(conn, listener);
     wl_conn_free(conn);
@@ -192,7 +192,7 @@ static void connector_by_name(void) {
     CHECK_OK(wl_connector_timeout_ms(race, &ms));
     CHECK(ms >= 0 && ms <= 5000); /* the first attempt is due now, the deadline bounds it */
     CHECK_OK(wl_connector_wait(race, &conn));
-    { int32_t dom_ = -1; CHECK_OK(wl_socket_domain(wl_conn_fd(conn), &dom_)); CHECK(dom_ == AF_INET); }
+    CHECK(wl_domain_of(wl_conn_fd(conn)) == AF_INET);
     wl_conn_free(conn);
     wl_listener_free(listener);
     CHECK_ERR(wl_connector_start("no-such-host.invalid", 80, NULL, &race), ENOENT);

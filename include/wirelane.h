@@ -11,6 +11,15 @@
  * Inside a wl_raw the library knows stream vs datagram and the domain; a
  * call for the other kind fails with -EPROTOTYPE and consumes nothing.
  *
+ * OTHER HANDLES. Besides the states: wl_send_batch / wl_recv_batch
+ * (sendmmsg / recvmmsg batches), wl_pipe (splice), wl_connector (a connect
+ * by name, RFC 8305, that an event loop drives: wl_connector_fds /
+ * _timeout_ms / _step), wl_inherited (the sockets a service manager passed:
+ * wl_activation_listen_fds, taken typed with wl_inherited_take_*) and
+ * wl_handover (listening sockets handed to a successor process:
+ * wl_handover_send / wl_handover_receive). They follow the same ownership
+ * and error rules.
+ *
  * OWNERSHIP. Every handle is created by this library and freed exactly
  * once with its wl_<state>_free (or given up with wl_<state>_into_fd).
  * A transition (bind, listen, connect, finish, ...) consumes its input

@@ -134,6 +134,7 @@ def documented_optional(doc, p):
             r"[Ww]ith " + either + r" not NULL",
             either + r"\s*\(NULL or",
             r"when " + either + r" is NULL",
+            either + r" may be NULL",
         ]
         if p.startswith("off"):
             pats.append(r"offset \(not NULL\)")
@@ -211,8 +212,8 @@ def scalar(fn, ctype, p):
         "size": "0",
         "interface": "0",
         "unset_environment": "false",
-        "what": "WL_META_TTL",
-        "on": "false",
+        "what": "WL_META_ECN",
+        "on": "true",
         "mode": "WL_PMTUDISC_WANT",
     }
     if t == "socklen_t":
