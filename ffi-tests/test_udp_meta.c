@@ -2,7 +2,10 @@
  * wl_dgram_send_meta, wl_dgram_recv_meta): a CE mark and TTL 7 arrive as
  * sent, the destination of a wildcard-bound socket is reported, the
  * timestamp lies between send and receive, bad input is -EINVAL; both
- * families. */
+ * families. The error queue: a datagram to a closed port comes back as
+ * a typed ECONNREFUSED naming the loopback offender, on the unconnected
+ * and the connected socket; PMTU discovery modes round-trip and a
+ * connected socket reads its path MTU. */
 #define _GNU_SOURCE
 #include "check.h"
 
@@ -93,7 +96,89 @@ static void fields(const char *local, const char *wildcard, const char *dst_text
     wl_dgram_free(tx);
 }
 
+/* Waits (bounded) for a queued error: the ICMP message arrives
+ * asynchronously after the send. */
+static ssize_t wait_error(wl_dgram *d, wl_dgram_conn *c, wl_udp_queued_error *q) {
+    char payload[16];
+    ssize_t n = -EAGAIN;
+    for (int i = 0; i < 300 && n == -EAGAIN; i++) {
+        n = d ? wl_dgram_recv_error(d, payload, sizeof payload, q) : wl_dgram_conn_recv_error(c, payload, sizeof payload, q);
+        if (n == -EAGAIN) {
+            struct timespec ten_ms = {0, 10000000};
+            nanosleep(&ten_ms, NULL);
+        }
+    }
+    return n;
+}
+
+static void check_refused(const wl_udp_queued_error *q, const char *host, int port) {
+    CHECK(q->error == ECONNREFUSED);
+    CHECK(q->origin == 2 || q->origin == 3); /* SO_EE_ORIGIN_ICMP / _ICMP6 */
+    CHECK(q->icmp_type == (q->origin == 2 ? 3 : 1)); /* destination unreachable */
+    char off[WL_ADDR_STRLEN];
+    CHECK(q->offender.len > 0);
+    CHECK_OK(wl_addr_format(&q->offender, off, sizeof off));
+    *strrchr(off, ':') = '\0';
+    if (strcmp(off, host) != 0) {
+        fprintf(stderr, "offender %s, expected %s\n", off, host);
+        exit(1);
+    }
+    if (q->destination.len > 0) {
+        CHECK(wl_addr_port(&q->destination) == port);
+    }
+}
+
+static void errors_and_pmtu(const char *local, const char *host) {
+    /* A port that was just closed. */
+    wl_dgram *gone = bind_dgram(local);
+    wl_addr closed;
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(gone), &closed));
+    int port = wl_addr_port(&closed);
+    CHECK(port > 0);
+    wl_dgram_free(gone);
+
+    wl_dgram *tx = bind_dgram(local);
+    CHECK_OK(wl_dgram_set_recv_meta(tx, WL_META_ERRORS, true));
+    wl_udp_queued_error q;
+    char buf[16];
+    CHECK_ERR(wl_dgram_recv_error(tx, buf, sizeof buf, &q), EAGAIN);
+    CHECK_ERR(wl_dgram_recv_error(tx, buf, sizeof buf, NULL), EINVAL);
+    CHECK_ERR(wl_dgram_recv_error(NULL, buf, sizeof buf, &q), EINVAL);
+
+    /* PMTU modes round-trip; unknown ones are refused. */
+    int mode = -1;
+    CHECK_OK(wl_dgram_set_mtu_discover(tx, WL_PMTUDISC_PROBE));
+    CHECK_OK(wl_dgram_mtu_discover(tx, &mode));
+    CHECK(mode == WL_PMTUDISC_PROBE);
+    CHECK_OK(wl_dgram_set_mtu_discover(tx, WL_PMTUDISC_DO));
+    CHECK_OK(wl_dgram_mtu_discover(tx, &mode));
+    CHECK(mode == WL_PMTUDISC_DO);
+    CHECK_ERR(wl_dgram_set_mtu_discover(tx, 99), EINVAL);
+    CHECK_ERR(wl_dgram_mtu_discover(tx, NULL), EINVAL);
+
+    /* Unconnected: the error names the offender and where it was going. */
+    CHECK(wl_dgram_send_to(tx, "x", 1, &closed, 0) == 1);
+    CHECK(wait_error(tx, NULL, &q) >= 0);
+    check_refused(&q, host, port);
+
+    /* Connected: the same, and the path MTU towards the peer. */
+    wl_dgram_conn *c = NULL;
+    CHECK_OK(wl_dgram_connect(tx, &closed, &c));
+    CHECK(wl_dgram_conn_send(c, "y", 1, 0) == 1);
+    CHECK(wait_error(NULL, c, &q) >= 0);
+    check_refused(&q, host, port);
+    CHECK_ERR(wl_dgram_conn_recv_error(c, buf, sizeof buf, &q), EAGAIN);
+    uint32_t mtu = 0;
+    CHECK_OK(wl_dgram_conn_path_mtu(c, &mtu));
+    CHECK(mtu >= 1280);
+    CHECK_ERR(wl_dgram_conn_path_mtu(c, NULL), EINVAL);
+    CHECK_ERR(wl_dgram_conn_path_mtu(NULL, &mtu), EINVAL);
+    wl_dgram_conn_free(c);
+}
+
 int main(void) {
+    errors_and_pmtu("127.0.0.1:0", "127.0.0.1");
+    errors_and_pmtu("[::1]:0", "[::1]");
     fields("127.0.0.1:0", "0.0.0.0:0", "127.0.0.2:1");
     fields("127.0.0.1:0", "0.0.0.0:0", "127.0.0.1:1");
     fields("[::1]:0", "[::]:0", "[::1]:1");

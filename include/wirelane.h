@@ -185,6 +185,44 @@
 #define WL_META_CTRUNC 32
 
 /**
+ * Queue ICMP and local errors with their details (`IP_RECVERR` /
+ * `IPV6_RECVERR`), read with `wl_dgram_recv_error`.
+ */
+#define WL_META_ERRORS 64
+
+/**
+ * `IP_PMTUDISC_DONT`: never set DF; the kernel may fragment.
+ */
+#define WL_PMTUDISC_DONT 0
+
+/**
+ * `IP_PMTUDISC_WANT`: the route's default.
+ */
+#define WL_PMTUDISC_WANT 1
+
+/**
+ * `IP_PMTUDISC_DO`: always set DF; a send above the path MTU fails with
+ * `-EMSGSIZE`.
+ */
+#define WL_PMTUDISC_DO 2
+
+/**
+ * `IP_PMTUDISC_PROBE`: set DF, ignore the path MTU (QUIC's own probing).
+ */
+#define WL_PMTUDISC_PROBE 3
+
+/**
+ * `IP_PMTUDISC_INTERFACE`: the interface MTU, never fragment locally.
+ */
+#define WL_PMTUDISC_INTERFACE 4
+
+/**
+ * `IP_PMTUDISC_OMIT`: like `WL_PMTUDISC_INTERFACE`, but fragment packets
+ * that exceed it.
+ */
+#define WL_PMTUDISC_OMIT 5
+
+/**
  * `SPLICE_F_MOVE`: move pages instead of copying where possible (a hint).
  */
 #define WL_SPLICE_F_MOVE 1
@@ -1025,6 +1063,52 @@ typedef struct {
      */
     wl_addr src;
 } wl_udp_send_meta;
+
+/**
+ * One error read from the error queue (`wirelane::meta::QueuedError`):
+ * the kernel's `sock_extended_err` with the offender's address.
+ */
+typedef struct {
+    /**
+     * Bytes of the offending datagram's payload copied into the buffer.
+     */
+    size_t len;
+    /**
+     * `ee_errno`: `ECONNREFUSED` for ICMP port unreachable, `EMSGSIZE`
+     * for "fragmentation needed", ...
+     */
+    int32_t error;
+    /**
+     * `ee_origin` (`SO_EE_ORIGIN_LOCAL` 1, `_ICMP` 2, `_ICMP6` 3, ...).
+     */
+    uint8_t origin;
+    /**
+     * `ee_type`: the ICMP type for ICMP origins.
+     */
+    uint8_t icmp_type;
+    /**
+     * `ee_code`: the ICMP code for ICMP origins.
+     */
+    uint8_t icmp_code;
+    /**
+     * `ee_info`: for `EMSGSIZE`, the path MTU the router reported.
+     */
+    uint32_t info;
+    /**
+     * `ee_data`.
+     */
+    uint32_t data;
+    /**
+     * The node that reported the error (`SO_EE_OFFENDER`, port 0);
+     * `AF_UNSPEC` (len 0) for local errors.
+     */
+    wl_addr offender;
+    /**
+     * Where the offending datagram was going; `AF_UNSPEC` (len 0) when
+     * the kernel did not say.
+     */
+    wl_addr destination;
+} wl_udp_queued_error;
 
 /**
  * One `MSG_ZEROCOPY` completion (`ZerocopyCompletion`): the sends with ids
@@ -4022,9 +4106,9 @@ int wl_get_tcp_info(int fd, wl_tcp_info *out);
 
 /**
  * Turns receive-side metadata on or off: `what` is a mask of
- * `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`
- * (`set_recv_ecn`, `set_recv_pktinfo`, `set_recv_ttl`,
- * `set_recv_timestamp`). Returns 0, `-EINVAL` for other bits or NULL,
+ * `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
+ * `WL_META_ERRORS` (`set_recv_ecn`, `set_recv_pktinfo`, `set_recv_ttl`,
+ * `set_recv_timestamp`, `set_recv_errors`). Returns 0, `-EINVAL` for other bits or NULL,
  * `-EAFNOSUPPORT` (Unix), or `-errno`.
  */
 int wl_dgram_set_recv_meta(const wl_dgram *sock, uint32_t what, bool on);
@@ -4041,7 +4125,7 @@ ssize_t wl_dgram_recv_meta(const wl_dgram *sock, void *buf, size_t len, wl_udp_r
 
 /**
  * Sends `len` bytes of `buf` to `*to` with the metadata in `*meta`
- * (`send_with_meta`; `meta` may be NULL for none). Returns the bytes
+ * (`send_with_meta`; `meta` NULL sends with none). Returns the bytes
  * sent, or `-EINVAL` (NULL, unknown bits, a source of the wrong family),
  * `-EAFNOSUPPORT` (Unix), or `-errno`.
  */
@@ -4050,6 +4134,46 @@ ssize_t wl_dgram_send_meta(const wl_dgram *sock,
                            size_t len,
                            const wl_addr *to,
                            const wl_udp_send_meta *meta);
+
+/**
+ * Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
+ * `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
+ * offending datagram's payload into `buf` (`len` may be 0). Never waits:
+ * an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
+ * `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
+ * only on success.
+ */
+ssize_t wl_dgram_recv_error(const wl_dgram *sock, void *buf, size_t len, wl_udp_queued_error *out);
+
+/**
+ * Reads one queued error of a connected datagram socket (ICMP port
+ * unreachable from the peer, ...); as `wl_dgram_recv_error`.
+ */
+ssize_t wl_dgram_conn_recv_error(const wl_dgram_conn *sock,
+                                 void *buf,
+                                 size_t len,
+                                 wl_udp_queued_error *out);
+
+/**
+ * Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
+ * `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
+ * `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
+ * `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
+ */
+int wl_dgram_set_mtu_discover(const wl_dgram *sock, int mode);
+
+/**
+ * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
+ * Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
+ */
+int wl_dgram_mtu_discover(const wl_dgram *sock, int *out);
+
+/**
+ * Writes the path MTU the kernel knows towards the peer (`IP_MTU` /
+ * `IPV6_MTU`) to `*out`. Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT`
+ * (Unix), `-errno`.
+ */
+int wl_dgram_conn_path_mtu(const wl_dgram_conn *sock, uint32_t *out);
 
 /**
  * Sends up to `len` bytes of the file `file_fd` to the peer in one

@@ -1294,6 +1294,123 @@ struct RecvBatchDeleter {
 };
 }  // namespace detail
 
+/// Typed per-datagram UDP metadata (`wirelane::meta`): ECN, destination
+/// address and interface (pktinfo), TTL / hop limit, the kernel receive
+/// timestamp and the GRO segment size, over fixed-size C structs (no
+/// allocation). IPv4/IPv6 datagram sockets only.
+namespace meta {
+
+/// The ECN codepoint of a datagram (RFC 3168), the low two bits of the
+/// TOS / traffic class byte.
+enum class Ecn : std::uint8_t {
+    /// Not ECN-capable transport.
+    not_ect = 0,
+    /// ECN-capable transport, ECT(1).
+    ect1 = 1,
+    /// ECN-capable transport, ECT(0).
+    ect0 = 2,
+    /// Congestion experienced.
+    ce = 3,
+};
+
+/// Which receive-side metadata to turn on (`set_recv_meta`); combine with `|`.
+enum class Kind : std::uint32_t {
+    /// The ECN codepoint (`IP_RECVTOS` / `IPV6_RECVTCLASS`).
+    ecn = WL_META_ECN,
+    /// Destination address and interface (`IP_PKTINFO` / `IPV6_RECVPKTINFO`).
+    addr = WL_META_ADDR,
+    /// TTL / hop limit (`IP_RECVTTL` / `IPV6_RECVHOPLIMIT`).
+    ttl = WL_META_TTL,
+    /// The kernel receive timestamp (`SO_TIMESTAMPNS`).
+    timestamp = WL_META_TIMESTAMP,
+};
+/// Both sets of metadata.
+constexpr Kind operator|(Kind a, Kind b) noexcept {
+    return static_cast<Kind>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
+}
+
+/// One received datagram and its metadata (`wirelane::meta::RecvMeta`);
+/// a field is empty when the kernel did not report it.
+template <class A>
+struct Recv {
+    /// Bytes received.
+    std::size_t len;
+    /// The sender.
+    A source;
+    /// The ECN codepoint.
+    std::optional<Ecn> ecn;
+    /// TTL / hop limit.
+    std::optional<std::uint8_t> ttl;
+    /// The destination address in the IP header (port 0).
+    std::optional<A> dst;
+    /// The arrival interface index (set with `dst`).
+    std::optional<std::uint32_t> ifindex;
+    /// The kernel receive time (`CLOCK_REALTIME`, the system clock's epoch).
+    std::optional<std::chrono::nanoseconds> timestamp;
+    /// The GRO segment size, when several datagrams were coalesced.
+    std::optional<std::uint16_t> gro_segment;
+    /// The control data did not fit (`MSG_CTRUNC`): some metadata is lost.
+    bool control_truncated;
+};
+
+/// Metadata for one outgoing datagram (`wirelane::meta::SendMeta`); an
+/// empty field is left to the socket's defaults.
+template <class A>
+struct Send {
+    /// The ECN codepoint to mark.
+    std::optional<Ecn> ecn;
+    /// TTL / hop limit (1 to 255).
+    std::optional<std::uint8_t> ttl;
+    /// Source address (its port is ignored) and interface (0: routing's
+    /// choice), sent as pktinfo.
+    std::optional<A> src;
+    /// Outgoing interface, with or without `src` (0: routing's choice).
+    std::uint32_t ifindex = 0;
+    /// GSO segment size.
+    std::optional<std::uint16_t> segment_size;
+};
+
+}  // namespace meta
+
+namespace detail {
+template <class A>
+meta::Recv<A> recv_meta_of(const wl_udp_recv_meta& m) noexcept {
+    meta::Recv<A> r{m.len, Access::addr<A>(m.source), {}, {}, {}, {}, {}, {}, (m.present & WL_META_CTRUNC) != 0};
+    if (m.present & WL_META_ECN) r.ecn = static_cast<meta::Ecn>(m.ecn);
+    if (m.present & WL_META_TTL) r.ttl = m.ttl;
+    if (m.present & WL_META_ADDR) {
+        r.dst = Access::addr<A>(m.dst);
+        r.ifindex = m.ifindex;
+    }
+    if (m.present & WL_META_TIMESTAMP)
+        r.timestamp = std::chrono::seconds(m.ts_sec) + std::chrono::nanoseconds(m.ts_nsec);
+    if (m.present & WL_META_SEGMENT) r.gro_segment = m.gro_segment;
+    return r;
+}
+template <class A>
+wl_udp_send_meta send_meta_of(const meta::Send<A>& s) noexcept {
+    wl_udp_send_meta m{};
+    if (s.ecn) {
+        m.present |= WL_META_ECN;
+        m.ecn = static_cast<std::uint8_t>(*s.ecn);
+    }
+    if (s.ttl) {
+        m.present |= WL_META_TTL;
+        m.ttl = *s.ttl;
+    }
+    if (s.segment_size) {
+        m.present |= WL_META_SEGMENT;
+        m.segment_size = *s.segment_size;
+    }
+    if (s.src || s.ifindex != 0) {
+        m.present |= WL_META_ADDR;
+        m.ifindex = s.ifindex;
+        if (s.src) m.src = s.src->raw();
+    }
+    return m;
+}
+}  // namespace detail
+
 /// Batches of datagrams moved in one syscall (`sendmmsg(2)`,
 /// `recvmmsg(2)`), and UDP segmentation offload (`udp(7)`).
 namespace batch {
@@ -2367,6 +2484,51 @@ public:
         const ssize_t rc = wl_dgram_recv_gro(this->h(), buf, len, &out);
         if (rc < 0) return detail::fail(rc);
         return GroRecv<Addr>{out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
+    }
+
+    /// Turns the receive-side metadata in `what` on or off (`setsockopt`
+    /// `IP_RECVTOS`, `IP_PKTINFO`, `IP_RECVTTL`, `SO_TIMESTAMPNS` and their
+    /// IPv6 forms). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    void set_recv_meta(meta::Kind what, bool on) const {
+        detail::check(wl_dgram_set_recv_meta(this->h(), static_cast<std::uint32_t>(what), on),
+                      "wl_dgram_set_recv_meta");
+    }
+    /// Turns receive-side metadata on or off, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<void> try_set_recv_meta(meta::Kind what, bool on) const noexcept {
+        return detail::void_result(wl_dgram_set_recv_meta(this->h(), static_cast<std::uint32_t>(what), on));
+    }
+    /// Receives one datagram into `buf` with its metadata (`recvmsg(2)` with
+    /// a stack control buffer). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    meta::Recv<Addr> recv_meta(void* buf, std::size_t len) const {
+        wl_udp_recv_meta out{};
+        detail::check_size(wl_dgram_recv_meta(this->h(), buf, len, &out), "wl_dgram_recv_meta");
+        return detail::recv_meta_of<Addr>(out);
+    }
+    /// Receives one datagram with its metadata, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<meta::Recv<Addr>> try_recv_meta(void* buf, std::size_t len) const noexcept {
+        wl_udp_recv_meta out{};
+        const ssize_t rc = wl_dgram_recv_meta(this->h(), buf, len, &out);
+        if (rc < 0) return detail::fail(rc);
+        return detail::recv_meta_of<Addr>(out);
+    }
+    /// Sends one datagram to `to` with the metadata in `m` (`sendmsg(2)`
+    /// with control messages, `MSG_NOSIGNAL`). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::size_t send_meta(std::string_view bytes, const Addr& to, const meta::Send<Addr>& m) const {
+        const wl_udp_send_meta c = detail::send_meta_of(m);
+        return detail::check_size(wl_dgram_send_meta(this->h(), bytes.data(), bytes.size(), &to.raw(), &c),
+                                  "wl_dgram_send_meta");
+    }
+    /// Sends one datagram with metadata, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::size_t> try_send_meta(std::string_view bytes, const Addr& to,
+                                      const meta::Send<Addr>& m) const noexcept {
+        const wl_udp_send_meta c = detail::send_meta_of(m);
+        return detail::size_result(wl_dgram_send_meta(this->h(), bytes.data(), bytes.size(), &to.raw(), &c));
     }
 
     /// A second object for the same socket (`fcntl(F_DUPFD_CLOEXEC)`).

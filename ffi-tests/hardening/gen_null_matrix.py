@@ -54,7 +54,7 @@ STRUCTS = {
     "wl_datagram_config", "wl_reuse_config", "wl_buffer_config",
     "wl_keepalive_config", "wl_tcp_config",
     "wl_connect_opts", "wl_connect_failure",
-    "wl_udp_recv_meta", "wl_udp_send_meta",
+    "wl_udp_recv_meta", "wl_udp_send_meta", "wl_udp_queued_error",
 }
 
 SCALAR_ARRAYS = {"int", "size_t", "uint64_t", "uint32_t", "uint16_t", "uint8_t", "bool", "int64_t", "pid_t"}
@@ -214,6 +214,7 @@ def scalar(fn, ctype, p):
         "unset_environment": "false",
         "what": "WL_META_ECN",
         "on": "true",
+        "mode": "WL_PMTUDISC_WANT",
     }
     if t == "socklen_t":
         return "(socklen_t)sizeof(struct sockaddr_in)"

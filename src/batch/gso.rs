@@ -144,7 +144,7 @@ impl<D: Inet> ConnectedDatagram<D> {
     /// separate datagrams with one `sendmmsg` instead, and the result says
     /// so ([`SegmentedSend::offloaded`] is `false`). (Kernels before 4.18
     /// ignore the control message and send one large datagram; GSO is not
-    /// detectable there except through [`udp_segment`] failing.)
+    /// detectable there except through [`udp_segment`](crate::udp_segment) failing.)
     pub fn send_segmented(&self, buf: &[u8], segment_size: u16) -> io::Result<SegmentedSend> {
         send_segmented_on::<D>(self.as_fd(), buf, segment_size, None)
     }
@@ -163,7 +163,7 @@ impl<D: Inet> BoundDatagram<D> {
         send_segmented_on::<D>(self.as_fd(), buf, segment_size, Some(&addr.to_raw()))
     }
 
-    /// Receives one datagram (`recvmsg(2)`), or with [`set_udp_gro`] on,
+    /// Receives one datagram (`recvmsg(2)`), or with [`set_udp_gro`](crate::set_udp_gro) on,
     /// possibly several coalesced ones: [`GroRecv::segment_size`] then
     /// says where to split ([`GroRecv::segments`]). Use a 64 KiB buffer.
     pub fn recv_gro(&self, buf: &mut [u8]) -> io::Result<GroRecv<D::Addr>> {

@@ -9,11 +9,11 @@ use std::net::IpAddr;
 use super::addr::wl_addr;
 use super::any::ByDomain;
 use super::boundary::ffi_fn;
-use super::dgram::wl_dgram;
+use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
 use super::peer::count;
 use wirelane_core::ffi_support::invalid_input;
-use wirelane_core::meta::{Ecn, RECV_CONTROL_SPACE, RecvMeta, SendMeta};
+use wirelane_core::meta::{Ecn, PmtuDiscover, QueuedError, RECV_CONTROL_SPACE, RecvMeta, SendMeta};
 use wirelane_core::{MsgFlags, SocketAddrV4, SocketAddrV6};
 
 /// Receive or send the ECN codepoint (`IP_RECVTOS`/`IPV6_RECVTCLASS`;
@@ -30,6 +30,52 @@ pub const WL_META_TIMESTAMP: u32 = 8;
 pub const WL_META_SEGMENT: u32 = 16;
 /// Receive: the control data was truncated (`MSG_CTRUNC`).
 pub const WL_META_CTRUNC: u32 = 32;
+/// Queue ICMP and local errors with their details (`IP_RECVERR` /
+/// `IPV6_RECVERR`), read with `wl_dgram_recv_error`.
+pub const WL_META_ERRORS: u32 = 64;
+
+/// `IP_PMTUDISC_DONT`: never set DF; the kernel may fragment.
+pub const WL_PMTUDISC_DONT: c_int = 0;
+/// `IP_PMTUDISC_WANT`: the route's default.
+pub const WL_PMTUDISC_WANT: c_int = 1;
+/// `IP_PMTUDISC_DO`: always set DF; a send above the path MTU fails with
+/// `-EMSGSIZE`.
+pub const WL_PMTUDISC_DO: c_int = 2;
+/// `IP_PMTUDISC_PROBE`: set DF, ignore the path MTU (QUIC's own probing).
+pub const WL_PMTUDISC_PROBE: c_int = 3;
+/// `IP_PMTUDISC_INTERFACE`: the interface MTU, never fragment locally.
+pub const WL_PMTUDISC_INTERFACE: c_int = 4;
+/// `IP_PMTUDISC_OMIT`: like `WL_PMTUDISC_INTERFACE`, but fragment packets
+/// that exceed it.
+pub const WL_PMTUDISC_OMIT: c_int = 5;
+
+/// One error read from the error queue (`wirelane::meta::QueuedError`):
+/// the kernel's `sock_extended_err` with the offender's address.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wl_udp_queued_error {
+    /// Bytes of the offending datagram's payload copied into the buffer.
+    pub len: usize,
+    /// `ee_errno`: `ECONNREFUSED` for ICMP port unreachable, `EMSGSIZE`
+    /// for "fragmentation needed", ...
+    pub error: i32,
+    /// `ee_origin` (`SO_EE_ORIGIN_LOCAL` 1, `_ICMP` 2, `_ICMP6` 3, ...).
+    pub origin: u8,
+    /// `ee_type`: the ICMP type for ICMP origins.
+    pub icmp_type: u8,
+    /// `ee_code`: the ICMP code for ICMP origins.
+    pub icmp_code: u8,
+    /// `ee_info`: for `EMSGSIZE`, the path MTU the router reported.
+    pub info: u32,
+    /// `ee_data`.
+    pub data: u32,
+    /// The node that reported the error (`SO_EE_OFFENDER`, port 0);
+    /// `AF_UNSPEC` (len 0) for local errors.
+    pub offender: wl_addr,
+    /// Where the offending datagram was going; `AF_UNSPEC` (len 0) when
+    /// the kernel did not say.
+    pub destination: wl_addr,
+}
 
 /// One received datagram's metadata (`wirelane::meta::RecvMeta`).
 #[repr(C)]
@@ -130,14 +176,14 @@ fn recv_out(len: usize, source: wl_addr, m: &RecvMeta) -> wl_udp_recv_meta {
 }
 
 /// Turns receive-side metadata on or off: `what` is a mask of
-/// `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`
-/// (`set_recv_ecn`, `set_recv_pktinfo`, `set_recv_ttl`,
-/// `set_recv_timestamp`). Returns 0, `-EINVAL` for other bits or NULL,
+/// `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
+/// `WL_META_ERRORS` (`set_recv_ecn`, `set_recv_pktinfo`, `set_recv_ttl`,
+/// `set_recv_timestamp`, `set_recv_errors`). Returns 0, `-EINVAL` for other bits or NULL,
 /// `-EAFNOSUPPORT` (Unix), or `-errno`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_set_recv_meta(sock: *const wl_dgram, what: u32, on: bool) -> c_int {
     ffi_fn!("wl_dgram_set_recv_meta", {
-        if what & !(WL_META_ECN | WL_META_ADDR | WL_META_TTL | WL_META_TIMESTAMP) != 0 {
+        if what & !(WL_META_ECN | WL_META_ADDR | WL_META_TTL | WL_META_TIMESTAMP | WL_META_ERRORS) != 0 {
             return Err(invalid_input(
                 libc::EINVAL,
                 format!("wl_dgram_set_recv_meta: unknown bits {what:#x} in what"),
@@ -158,6 +204,9 @@ pub unsafe extern "C" fn wl_dgram_set_recv_meta(sock: *const wl_dgram, what: u32
                 }
                 if what & WL_META_TIMESTAMP != 0 {
                     $s.set_recv_timestamp(on)?;
+                }
+                if what & WL_META_ERRORS != 0 {
+                    $s.set_recv_errors(on)?;
                 }
             }};
         }
@@ -256,7 +305,7 @@ fn send_meta(m: &wl_udp_send_meta) -> io::Result<SendMeta> {
 }
 
 /// Sends `len` bytes of `buf` to `*to` with the metadata in `*meta`
-/// (`send_with_meta`; `meta` may be NULL for none). Returns the bytes
+/// (`send_with_meta`; `meta` NULL sends with none). Returns the bytes
 /// sent, or `-EINVAL` (NULL, unknown bits, a source of the wrong family),
 /// `-EAFNOSUPPORT` (Unix), or `-errno`.
 #[unsafe(no_mangle)]
@@ -282,5 +331,160 @@ pub unsafe extern "C" fn wl_dgram_send_meta(
             ByDomain::Unix(_) => return Err(inet_only()),
         };
         Ok(count(n))
+    })
+}
+
+fn unspec() -> wl_addr {
+    // SAFETY: all-zero bytes are a valid sockaddr_storage (AF_UNSPEC).
+    let storage = unsafe { std::mem::zeroed() };
+    wl_addr { storage, len: 0 }
+}
+
+fn queued_out<A: wirelane_core::ffi_support::AddrCodec>(q: &QueuedError<A>) -> wl_udp_queued_error {
+    let e = &q.error;
+    wl_udp_queued_error {
+        len: q.len,
+        error: e.errno,
+        origin: e.origin.to_raw(),
+        icmp_type: e.icmp_type,
+        icmp_code: e.icmp_code,
+        info: e.info,
+        data: e.data,
+        offender: match e.offender {
+            Some(a) => ip_addr(a.ip()),
+            None => unspec(),
+        },
+        destination: q.destination.as_ref().map_or_else(unspec, wl_addr::from_typed),
+    }
+}
+
+// The body both error-queue reads share inside their ffi_fn! (cbindgen sees
+// the signatures only when they are written out, so the functions
+// themselves are not generated by a macro).
+macro_rules! recv_error_body {
+    ($sock:ident, $buf:ident, $len:ident, $out:ident) => {{
+        let out = out_ptr($out, "out")?;
+        // SAFETY: NULL or live handle; `buf` holds `len` writable bytes.
+        let (s, buf) = unsafe { (borrow($sock)?, bytes_mut($buf.cast(), $len, "buf")?) };
+        let mut control = [0u8; RECV_CONTROL_SPACE];
+        let r = match s {
+            ByDomain::V4(s) => queued_out(&s.recv_error(buf, &mut control)?),
+            ByDomain::V6(s) => queued_out(&s.recv_error(buf, &mut control)?),
+            ByDomain::Unix(_) => return Err(inet_only()),
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(r) };
+        Ok(count(r.len))
+    }};
+}
+
+/// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
+/// `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
+/// offending datagram's payload into `buf` (`len` may be 0). Never waits:
+/// an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
+/// `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
+/// only on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_recv_error(
+    sock: *const wl_dgram,
+    buf: *mut c_void,
+    len: usize,
+    out: *mut wl_udp_queued_error,
+) -> libc::ssize_t {
+    ffi_fn!("wl_dgram_recv_error", { recv_error_body!(sock, buf, len, out) })
+}
+
+/// Reads one queued error of a connected datagram socket (ICMP port
+/// unreachable from the peer, ...); as `wl_dgram_recv_error`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_recv_error(
+    sock: *const wl_dgram_conn,
+    buf: *mut c_void,
+    len: usize,
+    out: *mut wl_udp_queued_error,
+) -> libc::ssize_t {
+    ffi_fn!("wl_dgram_conn_recv_error", { recv_error_body!(sock, buf, len, out) })
+}
+
+fn pmtu_mode(mode: c_int) -> io::Result<PmtuDiscover> {
+    Ok(match mode {
+        WL_PMTUDISC_DONT => PmtuDiscover::Dont,
+        WL_PMTUDISC_WANT => PmtuDiscover::Want,
+        WL_PMTUDISC_DO => PmtuDiscover::Do,
+        WL_PMTUDISC_PROBE => PmtuDiscover::Probe,
+        WL_PMTUDISC_INTERFACE => PmtuDiscover::Interface,
+        WL_PMTUDISC_OMIT => PmtuDiscover::Omit,
+        m => {
+            return Err(invalid_input(
+                libc::EINVAL,
+                format!("path MTU discovery mode {m} is not one of WL_PMTUDISC_*"),
+            ));
+        }
+    })
+}
+
+fn pmtu_raw(mode: PmtuDiscover) -> c_int {
+    match mode {
+        PmtuDiscover::Dont => WL_PMTUDISC_DONT,
+        PmtuDiscover::Want => WL_PMTUDISC_WANT,
+        PmtuDiscover::Do => WL_PMTUDISC_DO,
+        PmtuDiscover::Probe => WL_PMTUDISC_PROBE,
+        PmtuDiscover::Interface => WL_PMTUDISC_INTERFACE,
+        PmtuDiscover::Omit => WL_PMTUDISC_OMIT,
+    }
+}
+
+/// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
+/// `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
+/// `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
+/// `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_set_mtu_discover(sock: *const wl_dgram, mode: c_int) -> c_int {
+    ffi_fn!("wl_dgram_set_mtu_discover", {
+        let mode = pmtu_mode(mode)?;
+        // SAFETY: NULL or a live handle.
+        match unsafe { borrow(sock)? } {
+            ByDomain::V4(s) => s.set_mtu_discover(mode)?,
+            ByDomain::V6(s) => s.set_mtu_discover(mode)?,
+            ByDomain::Unix(_) => return Err(inet_only()),
+        }
+        Ok(0)
+    })
+}
+
+/// Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
+/// Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_mtu_discover(sock: *const wl_dgram, out: *mut c_int) -> c_int {
+    ffi_fn!("wl_dgram_mtu_discover", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: NULL or a live handle.
+        let mode = match unsafe { borrow(sock)? } {
+            ByDomain::V4(s) => s.mtu_discover()?,
+            ByDomain::V6(s) => s.mtu_discover()?,
+            ByDomain::Unix(_) => return Err(inet_only()),
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(pmtu_raw(mode)) };
+        Ok(0)
+    })
+}
+
+/// Writes the path MTU the kernel knows towards the peer (`IP_MTU` /
+/// `IPV6_MTU`) to `*out`. Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT`
+/// (Unix), `-errno`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_dgram_conn_path_mtu(sock: *const wl_dgram_conn, out: *mut u32) -> c_int {
+    ffi_fn!("wl_dgram_conn_path_mtu", {
+        let out = out_ptr(out, "out")?;
+        // SAFETY: NULL or a live handle.
+        let mtu = match unsafe { borrow(sock)? } {
+            ByDomain::V4(s) => s.path_mtu()?,
+            ByDomain::V6(s) => s.path_mtu()?,
+            ByDomain::Unix(_) => return Err(inet_only()),
+        };
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(mtu) };
+        Ok(0)
     })
 }

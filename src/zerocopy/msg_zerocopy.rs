@@ -126,7 +126,7 @@ impl<D: Inet> ConnectedStream<D> {
     /// kernel transmits straight from these pages instead of copying them.
     /// Returns the bytes queued, like [`send`](Self::send).
     ///
-    /// Enable it first with [`set_zerocopy`], else the kernel silently
+    /// Enable it first with [`set_zerocopy`](crate::set_zerocopy), else the kernel silently
     /// copies and sends no completion. Each call that queues bytes gets
     /// the socket's next send id (0, 1, 2, … wrapping); read the
     /// completions with [`recv_zerocopy_completion`](Self::recv_zerocopy_completion).

@@ -33,6 +33,7 @@ from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
 from ._base import ConsumedError, SocketBase
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
 from ._dgram import BoundDatagram, ConnectedDatagram
+from . import udp_meta as _meta
 from ._stream import Connection, Listener, PendingConnect
 
 R = TypeVar("R")
@@ -455,6 +456,52 @@ class AsyncBoundDatagram(_AsyncDatagram[D]):
         ``BoundDatagram.sendto_segmented``). UDP only."""
         r: SegmentedSend = await self._write(self._s.sendto_segmented, data, segment_size, address)
         return r
+
+    def set_recv_meta(
+        self: AsyncBoundDatagram[SocketAddrV4] | AsyncBoundDatagram[SocketAddrV6],
+        *,
+        ecn: bool = False,
+        addr: bool = False,
+        ttl: bool = False,
+        timestamp: bool = False,
+        on: bool = True,
+    ) -> None:
+        """Turns receive-side metadata on or off; see
+        :func:`wirelane.udp_meta.set_recv_meta`. UDP only."""
+        _meta.set_recv_meta(self._s, ecn=ecn, addr=addr, ttl=ttl, timestamp=timestamp, on=on)
+
+    async def recv_meta(
+        self: AsyncBoundDatagram[SocketAddrV4] | AsyncBoundDatagram[SocketAddrV6], buffer: Any
+    ) -> _meta.RecvMeta:
+        """One datagram into ``buffer`` (no copy) with its metadata; see
+        :func:`wirelane.udp_meta.recv_meta`. UDP only. Cancel-safe: a
+        cancelled call has received nothing."""
+        r: _meta.RecvMeta = await self._read(_meta.recv_meta, self._s, buffer)
+        return r
+
+    async def send_meta(
+        self: AsyncBoundDatagram[SocketAddrV4] | AsyncBoundDatagram[SocketAddrV6],
+        data: Any,
+        address: Any,
+        *,
+        ecn: int | None = None,
+        ttl: int | None = None,
+        src: Any = None,
+        ifindex: int = 0,
+        segment_size: int | None = None,
+    ) -> int:
+        """Sends one datagram to ``address`` with per-datagram metadata; see
+        :func:`wirelane.udp_meta.send_meta`. Returns the bytes sent. UDP
+        only. Cancel-safe: a cancelled call has sent nothing."""
+        s = self._s
+        while True:
+            try:
+                return _meta.send_meta(
+                    s, data, address, ecn=ecn, ttl=ttl, src=src, ifindex=ifindex, segment_size=segment_size
+                )
+            except BlockingIOError:
+                pass
+            await self._wait(True)
 
     def unwrap(self) -> BoundDatagram[D]:
         """The sync :class:`~wirelane.BoundDatagram` back."""

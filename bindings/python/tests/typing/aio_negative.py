@@ -66,6 +66,9 @@ async def misuse() -> None:
     await cd.sendto_segmented(b"x", 1, V4)  # type: ignore[attr-defined]
     ud = aio.wrap(RawSocket.unix_datagram().bind(PATH))
     await ud.recv_gro(bytearray(1))  # type: ignore[misc]
+    await ud.recv_meta(bytearray(1))  # type: ignore[misc]
+    await ud.send_meta(b"x", PATH)  # type: ignore[misc]
+    await cd.recv_meta(bytearray(1))  # type: ignore[attr-defined]
     await ud.sendto(b"x", V4)  # type: ignore[arg-type]
 
     # wrap and connect take only Wirelane states and addresses.

@@ -20,6 +20,7 @@ from wirelane import (
     SocketAddrV6,
     UnixAddr,
     aio,
+    udp_meta,
 )
 
 V4 = SocketAddrV4("127.0.0.1", 0)
@@ -80,6 +81,9 @@ async def datagrams() -> None:
     assert_type(await d4.recvfrom_into(bytearray(10)), tuple[int, SocketAddrV4])
     assert_type(await d4.sendto_segmented(b"x" * 10, 5, V4), SegmentedSend)
     assert_type(await d4.recv_gro(bytearray(65536)), GroRecv[SocketAddrV4])
+    assert_type(await d4.recv_meta(bytearray(64)), udp_meta.RecvMeta)
+    assert_type(await d4.send_meta(b"x", V4, ecn=udp_meta.CE, ttl=7), int)
+    assert_type(d4.set_recv_meta(ecn=True), None)
     with SendBatch(SocketAddrV4, 8) as sb, RecvBatch(SocketAddrV4, 8, 2048) as rb:
         assert_type(await d4.send_batch(sb), int)
         assert_type(await d4.recv_batch(rb), int)
