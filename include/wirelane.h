@@ -663,6 +663,14 @@ typedef struct {
      * The length of `fastopen_data`.
      */
     size_t fastopen_len;
+    /**
+     * The timeout of each connection attempt in milliseconds: an attempt
+     * with no answer by then fails (`ETIMEDOUT`, reported among the
+     * attempts), is closed, and the next address starts at once -- the
+     * `timeout` of Python's `socket.create_connection`. Unlike
+     * `timeout_ms` it bounds each attempt, not the whole call. 0: none.
+     */
+    uint32_t attempt_timeout_ms;
 } wl_connect_opts;
 
 /**

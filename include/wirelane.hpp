@@ -4006,6 +4006,10 @@ struct ConnectOptions {
     /// TCP Fast Open: sent in the SYN when the kernel has a cookie, right
     /// after the handshake otherwise. Empty: no Fast Open. Streams only.
     std::string_view fast_open_data;
+    /// The timeout of each connection attempt (Python's
+    /// `create_connection(timeout=...)`): a silent attempt fails with
+    /// `ETIMEDOUT` and the next address starts at once; unset: none.
+    std::optional<std::chrono::milliseconds> attempt_timeout;
 };
 
 namespace detail {
@@ -4026,6 +4030,7 @@ inline wl_connect_opts c_opts(const ConnectOptions& o, wl_addr& storage) noexcep
     }
     c.fastopen_data = reinterpret_cast<const std::uint8_t*>(o.fast_open_data.data());
     c.fastopen_len = o.fast_open_data.size();
+    c.attempt_timeout_ms = ms32(o.attempt_timeout);
     return c;
 }
 

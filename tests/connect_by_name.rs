@@ -251,7 +251,7 @@ fn a_thousand_connects_leak_no_descriptor() {
 #[test]
 fn netns_scenarios() {
     let _serial = serial();
-    netns::run_inner("in_netns_", 5);
+    netns::run_inner("in_netns_", 6);
 }
 
 /// Whether `hosts` lists `name` first with the blackholed IPv6 address
@@ -305,6 +305,62 @@ fn in_netns_a_blackholed_first_address_costs_one_attempt_delay() {
         drop(conn);
         assert_eq!(fd_count(), before, "the losing attempt was closed");
     }
+}
+
+#[test]
+#[ignore = "run in its own network namespace by netns_scenarios"]
+fn in_netns_the_attempt_timeout_bounds_each_attempt() {
+    let _serial = serial();
+    netns::setup();
+    netns::hosts(&format!("{} each.test\n127.0.0.1 each.test\n", netns::BLACKHOLE_V6));
+    first_is("each.test", netns::BLACKHOLE_V6);
+    let l4 = listener_v4();
+    let port = l4.local_addr().unwrap().port();
+    let per_attempt = Duration::from_millis(300);
+    // An attempt delay longer than the attempt timeout: only the timeout
+    // can start the IPv4 attempt, as in Python's create_connection.
+    let before = fd_count();
+    let start = Instant::now();
+    let mut conn = Connector::new("each.test", port)
+        .attempt_delay(Duration::from_secs(10))
+        .attempt_timeout(Some(per_attempt))
+        .connect()
+        .expect("the IPv4 address wins once the blackholed attempt times out");
+    let took = start.elapsed();
+    assert!(conn.is_ipv4());
+    assert!(took >= per_attempt, "the blackholed attempt ran its timeout ({took:?})");
+    assert!(
+        took <= per_attempt + TOLERANCE,
+        "attempt timeout {per_attempt:?} but took {took:?}"
+    );
+    echo_once(&mut conn, &mut l4.accept_with_addr().unwrap().0);
+    drop(conn);
+    assert_eq!(fd_count(), before, "the timed-out attempt was closed");
+    // Every address silent: each attempt times out and is reported.
+    netns::hosts(&format!(
+        "{} each.test\n{} each.test\n",
+        netns::BLACKHOLE_V6,
+        netns::BLACKHOLE_V4
+    ));
+    let start = Instant::now();
+    let err = Connector::new("each.test", 9)
+        .attempt_delay(Duration::from_secs(10))
+        .attempt_timeout(Some(per_attempt))
+        .connect()
+        .expect_err("nothing answers");
+    let took = start.elapsed();
+    assert_eq!(err.kind(), io::ErrorKind::TimedOut, "{err}");
+    assert!(
+        took >= 2 * per_attempt && took <= 2 * per_attempt + TOLERANCE,
+        "{took:?}"
+    );
+    let attempts = connect_error(&err).attempts();
+    assert_eq!(attempts.len(), 2, "{err}");
+    assert!(
+        attempts.iter().all(|a| a.error.kind() == io::ErrorKind::TimedOut),
+        "{err}"
+    );
+    assert_eq!(fd_count(), before, "every timed-out attempt was closed");
 }
 
 #[test]

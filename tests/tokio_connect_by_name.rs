@@ -141,7 +141,7 @@ fn many_connects_leak_no_descriptor() {
 #[test]
 fn netns_scenarios() {
     let _serial = serial();
-    netns::run_inner("in_netns_", 2);
+    netns::run_inner("in_netns_", 3);
 }
 
 /// Sockets of this network namespace in TCP state SYN_SENT (`02` in
@@ -218,4 +218,68 @@ fn in_netns_a_blackholed_first_address_costs_one_attempt_delay() {
         assert_eq!(err.kind(), io::ErrorKind::TimedOut, "{err}");
         assert!(err.to_string().contains(netns::BLACKHOLE_V6), "{err}");
     });
+}
+
+/// Inside the namespace: DNS goes to a nameserver that never answers (a
+/// blackholed address), one try of one second, so looking up a name that
+/// is not in /etc/hosts takes about a second and then fails.
+fn slow_dns() {
+    netns::setup();
+    netns::hosts("127.0.0.1 localhost\n");
+    netns::etc_file("nsswitch.conf", "hosts: files dns\n");
+    netns::etc_file(
+        "resolv.conf",
+        &format!("nameserver {}\noptions timeout:1 attempts:1\n", netns::BLACKHOLE_V4),
+    );
+}
+
+/// Runs `fut` on a current-thread runtime beside a task ticking every
+/// 50 ms; returns its output, the ticks seen meanwhile and the time taken.
+fn with_ticker<T>(fut: impl std::future::Future<Output = T>) -> (T, usize, Duration) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    runtime().block_on(async {
+        let ticks = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&ticks);
+        let ticker = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        tokio::task::yield_now().await; // the ticker is running
+        let start = Instant::now();
+        let out = fut.await;
+        let took = start.elapsed();
+        ticker.abort();
+        (out, ticks.load(Ordering::SeqCst), took)
+    })
+}
+
+#[test]
+#[ignore = "run in its own network namespace by netns_scenarios"]
+fn in_netns_resolution_runs_off_the_runtime_thread() {
+    let _serial = serial();
+    slow_dns();
+    // The control: resolving on the runtime's only thread stops the ticker.
+    let (res, ticks, took) = with_ticker(async { Connector::new("slow.example.", 80).resolve() });
+    let err = res.expect_err("slow.example. is not resolvable here");
+    assert!(
+        took >= Duration::from_millis(800) && took < Duration::from_secs(5),
+        "{took:?}: {err}"
+    );
+    assert!(ticks <= 1, "a blocking lookup let the ticker tick {ticks} times");
+    // wirelane::tokio::connect resolves in spawn_blocking: the ticker keeps
+    // ticking until the lookup fails.
+    let (res, ticks, took) = with_ticker(wirelane::tokio::connect(Connector::new("slow.example.", 80)));
+    let err = res.expect_err("slow.example. is not resolvable here");
+    assert!(
+        took >= Duration::from_millis(800) && took < Duration::from_secs(5),
+        "{took:?}: {err}"
+    );
+    assert!(ticks >= 5, "only {ticks} ticks in {took:?} while resolving");
+    assert!(
+        err.to_string().contains("slow.example"),
+        "the error names the host: {err}"
+    );
 }

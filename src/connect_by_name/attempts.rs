@@ -69,6 +69,11 @@ pub(crate) struct AttemptConfig {
     pub(crate) local: Option<InetAddr>,
     /// Leave the winner non-blocking.
     pub(crate) nonblocking: bool,
+    /// How long one attempt may wait for its handshake before it counts as
+    /// failed (`TimedOut`) and the next address starts at once; Python's
+    /// `create_connection(timeout=...)` semantics. `None`: the kernel's
+    /// SYN retries.
+    pub(crate) attempt_timeout: Option<Duration>,
 }
 
 /// One Happy Eyeballs race (RFC 8305) in progress.
@@ -84,7 +89,9 @@ pub struct HappyEyeballs {
     host: String,
     port: u16,
     queue: VecDeque<InetAddr>,
-    in_flight: Vec<(InetAddr, Pending, usize)>,
+    /// Each attempt in flight: its address, socket, Fast Open bytes the SYN
+    /// carried, and when it times out (the attempt timeout).
+    in_flight: Vec<(InetAddr, Pending, usize, Option<Instant>)>,
     failures: Vec<Attempt>,
     next_start: Instant,
     deadline: Option<Instant>,
@@ -123,19 +130,18 @@ impl HappyEyeballs {
     /// become writable (`POLLOUT`/`EPOLLOUT`). The set changes after each
     /// [`step`](Self::step); re-register then.
     pub fn fds(&self) -> impl Iterator<Item = BorrowedFd<'_>> {
-        self.in_flight.iter().map(|(_, p, _)| p.fd())
+        self.in_flight.iter().map(|(_, p, _, _)| p.fd())
     }
 
     /// How long to wait before the next [`step`](Self::step) at the latest:
-    /// until the next attempt is due or the deadline, whichever is first.
-    /// `None`: only a descriptor becoming writable moves the race on.
+    /// until the next attempt is due, an attempt times out or the deadline,
+    /// whichever is first. `None`: only a descriptor becoming writable
+    /// moves the race on.
     pub fn timeout(&self) -> Option<Duration> {
         let now = Instant::now();
         let next = (!self.queue.is_empty()).then_some(self.next_start);
-        let until = match (next, self.deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let expiry = self.in_flight.iter().filter_map(|(_, _, _, e)| *e).min();
+        let until = [next, expiry, self.deadline].into_iter().flatten().min();
         until.map(|t| t.saturating_duration_since(now))
     }
 
@@ -185,7 +191,7 @@ impl HappyEyeballs {
         }
         let now = Instant::now();
         if self.deadline.is_some_and(|d| now >= d) {
-            for (addr, _, _) in self.in_flight.drain(..) {
+            for (addr, _, _, _) in self.in_flight.drain(..) {
                 self.failures.push(Attempt {
                     addr,
                     error: io::Error::new(io::ErrorKind::TimedOut, "no answer before the deadline"),
@@ -193,11 +199,13 @@ impl HappyEyeballs {
             }
             return Err(self.error(true));
         }
+        self.expire(now);
         while (self.in_flight.is_empty() || now >= self.next_start) && !self.queue.is_empty() {
             let addr = self.queue.pop_front().expect("checked non-empty");
             match self.start_one(addr) {
                 Ok((pending, sent)) => {
-                    self.in_flight.push((addr, pending, sent));
+                    let expiry = self.config.attempt_timeout.map(|t| Instant::now() + t);
+                    self.in_flight.push((addr, pending, sent, expiry));
                     self.next_start = Instant::now() + self.delay;
                     break;
                 }
@@ -209,6 +217,32 @@ impl HappyEyeballs {
             return Err(self.error(false));
         }
         Ok(None)
+    }
+
+    /// Fails (and closes) every attempt whose attempt timeout has passed;
+    /// the next address may then start at once, as after any failure.
+    fn expire(&mut self, now: Instant) {
+        let Some(timeout) = self.config.attempt_timeout else {
+            return;
+        };
+        let before = self.in_flight.len();
+        let failures = &mut self.failures;
+        self.in_flight.retain(|(addr, _, _, expiry)| {
+            let alive = expiry.is_none_or(|e| now < e);
+            if !alive {
+                failures.push(Attempt {
+                    addr: *addr,
+                    error: io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("no answer within the attempt timeout ({timeout:?})"),
+                    ),
+                });
+            }
+            alive
+        });
+        if self.in_flight.len() < before {
+            self.next_start = now;
+        }
     }
 
     /// Blocks until the race is won or lost, waiting in `poll(2)` on every
@@ -263,14 +297,14 @@ impl HappyEyeballs {
         };
         let mut still = Vec::with_capacity(self.in_flight.len());
         let mut won = None;
-        for ((addr, pending, sent), pfd) in self.in_flight.drain(..).zip(pfds) {
+        for ((addr, pending, sent, expiry), pfd) in self.in_flight.drain(..).zip(pfds) {
             if won.is_some() || pfd.revents == 0 {
-                still.push((addr, pending, sent));
+                still.push((addr, pending, sent, expiry));
                 continue;
             }
             match pending.finish_ready(pfd.revents) {
                 Ok(conn) => won = Some((conn, sent)),
-                Err((e, pending)) if e.kind() == io::ErrorKind::WouldBlock => still.push((addr, pending, sent)),
+                Err((e, pending)) if e.kind() == io::ErrorKind::WouldBlock => still.push((addr, pending, sent, expiry)),
                 Err((error, _closed)) => {
                     self.failures.push(Attempt { addr, error });
                     // The next attempt may start at once (RFC 8305 §5).
@@ -397,7 +431,7 @@ impl std::fmt::Debug for HappyEyeballs {
             .field("queued", &self.queue)
             .field(
                 "in_flight",
-                &self.in_flight.iter().map(|(a, _, _)| a).collect::<Vec<_>>(),
+                &self.in_flight.iter().map(|(a, _, _, _)| a).collect::<Vec<_>>(),
             )
             .field("failures", &self.failures)
             .finish()

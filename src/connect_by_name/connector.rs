@@ -67,6 +67,17 @@ impl Connector {
         self
     }
 
+    /// The timeout of each connection attempt (`None`, the default: the
+    /// kernel's SYN retries): an attempt with no answer by then fails with
+    /// `TimedOut`, is closed, and the next address starts at once. This is
+    /// what `timeout` means in Python's `socket.create_connection`; unlike
+    /// [`timeout`](Self::timeout) it bounds each attempt, not the whole
+    /// connect, and not resolution.
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.attempt_timeout = timeout;
+        self
+    }
+
     /// Binds every attempt to this source address first (port 0: any
     /// port). Only resolved addresses of its family are tried, as Python's
     /// `create_connection(source_address=...)` does.

@@ -40,6 +40,12 @@ pub struct wl_connect_opts {
     pub fastopen_data: *const u8,
     /// The length of `fastopen_data`.
     pub fastopen_len: usize,
+    /// The timeout of each connection attempt in milliseconds: an attempt
+    /// with no answer by then fails (`ETIMEDOUT`, reported among the
+    /// attempts), is closed, and the next address starts at once -- the
+    /// `timeout` of Python's `socket.create_connection`. Unlike
+    /// `timeout_ms` it bounds each attempt, not the whole call. 0: none.
+    pub attempt_timeout_ms: u32,
 }
 
 /// A connect by name in progress (`HappyEyeballs`): the race of RFC 8305
@@ -84,6 +90,9 @@ unsafe fn connector(host: *const c_char, port: u16, opts: *const wl_connect_opts
         }
         if opts.timeout_ms != 0 {
             c = c.timeout(Some(Duration::from_millis(opts.timeout_ms.into())));
+        }
+        if opts.attempt_timeout_ms != 0 {
+            c = c.attempt_timeout(Some(Duration::from_millis(opts.attempt_timeout_ms.into())));
         }
         // SAFETY: caller contract.
         if let Some(source) = unsafe { opts.source.as_ref() } {

@@ -110,3 +110,44 @@ pub fn sysctl(name: &str, value: &str) {
     let path = format!("/proc/sys/{}", name.replace('.', "/"));
     std::fs::write(&path, value).unwrap_or_else(|e| panic!("write {path}: {e}"));
 }
+
+/// Inside the namespace: replaces `/etc/<name>` (for this mount namespace
+/// only; e.g. `resolv.conf`, `nsswitch.conf`) with `contents`. The first
+/// call for a name bind-mounts a private file over it; later calls rewrite
+/// that file (glibc notices the change on its next lookup).
+pub fn etc_file(name: &str, contents: &str) {
+    static MOUNTED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    assert_eq!(
+        std::env::var(INNER_ENV).as_deref(),
+        Ok("1"),
+        "only inside the namespace its outer test creates"
+    );
+    assert!(
+        !name.contains('/') && name != "hosts",
+        "etc_file: a plain name, not hosts (use hosts())"
+    );
+    let target = format!("/etc/{name}");
+    let mut mounted = MOUNTED.lock().unwrap_or_else(|e| e.into_inner());
+    if !mounted.iter().any(|m| m == name) {
+        let path = std::env::temp_dir().join(format!("wirelane-etc-{name}-{}", std::process::id()));
+        std::fs::write(&path, "").expect("write the private file");
+        let src = std::ffi::CString::new(path.to_str().expect("utf-8 temp path")).expect("no NUL");
+        let dst = std::ffi::CString::new(target.clone()).expect("no NUL");
+        // SAFETY: valid C strings; a bind mount takes no data.
+        let rc = unsafe {
+            libc::mount(
+                src.as_ptr(),
+                dst.as_ptr(),
+                std::ptr::null(),
+                libc::MS_BIND,
+                std::ptr::null(),
+            )
+        };
+        let err = std::io::Error::last_os_error();
+        // The mount holds the inode; the name is not needed any more.
+        std::fs::remove_file(&path).ok();
+        assert_eq!(rc, 0, "bind-mount over {target}: {err}");
+        mounted.push(name.to_owned());
+    }
+    std::fs::write(&target, contents).unwrap_or_else(|e| panic!("rewrite the private {target}: {e}"));
+}

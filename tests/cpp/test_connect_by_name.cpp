@@ -46,6 +46,22 @@ WLT_TEST(connect_by_name_reports_failures) {
     CHECK(missing.error() == std::errc::no_such_file_or_directory);
 }
 
+WLT_TEST(connect_by_name_attempt_timeout) {
+    // A listener whose accept queue is full drops new SYNs: a connect to
+    // it never answers, so only the attempt timeout ends it.
+    auto full = wl::tcp6().bind(wl::SocketAddrV6::localhost(0)).listen(0);
+    auto queued = wl::tcp6().connect(full.local_addr());
+    wl::ConnectOptions options;
+    options.attempt_timeout = std::chrono::milliseconds(200);
+    const auto start = std::chrono::steady_clock::now();
+    auto r = wl::try_connect_by_name("::1", full.local_addr().port(), options);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(!r.has_value());
+    CHECK(r.error() == std::errc::timed_out);
+    CHECK(took >= std::chrono::milliseconds(200));
+    CHECK(took < std::chrono::seconds(2));
+}
+
 WLT_TEST(connect_datagram_by_name) {
     auto server = wl::udp4().bind(wl::SocketAddrV4::localhost(0));
     server.set_read_timeout(wlt::kTimeout);

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import socket
-import time
 from typing import Any
 
 from ._aio_sock import AsyncConnection
@@ -68,15 +67,20 @@ async def create_connection(
     """:func:`wirelane.create_connection` without blocking the loop: the
     name is resolved with ``loop.getaddrinfo`` (off the loop's thread), the
     attempts race as non-blocking connects the loop watches. ``timeout``
-    bounds resolution and connect together (``TimeoutError``); errors are
-    those of the sync form. Returns an :class:`AsyncConnection`.
+    means what it means in the sync form (and in
+    ``socket.create_connection``): it bounds *each connection attempt*
+    (``TimeoutError`` once the last one times out), not the whole
+    connect; resolution is bounded by it too (``TimeoutError`` naming the
+    host), since an executor lookup can be abandoned without blocking the
+    loop. Errors are those of the sync form. Returns an
+    :class:`AsyncConnection` (non-blocking; ``timeout`` is not set on it,
+    as an asyncio stream has no socket timeout).
 
     Cancel-safe in the sense that matters: a cancelled connect closes every
     attempt in flight, leaving no half-open socket."""
     loop = asyncio.get_running_loop()
     host, port = address
     t = parse_timeout(timeout)
-    deadline = None if t is None else time.monotonic() + t
     try:
         addrs = await asyncio.wait_for(_resolve(loop, host, port), t)
         source = None
@@ -88,8 +92,7 @@ async def create_connection(
         addrs = [a for a in addrs if isinstance(a, type(source))]
     if not addrs:
         raise OSError(errno.ENOENT, f"getaddrinfo returns no usable address for {host!r}")
-    rest = None if deadline is None else max(0.001, deadline - time.monotonic())
-    race = _Race(str(host), addrs, rest, source, happy_eyeballs_delay)
+    race = _Race(str(host), addrs, t, source, happy_eyeballs_delay)
     try:
         while True:
             try:

@@ -110,12 +110,13 @@ def _source(source_address: tuple[str, int] | None) -> InetAddress | None:
 
 
 _DEFAULT_OPTS: Final = wl_connect_opts()
-"""All defaults (250 ms attempt delay, no deadline, no source)."""
+"""All defaults (250 ms attempt delay, no attempt timeout, no source)."""
 
 
 class _Race:
     """One ``wl_connector``: fds, timeout, step, failures; closes every
-    attempt in flight when closed."""
+    attempt in flight when closed. ``timeout`` bounds each attempt
+    (``attempt_timeout_ms``), as the stdlib's ``create_connection`` does."""
 
     __slots__ = ("_h", "_keep")
 
@@ -140,7 +141,7 @@ class _Race:
             opts = wl_connect_opts()
             opts.attempt_delay_ms = max(1, min(math.ceil(delay * 1000), 0xFFFFFFFF))
             if timeout is not None:
-                opts.timeout_ms = max(1, min(math.ceil(timeout * 1000), 0xFFFFFFFF))
+                opts.attempt_timeout_ms = max(1, min(math.ceil(timeout * 1000), 0xFFFFFFFF))
             if source is not None:
                 src = _ffi.wl_addr.from_buffer_copy(to_wl(source))
                 opts.source = ctypes.pointer(src)
@@ -282,9 +283,13 @@ def create_connection(
     ``Connection[Ipv6]``: check ``family`` or ``getpeername()``).
 
     As in the stdlib: the name is resolved with ``getaddrinfo``
-    (``socket.gaierror`` if that fails); ``timeout`` (default
-    ``socket.getdefaulttimeout()``) bounds the connect and is then set on
-    the connection (``settimeout``); ``source_address`` is bound first
+    (``socket.gaierror`` if that fails; ``timeout`` does not bound it);
+    ``timeout`` (default ``socket.getdefaulttimeout()``) bounds *each
+    connection attempt* -- an address with no answer within it fails with
+    ``TimeoutError``, its socket is closed and the next address is tried
+    -- and is then set on the returned connection (``settimeout``), so a
+    name with n silent addresses fails after about n times ``timeout``,
+    as ``socket.create_connection`` does; ``source_address`` is bound first
     (only addresses of its family are tried); when every address fails the
     last error is raised -- its message lists every address and its error
     -- or, with ``all_errors=True``, an ``ExceptionGroup`` of each.
@@ -292,8 +297,11 @@ def create_connection(
     Unlike the stdlib, the addresses are raced following RFC 8305 (Happy
     Eyeballs): both families interleaved, a new attempt every
     ``happy_eyeballs_delay`` seconds (as asyncio's ``happy_eyeballs_delay``)
-    or as soon as one fails, the first handshake wins, every other attempt
-    is closed; and ``timeout`` bounds the whole connect, not each address.
+    or as soon as one fails (a timed-out attempt included), the first
+    handshake wins, every other attempt is closed. Each attempt keeps its
+    own ``timeout`` while later ones start beside it, so a silent first
+    address costs one ``happy_eyeballs_delay`` (when it is shorter than
+    ``timeout``), not one ``timeout`` as in the stdlib.
     """
     all_errors = _check.flag(all_errors, "all_errors", "create_connection")
     happy_eyeballs_delay = _check.seconds(happy_eyeballs_delay, "happy_eyeballs_delay", "create_connection", allow_none=False)  # type: ignore[assignment]

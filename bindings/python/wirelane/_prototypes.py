@@ -248,6 +248,7 @@ class wl_connect_opts(Structure):
         ("source", POINTER(wl_addr)),
         ("fastopen_data", POINTER(c_uint8)),
         ("fastopen_len", c_size_t),
+        ("attempt_timeout_ms", c_uint32),
     ]
 
 
@@ -376,6 +377,22 @@ class wl_udp_send_meta(Structure):
         ("segment_size", c_uint16),
         ("ifindex", c_uint32),
         ("src", wl_addr),
+    ]
+
+
+class wl_udp_queued_error(Structure):
+    """``wl_udp_queued_error`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("len", c_size_t),
+        ("error", c_int32),
+        ("origin", c_uint8),
+        ("icmp_type", c_uint8),
+        ("icmp_code", c_uint8),
+        ("info", c_uint32),
+        ("data", c_uint32),
+        ("offender", wl_addr),
+        ("destination", wl_addr),
     ]
 
 
@@ -979,6 +996,16 @@ wl_dgram_set_recv_meta: Callable[..., int] = bind("wl_dgram_set_recv_meta", c_in
 wl_dgram_recv_meta: Callable[..., int] = bind("wl_dgram_recv_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
 # wl_dgram_send_meta(sock, buf, len, to, meta)
 wl_dgram_send_meta: Callable[..., int] = bind("wl_dgram_send_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_addr), POINTER(wl_udp_send_meta)])
+# wl_dgram_recv_error(sock, buf, len, out)
+wl_dgram_recv_error: Callable[..., int] = bind("wl_dgram_recv_error", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
+# wl_dgram_conn_recv_error(sock, buf, len, out)
+wl_dgram_conn_recv_error: Callable[..., int] = bind("wl_dgram_conn_recv_error", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
+# wl_dgram_set_mtu_discover(sock, mode)
+wl_dgram_set_mtu_discover: Callable[..., int] = bind("wl_dgram_set_mtu_discover", c_int, [POINTER(wl_dgram), c_int])
+# wl_dgram_mtu_discover(sock, out)
+wl_dgram_mtu_discover: Callable[..., int] = bind("wl_dgram_mtu_discover", c_int, [POINTER(wl_dgram), POINTER(c_int)])
+# wl_dgram_conn_path_mtu(sock, out)
+wl_dgram_conn_path_mtu: Callable[..., int] = bind("wl_dgram_conn_path_mtu", c_int, [POINTER(wl_dgram_conn), POINTER(c_uint32)])
 # wl_conn_sendfile(conn, file_fd, offset, len)
 wl_conn_sendfile: Callable[..., int] = bind("wl_conn_sendfile", c_ssize_t, [POINTER(wl_conn), c_int, POINTER(c_uint64), c_size_t])
 # wl_conn_sendfile_all(conn, file_fd, offset, len)
@@ -1309,6 +1336,11 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_set_recv_meta",
     "wl_dgram_recv_meta",
     "wl_dgram_send_meta",
+    "wl_dgram_recv_error",
+    "wl_dgram_conn_recv_error",
+    "wl_dgram_set_mtu_discover",
+    "wl_dgram_mtu_discover",
+    "wl_dgram_conn_path_mtu",
     "wl_conn_sendfile",
     "wl_conn_sendfile_all",
     "wl_splice",
