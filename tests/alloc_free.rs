@@ -12,52 +12,16 @@
 //! after every kind of change.
 
 mod common;
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
-use std::cell::Cell;
+use counting_alloc::allocations;
+
 use std::io::{IoSlice, IoSliceMut, Read, Write};
 
 use common::{TIMEOUT, TempPath};
 use wirelane::batch::{RecvBatch, SendBatch, WAITFORONE, set_udp_gro};
 use wirelane::*;
-
-/// Counts heap allocations (and reallocations) of the current thread.
-struct CountingAlloc;
-
-thread_local! {
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count_alloc() {
-    // `try_with`: during thread teardown the counter may be gone.
-    let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-}
-
-// SAFETY: forwards every call to the system allocator unchanged; counting
-// touches only a const-initialised thread-local, which never allocates.
-unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        count_alloc();
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { std::alloc::System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        count_alloc();
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { std::alloc::System.alloc_zeroed(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
-        // SAFETY: forwarded.
-        unsafe { std::alloc::System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        count_alloc();
-        // SAFETY: forwarded.
-        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: CountingAlloc = CountingAlloc;
 
 const ROUNDS: usize = 500;
 
@@ -65,11 +29,11 @@ const ROUNDS: usize = 500;
 /// asserts this thread allocated nothing meanwhile.
 fn assert_no_alloc(what: &str, mut body: impl FnMut()) {
     body();
-    let before = ALLOCS.with(Cell::get);
+    let before = allocations();
     for _ in 0..ROUNDS {
         body();
     }
-    let allocs = ALLOCS.with(Cell::get) - before;
+    let allocs = allocations() - before;
     assert_eq!(allocs, 0, "{what}: {allocs} heap allocations in {ROUNDS} rounds");
 }
 
