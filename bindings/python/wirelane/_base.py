@@ -182,7 +182,7 @@ class SocketBase(LoopCompat, Options[D]):
             if self._state != _CLOSING or self._users:
                 return
             h, self._h, self._hv, self._state = self._h, None, None, _CLOSED
-        self._free_owned(self._fns.free, self._fns.into_fd, h, self._fd)
+        self._free_owned(h)
 
     def _acquire(self) -> Any:
         self._users.append(None)
@@ -252,7 +252,7 @@ class SocketBase(LoopCompat, Options[D]):
             else:
                 self._state = _OPEN
         if free is not None:
-            self._free_owned(self._fns.free, self._fns.into_fd, free, self._fd)
+            self._free_owned(free)
         return closed
 
     def _transition(self, what: str, call: Callable[[Any], Any], free_new: Callable[[Any], None]) -> Any:
@@ -319,7 +319,7 @@ class SocketBase(LoopCompat, Options[D]):
                 _ffi.libc_shutdown(self._fd, socket.SHUT_RDWR)
                 return
             free, self._h, self._hv, self._state = self._h, None, None, _CLOSED
-        if not self._free_owned(self._fns.free, self._fns.into_fd, free, self._fd):
+        if not self._free_owned(free):
             raise self._closed_elsewhere(self._fd)
 
     def _decref_socketios(self) -> None:
@@ -410,7 +410,7 @@ class SocketBase(LoopCompat, Options[D]):
         if h is not None and getattr(self, "_state", None) == _OPEN:
             self._state = _CLOSED
             self._h = self._hv = None
-            self._free_owned(self._fns.free, self._fns.into_fd, h, self._fd)
+            self._free_owned(h)
             warnings.warn(f"unclosed wirelane.{type(self).__name__} fd={self._fd}", ResourceWarning, stacklevel=2)
 
 

@@ -48,7 +48,6 @@ wl_connector = _p.wl_connector
 _I = c_int
 ConnectorP: Final = POINTER(wl_connector)
 OptsP: Final = POINTER(wl_connect_opts)
-_declare = _ffi.declare
 
 wl_connect_by_name = _p.wl_connect_by_name
 wl_dgram_connect_by_name = _p.wl_dgram_connect_by_name

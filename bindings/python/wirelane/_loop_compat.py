@@ -59,10 +59,13 @@ class LoopCompat:
         except AttributeError:
             self._lent = _identity(fd)
 
-    def _free_owned(self, free: Any, into_fd: Any, handle: Any, fd: int) -> bool:
-        """Frees ``handle`` if ``fd`` still names the file it was lent as
-        (or was never lent); otherwise forgets it without closing anything
-        and returns ``False``: whoever it was lent to closed it."""
+    def _free_owned(self, handle: Any) -> bool:
+        """Frees ``handle`` if this object's descriptor still names the file
+        it was lent as (or was never lent); otherwise forgets it without
+        closing anything and returns ``False``: whoever it was lent to
+        closed it."""
+        fns, fd = self._fns, self._fd  # type: ignore[attr-defined]
+        free, into_fd = fns.free, fns.into_fd
         try:
             lent = self._lent
         except AttributeError:
