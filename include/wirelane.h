@@ -2540,6 +2540,21 @@ int wl_listener_into_fd(wl_listener *sock);
 int wl_listener_from_fd(int fd, wl_listener **out);
 
 /**
+ * Creates a second handle to the same listening socket
+ * (`fcntl(F_DUPFD_CLOEXEC)`): `Listener::try_clone`, e.g. so that each of
+ * several accepting threads owns a handle, or to keep accepting from a
+ * handle given to a library that frees its own. The socket stops
+ * listening when every handle is freed. Both handles share one open file
+ * description: `wl_socket_set_nonblocking` on one applies to both.
+ *
+ * Ownership: borrows `listener`; on success `*out` receives a new
+ * `wl_listener` the caller frees with `wl_listener_free`. `*out` is
+ * written only on success. Returns 0, or `-EMFILE` / `-ENFILE` (no
+ * descriptor left), `-EINVAL` (NULL `listener` or `out`).
+ */
+int wl_listener_try_clone(const wl_listener *listener, wl_listener **out);
+
+/**
  * Sets what `close` does with unsent data (`SO_LINGER`, see `socket(7)`):
  * `wirelane::set_linger`.
  *
@@ -3877,9 +3892,12 @@ int wl_raw_bind_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram **out);
  * `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a datagram socket:
  * use `wl_raw_connect_dgram`), `-EAFNOSUPPORT`, `-EINVAL`, or the
  * `connect(2)` error (`-ECONNREFUSED`, `-ETIMEDOUT`, ...). A signal gives
- * `-EINTR`; the kernel then continues the handshake in the background and
- * a later connect on `sock` reports `-EALREADY` or `-EISCONN` (use
- * `wl_raw_connect_nonblocking` to manage that case).
+ * `-EINTR`; the kernel then continues the handshake in the background.
+ * Retrying `wl_raw_connect` on `sock` with the same address is the way
+ * to resume: it waits for that handshake and returns its outcome, and if
+ * the handshake already completed (the kernel says `EISCONN`) it returns
+ * 0 with the connection. (`-EISCONN` only if the socket is connected to
+ * another address; `-EALREADY` on a socket made non-blocking.)
  */
 int wl_raw_connect(wl_raw *sock, const wl_addr *addr, wl_conn **out);
 
