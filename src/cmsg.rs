@@ -499,30 +499,28 @@ impl<'a> ControlMessages<'a> {
         }
     }
 
-    fn fail(&mut self, e: CmsgError) -> Option<Result<ParsedMessage<'a>, CmsgError>> {
-        self.failed = true;
-        Some(Err(e))
+    /// Parses `buf` from byte `offset` on: resumes a walk at the
+    /// [`next_offset`](Self::next_offset) an earlier iterator reported
+    /// (the C ABI's stateless `wl_cmsg_next` cursor). An offset at or past
+    /// the end yields nothing; error offsets stay relative to `buf`.
+    pub fn starting_at(buf: &'a [u8], offset: usize) -> Self {
+        Self {
+            buf,
+            pos: offset,
+            failed: false,
+        }
     }
-}
 
-fn read_usize(b: &[u8]) -> usize {
-    let mut a = [0u8; size_of::<usize>()];
-    a.copy_from_slice(&b[..size_of::<usize>()]);
-    usize::from_ne_bytes(a)
-}
+    /// Where the next message starts in the buffer (its length once the
+    /// walk is over).
+    pub fn next_offset(&self) -> usize {
+        self.pos.min(self.buf.len())
+    }
 
-fn read_i32(b: &[u8]) -> i32 {
-    i32::from_ne_bytes([b[0], b[1], b[2], b[3]])
-}
-
-fn read_u32(b: &[u8]) -> u32 {
-    u32::from_ne_bytes([b[0], b[1], b[2], b[3]])
-}
-
-impl<'a> Iterator for ControlMessages<'a> {
-    type Item = Result<ParsedMessage<'a>, CmsgError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+    /// The next message with its raw header and data (what a caller that
+    /// passes unknown messages through, or a C cursor, needs) beside the
+    /// typed form; the same checks and the same end as [`Iterator::next`].
+    pub fn next_raw(&mut self) -> Option<Result<(RawControlMessage<'a>, ParsedMessage<'a>), CmsgError>> {
         if self.failed {
             return None;
         }
@@ -549,60 +547,116 @@ impl<'a> Iterator for ControlMessages<'a> {
         // padding simply ends the buffer. `cmsg_len <= rest.len()` here,
         // so this cannot overflow.
         self.pos = offset + align(cmsg_len).min(rest.len());
-        let bad_len = |what, expected| CmsgError::BadDataLen {
+        let raw = RawControlMessage {
             offset,
-            what,
-            len: data.len(),
-            expected,
+            level,
+            ty,
+            data,
         };
-        let parsed = match (level, ty) {
-            (libc::SOL_SOCKET, libc::SCM_RIGHTS) => {
-                if !data.len().is_multiple_of(size_of::<RawFd>()) {
-                    return self.fail(bad_len("SCM_RIGHTS", "a multiple of 4"));
-                }
-                ParsedMessage::ScmRights(FdList { bytes: data })
-            }
-            (libc::SOL_SOCKET, libc::SCM_CREDENTIALS) => {
-                if data.len() != size_of::<libc::ucred>() {
-                    return self.fail(bad_len("SCM_CREDENTIALS", "12"));
-                }
-                ParsedMessage::ScmCredentials(UCred {
-                    pid: read_i32(data),
-                    uid: read_u32(&data[4..]),
-                    gid: read_u32(&data[8..]),
-                })
-            }
-            (libc::SOL_UDP, libc::UDP_SEGMENT) => {
-                if data.len() != size_of::<u16>() {
-                    return self.fail(bad_len("UDP_SEGMENT", "2"));
-                }
-                ParsedMessage::UdpGsoSegment(u16::from_ne_bytes([data[0], data[1]]))
-            }
-            (libc::SOL_UDP, libc::UDP_GRO) => {
-                // The kernel sends the segment size as an `int`.
-                if data.len() != size_of::<libc::c_int>() {
-                    return self.fail(bad_len("UDP_GRO", "4"));
-                }
-                let value = read_i32(data);
-                match u16::try_from(value) {
-                    Ok(v) if v > 0 => ParsedMessage::UdpGroSegment(v),
-                    _ => {
-                        return self.fail(CmsgError::BadValue {
-                            offset,
-                            what: "UDP_GRO",
-                            value: value.into(),
-                        });
-                    }
-                }
-            }
-            _ => match ip::parse(level, ty, data, offset) {
-                Some(Ok(p)) => p,
-                Some(Err(e)) => return self.fail(e),
-                None => ParsedMessage::Unknown { level, ty, data },
-            },
-        };
-        Some(Ok(parsed))
+        match parse_one(level, ty, data, offset) {
+            Ok(p) => Some(Ok((raw, p))),
+            Err(e) => self.fail(e),
+        }
     }
+
+    fn fail<T>(&mut self, e: CmsgError) -> Option<Result<T, CmsgError>> {
+        self.failed = true;
+        Some(Err(e))
+    }
+}
+
+/// One control message as it sits in the buffer: where, its
+/// `cmsg_level` / `cmsg_type`, and its data (`cmsg_len - CMSG_LEN(0)`
+/// bytes), from [`ControlMessages::next_raw`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawControlMessage<'a> {
+    /// Offset of the header in the buffer.
+    pub offset: usize,
+    /// `cmsg_level`.
+    pub level: libc::c_int,
+    /// `cmsg_type`.
+    pub ty: libc::c_int,
+    /// The data.
+    pub data: &'a [u8],
+}
+
+fn read_usize(b: &[u8]) -> usize {
+    let mut a = [0u8; size_of::<usize>()];
+    a.copy_from_slice(&b[..size_of::<usize>()]);
+    usize::from_ne_bytes(a)
+}
+
+fn read_i32(b: &[u8]) -> i32 {
+    i32::from_ne_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn read_u32(b: &[u8]) -> u32 {
+    u32::from_ne_bytes([b[0], b[1], b[2], b[3]])
+}
+
+impl<'a> Iterator for ControlMessages<'a> {
+    type Item = Result<ParsedMessage<'a>, CmsgError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_raw().map(|r| r.map(|(_, parsed)| parsed))
+    }
+}
+
+/// Types one message's data (the checks of [`ControlMessages`]).
+fn parse_one(level: libc::c_int, ty: libc::c_int, data: &[u8], offset: usize) -> Result<ParsedMessage<'_>, CmsgError> {
+    let bad_len = |what, expected| CmsgError::BadDataLen {
+        offset,
+        what,
+        len: data.len(),
+        expected,
+    };
+    let parsed = match (level, ty) {
+        (libc::SOL_SOCKET, libc::SCM_RIGHTS) => {
+            if !data.len().is_multiple_of(size_of::<RawFd>()) {
+                return Err(bad_len("SCM_RIGHTS", "a multiple of 4"));
+            }
+            ParsedMessage::ScmRights(FdList { bytes: data })
+        }
+        (libc::SOL_SOCKET, libc::SCM_CREDENTIALS) => {
+            if data.len() != size_of::<libc::ucred>() {
+                return Err(bad_len("SCM_CREDENTIALS", "12"));
+            }
+            ParsedMessage::ScmCredentials(UCred {
+                pid: read_i32(data),
+                uid: read_u32(&data[4..]),
+                gid: read_u32(&data[8..]),
+            })
+        }
+        (libc::SOL_UDP, libc::UDP_SEGMENT) => {
+            if data.len() != size_of::<u16>() {
+                return Err(bad_len("UDP_SEGMENT", "2"));
+            }
+            ParsedMessage::UdpGsoSegment(u16::from_ne_bytes([data[0], data[1]]))
+        }
+        (libc::SOL_UDP, libc::UDP_GRO) => {
+            // The kernel sends the segment size as an `int`.
+            if data.len() != size_of::<libc::c_int>() {
+                return Err(bad_len("UDP_GRO", "4"));
+            }
+            let value = read_i32(data);
+            match u16::try_from(value) {
+                Ok(v) if v > 0 => ParsedMessage::UdpGroSegment(v),
+                _ => {
+                    return Err(CmsgError::BadValue {
+                        offset,
+                        what: "UDP_GRO",
+                        value: value.into(),
+                    });
+                }
+            }
+        }
+        _ => match ip::parse(level, ty, data, offset) {
+            Some(Ok(p)) => p,
+            Some(Err(e)) => return Err(e),
+            None => ParsedMessage::Unknown { level, ty, data },
+        },
+    };
+    Ok(parsed)
 }
 
 impl std::iter::FusedIterator for ControlMessages<'_> {}
@@ -742,6 +796,45 @@ mod tests {
         assert!(encode(&mut big, &[ControlMessage::ScmRights(&many[..SCM_MAX_FD])]).is_ok());
         let e: io::Error = CmsgError::RightsCount(0).into();
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn raw_walk_resumes_at_next_offset() {
+        let mut buf = CmsgBuffer::<128>::new();
+        let n = encode(
+            buf.as_mut_slice(),
+            &[
+                ControlMessage::IpTtl(7),
+                ControlMessage::Unknown {
+                    level: 7,
+                    ty: 9,
+                    data: b"abc",
+                },
+            ],
+        )
+        .unwrap();
+        let bytes = &buf.as_slice()[..n];
+        let mut it = ControlMessages::new(bytes);
+        let (raw, parsed) = it.next_raw().unwrap().unwrap();
+        assert_eq!((raw.offset, raw.level, raw.ty), (0, libc::IPPROTO_IP, libc::IP_TTL));
+        assert_eq!(raw.data, &7i32.to_ne_bytes());
+        assert_eq!(parsed, ParsedMessage::IpTtl(7));
+        assert_eq!(it.next_offset(), space(4));
+        // A fresh iterator from that offset sees the second message only.
+        let mut again = ControlMessages::starting_at(bytes, it.next_offset());
+        let (raw, _) = again.next_raw().unwrap().unwrap();
+        assert_eq!((raw.offset, raw.level, raw.ty, raw.data), (space(4), 7, 9, &b"abc"[..]));
+        assert!(again.next_raw().is_none());
+        assert_eq!(again.next_offset(), n);
+        // Offsets past the end yield nothing, whatever their size.
+        assert!(ControlMessages::starting_at(bytes, usize::MAX).next_raw().is_none());
+        // A malformed message is an error with its absolute offset.
+        let mut bad = [0u8; 64];
+        bad[..n].copy_from_slice(bytes);
+        raw_header(&mut bad, space(4), 1000, 1, 1);
+        let mut it = ControlMessages::starting_at(&bad, space(4));
+        assert!(matches!(it.next_raw(), Some(Err(CmsgError::LenPastEnd { offset, .. })) if offset == space(4)));
+        assert!(it.next_raw().is_none());
     }
 
     #[test]
