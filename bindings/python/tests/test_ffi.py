@@ -84,6 +84,8 @@ STRUCTS: dict[str, Any] = {
     "wl_udp_recv_meta": udp_meta.wl_udp_recv_meta,
     "wl_udp_send_meta": udp_meta.wl_udp_send_meta,
     "wl_udp_queued_error": _prototypes.wl_udp_queued_error,
+    "wl_cmsg": _prototypes.wl_cmsg,
+    "wl_cmsg_recv": _prototypes.wl_cmsg_recv,
     "wl_pipe": _zerocopy.wl_pipe,
     "wl_zerocopy_completion": _zerocopy.wl_zerocopy_completion,
     "struct iovec": _ffi.iovec,

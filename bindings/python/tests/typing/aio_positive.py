@@ -20,6 +20,7 @@ from wirelane import (
     SocketAddrV6,
     UnixAddr,
     aio,
+    udp_errors,
     udp_meta,
 )
 
@@ -95,6 +96,13 @@ async def datagrams() -> None:
     assert_type(await d6.recv(10), bytes)
     assert_type(await d6.send_segmented(b"x" * 10, 5), SegmentedSend)
     assert_type(d6.getpeername(), SocketAddrV6)
+    assert_type(d6.set_recv_meta(ecn=True, errors=True), None)
+    assert_type(await d6.send_meta(b"x", ecn=udp_meta.CE), int)
+    assert_type(await d6.recv_meta(bytearray(64)), udp_meta.RecvMeta)
+    assert_type(await d6.recv_error(), udp_errors.QueuedError)
+    assert_type(d6.path_mtu(), int)
+    assert_type(d6.mtu_discover(), int)
+    assert_type(d4.set_mtu_discover(udp_errors.PMTUDISC_DO), None)
     assert_type(d6.unwrap(), ConnectedDatagram[SocketAddrV6])
 
     ud = aio.wrap(RawSocket.unix_datagram().bind(PATH))
