@@ -120,6 +120,10 @@ static void metadata_paths_allocate_nothing(void) {
     wl_recv_batch *rb = NULL;
     CHECK_OK(wl_send_batch_new(AF_INET, 4, &sb));
     CHECK_OK(wl_recv_batch_new(AF_INET, 4, 64, &rb));
+    wl_recv_slots *slots = NULL;
+    CHECK_OK(wl_recv_slots_new(AF_INET, 4, &slots));
+    char slot_buf[64];
+    struct iovec slot_iov = {slot_buf, sizeof slot_buf};
     wl_udp_send_meta m;
     memset(&m, 0, sizeof m);
     m.present = WL_META_ECN | WL_META_TTL;
@@ -160,6 +164,12 @@ static void metadata_paths_allocate_nothing(void) {
                 }
                 n += k;
             }
+            CHECK_OK(wl_send_batch_clear(sb));
+            CHECK_OK(wl_send_batch_push_meta(sb, "s1", 2, &to, &m));
+            CHECK(wl_dgram_send_batch(tx, sb, 0) == 1);
+            CHECK(wl_dgram_recv_slots(rx, slots, &slot_iov, 1, 0) == 1);
+            CHECK_OK(wl_recv_slots_meta(slots, 0, &r));
+            CHECK(r.ecn == 3);
             CHECK(wl_dgram_send_cmsg(tx, "g", 1, &to, ctl, used, 0) == 1);
             CHECK(wl_dgram_recv_cmsg(rx, buf, sizeof buf, in, sizeof in, 0, &got) == 1);
             CHECK_OK(wl_cmsg_recv_meta(&got, in, &r));
@@ -174,6 +184,7 @@ static void metadata_paths_allocate_nothing(void) {
             exit(1);
         }
     }
+    wl_recv_slots_free(slots);
     wl_send_batch_free(sb);
     wl_recv_batch_free(rb);
     wl_dgram_conn_free(ca);

@@ -4,7 +4,8 @@
  *   _send_meta carry a CE mark and TTL 7, the PMTU mode round-trips;
  * - batches: every wl_send_batch_push_meta slot carries its own ECN and
  *   TTL and every wl_recv_batch_meta slot reports its own, never mixed;
- *   wl_recv_batch_control hands the raw bytes to the cmsg cursor;
+ *   wl_recv_batch_control hands the raw bytes to the cmsg cursor; the
+ *   same through wl_recv_slots into the caller's own buffers;
  * - generic control messages: a buffer built with wl_cmsg_push is sent
  *   with wl_dgram_send_cmsg / wl_dgram_conn_send_cmsg, the raw control
  *   of wl_dgram_recv_cmsg walks with wl_cmsg_first / wl_cmsg_next, a
@@ -14,6 +15,7 @@
 #include "check.h"
 
 #include <netinet/in.h>
+#include <sys/uio.h>
 
 static wl_dgram *bind_dgram(const char *text) {
     wl_addr a = wl_parse(text);
@@ -195,6 +197,62 @@ static void batch_slots(const char *local) {
     const uint8_t *ctl = NULL;
     size_t ctl_len = 0;
     CHECK_ERR(wl_recv_batch_control(rb, 1000, &ctl, &ctl_len), EINVAL);
+
+    /* The same batch into the caller's own buffers (wl_recv_slots). */
+    wl_recv_slots *slots = NULL;
+    CHECK_OK(wl_recv_slots_new(family, N, &slots));
+    CHECK(wl_dgram_send_batch(tx, sb, 0) == N);
+    char mine[N][8];
+    struct iovec iov[N];
+    for (int i = 0; i < N; i++) {
+        iov[i].iov_base = mine[i];
+        iov[i].iov_len = sizeof mine[i];
+    }
+    got = 0;
+    while (got < N) {
+        int n = wl_dgram_recv_slots(rx, slots, iov, (size_t)(N - got), WL_MSG_WAITFORONE);
+        CHECK(n > 0 && wl_recv_slots_len(slots) == n);
+        for (int k = 0; k < n; k++) {
+            wl_udp_recv_meta r;
+            int flags = -1;
+            CHECK_OK(wl_recv_slots_meta(slots, (size_t)k, &r));
+            CHECK_OK(wl_recv_slots_flags(slots, (size_t)k, &flags));
+            CHECK(flags >= 0 && !(flags & (MSG_TRUNC | MSG_CTRUNC)));
+            CHECK(r.len == 2 && mine[k][0] == 's');
+            int i = mine[k][1] - '0';
+            CHECK(i == got + k);
+            CHECK((r.present & WL_META_ECN) && r.ecn == i % 4);
+            CHECK((r.present & WL_META_TTL) && r.ttl == 10 + i);
+            const uint8_t *sc = NULL;
+            size_t sc_len = 0;
+            CHECK_OK(wl_recv_slots_control(slots, (size_t)k, &sc, &sc_len));
+            int hop = v6 ? find_cmsg(sc, sc_len, IPPROTO_IPV6, IPV6_HOPLIMIT) : find_cmsg(sc, sc_len, IPPROTO_IP, IP_TTL);
+            CHECK(hop == 10 + i);
+        }
+        /* The next receive fills the first buffers again. */
+        got += n;
+    }
+    /* A datagram longer than its buffer is cut, and says so. */
+    CHECK(wl_dgram_send_to(tx, "0123456789", 10, &to, 0) == 10);
+    struct iovec small_iov = {mine[0], 4};
+    CHECK(wl_dgram_recv_slots(rx, slots, &small_iov, 1, 0) == 1);
+    int cut_flags = 0;
+    CHECK_OK(wl_recv_slots_flags(slots, 0, &cut_flags));
+    CHECK(cut_flags & MSG_TRUNC);
+    wl_udp_recv_meta sr;
+    CHECK_OK(wl_recv_slots_meta(slots, 0, &sr));
+    CHECK(sr.len == 4 && memcmp(mine[0], "0123", 4) == 0);
+    CHECK_ERR(wl_recv_slots_meta(slots, N, &sr), EINVAL);
+    CHECK_MSG("holds nothing");
+    CHECK_ERR(wl_dgram_recv_slots(rx, slots, iov, 0, 0), EINVAL);
+    CHECK_ERR(wl_dgram_recv_slots(rx, slots, NULL, 2, 0), EINVAL);
+    wl_recv_slots *wrong = NULL;
+    CHECK_OK(wl_recv_slots_new(v6 ? AF_INET : AF_INET6, 2, &wrong));
+    CHECK_ERR(wl_dgram_recv_slots(rx, wrong, iov, 2, MSG_DONTWAIT), EAFNOSUPPORT);
+    wl_recv_slots_free(wrong);
+    CHECK_ERR(wl_recv_slots_new(AF_UNIX, 2, &wrong), EAFNOSUPPORT);
+    CHECK_ERR(wl_recv_slots_new(family, 0, &wrong), EINVAL);
+    wl_recv_slots_free(slots);
 
     /* A segment size of 0 is refused and nothing is queued. */
     CHECK_OK(wl_send_batch_clear(sb));

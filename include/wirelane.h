@@ -350,6 +350,13 @@ typedef struct wl_raw wl_raw;
 typedef struct wl_recv_batch wl_recv_batch;
 
 /**
+ * Reusable per-datagram storage for `wl_dgram_recv_slots` (sender,
+ * `WL_UDP_RECV_CONTROL_SPACE` bytes of control data and the kernel
+ * header per slot), for one domain. Not thread-safe: one thread at a time.
+ */
+typedef struct wl_recv_slots wl_recv_slots;
+
+/**
  * A reusable batch of outgoing datagrams for one `sendmmsg(2)`
  * (`SendBatch`), for one domain. It borrows the payloads: each buffer
  * passed to `wl_send_batch_push` must stay valid until the batch is
@@ -4251,6 +4258,87 @@ int wl_raw_into_fd(wl_raw *sock);
  */
 int wl_raw_from_fd(int fd,
                    wl_raw **out);
+
+/**
+ * Creates storage for up to `count` datagrams per receive (1 to
+ * `WL_MAX_BATCH`) for `domain` (`AF_INET` or `AF_INET6`):
+ * `RecvSlots::new`. All its memory is allocated here.
+ *
+ * Ownership: on success `*out` receives a new handle the caller frees
+ * with `wl_recv_slots_free`. Returns 0, or `-EINVAL` (count out of range,
+ * NULL `out`), `-EAFNOSUPPORT` (any other domain).
+ */
+int wl_recv_slots_new(int domain, size_t count, wl_recv_slots **out);
+
+/**
+ * Frees receive slots. NULL is a no-op.
+ */
+void wl_recv_slots_free(wl_recv_slots *slots);
+
+/**
+ * How many datagrams the last receive filled. Returns it or `-EINVAL`.
+ */
+int wl_recv_slots_len(const wl_recv_slots *slots);
+
+/**
+ * Receives up to `min(n, capacity)` datagrams in one `recvmmsg(2)`,
+ * datagram `i` into the caller's buffer `bufs[i]` and its sender and
+ * metadata into slot `i` (`BoundDatagram::recv_slots`). `flags` as for
+ * `wl_dgram_recv_batch` (`WL_MSG_WAITFORONE`, `MSG_DONTWAIT`). The array
+ * is only read; the buffers it names receive the data.
+ *
+ * Returns how many arrived (read them with `wl_recv_slots_meta`), or
+ * `-EAGAIN`, `-EINVAL` (NULL, `n` 0), `-EAFNOSUPPORT` (slots of another
+ * domain, Unix), `-errno`. No allocation.
+ */
+int wl_dgram_recv_slots(const wl_dgram *sock,
+                        wl_recv_slots *slots,
+                        struct iovec *bufs,
+                        size_t n,
+                        int flags);
+
+/**
+ * `wl_dgram_recv_slots` on a connected datagram socket
+ * (`ConnectedDatagram::recv_slots`).
+ */
+int wl_dgram_conn_recv_slots(const wl_dgram_conn *sock,
+                             wl_recv_slots *slots,
+                             struct iovec *bufs,
+                             size_t n,
+                             int flags);
+
+/**
+ * Describes datagram `index` (below `wl_recv_slots_len`) of the last
+ * receive in `*out`: `len` is `msg_len` (the bytes in its buffer; with
+ * `MSG_TRUNC` in the receive's flags, the datagram's real length; a
+ * datagram cut to its buffer has `MSG_TRUNC` in `wl_recv_slots_flags`),
+ * `source` the sender, and
+ * the metadata decoded from that slot's own control data (a cut control
+ * buffer shows as `WL_META_CTRUNC`).
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL, malformed control
+ * data); `*out` is written only on success.
+ */
+int wl_recv_slots_meta(const wl_recv_slots *slots, size_t index, wl_udp_recv_meta *out);
+
+/**
+ * Writes the kernel's `msg_flags` of datagram `index` (`MSG_TRUNC`: cut
+ * to its buffer; `MSG_CTRUNC`) to `*out`. Returns 0, or `-EINVAL` (index
+ * out of range, NULL).
+ */
+int wl_recv_slots_flags(const wl_recv_slots *slots, size_t index, int *out);
+
+/**
+ * Points `*control` at the raw control bytes of datagram `index` of the
+ * last receive and writes their length to `*control_len`, for
+ * `wl_cmsg_first` / `wl_cmsg_next`. The bytes live in `slots`: valid
+ * until the next receive into them or their free. Returns 0, or
+ * `-EINVAL` (index out of range, NULL).
+ */
+int wl_recv_slots_control(const wl_recv_slots *slots,
+                          size_t index,
+                          const uint8_t **control,
+                          size_t *control_len);
 
 /**
  * Writes the socket's local address to `*out` (`getsockname(2)`). For an

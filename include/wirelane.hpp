@@ -1292,6 +1292,9 @@ struct SendBatchDeleter {
 struct RecvBatchDeleter {
     void operator()(wl_recv_batch* b) const noexcept { wl_recv_batch_free(b); }
 };
+struct RecvSlotsDeleter {
+    void operator()(wl_recv_slots* s) const noexcept { wl_recv_slots_free(s); }
+};
 }  // namespace detail
 
 /// Typed per-datagram UDP metadata (`wirelane::meta`): ECN, destination
@@ -1895,6 +1898,50 @@ public:
 private:
     RecvBatch(wl_recv_batch* b, detail::Trusted) noexcept : b_(b) {}
     std::unique_ptr<wl_recv_batch, detail::RecvBatchDeleter> b_;
+};
+
+/// Per-datagram storage (sender, control space, kernel header) for
+/// `recv_slots`, which receives one `recvmmsg(2)` straight into the
+/// caller's own buffers (`wirelane::meta::RecvSlots`), for domain `D`
+/// (IPv4/IPv6). Allocated once; receiving allocates nothing. Each slot has
+/// its own control space. One thread at a time.
+template <class D>
+class RecvSlots {
+    static_assert(std::is_same_v<D, Ipv4> || std::is_same_v<D, Ipv6>, "RecvSlots is for IPv4/IPv6 datagrams");
+
+public:
+    /// Room for `count` datagrams per receive (1 to `max_batch`).
+    explicit RecvSlots(std::size_t count) {
+        wl_recv_slots* s = nullptr;
+        detail::check(wl_recv_slots_new(D::family, count, &s), "wl_recv_slots_new");
+        s_.reset(s);
+    }
+    /// How many datagrams the last receive filled.
+    std::size_t len() const { return static_cast<std::size_t>(detail::check(wl_recv_slots_len(s_.get()), "wl_recv_slots_len")); }
+    /// Datagram `index`'s length (in its buffer), sender and metadata.
+    meta::Recv<typename D::Addr> meta(std::size_t index) const {
+        wl_udp_recv_meta out{};
+        detail::check(wl_recv_slots_meta(s_.get(), index, &out), "wl_recv_slots_meta");
+        return detail::recv_meta_of<typename D::Addr>(out);
+    }
+    /// Datagram `index`'s `msg_flags` (`MSG_TRUNC`: cut to its buffer).
+    int flags(std::size_t index) const {
+        int f = 0;
+        detail::check(wl_recv_slots_flags(s_.get(), index, &f), "wl_recv_slots_flags");
+        return f;
+    }
+    /// Datagram `index`'s raw control messages (valid until the next receive).
+    cmsg::View control(std::size_t index) const {
+        const std::uint8_t* p = nullptr;
+        std::size_t n = 0;
+        detail::check(wl_recv_slots_control(s_.get(), index, &p, &n), "wl_recv_slots_control");
+        return cmsg::View(p, n);
+    }
+    /// The C handle, borrowed.
+    wl_recv_slots* c_handle() const noexcept { return s_.get(); }
+
+private:
+    std::unique_ptr<wl_recv_slots, detail::RecvSlotsDeleter> s_;
 };
 
 }  // namespace batch
@@ -2919,6 +2966,21 @@ public:
         const ssize_t rc = wl_dgram_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out);
         return detail::cmsg_result<Addr>(rc, out, control);
     }
+    /// Receives up to `min(n, slots capacity)` datagrams in one
+    /// `recvmmsg(2)`, datagram `i` into the caller's buffer `bufs[i]` and
+    /// its sender and metadata into slot `i`; returns how many. `flags` as
+    /// for `recv_batch`. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::size_t recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n, int flags = 0) const {
+        return static_cast<std::size_t>(
+            detail::check(wl_dgram_recv_slots(this->h(), slots.c_handle(), bufs, n, flags), "wl_dgram_recv_slots"));
+    }
+    /// Receives into caller buffers, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::size_t> try_recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n,
+                                       int flags = 0) const noexcept {
+        return detail::size_result(wl_dgram_recv_slots(this->h(), slots.c_handle(), bufs, n, flags));
+    }
     /// Sends one datagram to `to` with the control messages of `control`
     /// (`sendmsg(2)`, `MSG_NOSIGNAL`); a malformed buffer is EINVAL naming
     /// its offset. IPv4/IPv6 only.
@@ -3179,6 +3241,21 @@ public:
         wl_cmsg_recv out{};
         const ssize_t rc = wl_dgram_conn_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out);
         return detail::cmsg_result<Addr>(rc, out, control);
+    }
+    /// Receives up to `min(n, slots capacity)` datagrams in one
+    /// `recvmmsg(2)`, datagram `i` into the caller's buffer `bufs[i]` and
+    /// its sender and metadata into slot `i`; returns how many. `flags` as
+    /// for `recv_batch`. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::size_t recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n, int flags = 0) const {
+        return static_cast<std::size_t>(
+            detail::check(wl_dgram_conn_recv_slots(this->h(), slots.c_handle(), bufs, n, flags), "wl_dgram_conn_recv_slots"));
+    }
+    /// Receives into caller buffers, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::size_t> try_recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n,
+                                       int flags = 0) const noexcept {
+        return detail::size_result(wl_dgram_conn_recv_slots(this->h(), slots.c_handle(), bufs, n, flags));
     }
     /// Sends one datagram to the peer with the control messages of
     /// `control` (`sendmsg(2)`, `MSG_NOSIGNAL`). IPv4/IPv6 only.

@@ -33,6 +33,7 @@ HANDLES = {
     "wl_dgram_conn": "mk_dgram_conn()",
     "wl_send_batch": "mk_send_batch()",
     "wl_recv_batch": "mk_recv_batch()",
+    "wl_recv_slots": "mk_recv_slots()",
     "wl_pipe": "mk_pipe()",
     "wl_inherited": "mk_inherited()",
     "wl_handover": "mk_handover()",

@@ -3,7 +3,8 @@
 // send_meta carry a CE mark and TTL 7; recv_error on both states reads the
 // ECONNREFUSED of a send to a closed port with the offender; PMTU modes and
 // the path MTU; every SendBatch::push_meta slot keeps its own ECN and TTL
-// through RecvBatch::meta and RecvBatch::control; wl::cmsg Builder / View /
+// through RecvBatch::meta and RecvBatch::control, and through RecvSlots into
+// the caller's own buffers; wl::cmsg Builder / View /
 // recv_cmsg carry raw control messages and report a cut control buffer.
 #include "domains.hpp"
 
@@ -143,6 +144,31 @@ void ext_batch_slots(typename D::Addr lo, bool v6) {
         seen += k;
     }
     CHECK_THROWS_ERRC(rb.meta(n), std::errc::invalid_argument);
+
+    // The same into the caller's own buffers.
+    wl::batch::RecvSlots<D> slots(n);
+    CHECK_EQ(tx.send_batch(sb), n);
+    char mine[n][8];
+    iovec iov[n];
+    for (std::size_t i = 0; i < n; i++) iov[i] = iovec{mine[i], sizeof mine[i]};
+    seen = 0;
+    while (seen < n) {
+        const std::size_t k = rx.recv_slots(slots, iov, n - seen, wl::batch::waitforone);
+        CHECK_EQ(slots.len(), k);
+        for (std::size_t j = 0; j < k; j++) {
+            const std::size_t i = static_cast<std::size_t>(mine[j][1] - '0');
+            CHECK_EQ(i, seen + j);
+            auto m = slots.meta(j);
+            CHECK(m.len == 2u && m.source == tx.local_addr());
+            CHECK(m.ecn == static_cast<wl::meta::Ecn>(i % 4));
+            CHECK((slots.flags(j) & (MSG_TRUNC | MSG_CTRUNC)) == 0);
+            CHECK(slots.control(j).find(hop_level, hop_type)->template as<int>() ==
+                  std::optional<int>(static_cast<int>(10 + i)));
+        }
+        seen += k;
+    }
+    CHECK_THROWS_ERRC(slots.meta(n), std::errc::invalid_argument);
+    CHECK(rx.try_recv_slots(slots, iov, 0).error() == std::errc::invalid_argument);
     sb.clear();
     wl::meta::Send<typename D::Addr> zero;
     zero.segment_size = 0;

@@ -77,6 +77,7 @@ STRUCTS: dict[str, Any] = {
     "wl_datagram_config": _builder.wl_datagram_config,
     "wl_send_batch": _batch.wl_send_batch,
     "wl_recv_batch": _batch.wl_recv_batch,
+    "wl_recv_slots": _prototypes.wl_recv_slots,
     "wl_mmsg": _batch.wl_mmsg,
     "wl_recv_msg": _batch.wl_recv_msg,
     "wl_segmented_send": _batch.wl_segmented_send,

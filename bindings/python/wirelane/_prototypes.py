@@ -109,6 +109,10 @@ class wl_recv_batch(Structure):
     """Opaque ``wl_recv_batch``."""
 
 
+class wl_recv_slots(Structure):
+    """Opaque ``wl_recv_slots``."""
+
+
 class wl_send_batch(Structure):
     """Opaque ``wl_send_batch``."""
 
@@ -1020,6 +1024,22 @@ wl_raw_fd: Callable[..., int] = bind("wl_raw_fd", c_int, [POINTER(wl_raw)])
 wl_raw_into_fd: Callable[..., int] = bind("wl_raw_into_fd", c_int, [POINTER(wl_raw)])
 # wl_raw_from_fd(fd, out)
 wl_raw_from_fd: Callable[..., int] = bind("wl_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_raw))])
+# wl_recv_slots_new(domain, count, out)
+wl_recv_slots_new: Callable[..., int] = bind("wl_recv_slots_new", c_int, [c_int, c_size_t, POINTER(POINTER(wl_recv_slots))])
+# wl_recv_slots_free(slots)
+wl_recv_slots_free: Callable[..., None] = bind("wl_recv_slots_free", None, [POINTER(wl_recv_slots)], errcheck=False)
+# wl_recv_slots_len(slots)
+wl_recv_slots_len: Callable[..., int] = bind("wl_recv_slots_len", c_int, [POINTER(wl_recv_slots)])
+# wl_dgram_recv_slots(sock, slots, bufs, n, flags)
+wl_dgram_recv_slots: Callable[..., int] = bind("wl_dgram_recv_slots", c_int, [POINTER(wl_dgram), POINTER(wl_recv_slots), POINTER(iovec), c_size_t, c_int])
+# wl_dgram_conn_recv_slots(sock, slots, bufs, n, flags)
+wl_dgram_conn_recv_slots: Callable[..., int] = bind("wl_dgram_conn_recv_slots", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_slots), POINTER(iovec), c_size_t, c_int])
+# wl_recv_slots_meta(slots, index, out)
+wl_recv_slots_meta: Callable[..., int] = bind("wl_recv_slots_meta", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_recv_slots_flags(slots, index, out)
+wl_recv_slots_flags: Callable[..., int] = bind("wl_recv_slots_flags", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(c_int)])
+# wl_recv_slots_control(slots, index, control, control_len)
+wl_recv_slots_control: Callable[..., int] = bind("wl_recv_slots_control", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(POINTER(c_uint8)), POINTER(c_size_t)])
 # wl_socket_local_addr(fd, out)
 wl_socket_local_addr: Callable[..., int] = bind("wl_socket_local_addr", c_int, [c_int, POINTER(wl_addr)])
 # wl_socket_set_nonblocking(fd, nonblocking)
@@ -1395,6 +1415,14 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_raw_fd",
     "wl_raw_into_fd",
     "wl_raw_from_fd",
+    "wl_recv_slots_new",
+    "wl_recv_slots_free",
+    "wl_recv_slots_len",
+    "wl_dgram_recv_slots",
+    "wl_dgram_conn_recv_slots",
+    "wl_recv_slots_meta",
+    "wl_recv_slots_flags",
+    "wl_recv_slots_control",
     "wl_socket_local_addr",
     "wl_socket_set_nonblocking",
     "wl_socket_is_nonblocking",

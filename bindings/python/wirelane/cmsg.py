@@ -28,7 +28,7 @@ from . import _prototypes as _p
 from ._addr import Address, coerce, from_wl, to_wl
 from ._batch import RecvBatch
 from ._buffers import readable, writable
-from .udp_meta import Datagram, RecvMeta, _is_conn, _recv_meta_of, wl_udp_recv_meta
+from .udp_meta import AnyDatagram, RecvMeta, _is_conn, _recv_meta_of, wl_udp_recv_meta
 
 __all__ = [
     "RECV_CONTROL_SPACE",
@@ -149,7 +149,7 @@ def _control_bytes(control: Messages) -> bytes:
     return encode(control)
 
 
-def send_cmsg(sock: Datagram, data: Any, control: Messages, address: Any = None, flags: int = 0) -> int:
+def send_cmsg(sock: AnyDatagram, data: Any, control: Messages, address: Any = None, flags: int = 0) -> int:
     """Sends ``data`` with control messages (``sendmsg(2)``): to
     ``address`` on a :class:`BoundDatagram`, to the peer (no address) on a
     :class:`ConnectedDatagram`. ``control`` is ``(level, type, data)``
@@ -175,7 +175,7 @@ def send_cmsg(sock: Datagram, data: Any, control: Messages, address: Any = None,
             pin.release()
 
 
-def recv_cmsg(sock: Datagram, buffer: Any, ancbufsize: int = RECV_CONTROL_SPACE, flags: int = 0) -> RecvCmsg:
+def recv_cmsg(sock: AnyDatagram, buffer: Any, ancbufsize: int = RECV_CONTROL_SPACE, flags: int = 0) -> RecvCmsg:
     """Receives one datagram into ``buffer`` (no copy) and up to
     ``ancbufsize`` bytes of control messages (``recvmsg(2)``, as
     ``socket.recvmsg_into``)."""

@@ -26,7 +26,7 @@ from . import _prototypes as _p
 from ._addr import Address, SocketAddrV4, SocketAddrV6, from_wl
 from ._buffers import writable
 from ._dgram import BoundDatagram, ConnectedDatagram
-from .udp_meta import Datagram, _is_conn, set_recv_meta
+from .udp_meta import AnyDatagram, _is_conn, set_recv_meta
 
 __all__ = [
     "ORIGIN_NONE",
@@ -97,7 +97,7 @@ class QueuedError(NamedTuple):
         return OSError(self.errno, f"queued {text}{by}")
 
 
-def set_recv_errors(sock: Datagram, on: bool = True) -> None:
+def set_recv_errors(sock: AnyDatagram, on: bool = True) -> None:
     """Queues ICMP and local errors with their details (``IP_RECVERR`` /
     ``IPV6_RECVERR``); read them with :func:`recv_error`."""
     set_recv_meta(sock, errors=True, on=on)
@@ -110,7 +110,7 @@ def _host(addr: Any) -> str | None:
     return a.host if isinstance(a, (SocketAddrV4, SocketAddrV6)) else None
 
 
-def recv_error(sock: Datagram, buffer: Any = None) -> QueuedError:
+def recv_error(sock: AnyDatagram, buffer: Any = None) -> QueuedError:
     """Reads one queued error (``MSG_ERRQUEUE``); the offending datagram's
     payload goes into ``buffer`` when given. Never waits: an empty queue
     raises ``BlockingIOError`` (wait for readability, as
@@ -137,7 +137,7 @@ def recv_error(sock: Datagram, buffer: Any = None) -> QueuedError:
     )
 
 
-def set_mtu_discover(sock: Datagram, mode: int) -> None:
+def set_mtu_discover(sock: AnyDatagram, mode: int) -> None:
     """Sets the path MTU discovery mode (``IP_MTU_DISCOVER`` /
     ``IPV6_MTU_DISCOVER``) to one of ``PMTUDISC_*``; ``OSError(EINVAL)``
     for another value."""
@@ -145,7 +145,7 @@ def set_mtu_discover(sock: Datagram, mode: int) -> None:
     sock._call(lambda h: fn(h, int(mode)))
 
 
-def mtu_discover(sock: Datagram) -> int:
+def mtu_discover(sock: AnyDatagram) -> int:
     """The path MTU discovery mode (one of ``PMTUDISC_*``)."""
     fn = _conn_mode if _is_conn(sock, "mtu_discover") else _mode
     out = c_int()

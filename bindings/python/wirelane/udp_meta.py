@@ -65,7 +65,7 @@ _conn_recv: _Fn = _p.wl_dgram_conn_recv_meta
 _push_meta: _Fn = _p.wl_send_batch_push_meta
 _batch_meta: _Fn = _p.wl_recv_batch_meta
 
-Datagram = Union[BoundDatagram[Any], ConnectedDatagram[Any]]
+AnyDatagram = Union[BoundDatagram[Any], ConnectedDatagram[Any]]
 """A UDP socket of either datagram state."""
 
 
@@ -104,7 +104,7 @@ def _is_conn(sock: Any, what: str) -> bool:
 
 
 def set_recv_meta(
-    sock: Datagram,
+    sock: AnyDatagram,
     *,
     ecn: bool = False,
     addr: bool = False,
@@ -232,7 +232,7 @@ def _recv_meta_of(out: Any) -> RecvMeta:
     )
 
 
-def recv_meta(sock: Datagram, buffer: Any) -> RecvMeta:
+def recv_meta(sock: AnyDatagram, buffer: Any) -> RecvMeta:
     """Receives one datagram into ``buffer`` (no copy) with its metadata
     (on a connected socket, from the peer)."""
     fn = _conn_recv if _is_conn(sock, "recv_meta") else _recv
