@@ -2,18 +2,21 @@
 ``AsyncConnectedDatagram.recv_meta`` waits on the loop's readiness and
 returns the CE mark and TTL 7 sent with ``send_meta``; ``recv_error`` on
 both twins waits for the ICMP error of a send to a closed port and names
-the offender; a cancelled ``recv_error`` dequeues nothing; PMTU modes and
-the path MTU. Both families, both loops."""
+the offender; a recv_error cancelled while waiting leaves the next one
+working; PMTU modes and the path MTU; ``recv_cmsg`` awaits raw control
+messages sent with ``send_cmsg``. Both families, both loops."""
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import socket
+import sys
 from typing import Any
 
 import pytest
 
-from wirelane import RawSocket, SocketAddrV4, SocketAddrV6, aio, udp_errors, udp_meta
+from wirelane import RawSocket, SocketAddrV4, SocketAddrV6, aio, cmsg, udp_errors, udp_meta
 
 from aio_support import run  # noqa: F401 (run is a fixture)
 
@@ -83,5 +86,42 @@ def test_async_error_queue(run: Any, v6: bool, lo: Any, host: str) -> None:
             q = await asyncio.wait_for(pending, 5)
             assert (q.errno, q.offender) == (errno.ECONNREFUSED, host)
             assert q.origin == (udp_errors.ORIGIN_ICMP6 if v6 else udp_errors.ORIGIN_ICMP)
+
+    run(main)
+
+
+@pytest.mark.parametrize("v6,lo,host", FAMILIES)
+def test_async_raw_control_messages(run: Any, v6: bool, lo: Any, host: str) -> None:
+    level = socket.IPPROTO_IPV6 if v6 else socket.IPPROTO_IP
+    hop = socket.IPV6_HOPLIMIT if v6 else socket.IP_TTL
+    ttl = (7).to_bytes(4, sys.byteorder)
+
+    async def main() -> None:
+        rx: Any = aio.wrap(_new(v6)().bind(lo))
+        tx: Any = aio.wrap(_new(v6)().bind(lo))
+        async with rx, tx:
+            rx.set_recv_meta(ttl=True)
+            buf = bytearray(16)
+            pending = asyncio.ensure_future(rx.recv_cmsg(buf))
+            await asyncio.sleep(0)
+            assert not pending.done()
+            assert await tx.send_cmsg(b"raw", [(level, hop, ttl)], rx.getsockname()) == 3
+            r = await asyncio.wait_for(pending, 5)
+            assert (r.nbytes, bytes(buf[:3]), r.control_truncated) == (3, b"raw", False)
+            assert {(c.level, c.type): c.data for c in r.ancdata}[(level, hop)] == ttl
+            assert r.meta().ttl == 7
+        x: Any = _new(v6)().bind(lo)
+        y: Any = _new(v6)().bind(lo)
+        xa, ya = x.getsockname(), y.getsockname()
+        cx: Any = aio.wrap(x.connect(ya))
+        cy: Any = aio.wrap(y.connect(xa))
+        async with cx, cy:
+            cy.set_recv_meta(ttl=True)
+            pending = asyncio.ensure_future(cy.recv_cmsg(buf))
+            await asyncio.sleep(0)
+            assert await cx.send_cmsg(b"cc", cmsg.encode([(level, hop, ttl)])) == 2
+            r = await asyncio.wait_for(pending, 5)
+            assert (r.nbytes, r.address) == (2, xa)
+            assert {(c.level, c.type): c.data for c in r.ancdata}[(level, hop)] == ttl
 
     run(main)

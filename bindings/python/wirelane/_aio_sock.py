@@ -33,6 +33,7 @@ from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
 from ._base import ConsumedError, SocketBase
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
 from ._dgram import BoundDatagram, ConnectedDatagram
+from . import cmsg as _cmsg
 from . import udp_errors as _errors
 from . import udp_meta as _meta
 from ._stream import Connection, Listener, PendingConnect
@@ -443,6 +444,18 @@ class _AsyncDatagram(AsyncSocket[D]):
         """The path MTU discovery mode (``udp_errors.PMTUDISC_*``). UDP only."""
         return _errors.mtu_discover(self._s)
 
+    async def recv_cmsg(
+        self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6],
+        buffer: Any,
+        ancbufsize: int = _cmsg.RECV_CONTROL_SPACE,
+        flags: int = 0,
+    ) -> _cmsg.RecvCmsg:
+        """One datagram into ``buffer`` with its raw control messages; see
+        :func:`wirelane.cmsg.recv_cmsg`. UDP only. Cancel-safe: a cancelled
+        call has received nothing."""
+        r: _cmsg.RecvCmsg = await self._read(_cmsg.recv_cmsg, self._s, buffer, ancbufsize, flags)
+        return r
+
 
 class AsyncBoundDatagram(_AsyncDatagram[D]):
     """An unconnected datagram socket inside the event loop; from
@@ -523,6 +536,19 @@ class AsyncBoundDatagram(_AsyncDatagram[D]):
             except BlockingIOError:
                 pass
             await self._wait(True)
+
+    async def send_cmsg(
+        self: AsyncBoundDatagram[SocketAddrV4] | AsyncBoundDatagram[SocketAddrV6],
+        data: Any,
+        control: _cmsg.Messages,
+        address: Any,
+        flags: int = 0,
+    ) -> int:
+        """Sends one datagram to ``address`` with control messages; see
+        :func:`wirelane.cmsg.send_cmsg`. UDP only. Cancel-safe: a cancelled
+        call has sent nothing."""
+        n: int = await self._write(_cmsg.send_cmsg, self._s, data, control, address, flags)
+        return n
 
     def unwrap(self) -> BoundDatagram[D]:
         """The sync :class:`~wirelane.BoundDatagram` back."""
@@ -607,6 +633,18 @@ class AsyncConnectedDatagram(_AsyncDatagram[D]):
             except BlockingIOError:
                 pass
             await self._wait(True)
+
+    async def send_cmsg(
+        self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6],
+        data: Any,
+        control: _cmsg.Messages,
+        flags: int = 0,
+    ) -> int:
+        """Sends one datagram to the peer with control messages; see
+        :func:`wirelane.cmsg.send_cmsg`. UDP only. Cancel-safe: a cancelled
+        call has sent nothing."""
+        n: int = await self._write(_cmsg.send_cmsg, self._s, data, control, None, flags)
+        return n
 
     def path_mtu(self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6]) -> int:
         """The path MTU towards the peer; see

@@ -33,6 +33,7 @@ from .udp_meta import AnyDatagram, RecvMeta, _is_conn, _recv_meta_of, wl_udp_rec
 __all__ = [
     "RECV_CONTROL_SPACE",
     "ControlMessage",
+    "Messages",
     "RecvCmsg",
     "space",
     "encode",

@@ -74,6 +74,8 @@ async def misuse() -> None:
     await cu_d.recv_meta(bytearray(1))  # type: ignore[misc]
     await cu_d.recv_error()  # type: ignore[misc]
     cu_d.path_mtu()  # type: ignore[misc]
+    await cd.send_cmsg(b"x", b"", V4)  # type: ignore[arg-type]
+    await cu_d.recv_cmsg(bytearray(1))  # type: ignore[misc]
     await ud.sendto(b"x", V4)  # type: ignore[arg-type]
 
     # wrap and connect take only Wirelane states and addresses.

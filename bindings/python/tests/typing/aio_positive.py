@@ -20,6 +20,7 @@ from wirelane import (
     SocketAddrV6,
     UnixAddr,
     aio,
+    cmsg,
     udp_errors,
     udp_meta,
 )
@@ -103,6 +104,9 @@ async def datagrams() -> None:
     assert_type(d6.path_mtu(), int)
     assert_type(d6.mtu_discover(), int)
     assert_type(d4.set_mtu_discover(udp_errors.PMTUDISC_DO), None)
+    assert_type(await d4.send_cmsg(b"x", [(0, 1, b"\0\0\0\1")], V4), int)
+    assert_type(await d6.send_cmsg(b"x", b""), int)
+    assert_type(await d6.recv_cmsg(bytearray(8)), cmsg.RecvCmsg)
     assert_type(d6.unwrap(), ConnectedDatagram[SocketAddrV6])
 
     ud = aio.wrap(RawSocket.unix_datagram().bind(PATH))
