@@ -68,6 +68,20 @@ static void connected(const char *local) {
     CHECK(!(r.present & WL_META_ECN));
     CHECK(r.present & WL_META_TTL);
 
+    /* Into the caller's own buffer through receive slots. */
+    wl_recv_slots *slots = NULL;
+    CHECK_OK(wl_recv_slots_new(is_v6(local) ? AF_INET6 : AF_INET, 2, &slots));
+    CHECK(wl_dgram_conn_send_meta(tx, "sl", 2, &m) == 2);
+    char mine[8];
+    struct iovec iov = {mine, sizeof mine};
+    CHECK(wl_dgram_conn_recv_slots(rx, slots, &iov, 1, 0) == 1);
+    wl_udp_recv_meta sr;
+    CHECK_OK(wl_recv_slots_meta(slots, 0, &sr));
+    CHECK(sr.len == 2 && memcmp(mine, "sl", 2) == 0);
+    CHECK((sr.present & WL_META_TTL) && sr.ttl == 7 && !(sr.present & WL_META_ECN));
+    CHECK(wl_addr_port(&sr.source) == wl_addr_port(&peer));
+    wl_recv_slots_free(slots);
+
     /* PMTU discovery mode on the connected socket. */
     int mode = -1;
     CHECK_OK(wl_dgram_conn_set_mtu_discover(tx, WL_PMTUDISC_DO));
