@@ -486,6 +486,23 @@ pub struct ControlMessages<'a> {
     buf: &'a [u8],
     pos: usize,
     failed: bool,
+    /// The header of the message `next` just returned, for `next_raw`.
+    last: Option<RawControlMessage<'a>>,
+}
+
+/// One control message as it sits in the buffer: where, its
+/// `cmsg_level` / `cmsg_type`, and its data (`cmsg_len - CMSG_LEN(0)`
+/// bytes), from [`ControlMessages::next_raw`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawControlMessage<'a> {
+    /// Offset of the header in the buffer.
+    pub offset: usize,
+    /// `cmsg_level`.
+    pub level: libc::c_int,
+    /// `cmsg_type`.
+    pub ty: libc::c_int,
+    /// The data.
+    pub data: &'a [u8],
 }
 
 impl<'a> ControlMessages<'a> {
@@ -496,6 +513,7 @@ impl<'a> ControlMessages<'a> {
             buf,
             pos: 0,
             failed: false,
+            last: None,
         }
     }
 
@@ -505,9 +523,8 @@ impl<'a> ControlMessages<'a> {
     /// the end yields nothing; error offsets stay relative to `buf`.
     pub fn starting_at(buf: &'a [u8], offset: usize) -> Self {
         Self {
-            buf,
             pos: offset,
-            failed: false,
+            ..Self::new(buf)
         }
     }
 
@@ -521,6 +538,36 @@ impl<'a> ControlMessages<'a> {
     /// passes unknown messages through, or a C cursor, needs) beside the
     /// typed form; the same checks and the same end as [`Iterator::next`].
     pub fn next_raw(&mut self) -> Option<Result<(RawControlMessage<'a>, ParsedMessage<'a>), CmsgError>> {
+        match self.next()? {
+            Ok(parsed) => Some(Ok((self.last.take()?, parsed))),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    fn fail(&mut self, e: CmsgError) -> Option<Result<ParsedMessage<'a>, CmsgError>> {
+        self.failed = true;
+        Some(Err(e))
+    }
+}
+
+fn read_usize(b: &[u8]) -> usize {
+    let mut a = [0u8; size_of::<usize>()];
+    a.copy_from_slice(&b[..size_of::<usize>()]);
+    usize::from_ne_bytes(a)
+}
+
+fn read_i32(b: &[u8]) -> i32 {
+    i32::from_ne_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn read_u32(b: &[u8]) -> u32 {
+    u32::from_ne_bytes([b[0], b[1], b[2], b[3]])
+}
+
+impl<'a> Iterator for ControlMessages<'a> {
+    type Item = Result<ParsedMessage<'a>, CmsgError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
         if self.failed {
             return None;
         }
@@ -547,116 +594,66 @@ impl<'a> ControlMessages<'a> {
         // padding simply ends the buffer. `cmsg_len <= rest.len()` here,
         // so this cannot overflow.
         self.pos = offset + align(cmsg_len).min(rest.len());
-        let raw = RawControlMessage {
+        self.last = Some(RawControlMessage {
             offset,
             level,
             ty,
             data,
+        });
+        let bad_len = |what, expected| CmsgError::BadDataLen {
+            offset,
+            what,
+            len: data.len(),
+            expected,
         };
-        match parse_one(level, ty, data, offset) {
-            Ok(p) => Some(Ok((raw, p))),
-            Err(e) => self.fail(e),
-        }
-    }
-
-    fn fail<T>(&mut self, e: CmsgError) -> Option<Result<T, CmsgError>> {
-        self.failed = true;
-        Some(Err(e))
-    }
-}
-
-/// One control message as it sits in the buffer: where, its
-/// `cmsg_level` / `cmsg_type`, and its data (`cmsg_len - CMSG_LEN(0)`
-/// bytes), from [`ControlMessages::next_raw`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RawControlMessage<'a> {
-    /// Offset of the header in the buffer.
-    pub offset: usize,
-    /// `cmsg_level`.
-    pub level: libc::c_int,
-    /// `cmsg_type`.
-    pub ty: libc::c_int,
-    /// The data.
-    pub data: &'a [u8],
-}
-
-fn read_usize(b: &[u8]) -> usize {
-    let mut a = [0u8; size_of::<usize>()];
-    a.copy_from_slice(&b[..size_of::<usize>()]);
-    usize::from_ne_bytes(a)
-}
-
-fn read_i32(b: &[u8]) -> i32 {
-    i32::from_ne_bytes([b[0], b[1], b[2], b[3]])
-}
-
-fn read_u32(b: &[u8]) -> u32 {
-    u32::from_ne_bytes([b[0], b[1], b[2], b[3]])
-}
-
-impl<'a> Iterator for ControlMessages<'a> {
-    type Item = Result<ParsedMessage<'a>, CmsgError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.next_raw().map(|r| r.map(|(_, parsed)| parsed))
-    }
-}
-
-/// Types one message's data (the checks of [`ControlMessages`]).
-fn parse_one(level: libc::c_int, ty: libc::c_int, data: &[u8], offset: usize) -> Result<ParsedMessage<'_>, CmsgError> {
-    let bad_len = |what, expected| CmsgError::BadDataLen {
-        offset,
-        what,
-        len: data.len(),
-        expected,
-    };
-    let parsed = match (level, ty) {
-        (libc::SOL_SOCKET, libc::SCM_RIGHTS) => {
-            if !data.len().is_multiple_of(size_of::<RawFd>()) {
-                return Err(bad_len("SCM_RIGHTS", "a multiple of 4"));
+        let parsed = match (level, ty) {
+            (libc::SOL_SOCKET, libc::SCM_RIGHTS) => {
+                if !data.len().is_multiple_of(size_of::<RawFd>()) {
+                    return self.fail(bad_len("SCM_RIGHTS", "a multiple of 4"));
+                }
+                ParsedMessage::ScmRights(FdList { bytes: data })
             }
-            ParsedMessage::ScmRights(FdList { bytes: data })
-        }
-        (libc::SOL_SOCKET, libc::SCM_CREDENTIALS) => {
-            if data.len() != size_of::<libc::ucred>() {
-                return Err(bad_len("SCM_CREDENTIALS", "12"));
+            (libc::SOL_SOCKET, libc::SCM_CREDENTIALS) => {
+                if data.len() != size_of::<libc::ucred>() {
+                    return self.fail(bad_len("SCM_CREDENTIALS", "12"));
+                }
+                ParsedMessage::ScmCredentials(UCred {
+                    pid: read_i32(data),
+                    uid: read_u32(&data[4..]),
+                    gid: read_u32(&data[8..]),
+                })
             }
-            ParsedMessage::ScmCredentials(UCred {
-                pid: read_i32(data),
-                uid: read_u32(&data[4..]),
-                gid: read_u32(&data[8..]),
-            })
-        }
-        (libc::SOL_UDP, libc::UDP_SEGMENT) => {
-            if data.len() != size_of::<u16>() {
-                return Err(bad_len("UDP_SEGMENT", "2"));
+            (libc::SOL_UDP, libc::UDP_SEGMENT) => {
+                if data.len() != size_of::<u16>() {
+                    return self.fail(bad_len("UDP_SEGMENT", "2"));
+                }
+                ParsedMessage::UdpGsoSegment(u16::from_ne_bytes([data[0], data[1]]))
             }
-            ParsedMessage::UdpGsoSegment(u16::from_ne_bytes([data[0], data[1]]))
-        }
-        (libc::SOL_UDP, libc::UDP_GRO) => {
-            // The kernel sends the segment size as an `int`.
-            if data.len() != size_of::<libc::c_int>() {
-                return Err(bad_len("UDP_GRO", "4"));
-            }
-            let value = read_i32(data);
-            match u16::try_from(value) {
-                Ok(v) if v > 0 => ParsedMessage::UdpGroSegment(v),
-                _ => {
-                    return Err(CmsgError::BadValue {
-                        offset,
-                        what: "UDP_GRO",
-                        value: value.into(),
-                    });
+            (libc::SOL_UDP, libc::UDP_GRO) => {
+                // The kernel sends the segment size as an `int`.
+                if data.len() != size_of::<libc::c_int>() {
+                    return self.fail(bad_len("UDP_GRO", "4"));
+                }
+                let value = read_i32(data);
+                match u16::try_from(value) {
+                    Ok(v) if v > 0 => ParsedMessage::UdpGroSegment(v),
+                    _ => {
+                        return self.fail(CmsgError::BadValue {
+                            offset,
+                            what: "UDP_GRO",
+                            value: value.into(),
+                        });
+                    }
                 }
             }
-        }
-        _ => match ip::parse(level, ty, data, offset) {
-            Some(Ok(p)) => p,
-            Some(Err(e)) => return Err(e),
-            None => ParsedMessage::Unknown { level, ty, data },
-        },
-    };
-    Ok(parsed)
+            _ => match ip::parse(level, ty, data, offset) {
+                Some(Ok(p)) => p,
+                Some(Err(e)) => return self.fail(e),
+                None => ParsedMessage::Unknown { level, ty, data },
+            },
+        };
+        Some(Ok(parsed))
+    }
 }
 
 impl std::iter::FusedIterator for ControlMessages<'_> {}
