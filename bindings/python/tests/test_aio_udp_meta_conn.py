@@ -4,7 +4,8 @@ returns the CE mark and TTL 7 sent with ``send_meta``; ``recv_error`` on
 both twins waits for the ICMP error of a send to a closed port and names
 the offender; a recv_error cancelled while waiting leaves the next one
 working; PMTU modes and the path MTU; ``recv_cmsg`` awaits raw control
-messages sent with ``send_cmsg``. Both families, both loops."""
+messages sent with ``send_cmsg``; ``recv_slots`` awaits a batch into the
+caller's buffers. Both families, both loops."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from wirelane import RawSocket, SocketAddrV4, SocketAddrV6, aio, cmsg, udp_errors, udp_meta
+from wirelane import MSG_WAITFORONE, RawSocket, SocketAddrV4, SocketAddrV6, aio, cmsg, udp_errors, udp_meta, udp_slots
 
 from aio_support import run  # noqa: F401 (run is a fixture)
 
@@ -123,5 +124,27 @@ def test_async_raw_control_messages(run: Any, v6: bool, lo: Any, host: str) -> N
             r = await asyncio.wait_for(pending, 5)
             assert (r.nbytes, r.address) == (2, xa)
             assert {(c.level, c.type): c.data for c in r.ancdata}[(level, hop)] == ttl
+
+    run(main)
+
+
+@pytest.mark.parametrize("v6,lo,host", FAMILIES)
+def test_async_recv_slots(run: Any, v6: bool, lo: Any, host: str) -> None:
+    dom: Any = SocketAddrV6 if v6 else SocketAddrV4
+
+    async def main() -> None:
+        rx: Any = aio.wrap(_new(v6)().bind(lo))
+        tx: Any = aio.wrap(_new(v6)().bind(lo))
+        async with rx, tx:
+            rx.set_recv_meta(ttl=True)
+            bufs = [bytearray(8) for _ in range(4)]
+            with udp_slots.RecvSlots(dom, 4) as slots:
+                pending = asyncio.ensure_future(rx.recv_slots(slots, bufs, MSG_WAITFORONE))
+                await asyncio.sleep(0)
+                assert not pending.done()
+                assert await tx.send_meta(b"as", rx.getsockname(), ttl=5) == 2
+                assert await asyncio.wait_for(pending, 5) == 1
+                m = slots.meta(0)
+                assert (bytes(bufs[0][:2]), m.ttl, m.source) == (b"as", 5, tx.getsockname())
 
     run(main)

@@ -2,8 +2,9 @@
 families on loopback: connected sockets (``udp_meta`` on
 ``ConnectedDatagram``), the error queue with the offender and path MTU
 discovery (``udp_errors``), per-slot batch metadata (``push_meta`` /
-``batch_meta``) and raw control messages (``wirelane.cmsg``: a
-too-small control buffer reports the cut)."""
+``batch_meta``), receive slots into the caller's own buffers
+(``udp_slots``) and raw control messages (``wirelane.cmsg``: a too-small
+control buffer reports the cut)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from wirelane import ConnectedDatagram, RawSocket, RecvBatch, SendBatch, SocketAddrV4, SocketAddrV6, cmsg, udp_errors, udp_meta
+from wirelane import MSG_WAITFORONE, ConnectedDatagram, RawSocket, RecvBatch, SendBatch, SocketAddrV4, SocketAddrV6, cmsg, udp_errors, udp_meta, udp_slots
 
 FAMILIES = [
     pytest.param(False, SocketAddrV4("127.0.0.1", 0), "127.0.0.1", id="v4"),
@@ -223,3 +224,52 @@ def test_raw_control_messages(v6: bool, lo: Any, host: str) -> None:
         assert e.value.errno == errno.EINVAL
         with pytest.raises(OSError, match="runs past the end"):
             cmsg.parse(bad)
+
+
+@pytest.mark.parametrize("v6,lo,host", FAMILIES)
+def test_recv_slots_into_own_buffers(v6: bool, lo: Any, host: str) -> None:
+    dom = SocketAddrV6 if v6 else SocketAddrV4
+    rx: Any = _new(v6)().bind(lo)
+    tx: Any = _new(v6)().bind(lo)
+    rx.settimeout(5)
+    udp_meta.set_recv_meta(rx, ecn=True, ttl=True)
+    to = rx.getsockname()
+    n = 6
+    bufs = [bytearray(8) for _ in range(n)]
+    with SendBatch(dom, n) as sb, udp_slots.RecvSlots(dom, n) as slots:  # type: ignore[type-var]
+        for i in range(n):
+            udp_meta.push_meta(sb, b"p%d" % i, to, ecn=i % 4, ttl=20 + i)
+        assert tx.send_batch(sb) == n
+        seen = 0
+        while seen < n:
+            k = udp_slots.recv_slots(rx, slots, bufs[: n - seen], MSG_WAITFORONE)
+            assert len(slots) == k
+            for j in range(k):
+                m = slots.meta(j)
+                i = int(bufs[j][1:2])
+                assert i == seen + j
+                assert (m.nbytes, m.ecn, m.ttl, m.source) == (2, i % 4, 20 + i, tx.getsockname())
+                assert not slots.flags(j) & (socket.MSG_TRUNC | socket.MSG_CTRUNC)
+                assert any(c.data == (20 + i).to_bytes(4, sys.byteorder) for c in slots.control(j))
+            seen += k
+        with pytest.raises(IndexError):
+            slots.meta(n)
+        # Cut to a short buffer: MSG_TRUNC says so.
+        tx.sendto(b"0123456789", to)
+        assert udp_slots.recv_slots(rx, slots, [bytearray(4)]) == 1
+        assert slots.flags(0) & socket.MSG_TRUNC and slots.meta(0).nbytes == 4
+        with pytest.raises(ValueError):
+            udp_slots.recv_slots(rx, slots, [])
+    # Connected sockets, and a family mismatch.
+    a, b = _pair(v6, lo)
+    with a, b, udp_slots.RecvSlots(dom, 2) as slots:  # type: ignore[type-var]
+        udp_meta.set_recv_meta(b, ttl=True)
+        udp_meta.send_meta(a, b"cs", ttl=9)
+        buf = bytearray(8)
+        assert udp_slots.recv_slots(b, slots, [buf]) == 1
+        assert (bytes(buf[:2]), slots.meta(0).ttl) == (b"cs", 9)
+        other = SocketAddrV4 if v6 else SocketAddrV6
+        with udp_slots.RecvSlots(other, 2) as wrong:  # type: ignore[type-var]
+            with pytest.raises(OSError) as e:
+                udp_slots.recv_slots(b, wrong, [buf], socket.MSG_DONTWAIT)
+            assert e.value.errno == errno.EAFNOSUPPORT

@@ -36,6 +36,7 @@ from ._dgram import BoundDatagram, ConnectedDatagram
 from . import cmsg as _cmsg
 from . import udp_errors as _errors
 from . import udp_meta as _meta
+from . import udp_slots as _slots
 from ._stream import Connection, Listener, PendingConnect
 
 R = TypeVar("R")
@@ -443,6 +444,19 @@ class _AsyncDatagram(AsyncSocket[D]):
     def mtu_discover(self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6]) -> int:
         """The path MTU discovery mode (``udp_errors.PMTUDISC_*``). UDP only."""
         return _errors.mtu_discover(self._s)
+
+    async def recv_slots(
+        self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6],
+        slots: _slots.RecvSlots[Any],
+        buffers: Sequence[Any],
+        flags: int = 0,
+    ) -> int:
+        """One ``recvmmsg(2)`` of whatever is queued (at least one datagram)
+        straight into ``buffers``, senders and metadata into ``slots``; see
+        :func:`wirelane.udp_slots.recv_slots`. UDP only. Cancel-safe: a
+        cancelled call has received nothing."""
+        n: int = await self._read(_slots.recv_slots, self._s, slots, buffers, flags)
+        return n
 
     async def recv_cmsg(
         self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6],

@@ -23,6 +23,7 @@ from wirelane import (
     cmsg,
     udp_errors,
     udp_meta,
+    udp_slots,
 )
 
 V4 = SocketAddrV4("127.0.0.1", 0)
@@ -107,6 +108,8 @@ async def datagrams() -> None:
     assert_type(await d4.send_cmsg(b"x", [(0, 1, b"\0\0\0\1")], V4), int)
     assert_type(await d6.send_cmsg(b"x", b""), int)
     assert_type(await d6.recv_cmsg(bytearray(8)), cmsg.RecvCmsg)
+    with udp_slots.RecvSlots(SocketAddrV6, 4) as slots:
+        assert_type(await d6.recv_slots(slots, [bytearray(8)]), int)
     assert_type(d6.unwrap(), ConnectedDatagram[SocketAddrV6])
 
     ud = aio.wrap(RawSocket.unix_datagram().bind(PATH))

@@ -38,7 +38,7 @@ from wirelane import (
     socketpair,
 )
 
-from wirelane import cmsg, udp_errors, udp_meta
+from wirelane import cmsg, udp_errors, udp_meta, udp_slots
 
 V4 = SocketAddrV4("127.0.0.1", 0)
 V6 = SocketAddrV6("::1", 0)
@@ -118,6 +118,9 @@ def datagrams() -> None:
     assert_type(udp_errors.recv_error(c), udp_errors.QueuedError)
     assert_type(udp_errors.path_mtu(c), int)
     assert_type(cmsg.recv_cmsg(c, bytearray(8)), cmsg.RecvCmsg)
+    with udp_slots.RecvSlots(SocketAddrV6, 4) as slots:
+        assert_type(udp_slots.recv_slots(d, slots, [bytearray(8)]), int)
+        assert_type(slots.meta(0), udp_meta.RecvMeta)
     d.set_only_v6(True)
     d.join_multicast_v6("ff02::1", 0)
     RawSocket.udp4().set_ttl(3)
