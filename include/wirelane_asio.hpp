@@ -205,11 +205,11 @@ public:
     bool is_open() const noexcept { return socket_.has_value(); }
     S* get() noexcept { return socket_ ? &*socket_ : nullptr; }
     const S& inner() const {
-        if (!socket_) throw std::system_error(::asio::error::bad_descriptor, "wl::asio: the object is not open");
+        if (!socket_) not_open();
         return *socket_;
     }
     S release() {
-        if (!socket_) throw std::system_error(::asio::error::bad_descriptor, "wl::asio: the object is not open");
+        if (!socket_) not_open();
         forget();
         (void)socket_->try_set_nonblocking(false);
         S s = std::move(*socket_);
@@ -230,6 +230,10 @@ private:
     template <class, class>
     friend class registration;
 
+    // As the wl:: calls throw: the errno in the generic category.
+    [[noreturn]] static void not_open() {
+        throw std::system_error(std::error_code(EBADF, std::generic_category()), "wl::asio: the object is not open");
+    }
     // Deregisters (cancelling outstanding waits) without closing.
     void forget() noexcept {
         if (desc_.is_open()) (void)desc_.release();
@@ -421,13 +425,14 @@ public:
     int native_handle() const { return reg_.inner().fd(); }
     /// Borrows the wl:: object: options (`wl::set_tcp_nodelay(s.inner(),
     /// true)`), `local_addr()`, and its other non-transition calls. It is
-    /// non-blocking while the twin owns it. Throws `bad_descriptor` when not open.
+    /// non-blocking while the twin owns it. Throws EBADF (std::system_error,
+    /// generic category, as the wl:: calls) when not open.
     const S& inner() const { return reg_.inner(); }
     /// The local address (`getsockname(2)`).
     address_type local_addr() const { return reg_.inner().local_addr(); }
     /// Deregisters the descriptor from the executor and gives the wl::
     /// object back, blocking again; outstanding operations complete with
-    /// `operation_aborted`. Throws `bad_descriptor` when not open.
+    /// `operation_aborted`. Throws EBADF when not open.
     [[nodiscard]] S release() { return reg_.release(); }
     /// `release()` as a typestate transition: consumes the twin.
     [[nodiscard]] S into_inner() && { return reg_.release(); }
