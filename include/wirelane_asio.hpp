@@ -298,17 +298,23 @@ auto async_reactive(Desc& desc, wait_type wait, Attempt attempt_fn, T initial, T
         reactive_op<Desc, Attempt, T>{&desc, wait, std::move(attempt_fn), std::move(initial)}, token, desc);
 }
 
-// An asio buffer sequence as at most `max` iovecs (asio's own limit per
-// call is 64); returns the count and adds the bytes to `total`.
+// An asio buffer sequence as at most `max_iov` iovecs (asio's own limit
+// per call); returns the count, sets `total` to their bytes and `more` when
+// non-empty buffers were left out (a stream does the rest in a later call;
+// a datagram cannot be split: an error).
 inline constexpr std::size_t max_iov = 64;
 template <class Buffers>
-std::size_t to_iovecs(const Buffers& buffers, iovec (&iov)[max_iov], std::size_t& total) {
+std::size_t to_iovecs(const Buffers& buffers, iovec (&iov)[max_iov], std::size_t& total, bool& more) {
     std::size_t n = 0;
     total = 0;
-    for (auto it = ::asio::buffer_sequence_begin(buffers); it != ::asio::buffer_sequence_end(buffers) && n < max_iov;
-         ++it) {
+    more = false;
+    for (auto it = ::asio::buffer_sequence_begin(buffers); it != ::asio::buffer_sequence_end(buffers); ++it) {
         const auto b = *it;
         if (b.size() == 0) continue;
+        if (n == max_iov) {
+            more = true;
+            break;
+        }
         iov[n].iov_base = const_cast<void*>(static_cast<const void*>(b.data()));  // the kernel only reads a send's
         iov[n].iov_len = b.size();
         total += b.size();
@@ -317,9 +323,18 @@ std::size_t to_iovecs(const Buffers& buffers, iovec (&iov)[max_iov], std::size_t
     return n;
 }
 
+// A datagram in more buffers than one call takes.
+inline bool too_many_buffers(bool stream, bool more, std::error_code& ec) {
+    if (stream || !more) return false;
+    ec = std::make_error_code(std::errc::invalid_argument);
+    return true;
+}
+
 // Receives into / sends from a buffer sequence on a connected state,
-// retrying EINTR; `eof`: whether 0 bytes into a non-empty buffer is
-// asio::error::eof (streams) or a datagram of length 0.
+// retrying EINTR. `eof` / `stream`: a stream (0 bytes read is
+// asio::error::eof, an empty transfer completes at once, more than
+// max_iov buffers are done in parts) or a datagram (0 bytes is an empty
+// datagram; more than max_iov buffers is EINVAL).
 template <class S, class Buffers>
 attempt recv_some(S* s, const Buffers& buffers, bool eof, std::error_code& ec, std::size_t& n) {
     if (s == nullptr) {
@@ -328,7 +343,9 @@ attempt recv_some(S* s, const Buffers& buffers, bool eof, std::error_code& ec, s
     }
     iovec iov[max_iov];
     std::size_t total = 0;
-    const std::size_t count = to_iovecs(buffers, iov, total);
+    bool more = false;
+    const std::size_t count = to_iovecs(buffers, iov, total, more);
+    if (too_many_buffers(eof, more, ec)) return attempt::done;
     if (eof && total == 0) {  // asio: a read into no space completes at once
         n = 0;
         return attempt::done;
@@ -347,15 +364,17 @@ attempt recv_some(S* s, const Buffers& buffers, bool eof, std::error_code& ec, s
 }
 
 template <class S, class Buffers>
-attempt send_some(S* s, const Buffers& buffers, bool skip_empty, std::error_code& ec, std::size_t& n) {
+attempt send_some(S* s, const Buffers& buffers, bool stream, std::error_code& ec, std::size_t& n) {
     if (s == nullptr) {
         ec = ::asio::error::bad_descriptor;
         return attempt::done;
     }
     iovec iov[max_iov];
     std::size_t total = 0;
-    const std::size_t count = to_iovecs(buffers, iov, total);
-    if (skip_empty && total == 0) {  // asio: a stream write of nothing completes at once
+    bool more = false;
+    const std::size_t count = to_iovecs(buffers, iov, total, more);
+    if (too_many_buffers(stream, more, ec)) return attempt::done;
+    if (stream && total == 0) {  // asio: a stream write of nothing completes at once
         n = 0;
         return attempt::done;
     }
@@ -421,7 +440,8 @@ public:
     executor_type get_executor() noexcept { return reg_.descriptor().get_executor(); }
     /// Whether it owns a socket (false once released, or when made empty).
     bool is_open() const noexcept { return reg_.is_open(); }
-    /// The descriptor (still owned by this object), asio's name.
+    /// The descriptor (still owned by this object), asio's name. Throws
+    /// EBADF when not open.
     int native_handle() const { return reg_.inner().fd(); }
     /// Borrows the wl:: object: options (`wl::set_tcp_nodelay(s.inner(),
     /// true)`), `local_addr()`, and its other non-transition calls. It is
@@ -879,7 +899,8 @@ public:
     /// Sends `buffers` (an asio ConstBufferSequence, gathered) as one
     /// datagram to the peer (`send(2)`/`sendmsg(2)`, `MSG_NOSIGNAL`),
     /// waiting while the send queue is full: completes with (error_code,
-    /// bytes). ECONNREFUSED when an earlier datagram was refused.
+    /// bytes). ECONNREFUSED when an earlier datagram was refused; EINVAL
+    /// for more than 64 non-empty buffers.
     /// Cancel-safe: a cancelled send sent nothing.
     template <class ConstBuffers, class Token = default_token_t<Executor>>
     auto async_send(const ConstBuffers& buffers, Token&& token = Token()) {
@@ -893,8 +914,9 @@ public:
     }
     /// Receives one datagram from the peer into `buffers` (an asio
     /// MutableBufferSequence, scattered; truncated if longer), waiting
-    /// until one arrives: completes with (error_code, bytes). A datagram of
-    /// length 0 completes with 0. Cancel-safe: a cancelled receive dequeued nothing.
+    /// until one arrives: completes with (error_code, bytes); EINVAL for
+    /// more than 64 non-empty buffers. A datagram of length 0 completes
+    /// with 0. Cancel-safe: a cancelled receive dequeued nothing.
     template <class MutableBuffers, class Token = default_token_t<Executor>>
     auto async_receive(const MutableBuffers& buffers, Token&& token = Token()) {
         auto* reg = &this->reg_;

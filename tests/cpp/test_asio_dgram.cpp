@@ -83,3 +83,22 @@ WLT_TEST(asio_connected_datagram_refused_is_an_error) {
         (void)n;
     });
 }
+
+WLT_TEST(asio_datagram_in_too_many_buffers_is_einval) {
+    Local<wl::Unix> here_a;
+    Local<wl::Unix> here_b;
+    run("buffers", std::chrono::seconds(10), [&](auto ex) -> ::asio::awaitable<void> {
+        auto b = wl::RawSocket<wl::Unix, wl::Datagram>::create().bind(here_b.addr);
+        wa::connected_datagram<wl::Unix> c(
+            ex, wl::RawSocket<wl::Unix, wl::Datagram>::create().bind(here_a.addr).connect(b.local_addr()));
+        // 65 one-byte buffers: one datagram cannot be sent in two calls.
+        const std::string bytes(65, 'x');
+        std::vector<::asio::const_buffer> parts;
+        for (std::size_t i = 0; i < bytes.size(); ++i) parts.push_back(::asio::buffer(bytes.data() + i, 1));
+        auto [ec, n] = co_await c.async_send(parts, tuple);
+        CHECK(ec == std::errc::invalid_argument);
+        CHECK_EQ(n, 0u);
+        parts.pop_back();  // 64 is fine
+        CHECK_EQ(co_await c.async_send(parts, ::asio::use_awaitable), 64u);
+    });
+}

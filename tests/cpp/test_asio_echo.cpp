@@ -207,6 +207,14 @@ WLT_TEST(asio_composed_read_until_and_eof) {
         auto [ec2, z] = co_await server.async_read_some(::asio::buffer(&c, 1), tuple);
         CHECK(ec2 == ::asio::error::eof);
         CHECK_EQ(z, 0u);
+        // More buffers than one sendmsg takes (64): a stream does them in parts.
+        const std::string many(100, 'm');
+        std::vector<::asio::const_buffer> parts100;
+        for (std::size_t i = 0; i < many.size(); ++i) parts100.push_back(::asio::buffer(many.data() + i, 1));
+        auto [a2, b2] = wl::ConnectedStream<wl::Unix>::pair();
+        wa::stream<wl::Unix> writer(ex, std::move(a2));
+        CHECK_EQ(co_await writer.async_write_some(parts100, ::asio::use_awaitable), 64u);
+        CHECK_EQ(co_await ::asio::async_write(writer, parts100, ::asio::use_awaitable), 100u);
         // Empty buffers complete at once with 0, as asio's sockets do.
         CHECK_EQ(co_await server.async_read_some(::asio::mutable_buffer(), ::asio::use_awaitable), 0u);
         CHECK_EQ(co_await client.async_write_some(::asio::const_buffer(), ::asio::use_awaitable), 0u);
