@@ -55,9 +55,12 @@
  * HOW IT WAITS. The constructor sets O_NONBLOCK on the descriptor (through
  * wl_socket_set_nonblocking) and registers it with the executor's reactor
  * (an asio::posix::stream_descriptor that never closes it). An operation
- * first tries its non-blocking Wirelane call (accept4, recv, sendto, ...:
- * close-on-exec, MSG_NOSIGNAL, as everywhere in Wirelane); on EAGAIN it
- * waits for readiness with async_wait and tries again; EINTR is retried.
+ * first tries its non-blocking Wirelane call (accept4, send, sendto,
+ * recvfrom, ...: close-on-exec, MSG_NOSIGNAL, as everywhere in Wirelane);
+ * on EAGAIN it waits for readiness with async_wait and tries again; EINTR
+ * is retried. A stream's async_read_some is asio's own descriptor read
+ * (read(2), recv(2) without flags on a socket), which the reactor runs
+ * when the socket is readable without the epoll_ctl an async_wait costs.
  *
  * CANCELLATION. Each operation supports asio's per-operation
  * cancellation (cancellation slots: terminal, partial and total for the
@@ -330,13 +333,11 @@ inline bool too_many_buffers(bool stream, bool more, std::error_code& ec) {
     return true;
 }
 
-// Receives into / sends from a buffer sequence on a connected state,
-// retrying EINTR. `eof` / `stream`: a stream (0 bytes read is
-// asio::error::eof, an empty transfer completes at once, more than
-// max_iov buffers are done in parts) or a datagram (0 bytes is an empty
-// datagram; more than max_iov buffers is EINVAL).
+// Receives one datagram into a buffer sequence on a connected datagram
+// state, retrying EINTR: 0 bytes is an empty datagram; more than max_iov
+// buffers is EINVAL (a datagram cannot be received in two calls).
 template <class S, class Buffers>
-attempt recv_some(S* s, const Buffers& buffers, bool eof, std::error_code& ec, std::size_t& n) {
+attempt recv_datagram(S* s, const Buffers& buffers, std::error_code& ec, std::size_t& n) {
     if (s == nullptr) {
         ec = ::asio::error::bad_descriptor;
         return attempt::done;
@@ -345,24 +346,21 @@ attempt recv_some(S* s, const Buffers& buffers, bool eof, std::error_code& ec, s
     std::size_t total = 0;
     bool more = false;
     const std::size_t count = to_iovecs(buffers, iov, total, more);
-    if (too_many_buffers(eof, more, ec)) return attempt::done;
-    if (eof && total == 0) {  // asio: a read into no space completes at once
-        n = 0;
-        return attempt::done;
-    }
+    if (too_many_buffers(false, more, ec)) return attempt::done;
     for (;;) {
         const auto r = count <= 1 ? s->try_recv(count == 0 ? nullptr : iov[0].iov_base, count == 0 ? 0 : iov[0].iov_len)
                                   : s->try_recv_vectored(iov, count);
         if (!r && interrupted(r.error())) continue;
         const attempt a = outcome(r, ec);
-        if (a == attempt::done && r) {
-            n = *r;
-            if (eof && n == 0) ec = ::asio::error::eof;
-        }
+        if (a == attempt::done && r) n = *r;
         return a;
     }
 }
 
+// Sends from a buffer sequence on a connected state, retrying EINTR.
+// `stream`: a stream (an empty write completes at once, more than max_iov
+// buffers are sent in parts) or a datagram (an empty datagram is sent;
+// more than max_iov buffers is EINVAL).
 template <class S, class Buffers>
 attempt send_some(S* s, const Buffers& buffers, bool stream, std::error_code& ec, std::size_t& n) {
     if (s == nullptr) {
@@ -517,20 +515,20 @@ public:
     /// Closes this socket, then takes the other's.
     stream& operator=(stream&&) noexcept = default;
 
-    /// Reads some bytes into `buffers` (an asio MutableBufferSequence;
-    /// `recv(2)` or `recvmsg(2)`), waiting until some arrive: completes with
-    /// (error_code, bytes). End of stream is `asio::error::eof` with 0
-    /// bytes; an empty buffer completes at once with 0. Cancel-safe: a
+    /// Reads some bytes into `buffers` (an asio MutableBufferSequence),
+    /// waiting until some arrive: completes with (error_code, bytes). End
+    /// of stream is `asio::error::eof` with 0 bytes; an empty buffer
+    /// completes at once with 0. Cancel-safe (terminal, partial, total): a
     /// cancelled read consumed nothing (the data stays queued).
+    ///
+    /// This is asio's own descriptor read (`read(2)`/`readv(2)`, which on
+    /// a socket is `recv(2)` without flags), run by the reactor when the
+    /// socket is readable: a wait of our own would cost an extra
+    /// `epoll_ctl` per read (benches/asio). Writes go through Wirelane's
+    /// send (`MSG_NOSIGNAL`), which asio's descriptor write lacks.
     template <class MutableBuffers, class Token = default_token_t<Executor>>
     auto async_read_some(const MutableBuffers& buffers, Token&& token = Token()) {
-        auto* reg = &this->reg_;
-        return detail::async_reactive<std::size_t>(
-            reg->descriptor(), wait_type::wait_read,
-            [reg, buffers](std::error_code& ec, std::size_t& n) {
-                return detail::recv_some(reg->get(), buffers, true, ec, n);
-            },
-            std::size_t{0}, std::forward<Token>(token));
+        return this->reg_.descriptor().async_read_some(buffers, std::forward<Token>(token));
     }
     /// Writes some bytes of `buffers` (an asio ConstBufferSequence;
     /// `send(2)` or `sendmsg(2)` with `MSG_NOSIGNAL`: EPIPE, never
@@ -923,7 +921,7 @@ public:
         return detail::async_reactive<std::size_t>(
             reg->descriptor(), wait_type::wait_read,
             [reg, buffers](std::error_code& ec, std::size_t& n) {
-                return detail::recv_some(reg->get(), buffers, false, ec, n);
+                return detail::recv_datagram(reg->get(), buffers, ec, n);
             },
             std::size_t{0}, std::forward<Token>(token));
     }
