@@ -170,8 +170,7 @@ public:
     using descriptor_type = ::asio::posix::basic_stream_descriptor<Executor>;
 
     explicit registration(const Executor& ex) : desc_(ex) {}
-    // Strong guarantee: if this throws, `s` is untouched (and blocking
-    // again, if it was made non-blocking here).
+    // If this throws, `s` is still the caller's, open and blocking.
     registration(const Executor& ex, S&& s) : desc_(ex) {
         const int fd = s.fd();
         // WL_NONBLOCK at creation/accept (issue 15) would make this fcntl
@@ -505,7 +504,7 @@ public:
     /// accept that failed completes with).
     explicit stream(const Executor& ex) : Base(ex) {}
     /// Takes `s`, makes it non-blocking and registers it with `ex`'s
-    /// reactor. If this throws, `s` is untouched.
+    /// reactor. If this throws, `s` stays the caller's (and blocking).
     stream(const Executor& ex, ConnectedStream<D>&& s) : Base(ex, std::move(s)) {}
     /// Takes `s`, on `ctx`'s executor (an `asio::io_context`, ...).
     template <class Ctx, detail::if_context<Ctx, Executor> = 0>
@@ -572,7 +571,7 @@ public:
     /// Not open: its operations complete with `bad_descriptor`.
     explicit listener(const Executor& ex) : Base(ex) {}
     /// Takes `l`, makes it non-blocking and registers it with `ex`'s
-    /// reactor. If this throws, `l` is untouched.
+    /// reactor. If this throws, `l` stays the caller's (and blocking).
     listener(const Executor& ex, Listener<D>&& l) : Base(ex, std::move(l)) {}
     /// Takes `l`, on `ctx`'s executor.
     template <class Ctx, detail::if_context<Ctx, Executor> = 0>
@@ -663,7 +662,7 @@ public:
     /// Not open.
     explicit raw_socket(const Executor& ex) : Base(ex) {}
     /// Takes `s`, makes it non-blocking and registers it with `ex`'s
-    /// reactor. If this throws, `s` is untouched.
+    /// reactor. If this throws, `s` stays the caller's (and blocking).
     raw_socket(const Executor& ex, RawSocket<D, Stream>&& s) : Base(ex, std::move(s)) {}
     /// Takes `s`, on `ctx`'s executor.
     template <class Ctx, detail::if_context<Ctx, Executor> = 0>
@@ -808,7 +807,7 @@ public:
     /// Not open: its operations complete with `bad_descriptor`.
     explicit datagram(const Executor& ex) : Base(ex) {}
     /// Takes `s`, makes it non-blocking and registers it with `ex`'s
-    /// reactor. If this throws, `s` is untouched.
+    /// reactor. If this throws, `s` stays the caller's (and blocking).
     datagram(const Executor& ex, BoundDatagram<D>&& s) : Base(ex, std::move(s)) {}
     /// Takes `s`, on `ctx`'s executor.
     template <class Ctx, detail::if_context<Ctx, Executor> = 0>
@@ -884,7 +883,7 @@ public:
     /// Not open: its operations complete with `bad_descriptor`.
     explicit connected_datagram(const Executor& ex) : Base(ex) {}
     /// Takes `s`, makes it non-blocking and registers it with `ex`'s
-    /// reactor. If this throws, `s` is untouched.
+    /// reactor. If this throws, `s` stays the caller's (and blocking).
     connected_datagram(const Executor& ex, ConnectedDatagram<D>&& s) : Base(ex, std::move(s)) {}
     /// Takes `s`, on `ctx`'s executor.
     template <class Ctx, detail::if_context<Ctx, Executor> = 0>
