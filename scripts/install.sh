@@ -15,6 +15,7 @@
 # Result:
 #   PREFIX/lib/libwirelane.so, PREFIX/lib/libwirelane.a,
 #   PREFIX/include/wirelane.h, PREFIX/include/wirelane.hpp,
+#   PREFIX/include/wirelane_asio.hpp (C++20, needs standalone asio),
 #   PREFIX/lib/pkgconfig/wirelane.pc
 #
 # So that a program linked with `pkg-config --libs wirelane` starts:
