@@ -84,6 +84,7 @@ STRUCTS: dict[str, Any] = {
     "wl_udp_recv_meta": udp_meta.wl_udp_recv_meta,
     "wl_udp_send_meta": udp_meta.wl_udp_send_meta,
     "wl_udp_queued_error": _prototypes.wl_udp_queued_error,
+    "wl_bpf_insn": _prototypes.wl_bpf_insn,
     "wl_pipe": _zerocopy.wl_pipe,
     "wl_zerocopy_completion": _zerocopy.wl_zerocopy_completion,
     "struct iovec": _ffi.iovec,
