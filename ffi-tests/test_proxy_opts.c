@@ -1,6 +1,6 @@
 /* The proxy and multicast options that are not table rows, through the C
  * ABI: IP_MULTICAST_IF, source-specific multicast (a member filtered to
- * 127.0.0.1 does not hear 127.0.0.2), TCP_SAVED_SYN, and SO_ORIGINAL_DST /
+ * 127.0.0.1 does not hear 127.0.0.2; IPv6 on a veth), TCP_SAVED_SYN, and SO_ORIGINAL_DST /
  * IP6T_SO_ORIGINAL_DST behind an nft REDIRECT rule in user + network
  * namespaces a forked child makes (unshare(2); nft from scripts/ensure-tools.sh). */
 #define _GNU_SOURCE
@@ -201,18 +201,66 @@ static void redirected_child(void) {
     }
     wl_listener_free(l4);
     wl_listener_free(l6);
-    exit(0);
 }
 
-static void original_dst_behind_a_redirect_in_a_namespace(void) {
+/* Runs `child` in a forked process (which makes its own namespaces) and
+ * checks it exited 0. */
+static void in_child(void (*child)(void)) {
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
-        redirected_child();
+        child();
+        exit(0);
     }
     int status = 0;
     CHECK(waitpid(pid, &status, 0) == pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void original_dst_behind_a_redirect_in_a_namespace(void) {
+    in_child(redirected_child);
+}
+
+static void send_v6_from(const char *text, const uint8_t group[16], uint16_t port, unsigned ifindex) {
+    wl_dgram *tx = udp_on(text);
+    CHECK_OK(wl_set_multicast_if_v6(wl_dgram_fd(tx), ifindex));
+    wl_addr to;
+    CHECK_OK(wl_addr_ipv6(group, port, 0, 0, &to));
+    CHECK_OK(wl_dgram_send_to(tx, text, strlen(text), &to, 0));
+    wl_dgram_free(tx);
+}
+
+/* IPv6 multicast is not looped back on lo: a veth end loops our own
+ * multicast back to local members. */
+static void ssm_v6_child(void) {
+    enter_namespaces();
+    CHECK(system("ip link add wl0 type veth peer name wl1 && ip link set wl0 up && ip link set wl1 up"
+                 " && ip -6 addr add fd00::1/64 dev wl0 nodad && ip -6 addr add fd00::2/64 dev wl0 nodad") == 0);
+    unsigned ifindex = if_nametoindex("wl0");
+    CHECK(ifindex != 0);
+    uint8_t group[16] = {0xff, 0x3e, [15] = 0x17}, allowed[16] = {0xfd, [15] = 1};
+    wl_dgram *rx = udp_on("[::]:0");
+    int fd = wl_dgram_fd(rx);
+    wl_addr at;
+    CHECK_OK(wl_socket_local_addr(fd, &at));
+    uint16_t port = (uint16_t)wl_addr_port(&at);
+    CHECK_OK(wl_join_ssm_v6(fd, group, allowed, ifindex));
+    CHECK_OK(wl_socket_set_read_timeout(fd, 300));
+    send_v6_from("[fd00::2]:0", group, port, ifindex);
+    send_v6_from("[fd00::1]:0", group, port, ifindex);
+    char buf[32];
+    ssize_t n = wl_dgram_recv_from(rx, buf, sizeof buf, NULL, 0);
+    CHECK(n == (ssize_t)strlen("[fd00::1]:0") && memcmp(buf, "[fd00::1]:0", (size_t)n) == 0);
+    CHECK_ERR(wl_dgram_recv_from(rx, buf, sizeof buf, NULL, 0), EAGAIN);
+    CHECK_OK(wl_leave_ssm_v6(fd, group, allowed, ifindex));
+    send_v6_from("[fd00::1]:0", group, port, ifindex);
+    CHECK_ERR(wl_dgram_recv_from(rx, buf, sizeof buf, NULL, 0), EAGAIN);
+    CHECK_ERR(wl_leave_ssm_v6(fd, group, NULL, ifindex), EINVAL);
+    wl_dgram_free(rx);
+}
+
+static void ipv6_source_filtered_member_in_a_namespace(void) {
+    in_child(ssm_v6_child);
 }
 
 int main(void) {
@@ -221,5 +269,6 @@ int main(void) {
     RUN(a_source_filtered_member_hears_only_its_source);
     RUN(the_saved_syn_is_the_clients_tcp_syn);
     RUN(original_dst_behind_a_redirect_in_a_namespace);
+    RUN(ipv6_source_filtered_member_in_a_namespace);
     return wl_test_end("test_proxy_opts");
 }

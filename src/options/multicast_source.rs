@@ -133,12 +133,13 @@ fn storage_v6(ip: Ipv6Addr) -> libc::sockaddr_storage {
     storage
 }
 
-fn group_source_v6(
-    option: &str,
-    group: Ipv6Addr,
-    source: Ipv6Addr,
-    interface: u32,
-) -> io::Result<libc::group_source_req> {
+/// A `struct group_source_req`, as the bytes handed to the kernel: built in
+/// zeroed bytes because the padding after `gsr_interface` is copied too,
+/// and a typed value need not keep its padding zeroed (valgrind flags it
+/// as uninitialised).
+type GroupSourceReq = [u8; mem::size_of::<libc::group_source_req>()];
+
+fn group_source_v6(option: &str, group: Ipv6Addr, source: Ipv6Addr, interface: u32) -> io::Result<GroupSourceReq> {
     if !group.is_multicast() {
         return Err(invalid_input(
             libc::EINVAL,
@@ -151,11 +152,22 @@ fn group_source_v6(
             format!("{option}: source {source} is not a unicast IPv6 address"),
         ));
     }
-    Ok(libc::group_source_req {
-        gsr_interface: interface,
-        gsr_group: storage_v6(group),
-        gsr_source: storage_v6(source),
-    })
+    let mut req: GroupSourceReq = [0; mem::size_of::<libc::group_source_req>()];
+    let base = req.as_mut_ptr();
+    // SAFETY: each offset and size is a field of the struct `req` is sized
+    // for; unaligned writes need no alignment.
+    unsafe {
+        base.add(mem::offset_of!(libc::group_source_req, gsr_interface))
+            .cast::<u32>()
+            .write_unaligned(interface);
+        base.add(mem::offset_of!(libc::group_source_req, gsr_group))
+            .cast::<libc::sockaddr_storage>()
+            .write_unaligned(storage_v6(group));
+        base.add(mem::offset_of!(libc::group_source_req, gsr_source))
+            .cast::<libc::sockaddr_storage>()
+            .write_unaligned(storage_v6(source));
+    }
+    Ok(req)
 }
 
 /// Joins IPv6 multicast `group` for the datagrams of `source` only
@@ -164,12 +176,12 @@ fn group_source_v6(
 /// and errors as [`join_ssm_v4`].
 pub fn join_ssm_v6<S: AsFd + ?Sized>(socket: &S, group: Ipv6Addr, source: Ipv6Addr, interface: u32) -> io::Result<()> {
     let req = group_source_v6("MCAST_JOIN_SOURCE_GROUP", group, source, interface)?;
-    sys::setsockopt(socket.as_fd(), libc::IPPROTO_IPV6, libc::MCAST_JOIN_SOURCE_GROUP, &req)
+    sys::setsockopt_bytes(socket.as_fd(), libc::IPPROTO_IPV6, libc::MCAST_JOIN_SOURCE_GROUP, &req)
 }
 
 /// Stops receiving `source`'s datagrams to `group`, joined with
 /// [`join_ssm_v6`] (`MCAST_LEAVE_SOURCE_GROUP`, RFC 3678).
 pub fn leave_ssm_v6<S: AsFd + ?Sized>(socket: &S, group: Ipv6Addr, source: Ipv6Addr, interface: u32) -> io::Result<()> {
     let req = group_source_v6("MCAST_LEAVE_SOURCE_GROUP", group, source, interface)?;
-    sys::setsockopt(socket.as_fd(), libc::IPPROTO_IPV6, libc::MCAST_LEAVE_SOURCE_GROUP, &req)
+    sys::setsockopt_bytes(socket.as_fd(), libc::IPPROTO_IPV6, libc::MCAST_LEAVE_SOURCE_GROUP, &req)
 }
