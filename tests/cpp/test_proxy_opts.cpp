@@ -2,11 +2,16 @@
 // source-filtered member hears 127.0.0.1 and not 127.0.0.2, the saved SYN
 // is the client's, and CbpfProgram sends connections to the listener of a
 // SO_REUSEPORT group the program names (constant, raw instructions, hash).
-// SO_ORIGINAL_DST behind a REDIRECT rule is tested in C
-// (ffi-tests/test_proxy_opts.c), Python and Rust, inside namespaces.
+// SO_ORIGINAL_DST is read behind an nft REDIRECT rule, in user + network
+// namespaces a forked child makes (unshare(2); nft from scripts/ensure-tools.sh).
 #include "domains.hpp"
 
 #include <net/if.h>
+#include <sched.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
 
 namespace {
 
@@ -41,7 +46,71 @@ std::vector<int> cbpf_spread(const std::vector<wl::Listener<wl::Ipv4>>& group, i
     return got;
 }
 
+void proxy_write_file(const char* path, const std::string& text) {
+    std::ofstream f(path);
+    f << text;
+    f.close();
+    if (!f) throw std::runtime_error(std::string("cannot write ") + path);
+}
+
+// In the forked child: root of fresh user + network namespaces, lo up.
+void proxy_enter_namespaces() {
+    const auto uid = static_cast<long>(getuid()), gid = static_cast<long>(getgid());
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) throw std::runtime_error("unshare failed");
+    proxy_write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1");
+    proxy_write_file("/proc/self/setgroups", "deny");
+    proxy_write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1");
+    if (std::system("ip link set lo up") != 0) throw std::runtime_error("ip link set lo up failed");
+}
+
+void proxy_nft(const std::string& ruleset) {
+    FILE* nft = popen("nft -f -", "w");
+    if (nft == nullptr) throw std::runtime_error("cannot run nft (scripts/ensure-tools.sh installs nftables)");
+    std::fputs(ruleset.c_str(), nft);
+    if (pclose(nft) != 0) throw std::runtime_error("nft rejected:\n" + ruleset);
+}
+
+void proxy_redirected_child() {
+    proxy_enter_namespaces();
+    auto l4 = wl::RawSocket<wl::Ipv4, wl::Stream>::create().bind(wl::SocketAddrV4::localhost(0)).listen(4);
+    auto l6 = wl::RawSocket<wl::Ipv6, wl::Stream>::create().bind(wl::SocketAddrV6::localhost(0)).listen(4);
+    proxy_nft("table ip wl {\n chain out {\n  type nat hook output priority -100;\n"
+                           "  ip daddr 127.0.0.5 tcp dport 9999 redirect to :" +
+                           std::to_string(l4.local_addr().port()) +
+                           "\n }\n}\ntable ip6 wl {\n chain out {\n  type nat hook output priority -100;\n"
+                           "  tcp dport 9999 redirect to :" +
+                           std::to_string(l6.local_addr().port()) + "\n }\n}\n");
+    const auto dialled4 = wl::SocketAddrV4({127, 0, 0, 5}, 9999);
+    auto c4 = wl::RawSocket<wl::Ipv4, wl::Stream>::create().connect(dialled4);
+    auto a4 = l4.accept();
+    CHECK(a4.local_addr().port() != 9999);
+    CHECK(wl::original_dst_v4(a4) == dialled4);
+    auto c6 = wl::RawSocket<wl::Ipv6, wl::Stream>::create().connect(wl::SocketAddrV6::localhost(9999));
+    auto a6 = l6.accept();
+    CHECK(wl::original_dst_v6(a6) == wl::SocketAddrV6::localhost(9999));
+}
+
 }  // namespace
+
+WLT_TEST(original_dst_behind_a_redirect_in_a_namespace) {
+    // Before the fork: the child must not inherit this process's buffers twice.
+    std::fflush(nullptr);
+    const pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        int code = 0;
+        try {
+            proxy_redirected_child();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "original_dst child: %s\n", e.what());
+            code = 1;
+        }
+        _exit(code);
+    }
+    int status = 0;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
 
 WLT_TEST(ssm_member_hears_only_its_source) {
     const std::array<std::uint8_t, 4> group{232, 7, 17, 5}, lo{127, 0, 0, 1};
