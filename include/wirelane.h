@@ -3955,8 +3955,8 @@ int wl_multicast_if_v4(int fd, uint8_t *out);
  * per allowed source.
  *
  * Returns 0, or `-EINVAL` (NULL, `group` not multicast, `source` not
- * unicast, the group joined without a source), `-EADDRNOTAVAIL` (this
- * source joined already), or another `-errno`.
+ * unicast), `-EADDRNOTAVAIL` (this source joined already), or another
+ * `-errno`.
  */
 int wl_join_ssm_v4(int fd, const uint8_t *group, const uint8_t *source, const uint8_t *interface);
 

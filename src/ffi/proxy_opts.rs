@@ -58,8 +58,8 @@ pub unsafe extern "C" fn wl_multicast_if_v4(fd: c_int, out: *mut u8) -> c_int {
 /// per allowed source.
 ///
 /// Returns 0, or `-EINVAL` (NULL, `group` not multicast, `source` not
-/// unicast, the group joined without a source), `-EADDRNOTAVAIL` (this
-/// source joined already), or another `-errno`.
+/// unicast), `-EADDRNOTAVAIL` (this source joined already), or another
+/// `-errno`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_join_ssm_v4(fd: c_int, group: *const u8, source: *const u8, interface: *const u8) -> c_int {
     ffi_fn!("wl_join_ssm_v4", {

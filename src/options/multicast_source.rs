@@ -92,8 +92,7 @@ fn mreq_source(
 /// other source are not delivered to this socket. SSM groups are
 /// 232.0.0.0/8, but the kernel filters any group. A non-multicast `group`
 /// or a non-unicast `source` is rejected first; joining the same source
-/// twice gives `EADDRNOTAVAIL`, and a group joined without a source
-/// ([`join_multicast_v4`](super::join_multicast_v4)) gives `EINVAL`.
+/// twice gives `EADDRNOTAVAIL`.
 pub fn join_ssm_v4<S: AsFd + ?Sized>(
     socket: &S,
     group: Ipv4Addr,
