@@ -139,6 +139,17 @@
 #define WL_MSG_WAITFORONE 65536
 
 /**
+ * The number of instructions `wl_bpf_steer_by_cpu` and
+ * `wl_bpf_steer_by_hash` write (an array this long always suffices).
+ */
+#define WL_BPF_STEER_LEN 3
+
+/**
+ * The longest program the kernel accepts (`BPF_MAXINSNS`).
+ */
+#define WL_BPF_MAXINSNS 4096
+
+/**
  * Control space that holds every receive-side message
  * `wl_dgram_recv_meta` decodes at once
  * (`wirelane::meta::RECV_CONTROL_SPACE`): size `wl_dgram_recv_cmsg`'s
@@ -725,6 +736,30 @@ typedef struct {
      */
     bool nonblocking;
 } wl_datagram_config;
+
+/**
+ * One classic BPF instruction, laid out as `struct sock_filter`
+ * (`linux/filter.h`), so a `wl_bpf_insn` array can be filled with the
+ * kernel's `BPF_STMT` / `BPF_JUMP` macros too.
+ */
+typedef struct {
+    /**
+     * The opcode (`BPF_LD | BPF_W | BPF_ABS`, ...).
+     */
+    uint16_t code;
+    /**
+     * The jump offset when a conditional jump's test is true.
+     */
+    uint8_t jt;
+    /**
+     * The jump offset when it is false.
+     */
+    uint8_t jf;
+    /**
+     * The constant operand.
+     */
+    uint32_t k;
+} wl_bpf_insn;
 
 /**
  * One control message found in a buffer by `wl_cmsg_first` /
@@ -1896,6 +1931,72 @@ int wl_keepalive_config_apply(const wl_keepalive_config *cfg, int fd);
  * or `-EINVAL` naming an out-of-range value, or `-errno`.
  */
 int wl_tcp_config_apply(const wl_tcp_config *cfg, int fd);
+
+/**
+ * Writes the "steer by CPU" reuseport program to `out` (`cap`
+ * instructions, `WL_BPF_STEER_LEN` suffice): it picks socket
+ * `cpu % sockets` of the group, so with one socket per CPU each CPU's
+ * connections stay on that CPU's socket (`SKF_AD_CPU`):
+ * `wirelane::CbpfProgram::steer_by_cpu`.
+ *
+ * Returns the number of instructions written, or `-EINVAL` (`sockets` 0,
+ * `out` NULL), `-ENOBUFS` (`cap` too small; nothing written).
+ */
+int wl_bpf_steer_by_cpu(uint32_t sockets, wl_bpf_insn *out, size_t cap);
+
+/**
+ * Writes the "steer by hash" reuseport program to `out` (`cap`
+ * instructions, `WL_BPF_STEER_LEN` suffice): socket `rxhash % sockets`,
+ * the packet's flow hash (`SKF_AD_RXHASH`), so one flow always reaches
+ * the same socket: `wirelane::CbpfProgram::steer_by_hash`.
+ *
+ * Returns the number of instructions written, or `-EINVAL`, `-ENOBUFS`
+ * as `wl_bpf_steer_by_cpu`.
+ */
+int wl_bpf_steer_by_hash(uint32_t sockets, wl_bpf_insn *out, size_t cap);
+
+/**
+ * Writes a one-instruction program that always returns `value` to `out`
+ * (`cap >= 1`): as a reuseport program every connection goes to socket
+ * `value`; as a filter, 0 drops every packet and `UINT32_MAX` keeps each
+ * whole: `wirelane::CbpfProgram::constant`.
+ *
+ * Returns 1, or `-EINVAL` (`out` NULL), `-ENOBUFS` (`cap` 0).
+ */
+int wl_bpf_constant(uint32_t value, wl_bpf_insn *out, size_t cap);
+
+/**
+ * Attaches the program `prog` (`len` instructions, 1 to
+ * `WL_BPF_MAXINSNS`) to the `SO_REUSEPORT` group of `fd`
+ * (`SO_ATTACH_REUSEPORT_CBPF`, see `socket(7)`, Linux 4.5+): from then on
+ * its return value picks the socket of the group, in bind order, for
+ * each new connection (TCP) or datagram (UDP); an index outside the group
+ * falls back to the kernel's hash. Attach it to any member after the
+ * group is bound: `wirelane::attach_reuseport_cbpf`.
+ *
+ * Returns 0, or `-EINVAL` (NULL, bad length, a program the kernel
+ * rejects), or another `-errno`.
+ */
+int wl_attach_reuseport_cbpf(int fd, const wl_bpf_insn *prog, size_t len);
+
+/**
+ * Attaches `prog` (`len` instructions) as the packet filter of `fd`
+ * (`SO_ATTACH_FILTER`, see `socket(7)`): each packet is kept, truncated
+ * to the returned length, or dropped when it returns 0:
+ * `wirelane::attach_filter`.
+ *
+ * Returns 0, or `-EINVAL` (NULL, bad length, a program the kernel
+ * rejects), or another `-errno`.
+ */
+int wl_attach_filter(int fd, const wl_bpf_insn *prog, size_t len);
+
+/**
+ * Removes the packet filter of `fd` (`SO_DETACH_FILTER`, see
+ * `socket(7)`): `wirelane::detach_filter`.
+ *
+ * Returns 0, or `-ENOENT` (no filter attached), or another `-errno`.
+ */
+int wl_detach_filter(int fd);
 
 /**
  * `CMSG_SPACE(data_len)`: the bytes one message with `data_len` bytes of
@@ -4179,6 +4280,106 @@ int wl_pending_fd(const wl_pending *sock);
  * `-EINVAL` if `sock` is NULL (nothing is consumed then).
  */
 int wl_pending_into_fd(wl_pending *sock);
+
+/**
+ * Chooses the interface for outgoing IPv4 multicast (`IP_MULTICAST_IF`
+ * with a `struct ip_mreqn`, see `ip(7)`): `wirelane::set_multicast_if_v4`.
+ * `interface` is the interface's address (4 bytes in network order),
+ * `ifindex` its index (`if_nametoindex(3)`); give either or both (the
+ * index wins). All-zero and 0 go back to the default (by route).
+ *
+ * Returns 0, or `-EINVAL` (NULL `interface`, `ifindex` above `INT_MAX`),
+ * `-EADDRNOTAVAIL` (not a local address), `-ENODEV` (no such index), or
+ * another `-errno`.
+ */
+int wl_set_multicast_if_v4(int fd, const uint8_t *interface, uint32_t ifindex);
+
+/**
+ * Writes the address of the outgoing IPv4 multicast interface
+ * (`IP_MULTICAST_IF`, see `ip(7)`) to `out` (4 bytes, network order):
+ * `wirelane::multicast_if_v4`. All zero when unset or set by index only
+ * (the kernel does not report the index).
+ *
+ * Returns 0 or `-errno`; `out` is written only on success.
+ */
+int wl_multicast_if_v4(int fd, uint8_t *out);
+
+/**
+ * Joins IPv4 multicast `group` for the datagrams of `source` only
+ * (source-specific multicast, `IP_ADD_SOURCE_MEMBERSHIP`, see `ip(7)`) on
+ * the interface with address `interface` (all zero: by route):
+ * `wirelane::join_ssm_v4`. Each is 4 bytes in network order. Call it once
+ * per allowed source.
+ *
+ * Returns 0, or `-EINVAL` (NULL, `group` not multicast, `source` not
+ * unicast), `-EADDRNOTAVAIL` (this source joined already), or another
+ * `-errno`.
+ */
+int wl_join_ssm_v4(int fd, const uint8_t *group, const uint8_t *source, const uint8_t *interface);
+
+/**
+ * Stops receiving `source`'s datagrams to `group`, joined with
+ * `wl_join_ssm_v4` (`IP_DROP_SOURCE_MEMBERSHIP`, see `ip(7)`):
+ * `wirelane::leave_ssm_v4`. Leaving the last source leaves the group.
+ *
+ * Returns 0, or `-EADDRNOTAVAIL` (source not joined), `-EINVAL` (group
+ * not joined, bad arguments), or another `-errno`.
+ */
+int wl_leave_ssm_v4(int fd, const uint8_t *group, const uint8_t *source, const uint8_t *interface);
+
+/**
+ * Joins IPv6 multicast `group` for the datagrams of `source` only
+ * (`MCAST_JOIN_SOURCE_GROUP`, RFC 3678; see `ipv6(7)`) on the interface
+ * with index `interface` (0: by route): `wirelane::join_ssm_v6`. `group`
+ * and `source` are 16 bytes in network order.
+ *
+ * Returns 0, or `-EINVAL` (NULL, `group` not multicast, `source` not
+ * unicast), `-EADDRNOTAVAIL` (joined already), or another `-errno`.
+ */
+int wl_join_ssm_v6(int fd, const uint8_t *group, const uint8_t *source, uint32_t interface);
+
+/**
+ * Stops receiving `source`'s datagrams to `group`, joined with
+ * `wl_join_ssm_v6` (`MCAST_LEAVE_SOURCE_GROUP`, RFC 3678):
+ * `wirelane::leave_ssm_v6`.
+ *
+ * Returns 0 or `-errno`.
+ */
+int wl_leave_ssm_v6(int fd, const uint8_t *group, const uint8_t *source, uint32_t interface);
+
+/**
+ * Writes the destination an accepted IPv4 TCP connection had before a
+ * netfilter NAT rule (`REDIRECT`, `DNAT`) rewrote it to `*out`
+ * (`SO_ORIGINAL_DST`, see `iptables-extensions(8)`):
+ * `wirelane::original_dst_v4`. A connection no rule translated gives its
+ * own destination.
+ *
+ * Returns 0, or `-ENOENT` (conntrack does not track the connection), or
+ * another `-errno`; `*out` is written only on success.
+ */
+int wl_original_dst_v4(int fd, wl_addr *out);
+
+/**
+ * The IPv6 twin of `wl_original_dst_v4` (`IP6T_SO_ORIGINAL_DST`):
+ * `wirelane::original_dst_v6`.
+ *
+ * Returns 0, or `-ENOENT` (conntrack does not track the connection), or
+ * another `-errno`; `*out` is written only on success.
+ */
+int wl_original_dst_v6(int fd, wl_addr *out);
+
+/**
+ * Copies the SYN that opened an accepted connection, its IP and TCP
+ * headers as they arrived (`TCP_SAVED_SYN`, see `tcp(7)`), into `buf`
+ * (`len` bytes), after `wl_set_tcp_save_syn(listener_fd, true)`:
+ * `wirelane::tcp_saved_syn_into`.
+ *
+ * Returns the SYN's length: 0 when none is saved (the kernel hands it
+ * out once). A return value larger than `len` means `buf` is too small:
+ * nothing was copied and the SYN stays saved; call again with that many
+ * bytes (`buf = NULL, len = 0` asks for the length). Or `-errno`.
+ */
+int wl_tcp_saved_syn(int fd, uint8_t *buf, size_t len);
 
 /**
  * Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`).

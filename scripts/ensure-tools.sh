@@ -19,6 +19,7 @@ needed=(
   "ip iproute2"             # loopback and blackhole routes inside those namespaces
   "openssl openssl"         # self-signed certificates for the Python start_tls tests
   "systemd-socket-activate systemd"  # socket activation tests (tests/activation_child.rs)
+  "nft nftables"            # REDIRECT and TPROXY rules inside test namespaces (SO_ORIGINAL_DST, IP_TRANSPARENT)
 )
 
 # header-under-/usr/include  debian-package (header-only libraries)

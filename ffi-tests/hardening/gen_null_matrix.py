@@ -222,6 +222,9 @@ def scalar(fn, ctype, p):
         "data_len": "4",
         "control_len": "16",
         "control_capacity": "64",
+        "sockets": "3",
+        "cap": "WL_BPF_STEER_LEN",
+        "ifindex": "0",
     }
     if t == "socklen_t":
         return "(socklen_t)sizeof(struct sockaddr_in)"
@@ -303,6 +306,9 @@ def pointer(g, fn, ctype, p):
         return g.var("int {v}[4] = {{g_devnull, g_devnull, g_devnull, g_devnull}};"), None
     if t in SCALAR_ARRAYS:
         return g.var(f"{t} {{v}}[256]; memset({{v}}, 0, sizeof {{v}});"), None
+    if t == "wl_bpf_insn":
+        # Programs: room for any length the generator passes (len is 64).
+        return g.var("wl_bpf_insn {v}[64]; memset({v}, 0, sizeof {v});"), None
     if t in STRUCTS:
         return "&" + g.var(f"{t} {{v}}; memset(&{{v}}, 0, sizeof {{v}});"), None
     raise SystemExit(f"gen_null_matrix: no value for pointer parameter `{ctype} {p}` of {fn}; teach pointer()")

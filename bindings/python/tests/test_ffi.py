@@ -87,6 +87,7 @@ STRUCTS: dict[str, Any] = {
     "wl_udp_queued_error": _prototypes.wl_udp_queued_error,
     "wl_cmsg": _prototypes.wl_cmsg,
     "wl_cmsg_recv": _prototypes.wl_cmsg_recv,
+    "wl_bpf_insn": _prototypes.wl_bpf_insn,
     "wl_pipe": _zerocopy.wl_pipe,
     "wl_zerocopy_completion": _zerocopy.wl_zerocopy_completion,
     "struct iovec": _ffi.iovec,

@@ -263,6 +263,17 @@ class wl_datagram_config(Structure):
     ]
 
 
+class wl_bpf_insn(Structure):
+    """``wl_bpf_insn`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("code", c_uint16),
+        ("jt", c_uint8),
+        ("jf", c_uint8),
+        ("k", c_uint32),
+    ]
+
+
 class wl_cmsg(Structure):
     """``wl_cmsg`` (see include/wirelane.h)."""
 
@@ -568,6 +579,18 @@ wl_buffer_config_apply: Callable[..., int] = bind("wl_buffer_config_apply", c_in
 wl_keepalive_config_apply: Callable[..., int] = bind("wl_keepalive_config_apply", c_int, [POINTER(wl_keepalive_config), c_int])
 # wl_tcp_config_apply(cfg, fd)
 wl_tcp_config_apply: Callable[..., int] = bind("wl_tcp_config_apply", c_int, [POINTER(wl_tcp_config), c_int])
+# wl_bpf_steer_by_cpu(sockets, out, cap)
+wl_bpf_steer_by_cpu: Callable[..., int] = bind("wl_bpf_steer_by_cpu", c_int, [c_uint32, POINTER(wl_bpf_insn), c_size_t])
+# wl_bpf_steer_by_hash(sockets, out, cap)
+wl_bpf_steer_by_hash: Callable[..., int] = bind("wl_bpf_steer_by_hash", c_int, [c_uint32, POINTER(wl_bpf_insn), c_size_t])
+# wl_bpf_constant(value, out, cap)
+wl_bpf_constant: Callable[..., int] = bind("wl_bpf_constant", c_int, [c_uint32, POINTER(wl_bpf_insn), c_size_t])
+# wl_attach_reuseport_cbpf(fd, prog, len)
+wl_attach_reuseport_cbpf: Callable[..., int] = bind("wl_attach_reuseport_cbpf", c_int, [c_int, POINTER(wl_bpf_insn), c_size_t])
+# wl_attach_filter(fd, prog, len)
+wl_attach_filter: Callable[..., int] = bind("wl_attach_filter", c_int, [c_int, POINTER(wl_bpf_insn), c_size_t])
+# wl_detach_filter(fd)
+wl_detach_filter: Callable[..., int] = bind("wl_detach_filter", c_int, [c_int])
 # wl_cmsg_space(data_len)
 wl_cmsg_space: Callable[..., int] = bind("wl_cmsg_space", c_ssize_t, [c_size_t])
 # wl_cmsg_push(control, capacity, used, cmsg_level, cmsg_type, data, data_len)
@@ -1004,6 +1027,24 @@ wl_pending_free: Callable[..., None] = bind("wl_pending_free", None, [POINTER(wl
 wl_pending_fd: Callable[..., int] = bind("wl_pending_fd", c_int, [POINTER(wl_pending)])
 # wl_pending_into_fd(sock)
 wl_pending_into_fd: Callable[..., int] = bind("wl_pending_into_fd", c_int, [POINTER(wl_pending)])
+# wl_set_multicast_if_v4(fd, interface, ifindex)
+wl_set_multicast_if_v4: Callable[..., int] = bind("wl_set_multicast_if_v4", c_int, [c_int, POINTER(c_uint8), c_uint32])
+# wl_multicast_if_v4(fd, out)
+wl_multicast_if_v4: Callable[..., int] = bind("wl_multicast_if_v4", c_int, [c_int, POINTER(c_uint8)])
+# wl_join_ssm_v4(fd, group, source, interface)
+wl_join_ssm_v4: Callable[..., int] = bind("wl_join_ssm_v4", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), POINTER(c_uint8)])
+# wl_leave_ssm_v4(fd, group, source, interface)
+wl_leave_ssm_v4: Callable[..., int] = bind("wl_leave_ssm_v4", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), POINTER(c_uint8)])
+# wl_join_ssm_v6(fd, group, source, interface)
+wl_join_ssm_v6: Callable[..., int] = bind("wl_join_ssm_v6", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), c_uint32])
+# wl_leave_ssm_v6(fd, group, source, interface)
+wl_leave_ssm_v6: Callable[..., int] = bind("wl_leave_ssm_v6", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), c_uint32])
+# wl_original_dst_v4(fd, out)
+wl_original_dst_v4: Callable[..., int] = bind("wl_original_dst_v4", c_int, [c_int, POINTER(wl_addr)])
+# wl_original_dst_v6(fd, out)
+wl_original_dst_v6: Callable[..., int] = bind("wl_original_dst_v6", c_int, [c_int, POINTER(wl_addr)])
+# wl_tcp_saved_syn(fd, buf, len)
+wl_tcp_saved_syn: Callable[..., int] = bind("wl_tcp_saved_syn", c_int, [c_int, POINTER(c_uint8), c_size_t])
 # wl_raw_new(domain, type, out)
 wl_raw_new: Callable[..., int] = bind("wl_raw_new", c_int, [c_int, c_int, POINTER(POINTER(wl_raw))])
 # wl_raw_type(sock)
@@ -1189,6 +1230,12 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_buffer_config_apply",
     "wl_keepalive_config_apply",
     "wl_tcp_config_apply",
+    "wl_bpf_steer_by_cpu",
+    "wl_bpf_steer_by_hash",
+    "wl_bpf_constant",
+    "wl_attach_reuseport_cbpf",
+    "wl_attach_filter",
+    "wl_detach_filter",
     "wl_cmsg_space",
     "wl_cmsg_push",
     "wl_cmsg_first",
@@ -1407,6 +1454,15 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_pending_free",
     "wl_pending_fd",
     "wl_pending_into_fd",
+    "wl_set_multicast_if_v4",
+    "wl_multicast_if_v4",
+    "wl_join_ssm_v4",
+    "wl_leave_ssm_v4",
+    "wl_join_ssm_v6",
+    "wl_leave_ssm_v6",
+    "wl_original_dst_v4",
+    "wl_original_dst_v6",
+    "wl_tcp_saved_syn",
     "wl_raw_new",
     "wl_raw_type",
     "wl_raw_bind",
