@@ -49,6 +49,18 @@
  * Every socket is close-on-exec. A Rust panic never crosses into C: it is
  * caught and returned as -EIO.
  *
+ * WRONG HANDLE TYPES. Every handle begins with a tag word naming its
+ * type, checked on entry by every call in every build (a load and a
+ * compare). A handle passed as another type through a C cast (a wl_conn *
+ * given to wl_listener_accept) returns -EBADF, consumes, frees and closes
+ * nothing, and wl_last_error_message() names both types: "expected
+ * wl_listener, got wl_conn". A wl_<state>_free given a handle of another
+ * type frees nothing and records the same message. Freeing a handle (or a
+ * transition consuming it) overwrites its tag; a later call that still
+ * finds the tag reports "got a freed handle", but that is best effort:
+ * using a freed handle remains undefined behaviour (the memory may have
+ * been reused, even by another handle of the same type).
+ *
  * THREADS. Handles are not locked internally. Calls that borrow a handle
  * (send, recv, accept, fd, options, ...) may run on one handle from
  * several threads at once; the kernel serializes them. A transition or

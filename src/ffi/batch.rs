@@ -40,12 +40,14 @@ type RecvAny = ByDomain<RecvBatch<Ipv4>, RecvBatch<Ipv6>, RecvBatch<Unix>>;
 /// passed to `wl_send_batch_push` must stay valid until the batch is
 /// cleared, sent for the last time, or freed. Not thread-safe: one thread
 /// at a time.
-pub struct wl_send_batch(Option<SendAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_send_batch(super::handle::Tag, Option<SendAny>);
 impl_handle!(wl_send_batch, SendAny);
 
 /// A reusable batch of receive slots for one `recvmmsg(2)` (`RecvBatch`),
 /// for one domain. Not thread-safe: one thread at a time.
-pub struct wl_recv_batch(Option<RecvAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_recv_batch(super::handle::Tag, Option<RecvAny>);
 impl_handle!(wl_recv_batch, RecvAny);
 
 /// One datagram of `wl_dgram_sendmmsg`.
@@ -127,7 +129,7 @@ pub unsafe extern "C" fn wl_send_batch_new(domain: c_int, capacity: usize, out: 
 pub unsafe extern "C" fn wl_send_batch_free(batch: *mut wl_send_batch) {
     ffi_fn!("wl_send_batch_free", {
         // SAFETY: NULL or a live batch the caller gives up.
-        drop(unsafe { take(batch) });
+        drop(unsafe { take(batch) }?);
         Ok(())
     })
 }
@@ -408,7 +410,7 @@ pub unsafe extern "C" fn wl_recv_batch_new(
 pub unsafe extern "C" fn wl_recv_batch_free(batch: *mut wl_recv_batch) {
     ffi_fn!("wl_recv_batch_free", {
         // SAFETY: NULL or a live batch the caller gives up.
-        drop(unsafe { take(batch) });
+        drop(unsafe { take(batch) }?);
         Ok(())
     })
 }

@@ -19,7 +19,8 @@ use wirelane_core::ffi_support::invalid_input;
 /// Sends use `MSG_NOSIGNAL`: a closed peer gives `-EPIPE`, never
 /// `SIGPIPE`. One thread may send while another receives on the same
 /// handle (the kernel serializes them).
-pub struct wl_conn(Option<ConnAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_conn(super::handle::Tag, Option<ConnAny>);
 impl_handle!(wl_conn, ConnAny);
 
 /// Credentials of a Unix peer, as the kernel recorded them at connect time

@@ -44,7 +44,8 @@ pub(crate) struct Sockets {
 /// handed over). The handle BORROWS the socket handles added to it: they
 /// must stay live until `wl_handover_send` has returned (or the
 /// `wl_handover` is freed). Free with `wl_handover_free`.
-pub struct wl_handover(Option<Sockets>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_handover(super::handle::Tag, Option<Sockets>);
 impl_handle!(wl_handover, Sockets);
 
 /// Creates an empty handover.
@@ -170,7 +171,7 @@ fn eof_is_enodata(e: io::Error) -> io::Error {
 pub unsafe extern "C" fn wl_handover_free(handover: *mut wl_handover) {
     ffi_fn!("wl_handover_free", {
         // SAFETY: NULL or a live handle nobody uses afterwards (caller contract).
-        drop(unsafe { take(handover) });
+        drop(unsafe { take(handover) }?);
         Ok(())
     })
 }
