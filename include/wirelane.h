@@ -135,6 +135,14 @@
 #define WL_MAX_UDP_SEGMENTS 64
 
 /**
+ * The most buffers one vectored send or receive takes (`IOV_MAX` in
+ * `<limits.h>`, `UIO_MAXIOV` in the kernel), which strict C11 hides.
+ * More is refused with `-EMSGSIZE` (what `sendmsg(2)` would return),
+ * with a message naming the count.
+ */
+#define WL_IOV_MAX 1024
+
+/**
  * `POLLIN` for `wl_wait`: data to read (or a connection to accept).
  */
 #define WL_READABLE 1
@@ -1438,7 +1446,10 @@ void wl_send_batch_free(wl_send_batch *batch);
  * Ownership: the batch borrows `buf`: it must stay valid until the batch
  * is cleared, sent for the last time, or freed. Returns 0, or `-ENOBUFS`
  * (batch full: nothing queued), `-EAFNOSUPPORT` (address of another
- * family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`).
+ * family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`, `len` over
+ * `SSIZE_MAX`), `-EMSGSIZE` (`len` over what one UDP datagram carries:
+ * 65507 bytes over IPv4, 65527 over IPv6). A refused push leaves the
+ * batch as it was.
  */
 int wl_send_batch_push(wl_send_batch *batch, const void *buf, size_t len, const wl_addr *to);
 
@@ -1505,15 +1516,20 @@ int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, in
  * are written there. At most `WL_MAX_BATCH` per call.
  *
  * Returns how many messages were sent, or `-errno` (an error on the first
- * message; `-EAFNOSUPPORT` for an address of another family). This builds
- * a temporary batch (it allocates); a `wl_send_batch` does not.
+ * message; `-EAFNOSUPPORT` for an address of another family). Checked
+ * before anything is sent, failing the whole call: more than
+ * `WL_MAX_BATCH` messages (`-EINVAL`), a message over what one UDP
+ * datagram carries (`-EMSGSIZE`: 65507 bytes over IPv4, 65527 over IPv6;
+ * the message names its index). This builds a temporary batch (it
+ * allocates); a `wl_send_batch` does not.
  */
 int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_t *sent_lens);
 
 /**
  * Sends each of the `n` buffers as its own datagram to the peer in one
  * `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
- * `wl_dgram_sendmmsg`. Returns how many were sent or `-errno`.
+ * `wl_dgram_sendmmsg`. Returns how many were sent or `-errno`; the
+ * count and lengths are checked first as in `wl_dgram_sendmmsg`.
  */
 int wl_dgram_conn_sendmmsg(const wl_dgram_conn *sock,
                            const struct iovec *msgs,
@@ -1778,8 +1794,10 @@ ssize_t wl_conn_recv(const wl_conn *conn, void *buf, size_t len, int flags);
  * Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
  * (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
  *
- * Returns the number of bytes queued or `-errno` as `wl_conn_send`.
- * Borrows `conn`; no allocation.
+ * Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+ * checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+ * adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+ * allocation.
  */
 ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
 
@@ -1788,7 +1806,8 @@ ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size
  * `ConnectedStream::recv_vectored`.
  *
  * Returns the number of bytes received (0 at end of stream) or `-errno`
- * as `wl_conn_recv`. Borrows `conn`; no allocation.
+ * as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+ * `wl_conn_send_vectored`. Borrows `conn`; no allocation.
  */
 ssize_t wl_conn_recv_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
 
@@ -2135,7 +2154,8 @@ ssize_t wl_dgram_conn_recv(const wl_dgram_conn *sock, void *buf, size_t len, int
 
 /**
  * Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
- * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`.
+ * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
  */
 ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
                                     const struct iovec *iov,
@@ -2143,7 +2163,8 @@ ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
 
 /**
  * Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
- * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`.
+ * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
  */
 ssize_t wl_dgram_conn_recv_vectored(const wl_dgram_conn *sock,
                                     const struct iovec *iov,

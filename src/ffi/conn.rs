@@ -81,8 +81,10 @@ pub unsafe extern "C" fn wl_conn_recv(
 /// Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
 /// (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
 ///
-/// Returns the number of bytes queued or `-errno` as `wl_conn_send`.
-/// Borrows `conn`; no allocation.
+/// Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+/// checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+/// adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+/// allocation.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_vectored(
     conn: *const wl_conn,
@@ -99,7 +101,8 @@ pub unsafe extern "C" fn wl_conn_send_vectored(
 /// `ConnectedStream::recv_vectored`.
 ///
 /// Returns the number of bytes received (0 at end of stream) or `-errno`
-/// as `wl_conn_recv`. Borrows `conn`; no allocation.
+/// as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+/// `wl_conn_send_vectored`. Borrows `conn`; no allocation.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv_vectored(
     conn: *const wl_conn,

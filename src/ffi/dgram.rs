@@ -231,7 +231,8 @@ pub unsafe extern "C" fn wl_dgram_conn_recv(
 }
 
 /// Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
-/// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`.
+/// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_vectored(
     sock: *const wl_dgram_conn,
@@ -245,7 +246,8 @@ pub unsafe extern "C" fn wl_dgram_conn_send_vectored(
 }
 
 /// Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
-/// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`.
+/// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_vectored(
     sock: *const wl_dgram_conn,
