@@ -10,8 +10,11 @@
 #include <limits.h>
 #include <sys/uio.h>
 
-/* Any readable byte: lengths are refused before the buffer is read. */
+/* Any readable byte: lengths no buffer can have (over SSIZE_MAX) are
+ * refused before anything is read. */
 static char g_byte = 'x';
+/* A buffer really as long as an over-long datagram. */
+static char g_big[70000];
 
 static wl_dgram *udp_bound(const char *text, wl_addr *addr) {
     wl_addr want = wl_parse(text);
@@ -50,10 +53,10 @@ static void a_batch_push_of_size_max_is_refused_and_changes_nothing(void) {
     CHECK_ERR(wl_send_batch_push(b, &g_byte, (size_t)SSIZE_MAX + 1, &to), EINVAL);
     CHECK(wl_send_batch_len(b) == 1);
     /* Within SSIZE_MAX but over what one UDP datagram carries. */
-    CHECK_ERR(wl_send_batch_push(b, &g_byte, 65508, &to), EMSGSIZE);
+    CHECK_ERR(wl_send_batch_push(b, g_big, 65508, &to), EMSGSIZE);
     CHECK_MSG("65508 bytes");
     CHECK_MSG("65507");
-    CHECK_ERR(wl_send_batch_push(b, &g_byte, 65508, NULL), EMSGSIZE);
+    CHECK_ERR(wl_send_batch_push(b, g_big, 65508, NULL), EMSGSIZE);
     CHECK(wl_send_batch_len(b) == 1);
 
     /* The batch is intact: its one message goes out. */
@@ -66,7 +69,7 @@ static void a_batch_push_of_size_max_is_refused_and_changes_nothing(void) {
     wl_addr to6;
     wl_dgram *sink6 = udp_bound("[::1]:0", &to6);
     CHECK_OK(wl_send_batch_new(AF_INET6, 2, &b));
-    CHECK_ERR(wl_send_batch_push(b, &g_byte, 65528, &to6), EMSGSIZE);
+    CHECK_ERR(wl_send_batch_push(b, g_big, 65528, &to6), EMSGSIZE);
     CHECK_MSG("65527");
     CHECK(wl_send_batch_len(b) == 0);
     wl_send_batch_free(b);
@@ -94,7 +97,7 @@ static void single_sends_and_receives_refuse_lengths_over_ssize_max(void) {
     wl_dgram_conn *c = udp_connected_to(&to);
     CHECK_ERR(wl_dgram_conn_send(c, &g_byte, SIZE_MAX, 0), EINVAL);
     CHECK_ERR(wl_dgram_conn_send_segmented(c, &g_byte, SIZE_MAX, 1200, NULL), EINVAL);
-    CHECK_ERR(wl_dgram_conn_send_segmented(c, &g_byte, 65508, 1200, NULL), EMSGSIZE);
+    CHECK_ERR(wl_dgram_conn_send_segmented(c, g_big, 65508, 1200, NULL), EMSGSIZE);
     CHECK_MSG("65507");
     nothing_arrived(sink);
     wl_dgram_conn_free(c);
@@ -161,10 +164,25 @@ static void mmsg_counts_over_the_batch_limit_are_refused_whole(void) {
     wl_dgram_conn *c = udp_connected_to(&to);
     CHECK_ERR(wl_dgram_conn_sendmmsg(c, iovs, N, lens), EINVAL);
     CHECK_MSG("WL_MAX_BATCH");
-    /* One message over the UDP payload limit refuses the whole call. */
+    nothing_arrived(sink);
+    /* A message over the UDP payload limit is never handed to the kernel:
+     * the ones before it go (the count says where it stopped), and a call
+     * starting with it fails, so nothing is lost or misattributed. */
+    msgs[1].buf = g_big;
     msgs[1].len = 65508;
-    CHECK_ERR(wl_dgram_sendmmsg(sink, msgs, 3, lens), EMSGSIZE);
-    CHECK_MSG("msgs[1]");
+    CHECK(wl_dgram_sendmmsg(sink, msgs, 3, lens) == 1);
+    CHECK_ERR(wl_dgram_sendmmsg(sink, msgs + 1, 2, lens), EMSGSIZE);
+    CHECK_MSG("`msgs[0]` is 65508 bytes; one UDP datagram over IPv4 carries at most 65507");
+    iovs[0].iov_base = g_big;
+    iovs[0].iov_len = 65508;
+    CHECK_ERR(wl_dgram_conn_sendmmsg(c, iovs, 2, lens), EMSGSIZE);
+    CHECK_MSG("msgs[0]");
+    char one[4];
+    CHECK(wl_dgram_recv_from(sink, one, sizeof one, NULL, 0) == 1);
+    nothing_arrived(sink);
+    /* A length no buffer can have is malformed input: refused whole. */
+    iovs[0].iov_base = &g_byte;
+    iovs[0].iov_len = 1;
     iovs[2].iov_len = SIZE_MAX;
     CHECK_ERR(wl_dgram_conn_sendmmsg(c, iovs, 3, lens), EINVAL);
     nothing_arrived(sink);

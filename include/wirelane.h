@@ -1333,6 +1333,9 @@ void wl_inherited_free(wl_inherited *set);
  * (`"/run/app.sock"`, `"./app.sock"`), and `"@name"` for a Linux
  * abstract Unix name. Other relative paths: use `wl_addr_unix`.
  *
+ * `text` is read up to its NUL; for text that is not NUL-terminated (a
+ * field of a larger buffer) use `wl_addr_parse_n`.
+ *
  * Returns 0, or `-EINVAL` (malformed text, `text` or `out` NULL, text not
  * UTF-8) / `-ENAMETOOLONG` (Unix path over 107 bytes); the message from
  * `wl_last_error_message` names the problem. `*out` is written only on
@@ -1389,6 +1392,10 @@ int wl_addr_unix_abstract(const uint8_t *name, size_t len, wl_addr *out);
  * `getaddrinfo(3)`, ...) into `*out`, checking it: the family must be
  * `AF_INET`, `AF_INET6` or `AF_UNIX` and the length must suit it.
  *
+ * Only the first `len` bytes of `*sa` are read: a `sockaddr_un` whose
+ * `sun_path` holds 108 bytes and no NUL (`len = sizeof(struct
+ * sockaddr_un)`) is a valid path address, as for the kernel.
+ *
  * Returns 0, or `-EAFNOSUPPORT` (other family), `-EINVAL` (length out of
  * range, NULL argument). `*out` is written only on success.
  */
@@ -1421,6 +1428,20 @@ int wl_addr_family(const wl_addr *addr);
  * a NULL or malformed address.
  */
 int wl_addr_port(const wl_addr *addr);
+
+/**
+ * Parses the `len` bytes at `text` as an address, exactly as
+ * `wl_addr_parse` parses a string: `"127.0.0.1:80"`, `"[::1]:80"`, a Unix
+ * path starting with `/` or `.`, or `"@name"`. The text needs no NUL
+ * terminator and is never read past `len` bytes; a NUL inside it is an
+ * error (a C string passed with a too-large `len`, most likely).
+ *
+ * Returns 0, or `-EINVAL` (malformed text, a NUL byte inside, not UTF-8,
+ * NULL `out`, NULL `text` with `len > 0`; `len` 0 is the empty text,
+ * which is malformed) / `-ENAMETOOLONG` (Unix path over 107 bytes); the
+ * message names the problem. `*out` is written only on success.
+ */
+int wl_addr_parse_n(const char *text, size_t len, wl_addr *out);
 
 /**
  * Creates a send batch for `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`)
@@ -1516,12 +1537,14 @@ int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, in
  * are written there. At most `WL_MAX_BATCH` per call.
  *
  * Returns how many messages were sent, or `-errno` (an error on the first
- * message; `-EAFNOSUPPORT` for an address of another family). Checked
- * before anything is sent, failing the whole call: more than
- * `WL_MAX_BATCH` messages (`-EINVAL`), a message over what one UDP
- * datagram carries (`-EMSGSIZE`: 65507 bytes over IPv4, 65527 over IPv6;
- * the message names its index). This builds a temporary batch (it
- * allocates); a `wl_send_batch` does not.
+ * message; `-EAFNOSUPPORT` for an address of another family). More than
+ * `WL_MAX_BATCH` messages is refused whole (`-EINVAL`, nothing sent). A
+ * message over what one UDP datagram carries (65507 bytes over IPv4,
+ * 65527 over IPv6) is never handed to the kernel: the messages before it
+ * are sent and counted, so the count says where it stopped, and a call
+ * starting with it fails with `-EMSGSIZE` (as the kernel reports a
+ * failing message). This builds a temporary batch (it allocates); a
+ * `wl_send_batch` does not.
  */
 int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_t *sent_lens);
 

@@ -313,12 +313,14 @@ unsafe fn write_lens(lens: &[usize], out: *mut usize) {
 /// are written there. At most `WL_MAX_BATCH` per call.
 ///
 /// Returns how many messages were sent, or `-errno` (an error on the first
-/// message; `-EAFNOSUPPORT` for an address of another family). Checked
-/// before anything is sent, failing the whole call: more than
-/// `WL_MAX_BATCH` messages (`-EINVAL`), a message over what one UDP
-/// datagram carries (`-EMSGSIZE`: 65507 bytes over IPv4, 65527 over IPv6;
-/// the message names its index). This builds a temporary batch (it
-/// allocates); a `wl_send_batch` does not.
+/// message; `-EAFNOSUPPORT` for an address of another family). More than
+/// `WL_MAX_BATCH` messages is refused whole (`-EINVAL`, nothing sent). A
+/// message over what one UDP datagram carries (65507 bytes over IPv4,
+/// 65527 over IPv6) is never handed to the kernel: the messages before it
+/// are sent and counted, so the count says where it stopped, and a call
+/// starting with it fails with `-EMSGSIZE` (as the kernel reports a
+/// failing message). This builds a temporary batch (it allocates); a
+/// `wl_send_batch` does not.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_sendmmsg(
     sock: *const wl_dgram,
@@ -343,7 +345,15 @@ pub unsafe extern "C" fn wl_dgram_sendmmsg(
                             *in_ref(m.to, "msgs[].to")?,
                         )
                     };
-                    $limit(m.len, i)?;
+                    // Too long to send: as the kernel does for a failing
+                    // message, send the ones before it (their count says
+                    // where it stopped); the error comes when it is first.
+                    if let Err(e) = $limit(m.len, i) {
+                        if i == 0 {
+                            return Err(e);
+                        }
+                        break;
+                    }
                     list.push((buf, to.to_typed()?));
                 }
                 $s.sendmmsg(&list)?
@@ -380,11 +390,18 @@ pub unsafe extern "C" fn wl_dgram_conn_sendmmsg(
         let mut list = Vec::with_capacity(iovs.len());
         for (i, v) in iovs.iter().enumerate() {
             // SAFETY: each iovec describes a readable buffer (caller contract).
-            list.push(unsafe { bytes(v.iov_base.cast::<u8>(), v.iov_len, "msgs[].iov_base") }?);
-            match s {
-                ByDomain::V4(_) => limits::udp_payload::<Ipv4>(v.iov_len, format_args!("msgs[{i}]"))?,
-                ByDomain::V6(_) => limits::udp_payload::<Ipv6>(v.iov_len, format_args!("msgs[{i}]"))?,
-                ByDomain::Unix(_) => {}
+            let buf = unsafe { bytes(v.iov_base.cast::<u8>(), v.iov_len, "msgs[].iov_base") }?;
+            let fits = match s {
+                ByDomain::V4(_) => limits::udp_payload::<Ipv4>(v.iov_len, format_args!("msgs[{i}]")),
+                ByDomain::V6(_) => limits::udp_payload::<Ipv6>(v.iov_len, format_args!("msgs[{i}]")),
+                ByDomain::Unix(_) => Ok(()),
+            };
+            // As in wl_dgram_sendmmsg: the ones before a message too long
+            // are sent, the error comes when it is first.
+            match fits {
+                Err(e) if i == 0 => return Err(e),
+                Err(_) => break,
+                Ok(()) => list.push(buf),
             }
         }
         let lens = super::any::each!(s, s => s.sendmmsg(&list)?);

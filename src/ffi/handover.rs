@@ -61,13 +61,13 @@ pub unsafe extern "C" fn wl_handover_new(out: *mut *mut wl_handover) -> c_int {
     })
 }
 
-/// Adds `item` under `name` after checking both pointers.
-unsafe fn add(h: *mut wl_handover, name: *const c_char, item: Item, null: bool) -> io::Result<c_int> {
+/// Adds `item` under `name` after checking both pointers; `check` is the
+/// item's handle check (NULL, tag), done now so a wrong handle is refused
+/// here rather than at the send.
+unsafe fn add(h: *mut wl_handover, name: *const c_char, item: Item, check: io::Result<()>) -> io::Result<c_int> {
     // SAFETY: NULL or NUL-terminated (caller contract).
     let name = unsafe { c_str(name, "name") }?;
-    if null {
-        return Err(invalid_input(libc::EINVAL, "the socket handle to add is NULL"));
-    }
+    check?;
     // SAFETY: NULL or a live handle used by no other thread (caller contract).
     let sockets = unsafe { borrow_mut(h) }?;
     if sockets.items.len() >= wirelane_core::cmsg::SCM_MAX_FD {
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn wl_handover_add_listener(
 ) -> c_int {
     ffi_fn!("wl_handover_add_listener", {
         // SAFETY: forwarded (caller contract).
-        unsafe { add(handover, name, Item::Listener(listener), listener.is_null()) }
+        unsafe { add(handover, name, Item::Listener(listener), borrow(listener).map(drop)) }
     })
 }
 
@@ -106,7 +106,7 @@ pub unsafe extern "C" fn wl_handover_add_dgram(
 ) -> c_int {
     ffi_fn!("wl_handover_add_dgram", {
         // SAFETY: forwarded (caller contract).
-        unsafe { add(handover, name, Item::Dgram(dgram), dgram.is_null()) }
+        unsafe { add(handover, name, Item::Dgram(dgram), borrow(dgram).map(drop)) }
     })
 }
 
@@ -120,7 +120,7 @@ pub unsafe extern "C" fn wl_handover_add_dgram_conn(
 ) -> c_int {
     ffi_fn!("wl_handover_add_dgram_conn", {
         // SAFETY: forwarded (caller contract).
-        unsafe { add(handover, name, Item::DgramConn(dgram), dgram.is_null()) }
+        unsafe { add(handover, name, Item::DgramConn(dgram), borrow(dgram).map(drop)) }
     })
 }
 

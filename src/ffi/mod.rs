@@ -22,6 +22,7 @@ use std::ffi::{c_char, c_int};
 
 mod activation;
 mod addr;
+mod addr_parse_n;
 mod any;
 mod batch;
 mod batch_unpack;
@@ -50,6 +51,7 @@ mod zerocopy;
 
 pub use activation::*;
 pub use addr::*;
+pub use addr_parse_n::*;
 pub use batch::*;
 pub use batch_unpack::*;
 pub use bound::*;
