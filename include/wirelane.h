@@ -42,7 +42,8 @@
  * ERRORS. Functions return 0 (or a byte count, a descriptor, a port...)
  * on success and -errno on failure (e.g. -EADDRINUSE). A NULL handle,
  * NULL required pointer or malformed argument returns -EINVAL (never a
- * crash). wl_strerror(rc) describes a code; wl_last_error_message()
+ * crash); a handle of the wrong type returns -EBADF (WRONG HANDLE TYPES,
+ * below). wl_strerror(rc) describes a code; wl_last_error_message()
  * gives the detailed message of this thread's last failure. Blocking calls
  * return -EINTR when a signal interrupts them (no retry inside). Sends
  * always use MSG_NOSIGNAL: a closed peer gives -EPIPE, never SIGPIPE.
@@ -70,6 +71,16 @@
  * SAFETY CONTRACT. Pointers are NULL or valid for the documented size;
  * handles are live and come from this library; buffers hold the given
  * length. The send/recv paths allocate nothing.
+ *
+ * BOUNDED INPUT. A (pointer, length) argument is never read past its
+ * length (a sockaddr_un whose sun_path holds 108 bytes and no NUL, with
+ * len = sizeof(struct sockaddr_un), is read to its end and no further); a
+ * const char * argument is a NUL-terminated string, read up to its NUL
+ * (wl_addr_parse_n takes text with a length instead). Lengths and counts
+ * are checked against the kernel's limits before use, and a refused call
+ * changes nothing: a length over SSIZE_MAX or a count over WL_IOV_MAX /
+ * WL_MAX_BATCH is refused with a message naming the limit, as is a UDP
+ * datagram over 65507 (IPv4) / 65527 (IPv6) bytes in a batch.
  */
 
 #ifndef WIRELANE_H
