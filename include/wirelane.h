@@ -42,7 +42,8 @@
  * ERRORS. Functions return 0 (or a byte count, a descriptor, a port...)
  * on success and -errno on failure (e.g. -EADDRINUSE). A NULL handle,
  * NULL required pointer or malformed argument returns -EINVAL (never a
- * crash). wl_strerror(rc) describes a code; wl_last_error_message()
+ * crash); a handle of the wrong type returns -EBADF (WRONG HANDLE TYPES,
+ * below). wl_strerror(rc) describes a code; wl_last_error_message()
  * gives the detailed message of this thread's last failure. Blocking calls
  * return -EINTR when a signal interrupts them (no retry inside, except in
  * the looping calls: see PROGRESS). A blocking connect interrupted so
@@ -50,6 +51,18 @@
  * always use MSG_NOSIGNAL: a closed peer gives -EPIPE, never SIGPIPE.
  * Every socket is close-on-exec. A Rust panic never crosses into C: it is
  * caught and returned as -EIO.
+ *
+ * WRONG HANDLE TYPES. Every handle begins with a tag word naming its
+ * type, checked on entry by every call in every build (a load and a
+ * compare). A handle passed as another type through a C cast (a wl_conn *
+ * given to wl_listener_accept) returns -EBADF, consumes, frees and closes
+ * nothing, and wl_last_error_message() names both types: "expected
+ * wl_listener, got wl_conn". A wl_<state>_free given a handle of another
+ * type frees nothing and records the same message. Freeing a handle (or a
+ * transition consuming it) overwrites its tag; a later call that still
+ * finds the tag reports "got a freed handle", but that is best effort:
+ * using a freed handle remains undefined behaviour (the memory may have
+ * been reused, even by another handle of the same type).
  *
  * PROGRESS. No call loses what it did before it failed; one convention:
  * - A call that makes one syscall (wl_conn_send / _recv / _vectored,
@@ -80,6 +93,16 @@
  * SAFETY CONTRACT. Pointers are NULL or valid for the documented size;
  * handles are live and come from this library; buffers hold the given
  * length. The send/recv paths allocate nothing.
+ *
+ * BOUNDED INPUT. A (pointer, length) argument is never read past its
+ * length (a sockaddr_un whose sun_path holds 108 bytes and no NUL, with
+ * len = sizeof(struct sockaddr_un), is read to its end and no further); a
+ * const char * argument is a NUL-terminated string, read up to its NUL
+ * (wl_addr_parse_n takes text with a length instead). Lengths and counts
+ * are checked against the kernel's limits before use, and a refused call
+ * changes nothing: a length over SSIZE_MAX or a count over WL_IOV_MAX /
+ * WL_MAX_BATCH is refused with a message naming the limit, as is a UDP
+ * datagram over 65507 (IPv4) / 65527 (IPv6) bytes in a batch.
  */
 
 #ifndef WIRELANE_H
@@ -162,6 +185,14 @@
  * `wirelane::batch::MAX_UDP_SEGMENTS`.
  */
 #define WL_MAX_UDP_SEGMENTS 64
+
+/**
+ * The most buffers one vectored send or receive takes (`IOV_MAX` in
+ * `<limits.h>`, `UIO_MAXIOV` in the kernel), which strict C11 hides.
+ * More is refused with `-EMSGSIZE` (what `sendmsg(2)` would return),
+ * with a message naming the count.
+ */
+#define WL_IOV_MAX 1024
 
 /**
  * `POLLIN` for `wl_wait`: data to read (or a connection to accept).
@@ -1452,6 +1483,9 @@ void wl_inherited_free(wl_inherited *set);
  * (`"/run/app.sock"`, `"./app.sock"`), and `"@name"` for a Linux
  * abstract Unix name. Other relative paths: use `wl_addr_unix`.
  *
+ * `text` is read up to its NUL; for text that is not NUL-terminated (a
+ * field of a larger buffer) use `wl_addr_parse_n`.
+ *
  * Returns 0, or `-EINVAL` (malformed text, `text` or `out` NULL, text not
  * UTF-8) / `-ENAMETOOLONG` (Unix path over 107 bytes); the message from
  * `wl_last_error_message` names the problem. `*out` is written only on
@@ -1508,6 +1542,10 @@ int wl_addr_unix_abstract(const uint8_t *name, size_t len, wl_addr *out);
  * `getaddrinfo(3)`, ...) into `*out`, checking it: the family must be
  * `AF_INET`, `AF_INET6` or `AF_UNIX` and the length must suit it.
  *
+ * Only the first `len` bytes of `*sa` are read: a `sockaddr_un` whose
+ * `sun_path` holds 108 bytes and no NUL (`len = sizeof(struct
+ * sockaddr_un)`) is a valid path address, as for the kernel.
+ *
  * Returns 0, or `-EAFNOSUPPORT` (other family), `-EINVAL` (length out of
  * range, NULL argument). `*out` is written only on success.
  */
@@ -1542,6 +1580,20 @@ int wl_addr_family(const wl_addr *addr);
 int wl_addr_port(const wl_addr *addr);
 
 /**
+ * Parses the `len` bytes at `text` as an address, exactly as
+ * `wl_addr_parse` parses a string: `"127.0.0.1:80"`, `"[::1]:80"`, a Unix
+ * path starting with `/` or `.`, or `"@name"`. The text needs no NUL
+ * terminator and is never read past `len` bytes; a NUL inside it is an
+ * error (a C string passed with a too-large `len`, most likely).
+ *
+ * Returns 0, or `-EINVAL` (malformed text, a NUL byte inside, not UTF-8,
+ * NULL `out`, NULL `text` with `len > 0`; `len` 0 is the empty text,
+ * which is malformed) / `-ENAMETOOLONG` (Unix path over 107 bytes); the
+ * message names the problem. `*out` is written only on success.
+ */
+int wl_addr_parse_n(const char *text, size_t len, wl_addr *out);
+
+/**
  * Creates a send batch for `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`)
  * with room for `capacity` messages (1 to `WL_MAX_BATCH`):
  * `SendBatch::with_capacity`.
@@ -1565,7 +1617,10 @@ void wl_send_batch_free(wl_send_batch *batch);
  * Ownership: the batch borrows `buf`: it must stay valid until the batch
  * is cleared, sent for the last time, or freed. Returns 0, or `-ENOBUFS`
  * (batch full: nothing queued), `-EAFNOSUPPORT` (address of another
- * family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`).
+ * family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`, `len` over
+ * `SSIZE_MAX`), `-EMSGSIZE` (`len` over what one UDP datagram carries:
+ * 65507 bytes over IPv4, 65527 over IPv6). A refused push leaves the
+ * batch as it was.
  */
 int wl_send_batch_push(wl_send_batch *batch, const void *buf, size_t len, const wl_addr *to);
 
@@ -1637,8 +1692,12 @@ int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, in
  * messages were sent (a prefix: resend the rest, `msgs + sent`, and that
  * call reports the error that stopped this one, see PROGRESS), or
  * `-errno` (an error on the first message, nothing sent; `-EAFNOSUPPORT`
- * for an address of another family). This builds
- * a temporary batch (it allocates); a `wl_send_batch` does not.
+ * for an address of another family). More than `WL_MAX_BATCH` messages
+ * is refused whole (`-EINVAL`, nothing sent). A message over what one UDP
+ * datagram carries (65507 bytes over IPv4, 65527 over IPv6) is never
+ * handed to the kernel: the messages before it are sent and counted, and
+ * the call that starts with it fails with `-EMSGSIZE`, naming it. This
+ * builds a temporary batch (it allocates); a `wl_send_batch` does not.
  */
 int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_t *sent_lens);
 
@@ -1647,7 +1706,8 @@ int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_
  * `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
  * `wl_dgram_sendmmsg`. The iovec array is `const`: neither it nor the
  * buffers are written. Returns how many were sent (a prefix, as in
- * `wl_dgram_sendmmsg`) or `-errno` (nothing sent).
+ * `wl_dgram_sendmmsg`) or `-errno` (nothing sent); the count and lengths
+ * are checked first as in `wl_dgram_sendmmsg`.
  */
 int wl_dgram_conn_sendmmsg(const wl_dgram_conn *sock,
                            const struct iovec *msgs,
@@ -2156,8 +2216,10 @@ ssize_t wl_conn_recv(const wl_conn *conn, void *buf, size_t len, int flags);
  * Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
  * (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
  *
- * Returns the number of bytes queued or `-errno` as `wl_conn_send`.
- * Borrows `conn`; no allocation.
+ * Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+ * checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+ * adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+ * allocation.
  */
 ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
 
@@ -2166,7 +2228,8 @@ ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size
  * `ConnectedStream::recv_vectored`.
  *
  * Returns the number of bytes received (0 at end of stream) or `-errno`
- * as `wl_conn_recv`. Borrows `conn`; no allocation.
+ * as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+ * `wl_conn_send_vectored`. Borrows `conn`; no allocation.
  */
 ssize_t wl_conn_recv_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
 
@@ -2513,7 +2576,8 @@ ssize_t wl_dgram_conn_recv(const wl_dgram_conn *sock, void *buf, size_t len, int
 
 /**
  * Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
- * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`.
+ * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
  */
 ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
                                     const struct iovec *iov,
@@ -2521,7 +2585,8 @@ ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
 
 /**
  * Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
- * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`.
+ * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
  */
 ssize_t wl_dgram_conn_recv_vectored(const wl_dgram_conn *sock,
                                     const struct iovec *iov,

@@ -19,7 +19,8 @@ use wirelane_core::ffi_support::invalid_input;
 /// Sends use `MSG_NOSIGNAL`: a closed peer gives `-EPIPE`, never
 /// `SIGPIPE`. One thread may send while another receives on the same
 /// handle (the kernel serializes them).
-pub struct wl_conn(Option<ConnAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_conn(super::handle::Tag, Option<ConnAny>);
 impl_handle!(wl_conn, ConnAny);
 
 /// Credentials of a Unix peer, as the kernel recorded them at connect time
@@ -80,8 +81,10 @@ pub unsafe extern "C" fn wl_conn_recv(
 /// Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
 /// (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
 ///
-/// Returns the number of bytes queued or `-errno` as `wl_conn_send`.
-/// Borrows `conn`; no allocation.
+/// Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+/// checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+/// adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+/// allocation.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_vectored(
     conn: *const wl_conn,
@@ -98,7 +101,8 @@ pub unsafe extern "C" fn wl_conn_send_vectored(
 /// `ConnectedStream::recv_vectored`.
 ///
 /// Returns the number of bytes received (0 at end of stream) or `-errno`
-/// as `wl_conn_recv`. Borrows `conn`; no allocation.
+/// as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+/// `wl_conn_send_vectored`. Borrows `conn`; no allocation.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv_vectored(
     conn: *const wl_conn,

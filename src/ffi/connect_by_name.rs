@@ -57,7 +57,8 @@ pub struct wl_connect_opts {
 /// `wl_connector_step`; re-read the descriptors after every step, they
 /// change. Freeing it closes every attempt in flight, so cancelling leaves
 /// no half-open socket. The winning `wl_conn` is non-blocking.
-pub struct wl_connector(Option<Box<HappyEyeballs>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_connector(super::handle::Tag, Option<Box<HappyEyeballs>>);
 // Boxed: the race is a few hundred bytes, moved in and out of the slot on
 // every step.
 impl_handle!(wl_connector, Box<HappyEyeballs>);
@@ -404,7 +405,7 @@ pub unsafe extern "C" fn wl_connector_failures(
 pub unsafe extern "C" fn wl_connector_free(connector: *mut wl_connector) {
     ffi_fn!("wl_connector_free", {
         // SAFETY: `connector` is NULL or a live handle the caller gives up.
-        drop(unsafe { take(connector) });
+        drop(unsafe { take(connector) }?);
         Ok(())
     })
 }

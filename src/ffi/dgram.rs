@@ -15,13 +15,15 @@ use wirelane_core::{ConnectedDatagram, MsgFlags};
 /// A bound datagram socket (`BoundDatagram<D>`): it sends to and receives
 /// from anyone, naming the peer on each `wl_dgram_send_to` and learning it
 /// on each `wl_dgram_recv_from`. `wl_dgram_connect` fixes one peer.
-pub struct wl_dgram(Option<DgramAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_dgram(super::handle::Tag, Option<DgramAny>);
 impl_handle!(wl_dgram, DgramAny);
 
 /// A datagram socket locked to one peer (`ConnectedDatagram<D>`): sends
 /// and receives take no address and the kernel drops datagrams from anyone
 /// else (the way QUIC uses UDP).
-pub struct wl_dgram_conn(Option<DgramConnAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_dgram_conn(super::handle::Tag, Option<DgramConnAny>);
 impl_handle!(wl_dgram_conn, DgramConnAny);
 
 /// Sends one datagram of `len` bytes to `*to` (`sendto(2)`, `MSG_NOSIGNAL`
@@ -229,7 +231,8 @@ pub unsafe extern "C" fn wl_dgram_conn_recv(
 }
 
 /// Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
-/// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`.
+/// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_vectored(
     sock: *const wl_dgram_conn,
@@ -243,7 +246,8 @@ pub unsafe extern "C" fn wl_dgram_conn_send_vectored(
 }
 
 /// Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
-/// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`.
+/// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_vectored(
     sock: *const wl_dgram_conn,

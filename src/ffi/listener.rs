@@ -12,7 +12,8 @@ use super::handle::{borrow, give, impl_handle, out_ptr};
 
 /// A listening stream socket (`Listener<D>`): it accepts connections.
 /// Accepting does not consume the listener.
-pub struct wl_listener(Option<ListenerAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_listener(super::handle::Tag, Option<ListenerAny>);
 impl_handle!(wl_listener, ListenerAny);
 
 /// Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):

@@ -13,7 +13,8 @@ use super::handle::{borrow, give, impl_handle, out_ptr, transition};
 /// (`PendingConnect<D>`), from `wl_raw_connect_nonblocking`. Register
 /// `wl_pending_fd` for writability with your event loop (or call
 /// `wl_pending_wait`), then `wl_pending_finish`.
-pub struct wl_pending(Option<PendingAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_pending(super::handle::Tag, Option<PendingAny>);
 impl_handle!(wl_pending, PendingAny);
 
 /// Waits up to `timeout_ms` milliseconds (negative: forever) for the

@@ -20,7 +20,8 @@ use wirelane_core::{Datagram, DefaultProtocol, Ipv4, Ipv6, RawSocket, Stream, Un
 /// `wl_raw_connect_nonblocking`; datagram sockets can `wl_raw_bind_dgram`
 /// or `wl_raw_connect_dgram`. Calling a stream transition on a datagram
 /// socket (or the reverse) fails with `-EPROTOTYPE` and consumes nothing.
-pub struct wl_raw(Option<RawAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_raw(super::handle::Tag, Option<RawAny>);
 impl_handle!(wl_raw, RawAny);
 
 /// The domain's state for one socket type, or the error.

@@ -31,7 +31,8 @@ const _: () = assert!(WL_SPLICE_F_GIFT == zerocopy::SPLICE_F_GIFT.bits());
 
 /// A pipe for `splice` (`wirelane::zerocopy::Pipe`): both ends
 /// close-on-exec, closed together by `wl_pipe_free`.
-pub struct wl_pipe(Option<Pipe>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_pipe(super::handle::Tag, Option<Pipe>);
 impl_handle!(wl_pipe, Pipe);
 
 /// One `MSG_ZEROCOPY` completion (`ZerocopyCompletion`): the sends with ids
@@ -240,7 +241,7 @@ pub unsafe extern "C" fn wl_pipe_new(capacity: usize, out: *mut *mut wl_pipe) ->
 pub unsafe extern "C" fn wl_pipe_free(pipe: *mut wl_pipe) {
     ffi_fn!("wl_pipe_free", {
         // SAFETY: NULL or a live handle the caller gives up.
-        drop(unsafe { take(pipe) });
+        drop(unsafe { take(pipe) }?);
         Ok(())
     })
 }

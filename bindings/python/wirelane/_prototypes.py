@@ -501,6 +501,8 @@ wl_addr_format: Callable[..., int] = bind("wl_addr_format", c_int, [POINTER(wl_a
 wl_addr_family: Callable[..., int] = bind("wl_addr_family", c_int, [POINTER(wl_addr)])
 # wl_addr_port(addr)
 wl_addr_port: Callable[..., int] = bind("wl_addr_port", c_int, [POINTER(wl_addr)])
+# wl_addr_parse_n(text, len, out)
+wl_addr_parse_n: Callable[..., int] = bind("wl_addr_parse_n", c_int, [c_char_p, c_size_t, POINTER(wl_addr)])
 # wl_send_batch_new(domain, capacity, out)
 wl_send_batch_new: Callable[..., int] = bind("wl_send_batch_new", c_int, [c_int, c_size_t, POINTER(POINTER(wl_send_batch))])
 # wl_send_batch_free(batch)
@@ -1191,6 +1193,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_addr_format",
     "wl_addr_family",
     "wl_addr_port",
+    "wl_addr_parse_n",
     "wl_send_batch_new",
     "wl_send_batch_free",
     "wl_send_batch_push",
