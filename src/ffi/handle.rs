@@ -61,6 +61,7 @@ handle_kinds!(
     wl_dgram_conn,
     wl_send_batch,
     wl_recv_batch,
+    wl_recv_slots,
     wl_pipe,
     wl_connector,
     wl_inherited,

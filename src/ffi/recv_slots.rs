@@ -25,7 +25,8 @@ type SlotsAny = ByDomain<RecvSlots<Ipv4>, RecvSlots<Ipv6>, RecvSlots<Unix>>;
 /// Reusable per-datagram storage for `wl_dgram_recv_slots` (sender,
 /// `WL_UDP_RECV_CONTROL_SPACE` bytes of control data and the kernel
 /// header per slot), for one domain. Not thread-safe: one thread at a time.
-pub struct wl_recv_slots(Option<SlotsAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_recv_slots(super::handle::Tag, Option<SlotsAny>);
 impl_handle!(wl_recv_slots, SlotsAny);
 
 /// Creates storage for up to `count` datagrams per receive (1 to
@@ -55,7 +56,7 @@ pub unsafe extern "C" fn wl_recv_slots_new(domain: c_int, count: usize, out: *mu
 pub unsafe extern "C" fn wl_recv_slots_free(slots: *mut wl_recv_slots) {
     ffi_fn!("wl_recv_slots_free", {
         // SAFETY: NULL or a live handle the caller gives up.
-        drop(unsafe { take(slots) });
+        drop(unsafe { take(slots) }?);
         Ok(())
     })
 }
