@@ -4,6 +4,7 @@ use std::io;
 use std::marker::PhantomData;
 use std::os::fd::{AsFd, OwnedFd};
 
+use super::wake::explain_accept;
 use super::{ConnectedSeqPacket, ConnectedStream, socket_state};
 use crate::addr::codec::AddrCodec;
 use crate::domain::{ConnectionOriented, Domain, SeqPacket, Stream};
@@ -30,13 +31,13 @@ impl<D: Domain> Listener<D, Stream> {
     /// `ErrorKind::WouldBlock`; see [`try_accept`](Self::try_accept).
     /// A signal interrupts the wait with `ErrorKind::Interrupted`.
     pub fn accept(&self) -> io::Result<ConnectedStream<D>> {
-        let (fd, _) = sys::accept(self.as_fd(), 0)?;
+        let (fd, _) = sys::accept(self.as_fd(), 0).map_err(explain_accept)?;
         Ok(ConnectedStream::from_fd(fd))
     }
 
     /// Accepts one connection and returns the peer's address too.
     pub fn accept_with_addr(&self) -> io::Result<(ConnectedStream<D>, D::Addr)> {
-        let (fd, raw) = sys::accept(self.as_fd(), 0)?;
+        let (fd, raw) = sys::accept(self.as_fd(), 0).map_err(explain_accept)?;
         let stream = ConnectedStream::from_fd(fd);
         Ok((stream, D::Addr::from_raw(&raw)?))
     }
