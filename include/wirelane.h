@@ -123,6 +123,16 @@
 #define WL_MAX_UDP_SEGMENTS 64
 
 /**
+ * Flag for `wl_raw_open`, `wl_listener_accept_flags`, `wl_conn_pair_flags`
+ * and `wl_dgram_conn_pair_flags`: the new descriptor is non-blocking from
+ * birth (`SOCK_NONBLOCK` given to `socket(2)` / `accept4(2)` /
+ * `socketpair(2)`; no `fcntl`). A call that would wait on it returns
+ * `-EAGAIN` instead (see each call). Close-on-exec is always on and needs
+ * no flag. Its value is Wirelane's own, not `SOCK_NONBLOCK`'s.
+ */
+#define WL_NONBLOCK 1
+
+/**
  * `POLLIN` for `wl_wait`: data to read (or a connection to accept).
  */
 #define WL_READABLE 1
@@ -2540,6 +2550,87 @@ int wl_listener_into_fd(wl_listener *sock);
 int wl_listener_from_fd(int fd, wl_listener **out);
 
 /**
+ * Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`), non-blocking from
+ * birth with `WL_NONBLOCK` in `flags` (`SOCK_NONBLOCK`, no `fcntl`): the
+ * creation call for event loops. `wl_raw_new(d, t, out)` is
+ * `wl_raw_open(d, t, 0, 0, out)`.
+ *
+ * `domain` is `AF_INET`, `AF_INET6` or `AF_UNIX`; `type` is `SOCK_STREAM`
+ * or `SOCK_DGRAM` with no flag bits (pass `WL_NONBLOCK` in `flags`).
+ * `protocol` 0 picks the default; an internet stream also takes
+ * `IPPROTO_TCP` or `IPPROTO_MPTCP` (Multipath TCP: then `-ENOPROTOOPT`
+ * when disabled by `net.mptcp.enabled`, `-EPROTONOSUPPORT` without kernel
+ * support, each with a message naming the cause), an internet datagram
+ * `IPPROTO_UDP`.
+ *
+ * A non-blocking stream socket connects only with
+ * `wl_raw_connect_nonblocking` (`wl_raw_connect` would return
+ * `-EINPROGRESS`); its connection, and everything bound or connected from
+ * a non-blocking `wl_raw`, stays non-blocking: calls that would wait
+ * return `-EAGAIN`.
+ *
+ * Ownership: on success `*out` receives a new handle the caller owns.
+ * Returns 0, or `-EINVAL` (unknown `flags` bits, named by the last error;
+ * NULL `out`), `-EAFNOSUPPORT` / `-EPROTOTYPE` / `-EPROTONOSUPPORT` for
+ * an unsupported domain / type / protocol, or the `socket(2)` error
+ * (`-EMFILE`, ...); `*out` is written only on success.
+ */
+int wl_raw_open(int domain, int type, int protocol, unsigned int flags, wl_raw **out);
+
+/**
+ * Accepts one connection as `wl_listener_accept` does, the new socket
+ * non-blocking from birth with `WL_NONBLOCK` in `flags` (`accept4(2)`
+ * with `SOCK_NONBLOCK | SOCK_CLOEXEC`, no `fcntl`):
+ * `Listener::accept_nonblocking`. `flags` 0 accepts a blocking socket.
+ *
+ * The flag concerns the new connection only; whether this call waits
+ * depends on the listener. On a non-blocking listener (`wl_raw_open`
+ * with `WL_NONBLOCK`, `wl_listener_config.nonblocking`) with no
+ * connection pending it returns `-EAGAIN` and accepts nothing: retry
+ * when `wl_wait` (or your loop) reports the listener `WL_READABLE`. On a
+ * blocking listener it waits; `wl_listener_shutdown` wakes it with
+ * `-EINVAL`, as does the listener's read timeout with `-EAGAIN`.
+ * Accept an event loop's batch by calling it until `-EAGAIN`.
+ *
+ * Ownership: borrows `listener`; on success `*out` receives a new
+ * `wl_conn` the caller owns and `*peer` (if not NULL) the client's
+ * address; outputs are written only on success. Returns 0, or `-EAGAIN`,
+ * `-EINTR` (a signal interrupted the wait; nothing accepted),
+ * `-ECONNABORTED` (a client gave up in the queue: accept again),
+ * `-EMFILE` / `-ENFILE` (out of descriptors: the connection stays
+ * queued), `-EINVAL` (unknown `flags` bits; NULL `listener`/`out`; the
+ * listener was shut down), each named by the last error.
+ */
+int wl_listener_accept_flags(const wl_listener *listener,
+                             unsigned int flags,
+                             wl_conn **out,
+                             wl_addr *peer);
+
+/**
+ * `wl_conn_pair` with flags: `WL_NONBLOCK` makes both ends non-blocking
+ * from birth (`socketpair(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`):
+ * `ConnectedStream::<Unix>::pair_nonblocking`. On them a recv with
+ * nothing queued, or a send with the peer's buffer full, returns
+ * `-EAGAIN` having moved nothing.
+ *
+ * Ownership: on success `*a` and `*b` receive new handles the caller
+ * owns; on failure neither is written. Returns 0, or `-EINVAL` (unknown
+ * `flags` bits, NULL argument), `-EMFILE`, ...
+ */
+int wl_conn_pair_flags(unsigned int flags, wl_conn **a, wl_conn **b);
+
+/**
+ * `wl_dgram_conn_pair` with flags: `WL_NONBLOCK` makes both ends
+ * non-blocking from birth (`socketpair(2)` with `SOCK_NONBLOCK |
+ * SOCK_CLOEXEC`): `ConnectedDatagram::<Unix>::pair_nonblocking`.
+ *
+ * Ownership: on success `*a` and `*b` receive new handles the caller
+ * owns; on failure neither is written. Returns 0, or `-EINVAL` (unknown
+ * `flags` bits, NULL argument), `-EMFILE`, ...
+ */
+int wl_dgram_conn_pair_flags(unsigned int flags, wl_dgram_conn **a, wl_dgram_conn **b);
+
+/**
  * Sets what `close` does with unsent data (`SO_LINGER`, see `socket(7)`):
  * `wirelane::set_linger`.
  *
@@ -4182,6 +4273,65 @@ int wl_dgram_mtu_discover(const wl_dgram *sock, int *out);
  * (Unix), `-errno`.
  */
 int wl_dgram_conn_path_mtu(const wl_dgram_conn *sock, uint32_t *out);
+
+/**
+ * Stops the listener and wakes every thread blocked in
+ * `wl_listener_accept` / `wl_listener_accept_flags` on it (`shutdown(2)`
+ * with `SHUT_RD`): `Listener::shutdown`. Each woken accept, and every
+ * later one, returns `-EINVAL` with a last error saying the listener was
+ * shut down. A thread waiting in `wl_wait`/`epoll` on `wl_listener_fd`
+ * sees it readable (and `WL_HANGUP`).
+ *
+ * The listener is finished afterwards, not paused: a TCP listener leaves
+ * the listening state at once (connections still queued are reset, new
+ * ones refused); a Unix listener refuses new connections, though ones
+ * already queued may still be accepted. It cannot listen again: free it
+ * (once no thread uses it) and build a new one. A second call is harmless
+ * and returns 0.
+ *
+ * Returns 0, or `-EINVAL` for a NULL `listener`. Borrows `listener`; may
+ * be called from any thread while others are blocked in accept.
+ */
+int wl_listener_shutdown(const wl_listener *listener);
+
+/**
+ * Shuts down receiving (`SHUT_RD`), sending (`SHUT_WR`) or both
+ * (`SHUT_RDWR`) on a bound datagram socket (`shutdown(2)`):
+ * `BoundDatagram::shutdown`. Wakes every thread blocked in
+ * `wl_dgram_recv_from` (and the other receives) on it.
+ *
+ * After `SHUT_RD`, once the queue is empty (datagrams already queued are
+ * still delivered), a blocking `wl_dgram_recv_from` returns `-ESHUTDOWN`
+ * at once, the last error naming the shutdown; a blocked one wakes so. A
+ * non-blocking receive (`WL_NONBLOCK`, `MSG_DONTWAIT`) still returns
+ * `-EAGAIN` then, while `wl_wait`/epoll report the descriptor
+ * `WL_READABLE | WL_READ_HANGUP` for good: an event loop that sees
+ * `WL_READ_HANGUP` on a datagram socket stops watching it. After
+ * `SHUT_WR` sends return `-EPIPE`. Linux applies a shutdown to an
+ * unconnected UDP socket but reports `ENOTCONN` for it; this call
+ * returns 0 then. The handle stays valid and must still be freed.
+ *
+ * Returns 0, or `-EINVAL` (bad `how`, NULL `sock`). Borrows `sock`; may
+ * be called from any thread while others are blocked on it.
+ */
+int wl_dgram_shutdown(const wl_dgram *sock, int how);
+
+/**
+ * Shuts down receiving, sending or both on a connected datagram socket
+ * (`shutdown(2)`): `ConnectedDatagram::shutdown`. Wakes every thread
+ * blocked in `wl_dgram_conn_recv` (and the other receives) on it.
+ *
+ * After `SHUT_RD`, once the queue is empty, a blocking
+ * `wl_dgram_conn_recv` returns 0 at once (which a zero-length datagram
+ * also gives: a program waking its receivers this way keeps its own
+ * "stopping" flag); a non-blocking one returns `-EAGAIN`, with the
+ * descriptor reported `WL_READABLE | WL_READ_HANGUP`. After `SHUT_WR`
+ * sends return `-EPIPE`. The handle stays valid and must still be freed.
+ *
+ * Returns 0, or `-EINVAL` (bad `how`, NULL `sock`). Borrows `sock`; may
+ * be called from any thread while others are blocked on it.
+ */
+int wl_dgram_conn_shutdown(const wl_dgram_conn *sock, int how);
 
 /**
  * Sends up to `len` bytes of the file `file_fd` to the peer in one

@@ -215,6 +215,7 @@ def scalar(fn, ctype, p):
         "what": "WL_META_ECN",
         "on": "true",
         "mode": "WL_PMTUDISC_WANT",
+        "protocol": "0",
     }
     if t == "socklen_t":
         return "(socklen_t)sizeof(struct sockaddr_in)"

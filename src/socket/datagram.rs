@@ -85,8 +85,7 @@ impl<D: Domain, T: Connectionless> BoundDatagram<D, T> {
     /// [`MsgFlags::TRUNC`] the returned length is the datagram's real length.
     pub fn recv_from_with_flags(&self, buf: &mut [u8], flags: MsgFlags) -> io::Result<(usize, D::Addr)> {
         let (n, raw) = sys::recv_from(self.as_fd(), buf, flags.bits())?;
-        if n == 0 && raw.len() == 0 {
-            // Only a receive ended by `shutdown` has no sender at all.
+        if super::wake::ended_by_shutdown(self.as_fd(), n, raw.len()) {
             return Err(super::wake::shut_down_for_receiving());
         }
         Ok((n, D::Addr::from_raw(&raw)?))

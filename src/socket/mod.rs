@@ -38,7 +38,7 @@ mod pending;
 mod raw;
 mod seqpacket;
 mod stream;
-mod wake;
+pub(crate) mod wake;
 
 pub use bound::BoundSocket;
 pub use datagram::{BoundDatagram, ConnectedDatagram};

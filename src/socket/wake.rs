@@ -9,7 +9,7 @@
 
 use std::io;
 use std::net::Shutdown;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 
 use super::{BoundDatagram, ConnectedDatagram, Listener};
 use crate::domain::{Connectionless, Domain, Stream};
@@ -45,7 +45,12 @@ impl<D: Domain> Listener<D, Stream> {
     /// });
     /// ```
     pub fn shutdown(&self) -> io::Result<()> {
-        sys::shutdown(self.as_fd(), Shutdown::Read)
+        match sys::shutdown(self.as_fd(), Shutdown::Read) {
+            // A TCP listener already shut down is in the CLOSE state, for
+            // which Linux says ENOTCONN: the listener is stopped, as asked.
+            Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => Ok(()),
+            other => other,
+        }
     }
 }
 
@@ -64,9 +69,23 @@ pub(super) fn explain_accept(e: io::Error) -> io::Error {
     }
 }
 
-/// The error of a `recvfrom` that returned no datagram and no sender: the
-/// socket was shut down for receiving (that is the only such case).
-pub(super) fn shut_down_for_receiving() -> io::Error {
+/// Whether a receive that returned `len` bytes from a sender address of
+/// `namelen` bytes was in fact ended by a shutdown, not a datagram.
+///
+/// A receive ended by `shutdown(SHUT_RD)` returns 0 bytes and no address.
+/// For UDP no datagram ever lacks a source, but a zero-length Unix datagram
+/// from an unbound sender looks the same; so the socket is asked too: only
+/// a shut-down socket polls `POLLRDHUP`. The extra `poll` runs on this
+/// rare path only.
+pub(crate) fn ended_by_shutdown(fd: BorrowedFd<'_>, len: usize, namelen: libc::socklen_t) -> bool {
+    len == 0
+        && namelen == 0
+        && sys::poll(fd, libc::POLLRDHUP, Some(std::time::Duration::ZERO))
+            .is_ok_and(|revents| revents & libc::POLLRDHUP != 0)
+}
+
+/// The error of a receive ended by a shutdown ([`ended_by_shutdown`]).
+pub(crate) fn shut_down_for_receiving() -> io::Error {
     explained(
         libc::ESHUTDOWN,
         "the socket was shut down for receiving (shutdown): nothing was received; \
@@ -90,8 +109,10 @@ impl<D: Domain, T: Connectionless> BoundDatagram<D, T> {
     ///
     /// After `Shutdown::Read` (or `Both`), once the queue is empty
     /// (datagrams already queued are still delivered first),
-    /// [`recv_from`](Self::recv_from) fails at once with `ESHUTDOWN`
-    /// naming the shutdown. (Receives without a sender address, such as
+    /// a blocking [`recv_from`](Self::recv_from) fails at once with
+    /// `ESHUTDOWN` naming the shutdown (a non-blocking one keeps failing
+    /// with `WouldBlock`, while `poll` reports the socket readable and
+    /// `POLLRDHUP` for good). (Receives without a sender address, such as
     /// [`ConnectedDatagram::recv`], return `Ok(0)` instead, which a
     /// zero-length datagram also gives.) After `Shutdown::Write` sends fail with `BrokenPipe`. The
     /// kernel reports `ENOTCONN` for an unconnected UDP socket although it
@@ -148,6 +169,7 @@ mod tests {
         // Later accepts fail the same way, at once.
         let err = listener.accept_nonblocking().map(drop).unwrap_err();
         assert!(err.to_string().contains("shut down"), "{err}");
+        listener.shutdown().unwrap();
     }
 
     #[test]
