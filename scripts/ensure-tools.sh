@@ -26,6 +26,15 @@ for entry in "${needed[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$pkg")
 done
 
+# Libraries found by a file they install: header-or-file  debian-package
+libraries=(
+  "/usr/include/uv.h libuv1-dev"   # examples/c/libuv_echo.c (uv_poll on Wirelane handles)
+)
+for entry in "${libraries[@]}"; do
+  read -r file pkg <<<"$entry"
+  [ -e "$file" ] || missing+=("$pkg")
+done
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
