@@ -284,6 +284,51 @@ static void recv_eagain_on_every_nonblocking_state(void) {
     wl_dgram_free(d);
 }
 
+/* A Unix connect never waits in the kernel's handshake: with the
+ * listener's queue full, a non-blocking connect says -EAGAIN, starts
+ * nothing, and hands the fresh wl_raw back in its former mode. */
+static void unix_connect_eagain_on_a_full_queue(void) {
+    char path[128];
+    wl_unique_path(path, sizeof path);
+    wl_addr want = wl_parse(path);
+    wl_raw *raw = NULL;
+    wl_bound *bound = NULL;
+    wl_listener *l = NULL;
+    CHECK_OK(wl_raw_new(AF_UNIX, SOCK_STREAM, &raw));
+    CHECK_OK(wl_raw_bind(raw, &want, &bound));
+    CHECK_OK(wl_bound_listen(bound, 1, &l));
+
+    enum { MAX = 16 };
+    wl_pending *queued[MAX] = {0};
+    int n = 0, rc = 0;
+    wl_raw *r = NULL;
+    while (n < MAX) {
+        CHECK_OK(wl_raw_open(AF_UNIX, SOCK_STREAM, 0, 0, &r));
+        rc = wl_raw_connect_nonblocking(r, &want, &queued[n]);
+        if (rc < 0) {
+            break;
+        }
+        n++;
+    }
+    CHECK(n >= 1 && n < MAX);
+    CHECK_ERR(rc, EAGAIN);
+    CHECK(!is_nonblocking(wl_raw_fd(r))); /* its blocking mode restored */
+    wl_conn *c = NULL;
+    CHECK_ERR(wl_raw_connect_nonblocking(r, &want, &queued[n]), EAGAIN);
+    wl_raw_free(r);
+
+    /* Born non-blocking: wl_raw_connect gives the same -EAGAIN at once. */
+    CHECK_OK(wl_raw_open(AF_UNIX, SOCK_STREAM, 0, WL_NONBLOCK, &r));
+    CHECK_ERR(wl_raw_connect(r, &want, &c), EAGAIN);
+    CHECK(is_nonblocking(wl_raw_fd(r)));
+    wl_raw_free(r);
+    for (int i = 0; i < n; i++) {
+        wl_pending_free(queued[i]);
+    }
+    wl_listener_free(l);
+    unlink(path);
+}
+
 /* The builders' nonblocking field gives handles non-blocking from birth. */
 static void builders_make_nonblocking_handles(void) {
     wl_listener_config lc = {0};
@@ -321,6 +366,7 @@ int main(void) {
     RUN(accept_flags_on_a_nonblocking_listener);
     RUN(send_eagain_queues_nothing);
     RUN(recv_eagain_on_every_nonblocking_state);
+    RUN(unix_connect_eagain_on_a_full_queue);
     RUN(builders_make_nonblocking_handles);
     return wl_test_end("test_nonblock");
 }

@@ -133,6 +133,11 @@ pub unsafe extern "C" fn wl_handover_add_dgram_conn(
 /// `-EBADF` (an added handle is unusable), `-ENODATA`/`-EPIPE` (the
 /// successor closed the channel without acknowledging), `-EINTR`, ...; on
 /// any error the sockets are still this process's to serve.
+///
+/// `-EAGAIN`: only on a non-blocking `channel` or one with a timeout, when
+/// the message or the acknowledgement could not move in time; whether the
+/// successor adopted the sockets is then unknown, so hand over on a blocking
+/// channel.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_handover_send(handover: *const wl_handover, channel: *const wl_conn) -> c_int {
     ffi_fn!("wl_handover_send", {

@@ -186,13 +186,15 @@ pub unsafe extern "C" fn wl_raw_open(
 /// `Listener::accept_nonblocking`. `flags` 0 accepts a blocking socket.
 ///
 /// The flag concerns the new connection only; whether this call waits
-/// depends on the listener. On a non-blocking listener (`wl_raw_open`
-/// with `WL_NONBLOCK`, `wl_listener_config.nonblocking`) with no
-/// connection pending it returns `-EAGAIN` and accepts nothing: retry
-/// when `wl_wait` (or your loop) reports the listener `WL_READABLE`. On a
-/// blocking listener it waits; `wl_listener_shutdown` wakes it with
-/// `-EINVAL`, as does the listener's read timeout with `-EAGAIN`.
-/// Accept an event loop's batch by calling it until `-EAGAIN`.
+/// depends on the listener. On a blocking listener it waits:
+/// `wl_listener_shutdown` wakes it with `-EINVAL`.
+///
+/// `-EAGAIN`: no connection is queued on a non-blocking listener
+/// (`wl_raw_open` with `WL_NONBLOCK`, `wl_listener_config.nonblocking`),
+/// or a blocking listener's read timeout (`SO_RCVTIMEO`) passed. Nothing
+/// was accepted and the outputs are untouched; retry when `wl_wait` (or
+/// your loop) reports the listener `WL_READABLE`. An event loop accepts
+/// its batch by calling this until `-EAGAIN`.
 ///
 /// Ownership: borrows `listener`; on success `*out` receives a new
 /// `wl_conn` the caller owns and `*peer` (if not NULL) the client's
