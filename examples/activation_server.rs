@@ -104,7 +104,7 @@ fn run(start_fds: &[RawFd]) -> io::Result<()> {
     let (listener, via) = obtain_listener(&args)?;
     let pid = std::process::id();
     report!("{PROGRAM}: pid={pid} start fds={} via={via}", list(start_fds));
-    let signals = SignalPipe::install(&[libc::SIGHUP, libc::SIGTERM, libc::SIGINT])?;
+    let signals = SignalPipe::install(&HANDLED_SIGNALS)?;
     listener.set_nonblocking(true)?;
     // One write as well: the stdout line is the readiness signal tests wait for.
     let banner = format!("listening on {} pid={pid} via={via}\n", listener.local_addr()?);
@@ -232,7 +232,8 @@ fn serve(
                 let stats = Arc::clone(stats);
                 workers.push(std::thread::spawn(move || {
                     stats.connections.fetch_add(1, Ordering::Relaxed);
-                    if let Err(e) = echo_with_checksum(conn, &stats) {
+                    let served = block_handled_signals().and_then(|()| echo_with_checksum(conn, &stats));
+                    if let Err(e) = served {
                         stats.errors.fetch_add(1, Ordering::Relaxed);
                         report!("{PROGRAM}: pid={} connection failed: {e}", std::process::id());
                     }
@@ -289,6 +290,10 @@ fn echo_with_checksum(mut conn: ConnectedStream<Ipv4>, stats: &Stats) -> io::Res
     stats.bytes.fetch_add(count, Ordering::Relaxed);
     Ok(())
 }
+
+/// SIGHUP hands over; SIGTERM and SIGINT stop. Only the main thread takes
+/// them (see [`block_handled_signals`]).
+const HANDLED_SIGNALS: [libc::c_int; 3] = [libc::SIGHUP, libc::SIGTERM, libc::SIGINT];
 
 /// The write end of the self-pipe, for the signal handler.
 static SIGNAL_WRITE_FD: AtomicI32 = AtomicI32::new(-1);
@@ -361,10 +366,32 @@ impl Drop for SignalPipe {
     }
 }
 
+/// Blocks [`HANDLED_SIGNALS`] in the calling (worker) thread, so the
+/// kernel delivers them to the main thread's poll instead. A worker must
+/// not take them: a socket with `SO_RCVTIMEO`/`SO_SNDTIMEO` set fails a
+/// read or write interrupted by a handler with `EINTR` even under
+/// `SA_RESTART` (signal(7)), which would cut a client's exchange short.
+fn block_handled_signals() -> io::Result<()> {
+    // SAFETY: a sigset filled by sigemptyset/sigaddset, and
+    // pthread_sigmask on the calling thread only.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for signal in HANDLED_SIGNALS {
+            libc::sigaddset(&mut set, signal);
+        }
+        match libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) {
+            0 => Ok(()),
+            err => Err(io::Error::from_raw_os_error(err)),
+        }
+    }
+}
+
 fn set_handler(signal: libc::c_int, handler: libc::sighandler_t) -> io::Result<()> {
     // SAFETY: a zeroed sigaction is valid; the handler only calls
-    // async-signal-safe functions. SA_RESTART keeps the workers' blocking
-    // reads and writes going; poll(2) still returns EINTR, handled above.
+    // async-signal-safe functions. The workers block these signals
+    // (block_handled_signals), so only the main thread's
+    // poll(2) is interrupted, and it retries on EINTR.
     unsafe {
         let mut action: libc::sigaction = std::mem::zeroed();
         action.sa_sigaction = handler;

@@ -223,7 +223,18 @@ fn handover_three_times_under_load_refuses_nothing_loses_nothing_leaks_nothing()
             "generation {} (pid {pid}) leaked descriptors: {exit_line}",
             i + 1
         );
-        assert_eq!(field(&exit_line, "errors"), Some("0"), "{exit_line}");
+        assert_eq!(
+            field(&exit_line, "errors"),
+            Some("0"),
+            "{exit_line}\nserver-side connection errors:\n{}\nclient-side failures: {:?}",
+            reports
+                .iter()
+                .filter(|l| l.contains("connection failed"))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+            failures.lock().unwrap()
+        );
         let expected_reason = if i + 1 < generations.len() {
             "handover"
         } else {
