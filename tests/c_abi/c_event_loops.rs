@@ -67,7 +67,9 @@ fn examples(kind: Build) -> &'static Path {
             );
         }
         let name = if kind == Build::Plain { "plain" } else { "asan" };
-        let dir = std::env::temp_dir().join(format!("wl-evloop-{}-{name}", std::process::id()));
+        // Under cargo's target directory (not /tmp): rebuilt every run,
+        // never left behind in shared scratch space.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("c-event-loops-{name}"));
         let _ = std::fs::remove_dir_all(&dir);
         let mut make = Command::new("make");
         make.arg("-C")
