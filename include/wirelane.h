@@ -49,6 +49,15 @@
  * Every socket is close-on-exec. A Rust panic never crosses into C: it is
  * caught and returned as -EIO.
  *
+ * EVENT LOOPS. WL_NONBLOCK makes a handle non-blocking from birth
+ * (wl_raw_open, wl_listener_accept_flags, wl_conn_pair_flags,
+ * wl_dgram_conn_pair_flags; the builders' nonblocking field): no fcntl.
+ * A call that would wait then returns -EAGAIN having done nothing; each
+ * call's "-EAGAIN:" paragraph says what is kept and which readiness
+ * (WL_READABLE, WL_WRITABLE) to wait for. A thread blocked in accept or a
+ * receive is woken by wl_listener_shutdown, wl_conn_shutdown,
+ * wl_dgram_shutdown or wl_dgram_conn_shutdown.
+ *
  * THREADS. Handles are not locked internally. Calls that borrow a handle
  * (send, recv, accept, fd, options, ...) may run on one handle from
  * several threads at once; the kernel serializes them. A transition or
