@@ -21,9 +21,9 @@ const DEFAULT_BACKLOG: u32 = 128;
 /// buffers and TCP options before `bind`/`listen` (Linux copies the TCP
 /// options and buffer sizes to each accepted connection), Fast Open before
 /// `listen`; non-blocking mode comes with `socket(2)` itself. An
-/// out-of-range value fails [`bind`](Self::bind) with an `InvalidInput` error naming the option, an
-/// option the kernel refuses with the kernel's error; either way the
-/// half-built socket is closed. TCP options ([`tcp`](Self::tcp), [`fastopen`](Self::fastopen))
+/// out-of-range value fails [`bind`](Self::bind) with an `InvalidInput`
+/// error naming the option, an option the kernel refuses with the kernel's
+/// error; either way the half-built socket is closed. TCP options ([`tcp`](Self::tcp), [`fastopen`](Self::fastopen))
 /// and address reuse exist only for [`Ipv4`](crate::Ipv4) and
 /// [`Ipv6`](crate::Ipv6).
 ///
@@ -109,7 +109,8 @@ impl<D: Domain> ListenerBuilder<D> {
     /// listens. Any failure closes the socket and returns the error.
     pub fn bind(self, addr: D::Addr) -> io::Result<Listener<D>> {
         // Non-blocking from birth (`SOCK_NONBLOCK`): bind and listen never
-        // wait, so the mode costs no `fcntl` and no other moment to race.
+        // wait, so the mode can come with the socket, with no `fcntl` and no
+        // moment in which the listener exists blocking.
         let protocol = self.protocol.map_or(0, StreamProtocol::as_raw);
         let socket = RawSocket::<D, Stream>::with_raw_protocol_flags(protocol, self.nonblocking)?;
         self.reuse.apply(&socket)?;
