@@ -255,6 +255,40 @@ static void dgram_shutdown_wakes_recv_batch(void) {
     wl_dgram_free(d);
 }
 
+static void *recv_gro_body(void *arg) {
+    blocked *b = arg;
+    unsigned char buf[2048];
+    wl_gro_recv out;
+    announce(b);
+    record(b, wl_dgram_recv_gro(b->handle, buf, sizeof buf, &out));
+    return NULL;
+}
+
+static void *recv_meta_body(void *arg) {
+    blocked *b = arg;
+    unsigned char buf[2048];
+    wl_udp_recv_meta out;
+    announce(b);
+    record(b, wl_dgram_recv_meta(b->handle, buf, sizeof buf, &out));
+    return NULL;
+}
+
+/* The GRO and metadata receives (recvmsg with a source address) wake the
+ * same way: -ESHUTDOWN, not an address error. */
+static void dgram_shutdown_wakes_recv_gro_and_meta(void) {
+    void *(*bodies[2])(void *) = {recv_gro_body, recv_meta_body};
+    for (int i = 0; i < 2; i++) {
+        wl_dgram *d = bound_dgram(i == 0 ? "127.0.0.1:0" : "[::1]:0");
+        blocked b = {.handle = d};
+        start(&b, bodies[i]);
+        CHECK_OK(wl_dgram_shutdown(d, SHUT_RD));
+        join_within(&b, 10);
+        CHECK(b.result == -ESHUTDOWN);
+        CHECK(strstr(b.message, "shut down for receiving") != NULL);
+        wl_dgram_free(d);
+    }
+}
+
 static void *dgram_conn_recv_body(void *arg) {
     blocked *b = arg;
     unsigned char buf[64];
@@ -320,6 +354,7 @@ int main(void) {
     RUN(listener_shutdown_wakes_every_blocked_accept);
     RUN(dgram_shutdown_wakes_recv_from);
     RUN(dgram_shutdown_wakes_recv_batch);
+    RUN(dgram_shutdown_wakes_recv_gro_and_meta);
     RUN(dgram_conn_shutdown_wakes_recv);
     RUN(conn_shutdown_wakes_recv);
     return wl_test_end("test_wake");

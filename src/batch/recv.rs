@@ -168,19 +168,8 @@ impl<D: Domain> RecvBatch<D> {
         // SAFETY: every header points into this batch's own boxed storage
         // (`data`, `iovs`, `names`, `control`), exclusively borrowed and
         // unmoved for the call, with the capacities just written.
-        let mut n = unsafe { sys::recvmmsg(fd, hdrs, flags.bits(), &mut |_, fd| drop(fd)) }?;
-        // After `shutdown(SHUT_RD)` each remaining slot "receives" nothing
-        // from no one: those are not datagrams (they come last, once the
-        // queue is drained), and a batch of only those is the shutdown.
-        if let Some(end) = hdrs[..n]
-            .iter()
-            .position(|h| crate::socket::wake::ended_by_shutdown(fd, h.msg_len(), h.namelen()))
-        {
-            if end == 0 {
-                return Err(crate::socket::wake::shut_down_for_receiving());
-            }
-            n = end;
-        }
+        let n = unsafe { sys::recvmmsg(fd, hdrs, flags.bits(), &mut |_, fd| drop(fd)) }?;
+        let n = crate::socket::wake::datagrams_before_shutdown(fd, n, hdrs.iter().map(|h| (h.msg_len(), h.namelen())))?;
         for (name, hdr) in names.iter_mut().zip(hdrs.iter()).take(n) {
             *name.len_mut() = hdr.namelen();
         }

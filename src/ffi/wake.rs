@@ -60,7 +60,9 @@ pub unsafe extern "C" fn wl_listener_shutdown(listener: *const wl_listener) -> c
 ///
 /// After `SHUT_RD`, once the queue is empty (datagrams already queued are
 /// still delivered), a blocking `wl_dgram_recv_from` returns `-ESHUTDOWN`
-/// at once, the last error naming the shutdown; a blocked one wakes so. A
+/// at once, the last error naming the shutdown; a blocked one wakes so, as
+/// do `wl_dgram_recv_batch`, `wl_dgram_recv_gro` and `wl_dgram_recv_meta`
+/// (a batch keeps the datagrams that came before the shutdown). A
 /// non-blocking receive (`WL_NONBLOCK`, `MSG_DONTWAIT`) still returns
 /// `-EAGAIN` then, while `wl_wait`/epoll report the descriptor
 /// `WL_READABLE | WL_READ_HANGUP` for good: an event loop that sees

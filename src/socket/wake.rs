@@ -84,6 +84,27 @@ pub(crate) fn ended_by_shutdown(fd: BorrowedFd<'_>, len: usize, namelen: libc::s
             .is_ok_and(|revents| revents & libc::POLLRDHUP != 0)
 }
 
+/// How many of the `n` messages a `recvmmsg(2)` returned are datagrams.
+///
+/// After `shutdown(SHUT_RD)` each remaining slot of a batch "receives"
+/// nothing from no one ([`ended_by_shutdown`]); those come last, once the
+/// queue is drained, and are cut off here. A batch of only those is the
+/// shutdown itself: the error of [`shut_down_for_receiving`].
+pub(crate) fn datagrams_before_shutdown(
+    fd: BorrowedFd<'_>,
+    n: usize,
+    msgs: impl Iterator<Item = (usize, libc::socklen_t)>,
+) -> io::Result<usize> {
+    match msgs
+        .take(n)
+        .position(|(len, namelen)| ended_by_shutdown(fd, len, namelen))
+    {
+        Some(0) => Err(shut_down_for_receiving()),
+        Some(end) => Ok(end),
+        None => Ok(n),
+    }
+}
+
 /// The error of a receive ended by a shutdown ([`ended_by_shutdown`]).
 pub(crate) fn shut_down_for_receiving() -> io::Error {
     explained(
@@ -108,15 +129,19 @@ impl<D: Domain, T: Connectionless> BoundDatagram<D, T> {
     /// thread blocked in a receive on this socket.
     ///
     /// After `Shutdown::Read` (or `Both`), once the queue is empty
-    /// (datagrams already queued are still delivered first),
-    /// a blocking [`recv_from`](Self::recv_from) fails at once with
-    /// `ESHUTDOWN` naming the shutdown (a non-blocking one keeps failing
-    /// with `WouldBlock`, while `poll` reports the socket readable and
-    /// `POLLRDHUP` for good). (Receives without a sender address, such as
-    /// [`ConnectedDatagram::recv`], return `Ok(0)` instead, which a
-    /// zero-length datagram also gives.) After `Shutdown::Write` sends fail with `BrokenPipe`. The
-    /// kernel reports `ENOTCONN` for an unconnected UDP socket although it
-    /// does apply the shutdown; this returns `Ok(())` then.
+    /// (datagrams already queued are still delivered first), a blocking
+    /// [`recv_from`](Self::recv_from) fails at once with `ESHUTDOWN` naming
+    /// the shutdown, and so do the batch, GRO and metadata receives (a
+    /// batch keeps the datagrams that came before the shutdown). A
+    /// non-blocking receive keeps failing with `WouldBlock` instead, while
+    /// `poll` reports the socket readable and `POLLRDHUP` for good.
+    /// Receives without a sender address, such as
+    /// [`ConnectedDatagram::recv`], return `Ok(0)`, which a zero-length
+    /// datagram also gives.
+    ///
+    /// After `Shutdown::Write` sends fail with `BrokenPipe`. The kernel
+    /// reports `ENOTCONN` for an unconnected UDP socket although it does
+    /// apply the shutdown; this returns `Ok(())` then.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         shutdown_datagram(self.as_fd(), how)
     }
