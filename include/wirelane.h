@@ -56,7 +56,10 @@
  * call's "-EAGAIN:" paragraph says what is kept and which readiness
  * (WL_READABLE, WL_WRITABLE) to wait for. A thread blocked in accept or a
  * receive is woken by wl_listener_shutdown, wl_conn_shutdown,
- * wl_dgram_shutdown or wl_dgram_conn_shutdown.
+ * wl_dgram_shutdown or wl_dgram_conn_shutdown. A blocking connect is a
+ * transition (no other thread may touch its handle): bound it with the
+ * write timeout, or connect without blocking (wl_raw_connect_nonblocking,
+ * whose wl_pending_wait takes a timeout).
  *
  * THREADS. Handles are not locked internally. Calls that borrow a handle
  * (send, recv, accept, fd, options, ...) may run on one handle from

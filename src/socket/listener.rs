@@ -66,14 +66,14 @@ impl<D: Domain> Listener<D, SeqPacket> {
     /// On a non-blocking listener with nothing pending this fails with
     /// `ErrorKind::WouldBlock`; see [`try_accept`](Self::try_accept).
     pub fn accept(&self) -> io::Result<ConnectedSeqPacket<D>> {
-        let (fd, _) = sys::accept(self.as_fd(), 0)?;
+        let (fd, _) = sys::accept(self.as_fd(), 0).map_err(explain_accept)?;
         Ok(ConnectedSeqPacket::from_fd(fd))
     }
 
     /// Accepts one connection and returns the peer's address too (for Unix
     /// sockets usually unnamed: clients rarely bind).
     pub fn accept_with_addr(&self) -> io::Result<(ConnectedSeqPacket<D>, D::Addr)> {
-        let (fd, raw) = sys::accept(self.as_fd(), 0)?;
+        let (fd, raw) = sys::accept(self.as_fd(), 0).map_err(explain_accept)?;
         let conn = ConnectedSeqPacket::from_fd(fd);
         Ok((conn, D::Addr::from_raw(&raw)?))
     }

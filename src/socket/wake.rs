@@ -12,11 +12,11 @@ use std::net::Shutdown;
 use std::os::fd::{AsFd, BorrowedFd};
 
 use super::{BoundDatagram, ConnectedDatagram, Listener};
-use crate::domain::{Connectionless, Domain, Stream};
+use crate::domain::{ConnectionOriented, Connectionless, Domain};
 use crate::error::explained;
 use crate::sys;
 
-impl<D: Domain> Listener<D, Stream> {
+impl<D: Domain, T: ConnectionOriented> Listener<D, T> {
     /// Stops listening and wakes every thread blocked in
     /// [`accept`](Self::accept) (`shutdown(2)` with `SHUT_RD`): each of
     /// them, and every later accept, fails with `InvalidInput` (`EINVAL`)
@@ -162,7 +162,7 @@ mod tests {
 
     use super::*;
     use crate::error::errno_of;
-    use crate::{Datagram, Ipv4, Ipv6, RawSocket, SocketAddrV4, SocketAddrV6, Unix};
+    use crate::{Datagram, Ipv4, Ipv6, RawSocket, SeqPacket, SocketAddrV4, SocketAddrV6, Stream, Unix, UnixAddr};
 
     /// Runs `blocked` on a thread and calls `wake` until it returns, at
     /// most for 10 s (each wake is a no-op once applied, so repeating it
@@ -195,6 +195,22 @@ mod tests {
         let err = listener.accept_nonblocking().map(drop).unwrap_err();
         assert!(err.to_string().contains("shut down"), "{err}");
         listener.shutdown().unwrap();
+    }
+
+    #[test]
+    fn seqpacket_listener_shutdown_wakes_accept() {
+        let path = std::env::temp_dir().join(format!("wl-wake-seq-{}.sock", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let listener = RawSocket::<Unix, SeqPacket>::new()
+            .unwrap()
+            .bind(UnixAddr::new(&path).unwrap())
+            .unwrap()
+            .listen(4)
+            .unwrap();
+        let err = woken(|| listener.accept().map(drop), || listener.shutdown().unwrap()).unwrap_err();
+        assert_eq!(errno_of(&err), libc::EINVAL);
+        assert!(err.to_string().contains("shut down"), "{err}");
+        let _ = std::fs::remove_file(&path);
     }
 
     #[test]
