@@ -1,5 +1,5 @@
 /*
- * epoll_echo ADDR [MAX_CLIENTS]
+ * epoll_echo ADDR [MAX_CLIENTS [SNDBUF]]
  *
  * A single-threaded echo server on a hand-written epoll loop over the
  * Wirelane C ABI. Every handle is non-blocking from birth (WL_NONBLOCK:
@@ -15,7 +15,11 @@
  * until it is flushed (backpressure), so memory stays bounded.
  *
  * Exits 0 once MAX_CLIENTS connections (default: never) have been served
- * and closed.
+ * and closed (a negative MAX_CLIENTS: never). SNDBUF, if given, caps each
+ * connection's kernel send buffer (SO_SNDBUF on the listener, which
+ * accepted sockets inherit): less memory per client, and more partial
+ * sends to handle. At exit it prints how many sends were partial or
+ * returned -EAGAIN.
  *
  *   ./epoll_echo 127.0.0.1:7000
  *   ./epoll_echo /tmp/echo.sock 500
@@ -30,6 +34,10 @@
 #include "wirelane.h"
 
 enum { BUF_SIZE = 16384, MAX_EVENTS = 256 };
+
+/* What the loop went through, printed at exit: proof that the partial
+ * and -EAGAIN paths ran. */
+static long partial_sends, eagain_sends;
 
 typedef struct conn {
     wl_conn *handle;
@@ -53,6 +61,7 @@ static int progress(conn *c) {
         while (c->off < c->len) {
             ssize_t n = wl_conn_send(c->handle, c->buf + c->off, c->len - c->off, 0);
             if (n == -EAGAIN) {
+                eagain_sends++;
                 return 1; /* nothing was sent: wait for the EPOLLOUT edge */
             }
             if (n == -EINTR) {
@@ -60,6 +69,9 @@ static int progress(conn *c) {
             }
             if (n < 0) {
                 return 0; /* -EPIPE / -ECONNRESET: the client is gone */
+            }
+            if ((size_t)n < c->len - c->off) {
+                partial_sends++;
             }
             c->off += (size_t)n; /* a partial send: the rest stays pending */
         }
@@ -86,10 +98,11 @@ static int progress(conn *c) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s ADDR [MAX_CLIENTS]\n", argv[0]);
+        fprintf(stderr, "usage: %s ADDR [MAX_CLIENTS [SNDBUF]]\n", argv[0]);
         return 2;
     }
     long max_clients = argc > 2 ? strtol(argv[2], NULL, 10) : -1;
+    long sndbuf = argc > 3 ? strtol(argv[3], NULL, 10) : 0;
 
     wl_addr addr;
     int rc = wl_addr_parse(argv[1], &addr);
@@ -110,6 +123,11 @@ int main(int argc, char **argv) {
     if (rc < 0) {
         wl_bound_free(bound);
         return fail("wl_bound_listen", rc);
+    }
+
+    if (sndbuf > 0 && (rc = wl_set_send_buffer_size(wl_listener_fd(listener), (size_t)sndbuf)) < 0) {
+        wl_listener_free(listener);
+        return fail("wl_set_send_buffer_size", rc);
     }
 
     int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -196,6 +214,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "epoll_echo: %ld connections still open at exit\n", open_conns);
         status = 1;
     }
+    fprintf(stderr, "epoll_echo: served %ld clients; %ld sends were partial, %ld returned -EAGAIN\n",
+            served, partial_sends, eagain_sends);
     close(ep);
     wl_listener_free(listener);
     return status;

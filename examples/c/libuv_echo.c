@@ -1,5 +1,5 @@
 /*
- * libuv_echo ADDR [MAX_CLIENTS]
+ * libuv_echo ADDR [MAX_CLIENTS [SNDBUF]]
  *
  * An echo server on libuv, driving Wirelane handles with uv_poll: libuv
  * tells when a descriptor is ready, Wirelane does the socket calls. Every
@@ -11,8 +11,11 @@
  * more until they are flushed: backpressure, bounded memory). Each
  * callback makes all the progress it can, until -EAGAIN.
  *
- * Exits 0 once MAX_CLIENTS connections (default: never) have been served:
- * closing the last handle ends uv_run.
+ * Exits 0 once MAX_CLIENTS connections (default: never; negative: never)
+ * have been served: closing the last handle ends uv_run. SNDBUF, if
+ * given, caps each connection's kernel send buffer (SO_SNDBUF on the
+ * listener, inherited by accepted sockets). At exit it prints how many
+ * sends were partial or returned -EAGAIN.
  *
  *   ./libuv_echo 127.0.0.1:7000
  *   ./libuv_echo /tmp/echo.sock 500
@@ -46,6 +49,9 @@ typedef struct server {
 } server;
 
 static server srv;
+/* What the loop went through, printed at exit: proof that the partial
+ * and -EAGAIN paths ran. */
+static long partial_sends, eagain_sends;
 
 static void report(const char *what, long rc) {
     char msg[512];
@@ -80,6 +86,7 @@ static int progress(conn *c) {
         while (c->off < c->len) {
             ssize_t n = wl_conn_send(c->handle, c->buf + c->off, c->len - c->off, 0);
             if (n == -EAGAIN) {
+                eagain_sends++;
                 return UV_WRITABLE; /* nothing was sent: wait for room */
             }
             if (n == -EINTR) {
@@ -87,6 +94,9 @@ static int progress(conn *c) {
             }
             if (n < 0) {
                 return 0; /* -EPIPE / -ECONNRESET: the client is gone */
+            }
+            if ((size_t)n < c->len - c->off) {
+                partial_sends++;
             }
             c->off += (size_t)n; /* partial: the rest stays pending */
         }
@@ -160,10 +170,11 @@ static void on_listener(uv_poll_t *h, int status, int events) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s ADDR [MAX_CLIENTS]\n", argv[0]);
+        fprintf(stderr, "usage: %s ADDR [MAX_CLIENTS [SNDBUF]]\n", argv[0]);
         return 2;
     }
     srv.max_clients = argc > 2 ? strtol(argv[2], NULL, 10) : -1;
+    long sndbuf = argc > 3 ? strtol(argv[3], NULL, 10) : 0;
 
     wl_addr addr;
     int rc = wl_addr_parse(argv[1], &addr);
@@ -191,6 +202,12 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    if (sndbuf > 0 && (rc = wl_set_send_buffer_size(wl_listener_fd(srv.listener), (size_t)sndbuf)) < 0) {
+        report("wl_set_send_buffer_size", rc);
+        wl_listener_free(srv.listener);
+        return 1;
+    }
+
     uv_loop_t loop;
     int uv = uv_loop_init(&loop);
     if (uv == 0) uv = uv_poll_init_socket(&loop, &srv.poll, wl_listener_fd(srv.listener));
@@ -213,6 +230,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "libuv_echo: handles still open at exit\n");
         srv.status = 1;
     }
+    fprintf(stderr, "libuv_echo: served %ld clients; %ld sends were partial, %ld returned -EAGAIN\n",
+            srv.served, partial_sends, eagain_sends);
     if (srv.listener != NULL) { /* stopped by an error, not by MAX_CLIENTS */
         wl_listener_free(srv.listener);
     }

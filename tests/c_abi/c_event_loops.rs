@@ -1,11 +1,15 @@
 //! The C event-loop examples (issue 15) under load: `examples/c/epoll_echo.c`
 //! (a hand-written epoll loop) and `examples/c/libuv_echo.c` (uv_poll on
 //! Wirelane handles), each serving 500 concurrent clients whose payloads
-//! (1 byte to 1.5 MiB, different per client) must come back with the
-//! right length and checksum (`support/echo_load.rs`), on loopback, within
-//! a time bound; built plainly and with AddressSanitizer + UBSan (leaks
-//! fail the run: each server exits after its clients and frees
-//! everything). Also IPv6 and Unix-socket runs.
+//! (1 byte to 2 MiB, different per client) must come back with the right
+//! length and checksum (`support/echo_load.rs`), on loopback, within a
+//! time bound; built plainly and with AddressSanitizer + UBSan (leaks fail
+//! the run: each server exits after its clients and frees everything).
+//! With a small per-connection send buffer and a few clients that stop
+//! reading for a while, the servers must meet partial sends and `-EAGAIN`
+//! (they print how many; the runs check both are non-zero), so the
+//! backpressure paths are tested, not only the easy one. Also IPv6 and
+//! Unix-socket runs.
 //!
 //! Needs a C compiler, make, pkg-config and libuv1-dev
 //! (`scripts/ensure-tools.sh` installs them); a missing one fails with
@@ -101,11 +105,13 @@ struct Server {
 }
 
 impl Server {
-    fn start(kind: Build, name: &str, addr: &str, clients: usize) -> Self {
+    fn start(kind: Build, name: &str, addr: &str, clients: usize, sndbuf: Option<usize>) -> Self {
         let mut cmd = Command::new(examples(kind).join(name));
-        cmd.arg(addr)
-            .arg(clients.to_string())
-            .env_remove("LD_LIBRARY_PATH")
+        cmd.arg(addr).arg(clients.to_string());
+        if let Some(bytes) = sndbuf {
+            cmd.arg(bytes.to_string());
+        }
+        cmd.env_remove("LD_LIBRARY_PATH")
             .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=1")
             .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
             .stdout(Stdio::piped())
@@ -145,7 +151,7 @@ impl Server {
 
     /// Waits (bounded) for the server to exit by itself, which it does once
     /// it has served all its clients, and checks it succeeded.
-    fn wait_success(mut self) {
+    fn wait_success(mut self) -> String {
         let mut child = self.child.take().expect("running");
         let mut stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = mpsc::channel();
@@ -162,6 +168,7 @@ impl Server {
         let mut text = String::new();
         let _ = stderr.read_to_string(&mut text);
         assert!(status.success(), "{} exited with {status}:\n{text}", self.name);
+        text
     }
 }
 
@@ -179,17 +186,49 @@ fn unix(path: &str) -> impl Fn() -> std::io::Result<Box<dyn echo_load::Stream>> 
     move || Ok(Box::new(UnixStream::connect(path)?) as Box<dyn echo_load::Stream>)
 }
 
-/// One server, `clients` checksummed echoes over TCP at `addr`.
-fn tcp_run(kind: Build, name: &str, addr: &str, clients: usize) {
+/// The per-connection send buffer the 500-client runs give the servers:
+/// small, so the stalling clients' echoes are sure to meet partial sends
+/// and `-EAGAIN` (the servers report how many; the runs check both).
+const SNDBUF: usize = 16 * 1024;
+
+/// The counts a server prints at exit: (partial sends, `-EAGAIN` sends).
+fn send_stats(name: &str, stderr: &str) -> (u64, u64) {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("{name}: served ")))
+        .unwrap_or_else(|| panic!("{name} printed no statistics:\n{stderr}"));
+    let number_before = |word: &str| -> u64 {
+        let head = &line[..line.find(word).unwrap_or_else(|| panic!("{line:?} lacks {word:?}"))];
+        head.split_whitespace()
+            .last()
+            .and_then(|n| n.parse().ok())
+            .expect("a count")
+    };
+    (number_before(" sends were partial"), number_before(" returned -EAGAIN"))
+}
+
+/// One server, `clients` checksummed echoes over TCP at `addr`; with
+/// `sndbuf`, also checks the server went through partial sends and
+/// `-EAGAIN` (the paths under test, not just the easy one).
+fn tcp_run(kind: Build, name: &str, addr: &str, clients: usize, sndbuf: Option<usize>) {
     echo_load::raise_nofile(4096);
-    let server = Server::start(kind, name, addr, clients);
+    let server = Server::start(kind, name, addr, clients, sndbuf);
     let report = echo_load::run(clients, tcp(&server.bound), LIMIT);
     eprintln!(
         "{name} on {}: {} clients, {} bytes echoed in {:?}",
         server.bound, report.clients, report.bytes, report.elapsed
     );
     assert_eq!(report.clients, clients);
-    server.wait_success();
+    let stderr = server.wait_success();
+    let (partial, eagain) = send_stats(name, &stderr);
+    eprintln!("{name}: {partial} partial sends, {eagain} -EAGAIN");
+    if sndbuf.is_some() {
+        assert!(
+            partial > 0 && eagain > 0,
+            "{name} never met a full send buffer ({partial} partial sends, {eagain} -EAGAIN): \
+             the load does not exercise backpressure"
+        );
+    }
 }
 
 fn unix_run(kind: Build, name: &str, clients: usize) {
@@ -197,7 +236,7 @@ fn unix_run(kind: Build, name: &str, clients: usize) {
     let path = std::env::temp_dir().join(format!("wl-evloop-{}-{name}.sock", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let path = path.to_str().expect("utf-8 path").to_owned();
-    let server = Server::start(kind, name, &path, clients);
+    let server = Server::start(kind, name, &path, clients, None);
     let report = echo_load::run(clients, unix(&path), LIMIT);
     eprintln!(
         "{name} on {path}: {} clients, {} bytes echoed in {:?}",
@@ -209,18 +248,18 @@ fn unix_run(kind: Build, name: &str, clients: usize) {
 
 #[test]
 fn epoll_echo_serves_500_concurrent_clients() {
-    tcp_run(Build::Plain, "epoll_echo", "127.0.0.1:0", CLIENTS);
+    tcp_run(Build::Plain, "epoll_echo", "127.0.0.1:0", CLIENTS, Some(SNDBUF));
 }
 
 #[test]
 fn libuv_echo_serves_500_concurrent_clients() {
-    tcp_run(Build::Plain, "libuv_echo", "127.0.0.1:0", CLIENTS);
+    tcp_run(Build::Plain, "libuv_echo", "127.0.0.1:0", CLIENTS, Some(SNDBUF));
 }
 
 #[test]
 fn event_loop_examples_serve_ipv6_and_unix_clients() {
     for name in ["epoll_echo", "libuv_echo"] {
-        tcp_run(Build::Plain, name, "[::1]:0", 100);
+        tcp_run(Build::Plain, name, "[::1]:0", 100, None);
         unix_run(Build::Plain, name, 100);
     }
 }
@@ -228,6 +267,6 @@ fn event_loop_examples_serve_ipv6_and_unix_clients() {
 #[test]
 fn event_loop_examples_are_clean_under_asan_and_ubsan() {
     for name in ["epoll_echo", "libuv_echo"] {
-        tcp_run(Build::Sanitized, name, "127.0.0.1:0", CLIENTS);
+        tcp_run(Build::Sanitized, name, "127.0.0.1:0", CLIENTS, Some(SNDBUF));
     }
 }

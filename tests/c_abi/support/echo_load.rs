@@ -41,6 +41,12 @@ impl Rng {
 
 struct Client {
     stream: Box<dyn Stream>,
+    /// For a stalling client, the end of its stall: until then it sends
+    /// but reads nothing (with a small receive buffer), so the server's
+    /// sends run into a full peer and must be partial, get `EAGAIN` and
+    /// hold data back (backpressure); then it reads everything. A time
+    /// shapes the load here; nothing waits on it for correctness.
+    stall_until: Option<Instant>,
     payload: Vec<u8>,
     sent: usize,
     received: usize,
@@ -49,15 +55,26 @@ struct Client {
     done: bool,
 }
 
+/// How long a stalling client reads nothing (see [`Client::stall_until`]).
+const STALL: Duration = Duration::from_millis(300);
+
 /// The size of client `i`'s payload: mostly up to 64 KiB, every 50th
-/// 1.5 MiB (far beyond the socket buffers, so the server's sends are
-/// partial and it must hold data back), a few tiny ones.
+/// 1.5 MiB (beyond the socket buffers), every 125th 2 MiB and stalling
+/// (see [`Client::stall_until`]), a few of 1 byte.
 fn payload_len(i: usize, rng: &mut Rng) -> usize {
+    if stalls(i) {
+        return 2 << 20;
+    }
     match i % 50 {
         0 => 1536 * 1024,
         1 => 1,
         _ => 1 + (rng.next() % 65536) as usize,
     }
+}
+
+/// Whether client `i` stalls (see [`Client::stall_until`]).
+fn stalls(i: usize) -> bool {
+    i.is_multiple_of(125)
 }
 
 /// What one run did.
@@ -79,12 +96,16 @@ pub fn run(n: usize, connect: impl Fn() -> io::Result<Box<dyn Stream>>, limit: D
         .map(|i| {
             let stream = connect().unwrap_or_else(|e| panic!("client {i}: connect failed: {e}"));
             set_nonblocking(stream.as_raw_fd());
+            if stalls(i) {
+                set_small_recv_buffer(stream.as_raw_fd());
+            }
             let len = payload_len(i, &mut rng);
             let payload: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
             let mut expected = Checksum::new();
             expected.update(&payload);
             Client {
                 stream,
+                stall_until: None, // set when the exchange starts
                 payload,
                 sent: 0,
                 received: 0,
@@ -97,6 +118,9 @@ pub fn run(n: usize, connect: impl Fn() -> io::Result<Box<dyn Stream>>, limit: D
 
     let start = Instant::now();
     let deadline = start + limit;
+    for (i, c) in clients.iter_mut().enumerate() {
+        c.stall_until = stalls(i).then_some(start + STALL);
+    }
     let mut buf = vec![0u8; 65536];
     let mut finished = 0;
     while finished < n {
@@ -108,7 +132,10 @@ pub fn run(n: usize, connect: impl Fn() -> io::Result<Box<dyn Stream>>, limit: D
         let mut fds: Vec<libc::pollfd> = Vec::new();
         let mut index: Vec<usize> = Vec::new();
         for (i, c) in clients.iter().enumerate().filter(|(_, c)| !c.done) {
-            let mut events = libc::POLLIN;
+            let mut events = 0;
+            if c.stall_until.is_none_or(|t| now >= t) {
+                events |= libc::POLLIN;
+            }
             if c.sent < c.payload.len() {
                 events |= libc::POLLOUT;
             }
@@ -119,7 +146,14 @@ pub fn run(n: usize, connect: impl Fn() -> io::Result<Box<dyn Stream>>, limit: D
             });
             index.push(i);
         }
-        let wait = (deadline - now).as_millis().min(1000) as libc::c_int;
+        // Wake up when a stall ends, at the latest.
+        let next_stall_end = clients
+            .iter()
+            .filter_map(|c| c.stall_until)
+            .filter(|&t| t > now)
+            .min()
+            .unwrap_or(deadline);
+        let wait = (next_stall_end.min(deadline) - now).as_millis().clamp(1, 1000) as libc::c_int;
         // SAFETY: `fds` is a valid array of `fds.len()` pollfds.
         let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, wait) };
         assert!(ready >= 0, "poll: {}", io::Error::last_os_error());
@@ -190,6 +224,23 @@ pub fn run(n: usize, connect: impl Fn() -> io::Result<Box<dyn Stream>>, limit: D
         bytes: clients.iter().map(|c| c.received).sum(),
         elapsed: start.elapsed(),
     }
+}
+
+/// A small `SO_RCVBUF` (the kernel doubles it): the peer's sends fill it
+/// soon.
+fn set_small_recv_buffer(fd: RawFd) {
+    let size: libc::c_int = 32 * 1024;
+    // SAFETY: setsockopt on a live socket with a valid int.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&size as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "SO_RCVBUF: {}", io::Error::last_os_error());
 }
 
 fn set_nonblocking(fd: RawFd) {
