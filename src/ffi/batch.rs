@@ -253,9 +253,11 @@ pub unsafe extern "C" fn wl_send_batch_sent_len(batch: *const wl_send_batch, ind
 /// or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
 ///
 /// Returns how many were sent (fewer than queued when the kernel sent only
-/// a prefix; `wl_send_batch_remove_sent` keeps the rest for a retry; 0 for
-/// an empty batch, without a syscall), or `-errno` for an error on the
-/// first message, `-EAFNOSUPPORT` when the batch's domain differs. No
+/// a prefix, e.g. a full send buffer or a signal after the first message:
+/// `wl_send_batch_remove_sent` keeps the rest for the retry, which reports
+/// the error if it persists (see PROGRESS); 0 for an empty batch, without
+/// a syscall), or `-errno` for an error on the first message (nothing
+/// sent), `-EAFNOSUPPORT` when the batch's domain differs. No
 /// allocation.
 ///
 /// `-EAGAIN`: no room for even the first message (non-blocking socket,
@@ -319,8 +321,11 @@ unsafe fn write_lens(lens: &[usize], out: *mut usize) {
 /// it must have room for `n` entries; the bytes sent for each message sent
 /// are written there. At most `WL_MAX_BATCH` per call.
 ///
-/// Returns how many messages were sent, or `-errno` (an error on the first
-/// message; `-EAFNOSUPPORT` for an address of another family). This builds
+/// `msgs` and the buffers they point to are only read. Returns how many
+/// messages were sent (a prefix: resend the rest, `msgs + sent`, and that
+/// call reports the error that stopped this one, see PROGRESS), or
+/// `-errno` (an error on the first message, nothing sent; `-EAFNOSUPPORT`
+/// for an address of another family). This builds
 /// a temporary batch (it allocates); a `wl_send_batch` does not.
 ///
 /// `-EAGAIN`: no room for even the first message (non-blocking socket,
@@ -369,7 +374,9 @@ pub unsafe extern "C" fn wl_dgram_sendmmsg(
 
 /// Sends each of the `n` buffers as its own datagram to the peer in one
 /// `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
-/// `wl_dgram_sendmmsg`. Returns how many were sent or `-errno`.
+/// `wl_dgram_sendmmsg`. The iovec array is `const`: neither it nor the
+/// buffers are written. Returns how many were sent (a prefix, as in
+/// `wl_dgram_sendmmsg`) or `-errno` (nothing sent).
 ///
 /// `-EAGAIN`: as for `wl_dgram_sendmmsg`: nothing was sent; retry when
 /// `wl_wait` (or your event loop) reports `WL_WRITABLE`.
@@ -509,10 +516,11 @@ pub unsafe extern "C" fn wl_recv_batch_get(batch: *const wl_recv_batch, index: u
 /// (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
 /// one and takes what else is queued; `MSG_DONTWAIT` never waits.
 ///
-/// Returns how many arrived (read them with `wl_recv_batch_get`), or
-/// `-EAGAIN` (nothing queued, or the read timeout passed with nothing),
-/// `-EINTR`, `-EAFNOSUPPORT` (batch of another domain), ... Never returns
-/// 0. No allocation.
+/// Returns how many arrived (read them with `wl_recv_batch_get`; an error
+/// after the first datagram is kept by the kernel for the next receive,
+/// see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
+/// with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
+/// another domain), ... Never returns 0. No allocation.
 ///
 /// `-EAGAIN`: not even one datagram arrived (non-blocking socket,
 /// `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then

@@ -71,8 +71,10 @@ unsafe fn opt_mut<'a, T>(ptr: *mut T) -> Option<&'a mut T> {
 /// bytes sent (the file position is untouched); with NULL it uses and
 /// advances the file position. `file_fd` stays the caller's.
 ///
-/// Returns the bytes sent (0 at end of file), or `-EINVAL` (a socket as
-/// input, NULL `conn`), `-EAGAIN`, `-EINTR`, `-EPIPE`, ... No allocation.
+/// Returns the bytes sent (0 at end of file; fewer than `len` after a
+/// partial transfer, the error, if any, coming with the next call: see
+/// PROGRESS), or `-EINVAL` (a socket as input, NULL `conn`), `-EAGAIN`,
+/// `-EINTR`, `-EPIPE`, ... (nothing sent). No allocation.
 ///
 /// `-EAGAIN`: the socket's send buffer is full (non-blocking connection, or
 /// the write timeout passed). Nothing was sent and `*offset` (or the file
@@ -96,13 +98,21 @@ pub unsafe extern "C" fn wl_conn_sendfile(
 
 /// Sends `len` bytes of the file `file_fd` with as many `sendfile(2)`
 /// calls as needed (`ConnectedStream::sendfile_all`): `EINTR` is retried
-/// and `EAGAIN` waits for writability. `offset` as in `wl_conn_sendfile`;
-/// it is updated after every call, so after an error `*offset` (or the
-/// file position) says exactly how far the transfer got.
+/// and, on a non-blocking socket, `EAGAIN` waits for writability. On a
+/// blocking socket the write timeout (`wl_socket_set_write_timeout`)
+/// bounds each wait: when it expires the call returns `-EAGAIN`.
+///
+/// Progress (a looping call, see PROGRESS in the header): `offset` as in
+/// `wl_conn_sendfile` is updated after every `sendfile(2)`, so after an
+/// error `*offset` (or, with NULL, the file position) says exactly how far
+/// the transfer got: the peer receives the file's bytes up to there.
 ///
 /// Returns the bytes sent (less than `len` only at end of file), or `-errno`.
 ///
-/// Never returns `-EAGAIN`: it waits for writability itself.
+/// `-EAGAIN`: only on a blocking socket whose write timeout (`SO_SNDTIMEO`)
+/// expired while it waited for room; `*offset` (or the file position) says
+/// exactly how far it got. On a non-blocking socket it waits for
+/// writability itself and never returns it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_sendfile_all(
     conn: *const wl_conn,
@@ -124,8 +134,9 @@ pub unsafe extern "C" fn wl_conn_sendfile_all(
 /// read and advanced instead of the file position. `flags` are
 /// `WL_SPLICE_F_*` bits.
 ///
-/// Returns the bytes moved (0 at end of input), or `-ESPIPE` (offset on a
-/// pipe), `-EINVAL` (neither is a pipe), `-EAGAIN`, `-EINTR`, ...
+/// Returns the bytes moved (0 at end of input; possibly fewer than `len`,
+/// see PROGRESS), or `-ESPIPE` (offset on a pipe), `-EINVAL` (neither is
+/// a pipe), `-EAGAIN`, `-EINTR`, ... (nothing moved).
 ///
 /// `-EAGAIN`: `WL_SPLICE_F_NONBLOCK` is set, or a non-blocking descriptor has
 /// no data or no room. Nothing was moved and the offsets are unchanged; retry
@@ -166,15 +177,21 @@ pub unsafe extern "C" fn wl_tee(pipe_in: c_int, pipe_out: c_int, len: usize, fla
 
 /// Moves `len` bytes from `from` to `to` through the pipe `via` (the
 /// zero-copy proxy loop): `wirelane::zerocopy::splice_all`. `EINTR` is
-/// retried and `EAGAIN` waits. `via` must start empty.
+/// retried and `EAGAIN` from a non-blocking descriptor waits; from a
+/// blocking socket it means its timeout expired and ends the call
+/// (`-EAGAIN`). `via` must start empty.
 ///
-/// Progress is reported on success and on failure alike: if not NULL,
+/// Progress (a looping call, see PROGRESS in the header) is reported on
+/// success and on failure alike: if not NULL,
 /// `*transferred` receives the bytes delivered and `*in_pipe` the bytes
 /// read but still in `via` (drain them from `wl_pipe_reader` if the
 /// destination recovers). Returns the bytes delivered (less than `len`
 /// only at end of input), or `-errno` (`-EINVAL` if `via` was not empty).
 ///
-/// Never returns `-EAGAIN`: it waits for readiness itself.
+/// `-EAGAIN`: only when a blocking socket's timeout (`SO_SNDTIMEO` /
+/// `SO_RCVTIMEO`) expired; `*transferred` and `*in_pipe` say exactly how
+/// far it got. With non-blocking descriptors it waits for readiness itself
+/// and never returns it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_splice_all(
     from: c_int,
@@ -351,7 +368,8 @@ fn tcp_only() -> io::Error {
 /// Ownership: the kernel reads `buf` after this call returns. The buffer
 /// must stay valid and unmodified until a completion covering this send's
 /// id arrives (`wl_conn_recv_zerocopy_completion`). Returns the bytes
-/// queued, or `-ENOBUFS` (too many completions outstanding: read some),
+/// queued (possibly fewer than `len`: send the rest with another call, see
+/// PROGRESS), or `-ENOBUFS` (too many completions outstanding: read some),
 /// `-EAFNOSUPPORT` (a Unix stream), `-EAGAIN`, `-EINTR`, `-EPIPE`, ...
 ///
 /// `-EAGAIN`: the send buffer is full (non-blocking connection,

@@ -682,6 +682,8 @@ wl_listener_fd: Callable[..., int] = bind("wl_listener_fd", c_int, [POINTER(wl_l
 wl_listener_into_fd: Callable[..., int] = bind("wl_listener_into_fd", c_int, [POINTER(wl_listener)])
 # wl_listener_from_fd(fd, out)
 wl_listener_from_fd: Callable[..., int] = bind("wl_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_listener))])
+# wl_listener_try_clone(listener, out)
+wl_listener_try_clone: Callable[..., int] = bind("wl_listener_try_clone", c_int, [POINTER(wl_listener), POINTER(POINTER(wl_listener))])
 # wl_raw_open(domain, type, protocol, flags, out)
 wl_raw_open: Callable[..., int] = bind("wl_raw_open", c_int, [c_int, c_int, c_int, c_uint, POINTER(POINTER(wl_raw))])
 # wl_listener_accept_flags(listener, flags, out, peer)
@@ -1193,6 +1195,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_listener_fd",
     "wl_listener_into_fd",
     "wl_listener_from_fd",
+    "wl_listener_try_clone",
     "wl_raw_open",
     "wl_listener_accept_flags",
     "wl_conn_pair_flags",
