@@ -289,6 +289,34 @@ static void dgram_shutdown_wakes_recv_gro_and_meta(void) {
     }
 }
 
+static void *conn_recv_meta_body(void *arg) {
+    blocked *b = arg;
+    unsigned char buf[2048];
+    wl_udp_recv_meta out;
+    announce(b);
+    record(b, wl_dgram_conn_recv_meta(b->handle, buf, sizeof buf, &out));
+    return NULL;
+}
+
+/* A connected UDP socket's metadata receive wakes with -ESHUTDOWN too. */
+static void dgram_conn_shutdown_wakes_recv_meta(void) {
+    wl_dgram *peer = bound_dgram("127.0.0.1:0");
+    wl_addr addr;
+    CHECK_OK(wl_socket_local_addr(wl_dgram_fd(peer), &addr));
+    wl_raw *raw = NULL;
+    wl_dgram_conn *c = NULL;
+    CHECK_OK(wl_raw_new(AF_INET, SOCK_DGRAM, &raw));
+    CHECK_OK(wl_raw_connect_dgram(raw, &addr, &c));
+    blocked b = {.handle = c};
+    start(&b, conn_recv_meta_body);
+    CHECK_OK(wl_dgram_conn_shutdown(c, SHUT_RD));
+    join_within(&b, 10);
+    CHECK(b.result == -ESHUTDOWN);
+    CHECK(strstr(b.message, "shut down for receiving") != NULL);
+    wl_dgram_conn_free(c);
+    wl_dgram_free(peer);
+}
+
 static void *dgram_conn_recv_body(void *arg) {
     blocked *b = arg;
     unsigned char buf[64];
@@ -356,6 +384,7 @@ int main(void) {
     RUN(dgram_shutdown_wakes_recv_batch);
     RUN(dgram_shutdown_wakes_recv_gro_and_meta);
     RUN(dgram_conn_shutdown_wakes_recv);
+    RUN(dgram_conn_shutdown_wakes_recv_meta);
     RUN(conn_shutdown_wakes_recv);
     return wl_test_end("test_wake");
 }

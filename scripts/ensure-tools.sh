@@ -21,19 +21,20 @@ needed=(
   "systemd-socket-activate systemd"  # socket activation tests (tests/activation_child.rs)
 )
 
+# header-under-/usr/include  debian-package (libraries found by their header)
+headers=(
+  "asio.hpp libasio-dev"    # standalone asio: the wl::asio C++ tests (include/wirelane_asio.hpp)
+  "uv.h libuv1-dev"         # libuv: examples/c/libuv_echo.c (uv_poll on Wirelane handles)
+)
+
 missing=()
 for entry in "${needed[@]}"; do
   read -r tool pkg <<<"$entry"
   command -v "$tool" >/dev/null 2>&1 || missing+=("$pkg")
 done
-
-# Libraries found by a file they install: header-or-file  debian-package
-libraries=(
-  "/usr/include/uv.h libuv1-dev"   # examples/c/libuv_echo.c (uv_poll on Wirelane handles)
-)
-for entry in "${libraries[@]}"; do
-  read -r file pkg <<<"$entry"
-  [ -e "$file" ] || missing+=("$pkg")
+for entry in "${headers[@]}"; do
+  read -r header pkg <<<"$entry"
+  [ -e "/usr/include/$header" ] || missing+=("$pkg")
 done
 
 if [ ${#missing[@]} -eq 0 ]; then

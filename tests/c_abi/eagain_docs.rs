@@ -12,13 +12,14 @@ fn can_wait(name: &str) -> bool {
     const VERBS: [&str; 9] = [
         "send", "recv", "accept", "connect", "finish", "wait", "sendfile", "splice", "step",
     ];
-    const NOT_IO: [&str; 6] = [
+    const NOT_IO: [&str; 7] = [
         "send_batch_",     // batch bookkeeping: new, push, len, sent, ...
         "recv_batch_",     // batch bookkeeping: new, get, len, unpack, ...
         "set_",            // options (wl_set_send_buffer_size, wl_dgram_set_recv_meta)
         "connector_start", // starts a race without any wait (wl_connector_step does it)
         "connector_f",     // wl_connector_fds, wl_connector_failures, wl_connector_free
         "connector_timeout_ms",
+        "cmsg_", // the control-message cursor (wl_cmsg_recv_meta decodes a buffer)
     ];
     let state_call = name.split('_').any(|word| VERBS.contains(&word)) || name == "tee";
     // Option getters and setters (wl_send_buffer_size, wl_recv_tos_v4,
