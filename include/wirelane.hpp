@@ -4933,6 +4933,99 @@ private:
     std::unique_ptr<wl_connector, Free> h_;
 };
 
+// ---------------------------------------------------------------------------
+// Event loops (issue 15): handles non-blocking from birth, and wakes.
+// `wl::nonblock` is `WL_NONBLOCK`: the descriptor is created with
+// `SOCK_NONBLOCK` by the call that makes it (socket, accept4, socketpair),
+// so an event loop (asio, libuv, epoll) never calls fcntl; close-on-exec is
+// always on. On such a handle a call that would wait fails with EAGAIN
+// (`std::errc::resource_unavailable_try_again`), having done nothing.
+// ---------------------------------------------------------------------------
+
+/// `WL_NONBLOCK`, for `open_socket`, `accept` and the `pair` functions below.
+inline constexpr unsigned nonblock = WL_NONBLOCK;
+
+/// Creates a `RawSocket<D, T>` (`wl_raw_open`): `flags` 0 or `wl::nonblock`,
+/// `protocol` 0 for the default (or `IPPROTO_TCP`/`IPPROTO_MPTCP` for an
+/// internet stream, `IPPROTO_UDP` for an internet datagram socket).
+/// `auto s = wl::open_socket<wl::Ipv6, wl::Stream>(wl::nonblock);`
+/// Throws for unknown flag bits (EINVAL), an unsupported protocol, EMFILE, ...
+template <class D, class T>
+[[nodiscard]] RawSocket<D, T> open_socket(unsigned flags, int protocol = 0) {
+    wl_raw* h = nullptr;
+    detail::check(wl_raw_open(D::family, T::type, protocol, flags, &h), "wl_raw_open");
+    return detail::Access::make<RawSocket<D, T>>(h);
+}
+/// `open_socket`, without throwing.
+template <class D, class T>
+[[nodiscard]] Result<RawSocket<D, T>> try_open_socket(unsigned flags, int protocol = 0) noexcept {
+    wl_raw* h = nullptr;
+    const int rc = wl_raw_open(D::family, T::type, protocol, flags, &h);
+    if (rc < 0) return detail::fail(rc);
+    return detail::Access::make<RawSocket<D, T>>(h);
+}
+
+/// Accepts one connection with `flags` (`wl::nonblock`: the connection is
+/// non-blocking from birth, `accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)`):
+/// `wl_listener_accept_flags`. Whether it waits depends on the listener:
+/// a non-blocking one with nothing queued throws EAGAIN (use `try_accept`
+/// in a loop: `resource_unavailable_try_again` means "drained").
+template <class D>
+[[nodiscard]] std::pair<ConnectedStream<D>, typename D::Addr> accept(const Listener<D>& listener, unsigned flags) {
+    wl_conn* out = nullptr;
+    wl_addr peer{};
+    detail::check(wl_listener_accept_flags(detail::Access::handle(listener), flags, &out, &peer),
+                  "wl_listener_accept_flags");
+    return {detail::Access::make<ConnectedStream<D>>(out), detail::Access::addr<typename D::Addr>(peer)};
+}
+/// `accept` with flags, without throwing.
+template <class D>
+[[nodiscard]] Result<std::pair<ConnectedStream<D>, typename D::Addr>> try_accept(const Listener<D>& listener,
+                                                                                  unsigned flags) noexcept {
+    wl_conn* out = nullptr;
+    wl_addr peer{};
+    const int rc = wl_listener_accept_flags(detail::Access::handle(listener), flags, &out, &peer);
+    if (rc < 0) return detail::fail(rc);
+    return std::pair<ConnectedStream<D>, typename D::Addr>(detail::Access::make<ConnectedStream<D>>(out),
+                                                           detail::Access::addr<typename D::Addr>(peer));
+}
+
+/// A connected Unix stream pair with `flags` (`wl_conn_pair_flags`).
+[[nodiscard]] inline std::pair<ConnectedStream<Unix>, ConnectedStream<Unix>> stream_pair(unsigned flags) {
+    wl_conn* a = nullptr;
+    wl_conn* b = nullptr;
+    detail::check(wl_conn_pair_flags(flags, &a, &b), "wl_conn_pair_flags");
+    return {detail::Access::make<ConnectedStream<Unix>>(a), detail::Access::make<ConnectedStream<Unix>>(b)};
+}
+/// A connected Unix datagram pair with `flags` (`wl_dgram_conn_pair_flags`).
+[[nodiscard]] inline std::pair<ConnectedDatagram<Unix>, ConnectedDatagram<Unix>> datagram_pair(unsigned flags) {
+    wl_dgram_conn* a = nullptr;
+    wl_dgram_conn* b = nullptr;
+    detail::check(wl_dgram_conn_pair_flags(flags, &a, &b), "wl_dgram_conn_pair_flags");
+    return {detail::Access::make<ConnectedDatagram<Unix>>(a), detail::Access::make<ConnectedDatagram<Unix>>(b)};
+}
+
+/// Stops the listener and wakes every thread blocked in its accept
+/// (`wl_listener_shutdown`): they, and every later accept, throw EINVAL
+/// ("shut down"). The listener is finished: destroy it.
+template <class D>
+void shutdown(const Listener<D>& listener) {
+    detail::check(wl_listener_shutdown(detail::Access::handle(listener)), "wl_listener_shutdown");
+}
+/// Shuts down a bound datagram socket (`wl_dgram_shutdown`, `how` is
+/// `SHUT_RD`/`SHUT_WR`/`SHUT_RDWR`), waking blocked receives: a blocking
+/// `recv_from` then throws ESHUTDOWN once the queue is empty.
+template <class D>
+void shutdown(const BoundDatagram<D>& sock, int how) {
+    detail::check(wl_dgram_shutdown(detail::Access::handle(sock), how), "wl_dgram_shutdown");
+}
+/// Shuts down a connected datagram socket (`wl_dgram_conn_shutdown`),
+/// waking blocked receives (a blocking `recv` then returns 0).
+template <class D>
+void shutdown(const ConnectedDatagram<D>& sock, int how) {
+    detail::check(wl_dgram_conn_shutdown(detail::Access::handle(sock), how), "wl_dgram_conn_shutdown");
+}
+
 }  // namespace wl
 
 #undef WL_HPP_CONSUMES

@@ -22,9 +22,10 @@ needed=(
   "nft nftables"            # REDIRECT and TPROXY rules inside test namespaces (SO_ORIGINAL_DST, IP_TRANSPARENT)
 )
 
-# header-under-/usr/include  debian-package (header-only libraries)
+# header-under-/usr/include  debian-package (libraries found by their header)
 headers=(
   "asio.hpp libasio-dev"    # standalone asio: the wl::asio C++ tests (include/wirelane_asio.hpp)
+  "uv.h libuv1-dev"         # libuv: examples/c/libuv_echo.c (uv_poll on Wirelane handles)
 )
 
 missing=()

@@ -230,6 +230,7 @@ def scalar(fn, ctype, p):
         "sockets": "3",
         "cap": "WL_BPF_STEER_LEN",
         "ifindex": "0",
+        "protocol": "0",
     }
     if t == "socklen_t":
         return "(socklen_t)sizeof(struct sockaddr_in)"

@@ -263,6 +263,13 @@ pub unsafe extern "C" fn wl_send_batch_sent_len(batch: *const wl_send_batch, ind
 /// a syscall), or `-errno` for an error on the first message (nothing
 /// sent), `-EAFNOSUPPORT` when the batch's domain differs. No
 /// allocation.
+///
+/// `-EAGAIN`: no room for even the first message (non-blocking socket,
+/// `MSG_DONTWAIT`, or the write timeout). Nothing was sent: the batch keeps
+/// every message and `wl_send_batch_sent` is 0; retry when `wl_wait` (or your
+/// event loop) reports `WL_WRITABLE`. When room runs out after some messages,
+/// the call returns their count instead (`wl_send_batch_remove_sent`, then
+/// send again).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_send_batch(sock: *const wl_dgram, batch: *mut wl_send_batch, flags: c_int) -> c_int {
     ffi_fn!("wl_dgram_send_batch", {
@@ -281,6 +288,10 @@ pub unsafe extern "C" fn wl_dgram_send_batch(sock: *const wl_dgram, batch: *mut 
 /// `wl_dgram_send_batch` on a connected datagram socket
 /// (`ConnectedDatagram::send_batch_with_flags`): messages queued without
 /// an address go to the peer.
+///
+/// `-EAGAIN`: as for `wl_dgram_send_batch`: nothing was sent and the batch
+/// keeps every message; retry when `wl_wait` (or your event loop) reports
+/// `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_batch(
     sock: *const wl_dgram_conn,
@@ -324,6 +335,12 @@ unsafe fn write_lens(lens: &[usize], out: *mut usize) {
 /// handed to the kernel: the messages before it are sent and counted, and
 /// the call that starts with it fails with `-EMSGSIZE`, naming it. This
 /// builds a temporary batch (it allocates); a `wl_send_batch` does not.
+///
+/// `-EAGAIN`: no room for even the first message (non-blocking socket,
+/// `MSG_DONTWAIT`, or the write timeout); nothing was sent and `sent_lens` is
+/// untouched. Retry when `wl_wait` (or your event loop) reports
+/// `WL_WRITABLE`. When room runs out after some messages the call returns
+/// their count: resend from there.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_sendmmsg(
     sock: *const wl_dgram,
@@ -379,6 +396,9 @@ pub unsafe extern "C" fn wl_dgram_sendmmsg(
 /// buffers are written. Returns how many were sent (a prefix, as in
 /// `wl_dgram_sendmmsg`) or `-errno` (nothing sent); the count and lengths
 /// are checked first as in `wl_dgram_sendmmsg`.
+///
+/// `-EAGAIN`: as for `wl_dgram_sendmmsg`: nothing was sent; retry when
+/// `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_sendmmsg(
     sock: *const wl_dgram_conn,
@@ -535,6 +555,14 @@ pub unsafe extern "C" fn wl_recv_batch_get(batch: *const wl_recv_batch, index: u
 /// see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
 /// with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
 /// another domain), ... Never returns 0. No allocation.
+///
+/// `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+/// `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then
+/// holds no messages (`wl_recv_batch_len` is 0: read the previous ones before
+/// receiving again); retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`. Once one datagram has arrived, running out of them returns
+/// the count instead. A blocking receive on a socket shut down with
+/// `wl_dgram_shutdown` returns `-ESHUTDOWN`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_batch(sock: *const wl_dgram, batch: *mut wl_recv_batch, flags: c_int) -> c_int {
     ffi_fn!("wl_dgram_recv_batch", {
@@ -552,6 +580,10 @@ pub unsafe extern "C" fn wl_dgram_recv_batch(sock: *const wl_dgram, batch: *mut 
 
 /// `wl_dgram_recv_batch` on a connected datagram socket
 /// (`ConnectedDatagram::recv_batch`).
+///
+/// `-EAGAIN`: as for `wl_dgram_recv_batch`: nothing was consumed and the
+/// batch holds no messages; retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_batch(
     sock: *const wl_dgram_conn,

@@ -44,6 +44,13 @@ pub struct wl_ucred {
 /// `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
 /// (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
 /// `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
+///
+/// `-EAGAIN`: the send buffer is full, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+/// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+/// room appeared. Nothing of this call was queued (once some bytes are queued
+/// the call returns their count instead); retry when `wl_wait` (or your event
+/// loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send(
     conn: *const wl_conn,
@@ -65,6 +72,12 @@ pub unsafe extern "C" fn wl_conn_send(
 /// shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
 /// `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
 /// with `len > 0`). Borrows `conn`; no allocation.
+///
+/// `-EAGAIN`: nothing has arrived, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+/// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+/// consumed and the buffers are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv(
     conn: *const wl_conn,
@@ -85,6 +98,13 @@ pub unsafe extern "C" fn wl_conn_recv(
 /// checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
 /// adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
 /// allocation.
+///
+/// `-EAGAIN`: the send buffer is full, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+/// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+/// room appeared. Nothing of this call was queued (once some bytes are queued
+/// the call returns their count instead); retry when `wl_wait` (or your event
+/// loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_vectored(
     conn: *const wl_conn,
@@ -103,6 +123,12 @@ pub unsafe extern "C" fn wl_conn_send_vectored(
 /// Returns the number of bytes received (0 at end of stream) or `-errno`
 /// as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
 /// `wl_conn_send_vectored`. Borrows `conn`; no allocation.
+///
+/// `-EAGAIN`: nothing has arrived, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+/// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+/// consumed and the buffers are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv_vectored(
     conn: *const wl_conn,

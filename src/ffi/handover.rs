@@ -136,6 +136,10 @@ pub unsafe extern "C" fn wl_handover_add_dgram_conn(
 /// before anything was sent: once the descriptors went out, a signal is
 /// retried until the whole message is sent, see PROGRESS), ...; on any
 /// error the sockets are still this process's to serve.
+///
+/// `-EAGAIN`: only on a non-blocking `channel` or one with a timeout, when
+/// the message or the acknowledgement could not move in time; hand over on
+/// a blocking channel.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_handover_send(handover: *const wl_handover, channel: *const wl_conn) -> c_int {
     ffi_fn!("wl_handover_send", {

@@ -99,6 +99,13 @@ unsafe fn io_slices<'a>(bufs: *mut libc::iovec, n: usize) -> std::io::Result<&'a
 /// Returns how many arrived (read them with `wl_recv_slots_meta`), or
 /// `-EAGAIN`, `-EINVAL` (NULL, `n` 0), `-EAFNOSUPPORT` (slots of another
 /// domain, Unix), `-errno`. No allocation.
+///
+/// `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+/// `MSG_DONTWAIT`, or the read timeout); nothing was consumed and the slots
+/// hold no messages; retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`. Once one datagram has arrived, running out of them returns
+/// the count instead. After a shutdown for receiving a blocking call returns
+/// `-ESHUTDOWN` (the slots keep the datagrams that came before it).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_slots(
     sock: *const wl_dgram,
@@ -124,6 +131,13 @@ pub unsafe extern "C" fn wl_dgram_recv_slots(
 
 /// `wl_dgram_recv_slots` on a connected datagram socket
 /// (`ConnectedDatagram::recv_slots`).
+///
+/// `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+/// `MSG_DONTWAIT`, or the read timeout); nothing was consumed and the slots
+/// hold no messages; retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`. Once one datagram has arrived, running out of them returns
+/// the count instead. After a shutdown for receiving a blocking call returns
+/// `-ESHUTDOWN` (the slots keep the datagrams that came before it).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_slots(
     sock: *const wl_dgram_conn,

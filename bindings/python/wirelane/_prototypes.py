@@ -773,6 +773,14 @@ wl_listener_into_fd: Callable[..., int] = bind("wl_listener_into_fd", c_int, [PO
 wl_listener_from_fd: Callable[..., int] = bind("wl_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_listener))])
 # wl_listener_try_clone(listener, out)
 wl_listener_try_clone: Callable[..., int] = bind("wl_listener_try_clone", c_int, [POINTER(wl_listener), POINTER(POINTER(wl_listener))])
+# wl_raw_open(domain, type, protocol, flags, out)
+wl_raw_open: Callable[..., int] = bind("wl_raw_open", c_int, [c_int, c_int, c_int, c_uint, POINTER(POINTER(wl_raw))])
+# wl_listener_accept_flags(listener, flags, out, peer)
+wl_listener_accept_flags: Callable[..., int] = bind("wl_listener_accept_flags", c_int, [POINTER(wl_listener), c_uint, POINTER(POINTER(wl_conn)), POINTER(wl_addr)])
+# wl_conn_pair_flags(flags, a, b)
+wl_conn_pair_flags: Callable[..., int] = bind("wl_conn_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_conn)), POINTER(POINTER(wl_conn))])
+# wl_dgram_conn_pair_flags(flags, a, b)
+wl_dgram_conn_pair_flags: Callable[..., int] = bind("wl_dgram_conn_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_dgram_conn)), POINTER(POINTER(wl_dgram_conn))])
 # wl_set_linger(fd, enable, seconds)
 wl_set_linger: Callable[..., int] = bind("wl_set_linger", c_int, [c_int, c_bool, c_uint32])
 # wl_linger(fd, enabled, seconds)
@@ -1131,6 +1139,12 @@ wl_dgram_set_mtu_discover: Callable[..., int] = bind("wl_dgram_set_mtu_discover"
 wl_dgram_mtu_discover: Callable[..., int] = bind("wl_dgram_mtu_discover", c_int, [POINTER(wl_dgram), POINTER(c_int)])
 # wl_dgram_conn_path_mtu(sock, out)
 wl_dgram_conn_path_mtu: Callable[..., int] = bind("wl_dgram_conn_path_mtu", c_int, [POINTER(wl_dgram_conn), POINTER(c_uint32)])
+# wl_listener_shutdown(listener)
+wl_listener_shutdown: Callable[..., int] = bind("wl_listener_shutdown", c_int, [POINTER(wl_listener)])
+# wl_dgram_shutdown(sock, how)
+wl_dgram_shutdown: Callable[..., int] = bind("wl_dgram_shutdown", c_int, [POINTER(wl_dgram), c_int])
+# wl_dgram_conn_shutdown(sock, how)
+wl_dgram_conn_shutdown: Callable[..., int] = bind("wl_dgram_conn_shutdown", c_int, [POINTER(wl_dgram_conn), c_int])
 # wl_conn_sendfile(conn, file_fd, offset, len)
 wl_conn_sendfile: Callable[..., int] = bind("wl_conn_sendfile", c_ssize_t, [POINTER(wl_conn), c_int, POINTER(c_uint64), c_size_t])
 # wl_conn_sendfile_all(conn, file_fd, offset, len)
@@ -1329,6 +1343,10 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_listener_into_fd",
     "wl_listener_from_fd",
     "wl_listener_try_clone",
+    "wl_raw_open",
+    "wl_listener_accept_flags",
+    "wl_conn_pair_flags",
+    "wl_dgram_conn_pair_flags",
     "wl_set_linger",
     "wl_linger",
     "wl_bind_device",
@@ -1508,6 +1526,9 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_set_mtu_discover",
     "wl_dgram_mtu_discover",
     "wl_dgram_conn_path_mtu",
+    "wl_listener_shutdown",
+    "wl_dgram_shutdown",
+    "wl_dgram_conn_shutdown",
     "wl_conn_sendfile",
     "wl_conn_sendfile_all",
     "wl_splice",
