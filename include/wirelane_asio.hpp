@@ -53,7 +53,9 @@
  * initiating call: an operation that completes at once is posted.
  *
  * HOW IT WAITS. The constructor sets O_NONBLOCK on the descriptor (through
- * wl_socket_set_nonblocking) and registers it with the executor's reactor
+ * wl_socket_set_nonblocking; connections that async_accept yields are
+ * non-blocking from birth, accept4 with SOCK_NONBLOCK, and skip that
+ * fcntl) and registers it with the executor's reactor
  * (an asio::posix::stream_descriptor that never closes it). An operation
  * first tries its non-blocking Wirelane call (accept4, send, sendto,
  * recvfrom, ...: close-on-exec, MSG_NOSIGNAL, as everywhere in Wirelane);
@@ -161,6 +163,14 @@ attempt outcome(const R& r, std::error_code& ec) {
     return attempt::done;
 }
 
+// Marks a state whose descriptor was made non-blocking by the call that
+// created it (`wl::try_accept(l, wl::nonblock)`: accept4 with
+// SOCK_NONBLOCK), so registering it needs no fcntl.
+struct born_nonblocking_t {
+    explicit born_nonblocking_t() = default;
+};
+inline constexpr born_nonblocking_t born_nonblocking{};
+
 // The wl:: state object a twin owns and the asio registration of its
 // descriptor: an asio::posix::stream_descriptor that is always released,
 // never closed (the wl:: object closes the descriptor).
@@ -173,8 +183,9 @@ public:
     // If this throws, `s` is still the caller's, open and blocking.
     registration(const Executor& ex, S&& s) : desc_(ex) {
         const int fd = s.fd();
-        // WL_NONBLOCK at creation/accept (issue 15) would make this fcntl
-        // unnecessary; until then the twin sets it, once.
+        // A state the caller made is blocking unless told otherwise; the
+        // twin sets it non-blocking, once. Accepted connections skip this
+        // (born_nonblocking below).
         s.set_nonblocking(true);
         try {
             desc_.assign(fd);
@@ -182,6 +193,12 @@ public:
             (void)s.try_set_nonblocking(false);
             throw;
         }
+        socket_.emplace(std::move(s));
+    }
+    // `s` is non-blocking already: no fcntl. If this throws, `s` is still
+    // the caller's, open and non-blocking.
+    registration(const Executor& ex, S&& s, born_nonblocking_t) : desc_(ex) {
+        desc_.assign(s.fd());
         socket_.emplace(std::move(s));
     }
     // Takes over another registration of the same descriptor, now the
@@ -470,6 +487,7 @@ public:
 protected:
     explicit twin_base(const Executor& ex) : reg_(ex) {}
     twin_base(const Executor& ex, S&& s) : reg_(ex, std::move(s)) {}
+    twin_base(const Executor& ex, S&& s, born_nonblocking_t t) : reg_(ex, std::move(s), t) {}
     template <class S2>
     twin_base(registration<S2, Executor>&& from, S&& s) noexcept : reg_(std::move(from), std::move(s)) {}
     twin_base(twin_base&&) noexcept = default;
@@ -506,6 +524,10 @@ public:
     /// Takes `s`, makes it non-blocking and registers it with `ex`'s
     /// reactor. If this throws, `s` stays the caller's (and blocking).
     stream(const Executor& ex, ConnectedStream<D>&& s) : Base(ex, std::move(s)) {}
+    /// Takes `s`, already non-blocking from birth (`wl::try_accept(l,
+    /// wl::nonblock)`, `wl::stream_pair(wl::nonblock)`), and registers it
+    /// without an `fcntl`. If this throws, `s` stays the caller's.
+    stream(const Executor& ex, ConnectedStream<D>&& s, detail::born_nonblocking_t t) : Base(ex, std::move(s), t) {}
     /// Takes `s`, on `ctx`'s executor (an `asio::io_context`, ...).
     template <class Ctx, detail::if_context<Ctx, Executor> = 0>
     stream(Ctx& ctx, ConnectedStream<D>&& s) : Base(Executor(ctx.get_executor()), std::move(s)) {}
@@ -594,7 +616,7 @@ public:
             reg->descriptor(), wait_type::wait_read,
             [reg, ex](std::error_code& ec, stream<D, Executor>& out) {
                 return accept_into(reg->get(), ec, [&](ConnectedStream<D>&& c, const Addr&) {
-                    out = stream<D, Executor>(ex, std::move(c));
+                    out = stream<D, Executor>(ex, std::move(c), detail::born_nonblocking);
                 });
             },
             stream<D, Executor>(ex), std::forward<Token>(token));
@@ -613,7 +635,7 @@ public:
             reg->descriptor(), wait_type::wait_read,
             [reg, ex](std::error_code& ec, Pair& out) {
                 return accept_into(reg->get(), ec, [&](ConnectedStream<D>&& c, const Addr& peer) {
-                    out = Pair(stream<D, Executor>(ex, std::move(c)), peer);
+                    out = Pair(stream<D, Executor>(ex, std::move(c), detail::born_nonblocking), peer);
                 });
             },
             Pair(stream<D, Executor>(ex), detail::no_address<Addr>()), std::forward<Token>(token));
@@ -629,9 +651,9 @@ private:
             return detail::attempt::done;
         }
         for (;;) {
-            // WL_NONBLOCK on accept (issue 15) would save the fcntl the
-            // stream's constructor makes on each accepted connection.
-            auto r = l->try_accept_with_addr();
+            // Non-blocking from birth (accept4 with SOCK_NONBLOCK): the
+            // stream registers it without an fcntl.
+            auto r = ::wl::try_accept(*l, ::wl::nonblock);
             if (!r && detail::interrupted(r.error())) continue;
             const detail::attempt a = detail::outcome(r, ec);
             if (a == detail::attempt::done && r) {
