@@ -2639,8 +2639,9 @@ int wl_icmp_send_echo_to(const wl_icmp *sock,
 
 /**
  * Receives one echo reply (`recvmsg(2)`): its payload goes to `payload`
- * (`len` bytes), its header fields to `*reply` and the replying host to
- * `*from` (each only if not NULL): `BoundDatagram<D, Icmp>::recv_echo_from`.
+ * (`len` bytes), its header fields to `*reply` (if not NULL) and the
+ * replying host to `*from` (if not NULL):
+ * `BoundDatagram<D, Icmp>::recv_echo_from`.
  *
  * Returns the payload length, or `-EMSGSIZE` when the reply's payload is
  * longer than `len` (reported, never silently cut: `payload` holds its

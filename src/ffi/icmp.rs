@@ -113,7 +113,11 @@ pub unsafe extern "C" fn wl_icmp_raw_new(domain: c_int, out: *mut *mut wl_icmp_r
 /// other family), `-EINVAL` (NULL argument, malformed address), or the
 /// `bind(2)` error.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_bind(sock: *mut wl_icmp_raw, addr: *const wl_addr, out: *mut *mut wl_icmp) -> c_int {
+pub unsafe extern "C" fn wl_icmp_raw_bind(
+    sock: *mut wl_icmp_raw,
+    addr: *const wl_addr,
+    out: *mut *mut wl_icmp,
+) -> c_int {
     ffi_fn!("wl_icmp_raw_bind", {
         let out = out_ptr(out, "out")?;
         // SAFETY: `addr` is NULL or valid (caller contract).
@@ -158,7 +162,11 @@ pub unsafe extern "C" fn wl_icmp_raw_connect(
 /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
 /// `connect(2)` error.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_connect(sock: *mut wl_icmp, addr: *const wl_addr, out: *mut *mut wl_icmp_conn) -> c_int {
+pub unsafe extern "C" fn wl_icmp_connect(
+    sock: *mut wl_icmp,
+    addr: *const wl_addr,
+    out: *mut *mut wl_icmp_conn,
+) -> c_int {
     ffi_fn!("wl_icmp_connect", {
         let out = out_ptr(out, "out")?;
         // SAFETY: `addr` is NULL or valid (caller contract).
@@ -199,8 +207,9 @@ pub unsafe extern "C" fn wl_icmp_send_echo_to(
 }
 
 /// Receives one echo reply (`recvmsg(2)`): its payload goes to `payload`
-/// (`len` bytes), its header fields to `*reply` and the replying host to
-/// `*from` (each only if not NULL): `BoundDatagram<D, Icmp>::recv_echo_from`.
+/// (`len` bytes), its header fields to `*reply` (if not NULL) and the
+/// replying host to `*from` (if not NULL):
+/// `BoundDatagram<D, Icmp>::recv_echo_from`.
 ///
 /// Returns the payload length, or `-EMSGSIZE` when the reply's payload is
 /// longer than `len` (reported, never silently cut: `payload` holds its

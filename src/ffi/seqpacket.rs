@@ -10,12 +10,11 @@
 //! each handle holds its state directly, with no per-domain enum.
 
 use std::ffi::{c_int, c_void};
-use std::io;
 use std::net::Shutdown;
 use std::os::fd::OwnedFd;
 
 use super::addr::wl_addr;
-use super::any::{Adopt, State};
+use super::any::{Adopt, State, with_addr};
 use super::boundary::ffi_fn;
 use super::common;
 use super::conn::wl_ucred;
@@ -24,7 +23,7 @@ use super::peer::count;
 use wirelane_core::error::MessageTruncated;
 use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{
-    BoundSocket, ConnectedSeqPacket, Listener, MsgFlags, RawSocket, SeqPacket, SockType, TransitionError, Unix, UnixAddr,
+    BoundSocket, ConnectedSeqPacket, Listener, MsgFlags, RawSocket, SeqPacket, SockType, TransitionError, Unix,
 };
 
 /// A fresh Unix seqpacket socket (`RawSocket<Unix, SeqPacket>`): it can
@@ -95,12 +94,6 @@ adopt_direct!(
     ConnectedSeqPacket<Unix>
 );
 
-/// The Unix address in `*addr`, decoded before anything is consumed.
-unsafe fn unix_addr(addr: *const wl_addr) -> io::Result<UnixAddr> {
-    // SAFETY: forwarded from the export's contract.
-    unsafe { in_ref(addr, "addr") }?.to_typed::<UnixAddr>()
-}
-
 /// Creates a Unix seqpacket socket (`socket(AF_UNIX, SOCK_SEQPACKET |
 /// SOCK_CLOEXEC, 0)`): `RawSocket::<Unix, SeqPacket>::new`.
 ///
@@ -135,9 +128,13 @@ pub unsafe extern "C" fn wl_seqpacket_raw_bind(
     ffi_fn!("wl_seqpacket_raw_bind", {
         let out = out_ptr(out, "out")?;
         // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { unix_addr(addr) }?;
+        let addr = *unsafe { in_ref(addr, "addr") }?;
         // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let bound = unsafe { transition(sock, |s| s.bind(addr).map_err(TransitionError::into_parts)) }?;
+        let bound = unsafe {
+            transition(sock, |s| {
+                with_addr(s, addr, |s, a| s.bind(a)).map_err(TransitionError::into_parts)
+            })
+        }?;
         // SAFETY: checked non-NULL.
         unsafe { out.write(give(bound)) };
         Ok(0)
@@ -161,9 +158,13 @@ pub unsafe extern "C" fn wl_seqpacket_raw_connect(
     ffi_fn!("wl_seqpacket_raw_connect", {
         let out = out_ptr(out, "out")?;
         // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { unix_addr(addr) }?;
+        let addr = *unsafe { in_ref(addr, "addr") }?;
         // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| s.connect(addr).map_err(TransitionError::into_parts)) }?;
+        let conn = unsafe {
+            transition(sock, |s| {
+                with_addr(s, addr, |s, a| s.connect(a)).map_err(TransitionError::into_parts)
+            })
+        }?;
         // SAFETY: checked non-NULL.
         unsafe { out.write(give(conn)) };
         Ok(0)
