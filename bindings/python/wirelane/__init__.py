@@ -81,6 +81,10 @@ from ._stream_ext import (
     is_transient,
     wait,
 )
+# Socket kinds: SEQPACKET, ICMP echo, raw IP (issue 17).
+from ._icmp import BoundIcmp, ConnectedIcmp, EchoReply, RawIcmp
+from ._rawip import BoundRawIp, ConnectedRawIp, RawIpSocket
+from ._seqpacket import BoundSeqPacket, ConnectedSeqPacket, MessageTruncatedError, RawSeqPacket, SeqPacketListener
 from ._zerocopy import (
     SPLICE_F_GIFT,
     SPLICE_F_MORE,
@@ -130,6 +134,19 @@ def socketpair(
 
 
 __all__ = [
+    # Socket kinds (issue 17).
+    "BoundIcmp",
+    "BoundRawIp",
+    "BoundSeqPacket",
+    "ConnectedIcmp",
+    "ConnectedRawIp",
+    "ConnectedSeqPacket",
+    "EchoReply",
+    "MessageTruncatedError",
+    "RawIcmp",
+    "RawIpSocket",
+    "RawSeqPacket",
+    "SeqPacketListener",
     # Connect by name (issue 18).
     "DEFAULT_HAPPY_EYEBALLS_DELAY",
     "InetAddress",
