@@ -288,3 +288,19 @@ def test_raw_ip_protocol_range() -> None:
     with pytest.raises(OSError) as e:
         wirelane.RawIpSocket.v4(256)
     assert e.value.errno == errno.EINVAL and "1 to 255" in str(e.value)
+
+
+def test_ping_example_inside_namespaces() -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "ping.py"
+    for host in ("127.0.0.1", "::1"):
+        out = subprocess.run(
+            [str(IN_NETNS), sys.executable, str(example), host, "2"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=child_env(),
+        )
+        assert out.returncode == 0, out.stderr
+        lines = out.stdout.splitlines()
+        assert [line.split("icmp_seq=")[1].split()[0] for line in lines] == ["1", "2"], out.stdout
+        assert all(line.startswith(f"21 bytes from {host}:") for line in lines), out.stdout
