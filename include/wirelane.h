@@ -44,10 +44,32 @@
  * NULL required pointer or malformed argument returns -EINVAL (never a
  * crash). wl_strerror(rc) describes a code; wl_last_error_message()
  * gives the detailed message of this thread's last failure. Blocking calls
- * return -EINTR when a signal interrupts them (no retry inside). Sends
+ * return -EINTR when a signal interrupts them (no retry inside, except in
+ * the looping calls: see PROGRESS). A blocking connect interrupted so
+ * continues in the kernel: retry the same wl_raw_connect to resume it. Sends
  * always use MSG_NOSIGNAL: a closed peer gives -EPIPE, never SIGPIPE.
  * Every socket is close-on-exec. A Rust panic never crosses into C: it is
  * caught and returned as -EIO.
+ *
+ * PROGRESS. No call loses what it did before it failed; one convention:
+ * - A call that makes one syscall (wl_conn_send / _recv / _vectored,
+ *   wl_conn_sendfile, wl_splice, wl_dgram_*_sendmmsg, wl_dgram_*_send_batch,
+ *   the descriptor-passing, zero-copy, GSO and metadata sends, ...) does
+ *   what the kernel does: partial progress is a success whose return value
+ *   says how much (fewer bytes or messages than asked), and any error is
+ *   reported by the next call, the one that retries the rest. A negative
+ *   return means nothing was done (-EINTR included).
+ * - A call that loops until done (wl_conn_send_all, wl_conn_recv_until,
+ *   wl_conn_sendfile_all, wl_splice_all) retries -EINTR itself and
+ *   reports its progress through an out parameter written on success and
+ *   on failure alike: *sent, *consumed, *offset (or the file position),
+ *   *transferred and *in_pipe. On failure it returns -errno and the out
+ *   parameter says exactly how far it got: those bytes were handed to the
+ *   kernel (or into the caller's buffer), the rest were not.
+ * - A call that must finish once it has started (wl_handover_send and
+ *   wl_handover_receive, after the descriptors went out or in) retries
+ *   -EINTR itself.
+ * Each call's documentation names its case.
  *
  * THREADS. Handles are not locked internally. Calls that borrow a handle
  * (send, recv, accept, fd, options, ...) may run on one handle from
@@ -1565,9 +1587,11 @@ int wl_send_batch_sent_len(const wl_send_batch *batch, size_t index, size_t *out
  * or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
  *
  * Returns how many were sent (fewer than queued when the kernel sent only
- * a prefix; `wl_send_batch_remove_sent` keeps the rest for a retry; 0 for
- * an empty batch, without a syscall), or `-errno` for an error on the
- * first message, `-EAFNOSUPPORT` when the batch's domain differs. No
+ * a prefix, e.g. a full send buffer or a signal after the first message:
+ * `wl_send_batch_remove_sent` keeps the rest for the retry, which reports
+ * the error if it persists (see PROGRESS); 0 for an empty batch, without
+ * a syscall), or `-errno` for an error on the first message (nothing
+ * sent), `-EAFNOSUPPORT` when the batch's domain differs. No
  * allocation.
  */
 int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
@@ -1585,8 +1609,11 @@ int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, in
  * it must have room for `n` entries; the bytes sent for each message sent
  * are written there. At most `WL_MAX_BATCH` per call.
  *
- * Returns how many messages were sent, or `-errno` (an error on the first
- * message; `-EAFNOSUPPORT` for an address of another family). This builds
+ * `msgs` and the buffers they point to are only read. Returns how many
+ * messages were sent (a prefix: resend the rest, `msgs + sent`, and that
+ * call reports the error that stopped this one, see PROGRESS), or
+ * `-errno` (an error on the first message, nothing sent; `-EAFNOSUPPORT`
+ * for an address of another family). This builds
  * a temporary batch (it allocates); a `wl_send_batch` does not.
  */
 int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_t *sent_lens);
@@ -1594,7 +1621,9 @@ int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_
 /**
  * Sends each of the `n` buffers as its own datagram to the peer in one
  * `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
- * `wl_dgram_sendmmsg`. Returns how many were sent or `-errno`.
+ * `wl_dgram_sendmmsg`. The iovec array is `const`: neither it nor the
+ * buffers are written. Returns how many were sent (a prefix, as in
+ * `wl_dgram_sendmmsg`) or `-errno` (nothing sent).
  */
 int wl_dgram_conn_sendmmsg(const wl_dgram_conn *sock,
                            const struct iovec *msgs,
@@ -1647,10 +1676,11 @@ int wl_recv_batch_get(const wl_recv_batch *batch, size_t index, wl_recv_msg *out
  * (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
  * one and takes what else is queued; `MSG_DONTWAIT` never waits.
  *
- * Returns how many arrived (read them with `wl_recv_batch_get`), or
- * `-EAGAIN` (nothing queued, or the read timeout passed with nothing),
- * `-EINTR`, `-EAFNOSUPPORT` (batch of another domain), ... Never returns
- * 0. No allocation.
+ * Returns how many arrived (read them with `wl_recv_batch_get`; an error
+ * after the first datagram is kept by the kernel for the next receive,
+ * see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
+ * with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
+ * another domain), ... Never returns 0. No allocation.
  */
 int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
 
@@ -2324,7 +2354,8 @@ int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
  * The descriptors stay owned by the caller.
  *
  * Returns the data bytes sent (the descriptors travel with the first
- * byte), or `-EINVAL` (no data, no or too many descriptors, NULL),
+ * byte; fewer than `len` on a stream after a partial send: send the rest
+ * with `wl_conn_send`, see PROGRESS), or `-EINVAL` (no data, no or too many descriptors, NULL),
  * `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
  */
 ssize_t wl_conn_send_fds(const wl_conn *conn,
@@ -2513,8 +2544,10 @@ int wl_handover_add_dgram_conn(wl_handover *handover, const char *name, const wl
  * listeners (stop accepting), drain, exit. Returns `-EINVAL` (NULL, an
  * empty handover), `-EAFNOSUPPORT` (`channel` is not a Unix socket),
  * `-EBADF` (an added handle is unusable), `-ENODATA`/`-EPIPE` (the
- * successor closed the channel without acknowledging), `-EINTR`, ...; on
- * any error the sockets are still this process's to serve.
+ * successor closed the channel without acknowledging), `-EINTR` (only
+ * before anything was sent: once the descriptors went out, a signal is
+ * retried until the whole message is sent, see PROGRESS), ...; on any
+ * error the sockets are still this process's to serve.
  */
 int wl_handover_send(const wl_handover *handover, const wl_conn *channel);
 
@@ -2531,7 +2564,9 @@ void wl_handover_free(wl_handover *handover);
  * Returns 0 and writes `*out` (free with `wl_inherited_free`), or
  * `-ENODATA` (the channel closed first), `-EINVAL` (NULL; a malformed
  * message or a descriptor count that does not match the names: all
- * closed), `-EAFNOSUPPORT` (not a Unix socket), `-EINTR`, ...
+ * closed), `-EAFNOSUPPORT` (not a Unix socket), `-EINTR` (only before
+ * anything arrived: once the descriptors are in, a signal is retried
+ * until the whole message is, see PROGRESS), ...
  */
 int wl_handover_receive(const wl_conn *channel, wl_inherited **out);
 
@@ -2873,6 +2908,21 @@ int wl_listener_into_fd(wl_listener *sock);
  * `out`).
  */
 int wl_listener_from_fd(int fd, wl_listener **out);
+
+/**
+ * Creates a second handle to the same listening socket
+ * (`fcntl(F_DUPFD_CLOEXEC)`): `Listener::try_clone`, e.g. so that each of
+ * several accepting threads owns a handle, or to keep accepting from a
+ * handle given to a library that frees its own. The socket stops
+ * listening when every handle is freed. Both handles share one open file
+ * description: `wl_socket_set_nonblocking` on one applies to both.
+ *
+ * Ownership: borrows `listener`; on success `*out` receives a new
+ * `wl_listener` the caller frees with `wl_listener_free`. `*out` is
+ * written only on success. Returns 0, or `-EMFILE` / `-ENFILE` (no
+ * descriptor left), `-EINVAL` (NULL `listener` or `out`).
+ */
+int wl_listener_try_clone(const wl_listener *listener, wl_listener **out);
 
 /**
  * Sets what `close` does with unsent data (`SO_LINGER`, see `socket(7)`):
@@ -4212,9 +4262,12 @@ int wl_raw_bind_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram **out);
  * `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a datagram socket:
  * use `wl_raw_connect_dgram`), `-EAFNOSUPPORT`, `-EINVAL`, or the
  * `connect(2)` error (`-ECONNREFUSED`, `-ETIMEDOUT`, ...). A signal gives
- * `-EINTR`; the kernel then continues the handshake in the background and
- * a later connect on `sock` reports `-EALREADY` or `-EISCONN` (use
- * `wl_raw_connect_nonblocking` to manage that case).
+ * `-EINTR`; the kernel then continues the handshake in the background.
+ * Retrying `wl_raw_connect` on `sock` with the same address is the way
+ * to resume: it waits for that handshake and returns its outcome, and if
+ * the handshake already completed (the kernel says `EISCONN`) it returns
+ * 0 with the connection. (`-EISCONN` only if the socket is connected to
+ * another address; `-EALREADY` on a socket made non-blocking.)
  */
 int wl_raw_connect(wl_raw *sock, const wl_addr *addr, wl_conn **out);
 
@@ -4879,8 +4932,10 @@ int wl_socket_take_error(int fd, int *out_errno);
  * `timeout_ms` bounds the whole call (negative: no deadline). `cancel`,
  * if not NULL, points to a C11 `atomic_bool` another thread may set; it is
  * checked before every send and at least every 50 ms while waiting.
- * `*sent` (if not NULL) receives the bytes handed to the kernel, on
- * success and on failure alike.
+ * Progress (a looping call, see PROGRESS in the header): `*sent` (if not
+ * NULL) receives the bytes handed to the kernel, on success and on
+ * failure alike. After an error the peer receives exactly the first
+ * `*sent` bytes (unless the connection itself fails); resend from there.
  *
  * Returns 0 when everything was sent, or `-ETIMEDOUT`, `-ECANCELED`, or
  * the send error (`-EPIPE`, `-ECONNRESET`, ...). No allocation.
@@ -4899,8 +4954,10 @@ int wl_conn_send_all(const wl_conn *conn,
  * past the terminator (it peeks first), so the rest stays in the socket.
  * `EINTR` is retried.
  *
- * `*consumed` (if not NULL) receives the bytes consumed into `buf`, on
- * success and on failure alike. Returns that count (terminator included),
+ * Progress (a looping call, see PROGRESS in the header): `*consumed` (if
+ * not NULL) receives the bytes consumed into `buf`, on success and on
+ * failure alike; they are in `buf` and gone from the socket. Returns that
+ * count (terminator included),
  * or `-EINVAL` (empty terminator, `max_len` shorter than it, or
  * `max_len` bytes without the terminator: all consumed), `-ENODATA` (the
  * peer closed first), `-ETIMEDOUT`, or the receive error.
@@ -5044,17 +5101,24 @@ int wl_dgram_conn_path_mtu(const wl_dgram_conn *sock, uint32_t *out);
  * bytes sent (the file position is untouched); with NULL it uses and
  * advances the file position. `file_fd` stays the caller's.
  *
- * Returns the bytes sent (0 at end of file), or `-EINVAL` (a socket as
- * input, NULL `conn`), `-EAGAIN`, `-EINTR`, `-EPIPE`, ... No allocation.
+ * Returns the bytes sent (0 at end of file; fewer than `len` after a
+ * partial transfer, the error, if any, coming with the next call: see
+ * PROGRESS), or `-EINVAL` (a socket as input, NULL `conn`), `-EAGAIN`,
+ * `-EINTR`, `-EPIPE`, ... (nothing sent). No allocation.
  */
 ssize_t wl_conn_sendfile(const wl_conn *conn, int file_fd, uint64_t *offset, size_t len);
 
 /**
  * Sends `len` bytes of the file `file_fd` with as many `sendfile(2)`
  * calls as needed (`ConnectedStream::sendfile_all`): `EINTR` is retried
- * and `EAGAIN` waits for writability. `offset` as in `wl_conn_sendfile`;
- * it is updated after every call, so after an error `*offset` (or the
- * file position) says exactly how far the transfer got.
+ * and, on a non-blocking socket, `EAGAIN` waits for writability. On a
+ * blocking socket the write timeout (`wl_socket_set_write_timeout`)
+ * bounds each wait: when it expires the call returns `-EAGAIN`.
+ *
+ * Progress (a looping call, see PROGRESS in the header): `offset` as in
+ * `wl_conn_sendfile` is updated after every `sendfile(2)`, so after an
+ * error `*offset` (or, with NULL, the file position) says exactly how far
+ * the transfer got: the peer receives the file's bytes up to there.
  *
  * Returns the bytes sent (less than `len` only at end of file), or `-errno`.
  */
@@ -5067,8 +5131,9 @@ ssize_t wl_conn_sendfile_all(const wl_conn *conn, int file_fd, uint64_t *offset,
  * read and advanced instead of the file position. `flags` are
  * `WL_SPLICE_F_*` bits.
  *
- * Returns the bytes moved (0 at end of input), or `-ESPIPE` (offset on a
- * pipe), `-EINVAL` (neither is a pipe), `-EAGAIN`, `-EINTR`, ...
+ * Returns the bytes moved (0 at end of input; possibly fewer than `len`,
+ * see PROGRESS), or `-ESPIPE` (offset on a pipe), `-EINVAL` (neither is
+ * a pipe), `-EAGAIN`, `-EINTR`, ... (nothing moved).
  */
 ssize_t wl_splice(int fd_in,
                   int64_t *off_in,
@@ -5087,9 +5152,12 @@ ssize_t wl_tee(int pipe_in, int pipe_out, size_t len, unsigned int flags);
 /**
  * Moves `len` bytes from `from` to `to` through the pipe `via` (the
  * zero-copy proxy loop): `wirelane::zerocopy::splice_all`. `EINTR` is
- * retried and `EAGAIN` waits. `via` must start empty.
+ * retried and `EAGAIN` from a non-blocking descriptor waits; from a
+ * blocking socket it means its timeout expired and ends the call
+ * (`-EAGAIN`). `via` must start empty.
  *
- * Progress is reported on success and on failure alike: if not NULL,
+ * Progress (a looping call, see PROGRESS in the header) is reported on
+ * success and on failure alike: if not NULL,
  * `*transferred` receives the bytes delivered and `*in_pipe` the bytes
  * read but still in `via` (drain them from `wl_pipe_reader` if the
  * destination recovers). Returns the bytes delivered (less than `len`
@@ -5173,7 +5241,8 @@ int wl_pipe_into_fds(wl_pipe *pipe, int *fds);
  * Ownership: the kernel reads `buf` after this call returns. The buffer
  * must stay valid and unmodified until a completion covering this send's
  * id arrives (`wl_conn_recv_zerocopy_completion`). Returns the bytes
- * queued, or `-ENOBUFS` (too many completions outstanding: read some),
+ * queued (possibly fewer than `len`: send the rest with another call, see
+ * PROGRESS), or `-ENOBUFS` (too many completions outstanding: read some),
  * `-EAFNOSUPPORT` (a Unix stream), `-EAGAIN`, `-EINTR`, `-EPIPE`, ...
  */
 ssize_t wl_conn_send_zerocopy(const wl_conn *conn, const void *buf, size_t len);

@@ -2033,6 +2033,21 @@ public:
                                                    detail::Access::addr<Addr>(peer));
     }
 
+    /// A second object for the same listening socket (`F_DUPFD_CLOEXEC`),
+    /// e.g. one per accepting thread; it listens until both are gone.
+    [[nodiscard]] Listener clone() const {
+        wl_listener* out = nullptr;
+        detail::check(wl_listener_try_clone(this->h(), &out), "wl_listener_try_clone");
+        return Listener(out);
+    }
+    /// A second object for the same listening socket, without throwing.
+    [[nodiscard]] Result<Listener> try_clone() const noexcept {
+        wl_listener* out = nullptr;
+        const int rc = wl_listener_try_clone(this->h(), &out);
+        if (rc < 0) return detail::fail(rc);
+        return Listener(out);
+    }
+
 private:
     friend struct detail::Access;
     explicit Listener(wl_listener* h) noexcept : Base(h) {}
@@ -2105,7 +2120,8 @@ public:
                                   "wl_conn_recv_until");
     }
     /// Receives up to and including `terminator` into a new string (at
-    /// most `max_len` bytes).
+    /// most `max_len` bytes). On an error the bytes already consumed go
+    /// with the string; to keep them, use the buffer form with `consumed`.
     std::string recv_until(std::string_view terminator, std::size_t max_len,
                            std::optional<std::chrono::milliseconds> timeout = std::nullopt) const {
         std::string out(max_len, '\0');

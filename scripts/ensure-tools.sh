@@ -9,6 +9,7 @@ needed=(
   "strace strace"           # counts syscalls (sendmmsg = 1 syscall, epoll_ctl ADDs)
   "curl curl"               # drives examples/hyper_server (HTTP/1.1 and HTTP/2)
   "pkg-config pkg-config"   # links a C program through wirelane.pc
+  "readelf binutils"        # the library's SONAME and programs' NEEDED (install.sh, tests/c_abi/soname.rs)
   "valgrind valgrind"       # C tests under valgrind
   "cc gcc"                  # C tests and examples
   "g++ g++"                 # C++ tests, the header's C++ compatibility check

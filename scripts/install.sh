@@ -13,7 +13,11 @@
 #   -h, --help    this text
 #
 # Result:
-#   PREFIX/lib/libwirelane.so, PREFIX/lib/libwirelane.a,
+#   PREFIX/lib/libwirelane.so.MAJOR.MINOR.PATCH (the library, from the crate
+#   version), PREFIX/lib/libwirelane.so.MAJOR -> it (its soname: what
+#   programs record as NEEDED and load at run time) and
+#   PREFIX/lib/libwirelane.so -> libwirelane.so.MAJOR (for -lwirelane),
+#   PREFIX/lib/libwirelane.a,
 #   PREFIX/include/wirelane.h, PREFIX/include/wirelane.hpp,
 #   PREFIX/lib/pkgconfig/wirelane.pc
 #
@@ -64,6 +68,20 @@ for f in libwirelane.so libwirelane.a; do
 done
 
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n1)"
+major="${version%%.*}"
+soname="libwirelane.so.$major"
+# The library must carry the soname its version calls for (src/ffi/build.rs
+# sets it): a stale or foreign build would be installed under a wrong name.
+if command -v readelf >/dev/null; then
+    got="$(readelf -d "$libdir/libwirelane.so" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')"
+    if [ "$got" != "$soname" ]; then
+        echo "install.sh: $libdir/libwirelane.so has soname '${got:-none}', expected $soname (rebuild: cargo build --release -p wirelane-ffi)" >&2
+        exit 1
+    fi
+else
+    echo "install.sh: readelf not found (apt-get install -y binutils); cannot check the soname" >&2
+    exit 1
+fi
 # What `cargo rustc -p wirelane-ffi --crate-type staticlib -- --print
 # native-static-libs` reports on Linux (-lgcc_s -lutil -lrt -lpthread -lm
 # -ldl -lc), with the unwinder taken from the static libgcc_eh instead of
@@ -85,12 +103,14 @@ system=0
 if on_search_path "$prefix/lib"; then system=1; else rpath=" -Wl,-rpath,\${libdir}"; fi
 
 install -d "$prefix/lib/pkgconfig" "$prefix/include"
-install -m 0755 "$libdir/libwirelane.so" "$prefix/lib/libwirelane.so"
+install -m 0755 "$libdir/libwirelane.so" "$prefix/lib/libwirelane.so.$version"
+ln -sfn "libwirelane.so.$version" "$prefix/lib/$soname"
+ln -sfn "$soname" "$prefix/lib/libwirelane.so"
 install -m 0644 "$libdir/libwirelane.a" "$prefix/lib/libwirelane.a"
 for h in "$root"/include/*.h "$root"/include/*.hpp; do
     install -m 0644 "$h" "$prefix/include/$(basename "$h")"
 done
-sed -e "s|@PREFIX@|$prefix|g" -e "s|@VERSION@|$version|g" -e "s|@LIBS_PRIVATE@|$libs_private|g" \
+sed -e "s|@PREFIX@|$prefix|g" -e "s|@VERSION@|$version|g" -e "s|@SONAME@|$soname|g" -e "s|@LIBS_PRIVATE@|$libs_private|g" \
     -e "s|@RPATH@|$rpath|g" "$root/wirelane.pc.in" > "$prefix/lib/pkgconfig/wirelane.pc"
 echo "installed wirelane $version into $prefix"
 if [ "$system" -eq 1 ]; then
@@ -98,7 +118,7 @@ if [ "$system" -eq 1 ]; then
         ldconfig
         echo "ran ldconfig: $prefix/lib is on the dynamic linker's search path"
     else
-        echo "run 'sudo ldconfig' so programs find $prefix/lib/libwirelane.so"
+        echo "run 'sudo ldconfig' so programs find $prefix/lib/$soname"
     fi
 else
     echo "$prefix/lib is not on the dynamic linker's search path: pkg-config --libs wirelane adds -Wl,-rpath,$prefix/lib"

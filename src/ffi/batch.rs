@@ -253,9 +253,11 @@ pub unsafe extern "C" fn wl_send_batch_sent_len(batch: *const wl_send_batch, ind
 /// or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
 ///
 /// Returns how many were sent (fewer than queued when the kernel sent only
-/// a prefix; `wl_send_batch_remove_sent` keeps the rest for a retry; 0 for
-/// an empty batch, without a syscall), or `-errno` for an error on the
-/// first message, `-EAFNOSUPPORT` when the batch's domain differs. No
+/// a prefix, e.g. a full send buffer or a signal after the first message:
+/// `wl_send_batch_remove_sent` keeps the rest for the retry, which reports
+/// the error if it persists (see PROGRESS); 0 for an empty batch, without
+/// a syscall), or `-errno` for an error on the first message (nothing
+/// sent), `-EAFNOSUPPORT` when the batch's domain differs. No
 /// allocation.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_send_batch(sock: *const wl_dgram, batch: *mut wl_send_batch, flags: c_int) -> c_int {
@@ -308,8 +310,11 @@ unsafe fn write_lens(lens: &[usize], out: *mut usize) {
 /// it must have room for `n` entries; the bytes sent for each message sent
 /// are written there. At most `WL_MAX_BATCH` per call.
 ///
-/// Returns how many messages were sent, or `-errno` (an error on the first
-/// message; `-EAFNOSUPPORT` for an address of another family). This builds
+/// `msgs` and the buffers they point to are only read. Returns how many
+/// messages were sent (a prefix: resend the rest, `msgs + sent`, and that
+/// call reports the error that stopped this one, see PROGRESS), or
+/// `-errno` (an error on the first message, nothing sent; `-EAFNOSUPPORT`
+/// for an address of another family). This builds
 /// a temporary batch (it allocates); a `wl_send_batch` does not.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_sendmmsg(
@@ -352,7 +357,9 @@ pub unsafe extern "C" fn wl_dgram_sendmmsg(
 
 /// Sends each of the `n` buffers as its own datagram to the peer in one
 /// `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
-/// `wl_dgram_sendmmsg`. Returns how many were sent or `-errno`.
+/// `wl_dgram_sendmmsg`. The iovec array is `const`: neither it nor the
+/// buffers are written. Returns how many were sent (a prefix, as in
+/// `wl_dgram_sendmmsg`) or `-errno` (nothing sent).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_sendmmsg(
     sock: *const wl_dgram_conn,
@@ -489,10 +496,11 @@ pub unsafe extern "C" fn wl_recv_batch_get(batch: *const wl_recv_batch, index: u
 /// (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
 /// one and takes what else is queued; `MSG_DONTWAIT` never waits.
 ///
-/// Returns how many arrived (read them with `wl_recv_batch_get`), or
-/// `-EAGAIN` (nothing queued, or the read timeout passed with nothing),
-/// `-EINTR`, `-EAFNOSUPPORT` (batch of another domain), ... Never returns
-/// 0. No allocation.
+/// Returns how many arrived (read them with `wl_recv_batch_get`; an error
+/// after the first datagram is kept by the kernel for the next receive,
+/// see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
+/// with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
+/// another domain), ... Never returns 0. No allocation.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_batch(sock: *const wl_dgram, batch: *mut wl_recv_batch, flags: c_int) -> c_int {
     ffi_fn!("wl_dgram_recv_batch", {

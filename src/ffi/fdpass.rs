@@ -188,7 +188,8 @@ pub unsafe extern "C" fn wl_conn_recv_fd(conn: *const wl_conn, out_fd: *mut c_in
 /// The descriptors stay owned by the caller.
 ///
 /// Returns the data bytes sent (the descriptors travel with the first
-/// byte), or `-EINVAL` (no data, no or too many descriptors, NULL),
+/// byte; fewer than `len` on a stream after a partial send: send the rest
+/// with `wl_conn_send`, see PROGRESS), or `-EINVAL` (no data, no or too many descriptors, NULL),
 /// `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_fds(

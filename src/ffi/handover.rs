@@ -131,8 +131,10 @@ pub unsafe extern "C" fn wl_handover_add_dgram_conn(
 /// listeners (stop accepting), drain, exit. Returns `-EINVAL` (NULL, an
 /// empty handover), `-EAFNOSUPPORT` (`channel` is not a Unix socket),
 /// `-EBADF` (an added handle is unusable), `-ENODATA`/`-EPIPE` (the
-/// successor closed the channel without acknowledging), `-EINTR`, ...; on
-/// any error the sockets are still this process's to serve.
+/// successor closed the channel without acknowledging), `-EINTR` (only
+/// before anything was sent: once the descriptors went out, a signal is
+/// retried until the whole message is sent, see PROGRESS), ...; on any
+/// error the sockets are still this process's to serve.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_handover_send(handover: *const wl_handover, channel: *const wl_conn) -> c_int {
     ffi_fn!("wl_handover_send", {
@@ -182,7 +184,9 @@ pub unsafe extern "C" fn wl_handover_free(handover: *mut wl_handover) {
 /// Returns 0 and writes `*out` (free with `wl_inherited_free`), or
 /// `-ENODATA` (the channel closed first), `-EINVAL` (NULL; a malformed
 /// message or a descriptor count that does not match the names: all
-/// closed), `-EAFNOSUPPORT` (not a Unix socket), `-EINTR`, ...
+/// closed), `-EAFNOSUPPORT` (not a Unix socket), `-EINTR` (only before
+/// anything arrived: once the descriptors are in, a signal is retried
+/// until the whole message is, see PROGRESS), ...
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_handover_receive(channel: *const wl_conn, out: *mut *mut wl_inherited) -> c_int {
     ffi_fn!("wl_handover_receive", {

@@ -195,9 +195,12 @@ pub unsafe extern "C" fn wl_raw_bind_dgram(sock: *mut wl_raw, addr: *const wl_ad
 /// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a datagram socket:
 /// use `wl_raw_connect_dgram`), `-EAFNOSUPPORT`, `-EINVAL`, or the
 /// `connect(2)` error (`-ECONNREFUSED`, `-ETIMEDOUT`, ...). A signal gives
-/// `-EINTR`; the kernel then continues the handshake in the background and
-/// a later connect on `sock` reports `-EALREADY` or `-EISCONN` (use
-/// `wl_raw_connect_nonblocking` to manage that case).
+/// `-EINTR`; the kernel then continues the handshake in the background.
+/// Retrying `wl_raw_connect` on `sock` with the same address is the way
+/// to resume: it waits for that handshake and returns its outcome, and if
+/// the handshake already completed (the kernel says `EISCONN`) it returns
+/// 0 with the connection. (`-EISCONN` only if the socket is connected to
+/// another address; `-EALREADY` on a socket made non-blocking.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_raw_connect(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_raw_connect", {

@@ -57,8 +57,10 @@ fn deadline(timeout_ms: c_int) -> Instant {
 /// `timeout_ms` bounds the whole call (negative: no deadline). `cancel`,
 /// if not NULL, points to a C11 `atomic_bool` another thread may set; it is
 /// checked before every send and at least every 50 ms while waiting.
-/// `*sent` (if not NULL) receives the bytes handed to the kernel, on
-/// success and on failure alike.
+/// Progress (a looping call, see PROGRESS in the header): `*sent` (if not
+/// NULL) receives the bytes handed to the kernel, on success and on
+/// failure alike. After an error the peer receives exactly the first
+/// `*sent` bytes (unless the connection itself fails); resend from there.
 ///
 /// Returns 0 when everything was sent, or `-ETIMEDOUT`, `-ECANCELED`, or
 /// the send error (`-EPIPE`, `-ECONNRESET`, ...). No allocation.
@@ -104,8 +106,10 @@ pub unsafe extern "C" fn wl_conn_send_all(
 /// past the terminator (it peeks first), so the rest stays in the socket.
 /// `EINTR` is retried.
 ///
-/// `*consumed` (if not NULL) receives the bytes consumed into `buf`, on
-/// success and on failure alike. Returns that count (terminator included),
+/// Progress (a looping call, see PROGRESS in the header): `*consumed` (if
+/// not NULL) receives the bytes consumed into `buf`, on success and on
+/// failure alike; they are in `buf` and gone from the socket. Returns that
+/// count (terminator included),
 /// or `-EINVAL` (empty terminator, `max_len` shorter than it, or
 /// `max_len` bytes without the terminator: all consumed), `-ENODATA` (the
 /// peer closed first), `-ETIMEDOUT`, or the receive error.

@@ -71,8 +71,10 @@ unsafe fn opt_mut<'a, T>(ptr: *mut T) -> Option<&'a mut T> {
 /// bytes sent (the file position is untouched); with NULL it uses and
 /// advances the file position. `file_fd` stays the caller's.
 ///
-/// Returns the bytes sent (0 at end of file), or `-EINVAL` (a socket as
-/// input, NULL `conn`), `-EAGAIN`, `-EINTR`, `-EPIPE`, ... No allocation.
+/// Returns the bytes sent (0 at end of file; fewer than `len` after a
+/// partial transfer, the error, if any, coming with the next call: see
+/// PROGRESS), or `-EINVAL` (a socket as input, NULL `conn`), `-EAGAIN`,
+/// `-EINTR`, `-EPIPE`, ... (nothing sent). No allocation.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_sendfile(
     conn: *const wl_conn,
@@ -91,9 +93,14 @@ pub unsafe extern "C" fn wl_conn_sendfile(
 
 /// Sends `len` bytes of the file `file_fd` with as many `sendfile(2)`
 /// calls as needed (`ConnectedStream::sendfile_all`): `EINTR` is retried
-/// and `EAGAIN` waits for writability. `offset` as in `wl_conn_sendfile`;
-/// it is updated after every call, so after an error `*offset` (or the
-/// file position) says exactly how far the transfer got.
+/// and, on a non-blocking socket, `EAGAIN` waits for writability. On a
+/// blocking socket the write timeout (`wl_socket_set_write_timeout`)
+/// bounds each wait: when it expires the call returns `-EAGAIN`.
+///
+/// Progress (a looping call, see PROGRESS in the header): `offset` as in
+/// `wl_conn_sendfile` is updated after every `sendfile(2)`, so after an
+/// error `*offset` (or, with NULL, the file position) says exactly how far
+/// the transfer got: the peer receives the file's bytes up to there.
 ///
 /// Returns the bytes sent (less than `len` only at end of file), or `-errno`.
 #[unsafe(no_mangle)]
@@ -117,8 +124,9 @@ pub unsafe extern "C" fn wl_conn_sendfile_all(
 /// read and advanced instead of the file position. `flags` are
 /// `WL_SPLICE_F_*` bits.
 ///
-/// Returns the bytes moved (0 at end of input), or `-ESPIPE` (offset on a
-/// pipe), `-EINVAL` (neither is a pipe), `-EAGAIN`, `-EINTR`, ...
+/// Returns the bytes moved (0 at end of input; possibly fewer than `len`,
+/// see PROGRESS), or `-ESPIPE` (offset on a pipe), `-EINVAL` (neither is
+/// a pipe), `-EAGAIN`, `-EINTR`, ... (nothing moved).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_splice(
     fd_in: c_int,
@@ -150,9 +158,12 @@ pub unsafe extern "C" fn wl_tee(pipe_in: c_int, pipe_out: c_int, len: usize, fla
 
 /// Moves `len` bytes from `from` to `to` through the pipe `via` (the
 /// zero-copy proxy loop): `wirelane::zerocopy::splice_all`. `EINTR` is
-/// retried and `EAGAIN` waits. `via` must start empty.
+/// retried and `EAGAIN` from a non-blocking descriptor waits; from a
+/// blocking socket it means its timeout expired and ends the call
+/// (`-EAGAIN`). `via` must start empty.
 ///
-/// Progress is reported on success and on failure alike: if not NULL,
+/// Progress (a looping call, see PROGRESS in the header) is reported on
+/// success and on failure alike: if not NULL,
 /// `*transferred` receives the bytes delivered and `*in_pipe` the bytes
 /// read but still in `via` (drain them from `wl_pipe_reader` if the
 /// destination recovers). Returns the bytes delivered (less than `len`
@@ -333,7 +344,8 @@ fn tcp_only() -> io::Error {
 /// Ownership: the kernel reads `buf` after this call returns. The buffer
 /// must stay valid and unmodified until a completion covering this send's
 /// id arrives (`wl_conn_recv_zerocopy_completion`). Returns the bytes
-/// queued, or `-ENOBUFS` (too many completions outstanding: read some),
+/// queued (possibly fewer than `len`: send the rest with another call, see
+/// PROGRESS), or `-ENOBUFS` (too many completions outstanding: read some),
 /// `-EAFNOSUPPORT` (a Unix stream), `-EAGAIN`, `-EINTR`, `-EPIPE`, ...
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_zerocopy(conn: *const wl_conn, buf: *const c_void, len: usize) -> libc::ssize_t {

@@ -27,9 +27,15 @@ pub fn receive(channel: &ConnectedStream<Unix>) -> io::Result<InheritedSockets> 
     if len == 0 {
         return Err(closed_before_message());
     }
-    // The data may arrive in pieces; the descriptors came with the first.
+    // The data may arrive in pieces; the descriptors came with the first,
+    // so a signal from here on is retried: returning EINTR would close
+    // sockets that no retry of this call could receive again.
     while needs_more(&buf[..len])? {
-        let n = channel.recv(&mut buf[len..])?;
+        let n = match channel.recv(&mut buf[len..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
             return Err(closed_mid_message(len));
         }

@@ -97,8 +97,16 @@ impl<'a> Handover<'a> {
     pub fn send(&self, channel: &ConnectedStream<Unix>) -> io::Result<()> {
         let msg = self.encode()?;
         let mut sent = send_fds(channel, &msg, &self.fds)?;
+        // Once the descriptors went out with the first bytes, the rest of
+        // the message must follow: a signal here is retried, since
+        // returning EINTR would leave the successor half a message that
+        // no retry of this call could complete.
         while sent < msg.len() {
-            sent += channel.send(&msg[sent..])?;
+            match channel.send(&msg[sent..]) {
+                Ok(n) => sent += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
         super::receive::wait_for_ack(channel)
     }

@@ -23,6 +23,17 @@ pub struct Listener<D: Domain, T: ConnectionOriented = Stream> {
 
 socket_state!(Listener<D: Domain, T: ConnectionOriented>);
 
+impl<D: Domain, T: ConnectionOriented> Listener<D, T> {
+    /// A second handle to the same listening socket
+    /// (`fcntl(F_DUPFD_CLOEXEC)`), for example to accept on several
+    /// threads that each own a handle. The socket stops listening when the
+    /// last handle is closed. Both share the kernel's file description, so
+    /// `O_NONBLOCK` set on one applies to both.
+    pub fn try_clone(&self) -> io::Result<Self> {
+        self.as_fd().try_clone_to_owned().map(Self::from_fd)
+    }
+}
+
 impl<D: Domain> Listener<D, Stream> {
     /// Waits for and accepts one connection (`accept4(2)`).
     ///

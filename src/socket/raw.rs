@@ -113,8 +113,24 @@ impl<D: Domain, T: SockType> RawSocket<D, T> {
         sys::bind(self.as_fd(), &addr.to_raw())
     }
 
+    /// `connect(2)`, where `EISCONN` for the same peer counts as success.
+    ///
+    /// A blocking connect that a signal interrupts (`EINTR`) goes on in the
+    /// kernel; when it completes before the caller retries, the retry gets
+    /// `EISCONN`, which means the connect the caller asked for succeeded.
+    /// Connected to another address, it stays an error.
     fn connect_fd(&self, addr: &D::Addr) -> io::Result<()> {
-        sys::connect(self.as_fd(), &addr.to_raw())
+        match sys::connect(self.as_fd(), &addr.to_raw()) {
+            Err(e) if e.raw_os_error() == Some(libc::EISCONN) => match super::peer_addr_of::<D::Addr>(self.as_fd()) {
+                Ok(peer) if peer == *addr => Ok(()),
+                Ok(peer) => Err(crate::error::explained(
+                    libc::EISCONN,
+                    format!("the socket is already connected to {peer}, not to {addr}"),
+                )),
+                Err(_) => Err(e),
+            },
+            other => other,
+        }
     }
 }
 
@@ -136,7 +152,9 @@ impl<D: Domain> RawSocket<D, Stream> {
     /// wait (`EINTR`), the kernel continues the handshake in the background:
     /// calling `connect` again on the returned socket (same address) waits
     /// for that handshake and returns its outcome (`EALREADY` at once if
-    /// the socket was made non-blocking); use
+    /// the socket was made non-blocking). If the handshake completed in
+    /// between, the kernel answers the retry with `EISCONN`: connected to
+    /// that same address, this counts as success; use
     /// [`connect_nonblocking`](Self::connect_nonblocking) to manage that
     /// case yourself.
     pub fn connect(self, addr: D::Addr) -> Transition<ConnectedStream<D>, Self> {

@@ -58,12 +58,14 @@ impl<D: Domain> ConnectedStream<D> {
     /// Its job is to loop, so unlike [`sendfile`](Self::sendfile) it
     /// handles interruptions itself: `EINTR` is retried, and on a
     /// non-blocking socket `EAGAIN` waits for writability with `poll(2)`
-    /// (no timeout; use [`send_all`](Self::send_all)-style deadlines by
-    /// calling [`sendfile`](Self::sendfile) yourself if you need one).
+    /// (no timeout). On a blocking socket the send timeout
+    /// (`set_write_timeout`, `SO_SNDTIMEO`) bounds each wait: when it
+    /// expires the call fails with `WouldBlock` (`EAGAIN`).
     ///
     /// The offset works as for [`sendfile`](Self::sendfile) and is updated
     /// after every call, so if an error is returned, `*offset` (or the file
-    /// position, with `None`) tells exactly how far the transfer got.
+    /// position, with `None`) tells exactly how far the transfer got: the
+    /// bytes before it are in the socket, the rest were not sent.
     pub fn sendfile_all(&self, file: &impl AsFd, mut offset: Option<&mut u64>, len: u64) -> io::Result<u64> {
         if let Some(off) = offset.as_deref() {
             to_off_t(*off)?;
@@ -75,7 +77,15 @@ impl<D: Domain> ConnectedStream<D> {
                 Ok(0) => break, // end of file
                 Ok(n) => sent += n as u64,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => wait_writable(self.as_fd())?,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    // On a blocking socket `EAGAIN` means its send timeout
+                    // (`SO_SNDTIMEO`) expired: the caller's bound, so it ends
+                    // the call (the offset says how far it got).
+                    if !sys::is_nonblocking(self.as_fd())? {
+                        return Err(e);
+                    }
+                    wait_writable(self.as_fd())?
+                }
                 Err(e) => return Err(e),
             }
         }

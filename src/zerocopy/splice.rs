@@ -145,6 +145,12 @@ impl From<TransferError> for io::Error {
     }
 }
 
+/// Whether `EAGAIN` from `fd` means a blocking socket's timeout expired
+/// (rather than a non-blocking descriptor with nothing to do).
+fn blocking_timeout_expired(fd: &impl AsFd) -> io::Result<bool> {
+    Ok(!crate::sys::is_nonblocking(fd.as_fd())?)
+}
+
 /// Moves `len` bytes from `from` to `to` through the pipe `via`, the
 /// classic zero-copy proxy loop: `splice` source → pipe, then `splice`
 /// pipe → destination until the pipe is empty, repeat. Returns the bytes
@@ -156,7 +162,9 @@ impl From<TransferError> for io::Error {
 ///
 /// Its job is to loop, so it handles interruptions itself: `EINTR` is
 /// retried, and `EAGAIN` from a non-blocking `from`/`to` waits with
-/// `poll(2)` (no timeout). On any other error, nothing is lost: the
+/// `poll(2)` (no timeout). `EAGAIN` from a blocking socket means its
+/// timeout (`SO_RCVTIMEO` on `from`, `SO_SNDTIMEO` on `to`) expired: that
+/// ends the call with the error. On any other error, nothing is lost: the
 /// [`TransferError`] says how many bytes were delivered and how many are
 /// still in `via`.
 pub fn splice_all(from: &impl AsFd, to: &impl AsFd, len: u64, via: &Pipe) -> Result<u64, TransferError> {
@@ -181,8 +189,11 @@ pub fn splice_all(from: &impl AsFd, to: &impl AsFd, len: u64, via: &Pipe) -> Res
                 Ok(n) => in_pipe = n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    wait_readable(from.as_fd()).map_err(|e| fail(transferred, 0, e))?;
-                    continue;
+                    if !blocking_timeout_expired(from).map_err(|e| fail(transferred, 0, e))? {
+                        wait_readable(from.as_fd()).map_err(|e| fail(transferred, 0, e))?;
+                        continue;
+                    }
+                    return Err(fail(transferred, 0, e));
                 }
                 Err(e) => return Err(fail(transferred, 0, e)),
             }
@@ -203,6 +214,9 @@ pub fn splice_all(from: &impl AsFd, to: &impl AsFd, len: u64, via: &Pipe) -> Res
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if blocking_timeout_expired(to).map_err(|e| fail(transferred, in_pipe, e))? {
+                    return Err(fail(transferred, in_pipe, e));
+                }
                 wait_writable(to.as_fd()).map_err(|e| fail(transferred, in_pipe, e))?;
             }
             Err(e) => return Err(fail(transferred, in_pipe, e)),

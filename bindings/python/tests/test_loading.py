@@ -77,6 +77,8 @@ def test_repository_builds_newest_first(tmp_path: Path, monkeypatch: pytest.Monk
     os.utime(release, (now - 100, now - 100))
     os.utime(debug, (now, now))
     monkeypatch.setattr(_lib, "_PACKAGE_DIR", pkg)
+    # Nothing installed under this name: the last step finds nothing either.
+    monkeypatch.setattr(_lib, "SONAME", "libwirelane-test-not-installed.so.0")
     monkeypatch.delenv("WIRELANE_LIB", raising=False)
     monkeypatch.delenv("CARGO_TARGET_DIR", raising=False)
     assert _lib.repo_root() == tmp_path

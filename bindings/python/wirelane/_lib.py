@@ -1,7 +1,6 @@
 """Finding, loading and version-checking the Wirelane shared library.
 
-The library is loaded by full path (never through the dynamic linker's
-search), in this order:
+The library is loaded in this order:
 
 1. ``$WIRELANE_LIB`` if set (and then only that path);
 2. the copy shipped inside the package (``wirelane/libwirelane*.so``, put
@@ -9,7 +8,16 @@ search), in this order:
 3. when the package runs from a source checkout without a bundled copy,
    cargo's ``release`` or ``debug`` build, the newer one, in cargo's
    target directory (:func:`target_dir`: ``CARGO_TARGET_DIR``, a cargo
-   config, or the checkout's ``target/``).
+   config, or the checkout's ``target/``);
+4. when none of these exists (an installed package without a bundled
+   copy), the installed library by its soname, :data:`SONAME`
+   (``libwirelane.so.0``), through the dynamic linker's search
+   (``LD_LIBRARY_PATH``, the ``ldconfig`` cache): the name
+   ``scripts/install.sh`` installs and programs linked with ``-lwirelane``
+   load.
+
+Steps 1 to 3 load by full path, so a library elsewhere on the system never
+shadows the one named or built here.
 
 It is loaded with :class:`ctypes.CDLL`, so the GIL is released during every
 call. At import the library's ``wl_version()`` (and, when a header is found,
@@ -31,6 +39,9 @@ from typing import Final
 EXPECTED_ABI: Final = (0, 1)
 
 LIB_NAME: Final = "libwirelane.so"
+#: The shared library's soname (``src/ffi/build.rs`` sets it): its major
+#: version is the ABI's, so it follows from :data:`EXPECTED_ABI`.
+SONAME: Final = f"libwirelane.so.{EXPECTED_ABI[0]}"
 HEADER_NAME: Final = "wirelane.h"
 
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
@@ -99,7 +110,8 @@ def load() -> tuple[ctypes.CDLL, Path]:
     """Loads the first library found; raises :class:`LibraryNotFoundError`
     naming every path tried."""
     tried: list[str] = []
-    for path in candidate_paths():
+    candidates = candidate_paths()
+    for path in candidates:
         if not path.is_file():
             tried.append(f"{path} (not found)")
             continue
@@ -107,9 +119,17 @@ def load() -> tuple[ctypes.CDLL, Path]:
             return ctypes.CDLL(str(path.resolve())), path
         except OSError as e:
             tried.append(f"{path} ({e})")
+    if not os.environ.get("WIRELANE_LIB"):
+        try:
+            lib = ctypes.CDLL(SONAME)
+        except OSError as e:
+            tried.append(f"{SONAME} through the dynamic linker ({e})")
+        else:
+            return lib, loaded_path(SONAME)
     hint = (
         "build it with `cargo build` (or `cargo build --release`) in the "
-        "Wirelane repository, install a wheel that ships it, or point "
+        "Wirelane repository, install a wheel that ships it, install the "
+        f"library (scripts/install.sh: {SONAME}, then ldconfig), or point "
         "$WIRELANE_LIB at libwirelane.so"
     )
     raise LibraryNotFoundError(
@@ -118,6 +138,21 @@ def load() -> tuple[ctypes.CDLL, Path]:
         + "\n"
         + hint
     )
+
+
+def loaded_path(soname: str) -> Path:
+    """Where the dynamic linker found the library it loaded as ``soname``
+    (from ``/proc/self/maps``); ``soname`` itself if that cannot be read."""
+    try:
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return Path(soname)
+    for line in maps.splitlines():
+        fields = line.split(None, 5)
+        # The mapped file's real name: the versioned file the soname links to.
+        if len(fields) == 6 and Path(fields[5]).name.startswith(LIB_NAME):
+            return Path(fields[5])
+    return Path(soname)
 
 
 def parse_version(text: str) -> tuple[int, int, int]:

@@ -776,6 +776,8 @@ wl_listener_fd: Callable[..., int] = bind("wl_listener_fd", c_int, [POINTER(wl_l
 wl_listener_into_fd: Callable[..., int] = bind("wl_listener_into_fd", c_int, [POINTER(wl_listener)])
 # wl_listener_from_fd(fd, out)
 wl_listener_from_fd: Callable[..., int] = bind("wl_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_listener))])
+# wl_listener_try_clone(listener, out)
+wl_listener_try_clone: Callable[..., int] = bind("wl_listener_try_clone", c_int, [POINTER(wl_listener), POINTER(POINTER(wl_listener))])
 # wl_set_linger(fd, enable, seconds)
 wl_set_linger: Callable[..., int] = bind("wl_set_linger", c_int, [c_int, c_bool, c_uint32])
 # wl_linger(fd, enabled, seconds)
@@ -1393,6 +1395,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_listener_fd",
     "wl_listener_into_fd",
     "wl_listener_from_fd",
+    "wl_listener_try_clone",
     "wl_set_linger",
     "wl_linger",
     "wl_bind_device",

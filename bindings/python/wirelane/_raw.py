@@ -217,9 +217,9 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
             _ffi.wl_raw_connect(h, ctypes.byref(addr), ctypes.byref(out))
             return out
         except OSError as e:
-            if e.errno == errno.EISCONN:
-                # An earlier interrupted or non-blocking connect completed.
-                return self._adopt_connected(h)
+            # (An earlier interrupted or non-blocking connect that completed
+            # is a success of wl_raw_connect itself, the kernel's EISCONN for
+            # the same peer; EISCONN raised here means another peer.)
             if e.errno == errno.EINTR:
                 if self._state == _CLOSING:
                     raise

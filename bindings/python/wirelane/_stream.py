@@ -457,6 +457,14 @@ class Listener(TimeoutSocket[D]):
         conn: Connection[D] = _new_conn(out, default_timeout(), True)
         return conn, from_wl(peer)  # type: ignore[return-value]
 
+    def dup(self) -> Listener[D]:
+        """A second object for the same listening socket
+        (``F_DUPFD_CLOEXEC``, ``wl_listener_try_clone``), e.g. one per
+        accepting thread; it listens until both are closed. Same timeout."""
+        out = _ffi.ListenerP()
+        self._call(lambda h: _ffi.wl_listener_try_clone(h, ctypes.byref(out)))
+        return Listener(KEY, _ffi.LISTENER, out, self._timeout)
+
 
 def _listen_again(self: Listener[Any], backlog: int | None = None) -> None:
     """Already listening: a no-op for code that calls ``listen`` on a socket

@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// `<target>/<profile>/deps`, holding a `libwirelane.so` and `libwirelane.a`
-/// freshly built from the current sources.
+/// `<target>/<profile>/deps`, holding a `libwirelane.so` (with its soname
+/// link `libwirelane.so.0`) and `libwirelane.a` freshly built from the
+/// current sources.
 pub fn libdir() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(build).clone()
@@ -43,7 +44,9 @@ fn build() -> PathBuf {
     }
     let status = cmd.status().expect("run cargo build -p wirelane-ffi");
     assert!(status.success(), "cargo build -p wirelane-ffi --lib failed ({status})");
-    for lib in ["libwirelane.so", "libwirelane.a"] {
+    // libwirelane.so.0: the soname link src/ffi/build.rs makes, which the
+    // C programs linked here need at run time (their NEEDED entry).
+    for lib in ["libwirelane.so", "libwirelane.so.0", "libwirelane.a"] {
         assert!(
             deps.join(lib).exists(),
             "{} missing after cargo build -p wirelane-ffi --lib",
