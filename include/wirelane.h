@@ -139,6 +139,14 @@
 #define WL_MSG_WAITFORONE 65536
 
 /**
+ * Control space that holds every receive-side message
+ * `wl_dgram_recv_meta` decodes at once
+ * (`wirelane::meta::RECV_CONTROL_SPACE`): size `wl_dgram_recv_cmsg`'s
+ * buffer with at least this to never see `MSG_CTRUNC` for them.
+ */
+#define WL_UDP_RECV_CONTROL_SPACE 328
+
+/**
  * The most segments one GSO send may produce:
  * `wirelane::batch::MAX_UDP_SEGMENTS`.
  */
@@ -407,6 +415,13 @@ typedef struct wl_rawip_raw wl_rawip_raw;
 typedef struct wl_recv_batch wl_recv_batch;
 
 /**
+ * Reusable per-datagram storage for `wl_dgram_recv_slots` (sender,
+ * `WL_UDP_RECV_CONTROL_SPACE` bytes of control data and the kernel
+ * header per slot), for one domain. Not thread-safe: one thread at a time.
+ */
+typedef struct wl_recv_slots wl_recv_slots;
+
+/**
  * A reusable batch of outgoing datagrams for one `sendmmsg(2)`
  * (`SendBatch`), for one domain. It borrows the payloads: each buffer
  * passed to `wl_send_batch_push` must stay valid until the batch is
@@ -526,6 +541,84 @@ typedef struct {
      */
     wl_addr source;
 } wl_recv_msg;
+
+/**
+ * Metadata for one outgoing datagram (`wirelane::meta::SendMeta`).
+ */
+typedef struct {
+    /**
+     * Which fields below to use (`WL_META_ECN`, `WL_META_ADDR`,
+     * `WL_META_TTL`, `WL_META_SEGMENT`).
+     */
+    uint32_t present;
+    /**
+     * ECN codepoint (0 to 3).
+     */
+    uint8_t ecn;
+    /**
+     * TTL / hop limit (1 to 255).
+     */
+    uint8_t ttl;
+    /**
+     * GSO segment size.
+     */
+    uint16_t segment_size;
+    /**
+     * Outgoing interface, 0 for routing's choice.
+     */
+    uint32_t ifindex;
+    /**
+     * Source address (its port is ignored).
+     */
+    wl_addr src;
+} wl_udp_send_meta;
+
+/**
+ * One received datagram's metadata (`wirelane::meta::RecvMeta`).
+ */
+typedef struct {
+    /**
+     * Bytes received.
+     */
+    size_t len;
+    /**
+     * Which fields below are set (`WL_META_*`), and `WL_META_CTRUNC`.
+     */
+    uint32_t present;
+    /**
+     * ECN codepoint (0 to 3), with `WL_META_ECN`.
+     */
+    uint8_t ecn;
+    /**
+     * TTL / hop limit, with `WL_META_TTL`.
+     */
+    uint8_t ttl;
+    /**
+     * GRO segment size, with `WL_META_SEGMENT`.
+     */
+    uint16_t gro_segment;
+    /**
+     * Arrival interface index, with `WL_META_ADDR`.
+     */
+    uint32_t ifindex;
+    /**
+     * Receive time (`CLOCK_REALTIME`), with `WL_META_TIMESTAMP`.
+     */
+    int64_t ts_sec;
+    /**
+     * Nanoseconds of `ts_sec`.
+     */
+    uint32_t ts_nsec;
+    /**
+     * The sender.
+     */
+    wl_addr source;
+    /**
+     * The destination address in the IP header (port 0), with
+     * `WL_META_ADDR`.
+     */
+    wl_addr dst;
+} wl_udp_recv_meta;
 
 /**
  * Address reuse (`ReuseConfig`): `SO_REUSEADDR` and `SO_REUSEPORT` (see
@@ -705,6 +798,73 @@ typedef struct {
      */
     bool nonblocking;
 } wl_datagram_config;
+
+/**
+ * One control message found in a buffer by `wl_cmsg_first` /
+ * `wl_cmsg_next`, and the cursor for the next call.
+ */
+typedef struct {
+    /**
+     * Offset of this message's header in the buffer.
+     */
+    size_t offset;
+    /**
+     * Offset where the following message starts: the cursor
+     * `wl_cmsg_next` reads.
+     */
+    size_t next;
+    /**
+     * `cmsg_level` (`SOL_SOCKET`, `IPPROTO_IP`, `IPPROTO_IPV6`,
+     * `SOL_UDP`, ...).
+     */
+    int cmsg_level;
+    /**
+     * `cmsg_type` (`IP_TOS`, `IPV6_PKTINFO`, `SCM_TIMESTAMPNS`, ...).
+     */
+    int cmsg_type;
+    /**
+     * The message's data, inside the caller's buffer (`CMSG_DATA`).
+     */
+    const uint8_t *data;
+    /**
+     * Bytes of `data` (`cmsg_len - CMSG_LEN(0)`).
+     */
+    size_t data_len;
+} wl_cmsg;
+
+/**
+ * What `wl_dgram_recv_cmsg` / `wl_dgram_conn_recv_cmsg` received
+ * besides the payload.
+ */
+typedef struct {
+    /**
+     * Bytes received (with `MSG_TRUNC` in the call's flags, the
+     * datagram's real length).
+     */
+    size_t len;
+    /**
+     * The kernel's `msg_flags` (`MSG_TRUNC`, `MSG_CTRUNC`, ...).
+     */
+    int flags;
+    /**
+     * The datagram was longer than the buffer and was cut (`MSG_TRUNC`).
+     */
+    bool truncated;
+    /**
+     * The control buffer was too small and the kernel cut the control
+     * data (`MSG_CTRUNC`): the messages after the cut are lost.
+     */
+    bool control_truncated;
+    /**
+     * Bytes of control data the kernel wrote (`msg_controllen`): walk
+     * exactly these with `wl_cmsg_first`.
+     */
+    size_t control_len;
+    /**
+     * The sender (the peer on a connected socket).
+     */
+    wl_addr source;
+} wl_cmsg_recv;
 
 /**
  * Credentials of a Unix peer, as the kernel recorded them at connect time
@@ -1108,84 +1268,6 @@ typedef struct {
      */
     size_t reported_len;
 } wl_tcp_info;
-
-/**
- * One received datagram's metadata (`wirelane::meta::RecvMeta`).
- */
-typedef struct {
-    /**
-     * Bytes received.
-     */
-    size_t len;
-    /**
-     * Which fields below are set (`WL_META_*`), and `WL_META_CTRUNC`.
-     */
-    uint32_t present;
-    /**
-     * ECN codepoint (0 to 3), with `WL_META_ECN`.
-     */
-    uint8_t ecn;
-    /**
-     * TTL / hop limit, with `WL_META_TTL`.
-     */
-    uint8_t ttl;
-    /**
-     * GRO segment size, with `WL_META_SEGMENT`.
-     */
-    uint16_t gro_segment;
-    /**
-     * Arrival interface index, with `WL_META_ADDR`.
-     */
-    uint32_t ifindex;
-    /**
-     * Receive time (`CLOCK_REALTIME`), with `WL_META_TIMESTAMP`.
-     */
-    int64_t ts_sec;
-    /**
-     * Nanoseconds of `ts_sec`.
-     */
-    uint32_t ts_nsec;
-    /**
-     * The sender.
-     */
-    wl_addr source;
-    /**
-     * The destination address in the IP header (port 0), with
-     * `WL_META_ADDR`.
-     */
-    wl_addr dst;
-} wl_udp_recv_meta;
-
-/**
- * Metadata for one outgoing datagram (`wirelane::meta::SendMeta`).
- */
-typedef struct {
-    /**
-     * Which fields below to use (`WL_META_ECN`, `WL_META_ADDR`,
-     * `WL_META_TTL`, `WL_META_SEGMENT`).
-     */
-    uint32_t present;
-    /**
-     * ECN codepoint (0 to 3).
-     */
-    uint8_t ecn;
-    /**
-     * TTL / hop limit (1 to 255).
-     */
-    uint8_t ttl;
-    /**
-     * GSO segment size.
-     */
-    uint16_t segment_size;
-    /**
-     * Outgoing interface, 0 for routing's choice.
-     */
-    uint32_t ifindex;
-    /**
-     * Source address (its port is ignored).
-     */
-    wl_addr src;
-} wl_udp_send_meta;
 
 /**
  * One error read from the error queue (`wirelane::meta::QueuedError`):
@@ -1691,6 +1773,53 @@ int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
 int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
 
 /**
+ * Queues a datagram of `len` bytes of `buf` for `*to` with its own
+ * metadata `*meta`; `to` may be NULL (the datagram goes to a connected
+ * socket's peer), and `meta` may be NULL (no metadata). The metadata is
+ * encoded now into this message's own control space:
+ * `SendBatch::push_with_meta` / `push_connected_with_meta`. Send it with
+ * `wl_dgram_send_batch` / `wl_dgram_conn_send_batch`. Never allocates.
+ *
+ * Ownership: the batch borrows `buf` as `wl_send_batch_push` does.
+ * Returns 0, or `-ENOBUFS` (batch full), `-EINVAL` (NULL batch, NULL
+ * `buf` with `len > 0`, bad metadata: unknown bits, ECN above 3, a GSO
+ * segment of 0, a source of the wrong family), `-EAFNOSUPPORT` (a Unix
+ * batch, an address of another family); on error nothing is queued.
+ */
+int wl_send_batch_push_meta(wl_send_batch *batch,
+                            const void *buf,
+                            size_t len,
+                            const wl_addr *to,
+                            const wl_udp_send_meta *meta);
+
+/**
+ * Decodes the metadata of message `index` (below `wl_recv_batch_len`) of
+ * the last receive into `batch` from that slot's own control data into
+ * `*out` (`RecvMsg::meta`): `len` is the bytes the slot holds, `source`
+ * the sender, a cut control buffer `WL_META_CTRUNC`. Enable the kinds
+ * with `wl_dgram_set_recv_meta` first.
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL, malformed control
+ * data), `-EAFNOSUPPORT` (a Unix batch); `*out` is written only on
+ * success.
+ */
+int wl_recv_batch_meta(const wl_recv_batch *batch, size_t index, wl_udp_recv_meta *out);
+
+/**
+ * Points `*control` at the raw control bytes of message `index` of the
+ * last receive into `batch` and writes their length (`msg_controllen`)
+ * to `*control_len`, for `wl_cmsg_first` / `wl_cmsg_next`. The bytes live
+ * in the batch: valid until the next receive into it or its free. A cut
+ * control buffer shows as `MSG_CTRUNC` in `wl_recv_batch_get`'s `flags`.
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL).
+ */
+int wl_recv_batch_control(const wl_recv_batch *batch,
+                          size_t index,
+                          const uint8_t **control,
+                          size_t *control_len);
+
+/**
  * Copies the datagrams of the last receive into `batch`, starting at
  * message `index`, into `buf` (`len` bytes) back to back: message
  * `index + i` goes to `lens[i]` bytes at offset `lens[0] + ... +
@@ -1860,6 +1989,136 @@ int wl_keepalive_config_apply(const wl_keepalive_config *cfg, int fd);
  * or `-EINVAL` naming an out-of-range value, or `-errno`.
  */
 int wl_tcp_config_apply(const wl_tcp_config *cfg, int fd);
+
+/**
+ * `CMSG_SPACE(data_len)`: the bytes one message with `data_len` bytes of
+ * data takes in a control buffer, padding included (size buffers with
+ * the sum). Returns it, or `-EINVAL` for a length no buffer can hold.
+ */
+ssize_t wl_cmsg_space(size_t data_len);
+
+/**
+ * Appends one message (`cmsg_level`, `cmsg_type`, `data_len` bytes of `data`) to
+ * the control buffer `control` of `capacity` bytes, of which `*used` are
+ * already filled, in the kernel's layout (`cmsghdr`, data, zeroed
+ * padding), and adds the bytes it took to `*used`: build a buffer for
+ * `wl_dgram_send_cmsg` with one call per message, starting from
+ * `*used == 0`. Never allocates.
+ *
+ * Returns 0, or `-ENOBUFS` when the message does not fit in what remains
+ * (nothing is written), `-EINVAL` (NULL `control` with `capacity > 0`,
+ * NULL `used`, `*used > capacity`, NULL `data` with `data_len > 0`).
+ */
+int wl_cmsg_push(void *control,
+                 size_t capacity,
+                 size_t *used,
+                 int cmsg_level,
+                 int cmsg_type,
+                 const void *data,
+                 size_t data_len);
+
+/**
+ * Finds the first control message in the `control_len` bytes at
+ * `control` (exactly the `control_len` a receive reported) and describes
+ * it in `*out`; `out->data` points into `control`. Every header is
+ * checked against the bytes that remain and every known message's data
+ * against its type (the checks of `wirelane::cmsg::ControlMessages`).
+ *
+ * Returns 1 (a message is in `*out`), 0 (no message: `*out` untouched),
+ * or `-EINVAL` naming the offset and the problem (a malformed message, a
+ * NULL argument).
+ */
+int wl_cmsg_first(const void *control, size_t control_len, wl_cmsg *out);
+
+/**
+ * Advances `*cursor` (a message from `wl_cmsg_first` or an earlier
+ * `wl_cmsg_next` over the same buffer) to the following message, reading
+ * from `cursor->next`: bounded by `control_len` whatever the cursor
+ * holds. Returns 1 (the next message is in `*cursor`), 0 (the end:
+ * `*cursor` untouched), or `-EINVAL` (a malformed message, NULL).
+ *
+ * ```c
+ * wl_cmsg c;
+ * for (int r = wl_cmsg_first(ctl, got.control_len, &c); r == 1;
+ *      r = wl_cmsg_next(ctl, got.control_len, &c)) { ... }
+ * ```
+ */
+int wl_cmsg_next(const void *control, size_t control_len, wl_cmsg *cursor);
+
+/**
+ * Decodes the typed metadata (`wirelane::meta::RecvMeta`: ECN, TTL,
+ * destination, timestamp, GRO segment) from the `msg->control_len`
+ * control bytes at `control` that `wl_dgram_recv_cmsg` filled, into
+ * `*out`, with `msg`'s length, sender and `MSG_CTRUNC` (the messages that
+ * arrived whole before a cut are still decoded); `control` may be NULL
+ * when `msg->control_len` is 0. Returns 0, or `-EINVAL` (NULL `msg` or
+ * `out`, malformed control data).
+ */
+int wl_cmsg_recv_meta(const wl_cmsg_recv *msg, const void *control, wl_udp_recv_meta *out);
+
+/**
+ * Sends `len` bytes of `buf` to `*to` with the `control_len` bytes of
+ * caller-built control messages at `control` (`sendmsg(2)`,
+ * `MSG_NOSIGNAL` added): `BoundDatagram::send_msg_encoded`. `flags` is 0
+ * or `MSG_*` bits. The headers are checked first (a bad `cmsg_len` is
+ * `-EINVAL` naming its offset); what they carry is passed as is.
+ *
+ * Returns the bytes sent, or `-EINVAL` (NULL, a malformed buffer, a
+ * message the kernel refuses), `-EAFNOSUPPORT` (Unix, an address of
+ * another family), `-errno`. No allocation.
+ */
+ssize_t wl_dgram_send_cmsg(const wl_dgram *sock,
+                           const void *buf,
+                           size_t len,
+                           const wl_addr *to,
+                           const void *control,
+                           size_t control_len,
+                           int flags);
+
+/**
+ * `wl_dgram_send_cmsg` to a connected socket's peer
+ * (`ConnectedDatagram::send_msg_encoded`).
+ */
+ssize_t wl_dgram_conn_send_cmsg(const wl_dgram_conn *sock,
+                                const void *buf,
+                                size_t len,
+                                const void *control,
+                                size_t control_len,
+                                int flags);
+
+/**
+ * Receives one datagram into `buf` and its raw control messages into the
+ * caller's `control` buffer of `control_capacity` bytes (`recvmsg(2)`:
+ * `BoundDatagram::recv_msg`); `*out` says how many control bytes the
+ * kernel wrote (walk them with `wl_cmsg_first` / `wl_cmsg_next`, decode
+ * the metadata with `wl_cmsg_recv_meta`) and whether they were cut
+ * (`control_truncated`, `MSG_CTRUNC`: offer a larger buffer, at least
+ * `WL_UDP_RECV_CONTROL_SPACE`). `flags`: 0 or `MSG_*` bits (`MSG_PEEK`,
+ * `MSG_TRUNC`, `MSG_DONTWAIT`).
+ *
+ * Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
+ * `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
+ * No allocation.
+ */
+ssize_t wl_dgram_recv_cmsg(const wl_dgram *sock,
+                           void *buf,
+                           size_t len,
+                           void *control,
+                           size_t control_capacity,
+                           int flags,
+                           wl_cmsg_recv *out);
+
+/**
+ * `wl_dgram_recv_cmsg` on a connected datagram socket
+ * (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
+ */
+ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
+                                void *buf,
+                                size_t len,
+                                void *control,
+                                size_t control_capacity,
+                                int flags,
+                                wl_cmsg_recv *out);
 
 /**
  * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
@@ -2325,6 +2584,54 @@ int wl_dgram_conn_into_fd(wl_dgram_conn *sock);
  * `out`).
  */
 int wl_dgram_conn_from_fd(int fd, wl_dgram_conn **out);
+
+/**
+ * Turns receive-side metadata on or off on a connected datagram socket;
+ * `what` as for `wl_dgram_set_recv_meta` (`WL_META_ECN`, `WL_META_ADDR`,
+ * `WL_META_TTL`, `WL_META_TIMESTAMP`, `WL_META_ERRORS`). Returns 0,
+ * `-EINVAL` for other bits or NULL, `-EAFNOSUPPORT` (Unix), or `-errno`.
+ */
+int wl_dgram_conn_set_recv_meta(const wl_dgram_conn *sock, uint32_t what, bool on);
+
+/**
+ * Receives one datagram from the peer into `buf` with its metadata in
+ * `*out` (`ConnectedDatagram::recv_msg` with a stack control buffer of
+ * `RECV_CONTROL_SPACE` bytes); `out->source` is the peer. A truncated
+ * control buffer shows as `WL_META_CTRUNC` in `out->present`. Returns the
+ * bytes received, or `-EAGAIN`, `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix),
+ * `-errno` (`-ECONNREFUSED` after an ICMP port unreachable); `*out` is
+ * written only on success.
+ */
+ssize_t wl_dgram_conn_recv_meta(const wl_dgram_conn *sock,
+                                void *buf,
+                                size_t len,
+                                wl_udp_recv_meta *out);
+
+/**
+ * Sends `len` bytes of `buf` to the peer with the metadata in `*meta`
+ * (`ConnectedDatagram::send_with_meta`; `meta` NULL sends with none).
+ * Returns the bytes sent, or `-EINVAL` (NULL, unknown bits, a source of
+ * the wrong family), `-EAFNOSUPPORT` (Unix), or `-errno`.
+ */
+ssize_t wl_dgram_conn_send_meta(const wl_dgram_conn *sock,
+                                const void *buf,
+                                size_t len,
+                                const wl_udp_send_meta *meta);
+
+/**
+ * Sets the path MTU discovery mode of a connected datagram socket
+ * (`IP_MTU_DISCOVER` / `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`.
+ * Returns 0, or `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT`
+ * (Unix), `-errno`.
+ */
+int wl_dgram_conn_set_mtu_discover(const wl_dgram_conn *sock, int mode);
+
+/**
+ * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) of a connected
+ * datagram socket to `*out`. Returns 0, or `-EINVAL` (NULL),
+ * `-EAFNOSUPPORT` (Unix), `-errno`.
+ */
+int wl_dgram_conn_mtu_discover(const wl_dgram_conn *sock, int *out);
 
 /**
  * Sends the descriptor `fd` over a Unix stream, with one byte of data
@@ -4551,6 +4858,87 @@ int wl_rawip_conn_into_fd(wl_rawip_conn *sock);
  * protocol), `-EINVAL` (other state, NULL `out`).
  */
 int wl_rawip_conn_from_fd(int fd, wl_rawip_conn **out);
+
+/**
+ * Creates storage for up to `count` datagrams per receive (1 to
+ * `WL_MAX_BATCH`) for `domain` (`AF_INET` or `AF_INET6`):
+ * `RecvSlots::new`. All its memory is allocated here.
+ *
+ * Ownership: on success `*out` receives a new handle the caller frees
+ * with `wl_recv_slots_free`. Returns 0, or `-EINVAL` (count out of range,
+ * NULL `out`), `-EAFNOSUPPORT` (any other domain).
+ */
+int wl_recv_slots_new(int domain, size_t count, wl_recv_slots **out);
+
+/**
+ * Frees receive slots. NULL is a no-op.
+ */
+void wl_recv_slots_free(wl_recv_slots *slots);
+
+/**
+ * How many datagrams the last receive filled. Returns it or `-EINVAL`.
+ */
+int wl_recv_slots_len(const wl_recv_slots *slots);
+
+/**
+ * Receives up to `min(n, capacity)` datagrams in one `recvmmsg(2)`,
+ * datagram `i` into the caller's buffer `bufs[i]` and its sender and
+ * metadata into slot `i` (`BoundDatagram::recv_slots`). `flags` as for
+ * `wl_dgram_recv_batch` (`WL_MSG_WAITFORONE`, `MSG_DONTWAIT`). The array
+ * is only read; the buffers it names receive the data.
+ *
+ * Returns how many arrived (read them with `wl_recv_slots_meta`), or
+ * `-EAGAIN`, `-EINVAL` (NULL, `n` 0), `-EAFNOSUPPORT` (slots of another
+ * domain, Unix), `-errno`. No allocation.
+ */
+int wl_dgram_recv_slots(const wl_dgram *sock,
+                        wl_recv_slots *slots,
+                        struct iovec *bufs,
+                        size_t n,
+                        int flags);
+
+/**
+ * `wl_dgram_recv_slots` on a connected datagram socket
+ * (`ConnectedDatagram::recv_slots`).
+ */
+int wl_dgram_conn_recv_slots(const wl_dgram_conn *sock,
+                             wl_recv_slots *slots,
+                             struct iovec *bufs,
+                             size_t n,
+                             int flags);
+
+/**
+ * Describes datagram `index` (below `wl_recv_slots_len`) of the last
+ * receive in `*out`: `len` is `msg_len` (the bytes in its buffer; with
+ * `MSG_TRUNC` in the receive's flags, the datagram's real length; a
+ * datagram cut to its buffer has `MSG_TRUNC` in `wl_recv_slots_flags`),
+ * `source` the sender, and
+ * the metadata decoded from that slot's own control data (a cut control
+ * buffer shows as `WL_META_CTRUNC`).
+ *
+ * Returns 0, or `-EINVAL` (index out of range, NULL, malformed control
+ * data); `*out` is written only on success.
+ */
+int wl_recv_slots_meta(const wl_recv_slots *slots, size_t index, wl_udp_recv_meta *out);
+
+/**
+ * Writes the kernel's `msg_flags` of datagram `index` (`MSG_TRUNC`: cut
+ * to its buffer; `MSG_CTRUNC`) to `*out`. Returns 0, or `-EINVAL` (index
+ * out of range, NULL).
+ */
+int wl_recv_slots_flags(const wl_recv_slots *slots, size_t index, int *out);
+
+/**
+ * Points `*control` at the raw control bytes of datagram `index` of the
+ * last receive and writes their length to `*control_len`, for
+ * `wl_cmsg_first` / `wl_cmsg_next`. The bytes live in `slots`: valid
+ * until the next receive into them or their free. Returns 0, or
+ * `-EINVAL` (index out of range, NULL).
+ */
+int wl_recv_slots_control(const wl_recv_slots *slots,
+                          size_t index,
+                          const uint8_t **control,
+                          size_t *control_len);
 
 /**
  * Creates a Unix seqpacket socket (`socket(AF_UNIX, SOCK_SEQPACKET |

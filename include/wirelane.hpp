@@ -1292,6 +1292,9 @@ struct SendBatchDeleter {
 struct RecvBatchDeleter {
     void operator()(wl_recv_batch* b) const noexcept { wl_recv_batch_free(b); }
 };
+struct RecvSlotsDeleter {
+    void operator()(wl_recv_slots* s) const noexcept { wl_recv_slots_free(s); }
+};
 }  // namespace detail
 
 /// Typed per-datagram UDP metadata (`wirelane::meta`): ECN, destination
@@ -1323,6 +1326,9 @@ enum class Kind : std::uint32_t {
     ttl = WL_META_TTL,
     /// The kernel receive timestamp (`SO_TIMESTAMPNS`).
     timestamp = WL_META_TIMESTAMP,
+    /// Queue ICMP and local errors with their details (`IP_RECVERR` /
+    /// `IPV6_RECVERR`), read with `recv_error`.
+    errors = WL_META_ERRORS,
 };
 /// Both sets of metadata.
 constexpr Kind operator|(Kind a, Kind b) noexcept {
@@ -1370,6 +1376,63 @@ struct Send {
     std::optional<std::uint16_t> segment_size;
 };
 
+/// Where a queued error came from (`ee_origin`, `SO_EE_ORIGIN_*`).
+enum class Origin : std::uint8_t {
+    /// No origin.
+    none = 0,
+    /// The local stack (`EMSGSIZE` for a send above the path MTU, ...).
+    local = 1,
+    /// An ICMP message.
+    icmp = 2,
+    /// An ICMPv6 message.
+    icmp6 = 3,
+};
+
+/// Path MTU discovery modes (`IP_MTU_DISCOVER` / `IPV6_MTU_DISCOVER`,
+/// `ip(7)`).
+enum class PmtuDiscover : int {
+    /// `IP_PMTUDISC_DONT`: never set DF; the kernel may fragment.
+    dont = WL_PMTUDISC_DONT,
+    /// `IP_PMTUDISC_WANT`: the route's default.
+    want = WL_PMTUDISC_WANT,
+    /// `IP_PMTUDISC_DO` (`do` is a keyword): always set DF; a send above
+    /// the path MTU fails with EMSGSIZE.
+    do_ = WL_PMTUDISC_DO,
+    /// `IP_PMTUDISC_PROBE`: set DF, ignore the path MTU (QUIC's own probing).
+    probe = WL_PMTUDISC_PROBE,
+    /// `IP_PMTUDISC_INTERFACE`: the interface MTU, never fragment locally.
+    interface = WL_PMTUDISC_INTERFACE,
+    /// `IP_PMTUDISC_OMIT`: like `interface`, but fragment what exceeds it.
+    omit = WL_PMTUDISC_OMIT,
+};
+
+/// One error read from the error queue (`wirelane::meta::QueuedError`):
+/// the kernel's `sock_extended_err` with the offender's address.
+template <class A>
+struct QueuedError {
+    /// `ee_errno`: ECONNREFUSED for ICMP port unreachable, EMSGSIZE for
+    /// "fragmentation needed", ...
+    int error;
+    /// Where it came from.
+    Origin origin;
+    /// The ICMP type for ICMP origins.
+    std::uint8_t icmp_type;
+    /// The ICMP code for ICMP origins.
+    std::uint8_t icmp_code;
+    /// `ee_info`: for EMSGSIZE, the path MTU the router reported.
+    std::uint32_t info;
+    /// `ee_data`.
+    std::uint32_t data;
+    /// The node that reported the error (port 0); empty for local errors.
+    std::optional<A> offender;
+    /// Where the offending datagram was going, when the kernel said.
+    std::optional<A> destination;
+    /// Bytes of the offending datagram's payload copied into the buffer.
+    std::size_t len;
+    /// `error` as a `std::error_code` (generic category).
+    std::error_code code() const noexcept { return {error, std::generic_category()}; }
+};
+
 }  // namespace meta
 
 namespace detail {
@@ -1408,6 +1471,225 @@ wl_udp_send_meta send_meta_of(const meta::Send<A>& s) noexcept {
         if (s.src) m.src = s.src->raw();
     }
     return m;
+}
+template <class A>
+meta::QueuedError<A> queued_of(const wl_udp_queued_error& q) noexcept {
+    meta::QueuedError<A> r{q.error, static_cast<meta::Origin>(q.origin), q.icmp_type, q.icmp_code, q.info, q.data,
+                           {}, {}, q.len};
+    if (q.offender.len > 0) r.offender = Access::addr<A>(q.offender);
+    if (q.destination.len > 0) r.destination = Access::addr<A>(q.destination);
+    return r;
+}
+template <class A>
+Result<meta::QueuedError<A>> queued_result(ssize_t rc, const wl_udp_queued_error& q) noexcept {
+    if (rc < 0) return fail(rc);
+    return queued_of<A>(q);
+}
+inline Result<meta::PmtuDiscover> pmtu_result(int rc, int mode) noexcept {
+    if (rc < 0) return fail(rc);
+    return static_cast<meta::PmtuDiscover>(mode);
+}
+}  // namespace detail
+
+/// Generic control messages (`cmsg(3)`) over caller buffers, with no
+/// allocation: `Builder` writes messages in the kernel's layout for
+/// `send_cmsg`, `View` walks received ones with the library's bounded,
+/// checked cursor (`wl_cmsg_first` / `wl_cmsg_next`), and `Received` says
+/// whether the kernel cut the control data (`MSG_CTRUNC`). IPv4/IPv6
+/// datagram sockets.
+namespace cmsg {
+
+/// Control space that holds every message `recv_meta` decodes at once.
+inline constexpr std::size_t recv_space = WL_UDP_RECV_CONTROL_SPACE;
+
+/// `CMSG_SPACE(data_len)`: the bytes one message takes in a buffer.
+inline std::size_t space(std::size_t data_len) { return detail::check_size(wl_cmsg_space(data_len), "wl_cmsg_space"); }
+
+/// One control message inside a buffer.
+struct Message {
+    /// `cmsg_level` (`IPPROTO_IP`, `SOL_SOCKET`, ...).
+    int level;
+    /// `cmsg_type` (`IP_TTL`, ...).
+    int type;
+    /// The data, inside the buffer (`CMSG_DATA`).
+    std::string_view data;
+    /// The data as a `T` when it has exactly `sizeof(T)` bytes (an `int`
+    /// for `IP_TTL`, ...), else empty.
+    template <class T>
+    std::optional<T> as() const noexcept {
+        static_assert(std::is_trivially_copyable_v<T>, "cmsg::Message::as needs a trivially copyable type");
+        if (data.size() != sizeof(T)) return std::nullopt;
+        T v;
+        std::memcpy(&v, data.data(), sizeof v);
+        return v;
+    }
+};
+
+/// The messages in `len` bytes at `data` (exactly what a receive
+/// reported): iterate it; a malformed message throws `std::system_error`
+/// (EINVAL, naming the offset), `check()` reports it without throwing.
+/// Borrows the bytes.
+class View {
+public:
+    /// A view of `len` bytes at `data`.
+    View(const void* data, std::size_t len) noexcept : data_(data), len_(len) {}
+
+    /// An input iterator over the messages.
+    class iterator {
+    public:
+        /// Iterator traits.
+        using iterator_category = std::input_iterator_tag;
+        /// Iterator traits.
+        using value_type = Message;
+        /// Iterator traits.
+        using difference_type = std::ptrdiff_t;
+        /// Iterator traits.
+        using pointer = const Message*;
+        /// Iterator traits.
+        using reference = const Message&;
+
+        /// The end.
+        iterator() noexcept = default;
+        /// The current message.
+        const Message& operator*() const noexcept { return msg_; }
+        /// The current message.
+        const Message* operator->() const noexcept { return &msg_; }
+        /// The next message; throws for a malformed one.
+        iterator& operator++() {
+            settle(wl_cmsg_next(view_->data_, view_->len_, &cur_), "wl_cmsg_next");
+            return *this;
+        }
+        /// Both at the end, or at the same message.
+        friend bool operator==(const iterator& a, const iterator& b) noexcept {
+            return a.view_ == b.view_ && (a.view_ == nullptr || a.cur_.offset == b.cur_.offset);
+        }
+        /// Not equal.
+        friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
+
+    private:
+        friend class View;
+        explicit iterator(const View* v) : view_(v) { settle(wl_cmsg_first(v->data_, v->len_, &cur_), "wl_cmsg_first"); }
+        void settle(int rc, const char* what) {
+            if (rc < 0) {
+                view_ = nullptr;
+                detail::check(rc, what);
+            }
+            if (rc == 0) {
+                view_ = nullptr;
+                return;
+            }
+            msg_ = Message{cur_.cmsg_level, cur_.cmsg_type,
+                           std::string_view(reinterpret_cast<const char*>(cur_.data), cur_.data_len)};
+        }
+        const View* view_ = nullptr;
+        wl_cmsg cur_{};
+        Message msg_{};
+    };
+
+    /// The first message.
+    iterator begin() const { return iterator(this); }
+    /// The end.
+    iterator end() const noexcept { return iterator(); }
+    /// Walks every message; the first malformed one as an error.
+    Result<void> check() const noexcept {
+        wl_cmsg c{};
+        int rc = wl_cmsg_first(data_, len_, &c);
+        while (rc == 1) rc = wl_cmsg_next(data_, len_, &c);
+        return detail::void_result(rc);
+    }
+    /// The first message of `level` / `type`, if any (throws for a
+    /// malformed buffer).
+    std::optional<Message> find(int level, int type) const {
+        for (const Message& m : *this)
+            if (m.level == level && m.type == type) return m;
+        return std::nullopt;
+    }
+    /// The bytes.
+    const void* data() const noexcept { return data_; }
+    /// Their length.
+    std::size_t size() const noexcept { return len_; }
+
+private:
+    const void* data_;
+    std::size_t len_;
+};
+
+/// Writes messages into a caller buffer of `capacity` bytes in the
+/// kernel's layout (`wl_cmsg_push`); pass `data()` / `size()` to
+/// `send_cmsg`. Borrows the buffer; never allocates.
+class Builder {
+public:
+    /// An empty builder over `capacity` bytes at `buf`.
+    Builder(void* buf, std::size_t capacity) noexcept : buf_(buf), cap_(capacity) {}
+    /// Appends one message; ENOBUFS when it does not fit (nothing written).
+    Builder& push(int level, int type, const void* data, std::size_t len) {
+        detail::check(wl_cmsg_push(buf_, cap_, &used_, level, type, data, len), "wl_cmsg_push");
+        return *this;
+    }
+    /// Appends one message whose data is `value`'s bytes (an `int` for
+    /// `IP_TTL`, ...).
+    template <class T>
+    Builder& push_value(int level, int type, const T& value) {
+        static_assert(std::is_trivially_copyable_v<T>, "cmsg::Builder::push_value needs a trivially copyable type");
+        return push(level, type, &value, sizeof value);
+    }
+    /// Appends one message, without throwing.
+    Result<void> try_push(int level, int type, const void* data, std::size_t len) noexcept {
+        return detail::void_result(wl_cmsg_push(buf_, cap_, &used_, level, type, data, len));
+    }
+    /// The buffer.
+    const void* data() const noexcept { return buf_; }
+    /// The bytes written.
+    std::size_t size() const noexcept { return used_; }
+    /// The messages written so far.
+    View view() const noexcept { return View(buf_, used_); }
+
+private:
+    void* buf_;
+    std::size_t cap_;
+    std::size_t used_ = 0;
+};
+
+/// One datagram received by `recv_cmsg`, its control messages in the
+/// caller's control buffer.
+template <class A>
+struct Received {
+    /// Bytes received (the real length with `MSG_TRUNC` in the flags).
+    std::size_t len;
+    /// The kernel's `msg_flags`.
+    int flags;
+    /// The datagram was longer than the buffer (`MSG_TRUNC`).
+    bool truncated;
+    /// The control buffer was too small: messages after the cut are lost
+    /// (`MSG_CTRUNC`).
+    bool control_truncated;
+    /// The sender (the peer on a connected socket).
+    A source;
+    /// The control messages (the `control_len` bytes the kernel wrote).
+    View control;
+    /// The C description, for `wl_cmsg_recv_meta`.
+    wl_cmsg_recv raw;
+    /// The typed metadata of the same bytes (ECN, TTL, destination,
+    /// timestamp, GRO segment; `control_truncated` kept).
+    meta::Recv<A> meta() const {
+        wl_udp_recv_meta out{};
+        detail::check(wl_cmsg_recv_meta(&raw, control.data(), &out), "wl_cmsg_recv_meta");
+        return detail::recv_meta_of<A>(out);
+    }
+};
+
+}  // namespace cmsg
+
+namespace detail {
+template <class A>
+cmsg::Received<A> cmsg_received_of(const wl_cmsg_recv& r, const void* control) noexcept {
+    return {r.len, r.flags, r.truncated, r.control_truncated, Access::addr<A>(r.source),
+            cmsg::View(control, r.control_len), r};
+}
+template <class A>
+Result<cmsg::Received<A>> cmsg_result(ssize_t rc, const wl_cmsg_recv& r, const void* control) noexcept {
+    if (rc < 0) return fail(rc);
+    return cmsg_received_of<A>(r, control);
 }
 }  // namespace detail
 
@@ -1477,6 +1759,36 @@ public:
     Result<void> try_push_connected(std::string_view bytes) noexcept {
         return detail::void_result(wl_send_batch_push(b_.get(), bytes.data(), bytes.size(), nullptr));
     }
+    /// Queues `bytes` for `to` with its own metadata (ECN, TTL, source,
+    /// GSO segment size), encoded into this message's own control space;
+    /// ENOBUFS when full, EINVAL for bad metadata (nothing queued).
+    /// IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    void push_meta(std::string_view bytes, const Addr& to, const meta::Send<Addr>& m) {
+        const wl_udp_send_meta c = detail::send_meta_of(m);
+        detail::check(wl_send_batch_push_meta(b_.get(), bytes.data(), bytes.size(), &to.raw(), &c),
+                      "wl_send_batch_push_meta");
+    }
+    /// A temporary string would dangle before the send: not allowed.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    void push_meta(std::string&&, const Addr&, const meta::Send<Addr>&) = delete;
+    /// Queues with metadata, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<void> try_push_meta(std::string_view bytes, const Addr& to, const meta::Send<Addr>& m) noexcept {
+        const wl_udp_send_meta c = detail::send_meta_of(m);
+        return detail::void_result(wl_send_batch_push_meta(b_.get(), bytes.data(), bytes.size(), &to.raw(), &c));
+    }
+    /// Queues `bytes` for a connected socket's peer with its own metadata.
+    /// IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    void push_connected_meta(std::string_view bytes, const meta::Send<Addr>& m) {
+        const wl_udp_send_meta c = detail::send_meta_of(m);
+        detail::check(wl_send_batch_push_meta(b_.get(), bytes.data(), bytes.size(), nullptr, &c),
+                      "wl_send_batch_push_meta");
+    }
+    /// A temporary string would dangle before the send: not allowed.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    void push_connected_meta(std::string&&, const meta::Send<Addr>&) = delete;
 
     /// The number of queued messages.
     std::size_t len() const { return static_cast<std::size_t>(detail::check(wl_send_batch_len(b_.get()), "wl_send_batch_len")); }
@@ -1564,12 +1876,72 @@ public:
     }
     /// Message `index` (below `len()`).
     RecvMsg<D> operator[](std::size_t index) const { return get(index); }
+    /// The metadata of message `index` (below `len()`), from that slot's
+    /// own control data: slots never mix metadata. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    meta::Recv<typename D::Addr> meta(std::size_t index) const {
+        wl_udp_recv_meta out{};
+        detail::check(wl_recv_batch_meta(b_.get(), index, &out), "wl_recv_batch_meta");
+        return detail::recv_meta_of<typename D::Addr>(out);
+    }
+    /// The raw control messages of message `index` (inside the batch:
+    /// valid until the next receive into it).
+    cmsg::View control(std::size_t index) const {
+        const std::uint8_t* p = nullptr;
+        std::size_t n = 0;
+        detail::check(wl_recv_batch_control(b_.get(), index, &p, &n), "wl_recv_batch_control");
+        return cmsg::View(p, n);
+    }
     /// The C handle, borrowed.
     wl_recv_batch* c_handle() const noexcept { return b_.get(); }
 
 private:
     RecvBatch(wl_recv_batch* b, detail::Trusted) noexcept : b_(b) {}
     std::unique_ptr<wl_recv_batch, detail::RecvBatchDeleter> b_;
+};
+
+/// Per-datagram storage (sender, control space, kernel header) for
+/// `recv_slots`, which receives one `recvmmsg(2)` straight into the
+/// caller's own buffers (`wirelane::meta::RecvSlots`), for domain `D`
+/// (IPv4/IPv6). Allocated once; receiving allocates nothing. Each slot has
+/// its own control space. One thread at a time.
+template <class D>
+class RecvSlots {
+    static_assert(std::is_same_v<D, Ipv4> || std::is_same_v<D, Ipv6>, "RecvSlots is for IPv4/IPv6 datagrams");
+
+public:
+    /// Room for `count` datagrams per receive (1 to `max_batch`).
+    explicit RecvSlots(std::size_t count) {
+        wl_recv_slots* s = nullptr;
+        detail::check(wl_recv_slots_new(D::family, count, &s), "wl_recv_slots_new");
+        s_.reset(s);
+    }
+    /// How many datagrams the last receive filled.
+    std::size_t len() const { return static_cast<std::size_t>(detail::check(wl_recv_slots_len(s_.get()), "wl_recv_slots_len")); }
+    /// Datagram `index`'s length (in its buffer), sender and metadata.
+    meta::Recv<typename D::Addr> meta(std::size_t index) const {
+        wl_udp_recv_meta out{};
+        detail::check(wl_recv_slots_meta(s_.get(), index, &out), "wl_recv_slots_meta");
+        return detail::recv_meta_of<typename D::Addr>(out);
+    }
+    /// Datagram `index`'s `msg_flags` (`MSG_TRUNC`: cut to its buffer).
+    int flags(std::size_t index) const {
+        int f = 0;
+        detail::check(wl_recv_slots_flags(s_.get(), index, &f), "wl_recv_slots_flags");
+        return f;
+    }
+    /// Datagram `index`'s raw control messages (valid until the next receive).
+    cmsg::View control(std::size_t index) const {
+        const std::uint8_t* p = nullptr;
+        std::size_t n = 0;
+        detail::check(wl_recv_slots_control(s_.get(), index, &p, &n), "wl_recv_slots_control");
+        return cmsg::View(p, n);
+    }
+    /// The C handle, borrowed.
+    wl_recv_slots* c_handle() const noexcept { return s_.get(); }
+
+private:
+    std::unique_ptr<wl_recv_slots, detail::RecvSlotsDeleter> s_;
 };
 
 }  // namespace batch
@@ -2546,6 +2918,101 @@ public:
         const wl_udp_send_meta c = detail::send_meta_of(m);
         return detail::size_result(wl_dgram_send_meta(this->h(), bytes.data(), bytes.size(), &to.raw(), &c));
     }
+    /// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
+    /// `set_recv_meta(meta::Kind::errors, true)`): the typed error with the
+    /// offender's address; the offending payload goes into `buf` (`len` may
+    /// be 0). Never waits: an empty queue throws EAGAIN (`try_recv_error`
+    /// returns it). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    meta::QueuedError<Addr> recv_error(void* buf = nullptr, std::size_t len = 0) const {
+        wl_udp_queued_error out{};
+        detail::check_size(wl_dgram_recv_error(this->h(), buf, len, &out), "wl_dgram_recv_error");
+        return detail::queued_of<Addr>(out);
+    }
+    /// Reads one queued error, without throwing (EAGAIN: none queued).
+    /// IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<meta::QueuedError<Addr>> try_recv_error(void* buf = nullptr, std::size_t len = 0) const noexcept {
+        wl_udp_queued_error out{};
+        const ssize_t rc = wl_dgram_recv_error(this->h(), buf, len, &out);
+        return detail::queued_result<Addr>(rc, out);
+    }
+    /// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
+    /// `IPV6_MTU_DISCOVER`). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    void set_mtu_discover(meta::PmtuDiscover mode) const {
+        detail::check(wl_dgram_set_mtu_discover(this->h(), static_cast<int>(mode)), "wl_dgram_set_mtu_discover");
+    }
+    /// Sets the path MTU discovery mode, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<void> try_set_mtu_discover(meta::PmtuDiscover mode) const noexcept {
+        return detail::void_result(wl_dgram_set_mtu_discover(this->h(), static_cast<int>(mode)));
+    }
+    /// The path MTU discovery mode. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    meta::PmtuDiscover mtu_discover() const {
+        int mode = 0;
+        detail::check(wl_dgram_mtu_discover(this->h(), &mode), "wl_dgram_mtu_discover");
+        return static_cast<meta::PmtuDiscover>(mode);
+    }
+    /// The path MTU discovery mode, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<meta::PmtuDiscover> try_mtu_discover() const noexcept {
+        int mode = 0;
+        const int rc = wl_dgram_mtu_discover(this->h(), &mode);
+        return detail::pmtu_result(rc, mode);
+    }
+    /// Receives one datagram into `buf` and its raw control messages into
+    /// the caller's `control` buffer (`recvmsg(2)`); the result says how
+    /// much the kernel wrote and whether it cut them (`MSG_CTRUNC`).
+    /// `control` must outlive the result's `control` view. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    cmsg::Received<Addr> recv_cmsg(void* buf, std::size_t len, void* control, std::size_t control_capacity,
+                                   int flags = 0) const {
+        wl_cmsg_recv out{};
+        detail::check_size(wl_dgram_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out),
+                           "wl_dgram_recv_cmsg");
+        return detail::cmsg_received_of<Addr>(out, control);
+    }
+    /// Receives with raw control messages, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<cmsg::Received<Addr>> try_recv_cmsg(void* buf, std::size_t len, void* control,
+                                               std::size_t control_capacity, int flags = 0) const noexcept {
+        wl_cmsg_recv out{};
+        const ssize_t rc = wl_dgram_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out);
+        return detail::cmsg_result<Addr>(rc, out, control);
+    }
+    /// Receives up to `min(n, slots capacity)` datagrams in one
+    /// `recvmmsg(2)`, datagram `i` into the caller's buffer `bufs[i]` and
+    /// its sender and metadata into slot `i`; returns how many. `flags` as
+    /// for `recv_batch`. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::size_t recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n, int flags = 0) const {
+        return static_cast<std::size_t>(
+            detail::check(wl_dgram_recv_slots(this->h(), slots.c_handle(), bufs, n, flags), "wl_dgram_recv_slots"));
+    }
+    /// Receives into caller buffers, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::size_t> try_recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n,
+                                       int flags = 0) const noexcept {
+        return detail::size_result(wl_dgram_recv_slots(this->h(), slots.c_handle(), bufs, n, flags));
+    }
+    /// Sends one datagram to `to` with the control messages of `control`
+    /// (`sendmsg(2)`, `MSG_NOSIGNAL`); a malformed buffer is EINVAL naming
+    /// its offset. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::size_t send_cmsg(std::string_view bytes, const Addr& to, const cmsg::Builder& control, int flags = 0) const {
+        return detail::check_size(wl_dgram_send_cmsg(this->h(), bytes.data(), bytes.size(), &to.raw(), control.data(),
+                                                     control.size(), flags),
+                                  "wl_dgram_send_cmsg");
+    }
+    /// Sends with control messages, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::size_t> try_send_cmsg(std::string_view bytes, const Addr& to, const cmsg::Builder& control,
+                                      int flags = 0) const noexcept {
+        return detail::size_result(wl_dgram_send_cmsg(this->h(), bytes.data(), bytes.size(), &to.raw(),
+                                                      control.data(), control.size(), flags));
+    }
 
     /// A second object for the same socket (`fcntl(F_DUPFD_CLOEXEC)`).
     [[nodiscard]] BoundDatagram clone() const {
@@ -2668,6 +3135,158 @@ public:
         const ssize_t rc = wl_dgram_conn_recv_gro(this->h(), buf, len, &out);
         if (rc < 0) return detail::fail(rc);
         return GroRecv<Addr>{out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
+    }
+
+    /// Turns the receive-side metadata in `what` on or off (see
+    /// `BoundDatagram::set_recv_meta`). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    void set_recv_meta(meta::Kind what, bool on) const {
+        detail::check(wl_dgram_conn_set_recv_meta(this->h(), static_cast<std::uint32_t>(what), on),
+                      "wl_dgram_conn_set_recv_meta");
+    }
+    /// Turns receive-side metadata on or off, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<void> try_set_recv_meta(meta::Kind what, bool on) const noexcept {
+        return detail::void_result(wl_dgram_conn_set_recv_meta(this->h(), static_cast<std::uint32_t>(what), on));
+    }
+    /// Receives one datagram from the peer into `buf` with its metadata.
+    /// IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    meta::Recv<Addr> recv_meta(void* buf, std::size_t len) const {
+        wl_udp_recv_meta out{};
+        detail::check_size(wl_dgram_conn_recv_meta(this->h(), buf, len, &out), "wl_dgram_conn_recv_meta");
+        return detail::recv_meta_of<Addr>(out);
+    }
+    /// Receives one datagram with its metadata, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<meta::Recv<Addr>> try_recv_meta(void* buf, std::size_t len) const noexcept {
+        wl_udp_recv_meta out{};
+        const ssize_t rc = wl_dgram_conn_recv_meta(this->h(), buf, len, &out);
+        if (rc < 0) return detail::fail(rc);
+        return detail::recv_meta_of<Addr>(out);
+    }
+    /// Sends one datagram to the peer with the metadata in `m`. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::size_t send_meta(std::string_view bytes, const meta::Send<Addr>& m) const {
+        const wl_udp_send_meta c = detail::send_meta_of(m);
+        return detail::check_size(wl_dgram_conn_send_meta(this->h(), bytes.data(), bytes.size(), &c),
+                                  "wl_dgram_conn_send_meta");
+    }
+    /// Sends one datagram with metadata, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::size_t> try_send_meta(std::string_view bytes, const meta::Send<Addr>& m) const noexcept {
+        const wl_udp_send_meta c = detail::send_meta_of(m);
+        return detail::size_result(wl_dgram_conn_send_meta(this->h(), bytes.data(), bytes.size(), &c));
+    }
+    /// The path MTU the kernel knows towards the peer (`IP_MTU` /
+    /// `IPV6_MTU`). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::uint32_t path_mtu() const {
+        std::uint32_t mtu = 0;
+        detail::check(wl_dgram_conn_path_mtu(this->h(), &mtu), "wl_dgram_conn_path_mtu");
+        return mtu;
+    }
+    /// The path MTU, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::uint32_t> try_path_mtu() const noexcept {
+        std::uint32_t mtu = 0;
+        const int rc = wl_dgram_conn_path_mtu(this->h(), &mtu);
+        if (rc < 0) return detail::fail(rc);
+        return mtu;
+    }
+    /// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
+    /// `set_recv_meta(meta::Kind::errors, true)`): the typed error with the
+    /// offender's address; the offending payload goes into `buf` (`len` may
+    /// be 0). Never waits: an empty queue throws EAGAIN (`try_recv_error`
+    /// returns it). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    meta::QueuedError<Addr> recv_error(void* buf = nullptr, std::size_t len = 0) const {
+        wl_udp_queued_error out{};
+        detail::check_size(wl_dgram_conn_recv_error(this->h(), buf, len, &out), "wl_dgram_conn_recv_error");
+        return detail::queued_of<Addr>(out);
+    }
+    /// Reads one queued error, without throwing (EAGAIN: none queued).
+    /// IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<meta::QueuedError<Addr>> try_recv_error(void* buf = nullptr, std::size_t len = 0) const noexcept {
+        wl_udp_queued_error out{};
+        const ssize_t rc = wl_dgram_conn_recv_error(this->h(), buf, len, &out);
+        return detail::queued_result<Addr>(rc, out);
+    }
+    /// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
+    /// `IPV6_MTU_DISCOVER`). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    void set_mtu_discover(meta::PmtuDiscover mode) const {
+        detail::check(wl_dgram_conn_set_mtu_discover(this->h(), static_cast<int>(mode)), "wl_dgram_conn_set_mtu_discover");
+    }
+    /// Sets the path MTU discovery mode, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<void> try_set_mtu_discover(meta::PmtuDiscover mode) const noexcept {
+        return detail::void_result(wl_dgram_conn_set_mtu_discover(this->h(), static_cast<int>(mode)));
+    }
+    /// The path MTU discovery mode. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    meta::PmtuDiscover mtu_discover() const {
+        int mode = 0;
+        detail::check(wl_dgram_conn_mtu_discover(this->h(), &mode), "wl_dgram_conn_mtu_discover");
+        return static_cast<meta::PmtuDiscover>(mode);
+    }
+    /// The path MTU discovery mode, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<meta::PmtuDiscover> try_mtu_discover() const noexcept {
+        int mode = 0;
+        const int rc = wl_dgram_conn_mtu_discover(this->h(), &mode);
+        return detail::pmtu_result(rc, mode);
+    }
+    /// Receives one datagram into `buf` and its raw control messages into
+    /// the caller's `control` buffer (`recvmsg(2)`); the result says how
+    /// much the kernel wrote and whether it cut them (`MSG_CTRUNC`).
+    /// `control` must outlive the result's `control` view. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    cmsg::Received<Addr> recv_cmsg(void* buf, std::size_t len, void* control, std::size_t control_capacity,
+                                   int flags = 0) const {
+        wl_cmsg_recv out{};
+        detail::check_size(wl_dgram_conn_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out),
+                           "wl_dgram_conn_recv_cmsg");
+        return detail::cmsg_received_of<Addr>(out, control);
+    }
+    /// Receives with raw control messages, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<cmsg::Received<Addr>> try_recv_cmsg(void* buf, std::size_t len, void* control,
+                                               std::size_t control_capacity, int flags = 0) const noexcept {
+        wl_cmsg_recv out{};
+        const ssize_t rc = wl_dgram_conn_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out);
+        return detail::cmsg_result<Addr>(rc, out, control);
+    }
+    /// Receives up to `min(n, slots capacity)` datagrams in one
+    /// `recvmmsg(2)`, datagram `i` into the caller's buffer `bufs[i]` and
+    /// its sender and metadata into slot `i`; returns how many. `flags` as
+    /// for `recv_batch`. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::size_t recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n, int flags = 0) const {
+        return static_cast<std::size_t>(
+            detail::check(wl_dgram_conn_recv_slots(this->h(), slots.c_handle(), bufs, n, flags), "wl_dgram_conn_recv_slots"));
+    }
+    /// Receives into caller buffers, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::size_t> try_recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n,
+                                       int flags = 0) const noexcept {
+        return detail::size_result(wl_dgram_conn_recv_slots(this->h(), slots.c_handle(), bufs, n, flags));
+    }
+    /// Sends one datagram to the peer with the control messages of
+    /// `control` (`sendmsg(2)`, `MSG_NOSIGNAL`). IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    std::size_t send_cmsg(std::string_view bytes, const cmsg::Builder& control, int flags = 0) const {
+        return detail::check_size(wl_dgram_conn_send_cmsg(this->h(), bytes.data(), bytes.size(), control.data(),
+                                                          control.size(), flags),
+                                  "wl_dgram_conn_send_cmsg");
+    }
+    /// Sends with control messages, without throwing. IPv4/IPv6 only.
+    template <class DD = D, detail::if_inet<DD> = 0>
+    Result<std::size_t> try_send_cmsg(std::string_view bytes, const cmsg::Builder& control,
+                                      int flags = 0) const noexcept {
+        return detail::size_result(
+            wl_dgram_conn_send_cmsg(this->h(), bytes.data(), bytes.size(), control.data(), control.size(), flags));
     }
 
 private:

@@ -21,10 +21,19 @@ needed=(
   "systemd-socket-activate systemd"  # socket activation tests (tests/activation_child.rs)
 )
 
+# header-under-/usr/include  debian-package (header-only libraries)
+headers=(
+  "asio.hpp libasio-dev"    # standalone asio: the wl::asio C++ tests (include/wirelane_asio.hpp)
+)
+
 missing=()
 for entry in "${needed[@]}"; do
   read -r tool pkg <<<"$entry"
   command -v "$tool" >/dev/null 2>&1 || missing+=("$pkg")
+done
+for entry in "${headers[@]}"; do
+  read -r header pkg <<<"$entry"
+  [ -e "/usr/include/$header" ] || missing+=("$pkg")
 done
 
 if [ ${#missing[@]} -eq 0 ]; then

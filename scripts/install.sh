@@ -19,6 +19,7 @@
 #   PREFIX/lib/libwirelane.so -> libwirelane.so.MAJOR (for -lwirelane),
 #   PREFIX/lib/libwirelane.a,
 #   PREFIX/include/wirelane.h, PREFIX/include/wirelane.hpp,
+#   PREFIX/include/wirelane_asio.hpp (C++20, needs standalone asio),
 #   PREFIX/lib/pkgconfig/wirelane.pc
 #
 # So that a program linked with `pkg-config --libs wirelane` starts:

@@ -486,6 +486,23 @@ pub struct ControlMessages<'a> {
     buf: &'a [u8],
     pos: usize,
     failed: bool,
+    /// The header of the message `next` just returned, for `next_raw`.
+    last: Option<RawControlMessage<'a>>,
+}
+
+/// One control message as it sits in the buffer: where, its
+/// `cmsg_level` / `cmsg_type`, and its data (`cmsg_len - CMSG_LEN(0)`
+/// bytes), from [`ControlMessages::next_raw`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawControlMessage<'a> {
+    /// Offset of the header in the buffer.
+    pub offset: usize,
+    /// `cmsg_level`.
+    pub level: libc::c_int,
+    /// `cmsg_type`.
+    pub ty: libc::c_int,
+    /// The data.
+    pub data: &'a [u8],
 }
 
 impl<'a> ControlMessages<'a> {
@@ -496,6 +513,34 @@ impl<'a> ControlMessages<'a> {
             buf,
             pos: 0,
             failed: false,
+            last: None,
+        }
+    }
+
+    /// Parses `buf` from byte `offset` on: resumes a walk at the
+    /// [`next_offset`](Self::next_offset) an earlier iterator reported
+    /// (the C ABI's stateless `wl_cmsg_next` cursor). An offset at or past
+    /// the end yields nothing; error offsets stay relative to `buf`.
+    pub fn starting_at(buf: &'a [u8], offset: usize) -> Self {
+        Self {
+            pos: offset,
+            ..Self::new(buf)
+        }
+    }
+
+    /// Where the next message starts in the buffer (its length once the
+    /// walk is over).
+    pub fn next_offset(&self) -> usize {
+        self.pos.min(self.buf.len())
+    }
+
+    /// The next message with its raw header and data (what a caller that
+    /// passes unknown messages through, or a C cursor, needs) beside the
+    /// typed form; the same checks and the same end as [`Iterator::next`].
+    pub fn next_raw(&mut self) -> Option<Result<(RawControlMessage<'a>, ParsedMessage<'a>), CmsgError>> {
+        match self.next()? {
+            Ok(parsed) => Some(Ok((self.last.take()?, parsed))),
+            Err(e) => Some(Err(e)),
         }
     }
 
@@ -549,6 +594,12 @@ impl<'a> Iterator for ControlMessages<'a> {
         // padding simply ends the buffer. `cmsg_len <= rest.len()` here,
         // so this cannot overflow.
         self.pos = offset + align(cmsg_len).min(rest.len());
+        self.last = Some(RawControlMessage {
+            offset,
+            level,
+            ty,
+            data,
+        });
         let bad_len = |what, expected| CmsgError::BadDataLen {
             offset,
             what,
@@ -742,6 +793,45 @@ mod tests {
         assert!(encode(&mut big, &[ControlMessage::ScmRights(&many[..SCM_MAX_FD])]).is_ok());
         let e: io::Error = CmsgError::RightsCount(0).into();
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn raw_walk_resumes_at_next_offset() {
+        let mut buf = CmsgBuffer::<128>::new();
+        let n = encode(
+            buf.as_mut_slice(),
+            &[
+                ControlMessage::IpTtl(7),
+                ControlMessage::Unknown {
+                    level: 7,
+                    ty: 9,
+                    data: b"abc",
+                },
+            ],
+        )
+        .unwrap();
+        let bytes = &buf.as_slice()[..n];
+        let mut it = ControlMessages::new(bytes);
+        let (raw, parsed) = it.next_raw().unwrap().unwrap();
+        assert_eq!((raw.offset, raw.level, raw.ty), (0, libc::IPPROTO_IP, libc::IP_TTL));
+        assert_eq!(raw.data, &7i32.to_ne_bytes());
+        assert_eq!(parsed, ParsedMessage::IpTtl(7));
+        assert_eq!(it.next_offset(), space(4));
+        // A fresh iterator from that offset sees the second message only.
+        let mut again = ControlMessages::starting_at(bytes, it.next_offset());
+        let (raw, _) = again.next_raw().unwrap().unwrap();
+        assert_eq!((raw.offset, raw.level, raw.ty, raw.data), (space(4), 7, 9, &b"abc"[..]));
+        assert!(again.next_raw().is_none());
+        assert_eq!(again.next_offset(), n);
+        // Offsets past the end yield nothing, whatever their size.
+        assert!(ControlMessages::starting_at(bytes, usize::MAX).next_raw().is_none());
+        // A malformed message is an error with its absolute offset.
+        let mut bad = [0u8; 64];
+        bad[..n].copy_from_slice(bytes);
+        raw_header(&mut bad, space(4), 1000, 1, 1);
+        let mut it = ControlMessages::starting_at(&bad, space(4));
+        assert!(matches!(it.next_raw(), Some(Err(CmsgError::LenPastEnd { offset, .. })) if offset == space(4)));
+        assert!(it.next_raw().is_none());
     }
 
     #[test]

@@ -33,6 +33,7 @@ HANDLES = {
     "wl_dgram_conn": "mk_dgram_conn()",
     "wl_send_batch": "mk_send_batch()",
     "wl_recv_batch": "mk_recv_batch()",
+    "wl_recv_slots": "mk_recv_slots()",
     "wl_pipe": "mk_pipe()",
     "wl_inherited": "mk_inherited()",
     "wl_handover": "mk_handover()",
@@ -67,6 +68,7 @@ STRUCTS = {
     "wl_keepalive_config", "wl_tcp_config",
     "wl_connect_opts", "wl_connect_failure",
     "wl_udp_recv_meta", "wl_udp_send_meta", "wl_udp_queued_error",
+    "wl_cmsg", "wl_cmsg_recv",
     "wl_echo_reply",
 }
 
@@ -228,6 +230,11 @@ def scalar(fn, ctype, p):
         "what": "WL_META_ECN",
         "on": "true",
         "mode": "WL_PMTUDISC_WANT",
+        "cmsg_level": "IPPROTO_IP",
+        "cmsg_type": "IP_TOS",
+        "data_len": "4",
+        "control_len": "16",
+        "control_capacity": "64",
         "seq": "1",
         "protocol": "253",
     }
@@ -275,6 +282,9 @@ def pointer(g, fn, ctype, p):
     if t == "char" and depth == 2 and ctype.count("const") == 2:
         # argv: a NULL-terminated array of strings.
         return g.var('const char *{v}[] = {{"x", NULL}};'), None
+    if t == "uint8_t" and depth == 2:
+        # An out-parameter for a pointer into the library's memory.
+        return "&" + g.var("const uint8_t *{v} = NULL;"), None
     if depth != 1:
         raise SystemExit(f"gen_null_matrix: `{ctype} {p}` of {fn}: unexpected pointer depth")
     if t == "wl_addr":

@@ -104,6 +104,12 @@ static inline wl_recv_batch *mk_recv_batch(void) {
     return b;
 }
 
+static inline wl_recv_slots *mk_recv_slots(void) {
+    wl_recv_slots *s = NULL;
+    CHECK_OK(wl_recv_slots_new(AF_INET, 4, &s));
+    return s;
+}
+
 static inline wl_pipe *mk_pipe(void) {
     wl_pipe *p = NULL;
     CHECK_OK(wl_pipe_new(0, &p));

@@ -49,6 +49,34 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
+    // The raw walk (what the C ABI's wl_cmsg_first / wl_cmsg_next cursor
+    // runs) yields the same messages; each header lies inside the buffer,
+    // its data too, and a walk resumed at any reported offset (the C
+    // cursor's `next`, which a caller may also corrupt) stays bounded and
+    // agrees with the rest of the first walk.
+    let mut walk = ControlMessages::new(buf);
+    let mut raw_items = Vec::new();
+    while let Some(item) = walk.next_raw() {
+        let at = walk.next_offset();
+        assert!(at <= buf.len());
+        match item {
+            Ok((raw, typed)) => {
+                assert!(raw.offset < buf.len() && raw.offset < at);
+                let start = raw.data.as_ptr() as usize - buf.as_ptr() as usize;
+                assert!(start + raw.data.len() <= buf.len());
+                raw_items.push(Ok(typed));
+                let rest: Vec<_> = ControlMessages::starting_at(buf, at).collect();
+                let from_start: Vec<_> = ControlMessages::new(buf).skip(raw_items.len()).collect();
+                assert_eq!(rest, from_start, "resuming at {at} differs");
+            }
+            Err(e) => raw_items.push(Err(e)),
+        }
+    }
+    assert_eq!(raw_items, ControlMessages::new(buf).collect::<Vec<_>>());
+    let odd = usize::from(probe) * 3 + 1;
+    assert!(ControlMessages::starting_at(buf, odd).count() <= buf.len() / 16 + 1);
+    assert_eq!(ControlMessages::starting_at(buf, usize::MAX).next(), None);
+
     // Re-encode what parsed. Rights go as raw data: the numbers in a byte
     // buffer are not descriptors this process owns.
     let rights: Vec<Vec<u8>> = parsed

@@ -264,6 +264,14 @@ impl<'a, D: Domain> RecvMsg<'a, D> {
         Segments::new(self.data, self.gro_segment())
     }
 
+    /// The control bytes the kernel wrote for this message
+    /// (`msg_controllen` bytes of its own slot), for
+    /// [`RecvMeta::from_control`](crate::meta::RecvMeta::from_control) or
+    /// a raw walk.
+    pub fn control_bytes(&self) -> &'a [u8] {
+        self.control
+    }
+
     /// The control messages the kernel attached (checked parser).
     /// `SCM_RIGHTS` numbers shown here are already closed.
     pub fn control(&self) -> ControlMessages<'a> {

@@ -123,7 +123,7 @@ pub struct wl_udp_send_meta {
     pub src: wl_addr,
 }
 
-fn inet_only() -> io::Error {
+pub(super) fn inet_only() -> io::Error {
     invalid_input(
         libc::EAFNOSUPPORT,
         "per-datagram UDP metadata applies to IPv4 and IPv6 datagram sockets only",
@@ -137,7 +137,7 @@ fn ip_addr(ip: IpAddr) -> wl_addr {
     }
 }
 
-fn recv_out(len: usize, source: wl_addr, m: &RecvMeta) -> wl_udp_recv_meta {
+pub(super) fn recv_out(len: usize, source: wl_addr, m: &RecvMeta) -> wl_udp_recv_meta {
     let mut out = wl_udp_recv_meta {
         len,
         present: if m.control_truncated { WL_META_CTRUNC } else { 0 },
@@ -175,6 +175,17 @@ fn recv_out(len: usize, source: wl_addr, m: &RecvMeta) -> wl_udp_recv_meta {
     out
 }
 
+/// Refuses bits of `what` that `*_set_recv_meta` does not know.
+pub(super) fn check_recv_what(function: &str, what: u32) -> io::Result<()> {
+    if what & !(WL_META_ECN | WL_META_ADDR | WL_META_TTL | WL_META_TIMESTAMP | WL_META_ERRORS) != 0 {
+        return Err(invalid_input(
+            libc::EINVAL,
+            format!("{function}: unknown bits {what:#x} in what"),
+        ));
+    }
+    Ok(())
+}
+
 /// Turns receive-side metadata on or off: `what` is a mask of
 /// `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
 /// `WL_META_ERRORS` (`set_recv_ecn`, `set_recv_pktinfo`, `set_recv_ttl`,
@@ -183,12 +194,7 @@ fn recv_out(len: usize, source: wl_addr, m: &RecvMeta) -> wl_udp_recv_meta {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_set_recv_meta(sock: *const wl_dgram, what: u32, on: bool) -> c_int {
     ffi_fn!("wl_dgram_set_recv_meta", {
-        if what & !(WL_META_ECN | WL_META_ADDR | WL_META_TTL | WL_META_TIMESTAMP | WL_META_ERRORS) != 0 {
-            return Err(invalid_input(
-                libc::EINVAL,
-                format!("wl_dgram_set_recv_meta: unknown bits {what:#x} in what"),
-            ));
-        }
+        check_recv_what("wl_dgram_set_recv_meta", what)?;
         // SAFETY: NULL or a live handle.
         let s = unsafe { borrow(sock)? };
         macro_rules! apply {
@@ -262,7 +268,7 @@ pub unsafe extern "C" fn wl_dgram_recv_meta(
     })
 }
 
-fn send_meta(m: &wl_udp_send_meta) -> io::Result<SendMeta> {
+pub(super) fn send_meta(m: &wl_udp_send_meta) -> io::Result<SendMeta> {
     let known = WL_META_ECN | WL_META_ADDR | WL_META_TTL | WL_META_SEGMENT;
     if m.present & !known != 0 {
         return Err(invalid_input(
@@ -334,7 +340,7 @@ pub unsafe extern "C" fn wl_dgram_send_meta(
     })
 }
 
-fn unspec() -> wl_addr {
+pub(super) fn unspec() -> wl_addr {
     // SAFETY: all-zero bytes are a valid sockaddr_storage (AF_UNSPEC).
     let storage = unsafe { std::mem::zeroed() };
     wl_addr { storage, len: 0 }
@@ -406,7 +412,7 @@ pub unsafe extern "C" fn wl_dgram_conn_recv_error(
     ffi_fn!("wl_dgram_conn_recv_error", { recv_error_body!(sock, buf, len, out) })
 }
 
-fn pmtu_mode(mode: c_int) -> io::Result<PmtuDiscover> {
+pub(super) fn pmtu_mode(mode: c_int) -> io::Result<PmtuDiscover> {
     Ok(match mode {
         WL_PMTUDISC_DONT => PmtuDiscover::Dont,
         WL_PMTUDISC_WANT => PmtuDiscover::Want,
@@ -423,7 +429,7 @@ fn pmtu_mode(mode: c_int) -> io::Result<PmtuDiscover> {
     })
 }
 
-fn pmtu_raw(mode: PmtuDiscover) -> c_int {
+pub(super) fn pmtu_raw(mode: PmtuDiscover) -> c_int {
     match mode {
         PmtuDiscover::Dont => WL_PMTUDISC_DONT,
         PmtuDiscover::Want => WL_PMTUDISC_WANT,

@@ -91,6 +91,15 @@ impl<D: Domain> RecvSlots<D> {
         Ok(ControlMessages::new(&c[..self.hdrs[i].controllen().min(c.len())]))
     }
 
+    /// The raw control bytes the kernel wrote for datagram `i` (its own
+    /// slot's `msg_controllen` bytes), for
+    /// [`RecvMeta::from_control`] or a raw walk.
+    pub fn control_bytes(&self, i: usize) -> io::Result<&[u8]> {
+        self.check(i)?;
+        let c = self.control[i].as_slice();
+        Ok(&c[..self.hdrs[i].controllen().min(c.len())])
+    }
+
     /// The decoded metadata of datagram `i` (including
     /// [`RecvMeta::control_truncated`], which cannot happen with the
     /// metadata this module knows, given the slot's space).

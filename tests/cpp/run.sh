@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${ROOT:=$(cd "$here/../.." && pwd)}"
 : "${BUILD:=$("$ROOT/scripts/target-dir.sh")/cpp/tests}"
 : "${RESULTS:=$BUILD/results}"
-: "${VARIANTS:=cxx17 cxx20 cxx23 asan}"
+: "${VARIANTS:=cxx17 cxx20 cxx23 asan asio asio23 asio_asan}"
 passed=0
 failed=0
 

@@ -77,6 +77,7 @@ STRUCTS: dict[str, Any] = {
     "wl_datagram_config": _builder.wl_datagram_config,
     "wl_send_batch": _batch.wl_send_batch,
     "wl_recv_batch": _batch.wl_recv_batch,
+    "wl_recv_slots": _prototypes.wl_recv_slots,
     "wl_mmsg": _batch.wl_mmsg,
     "wl_recv_msg": _batch.wl_recv_msg,
     "wl_segmented_send": _batch.wl_segmented_send,
@@ -84,6 +85,8 @@ STRUCTS: dict[str, Any] = {
     "wl_udp_recv_meta": udp_meta.wl_udp_recv_meta,
     "wl_udp_send_meta": udp_meta.wl_udp_send_meta,
     "wl_udp_queued_error": _prototypes.wl_udp_queued_error,
+    "wl_cmsg": _prototypes.wl_cmsg,
+    "wl_cmsg_recv": _prototypes.wl_cmsg_recv,
     # Socket kinds (issue 17).
     "wl_seqpacket_raw": _prototypes.wl_seqpacket_raw,
     "wl_seqpacket_bound": _prototypes.wl_seqpacket_bound,

@@ -33,7 +33,10 @@ from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
 from ._base import ConsumedError, SocketBase
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
 from ._dgram import BoundDatagram, ConnectedDatagram
+from . import cmsg as _cmsg
+from . import udp_errors as _errors
 from . import udp_meta as _meta
+from . import udp_slots as _slots
 from ._stream import Connection, Listener, PendingConnect
 
 R = TypeVar("R")
@@ -423,6 +426,50 @@ class _AsyncDatagram(AsyncSocket[D]):
         """``UDP_GRO`` on the socket (``udp(7)``)."""
         self._s.set_udp_gro(value)
 
+    async def recv_error(
+        self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6], buffer: Any = None
+    ) -> _errors.QueuedError:
+        """Waits for and reads one queued error (after
+        ``set_recv_meta(errors=True)``; a queued error makes the socket
+        readable); see :func:`wirelane.udp_errors.recv_error`. UDP only.
+        Cancel-safe: a cancelled call has dequeued nothing."""
+        r: _errors.QueuedError = await self._read(_errors.recv_error, self._s, buffer)
+        return r
+
+    def set_mtu_discover(self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6], mode: int) -> None:
+        """The path MTU discovery mode (``udp_errors.PMTUDISC_*``); see
+        :func:`wirelane.udp_errors.set_mtu_discover`. UDP only."""
+        _errors.set_mtu_discover(self._s, mode)
+
+    def mtu_discover(self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6]) -> int:
+        """The path MTU discovery mode (``udp_errors.PMTUDISC_*``). UDP only."""
+        return _errors.mtu_discover(self._s)
+
+    async def recv_slots(
+        self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6],
+        slots: _slots.RecvSlots[Any],
+        buffers: Sequence[Any],
+        flags: int = 0,
+    ) -> int:
+        """One ``recvmmsg(2)`` of whatever is queued (at least one datagram)
+        straight into ``buffers``, senders and metadata into ``slots``; see
+        :func:`wirelane.udp_slots.recv_slots`. UDP only. Cancel-safe: a
+        cancelled call has received nothing."""
+        n: int = await self._read(_slots.recv_slots, self._s, slots, buffers, flags)
+        return n
+
+    async def recv_cmsg(
+        self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6],
+        buffer: Any,
+        ancbufsize: int = _cmsg.RECV_CONTROL_SPACE,
+        flags: int = 0,
+    ) -> _cmsg.RecvCmsg:
+        """One datagram into ``buffer`` with its raw control messages; see
+        :func:`wirelane.cmsg.recv_cmsg`. UDP only. Cancel-safe: a cancelled
+        call has received nothing."""
+        r: _cmsg.RecvCmsg = await self._read(_cmsg.recv_cmsg, self._s, buffer, ancbufsize, flags)
+        return r
+
 
 class AsyncBoundDatagram(_AsyncDatagram[D]):
     """An unconnected datagram socket inside the event loop; from
@@ -464,11 +511,12 @@ class AsyncBoundDatagram(_AsyncDatagram[D]):
         addr: bool = False,
         ttl: bool = False,
         timestamp: bool = False,
+        errors: bool = False,
         on: bool = True,
     ) -> None:
         """Turns receive-side metadata on or off; see
         :func:`wirelane.udp_meta.set_recv_meta`. UDP only."""
-        _meta.set_recv_meta(self._s, ecn=ecn, addr=addr, ttl=ttl, timestamp=timestamp, on=on)
+        _meta.set_recv_meta(self._s, ecn=ecn, addr=addr, ttl=ttl, timestamp=timestamp, errors=errors, on=on)
 
     async def recv_meta(
         self: AsyncBoundDatagram[SocketAddrV4] | AsyncBoundDatagram[SocketAddrV6], buffer: Any
@@ -502,6 +550,19 @@ class AsyncBoundDatagram(_AsyncDatagram[D]):
             except BlockingIOError:
                 pass
             await self._wait(True)
+
+    async def send_cmsg(
+        self: AsyncBoundDatagram[SocketAddrV4] | AsyncBoundDatagram[SocketAddrV6],
+        data: Any,
+        control: _cmsg.Messages,
+        address: Any,
+        flags: int = 0,
+    ) -> int:
+        """Sends one datagram to ``address`` with control messages; see
+        :func:`wirelane.cmsg.send_cmsg`. UDP only. Cancel-safe: a cancelled
+        call has sent nothing."""
+        n: int = await self._write(_cmsg.send_cmsg, self._s, data, control, address, flags)
+        return n
 
     def unwrap(self) -> BoundDatagram[D]:
         """The sync :class:`~wirelane.BoundDatagram` back."""
@@ -542,6 +603,67 @@ class AsyncConnectedDatagram(_AsyncDatagram[D]):
         """``data`` as ``segment_size``-byte datagrams in one GSO send. UDP only."""
         r: SegmentedSend = await self._write(self._s.send_segmented, data, segment_size)
         return r
+
+    def set_recv_meta(
+        self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6],
+        *,
+        ecn: bool = False,
+        addr: bool = False,
+        ttl: bool = False,
+        timestamp: bool = False,
+        errors: bool = False,
+        on: bool = True,
+    ) -> None:
+        """Turns receive-side metadata on or off; see
+        :func:`wirelane.udp_meta.set_recv_meta`. UDP only."""
+        _meta.set_recv_meta(self._s, ecn=ecn, addr=addr, ttl=ttl, timestamp=timestamp, errors=errors, on=on)
+
+    async def recv_meta(
+        self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6], buffer: Any
+    ) -> _meta.RecvMeta:
+        """One datagram from the peer into ``buffer`` (no copy) with its
+        metadata; see :func:`wirelane.udp_meta.recv_meta`. UDP only.
+        Cancel-safe: a cancelled call has received nothing."""
+        r: _meta.RecvMeta = await self._read(_meta.recv_meta, self._s, buffer)
+        return r
+
+    async def send_meta(
+        self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6],
+        data: Any,
+        *,
+        ecn: int | None = None,
+        ttl: int | None = None,
+        src: Any = None,
+        ifindex: int = 0,
+        segment_size: int | None = None,
+    ) -> int:
+        """Sends one datagram to the peer with per-datagram metadata; see
+        :func:`wirelane.udp_meta.send_meta`. Returns the bytes sent. UDP
+        only. Cancel-safe: a cancelled call has sent nothing."""
+        s = self._s
+        while True:
+            try:
+                return _meta.send_meta(s, data, ecn=ecn, ttl=ttl, src=src, ifindex=ifindex, segment_size=segment_size)
+            except BlockingIOError:
+                pass
+            await self._wait(True)
+
+    async def send_cmsg(
+        self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6],
+        data: Any,
+        control: _cmsg.Messages,
+        flags: int = 0,
+    ) -> int:
+        """Sends one datagram to the peer with control messages; see
+        :func:`wirelane.cmsg.send_cmsg`. UDP only. Cancel-safe: a cancelled
+        call has sent nothing."""
+        n: int = await self._write(_cmsg.send_cmsg, self._s, data, control, None, flags)
+        return n
+
+    def path_mtu(self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6]) -> int:
+        """The path MTU towards the peer; see
+        :func:`wirelane.udp_errors.path_mtu`. UDP only."""
+        return _errors.path_mtu(self._s)
 
     async def send_fds(self: AsyncConnectedDatagram[UnixAddr], data: Any, fds: Sequence[Any]) -> int:
         """One datagram with descriptors attached. Unix only."""

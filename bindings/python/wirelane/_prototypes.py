@@ -133,6 +133,10 @@ class wl_recv_batch(Structure):
     """Opaque ``wl_recv_batch``."""
 
 
+class wl_recv_slots(Structure):
+    """Opaque ``wl_recv_slots``."""
+
+
 class wl_send_batch(Structure):
     """Opaque ``wl_send_batch``."""
 
@@ -186,6 +190,36 @@ class wl_recv_msg(Structure):
         ("truncated", c_bool),
         ("gro_segment", c_uint16),
         ("source", wl_addr),
+    ]
+
+
+class wl_udp_send_meta(Structure):
+    """``wl_udp_send_meta`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("present", c_uint32),
+        ("ecn", c_uint8),
+        ("ttl", c_uint8),
+        ("segment_size", c_uint16),
+        ("ifindex", c_uint32),
+        ("src", wl_addr),
+    ]
+
+
+class wl_udp_recv_meta(Structure):
+    """``wl_udp_recv_meta`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("len", c_size_t),
+        ("present", c_uint32),
+        ("ecn", c_uint8),
+        ("ttl", c_uint8),
+        ("gro_segment", c_uint16),
+        ("ifindex", c_uint32),
+        ("ts_sec", c_int64),
+        ("ts_nsec", c_uint32),
+        ("source", wl_addr),
+        ("dst", wl_addr),
     ]
 
 
@@ -266,6 +300,32 @@ class wl_datagram_config(Structure):
         ("broadcast", c_bool),
         ("only_v6", c_bool),
         ("nonblocking", c_bool),
+    ]
+
+
+class wl_cmsg(Structure):
+    """``wl_cmsg`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("offset", c_size_t),
+        ("next", c_size_t),
+        ("cmsg_level", c_int),
+        ("cmsg_type", c_int),
+        ("data", POINTER(c_uint8)),
+        ("data_len", c_size_t),
+    ]
+
+
+class wl_cmsg_recv(Structure):
+    """``wl_cmsg_recv`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("len", c_size_t),
+        ("flags", c_int),
+        ("truncated", c_bool),
+        ("control_truncated", c_bool),
+        ("control_len", c_size_t),
+        ("source", wl_addr),
     ]
 
 
@@ -400,36 +460,6 @@ class wl_tcp_info(Structure):
     ]
 
 
-class wl_udp_recv_meta(Structure):
-    """``wl_udp_recv_meta`` (see include/wirelane.h)."""
-
-    _fields_ = [
-        ("len", c_size_t),
-        ("present", c_uint32),
-        ("ecn", c_uint8),
-        ("ttl", c_uint8),
-        ("gro_segment", c_uint16),
-        ("ifindex", c_uint32),
-        ("ts_sec", c_int64),
-        ("ts_nsec", c_uint32),
-        ("source", wl_addr),
-        ("dst", wl_addr),
-    ]
-
-
-class wl_udp_send_meta(Structure):
-    """``wl_udp_send_meta`` (see include/wirelane.h)."""
-
-    _fields_ = [
-        ("present", c_uint32),
-        ("ecn", c_uint8),
-        ("ttl", c_uint8),
-        ("segment_size", c_uint16),
-        ("ifindex", c_uint32),
-        ("src", wl_addr),
-    ]
-
-
 class wl_udp_queued_error(Structure):
     """``wl_udp_queued_error`` (see include/wirelane.h)."""
 
@@ -552,6 +582,12 @@ wl_recv_batch_get: Callable[..., int] = bind("wl_recv_batch_get", c_int, [POINTE
 wl_dgram_recv_batch: Callable[..., int] = bind("wl_dgram_recv_batch", c_int, [POINTER(wl_dgram), POINTER(wl_recv_batch), c_int])
 # wl_dgram_conn_recv_batch(sock, batch, flags)
 wl_dgram_conn_recv_batch: Callable[..., int] = bind("wl_dgram_conn_recv_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_batch), c_int])
+# wl_send_batch_push_meta(batch, buf, len, to, meta)
+wl_send_batch_push_meta: Callable[..., int] = bind("wl_send_batch_push_meta", c_int, [POINTER(wl_send_batch), c_void_p, c_size_t, POINTER(wl_addr), POINTER(wl_udp_send_meta)])
+# wl_recv_batch_meta(batch, index, out)
+wl_recv_batch_meta: Callable[..., int] = bind("wl_recv_batch_meta", c_int, [POINTER(wl_recv_batch), c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_recv_batch_control(batch, index, control, control_len)
+wl_recv_batch_control: Callable[..., int] = bind("wl_recv_batch_control", c_int, [POINTER(wl_recv_batch), c_size_t, POINTER(POINTER(c_uint8)), POINTER(c_size_t)])
 # wl_recv_batch_unpack(batch, index, buf, len, lens, sources, n)
 wl_recv_batch_unpack: Callable[..., int] = bind("wl_recv_batch_unpack", c_int, [POINTER(wl_recv_batch), c_size_t, c_void_p, c_size_t, POINTER(c_size_t), POINTER(wl_addr), c_size_t])
 # wl_bound_listen(sock, backlog, out)
@@ -582,6 +618,24 @@ wl_buffer_config_apply: Callable[..., int] = bind("wl_buffer_config_apply", c_in
 wl_keepalive_config_apply: Callable[..., int] = bind("wl_keepalive_config_apply", c_int, [POINTER(wl_keepalive_config), c_int])
 # wl_tcp_config_apply(cfg, fd)
 wl_tcp_config_apply: Callable[..., int] = bind("wl_tcp_config_apply", c_int, [POINTER(wl_tcp_config), c_int])
+# wl_cmsg_space(data_len)
+wl_cmsg_space: Callable[..., int] = bind("wl_cmsg_space", c_ssize_t, [c_size_t])
+# wl_cmsg_push(control, capacity, used, cmsg_level, cmsg_type, data, data_len)
+wl_cmsg_push: Callable[..., int] = bind("wl_cmsg_push", c_int, [c_void_p, c_size_t, POINTER(c_size_t), c_int, c_int, c_void_p, c_size_t])
+# wl_cmsg_first(control, control_len, out)
+wl_cmsg_first: Callable[..., int] = bind("wl_cmsg_first", c_int, [c_void_p, c_size_t, POINTER(wl_cmsg)])
+# wl_cmsg_next(control, control_len, cursor)
+wl_cmsg_next: Callable[..., int] = bind("wl_cmsg_next", c_int, [c_void_p, c_size_t, POINTER(wl_cmsg)])
+# wl_cmsg_recv_meta(msg, control, out)
+wl_cmsg_recv_meta: Callable[..., int] = bind("wl_cmsg_recv_meta", c_int, [POINTER(wl_cmsg_recv), c_void_p, POINTER(wl_udp_recv_meta)])
+# wl_dgram_send_cmsg(sock, buf, len, to, control, control_len, flags)
+wl_dgram_send_cmsg: Callable[..., int] = bind("wl_dgram_send_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_addr), c_void_p, c_size_t, c_int])
+# wl_dgram_conn_send_cmsg(sock, buf, len, control, control_len, flags)
+wl_dgram_conn_send_cmsg: Callable[..., int] = bind("wl_dgram_conn_send_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int])
+# wl_dgram_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
+wl_dgram_recv_cmsg: Callable[..., int] = bind("wl_dgram_recv_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
+# wl_dgram_conn_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
+wl_dgram_conn_recv_cmsg: Callable[..., int] = bind("wl_dgram_conn_recv_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
 # wl_conn_send(conn, buf, len, flags)
 wl_conn_send: Callable[..., int] = bind("wl_conn_send", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
 # wl_conn_recv(conn, buf, len, flags)
@@ -666,6 +720,16 @@ wl_dgram_conn_fd: Callable[..., int] = bind("wl_dgram_conn_fd", c_int, [POINTER(
 wl_dgram_conn_into_fd: Callable[..., int] = bind("wl_dgram_conn_into_fd", c_int, [POINTER(wl_dgram_conn)])
 # wl_dgram_conn_from_fd(fd, out)
 wl_dgram_conn_from_fd: Callable[..., int] = bind("wl_dgram_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram_conn))])
+# wl_dgram_conn_set_recv_meta(sock, what, on)
+wl_dgram_conn_set_recv_meta: Callable[..., int] = bind("wl_dgram_conn_set_recv_meta", c_int, [POINTER(wl_dgram_conn), c_uint32, c_bool])
+# wl_dgram_conn_recv_meta(sock, buf, len, out)
+wl_dgram_conn_recv_meta: Callable[..., int] = bind("wl_dgram_conn_recv_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_dgram_conn_send_meta(sock, buf, len, meta)
+wl_dgram_conn_send_meta: Callable[..., int] = bind("wl_dgram_conn_send_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_send_meta)])
+# wl_dgram_conn_set_mtu_discover(sock, mode)
+wl_dgram_conn_set_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_set_mtu_discover", c_int, [POINTER(wl_dgram_conn), c_int])
+# wl_dgram_conn_mtu_discover(sock, out)
+wl_dgram_conn_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_mtu_discover", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
 # wl_conn_send_fd(conn, fd)
 wl_conn_send_fd: Callable[..., int] = bind("wl_conn_send_fd", c_int, [POINTER(wl_conn), c_int])
 # wl_conn_recv_fd(conn, out_fd)
@@ -1096,6 +1160,22 @@ wl_rawip_conn_fd: Callable[..., int] = bind("wl_rawip_conn_fd", c_int, [POINTER(
 wl_rawip_conn_into_fd: Callable[..., int] = bind("wl_rawip_conn_into_fd", c_int, [POINTER(wl_rawip_conn)])
 # wl_rawip_conn_from_fd(fd, out)
 wl_rawip_conn_from_fd: Callable[..., int] = bind("wl_rawip_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_conn))])
+# wl_recv_slots_new(domain, count, out)
+wl_recv_slots_new: Callable[..., int] = bind("wl_recv_slots_new", c_int, [c_int, c_size_t, POINTER(POINTER(wl_recv_slots))])
+# wl_recv_slots_free(slots)
+wl_recv_slots_free: Callable[..., None] = bind("wl_recv_slots_free", None, [POINTER(wl_recv_slots)], errcheck=False)
+# wl_recv_slots_len(slots)
+wl_recv_slots_len: Callable[..., int] = bind("wl_recv_slots_len", c_int, [POINTER(wl_recv_slots)])
+# wl_dgram_recv_slots(sock, slots, bufs, n, flags)
+wl_dgram_recv_slots: Callable[..., int] = bind("wl_dgram_recv_slots", c_int, [POINTER(wl_dgram), POINTER(wl_recv_slots), POINTER(iovec), c_size_t, c_int])
+# wl_dgram_conn_recv_slots(sock, slots, bufs, n, flags)
+wl_dgram_conn_recv_slots: Callable[..., int] = bind("wl_dgram_conn_recv_slots", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_slots), POINTER(iovec), c_size_t, c_int])
+# wl_recv_slots_meta(slots, index, out)
+wl_recv_slots_meta: Callable[..., int] = bind("wl_recv_slots_meta", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_recv_slots_flags(slots, index, out)
+wl_recv_slots_flags: Callable[..., int] = bind("wl_recv_slots_flags", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(c_int)])
+# wl_recv_slots_control(slots, index, control, control_len)
+wl_recv_slots_control: Callable[..., int] = bind("wl_recv_slots_control", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(POINTER(c_uint8)), POINTER(c_size_t)])
 # wl_seqpacket_raw_new(out)
 wl_seqpacket_raw_new: Callable[..., int] = bind("wl_seqpacket_raw_new", c_int, [POINTER(POINTER(wl_seqpacket_raw))])
 # wl_seqpacket_raw_bind(sock, addr, out)
@@ -1283,6 +1363,9 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_recv_batch_get",
     "wl_dgram_recv_batch",
     "wl_dgram_conn_recv_batch",
+    "wl_send_batch_push_meta",
+    "wl_recv_batch_meta",
+    "wl_recv_batch_control",
     "wl_recv_batch_unpack",
     "wl_bound_listen",
     "wl_bound_free",
@@ -1298,6 +1381,15 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_buffer_config_apply",
     "wl_keepalive_config_apply",
     "wl_tcp_config_apply",
+    "wl_cmsg_space",
+    "wl_cmsg_push",
+    "wl_cmsg_first",
+    "wl_cmsg_next",
+    "wl_cmsg_recv_meta",
+    "wl_dgram_send_cmsg",
+    "wl_dgram_conn_send_cmsg",
+    "wl_dgram_recv_cmsg",
+    "wl_dgram_conn_recv_cmsg",
     "wl_conn_send",
     "wl_conn_recv",
     "wl_conn_send_vectored",
@@ -1340,6 +1432,11 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_conn_fd",
     "wl_dgram_conn_into_fd",
     "wl_dgram_conn_from_fd",
+    "wl_dgram_conn_set_recv_meta",
+    "wl_dgram_conn_recv_meta",
+    "wl_dgram_conn_send_meta",
+    "wl_dgram_conn_set_mtu_discover",
+    "wl_dgram_conn_mtu_discover",
     "wl_conn_send_fd",
     "wl_conn_recv_fd",
     "wl_conn_send_fds",
@@ -1555,6 +1652,14 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_rawip_conn_fd",
     "wl_rawip_conn_into_fd",
     "wl_rawip_conn_from_fd",
+    "wl_recv_slots_new",
+    "wl_recv_slots_free",
+    "wl_recv_slots_len",
+    "wl_dgram_recv_slots",
+    "wl_dgram_conn_recv_slots",
+    "wl_recv_slots_meta",
+    "wl_recv_slots_flags",
+    "wl_recv_slots_control",
     "wl_seqpacket_raw_new",
     "wl_seqpacket_raw_bind",
     "wl_seqpacket_raw_connect",

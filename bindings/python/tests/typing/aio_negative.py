@@ -68,7 +68,14 @@ async def misuse() -> None:
     await ud.recv_gro(bytearray(1))  # type: ignore[misc]
     await ud.recv_meta(bytearray(1))  # type: ignore[misc]
     await ud.send_meta(b"x", PATH)  # type: ignore[misc]
-    await cd.recv_meta(bytearray(1))  # type: ignore[attr-defined]
+    await cd.send_meta(b"x", V4)  # type: ignore[call-arg, arg-type]
+    d4.path_mtu()  # type: ignore[attr-defined]
+    cu_d = aio.wrap(RawSocket.unix_datagram().connect(PATH))
+    await cu_d.recv_meta(bytearray(1))  # type: ignore[misc]
+    await cu_d.recv_error()  # type: ignore[misc]
+    cu_d.path_mtu()  # type: ignore[misc]
+    await cd.send_cmsg(b"x", b"", V4)  # type: ignore[arg-type]
+    await cu_d.recv_cmsg(bytearray(1))  # type: ignore[misc]
     await ud.sendto(b"x", V4)  # type: ignore[arg-type]
 
     # wrap and connect take only Wirelane states and addresses.

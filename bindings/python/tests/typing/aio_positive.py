@@ -20,7 +20,10 @@ from wirelane import (
     SocketAddrV6,
     UnixAddr,
     aio,
+    cmsg,
+    udp_errors,
     udp_meta,
+    udp_slots,
 )
 
 V4 = SocketAddrV4("127.0.0.1", 0)
@@ -95,6 +98,18 @@ async def datagrams() -> None:
     assert_type(await d6.recv(10), bytes)
     assert_type(await d6.send_segmented(b"x" * 10, 5), SegmentedSend)
     assert_type(d6.getpeername(), SocketAddrV6)
+    assert_type(d6.set_recv_meta(ecn=True, errors=True), None)
+    assert_type(await d6.send_meta(b"x", ecn=udp_meta.CE), int)
+    assert_type(await d6.recv_meta(bytearray(64)), udp_meta.RecvMeta)
+    assert_type(await d6.recv_error(), udp_errors.QueuedError)
+    assert_type(d6.path_mtu(), int)
+    assert_type(d6.mtu_discover(), int)
+    assert_type(d4.set_mtu_discover(udp_errors.PMTUDISC_DO), None)
+    assert_type(await d4.send_cmsg(b"x", [(0, 1, b"\0\0\0\1")], V4), int)
+    assert_type(await d6.send_cmsg(b"x", b""), int)
+    assert_type(await d6.recv_cmsg(bytearray(8)), cmsg.RecvCmsg)
+    with udp_slots.RecvSlots(SocketAddrV6, 4) as slots:
+        assert_type(await d6.recv_slots(slots, [bytearray(8)]), int)
     assert_type(d6.unwrap(), ConnectedDatagram[SocketAddrV6])
 
     ud = aio.wrap(RawSocket.unix_datagram().bind(PATH))

@@ -29,6 +29,8 @@ from wirelane import (
     socketpair,
 )
 
+from wirelane import udp_errors, udp_meta
+
 V4 = SocketAddrV4("127.0.0.1", 0)
 V6 = SocketAddrV6("::1", 0)
 PATH = UnixAddr("/tmp/x.sock")
@@ -93,6 +95,9 @@ def misuse() -> None:
     dconn = dgram.connect(V4)
     dconn.sendto(b"x", V4)  # type: ignore[attr-defined]
     dconn.recvfrom(1)  # type: ignore[attr-defined]
+    udp_meta.send_meta(dconn, b"x", V4)  # type: ignore[call-overload]
+    udp_meta.send_meta(dgram, b"x")  # type: ignore[call-overload]
+    udp_errors.path_mtu(dgram)  # type: ignore[arg-type]
 
     # A transition's result is the next state, not the old one.
     same: RawSocket[Ipv4, Stream] = RawSocket.tcp4().bind(V4)  # type: ignore[assignment]

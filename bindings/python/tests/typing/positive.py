@@ -38,6 +38,8 @@ from wirelane import (
     socketpair,
 )
 
+from wirelane import cmsg, udp_errors, udp_meta, udp_slots
+
 V4 = SocketAddrV4("127.0.0.1", 0)
 V6 = SocketAddrV6("::1", 0)
 PATH = UnixAddr("/tmp/x.sock")
@@ -110,6 +112,15 @@ def datagrams() -> None:
     assert_type(RawSocket.udp4().connect(V4), ConnectedDatagram[Ipv4])
     assert_type(c.recv(10), bytes)
     assert_type(c.getpeername(), SocketAddrV6)
+    assert_type(udp_meta.send_meta(c, b"x", ecn=udp_meta.CE), int)
+    assert_type(udp_meta.send_meta(d, b"x", V6, ttl=7), int)
+    assert_type(udp_meta.recv_meta(c, bytearray(8)), udp_meta.RecvMeta)
+    assert_type(udp_errors.recv_error(c), udp_errors.QueuedError)
+    assert_type(udp_errors.path_mtu(c), int)
+    assert_type(cmsg.recv_cmsg(c, bytearray(8)), cmsg.RecvCmsg)
+    with udp_slots.RecvSlots(SocketAddrV6, 4) as slots:
+        assert_type(udp_slots.recv_slots(d, slots, [bytearray(8)]), int)
+        assert_type(slots.meta(0), udp_meta.RecvMeta)
     d.set_only_v6(True)
     d.join_multicast_v6("ff02::1", 0)
     RawSocket.udp4().set_ttl(3)
