@@ -42,7 +42,8 @@
  * ERRORS. Functions return 0 (or a byte count, a descriptor, a port...)
  * on success and -errno on failure (e.g. -EADDRINUSE). A NULL handle,
  * NULL required pointer or malformed argument returns -EINVAL (never a
- * crash). wl_strerror(rc) describes a code; wl_last_error_message()
+ * crash); a handle of the wrong type returns -EBADF (WRONG HANDLE TYPES,
+ * below). wl_strerror(rc) describes a code; wl_last_error_message()
  * gives the detailed message of this thread's last failure. Blocking calls
  * return -EINTR when a signal interrupts them (no retry inside, except in
  * the looping calls: see PROGRESS). A blocking connect interrupted so
@@ -50,6 +51,18 @@
  * always use MSG_NOSIGNAL: a closed peer gives -EPIPE, never SIGPIPE.
  * Every socket is close-on-exec. A Rust panic never crosses into C: it is
  * caught and returned as -EIO.
+ *
+ * WRONG HANDLE TYPES. Every handle begins with a tag word naming its
+ * type, checked on entry by every call in every build (a load and a
+ * compare). A handle passed as another type through a C cast (a wl_conn *
+ * given to wl_listener_accept) returns -EBADF, consumes, frees and closes
+ * nothing, and wl_last_error_message() names both types: "expected
+ * wl_listener, got wl_conn". A wl_<state>_free given a handle of another
+ * type frees nothing and records the same message. Freeing a handle (or a
+ * transition consuming it) overwrites its tag; a later call that still
+ * finds the tag reports "got a freed handle", but that is best effort:
+ * using a freed handle remains undefined behaviour (the memory may have
+ * been reused, even by another handle of the same type).
  *
  * PROGRESS. No call loses what it did before it failed; one convention:
  * - A call that makes one syscall (wl_conn_send / _recv / _vectored,
@@ -71,6 +84,18 @@
  *   -EINTR itself.
  * Each call's documentation names its case.
  *
+ * EVENT LOOPS. WL_NONBLOCK makes a handle non-blocking from birth
+ * (wl_raw_open, wl_listener_accept_flags, wl_conn_pair_flags,
+ * wl_dgram_conn_pair_flags; the builders' nonblocking field): no fcntl.
+ * A call that would wait then returns -EAGAIN having done nothing; each
+ * call's "-EAGAIN:" paragraph says what is kept and which readiness
+ * (WL_READABLE, WL_WRITABLE) to wait for. A thread blocked in accept or a
+ * receive is woken by wl_listener_shutdown, wl_conn_shutdown,
+ * wl_dgram_shutdown or wl_dgram_conn_shutdown. A blocking connect is a
+ * transition (no other thread may touch its handle): bound it with the
+ * write timeout, or connect without blocking (wl_raw_connect_nonblocking,
+ * whose wl_pending_wait takes a timeout).
+ *
  * THREADS. Handles are not locked internally. Calls that borrow a handle
  * (send, recv, accept, fd, options, ...) may run on one handle from
  * several threads at once; the kernel serializes them. A transition or
@@ -80,6 +105,16 @@
  * SAFETY CONTRACT. Pointers are NULL or valid for the documented size;
  * handles are live and come from this library; buffers hold the given
  * length. The send/recv paths allocate nothing.
+ *
+ * BOUNDED INPUT. A (pointer, length) argument is never read past its
+ * length (a sockaddr_un whose sun_path holds 108 bytes and no NUL, with
+ * len = sizeof(struct sockaddr_un), is read to its end and no further); a
+ * const char * argument is a NUL-terminated string, read up to its NUL
+ * (wl_addr_parse_n takes text with a length instead). Lengths and counts
+ * are checked against the kernel's limits before use, and a refused call
+ * changes nothing: a length over SSIZE_MAX or a count over WL_IOV_MAX /
+ * WL_MAX_BATCH is refused with a message naming the limit, as is a UDP
+ * datagram over 65507 (IPv4) / 65527 (IPv6) bytes in a batch.
  */
 
 #ifndef WIRELANE_H
@@ -139,6 +174,17 @@
 #define WL_MSG_WAITFORONE 65536
 
 /**
+ * The number of instructions `wl_bpf_steer_by_cpu` and
+ * `wl_bpf_steer_by_hash` write (an array this long always suffices).
+ */
+#define WL_BPF_STEER_LEN 3
+
+/**
+ * The longest program the kernel accepts (`BPF_MAXINSNS`).
+ */
+#define WL_BPF_MAXINSNS 4096
+
+/**
  * Control space that holds every receive-side message
  * `wl_dgram_recv_meta` decodes at once
  * (`wirelane::meta::RECV_CONTROL_SPACE`): size `wl_dgram_recv_cmsg`'s
@@ -151,6 +197,24 @@
  * `wirelane::batch::MAX_UDP_SEGMENTS`.
  */
 #define WL_MAX_UDP_SEGMENTS 64
+
+/**
+ * The most buffers one vectored send or receive takes (`IOV_MAX` in
+ * `<limits.h>`, `UIO_MAXIOV` in the kernel), which strict C11 hides.
+ * More is refused with `-EMSGSIZE` (what `sendmsg(2)` would return),
+ * with a message naming the count.
+ */
+#define WL_IOV_MAX 1024
+
+/**
+ * Flag for `wl_raw_open`, `wl_listener_accept_flags`, `wl_conn_pair_flags`
+ * and `wl_dgram_conn_pair_flags`: the new descriptor is non-blocking from
+ * birth (`SOCK_NONBLOCK` given to `socket(2)` / `accept4(2)` /
+ * `socketpair(2)`; no `fcntl`). A call that would wait on it returns
+ * `-EAGAIN` instead (see each call). Close-on-exec is always on and needs
+ * no flag. Its value is Wirelane's own, not `SOCK_NONBLOCK`'s.
+ */
+#define WL_NONBLOCK 1
 
 /**
  * `POLLIN` for `wl_wait`: data to read (or a connection to accept).
@@ -730,7 +794,10 @@ typedef struct {
      */
     bool only_v6;
     /**
-     * Makes the listener non-blocking (accept then returns `-EAGAIN`).
+     * Creates the listener non-blocking from birth (`SOCK_NONBLOCK` at
+     * `socket(2)`, no `fcntl`): accept then returns `-EAGAIN` when nothing
+     * is queued. Accepted connections get their own mode
+     * (`wl_listener_accept_flags`).
      */
     bool nonblocking;
 } wl_listener_config;
@@ -763,7 +830,9 @@ typedef struct {
      */
     uint64_t timeout_ms;
     /**
-     * Makes the connected stream non-blocking once connected.
+     * Makes the connected stream non-blocking once connected (one
+     * `fcntl` after the blocking connect; `wl_connector_connect_nonblocking`
+     * needs no flag, its socket is non-blocking throughout).
      */
     bool nonblocking;
 } wl_connector_config;
@@ -794,10 +863,36 @@ typedef struct {
      */
     bool only_v6;
     /**
-     * Makes the socket non-blocking.
+     * Creates the socket non-blocking from birth (`SOCK_NONBLOCK` at
+     * `socket(2)`, no `fcntl`): receives with nothing queued and sends with
+     * no room return `-EAGAIN`.
      */
     bool nonblocking;
 } wl_datagram_config;
+
+/**
+ * One classic BPF instruction, laid out as `struct sock_filter`
+ * (`linux/filter.h`), so a `wl_bpf_insn` array can be filled with the
+ * kernel's `BPF_STMT` / `BPF_JUMP` macros too.
+ */
+typedef struct {
+    /**
+     * The opcode (`BPF_LD | BPF_W | BPF_ABS`, ...).
+     */
+    uint16_t code;
+    /**
+     * The jump offset when a conditional jump's test is true.
+     */
+    uint8_t jt;
+    /**
+     * The jump offset when it is false.
+     */
+    uint8_t jf;
+    /**
+     * The constant operand.
+     */
+    uint32_t k;
+} wl_bpf_insn;
 
 /**
  * One control message found in a buffer by `wl_cmsg_first` /
@@ -1510,6 +1605,9 @@ void wl_inherited_free(wl_inherited *set);
  * (`"/run/app.sock"`, `"./app.sock"`), and `"@name"` for a Linux
  * abstract Unix name. Other relative paths: use `wl_addr_unix`.
  *
+ * `text` is read up to its NUL; for text that is not NUL-terminated (a
+ * field of a larger buffer) use `wl_addr_parse_n`.
+ *
  * Returns 0, or `-EINVAL` (malformed text, `text` or `out` NULL, text not
  * UTF-8) / `-ENAMETOOLONG` (Unix path over 107 bytes); the message from
  * `wl_last_error_message` names the problem. `*out` is written only on
@@ -1566,6 +1664,10 @@ int wl_addr_unix_abstract(const uint8_t *name, size_t len, wl_addr *out);
  * `getaddrinfo(3)`, ...) into `*out`, checking it: the family must be
  * `AF_INET`, `AF_INET6` or `AF_UNIX` and the length must suit it.
  *
+ * Only the first `len` bytes of `*sa` are read: a `sockaddr_un` whose
+ * `sun_path` holds 108 bytes and no NUL (`len = sizeof(struct
+ * sockaddr_un)`) is a valid path address, as for the kernel.
+ *
  * Returns 0, or `-EAFNOSUPPORT` (other family), `-EINVAL` (length out of
  * range, NULL argument). `*out` is written only on success.
  */
@@ -1600,6 +1702,20 @@ int wl_addr_family(const wl_addr *addr);
 int wl_addr_port(const wl_addr *addr);
 
 /**
+ * Parses the `len` bytes at `text` as an address, exactly as
+ * `wl_addr_parse` parses a string: `"127.0.0.1:80"`, `"[::1]:80"`, a Unix
+ * path starting with `/` or `.`, or `"@name"`. The text needs no NUL
+ * terminator and is never read past `len` bytes; a NUL inside it is an
+ * error (a C string passed with a too-large `len`, most likely).
+ *
+ * Returns 0, or `-EINVAL` (malformed text, a NUL byte inside, not UTF-8,
+ * NULL `out`, NULL `text` with `len > 0`; `len` 0 is the empty text,
+ * which is malformed) / `-ENAMETOOLONG` (Unix path over 107 bytes); the
+ * message names the problem. `*out` is written only on success.
+ */
+int wl_addr_parse_n(const char *text, size_t len, wl_addr *out);
+
+/**
  * Creates a send batch for `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`)
  * with room for `capacity` messages (1 to `WL_MAX_BATCH`):
  * `SendBatch::with_capacity`.
@@ -1623,7 +1739,10 @@ void wl_send_batch_free(wl_send_batch *batch);
  * Ownership: the batch borrows `buf`: it must stay valid until the batch
  * is cleared, sent for the last time, or freed. Returns 0, or `-ENOBUFS`
  * (batch full: nothing queued), `-EAFNOSUPPORT` (address of another
- * family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`).
+ * family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`, `len` over
+ * `SSIZE_MAX`), `-EMSGSIZE` (`len` over what one UDP datagram carries:
+ * 65507 bytes over IPv4, 65527 over IPv6). A refused push leaves the
+ * batch as it was.
  */
 int wl_send_batch_push(wl_send_batch *batch, const void *buf, size_t len, const wl_addr *to);
 
@@ -1675,6 +1794,13 @@ int wl_send_batch_sent_len(const wl_send_batch *batch, size_t index, size_t *out
  * a syscall), or `-errno` for an error on the first message (nothing
  * sent), `-EAFNOSUPPORT` when the batch's domain differs. No
  * allocation.
+ *
+ * `-EAGAIN`: no room for even the first message (non-blocking socket,
+ * `MSG_DONTWAIT`, or the write timeout). Nothing was sent: the batch keeps
+ * every message and `wl_send_batch_sent` is 0; retry when `wl_wait` (or your
+ * event loop) reports `WL_WRITABLE`. When room runs out after some messages,
+ * the call returns their count instead (`wl_send_batch_remove_sent`, then
+ * send again).
  */
 int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
 
@@ -1682,6 +1808,10 @@ int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
  * `wl_dgram_send_batch` on a connected datagram socket
  * (`ConnectedDatagram::send_batch_with_flags`): messages queued without
  * an address go to the peer.
+ *
+ * `-EAGAIN`: as for `wl_dgram_send_batch`: nothing was sent and the batch
+ * keeps every message; retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`.
  */
 int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, int flags);
 
@@ -1695,8 +1825,18 @@ int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, in
  * messages were sent (a prefix: resend the rest, `msgs + sent`, and that
  * call reports the error that stopped this one, see PROGRESS), or
  * `-errno` (an error on the first message, nothing sent; `-EAFNOSUPPORT`
- * for an address of another family). This builds
- * a temporary batch (it allocates); a `wl_send_batch` does not.
+ * for an address of another family). More than `WL_MAX_BATCH` messages
+ * is refused whole (`-EINVAL`, nothing sent). A message over what one UDP
+ * datagram carries (65507 bytes over IPv4, 65527 over IPv6) is never
+ * handed to the kernel: the messages before it are sent and counted, and
+ * the call that starts with it fails with `-EMSGSIZE`, naming it. This
+ * builds a temporary batch (it allocates); a `wl_send_batch` does not.
+ *
+ * `-EAGAIN`: no room for even the first message (non-blocking socket,
+ * `MSG_DONTWAIT`, or the write timeout); nothing was sent and `sent_lens` is
+ * untouched. Retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`. When room runs out after some messages the call returns
+ * their count: resend from there.
  */
 int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_t *sent_lens);
 
@@ -1705,7 +1845,11 @@ int wl_dgram_sendmmsg(const wl_dgram *sock, const wl_mmsg *msgs, size_t n, size_
  * `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
  * `wl_dgram_sendmmsg`. The iovec array is `const`: neither it nor the
  * buffers are written. Returns how many were sent (a prefix, as in
- * `wl_dgram_sendmmsg`) or `-errno` (nothing sent).
+ * `wl_dgram_sendmmsg`) or `-errno` (nothing sent); the count and lengths
+ * are checked first as in `wl_dgram_sendmmsg`.
+ *
+ * `-EAGAIN`: as for `wl_dgram_sendmmsg`: nothing was sent; retry when
+ * `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 int wl_dgram_conn_sendmmsg(const wl_dgram_conn *sock,
                            const struct iovec *msgs,
@@ -1763,12 +1907,24 @@ int wl_recv_batch_get(const wl_recv_batch *batch, size_t index, wl_recv_msg *out
  * see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
  * with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
  * another domain), ... Never returns 0. No allocation.
+ *
+ * `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+ * `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then
+ * holds no messages (`wl_recv_batch_len` is 0: read the previous ones before
+ * receiving again); retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`. Once one datagram has arrived, running out of them returns
+ * the count instead. A blocking receive on a socket shut down with
+ * `wl_dgram_shutdown` returns `-ESHUTDOWN`.
  */
 int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
 
 /**
  * `wl_dgram_recv_batch` on a connected datagram socket
  * (`ConnectedDatagram::recv_batch`).
+ *
+ * `-EAGAIN`: as for `wl_dgram_recv_batch`: nothing was consumed and the
+ * batch holds no messages; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`.
  */
 int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
 
@@ -1924,6 +2080,10 @@ int wl_listener_build(const wl_listener_config *cfg, const wl_addr *addr, wl_lis
  * (the timeout passed), `-ECONNREFUSED`, `-EINTR`, `-EAFNOSUPPORT` (an
  * option this domain lacks, or `local_addr` of another family), `-EINVAL`
  * (out-of-range value, NULL `peer`/`out`), or another `-errno`.
+ *
+ * Never returns `-EAGAIN` (the socket is blocking while it connects): with
+ * `timeout_ms` a slow handshake or a full Unix listener queue gives
+ * `-ETIMEDOUT`, without it the call waits.
  */
 int wl_connector_connect(const wl_connector_config *cfg, const wl_addr *peer, wl_conn **out);
 
@@ -1935,6 +2095,10 @@ int wl_connector_connect(const wl_connector_config *cfg, const wl_addr *peer, wl
  * Ownership: on success `*out` receives a new `wl_pending`; on failure the
  * socket is closed and `*out` is untouched. Returns 0 or `-errno` as
  * `wl_connector_connect`.
+ *
+ * `-EAGAIN`: only for a Unix peer whose listener's queue is full (a Unix
+ * connect completes or fails at once); the socket is closed and nothing was
+ * started: retry later, on a timer.
  */
 int wl_connector_connect_nonblocking(const wl_connector_config *cfg,
                                      const wl_addr *peer,
@@ -1959,6 +2123,11 @@ int wl_datagram_bind(const wl_datagram_config *cfg, const wl_addr *addr, wl_dgra
  * Ownership: on success `*out` receives a new `wl_dgram_conn`; on failure
  * the socket is closed and `*out` is untouched. Returns 0 or `-errno` as
  * `wl_datagram_bind`.
+ *
+ * `-EAGAIN`: no free local port for the implicit bind (the ephemeral range,
+ * `net.ipv4.ip_local_port_range`, is exhausted); this is not a readiness
+ * condition and nothing changed (the socket is closed): retry once ports are
+ * free, or bind first.
  */
 int wl_datagram_connect(const wl_datagram_config *cfg, const wl_addr *peer, wl_dgram_conn **out);
 
@@ -1989,6 +2158,72 @@ int wl_keepalive_config_apply(const wl_keepalive_config *cfg, int fd);
  * or `-EINVAL` naming an out-of-range value, or `-errno`.
  */
 int wl_tcp_config_apply(const wl_tcp_config *cfg, int fd);
+
+/**
+ * Writes the "steer by CPU" reuseport program to `out` (`cap`
+ * instructions, `WL_BPF_STEER_LEN` suffice): it picks socket
+ * `cpu % sockets` of the group, so with one socket per CPU each CPU's
+ * connections stay on that CPU's socket (`SKF_AD_CPU`):
+ * `wirelane::CbpfProgram::steer_by_cpu`.
+ *
+ * Returns the number of instructions written, or `-EINVAL` (`sockets` 0,
+ * `out` NULL), `-ENOBUFS` (`cap` too small; nothing written).
+ */
+int wl_bpf_steer_by_cpu(uint32_t sockets, wl_bpf_insn *out, size_t cap);
+
+/**
+ * Writes the "steer by hash" reuseport program to `out` (`cap`
+ * instructions, `WL_BPF_STEER_LEN` suffice): socket `rxhash % sockets`,
+ * the packet's flow hash (`SKF_AD_RXHASH`), so one flow always reaches
+ * the same socket: `wirelane::CbpfProgram::steer_by_hash`.
+ *
+ * Returns the number of instructions written, or `-EINVAL`, `-ENOBUFS`
+ * as `wl_bpf_steer_by_cpu`.
+ */
+int wl_bpf_steer_by_hash(uint32_t sockets, wl_bpf_insn *out, size_t cap);
+
+/**
+ * Writes a one-instruction program that always returns `value` to `out`
+ * (`cap >= 1`): as a reuseport program every connection goes to socket
+ * `value`; as a filter, 0 drops every packet and `UINT32_MAX` keeps each
+ * whole: `wirelane::CbpfProgram::constant`.
+ *
+ * Returns 1, or `-EINVAL` (`out` NULL), `-ENOBUFS` (`cap` 0).
+ */
+int wl_bpf_constant(uint32_t value, wl_bpf_insn *out, size_t cap);
+
+/**
+ * Attaches the program `prog` (`len` instructions, 1 to
+ * `WL_BPF_MAXINSNS`) to the `SO_REUSEPORT` group of `fd`
+ * (`SO_ATTACH_REUSEPORT_CBPF`, see `socket(7)`, Linux 4.5+): from then on
+ * its return value picks the socket of the group, in bind order, for
+ * each new connection (TCP) or datagram (UDP); an index outside the group
+ * falls back to the kernel's hash. Attach it to any member after the
+ * group is bound: `wirelane::attach_reuseport_cbpf`.
+ *
+ * Returns 0, or `-EINVAL` (NULL, bad length, a program the kernel
+ * rejects), or another `-errno`.
+ */
+int wl_attach_reuseport_cbpf(int fd, const wl_bpf_insn *prog, size_t len);
+
+/**
+ * Attaches `prog` (`len` instructions) as the packet filter of `fd`
+ * (`SO_ATTACH_FILTER`, see `socket(7)`): each packet is kept, truncated
+ * to the returned length, or dropped when it returns 0:
+ * `wirelane::attach_filter`.
+ *
+ * Returns 0, or `-EINVAL` (NULL, bad length, a program the kernel
+ * rejects), or another `-errno`.
+ */
+int wl_attach_filter(int fd, const wl_bpf_insn *prog, size_t len);
+
+/**
+ * Removes the packet filter of `fd` (`SO_DETACH_FILTER`, see
+ * `socket(7)`): `wirelane::detach_filter`.
+ *
+ * Returns 0, or `-ENOENT` (no filter attached), or another `-errno`.
+ */
+int wl_detach_filter(int fd);
 
 /**
  * `CMSG_SPACE(data_len)`: the bytes one message with `data_len` bytes of
@@ -2066,6 +2301,11 @@ int wl_cmsg_recv_meta(const wl_cmsg_recv *msg, const void *control, wl_udp_recv_
  * Returns the bytes sent, or `-EINVAL` (NULL, a malformed buffer, a
  * message the kernel refuses), `-EAFNOSUPPORT` (Unix, an address of
  * another family), `-errno`. No allocation.
+ *
+ * `-EAGAIN`: no room for the datagram, on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_send_cmsg(const wl_dgram *sock,
                            const void *buf,
@@ -2078,6 +2318,11 @@ ssize_t wl_dgram_send_cmsg(const wl_dgram *sock,
 /**
  * `wl_dgram_send_cmsg` to a connected socket's peer
  * (`ConnectedDatagram::send_msg_encoded`).
+ *
+ * `-EAGAIN`: no room for the datagram, on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_conn_send_cmsg(const wl_dgram_conn *sock,
                                 const void *buf,
@@ -2099,6 +2344,12 @@ ssize_t wl_dgram_conn_send_cmsg(const wl_dgram_conn *sock,
  * Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
  * `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
  * No allocation.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down for receiving returns `-ESHUTDOWN` instead of waiting.
  */
 ssize_t wl_dgram_recv_cmsg(const wl_dgram *sock,
                            void *buf,
@@ -2111,6 +2362,12 @@ ssize_t wl_dgram_recv_cmsg(const wl_dgram *sock,
 /**
  * `wl_dgram_recv_cmsg` on a connected datagram socket
  * (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down for receiving returns `-ESHUTDOWN` instead of waiting.
  */
 ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
                                 void *buf,
@@ -2129,6 +2386,13 @@ ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
  * `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
  * (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
  * `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
+ *
+ * `-EAGAIN`: the send buffer is full, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+ * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+ * room appeared. Nothing of this call was queued (once some bytes are queued
+ * the call returns their count instead); retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_conn_send(const wl_conn *conn, const void *buf, size_t len, int flags);
 
@@ -2141,6 +2405,12 @@ ssize_t wl_conn_send(const wl_conn *conn, const void *buf, size_t len, int flags
  * shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
  * `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
  * with `len > 0`). Borrows `conn`; no allocation.
+ *
+ * `-EAGAIN`: nothing has arrived, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+ * consumed and the buffers are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_conn_recv(const wl_conn *conn, void *buf, size_t len, int flags);
 
@@ -2148,8 +2418,17 @@ ssize_t wl_conn_recv(const wl_conn *conn, void *buf, size_t len, int flags);
  * Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
  * (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
  *
- * Returns the number of bytes queued or `-errno` as `wl_conn_send`.
- * Borrows `conn`; no allocation.
+ * Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+ * checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+ * adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+ * allocation.
+ *
+ * `-EAGAIN`: the send buffer is full, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+ * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+ * room appeared. Nothing of this call was queued (once some bytes are queued
+ * the call returns their count instead); retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
 
@@ -2158,7 +2437,14 @@ ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size
  * `ConnectedStream::recv_vectored`.
  *
  * Returns the number of bytes received (0 at end of stream) or `-errno`
- * as `wl_conn_recv`. Borrows `conn`; no allocation.
+ * as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+ * `wl_conn_send_vectored`. Borrows `conn`; no allocation.
+ *
+ * `-EAGAIN`: nothing has arrived, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+ * consumed and the buffers are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_conn_recv_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
 
@@ -2268,6 +2554,10 @@ int wl_conn_from_fd(int fd,
  * attempt failed -- `wl_last_error_message` then lists every address
  * tried with its error -- `-EINTR` (signal), `-EINVAL` / `-EAFNOSUPPORT`
  * (bad argument). `*out` is written only on success.
+ *
+ * `-EAGAIN`: a temporary resolver failure (`EAI_AGAIN`: the name server did
+ * not answer in time); nothing was created: retry later. This call blocks,
+ * so it never reports readiness with `-EAGAIN`.
  */
 int wl_connect_by_name(const char *host, uint16_t port, const wl_connect_opts *opts, wl_conn **out);
 
@@ -2280,6 +2570,10 @@ int wl_connect_by_name(const char *host, uint16_t port, const wl_connect_opts *o
  *
  * Ownership: on success writes a new `wl_dgram_conn` to `*out`. Returns 0
  * or `-errno` as `wl_connect_by_name` does.
+ *
+ * `-EAGAIN`: a temporary resolver failure (as for `wl_connect_by_name`), or
+ * no free local port for the implicit bind; nothing was created: retry
+ * later.
  */
 int wl_dgram_connect_by_name(const char *host,
                              uint16_t port,
@@ -2357,6 +2651,11 @@ int wl_connector_timeout_ms(const wl_connector *connector, int *out_ms);
  * `-ECONNREFUSED`, ...; `wl_last_error_message` lists every address and
  * its error), after which the race is over: every further step fails
  * with `-EINVAL`, and the caller frees it. `-EINVAL` for a NULL argument.
+ *
+ * `-EAGAIN`: the race goes on and nothing changed for the caller:
+ * `connector` keeps every attempt; wait until `wl_wait`/your loop reports a
+ * `wl_connector_fds` descriptor `WL_WRITABLE` or `wl_connector_timeout_ms`
+ * passes, then step again.
  */
 int wl_connector_step(wl_connector *connector, wl_conn **out);
 
@@ -2371,6 +2670,9 @@ int wl_connector_step(wl_connector *connector, wl_conn **out);
  * stays valid and `*out` is untouched: `-EINTR` when a signal interrupted
  * the wait -- the race is intact, call again to resume -- or the final
  * error as `wl_connector_step` returns it. `-EINVAL` for a NULL argument.
+ *
+ * Never returns `-EAGAIN`: it waits; `-EAGAIN` belongs to
+ * `wl_connector_step`, the non-blocking form.
  */
 int wl_connector_wait(wl_connector *connector, wl_conn **out);
 
@@ -2399,6 +2701,12 @@ void wl_connector_free(wl_connector *connector);
  * Returns the number of bytes sent, or `-EAFNOSUPPORT` (address of another
  * family), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock` or
  * `to`, NULL `buf` with `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+ * Unix socket the receiver's queue, is full), on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_send_to(const wl_dgram *sock,
                          const void *buf,
@@ -2416,6 +2724,12 @@ ssize_t wl_dgram_send_to(const wl_dgram *sock,
  * Returns the datagram's length, or `-EAGAIN` (non-blocking, or read
  * timeout), `-EINTR`, `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`).
  * `*from` is written only on success. Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down with `wl_dgram_shutdown` returns `-ESHUTDOWN` instead of waiting.
  */
 ssize_t wl_dgram_recv_from(const wl_dgram *sock, void *buf, size_t len, wl_addr *from, int flags);
 
@@ -2435,6 +2749,9 @@ int wl_dgram_try_clone(const wl_dgram *sock, wl_dgram **out);
  * to `*out`; on failure `sock` stays valid and owned by the caller and
  * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
  * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: the socket is already bound, and a datagram
+ * connect never waits.
  */
 int wl_dgram_connect(wl_dgram *sock, const wl_addr *addr, wl_dgram_conn **out);
 
@@ -2489,6 +2806,12 @@ int wl_dgram_from_fd(int fd,
  * datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
  * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
  * allocation.
+ *
+ * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+ * Unix socket the receiver's queue, is full), on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_conn_send(const wl_dgram_conn *sock, const void *buf, size_t len, int flags);
 
@@ -2500,12 +2823,24 @@ ssize_t wl_dgram_conn_send(const wl_dgram_conn *sock, const void *buf, size_t le
  * Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
  * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
  * allocation.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_dgram_conn_recv(const wl_dgram_conn *sock, void *buf, size_t len, int flags);
 
 /**
  * Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
- * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`.
+ * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+ *
+ * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+ * Unix socket the receiver's queue, is full), on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
                                     const struct iovec *iov,
@@ -2513,7 +2848,13 @@ ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
 
 /**
  * Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
- * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`.
+ * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_dgram_conn_recv_vectored(const wl_dgram_conn *sock,
                                     const struct iovec *iov,
@@ -2601,6 +2942,12 @@ int wl_dgram_conn_set_recv_meta(const wl_dgram_conn *sock, uint32_t what, bool o
  * bytes received, or `-EAGAIN`, `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix),
  * `-errno` (`-ECONNREFUSED` after an ICMP port unreachable); `*out` is
  * written only on success.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down for receiving returns `-ESHUTDOWN` instead of waiting.
  */
 ssize_t wl_dgram_conn_recv_meta(const wl_dgram_conn *sock,
                                 void *buf,
@@ -2612,6 +2959,11 @@ ssize_t wl_dgram_conn_recv_meta(const wl_dgram_conn *sock,
  * (`ConnectedDatagram::send_with_meta`; `meta` NULL sends with none).
  * Returns the bytes sent, or `-EINVAL` (NULL, unknown bits, a source of
  * the wrong family), `-EAFNOSUPPORT` (Unix), or `-errno`.
+ *
+ * `-EAGAIN`: no room for the datagram, on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_conn_send_meta(const wl_dgram_conn *sock,
                                 const void *buf,
@@ -2641,6 +2993,11 @@ int wl_dgram_conn_mtu_discover(const wl_dgram_conn *sock, int *out);
  *
  * Returns 0, or `-EAFNOSUPPORT` (not a Unix socket), `-EBADF`, `-EPIPE`,
  * or another `-errno`. Pair with `wl_conn_recv_fd`.
+ *
+ * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
+ * timeout). Nothing was sent and no descriptor passed: `fd` is still only
+ * the caller's; retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`.
  */
 int wl_conn_send_fd(const wl_conn *conn, int fd);
 
@@ -2652,6 +3009,10 @@ int wl_conn_send_fd(const wl_conn *conn, int fd);
  * Returns 0 and writes `*out_fd`, or `-ENODATA` (the peer closed first),
  * `-EINVAL` (a message without a descriptor), `-EMSGSIZE` (more than one:
  * all closed), `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ *
+ * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
+ * timeout); nothing was consumed and `*out_fd` is untouched; retry when
+ * `wl_wait` (or your event loop) reports `WL_READABLE`.
  */
 int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
 
@@ -2664,6 +3025,10 @@ int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
  * byte; fewer than `len` on a stream after a partial send: send the rest
  * with `wl_conn_send`, see PROGRESS), or `-EINVAL` (no data, no or too many descriptors, NULL),
  * `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
+ *
+ * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
+ * timeout). Nothing was sent and no descriptor passed; retry when `wl_wait`
+ * (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_conn_send_fds(const wl_conn *conn,
                          const void *data,
@@ -2680,6 +3045,11 @@ ssize_t wl_conn_send_fds(const wl_conn *conn,
  * Returns the data length (0: end of stream), or `-EMSGSIZE` when the peer
  * sent more than `max_fds` (every one that arrived is closed: none leaks),
  * `-EINVAL`, `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ *
+ * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
+ * timeout); nothing was consumed, no descriptor received, the outputs are
+ * untouched; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`.
  */
 ssize_t wl_conn_recv_fds(const wl_conn *conn,
                          void *buf,
@@ -2694,6 +3064,13 @@ ssize_t wl_conn_recv_fds(const wl_conn *conn,
  * receiver must have `SO_PASSCRED` on (`wl_set_passcred`).
  *
  * Returns the bytes sent or `-errno`.
+ *
+ * `-EAGAIN`: the send buffer is full, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+ * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+ * room appeared. Nothing of this call was queued (once some bytes are queued
+ * the call returns their count instead); retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_conn_send_with_credentials(const wl_conn *conn, const void *data, size_t len);
 
@@ -2703,6 +3080,12 @@ ssize_t wl_conn_send_with_credentials(const wl_conn *conn, const void *data, siz
  * Writes `*has_cred`, and `*cred` when true.
  *
  * Returns the data length or `-errno`.
+ *
+ * `-EAGAIN`: nothing has arrived, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+ * consumed and the buffers are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_conn_recv_with_credentials(const wl_conn *conn,
                                       void *buf,
@@ -2712,17 +3095,25 @@ ssize_t wl_conn_recv_with_credentials(const wl_conn *conn,
 
 /**
  * `wl_conn_send_fd` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: as for `wl_conn_send_fd`: nothing was sent and no descriptor
+ * passed.
  */
 int wl_dgram_conn_send_fd(const wl_dgram_conn *sock, int fd);
 
 /**
  * `wl_conn_recv_fd` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: as for `wl_conn_recv_fd`: nothing was consumed.
  */
 int wl_dgram_conn_recv_fd(const wl_dgram_conn *sock, int *out_fd);
 
 /**
  * `wl_conn_send_fds` on a connected Unix datagram socket (empty `data`
  * is allowed on datagrams).
+ *
+ * `-EAGAIN`: as for `wl_conn_send_fds`: nothing was sent and no descriptor
+ * passed.
  */
 ssize_t wl_dgram_conn_send_fds(const wl_dgram_conn *sock,
                                const void *data,
@@ -2732,6 +3123,9 @@ ssize_t wl_dgram_conn_send_fds(const wl_dgram_conn *sock,
 
 /**
  * `wl_conn_recv_fds` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: as for `wl_conn_recv_fds`: nothing was consumed, no descriptor
+ * received.
  */
 ssize_t wl_dgram_conn_recv_fds(const wl_dgram_conn *sock,
                                void *buf,
@@ -2742,6 +3136,9 @@ ssize_t wl_dgram_conn_recv_fds(const wl_dgram_conn *sock,
 
 /**
  * `wl_conn_send_with_credentials` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: no room (non-blocking socket, or the write timeout); the
+ * datagram was not sent: retry when `wl_wait` reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_conn_send_with_credentials(const wl_dgram_conn *sock,
                                             const void *data,
@@ -2749,6 +3146,9 @@ ssize_t wl_dgram_conn_send_with_credentials(const wl_dgram_conn *sock,
 
 /**
  * `wl_conn_recv_with_credentials` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: nothing queued (non-blocking socket, or the read timeout);
+ * nothing was consumed: retry when `wl_wait` reports `WL_READABLE`.
  */
 ssize_t wl_dgram_conn_recv_with_credentials(const wl_dgram_conn *sock,
                                             void *buf,
@@ -2780,6 +3180,11 @@ int wl_max_udp_payload(int domain);
  * Returns the payload bytes sent, or `-EINVAL` (segment size 0, empty
  * buffer, more than `WL_MAX_UDP_SEGMENTS` segments), `-EMSGSIZE` (more
  * than `wl_max_udp_payload`), `-EAFNOSUPPORT` (a Unix socket), or `-errno`.
+ *
+ * `-EAGAIN`: no room (non-blocking socket, or the write timeout) before any
+ * segment went out; nothing was sent. If room runs out after some segments
+ * of the `sendmmsg` fallback, the call returns the bytes of those. Retry
+ * when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_conn_send_segmented(const wl_dgram_conn *sock,
                                      const void *buf,
@@ -2790,6 +3195,9 @@ ssize_t wl_dgram_conn_send_segmented(const wl_dgram_conn *sock,
 /**
  * `wl_dgram_conn_send_segmented` to `*to` from a bound socket:
  * `BoundDatagram::send_to_segmented`.
+ *
+ * `-EAGAIN`: as for `wl_dgram_conn_send_segmented`: nothing was sent; retry
+ * when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_send_to_segmented(const wl_dgram *sock,
                                    const void *buf,
@@ -2806,12 +3214,22 @@ ssize_t wl_dgram_send_to_segmented(const wl_dgram *sock,
  *
  * Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
  * Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_dgram_recv_gro(const wl_dgram *sock, void *buf, size_t len, wl_gro_recv *out);
 
 /**
  * `wl_dgram_recv_gro` on a connected datagram socket:
  * `ConnectedDatagram::recv_gro`.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_dgram_conn_recv_gro(const wl_dgram_conn *sock, void *buf, size_t len, wl_gro_recv *out);
 
@@ -2855,6 +3273,10 @@ int wl_handover_add_dgram_conn(wl_handover *handover, const char *name, const wl
  * before anything was sent: once the descriptors went out, a signal is
  * retried until the whole message is sent, see PROGRESS), ...; on any
  * error the sockets are still this process's to serve.
+ *
+ * `-EAGAIN`: only on a non-blocking `channel` or one with a timeout, when
+ * the message or the acknowledgement could not move in time; hand over on
+ * a blocking channel.
  */
 int wl_handover_send(const wl_handover *handover, const wl_conn *channel);
 
@@ -3163,7 +3585,9 @@ int wl_icmp_conn_from_fd(int fd, wl_icmp_conn **out);
  * `Listener::accept_with_addr`. Blocks until a client connects unless the
  * listener is non-blocking (`wl_socket_set_nonblocking`), in which case
  * it returns `-EAGAIN` when none is pending: that is the non-blocking
- * accept for event loops. The accepted socket is blocking.
+ * accept for event loops. The accepted socket is blocking
+ * (`wl_listener_accept_flags` with `WL_NONBLOCK` accepts it non-blocking
+ * from birth).
  *
  * Ownership: borrows `listener`; on success `*out` receives a new
  * `wl_conn` the caller owns, and `*peer` (if `peer` is not NULL) the
@@ -3171,6 +3595,12 @@ int wl_icmp_conn_from_fd(int fd, wl_icmp_conn **out);
  * `-EAGAIN`, `-EINTR` (a signal interrupted the wait), `-EMFILE`, ...,
  * or `-EINVAL` for a NULL `listener`/`out`. Several threads may accept on
  * one listener at once.
+ *
+ * `-EAGAIN`: no connection is queued on a non-blocking listener, or the
+ * listener's read timeout (`SO_RCVTIMEO`) passed. Nothing was accepted and
+ * the outputs are untouched; retry when `wl_wait` (or your event loop)
+ * reports the listener `WL_READABLE`. A thread blocked here is woken by
+ * `wl_listener_shutdown` (with `-EINVAL`).
  */
 int wl_listener_accept(const wl_listener *listener, wl_conn **out, wl_addr *peer);
 
@@ -3230,6 +3660,89 @@ int wl_listener_from_fd(int fd, wl_listener **out);
  * descriptor left), `-EINVAL` (NULL `listener` or `out`).
  */
 int wl_listener_try_clone(const wl_listener *listener, wl_listener **out);
+
+/**
+ * Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`), non-blocking from
+ * birth with `WL_NONBLOCK` in `flags` (`SOCK_NONBLOCK`, no `fcntl`): the
+ * creation call for event loops. `wl_raw_new(d, t, out)` is
+ * `wl_raw_open(d, t, 0, 0, out)`.
+ *
+ * `domain` is `AF_INET`, `AF_INET6` or `AF_UNIX`; `type` is `SOCK_STREAM`
+ * or `SOCK_DGRAM` with no flag bits (pass `WL_NONBLOCK` in `flags`).
+ * `protocol` 0 picks the default; an internet stream also takes
+ * `IPPROTO_TCP` or `IPPROTO_MPTCP` (Multipath TCP: then `-ENOPROTOOPT`
+ * when disabled by `net.mptcp.enabled`, `-EPROTONOSUPPORT` without kernel
+ * support, each with a message naming the cause), an internet datagram
+ * `IPPROTO_UDP`.
+ *
+ * A non-blocking stream socket connects only with
+ * `wl_raw_connect_nonblocking` (`wl_raw_connect` would return
+ * `-EINPROGRESS`); its connection, and everything bound or connected from
+ * a non-blocking `wl_raw`, stays non-blocking: calls that would wait
+ * return `-EAGAIN`.
+ *
+ * Ownership: on success `*out` receives a new handle the caller owns.
+ * Returns 0, or `-EINVAL` (unknown `flags` bits, named by the last error;
+ * NULL `out`), `-EAFNOSUPPORT` / `-EPROTOTYPE` / `-EPROTONOSUPPORT` for
+ * an unsupported domain / type / protocol, or the `socket(2)` error
+ * (`-EMFILE`, ...); `*out` is written only on success.
+ */
+int wl_raw_open(int domain, int type, int protocol, unsigned int flags, wl_raw **out);
+
+/**
+ * Accepts one connection as `wl_listener_accept` does, the new socket
+ * non-blocking from birth with `WL_NONBLOCK` in `flags` (`accept4(2)`
+ * with `SOCK_NONBLOCK | SOCK_CLOEXEC`, no `fcntl`):
+ * `Listener::accept_nonblocking`. `flags` 0 accepts a blocking socket.
+ *
+ * The flag concerns the new connection only; whether this call waits
+ * depends on the listener. On a blocking listener it waits:
+ * `wl_listener_shutdown` wakes it with `-EINVAL`.
+ *
+ * `-EAGAIN`: no connection is queued on a non-blocking listener
+ * (`wl_raw_open` with `WL_NONBLOCK`, `wl_listener_config.nonblocking`),
+ * or a blocking listener's read timeout (`SO_RCVTIMEO`) passed. Nothing
+ * was accepted and the outputs are untouched; retry when `wl_wait` (or
+ * your loop) reports the listener `WL_READABLE`. An event loop accepts
+ * its batch by calling this until `-EAGAIN`.
+ *
+ * Ownership: borrows `listener`; on success `*out` receives a new
+ * `wl_conn` the caller owns and `*peer` (if not NULL) the client's
+ * address; outputs are written only on success. Returns 0, or `-EAGAIN`,
+ * `-EINTR` (a signal interrupted the wait; nothing accepted),
+ * `-ECONNABORTED` (a client gave up in the queue: accept again),
+ * `-EMFILE` / `-ENFILE` (out of descriptors: the connection stays
+ * queued), `-EINVAL` (unknown `flags` bits; NULL `listener`/`out`; the
+ * listener was shut down), each named by the last error.
+ */
+int wl_listener_accept_flags(const wl_listener *listener,
+                             unsigned int flags,
+                             wl_conn **out,
+                             wl_addr *peer);
+
+/**
+ * `wl_conn_pair` with flags: `WL_NONBLOCK` makes both ends non-blocking
+ * from birth (`socketpair(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`):
+ * `ConnectedStream::<Unix>::pair_nonblocking`. On them a recv with
+ * nothing queued, or a send with the peer's buffer full, returns
+ * `-EAGAIN` having moved nothing.
+ *
+ * Ownership: on success `*a` and `*b` receive new handles the caller
+ * owns; on failure neither is written. Returns 0, or `-EINVAL` (unknown
+ * `flags` bits, NULL argument), `-EMFILE`, ...
+ */
+int wl_conn_pair_flags(unsigned int flags, wl_conn **a, wl_conn **b);
+
+/**
+ * `wl_dgram_conn_pair` with flags: `WL_NONBLOCK` makes both ends
+ * non-blocking from birth (`socketpair(2)` with `SOCK_NONBLOCK |
+ * SOCK_CLOEXEC`): `ConnectedDatagram::<Unix>::pair_nonblocking`.
+ *
+ * Ownership: on success `*a` and `*b` receive new handles the caller
+ * owns; on failure neither is written. Returns 0, or `-EINVAL` (unknown
+ * `flags` bits, NULL argument), `-EMFILE`, ...
+ */
+int wl_dgram_conn_pair_flags(unsigned int flags, wl_dgram_conn **a, wl_dgram_conn **b);
 
 /**
  * Sets what `close` does with unsent data (`SO_LINGER`, see `socket(7)`):
@@ -4471,6 +4984,9 @@ int wl_zerocopy(int fd, bool *out);
  * Returns 1 when it has resolved (call `wl_pending_finish`), 0 on
  * timeout, `-EINTR` if a signal interrupted the wait, `-EINVAL` for a NULL
  * `pending`. Borrows `pending`.
+ *
+ * Never returns `-EAGAIN`: it polls for up to `timeout_ms` and returns 0 on
+ * timeout.
  */
 int wl_pending_wait(const wl_pending *pending, int timeout_ms);
 
@@ -4484,6 +5000,11 @@ int wl_pending_wait(const wl_pending *pending, int timeout_ms);
  * again when writable), the connect's own error (`-ECONNREFUSED`,
  * `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
  * read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
+ *
+ * `-EAGAIN`: the handshake is still in flight (the descriptor is not
+ * writable yet). Nothing changed: `pending` stays valid and owned by the
+ * caller; retry when `wl_wait` (or your event loop) reports `WL_WRITABLE` on
+ * `wl_pending_fd`, or after `wl_pending_wait` returns 1.
  */
 int wl_pending_finish(wl_pending *pending, wl_conn **out);
 
@@ -4516,10 +5037,111 @@ int wl_pending_fd(const wl_pending *sock);
 int wl_pending_into_fd(wl_pending *sock);
 
 /**
+ * Chooses the interface for outgoing IPv4 multicast (`IP_MULTICAST_IF`
+ * with a `struct ip_mreqn`, see `ip(7)`): `wirelane::set_multicast_if_v4`.
+ * `interface` is the interface's address (4 bytes in network order),
+ * `ifindex` its index (`if_nametoindex(3)`); give either or both (the
+ * index wins). All-zero and 0 go back to the default (by route).
+ *
+ * Returns 0, or `-EINVAL` (NULL `interface`, `ifindex` above `INT_MAX`),
+ * `-EADDRNOTAVAIL` (not a local address), `-ENODEV` (no such index), or
+ * another `-errno`.
+ */
+int wl_set_multicast_if_v4(int fd, const uint8_t *interface, uint32_t ifindex);
+
+/**
+ * Writes the address of the outgoing IPv4 multicast interface
+ * (`IP_MULTICAST_IF`, see `ip(7)`) to `out` (4 bytes, network order):
+ * `wirelane::multicast_if_v4`. All zero when unset or set by index only
+ * (the kernel does not report the index).
+ *
+ * Returns 0 or `-errno`; `out` is written only on success.
+ */
+int wl_multicast_if_v4(int fd, uint8_t *out);
+
+/**
+ * Joins IPv4 multicast `group` for the datagrams of `source` only
+ * (source-specific multicast, `IP_ADD_SOURCE_MEMBERSHIP`, see `ip(7)`) on
+ * the interface with address `interface` (all zero: by route):
+ * `wirelane::join_ssm_v4`. Each is 4 bytes in network order. Call it once
+ * per allowed source.
+ *
+ * Returns 0, or `-EINVAL` (NULL, `group` not multicast, `source` not
+ * unicast), `-EADDRNOTAVAIL` (this source joined already), or another
+ * `-errno`.
+ */
+int wl_join_ssm_v4(int fd, const uint8_t *group, const uint8_t *source, const uint8_t *interface);
+
+/**
+ * Stops receiving `source`'s datagrams to `group`, joined with
+ * `wl_join_ssm_v4` (`IP_DROP_SOURCE_MEMBERSHIP`, see `ip(7)`):
+ * `wirelane::leave_ssm_v4`. Leaving the last source leaves the group.
+ *
+ * Returns 0, or `-EADDRNOTAVAIL` (source not joined), `-EINVAL` (group
+ * not joined, bad arguments), or another `-errno`.
+ */
+int wl_leave_ssm_v4(int fd, const uint8_t *group, const uint8_t *source, const uint8_t *interface);
+
+/**
+ * Joins IPv6 multicast `group` for the datagrams of `source` only
+ * (`MCAST_JOIN_SOURCE_GROUP`, RFC 3678; see `ipv6(7)`) on the interface
+ * with index `interface` (0: by route): `wirelane::join_ssm_v6`. `group`
+ * and `source` are 16 bytes in network order.
+ *
+ * Returns 0, or `-EINVAL` (NULL, `group` not multicast, `source` not
+ * unicast), `-EADDRNOTAVAIL` (joined already), or another `-errno`.
+ */
+int wl_join_ssm_v6(int fd, const uint8_t *group, const uint8_t *source, uint32_t interface);
+
+/**
+ * Stops receiving `source`'s datagrams to `group`, joined with
+ * `wl_join_ssm_v6` (`MCAST_LEAVE_SOURCE_GROUP`, RFC 3678):
+ * `wirelane::leave_ssm_v6`.
+ *
+ * Returns 0 or `-errno`.
+ */
+int wl_leave_ssm_v6(int fd, const uint8_t *group, const uint8_t *source, uint32_t interface);
+
+/**
+ * Writes the destination an accepted IPv4 TCP connection had before a
+ * netfilter NAT rule (`REDIRECT`, `DNAT`) rewrote it to `*out`
+ * (`SO_ORIGINAL_DST`, see `iptables-extensions(8)`):
+ * `wirelane::original_dst_v4`. A connection no rule translated gives its
+ * own destination.
+ *
+ * Returns 0, or `-ENOENT` (conntrack does not track the connection), or
+ * another `-errno`; `*out` is written only on success.
+ */
+int wl_original_dst_v4(int fd, wl_addr *out);
+
+/**
+ * The IPv6 twin of `wl_original_dst_v4` (`IP6T_SO_ORIGINAL_DST`):
+ * `wirelane::original_dst_v6`.
+ *
+ * Returns 0, or `-ENOENT` (conntrack does not track the connection), or
+ * another `-errno`; `*out` is written only on success.
+ */
+int wl_original_dst_v6(int fd, wl_addr *out);
+
+/**
+ * Copies the SYN that opened an accepted connection, its IP and TCP
+ * headers as they arrived (`TCP_SAVED_SYN`, see `tcp(7)`), into `buf`
+ * (`len` bytes), after `wl_set_tcp_save_syn(listener_fd, true)`:
+ * `wirelane::tcp_saved_syn_into`.
+ *
+ * Returns the SYN's length: 0 when none is saved (the kernel hands it
+ * out once). A return value larger than `len` means `buf` is too small:
+ * nothing was copied and the SYN stays saved; call again with that many
+ * bytes (`buf = NULL, len = 0` asks for the length). Or `-errno`.
+ */
+int wl_tcp_saved_syn(int fd, uint8_t *buf, size_t len);
+
+/**
  * Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`).
  *
  * `domain` is `AF_INET`, `AF_INET6` or `AF_UNIX`; `type` is `SOCK_STREAM`
- * or `SOCK_DGRAM` (no flag bits: use `wl_socket_set_nonblocking`).
+ * or `SOCK_DGRAM` (no flag bits: for a socket non-blocking from birth use
+ * `wl_raw_open` with `WL_NONBLOCK`).
  *
  * Ownership: on success `*out` receives a new handle the caller owns
  * (free it with `wl_raw_free` or pass it to a transition). Returns 0, or
@@ -4575,6 +5197,16 @@ int wl_raw_bind_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram **out);
  * the handshake already completed (the kernel says `EISCONN`) it returns
  * 0 with the connection. (`-EISCONN` only if the socket is connected to
  * another address; `-EALREADY` on a socket made non-blocking.)
+ *
+ * `-EAGAIN`: a Unix listener's queue is full (at once on a non-blocking
+ * socket, after the write timeout on a blocking one); nothing was connected
+ * and `sock` is as it was: retry later. An internet socket gives
+ * `-EINPROGRESS` instead when it is non-blocking (`wl_raw_open` with
+ * `WL_NONBLOCK`) or when the write timeout ends the wait: the handshake then
+ * goes on in the kernel while `sock` stays a `wl_raw` (resume as after
+ * `-EINTR`; on a non-blocking socket a retry says `-EALREADY` while the
+ * handshake is in flight); a non-blocking socket connects with
+ * `wl_raw_connect_nonblocking`.
  */
 int wl_raw_connect(wl_raw *sock, const wl_addr *addr, wl_conn **out);
 
@@ -4589,6 +5221,12 @@ int wl_raw_connect(wl_raw *sock, const wl_addr *addr, wl_conn **out);
  * caller (its blocking mode restored) and `*out` is untouched. Returns 0,
  * or `-EPROTOTYPE` (a datagram socket), `-EAFNOSUPPORT`, `-EINVAL`, or
  * the immediate `connect(2)` error.
+ *
+ * `-EAGAIN`: only for a Unix socket, whose listener's queue is full (a Unix
+ * connect never reports `EINPROGRESS`: it completes or fails at once).
+ * Nothing was started and `sock` stays a fresh `wl_raw` in its former
+ * blocking mode; retry later (the listener's side gives no readiness signal
+ * for it, so use a timer).
  */
 int wl_raw_connect_nonblocking(wl_raw *sock, const wl_addr *addr, wl_pending **out);
 
@@ -4601,6 +5239,11 @@ int wl_raw_connect_nonblocking(wl_raw *sock, const wl_addr *addr, wl_pending **o
  * to `*out`; on failure `sock` stays valid and owned by the caller and
  * `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
  * `wl_raw_connect`), `-EAFNOSUPPORT`, `-EINVAL`, or the `connect(2)` error.
+ *
+ * `-EAGAIN`: no free local port for the implicit bind (the ephemeral range,
+ * `net.ipv4.ip_local_port_range`, is exhausted); this is not a readiness
+ * condition and nothing changed (`sock` stays a fresh `wl_raw`): retry once
+ * ports are free, or bind first.
  */
 int wl_raw_connect_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram_conn **out);
 
@@ -4890,6 +5533,13 @@ int wl_recv_slots_len(const wl_recv_slots *slots);
  * Returns how many arrived (read them with `wl_recv_slots_meta`), or
  * `-EAGAIN`, `-EINVAL` (NULL, `n` 0), `-EAFNOSUPPORT` (slots of another
  * domain, Unix), `-errno`. No allocation.
+ *
+ * `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+ * `MSG_DONTWAIT`, or the read timeout); nothing was consumed and the slots
+ * hold no messages; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`. Once one datagram has arrived, running out of them returns
+ * the count instead. After a shutdown for receiving a blocking call returns
+ * `-ESHUTDOWN` (the slots keep the datagrams that came before it).
  */
 int wl_dgram_recv_slots(const wl_dgram *sock,
                         wl_recv_slots *slots,
@@ -4900,6 +5550,13 @@ int wl_dgram_recv_slots(const wl_dgram *sock,
 /**
  * `wl_dgram_recv_slots` on a connected datagram socket
  * (`ConnectedDatagram::recv_slots`).
+ *
+ * `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+ * `MSG_DONTWAIT`, or the read timeout); nothing was consumed and the slots
+ * hold no messages; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`. Once one datagram has arrived, running out of them returns
+ * the count instead. After a shutdown for receiving a blocking call returns
+ * `-ESHUTDOWN` (the slots keep the datagrams that came before it).
  */
 int wl_dgram_conn_recv_slots(const wl_dgram_conn *sock,
                              wl_recv_slots *slots,
@@ -5327,6 +5984,9 @@ int wl_socket_take_error(int fd, int *out_errno);
  *
  * Returns 0 when everything was sent, or `-ETIMEDOUT`, `-ECANCELED`, or
  * the send error (`-EPIPE`, `-ECONNRESET`, ...). No allocation.
+ *
+ * Never returns `-EAGAIN`: on a full buffer it waits (`poll(2)`) until the
+ * deadline, then returns `-ETIMEDOUT` with `*sent` saying how far it got.
  */
 int wl_conn_send_all(const wl_conn *conn,
                      const void *buf,
@@ -5349,6 +6009,10 @@ int wl_conn_send_all(const wl_conn *conn,
  * or `-EINVAL` (empty terminator, `max_len` shorter than it, or
  * `max_len` bytes without the terminator: all consumed), `-ENODATA` (the
  * peer closed first), `-ETIMEDOUT`, or the receive error.
+ *
+ * Never returns `-EAGAIN`: with nothing to read it waits (`poll(2)`) until
+ * the deadline, then returns `-ETIMEDOUT`, the bytes consumed so far in
+ * `buf` (`*consumed`).
  */
 ssize_t wl_conn_recv_until(const wl_conn *conn,
                            const void *term,
@@ -5367,6 +6031,8 @@ ssize_t wl_conn_recv_until(const wl_conn *conn,
  * (the peer closed its side in order; everything it sent has been read),
  * or `-errno` (the connection failed, e.g. `-ECONNRESET`; reading the
  * error consumed it).
+ *
+ * Never returns `-EAGAIN`: an empty queue is an open connection (1).
  */
 int wl_conn_is_connected(const wl_conn *conn);
 
@@ -5379,6 +6045,8 @@ int wl_conn_is_connected(const wl_conn *conn);
  * Returns the ready bits (0 on timeout; `WL_ERROR` and `WL_HANGUP` are
  * reported even when not asked for), or `-EINTR` (a signal; returned to
  * the caller), `-EBADF`, `-EINVAL` (bits outside `short`).
+ *
+ * Never returns `-EAGAIN`: a timeout is 0.
  */
 int wl_wait(int fd, int interest, int timeout_ms);
 
@@ -5425,6 +6093,11 @@ int wl_dgram_set_recv_meta(const wl_dgram *sock, uint32_t what, bool on);
  * `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
  * (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
  * success.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_dgram_recv_meta(const wl_dgram *sock, void *buf, size_t len, wl_udp_recv_meta *out);
 
@@ -5433,6 +6106,12 @@ ssize_t wl_dgram_recv_meta(const wl_dgram *sock, void *buf, size_t len, wl_udp_r
  * (`send_with_meta`; `meta` NULL sends with none). Returns the bytes
  * sent, or `-EINVAL` (NULL, unknown bits, a source of the wrong family),
  * `-EAFNOSUPPORT` (Unix), or `-errno`.
+ *
+ * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+ * Unix socket the receiver's queue, is full), on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_dgram_send_meta(const wl_dgram *sock,
                            const void *buf,
@@ -5447,12 +6126,19 @@ ssize_t wl_dgram_send_meta(const wl_dgram *sock,
  * an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
  * `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
  * only on success.
+ *
+ * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+ * consumed and `*out` is untouched. A queued error makes `wl_wait` report
+ * `WL_ERROR`.
  */
 ssize_t wl_dgram_recv_error(const wl_dgram *sock, void *buf, size_t len, wl_udp_queued_error *out);
 
 /**
  * Reads one queued error of a connected datagram socket (ICMP port
  * unreachable from the peer, ...); as `wl_dgram_recv_error`.
+ *
+ * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+ * consumed. A queued error makes `wl_wait` report `WL_ERROR`.
  */
 ssize_t wl_dgram_conn_recv_error(const wl_dgram_conn *sock,
                                  void *buf,
@@ -5481,6 +6167,67 @@ int wl_dgram_mtu_discover(const wl_dgram *sock, int *out);
 int wl_dgram_conn_path_mtu(const wl_dgram_conn *sock, uint32_t *out);
 
 /**
+ * Stops the listener and wakes every thread blocked in
+ * `wl_listener_accept` / `wl_listener_accept_flags` on it (`shutdown(2)`
+ * with `SHUT_RD`): `Listener::shutdown`. Each woken accept, and every
+ * later one, returns `-EINVAL` with a last error saying the listener was
+ * shut down. A thread waiting in `wl_wait`/`epoll` on `wl_listener_fd`
+ * sees it readable (and `WL_HANGUP`).
+ *
+ * The listener is finished afterwards, not paused: a TCP listener leaves
+ * the listening state at once (connections still queued are reset, new
+ * ones refused); a Unix listener refuses new connections, though ones
+ * already queued may still be accepted. It cannot listen again: free it
+ * (once no thread uses it) and build a new one. A second call is harmless
+ * and returns 0.
+ *
+ * Returns 0, or `-EINVAL` for a NULL `listener`. Borrows `listener`; may
+ * be called from any thread while others are blocked in accept.
+ */
+int wl_listener_shutdown(const wl_listener *listener);
+
+/**
+ * Shuts down receiving (`SHUT_RD`), sending (`SHUT_WR`) or both
+ * (`SHUT_RDWR`) on a bound datagram socket (`shutdown(2)`):
+ * `BoundDatagram::shutdown`. Wakes every thread blocked in
+ * `wl_dgram_recv_from` (and the other receives) on it.
+ *
+ * After `SHUT_RD`, once the queue is empty (datagrams already queued are
+ * still delivered), a blocking `wl_dgram_recv_from` returns `-ESHUTDOWN`
+ * at once, the last error naming the shutdown; a blocked one wakes so, as
+ * do `wl_dgram_recv_batch`, `wl_dgram_recv_gro` and `wl_dgram_recv_meta`
+ * (a batch keeps the datagrams that came before the shutdown). A
+ * non-blocking receive (`WL_NONBLOCK`, `MSG_DONTWAIT`) still returns
+ * `-EAGAIN` then, while `wl_wait`/epoll report the descriptor
+ * `WL_READABLE | WL_READ_HANGUP` for good: an event loop that sees
+ * `WL_READ_HANGUP` on a datagram socket stops watching it. After
+ * `SHUT_WR` sends return `-EPIPE`. Linux applies a shutdown to an
+ * unconnected UDP socket but reports `ENOTCONN` for it; this call
+ * returns 0 then. The handle stays valid and must still be freed.
+ *
+ * Returns 0, or `-EINVAL` (bad `how`, NULL `sock`). Borrows `sock`; may
+ * be called from any thread while others are blocked on it.
+ */
+int wl_dgram_shutdown(const wl_dgram *sock, int how);
+
+/**
+ * Shuts down receiving, sending or both on a connected datagram socket
+ * (`shutdown(2)`): `ConnectedDatagram::shutdown`. Wakes every thread
+ * blocked in `wl_dgram_conn_recv` (and the other receives) on it.
+ *
+ * After `SHUT_RD`, once the queue is empty, a blocking
+ * `wl_dgram_conn_recv` returns 0 at once (which a zero-length datagram
+ * also gives: a program waking its receivers this way keeps its own
+ * "stopping" flag); a non-blocking one returns `-EAGAIN`, with the
+ * descriptor reported `WL_READABLE | WL_READ_HANGUP`. After `SHUT_WR`
+ * sends return `-EPIPE`. The handle stays valid and must still be freed.
+ *
+ * Returns 0, or `-EINVAL` (bad `how`, NULL `sock`). Borrows `sock`; may
+ * be called from any thread while others are blocked on it.
+ */
+int wl_dgram_conn_shutdown(const wl_dgram_conn *sock, int how);
+
+/**
  * Sends up to `len` bytes of the file `file_fd` to the peer in one
  * `sendfile(2)`, without copying them through user space:
  * `ConnectedStream::sendfile`. TCP and Unix streams.
@@ -5493,6 +6240,11 @@ int wl_dgram_conn_path_mtu(const wl_dgram_conn *sock, uint32_t *out);
  * partial transfer, the error, if any, coming with the next call: see
  * PROGRESS), or `-EINVAL` (a socket as input, NULL `conn`), `-EAGAIN`,
  * `-EINTR`, `-EPIPE`, ... (nothing sent). No allocation.
+ *
+ * `-EAGAIN`: the socket's send buffer is full (non-blocking connection, or
+ * the write timeout passed). Nothing was sent and `*offset` (or the file
+ * position) is unchanged; retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`.
  */
 ssize_t wl_conn_sendfile(const wl_conn *conn, int file_fd, uint64_t *offset, size_t len);
 
@@ -5509,6 +6261,11 @@ ssize_t wl_conn_sendfile(const wl_conn *conn, int file_fd, uint64_t *offset, siz
  * the transfer got: the peer receives the file's bytes up to there.
  *
  * Returns the bytes sent (less than `len` only at end of file), or `-errno`.
+ *
+ * `-EAGAIN`: only on a blocking socket whose write timeout (`SO_SNDTIMEO`)
+ * expired while it waited for room; `*offset` (or the file position) says
+ * exactly how far it got. On a non-blocking socket it waits for
+ * writability itself and never returns it.
  */
 ssize_t wl_conn_sendfile_all(const wl_conn *conn, int file_fd, uint64_t *offset, uint64_t len);
 
@@ -5522,6 +6279,11 @@ ssize_t wl_conn_sendfile_all(const wl_conn *conn, int file_fd, uint64_t *offset,
  * Returns the bytes moved (0 at end of input; possibly fewer than `len`,
  * see PROGRESS), or `-ESPIPE` (offset on a pipe), `-EINVAL` (neither is
  * a pipe), `-EAGAIN`, `-EINTR`, ... (nothing moved).
+ *
+ * `-EAGAIN`: `WL_SPLICE_F_NONBLOCK` is set, or a non-blocking descriptor has
+ * no data or no room. Nothing was moved and the offsets are unchanged; retry
+ * when `wl_wait` reports the side that was not ready (`fd_in` `WL_READABLE`,
+ * `fd_out` `WL_WRITABLE`).
  */
 ssize_t wl_splice(int fd_in,
                   int64_t *off_in,
@@ -5534,6 +6296,10 @@ ssize_t wl_splice(int fd_in,
  * Duplicates up to `len` bytes from one pipe into another without
  * consuming them (`tee(2)`): `wirelane::zerocopy::tee`. Returns the bytes
  * duplicated or `-errno`.
+ *
+ * `-EAGAIN`: `WL_SPLICE_F_NONBLOCK` is set (or a pipe is non-blocking) and
+ * `pipe_in` is empty or `pipe_out` full; nothing was duplicated. Retry when
+ * `wl_wait` reports `pipe_in` `WL_READABLE` and `pipe_out` `WL_WRITABLE`.
  */
 ssize_t wl_tee(int pipe_in, int pipe_out, size_t len, unsigned int flags);
 
@@ -5550,6 +6316,11 @@ ssize_t wl_tee(int pipe_in, int pipe_out, size_t len, unsigned int flags);
  * read but still in `via` (drain them from `wl_pipe_reader` if the
  * destination recovers). Returns the bytes delivered (less than `len`
  * only at end of input), or `-errno` (`-EINVAL` if `via` was not empty).
+ *
+ * `-EAGAIN`: only when a blocking socket's timeout (`SO_SNDTIMEO` /
+ * `SO_RCVTIMEO`) expired; `*transferred` and `*in_pipe` say exactly how
+ * far it got. With non-blocking descriptors it waits for readiness itself
+ * and never returns it.
  */
 ssize_t wl_splice_all(int from,
                       int to,
@@ -5632,6 +6403,11 @@ int wl_pipe_into_fds(wl_pipe *pipe, int *fds);
  * queued (possibly fewer than `len`: send the rest with another call, see
  * PROGRESS), or `-ENOBUFS` (too many completions outstanding: read some),
  * `-EAFNOSUPPORT` (a Unix stream), `-EAGAIN`, `-EINTR`, `-EPIPE`, ...
+ *
+ * `-EAGAIN`: the send buffer is full (non-blocking connection,
+ * `MSG_DONTWAIT`, or the write timeout). Nothing was queued and no send id
+ * was used: `buf` may be reused at once; retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_conn_send_zerocopy(const wl_conn *conn, const void *buf, size_t len);
 
@@ -5642,6 +6418,9 @@ ssize_t wl_conn_send_zerocopy(const wl_conn *conn, const void *buf, size_t len);
  * Returns 1 and writes `*out`, 0 if none is waiting, or `-errno` (an
  * error-queue entry of another origin is consumed and returned as an
  * error; `-EAFNOSUPPORT` for a Unix stream).
+ *
+ * Never returns `-EAGAIN`: "none waiting" is 0. Completions arrive on the
+ * error queue, which `wl_wait` reports as `WL_ERROR`.
  */
 int wl_conn_recv_zerocopy_completion(const wl_conn *conn, wl_zerocopy_completion *out);
 
@@ -5651,6 +6430,8 @@ int wl_conn_recv_zerocopy_completion(const wl_conn *conn, wl_zerocopy_completion
  *
  * Returns 1 and writes `*out`, 0 on timeout, or `-errno` (`-EINTR`, a
  * pending socket error, `-EAFNOSUPPORT` for a Unix stream).
+ *
+ * Never returns `-EAGAIN`: a timeout is 0.
  */
 int wl_conn_wait_zerocopy_completion(const wl_conn *conn,
                                      int timeout_ms,

@@ -3585,6 +3585,150 @@ void leave_multicast_v6(const S& socket, const std::array<std::uint8_t, 16>& gro
     detail::check(wl_leave_multicast_v6(detail::fd_of(socket), group.data(), interface), "wl_leave_multicast_v6");
 }
 
+// --- Proxy and multicast options that are not one int (src/ffi/proxy_opts.rs) ---
+
+/// Chooses the interface for outgoing IPv4 multicast (`IP_MULTICAST_IF`,
+/// `ip(7)`): by its address `interface` and/or its index `ifindex`
+/// (`if_nametoindex(3)`; the index wins); all zero and 0 go back to the
+/// route's choice. EADDRNOTAVAIL for an address that is not local.
+template <class S>
+void set_multicast_if_v4(const S& socket, const std::array<std::uint8_t, 4>& interface = {},
+                         std::uint32_t ifindex = 0) {
+    detail::check(wl_set_multicast_if_v4(detail::fd_of(socket), interface.data(), ifindex), "wl_set_multicast_if_v4");
+}
+/// The address of the outgoing IPv4 multicast interface (`IP_MULTICAST_IF`);
+/// all zero when unset or set by index only.
+template <class S>
+std::array<std::uint8_t, 4> multicast_if_v4(const S& socket) {
+    std::array<std::uint8_t, 4> out{};
+    detail::check(wl_multicast_if_v4(detail::fd_of(socket), out.data()), "wl_multicast_if_v4");
+    return out;
+}
+/// Joins IPv4 multicast `group` for the datagrams of `source` only
+/// (`IP_ADD_SOURCE_MEMBERSHIP`, `ip(7)`), once per allowed source, on the
+/// interface with address `interface` (all zero: by route).
+template <class S>
+void join_ssm_v4(const S& socket, const std::array<std::uint8_t, 4>& group, const std::array<std::uint8_t, 4>& source,
+                 const std::array<std::uint8_t, 4>& interface = {}) {
+    detail::check(wl_join_ssm_v4(detail::fd_of(socket), group.data(), source.data(), interface.data()),
+                  "wl_join_ssm_v4");
+}
+/// Stops receiving `source`'s datagrams to `group` (`IP_DROP_SOURCE_MEMBERSHIP`).
+template <class S>
+void leave_ssm_v4(const S& socket, const std::array<std::uint8_t, 4>& group, const std::array<std::uint8_t, 4>& source,
+                  const std::array<std::uint8_t, 4>& interface = {}) {
+    detail::check(wl_leave_ssm_v4(detail::fd_of(socket), group.data(), source.data(), interface.data()),
+                  "wl_leave_ssm_v4");
+}
+/// Joins IPv6 multicast `group` for `source`'s datagrams only
+/// (`MCAST_JOIN_SOURCE_GROUP`, RFC 3678) on interface index `interface`.
+template <class S>
+void join_ssm_v6(const S& socket, const std::array<std::uint8_t, 16>& group,
+                 const std::array<std::uint8_t, 16>& source, std::uint32_t interface = 0) {
+    detail::check(wl_join_ssm_v6(detail::fd_of(socket), group.data(), source.data(), interface), "wl_join_ssm_v6");
+}
+/// Stops receiving `source`'s datagrams to `group` (`MCAST_LEAVE_SOURCE_GROUP`).
+template <class S>
+void leave_ssm_v6(const S& socket, const std::array<std::uint8_t, 16>& group,
+                  const std::array<std::uint8_t, 16>& source, std::uint32_t interface = 0) {
+    detail::check(wl_leave_ssm_v6(detail::fd_of(socket), group.data(), source.data(), interface), "wl_leave_ssm_v6");
+}
+/// The destination of an accepted IPv4 connection before a netfilter NAT
+/// rule (`REDIRECT`, `DNAT`) rewrote it (`SO_ORIGINAL_DST`).
+template <class S>
+SocketAddrV4 original_dst_v4(const S& socket) {
+    wl_addr out{};
+    detail::check(wl_original_dst_v4(detail::fd_of(socket), &out), "wl_original_dst_v4");
+    return SocketAddrV4::from_raw(out);
+}
+/// The IPv6 twin of `original_dst_v4` (`IP6T_SO_ORIGINAL_DST`).
+template <class S>
+SocketAddrV6 original_dst_v6(const S& socket) {
+    wl_addr out{};
+    detail::check(wl_original_dst_v6(detail::fd_of(socket), &out), "wl_original_dst_v6");
+    return SocketAddrV6::from_raw(out);
+}
+/// The IP and TCP headers of the SYN that opened an accepted connection
+/// (`TCP_SAVED_SYN`, `tcp(7)`), after `set_tcp_save_syn(listener, true)`;
+/// empty when none is saved (the kernel hands it out once).
+template <class S>
+std::vector<std::uint8_t> tcp_saved_syn(const S& socket) {
+    const int fd = detail::fd_of(socket);
+    std::vector<std::uint8_t> syn(256);
+    for (;;) {
+        const auto n = static_cast<std::size_t>(detail::check(wl_tcp_saved_syn(fd, syn.data(), syn.size()), "wl_tcp_saved_syn"));
+        if (n <= syn.size()) {
+            syn.resize(n);
+            return syn;
+        }
+        syn.resize(n);  // too small: nothing was consumed; again with room
+    }
+}
+
+// --- Classic BPF (src/ffi/cbpf.rs) ---
+
+/// A classic BPF program (`wl_bpf_insn`, laid out as `struct sock_filter`)
+/// for `attach_reuseport_cbpf` and `attach_filter`: from `steer_by_cpu`,
+/// `steer_by_hash`, `constant`, or any instructions (e.g. written with the
+/// kernel's `BPF_STMT` / `BPF_JUMP`). For reuseport the program returns the
+/// index of the socket in the group, in bind order.
+class CbpfProgram {
+public:
+    /// A program from its instructions; 1 to `WL_BPF_MAXINSNS` of them
+    /// (checked when attached, with the kernel's own check).
+    explicit CbpfProgram(std::vector<wl_bpf_insn> insns) : insns_(std::move(insns)) {}
+    /// Socket `cpu % sockets` (`SKF_AD_CPU`). Throws EINVAL for 0.
+    static CbpfProgram steer_by_cpu(std::uint32_t sockets) {
+        return built([&](wl_bpf_insn* out, std::size_t cap) { return wl_bpf_steer_by_cpu(sockets, out, cap); },
+                     "wl_bpf_steer_by_cpu");
+    }
+    /// Socket `rxhash % sockets`, the flow hash (`SKF_AD_RXHASH`). Throws EINVAL for 0.
+    static CbpfProgram steer_by_hash(std::uint32_t sockets) {
+        return built([&](wl_bpf_insn* out, std::size_t cap) { return wl_bpf_steer_by_hash(sockets, out, cap); },
+                     "wl_bpf_steer_by_hash");
+    }
+    /// Always `value`: every connection to socket `value`; as a filter, 0
+    /// drops every packet.
+    static CbpfProgram constant(std::uint32_t value) {
+        return built([&](wl_bpf_insn* out, std::size_t cap) { return wl_bpf_constant(value, out, cap); },
+                     "wl_bpf_constant");
+    }
+    /// The instructions.
+    const std::vector<wl_bpf_insn>& instructions() const noexcept { return insns_; }
+    /// The number of instructions.
+    std::size_t size() const noexcept { return insns_.size(); }
+
+private:
+    template <class F>
+    static CbpfProgram built(F fill, const char* who) {
+        std::vector<wl_bpf_insn> insns(WL_BPF_STEER_LEN);
+        insns.resize(static_cast<std::size_t>(detail::check(fill(insns.data(), insns.size()), who)));
+        return CbpfProgram(std::move(insns));
+    }
+    std::vector<wl_bpf_insn> insns_;
+};
+
+/// Attaches `program` to the `SO_REUSEPORT` group of `socket`
+/// (`SO_ATTACH_REUSEPORT_CBPF`, `socket(7)`): it picks the socket of the
+/// group for each new connection or datagram. Attach after the group is bound.
+template <class S>
+void attach_reuseport_cbpf(const S& socket, const CbpfProgram& program) {
+    detail::check(wl_attach_reuseport_cbpf(detail::fd_of(socket), program.instructions().data(), program.size()),
+                  "wl_attach_reuseport_cbpf");
+}
+/// Attaches `program` as the socket's packet filter (`SO_ATTACH_FILTER`):
+/// a packet is kept, truncated to the returned length, or dropped at 0.
+template <class S>
+void attach_filter(const S& socket, const CbpfProgram& program) {
+    detail::check(wl_attach_filter(detail::fd_of(socket), program.instructions().data(), program.size()),
+                  "wl_attach_filter");
+}
+/// Removes the socket's packet filter (`SO_DETACH_FILTER`); ENOENT if none.
+template <class S>
+void detach_filter(const S& socket) {
+    detail::check(wl_detach_filter(detail::fd_of(socket)), "wl_detach_filter");
+}
+
 /// A snapshot of a TCP socket's state and statistics (`TCP_INFO`, `tcp(7)`);
 /// durations in microseconds (`*_us`), `state` as the kernel's number.
 using TcpInfo = wl_tcp_info;
@@ -4788,6 +4932,99 @@ private:
     };
     std::unique_ptr<wl_connector, Free> h_;
 };
+
+// ---------------------------------------------------------------------------
+// Event loops (issue 15): handles non-blocking from birth, and wakes.
+// `wl::nonblock` is `WL_NONBLOCK`: the descriptor is created with
+// `SOCK_NONBLOCK` by the call that makes it (socket, accept4, socketpair),
+// so an event loop (asio, libuv, epoll) never calls fcntl; close-on-exec is
+// always on. On such a handle a call that would wait fails with EAGAIN
+// (`std::errc::resource_unavailable_try_again`), having done nothing.
+// ---------------------------------------------------------------------------
+
+/// `WL_NONBLOCK`, for `open_socket`, `accept` and the `pair` functions below.
+inline constexpr unsigned nonblock = WL_NONBLOCK;
+
+/// Creates a `RawSocket<D, T>` (`wl_raw_open`): `flags` 0 or `wl::nonblock`,
+/// `protocol` 0 for the default (or `IPPROTO_TCP`/`IPPROTO_MPTCP` for an
+/// internet stream, `IPPROTO_UDP` for an internet datagram socket).
+/// `auto s = wl::open_socket<wl::Ipv6, wl::Stream>(wl::nonblock);`
+/// Throws for unknown flag bits (EINVAL), an unsupported protocol, EMFILE, ...
+template <class D, class T>
+[[nodiscard]] RawSocket<D, T> open_socket(unsigned flags, int protocol = 0) {
+    wl_raw* h = nullptr;
+    detail::check(wl_raw_open(D::family, T::type, protocol, flags, &h), "wl_raw_open");
+    return detail::Access::make<RawSocket<D, T>>(h);
+}
+/// `open_socket`, without throwing.
+template <class D, class T>
+[[nodiscard]] Result<RawSocket<D, T>> try_open_socket(unsigned flags, int protocol = 0) noexcept {
+    wl_raw* h = nullptr;
+    const int rc = wl_raw_open(D::family, T::type, protocol, flags, &h);
+    if (rc < 0) return detail::fail(rc);
+    return detail::Access::make<RawSocket<D, T>>(h);
+}
+
+/// Accepts one connection with `flags` (`wl::nonblock`: the connection is
+/// non-blocking from birth, `accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)`):
+/// `wl_listener_accept_flags`. Whether it waits depends on the listener:
+/// a non-blocking one with nothing queued throws EAGAIN (use `try_accept`
+/// in a loop: `resource_unavailable_try_again` means "drained").
+template <class D>
+[[nodiscard]] std::pair<ConnectedStream<D>, typename D::Addr> accept(const Listener<D>& listener, unsigned flags) {
+    wl_conn* out = nullptr;
+    wl_addr peer{};
+    detail::check(wl_listener_accept_flags(detail::Access::handle(listener), flags, &out, &peer),
+                  "wl_listener_accept_flags");
+    return {detail::Access::make<ConnectedStream<D>>(out), detail::Access::addr<typename D::Addr>(peer)};
+}
+/// `accept` with flags, without throwing.
+template <class D>
+[[nodiscard]] Result<std::pair<ConnectedStream<D>, typename D::Addr>> try_accept(const Listener<D>& listener,
+                                                                                  unsigned flags) noexcept {
+    wl_conn* out = nullptr;
+    wl_addr peer{};
+    const int rc = wl_listener_accept_flags(detail::Access::handle(listener), flags, &out, &peer);
+    if (rc < 0) return detail::fail(rc);
+    return std::pair<ConnectedStream<D>, typename D::Addr>(detail::Access::make<ConnectedStream<D>>(out),
+                                                           detail::Access::addr<typename D::Addr>(peer));
+}
+
+/// A connected Unix stream pair with `flags` (`wl_conn_pair_flags`).
+[[nodiscard]] inline std::pair<ConnectedStream<Unix>, ConnectedStream<Unix>> stream_pair(unsigned flags) {
+    wl_conn* a = nullptr;
+    wl_conn* b = nullptr;
+    detail::check(wl_conn_pair_flags(flags, &a, &b), "wl_conn_pair_flags");
+    return {detail::Access::make<ConnectedStream<Unix>>(a), detail::Access::make<ConnectedStream<Unix>>(b)};
+}
+/// A connected Unix datagram pair with `flags` (`wl_dgram_conn_pair_flags`).
+[[nodiscard]] inline std::pair<ConnectedDatagram<Unix>, ConnectedDatagram<Unix>> datagram_pair(unsigned flags) {
+    wl_dgram_conn* a = nullptr;
+    wl_dgram_conn* b = nullptr;
+    detail::check(wl_dgram_conn_pair_flags(flags, &a, &b), "wl_dgram_conn_pair_flags");
+    return {detail::Access::make<ConnectedDatagram<Unix>>(a), detail::Access::make<ConnectedDatagram<Unix>>(b)};
+}
+
+/// Stops the listener and wakes every thread blocked in its accept
+/// (`wl_listener_shutdown`): they, and every later accept, throw EINVAL
+/// ("shut down"). The listener is finished: destroy it.
+template <class D>
+void shutdown(const Listener<D>& listener) {
+    detail::check(wl_listener_shutdown(detail::Access::handle(listener)), "wl_listener_shutdown");
+}
+/// Shuts down a bound datagram socket (`wl_dgram_shutdown`, `how` is
+/// `SHUT_RD`/`SHUT_WR`/`SHUT_RDWR`), waking blocked receives: a blocking
+/// `recv_from` then throws ESHUTDOWN once the queue is empty.
+template <class D>
+void shutdown(const BoundDatagram<D>& sock, int how) {
+    detail::check(wl_dgram_shutdown(detail::Access::handle(sock), how), "wl_dgram_shutdown");
+}
+/// Shuts down a connected datagram socket (`wl_dgram_conn_shutdown`),
+/// waking blocked receives (a blocking `recv` then returns 0).
+template <class D>
+void shutdown(const ConnectedDatagram<D>& sock, int how) {
+    detail::check(wl_dgram_conn_shutdown(detail::Access::handle(sock), how), "wl_dgram_conn_shutdown");
+}
 
 }  // namespace wl
 

@@ -19,11 +19,13 @@ needed=(
   "ip iproute2"             # loopback and blackhole routes inside those namespaces
   "openssl openssl"         # self-signed certificates for the Python start_tls tests
   "systemd-socket-activate systemd"  # socket activation tests (tests/activation_child.rs)
+  "nft nftables"            # REDIRECT and TPROXY rules inside test namespaces (SO_ORIGINAL_DST, IP_TRANSPARENT)
 )
 
-# header-under-/usr/include  debian-package (header-only libraries)
+# header-under-/usr/include  debian-package (libraries found by their header)
 headers=(
   "asio.hpp libasio-dev"    # standalone asio: the wl::asio C++ tests (include/wirelane_asio.hpp)
+  "uv.h libuv1-dev"         # libuv: examples/c/libuv_echo.c (uv_poll on Wirelane handles)
 )
 
 missing=()

@@ -708,8 +708,9 @@ fn shutdown_from_another_thread_wakes_a_blocked_recv() {
 
 /// A thread blocked in `accept` is woken by `shutdown(SHUT_RD)` on the
 /// listener from another thread: `accept` fails with `EINVAL`, as on a
-/// socket that no longer listens. `Listener` has no `shutdown` method;
-/// the descriptor, borrowed through `AsFd`, is enough.
+/// socket that no longer listens, and the message says it was shut down.
+/// `Listener::shutdown` does it; so does `shutdown(2)` on the descriptor
+/// borrowed through `AsFd` (both are checked).
 #[test]
 fn shutdown_from_another_thread_wakes_a_blocked_accept() {
     no_leak(|| {
@@ -728,7 +729,21 @@ fn shutdown_from_another_thread_wakes_a_blocked_accept() {
             let l = Arc::new(l);
             let l2 = Arc::clone(&l);
             let e = blocked_then(move || l2.accept().map(drop), || shut(l.as_fd())).unwrap_err();
-            assert_eq!(e.raw_os_error(), Some(libc::EINVAL), "{} accept: {e}", D::NAME);
+            assert_eq!(wirelane::error::errno_of(&e), libc::EINVAL, "{} accept: {e}", D::NAME);
+            assert!(e.to_string().contains("shut down"), "{} accept: {e}", D::NAME);
+
+            let l = RawSocket::<D, Stream>::new()
+                .unwrap()
+                .bind(D::fresh())
+                .unwrap()
+                .listen(4)
+                .unwrap();
+            l.set_read_timeout(Some(TIMEOUT)).unwrap();
+            let l = Arc::new(l);
+            let l2 = Arc::clone(&l);
+            let e = blocked_then(move || l2.accept().map(drop), || l.shutdown().unwrap()).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput, "{} accept: {e}", D::NAME);
+            assert_eq!(wirelane::error::errno_of(&e), libc::EINVAL, "{} accept: {e}", D::NAME);
         }
         check::<Ipv4>();
         check::<Ipv6>();

@@ -183,6 +183,29 @@ static inline void null_expect_einval(const char *fn, const char *param, long rc
     null_refused++;
 }
 
+static int wrong_type_refused;
+
+/* A handle of type `actual` was passed where `expected` was: -EBADF (void
+ * calls pass -EBADF and are judged by the message), and the message names
+ * both types. */
+static inline void wrong_type_expect(const char *fn, const char *param, long rc, const char *expected,
+                                     const char *actual) {
+    null_calls++;
+    char want[128], msg[512];
+    snprintf(want, sizeof want, "%s: expected %s, got %s", fn, expected, actual);
+    wl_last_error_message(msg, sizeof msg);
+    if (rc != -EBADF || strstr(msg, want) == NULL) {
+        fprintf(stderr, "%s with a %s as `%s` returned %ld, last error \"%s\"; expected -EBADF and \"%s\"\n",
+                fn, actual, param, rc, msg, want);
+        null_failures++;
+        if (getenv("WL_KEEP_GOING") == NULL) {
+            exit(1);
+        }
+        return;
+    }
+    wrong_type_refused++;
+}
+
 /* An optional pointer was NULL: any result, as long as nothing crashed. */
 static inline void null_optional_seen(const char *fn, const char *param, long rc) {
     (void)fn;

@@ -182,6 +182,9 @@ fn recv_gro_on<D: Domain>(fd: BorrowedFd<'_>, buf: &mut [u8]) -> io::Result<GroR
         0,
         &mut |fd| drop(fd),
     )?;
+    if crate::socket::wake::ended_by_shutdown(fd, out.len, name.len()) {
+        return Err(crate::socket::wake::shut_down_for_receiving());
+    }
     let mut segment_size = None;
     for m in ControlMessages::new(&control.as_slice()[..out.control_len]) {
         if let ParsedMessage::UdpGroSegment(s) = m? {

@@ -169,6 +169,7 @@ impl<D: Domain> RecvBatch<D> {
         // (`data`, `iovs`, `names`, `control`), exclusively borrowed and
         // unmoved for the call, with the capacities just written.
         let n = unsafe { sys::recvmmsg(fd, hdrs, flags.bits(), &mut |_, fd| drop(fd)) }?;
+        let n = crate::socket::wake::datagrams_before_shutdown(fd, n, hdrs.iter().map(|h| (h.msg_len(), h.namelen())))?;
         for (name, hdr) in names.iter_mut().zip(hdrs.iter()).take(n) {
             *name.len_mut() = hdr.namelen();
         }

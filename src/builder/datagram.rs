@@ -64,8 +64,9 @@ impl<D: Domain> DatagramBuilder<D> {
         self
     }
 
-    /// Puts the socket in non-blocking mode (`O_NONBLOCK`) once bound or
-    /// connected.
+    /// Creates the socket non-blocking (`SOCK_NONBLOCK` at `socket(2)`
+    /// time, no `fcntl`); binding and connecting a datagram socket never
+    /// wait, so this changes only the later sends and receives.
     pub fn nonblocking(mut self, nonblocking: bool) -> Self {
         self.nonblocking = nonblocking;
         self
@@ -73,7 +74,7 @@ impl<D: Domain> DatagramBuilder<D> {
 
     /// A new socket with every option applied.
     fn configured(&self) -> io::Result<RawSocket<D, Datagram>> {
-        let socket = RawSocket::<D, Datagram>::new()?;
+        let socket = RawSocket::<D, Datagram>::with_raw_protocol_flags(0, self.nonblocking)?;
         self.reuse.apply(&socket)?;
         if let Some(only_v6) = self.only_v6 {
             set_only_v6(&socket, only_v6)?;
@@ -95,22 +96,14 @@ impl<D: Domain> DatagramBuilder<D> {
     /// Creates and configures the socket and binds it to `addr`; it can
     /// then `send_to` and `recv_from` anyone. Any failure closes the socket.
     pub fn bind(self, addr: D::Addr) -> io::Result<BoundDatagram<D>> {
-        let socket = self.configured()?.bind(addr)?;
-        if self.nonblocking {
-            socket.set_nonblocking(true)?;
-        }
-        Ok(socket)
+        Ok(self.configured()?.bind(addr)?)
     }
 
     /// Creates and configures the socket and connects it to `peer` (the
     /// kernel picks the local address); only `peer`'s datagrams are then
     /// received. Nothing is sent. Any failure closes the socket.
     pub fn connect(self, peer: D::Addr) -> io::Result<ConnectedDatagram<D>> {
-        let socket = self.configured()?.connect(peer)?;
-        if self.nonblocking {
-            socket.set_nonblocking(true)?;
-        }
-        Ok(socket)
+        Ok(self.configured()?.connect(peer)?)
     }
 }
 

@@ -20,10 +20,10 @@ const DEFAULT_BACKLOG: u32 = 128;
 /// Options are applied in the order the kernel needs: reuse, `IPV6_V6ONLY`,
 /// buffers and TCP options before `bind`/`listen` (Linux copies the TCP
 /// options and buffer sizes to each accepted connection), Fast Open before
-/// `listen`, non-blocking mode last. An out-of-range value fails
-/// [`bind`](Self::bind) with an `InvalidInput` error naming the option, an
-/// option the kernel refuses with the kernel's error; either way the
-/// half-built socket is closed. TCP options ([`tcp`](Self::tcp), [`fastopen`](Self::fastopen))
+/// `listen`; non-blocking mode comes with `socket(2)` itself. An
+/// out-of-range value fails [`bind`](Self::bind) with an `InvalidInput`
+/// error naming the option, an option the kernel refuses with the kernel's
+/// error; either way the half-built socket is closed. TCP options ([`tcp`](Self::tcp), [`fastopen`](Self::fastopen))
 /// and address reuse exist only for [`Ipv4`](crate::Ipv4) and
 /// [`Ipv6`](crate::Ipv6).
 ///
@@ -97,8 +97,9 @@ impl<D: Domain> ListenerBuilder<D> {
         self
     }
 
-    /// Puts the listener in non-blocking mode (`O_NONBLOCK`), for event
-    /// loops: `accept` then fails with `WouldBlock` when nothing is pending.
+    /// Creates the listener non-blocking (`SOCK_NONBLOCK` at `socket(2)`
+    /// time, no `fcntl`), for event loops: `accept` then fails with
+    /// `WouldBlock` when nothing is pending.
     pub fn nonblocking(mut self, nonblocking: bool) -> Self {
         self.nonblocking = nonblocking;
         self
@@ -107,10 +108,11 @@ impl<D: Domain> ListenerBuilder<D> {
     /// Creates the socket, applies the options, binds to `addr` and
     /// listens. Any failure closes the socket and returns the error.
     pub fn bind(self, addr: D::Addr) -> io::Result<Listener<D>> {
-        let socket = match self.protocol {
-            Some(protocol) => RawSocket::<D, Stream>::with_raw_protocol(protocol.as_raw())?,
-            None => RawSocket::<D, Stream>::new()?,
-        };
+        // Non-blocking from birth (`SOCK_NONBLOCK`): bind and listen never
+        // wait, so the mode can come with the socket, with no `fcntl` and no
+        // moment in which the listener exists blocking.
+        let protocol = self.protocol.map_or(0, StreamProtocol::as_raw);
+        let socket = RawSocket::<D, Stream>::with_raw_protocol_flags(protocol, self.nonblocking)?;
         self.reuse.apply(&socket)?;
         if let Some(only_v6) = self.only_v6 {
             set_only_v6(&socket, only_v6)?;
@@ -123,11 +125,7 @@ impl<D: Domain> ListenerBuilder<D> {
         if let Some(qlen) = self.fastopen {
             set_tcp_fastopen(&bound, qlen)?;
         }
-        let listener = bound.listen(self.backlog)?;
-        if self.nonblocking {
-            listener.set_nonblocking(true)?;
-        }
-        Ok(listener)
+        Ok(bound.listen(self.backlog)?)
     }
 }
 

@@ -24,7 +24,8 @@ use wirelane_core::ffi_support::{family_name, invalid_input, take_inherited};
 /// (`wl_inherited_take_listener`, ...); a descriptor that fails its check
 /// stays in the set. Every descriptor is close-on-exec; whatever is never
 /// taken is closed by `wl_inherited_free`.
-pub struct wl_inherited(Option<InheritedSockets>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_inherited(super::handle::Tag, Option<InheritedSockets>);
 impl_handle!(wl_inherited, InheritedSockets);
 
 /// Reads the socket-activation variables (`LISTEN_PID`, `LISTEN_FDS`,
@@ -334,7 +335,7 @@ pub unsafe extern "C" fn wl_inherited_take_dgram_conn_named(
 pub unsafe extern "C" fn wl_inherited_free(set: *mut wl_inherited) {
     ffi_fn!("wl_inherited_free", {
         // SAFETY: NULL or a live handle nobody uses afterwards (caller contract).
-        drop(unsafe { take(set) });
+        drop(unsafe { take(set) }?);
         Ok(())
     })
 }

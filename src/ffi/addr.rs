@@ -134,6 +134,9 @@ impl std::fmt::Write for FixedBuf<'_> {
 /// (`"/run/app.sock"`, `"./app.sock"`), and `"@name"` for a Linux
 /// abstract Unix name. Other relative paths: use `wl_addr_unix`.
 ///
+/// `text` is read up to its NUL; for text that is not NUL-terminated (a
+/// field of a larger buffer) use `wl_addr_parse_n`.
+///
 /// Returns 0, or `-EINVAL` (malformed text, `text` or `out` NULL, text not
 /// UTF-8) / `-ENAMETOOLONG` (Unix path over 107 bytes); the message from
 /// `wl_last_error_message` names the problem. `*out` is written only on
@@ -243,6 +246,10 @@ pub unsafe extern "C" fn wl_addr_unix_abstract(name: *const u8, len: usize, out:
 /// `getaddrinfo(3)`, ...) into `*out`, checking it: the family must be
 /// `AF_INET`, `AF_INET6` or `AF_UNIX` and the length must suit it.
 ///
+/// Only the first `len` bytes of `*sa` are read: a `sockaddr_un` whose
+/// `sun_path` holds 108 bytes and no NUL (`len = sizeof(struct
+/// sockaddr_un)`) is a valid path address, as for the kernel.
+///
 /// Returns 0, or `-EAFNOSUPPORT` (other family), `-EINVAL` (length out of
 /// range, NULL argument). `*out` is written only on success.
 #[unsafe(no_mangle)]
@@ -255,6 +262,18 @@ pub unsafe extern "C" fn wl_addr_from_sockaddr(
         let out = out_ptr(out, "out")?;
         if sa.is_null() {
             return Err(invalid_input(libc::EINVAL, "the argument `sa` is NULL"));
+        }
+        // Named here so the message says which bound was missed; checked
+        // before `sa` is read at all (only `len` bytes of it are, below).
+        let cap = mem::size_of::<libc::sockaddr_storage>();
+        if (len as usize) < mem::size_of::<libc::sa_family_t>() || len as usize > cap {
+            return Err(invalid_input(
+                libc::EINVAL,
+                format!(
+                    "len is {len}; a sockaddr is at least its 2-byte family field (sa_family_t) \
+                     and at most {cap} bytes (sizeof(struct sockaddr_storage))"
+                ),
+            ));
         }
         // SAFETY: `sa` points to `len` readable bytes (caller contract);
         // `from_raw` checks `len` against the storage size first.

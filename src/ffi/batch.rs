@@ -13,7 +13,8 @@ use super::addr::wl_addr;
 use super::any::ByDomain;
 use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{array, borrow, borrow_mut, give, impl_handle, in_ref, out_ptr, take};
+use super::handle::{array, borrow, borrow_mut, bytes, give, impl_handle, in_ref, out_ptr, take};
+use super::limits;
 use super::peer::count;
 use wirelane_core::batch::{RecvBatch, SendBatch};
 use wirelane_core::ffi_support::AddrCodec;
@@ -40,12 +41,14 @@ type RecvAny = ByDomain<RecvBatch<Ipv4>, RecvBatch<Ipv6>, RecvBatch<Unix>>;
 /// passed to `wl_send_batch_push` must stay valid until the batch is
 /// cleared, sent for the last time, or freed. Not thread-safe: one thread
 /// at a time.
-pub struct wl_send_batch(Option<SendAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_send_batch(super::handle::Tag, Option<SendAny>);
 impl_handle!(wl_send_batch, SendAny);
 
 /// A reusable batch of receive slots for one `recvmmsg(2)` (`RecvBatch`),
 /// for one domain. Not thread-safe: one thread at a time.
-pub struct wl_recv_batch(Option<RecvAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_recv_batch(super::handle::Tag, Option<RecvAny>);
 impl_handle!(wl_recv_batch, RecvAny);
 
 /// One datagram of `wl_dgram_sendmmsg`.
@@ -127,7 +130,7 @@ pub unsafe extern "C" fn wl_send_batch_new(domain: c_int, capacity: usize, out: 
 pub unsafe extern "C" fn wl_send_batch_free(batch: *mut wl_send_batch) {
     ffi_fn!("wl_send_batch_free", {
         // SAFETY: NULL or a live batch the caller gives up.
-        drop(unsafe { take(batch) });
+        drop(unsafe { take(batch) }?);
         Ok(())
     })
 }
@@ -139,7 +142,10 @@ pub unsafe extern "C" fn wl_send_batch_free(batch: *mut wl_send_batch) {
 /// Ownership: the batch borrows `buf`: it must stay valid until the batch
 /// is cleared, sent for the last time, or freed. Returns 0, or `-ENOBUFS`
 /// (batch full: nothing queued), `-EAFNOSUPPORT` (address of another
-/// family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`).
+/// family), `-EINVAL` (NULL batch, NULL `buf` with `len > 0`, `len` over
+/// `SSIZE_MAX`), `-EMSGSIZE` (`len` over what one UDP datagram carries:
+/// 65507 bytes over IPv4, 65527 over IPv6). A refused push leaves the
+/// batch as it was.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_send_batch_push(
     batch: *mut wl_send_batch,
@@ -148,22 +154,20 @@ pub unsafe extern "C" fn wl_send_batch_push(
     to: *const wl_addr,
 ) -> c_int {
     ffi_fn!("wl_send_batch_push", {
-        let payload: &'static [u8] = if len == 0 {
-            &[]
-        } else if buf.is_null() {
-            return Err(invalid_input(
-                libc::EINVAL,
-                "the buffer `buf` is NULL but its length is not 0",
-            ));
-        } else {
-            // SAFETY: `buf` holds `len` bytes and stays valid while queued
-            // (the documented contract of this call).
-            unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) }
-        };
+        // SAFETY: `buf` holds `len` bytes and stays valid while queued (the
+        // documented contract of this call); `bytes` checks NULL and SSIZE_MAX.
+        let payload: &'static [u8] = unsafe { bytes(buf.cast(), len, "buf") }?;
         // SAFETY: `to` is NULL or a valid wl_addr (caller contract).
         let to = unsafe { to.as_ref() }.copied();
         // SAFETY: `batch` NULL or a live batch used by this thread only.
-        match unsafe { borrow_mut(batch) }? {
+        let batch = unsafe { borrow_mut(batch) }?;
+        // Refused now rather than by sendmmsg later, for the whole batch.
+        match batch {
+            ByDomain::V4(_) => limits::udp_payload::<Ipv4>(len, format_args!("buf"))?,
+            ByDomain::V6(_) => limits::udp_payload::<Ipv6>(len, format_args!("buf"))?,
+            ByDomain::Unix(_) => {}
+        }
+        match batch {
             ByDomain::V4(b) => match to {
                 Some(a) => b.push(payload, &a.to_typed()?),
                 None => b.push_connected(payload),
@@ -259,6 +263,13 @@ pub unsafe extern "C" fn wl_send_batch_sent_len(batch: *const wl_send_batch, ind
 /// a syscall), or `-errno` for an error on the first message (nothing
 /// sent), `-EAFNOSUPPORT` when the batch's domain differs. No
 /// allocation.
+///
+/// `-EAGAIN`: no room for even the first message (non-blocking socket,
+/// `MSG_DONTWAIT`, or the write timeout). Nothing was sent: the batch keeps
+/// every message and `wl_send_batch_sent` is 0; retry when `wl_wait` (or your
+/// event loop) reports `WL_WRITABLE`. When room runs out after some messages,
+/// the call returns their count instead (`wl_send_batch_remove_sent`, then
+/// send again).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_send_batch(sock: *const wl_dgram, batch: *mut wl_send_batch, flags: c_int) -> c_int {
     ffi_fn!("wl_dgram_send_batch", {
@@ -277,6 +288,10 @@ pub unsafe extern "C" fn wl_dgram_send_batch(sock: *const wl_dgram, batch: *mut 
 /// `wl_dgram_send_batch` on a connected datagram socket
 /// (`ConnectedDatagram::send_batch_with_flags`): messages queued without
 /// an address go to the peer.
+///
+/// `-EAGAIN`: as for `wl_dgram_send_batch`: nothing was sent and the batch
+/// keeps every message; retry when `wl_wait` (or your event loop) reports
+/// `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_batch(
     sock: *const wl_dgram_conn,
@@ -314,8 +329,18 @@ unsafe fn write_lens(lens: &[usize], out: *mut usize) {
 /// messages were sent (a prefix: resend the rest, `msgs + sent`, and that
 /// call reports the error that stopped this one, see PROGRESS), or
 /// `-errno` (an error on the first message, nothing sent; `-EAFNOSUPPORT`
-/// for an address of another family). This builds
-/// a temporary batch (it allocates); a `wl_send_batch` does not.
+/// for an address of another family). More than `WL_MAX_BATCH` messages
+/// is refused whole (`-EINVAL`, nothing sent). A message over what one UDP
+/// datagram carries (65507 bytes over IPv4, 65527 over IPv6) is never
+/// handed to the kernel: the messages before it are sent and counted, and
+/// the call that starts with it fails with `-EMSGSIZE`, naming it. This
+/// builds a temporary batch (it allocates); a `wl_send_batch` does not.
+///
+/// `-EAGAIN`: no room for even the first message (non-blocking socket,
+/// `MSG_DONTWAIT`, or the write timeout); nothing was sent and `sent_lens` is
+/// untouched. Retry when `wl_wait` (or your event loop) reports
+/// `WL_WRITABLE`. When room runs out after some messages the call returns
+/// their count: resend from there.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_sendmmsg(
     sock: *const wl_dgram,
@@ -324,30 +349,40 @@ pub unsafe extern "C" fn wl_dgram_sendmmsg(
     sent_lens: *mut usize,
 ) -> c_int {
     ffi_fn!("wl_dgram_sendmmsg", {
+        limits::messages(n, "msgs")?;
         // SAFETY: `msgs` NULL or `n` messages (caller contract).
         let msgs = unsafe { array(msgs, n, "msgs") }?;
         // SAFETY: NULL or a live handle.
         let s = unsafe { borrow(sock) }?;
         macro_rules! send {
-            ($s:expr) => {{
+            ($s:expr, $limit:expr) => {{
                 let mut list = Vec::with_capacity(msgs.len());
-                for m in msgs {
+                for (i, m) in msgs.iter().enumerate() {
                     // SAFETY: each message's pointers are valid (caller contract).
                     let (buf, to) = unsafe {
                         (
-                            super::handle::bytes(m.buf.cast(), m.len, "msgs[].buf")?,
+                            bytes(m.buf.cast(), m.len, "msgs[].buf")?,
                             *in_ref(m.to, "msgs[].to")?,
                         )
                     };
+                    // Too long to send: as the kernel does for a failing
+                    // message, send the ones before it (their count says
+                    // where it stopped); the error comes when it is first.
+                    if let Err(e) = $limit(m.len, i) {
+                        if i == 0 {
+                            return Err(e);
+                        }
+                        break;
+                    }
                     list.push((buf, to.to_typed()?));
                 }
                 $s.sendmmsg(&list)?
             }};
         }
         let lens = match s {
-            ByDomain::V4(s) => send!(s),
-            ByDomain::V6(s) => send!(s),
-            ByDomain::Unix(s) => send!(s),
+            ByDomain::V4(s) => send!(s, |len, i| limits::udp_payload::<Ipv4>(len, format_args!("msgs[{i}]"))),
+            ByDomain::V6(s) => send!(s, |len, i| limits::udp_payload::<Ipv6>(len, format_args!("msgs[{i}]"))),
+            ByDomain::Unix(s) => send!(s, |_, _| io::Result::Ok(())),
         };
         // SAFETY: room for `n` entries (caller contract); `lens.len() <= n`.
         unsafe { write_lens(&lens, sent_lens) };
@@ -359,7 +394,11 @@ pub unsafe extern "C" fn wl_dgram_sendmmsg(
 /// `sendmmsg(2)` (`ConnectedDatagram::sendmmsg`); `sent_lens` as in
 /// `wl_dgram_sendmmsg`. The iovec array is `const`: neither it nor the
 /// buffers are written. Returns how many were sent (a prefix, as in
-/// `wl_dgram_sendmmsg`) or `-errno` (nothing sent).
+/// `wl_dgram_sendmmsg`) or `-errno` (nothing sent); the count and lengths
+/// are checked first as in `wl_dgram_sendmmsg`.
+///
+/// `-EAGAIN`: as for `wl_dgram_sendmmsg`: nothing was sent; retry when
+/// `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_sendmmsg(
     sock: *const wl_dgram_conn,
@@ -368,15 +407,29 @@ pub unsafe extern "C" fn wl_dgram_conn_sendmmsg(
     sent_lens: *mut usize,
 ) -> c_int {
     ffi_fn!("wl_dgram_conn_sendmmsg", {
+        limits::messages(n, "msgs")?;
         // SAFETY: `msgs` NULL or `n` iovecs (caller contract).
         let iovs = unsafe { array(msgs, n, "msgs") }?;
-        let mut list = Vec::with_capacity(iovs.len());
-        for v in iovs {
-            // SAFETY: each iovec describes a readable buffer (caller contract).
-            list.push(unsafe { super::handle::bytes(v.iov_base.cast::<u8>(), v.iov_len, "msgs[].iov_base") }?);
-        }
         // SAFETY: NULL or a live handle.
-        let lens = super::any::each!(unsafe { borrow(sock) }?, s => s.sendmmsg(&list)?);
+        let s = unsafe { borrow(sock) }?;
+        let mut list = Vec::with_capacity(iovs.len());
+        for (i, v) in iovs.iter().enumerate() {
+            // SAFETY: each iovec describes a readable buffer (caller contract).
+            let buf = unsafe { bytes(v.iov_base.cast::<u8>(), v.iov_len, "msgs[].iov_base") }?;
+            let fits = match s {
+                ByDomain::V4(_) => limits::udp_payload::<Ipv4>(v.iov_len, format_args!("msgs[{i}]")),
+                ByDomain::V6(_) => limits::udp_payload::<Ipv6>(v.iov_len, format_args!("msgs[{i}]")),
+                ByDomain::Unix(_) => Ok(()),
+            };
+            // As in wl_dgram_sendmmsg: the ones before a message too long
+            // are sent, the error comes when it is first.
+            match fits {
+                Err(e) if i == 0 => return Err(e),
+                Err(_) => break,
+                Ok(()) => list.push(buf),
+            }
+        }
+        let lens = super::any::each!(s, s => s.sendmmsg(&list)?);
         // SAFETY: room for `n` entries (caller contract).
         unsafe { write_lens(&lens, sent_lens) };
         Ok(lens.len() as c_int)
@@ -398,6 +451,7 @@ pub unsafe extern "C" fn wl_recv_batch_new(
 ) -> c_int {
     ffi_fn!("wl_recv_batch_new", {
         let out = out_ptr(out, "out")?;
+        limits::slots(count, slot_size)?;
         let batch = match domain {
             libc::AF_INET => ByDomain::V4(RecvBatch::new(count, slot_size)?),
             libc::AF_INET6 => ByDomain::V6(RecvBatch::new(count, slot_size)?),
@@ -415,7 +469,7 @@ pub unsafe extern "C" fn wl_recv_batch_new(
 pub unsafe extern "C" fn wl_recv_batch_free(batch: *mut wl_recv_batch) {
     ffi_fn!("wl_recv_batch_free", {
         // SAFETY: NULL or a live batch the caller gives up.
-        drop(unsafe { take(batch) });
+        drop(unsafe { take(batch) }?);
         Ok(())
     })
 }
@@ -501,6 +555,14 @@ pub unsafe extern "C" fn wl_recv_batch_get(batch: *const wl_recv_batch, index: u
 /// see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
 /// with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
 /// another domain), ... Never returns 0. No allocation.
+///
+/// `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+/// `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then
+/// holds no messages (`wl_recv_batch_len` is 0: read the previous ones before
+/// receiving again); retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`. Once one datagram has arrived, running out of them returns
+/// the count instead. A blocking receive on a socket shut down with
+/// `wl_dgram_shutdown` returns `-ESHUTDOWN`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_batch(sock: *const wl_dgram, batch: *mut wl_recv_batch, flags: c_int) -> c_int {
     ffi_fn!("wl_dgram_recv_batch", {
@@ -518,6 +580,10 @@ pub unsafe extern "C" fn wl_dgram_recv_batch(sock: *const wl_dgram, batch: *mut 
 
 /// `wl_dgram_recv_batch` on a connected datagram socket
 /// (`ConnectedDatagram::recv_batch`).
+///
+/// `-EAGAIN`: as for `wl_dgram_recv_batch`: nothing was consumed and the
+/// batch holds no messages; retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_batch(
     sock: *const wl_dgram_conn,

@@ -10,7 +10,8 @@ use super::listener::wl_listener;
 
 /// A stream socket bound to a local address (`BoundSocket<D, Stream>`),
 /// not yet listening. Its one transition is `wl_bound_listen`.
-pub struct wl_bound(Option<BoundAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_bound(super::handle::Tag, Option<BoundAny>);
 impl_handle!(wl_bound, BoundAny);
 
 /// Starts listening (`listen(2)`) with a queue of up to `backlog` pending

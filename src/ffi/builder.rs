@@ -103,7 +103,10 @@ pub struct wl_listener_config {
     pub fastopen_qlen: u32,
     /// `IPV6_V6ONLY` on (IPv6 only); false leaves the system default.
     pub only_v6: bool,
-    /// Makes the listener non-blocking (accept then returns `-EAGAIN`).
+    /// Creates the listener non-blocking from birth (`SOCK_NONBLOCK` at
+    /// `socket(2)`, no `fcntl`): accept then returns `-EAGAIN` when nothing
+    /// is queued. Accepted connections get their own mode
+    /// (`wl_listener_accept_flags`).
     pub nonblocking: bool,
 }
 
@@ -124,7 +127,9 @@ pub struct wl_connector_config {
     /// Bound on a blocking connect in milliseconds (fails with
     /// `-ETIMEDOUT`); 0 waits as long as the kernel does.
     pub timeout_ms: u64,
-    /// Makes the connected stream non-blocking once connected.
+    /// Makes the connected stream non-blocking once connected (one
+    /// `fcntl` after the blocking connect; `wl_connector_connect_nonblocking`
+    /// needs no flag, its socket is non-blocking throughout).
     pub nonblocking: bool,
 }
 
@@ -143,7 +148,9 @@ pub struct wl_datagram_config {
     pub broadcast: bool,
     /// `IPV6_V6ONLY` on (IPv6 only); false leaves the system default.
     pub only_v6: bool,
-    /// Makes the socket non-blocking.
+    /// Creates the socket non-blocking from birth (`SOCK_NONBLOCK` at
+    /// `socket(2)`, no `fcntl`): receives with nothing queued and sends with
+    /// no room return `-EAGAIN`.
     pub nonblocking: bool,
 }
 
@@ -411,6 +418,10 @@ macro_rules! connector {
 /// (the timeout passed), `-ECONNREFUSED`, `-EINTR`, `-EAFNOSUPPORT` (an
 /// option this domain lacks, or `local_addr` of another family), `-EINVAL`
 /// (out-of-range value, NULL `peer`/`out`), or another `-errno`.
+///
+/// Never returns `-EAGAIN` (the socket is blocking while it connects): with
+/// `timeout_ms` a slow handshake or a full Unix listener queue gives
+/// `-ETIMEDOUT`, without it the call waits.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_connector_connect(
     cfg: *const wl_connector_config,
@@ -433,6 +444,10 @@ pub unsafe extern "C" fn wl_connector_connect(
 /// Ownership: on success `*out` receives a new `wl_pending`; on failure the
 /// socket is closed and `*out` is untouched. Returns 0 or `-errno` as
 /// `wl_connector_connect`.
+///
+/// `-EAGAIN`: only for a Unix peer whose listener's queue is full (a Unix
+/// connect completes or fails at once); the socket is closed and nothing was
+/// started: retry later, on a timer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_connector_connect_nonblocking(
     cfg: *const wl_connector_config,
@@ -539,6 +554,11 @@ pub unsafe extern "C" fn wl_datagram_bind(
 /// Ownership: on success `*out` receives a new `wl_dgram_conn`; on failure
 /// the socket is closed and `*out` is untouched. Returns 0 or `-errno` as
 /// `wl_datagram_bind`.
+///
+/// `-EAGAIN`: no free local port for the implicit bind (the ephemeral range,
+/// `net.ipv4.ip_local_port_range`, is exhausted); this is not a readiness
+/// condition and nothing changed (the socket is closed): retry once ports are
+/// free, or bind first.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_datagram_connect(
     cfg: *const wl_datagram_config,

@@ -256,6 +256,11 @@ fn check_walk(control: &[u8]) -> io::Result<()> {
 /// Returns the bytes sent, or `-EINVAL` (NULL, a malformed buffer, a
 /// message the kernel refuses), `-EAFNOSUPPORT` (Unix, an address of
 /// another family), `-errno`. No allocation.
+///
+/// `-EAGAIN`: no room for the datagram, on a non-blocking socket
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_send_cmsg(
     sock: *const wl_dgram,
@@ -290,6 +295,11 @@ pub unsafe extern "C" fn wl_dgram_send_cmsg(
 
 /// `wl_dgram_send_cmsg` to a connected socket's peer
 /// (`ConnectedDatagram::send_msg_encoded`).
+///
+/// `-EAGAIN`: no room for the datagram, on a non-blocking socket
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_cmsg(
     sock: *const wl_dgram_conn,
@@ -371,6 +381,12 @@ macro_rules! recv_cmsg_body {
 /// Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
 /// `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
 /// No allocation.
+///
+/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+/// down for receiving returns `-ESHUTDOWN` instead of waiting.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_cmsg(
     sock: *const wl_dgram,
@@ -388,6 +404,12 @@ pub unsafe extern "C" fn wl_dgram_recv_cmsg(
 
 /// `wl_dgram_recv_cmsg` on a connected datagram socket
 /// (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
+///
+/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+/// down for receiving returns `-ESHUTDOWN` instead of waiting.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_cmsg(
     sock: *const wl_dgram_conn,

@@ -34,7 +34,7 @@ where
 /// `wl_*_free`: closes the socket and frees the handle; NULL is a no-op.
 pub(crate) unsafe fn free<H: Handle>(h: *mut H) -> io::Result<()> {
     // SAFETY: forwarded.
-    drop(unsafe { take(h) });
+    drop(unsafe { take(h) }?);
     Ok(())
 }
 

@@ -19,7 +19,8 @@ use wirelane_core::ffi_support::invalid_input;
 /// Sends use `MSG_NOSIGNAL`: a closed peer gives `-EPIPE`, never
 /// `SIGPIPE`. One thread may send while another receives on the same
 /// handle (the kernel serializes them).
-pub struct wl_conn(Option<ConnAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_conn(super::handle::Tag, Option<ConnAny>);
 impl_handle!(wl_conn, ConnAny);
 
 /// Credentials of a Unix peer, as the kernel recorded them at connect time
@@ -43,6 +44,13 @@ pub struct wl_ucred {
 /// `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
 /// (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
 /// `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
+///
+/// `-EAGAIN`: the send buffer is full, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+/// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+/// room appeared. Nothing of this call was queued (once some bytes are queued
+/// the call returns their count instead); retry when `wl_wait` (or your event
+/// loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send(
     conn: *const wl_conn,
@@ -64,6 +72,12 @@ pub unsafe extern "C" fn wl_conn_send(
 /// shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
 /// `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
 /// with `len > 0`). Borrows `conn`; no allocation.
+///
+/// `-EAGAIN`: nothing has arrived, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+/// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+/// consumed and the buffers are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv(
     conn: *const wl_conn,
@@ -80,8 +94,17 @@ pub unsafe extern "C" fn wl_conn_recv(
 /// Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
 /// (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
 ///
-/// Returns the number of bytes queued or `-errno` as `wl_conn_send`.
-/// Borrows `conn`; no allocation.
+/// Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+/// checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+/// adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+/// allocation.
+///
+/// `-EAGAIN`: the send buffer is full, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+/// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+/// room appeared. Nothing of this call was queued (once some bytes are queued
+/// the call returns their count instead); retry when `wl_wait` (or your event
+/// loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_vectored(
     conn: *const wl_conn,
@@ -98,7 +121,14 @@ pub unsafe extern "C" fn wl_conn_send_vectored(
 /// `ConnectedStream::recv_vectored`.
 ///
 /// Returns the number of bytes received (0 at end of stream) or `-errno`
-/// as `wl_conn_recv`. Borrows `conn`; no allocation.
+/// as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+/// `wl_conn_send_vectored`. Borrows `conn`; no allocation.
+///
+/// `-EAGAIN`: nothing has arrived, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+/// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+/// consumed and the buffers are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv_vectored(
     conn: *const wl_conn,

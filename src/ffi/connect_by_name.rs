@@ -57,7 +57,8 @@ pub struct wl_connect_opts {
 /// `wl_connector_step`; re-read the descriptors after every step, they
 /// change. Freeing it closes every attempt in flight, so cancelling leaves
 /// no half-open socket. The winning `wl_conn` is non-blocking.
-pub struct wl_connector(Option<Box<HappyEyeballs>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_connector(super::handle::Tag, Option<Box<HappyEyeballs>>);
 // Boxed: the race is a few hundred bytes, moved in and out of the slot on
 // every step.
 impl_handle!(wl_connector, Box<HappyEyeballs>);
@@ -134,6 +135,10 @@ fn dgram_any(conn: ConnectedInetDatagram) -> super::any::DgramConnAny {
 /// attempt failed -- `wl_last_error_message` then lists every address
 /// tried with its error -- `-EINTR` (signal), `-EINVAL` / `-EAFNOSUPPORT`
 /// (bad argument). `*out` is written only on success.
+///
+/// `-EAGAIN`: a temporary resolver failure (`EAI_AGAIN`: the name server did
+/// not answer in time); nothing was created: retry later. This call blocks,
+/// so it never reports readiness with `-EAGAIN`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_connect_by_name(
     host: *const c_char,
@@ -159,6 +164,10 @@ pub unsafe extern "C" fn wl_connect_by_name(
 ///
 /// Ownership: on success writes a new `wl_dgram_conn` to `*out`. Returns 0
 /// or `-errno` as `wl_connect_by_name` does.
+///
+/// `-EAGAIN`: a temporary resolver failure (as for `wl_connect_by_name`), or
+/// no free local port for the implicit bind; nothing was created: retry
+/// later.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_connect_by_name(
     host: *const c_char,
@@ -313,6 +322,11 @@ pub unsafe extern "C" fn wl_connector_timeout_ms(connector: *const wl_connector,
 /// `-ECONNREFUSED`, ...; `wl_last_error_message` lists every address and
 /// its error), after which the race is over: every further step fails
 /// with `-EINVAL`, and the caller frees it. `-EINVAL` for a NULL argument.
+///
+/// `-EAGAIN`: the race goes on and nothing changed for the caller:
+/// `connector` keeps every attempt; wait until `wl_wait`/your loop reports a
+/// `wl_connector_fds` descriptor `WL_WRITABLE` or `wl_connector_timeout_ms`
+/// passes, then step again.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_connector_step(connector: *mut wl_connector, out: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_connector_step", {
@@ -341,6 +355,9 @@ pub unsafe extern "C" fn wl_connector_step(connector: *mut wl_connector, out: *m
 /// stays valid and `*out` is untouched: `-EINTR` when a signal interrupted
 /// the wait -- the race is intact, call again to resume -- or the final
 /// error as `wl_connector_step` returns it. `-EINVAL` for a NULL argument.
+///
+/// Never returns `-EAGAIN`: it waits; `-EAGAIN` belongs to
+/// `wl_connector_step`, the non-blocking form.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_connector_wait(connector: *mut wl_connector, out: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_connector_wait", {
@@ -404,7 +421,7 @@ pub unsafe extern "C" fn wl_connector_failures(
 pub unsafe extern "C" fn wl_connector_free(connector: *mut wl_connector) {
     ffi_fn!("wl_connector_free", {
         // SAFETY: `connector` is NULL or a live handle the caller gives up.
-        drop(unsafe { take(connector) });
+        drop(unsafe { take(connector) }?);
         Ok(())
     })
 }

@@ -15,13 +15,15 @@ use wirelane_core::{ConnectedDatagram, MsgFlags};
 /// A bound datagram socket (`BoundDatagram<D>`): it sends to and receives
 /// from anyone, naming the peer on each `wl_dgram_send_to` and learning it
 /// on each `wl_dgram_recv_from`. `wl_dgram_connect` fixes one peer.
-pub struct wl_dgram(Option<DgramAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_dgram(super::handle::Tag, Option<DgramAny>);
 impl_handle!(wl_dgram, DgramAny);
 
 /// A datagram socket locked to one peer (`ConnectedDatagram<D>`): sends
 /// and receives take no address and the kernel drops datagrams from anyone
 /// else (the way QUIC uses UDP).
-pub struct wl_dgram_conn(Option<DgramConnAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_dgram_conn(super::handle::Tag, Option<DgramConnAny>);
 impl_handle!(wl_dgram_conn, DgramConnAny);
 
 /// Sends one datagram of `len` bytes to `*to` (`sendto(2)`, `MSG_NOSIGNAL`
@@ -30,6 +32,12 @@ impl_handle!(wl_dgram_conn, DgramConnAny);
 /// Returns the number of bytes sent, or `-EAFNOSUPPORT` (address of another
 /// family), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock` or
 /// `to`, NULL `buf` with `len > 0`). Borrows `sock`; no allocation.
+///
+/// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+/// Unix socket the receiver's queue, is full), on a non-blocking socket
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_send_to(
     sock: *const wl_dgram,
@@ -60,6 +68,12 @@ pub unsafe extern "C" fn wl_dgram_send_to(
 /// Returns the datagram's length, or `-EAGAIN` (non-blocking, or read
 /// timeout), `-EINTR`, `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`).
 /// `*from` is written only on success. Borrows `sock`; no allocation.
+///
+/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+/// down with `wl_dgram_shutdown` returns `-ESHUTDOWN` instead of waiting.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_from(
     sock: *const wl_dgram,
@@ -112,6 +126,9 @@ pub unsafe extern "C" fn wl_dgram_try_clone(sock: *const wl_dgram, out: *mut *mu
 /// to `*out`; on failure `sock` stays valid and owned by the caller and
 /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
 /// `connect(2)` error.
+///
+/// Never returns `-EAGAIN`: the socket is already bound, and a datagram
+/// connect never waits.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_connect(
     sock: *mut wl_dgram,
@@ -195,6 +212,12 @@ pub unsafe extern "C" fn wl_dgram_from_fd(fd: c_int, out: *mut *mut wl_dgram) ->
 /// datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
 /// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
 /// allocation.
+///
+/// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+/// Unix socket the receiver's queue, is full), on a non-blocking socket
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send(
     sock: *const wl_dgram_conn,
@@ -215,6 +238,11 @@ pub unsafe extern "C" fn wl_dgram_conn_send(
 /// Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
 /// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
 /// allocation.
+///
+/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv(
     sock: *const wl_dgram_conn,
@@ -229,7 +257,14 @@ pub unsafe extern "C" fn wl_dgram_conn_recv(
 }
 
 /// Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
-/// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`.
+/// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+///
+/// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+/// Unix socket the receiver's queue, is full), on a non-blocking socket
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_vectored(
     sock: *const wl_dgram_conn,
@@ -243,7 +278,13 @@ pub unsafe extern "C" fn wl_dgram_conn_send_vectored(
 }
 
 /// Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
-/// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`.
+/// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+///
+/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_vectored(
     sock: *const wl_dgram_conn,

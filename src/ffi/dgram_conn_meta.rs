@@ -64,6 +64,12 @@ pub unsafe extern "C" fn wl_dgram_conn_set_recv_meta(sock: *const wl_dgram_conn,
 /// bytes received, or `-EAGAIN`, `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix),
 /// `-errno` (`-ECONNREFUSED` after an ICMP port unreachable); `*out` is
 /// written only on success.
+///
+/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+/// down for receiving returns `-ESHUTDOWN` instead of waiting.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_meta(
     sock: *const wl_dgram_conn,
@@ -101,6 +107,11 @@ pub unsafe extern "C" fn wl_dgram_conn_recv_meta(
 /// (`ConnectedDatagram::send_with_meta`; `meta` NULL sends with none).
 /// Returns the bytes sent, or `-EINVAL` (NULL, unknown bits, a source of
 /// the wrong family), `-EAFNOSUPPORT` (Unix), or `-errno`.
+///
+/// `-EAGAIN`: no room for the datagram, on a non-blocking socket
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_meta(
     sock: *const wl_dgram_conn,

@@ -160,6 +160,11 @@ unsafe fn recv_creds<H: UnixHandle>(
 ///
 /// Returns 0, or `-EAFNOSUPPORT` (not a Unix socket), `-EBADF`, `-EPIPE`,
 /// or another `-errno`. Pair with `wl_conn_recv_fd`.
+///
+/// `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
+/// timeout). Nothing was sent and no descriptor passed: `fd` is still only
+/// the caller's; retry when `wl_wait` (or your event loop) reports
+/// `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_fd(conn: *const wl_conn, fd: c_int) -> c_int {
     ffi_fn!("wl_conn_send_fd", {
@@ -175,6 +180,10 @@ pub unsafe extern "C" fn wl_conn_send_fd(conn: *const wl_conn, fd: c_int) -> c_i
 /// Returns 0 and writes `*out_fd`, or `-ENODATA` (the peer closed first),
 /// `-EINVAL` (a message without a descriptor), `-EMSGSIZE` (more than one:
 /// all closed), `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+///
+/// `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
+/// timeout); nothing was consumed and `*out_fd` is untouched; retry when
+/// `wl_wait` (or your event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv_fd(conn: *const wl_conn, out_fd: *mut c_int) -> c_int {
     ffi_fn!("wl_conn_recv_fd", {
@@ -191,6 +200,10 @@ pub unsafe extern "C" fn wl_conn_recv_fd(conn: *const wl_conn, out_fd: *mut c_in
 /// byte; fewer than `len` on a stream after a partial send: send the rest
 /// with `wl_conn_send`, see PROGRESS), or `-EINVAL` (no data, no or too many descriptors, NULL),
 /// `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
+///
+/// `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
+/// timeout). Nothing was sent and no descriptor passed; retry when `wl_wait`
+/// (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_fds(
     conn: *const wl_conn,
@@ -213,6 +226,11 @@ pub unsafe extern "C" fn wl_conn_send_fds(
 /// Returns the data length (0: end of stream), or `-EMSGSIZE` when the peer
 /// sent more than `max_fds` (every one that arrived is closed: none leaks),
 /// `-EINVAL`, `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+///
+/// `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
+/// timeout); nothing was consumed, no descriptor received, the outputs are
+/// untouched; retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv_fds(
     conn: *const wl_conn,
@@ -233,6 +251,13 @@ pub unsafe extern "C" fn wl_conn_recv_fds(
 /// receiver must have `SO_PASSCRED` on (`wl_set_passcred`).
 ///
 /// Returns the bytes sent or `-errno`.
+///
+/// `-EAGAIN`: the send buffer is full, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+/// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+/// room appeared. Nothing of this call was queued (once some bytes are queued
+/// the call returns their count instead); retry when `wl_wait` (or your event
+/// loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_with_credentials(
     conn: *const wl_conn,
@@ -250,6 +275,12 @@ pub unsafe extern "C" fn wl_conn_send_with_credentials(
 /// Writes `*has_cred`, and `*cred` when true.
 ///
 /// Returns the data length or `-errno`.
+///
+/// `-EAGAIN`: nothing has arrived, on a non-blocking connection
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+/// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+/// consumed and the buffers are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv_with_credentials(
     conn: *const wl_conn,
@@ -265,6 +296,9 @@ pub unsafe extern "C" fn wl_conn_recv_with_credentials(
 }
 
 /// `wl_conn_send_fd` on a connected Unix datagram socket.
+///
+/// `-EAGAIN`: as for `wl_conn_send_fd`: nothing was sent and no descriptor
+/// passed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_fd(sock: *const wl_dgram_conn, fd: c_int) -> c_int {
     ffi_fn!("wl_dgram_conn_send_fd", {
@@ -274,6 +308,8 @@ pub unsafe extern "C" fn wl_dgram_conn_send_fd(sock: *const wl_dgram_conn, fd: c
 }
 
 /// `wl_conn_recv_fd` on a connected Unix datagram socket.
+///
+/// `-EAGAIN`: as for `wl_conn_recv_fd`: nothing was consumed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_fd(sock: *const wl_dgram_conn, out_fd: *mut c_int) -> c_int {
     ffi_fn!("wl_dgram_conn_recv_fd", {
@@ -284,6 +320,9 @@ pub unsafe extern "C" fn wl_dgram_conn_recv_fd(sock: *const wl_dgram_conn, out_f
 
 /// `wl_conn_send_fds` on a connected Unix datagram socket (empty `data`
 /// is allowed on datagrams).
+///
+/// `-EAGAIN`: as for `wl_conn_send_fds`: nothing was sent and no descriptor
+/// passed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_fds(
     sock: *const wl_dgram_conn,
@@ -299,6 +338,9 @@ pub unsafe extern "C" fn wl_dgram_conn_send_fds(
 }
 
 /// `wl_conn_recv_fds` on a connected Unix datagram socket.
+///
+/// `-EAGAIN`: as for `wl_conn_recv_fds`: nothing was consumed, no descriptor
+/// received.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_fds(
     sock: *const wl_dgram_conn,
@@ -315,6 +357,9 @@ pub unsafe extern "C" fn wl_dgram_conn_recv_fds(
 }
 
 /// `wl_conn_send_with_credentials` on a connected Unix datagram socket.
+///
+/// `-EAGAIN`: no room (non-blocking socket, or the write timeout); the
+/// datagram was not sent: retry when `wl_wait` reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_with_credentials(
     sock: *const wl_dgram_conn,
@@ -328,6 +373,9 @@ pub unsafe extern "C" fn wl_dgram_conn_send_with_credentials(
 }
 
 /// `wl_conn_recv_with_credentials` on a connected Unix datagram socket.
+///
+/// `-EAGAIN`: nothing queued (non-blocking socket, or the read timeout);
+/// nothing was consumed: retry when `wl_wait` reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_with_credentials(
     sock: *const wl_dgram_conn,

@@ -102,6 +102,11 @@ pub unsafe extern "C" fn wl_max_udp_payload(domain: c_int) -> c_int {
 /// Returns the payload bytes sent, or `-EINVAL` (segment size 0, empty
 /// buffer, more than `WL_MAX_UDP_SEGMENTS` segments), `-EMSGSIZE` (more
 /// than `wl_max_udp_payload`), `-EAFNOSUPPORT` (a Unix socket), or `-errno`.
+///
+/// `-EAGAIN`: no room (non-blocking socket, or the write timeout) before any
+/// segment went out; nothing was sent. If room runs out after some segments
+/// of the `sendmmsg` fallback, the call returns the bytes of those. Retry
+/// when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_send_segmented(
     sock: *const wl_dgram_conn,
@@ -129,6 +134,9 @@ pub unsafe extern "C" fn wl_dgram_conn_send_segmented(
 
 /// `wl_dgram_conn_send_segmented` to `*to` from a bound socket:
 /// `BoundDatagram::send_to_segmented`.
+///
+/// `-EAGAIN`: as for `wl_dgram_conn_send_segmented`: nothing was sent; retry
+/// when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_send_to_segmented(
     sock: *const wl_dgram,
@@ -162,6 +170,11 @@ pub unsafe extern "C" fn wl_dgram_send_to_segmented(
 ///
 /// Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
 /// Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
+///
+/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_gro(
     sock: *const wl_dgram,
@@ -186,6 +199,11 @@ pub unsafe extern "C" fn wl_dgram_recv_gro(
 
 /// `wl_dgram_recv_gro` on a connected datagram socket:
 /// `ConnectedDatagram::recv_gro`.
+///
+/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_gro(
     sock: *const wl_dgram_conn,

@@ -44,7 +44,8 @@ pub(crate) struct Sockets {
 /// handed over). The handle BORROWS the socket handles added to it: they
 /// must stay live until `wl_handover_send` has returned (or the
 /// `wl_handover` is freed). Free with `wl_handover_free`.
-pub struct wl_handover(Option<Sockets>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_handover(super::handle::Tag, Option<Sockets>);
 impl_handle!(wl_handover, Sockets);
 
 /// Creates an empty handover.
@@ -60,13 +61,13 @@ pub unsafe extern "C" fn wl_handover_new(out: *mut *mut wl_handover) -> c_int {
     })
 }
 
-/// Adds `item` under `name` after checking both pointers.
-unsafe fn add(h: *mut wl_handover, name: *const c_char, item: Item, null: bool) -> io::Result<c_int> {
+/// Adds `item` under `name` after checking both pointers; `check` is the
+/// item's handle check (NULL, tag), done now so a wrong handle is refused
+/// here rather than at the send.
+unsafe fn add(h: *mut wl_handover, name: *const c_char, item: Item, check: io::Result<()>) -> io::Result<c_int> {
     // SAFETY: NULL or NUL-terminated (caller contract).
     let name = unsafe { c_str(name, "name") }?;
-    if null {
-        return Err(invalid_input(libc::EINVAL, "the socket handle to add is NULL"));
-    }
+    check?;
     // SAFETY: NULL or a live handle used by no other thread (caller contract).
     let sockets = unsafe { borrow_mut(h) }?;
     if sockets.items.len() >= wirelane_core::cmsg::SCM_MAX_FD {
@@ -92,7 +93,7 @@ pub unsafe extern "C" fn wl_handover_add_listener(
 ) -> c_int {
     ffi_fn!("wl_handover_add_listener", {
         // SAFETY: forwarded (caller contract).
-        unsafe { add(handover, name, Item::Listener(listener), listener.is_null()) }
+        unsafe { add(handover, name, Item::Listener(listener), borrow(listener).map(drop)) }
     })
 }
 
@@ -105,7 +106,7 @@ pub unsafe extern "C" fn wl_handover_add_dgram(
 ) -> c_int {
     ffi_fn!("wl_handover_add_dgram", {
         // SAFETY: forwarded (caller contract).
-        unsafe { add(handover, name, Item::Dgram(dgram), dgram.is_null()) }
+        unsafe { add(handover, name, Item::Dgram(dgram), borrow(dgram).map(drop)) }
     })
 }
 
@@ -119,7 +120,7 @@ pub unsafe extern "C" fn wl_handover_add_dgram_conn(
 ) -> c_int {
     ffi_fn!("wl_handover_add_dgram_conn", {
         // SAFETY: forwarded (caller contract).
-        unsafe { add(handover, name, Item::DgramConn(dgram), dgram.is_null()) }
+        unsafe { add(handover, name, Item::DgramConn(dgram), borrow(dgram).map(drop)) }
     })
 }
 
@@ -135,6 +136,10 @@ pub unsafe extern "C" fn wl_handover_add_dgram_conn(
 /// before anything was sent: once the descriptors went out, a signal is
 /// retried until the whole message is sent, see PROGRESS), ...; on any
 /// error the sockets are still this process's to serve.
+///
+/// `-EAGAIN`: only on a non-blocking `channel` or one with a timeout, when
+/// the message or the acknowledgement could not move in time; hand over on
+/// a blocking channel.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_handover_send(handover: *const wl_handover, channel: *const wl_conn) -> c_int {
     ffi_fn!("wl_handover_send", {
@@ -172,7 +177,7 @@ fn eof_is_enodata(e: io::Error) -> io::Error {
 pub unsafe extern "C" fn wl_handover_free(handover: *mut wl_handover) {
     ffi_fn!("wl_handover_free", {
         // SAFETY: NULL or a live handle nobody uses afterwards (caller contract).
-        drop(unsafe { take(handover) });
+        drop(unsafe { take(handover) }?);
         Ok(())
     })
 }

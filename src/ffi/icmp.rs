@@ -28,19 +28,22 @@ use wirelane_core::{EchoReply, Icmp, RawSocket};
 /// `wl_icmp_raw_bind` (ping anyone) or `wl_icmp_raw_connect` (ping one
 /// host). Options that must precede binding (`SO_BINDTODEVICE`, ...) are
 /// set on its descriptor.
-pub struct wl_icmp_raw(Option<InetRaw<Icmp>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_icmp_raw(super::handle::Tag, Option<InetRaw<Icmp>>);
 impl_handle!(wl_icmp_raw, InetRaw<Icmp>);
 
 /// A bound ICMP echo socket (`BoundDatagram<D, Icmp>`): it sends echo
 /// requests to any host (`wl_icmp_send_echo_to`) and receives the replies
 /// (`wl_icmp_recv_echo_from`). `wl_icmp_connect` fixes one host.
-pub struct wl_icmp(Option<InetBound<Icmp>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_icmp(super::handle::Tag, Option<InetBound<Icmp>>);
 impl_handle!(wl_icmp, InetBound<Icmp>);
 
 /// An ICMP echo socket locked to one host (`ConnectedDatagram<D, Icmp>`):
 /// `wl_icmp_conn_send_echo` / `wl_icmp_conn_recv_echo` take no address and
 /// only that host's replies arrive.
-pub struct wl_icmp_conn(Option<InetConn<Icmp>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_icmp_conn(super::handle::Tag, Option<InetConn<Icmp>>);
 impl_handle!(wl_icmp_conn, InetConn<Icmp>);
 
 /// One received echo reply (`EchoReply`): the header fields, and how many

@@ -12,14 +12,17 @@ use super::handle::{borrow, give, impl_handle, out_ptr};
 
 /// A listening stream socket (`Listener<D>`): it accepts connections.
 /// Accepting does not consume the listener.
-pub struct wl_listener(Option<ListenerAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_listener(super::handle::Tag, Option<ListenerAny>);
 impl_handle!(wl_listener, ListenerAny);
 
 /// Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
 /// `Listener::accept_with_addr`. Blocks until a client connects unless the
 /// listener is non-blocking (`wl_socket_set_nonblocking`), in which case
 /// it returns `-EAGAIN` when none is pending: that is the non-blocking
-/// accept for event loops. The accepted socket is blocking.
+/// accept for event loops. The accepted socket is blocking
+/// (`wl_listener_accept_flags` with `WL_NONBLOCK` accepts it non-blocking
+/// from birth).
 ///
 /// Ownership: borrows `listener`; on success `*out` receives a new
 /// `wl_conn` the caller owns, and `*peer` (if `peer` is not NULL) the
@@ -27,6 +30,12 @@ impl_handle!(wl_listener, ListenerAny);
 /// `-EAGAIN`, `-EINTR` (a signal interrupted the wait), `-EMFILE`, ...,
 /// or `-EINVAL` for a NULL `listener`/`out`. Several threads may accept on
 /// one listener at once.
+///
+/// `-EAGAIN`: no connection is queued on a non-blocking listener, or the
+/// listener's read timeout (`SO_RCVTIMEO`) passed. Nothing was accepted and
+/// the outputs are untouched; retry when `wl_wait` (or your event loop)
+/// reports the listener `WL_READABLE`. A thread blocked here is woken by
+/// `wl_listener_shutdown` (with `-EINVAL`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_listener_accept(
     listener: *const wl_listener,

@@ -42,14 +42,14 @@ fn secs(d: Duration) -> u32 {
 }
 
 /// Four bytes in network order as an IPv4 address.
-unsafe fn ipv4_arg(ptr: *const u8, what: &'static str) -> io::Result<Ipv4Addr> {
+pub(crate) unsafe fn ipv4_arg(ptr: *const u8, what: &'static str) -> io::Result<Ipv4Addr> {
     // SAFETY: a non-NULL `ptr` points to 4 bytes (caller contract).
     let b = unsafe { bytes(ptr, 4, what) }?;
     Ok(Ipv4Addr::new(b[0], b[1], b[2], b[3]))
 }
 
 /// Sixteen bytes in network order as an IPv6 address.
-unsafe fn ipv6_arg(ptr: *const u8, what: &'static str) -> io::Result<Ipv6Addr> {
+pub(crate) unsafe fn ipv6_arg(ptr: *const u8, what: &'static str) -> io::Result<Ipv6Addr> {
     // SAFETY: a non-NULL `ptr` points to 16 bytes (caller contract).
     let b = unsafe { bytes(ptr, 16, what) }?;
     let mut octets = [0u8; 16];

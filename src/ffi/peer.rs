@@ -45,9 +45,13 @@ pub(crate) unsafe fn send_iov<H: Handle>(h: *const H, iov: *const libc::iovec, n
 where
     H::Inner: Peer,
 {
-    // SAFETY: `IoSlice` is ABI-compatible with `iovec` on Unix; the caller
-    // provides `n` valid iovecs whose buffers stay readable for the call.
-    let bufs = unsafe { array(iov.cast::<IoSlice<'_>>(), n, "iov") }?;
+    // SAFETY: the caller provides `n` valid iovecs.
+    let raw = unsafe { array(iov, n, "iov") }?;
+    // Before any `IoSlice` exists: a length over `isize::MAX` cannot be one.
+    super::limits::iovecs(raw.iter().map(|v| v.iov_len), n, "iov")?;
+    // SAFETY: `IoSlice` is ABI-compatible with `iovec` on Unix; the
+    // buffers stay readable for the call (caller contract); lengths checked.
+    let bufs = unsafe { std::slice::from_raw_parts(raw.as_ptr().cast::<IoSlice<'_>>(), raw.len()) };
     // SAFETY: forwarded.
     unsafe { borrow(h) }?.send_iov(bufs).map(count)
 }
@@ -56,6 +60,10 @@ pub(crate) unsafe fn recv_iov<H: Handle>(h: *const H, iov: *const libc::iovec, n
 where
     H::Inner: Peer,
 {
+    // SAFETY: the caller provides `n` valid iovecs.
+    let raw = unsafe { array(iov, n, "iov") }?;
+    // Before any `IoSliceMut` exists: a length over `isize::MAX` cannot be one.
+    super::limits::iovecs(raw.iter().map(|v| v.iov_len), n, "iov")?;
     // SAFETY: `IoSliceMut` is ABI-compatible with `iovec`; the caller
     // provides `n` valid iovecs of writable, unaliased buffers. The array
     // itself is only read by the kernel, so a `const` pointer is accepted.

@@ -13,7 +13,8 @@ use super::handle::{borrow, give, impl_handle, out_ptr, transition};
 /// (`PendingConnect<D>`), from `wl_raw_connect_nonblocking`. Register
 /// `wl_pending_fd` for writability with your event loop (or call
 /// `wl_pending_wait`), then `wl_pending_finish`.
-pub struct wl_pending(Option<PendingAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_pending(super::handle::Tag, Option<PendingAny>);
 impl_handle!(wl_pending, PendingAny);
 
 /// Waits up to `timeout_ms` milliseconds (negative: forever) for the
@@ -23,6 +24,9 @@ impl_handle!(wl_pending, PendingAny);
 /// Returns 1 when it has resolved (call `wl_pending_finish`), 0 on
 /// timeout, `-EINTR` if a signal interrupted the wait, `-EINVAL` for a NULL
 /// `pending`. Borrows `pending`.
+///
+/// Never returns `-EAGAIN`: it polls for up to `timeout_ms` and returns 0 on
+/// timeout.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_pending_wait(pending: *const wl_pending, timeout_ms: c_int) -> c_int {
     ffi_fn!("wl_pending_wait", {
@@ -42,6 +46,11 @@ pub unsafe extern "C" fn wl_pending_wait(pending: *const wl_pending, timeout_ms:
 /// again when writable), the connect's own error (`-ECONNREFUSED`,
 /// `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
 /// read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
+///
+/// `-EAGAIN`: the handshake is still in flight (the descriptor is not
+/// writable yet). Nothing changed: `pending` stays valid and owned by the
+/// caller; retry when `wl_wait` (or your event loop) reports `WL_WRITABLE` on
+/// `wl_pending_fd`, or after `wl_pending_wait` returns 1.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_pending_finish(pending: *mut wl_pending, out: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_pending_finish", {

@@ -20,7 +20,8 @@ use wirelane_core::{Datagram, DefaultProtocol, Ipv4, Ipv6, RawSocket, Stream, Un
 /// `wl_raw_connect_nonblocking`; datagram sockets can `wl_raw_bind_dgram`
 /// or `wl_raw_connect_dgram`. Calling a stream transition on a datagram
 /// socket (or the reverse) fails with `-EPROTOTYPE` and consumes nothing.
-pub struct wl_raw(Option<RawAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_raw(super::handle::Tag, Option<RawAny>);
 impl_handle!(wl_raw, RawAny);
 
 /// The domain's state for one socket type, or the error.
@@ -43,7 +44,8 @@ fn new_any<T: DefaultProtocol<Ipv4> + DefaultProtocol<Ipv6> + DefaultProtocol<Un
 /// Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`).
 ///
 /// `domain` is `AF_INET`, `AF_INET6` or `AF_UNIX`; `type` is `SOCK_STREAM`
-/// or `SOCK_DGRAM` (no flag bits: use `wl_socket_set_nonblocking`).
+/// or `SOCK_DGRAM` (no flag bits: for a socket non-blocking from birth use
+/// `wl_raw_open` with `WL_NONBLOCK`).
 ///
 /// Ownership: on success `*out` receives a new handle the caller owns
 /// (free it with `wl_raw_free` or pass it to a transition). Returns 0, or
@@ -60,7 +62,7 @@ pub unsafe extern "C" fn wl_raw_new(domain: c_int, r#type: c_int, out: *mut *mut
                 return Err(invalid_input(
                     libc::EPROTOTYPE,
                     format!(
-                        "socket type {other} is not supported: use SOCK_STREAM or SOCK_DGRAM (set flags with wl_socket_set_nonblocking)"
+                        "socket type {other} is not supported: use SOCK_STREAM or SOCK_DGRAM (for SOCK_NONBLOCK, use wl_raw_open with WL_NONBLOCK)"
                     ),
                 ));
             }
@@ -201,6 +203,16 @@ pub unsafe extern "C" fn wl_raw_bind_dgram(sock: *mut wl_raw, addr: *const wl_ad
 /// the handshake already completed (the kernel says `EISCONN`) it returns
 /// 0 with the connection. (`-EISCONN` only if the socket is connected to
 /// another address; `-EALREADY` on a socket made non-blocking.)
+///
+/// `-EAGAIN`: a Unix listener's queue is full (at once on a non-blocking
+/// socket, after the write timeout on a blocking one); nothing was connected
+/// and `sock` is as it was: retry later. An internet socket gives
+/// `-EINPROGRESS` instead when it is non-blocking (`wl_raw_open` with
+/// `WL_NONBLOCK`) or when the write timeout ends the wait: the handshake then
+/// goes on in the kernel while `sock` stays a `wl_raw` (resume as after
+/// `-EINTR`; on a non-blocking socket a retry says `-EALREADY` while the
+/// handshake is in flight); a non-blocking socket connects with
+/// `wl_raw_connect_nonblocking`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_raw_connect(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_raw_connect", {
@@ -236,6 +248,12 @@ pub unsafe extern "C" fn wl_raw_connect(sock: *mut wl_raw, addr: *const wl_addr,
 /// caller (its blocking mode restored) and `*out` is untouched. Returns 0,
 /// or `-EPROTOTYPE` (a datagram socket), `-EAFNOSUPPORT`, `-EINVAL`, or
 /// the immediate `connect(2)` error.
+///
+/// `-EAGAIN`: only for a Unix socket, whose listener's queue is full (a Unix
+/// connect never reports `EINPROGRESS`: it completes or fails at once).
+/// Nothing was started and `sock` stays a fresh `wl_raw` in its former
+/// blocking mode; retry later (the listener's side gives no readiness signal
+/// for it, so use a timer).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_raw_connect_nonblocking(
     sock: *mut wl_raw,
@@ -273,6 +291,11 @@ pub unsafe extern "C" fn wl_raw_connect_nonblocking(
 /// to `*out`; on failure `sock` stays valid and owned by the caller and
 /// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
 /// `wl_raw_connect`), `-EAFNOSUPPORT`, `-EINVAL`, or the `connect(2)` error.
+///
+/// `-EAGAIN`: no free local port for the implicit bind (the ephemeral range,
+/// `net.ipv4.ip_local_port_range`, is exhausted); this is not a readiness
+/// condition and nothing changed (`sock` stays a fresh `wl_raw`): retry once
+/// ports are free, or bind first.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_raw_connect_dgram(
     sock: *mut wl_raw,

@@ -25,19 +25,22 @@ use wirelane_core::{IpProtocol, Ipv4, Ipv6, MsgFlags, RawIp, RawSocket};
 /// A fresh raw IP socket of one protocol (`RawSocket<D, RawIp>`, IPv4 or
 /// IPv6): it can `wl_rawip_raw_bind` or `wl_rawip_raw_connect`. Options
 /// such as `IP_HDRINCL` are set on its descriptor.
-pub struct wl_rawip_raw(Option<InetRaw<RawIp>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_rawip_raw(super::handle::Tag, Option<InetRaw<RawIp>>);
 impl_handle!(wl_rawip_raw, InetRaw<RawIp>);
 
 /// A bound raw IP socket (`BoundDatagram<D, RawIp>`): it sends payloads to
 /// any host (`wl_rawip_send_to`) and receives every packet of its protocol
 /// (`wl_rawip_recv_from`; for IPv4 with the IP header in front).
-pub struct wl_rawip(Option<InetBound<RawIp>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_rawip(super::handle::Tag, Option<InetBound<RawIp>>);
 impl_handle!(wl_rawip, InetBound<RawIp>);
 
 /// A raw IP socket locked to one host (`ConnectedDatagram<D, RawIp>`):
 /// sends and receives take no address, packets from other hosts are
 /// dropped.
-pub struct wl_rawip_conn(Option<InetConn<RawIp>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_rawip_conn(super::handle::Tag, Option<InetConn<RawIp>>);
 impl_handle!(wl_rawip_conn, InetConn<RawIp>);
 
 /// Creates a raw IP socket for IP protocol `protocol` (1 to 255, e.g.

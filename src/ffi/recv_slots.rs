@@ -25,7 +25,8 @@ type SlotsAny = ByDomain<RecvSlots<Ipv4>, RecvSlots<Ipv6>, RecvSlots<Unix>>;
 /// Reusable per-datagram storage for `wl_dgram_recv_slots` (sender,
 /// `WL_UDP_RECV_CONTROL_SPACE` bytes of control data and the kernel
 /// header per slot), for one domain. Not thread-safe: one thread at a time.
-pub struct wl_recv_slots(Option<SlotsAny>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_recv_slots(super::handle::Tag, Option<SlotsAny>);
 impl_handle!(wl_recv_slots, SlotsAny);
 
 /// Creates storage for up to `count` datagrams per receive (1 to
@@ -55,7 +56,7 @@ pub unsafe extern "C" fn wl_recv_slots_new(domain: c_int, count: usize, out: *mu
 pub unsafe extern "C" fn wl_recv_slots_free(slots: *mut wl_recv_slots) {
     ffi_fn!("wl_recv_slots_free", {
         // SAFETY: NULL or a live handle the caller gives up.
-        drop(unsafe { take(slots) });
+        drop(unsafe { take(slots) }?);
         Ok(())
     })
 }
@@ -98,6 +99,13 @@ unsafe fn io_slices<'a>(bufs: *mut libc::iovec, n: usize) -> std::io::Result<&'a
 /// Returns how many arrived (read them with `wl_recv_slots_meta`), or
 /// `-EAGAIN`, `-EINVAL` (NULL, `n` 0), `-EAFNOSUPPORT` (slots of another
 /// domain, Unix), `-errno`. No allocation.
+///
+/// `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+/// `MSG_DONTWAIT`, or the read timeout); nothing was consumed and the slots
+/// hold no messages; retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`. Once one datagram has arrived, running out of them returns
+/// the count instead. After a shutdown for receiving a blocking call returns
+/// `-ESHUTDOWN` (the slots keep the datagrams that came before it).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_slots(
     sock: *const wl_dgram,
@@ -123,6 +131,13 @@ pub unsafe extern "C" fn wl_dgram_recv_slots(
 
 /// `wl_dgram_recv_slots` on a connected datagram socket
 /// (`ConnectedDatagram::recv_slots`).
+///
+/// `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+/// `MSG_DONTWAIT`, or the read timeout); nothing was consumed and the slots
+/// hold no messages; retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`. Once one datagram has arrived, running out of them returns
+/// the count instead. After a shutdown for receiving a blocking call returns
+/// `-ESHUTDOWN` (the slots keep the datagrams that came before it).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_slots(
     sock: *const wl_dgram_conn,

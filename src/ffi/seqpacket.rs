@@ -28,18 +28,21 @@ use wirelane_core::{
 
 /// A fresh Unix seqpacket socket (`RawSocket<Unix, SeqPacket>`): it can
 /// `wl_seqpacket_raw_bind` (then listen) or `wl_seqpacket_raw_connect`.
-pub struct wl_seqpacket_raw(Option<RawSocket<Unix, SeqPacket>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_seqpacket_raw(super::handle::Tag, Option<RawSocket<Unix, SeqPacket>>);
 impl_handle!(wl_seqpacket_raw, RawSocket<Unix, SeqPacket>);
 
 /// A bound, not yet listening Unix seqpacket socket
 /// (`BoundSocket<Unix, SeqPacket>`): its one transition is
 /// `wl_seqpacket_bound_listen`.
-pub struct wl_seqpacket_bound(Option<BoundSocket<Unix, SeqPacket>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_seqpacket_bound(super::handle::Tag, Option<BoundSocket<Unix, SeqPacket>>);
 impl_handle!(wl_seqpacket_bound, BoundSocket<Unix, SeqPacket>);
 
 /// A listening Unix seqpacket socket (`Listener<Unix, SeqPacket>`): it
 /// accepts `wl_seqpacket` connections. Accepting does not consume it.
-pub struct wl_seqpacket_listener(Option<Listener<Unix, SeqPacket>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_seqpacket_listener(super::handle::Tag, Option<Listener<Unix, SeqPacket>>);
 impl_handle!(wl_seqpacket_listener, Listener<Unix, SeqPacket>);
 
 /// A connected Unix seqpacket socket (`ConnectedSeqPacket`): reliable and
@@ -49,7 +52,8 @@ impl_handle!(wl_seqpacket_listener, Listener<Unix, SeqPacket>);
 /// than the buffer instead of cutting it silently.
 ///
 /// Sends use `MSG_NOSIGNAL`: a closed peer gives `-EPIPE`, never `SIGPIPE`.
-pub struct wl_seqpacket(Option<ConnectedSeqPacket<Unix>>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_seqpacket(super::handle::Tag, Option<ConnectedSeqPacket<Unix>>);
 impl_handle!(wl_seqpacket, ConnectedSeqPacket<Unix>);
 
 impl State for Listener<Unix, SeqPacket> {

@@ -64,6 +64,9 @@ fn deadline(timeout_ms: c_int) -> Instant {
 ///
 /// Returns 0 when everything was sent, or `-ETIMEDOUT`, `-ECANCELED`, or
 /// the send error (`-EPIPE`, `-ECONNRESET`, ...). No allocation.
+///
+/// Never returns `-EAGAIN`: on a full buffer it waits (`poll(2)`) until the
+/// deadline, then returns `-ETIMEDOUT` with `*sent` saying how far it got.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_all(
     conn: *const wl_conn,
@@ -113,6 +116,10 @@ pub unsafe extern "C" fn wl_conn_send_all(
 /// or `-EINVAL` (empty terminator, `max_len` shorter than it, or
 /// `max_len` bytes without the terminator: all consumed), `-ENODATA` (the
 /// peer closed first), `-ETIMEDOUT`, or the receive error.
+///
+/// Never returns `-EAGAIN`: with nothing to read it waits (`poll(2)`) until
+/// the deadline, then returns `-ETIMEDOUT`, the bytes consumed so far in
+/// `buf` (`*consumed`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv_until(
     conn: *const wl_conn,
@@ -153,6 +160,8 @@ pub unsafe extern "C" fn wl_conn_recv_until(
 /// (the peer closed its side in order; everything it sent has been read),
 /// or `-errno` (the connection failed, e.g. `-ECONNRESET`; reading the
 /// error consumed it).
+///
+/// Never returns `-EAGAIN`: an empty queue is an open connection (1).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_is_connected(conn: *const wl_conn) -> c_int {
     ffi_fn!("wl_conn_is_connected", {
@@ -173,6 +182,8 @@ pub unsafe extern "C" fn wl_conn_is_connected(conn: *const wl_conn) -> c_int {
 /// Returns the ready bits (0 on timeout; `WL_ERROR` and `WL_HANGUP` are
 /// reported even when not asked for), or `-EINTR` (a signal; returned to
 /// the caller), `-EBADF`, `-EINVAL` (bits outside `short`).
+///
+/// Never returns `-EAGAIN`: a timeout is 0.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_wait(fd: c_int, interest: c_int, timeout_ms: c_int) -> c_int {
     ffi_fn!("wl_wait", {

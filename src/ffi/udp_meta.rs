@@ -231,6 +231,11 @@ pub unsafe extern "C" fn wl_dgram_set_recv_meta(sock: *const wl_dgram, what: u32
 /// `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
 /// (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
 /// success.
+///
+/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_meta(
     sock: *const wl_dgram,
@@ -314,6 +319,12 @@ pub(super) fn send_meta(m: &wl_udp_send_meta) -> io::Result<SendMeta> {
 /// (`send_with_meta`; `meta` NULL sends with none). Returns the bytes
 /// sent, or `-EINVAL` (NULL, unknown bits, a source of the wrong family),
 /// `-EAFNOSUPPORT` (Unix), or `-errno`.
+///
+/// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+/// Unix socket the receiver's queue, is full), on a non-blocking socket
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_send_meta(
     sock: *const wl_dgram,
@@ -390,6 +401,10 @@ macro_rules! recv_error_body {
 /// an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
 /// `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
 /// only on success.
+///
+/// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+/// consumed and `*out` is untouched. A queued error makes `wl_wait` report
+/// `WL_ERROR`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_error(
     sock: *const wl_dgram,
@@ -402,6 +417,9 @@ pub unsafe extern "C" fn wl_dgram_recv_error(
 
 /// Reads one queued error of a connected datagram socket (ICMP port
 /// unreachable from the peer, ...); as `wl_dgram_recv_error`.
+///
+/// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+/// consumed. A queued error makes `wl_wait` report `WL_ERROR`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_recv_error(
     sock: *const wl_dgram_conn,

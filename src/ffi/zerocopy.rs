@@ -31,7 +31,8 @@ const _: () = assert!(WL_SPLICE_F_GIFT == zerocopy::SPLICE_F_GIFT.bits());
 
 /// A pipe for `splice` (`wirelane::zerocopy::Pipe`): both ends
 /// close-on-exec, closed together by `wl_pipe_free`.
-pub struct wl_pipe(Option<Pipe>);
+#[cfg_attr(all(), repr(C))]
+pub struct wl_pipe(super::handle::Tag, Option<Pipe>);
 impl_handle!(wl_pipe, Pipe);
 
 /// One `MSG_ZEROCOPY` completion (`ZerocopyCompletion`): the sends with ids
@@ -75,6 +76,11 @@ unsafe fn opt_mut<'a, T>(ptr: *mut T) -> Option<&'a mut T> {
 /// partial transfer, the error, if any, coming with the next call: see
 /// PROGRESS), or `-EINVAL` (a socket as input, NULL `conn`), `-EAGAIN`,
 /// `-EINTR`, `-EPIPE`, ... (nothing sent). No allocation.
+///
+/// `-EAGAIN`: the socket's send buffer is full (non-blocking connection, or
+/// the write timeout passed). Nothing was sent and `*offset` (or the file
+/// position) is unchanged; retry when `wl_wait` (or your event loop) reports
+/// `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_sendfile(
     conn: *const wl_conn,
@@ -103,6 +109,11 @@ pub unsafe extern "C" fn wl_conn_sendfile(
 /// the transfer got: the peer receives the file's bytes up to there.
 ///
 /// Returns the bytes sent (less than `len` only at end of file), or `-errno`.
+///
+/// `-EAGAIN`: only on a blocking socket whose write timeout (`SO_SNDTIMEO`)
+/// expired while it waited for room; `*offset` (or the file position) says
+/// exactly how far it got. On a non-blocking socket it waits for
+/// writability itself and never returns it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_sendfile_all(
     conn: *const wl_conn,
@@ -127,6 +138,11 @@ pub unsafe extern "C" fn wl_conn_sendfile_all(
 /// Returns the bytes moved (0 at end of input; possibly fewer than `len`,
 /// see PROGRESS), or `-ESPIPE` (offset on a pipe), `-EINVAL` (neither is
 /// a pipe), `-EAGAIN`, `-EINTR`, ... (nothing moved).
+///
+/// `-EAGAIN`: `WL_SPLICE_F_NONBLOCK` is set, or a non-blocking descriptor has
+/// no data or no room. Nothing was moved and the offsets are unchanged; retry
+/// when `wl_wait` reports the side that was not ready (`fd_in` `WL_READABLE`,
+/// `fd_out` `WL_WRITABLE`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_splice(
     fd_in: c_int,
@@ -147,6 +163,10 @@ pub unsafe extern "C" fn wl_splice(
 /// Duplicates up to `len` bytes from one pipe into another without
 /// consuming them (`tee(2)`): `wirelane::zerocopy::tee`. Returns the bytes
 /// duplicated or `-errno`.
+///
+/// `-EAGAIN`: `WL_SPLICE_F_NONBLOCK` is set (or a pipe is non-blocking) and
+/// `pipe_in` is empty or `pipe_out` full; nothing was duplicated. Retry when
+/// `wl_wait` reports `pipe_in` `WL_READABLE` and `pipe_out` `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_tee(pipe_in: c_int, pipe_out: c_int, len: usize, flags: c_uint) -> libc::ssize_t {
     ffi_fn!("wl_tee", {
@@ -168,6 +188,11 @@ pub unsafe extern "C" fn wl_tee(pipe_in: c_int, pipe_out: c_int, len: usize, fla
 /// read but still in `via` (drain them from `wl_pipe_reader` if the
 /// destination recovers). Returns the bytes delivered (less than `len`
 /// only at end of input), or `-errno` (`-EINVAL` if `via` was not empty).
+///
+/// `-EAGAIN`: only when a blocking socket's timeout (`SO_SNDTIMEO` /
+/// `SO_RCVTIMEO`) expired; `*transferred` and `*in_pipe` say exactly how
+/// far it got. With non-blocking descriptors it waits for readiness itself
+/// and never returns it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_splice_all(
     from: c_int,
@@ -240,7 +265,7 @@ pub unsafe extern "C" fn wl_pipe_new(capacity: usize, out: *mut *mut wl_pipe) ->
 pub unsafe extern "C" fn wl_pipe_free(pipe: *mut wl_pipe) {
     ffi_fn!("wl_pipe_free", {
         // SAFETY: NULL or a live handle the caller gives up.
-        drop(unsafe { take(pipe) });
+        drop(unsafe { take(pipe) }?);
         Ok(())
     })
 }
@@ -347,6 +372,11 @@ fn tcp_only() -> io::Error {
 /// queued (possibly fewer than `len`: send the rest with another call, see
 /// PROGRESS), or `-ENOBUFS` (too many completions outstanding: read some),
 /// `-EAFNOSUPPORT` (a Unix stream), `-EAGAIN`, `-EINTR`, `-EPIPE`, ...
+///
+/// `-EAGAIN`: the send buffer is full (non-blocking connection,
+/// `MSG_DONTWAIT`, or the write timeout). Nothing was queued and no send id
+/// was used: `buf` may be reused at once; retry when `wl_wait` (or your event
+/// loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_send_zerocopy(conn: *const wl_conn, buf: *const c_void, len: usize) -> libc::ssize_t {
     ffi_fn!("wl_conn_send_zerocopy", {
@@ -369,6 +399,9 @@ pub unsafe extern "C" fn wl_conn_send_zerocopy(conn: *const wl_conn, buf: *const
 /// Returns 1 and writes `*out`, 0 if none is waiting, or `-errno` (an
 /// error-queue entry of another origin is consumed and returned as an
 /// error; `-EAFNOSUPPORT` for a Unix stream).
+///
+/// Never returns `-EAGAIN`: "none waiting" is 0. Completions arrive on the
+/// error queue, which `wl_wait` reports as `WL_ERROR`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_recv_zerocopy_completion(
     conn: *const wl_conn,
@@ -398,6 +431,8 @@ pub unsafe extern "C" fn wl_conn_recv_zerocopy_completion(
 ///
 /// Returns 1 and writes `*out`, 0 on timeout, or `-errno` (`-EINTR`, a
 /// pending socket error, `-EAFNOSUPPORT` for a Unix stream).
+///
+/// Never returns `-EAGAIN`: a timeout is 0.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_wait_zerocopy_completion(
     conn: *const wl_conn,

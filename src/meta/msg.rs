@@ -100,6 +100,9 @@ pub(crate) fn recv_msg_owned<D: Domain>(
     flags: MsgFlags,
 ) -> io::Result<(usize, D::Addr, libc::c_int, usize)> {
     let (out, name) = recv_msg_on(fd, buf, control, flags.bits())?;
+    if crate::socket::wake::ended_by_shutdown(fd, out.len, name.len()) {
+        return Err(crate::socket::wake::shut_down_for_receiving());
+    }
     Ok((out.len, D::Addr::from_raw(&name)?, out.flags, out.control_len))
 }
 

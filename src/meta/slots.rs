@@ -132,6 +132,12 @@ impl<D: Domain> RecvSlots<D> {
         // SAFETY: the headers point at the caller's buffers (exclusively
         // borrowed for the call) and this struct's own boxed storage.
         let got = unsafe { sys::recvmmsg(fd, &mut self.hdrs[..n], flags.bits(), &mut |_, fd| drop(fd)) }?;
+        // Slots "filled" by a shutdown are not datagrams.
+        let got = crate::socket::wake::datagrams_before_shutdown(
+            fd,
+            got,
+            self.hdrs.iter().map(|h| (h.msg_len(), h.namelen())),
+        )?;
         for (name, hdr) in self.names.iter_mut().zip(self.hdrs.iter()).take(got) {
             *name.len_mut() = hdr.namelen();
         }

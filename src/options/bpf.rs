@@ -26,6 +26,8 @@ const LD_W_ABS: u16 = 0x20; // BPF_LD | BPF_W | BPF_ABS
 const ALU_MOD_K: u16 = 0x04 | 0x90; // BPF_ALU | BPF_MOD | BPF_K
 const RET_A: u16 = 0x06 | 0x10; // BPF_RET | BPF_A
 const RET_K: u16 = 0x06; // BPF_RET | BPF_K
+/// `BPF_MAXINSNS`: the kernel's limit on a classic program's length.
+const MAX_INSNS: usize = 4096;
 
 /// The kernel's ancillary-data loads (`SKF_AD_OFF + SKF_AD_*`).
 fn ancillary(field: libc::c_int) -> u32 {
@@ -81,6 +83,29 @@ impl CbpfProgram {
         })
     }
 
+    /// A program from its instructions, each `(code, jt, jf, k)` as in
+    /// `struct sock_filter` (`linux/filter.h`), for programs the typed
+    /// constructors do not cover. It must have 1 to 4096 instructions
+    /// (`BPF_MAXINSNS`, checked here); the kernel checks the rest when the
+    /// program is attached (`EINVAL`).
+    pub fn from_instructions(code: &[(u16, u8, u8, u32)]) -> io::Result<Self> {
+        if code.is_empty() || code.len() > MAX_INSNS {
+            return Err(invalid_input(
+                libc::EINVAL,
+                format!(
+                    "a classic BPF program has 1 to {MAX_INSNS} instructions, got {}",
+                    code.len()
+                ),
+            ));
+        }
+        Ok(Self { code: code.to_vec() })
+    }
+
+    /// The instructions, each `(code, jt, jf, k)` as in `struct sock_filter`.
+    pub fn instructions(&self) -> &[(u16, u8, u8, u32)] {
+        &self.code
+    }
+
     /// The number of instructions.
     pub fn len(&self) -> usize {
         self.code.len()
@@ -97,12 +122,26 @@ impl CbpfProgram {
             .iter()
             .map(|&(code, jt, jf, k)| libc::sock_filter { code, jt, jf, k })
             .collect();
-        let prog = libc::sock_fprog {
-            len: filters.len() as libc::c_ushort,
-            filter: filters.as_mut_ptr(),
-        };
+        // A `sock_fprog` written into zeroed bytes: the padding after `len`
+        // goes to the kernel too, and a typed `sock_fprog` value need not
+        // keep its padding zeroed (valgrind flags it as uninitialised).
+        let mut prog = [0u8; std::mem::size_of::<libc::sock_fprog>()];
+        let len = filters.len() as libc::c_ushort;
+        let filter = filters.as_mut_ptr();
+        // SAFETY: both offsets and sizes lie inside `prog` (they are the
+        // fields of the struct it is sized for); unaligned writes need no
+        // alignment.
+        unsafe {
+            let base = prog.as_mut_ptr();
+            base.add(std::mem::offset_of!(libc::sock_fprog, len))
+                .cast::<libc::c_ushort>()
+                .write_unaligned(len);
+            base.add(std::mem::offset_of!(libc::sock_fprog, filter))
+                .cast::<*mut libc::sock_filter>()
+                .write_unaligned(filter);
+        }
         // The kernel copies the program during the call.
-        sys::setsockopt(socket.as_fd(), libc::SOL_SOCKET, name, &prog)
+        sys::setsockopt_bytes(socket.as_fd(), libc::SOL_SOCKET, name, &prog)
     }
 }
 

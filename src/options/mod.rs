@@ -38,6 +38,8 @@
 //! | `keepalive.rs` | the keepalive limits the builders share |
 //! | `tcp.rs` | `TCP_CONGESTION` |
 //! | `multicast.rs` | `IP_ADD/DROP_MEMBERSHIP` and their IPv6 twins |
+//! | `multicast_source.rs` | `IP_MULTICAST_IF`, source-specific joins (`IP_ADD/DROP_SOURCE_MEMBERSHIP`, `MCAST_JOIN/LEAVE_SOURCE_GROUP`) |
+//! | `proxy.rs` | `SO_ORIGINAL_DST`, `IP6T_SO_ORIGINAL_DST`, `TCP_SAVED_SYN` |
 //! | `info.rs` | `TCP_INFO` |
 //! | `bpf.rs` | `SO_ATTACH_REUSEPORT_CBPF`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` with a typed classic-BPF builder |
 
@@ -48,6 +50,8 @@ mod info;
 mod keepalive;
 pub(crate) mod kinds;
 mod multicast;
+mod multicast_source;
+mod proxy;
 mod socket;
 pub(crate) mod table;
 mod tcp;
@@ -56,6 +60,10 @@ pub use bpf::{CbpfProgram, attach_filter, attach_reuseport_cbpf, detach_filter};
 pub use device::{bind_device, bound_device};
 pub use info::{TcpInfo, TcpState, tcp_info};
 pub use multicast::{join_multicast_v4, join_multicast_v6, leave_multicast_v4, leave_multicast_v6};
+pub use multicast_source::{
+    join_ssm_v4, join_ssm_v6, leave_ssm_v4, leave_ssm_v6, multicast_if_v4, set_multicast_if_v4,
+};
+pub use proxy::{original_dst_v4, original_dst_v6, tcp_saved_syn, tcp_saved_syn_into};
 pub use socket::{linger, set_linger};
 pub use table::*;
 pub use tcp::{set_tcp_congestion, tcp_congestion};

@@ -14,7 +14,14 @@ use crate::sys;
 /// `socket(D::FAMILY, T::TYPE, protocol)`, explaining the failures whose
 /// cause is known for this kind.
 pub(super) fn create<D: Domain, T: SockType>(protocol: libc::c_int) -> io::Result<OwnedFd> {
-    sys::socket(D::FAMILY, T::TYPE, protocol).map_err(|e| explain::<D, T>(e, protocol))
+    create_with::<D, T>(protocol, false)
+}
+
+/// [`create`], non-blocking from birth when asked (`SOCK_NONBLOCK` in the
+/// `socket(2)` type: no `fcntl` afterwards).
+pub(super) fn create_with<D: Domain, T: SockType>(protocol: libc::c_int, nonblocking: bool) -> io::Result<OwnedFd> {
+    let flags = if nonblocking { libc::SOCK_NONBLOCK } else { 0 };
+    sys::socket(D::FAMILY, T::TYPE | flags, protocol).map_err(|e| explain::<D, T>(e, protocol))
 }
 
 /// An internet stream socket of the chosen protocol.

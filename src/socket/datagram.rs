@@ -75,6 +75,8 @@ impl<D: Domain, T: Connectionless> BoundDatagram<D, T> {
 
     /// Receives one datagram (`recvfrom(2)`); returns its length and sender.
     /// A datagram longer than `buf` is truncated (see [`MsgFlags::TRUNC`]).
+    /// Once the socket is [shut down](Self::shutdown) for receiving and its
+    /// queue is empty, fails with `ESHUTDOWN` (a blocked call wakes so).
     pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, D::Addr)> {
         self.recv_from_with_flags(buf, MsgFlags::NONE)
     }
@@ -83,6 +85,9 @@ impl<D: Domain, T: Connectionless> BoundDatagram<D, T> {
     /// [`MsgFlags::TRUNC`] the returned length is the datagram's real length.
     pub fn recv_from_with_flags(&self, buf: &mut [u8], flags: MsgFlags) -> io::Result<(usize, D::Addr)> {
         let (n, raw) = sys::recv_from(self.as_fd(), buf, flags.bits())?;
+        if super::wake::ended_by_shutdown(self.as_fd(), n, raw.len()) {
+            return Err(super::wake::shut_down_for_receiving());
+        }
         Ok((n, D::Addr::from_raw(&raw)?))
     }
 

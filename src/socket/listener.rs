@@ -4,6 +4,7 @@ use std::io;
 use std::marker::PhantomData;
 use std::os::fd::{AsFd, OwnedFd};
 
+use super::wake::explain_accept;
 use super::{ConnectedSeqPacket, ConnectedStream, socket_state};
 use crate::addr::codec::AddrCodec;
 use crate::domain::{ConnectionOriented, Domain, SeqPacket, Stream};
@@ -41,13 +42,13 @@ impl<D: Domain> Listener<D, Stream> {
     /// `ErrorKind::WouldBlock`; see [`try_accept`](Self::try_accept).
     /// A signal interrupts the wait with `ErrorKind::Interrupted`.
     pub fn accept(&self) -> io::Result<ConnectedStream<D>> {
-        let (fd, _) = sys::accept(self.as_fd(), 0)?;
+        let (fd, _) = sys::accept(self.as_fd(), 0).map_err(explain_accept)?;
         Ok(ConnectedStream::from_fd(fd))
     }
 
     /// Accepts one connection and returns the peer's address too.
     pub fn accept_with_addr(&self) -> io::Result<(ConnectedStream<D>, D::Addr)> {
-        let (fd, raw) = sys::accept(self.as_fd(), 0)?;
+        let (fd, raw) = sys::accept(self.as_fd(), 0).map_err(explain_accept)?;
         let stream = ConnectedStream::from_fd(fd);
         Ok((stream, D::Addr::from_raw(&raw)?))
     }
@@ -76,14 +77,14 @@ impl<D: Domain> Listener<D, SeqPacket> {
     /// On a non-blocking listener with nothing pending this fails with
     /// `ErrorKind::WouldBlock`; see [`try_accept`](Self::try_accept).
     pub fn accept(&self) -> io::Result<ConnectedSeqPacket<D>> {
-        let (fd, _) = sys::accept(self.as_fd(), 0)?;
+        let (fd, _) = sys::accept(self.as_fd(), 0).map_err(explain_accept)?;
         Ok(ConnectedSeqPacket::from_fd(fd))
     }
 
     /// Accepts one connection and returns the peer's address too (for Unix
     /// sockets usually unnamed: clients rarely bind).
     pub fn accept_with_addr(&self) -> io::Result<(ConnectedSeqPacket<D>, D::Addr)> {
-        let (fd, raw) = sys::accept(self.as_fd(), 0)?;
+        let (fd, raw) = sys::accept(self.as_fd(), 0).map_err(explain_accept)?;
         let conn = ConnectedSeqPacket::from_fd(fd);
         Ok((conn, D::Addr::from_raw(&raw)?))
     }

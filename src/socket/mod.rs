@@ -33,10 +33,12 @@ mod datagram;
 mod flags;
 pub(crate) mod icmp;
 mod listener;
+mod nonblocking;
 mod pending;
 mod raw;
 mod seqpacket;
 mod stream;
+pub(crate) mod wake;
 
 pub use bound::BoundSocket;
 pub use datagram::{BoundDatagram, ConnectedDatagram};

@@ -175,15 +175,19 @@ impl<D: Domain> RawSocket<D, Stream> {
             Ok(v) => v,
             Err(e) => return Err(TransitionError::new(e, self)),
         };
-        if let Err(e) = self.set_nonblocking(true) {
+        // A socket non-blocking from birth (`new_nonblocking`) needs no
+        // `fcntl` to set the mode, nor one to restore it.
+        if !was_nonblocking && let Err(e) = self.set_nonblocking(true) {
             return Err(TransitionError::new(e, self));
         }
         match self.connect_fd(&addr) {
             Ok(()) => Ok(PendingConnect::from_fd(self.into_fd())),
             Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(PendingConnect::from_fd(self.into_fd())),
             Err(e) => {
-                // Best effort: the original error is the one worth reporting.
-                let _ = self.set_nonblocking(was_nonblocking);
+                if !was_nonblocking {
+                    // Best effort: the original error is the one worth reporting.
+                    let _ = self.set_nonblocking(false);
+                }
                 Err(TransitionError::new(e, self))
             }
         }

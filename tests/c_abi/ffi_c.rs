@@ -10,72 +10,20 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Output, Stdio};
 
 #[path = "support/fresh_library.rs"]
 mod fresh_library;
 use fresh_library::libdir;
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+#[path = "support/child.rs"]
+mod child;
+use child::{command, require, root, run};
 
-/// A fresh scratch directory for one test, removed when the test passes
-/// and kept (its path is in the failure output) when it fails.
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-fn scratch(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("wl-ffi-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    Scratch(dir)
-}
-
-/// A command for a child process. Drops the `LD_LIBRARY_PATH` cargo sets
-/// for test runs (it lists `<target>/<profile>` ahead of `deps`, so a stale
-/// `libwirelane.so` left there by an earlier `cargo build` would shadow the
-/// fresh one): each C binary finds its library through its own RUNPATH.
-fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
-    let mut cmd = Command::new(program);
-    cmd.env_remove("LD_LIBRARY_PATH");
-    cmd
-}
-
-fn require(tool: &str, hint: &str) {
-    let found = command("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(found, "`{tool}` is not installed: {hint}");
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({})\n--- stdout\n{}\n--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+/// A fresh scratch directory for one test (see [`child::Scratch`]).
+fn scratch(name: &str) -> child::Scratch {
+    child::scratch("ffi", name)
 }
 
 fn make(target: &str, build: &Path) -> Output {

@@ -78,8 +78,16 @@ fn docs_table_matches_the_table() {
          `any`, `inet` (IPv4 and IPv6), `v4`, `v6`, `unix` (the Python and C++ types follow it;\n\
          the kernel has the last word per socket type, e.g. `ENOPROTOOPT`).\n\n\
          Options with structured values are written by hand next to the table: `SO_LINGER`,\n\
-         `SO_BINDTODEVICE`, `TCP_CONGESTION`, multicast membership, `TCP_INFO`, and (Rust only\n\
-         so far) `SO_ATTACH_REUSEPORT_CBPF` / `SO_ATTACH_FILTER` with `CbpfProgram`.\n\n{}",
+         `SO_BINDTODEVICE`, `TCP_CONGESTION`, multicast membership, `TCP_INFO`, and, in every\n\
+         layer (Rust, C, Python, C++), these:\n\n\
+         | option | Rust (`wirelane::`) | C | Python / C++ |\n\
+         |---|---|---|---|\n\
+         | `IP_MULTICAST_IF` (ip(7)), by address and/or index | `set_multicast_if_v4` / `multicast_if_v4` | `wl_set_multicast_if_v4` / `wl_multicast_if_v4` | same names |\n\
+         | `IP_ADD/DROP_SOURCE_MEMBERSHIP` (ip(7)) | `join_ssm_v4` / `leave_ssm_v4` | `wl_join_ssm_v4` / `wl_leave_ssm_v4` | same names |\n\
+         | `MCAST_JOIN/LEAVE_SOURCE_GROUP` (RFC 3678) | `join_ssm_v6` / `leave_ssm_v6` | `wl_join_ssm_v6` / `wl_leave_ssm_v6` | same names |\n\
+         | `SO_ORIGINAL_DST` / `IP6T_SO_ORIGINAL_DST` (read) | `original_dst_v4` / `original_dst_v6` | `wl_original_dst_v4` / `wl_original_dst_v6` | same names |\n\
+         | `TCP_SAVED_SYN` (tcp(7), read) | `tcp_saved_syn` / `tcp_saved_syn_into` | `wl_tcp_saved_syn` | `tcp_saved_syn` |\n\
+         | `SO_ATTACH_REUSEPORT_CBPF`, `SO_ATTACH_FILTER`, `SO_DETACH_FILTER` (socket(7)) | `CbpfProgram`, `attach_reuseport_cbpf`, `attach_filter`, `detach_filter` | `wl_bpf_insn` arrays from `wl_bpf_steer_by_cpu` / `_by_hash` / `wl_bpf_constant`, `wl_attach_reuseport_cbpf`, `wl_attach_filter`, `wl_detach_filter` | `CbpfProgram` and the same method names |\n\n{}",
         render::docs_table()
     );
     check("OPTIONS.md", &fresh);

@@ -8,8 +8,8 @@
 //! Needs a C compiler, pkg-config and readelf (`apt-get install -y
 //! build-essential pkg-config binutils`); a missing tool fails the test.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
 #[path = "support/fresh_library.rs"]
 mod fresh_library;
@@ -17,44 +17,12 @@ use fresh_library::libdir;
 
 const SONAME: &str = concat!("libwirelane.so.", env!("CARGO_PKG_VERSION_MAJOR"));
 
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+#[path = "support/child.rs"]
+mod child;
+use child::{command, require, root, run};
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("wl-soname-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
-}
-
-/// A child process without cargo's `LD_LIBRARY_PATH` (it lists the build
-/// tree): each program must find its library by itself.
-fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
-    let mut cmd = Command::new(program);
-    cmd.env_remove("LD_LIBRARY_PATH");
-    cmd
-}
-
-fn require(tool: &str, hint: &str) {
-    let found = command("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(found, "`{tool}` is not installed: {hint}");
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({})\n--- stdout\n{}\n--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+fn scratch(name: &str) -> child::Scratch {
+    child::scratch("soname", name)
 }
 
 fn stdout(out: &Output) -> String {
@@ -185,7 +153,6 @@ int main(void) {
         Path::new(&versioned)
     );
     assert_eq!(stdout(&run(&mut command(&exe))).trim(), env!("CARGO_PKG_VERSION"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -211,5 +178,4 @@ fn install_refuses_a_library_without_the_soname() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("has soname 'none', expected {SONAME}")), "{err}");
     assert!(!dir.join("prefix/lib").exists(), "installed something anyway");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -63,3 +63,42 @@ pub fn sysctl(name: &str, value: &str) {
     let path = format!("/proc/sys/{name}");
     std::fs::write(&path, value).unwrap_or_else(|e| panic!("write {path}: {e}"));
 }
+
+/// Runs a shell script in the current (namespaced) network namespace,
+/// e.g. `ip route` and `ip rule` commands; panics with its output if it
+/// fails.
+pub fn sh(script: &str) {
+    let out = Command::new("sh")
+        .args(["-ec", script])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sh: {e}"));
+    assert!(
+        out.status.success(),
+        "`{script}` failed ({}):\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Loads an nftables ruleset (`nft -f -`) into the current (namespaced)
+/// network namespace. `nft` comes from the nftables package, which
+/// scripts/ensure-tools.sh installs.
+pub fn nft(ruleset: &str) {
+    use std::io::Write;
+    let mut child = Command::new("nft")
+        .args(["-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run nft ({e}): install nftables (scripts/ensure-tools.sh does)"));
+    child.stdin.take().unwrap().write_all(ruleset.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "nft rejected the ruleset ({}):\n{ruleset}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

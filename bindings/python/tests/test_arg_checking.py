@@ -156,6 +156,7 @@ def kind_of(owner: str, method: str, p: inspect.Parameter) -> tuple[list[tuple[A
         "SocketBase[Any]",
         "SocketBase[SocketAddrV4]|SocketBase[SocketAddrV6]",
         "_Conn",
+        "CbpfProgram",
     ):
         return OBJ_BAD, none_ok
     raise AssertionError(

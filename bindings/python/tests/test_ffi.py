@@ -99,6 +99,7 @@ STRUCTS: dict[str, Any] = {
     "wl_rawip_raw": _prototypes.wl_rawip_raw,
     "wl_rawip": _prototypes.wl_rawip,
     "wl_rawip_conn": _prototypes.wl_rawip_conn,
+    "wl_bpf_insn": _prototypes.wl_bpf_insn,
     "wl_pipe": _zerocopy.wl_pipe,
     "wl_zerocopy_completion": _zerocopy.wl_zerocopy_completion,
     "struct iovec": _ffi.iovec,

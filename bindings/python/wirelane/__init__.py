@@ -65,6 +65,7 @@ from ._builder import (
 from ._dgram import BoundDatagram, ConnectedDatagram
 from ._io import SocketIO
 from ._options import TcpInfo
+from ._proxy_opts import CbpfProgram
 from ._lib import EXPECTED_ABI, AbiVersionError, LibraryNotFoundError
 from ._raw import RawSocket
 from ._fdpass import MAX_FDS, Credentials, own_credentials
@@ -147,6 +148,8 @@ __all__ = [
     "RawIpSocket",
     "RawSeqPacket",
     "SeqPacketListener",
+    # Proxy, multicast and classic-BPF options (issue 17).
+    "CbpfProgram",
     # Connect by name (issue 18).
     "DEFAULT_HAPPY_EYEBALLS_DELAY",
     "InetAddress",

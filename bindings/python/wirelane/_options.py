@@ -21,6 +21,7 @@ from typing import Any, Callable, Generic, TypeVar
 from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
+from ._proxy_opts import ProxyOptions
 
 _Fn = Callable[..., int]
 R = TypeVar("R")
@@ -333,7 +334,7 @@ def _text(call: Callable[[Any, int], int]) -> str:
         size = n + 1
 
 
-class Options(Generic[D]):
+class Options(ProxyOptions[D], Generic[D]):
     """Socket options (``socket(7)``, ``tcp(7)``, ``ip(7)``, ``ipv6(7)``)
     on every state; see the module docstring for domain typing."""
 

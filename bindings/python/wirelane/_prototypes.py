@@ -303,6 +303,17 @@ class wl_datagram_config(Structure):
     ]
 
 
+class wl_bpf_insn(Structure):
+    """``wl_bpf_insn`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("code", c_uint16),
+        ("jt", c_uint8),
+        ("jf", c_uint8),
+        ("k", c_uint32),
+    ]
+
+
 class wl_cmsg(Structure):
     """``wl_cmsg`` (see include/wirelane.h)."""
 
@@ -540,6 +551,8 @@ wl_addr_format: Callable[..., int] = bind("wl_addr_format", c_int, [POINTER(wl_a
 wl_addr_family: Callable[..., int] = bind("wl_addr_family", c_int, [POINTER(wl_addr)])
 # wl_addr_port(addr)
 wl_addr_port: Callable[..., int] = bind("wl_addr_port", c_int, [POINTER(wl_addr)])
+# wl_addr_parse_n(text, len, out)
+wl_addr_parse_n: Callable[..., int] = bind("wl_addr_parse_n", c_int, [c_char_p, c_size_t, POINTER(wl_addr)])
 # wl_send_batch_new(domain, capacity, out)
 wl_send_batch_new: Callable[..., int] = bind("wl_send_batch_new", c_int, [c_int, c_size_t, POINTER(POINTER(wl_send_batch))])
 # wl_send_batch_free(batch)
@@ -618,6 +631,18 @@ wl_buffer_config_apply: Callable[..., int] = bind("wl_buffer_config_apply", c_in
 wl_keepalive_config_apply: Callable[..., int] = bind("wl_keepalive_config_apply", c_int, [POINTER(wl_keepalive_config), c_int])
 # wl_tcp_config_apply(cfg, fd)
 wl_tcp_config_apply: Callable[..., int] = bind("wl_tcp_config_apply", c_int, [POINTER(wl_tcp_config), c_int])
+# wl_bpf_steer_by_cpu(sockets, out, cap)
+wl_bpf_steer_by_cpu: Callable[..., int] = bind("wl_bpf_steer_by_cpu", c_int, [c_uint32, POINTER(wl_bpf_insn), c_size_t])
+# wl_bpf_steer_by_hash(sockets, out, cap)
+wl_bpf_steer_by_hash: Callable[..., int] = bind("wl_bpf_steer_by_hash", c_int, [c_uint32, POINTER(wl_bpf_insn), c_size_t])
+# wl_bpf_constant(value, out, cap)
+wl_bpf_constant: Callable[..., int] = bind("wl_bpf_constant", c_int, [c_uint32, POINTER(wl_bpf_insn), c_size_t])
+# wl_attach_reuseport_cbpf(fd, prog, len)
+wl_attach_reuseport_cbpf: Callable[..., int] = bind("wl_attach_reuseport_cbpf", c_int, [c_int, POINTER(wl_bpf_insn), c_size_t])
+# wl_attach_filter(fd, prog, len)
+wl_attach_filter: Callable[..., int] = bind("wl_attach_filter", c_int, [c_int, POINTER(wl_bpf_insn), c_size_t])
+# wl_detach_filter(fd)
+wl_detach_filter: Callable[..., int] = bind("wl_detach_filter", c_int, [c_int])
 # wl_cmsg_space(data_len)
 wl_cmsg_space: Callable[..., int] = bind("wl_cmsg_space", c_ssize_t, [c_size_t])
 # wl_cmsg_push(control, capacity, used, cmsg_level, cmsg_type, data, data_len)
@@ -842,6 +867,14 @@ wl_listener_into_fd: Callable[..., int] = bind("wl_listener_into_fd", c_int, [PO
 wl_listener_from_fd: Callable[..., int] = bind("wl_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_listener))])
 # wl_listener_try_clone(listener, out)
 wl_listener_try_clone: Callable[..., int] = bind("wl_listener_try_clone", c_int, [POINTER(wl_listener), POINTER(POINTER(wl_listener))])
+# wl_raw_open(domain, type, protocol, flags, out)
+wl_raw_open: Callable[..., int] = bind("wl_raw_open", c_int, [c_int, c_int, c_int, c_uint, POINTER(POINTER(wl_raw))])
+# wl_listener_accept_flags(listener, flags, out, peer)
+wl_listener_accept_flags: Callable[..., int] = bind("wl_listener_accept_flags", c_int, [POINTER(wl_listener), c_uint, POINTER(POINTER(wl_conn)), POINTER(wl_addr)])
+# wl_conn_pair_flags(flags, a, b)
+wl_conn_pair_flags: Callable[..., int] = bind("wl_conn_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_conn)), POINTER(POINTER(wl_conn))])
+# wl_dgram_conn_pair_flags(flags, a, b)
+wl_dgram_conn_pair_flags: Callable[..., int] = bind("wl_dgram_conn_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_dgram_conn)), POINTER(POINTER(wl_dgram_conn))])
 # wl_set_linger(fd, enable, seconds)
 wl_set_linger: Callable[..., int] = bind("wl_set_linger", c_int, [c_int, c_bool, c_uint32])
 # wl_linger(fd, enabled, seconds)
@@ -1098,6 +1131,24 @@ wl_pending_free: Callable[..., None] = bind("wl_pending_free", None, [POINTER(wl
 wl_pending_fd: Callable[..., int] = bind("wl_pending_fd", c_int, [POINTER(wl_pending)])
 # wl_pending_into_fd(sock)
 wl_pending_into_fd: Callable[..., int] = bind("wl_pending_into_fd", c_int, [POINTER(wl_pending)])
+# wl_set_multicast_if_v4(fd, interface, ifindex)
+wl_set_multicast_if_v4: Callable[..., int] = bind("wl_set_multicast_if_v4", c_int, [c_int, POINTER(c_uint8), c_uint32])
+# wl_multicast_if_v4(fd, out)
+wl_multicast_if_v4: Callable[..., int] = bind("wl_multicast_if_v4", c_int, [c_int, POINTER(c_uint8)])
+# wl_join_ssm_v4(fd, group, source, interface)
+wl_join_ssm_v4: Callable[..., int] = bind("wl_join_ssm_v4", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), POINTER(c_uint8)])
+# wl_leave_ssm_v4(fd, group, source, interface)
+wl_leave_ssm_v4: Callable[..., int] = bind("wl_leave_ssm_v4", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), POINTER(c_uint8)])
+# wl_join_ssm_v6(fd, group, source, interface)
+wl_join_ssm_v6: Callable[..., int] = bind("wl_join_ssm_v6", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), c_uint32])
+# wl_leave_ssm_v6(fd, group, source, interface)
+wl_leave_ssm_v6: Callable[..., int] = bind("wl_leave_ssm_v6", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), c_uint32])
+# wl_original_dst_v4(fd, out)
+wl_original_dst_v4: Callable[..., int] = bind("wl_original_dst_v4", c_int, [c_int, POINTER(wl_addr)])
+# wl_original_dst_v6(fd, out)
+wl_original_dst_v6: Callable[..., int] = bind("wl_original_dst_v6", c_int, [c_int, POINTER(wl_addr)])
+# wl_tcp_saved_syn(fd, buf, len)
+wl_tcp_saved_syn: Callable[..., int] = bind("wl_tcp_saved_syn", c_int, [c_int, POINTER(c_uint8), c_size_t])
 # wl_raw_new(domain, type, out)
 wl_raw_new: Callable[..., int] = bind("wl_raw_new", c_int, [c_int, c_int, POINTER(POINTER(wl_raw))])
 # wl_raw_type(sock)
@@ -1280,6 +1331,12 @@ wl_dgram_set_mtu_discover: Callable[..., int] = bind("wl_dgram_set_mtu_discover"
 wl_dgram_mtu_discover: Callable[..., int] = bind("wl_dgram_mtu_discover", c_int, [POINTER(wl_dgram), POINTER(c_int)])
 # wl_dgram_conn_path_mtu(sock, out)
 wl_dgram_conn_path_mtu: Callable[..., int] = bind("wl_dgram_conn_path_mtu", c_int, [POINTER(wl_dgram_conn), POINTER(c_uint32)])
+# wl_listener_shutdown(listener)
+wl_listener_shutdown: Callable[..., int] = bind("wl_listener_shutdown", c_int, [POINTER(wl_listener)])
+# wl_dgram_shutdown(sock, how)
+wl_dgram_shutdown: Callable[..., int] = bind("wl_dgram_shutdown", c_int, [POINTER(wl_dgram), c_int])
+# wl_dgram_conn_shutdown(sock, how)
+wl_dgram_conn_shutdown: Callable[..., int] = bind("wl_dgram_conn_shutdown", c_int, [POINTER(wl_dgram_conn), c_int])
 # wl_conn_sendfile(conn, file_fd, offset, len)
 wl_conn_sendfile: Callable[..., int] = bind("wl_conn_sendfile", c_ssize_t, [POINTER(wl_conn), c_int, POINTER(c_uint64), c_size_t])
 # wl_conn_sendfile_all(conn, file_fd, offset, len)
@@ -1342,6 +1399,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_addr_format",
     "wl_addr_family",
     "wl_addr_port",
+    "wl_addr_parse_n",
     "wl_send_batch_new",
     "wl_send_batch_free",
     "wl_send_batch_push",
@@ -1381,6 +1439,12 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_buffer_config_apply",
     "wl_keepalive_config_apply",
     "wl_tcp_config_apply",
+    "wl_bpf_steer_by_cpu",
+    "wl_bpf_steer_by_hash",
+    "wl_bpf_constant",
+    "wl_attach_reuseport_cbpf",
+    "wl_attach_filter",
+    "wl_detach_filter",
     "wl_cmsg_space",
     "wl_cmsg_push",
     "wl_cmsg_first",
@@ -1493,6 +1557,10 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_listener_into_fd",
     "wl_listener_from_fd",
     "wl_listener_try_clone",
+    "wl_raw_open",
+    "wl_listener_accept_flags",
+    "wl_conn_pair_flags",
+    "wl_dgram_conn_pair_flags",
     "wl_set_linger",
     "wl_linger",
     "wl_bind_device",
@@ -1621,6 +1689,15 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_pending_free",
     "wl_pending_fd",
     "wl_pending_into_fd",
+    "wl_set_multicast_if_v4",
+    "wl_multicast_if_v4",
+    "wl_join_ssm_v4",
+    "wl_leave_ssm_v4",
+    "wl_join_ssm_v6",
+    "wl_leave_ssm_v6",
+    "wl_original_dst_v4",
+    "wl_original_dst_v6",
+    "wl_tcp_saved_syn",
     "wl_raw_new",
     "wl_raw_type",
     "wl_raw_bind",
@@ -1712,6 +1789,9 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_set_mtu_discover",
     "wl_dgram_mtu_discover",
     "wl_dgram_conn_path_mtu",
+    "wl_listener_shutdown",
+    "wl_dgram_shutdown",
+    "wl_dgram_conn_shutdown",
     "wl_conn_sendfile",
     "wl_conn_sendfile_all",
     "wl_splice",

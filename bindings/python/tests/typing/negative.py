@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from wirelane import (
     BoundDatagram,
+    CbpfProgram,
     BoundSocket,
     ConnectedDatagram,
     Connection,
@@ -114,6 +115,10 @@ def misuse() -> None:
     a.set_tcp_nodelay(True)  # type: ignore[misc]
     conn.set_only_v6(True)  # type: ignore[misc]
     RawSocket.udp6().set_multicast_loop_v4(True)  # type: ignore[misc]
+    RawSocket.udp6().join_ssm_v4("232.1.1.1", "127.0.0.1")  # type: ignore[misc]
+    RawSocket.udp4().join_ssm_v6("ff3e::1", "fd00::1")  # type: ignore[misc]
+    a.original_dst_v4()  # type: ignore[misc]
+    a.attach_reuseport_cbpf(CbpfProgram.constant(0))  # type: ignore[misc]
 
     # States are built by factories and transitions only; classes are final.
     BoundSocket()  # type: ignore[call-arg]

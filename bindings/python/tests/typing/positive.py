@@ -8,6 +8,7 @@ from typing import Any, assert_type
 
 from wirelane import (
     BoundDatagram,
+    CbpfProgram,
     BoundSocket,
     ConnectedDatagram,
     Connection,
@@ -124,6 +125,11 @@ def datagrams() -> None:
     d.set_only_v6(True)
     d.join_multicast_v6("ff02::1", 0)
     RawSocket.udp4().set_ttl(3)
+    d.join_ssm_v6("ff3e::1", "fd00::1", 0)
+    assert_type(RawSocket.udp4().multicast_if_v4(), str)
+    assert_type(RawSocket.tcp4().bind(V4).listen().accept()[0].original_dst_v4(), SocketAddrV4)
+    assert_type(RawSocket.tcp6().connect(V6).tcp_saved_syn(), bytes)
+    assert_type(CbpfProgram.steer_by_cpu(4), CbpfProgram)
 
 
 def builders() -> None:
