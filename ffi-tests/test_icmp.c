@@ -9,13 +9,13 @@
 
 static int make_icmp4(void) {
     wl_icmp_raw *raw = NULL;
-    int rc = wl_icmp_raw_new(AF_INET, &raw);
+    int rc = wl_icmp_raw_new(AF_INET, 0, &raw);
     return rc < 0 ? rc : wl_icmp_raw_into_fd(raw);
 }
 
 static int make_icmp6(void) {
     wl_icmp_raw *raw = NULL;
-    int rc = wl_icmp_raw_new(AF_INET6, &raw);
+    int rc = wl_icmp_raw_new(AF_INET6, 0, &raw);
     return rc < 0 ? rc : wl_icmp_raw_into_fd(raw);
 }
 
@@ -123,9 +123,9 @@ static void fds_and_argument_checks(void) {
     CHECK_ERR(wl_icmp_conn_from_fd(fd, &c), EPROTONOSUPPORT);
     close(fd);
 
-    CHECK_ERR(wl_icmp_raw_new(AF_UNIX, &raw), EAFNOSUPPORT);
+    CHECK_ERR(wl_icmp_raw_new(AF_UNIX, 0, &raw), EAFNOSUPPORT);
     CHECK_MSG("AF_INET and AF_INET6 only");
-    CHECK_ERR(wl_icmp_raw_new(AF_INET, NULL), EINVAL);
+    CHECK_ERR(wl_icmp_raw_new(AF_INET, 0, NULL), EINVAL);
     CHECK_ERR(wl_icmp_ident(NULL), EINVAL);
     CHECK_ERR(wl_icmp_conn_send_echo(NULL, 1, "x", 1), EINVAL);
     CHECK_ERR(wl_icmp_raw_from_fd(-1, &raw), EBADF);
@@ -139,7 +139,7 @@ static int make_icmp_outside_range(void) {
     /* A user namespace only: the host's network namespace, whose
      * ping_group_range does not include the namespace's group. */
     wl_icmp_raw *raw = NULL;
-    int rc = wl_icmp_raw_new(AF_INET, &raw);
+    int rc = wl_icmp_raw_new(AF_INET, 0, &raw);
     if (rc == 0) {
         wl_icmp_raw_free(raw);
         return 0;

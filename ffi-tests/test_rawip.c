@@ -16,13 +16,13 @@
 
 static int make_raw4(void) {
     wl_rawip_raw *raw = NULL;
-    int rc = wl_rawip_raw_new(AF_INET, TEST_PROTO, &raw);
+    int rc = wl_rawip_raw_new(AF_INET, TEST_PROTO, 0, &raw);
     return rc < 0 ? rc : wl_rawip_raw_into_fd(raw);
 }
 
 static int make_raw6(void) {
     wl_rawip_raw *raw = NULL;
-    int rc = wl_rawip_raw_new(AF_INET6, TEST_PROTO, &raw);
+    int rc = wl_rawip_raw_new(AF_INET6, TEST_PROTO, 0, &raw);
     return rc < 0 ? rc : wl_rawip_raw_into_fd(raw);
 }
 
@@ -109,11 +109,11 @@ static void fds_and_argument_checks(void) {
     CHECK(wl_rawip_conn_fd(c2) == fd);
     wl_rawip_conn_free(c2);
 
-    CHECK_ERR(wl_rawip_raw_new(AF_UNIX, TEST_PROTO, &raw), EAFNOSUPPORT);
-    CHECK_ERR(wl_rawip_raw_new(AF_INET, 256, &raw), EINVAL);
+    CHECK_ERR(wl_rawip_raw_new(AF_UNIX, TEST_PROTO, 0, &raw), EAFNOSUPPORT);
+    CHECK_ERR(wl_rawip_raw_new(AF_INET, 256, 0, &raw), EINVAL);
     CHECK_MSG("protocol numbers are 1 to 255");
-    CHECK_ERR(wl_rawip_raw_new(AF_INET, -1, &raw), EINVAL);
-    CHECK_ERR(wl_rawip_raw_new(AF_INET, TEST_PROTO, NULL), EINVAL);
+    CHECK_ERR(wl_rawip_raw_new(AF_INET, -1, 0, &raw), EINVAL);
+    CHECK_ERR(wl_rawip_raw_new(AF_INET, TEST_PROTO, 0, NULL), EINVAL);
     CHECK_ERR(wl_rawip_raw_from_fd(-1, &raw), EBADF);
     CHECK_ERR(wl_rawip_from_fd(-1, &b), EBADF);
     CHECK_ERR(wl_rawip_into_fd(NULL), EINVAL);
@@ -124,12 +124,12 @@ static void fds_and_argument_checks(void) {
 
 static int make_protocol_zero(void) {
     wl_rawip_raw *raw = NULL;
-    return wl_rawip_raw_new(AF_INET, 0, &raw);
+    return wl_rawip_raw_new(AF_INET, 0, 0, &raw);
 }
 
 static int make_without_cap_net_raw(void) {
     wl_rawip_raw *raw = NULL;
-    int rc = wl_rawip_raw_new(AF_INET, TEST_PROTO, &raw);
+    int rc = wl_rawip_raw_new(AF_INET, TEST_PROTO, 0, &raw);
     if (rc == 0) {
         wl_rawip_raw_free(raw);
         return 0;

@@ -12,7 +12,7 @@ static wl_seqpacket_listener *listen_on(char *path, size_t len, wl_addr *addr) {
     wl_seqpacket_raw *raw = NULL;
     wl_seqpacket_bound *bound = NULL;
     wl_seqpacket_listener *l = NULL;
-    CHECK_OK(wl_seqpacket_raw_new(&raw));
+    CHECK_OK(wl_seqpacket_raw_new(0, &raw));
     CHECK_OK(wl_seqpacket_raw_bind(raw, addr, &bound));
     CHECK_OK(wl_seqpacket_bound_listen(bound, 8, &l));
     return l;
@@ -24,7 +24,7 @@ static void listen_accept_and_boundaries(void) {
     wl_seqpacket_listener *l = listen_on(path, sizeof path, &addr);
     wl_seqpacket_raw *raw = NULL;
     wl_seqpacket *client = NULL, *server = NULL;
-    CHECK_OK(wl_seqpacket_raw_new(&raw));
+    CHECK_OK(wl_seqpacket_raw_new(0, &raw));
     CHECK_OK(wl_seqpacket_raw_connect(raw, &addr, &client));
     CHECK_OK(wl_seqpacket_listener_accept(l, &server, &peer));
     CHECK(wl_addr_family(&peer) == AF_UNIX);
@@ -123,7 +123,7 @@ static void transition_failures_keep_the_handle(void) {
     wl_seqpacket_raw *raw = NULL;
     wl_seqpacket *conn = NULL;
     wl_seqpacket_bound *bound = NULL;
-    CHECK_OK(wl_seqpacket_raw_new(&raw));
+    CHECK_OK(wl_seqpacket_raw_new(0, &raw));
     /* Nobody listens there: refused, and `raw` is still ours. */
     wl_addr nowhere;
     CHECK_OK(wl_addr_unix("/tmp/wl-ffi-nobody-listens-here.sock", &nowhere));
@@ -135,7 +135,7 @@ static void transition_failures_keep_the_handle(void) {
     CHECK_ERR(wl_seqpacket_raw_bind(raw, NULL, &bound), EINVAL);
     CHECK_ERR(wl_seqpacket_raw_bind(raw, &nowhere, NULL), EINVAL);
     CHECK_ERR(wl_seqpacket_raw_connect(raw, NULL, &conn), EINVAL);
-    CHECK_ERR(wl_seqpacket_raw_new(NULL), EINVAL);
+    CHECK_ERR(wl_seqpacket_raw_new(0, NULL), EINVAL);
     /* Still usable after all that. */
     char path[108];
     wl_addr addr;
@@ -168,7 +168,7 @@ static void fds_round_trip_through_every_state(void) {
     char path[108];
     wl_addr addr;
     wl_seqpacket_raw *raw = NULL, *raw2 = NULL;
-    CHECK_OK(wl_seqpacket_raw_new(&raw));
+    CHECK_OK(wl_seqpacket_raw_new(0, &raw));
     int fd = wl_seqpacket_raw_into_fd(raw);
     CHECK(fd >= 0);
     CHECK_OK(wl_seqpacket_raw_from_fd(fd, &raw2));

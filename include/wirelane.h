@@ -86,12 +86,15 @@
  *
  * EVENT LOOPS. WL_NONBLOCK makes a handle non-blocking from birth
  * (wl_raw_open, wl_listener_accept_flags, wl_conn_pair_flags,
- * wl_dgram_conn_pair_flags; the builders' nonblocking field): no fcntl.
+ * wl_dgram_conn_pair_flags; the builders' nonblocking field; for the other
+ * kinds wl_seqpacket_raw_new, wl_seqpacket_listener_accept_flags,
+ * wl_seqpacket_pair_flags, wl_icmp_raw_new, wl_rawip_raw_new): no fcntl.
  * A call that would wait then returns -EAGAIN having done nothing; each
  * call's "-EAGAIN:" paragraph says what is kept and which readiness
  * (WL_READABLE, WL_WRITABLE) to wait for. A thread blocked in accept or a
  * receive is woken by wl_listener_shutdown, wl_conn_shutdown,
- * wl_dgram_shutdown or wl_dgram_conn_shutdown. A blocking connect is a
+ * wl_dgram_shutdown or wl_dgram_conn_shutdown (for seqpacket sockets
+ * wl_seqpacket_listener_shutdown and wl_seqpacket_shutdown). A blocking connect is a
  * transition (no other thread may touch its handle): bound it with the
  * write timeout, or connect without blocking (wl_raw_connect_nonblocking,
  * whose wl_pending_wait takes a timeout).
@@ -208,7 +211,10 @@
 
 /**
  * Flag for `wl_raw_open`, `wl_listener_accept_flags`, `wl_conn_pair_flags`
- * and `wl_dgram_conn_pair_flags`: the new descriptor is non-blocking from
+ * and `wl_dgram_conn_pair_flags`, and for the other kinds'
+ * `wl_seqpacket_raw_new`, `wl_seqpacket_listener_accept_flags`,
+ * `wl_seqpacket_pair_flags`, `wl_icmp_raw_new` and `wl_rawip_raw_new`:
+ * the new descriptor is non-blocking from
  * birth (`SOCK_NONBLOCK` given to `socket(2)` / `accept4(2)` /
  * `socketpair(2)`; no `fcntl`). A call that would wait on it returns
  * `-EAGAIN` instead (see each call). Close-on-exec is always on and needs
@@ -3344,13 +3350,21 @@ int wl_handover_spawn(const char *path,
  * `RawSocket::<D, Icmp>::new`. No privilege is needed, but the process's
  * group must be inside `net.ipv4.ping_group_range`.
  *
+ * `flags` is 0 or `WL_NONBLOCK`: non-blocking from birth (`SOCK_NONBLOCK`
+ * given to `socket(2)`, no `fcntl`; `RawSocket::new_nonblocking`), for
+ * event loops; the `wl_icmp` / `wl_icmp_conn` it becomes stays
+ * non-blocking, and their sends and receives return `-EAGAIN` instead of
+ * waiting. Close-on-exec is always on.
+ *
  * Ownership: on success `*out` receives a new handle the caller owns
  * (free it with `wl_icmp_raw_free` or pass it to a transition). Returns
  * 0, or `-EAFNOSUPPORT` (`domain` is not `AF_INET`/`AF_INET6`), `-EACCES`
  * (group outside `net.ipv4.ping_group_range`; the last error message
- * quotes the range), `-EINVAL` (NULL `out`), or the `socket(2)` error.
+ * quotes the range), `-EINVAL` (unknown `flags` bits, named by the last
+ * error; NULL `out`), or the `socket(2)` error; `*out` is written only on
+ * success.
  */
-int wl_icmp_raw_new(int domain, wl_icmp_raw **out);
+int wl_icmp_raw_new(int domain, unsigned int flags, wl_icmp_raw **out);
 
 /**
  * Binds to a local address (`bind(2)`; its port is the echo identifier,
@@ -3372,6 +3386,13 @@ int wl_icmp_raw_bind(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp **out);
  * to `*out`; on failure `sock` stays valid and owned by the caller and
  * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
  * `connect(2)` error (`-ENETUNREACH`, ...).
+ *
+ * `-EAGAIN`: never a readiness condition, since a datagram connect never
+ * waits (a non-blocking socket connects with this call too); only when
+ * the implicit bind finds no free echo identifier (every one is taken by
+ * another ICMP socket). Nothing changed and `sock` stays a fresh
+ * `wl_icmp_raw`, still owned by the caller: retry once identifiers are
+ * free, or bind first.
  */
 int wl_icmp_raw_connect(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp_conn **out);
 
@@ -3382,6 +3403,9 @@ int wl_icmp_raw_connect(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp_conn **o
  * to `*out`; on failure `sock` stays valid and owned by the caller and
  * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
  * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: the socket is already bound (it has its
+ * identifier), and a datagram connect never waits.
  */
 int wl_icmp_connect(wl_icmp *sock, const wl_addr *addr, wl_icmp_conn **out);
 
@@ -3394,6 +3418,12 @@ int wl_icmp_connect(wl_icmp *sock, const wl_addr *addr, wl_icmp_conn **out);
  * Returns 0, or `-EAFNOSUPPORT` (address of the other family),
  * `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock` or `to`, NULL
  * `payload` with `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no room for the request in the socket's send buffer, on a
+ * non-blocking socket (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a
+ * blocking one, after the write timeout (`SO_SNDTIMEO`). The request was
+ * not sent (it goes whole or not at all); retry when `wl_wait` (or your
+ * event loop) reports `WL_WRITABLE`.
  */
 int wl_icmp_send_echo_to(const wl_icmp *sock,
                          const wl_addr *to,
@@ -3413,6 +3443,12 @@ int wl_icmp_send_echo_to(const wl_icmp *sock,
  * not an echo reply (the last error message names its type) or a NULL
  * `sock` / NULL `payload` with `len > 0`, `-EAGAIN` (non-blocking, or read
  * timeout), `-EINTR`. Outputs are written only on success. Borrows `sock`.
+ *
+ * `-EAGAIN`: no reply is queued, on a non-blocking socket
+ * (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a blocking one, after the
+ * read timeout (`SO_RCVTIMEO`). Nothing was consumed and the outputs are
+ * untouched; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`.
  */
 ssize_t wl_icmp_recv_echo_from(const wl_icmp *sock,
                                void *payload,
@@ -3436,6 +3472,12 @@ int wl_icmp_ident(const wl_icmp *sock);
  * Returns 0, or `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-ECONNREFUSED` (an
  * earlier request drew an ICMP error), `-EINVAL` (NULL `sock`, NULL
  * `payload` with `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no room for the request in the socket's send buffer, on a
+ * non-blocking socket (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a
+ * blocking one, after the write timeout (`SO_SNDTIMEO`). The request was
+ * not sent; retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`.
  */
 int wl_icmp_conn_send_echo(const wl_icmp_conn *sock, uint16_t seq, const void *payload, size_t len);
 
@@ -3448,6 +3490,12 @@ int wl_icmp_conn_send_echo(const wl_icmp_conn *sock, uint16_t seq, const void *p
  * `payload` holds its first `len` bytes), `-EINVAL` (not an echo reply,
  * NULL `sock`, NULL `payload` with `len > 0`), `-EAGAIN`, `-EINTR`.
  * `*reply` is written only on success. Borrows `sock`.
+ *
+ * `-EAGAIN`: no reply is queued, on a non-blocking socket
+ * (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a blocking one, after the
+ * read timeout (`SO_RCVTIMEO`). Nothing was consumed and `payload` and
+ * `*reply` are untouched; retry when `wl_wait` (or your event loop)
+ * reports `WL_READABLE`.
  */
 ssize_t wl_icmp_conn_recv_echo(const wl_icmp_conn *sock,
                                void *payload,
@@ -5295,15 +5343,23 @@ int wl_raw_from_fd(int fd,
  * `IPPROTO_ICMP`, `IPPROTO_UDP`; `socket(domain, SOCK_RAW | SOCK_CLOEXEC,
  * protocol)`): `RawSocket::<D, RawIp>::with_protocol`.
  *
+ * `flags` is 0 or `WL_NONBLOCK`: non-blocking from birth (`SOCK_NONBLOCK`
+ * given to `socket(2)`, no `fcntl`;
+ * `RawSocket::<D, RawIp>::with_protocol_nonblocking`), for event loops;
+ * the `wl_rawip` / `wl_rawip_conn` it becomes stays non-blocking, and
+ * their sends and receives return `-EAGAIN` instead of waiting.
+ * Close-on-exec is always on.
+ *
  * Ownership: on success `*out` receives a new handle the caller owns
  * (free it with `wl_rawip_raw_free` or pass it to a transition). Returns
  * 0, or `-EAFNOSUPPORT` (`domain` is not `AF_INET`/`AF_INET6`),
  * `-EPROTONOSUPPORT` (protocol 0, which names none), `-EINVAL` (protocol
- * outside 0..=255, NULL `out`), `-EPERM` (no `CAP_NET_RAW` over this
- * network namespace; the last error message says so), or the `socket(2)`
- * error.
+ * outside 0..=255, unknown `flags` bits, NULL `out`; each named by the
+ * last error), `-EPERM` (no `CAP_NET_RAW` over this network namespace;
+ * the last error message says so), or the `socket(2)` error; `*out` is
+ * written only on success.
  */
-int wl_rawip_raw_new(int domain, int protocol, wl_rawip_raw **out);
+int wl_rawip_raw_new(int domain, int protocol, unsigned int flags, wl_rawip_raw **out);
 
 /**
  * Binds to a local address (`bind(2)`; the port is ignored):
@@ -5324,6 +5380,10 @@ int wl_rawip_raw_bind(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip **out);
  * to `*out`; on failure `sock` stays valid and owned by the caller and
  * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
  * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: a raw socket is bound to its protocol from
+ * creation, so there is no implicit bind, and a datagram connect never
+ * waits (a non-blocking socket connects with this call too).
  */
 int wl_rawip_raw_connect(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip_conn **out);
 
@@ -5334,6 +5394,9 @@ int wl_rawip_raw_connect(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip_conn 
  * to `*out`; on failure `sock` stays valid and owned by the caller and
  * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
  * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: the socket is already bound, and a datagram
+ * connect never waits.
  */
 int wl_rawip_connect(wl_rawip *sock, const wl_addr *addr, wl_rawip_conn **out);
 
@@ -5345,6 +5408,12 @@ int wl_rawip_connect(wl_rawip *sock, const wl_addr *addr, wl_rawip_conn **out);
  * Returns the number of bytes sent, or `-EAFNOSUPPORT` (address of the
  * other family), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock`
  * or `to`, NULL `buf` with `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no room for the packet in the socket's send buffer, on a
+ * non-blocking socket (`wl_rawip_raw_new` with `WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or, on a blocking one, after the write timeout
+ * (`SO_SNDTIMEO`). The packet was not sent (it goes whole or not at all);
+ * retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_rawip_send_to(const wl_rawip *sock,
                          const void *buf,
@@ -5362,6 +5431,12 @@ ssize_t wl_rawip_send_to(const wl_rawip *sock,
  * Returns the packet's length, or `-EAGAIN` (non-blocking, or read
  * timeout), `-EINTR`, `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`).
  * `*from` is written only on success. Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no packet is queued, on a non-blocking socket
+ * (`wl_rawip_raw_new` with `WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a
+ * blocking one, after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_rawip_recv_from(const wl_rawip *sock, void *buf, size_t len, wl_addr *from, int flags);
 
@@ -5372,6 +5447,12 @@ ssize_t wl_rawip_recv_from(const wl_rawip *sock, void *buf, size_t len, wl_addr 
  * Returns the number of bytes sent, or `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
  * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
  * allocation.
+ *
+ * `-EAGAIN`: no room for the packet in the socket's send buffer, on a
+ * non-blocking socket (`wl_rawip_raw_new` with `WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or, on a blocking one, after the write timeout
+ * (`SO_SNDTIMEO`). The packet was not sent (it goes whole or not at all);
+ * retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
  */
 ssize_t wl_rawip_conn_send(const wl_rawip_conn *sock, const void *buf, size_t len, int flags);
 
@@ -5382,6 +5463,12 @@ ssize_t wl_rawip_conn_send(const wl_rawip_conn *sock, const void *buf, size_t le
  *
  * Returns the packet's length, or `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL
  * `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no packet is queued, on a non-blocking socket
+ * (`wl_rawip_raw_new` with `WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a
+ * blocking one, after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_rawip_conn_recv(const wl_rawip_conn *sock, void *buf, size_t len, int flags);
 
@@ -5599,14 +5686,23 @@ int wl_recv_slots_control(const wl_recv_slots *slots,
 
 /**
  * Creates a Unix seqpacket socket (`socket(AF_UNIX, SOCK_SEQPACKET |
- * SOCK_CLOEXEC, 0)`): `RawSocket::<Unix, SeqPacket>::new`.
+ * SOCK_CLOEXEC, 0)`): `RawSocket::<Unix, SeqPacket>::new`. `flags` is 0
+ * or `WL_NONBLOCK`: non-blocking from birth (`SOCK_NONBLOCK` given to
+ * `socket(2)`, no `fcntl`; `RawSocket::new_nonblocking`), for event
+ * loops. Close-on-exec is always on.
+ *
+ * A non-blocking socket stays so through its transitions: the
+ * `wl_seqpacket` it connects to, or the `wl_seqpacket_listener` it
+ * becomes, is non-blocking too, and their calls that would wait return
+ * `-EAGAIN` (see each call).
  *
  * Ownership: on success `*out` receives a new handle the caller owns
  * (free it with `wl_seqpacket_raw_free` or pass it to a transition).
- * Returns 0, or `-EINVAL` for a NULL `out`, or the `socket(2)` error
- * (`-EMFILE`, ...).
+ * Returns 0, or `-EINVAL` (unknown `flags` bits, named by the last error;
+ * NULL `out`), or the `socket(2)` error (`-EMFILE`, ...); `*out` is
+ * written only on success.
  */
-int wl_seqpacket_raw_new(wl_seqpacket_raw **out);
+int wl_seqpacket_raw_new(unsigned int flags, wl_seqpacket_raw **out);
 
 /**
  * Binds to a Unix address (`bind(2)`): `RawSocket<Unix, SeqPacket>::bind`.
@@ -5621,13 +5717,23 @@ int wl_seqpacket_raw_bind(wl_seqpacket_raw *sock, const wl_addr *addr, wl_seqpac
 
 /**
  * Connects to a listening seqpacket socket (`connect(2)`):
- * `RawSocket<Unix, SeqPacket>::connect`.
+ * `RawSocket<Unix, SeqPacket>::connect`. A Unix connect completes or
+ * fails at once (never `-EINPROGRESS`), so this is the connect for a
+ * non-blocking socket as well; the connection keeps the socket's mode.
  *
  * Ownership: on success consumes `sock` and writes a new `wl_seqpacket`
  * to `*out`; on failure `sock` stays valid and owned by the caller and
  * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error (`-ECONNREFUSED`, `-ENOENT`, `-EAGAIN` for a full
- * backlog, ...).
+ * `connect(2)` error (`-ECONNREFUSED`, `-ENOENT`, `-EAGAIN`, `-EINTR`,
+ * ...).
+ *
+ * `-EAGAIN`: the listener's queue is full (its backlog), at once on a
+ * non-blocking socket (`WL_NONBLOCK`), or on a blocking one after the
+ * write timeout (`SO_SNDTIMEO`) passed while waiting for room (without a
+ * timeout a blocking connect waits). Nothing was connected and `sock`
+ * stays a fresh `wl_seqpacket_raw`, still owned by the caller: retry
+ * later. The listener's side gives this socket no readiness signal for
+ * it, so an event loop retries on a timer.
  */
 int wl_seqpacket_raw_connect(wl_seqpacket_raw *sock, const wl_addr *addr, wl_seqpacket **out);
 
@@ -5647,18 +5753,82 @@ int wl_seqpacket_bound_listen(wl_seqpacket_bound *sock,
 /**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
  * `Listener<Unix, SeqPacket>::accept_with_addr`. Blocks until a client
- * connects unless the listener is non-blocking (then `-EAGAIN` when none
- * is pending). The accepted socket is blocking.
+ * connects unless the listener is non-blocking (`wl_seqpacket_raw_new`
+ * with `WL_NONBLOCK`; then `-EAGAIN` when none is pending). The accepted
+ * socket is blocking (`wl_seqpacket_listener_accept_flags` with
+ * `WL_NONBLOCK` accepts it non-blocking from birth).
  *
  * Ownership: borrows `listener`; on success `*out` receives a new
  * `wl_seqpacket` the caller owns, and `*peer` (if `peer` is not NULL) the
  * client's address (usually unnamed). Outputs are written only on
- * success. Returns 0, or `-EAGAIN`, `-EINTR`, `-EMFILE`, ..., or
- * `-EINVAL` for a NULL `listener`/`out`.
+ * success. Returns 0, or `-EAGAIN`, `-EINTR` (a signal interrupted the
+ * wait; nothing accepted), `-EMFILE` / `-ENFILE` (the connection stays
+ * queued), ..., or `-EINVAL` for a NULL `listener`/`out` or a listener
+ * that was shut down (`wl_seqpacket_listener_shutdown`).
+ *
+ * `-EAGAIN`: no connection is queued on a non-blocking listener, or the
+ * listener's read timeout (`SO_RCVTIMEO`) passed. Nothing was accepted and
+ * the outputs are untouched; retry when `wl_wait` (or your event loop)
+ * reports the listener `WL_READABLE`. A thread blocked here is woken by
+ * `wl_seqpacket_listener_shutdown` (with `-EINVAL`).
  */
 int wl_seqpacket_listener_accept(const wl_seqpacket_listener *listener,
                                  wl_seqpacket **out,
                                  wl_addr *peer);
+
+/**
+ * Accepts one connection as `wl_seqpacket_listener_accept` does, the new
+ * socket non-blocking from birth with `WL_NONBLOCK` in `flags`
+ * (`accept4(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`, no `fcntl`):
+ * `Listener<Unix, SeqPacket>::accept_nonblocking`. `flags` 0 accepts a
+ * blocking socket.
+ *
+ * The flag concerns the new connection only; whether this call waits
+ * depends on the listener. On a blocking listener it waits:
+ * `wl_seqpacket_listener_shutdown` wakes it with `-EINVAL`.
+ *
+ * `-EAGAIN`: no connection is queued on a non-blocking listener
+ * (`wl_seqpacket_raw_new` with `WL_NONBLOCK`), or a blocking listener's
+ * read timeout (`SO_RCVTIMEO`) passed. Nothing was accepted and the
+ * outputs are untouched; retry when `wl_wait` (or your loop) reports the
+ * listener `WL_READABLE`. An event loop accepts its batch by calling this
+ * until `-EAGAIN`.
+ *
+ * Ownership: borrows `listener`; on success `*out` receives a new
+ * `wl_seqpacket` the caller owns and `*peer` (if not NULL) the client's
+ * address (usually unnamed); outputs are written only on success. Returns
+ * 0, or `-EAGAIN`, `-EINTR` (a signal interrupted the wait; nothing
+ * accepted), `-EMFILE` / `-ENFILE` (out of descriptors: the connection
+ * stays queued), `-EINVAL` (unknown `flags` bits; NULL `listener`/`out`;
+ * the listener was shut down), each named by the last error.
+ */
+int wl_seqpacket_listener_accept_flags(const wl_seqpacket_listener *listener,
+                                       unsigned int flags,
+                                       wl_seqpacket **out,
+                                       wl_addr *peer);
+
+/**
+ * Stops the listener and wakes every thread blocked in
+ * `wl_seqpacket_listener_accept` / `wl_seqpacket_listener_accept_flags`
+ * on it (`shutdown(2)` with `SHUT_RD`): `Listener::shutdown`, as
+ * `wl_listener_shutdown` does for stream listeners. Each woken accept,
+ * and every later accept that would wait, returns `-EINVAL` with a last
+ * error saying the listener was shut down. A thread waiting in
+ * `wl_wait`/`epoll` on `wl_seqpacket_listener_fd` sees it `WL_READABLE`
+ * (and `WL_READ_HANGUP`).
+ *
+ * The listener is finished afterwards, not paused: it refuses new
+ * connections (`-ECONNREFUSED` for a client), though ones already queued
+ * may still be accepted; on a non-blocking listener an accept with the
+ * queue empty still returns `-EAGAIN` (Linux reports the shutdown only
+ * to a waiting accept), so an event loop that sees `WL_READ_HANGUP`
+ * stops watching it. It cannot listen again: free it (once no thread uses
+ * it) and build a new one. A second call is harmless and returns 0.
+ *
+ * Returns 0, or `-EINVAL` for a NULL `listener`. Borrows `listener`; may
+ * be called from any thread while others are blocked in accept.
+ */
+int wl_seqpacket_listener_shutdown(const wl_seqpacket_listener *listener);
 
 /**
  * Sends one message of `len` bytes (`send(2)`, `MSG_NOSIGNAL` always
@@ -5669,6 +5839,14 @@ int wl_seqpacket_listener_accept(const wl_seqpacket_listener *listener,
  * allows), `-EPIPE` (peer gone; no `SIGPIPE`), `-EAGAIN` (non-blocking,
  * or write timeout), `-EINTR`, `-EINVAL` (NULL `sock`, or NULL `buf` with
  * `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no room for the message in this socket's send buffer
+ * (`SO_SNDBUF`; messages the peer has not received yet still count
+ * against it), on a non-blocking socket (`WL_NONBLOCK`, `MSG_DONTWAIT`)
+ * or, on a blocking one, when the write timeout (`SO_SNDTIMEO`) passed.
+ * The message was not sent, not even in part; retry when `wl_wait` (or
+ * your event loop) reports `WL_WRITABLE`, which comes as the peer
+ * receives.
  */
 ssize_t wl_seqpacket_send(const wl_seqpacket *sock, const void *buf, size_t len, int flags);
 
@@ -5688,6 +5866,13 @@ ssize_t wl_seqpacket_send(const wl_seqpacket *sock, const void *buf, size_t len,
  * (NULL `sock`, or NULL `buf` with `len > 0`); `*msg_len` is then
  * untouched. Use `wl_seqpacket_next_len` to size the buffer first.
  * Borrows `sock`; no allocation unless the message was truncated.
+ *
+ * `-EAGAIN`: no message is queued, on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`) passed. Nothing was consumed, `buf` and
+ * `*msg_len` are untouched; retry when `wl_wait` (or your event loop)
+ * reports `WL_READABLE`. A thread blocked here is woken by
+ * `wl_seqpacket_shutdown` with `SHUT_RD` (it then returns 0).
  */
 ssize_t wl_seqpacket_recv(const wl_seqpacket *sock,
                           void *buf,
@@ -5703,6 +5888,10 @@ ssize_t wl_seqpacket_recv(const wl_seqpacket *sock,
  *
  * Returns the length, or `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock`).
  * Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: as for `wl_seqpacket_recv`: no message is queued on a
+ * non-blocking socket, or the read timeout passed. Nothing was consumed;
+ * wait for `WL_READABLE`.
  */
 ssize_t wl_seqpacket_next_len(const wl_seqpacket *sock);
 
@@ -5743,13 +5932,27 @@ int wl_seqpacket_try_clone(const wl_seqpacket *sock, wl_seqpacket **out);
 
 /**
  * Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
- * close-on-exec): `ConnectedSeqPacket::pair`.
+ * close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
+ * `wl_seqpacket_pair_flags` makes them non-blocking from birth.
  *
  * Ownership: on success `*a` and `*b` receive new handles the caller
  * owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
  * for a NULL argument, `-EMFILE`).
  */
 int wl_seqpacket_pair(wl_seqpacket **a, wl_seqpacket **b);
+
+/**
+ * `wl_seqpacket_pair` with flags: `WL_NONBLOCK` makes both ends
+ * non-blocking from birth (`socketpair(2)` with `SOCK_NONBLOCK |
+ * SOCK_CLOEXEC`): `ConnectedSeqPacket::<Unix>::pair_nonblocking`. On
+ * them a recv with nothing queued, or a send with no room, returns
+ * `-EAGAIN` having moved nothing.
+ *
+ * Ownership: on success `*a` and `*b` receive new handles the caller
+ * owns; on failure neither is written. Returns 0, or `-EINVAL` (unknown
+ * `flags` bits, NULL argument), `-EMFILE`, ...
+ */
+int wl_seqpacket_pair_flags(unsigned int flags, wl_seqpacket **a, wl_seqpacket **b);
 
 /**
  * Closes the socket and frees the handle. NULL is a no-op.

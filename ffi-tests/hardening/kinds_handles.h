@@ -3,7 +3,8 @@
  * (SEQPACKET, ICMP echo, raw IP) for the generated NULL matrix. ICMP echo
  * and raw IP sockets are made inside user + network namespaces the
  * program creates (../netns.h), so the matrix needs neither CAP_NET_RAW
- * nor a host net.ipv4.ping_group_range that admits it.
+ * nor a host net.ipv4.ping_group_range that admits it. Each is made
+ * non-blocking from birth (WL_NONBLOCK), so no call in the matrix waits.
  */
 #ifndef WL_KINDS_HANDLES_H
 #define WL_KINDS_HANDLES_H
@@ -13,8 +14,7 @@
 
 static inline wl_seqpacket_raw *mk_seqpacket_raw(void) {
     wl_seqpacket_raw *r = NULL;
-    CHECK_OK(wl_seqpacket_raw_new(&r));
-    CHECK_OK(wl_socket_set_nonblocking(wl_seqpacket_raw_fd(r), true));
+    CHECK_OK(wl_seqpacket_raw_new(WL_NONBLOCK, &r));
     return r;
 }
 
@@ -38,22 +38,20 @@ static inline wl_seqpacket_listener *mk_seqpacket_listener(void) {
 /* One end of a seqpacket pair (the other end is closed). */
 static inline wl_seqpacket *mk_seqpacket(void) {
     wl_seqpacket *a = NULL, *b = NULL;
-    CHECK_OK(wl_seqpacket_pair(&a, &b));
+    CHECK_OK(wl_seqpacket_pair_flags(WL_NONBLOCK, &a, &b));
     wl_seqpacket_free(b);
-    CHECK_OK(wl_socket_set_nonblocking(wl_seqpacket_fd(a), true));
     return a;
 }
 
 static int mk_icmp_fd(void) {
     wl_icmp_raw *r = NULL;
-    int rc = wl_icmp_raw_new(AF_INET, &r);
+    int rc = wl_icmp_raw_new(AF_INET, WL_NONBLOCK, &r);
     return rc < 0 ? rc : wl_icmp_raw_into_fd(r);
 }
 
 static inline wl_icmp_raw *mk_icmp_raw(void) {
     wl_icmp_raw *r = NULL;
     CHECK_OK(wl_icmp_raw_from_fd(wl_in_namespaces(WL_NS_USER_AND_NET, mk_icmp_fd), &r));
-    CHECK_OK(wl_socket_set_nonblocking(wl_icmp_raw_fd(r), true));
     return r;
 }
 
@@ -73,14 +71,13 @@ static inline wl_icmp_conn *mk_icmp_conn(void) {
 
 static int mk_rawip_fd(void) {
     wl_rawip_raw *r = NULL;
-    int rc = wl_rawip_raw_new(AF_INET, 253, &r);
+    int rc = wl_rawip_raw_new(AF_INET, 253, WL_NONBLOCK, &r);
     return rc < 0 ? rc : wl_rawip_raw_into_fd(r);
 }
 
 static inline wl_rawip_raw *mk_rawip_raw(void) {
     wl_rawip_raw *r = NULL;
     CHECK_OK(wl_rawip_raw_from_fd(wl_in_namespaces(WL_NS_USER_AND_NET, mk_rawip_fd), &r));
-    CHECK_OK(wl_socket_set_nonblocking(wl_rawip_raw_fd(r), true));
     return r;
 }
 

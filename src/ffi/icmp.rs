@@ -13,13 +13,14 @@
 //! `net.ipv4.ping_group_range` (which governs ICMPv6 as well); outside it
 //! the kernel refuses with `EACCES` and the message quotes the range.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{c_int, c_uint, c_void};
 
 use super::addr::wl_addr;
 use super::boundary::ffi_fn;
 use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_domain, step_inet, with_addr};
 use super::common;
 use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition};
+use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::ffi_support::AddrCodec;
 use wirelane_core::{EchoReply, Icmp, RawSocket};
@@ -87,19 +88,36 @@ unsafe fn report(reply: EchoReply, out: *mut wl_echo_reply) -> libc::ssize_t {
 /// `RawSocket::<D, Icmp>::new`. No privilege is needed, but the process's
 /// group must be inside `net.ipv4.ping_group_range`.
 ///
+/// `flags` is 0 or `WL_NONBLOCK`: non-blocking from birth (`SOCK_NONBLOCK`
+/// given to `socket(2)`, no `fcntl`; `RawSocket::new_nonblocking`), for
+/// event loops; the `wl_icmp` / `wl_icmp_conn` it becomes stays
+/// non-blocking, and their sends and receives return `-EAGAIN` instead of
+/// waiting. Close-on-exec is always on.
+///
 /// Ownership: on success `*out` receives a new handle the caller owns
 /// (free it with `wl_icmp_raw_free` or pass it to a transition). Returns
 /// 0, or `-EAFNOSUPPORT` (`domain` is not `AF_INET`/`AF_INET6`), `-EACCES`
 /// (group outside `net.ipv4.ping_group_range`; the last error message
-/// quotes the range), `-EINVAL` (NULL `out`), or the `socket(2)` error.
+/// quotes the range), `-EINVAL` (unknown `flags` bits, named by the last
+/// error; NULL `out`), or the `socket(2)` error; `*out` is written only on
+/// success.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_new(domain: c_int, out: *mut *mut wl_icmp_raw) -> c_int {
+pub unsafe extern "C" fn wl_icmp_raw_new(domain: c_int, flags: c_uint, out: *mut *mut wl_icmp_raw) -> c_int {
     ffi_fn!("wl_icmp_raw_new", {
         let out = out_ptr(out, "out")?;
+        let nb = nonblocking(flags)?;
         let raw = if inet_domain(domain, "ICMP echo")? {
-            ByInet::V6(RawSocket::new()?)
+            ByInet::V6(if nb {
+                RawSocket::new_nonblocking()
+            } else {
+                RawSocket::new()
+            }?)
         } else {
-            ByInet::V4(RawSocket::new()?)
+            ByInet::V4(if nb {
+                RawSocket::new_nonblocking()
+            } else {
+                RawSocket::new()
+            }?)
         };
         // SAFETY: checked non-NULL; points to a handle pointer (caller contract).
         unsafe { out.write(give(raw)) };
@@ -140,6 +158,13 @@ pub unsafe extern "C" fn wl_icmp_raw_bind(
 /// to `*out`; on failure `sock` stays valid and owned by the caller and
 /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
 /// `connect(2)` error (`-ENETUNREACH`, ...).
+///
+/// `-EAGAIN`: never a readiness condition, since a datagram connect never
+/// waits (a non-blocking socket connects with this call too); only when
+/// the implicit bind finds no free echo identifier (every one is taken by
+/// another ICMP socket). Nothing changed and `sock` stays a fresh
+/// `wl_icmp_raw`, still owned by the caller: retry once identifiers are
+/// free, or bind first.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_icmp_raw_connect(
     sock: *mut wl_icmp_raw,
@@ -164,6 +189,9 @@ pub unsafe extern "C" fn wl_icmp_raw_connect(
 /// to `*out`; on failure `sock` stays valid and owned by the caller and
 /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
 /// `connect(2)` error.
+///
+/// Never returns `-EAGAIN`: the socket is already bound (it has its
+/// identifier), and a datagram connect never waits.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_icmp_connect(
     sock: *mut wl_icmp,
@@ -190,6 +218,12 @@ pub unsafe extern "C" fn wl_icmp_connect(
 /// Returns 0, or `-EAFNOSUPPORT` (address of the other family),
 /// `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock` or `to`, NULL
 /// `payload` with `len > 0`). Borrows `sock`; no allocation.
+///
+/// `-EAGAIN`: no room for the request in the socket's send buffer, on a
+/// non-blocking socket (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a
+/// blocking one, after the write timeout (`SO_SNDTIMEO`). The request was
+/// not sent (it goes whole or not at all); retry when `wl_wait` (or your
+/// event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_icmp_send_echo_to(
     sock: *const wl_icmp,
@@ -220,6 +254,12 @@ pub unsafe extern "C" fn wl_icmp_send_echo_to(
 /// not an echo reply (the last error message names its type) or a NULL
 /// `sock` / NULL `payload` with `len > 0`, `-EAGAIN` (non-blocking, or read
 /// timeout), `-EINTR`. Outputs are written only on success. Borrows `sock`.
+///
+/// `-EAGAIN`: no reply is queued, on a non-blocking socket
+/// (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a blocking one, after the
+/// read timeout (`SO_RCVTIMEO`). Nothing was consumed and the outputs are
+/// untouched; retry when `wl_wait` (or your event loop) reports
+/// `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_icmp_recv_echo_from(
     sock: *const wl_icmp,
@@ -263,6 +303,12 @@ pub unsafe extern "C" fn wl_icmp_ident(sock: *const wl_icmp) -> c_int {
 /// Returns 0, or `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-ECONNREFUSED` (an
 /// earlier request drew an ICMP error), `-EINVAL` (NULL `sock`, NULL
 /// `payload` with `len > 0`). Borrows `sock`; no allocation.
+///
+/// `-EAGAIN`: no room for the request in the socket's send buffer, on a
+/// non-blocking socket (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a
+/// blocking one, after the write timeout (`SO_SNDTIMEO`). The request was
+/// not sent; retry when `wl_wait` (or your event loop) reports
+/// `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_icmp_conn_send_echo(
     sock: *const wl_icmp_conn,
@@ -286,6 +332,12 @@ pub unsafe extern "C" fn wl_icmp_conn_send_echo(
 /// `payload` holds its first `len` bytes), `-EINVAL` (not an echo reply,
 /// NULL `sock`, NULL `payload` with `len > 0`), `-EAGAIN`, `-EINTR`.
 /// `*reply` is written only on success. Borrows `sock`.
+///
+/// `-EAGAIN`: no reply is queued, on a non-blocking socket
+/// (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a blocking one, after the
+/// read timeout (`SO_RCVTIMEO`). Nothing was consumed and `payload` and
+/// `*reply` are untouched; retry when `wl_wait` (or your event loop)
+/// reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_icmp_conn_recv_echo(
     sock: *const wl_icmp_conn,

@@ -11,13 +11,14 @@
 //! now refuses. `wl_raw` keeps no protocol parameter (MPTCP's C face is
 //! `wl_raw_open`, elsewhere).
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{c_int, c_uint, c_void};
 
 use super::addr::wl_addr;
 use super::boundary::ffi_fn;
 use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_domain, step_inet, with_addr};
 use super::common;
 use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition};
+use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::ffi_support::{AddrCodec, invalid_input};
 use wirelane_core::{IpProtocol, Ipv4, Ipv6, MsgFlags, RawIp, RawSocket};
@@ -47,17 +48,31 @@ impl_handle!(wl_rawip_conn, InetConn<RawIp>);
 /// `IPPROTO_ICMP`, `IPPROTO_UDP`; `socket(domain, SOCK_RAW | SOCK_CLOEXEC,
 /// protocol)`): `RawSocket::<D, RawIp>::with_protocol`.
 ///
+/// `flags` is 0 or `WL_NONBLOCK`: non-blocking from birth (`SOCK_NONBLOCK`
+/// given to `socket(2)`, no `fcntl`;
+/// `RawSocket::<D, RawIp>::with_protocol_nonblocking`), for event loops;
+/// the `wl_rawip` / `wl_rawip_conn` it becomes stays non-blocking, and
+/// their sends and receives return `-EAGAIN` instead of waiting.
+/// Close-on-exec is always on.
+///
 /// Ownership: on success `*out` receives a new handle the caller owns
 /// (free it with `wl_rawip_raw_free` or pass it to a transition). Returns
 /// 0, or `-EAFNOSUPPORT` (`domain` is not `AF_INET`/`AF_INET6`),
 /// `-EPROTONOSUPPORT` (protocol 0, which names none), `-EINVAL` (protocol
-/// outside 0..=255, NULL `out`), `-EPERM` (no `CAP_NET_RAW` over this
-/// network namespace; the last error message says so), or the `socket(2)`
-/// error.
+/// outside 0..=255, unknown `flags` bits, NULL `out`; each named by the
+/// last error), `-EPERM` (no `CAP_NET_RAW` over this network namespace;
+/// the last error message says so), or the `socket(2)` error; `*out` is
+/// written only on success.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_raw_new(domain: c_int, protocol: c_int, out: *mut *mut wl_rawip_raw) -> c_int {
+pub unsafe extern "C" fn wl_rawip_raw_new(
+    domain: c_int,
+    protocol: c_int,
+    flags: c_uint,
+    out: *mut *mut wl_rawip_raw,
+) -> c_int {
     ffi_fn!("wl_rawip_raw_new", {
         let out = out_ptr(out, "out")?;
+        let nb = nonblocking(flags)?;
         let v6 = inet_domain(domain, "raw IP")?;
         let protocol = u8::try_from(protocol).map(IpProtocol::new).map_err(|_| {
             invalid_input(
@@ -65,10 +80,11 @@ pub unsafe extern "C" fn wl_rawip_raw_new(domain: c_int, protocol: c_int, out: *
                 format!("IP protocol {protocol} is out of range: protocol numbers are 1 to 255"),
             )
         })?;
-        let raw = if v6 {
-            ByInet::V6(RawSocket::<Ipv6, RawIp>::with_protocol(protocol)?)
-        } else {
-            ByInet::V4(RawSocket::<Ipv4, RawIp>::with_protocol(protocol)?)
+        let raw = match (v6, nb) {
+            (true, false) => ByInet::V6(RawSocket::<Ipv6, RawIp>::with_protocol(protocol)?),
+            (true, true) => ByInet::V6(RawSocket::<Ipv6, RawIp>::with_protocol_nonblocking(protocol)?),
+            (false, false) => ByInet::V4(RawSocket::<Ipv4, RawIp>::with_protocol(protocol)?),
+            (false, true) => ByInet::V4(RawSocket::<Ipv4, RawIp>::with_protocol_nonblocking(protocol)?),
         };
         // SAFETY: checked non-NULL; points to a handle pointer (caller contract).
         unsafe { out.write(give(raw)) };
@@ -108,6 +124,10 @@ pub unsafe extern "C" fn wl_rawip_raw_bind(
 /// to `*out`; on failure `sock` stays valid and owned by the caller and
 /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
 /// `connect(2)` error.
+///
+/// Never returns `-EAGAIN`: a raw socket is bound to its protocol from
+/// creation, so there is no implicit bind, and a datagram connect never
+/// waits (a non-blocking socket connects with this call too).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_rawip_raw_connect(
     sock: *mut wl_rawip_raw,
@@ -132,6 +152,9 @@ pub unsafe extern "C" fn wl_rawip_raw_connect(
 /// to `*out`; on failure `sock` stays valid and owned by the caller and
 /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
 /// `connect(2)` error.
+///
+/// Never returns `-EAGAIN`: the socket is already bound, and a datagram
+/// connect never waits.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_rawip_connect(
     sock: *mut wl_rawip,
@@ -157,6 +180,12 @@ pub unsafe extern "C" fn wl_rawip_connect(
 /// Returns the number of bytes sent, or `-EAFNOSUPPORT` (address of the
 /// other family), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock`
 /// or `to`, NULL `buf` with `len > 0`). Borrows `sock`; no allocation.
+///
+/// `-EAGAIN`: no room for the packet in the socket's send buffer, on a
+/// non-blocking socket (`wl_rawip_raw_new` with `WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or, on a blocking one, after the write timeout
+/// (`SO_SNDTIMEO`). The packet was not sent (it goes whole or not at all);
+/// retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_rawip_send_to(
     sock: *const wl_rawip,
@@ -186,6 +215,12 @@ pub unsafe extern "C" fn wl_rawip_send_to(
 /// Returns the packet's length, or `-EAGAIN` (non-blocking, or read
 /// timeout), `-EINTR`, `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`).
 /// `*from` is written only on success. Borrows `sock`; no allocation.
+///
+/// `-EAGAIN`: no packet is queued, on a non-blocking socket
+/// (`wl_rawip_raw_new` with `WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a
+/// blocking one, after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_rawip_recv_from(
     sock: *const wl_rawip,
@@ -216,6 +251,12 @@ pub unsafe extern "C" fn wl_rawip_recv_from(
 /// Returns the number of bytes sent, or `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
 /// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
 /// allocation.
+///
+/// `-EAGAIN`: no room for the packet in the socket's send buffer, on a
+/// non-blocking socket (`wl_rawip_raw_new` with `WL_NONBLOCK`,
+/// `MSG_DONTWAIT`) or, on a blocking one, after the write timeout
+/// (`SO_SNDTIMEO`). The packet was not sent (it goes whole or not at all);
+/// retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_rawip_conn_send(
     sock: *const wl_rawip_conn,
@@ -237,6 +278,12 @@ pub unsafe extern "C" fn wl_rawip_conn_send(
 ///
 /// Returns the packet's length, or `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL
 /// `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no allocation.
+///
+/// `-EAGAIN`: no packet is queued, on a non-blocking socket
+/// (`wl_rawip_raw_new` with `WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a
+/// blocking one, after the read timeout (`SO_RCVTIMEO`). Nothing was
+/// consumed and the outputs are untouched; retry when `wl_wait` (or your
+/// event loop) reports `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_rawip_conn_recv(
     sock: *const wl_rawip_conn,

@@ -9,7 +9,7 @@
 //! a seqpacket handle where a stream one is expected. Unix domain only, so
 //! each handle holds its state directly, with no per-domain enum.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{c_int, c_uint, c_void};
 use std::net::Shutdown;
 use std::os::fd::OwnedFd;
 
@@ -19,6 +19,7 @@ use super::boundary::ffi_fn;
 use super::common;
 use super::conn::wl_ucred;
 use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, transition};
+use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::error::MessageTruncated;
 use wirelane_core::ffi_support::invalid_input;
@@ -99,17 +100,30 @@ adopt_direct!(
 );
 
 /// Creates a Unix seqpacket socket (`socket(AF_UNIX, SOCK_SEQPACKET |
-/// SOCK_CLOEXEC, 0)`): `RawSocket::<Unix, SeqPacket>::new`.
+/// SOCK_CLOEXEC, 0)`): `RawSocket::<Unix, SeqPacket>::new`. `flags` is 0
+/// or `WL_NONBLOCK`: non-blocking from birth (`SOCK_NONBLOCK` given to
+/// `socket(2)`, no `fcntl`; `RawSocket::new_nonblocking`), for event
+/// loops. Close-on-exec is always on.
+///
+/// A non-blocking socket stays so through its transitions: the
+/// `wl_seqpacket` it connects to, or the `wl_seqpacket_listener` it
+/// becomes, is non-blocking too, and their calls that would wait return
+/// `-EAGAIN` (see each call).
 ///
 /// Ownership: on success `*out` receives a new handle the caller owns
 /// (free it with `wl_seqpacket_raw_free` or pass it to a transition).
-/// Returns 0, or `-EINVAL` for a NULL `out`, or the `socket(2)` error
-/// (`-EMFILE`, ...).
+/// Returns 0, or `-EINVAL` (unknown `flags` bits, named by the last error;
+/// NULL `out`), or the `socket(2)` error (`-EMFILE`, ...); `*out` is
+/// written only on success.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_raw_new(out: *mut *mut wl_seqpacket_raw) -> c_int {
+pub unsafe extern "C" fn wl_seqpacket_raw_new(flags: c_uint, out: *mut *mut wl_seqpacket_raw) -> c_int {
     ffi_fn!("wl_seqpacket_raw_new", {
         let out = out_ptr(out, "out")?;
-        let raw = RawSocket::<Unix, SeqPacket>::new()?;
+        let raw = if nonblocking(flags)? {
+            RawSocket::<Unix, SeqPacket>::new_nonblocking()
+        } else {
+            RawSocket::<Unix, SeqPacket>::new()
+        }?;
         // SAFETY: checked non-NULL; points to a handle pointer (caller contract).
         unsafe { out.write(give(raw)) };
         Ok(0)
@@ -146,13 +160,23 @@ pub unsafe extern "C" fn wl_seqpacket_raw_bind(
 }
 
 /// Connects to a listening seqpacket socket (`connect(2)`):
-/// `RawSocket<Unix, SeqPacket>::connect`.
+/// `RawSocket<Unix, SeqPacket>::connect`. A Unix connect completes or
+/// fails at once (never `-EINPROGRESS`), so this is the connect for a
+/// non-blocking socket as well; the connection keeps the socket's mode.
 ///
 /// Ownership: on success consumes `sock` and writes a new `wl_seqpacket`
 /// to `*out`; on failure `sock` stays valid and owned by the caller and
 /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error (`-ECONNREFUSED`, `-ENOENT`, `-EAGAIN` for a full
-/// backlog, ...).
+/// `connect(2)` error (`-ECONNREFUSED`, `-ENOENT`, `-EAGAIN`, `-EINTR`,
+/// ...).
+///
+/// `-EAGAIN`: the listener's queue is full (its backlog), at once on a
+/// non-blocking socket (`WL_NONBLOCK`), or on a blocking one after the
+/// write timeout (`SO_SNDTIMEO`) passed while waiting for room (without a
+/// timeout a blocking connect waits). Nothing was connected and `sock`
+/// stays a fresh `wl_seqpacket_raw`, still owned by the caller: retry
+/// later. The listener's side gives this socket no readiness signal for
+/// it, so an event loop retries on a timer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_seqpacket_raw_connect(
     sock: *mut wl_seqpacket_raw,
@@ -200,14 +224,24 @@ pub unsafe extern "C" fn wl_seqpacket_bound_listen(
 
 /// Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
 /// `Listener<Unix, SeqPacket>::accept_with_addr`. Blocks until a client
-/// connects unless the listener is non-blocking (then `-EAGAIN` when none
-/// is pending). The accepted socket is blocking.
+/// connects unless the listener is non-blocking (`wl_seqpacket_raw_new`
+/// with `WL_NONBLOCK`; then `-EAGAIN` when none is pending). The accepted
+/// socket is blocking (`wl_seqpacket_listener_accept_flags` with
+/// `WL_NONBLOCK` accepts it non-blocking from birth).
 ///
 /// Ownership: borrows `listener`; on success `*out` receives a new
 /// `wl_seqpacket` the caller owns, and `*peer` (if `peer` is not NULL) the
 /// client's address (usually unnamed). Outputs are written only on
-/// success. Returns 0, or `-EAGAIN`, `-EINTR`, `-EMFILE`, ..., or
-/// `-EINVAL` for a NULL `listener`/`out`.
+/// success. Returns 0, or `-EAGAIN`, `-EINTR` (a signal interrupted the
+/// wait; nothing accepted), `-EMFILE` / `-ENFILE` (the connection stays
+/// queued), ..., or `-EINVAL` for a NULL `listener`/`out` or a listener
+/// that was shut down (`wl_seqpacket_listener_shutdown`).
+///
+/// `-EAGAIN`: no connection is queued on a non-blocking listener, or the
+/// listener's read timeout (`SO_RCVTIMEO`) passed. Nothing was accepted and
+/// the outputs are untouched; retry when `wl_wait` (or your event loop)
+/// reports the listener `WL_READABLE`. A thread blocked here is woken by
+/// `wl_seqpacket_listener_shutdown` (with `-EINVAL`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_seqpacket_listener_accept(
     listener: *const wl_seqpacket_listener,
@@ -228,6 +262,85 @@ pub unsafe extern "C" fn wl_seqpacket_listener_accept(
     })
 }
 
+/// Accepts one connection as `wl_seqpacket_listener_accept` does, the new
+/// socket non-blocking from birth with `WL_NONBLOCK` in `flags`
+/// (`accept4(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`, no `fcntl`):
+/// `Listener<Unix, SeqPacket>::accept_nonblocking`. `flags` 0 accepts a
+/// blocking socket.
+///
+/// The flag concerns the new connection only; whether this call waits
+/// depends on the listener. On a blocking listener it waits:
+/// `wl_seqpacket_listener_shutdown` wakes it with `-EINVAL`.
+///
+/// `-EAGAIN`: no connection is queued on a non-blocking listener
+/// (`wl_seqpacket_raw_new` with `WL_NONBLOCK`), or a blocking listener's
+/// read timeout (`SO_RCVTIMEO`) passed. Nothing was accepted and the
+/// outputs are untouched; retry when `wl_wait` (or your loop) reports the
+/// listener `WL_READABLE`. An event loop accepts its batch by calling this
+/// until `-EAGAIN`.
+///
+/// Ownership: borrows `listener`; on success `*out` receives a new
+/// `wl_seqpacket` the caller owns and `*peer` (if not NULL) the client's
+/// address (usually unnamed); outputs are written only on success. Returns
+/// 0, or `-EAGAIN`, `-EINTR` (a signal interrupted the wait; nothing
+/// accepted), `-EMFILE` / `-ENFILE` (out of descriptors: the connection
+/// stays queued), `-EINVAL` (unknown `flags` bits; NULL `listener`/`out`;
+/// the listener was shut down), each named by the last error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_seqpacket_listener_accept_flags(
+    listener: *const wl_seqpacket_listener,
+    flags: c_uint,
+    out: *mut *mut wl_seqpacket,
+    peer: *mut wl_addr,
+) -> c_int {
+    ffi_fn!("wl_seqpacket_listener_accept_flags", {
+        let out = out_ptr(out, "out")?;
+        let nb = nonblocking(flags)?;
+        // SAFETY: `listener` is NULL or a live handle (caller contract).
+        let listener = unsafe { borrow(listener) }?;
+        let (conn, addr) = if nb {
+            listener.accept_nonblocking()
+        } else {
+            listener.accept_with_addr()
+        }?;
+        if !peer.is_null() {
+            // SAFETY: a non-NULL `peer` points to a wl_addr (caller contract).
+            unsafe { peer.write(wl_addr::from_typed(&addr)) };
+        }
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(give(conn)) };
+        Ok(0)
+    })
+}
+
+/// Stops the listener and wakes every thread blocked in
+/// `wl_seqpacket_listener_accept` / `wl_seqpacket_listener_accept_flags`
+/// on it (`shutdown(2)` with `SHUT_RD`): `Listener::shutdown`, as
+/// `wl_listener_shutdown` does for stream listeners. Each woken accept,
+/// and every later accept that would wait, returns `-EINVAL` with a last
+/// error saying the listener was shut down. A thread waiting in
+/// `wl_wait`/`epoll` on `wl_seqpacket_listener_fd` sees it `WL_READABLE`
+/// (and `WL_READ_HANGUP`).
+///
+/// The listener is finished afterwards, not paused: it refuses new
+/// connections (`-ECONNREFUSED` for a client), though ones already queued
+/// may still be accepted; on a non-blocking listener an accept with the
+/// queue empty still returns `-EAGAIN` (Linux reports the shutdown only
+/// to a waiting accept), so an event loop that sees `WL_READ_HANGUP`
+/// stops watching it. It cannot listen again: free it (once no thread uses
+/// it) and build a new one. A second call is harmless and returns 0.
+///
+/// Returns 0, or `-EINVAL` for a NULL `listener`. Borrows `listener`; may
+/// be called from any thread while others are blocked in accept.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_seqpacket_listener_shutdown(listener: *const wl_seqpacket_listener) -> c_int {
+    ffi_fn!("wl_seqpacket_listener_shutdown", {
+        // SAFETY: `listener` is NULL or a live handle (caller contract).
+        unsafe { borrow(listener) }?.shutdown()?;
+        Ok(0)
+    })
+}
+
 /// Sends one message of `len` bytes (`send(2)`, `MSG_NOSIGNAL` always
 /// added): `ConnectedSeqPacket::send_with_flags`. `flags` is 0 or `MSG_*`
 /// bits (`MSG_DONTWAIT`, ...). The message is queued whole or not at all.
@@ -236,6 +349,14 @@ pub unsafe extern "C" fn wl_seqpacket_listener_accept(
 /// allows), `-EPIPE` (peer gone; no `SIGPIPE`), `-EAGAIN` (non-blocking,
 /// or write timeout), `-EINTR`, `-EINVAL` (NULL `sock`, or NULL `buf` with
 /// `len > 0`). Borrows `sock`; no allocation.
+///
+/// `-EAGAIN`: no room for the message in this socket's send buffer
+/// (`SO_SNDBUF`; messages the peer has not received yet still count
+/// against it), on a non-blocking socket (`WL_NONBLOCK`, `MSG_DONTWAIT`)
+/// or, on a blocking one, when the write timeout (`SO_SNDTIMEO`) passed.
+/// The message was not sent, not even in part; retry when `wl_wait` (or
+/// your event loop) reports `WL_WRITABLE`, which comes as the peer
+/// receives.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_seqpacket_send(
     sock: *const wl_seqpacket,
@@ -265,6 +386,13 @@ pub unsafe extern "C" fn wl_seqpacket_send(
 /// (NULL `sock`, or NULL `buf` with `len > 0`); `*msg_len` is then
 /// untouched. Use `wl_seqpacket_next_len` to size the buffer first.
 /// Borrows `sock`; no allocation unless the message was truncated.
+///
+/// `-EAGAIN`: no message is queued, on a non-blocking socket
+/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+/// timeout (`SO_RCVTIMEO`) passed. Nothing was consumed, `buf` and
+/// `*msg_len` are untouched; retry when `wl_wait` (or your event loop)
+/// reports `WL_READABLE`. A thread blocked here is woken by
+/// `wl_seqpacket_shutdown` with `SHUT_RD` (it then returns 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_seqpacket_recv(
     sock: *const wl_seqpacket,
@@ -299,6 +427,10 @@ pub unsafe extern "C" fn wl_seqpacket_recv(
 ///
 /// Returns the length, or `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock`).
 /// Borrows `sock`; no allocation.
+///
+/// `-EAGAIN`: as for `wl_seqpacket_recv`: no message is queued on a
+/// non-blocking socket, or the read timeout passed. Nothing was consumed;
+/// wait for `WL_READABLE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_seqpacket_next_len(sock: *const wl_seqpacket) -> libc::ssize_t {
     ffi_fn!("wl_seqpacket_next_len", {
@@ -389,7 +521,8 @@ pub unsafe extern "C" fn wl_seqpacket_try_clone(sock: *const wl_seqpacket, out: 
 }
 
 /// Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
-/// close-on-exec): `ConnectedSeqPacket::pair`.
+/// close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
+/// `wl_seqpacket_pair_flags` makes them non-blocking from birth.
 ///
 /// Ownership: on success `*a` and `*b` receive new handles the caller
 /// owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
@@ -400,6 +533,38 @@ pub unsafe extern "C" fn wl_seqpacket_pair(a: *mut *mut wl_seqpacket, b: *mut *m
         let a = out_ptr(a, "a")?;
         let b = out_ptr(b, "b")?;
         let (x, y) = ConnectedSeqPacket::pair()?;
+        // SAFETY: both checked non-NULL.
+        unsafe {
+            a.write(give(x));
+            b.write(give(y));
+        }
+        Ok(0)
+    })
+}
+
+/// `wl_seqpacket_pair` with flags: `WL_NONBLOCK` makes both ends
+/// non-blocking from birth (`socketpair(2)` with `SOCK_NONBLOCK |
+/// SOCK_CLOEXEC`): `ConnectedSeqPacket::<Unix>::pair_nonblocking`. On
+/// them a recv with nothing queued, or a send with no room, returns
+/// `-EAGAIN` having moved nothing.
+///
+/// Ownership: on success `*a` and `*b` receive new handles the caller
+/// owns; on failure neither is written. Returns 0, or `-EINVAL` (unknown
+/// `flags` bits, NULL argument), `-EMFILE`, ...
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wl_seqpacket_pair_flags(
+    flags: c_uint,
+    a: *mut *mut wl_seqpacket,
+    b: *mut *mut wl_seqpacket,
+) -> c_int {
+    ffi_fn!("wl_seqpacket_pair_flags", {
+        let a = out_ptr(a, "a")?;
+        let b = out_ptr(b, "b")?;
+        let (x, y) = if nonblocking(flags)? {
+            ConnectedSeqPacket::pair_nonblocking()
+        } else {
+            ConnectedSeqPacket::pair()
+        }?;
         // SAFETY: both checked non-NULL.
         unsafe {
             a.write(give(x));

@@ -811,8 +811,8 @@ wl_handover_acknowledge: Callable[..., int] = bind("wl_handover_acknowledge", c_
 wl_handover_channel_from_env: Callable[..., int] = bind("wl_handover_channel_from_env", c_int, [POINTER(POINTER(wl_conn))])
 # wl_handover_spawn(path, argv, out_pid, out_channel)
 wl_handover_spawn: Callable[..., int] = bind("wl_handover_spawn", c_int, [c_char_p, POINTER(c_char_p), POINTER(c_int), POINTER(POINTER(wl_conn))])
-# wl_icmp_raw_new(domain, out)
-wl_icmp_raw_new: Callable[..., int] = bind("wl_icmp_raw_new", c_int, [c_int, POINTER(POINTER(wl_icmp_raw))])
+# wl_icmp_raw_new(domain, flags, out)
+wl_icmp_raw_new: Callable[..., int] = bind("wl_icmp_raw_new", c_int, [c_int, c_uint, POINTER(POINTER(wl_icmp_raw))])
 # wl_icmp_raw_bind(sock, addr, out)
 wl_icmp_raw_bind: Callable[..., int] = bind("wl_icmp_raw_bind", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp))])
 # wl_icmp_raw_connect(sock, addr, out)
@@ -1171,8 +1171,8 @@ wl_raw_fd: Callable[..., int] = bind("wl_raw_fd", c_int, [POINTER(wl_raw)])
 wl_raw_into_fd: Callable[..., int] = bind("wl_raw_into_fd", c_int, [POINTER(wl_raw)])
 # wl_raw_from_fd(fd, out)
 wl_raw_from_fd: Callable[..., int] = bind("wl_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_raw))])
-# wl_rawip_raw_new(domain, protocol, out)
-wl_rawip_raw_new: Callable[..., int] = bind("wl_rawip_raw_new", c_int, [c_int, c_int, POINTER(POINTER(wl_rawip_raw))])
+# wl_rawip_raw_new(domain, protocol, flags, out)
+wl_rawip_raw_new: Callable[..., int] = bind("wl_rawip_raw_new", c_int, [c_int, c_int, c_uint, POINTER(POINTER(wl_rawip_raw))])
 # wl_rawip_raw_bind(sock, addr, out)
 wl_rawip_raw_bind: Callable[..., int] = bind("wl_rawip_raw_bind", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip))])
 # wl_rawip_raw_connect(sock, addr, out)
@@ -1227,8 +1227,8 @@ wl_recv_slots_meta: Callable[..., int] = bind("wl_recv_slots_meta", c_int, [POIN
 wl_recv_slots_flags: Callable[..., int] = bind("wl_recv_slots_flags", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(c_int)])
 # wl_recv_slots_control(slots, index, control, control_len)
 wl_recv_slots_control: Callable[..., int] = bind("wl_recv_slots_control", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(POINTER(c_uint8)), POINTER(c_size_t)])
-# wl_seqpacket_raw_new(out)
-wl_seqpacket_raw_new: Callable[..., int] = bind("wl_seqpacket_raw_new", c_int, [POINTER(POINTER(wl_seqpacket_raw))])
+# wl_seqpacket_raw_new(flags, out)
+wl_seqpacket_raw_new: Callable[..., int] = bind("wl_seqpacket_raw_new", c_int, [c_uint, POINTER(POINTER(wl_seqpacket_raw))])
 # wl_seqpacket_raw_bind(sock, addr, out)
 wl_seqpacket_raw_bind: Callable[..., int] = bind("wl_seqpacket_raw_bind", c_int, [POINTER(wl_seqpacket_raw), POINTER(wl_addr), POINTER(POINTER(wl_seqpacket_bound))])
 # wl_seqpacket_raw_connect(sock, addr, out)
@@ -1237,6 +1237,10 @@ wl_seqpacket_raw_connect: Callable[..., int] = bind("wl_seqpacket_raw_connect", 
 wl_seqpacket_bound_listen: Callable[..., int] = bind("wl_seqpacket_bound_listen", c_int, [POINTER(wl_seqpacket_bound), c_uint32, POINTER(POINTER(wl_seqpacket_listener))])
 # wl_seqpacket_listener_accept(listener, out, peer)
 wl_seqpacket_listener_accept: Callable[..., int] = bind("wl_seqpacket_listener_accept", c_int, [POINTER(wl_seqpacket_listener), POINTER(POINTER(wl_seqpacket)), POINTER(wl_addr)])
+# wl_seqpacket_listener_accept_flags(listener, flags, out, peer)
+wl_seqpacket_listener_accept_flags: Callable[..., int] = bind("wl_seqpacket_listener_accept_flags", c_int, [POINTER(wl_seqpacket_listener), c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(wl_addr)])
+# wl_seqpacket_listener_shutdown(listener)
+wl_seqpacket_listener_shutdown: Callable[..., int] = bind("wl_seqpacket_listener_shutdown", c_int, [POINTER(wl_seqpacket_listener)])
 # wl_seqpacket_send(sock, buf, len, flags)
 wl_seqpacket_send: Callable[..., int] = bind("wl_seqpacket_send", c_ssize_t, [POINTER(wl_seqpacket), c_void_p, c_size_t, c_int])
 # wl_seqpacket_recv(sock, buf, len, flags, msg_len)
@@ -1253,6 +1257,8 @@ wl_seqpacket_peer_credentials: Callable[..., int] = bind("wl_seqpacket_peer_cred
 wl_seqpacket_try_clone: Callable[..., int] = bind("wl_seqpacket_try_clone", c_int, [POINTER(wl_seqpacket), POINTER(POINTER(wl_seqpacket))])
 # wl_seqpacket_pair(a, b)
 wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
+# wl_seqpacket_pair_flags(flags, a, b)
+wl_seqpacket_pair_flags: Callable[..., int] = bind("wl_seqpacket_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
 # wl_seqpacket_raw_free(sock)
 wl_seqpacket_raw_free: Callable[..., None] = bind("wl_seqpacket_raw_free", None, [POINTER(wl_seqpacket_raw)], errcheck=False)
 # wl_seqpacket_raw_fd(sock)
@@ -1742,6 +1748,8 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_seqpacket_raw_connect",
     "wl_seqpacket_bound_listen",
     "wl_seqpacket_listener_accept",
+    "wl_seqpacket_listener_accept_flags",
+    "wl_seqpacket_listener_shutdown",
     "wl_seqpacket_send",
     "wl_seqpacket_recv",
     "wl_seqpacket_next_len",
@@ -1750,6 +1758,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_seqpacket_peer_credentials",
     "wl_seqpacket_try_clone",
     "wl_seqpacket_pair",
+    "wl_seqpacket_pair_flags",
     "wl_seqpacket_raw_free",
     "wl_seqpacket_raw_fd",
     "wl_seqpacket_raw_into_fd",
