@@ -91,7 +91,7 @@ class RawIcmp(TimeoutSocket[I], Generic[I]):
         ``net.ipv4.ping_group_range``."""
         family = _family(domain)
         out = ICMP_RAW.handle()
-        _p.wl_icmp_raw_new(family, ctypes.byref(out))
+        _p.wl_icmp_raw_new(family, 0, ctypes.byref(out))  # blocking; _sync applies the timeout
         sock: RawIcmp[I2] = RawIcmp(KEY, ICMP_RAW, out, None)
         _sync(sock, default_timeout())
         return sock

@@ -62,7 +62,7 @@ class RawIpSocket(TimeoutSocket[I], Generic[I]):
         family = _family(domain)
         p = _check.integer(protocol, "protocol", "RawIpSocket.new")
         out = RAWIP_RAW.handle()
-        _p.wl_rawip_raw_new(family, p, ctypes.byref(out))
+        _p.wl_rawip_raw_new(family, p, 0, ctypes.byref(out))  # blocking; _sync applies the timeout
         sock: RawIpSocket[I2] = RawIpSocket(KEY, RAWIP_RAW, out, None)
         _sync(sock, default_timeout())
         return sock

@@ -90,7 +90,7 @@ class RawSeqPacket(TimeoutSocket[UnixAddr]):
         """Creates the socket (``socket(AF_UNIX, SOCK_SEQPACKET)``,
         close-on-exec), with ``socket.getdefaulttimeout()``."""
         out = SEQ_RAW.handle()
-        _p.wl_seqpacket_raw_new(ctypes.byref(out))
+        _p.wl_seqpacket_raw_new(0, ctypes.byref(out))  # blocking; _sync applies the timeout
         sock = RawSeqPacket(KEY, SEQ_RAW, out, None)
         _sync(sock, default_timeout())
         return sock
