@@ -5167,11 +5167,13 @@ class [[nodiscard]] ConnectedSeqPacket : public detail::SocketBase<ConnectedSeqP
     using Base = detail::SocketBase<ConnectedSeqPacket, wl_seqpacket, Unix>;
 
 public:
-    /// A pair of connected seqpacket sockets (`socketpair(2)`).
-    [[nodiscard]] static std::pair<ConnectedSeqPacket, ConnectedSeqPacket> pair() {
+    /// A pair of connected seqpacket sockets (`socketpair(2)`); `flags` 0 or
+    /// `wl::nonblock` (both ends non-blocking from birth:
+    /// `wl_seqpacket_pair_flags`). Throws for unknown flag bits (EINVAL).
+    [[nodiscard]] static std::pair<ConnectedSeqPacket, ConnectedSeqPacket> pair(unsigned flags = 0) {
         wl_seqpacket* a = nullptr;
         wl_seqpacket* b = nullptr;
-        detail::check(wl_seqpacket_pair(&a, &b), "wl_seqpacket_pair");
+        detail::check(wl_seqpacket_pair_flags(flags, &a, &b), "wl_seqpacket_pair_flags");
         return {ConnectedSeqPacket(a), ConnectedSeqPacket(b)};
     }
 
@@ -5296,16 +5298,18 @@ public:
     /// `wl::UnixAddr`.
     using Addr = UnixAddr;
 
-    /// Creates the socket; EMFILE, ...
-    [[nodiscard]] static RawSocket create() {
+    /// Creates the socket; `flags` 0 or `wl::nonblock` (non-blocking from
+    /// birth, and so are the listener or connection it becomes). Throws for
+    /// unknown flag bits (EINVAL), EMFILE, ...
+    [[nodiscard]] static RawSocket create(unsigned flags = 0) {
         wl_seqpacket_raw* h = nullptr;
-        detail::check(wl_seqpacket_raw_new(&h), "wl_seqpacket_raw_new");
+        detail::check(wl_seqpacket_raw_new(flags, &h), "wl_seqpacket_raw_new");
         return RawSocket(h);
     }
     /// Creates the socket, without throwing.
-    [[nodiscard]] static Result<RawSocket> try_create() noexcept {
+    [[nodiscard]] static Result<RawSocket> try_create(unsigned flags = 0) noexcept {
         wl_seqpacket_raw* h = nullptr;
-        const int rc = wl_seqpacket_raw_new(&h);
+        const int rc = wl_seqpacket_raw_new(flags, &h);
         if (rc < 0) return detail::fail(rc);
         return RawSocket(h);
     }
@@ -5379,8 +5383,43 @@ inline std::pair<ConnectedSeqPacket, UnixAddr> SeqPacketListener::accept_with_ad
     return {detail::Access::make<ConnectedSeqPacket>(out), detail::Access::addr<UnixAddr>(peer)};
 }
 
-/// A new Unix seqpacket socket: `wl::unix_seqpacket().bind(addr).listen(8)`.
-[[nodiscard]] inline RawSocket<Unix, SeqPacket> unix_seqpacket() { return RawSocket<Unix, SeqPacket>::create(); }
+/// A new Unix seqpacket socket: `wl::unix_seqpacket().bind(addr).listen(8)`;
+/// `wl::unix_seqpacket(wl::nonblock)` for an event loop.
+[[nodiscard]] inline RawSocket<Unix, SeqPacket> unix_seqpacket(unsigned flags = 0) {
+    return RawSocket<Unix, SeqPacket>::create(flags);
+}
+
+/// Accepts one seqpacket connection with `flags` (`wl::nonblock`: the
+/// connection is non-blocking from birth, `accept4(SOCK_NONBLOCK |
+/// SOCK_CLOEXEC)`): `wl_seqpacket_listener_accept_flags`. Whether it waits
+/// depends on the listener: a non-blocking one with nothing queued throws
+/// EAGAIN (use `try_accept` in a loop: `resource_unavailable_try_again`
+/// means "drained").
+[[nodiscard]] inline std::pair<ConnectedSeqPacket, UnixAddr> accept(const SeqPacketListener& listener,
+                                                                    unsigned flags) {
+    wl_seqpacket* out = nullptr;
+    wl_addr peer{};
+    detail::check(wl_seqpacket_listener_accept_flags(detail::Access::handle(listener), flags, &out, &peer),
+                  "wl_seqpacket_listener_accept_flags");
+    return {detail::Access::make<ConnectedSeqPacket>(out), detail::Access::addr<UnixAddr>(peer)};
+}
+/// Seqpacket `accept` with flags, without throwing.
+[[nodiscard]] inline Result<std::pair<ConnectedSeqPacket, UnixAddr>> try_accept(const SeqPacketListener& listener,
+                                                                                unsigned flags) noexcept {
+    wl_seqpacket* out = nullptr;
+    wl_addr peer{};
+    const int rc = wl_seqpacket_listener_accept_flags(detail::Access::handle(listener), flags, &out, &peer);
+    if (rc < 0) return detail::fail(rc);
+    return std::pair<ConnectedSeqPacket, UnixAddr>(detail::Access::make<ConnectedSeqPacket>(out),
+                                                   detail::Access::addr<UnixAddr>(peer));
+}
+/// Stops a seqpacket listener and wakes every thread blocked in its accept
+/// (`wl_seqpacket_listener_shutdown`): they, and every later accept that
+/// would wait, throw EINVAL ("shut down"). The listener is finished:
+/// destroy it.
+inline void shutdown(const SeqPacketListener& listener) {
+    detail::check(wl_seqpacket_listener_shutdown(detail::Access::handle(listener)), "wl_seqpacket_listener_shutdown");
+}
 
 // --- ICMP echo ------------------------------------------------------------------
 
@@ -5397,17 +5436,19 @@ public:
     /// The address type of the domain.
     using Addr = typename D::Addr;
 
-    /// Creates the socket; EACCES (with the range in the message) when the
-    /// process's groups are outside `net.ipv4.ping_group_range`.
-    [[nodiscard]] static RawSocket create() {
+    /// Creates the socket; `flags` 0 or `wl::nonblock` (non-blocking from
+    /// birth, and so are the states it becomes). EACCES (with the range in
+    /// the message) when the process's groups are outside
+    /// `net.ipv4.ping_group_range`; EINVAL for unknown flag bits.
+    [[nodiscard]] static RawSocket create(unsigned flags = 0) {
         wl_icmp_raw* h = nullptr;
-        detail::check(wl_icmp_raw_new(D::family, &h), "wl_icmp_raw_new");
+        detail::check(wl_icmp_raw_new(D::family, flags, &h), "wl_icmp_raw_new");
         return RawSocket(h);
     }
     /// Creates the socket, without throwing.
-    [[nodiscard]] static Result<RawSocket> try_create() noexcept {
+    [[nodiscard]] static Result<RawSocket> try_create(unsigned flags = 0) noexcept {
         wl_icmp_raw* h = nullptr;
-        const int rc = wl_icmp_raw_new(D::family, &h);
+        const int rc = wl_icmp_raw_new(D::family, flags, &h);
         if (rc < 0) return detail::fail(rc);
         return RawSocket(h);
     }
@@ -5528,16 +5569,18 @@ public:
     /// The address type of the domain.
     using Addr = typename D::Addr;
 
-    /// Creates a raw socket for IP protocol `protocol` (`IPPROTO_UDP`, ...).
-    [[nodiscard]] static RawSocket create(int protocol) {
+    /// Creates a raw socket for IP protocol `protocol` (`IPPROTO_UDP`, ...);
+    /// `flags` 0 or `wl::nonblock` (non-blocking from birth, and so are the
+    /// states it becomes). EINVAL for unknown flag bits.
+    [[nodiscard]] static RawSocket create(int protocol, unsigned flags = 0) {
         wl_rawip_raw* h = nullptr;
-        detail::check(wl_rawip_raw_new(D::family, protocol, &h), "wl_rawip_raw_new");
+        detail::check(wl_rawip_raw_new(D::family, protocol, flags, &h), "wl_rawip_raw_new");
         return RawSocket(h);
     }
     /// Creates the socket, without throwing.
-    [[nodiscard]] static Result<RawSocket> try_create(int protocol) noexcept {
+    [[nodiscard]] static Result<RawSocket> try_create(int protocol, unsigned flags = 0) noexcept {
         wl_rawip_raw* h = nullptr;
-        const int rc = wl_rawip_raw_new(D::family, protocol, &h);
+        const int rc = wl_rawip_raw_new(D::family, protocol, flags, &h);
         if (rc < 0) return detail::fail(rc);
         return RawSocket(h);
     }
