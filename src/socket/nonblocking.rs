@@ -177,7 +177,7 @@ mod tests {
         let s = RawSocket::<Unix, SeqPacket>::new_nonblocking().unwrap();
         assert!(nonblocking_flag(s.as_fd()));
         let addr = crate::UnixAddr::abstract_name(format!("wl-nb-seq-{}", std::process::id()).as_bytes()).unwrap();
-        let listener = s.bind(addr.clone()).unwrap().listen(4).unwrap();
+        let listener = s.bind(addr).unwrap().listen(4).unwrap();
         let err = listener.accept_nonblocking().map(drop).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
         let _client = RawSocket::<Unix, SeqPacket>::new().unwrap().connect(addr).unwrap();
