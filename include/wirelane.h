@@ -86,12 +86,15 @@
  *
  * EVENT LOOPS. WL_NONBLOCK makes a handle non-blocking from birth
  * (wl_raw_open, wl_listener_accept_flags, wl_conn_pair_flags,
- * wl_dgram_conn_pair_flags; the builders' nonblocking field): no fcntl.
+ * wl_dgram_conn_pair_flags; the builders' nonblocking field; for the other
+ * kinds wl_seqpacket_raw_new, wl_seqpacket_listener_accept_flags,
+ * wl_seqpacket_pair_flags, wl_icmp_raw_new, wl_rawip_raw_new): no fcntl.
  * A call that would wait then returns -EAGAIN having done nothing; each
  * call's "-EAGAIN:" paragraph says what is kept and which readiness
  * (WL_READABLE, WL_WRITABLE) to wait for. A thread blocked in accept or a
  * receive is woken by wl_listener_shutdown, wl_conn_shutdown,
- * wl_dgram_shutdown or wl_dgram_conn_shutdown. A blocking connect is a
+ * wl_dgram_shutdown or wl_dgram_conn_shutdown (for seqpacket sockets
+ * wl_seqpacket_listener_shutdown and wl_seqpacket_shutdown). A blocking connect is a
  * transition (no other thread may touch its handle): bound it with the
  * write timeout, or connect without blocking (wl_raw_connect_nonblocking,
  * whose wl_pending_wait takes a timeout).
@@ -208,7 +211,10 @@
 
 /**
  * Flag for `wl_raw_open`, `wl_listener_accept_flags`, `wl_conn_pair_flags`
- * and `wl_dgram_conn_pair_flags`: the new descriptor is non-blocking from
+ * and `wl_dgram_conn_pair_flags`, and for the other kinds'
+ * `wl_seqpacket_raw_new`, `wl_seqpacket_listener_accept_flags`,
+ * `wl_seqpacket_pair_flags`, `wl_icmp_raw_new` and `wl_rawip_raw_new`:
+ * the new descriptor is non-blocking from
  * birth (`SOCK_NONBLOCK` given to `socket(2)` / `accept4(2)` /
  * `socketpair(2)`; no `fcntl`). A call that would wait on it returns
  * `-EAGAIN` instead (see each call). Close-on-exec is always on and needs
@@ -390,6 +396,28 @@ typedef struct wl_dgram_conn wl_dgram_conn;
 typedef struct wl_handover wl_handover;
 
 /**
+ * A bound ICMP echo socket (`BoundDatagram<D, Icmp>`): it sends echo
+ * requests to any host (`wl_icmp_send_echo_to`) and receives the replies
+ * (`wl_icmp_recv_echo_from`). `wl_icmp_connect` fixes one host.
+ */
+typedef struct wl_icmp wl_icmp;
+
+/**
+ * An ICMP echo socket locked to one host (`ConnectedDatagram<D, Icmp>`):
+ * `wl_icmp_conn_send_echo` / `wl_icmp_conn_recv_echo` take no address and
+ * only that host's replies arrive.
+ */
+typedef struct wl_icmp_conn wl_icmp_conn;
+
+/**
+ * A fresh ICMP echo socket (`RawSocket<D, Icmp>`, IPv4 or IPv6): it can
+ * `wl_icmp_raw_bind` (ping anyone) or `wl_icmp_raw_connect` (ping one
+ * host). Options that must precede binding (`SO_BINDTODEVICE`, ...) are
+ * set on its descriptor.
+ */
+typedef struct wl_icmp_raw wl_icmp_raw;
+
+/**
  * Descriptors inherited by this process, with names: from socket
  * activation (`wl_activation_listen_fds`) or a predecessor's handover
  * (`wl_handover_receive`). Take each as its typed handle
@@ -430,6 +458,27 @@ typedef struct wl_pipe wl_pipe;
 typedef struct wl_raw wl_raw;
 
 /**
+ * A bound raw IP socket (`BoundDatagram<D, RawIp>`): it sends payloads to
+ * any host (`wl_rawip_send_to`) and receives every packet of its protocol
+ * (`wl_rawip_recv_from`; for IPv4 with the IP header in front).
+ */
+typedef struct wl_rawip wl_rawip;
+
+/**
+ * A raw IP socket locked to one host (`ConnectedDatagram<D, RawIp>`):
+ * sends and receives take no address, packets from other hosts are
+ * dropped.
+ */
+typedef struct wl_rawip_conn wl_rawip_conn;
+
+/**
+ * A fresh raw IP socket of one protocol (`RawSocket<D, RawIp>`, IPv4 or
+ * IPv6): it can `wl_rawip_raw_bind` or `wl_rawip_raw_connect`. Options
+ * such as `IP_HDRINCL` are set on its descriptor.
+ */
+typedef struct wl_rawip_raw wl_rawip_raw;
+
+/**
  * A reusable batch of receive slots for one `recvmmsg(2)` (`RecvBatch`),
  * for one domain. Not thread-safe: one thread at a time.
  */
@@ -450,6 +499,36 @@ typedef struct wl_recv_slots wl_recv_slots;
  * at a time.
  */
 typedef struct wl_send_batch wl_send_batch;
+
+/**
+ * A connected Unix seqpacket socket (`ConnectedSeqPacket`): reliable and
+ * ordered like a stream, but message by message. Each `wl_seqpacket_send`
+ * is delivered as one message, whole or not at all; each
+ * `wl_seqpacket_recv` returns exactly one, and reports a message longer
+ * than the buffer instead of cutting it silently.
+ *
+ * Sends use `MSG_NOSIGNAL`: a closed peer gives `-EPIPE`, never `SIGPIPE`.
+ */
+typedef struct wl_seqpacket wl_seqpacket;
+
+/**
+ * A bound, not yet listening Unix seqpacket socket
+ * (`BoundSocket<Unix, SeqPacket>`): its one transition is
+ * `wl_seqpacket_bound_listen`.
+ */
+typedef struct wl_seqpacket_bound wl_seqpacket_bound;
+
+/**
+ * A listening Unix seqpacket socket (`Listener<Unix, SeqPacket>`): it
+ * accepts `wl_seqpacket` connections. Accepting does not consume it.
+ */
+typedef struct wl_seqpacket_listener wl_seqpacket_listener;
+
+/**
+ * A fresh Unix seqpacket socket (`RawSocket<Unix, SeqPacket>`): it can
+ * `wl_seqpacket_raw_bind` (then listen) or `wl_seqpacket_raw_connect`.
+ */
+typedef struct wl_seqpacket_raw wl_seqpacket_raw;
 
 /**
  * A socket address of any supported family (IPv4, IPv6, Unix), stored the
@@ -1014,6 +1093,26 @@ typedef struct {
      */
     wl_addr source;
 } wl_gro_recv;
+
+/**
+ * One received echo reply (`EchoReply`): the header fields, and how many
+ * payload bytes were written to the caller's buffer.
+ */
+typedef struct {
+    /**
+     * The identifier: this socket's (the kernel delivers only replies
+     * carrying it); equal to `wl_icmp_ident`.
+     */
+    uint16_t ident;
+    /**
+     * The sequence number, copied by the peer from the request.
+     */
+    uint16_t seq;
+    /**
+     * The payload length (the bytes now at the front of the buffer).
+     */
+    size_t len;
+} wl_echo_reply;
 
 /**
  * A snapshot of a TCP socket's state and statistics (`TCP_INFO`, see
@@ -3246,6 +3345,290 @@ int wl_handover_spawn(const char *path,
                       wl_conn **out_channel);
 
 /**
+ * Creates an ICMP echo socket (`socket(domain, SOCK_DGRAM | SOCK_CLOEXEC,
+ * IPPROTO_ICMP)`, or `IPPROTO_ICMPV6` for `AF_INET6`):
+ * `RawSocket::<D, Icmp>::new`. No privilege is needed, but the process's
+ * group must be inside `net.ipv4.ping_group_range`.
+ *
+ * `flags` is 0 or `WL_NONBLOCK`: non-blocking from birth (`SOCK_NONBLOCK`
+ * given to `socket(2)`, no `fcntl`; `RawSocket::new_nonblocking`), for
+ * event loops; the `wl_icmp` / `wl_icmp_conn` it becomes stays
+ * non-blocking, and their sends and receives return `-EAGAIN` instead of
+ * waiting. Close-on-exec is always on.
+ *
+ * Ownership: on success `*out` receives a new handle the caller owns
+ * (free it with `wl_icmp_raw_free` or pass it to a transition). Returns
+ * 0, or `-EAFNOSUPPORT` (`domain` is not `AF_INET`/`AF_INET6`), `-EACCES`
+ * (group outside `net.ipv4.ping_group_range`; the last error message
+ * quotes the range), `-EINVAL` (unknown `flags` bits, named by the last
+ * error; NULL `out`), or the `socket(2)` error; `*out` is written only on
+ * success.
+ */
+int wl_icmp_raw_new(int domain, unsigned int flags, wl_icmp_raw **out);
+
+/**
+ * Binds to a local address (`bind(2)`; its port is the echo identifier,
+ * 0 lets the kernel pick one): `RawSocket<D, Icmp>::bind`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_icmp` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT` (address of the
+ * other family), `-EINVAL` (NULL argument, malformed address), or the
+ * `bind(2)` error.
+ */
+int wl_icmp_raw_bind(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp **out);
+
+/**
+ * Fixes the host to ping (`connect(2)`; nothing is sent; the port is
+ * ignored): `RawSocket<D, Icmp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error (`-ENETUNREACH`, ...).
+ *
+ * `-EAGAIN`: never a readiness condition, since a datagram connect never
+ * waits (a non-blocking socket connects with this call too); only when
+ * the implicit bind finds no free echo identifier (every one is taken by
+ * another ICMP socket). Nothing changed and `sock` stays a fresh
+ * `wl_icmp_raw`, still owned by the caller: retry once identifiers are
+ * free, or bind first.
+ */
+int wl_icmp_raw_connect(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp_conn **out);
+
+/**
+ * Fixes the host to ping (`connect(2)`): `BoundDatagram<D, Icmp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: the socket is already bound (it has its
+ * identifier), and a datagram connect never waits.
+ */
+int wl_icmp_connect(wl_icmp *sock, const wl_addr *addr, wl_icmp_conn **out);
+
+/**
+ * Sends an echo request with sequence number `seq` and `len` bytes of
+ * `payload` to `*to` (its port is ignored; `sendmsg(2)`):
+ * `BoundDatagram<D, Icmp>::send_echo_to`. The kernel fills in the checksum
+ * and this socket's identifier.
+ *
+ * Returns 0, or `-EAFNOSUPPORT` (address of the other family),
+ * `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock` or `to`, NULL
+ * `payload` with `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no room for the request in the socket's send buffer, on a
+ * non-blocking socket (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a
+ * blocking one, after the write timeout (`SO_SNDTIMEO`). The request was
+ * not sent (it goes whole or not at all); retry when `wl_wait` (or your
+ * event loop) reports `WL_WRITABLE`.
+ */
+int wl_icmp_send_echo_to(const wl_icmp *sock,
+                         const wl_addr *to,
+                         uint16_t seq,
+                         const void *payload,
+                         size_t len);
+
+/**
+ * Receives one echo reply (`recvmsg(2)`): its payload goes to `payload`
+ * (`len` bytes), its header fields to `*reply` (if not NULL) and the
+ * replying host to `*from` (if not NULL):
+ * `BoundDatagram<D, Icmp>::recv_echo_from`.
+ *
+ * Returns the payload length, or `-EMSGSIZE` when the reply's payload is
+ * longer than `len` (reported, never silently cut: `payload` holds its
+ * first `len` bytes, the rest is gone), `-EINVAL` for a message that is
+ * not an echo reply (the last error message names its type) or a NULL
+ * `sock` / NULL `payload` with `len > 0`, `-EAGAIN` (non-blocking, or read
+ * timeout), `-EINTR`. Outputs are written only on success. Borrows `sock`.
+ *
+ * `-EAGAIN`: no reply is queued, on a non-blocking socket
+ * (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a blocking one, after the
+ * read timeout (`SO_RCVTIMEO`). Nothing was consumed and the outputs are
+ * untouched; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`.
+ */
+ssize_t wl_icmp_recv_echo_from(const wl_icmp *sock,
+                               void *payload,
+                               size_t len,
+                               wl_echo_reply *reply,
+                               wl_addr *from);
+
+/**
+ * The echo identifier the kernel uses for this socket (the port of its
+ * local address): `BoundDatagram<D, Icmp>::ident`.
+ *
+ * Returns the identifier (0 to 65535), or `-EINVAL` (NULL `sock`) or the
+ * `getsockname(2)` error. Borrows `sock`.
+ */
+int wl_icmp_ident(const wl_icmp *sock);
+
+/**
+ * Sends an echo request with sequence number `seq` and `len` bytes of
+ * `payload` to the connected host: `ConnectedDatagram<D, Icmp>::send_echo`.
+ *
+ * Returns 0, or `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-ECONNREFUSED` (an
+ * earlier request drew an ICMP error), `-EINVAL` (NULL `sock`, NULL
+ * `payload` with `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no room for the request in the socket's send buffer, on a
+ * non-blocking socket (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a
+ * blocking one, after the write timeout (`SO_SNDTIMEO`). The request was
+ * not sent; retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`.
+ */
+int wl_icmp_conn_send_echo(const wl_icmp_conn *sock, uint16_t seq, const void *payload, size_t len);
+
+/**
+ * Receives one echo reply from the connected host: its payload into
+ * `payload` (`len` bytes), its header fields to `*reply` (if not NULL):
+ * `ConnectedDatagram<D, Icmp>::recv_echo`.
+ *
+ * Returns the payload length, or `-EMSGSIZE` (payload longer than `len`;
+ * `payload` holds its first `len` bytes), `-EINVAL` (not an echo reply,
+ * NULL `sock`, NULL `payload` with `len > 0`), `-EAGAIN`, `-EINTR`.
+ * `*reply` is written only on success. Borrows `sock`.
+ *
+ * `-EAGAIN`: no reply is queued, on a non-blocking socket
+ * (`wl_icmp_raw_new` with `WL_NONBLOCK`) or, on a blocking one, after the
+ * read timeout (`SO_RCVTIMEO`). Nothing was consumed and `payload` and
+ * `*reply` are untouched; retry when `wl_wait` (or your event loop)
+ * reports `WL_READABLE`.
+ */
+ssize_t wl_icmp_conn_recv_echo(const wl_icmp_conn *sock,
+                               void *payload,
+                               size_t len,
+                               wl_echo_reply *reply);
+
+/**
+ * The echo identifier the kernel uses for this socket:
+ * `ConnectedDatagram<D, Icmp>::ident`.
+ *
+ * Returns the identifier (0 to 65535), or `-EINVAL` (NULL `sock`) or the
+ * `getsockname(2)` error. Borrows `sock`.
+ */
+int wl_icmp_conn_ident(const wl_icmp_conn *sock);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored. Freeing a handle while another thread still
+ * uses it is the caller's bug.
+ */
+void wl_icmp_raw_free(wl_icmp_raw *sock);
+
+/**
+ * The socket's file descriptor, still owned by the handle (do not close
+ * it, do not use it after `wl_icmp_raw_free`), for `epoll`, `poll` or a
+ * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
+ * or `-EINVAL` if `sock` is NULL.
+ */
+int wl_icmp_raw_fd(const wl_icmp_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_icmp_raw_into_fd(wl_icmp_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_icmp_raw`, after asking the kernel that
+ * it is a fresh (unbound, unconnected) ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_icmp_raw_from_fd(int fd, wl_icmp_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored. Freeing a handle while another thread still
+ * uses it is the caller's bug.
+ */
+void wl_icmp_free(wl_icmp *sock);
+
+/**
+ * The socket's file descriptor, still owned by the handle (do not close
+ * it, do not use it after `wl_icmp_free`), for `epoll`, `poll` or a
+ * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
+ * or `-EINVAL` if `sock` is NULL.
+ */
+int wl_icmp_fd(const wl_icmp *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_icmp_into_fd(wl_icmp *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_icmp`, after asking the kernel that
+ * it is a bound, unconnected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_icmp_from_fd(int fd, wl_icmp **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored. Freeing a handle while another thread still
+ * uses it is the caller's bug.
+ */
+void wl_icmp_conn_free(wl_icmp_conn *sock);
+
+/**
+ * The socket's file descriptor, still owned by the handle (do not close
+ * it, do not use it after `wl_icmp_conn_free`), for `epoll`, `poll` or a
+ * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
+ * or `-EINVAL` if `sock` is NULL.
+ */
+int wl_icmp_conn_fd(const wl_icmp_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_icmp_conn_into_fd(wl_icmp_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_icmp_conn`, after asking the kernel that
+ * it is a connected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_icmp_conn_from_fd(int fd, wl_icmp_conn **out);
+
+/**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
  * `Listener::accept_with_addr`. Blocks until a client connects unless the
  * listener is non-blocking (`wl_socket_set_nonblocking`), in which case
@@ -4956,6 +5339,257 @@ int wl_raw_from_fd(int fd,
                    wl_raw **out);
 
 /**
+ * Creates a raw IP socket for IP protocol `protocol` (1 to 255, e.g.
+ * `IPPROTO_ICMP`, `IPPROTO_UDP`; `socket(domain, SOCK_RAW | SOCK_CLOEXEC,
+ * protocol)`): `RawSocket::<D, RawIp>::with_protocol`.
+ *
+ * `flags` is 0 or `WL_NONBLOCK`: non-blocking from birth (`SOCK_NONBLOCK`
+ * given to `socket(2)`, no `fcntl`;
+ * `RawSocket::<D, RawIp>::with_protocol_nonblocking`), for event loops;
+ * the `wl_rawip` / `wl_rawip_conn` it becomes stays non-blocking, and
+ * their sends and receives return `-EAGAIN` instead of waiting.
+ * Close-on-exec is always on.
+ *
+ * Ownership: on success `*out` receives a new handle the caller owns
+ * (free it with `wl_rawip_raw_free` or pass it to a transition). Returns
+ * 0, or `-EAFNOSUPPORT` (`domain` is not `AF_INET`/`AF_INET6`),
+ * `-EPROTONOSUPPORT` (protocol 0, which names none), `-EINVAL` (protocol
+ * outside 0..=255, unknown `flags` bits, NULL `out`; each named by the
+ * last error), `-EPERM` (no `CAP_NET_RAW` over this network namespace;
+ * the last error message says so), or the `socket(2)` error; `*out` is
+ * written only on success.
+ */
+int wl_rawip_raw_new(int domain, int protocol, unsigned int flags, wl_rawip_raw **out);
+
+/**
+ * Binds to a local address (`bind(2)`; the port is ignored):
+ * `RawSocket<D, RawIp>::bind`. Only packets to that address arrive.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_rawip` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `bind(2)` error (`-EADDRNOTAVAIL`, ...).
+ */
+int wl_rawip_raw_bind(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip **out);
+
+/**
+ * Fixes the peer host (`connect(2)`; nothing is sent; the port is
+ * ignored): `RawSocket<D, RawIp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: a raw socket is bound to its protocol from
+ * creation, so there is no implicit bind, and a datagram connect never
+ * waits (a non-blocking socket connects with this call too).
+ */
+int wl_rawip_raw_connect(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip_conn **out);
+
+/**
+ * Fixes the peer host (`connect(2)`): `BoundDatagram<D, RawIp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: the socket is already bound, and a datagram
+ * connect never waits.
+ */
+int wl_rawip_connect(wl_rawip *sock, const wl_addr *addr, wl_rawip_conn **out);
+
+/**
+ * Sends one packet payload of `len` bytes to `*to` (`sendto(2)`,
+ * `MSG_NOSIGNAL` added; the kernel writes the IP header unless
+ * `IP_HDRINCL`): `BoundDatagram<D, RawIp>::send_to_with_flags`.
+ *
+ * Returns the number of bytes sent, or `-EAFNOSUPPORT` (address of the
+ * other family), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock`
+ * or `to`, NULL `buf` with `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no room for the packet in the socket's send buffer, on a
+ * non-blocking socket (`wl_rawip_raw_new` with `WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or, on a blocking one, after the write timeout
+ * (`SO_SNDTIMEO`). The packet was not sent (it goes whole or not at all);
+ * retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_rawip_send_to(const wl_rawip *sock,
+                         const void *buf,
+                         size_t len,
+                         const wl_addr *to,
+                         int flags);
+
+/**
+ * Receives one packet into `buf` (`recvfrom(2)`; IPv4 packets start with
+ * their IP header): `BoundDatagram<D, RawIp>::recv_from_with_flags`. As
+ * with `wl_dgram_recv_from`, a packet longer than `len` is truncated;
+ * with `MSG_TRUNC` in `flags` its real length is returned. If `from` is
+ * not NULL the sender's address (port 0) is written there.
+ *
+ * Returns the packet's length, or `-EAGAIN` (non-blocking, or read
+ * timeout), `-EINTR`, `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`).
+ * `*from` is written only on success. Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no packet is queued, on a non-blocking socket
+ * (`wl_rawip_raw_new` with `WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a
+ * blocking one, after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_rawip_recv_from(const wl_rawip *sock, void *buf, size_t len, wl_addr *from, int flags);
+
+/**
+ * Sends one packet payload to the connected host (`send(2)`,
+ * `MSG_NOSIGNAL` added): `ConnectedDatagram<D, RawIp>::send_with_flags`.
+ *
+ * Returns the number of bytes sent, or `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
+ * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+ * allocation.
+ *
+ * `-EAGAIN`: no room for the packet in the socket's send buffer, on a
+ * non-blocking socket (`wl_rawip_raw_new` with `WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or, on a blocking one, after the write timeout
+ * (`SO_SNDTIMEO`). The packet was not sent (it goes whole or not at all);
+ * retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_rawip_conn_send(const wl_rawip_conn *sock, const void *buf, size_t len, int flags);
+
+/**
+ * Receives one packet from the connected host (`recv(2)`; IPv4 packets
+ * start with their IP header): `ConnectedDatagram<D, RawIp>::recv_with_flags`.
+ * Truncation as in `wl_rawip_recv_from`.
+ *
+ * Returns the packet's length, or `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL
+ * `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no packet is queued, on a non-blocking socket
+ * (`wl_rawip_raw_new` with `WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a
+ * blocking one, after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_rawip_conn_recv(const wl_rawip_conn *sock, void *buf, size_t len, int flags);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored. Freeing a handle while another thread still
+ * uses it is the caller's bug.
+ */
+void wl_rawip_raw_free(wl_rawip_raw *sock);
+
+/**
+ * The socket's file descriptor, still owned by the handle (do not close
+ * it, do not use it after `wl_rawip_raw_free`), for `epoll`, `poll` or a
+ * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
+ * or `-EINVAL` if `sock` is NULL.
+ */
+int wl_rawip_raw_fd(const wl_rawip_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_rawip_raw_into_fd(wl_rawip_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_rawip_raw`, after asking the kernel that
+ * it is a fresh (unbound, unconnected) raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_rawip_raw_from_fd(int fd, wl_rawip_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored. Freeing a handle while another thread still
+ * uses it is the caller's bug.
+ */
+void wl_rawip_free(wl_rawip *sock);
+
+/**
+ * The socket's file descriptor, still owned by the handle (do not close
+ * it, do not use it after `wl_rawip_free`), for `epoll`, `poll` or a
+ * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
+ * or `-EINVAL` if `sock` is NULL.
+ */
+int wl_rawip_fd(const wl_rawip *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_rawip_into_fd(wl_rawip *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_rawip`, after asking the kernel that
+ * it is a bound, unconnected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_rawip_from_fd(int fd, wl_rawip **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored. Freeing a handle while another thread still
+ * uses it is the caller's bug.
+ */
+void wl_rawip_conn_free(wl_rawip_conn *sock);
+
+/**
+ * The socket's file descriptor, still owned by the handle (do not close
+ * it, do not use it after `wl_rawip_conn_free`), for `epoll`, `poll` or a
+ * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
+ * or `-EINVAL` if `sock` is NULL.
+ */
+int wl_rawip_conn_fd(const wl_rawip_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_rawip_conn_into_fd(wl_rawip_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_rawip_conn`, after asking the kernel that
+ * it is a connected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_rawip_conn_from_fd(int fd, wl_rawip_conn **out);
+
+/**
  * Creates storage for up to `count` datagrams per receive (1 to
  * `WL_MAX_BATCH`) for `domain` (`AF_INET` or `AF_INET6`):
  * `RecvSlots::new`. All its memory is allocated here.
@@ -5049,6 +5683,427 @@ int wl_recv_slots_control(const wl_recv_slots *slots,
                           size_t index,
                           const uint8_t **control,
                           size_t *control_len);
+
+/**
+ * Creates a Unix seqpacket socket (`socket(AF_UNIX, SOCK_SEQPACKET |
+ * SOCK_CLOEXEC, 0)`): `RawSocket::<Unix, SeqPacket>::new`. `flags` is 0
+ * or `WL_NONBLOCK`: non-blocking from birth (`SOCK_NONBLOCK` given to
+ * `socket(2)`, no `fcntl`; `RawSocket::new_nonblocking`), for event
+ * loops. Close-on-exec is always on.
+ *
+ * A non-blocking socket stays so through its transitions: the
+ * `wl_seqpacket` it connects to, or the `wl_seqpacket_listener` it
+ * becomes, is non-blocking too, and their calls that would wait return
+ * `-EAGAIN` (see each call).
+ *
+ * Ownership: on success `*out` receives a new handle the caller owns
+ * (free it with `wl_seqpacket_raw_free` or pass it to a transition).
+ * Returns 0, or `-EINVAL` (unknown `flags` bits, named by the last error;
+ * NULL `out`), or the `socket(2)` error (`-EMFILE`, ...); `*out` is
+ * written only on success.
+ */
+int wl_seqpacket_raw_new(unsigned int flags, wl_seqpacket_raw **out);
+
+/**
+ * Binds to a Unix address (`bind(2)`): `RawSocket<Unix, SeqPacket>::bind`.
+ *
+ * Ownership: on success consumes `sock` and writes a new
+ * `wl_seqpacket_bound` to `*out`. On failure `sock` stays valid and owned
+ * by the caller and `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`
+ * (an address that is not `AF_UNIX`), `-EINVAL` (NULL argument, malformed
+ * address), or the `bind(2)` error (`-EADDRINUSE`, `-EACCES`, ...).
+ */
+int wl_seqpacket_raw_bind(wl_seqpacket_raw *sock, const wl_addr *addr, wl_seqpacket_bound **out);
+
+/**
+ * Connects to a listening seqpacket socket (`connect(2)`):
+ * `RawSocket<Unix, SeqPacket>::connect`. A Unix connect completes or
+ * fails at once (never `-EINPROGRESS`), so this is the connect for a
+ * non-blocking socket as well; the connection keeps the socket's mode.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_seqpacket`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error (`-ECONNREFUSED`, `-ENOENT`, `-EAGAIN`, `-EINTR`,
+ * ...).
+ *
+ * `-EAGAIN`: the listener's queue is full (its backlog), at once on a
+ * non-blocking socket (`WL_NONBLOCK`), or on a blocking one after the
+ * write timeout (`SO_SNDTIMEO`) passed while waiting for room (without a
+ * timeout a blocking connect waits). Nothing was connected and `sock`
+ * stays a fresh `wl_seqpacket_raw`, still owned by the caller: retry
+ * later. The listener's side gives this socket no readiness signal for
+ * it, so an event loop retries on a timer.
+ */
+int wl_seqpacket_raw_connect(wl_seqpacket_raw *sock, const wl_addr *addr, wl_seqpacket **out);
+
+/**
+ * Starts listening (`listen(2)`) with up to `backlog` pending connections:
+ * `BoundSocket<Unix, SeqPacket>::listen`.
+ *
+ * Ownership: on success consumes `sock` and writes a new
+ * `wl_seqpacket_listener` to `*out`; on failure `sock` stays valid and
+ * owned by the caller and `*out` is untouched. Returns 0 or `-errno`
+ * (`-EINVAL` for a NULL argument).
+ */
+int wl_seqpacket_bound_listen(wl_seqpacket_bound *sock,
+                              uint32_t backlog,
+                              wl_seqpacket_listener **out);
+
+/**
+ * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
+ * `Listener<Unix, SeqPacket>::accept_with_addr`. Blocks until a client
+ * connects unless the listener is non-blocking (`wl_seqpacket_raw_new`
+ * with `WL_NONBLOCK`; then `-EAGAIN` when none is pending). The accepted
+ * socket is blocking (`wl_seqpacket_listener_accept_flags` with
+ * `WL_NONBLOCK` accepts it non-blocking from birth).
+ *
+ * Ownership: borrows `listener`; on success `*out` receives a new
+ * `wl_seqpacket` the caller owns, and `*peer` (if `peer` is not NULL) the
+ * client's address (usually unnamed). Outputs are written only on
+ * success. Returns 0, or `-EAGAIN`, `-EINTR` (a signal interrupted the
+ * wait; nothing accepted), `-EMFILE` / `-ENFILE` (the connection stays
+ * queued), ..., or `-EINVAL` for a NULL `listener`/`out` or a listener
+ * that was shut down (`wl_seqpacket_listener_shutdown`).
+ *
+ * `-EAGAIN`: no connection is queued on a non-blocking listener, or the
+ * listener's read timeout (`SO_RCVTIMEO`) passed. Nothing was accepted and
+ * the outputs are untouched; retry when `wl_wait` (or your event loop)
+ * reports the listener `WL_READABLE`. A thread blocked here is woken by
+ * `wl_seqpacket_listener_shutdown` (with `-EINVAL`).
+ */
+int wl_seqpacket_listener_accept(const wl_seqpacket_listener *listener,
+                                 wl_seqpacket **out,
+                                 wl_addr *peer);
+
+/**
+ * Accepts one connection as `wl_seqpacket_listener_accept` does, the new
+ * socket non-blocking from birth with `WL_NONBLOCK` in `flags`
+ * (`accept4(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`, no `fcntl`):
+ * `Listener<Unix, SeqPacket>::accept_nonblocking`. `flags` 0 accepts a
+ * blocking socket.
+ *
+ * The flag concerns the new connection only; whether this call waits
+ * depends on the listener. On a blocking listener it waits:
+ * `wl_seqpacket_listener_shutdown` wakes it with `-EINVAL`.
+ *
+ * `-EAGAIN`: no connection is queued on a non-blocking listener
+ * (`wl_seqpacket_raw_new` with `WL_NONBLOCK`), or a blocking listener's
+ * read timeout (`SO_RCVTIMEO`) passed. Nothing was accepted and the
+ * outputs are untouched; retry when `wl_wait` (or your loop) reports the
+ * listener `WL_READABLE`. An event loop accepts its batch by calling this
+ * until `-EAGAIN`.
+ *
+ * Ownership: borrows `listener`; on success `*out` receives a new
+ * `wl_seqpacket` the caller owns and `*peer` (if not NULL) the client's
+ * address (usually unnamed); outputs are written only on success. Returns
+ * 0, or `-EAGAIN`, `-EINTR` (a signal interrupted the wait; nothing
+ * accepted), `-EMFILE` / `-ENFILE` (out of descriptors: the connection
+ * stays queued), `-EINVAL` (unknown `flags` bits; NULL `listener`/`out`;
+ * the listener was shut down), each named by the last error.
+ */
+int wl_seqpacket_listener_accept_flags(const wl_seqpacket_listener *listener,
+                                       unsigned int flags,
+                                       wl_seqpacket **out,
+                                       wl_addr *peer);
+
+/**
+ * Stops the listener and wakes every thread blocked in
+ * `wl_seqpacket_listener_accept` / `wl_seqpacket_listener_accept_flags`
+ * on it (`shutdown(2)` with `SHUT_RD`): `Listener::shutdown`, as
+ * `wl_listener_shutdown` does for stream listeners. Each woken accept,
+ * and every later accept that would wait, returns `-EINVAL` with a last
+ * error saying the listener was shut down. A thread waiting in
+ * `wl_wait`/`epoll` on `wl_seqpacket_listener_fd` sees it `WL_READABLE`
+ * (and `WL_READ_HANGUP`).
+ *
+ * The listener is finished afterwards, not paused: it refuses new
+ * connections (`-ECONNREFUSED` for a client), though ones already queued
+ * may still be accepted; on a non-blocking listener an accept with the
+ * queue empty still returns `-EAGAIN` (Linux reports the shutdown only
+ * to a waiting accept), so an event loop that sees `WL_READ_HANGUP`
+ * stops watching it. It cannot listen again: free it (once no thread uses
+ * it) and build a new one. A second call is harmless and returns 0.
+ *
+ * Returns 0, or `-EINVAL` for a NULL `listener`. Borrows `listener`; may
+ * be called from any thread while others are blocked in accept.
+ */
+int wl_seqpacket_listener_shutdown(const wl_seqpacket_listener *listener);
+
+/**
+ * Sends one message of `len` bytes (`send(2)`, `MSG_NOSIGNAL` always
+ * added): `ConnectedSeqPacket::send_with_flags`. `flags` is 0 or `MSG_*`
+ * bits (`MSG_DONTWAIT`, ...). The message is queued whole or not at all.
+ *
+ * Returns `len`, or `-EMSGSIZE` (larger than the socket's send buffer
+ * allows), `-EPIPE` (peer gone; no `SIGPIPE`), `-EAGAIN` (non-blocking,
+ * or write timeout), `-EINTR`, `-EINVAL` (NULL `sock`, or NULL `buf` with
+ * `len > 0`). Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: no room for the message in this socket's send buffer
+ * (`SO_SNDBUF`; messages the peer has not received yet still count
+ * against it), on a non-blocking socket (`WL_NONBLOCK`, `MSG_DONTWAIT`)
+ * or, on a blocking one, when the write timeout (`SO_SNDTIMEO`) passed.
+ * The message was not sent, not even in part; retry when `wl_wait` (or
+ * your event loop) reports `WL_WRITABLE`, which comes as the peer
+ * receives.
+ */
+ssize_t wl_seqpacket_send(const wl_seqpacket *sock, const void *buf, size_t len, int flags);
+
+/**
+ * Receives exactly one message into `buf` (`recv(2)`):
+ * `ConnectedSeqPacket::recv_with_flags`. `flags` is 0 or `MSG_*` bits
+ * (`MSG_PEEK` leaves the message queued, `MSG_DONTWAIT`, ...).
+ *
+ * Returns the message's length (0: an empty message, or the peer shut
+ * down its side). A message longer than `len` is reported, never
+ * silently cut: the call returns `-EMSGSIZE`, `buf` holds its first
+ * `len` bytes, the rest of that message is gone (unless `MSG_PEEK`) and,
+ * if `msg_len` is not NULL, `*msg_len` receives the whole message's
+ * length (the kernel's `MSG_TRUNC` report). On success `*msg_len` (if not
+ * NULL) receives the returned length too. Other errors: `-EAGAIN`
+ * (non-blocking, or read timeout), `-EINTR`, `-ECONNRESET`, `-EINVAL`
+ * (NULL `sock`, or NULL `buf` with `len > 0`); `*msg_len` is then
+ * untouched. Use `wl_seqpacket_next_len` to size the buffer first.
+ * Borrows `sock`; no allocation unless the message was truncated.
+ *
+ * `-EAGAIN`: no message is queued, on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`) passed. Nothing was consumed, `buf` and
+ * `*msg_len` are untouched; retry when `wl_wait` (or your event loop)
+ * reports `WL_READABLE`. A thread blocked here is woken by
+ * `wl_seqpacket_shutdown` with `SHUT_RD` (it then returns 0).
+ */
+ssize_t wl_seqpacket_recv(const wl_seqpacket *sock,
+                          void *buf,
+                          size_t len,
+                          int flags,
+                          size_t *msg_len);
+
+/**
+ * The length of the next message, without consuming it (`MSG_PEEK |
+ * MSG_TRUNC`): `ConnectedSeqPacket::next_len`, so a buffer can be sized
+ * for it. Blocks like `wl_seqpacket_recv` until a message arrives (0 for
+ * an empty message or the peer's shutdown).
+ *
+ * Returns the length, or `-EAGAIN`, `-EINTR`, `-EINVAL` (NULL `sock`).
+ * Borrows `sock`; no allocation.
+ *
+ * `-EAGAIN`: as for `wl_seqpacket_recv`: no message is queued on a
+ * non-blocking socket, or the read timeout passed. Nothing was consumed;
+ * wait for `WL_READABLE`.
+ */
+ssize_t wl_seqpacket_next_len(const wl_seqpacket *sock);
+
+/**
+ * Shuts down one or both directions (`shutdown(2)`): `how` is `SHUT_RD`,
+ * `SHUT_WR` or `SHUT_RDWR`. After `SHUT_WR` the peer's receives return 0.
+ * The handle stays valid and must still be freed.
+ *
+ * Returns 0, or `-EINVAL` (bad `how`, NULL `sock`), `-ENOTCONN`.
+ */
+int wl_seqpacket_shutdown(const wl_seqpacket *sock, int how);
+
+/**
+ * Writes the peer's address to `*out` (`getpeername(2)`; a client made
+ * by `connect` has an unnamed address unless it was bound).
+ *
+ * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+ */
+int wl_seqpacket_peer_addr(const wl_seqpacket *sock, wl_addr *out);
+
+/**
+ * Writes the peer process's credentials at connect time to `*out`
+ * (`SO_PEERCRED`, see `unix(7)`): `ConnectedSeqPacket::peer_credentials`.
+ *
+ * Returns 0 or `-errno` (`-EINVAL` for a NULL argument); `*out` is
+ * written only on success. Borrows `sock`.
+ */
+int wl_seqpacket_peer_credentials(const wl_seqpacket *sock, wl_ucred *out);
+
+/**
+ * Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
+ * `ConnectedSeqPacket::try_clone`. Each handle must be freed; the socket
+ * closes when both are.
+ *
+ * Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
+ */
+int wl_seqpacket_try_clone(const wl_seqpacket *sock, wl_seqpacket **out);
+
+/**
+ * Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
+ * close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
+ * `wl_seqpacket_pair_flags` makes them non-blocking from birth.
+ *
+ * Ownership: on success `*a` and `*b` receive new handles the caller
+ * owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
+ * for a NULL argument, `-EMFILE`).
+ */
+int wl_seqpacket_pair(wl_seqpacket **a, wl_seqpacket **b);
+
+/**
+ * `wl_seqpacket_pair` with flags: `WL_NONBLOCK` makes both ends
+ * non-blocking from birth (`socketpair(2)` with `SOCK_NONBLOCK |
+ * SOCK_CLOEXEC`): `ConnectedSeqPacket::<Unix>::pair_nonblocking`. On
+ * them a recv with nothing queued, or a send with no room, returns
+ * `-EAGAIN` having moved nothing.
+ *
+ * Ownership: on success `*a` and `*b` receive new handles the caller
+ * owns; on failure neither is written. Returns 0, or `-EINVAL` (unknown
+ * `flags` bits, NULL argument), `-EMFILE`, ...
+ */
+int wl_seqpacket_pair_flags(unsigned int flags, wl_seqpacket **a, wl_seqpacket **b);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_seqpacket_raw_free(wl_seqpacket_raw *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll` or a `setsockopt(2)`
+ * Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_seqpacket_raw_free`. Returns the descriptor
+ * (>= 0), or `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_raw_fd(const wl_seqpacket_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_raw_into_fd(wl_seqpacket_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket_raw`, after asking the
+ * kernel that it is a fresh (unbound, unconnected) Unix seqpacket socket
+ * (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`, `SO_ACCEPTCONN`, addresses).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not `AF_UNIX`),
+ * `-EPROTOTYPE` (not `SOCK_SEQPACKET`), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_seqpacket_raw_from_fd(int fd, wl_seqpacket_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored. Freeing a handle while another thread still
+ * uses it is the caller's bug.
+ */
+void wl_seqpacket_bound_free(wl_seqpacket_bound *sock);
+
+/**
+ * The socket's file descriptor, still owned by the handle (do not close
+ * it, do not use it after `wl_seqpacket_bound_free`). Returns the
+ * descriptor (>= 0), or `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_bound_fd(const wl_seqpacket_bound *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_bound_into_fd(wl_seqpacket_bound *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket_bound`, after asking
+ * the kernel that it is a bound, not listening, unconnected Unix
+ * seqpacket socket.
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
+ * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
+ * NULL `out`).
+ */
+int wl_seqpacket_bound_from_fd(int fd, wl_seqpacket_bound **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored. Freeing a handle while another thread still
+ * uses it is the caller's bug.
+ */
+void wl_seqpacket_listener_free(wl_seqpacket_listener *sock);
+
+/**
+ * The socket's file descriptor, still owned by the handle (do not close
+ * it, do not use it after `wl_seqpacket_listener_free`); register it for
+ * readability to learn of pending connections. Returns the descriptor
+ * (>= 0), or `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_listener_fd(const wl_seqpacket_listener *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_listener_into_fd(wl_seqpacket_listener *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket_listener`, after
+ * asking the kernel that it is a listening Unix seqpacket socket.
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
+ * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
+ * NULL `out`).
+ */
+int wl_seqpacket_listener_from_fd(int fd, wl_seqpacket_listener **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored. Freeing a handle while another thread still
+ * uses it is the caller's bug.
+ */
+void wl_seqpacket_free(wl_seqpacket *sock);
+
+/**
+ * The socket's file descriptor, still owned by the handle (do not close
+ * it, do not use it after `wl_seqpacket_free`), e.g. for `epoll` or fd
+ * passing (`wl_fd_send` on the descriptor's socket). Returns the
+ * descriptor (>= 0), or `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_fd(const wl_seqpacket *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_into_fd(wl_seqpacket *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket`, after asking the
+ * kernel that it is a connected Unix seqpacket socket.
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
+ * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE` (e.g. a Unix stream),
+ * `-EINVAL` (other state, NULL `out`).
+ */
+int wl_seqpacket_from_fd(int fd, wl_seqpacket **out);
 
 /**
  * Writes the socket's local address to `*out` (`getsockname(2)`). For an

@@ -5028,6 +5028,646 @@ void shutdown(const ConnectedDatagram<D>& sock, int how) {
 
 }  // namespace wl
 
+// ---------------------------------------------------------------------------
+// Socket kinds beyond TCP and UDP (issue 17): Unix SEQPACKET, ICMP echo and
+// raw IP sockets, each state its own class over its own C handle, as in
+// Rust (RawSocket<D, SeqPacket>, ConnectedSeqPacket, RawSocket<D, Icmp>,
+// BoundDatagram<D, Icmp>, ...). An operation exists only on the states where
+// it is valid: a listener cannot send, a bound ICMP socket has no
+// `send_echo` (it names the host on each `send_echo_to`), and `wl::Unix`
+// has no ICMP or raw IP sockets at all.
+// ---------------------------------------------------------------------------
+
+namespace wl {
+
+/// Sequenced packets (`SOCK_SEQPACKET`, see `unix(7)`): connection-oriented
+/// like a stream, but message by message. `wl::Unix` only.
+struct SeqPacket {
+    /// `SOCK_SEQPACKET`.
+    static constexpr int type = SOCK_SEQPACKET;
+};
+/// ICMP echo ("ping") sockets (`SOCK_DGRAM` + `IPPROTO_ICMP`/`IPPROTO_ICMPV6`,
+/// see `icmp(7)`): no privilege needed, only a group inside
+/// `net.ipv4.ping_group_range`. `wl::Ipv4` and `wl::Ipv6` only.
+struct Icmp {
+    /// `SOCK_DGRAM`.
+    static constexpr int type = SOCK_DGRAM;
+};
+/// Raw IP sockets (`SOCK_RAW`, see `raw(7)`): need `CAP_NET_RAW` over the
+/// current network namespace. `wl::Ipv4` and `wl::Ipv6` only.
+struct RawIp {
+    /// `SOCK_RAW`.
+    static constexpr int type = SOCK_RAW;
+};
+
+/// One received ICMP echo reply: identifier (this socket's), sequence
+/// number, and the payload length now at the front of the caller's buffer.
+using EchoReply = wl_echo_reply;
+
+/// A seqpacket message longer than the receive buffer: thrown by
+/// `ConnectedSeqPacket::recv` (errno `EMSGSIZE`), never a silent cut. The
+/// buffer holds the first `received()` bytes; the rest of the message is
+/// gone unless the receive only peeked.
+class MessageTruncated : public std::system_error {
+public:
+    /// The error for a message of `message_len` bytes received into `received` bytes.
+    MessageTruncated(std::size_t received, std::size_t message_len, const std::string& what)
+        : std::system_error(std::make_error_code(std::errc::message_size), what),
+          received_(received),
+          message_len_(message_len) {}
+    /// How many bytes of the message are in the buffer.
+    std::size_t received() const noexcept { return received_; }
+    /// The whole message's length (the kernel's `MSG_TRUNC` report).
+    std::size_t message_len() const noexcept { return message_len_; }
+
+private:
+    std::size_t received_;
+    std::size_t message_len_;
+};
+
+template <>
+class RawSocket<Unix, SeqPacket>;
+template <>
+class BoundSocket<Unix, SeqPacket>;
+class SeqPacketListener;
+class ConnectedSeqPacket;
+template <class D>
+class BoundIcmp;
+template <class D>
+class ConnectedIcmp;
+template <class D>
+class BoundRawIp;
+template <class D>
+class ConnectedRawIp;
+
+namespace detail {
+
+// What every state has, for the kinds' handles (as WL_HPP_HANDLE_OPS does
+// for the others).
+#define WL_HPP_KIND_HANDLE(H)                                                                                 \
+    template <>                                                                                               \
+    struct HandleOps<H> {                                                                                     \
+        static void free(H* h) noexcept { H##_free(h); }                                                      \
+        static int fd(const H* h) noexcept { return H##_fd(h); }                                              \
+        static int into_fd(H* h) noexcept { return H##_into_fd(h); }                                          \
+        static int domain(const H* h) noexcept { return on_fd(H##_fd(h), socket_domain_of); }                 \
+        static int local_addr(const H* h, wl_addr* a) noexcept {                                              \
+            return on_fd(H##_fd(h), [a](int fd) { return wl_socket_local_addr(fd, a); });                    \
+        }                                                                                                     \
+        static int set_nonblocking(const H* h, bool on) noexcept {                                            \
+            return on_fd(H##_fd(h), [on](int fd) { return wl_socket_set_nonblocking(fd, on); });             \
+        }                                                                                                     \
+        static int is_nonblocking(const H* h) noexcept { return on_fd(H##_fd(h), wl_socket_is_nonblocking); } \
+        static int set_read_timeout(const H* h, std::uint64_t ms) noexcept {                                  \
+            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_set_read_timeout(fd, ms); });            \
+        }                                                                                                     \
+        static int read_timeout(const H* h, std::uint64_t* ms) noexcept {                                     \
+            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_read_timeout(fd, ms); });                \
+        }                                                                                                     \
+        static int set_write_timeout(const H* h, std::uint64_t ms) noexcept {                                 \
+            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_set_write_timeout(fd, ms); });           \
+        }                                                                                                     \
+        static int write_timeout(const H* h, std::uint64_t* ms) noexcept {                                    \
+            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_write_timeout(fd, ms); });               \
+        }                                                                                                     \
+        static int take_error(const H* h, int* e) noexcept {                                                  \
+            return on_fd(H##_fd(h), [e](int fd) { return wl_socket_take_error(fd, e); });                    \
+        }                                                                                                     \
+        static constexpr const char* name = #H;                                                               \
+    };                                                                                                        \
+    template <>                                                                                               \
+    struct FromFd<H> {                                                                                        \
+        static int call(int fd, H** out) noexcept { return H##_from_fd(fd, out); }                            \
+    };
+
+WL_HPP_KIND_HANDLE(wl_seqpacket_raw)
+WL_HPP_KIND_HANDLE(wl_seqpacket_bound)
+WL_HPP_KIND_HANDLE(wl_seqpacket_listener)
+WL_HPP_KIND_HANDLE(wl_seqpacket)
+WL_HPP_KIND_HANDLE(wl_icmp_raw)
+WL_HPP_KIND_HANDLE(wl_icmp)
+WL_HPP_KIND_HANDLE(wl_icmp_conn)
+WL_HPP_KIND_HANDLE(wl_rawip_raw)
+WL_HPP_KIND_HANDLE(wl_rawip)
+WL_HPP_KIND_HANDLE(wl_rawip_conn)
+#undef WL_HPP_KIND_HANDLE
+
+template <class D>
+inline constexpr bool is_inet = std::is_same_v<D, Ipv4> || std::is_same_v<D, Ipv6>;
+
+}  // namespace detail
+
+// --- SEQPACKET --------------------------------------------------------------
+
+/// A connected Unix seqpacket socket: every `send` is one message, whole or
+/// not at all; every `recv` returns exactly one, and a message longer than
+/// the buffer throws `MessageTruncated` instead of being cut silently.
+/// Sends use `MSG_NOSIGNAL` (EPIPE, never SIGPIPE).
+class [[nodiscard]] ConnectedSeqPacket : public detail::SocketBase<ConnectedSeqPacket, wl_seqpacket, Unix> {
+    using Base = detail::SocketBase<ConnectedSeqPacket, wl_seqpacket, Unix>;
+
+public:
+    /// A pair of connected seqpacket sockets (`socketpair(2)`); `flags` 0 or
+    /// `wl::nonblock` (both ends non-blocking from birth:
+    /// `wl_seqpacket_pair_flags`). Throws for unknown flag bits (EINVAL).
+    [[nodiscard]] static std::pair<ConnectedSeqPacket, ConnectedSeqPacket> pair(unsigned flags = 0) {
+        wl_seqpacket* a = nullptr;
+        wl_seqpacket* b = nullptr;
+        detail::check(wl_seqpacket_pair_flags(flags, &a, &b), "wl_seqpacket_pair_flags");
+        return {ConnectedSeqPacket(a), ConnectedSeqPacket(b)};
+    }
+
+    /// Sends one message of `len` bytes (`send(2)`, `MSG_NOSIGNAL`); returns
+    /// `len`. EMSGSIZE for a message larger than the send buffer allows.
+    std::size_t send(const void* data, std::size_t len, int flags = 0) const {
+        return detail::check_size(wl_seqpacket_send(this->h(), data, len, flags), "wl_seqpacket_send");
+    }
+    /// Sends `bytes` as one message.
+    std::size_t send(std::string_view bytes, int flags = 0) const { return send(bytes.data(), bytes.size(), flags); }
+    /// Sends one message, without throwing.
+    [[nodiscard]] Result<std::size_t> try_send(std::string_view bytes, int flags = 0) const noexcept {
+        return detail::size_result(wl_seqpacket_send(this->h(), bytes.data(), bytes.size(), flags));
+    }
+
+    /// Receives exactly one message into `buf` (`recv(2)`); returns its
+    /// length (0: an empty message, or the peer shut down). A message
+    /// longer than `len` throws `MessageTruncated` with both lengths.
+    [[nodiscard]] std::size_t recv(void* buf, std::size_t len, int flags = 0) const {
+        std::size_t whole = 0;
+        const ssize_t rc = wl_seqpacket_recv(this->h(), buf, len, flags, &whole);
+        if (rc == -EMSGSIZE) throw MessageTruncated(len, whole, last_error_message());
+        return detail::check_size(rc, "wl_seqpacket_recv");
+    }
+    /// Receives one message, without throwing: EMSGSIZE for a message
+    /// longer than `len`, whose whole length then goes to `*message_len`
+    /// (if not null).
+    [[nodiscard]] Result<std::size_t> try_recv(void* buf, std::size_t len, int flags = 0,
+                                               std::size_t* message_len = nullptr) const noexcept {
+        return detail::size_result(wl_seqpacket_recv(this->h(), buf, len, flags, message_len));
+    }
+    /// Receives the next message whole, whatever its size (`next_len`, then
+    /// `recv` into a string of that size).
+    [[nodiscard]] std::string recv_message() const {
+        std::string out(next_len(), '\0');
+        out.resize(recv(out.data(), out.size()));
+        return out;
+    }
+    /// The length of the next message without consuming it
+    /// (`MSG_PEEK | MSG_TRUNC`); blocks like `recv`.
+    [[nodiscard]] std::size_t next_len() const {
+        return detail::check_size(wl_seqpacket_next_len(this->h()), "wl_seqpacket_next_len");
+    }
+    /// Shuts down one or both directions (`shutdown(2)`).
+    void shutdown(Shutdown how) const {
+        detail::check(wl_seqpacket_shutdown(this->h(), static_cast<int>(how)), "wl_seqpacket_shutdown");
+    }
+    /// The peer's address (`getpeername(2)`).
+    [[nodiscard]] UnixAddr peer_addr() const {
+        wl_addr a{};
+        detail::check(wl_seqpacket_peer_addr(this->h(), &a), "wl_seqpacket_peer_addr");
+        return detail::Access::addr<UnixAddr>(a);
+    }
+    /// The peer's credentials at connect time (`SO_PEERCRED`).
+    [[nodiscard]] UCred peer_credentials() const {
+        UCred c{};
+        detail::check(wl_seqpacket_peer_credentials(this->h(), &c), "wl_seqpacket_peer_credentials");
+        return c;
+    }
+    /// A second object for the same socket (`F_DUPFD_CLOEXEC`).
+    [[nodiscard]] ConnectedSeqPacket try_clone() const {
+        wl_seqpacket* out = nullptr;
+        detail::check(wl_seqpacket_try_clone(this->h(), &out), "wl_seqpacket_try_clone");
+        return ConnectedSeqPacket(out);
+    }
+
+private:
+    friend struct detail::Access;
+    explicit ConnectedSeqPacket(wl_seqpacket* h) noexcept : Base(h) {}
+};
+
+/// A listening Unix seqpacket socket (`Listener<Unix, SeqPacket>` in
+/// Rust): `accept` returns `ConnectedSeqPacket`s and borrows it.
+class [[nodiscard]] SeqPacketListener : public detail::SocketBase<SeqPacketListener, wl_seqpacket_listener, Unix> {
+    using Base = detail::SocketBase<SeqPacketListener, wl_seqpacket_listener, Unix>;
+
+public:
+    /// Accepts one connection (`accept4(2)`, close-on-exec); blocks unless
+    /// non-blocking (then EAGAIN when none is pending).
+    [[nodiscard]] ConnectedSeqPacket accept() const;
+    /// Accepts one connection, without throwing.
+    [[nodiscard]] Result<ConnectedSeqPacket> try_accept() const noexcept;
+    /// Accepts one connection and returns it with the client's address.
+    [[nodiscard]] std::pair<ConnectedSeqPacket, UnixAddr> accept_with_addr() const;
+
+private:
+    friend struct detail::Access;
+    explicit SeqPacketListener(wl_seqpacket_listener* h) noexcept : Base(h) {}
+};
+
+/// A bound, not yet listening Unix seqpacket socket: its one transition is
+/// `listen`.
+template <>
+class [[nodiscard]] BoundSocket<Unix, SeqPacket>
+    : public detail::SocketBase<BoundSocket<Unix, SeqPacket>, wl_seqpacket_bound, Unix> {
+    using Base = detail::SocketBase<BoundSocket<Unix, SeqPacket>, wl_seqpacket_bound, Unix>;
+
+public:
+    /// Starts listening (`listen(2)`) with up to `backlog` pending connections.
+    [[nodiscard]] SeqPacketListener listen(unsigned int backlog) &&;
+    /// Starts listening; on failure the error holds this socket.
+    [[nodiscard]] Transition<SeqPacketListener, BoundSocket> try_listen(unsigned int backlog) &&;
+    WL_HPP_CONSUMES(listen)
+    WL_HPP_CONSUMES(try_listen)
+
+private:
+    friend struct detail::Access;
+    explicit BoundSocket(wl_seqpacket_bound* h) noexcept : Base(h) {}
+};
+
+/// A fresh Unix seqpacket socket (`socket(AF_UNIX, SOCK_SEQPACKET)`,
+/// close-on-exec): `bind` (then `listen`) or `connect`.
+template <>
+class [[nodiscard]] RawSocket<Unix, SeqPacket>
+    : public detail::SocketBase<RawSocket<Unix, SeqPacket>, wl_seqpacket_raw, Unix> {
+    using Base = detail::SocketBase<RawSocket<Unix, SeqPacket>, wl_seqpacket_raw, Unix>;
+    using D = Unix;
+
+public:
+    /// `wl::SeqPacket`.
+    using socket_type = SeqPacket;
+    /// `wl::UnixAddr`.
+    using Addr = UnixAddr;
+
+    /// Creates the socket; `flags` 0 or `wl::nonblock` (non-blocking from
+    /// birth, and so are the listener or connection it becomes). Throws for
+    /// unknown flag bits (EINVAL), EMFILE, ...
+    [[nodiscard]] static RawSocket create(unsigned flags = 0) {
+        wl_seqpacket_raw* h = nullptr;
+        detail::check(wl_seqpacket_raw_new(flags, &h), "wl_seqpacket_raw_new");
+        return RawSocket(h);
+    }
+    /// Creates the socket, without throwing.
+    [[nodiscard]] static Result<RawSocket> try_create(unsigned flags = 0) noexcept {
+        wl_seqpacket_raw* h = nullptr;
+        const int rc = wl_seqpacket_raw_new(flags, &h);
+        if (rc < 0) return detail::fail(rc);
+        return RawSocket(h);
+    }
+    /// Binds to a Unix address (`bind(2)`); consumes the socket on success,
+    /// throws and leaves it untouched on failure.
+    [[nodiscard]] BoundSocket<Unix, SeqPacket> bind(const UnixAddr& addr) &&;
+    /// Binds; on failure the error holds this socket.
+    [[nodiscard]] Transition<BoundSocket<Unix, SeqPacket>, RawSocket> try_bind(const UnixAddr& addr) &&;
+    /// Connects to a listening seqpacket socket (`connect(2)`).
+    [[nodiscard]] ConnectedSeqPacket connect(const UnixAddr& addr) &&;
+    /// Connects; on failure the error holds this socket.
+    [[nodiscard]] Transition<ConnectedSeqPacket, RawSocket> try_connect(const UnixAddr& addr) &&;
+
+    WL_HPP_CONSUMES(bind)
+    WL_HPP_CONSUMES(try_bind)
+    WL_HPP_CONSUMES(connect)
+    WL_HPP_CONSUMES(try_connect)
+    WL_HPP_WRONG_ADDR(bind, BoundSocket<Unix WL_HPP_COMMA SeqPacket>)
+    WL_HPP_WRONG_ADDR(connect, ConnectedSeqPacket)
+
+private:
+    friend struct detail::Access;
+    explicit RawSocket(wl_seqpacket_raw* h) noexcept : Base(h) {}
+};
+
+inline BoundSocket<Unix, SeqPacket> RawSocket<Unix, SeqPacket>::bind(const UnixAddr& addr) && {
+    return detail::transition<BoundSocket<Unix, SeqPacket>>(
+        *this, [&](wl_seqpacket_raw* h, wl_seqpacket_bound** out) { return wl_seqpacket_raw_bind(h, &addr.raw(), out); },
+        "wl_seqpacket_raw_bind");
+}
+inline Transition<BoundSocket<Unix, SeqPacket>, RawSocket<Unix, SeqPacket>> RawSocket<Unix, SeqPacket>::try_bind(
+    const UnixAddr& addr) && {
+    return detail::try_transition<BoundSocket<Unix, SeqPacket>>(
+        *this, [&](wl_seqpacket_raw* h, wl_seqpacket_bound** out) { return wl_seqpacket_raw_bind(h, &addr.raw(), out); });
+}
+inline ConnectedSeqPacket RawSocket<Unix, SeqPacket>::connect(const UnixAddr& addr) && {
+    return detail::transition<ConnectedSeqPacket>(
+        *this, [&](wl_seqpacket_raw* h, wl_seqpacket** out) { return wl_seqpacket_raw_connect(h, &addr.raw(), out); },
+        "wl_seqpacket_raw_connect");
+}
+inline Transition<ConnectedSeqPacket, RawSocket<Unix, SeqPacket>> RawSocket<Unix, SeqPacket>::try_connect(
+    const UnixAddr& addr) && {
+    return detail::try_transition<ConnectedSeqPacket>(
+        *this, [&](wl_seqpacket_raw* h, wl_seqpacket** out) { return wl_seqpacket_raw_connect(h, &addr.raw(), out); });
+}
+inline SeqPacketListener BoundSocket<Unix, SeqPacket>::listen(unsigned int backlog) && {
+    return detail::transition<SeqPacketListener>(
+        *this, [&](wl_seqpacket_bound* h, wl_seqpacket_listener** out) { return wl_seqpacket_bound_listen(h, backlog, out); },
+        "wl_seqpacket_bound_listen");
+}
+inline Transition<SeqPacketListener, BoundSocket<Unix, SeqPacket>> BoundSocket<Unix, SeqPacket>::try_listen(
+    unsigned int backlog) && {
+    return detail::try_transition<SeqPacketListener>(
+        *this, [&](wl_seqpacket_bound* h, wl_seqpacket_listener** out) { return wl_seqpacket_bound_listen(h, backlog, out); });
+}
+inline ConnectedSeqPacket SeqPacketListener::accept() const {
+    wl_seqpacket* out = nullptr;
+    detail::check(wl_seqpacket_listener_accept(this->h(), &out, nullptr), "wl_seqpacket_listener_accept");
+    return detail::Access::make<ConnectedSeqPacket>(out);
+}
+inline Result<ConnectedSeqPacket> SeqPacketListener::try_accept() const noexcept {
+    wl_seqpacket* out = nullptr;
+    const int rc = wl_seqpacket_listener_accept(this->h(), &out, nullptr);
+    if (rc < 0) return detail::fail(rc);
+    return detail::Access::make<ConnectedSeqPacket>(out);
+}
+inline std::pair<ConnectedSeqPacket, UnixAddr> SeqPacketListener::accept_with_addr() const {
+    wl_seqpacket* out = nullptr;
+    wl_addr peer{};
+    detail::check(wl_seqpacket_listener_accept(this->h(), &out, &peer), "wl_seqpacket_listener_accept");
+    return {detail::Access::make<ConnectedSeqPacket>(out), detail::Access::addr<UnixAddr>(peer)};
+}
+
+/// A new Unix seqpacket socket: `wl::unix_seqpacket().bind(addr).listen(8)`;
+/// `wl::unix_seqpacket(wl::nonblock)` for an event loop.
+[[nodiscard]] inline RawSocket<Unix, SeqPacket> unix_seqpacket(unsigned flags = 0) {
+    return RawSocket<Unix, SeqPacket>::create(flags);
+}
+
+/// Accepts one seqpacket connection with `flags` (`wl::nonblock`: the
+/// connection is non-blocking from birth, `accept4(SOCK_NONBLOCK |
+/// SOCK_CLOEXEC)`): `wl_seqpacket_listener_accept_flags`. Whether it waits
+/// depends on the listener: a non-blocking one with nothing queued throws
+/// EAGAIN (use `try_accept` in a loop: `resource_unavailable_try_again`
+/// means "drained").
+[[nodiscard]] inline std::pair<ConnectedSeqPacket, UnixAddr> accept(const SeqPacketListener& listener,
+                                                                    unsigned flags) {
+    wl_seqpacket* out = nullptr;
+    wl_addr peer{};
+    detail::check(wl_seqpacket_listener_accept_flags(detail::Access::handle(listener), flags, &out, &peer),
+                  "wl_seqpacket_listener_accept_flags");
+    return {detail::Access::make<ConnectedSeqPacket>(out), detail::Access::addr<UnixAddr>(peer)};
+}
+/// Seqpacket `accept` with flags, without throwing.
+[[nodiscard]] inline Result<std::pair<ConnectedSeqPacket, UnixAddr>> try_accept(const SeqPacketListener& listener,
+                                                                                unsigned flags) noexcept {
+    wl_seqpacket* out = nullptr;
+    wl_addr peer{};
+    const int rc = wl_seqpacket_listener_accept_flags(detail::Access::handle(listener), flags, &out, &peer);
+    if (rc < 0) return detail::fail(rc);
+    return std::pair<ConnectedSeqPacket, UnixAddr>(detail::Access::make<ConnectedSeqPacket>(out),
+                                                   detail::Access::addr<UnixAddr>(peer));
+}
+/// Stops a seqpacket listener and wakes every thread blocked in its accept
+/// (`wl_seqpacket_listener_shutdown`): they, and every later accept that
+/// would wait, throw EINVAL ("shut down"). The listener is finished:
+/// destroy it.
+inline void shutdown(const SeqPacketListener& listener) {
+    detail::check(wl_seqpacket_listener_shutdown(detail::Access::handle(listener)), "wl_seqpacket_listener_shutdown");
+}
+
+// --- ICMP echo ------------------------------------------------------------------
+
+/// A fresh ICMP echo socket of domain `D` (`wl::Ipv4` or `wl::Ipv6`):
+/// `bind` (ping anyone) or `connect` (ping one host).
+template <class D>
+class [[nodiscard]] RawSocket<D, Icmp> : public detail::SocketBase<RawSocket<D, Icmp>, wl_icmp_raw, D> {
+    static_assert(detail::is_inet<D>, "wirelane: ICMP echo sockets exist for wl::Ipv4 and wl::Ipv6 only");
+    using Base = detail::SocketBase<RawSocket<D, Icmp>, wl_icmp_raw, D>;
+
+public:
+    /// `wl::Icmp`.
+    using socket_type = Icmp;
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+
+    /// Creates the socket; `flags` 0 or `wl::nonblock` (non-blocking from
+    /// birth, and so are the states it becomes). EACCES (with the range in
+    /// the message) when the process's groups are outside
+    /// `net.ipv4.ping_group_range`; EINVAL for unknown flag bits.
+    [[nodiscard]] static RawSocket create(unsigned flags = 0) {
+        wl_icmp_raw* h = nullptr;
+        detail::check(wl_icmp_raw_new(D::family, flags, &h), "wl_icmp_raw_new");
+        return RawSocket(h);
+    }
+    /// Creates the socket, without throwing.
+    [[nodiscard]] static Result<RawSocket> try_create(unsigned flags = 0) noexcept {
+        wl_icmp_raw* h = nullptr;
+        const int rc = wl_icmp_raw_new(D::family, flags, &h);
+        if (rc < 0) return detail::fail(rc);
+        return RawSocket(h);
+    }
+    /// Binds (its port is the echo identifier; 0 lets the kernel pick).
+    [[nodiscard]] BoundIcmp<D> bind(const Addr& addr) && {
+        return detail::transition<BoundIcmp<D>>(
+            *this, [&](wl_icmp_raw* h, wl_icmp** out) { return wl_icmp_raw_bind(h, &addr.raw(), out); }, "wl_icmp_raw_bind");
+    }
+    /// Fixes the host to ping (nothing is sent; the port is ignored).
+    [[nodiscard]] ConnectedIcmp<D> connect(const Addr& addr) && {
+        return detail::transition<ConnectedIcmp<D>>(
+            *this, [&](wl_icmp_raw* h, wl_icmp_conn** out) { return wl_icmp_raw_connect(h, &addr.raw(), out); },
+            "wl_icmp_raw_connect");
+    }
+    WL_HPP_CONSUMES(bind)
+    WL_HPP_CONSUMES(connect)
+    WL_HPP_WRONG_ADDR(bind, BoundIcmp<D>)
+    WL_HPP_WRONG_ADDR(connect, ConnectedIcmp<D>)
+
+private:
+    friend struct detail::Access;
+    explicit RawSocket(wl_icmp_raw* h) noexcept : Base(h) {}
+};
+
+/// A bound ICMP echo socket (`BoundDatagram<D, Icmp>` in Rust): it pings any
+/// host with `send_echo_to` and receives replies with `recv_echo_from`.
+template <class D>
+class [[nodiscard]] BoundIcmp : public detail::SocketBase<BoundIcmp<D>, wl_icmp, D> {
+    static_assert(detail::is_inet<D>, "wirelane: ICMP echo sockets exist for wl::Ipv4 and wl::Ipv6 only");
+    using Base = detail::SocketBase<BoundIcmp<D>, wl_icmp, D>;
+
+public:
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+
+    /// Sends an echo request with sequence number `seq` and `payload` to
+    /// `to` (its port is ignored).
+    void send_echo_to(const Addr& to, std::uint16_t seq, std::string_view payload = {}) const {
+        detail::check(wl_icmp_send_echo_to(this->h(), &to.raw(), seq, payload.data(), payload.size()),
+                      "wl_icmp_send_echo_to");
+    }
+    /// Receives one echo reply: its payload into `buf` (EMSGSIZE if longer
+    /// than `len`), its header fields and the host that sent it.
+    [[nodiscard]] std::pair<EchoReply, Addr> recv_echo_from(void* buf, std::size_t len) const {
+        EchoReply r{};
+        wl_addr from{};
+        detail::check_size(wl_icmp_recv_echo_from(this->h(), buf, len, &r, &from), "wl_icmp_recv_echo_from");
+        return {r, detail::Access::addr<Addr>(from)};
+    }
+    /// The echo identifier the kernel uses for this socket.
+    [[nodiscard]] std::uint16_t ident() const {
+        return static_cast<std::uint16_t>(detail::check(wl_icmp_ident(this->h()), "wl_icmp_ident"));
+    }
+    /// Fixes the host to ping.
+    [[nodiscard]] ConnectedIcmp<D> connect(const Addr& addr) && {
+        return detail::transition<ConnectedIcmp<D>>(
+            *this, [&](wl_icmp* h, wl_icmp_conn** out) { return wl_icmp_connect(h, &addr.raw(), out); }, "wl_icmp_connect");
+    }
+    WL_HPP_CONSUMES(connect)
+    WL_HPP_WRONG_ADDR(connect, ConnectedIcmp<D>)
+
+private:
+    friend struct detail::Access;
+    explicit BoundIcmp(wl_icmp* h) noexcept : Base(h) {}
+};
+
+/// An ICMP echo socket locked to one host (`ConnectedDatagram<D, Icmp>` in
+/// Rust): `send_echo` / `recv_echo` take no address.
+template <class D>
+class [[nodiscard]] ConnectedIcmp : public detail::SocketBase<ConnectedIcmp<D>, wl_icmp_conn, D> {
+    static_assert(detail::is_inet<D>, "wirelane: ICMP echo sockets exist for wl::Ipv4 and wl::Ipv6 only");
+    using Base = detail::SocketBase<ConnectedIcmp<D>, wl_icmp_conn, D>;
+
+public:
+    /// Sends an echo request with sequence number `seq` and `payload`.
+    void send_echo(std::uint16_t seq, std::string_view payload = {}) const {
+        detail::check(wl_icmp_conn_send_echo(this->h(), seq, payload.data(), payload.size()), "wl_icmp_conn_send_echo");
+    }
+    /// Sends an echo request, without throwing.
+    [[nodiscard]] Result<void> try_send_echo(std::uint16_t seq, std::string_view payload = {}) const noexcept {
+        return detail::void_result(wl_icmp_conn_send_echo(this->h(), seq, payload.data(), payload.size()));
+    }
+    /// Receives one echo reply, its payload into `buf` (EMSGSIZE if longer than `len`).
+    [[nodiscard]] EchoReply recv_echo(void* buf, std::size_t len) const {
+        EchoReply r{};
+        detail::check_size(wl_icmp_conn_recv_echo(this->h(), buf, len, &r), "wl_icmp_conn_recv_echo");
+        return r;
+    }
+    /// Receives one echo reply, without throwing.
+    [[nodiscard]] Result<EchoReply> try_recv_echo(void* buf, std::size_t len) const noexcept {
+        EchoReply r{};
+        const ssize_t rc = wl_icmp_conn_recv_echo(this->h(), buf, len, &r);
+        if (rc < 0) return detail::fail(rc);
+        return r;
+    }
+    /// The echo identifier the kernel uses for this socket.
+    [[nodiscard]] std::uint16_t ident() const {
+        return static_cast<std::uint16_t>(detail::check(wl_icmp_conn_ident(this->h()), "wl_icmp_conn_ident"));
+    }
+
+private:
+    friend struct detail::Access;
+    explicit ConnectedIcmp(wl_icmp_conn* h) noexcept : Base(h) {}
+};
+
+// --- raw IP -----------------------------------------------------------------------
+
+/// A fresh raw IP socket of domain `D` for one IP protocol (1 to 255):
+/// `bind` or `connect`. Needs `CAP_NET_RAW` (EPERM, with the reason, without).
+template <class D>
+class [[nodiscard]] RawSocket<D, RawIp> : public detail::SocketBase<RawSocket<D, RawIp>, wl_rawip_raw, D> {
+    static_assert(detail::is_inet<D>, "wirelane: raw IP sockets exist for wl::Ipv4 and wl::Ipv6 only");
+    using Base = detail::SocketBase<RawSocket<D, RawIp>, wl_rawip_raw, D>;
+
+public:
+    /// `wl::RawIp`.
+    using socket_type = RawIp;
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+
+    /// Creates a raw socket for IP protocol `protocol` (`IPPROTO_UDP`, ...);
+    /// `flags` 0 or `wl::nonblock` (non-blocking from birth, and so are the
+    /// states it becomes). EINVAL for unknown flag bits.
+    [[nodiscard]] static RawSocket create(int protocol, unsigned flags = 0) {
+        wl_rawip_raw* h = nullptr;
+        detail::check(wl_rawip_raw_new(D::family, protocol, flags, &h), "wl_rawip_raw_new");
+        return RawSocket(h);
+    }
+    /// Creates the socket, without throwing.
+    [[nodiscard]] static Result<RawSocket> try_create(int protocol, unsigned flags = 0) noexcept {
+        wl_rawip_raw* h = nullptr;
+        const int rc = wl_rawip_raw_new(D::family, protocol, flags, &h);
+        if (rc < 0) return detail::fail(rc);
+        return RawSocket(h);
+    }
+    /// Binds to a local address (the port is ignored).
+    [[nodiscard]] BoundRawIp<D> bind(const Addr& addr) && {
+        return detail::transition<BoundRawIp<D>>(
+            *this, [&](wl_rawip_raw* h, wl_rawip** out) { return wl_rawip_raw_bind(h, &addr.raw(), out); },
+            "wl_rawip_raw_bind");
+    }
+    /// Fixes the peer host.
+    [[nodiscard]] ConnectedRawIp<D> connect(const Addr& addr) && {
+        return detail::transition<ConnectedRawIp<D>>(
+            *this, [&](wl_rawip_raw* h, wl_rawip_conn** out) { return wl_rawip_raw_connect(h, &addr.raw(), out); },
+            "wl_rawip_raw_connect");
+    }
+    WL_HPP_CONSUMES(bind)
+    WL_HPP_CONSUMES(connect)
+    WL_HPP_WRONG_ADDR(bind, BoundRawIp<D>)
+    WL_HPP_WRONG_ADDR(connect, ConnectedRawIp<D>)
+
+private:
+    friend struct detail::Access;
+    explicit RawSocket(wl_rawip_raw* h) noexcept : Base(h) {}
+};
+
+/// A bound raw IP socket (`BoundDatagram<D, RawIp>` in Rust): `send_to` any
+/// host, `recv_from` every packet of its protocol (IPv4 ones with the IP
+/// header in front).
+template <class D>
+class [[nodiscard]] BoundRawIp : public detail::SocketBase<BoundRawIp<D>, wl_rawip, D> {
+    static_assert(detail::is_inet<D>, "wirelane: raw IP sockets exist for wl::Ipv4 and wl::Ipv6 only");
+    using Base = detail::SocketBase<BoundRawIp<D>, wl_rawip, D>;
+
+public:
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+
+    /// Sends one packet payload to `to`; returns its size.
+    std::size_t send_to(std::string_view payload, const Addr& to, int flags = 0) const {
+        return detail::check_size(wl_rawip_send_to(this->h(), payload.data(), payload.size(), &to.raw(), flags),
+                                  "wl_rawip_send_to");
+    }
+    /// Receives one packet (truncated to `len`) and its sender.
+    [[nodiscard]] std::pair<std::size_t, Addr> recv_from(void* buf, std::size_t len, int flags = 0) const {
+        wl_addr from{};
+        const std::size_t n =
+            detail::check_size(wl_rawip_recv_from(this->h(), buf, len, &from, flags), "wl_rawip_recv_from");
+        return {n, detail::Access::addr<Addr>(from)};
+    }
+    /// Fixes the peer host.
+    [[nodiscard]] ConnectedRawIp<D> connect(const Addr& addr) && {
+        return detail::transition<ConnectedRawIp<D>>(
+            *this, [&](wl_rawip* h, wl_rawip_conn** out) { return wl_rawip_connect(h, &addr.raw(), out); },
+            "wl_rawip_connect");
+    }
+    WL_HPP_CONSUMES(connect)
+    WL_HPP_WRONG_ADDR(connect, ConnectedRawIp<D>)
+
+private:
+    friend struct detail::Access;
+    explicit BoundRawIp(wl_rawip* h) noexcept : Base(h) {}
+};
+
+/// A raw IP socket locked to one host (`ConnectedDatagram<D, RawIp>` in Rust).
+template <class D>
+class [[nodiscard]] ConnectedRawIp : public detail::SocketBase<ConnectedRawIp<D>, wl_rawip_conn, D> {
+    static_assert(detail::is_inet<D>, "wirelane: raw IP sockets exist for wl::Ipv4 and wl::Ipv6 only");
+    using Base = detail::SocketBase<ConnectedRawIp<D>, wl_rawip_conn, D>;
+
+public:
+    /// Sends one packet payload; returns its size.
+    std::size_t send(std::string_view payload, int flags = 0) const {
+        return detail::check_size(wl_rawip_conn_send(this->h(), payload.data(), payload.size(), flags),
+                                  "wl_rawip_conn_send");
+    }
+    /// Receives one packet (truncated to `len`).
+    [[nodiscard]] std::size_t recv(void* buf, std::size_t len, int flags = 0) const {
+        return detail::check_size(wl_rawip_conn_recv(this->h(), buf, len, flags), "wl_rawip_conn_recv");
+    }
+
+private:
+    friend struct detail::Access;
+    explicit ConnectedRawIp(wl_rawip_conn* h) noexcept : Base(h) {}
+};
+
+}  // namespace wl
+
 #undef WL_HPP_CONSUMES
 #undef WL_HPP_WRONG_ADDR
 #undef WL_HPP_COMMA

@@ -66,6 +66,16 @@ handle_kinds!(
     wl_connector,
     wl_inherited,
     wl_handover,
+    wl_seqpacket_raw,
+    wl_seqpacket_bound,
+    wl_seqpacket_listener,
+    wl_seqpacket,
+    wl_icmp_raw,
+    wl_icmp,
+    wl_icmp_conn,
+    wl_rawip_raw,
+    wl_rawip,
+    wl_rawip_conn,
 );
 
 /// The high bits every tag shares (`"WLHANDL"` in ASCII, then the kind),

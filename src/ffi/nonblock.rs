@@ -20,7 +20,10 @@ use wirelane_core::{
 };
 
 /// Flag for `wl_raw_open`, `wl_listener_accept_flags`, `wl_conn_pair_flags`
-/// and `wl_dgram_conn_pair_flags`: the new descriptor is non-blocking from
+/// and `wl_dgram_conn_pair_flags`, and for the other kinds'
+/// `wl_seqpacket_raw_new`, `wl_seqpacket_listener_accept_flags`,
+/// `wl_seqpacket_pair_flags`, `wl_icmp_raw_new` and `wl_rawip_raw_new`:
+/// the new descriptor is non-blocking from
 /// birth (`SOCK_NONBLOCK` given to `socket(2)` / `accept4(2)` /
 /// `socketpair(2)`; no `fcntl`). A call that would wait on it returns
 /// `-EAGAIN` instead (see each call). Close-on-exec is always on and needs
@@ -31,8 +34,8 @@ pub const WL_NONBLOCK: c_uint = 1;
 const KNOWN_FLAGS: c_uint = WL_NONBLOCK;
 
 /// Whether `flags` asks for non-blocking mode; unknown bits are an error
-/// naming them.
-fn nonblocking(flags: c_uint) -> std::io::Result<bool> {
+/// naming them. Shared by every call that takes `WL_NONBLOCK`.
+pub(crate) fn nonblocking(flags: c_uint) -> std::io::Result<bool> {
     let unknown = flags & !KNOWN_FLAGS;
     if unknown != 0 {
         return Err(invalid_input(

@@ -15,6 +15,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
 
 use super::{BoundDatagram, BoundSocket, ConnectedDatagram, ConnectedSeqPacket, ConnectedStream, Listener, RawSocket};
+use crate::addr::codec::AddrCodec;
 use crate::addr::family_name;
 use crate::domain::{ConnectionOriented, Connectionless, Domain, Ipv4, Ipv6, SeqPacket, SockType, Stream, Unix};
 use crate::error::{TransitionError, invalid_input};
@@ -50,6 +51,31 @@ fn is_bound(fd: BorrowedFd<'_>) -> io::Result<bool> {
     })
 }
 
+/// Whether a connectionless internet socket has a cached route, which
+/// `connect(2)` sets (`IP_MTU` / `IPV6_MTU` fail with `ENOTCONN` without
+/// one, see `ip(7)`). For kinds whose port names no peer (ICMP echo, raw
+/// IP) a connect to port 0 leaves `getpeername(2)` failing with
+/// `ENOTCONN`, so this is how their connected state shows.
+fn has_route(fd: BorrowedFd<'_>, family: libc::c_int) -> bool {
+    let (level, name) = match family {
+        libc::AF_INET => (libc::IPPROTO_IP, libc::IP_MTU),
+        libc::AF_INET6 => (libc::IPPROTO_IPV6, libc::IPV6_MTU),
+        _ => return false,
+    };
+    sys::getsockopt_int(fd, level, name).is_ok()
+}
+
+/// Whether a raw IP socket is bound: its local port is its protocol
+/// number from birth, so only a specific local address shows a `bind(2)`.
+fn has_local_ip(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    let raw = sys::local_addr(fd)?;
+    Ok(match raw.family() as libc::c_int {
+        libc::AF_INET => crate::SocketAddrV4::from_raw(&raw).is_ok_and(|a| !a.ip().is_unspecified()),
+        libc::AF_INET6 => crate::SocketAddrV6::from_raw(&raw).is_ok_and(|a| !a.ip().is_unspecified()),
+        _ => false,
+    })
+}
+
 /// Checks that `fd` is a `D`/`T` socket in state `expect`.
 /// Checks `fd` against the kernel: domain, type, state.
 pub(crate) fn check<D: Domain, T: SockType>(fd: BorrowedFd<'_>, expect: Expect) -> io::Result<()> {
@@ -79,12 +105,17 @@ pub(crate) fn check<D: Domain, T: SockType>(fd: BorrowedFd<'_>, expect: Expect) 
         ));
     }
     let listening = sys::getsockopt_int(fd, libc::SOL_SOCKET, libc::SO_ACCEPTCONN)? != 0;
-    let connected = sys::peer_addr(fd).is_ok();
+    let connected = sys::peer_addr(fd).is_ok() || (!T::PORT_NAMES_PEER && has_route(fd, family));
+    let bound = if T::TYPE == libc::SOCK_RAW {
+        has_local_ip(fd)?
+    } else {
+        is_bound(fd)?
+    };
     let actual = if listening {
         Expect::Listening
     } else if connected {
         Expect::Connected
-    } else if is_bound(fd)? {
+    } else if bound {
         Expect::Bound
     } else {
         Expect::Fresh

@@ -31,6 +31,11 @@ pub(super) fn create_stream<D: Inet>(protocol: StreamProtocol) -> io::Result<Own
 
 /// A raw IP socket; protocol 0 is refused before the syscall.
 pub(super) fn create_raw_ip<D: Inet>(protocol: IpProtocol) -> io::Result<OwnedFd> {
+    create_raw_ip_with::<D>(protocol, false)
+}
+
+/// [`create_raw_ip`], non-blocking from birth when asked.
+pub(super) fn create_raw_ip_with<D: Inet>(protocol: IpProtocol, nonblocking: bool) -> io::Result<OwnedFd> {
     if protocol.number() == 0 {
         return Err(invalid_input(
             libc::EPROTONOSUPPORT,
@@ -38,7 +43,7 @@ pub(super) fn create_raw_ip<D: Inet>(protocol: IpProtocol) -> io::Result<OwnedFd
              use IpProtocol::ICMP, IpProtocol::UDP, ...",
         ));
     }
-    create::<D, crate::RawIp>(libc::c_int::from(protocol.number()))
+    create_with::<D, crate::RawIp>(libc::c_int::from(protocol.number()), nonblocking)
 }
 
 fn explain<D: Domain, T: SockType>(e: io::Error, protocol: libc::c_int) -> io::Error {

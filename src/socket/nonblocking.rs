@@ -11,12 +11,12 @@
 use std::io;
 use std::os::fd::AsFd;
 
-use super::create::create_with;
+use super::create::{create_raw_ip_with, create_with};
 use super::wake::explain_accept;
-use super::{ConnectedDatagram, ConnectedStream, Listener, RawSocket};
+use super::{ConnectedDatagram, ConnectedSeqPacket, ConnectedStream, Listener, RawSocket};
 use crate::addr::codec::AddrCodec;
-use crate::domain::{Datagram, DefaultProtocol, Domain, Inet, SockType, Stream, Unix};
-use crate::protocol::StreamProtocol;
+use crate::domain::{Datagram, DefaultProtocol, Domain, Inet, RawIp, SeqPacket, SockType, Stream, Unix};
+use crate::protocol::{IpProtocol, StreamProtocol};
 use crate::sys;
 
 impl<D: Domain, T: DefaultProtocol<D>> RawSocket<D, T> {
@@ -45,6 +45,15 @@ impl<D: Inet> RawSocket<D, Stream> {
     }
 }
 
+impl<D: Inet> RawSocket<D, RawIp> {
+    /// [`with_protocol`](Self::with_protocol) for a raw IP socket,
+    /// non-blocking from birth (`SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC`);
+    /// the errors are the same.
+    pub fn with_protocol_nonblocking(protocol: IpProtocol) -> io::Result<Self> {
+        create_raw_ip_with::<D>(protocol, true).map(Self::from_fd)
+    }
+}
+
 impl<D: Domain, T: SockType> RawSocket<D, T> {
     /// A socket with an explicit protocol number, blocking or not from
     /// birth, for the builders.
@@ -66,6 +75,32 @@ impl<D: Domain> Listener<D, Stream> {
         let (fd, raw) = sys::accept(self.as_fd(), libc::SOCK_NONBLOCK).map_err(explain_accept)?;
         let stream = ConnectedStream::from_fd(fd);
         Ok((stream, D::Addr::from_raw(&raw)?))
+    }
+}
+
+impl<D: Domain> Listener<D, SeqPacket> {
+    /// Accepts one seqpacket connection whose socket is non-blocking from
+    /// birth (`accept4(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`: no
+    /// `fcntl`), and returns the peer's address too, as
+    /// [`Listener::<D, Stream>::accept_nonblocking`](Listener::accept_nonblocking)
+    /// does for streams.
+    ///
+    /// Whether this call waits depends on the listener's own mode: on a
+    /// non-blocking listener with nothing pending it fails with
+    /// `ErrorKind::WouldBlock`, accepting nothing.
+    pub fn accept_nonblocking(&self) -> io::Result<(ConnectedSeqPacket<D>, D::Addr)> {
+        let (fd, raw) = sys::accept(self.as_fd(), libc::SOCK_NONBLOCK).map_err(explain_accept)?;
+        let conn = ConnectedSeqPacket::from_fd(fd);
+        Ok((conn, D::Addr::from_raw(&raw)?))
+    }
+}
+
+impl ConnectedSeqPacket<Unix> {
+    /// [`pair`](Self::pair), both ends non-blocking from birth
+    /// (`socketpair(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`).
+    pub fn pair_nonblocking() -> io::Result<(Self, Self)> {
+        let (a, b) = sys::socketpair(libc::AF_UNIX, <SeqPacket as SockType>::TYPE | libc::SOCK_NONBLOCK)?;
+        Ok((Self::from_fd(a), Self::from_fd(b)))
     }
 }
 
@@ -135,6 +170,30 @@ mod tests {
         assert!(nonblocking_flag(conn.as_fd()));
         assert!(!nonblocking_flag(listener.as_fd()));
         assert_eq!(conn.recv(&mut [0; 4]).unwrap_err().kind(), io::ErrorKind::WouldBlock);
+    }
+
+    #[test]
+    fn seqpacket_created_accepted_and_paired_nonblocking() {
+        let s = RawSocket::<Unix, SeqPacket>::new_nonblocking().unwrap();
+        assert!(nonblocking_flag(s.as_fd()));
+        let addr = crate::UnixAddr::abstract_name(format!("wl-nb-seq-{}", std::process::id()).as_bytes()).unwrap();
+        let listener = s.bind(addr).unwrap().listen(4).unwrap();
+        let err = listener.accept_nonblocking().map(drop).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
+        let _client = RawSocket::<Unix, SeqPacket>::new().unwrap().connect(addr).unwrap();
+        let (conn, _) = listener.accept_nonblocking().unwrap();
+        assert!(nonblocking_flag(conn.as_fd()));
+        assert_eq!(conn.recv(&mut [0; 4]).unwrap_err().kind(), io::ErrorKind::WouldBlock);
+        let (a, b) = ConnectedSeqPacket::pair_nonblocking().unwrap();
+        assert!(nonblocking_flag(a.as_fd()) && nonblocking_flag(b.as_fd()));
+    }
+
+    #[test]
+    fn raw_ip_nonblocking_needs_a_protocol_too() {
+        let err = RawSocket::<Ipv4, RawIp>::with_protocol_nonblocking(IpProtocol::new(0))
+            .map(drop)
+            .unwrap_err();
+        assert_eq!(crate::error::errno_of(&err), libc::EPROTONOSUPPORT);
     }
 
     #[test]

@@ -34,6 +34,7 @@ import socket
 import warnings
 from typing import Any, Callable
 
+import kinds_support
 from conftest import open_fds
 from test_hardening_input import World
 
@@ -132,14 +133,14 @@ def kind_of(owner: str, method: str, p: inspect.Parameter) -> tuple[list[tuple[A
         return (NAME_BAD + ([("x", TYPE)] if base == "bytes" else [])), none_ok
     if base == "int|bytes":
         return INT_OR_BYTES_BAD, none_ok
-    if n in ("data", "buffer", "b"):
+    if n in ("data", "buffer", "b", "payload"):
         return BUFFER_BAD, none_ok
     if base.startswith(("Iterable[", "Sequence[")):
         return ITER_BAD, none_ok
     if base.startswith("type["):
         return CLASS_BAD, none_ok
-    if base in ("D", "Address", "D|None") or (n in ("address", "peer", "to", "addr") and base == "Any"):
-        if owner in ("Connection", "ConnectedDatagram"):
+    if base in ("D", "I", "UnixAddr", "Address", "D|None") or (n in ("address", "peer", "to", "addr") and base == "Any"):
+        if owner in ("Connection", "ConnectedDatagram") or owner in kinds_support.SEQPACKET:
             return UNIX_ADDR_BAD, none_ok  # the World's connected sockets are Unix socketpairs
         return ADDR_BAD, none_ok
     if base in (
@@ -183,6 +184,7 @@ DATA_CLASSES = {
     "ZerocopyCompletion",
     "Stream",
     "Datagram",
+    "EchoReply",
 }
 
 # Public callables not walked, each with its reason.

@@ -19,6 +19,7 @@ import warnings
 from typing import Any, Callable
 
 import pytest
+import kinds_support
 from conftest import abstract_addr, open_fds, unix_path
 
 import wirelane
@@ -76,6 +77,9 @@ class World:
 
     def make(self, name: str) -> Any:
         """A fresh object of the named public class."""
+        made = kinds_support.make(name, self.keep, abstract_addr)
+        if made is not None:
+            return made
         if name == "RawSocket":
             return self.keep(RawSocket.tcp4())
         if name == "BoundSocket":
@@ -114,7 +118,7 @@ class World:
         """A valid value for ``param`` (by name and annotation)."""
         n, ann = param.name, str(param.annotation)
         if n in ("address", "peer", "to"):
-            if owner in ("Connection", "ConnectedDatagram"):
+            if owner in ("Connection", "ConnectedDatagram") or owner in kinds_support.SEQPACKET:
                 return abstract_addr()
             return SocketAddrV4("127.0.0.1", 9)
         if n in ("value", "enable", "flag"):
@@ -181,6 +185,8 @@ class World:
             return self.keep(RecvBatch(Ipv4 if owner == "BoundDatagram" else wirelane.Unix, 4, 64))
         if n in simple:
             return simple[n]
+        if n in kinds_support.VALUES:
+            return kinds_support.VALUES[n]
         raise AssertionError(f"the None matrix has no value for {owner}.{method}({n}: {ann}): teach World.value")
 
     def close(self) -> None:

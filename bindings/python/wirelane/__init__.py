@@ -82,6 +82,10 @@ from ._stream_ext import (
     is_transient,
     wait,
 )
+# Socket kinds: SEQPACKET, ICMP echo, raw IP (issue 17).
+from ._icmp import BoundIcmp, ConnectedIcmp, EchoReply, RawIcmp
+from ._rawip import BoundRawIp, ConnectedRawIp, RawIpSocket
+from ._seqpacket import BoundSeqPacket, ConnectedSeqPacket, MessageTruncatedError, RawSeqPacket, SeqPacketListener
 from ._zerocopy import (
     SPLICE_F_GIFT,
     SPLICE_F_MORE,
@@ -131,6 +135,19 @@ def socketpair(
 
 
 __all__ = [
+    # Socket kinds (issue 17).
+    "BoundIcmp",
+    "BoundRawIp",
+    "BoundSeqPacket",
+    "ConnectedIcmp",
+    "ConnectedRawIp",
+    "ConnectedSeqPacket",
+    "EchoReply",
+    "MessageTruncatedError",
+    "RawIcmp",
+    "RawIpSocket",
+    "RawSeqPacket",
+    "SeqPacketListener",
     # Proxy, multicast and classic-BPF options (issue 17).
     "CbpfProgram",
     # Connect by name (issue 18).

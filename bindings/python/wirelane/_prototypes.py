@@ -85,6 +85,18 @@ class wl_handover(Structure):
     """Opaque ``wl_handover``."""
 
 
+class wl_icmp(Structure):
+    """Opaque ``wl_icmp``."""
+
+
+class wl_icmp_conn(Structure):
+    """Opaque ``wl_icmp_conn``."""
+
+
+class wl_icmp_raw(Structure):
+    """Opaque ``wl_icmp_raw``."""
+
+
 class wl_inherited(Structure):
     """Opaque ``wl_inherited``."""
 
@@ -105,6 +117,18 @@ class wl_raw(Structure):
     """Opaque ``wl_raw``."""
 
 
+class wl_rawip(Structure):
+    """Opaque ``wl_rawip``."""
+
+
+class wl_rawip_conn(Structure):
+    """Opaque ``wl_rawip_conn``."""
+
+
+class wl_rawip_raw(Structure):
+    """Opaque ``wl_rawip_raw``."""
+
+
 class wl_recv_batch(Structure):
     """Opaque ``wl_recv_batch``."""
 
@@ -115,6 +139,22 @@ class wl_recv_slots(Structure):
 
 class wl_send_batch(Structure):
     """Opaque ``wl_send_batch``."""
+
+
+class wl_seqpacket(Structure):
+    """Opaque ``wl_seqpacket``."""
+
+
+class wl_seqpacket_bound(Structure):
+    """Opaque ``wl_seqpacket_bound``."""
+
+
+class wl_seqpacket_listener(Structure):
+    """Opaque ``wl_seqpacket_listener``."""
+
+
+class wl_seqpacket_raw(Structure):
+    """Opaque ``wl_seqpacket_raw``."""
 
 
 # --- structures ----------------------------------------------------------
@@ -351,6 +391,16 @@ class wl_gro_recv(Structure):
         ("segment_size", c_uint16),
         ("truncated", c_bool),
         ("source", wl_addr),
+    ]
+
+
+class wl_echo_reply(Structure):
+    """``wl_echo_reply`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("ident", c_uint16),
+        ("seq", c_uint16),
+        ("len", c_size_t),
     ]
 
 
@@ -761,6 +811,50 @@ wl_handover_acknowledge: Callable[..., int] = bind("wl_handover_acknowledge", c_
 wl_handover_channel_from_env: Callable[..., int] = bind("wl_handover_channel_from_env", c_int, [POINTER(POINTER(wl_conn))])
 # wl_handover_spawn(path, argv, out_pid, out_channel)
 wl_handover_spawn: Callable[..., int] = bind("wl_handover_spawn", c_int, [c_char_p, POINTER(c_char_p), POINTER(c_int), POINTER(POINTER(wl_conn))])
+# wl_icmp_raw_new(domain, flags, out)
+wl_icmp_raw_new: Callable[..., int] = bind("wl_icmp_raw_new", c_int, [c_int, c_uint, POINTER(POINTER(wl_icmp_raw))])
+# wl_icmp_raw_bind(sock, addr, out)
+wl_icmp_raw_bind: Callable[..., int] = bind("wl_icmp_raw_bind", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp))])
+# wl_icmp_raw_connect(sock, addr, out)
+wl_icmp_raw_connect: Callable[..., int] = bind("wl_icmp_raw_connect", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
+# wl_icmp_connect(sock, addr, out)
+wl_icmp_connect: Callable[..., int] = bind("wl_icmp_connect", c_int, [POINTER(wl_icmp), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
+# wl_icmp_send_echo_to(sock, to, seq, payload, len)
+wl_icmp_send_echo_to: Callable[..., int] = bind("wl_icmp_send_echo_to", c_int, [POINTER(wl_icmp), POINTER(wl_addr), c_uint16, c_void_p, c_size_t])
+# wl_icmp_recv_echo_from(sock, payload, len, reply, from)
+wl_icmp_recv_echo_from: Callable[..., int] = bind("wl_icmp_recv_echo_from", c_ssize_t, [POINTER(wl_icmp), c_void_p, c_size_t, POINTER(wl_echo_reply), POINTER(wl_addr)])
+# wl_icmp_ident(sock)
+wl_icmp_ident: Callable[..., int] = bind("wl_icmp_ident", c_int, [POINTER(wl_icmp)])
+# wl_icmp_conn_send_echo(sock, seq, payload, len)
+wl_icmp_conn_send_echo: Callable[..., int] = bind("wl_icmp_conn_send_echo", c_int, [POINTER(wl_icmp_conn), c_uint16, c_void_p, c_size_t])
+# wl_icmp_conn_recv_echo(sock, payload, len, reply)
+wl_icmp_conn_recv_echo: Callable[..., int] = bind("wl_icmp_conn_recv_echo", c_ssize_t, [POINTER(wl_icmp_conn), c_void_p, c_size_t, POINTER(wl_echo_reply)])
+# wl_icmp_conn_ident(sock)
+wl_icmp_conn_ident: Callable[..., int] = bind("wl_icmp_conn_ident", c_int, [POINTER(wl_icmp_conn)])
+# wl_icmp_raw_free(sock)
+wl_icmp_raw_free: Callable[..., None] = bind("wl_icmp_raw_free", None, [POINTER(wl_icmp_raw)], errcheck=False)
+# wl_icmp_raw_fd(sock)
+wl_icmp_raw_fd: Callable[..., int] = bind("wl_icmp_raw_fd", c_int, [POINTER(wl_icmp_raw)])
+# wl_icmp_raw_into_fd(sock)
+wl_icmp_raw_into_fd: Callable[..., int] = bind("wl_icmp_raw_into_fd", c_int, [POINTER(wl_icmp_raw)])
+# wl_icmp_raw_from_fd(fd, out)
+wl_icmp_raw_from_fd: Callable[..., int] = bind("wl_icmp_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_raw))])
+# wl_icmp_free(sock)
+wl_icmp_free: Callable[..., None] = bind("wl_icmp_free", None, [POINTER(wl_icmp)], errcheck=False)
+# wl_icmp_fd(sock)
+wl_icmp_fd: Callable[..., int] = bind("wl_icmp_fd", c_int, [POINTER(wl_icmp)])
+# wl_icmp_into_fd(sock)
+wl_icmp_into_fd: Callable[..., int] = bind("wl_icmp_into_fd", c_int, [POINTER(wl_icmp)])
+# wl_icmp_from_fd(fd, out)
+wl_icmp_from_fd: Callable[..., int] = bind("wl_icmp_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp))])
+# wl_icmp_conn_free(sock)
+wl_icmp_conn_free: Callable[..., None] = bind("wl_icmp_conn_free", None, [POINTER(wl_icmp_conn)], errcheck=False)
+# wl_icmp_conn_fd(sock)
+wl_icmp_conn_fd: Callable[..., int] = bind("wl_icmp_conn_fd", c_int, [POINTER(wl_icmp_conn)])
+# wl_icmp_conn_into_fd(sock)
+wl_icmp_conn_into_fd: Callable[..., int] = bind("wl_icmp_conn_into_fd", c_int, [POINTER(wl_icmp_conn)])
+# wl_icmp_conn_from_fd(fd, out)
+wl_icmp_conn_from_fd: Callable[..., int] = bind("wl_icmp_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_conn))])
 # wl_listener_accept(listener, out, peer)
 wl_listener_accept: Callable[..., int] = bind("wl_listener_accept", c_int, [POINTER(wl_listener), POINTER(POINTER(wl_conn)), POINTER(wl_addr)])
 # wl_listener_free(sock)
@@ -1077,6 +1171,46 @@ wl_raw_fd: Callable[..., int] = bind("wl_raw_fd", c_int, [POINTER(wl_raw)])
 wl_raw_into_fd: Callable[..., int] = bind("wl_raw_into_fd", c_int, [POINTER(wl_raw)])
 # wl_raw_from_fd(fd, out)
 wl_raw_from_fd: Callable[..., int] = bind("wl_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_raw))])
+# wl_rawip_raw_new(domain, protocol, flags, out)
+wl_rawip_raw_new: Callable[..., int] = bind("wl_rawip_raw_new", c_int, [c_int, c_int, c_uint, POINTER(POINTER(wl_rawip_raw))])
+# wl_rawip_raw_bind(sock, addr, out)
+wl_rawip_raw_bind: Callable[..., int] = bind("wl_rawip_raw_bind", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip))])
+# wl_rawip_raw_connect(sock, addr, out)
+wl_rawip_raw_connect: Callable[..., int] = bind("wl_rawip_raw_connect", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
+# wl_rawip_connect(sock, addr, out)
+wl_rawip_connect: Callable[..., int] = bind("wl_rawip_connect", c_int, [POINTER(wl_rawip), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
+# wl_rawip_send_to(sock, buf, len, to, flags)
+wl_rawip_send_to: Callable[..., int] = bind("wl_rawip_send_to", c_ssize_t, [POINTER(wl_rawip), c_void_p, c_size_t, POINTER(wl_addr), c_int])
+# wl_rawip_recv_from(sock, buf, len, from, flags)
+wl_rawip_recv_from: Callable[..., int] = bind("wl_rawip_recv_from", c_ssize_t, [POINTER(wl_rawip), c_void_p, c_size_t, POINTER(wl_addr), c_int])
+# wl_rawip_conn_send(sock, buf, len, flags)
+wl_rawip_conn_send: Callable[..., int] = bind("wl_rawip_conn_send", c_ssize_t, [POINTER(wl_rawip_conn), c_void_p, c_size_t, c_int])
+# wl_rawip_conn_recv(sock, buf, len, flags)
+wl_rawip_conn_recv: Callable[..., int] = bind("wl_rawip_conn_recv", c_ssize_t, [POINTER(wl_rawip_conn), c_void_p, c_size_t, c_int])
+# wl_rawip_raw_free(sock)
+wl_rawip_raw_free: Callable[..., None] = bind("wl_rawip_raw_free", None, [POINTER(wl_rawip_raw)], errcheck=False)
+# wl_rawip_raw_fd(sock)
+wl_rawip_raw_fd: Callable[..., int] = bind("wl_rawip_raw_fd", c_int, [POINTER(wl_rawip_raw)])
+# wl_rawip_raw_into_fd(sock)
+wl_rawip_raw_into_fd: Callable[..., int] = bind("wl_rawip_raw_into_fd", c_int, [POINTER(wl_rawip_raw)])
+# wl_rawip_raw_from_fd(fd, out)
+wl_rawip_raw_from_fd: Callable[..., int] = bind("wl_rawip_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_raw))])
+# wl_rawip_free(sock)
+wl_rawip_free: Callable[..., None] = bind("wl_rawip_free", None, [POINTER(wl_rawip)], errcheck=False)
+# wl_rawip_fd(sock)
+wl_rawip_fd: Callable[..., int] = bind("wl_rawip_fd", c_int, [POINTER(wl_rawip)])
+# wl_rawip_into_fd(sock)
+wl_rawip_into_fd: Callable[..., int] = bind("wl_rawip_into_fd", c_int, [POINTER(wl_rawip)])
+# wl_rawip_from_fd(fd, out)
+wl_rawip_from_fd: Callable[..., int] = bind("wl_rawip_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip))])
+# wl_rawip_conn_free(sock)
+wl_rawip_conn_free: Callable[..., None] = bind("wl_rawip_conn_free", None, [POINTER(wl_rawip_conn)], errcheck=False)
+# wl_rawip_conn_fd(sock)
+wl_rawip_conn_fd: Callable[..., int] = bind("wl_rawip_conn_fd", c_int, [POINTER(wl_rawip_conn)])
+# wl_rawip_conn_into_fd(sock)
+wl_rawip_conn_into_fd: Callable[..., int] = bind("wl_rawip_conn_into_fd", c_int, [POINTER(wl_rawip_conn)])
+# wl_rawip_conn_from_fd(fd, out)
+wl_rawip_conn_from_fd: Callable[..., int] = bind("wl_rawip_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_conn))])
 # wl_recv_slots_new(domain, count, out)
 wl_recv_slots_new: Callable[..., int] = bind("wl_recv_slots_new", c_int, [c_int, c_size_t, POINTER(POINTER(wl_recv_slots))])
 # wl_recv_slots_free(slots)
@@ -1093,6 +1227,70 @@ wl_recv_slots_meta: Callable[..., int] = bind("wl_recv_slots_meta", c_int, [POIN
 wl_recv_slots_flags: Callable[..., int] = bind("wl_recv_slots_flags", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(c_int)])
 # wl_recv_slots_control(slots, index, control, control_len)
 wl_recv_slots_control: Callable[..., int] = bind("wl_recv_slots_control", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(POINTER(c_uint8)), POINTER(c_size_t)])
+# wl_seqpacket_raw_new(flags, out)
+wl_seqpacket_raw_new: Callable[..., int] = bind("wl_seqpacket_raw_new", c_int, [c_uint, POINTER(POINTER(wl_seqpacket_raw))])
+# wl_seqpacket_raw_bind(sock, addr, out)
+wl_seqpacket_raw_bind: Callable[..., int] = bind("wl_seqpacket_raw_bind", c_int, [POINTER(wl_seqpacket_raw), POINTER(wl_addr), POINTER(POINTER(wl_seqpacket_bound))])
+# wl_seqpacket_raw_connect(sock, addr, out)
+wl_seqpacket_raw_connect: Callable[..., int] = bind("wl_seqpacket_raw_connect", c_int, [POINTER(wl_seqpacket_raw), POINTER(wl_addr), POINTER(POINTER(wl_seqpacket))])
+# wl_seqpacket_bound_listen(sock, backlog, out)
+wl_seqpacket_bound_listen: Callable[..., int] = bind("wl_seqpacket_bound_listen", c_int, [POINTER(wl_seqpacket_bound), c_uint32, POINTER(POINTER(wl_seqpacket_listener))])
+# wl_seqpacket_listener_accept(listener, out, peer)
+wl_seqpacket_listener_accept: Callable[..., int] = bind("wl_seqpacket_listener_accept", c_int, [POINTER(wl_seqpacket_listener), POINTER(POINTER(wl_seqpacket)), POINTER(wl_addr)])
+# wl_seqpacket_listener_accept_flags(listener, flags, out, peer)
+wl_seqpacket_listener_accept_flags: Callable[..., int] = bind("wl_seqpacket_listener_accept_flags", c_int, [POINTER(wl_seqpacket_listener), c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(wl_addr)])
+# wl_seqpacket_listener_shutdown(listener)
+wl_seqpacket_listener_shutdown: Callable[..., int] = bind("wl_seqpacket_listener_shutdown", c_int, [POINTER(wl_seqpacket_listener)])
+# wl_seqpacket_send(sock, buf, len, flags)
+wl_seqpacket_send: Callable[..., int] = bind("wl_seqpacket_send", c_ssize_t, [POINTER(wl_seqpacket), c_void_p, c_size_t, c_int])
+# wl_seqpacket_recv(sock, buf, len, flags, msg_len)
+wl_seqpacket_recv: Callable[..., int] = bind("wl_seqpacket_recv", c_ssize_t, [POINTER(wl_seqpacket), c_void_p, c_size_t, c_int, POINTER(c_size_t)])
+# wl_seqpacket_next_len(sock)
+wl_seqpacket_next_len: Callable[..., int] = bind("wl_seqpacket_next_len", c_ssize_t, [POINTER(wl_seqpacket)])
+# wl_seqpacket_shutdown(sock, how)
+wl_seqpacket_shutdown: Callable[..., int] = bind("wl_seqpacket_shutdown", c_int, [POINTER(wl_seqpacket), c_int])
+# wl_seqpacket_peer_addr(sock, out)
+wl_seqpacket_peer_addr: Callable[..., int] = bind("wl_seqpacket_peer_addr", c_int, [POINTER(wl_seqpacket), POINTER(wl_addr)])
+# wl_seqpacket_peer_credentials(sock, out)
+wl_seqpacket_peer_credentials: Callable[..., int] = bind("wl_seqpacket_peer_credentials", c_int, [POINTER(wl_seqpacket), POINTER(wl_ucred)])
+# wl_seqpacket_try_clone(sock, out)
+wl_seqpacket_try_clone: Callable[..., int] = bind("wl_seqpacket_try_clone", c_int, [POINTER(wl_seqpacket), POINTER(POINTER(wl_seqpacket))])
+# wl_seqpacket_pair(a, b)
+wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
+# wl_seqpacket_pair_flags(flags, a, b)
+wl_seqpacket_pair_flags: Callable[..., int] = bind("wl_seqpacket_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
+# wl_seqpacket_raw_free(sock)
+wl_seqpacket_raw_free: Callable[..., None] = bind("wl_seqpacket_raw_free", None, [POINTER(wl_seqpacket_raw)], errcheck=False)
+# wl_seqpacket_raw_fd(sock)
+wl_seqpacket_raw_fd: Callable[..., int] = bind("wl_seqpacket_raw_fd", c_int, [POINTER(wl_seqpacket_raw)])
+# wl_seqpacket_raw_into_fd(sock)
+wl_seqpacket_raw_into_fd: Callable[..., int] = bind("wl_seqpacket_raw_into_fd", c_int, [POINTER(wl_seqpacket_raw)])
+# wl_seqpacket_raw_from_fd(fd, out)
+wl_seqpacket_raw_from_fd: Callable[..., int] = bind("wl_seqpacket_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket_raw))])
+# wl_seqpacket_bound_free(sock)
+wl_seqpacket_bound_free: Callable[..., None] = bind("wl_seqpacket_bound_free", None, [POINTER(wl_seqpacket_bound)], errcheck=False)
+# wl_seqpacket_bound_fd(sock)
+wl_seqpacket_bound_fd: Callable[..., int] = bind("wl_seqpacket_bound_fd", c_int, [POINTER(wl_seqpacket_bound)])
+# wl_seqpacket_bound_into_fd(sock)
+wl_seqpacket_bound_into_fd: Callable[..., int] = bind("wl_seqpacket_bound_into_fd", c_int, [POINTER(wl_seqpacket_bound)])
+# wl_seqpacket_bound_from_fd(fd, out)
+wl_seqpacket_bound_from_fd: Callable[..., int] = bind("wl_seqpacket_bound_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket_bound))])
+# wl_seqpacket_listener_free(sock)
+wl_seqpacket_listener_free: Callable[..., None] = bind("wl_seqpacket_listener_free", None, [POINTER(wl_seqpacket_listener)], errcheck=False)
+# wl_seqpacket_listener_fd(sock)
+wl_seqpacket_listener_fd: Callable[..., int] = bind("wl_seqpacket_listener_fd", c_int, [POINTER(wl_seqpacket_listener)])
+# wl_seqpacket_listener_into_fd(sock)
+wl_seqpacket_listener_into_fd: Callable[..., int] = bind("wl_seqpacket_listener_into_fd", c_int, [POINTER(wl_seqpacket_listener)])
+# wl_seqpacket_listener_from_fd(fd, out)
+wl_seqpacket_listener_from_fd: Callable[..., int] = bind("wl_seqpacket_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket_listener))])
+# wl_seqpacket_free(sock)
+wl_seqpacket_free: Callable[..., None] = bind("wl_seqpacket_free", None, [POINTER(wl_seqpacket)], errcheck=False)
+# wl_seqpacket_fd(sock)
+wl_seqpacket_fd: Callable[..., int] = bind("wl_seqpacket_fd", c_int, [POINTER(wl_seqpacket)])
+# wl_seqpacket_into_fd(sock)
+wl_seqpacket_into_fd: Callable[..., int] = bind("wl_seqpacket_into_fd", c_int, [POINTER(wl_seqpacket)])
+# wl_seqpacket_from_fd(fd, out)
+wl_seqpacket_from_fd: Callable[..., int] = bind("wl_seqpacket_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket))])
 # wl_socket_local_addr(fd, out)
 wl_socket_local_addr: Callable[..., int] = bind("wl_socket_local_addr", c_int, [c_int, POINTER(wl_addr)])
 # wl_socket_set_nonblocking(fd, nonblocking)
@@ -1337,6 +1535,28 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_handover_acknowledge",
     "wl_handover_channel_from_env",
     "wl_handover_spawn",
+    "wl_icmp_raw_new",
+    "wl_icmp_raw_bind",
+    "wl_icmp_raw_connect",
+    "wl_icmp_connect",
+    "wl_icmp_send_echo_to",
+    "wl_icmp_recv_echo_from",
+    "wl_icmp_ident",
+    "wl_icmp_conn_send_echo",
+    "wl_icmp_conn_recv_echo",
+    "wl_icmp_conn_ident",
+    "wl_icmp_raw_free",
+    "wl_icmp_raw_fd",
+    "wl_icmp_raw_into_fd",
+    "wl_icmp_raw_from_fd",
+    "wl_icmp_free",
+    "wl_icmp_fd",
+    "wl_icmp_into_fd",
+    "wl_icmp_from_fd",
+    "wl_icmp_conn_free",
+    "wl_icmp_conn_fd",
+    "wl_icmp_conn_into_fd",
+    "wl_icmp_conn_from_fd",
     "wl_listener_accept",
     "wl_listener_free",
     "wl_listener_fd",
@@ -1495,6 +1715,26 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_raw_fd",
     "wl_raw_into_fd",
     "wl_raw_from_fd",
+    "wl_rawip_raw_new",
+    "wl_rawip_raw_bind",
+    "wl_rawip_raw_connect",
+    "wl_rawip_connect",
+    "wl_rawip_send_to",
+    "wl_rawip_recv_from",
+    "wl_rawip_conn_send",
+    "wl_rawip_conn_recv",
+    "wl_rawip_raw_free",
+    "wl_rawip_raw_fd",
+    "wl_rawip_raw_into_fd",
+    "wl_rawip_raw_from_fd",
+    "wl_rawip_free",
+    "wl_rawip_fd",
+    "wl_rawip_into_fd",
+    "wl_rawip_from_fd",
+    "wl_rawip_conn_free",
+    "wl_rawip_conn_fd",
+    "wl_rawip_conn_into_fd",
+    "wl_rawip_conn_from_fd",
     "wl_recv_slots_new",
     "wl_recv_slots_free",
     "wl_recv_slots_len",
@@ -1503,6 +1743,38 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_recv_slots_meta",
     "wl_recv_slots_flags",
     "wl_recv_slots_control",
+    "wl_seqpacket_raw_new",
+    "wl_seqpacket_raw_bind",
+    "wl_seqpacket_raw_connect",
+    "wl_seqpacket_bound_listen",
+    "wl_seqpacket_listener_accept",
+    "wl_seqpacket_listener_accept_flags",
+    "wl_seqpacket_listener_shutdown",
+    "wl_seqpacket_send",
+    "wl_seqpacket_recv",
+    "wl_seqpacket_next_len",
+    "wl_seqpacket_shutdown",
+    "wl_seqpacket_peer_addr",
+    "wl_seqpacket_peer_credentials",
+    "wl_seqpacket_try_clone",
+    "wl_seqpacket_pair",
+    "wl_seqpacket_pair_flags",
+    "wl_seqpacket_raw_free",
+    "wl_seqpacket_raw_fd",
+    "wl_seqpacket_raw_into_fd",
+    "wl_seqpacket_raw_from_fd",
+    "wl_seqpacket_bound_free",
+    "wl_seqpacket_bound_fd",
+    "wl_seqpacket_bound_into_fd",
+    "wl_seqpacket_bound_from_fd",
+    "wl_seqpacket_listener_free",
+    "wl_seqpacket_listener_fd",
+    "wl_seqpacket_listener_into_fd",
+    "wl_seqpacket_listener_from_fd",
+    "wl_seqpacket_free",
+    "wl_seqpacket_fd",
+    "wl_seqpacket_into_fd",
+    "wl_seqpacket_from_fd",
     "wl_socket_local_addr",
     "wl_socket_set_nonblocking",
     "wl_socket_is_nonblocking",
