@@ -2204,7 +2204,8 @@ ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
  * WL_META_ERRORS, true)`), into `*out`: `out->len` is `msg->len` (the
  * offending payload's bytes) and `out->destination` is `msg->source`
  * (where the offending datagram was going). The first extended error in
- * the buffer is decoded; other messages are skipped.
+ * the buffer is decoded; other messages are skipped. `control` may be
+ * NULL when `msg->control_len` is 0.
  *
  * Returns 0, or `-ENOMSG` (the control bytes hold no extended error: a
  * receive without `MSG_ERRQUEUE`), `-ENOBUFS` (none arrived whole

@@ -142,9 +142,9 @@ async fn slots_never_mix<D: Family>() -> io::Result<()> {
         let mut bufs: Vec<IoSliceMut<'_>> = storage.iter_mut().map(|b| IoSliceMut::new(b)).collect();
         let n = rx.recv_slots(&mut slots, &mut bufs).await?;
         drop(bufs);
-        for j in 0..n {
+        for (j, payload) in storage.iter().enumerate().take(n) {
             assert_eq!(slots.len_of(j)?, 1);
-            let i = storage[j][0];
+            let i = payload[0];
             let m = slots.meta(j)?;
             assert_eq!((m.ecn, m.ttl), (Some(ecns[usize::from(i) % 4]), Some(30 + i)));
             assert!(!m.control_truncated);
