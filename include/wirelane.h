@@ -291,6 +291,13 @@
 #define WL_META_ERRORS 64
 
 /**
+ * Receive software receive timestamps through `SO_TIMESTAMPING`
+ * (`SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE`), reported
+ * like `WL_META_TIMESTAMP` (`ts_sec` / `ts_nsec`, `CLOCK_REALTIME`).
+ */
+#define WL_META_SOFTWARE_TIMESTAMP 128
+
+/**
  * `IP_PMTUDISC_DONT`: never set DF; the kernel may fragment.
  */
 #define WL_PMTUDISC_DONT 0
@@ -968,6 +975,52 @@ typedef struct {
 } wl_cmsg_recv;
 
 /**
+ * One error read from the error queue (`wirelane::meta::QueuedError`):
+ * the kernel's `sock_extended_err` with the offender's address.
+ */
+typedef struct {
+    /**
+     * Bytes of the offending datagram's payload copied into the buffer.
+     */
+    size_t len;
+    /**
+     * `ee_errno`: `ECONNREFUSED` for ICMP port unreachable, `EMSGSIZE`
+     * for "fragmentation needed", ...
+     */
+    int32_t error;
+    /**
+     * `ee_origin` (`SO_EE_ORIGIN_LOCAL` 1, `_ICMP` 2, `_ICMP6` 3, ...).
+     */
+    uint8_t origin;
+    /**
+     * `ee_type`: the ICMP type for ICMP origins.
+     */
+    uint8_t icmp_type;
+    /**
+     * `ee_code`: the ICMP code for ICMP origins.
+     */
+    uint8_t icmp_code;
+    /**
+     * `ee_info`: for `EMSGSIZE`, the path MTU the router reported.
+     */
+    uint32_t info;
+    /**
+     * `ee_data`.
+     */
+    uint32_t data;
+    /**
+     * The node that reported the error (`SO_EE_OFFENDER`, port 0);
+     * `AF_UNSPEC` (len 0) for local errors.
+     */
+    wl_addr offender;
+    /**
+     * Where the offending datagram was going; `AF_UNSPEC` (len 0) when
+     * the kernel did not say.
+     */
+    wl_addr destination;
+} wl_udp_queued_error;
+
+/**
  * Credentials of a Unix peer, as the kernel recorded them at connect time
  * (`SO_PEERCRED`, see `unix(7)`).
  */
@@ -1369,52 +1422,6 @@ typedef struct {
      */
     size_t reported_len;
 } wl_tcp_info;
-
-/**
- * One error read from the error queue (`wirelane::meta::QueuedError`):
- * the kernel's `sock_extended_err` with the offender's address.
- */
-typedef struct {
-    /**
-     * Bytes of the offending datagram's payload copied into the buffer.
-     */
-    size_t len;
-    /**
-     * `ee_errno`: `ECONNREFUSED` for ICMP port unreachable, `EMSGSIZE`
-     * for "fragmentation needed", ...
-     */
-    int32_t error;
-    /**
-     * `ee_origin` (`SO_EE_ORIGIN_LOCAL` 1, `_ICMP` 2, `_ICMP6` 3, ...).
-     */
-    uint8_t origin;
-    /**
-     * `ee_type`: the ICMP type for ICMP origins.
-     */
-    uint8_t icmp_type;
-    /**
-     * `ee_code`: the ICMP code for ICMP origins.
-     */
-    uint8_t icmp_code;
-    /**
-     * `ee_info`: for `EMSGSIZE`, the path MTU the router reported.
-     */
-    uint32_t info;
-    /**
-     * `ee_data`.
-     */
-    uint32_t data;
-    /**
-     * The node that reported the error (`SO_EE_OFFENDER`, port 0);
-     * `AF_UNSPEC` (len 0) for local errors.
-     */
-    wl_addr offender;
-    /**
-     * Where the offending datagram was going; `AF_UNSPEC` (len 0) when
-     * the kernel did not say.
-     */
-    wl_addr destination;
-} wl_udp_queued_error;
 
 /**
  * One `MSG_ZEROCOPY` completion (`ZerocopyCompletion`): the sends with ids
@@ -2384,6 +2391,27 @@ ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
                                 wl_cmsg_recv *out);
 
 /**
+ * Decodes the queued error (`IP_RECVERR` / `IPV6_RECVERR` data: errno,
+ * origin, ICMP type and code, info, data, the offender's address) from
+ * the `msg->control_len` control bytes at `control` that
+ * `wl_dgram_recv_cmsg` / `wl_dgram_conn_recv_cmsg` filled when called
+ * with `MSG_ERRQUEUE` (after `wl_dgram_set_recv_meta(sock,
+ * WL_META_ERRORS, true)`), into `*out`: `out->len` is `msg->len` (the
+ * offending payload's bytes) and `out->destination` is `msg->source`
+ * (where the offending datagram was going). The first extended error in
+ * the buffer is decoded; other messages are skipped. `control` may be
+ * NULL when `msg->control_len` is 0.
+ *
+ * Returns 0, or `-ENOMSG` (the control bytes hold no extended error: a
+ * receive without `MSG_ERRQUEUE`), `-ENOBUFS` (none arrived whole
+ * because the control buffer was too small, `msg->control_truncated`:
+ * offer `WL_UDP_RECV_CONTROL_SPACE` bytes), `-EINVAL` (NULL `msg` or
+ * `out`, NULL `control` with `msg->control_len > 0`, malformed control
+ * data); `*out` is written only on success. No allocation on success.
+ */
+int wl_cmsg_recv_error(const wl_cmsg_recv *msg, const void *control, wl_udp_queued_error *out);
+
+/**
  * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
  * always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
  * `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
@@ -2935,7 +2963,8 @@ int wl_dgram_conn_from_fd(int fd, wl_dgram_conn **out);
 /**
  * Turns receive-side metadata on or off on a connected datagram socket;
  * `what` as for `wl_dgram_set_recv_meta` (`WL_META_ECN`, `WL_META_ADDR`,
- * `WL_META_TTL`, `WL_META_TIMESTAMP`, `WL_META_ERRORS`). Returns 0,
+ * `WL_META_TTL`, `WL_META_TIMESTAMP`, `WL_META_ERRORS`,
+ * `WL_META_SOFTWARE_TIMESTAMP`). Returns 0,
  * `-EINVAL` for other bits or NULL, `-EAFNOSUPPORT` (Unix), or `-errno`.
  */
 int wl_dgram_conn_set_recv_meta(const wl_dgram_conn *sock, uint32_t what, bool on);
@@ -6283,11 +6312,14 @@ int wl_get_tcp_info(int fd, wl_tcp_info *out);
 /**
  * Turns receive-side metadata on or off: `what` is a mask of
  * `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
- * `WL_META_ERRORS` (`set_recv_ecn`, `set_recv_pktinfo`, `set_recv_ttl`,
- * `set_recv_timestamp`, `set_recv_errors`). Returns 0, `-EINVAL` for other bits or NULL,
+ * `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
+ * `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
+ * `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
  * `-EAFNOSUPPORT` (Unix), or `-errno`.
  */
-int wl_dgram_set_recv_meta(const wl_dgram *sock, uint32_t what, bool on);
+int wl_dgram_set_recv_meta(const wl_dgram *sock,
+                           uint32_t what,
+                           bool on);
 
 /**
  * Receives one datagram into `buf` with its metadata in `*out`

@@ -1329,6 +1329,9 @@ enum class Kind : std::uint32_t {
     /// Queue ICMP and local errors with their details (`IP_RECVERR` /
     /// `IPV6_RECVERR`), read with `recv_error`.
     errors = WL_META_ERRORS,
+    /// Software receive timestamps through `SO_TIMESTAMPING`, reported as
+    /// `timestamp`.
+    software_timestamp = WL_META_SOFTWARE_TIMESTAMP,
 };
 /// Both sets of metadata.
 constexpr Kind operator|(Kind a, Kind b) noexcept {
@@ -1675,6 +1678,20 @@ struct Received {
         wl_udp_recv_meta out{};
         detail::check(wl_cmsg_recv_meta(&raw, control.data(), &out), "wl_cmsg_recv_meta");
         return detail::recv_meta_of<A>(out);
+    }
+    /// The queued error of a receive made with `MSG_ERRQUEUE` (errno,
+    /// origin, ICMP type and code, the offender; the destination is
+    /// `source`), decoded by `wl_cmsg_recv_error`. Throws ENOMSG when the
+    /// control data holds none, ENOBUFS when `MSG_CTRUNC` cut it.
+    meta::QueuedError<A> queued_error() const {
+        wl_udp_queued_error out{};
+        detail::check(wl_cmsg_recv_error(&raw, control.data(), &out), "wl_cmsg_recv_error");
+        return detail::queued_of<A>(out);
+    }
+    /// `queued_error` as a `Result`, never throwing.
+    Result<meta::QueuedError<A>> try_queued_error() const noexcept {
+        wl_udp_queued_error out{};
+        return detail::queued_result<A>(wl_cmsg_recv_error(&raw, control.data(), &out), out);
     }
 };
 

@@ -14,15 +14,16 @@ use super::dgram::wl_dgram_conn;
 use super::handle::{borrow, bytes, bytes_mut, out_ptr};
 use super::peer::count;
 use super::udp_meta::{
-    WL_META_ADDR, WL_META_ECN, WL_META_ERRORS, WL_META_TIMESTAMP, WL_META_TTL, check_recv_what, inet_only, pmtu_mode,
-    pmtu_raw, recv_out, send_meta, wl_udp_recv_meta, wl_udp_send_meta,
+    WL_META_ADDR, WL_META_ECN, WL_META_ERRORS, WL_META_SOFTWARE_TIMESTAMP, WL_META_TIMESTAMP, WL_META_TTL,
+    check_recv_what, inet_only, pmtu_mode, pmtu_raw, recv_out, send_meta, wl_udp_recv_meta, wl_udp_send_meta,
 };
 use wirelane_core::MsgFlags;
 use wirelane_core::meta::{RECV_CONTROL_SPACE, RecvMeta, SendMeta};
 
 /// Turns receive-side metadata on or off on a connected datagram socket;
 /// `what` as for `wl_dgram_set_recv_meta` (`WL_META_ECN`, `WL_META_ADDR`,
-/// `WL_META_TTL`, `WL_META_TIMESTAMP`, `WL_META_ERRORS`). Returns 0,
+/// `WL_META_TTL`, `WL_META_TIMESTAMP`, `WL_META_ERRORS`,
+/// `WL_META_SOFTWARE_TIMESTAMP`). Returns 0,
 /// `-EINVAL` for other bits or NULL, `-EAFNOSUPPORT` (Unix), or `-errno`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_set_recv_meta(sock: *const wl_dgram_conn, what: u32, on: bool) -> c_int {
@@ -44,6 +45,9 @@ pub unsafe extern "C" fn wl_dgram_conn_set_recv_meta(sock: *const wl_dgram_conn,
                 }
                 if what & WL_META_ERRORS != 0 {
                     $s.set_recv_errors(on)?;
+                }
+                if what & WL_META_SOFTWARE_TIMESTAMP != 0 {
+                    $s.set_recv_software_timestamping(on)?;
                 }
             }};
         }

@@ -33,6 +33,10 @@ pub const WL_META_CTRUNC: u32 = 32;
 /// Queue ICMP and local errors with their details (`IP_RECVERR` /
 /// `IPV6_RECVERR`), read with `wl_dgram_recv_error`.
 pub const WL_META_ERRORS: u32 = 64;
+/// Receive software receive timestamps through `SO_TIMESTAMPING`
+/// (`SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE`), reported
+/// like `WL_META_TIMESTAMP` (`ts_sec` / `ts_nsec`, `CLOCK_REALTIME`).
+pub const WL_META_SOFTWARE_TIMESTAMP: u32 = 128;
 
 /// `IP_PMTUDISC_DONT`: never set DF; the kernel may fragment.
 pub const WL_PMTUDISC_DONT: c_int = 0;
@@ -130,7 +134,7 @@ pub(super) fn inet_only() -> io::Error {
     )
 }
 
-fn ip_addr(ip: IpAddr) -> wl_addr {
+pub(super) fn ip_addr(ip: IpAddr) -> wl_addr {
     match ip {
         IpAddr::V4(a) => wl_addr::from_typed(&SocketAddrV4::new(a, 0)),
         IpAddr::V6(a) => wl_addr::from_typed(&SocketAddrV6::new(a, 0, 0, 0)),
@@ -177,7 +181,10 @@ pub(super) fn recv_out(len: usize, source: wl_addr, m: &RecvMeta) -> wl_udp_recv
 
 /// Refuses bits of `what` that `*_set_recv_meta` does not know.
 pub(super) fn check_recv_what(function: &str, what: u32) -> io::Result<()> {
-    if what & !(WL_META_ECN | WL_META_ADDR | WL_META_TTL | WL_META_TIMESTAMP | WL_META_ERRORS) != 0 {
+    if what
+        & !(WL_META_ECN | WL_META_ADDR | WL_META_TTL | WL_META_TIMESTAMP | WL_META_ERRORS | WL_META_SOFTWARE_TIMESTAMP)
+        != 0
+    {
         return Err(invalid_input(
             libc::EINVAL,
             format!("{function}: unknown bits {what:#x} in what"),
@@ -188,8 +195,9 @@ pub(super) fn check_recv_what(function: &str, what: u32) -> io::Result<()> {
 
 /// Turns receive-side metadata on or off: `what` is a mask of
 /// `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
-/// `WL_META_ERRORS` (`set_recv_ecn`, `set_recv_pktinfo`, `set_recv_ttl`,
-/// `set_recv_timestamp`, `set_recv_errors`). Returns 0, `-EINVAL` for other bits or NULL,
+/// `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
+/// `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
+/// `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
 /// `-EAFNOSUPPORT` (Unix), or `-errno`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_set_recv_meta(sock: *const wl_dgram, what: u32, on: bool) -> c_int {
@@ -213,6 +221,9 @@ pub unsafe extern "C" fn wl_dgram_set_recv_meta(sock: *const wl_dgram, what: u32
                 }
                 if what & WL_META_ERRORS != 0 {
                     $s.set_recv_errors(on)?;
+                }
+                if what & WL_META_SOFTWARE_TIMESTAMP != 0 {
+                    $s.set_recv_software_timestamping(on)?;
                 }
             }};
         }

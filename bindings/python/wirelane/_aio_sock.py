@@ -512,11 +512,21 @@ class AsyncBoundDatagram(_AsyncDatagram[D]):
         ttl: bool = False,
         timestamp: bool = False,
         errors: bool = False,
+        software_timestamp: bool = False,
         on: bool = True,
     ) -> None:
         """Turns receive-side metadata on or off; see
         :func:`wirelane.udp_meta.set_recv_meta`. UDP only."""
-        _meta.set_recv_meta(self._s, ecn=ecn, addr=addr, ttl=ttl, timestamp=timestamp, errors=errors, on=on)
+        _meta.set_recv_meta(
+            self._s,
+            ecn=ecn,
+            addr=addr,
+            ttl=ttl,
+            timestamp=timestamp,
+            errors=errors,
+            software_timestamp=software_timestamp,
+            on=on,
+        )
 
     async def recv_meta(
         self: AsyncBoundDatagram[SocketAddrV4] | AsyncBoundDatagram[SocketAddrV6], buffer: Any
@@ -612,11 +622,21 @@ class AsyncConnectedDatagram(_AsyncDatagram[D]):
         ttl: bool = False,
         timestamp: bool = False,
         errors: bool = False,
+        software_timestamp: bool = False,
         on: bool = True,
     ) -> None:
         """Turns receive-side metadata on or off; see
         :func:`wirelane.udp_meta.set_recv_meta`. UDP only."""
-        _meta.set_recv_meta(self._s, ecn=ecn, addr=addr, ttl=ttl, timestamp=timestamp, errors=errors, on=on)
+        _meta.set_recv_meta(
+            self._s,
+            ecn=ecn,
+            addr=addr,
+            ttl=ttl,
+            timestamp=timestamp,
+            errors=errors,
+            software_timestamp=software_timestamp,
+            on=on,
+        )
 
     async def recv_meta(
         self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6], buffer: Any

@@ -340,6 +340,22 @@ class wl_cmsg_recv(Structure):
     ]
 
 
+class wl_udp_queued_error(Structure):
+    """``wl_udp_queued_error`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("len", c_size_t),
+        ("error", c_int32),
+        ("origin", c_uint8),
+        ("icmp_type", c_uint8),
+        ("icmp_code", c_uint8),
+        ("info", c_uint32),
+        ("data", c_uint32),
+        ("offender", wl_addr),
+        ("destination", wl_addr),
+    ]
+
+
 class wl_ucred(Structure):
     """``wl_ucred`` (see include/wirelane.h)."""
 
@@ -468,22 +484,6 @@ class wl_tcp_info(Structure):
         ("total_rto_recoveries", c_uint16),
         ("total_rto_time_us", c_uint64),
         ("reported_len", c_size_t),
-    ]
-
-
-class wl_udp_queued_error(Structure):
-    """``wl_udp_queued_error`` (see include/wirelane.h)."""
-
-    _fields_ = [
-        ("len", c_size_t),
-        ("error", c_int32),
-        ("origin", c_uint8),
-        ("icmp_type", c_uint8),
-        ("icmp_code", c_uint8),
-        ("info", c_uint32),
-        ("data", c_uint32),
-        ("offender", wl_addr),
-        ("destination", wl_addr),
     ]
 
 
@@ -661,6 +661,8 @@ wl_dgram_conn_send_cmsg: Callable[..., int] = bind("wl_dgram_conn_send_cmsg", c_
 wl_dgram_recv_cmsg: Callable[..., int] = bind("wl_dgram_recv_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
 # wl_dgram_conn_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
 wl_dgram_conn_recv_cmsg: Callable[..., int] = bind("wl_dgram_conn_recv_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
+# wl_cmsg_recv_error(msg, control, out)
+wl_cmsg_recv_error: Callable[..., int] = bind("wl_cmsg_recv_error", c_int, [POINTER(wl_cmsg_recv), c_void_p, POINTER(wl_udp_queued_error)])
 # wl_conn_send(conn, buf, len, flags)
 wl_conn_send: Callable[..., int] = bind("wl_conn_send", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
 # wl_conn_recv(conn, buf, len, flags)
@@ -1460,6 +1462,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_conn_send_cmsg",
     "wl_dgram_recv_cmsg",
     "wl_dgram_conn_recv_cmsg",
+    "wl_cmsg_recv_error",
     "wl_conn_send",
     "wl_conn_recv",
     "wl_conn_send_vectored",

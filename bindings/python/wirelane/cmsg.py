@@ -20,6 +20,7 @@ The typed metadata of the same bytes is :meth:`RecvCmsg.meta`.
 from __future__ import annotations
 
 import ctypes
+import errno
 import select
 from ctypes import POINTER, c_size_t, c_uint8
 from typing import Any, Callable, Iterable, NamedTuple, Union
@@ -28,6 +29,7 @@ from . import _prototypes as _p
 from ._addr import Address, coerce, from_wl, to_wl
 from ._batch import RecvBatch
 from ._buffers import readable, writable
+from .udp_errors import QueuedError, _queued_of
 from .udp_meta import AnyDatagram, RecvMeta, _is_conn, _recv_meta_of, wl_udp_recv_meta
 
 __all__ = [
@@ -57,6 +59,7 @@ _conn_send: _Fn = _p.wl_dgram_conn_send_cmsg
 _recv: _Fn = _p.wl_dgram_recv_cmsg
 _conn_recv: _Fn = _p.wl_dgram_conn_recv_cmsg
 _recv_meta: _Fn = _p.wl_cmsg_recv_meta
+_recv_error: _Fn = _p.wl_cmsg_recv_error
 _batch_control: _Fn = _p.wl_recv_batch_control
 
 
@@ -94,21 +97,27 @@ def encode(messages: Iterable[tuple[int, int, Any]]) -> bytes:
     return buf.raw[: used.value] if buf is not None else b""
 
 
-def parse(control: Any) -> list[ControlMessage]:
+def parse(control: Any, truncated: bool = False) -> list[ControlMessage]:
     """The messages in ``control`` (exactly the bytes a receive reported),
     walked with the library's checked cursor; ``OSError(EINVAL)`` naming
-    the offset for a malformed buffer."""
+    the offset for a malformed buffer. With ``truncated`` (the receive
+    reported ``MSG_CTRUNC``) a last message the kernel cut inside its data
+    ends the walk instead: the messages that arrived whole are returned."""
     raw = bytes(control)
     n = len(raw)
     out: list[ControlMessage] = []
     if not n:
         return out
     c = _p.wl_cmsg()
-    r = _first(raw, n, ctypes.byref(c))
-    while r == 1:
-        data = ctypes.string_at(c.data, c.data_len) if c.data_len else b""
-        out.append(ControlMessage(c.cmsg_level, c.cmsg_type, data))
-        r = _next(raw, n, ctypes.byref(c))
+    try:
+        r = _first(raw, n, ctypes.byref(c))
+        while r == 1:
+            data = ctypes.string_at(c.data, c.data_len) if c.data_len else b""
+            out.append(ControlMessage(c.cmsg_level, c.cmsg_type, data))
+            r = _next(raw, n, ctypes.byref(c))
+    except OSError as e:
+        if not (truncated and e.errno == errno.EINVAL):
+            raise
     return out
 
 
@@ -130,6 +139,27 @@ class RecvCmsg(NamedTuple):
     the cut are lost."""
     control: bytes
     """The raw control bytes (``msg_controllen``)."""
+
+    def _raw(self) -> Any:
+        msg = _p.wl_cmsg_recv()
+        msg.len = self.nbytes
+        msg.flags = self.msg_flags
+        msg.truncated = self.truncated
+        msg.control_truncated = self.control_truncated
+        msg.control_len = len(self.control)
+        msg.source = to_wl(self.address)
+        return msg
+
+    def queued_error(self) -> QueuedError:
+        """The queued error (``IP_RECVERR`` / ``IPV6_RECVERR``: errno,
+        origin, ICMP type and code, the offender) of a receive made with
+        ``flags=socket.MSG_ERRQUEUE`` (``wl_cmsg_recv_error``); the
+        destination is :attr:`address`. ``OSError(ENOMSG)`` when the
+        control data holds none, ``OSError(ENOBUFS)`` when it was cut
+        (``MSG_CTRUNC``) before one arrived whole."""
+        out = _p.wl_udp_queued_error()
+        _recv_error(ctypes.byref(self._raw()), self.control or None, ctypes.byref(out))
+        return _queued_of(out)
 
     def meta(self) -> RecvMeta:
         """The typed metadata (ECN, TTL, destination, timestamp, GRO
@@ -195,7 +225,7 @@ def recv_cmsg(sock: AnyDatagram, buffer: Any, ancbufsize: int = RECV_CONTROL_SPA
     raw = bytes(ctl)[: out.control_len] if ctl is not None else b""
     return RecvCmsg(
         out.len,
-        parse(raw),
+        parse(raw, bool(out.control_truncated)),
         out.flags,
         from_wl(out.source),
         bool(out.truncated),

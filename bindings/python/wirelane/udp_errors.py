@@ -123,6 +123,11 @@ def recv_error(sock: AnyDatagram, buffer: Any = None) -> QueuedError:
         arr, n = writable(buffer, 0, "recv_error")
     out = _p.wl_udp_queued_error()
     sock._call(lambda h: fn(h, arr, n, ctypes.byref(out)))
+    return _queued_of(out)
+
+
+def _queued_of(out: Any) -> QueuedError:
+    """The Python form of a ``wl_udp_queued_error``."""
     dest = from_wl(out.destination) if out.destination.len else None
     return QueuedError(
         out.error,

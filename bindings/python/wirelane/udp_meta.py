@@ -47,6 +47,7 @@ NOT_ECT, ECT1, ECT0, CE = 0, 1, 2, 3
 """The ECN codepoints (RFC 3168)."""
 
 _ECN, _ADDR, _TTL, _TIMESTAMP, _SEGMENT, _CTRUNC, _ERRORS = 1, 2, 4, 8, 16, 32, 64
+_SOFTWARE_TIMESTAMP = 128
 
 
 wl_udp_recv_meta = _p.wl_udp_recv_meta
@@ -111,19 +112,23 @@ def set_recv_meta(
     ttl: bool = False,
     timestamp: bool = False,
     errors: bool = False,
+    software_timestamp: bool = False,
     on: bool = True,
 ) -> None:
     """Turns the chosen receive-side metadata on (or, with ``on=False``,
     off): ``IP_RECVTOS``/``IPV6_RECVTCLASS``, pktinfo, ``IP_RECVTTL``/
-    ``IPV6_RECVHOPLIMIT``, ``SO_TIMESTAMPNS``, and with ``errors`` the
+    ``IPV6_RECVHOPLIMIT``, ``SO_TIMESTAMPNS``, with ``errors`` the
     error queue (``IP_RECVERR``/``IPV6_RECVERR``, read with
-    :func:`wirelane.udp_errors.recv_error`)."""
+    :func:`wirelane.udp_errors.recv_error`), and with
+    ``software_timestamp`` software receive stamps through
+    ``SO_TIMESTAMPING`` (reported as ``timestamp_ns``)."""
     what = (
         (_ECN if ecn else 0)
         | (_ADDR if addr else 0)
         | (_TTL if ttl else 0)
         | (_TIMESTAMP if timestamp else 0)
         | (_ERRORS if errors else 0)
+        | (_SOFTWARE_TIMESTAMP if software_timestamp else 0)
     )
     fn = _conn_set if _is_conn(sock, "set_recv_meta") else _set
     sock._call(lambda h: fn(h, what, on))
