@@ -16,7 +16,7 @@ import functools
 import os
 import socket
 import sys
-from typing import Final, NamedTuple, TypeAlias, TypeVar, Union, final
+from typing import Any, Final, NamedTuple, TypeAlias, TypeVar, Union, final
 
 from . import _check, _ffi
 
@@ -376,10 +376,13 @@ def format_address(addr: Address) -> str:
 class _PooledAddr(_ffi.wl_addr):
     """A ``wl_addr`` with a byte view of itself, reused across receives."""
 
+    __slots__ = ("raw", "addr", "ref", "views")
+
     def __init__(self) -> None:
         super().__init__()
         self.raw = memoryview(self).cast("B")
         self.addr: int = ctypes.addressof(self)
+        self.ref: Any = ctypes.byref(self)  # the argument of a _ffi.fast function
         # Views of the first n bytes by n, made once: slicing a memoryview
         # per receive cost more than the rest of the address lookup.
         self.views: dict[int, memoryview] = {}

@@ -111,6 +111,7 @@ class SocketBase(LoopCompat, Options[D]):
         "_fns",
         "_h",
         "_hv",
+        "_hb",
         "_fd",
         "_family",
         "_lock",
@@ -135,6 +136,7 @@ class SocketBase(LoopCompat, Options[D]):
         self._fns = fns
         self._h: Any = handle
         self._hv: int | None = _ffi.address_of(handle)
+        self._hb: Any = _ffi.handle_ref(self._hv)
         self._fd: int = fns.fd(handle)
         self._family: int = fns.domain(handle)
         self._lock = threading.Lock()
@@ -145,12 +147,13 @@ class SocketBase(LoopCompat, Options[D]):
         self._timeout = timeout
         self._io_refs = 0
         self._user_closed = False
-        self._last_to: tuple[Any, int, Any] | None = None
+        self._last_to: tuple[Any, int, Any, Any] | None = None
 
     def _set_handle(self, handle: Any) -> None:
         """Replaces the handle (only inside a transition)."""
         self._h = handle
         self._hv = None if handle is None else _ffi.address_of(handle)
+        self._hb = _ffi.handle_ref(self._hv)
 
     # --- borrowing the handle ---------------------------------------------
     #
@@ -181,7 +184,7 @@ class SocketBase(LoopCompat, Options[D]):
         with self._lock:
             if self._state != _CLOSING or self._users:
                 return
-            h, self._h, self._hv, self._state = self._h, None, None, _CLOSED
+            h, self._h, self._hv, self._hb, self._state = self._h, None, None, None, _CLOSED
         self._free_owned(h)
 
     def _acquire(self) -> Any:
@@ -318,7 +321,7 @@ class SocketBase(LoopCompat, Options[D]):
                 # (and release the descriptor number) before this runs.
                 _ffi.libc_shutdown(self._fd, socket.SHUT_RDWR)
                 return
-            free, self._h, self._hv, self._state = self._h, None, None, _CLOSED
+            free, self._h, self._hv, self._hb, self._state = self._h, None, None, None, _CLOSED
         if not self._free_owned(free):
             raise self._closed_elsewhere(self._fd)
 
@@ -344,7 +347,7 @@ class SocketBase(LoopCompat, Options[D]):
                 self._state = _OPEN
                 raise OSError(errno.EBUSY, "cannot detach: another thread is using this socket")
             fd: int = self._fns.into_fd(self._h)
-            self._h = self._hv = None
+            self._h = self._hv = self._hb = None
             return fd
 
     @property
@@ -409,7 +412,7 @@ class SocketBase(LoopCompat, Options[D]):
         h = getattr(self, "_h", None)
         if h is not None and getattr(self, "_state", None) == _OPEN:
             self._state = _CLOSED
-            self._h = self._hv = None
+            self._h = self._hv = self._hb = None
             self._free_owned(h)
             warnings.warn(f"unclosed wirelane.{type(self).__name__} fd={self._fd}", ResourceWarning, stacklevel=2)
 

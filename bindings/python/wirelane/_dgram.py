@@ -12,7 +12,7 @@ from . import _batch
 from ._addr import _ADDR_POOL, D, SocketAddrV4, SocketAddrV6, UnixAddr, _PooledAddr, coerce, from_wl, give_addr, take_addr, to_wl
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket
-from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, Scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
+from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._loop_compat import UnconnectedPeer
 from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
@@ -25,6 +25,12 @@ _send_to = _ffi.unchecked("wl_dgram_send_to")
 _recv_from = _ffi.unchecked("wl_dgram_recv_from")
 _dc_send = _ffi.unchecked("wl_dgram_conn_send")
 _dc_recv = _ffi.unchecked("wl_dgram_conn_recv")
+# The same functions without argtypes, for the fast paths (see _ffi.fast).
+_send_to_fast = _ffi.fast("wl_dgram_send_to")
+_recv_from_fast = _ffi.fast("wl_dgram_recv_from")
+_dc_send_fast = _ffi.fast("wl_dgram_conn_send")
+_dc_recv_fast = _ffi.fast("wl_dgram_conn_recv")
+_FAST_MAX = _ffi.FAST_INT_MAX
 _IMMUTABLE_ADDRS = (SocketAddrV4, SocketAddrV6, UnixAddr, tuple)
 
 
@@ -54,15 +60,15 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         d._timeout = timeout
         return d
 
-    def _to(self, address: Any) -> tuple[Any, int, Any]:
-        """``(address, address of its wl_addr, the wl_addr)``: hold the
-        tuple while C uses the address. The last one is kept per object
-        (one tuple, so threads never see half an update)."""
+    def _to(self, address: Any) -> tuple[Any, int, Any, Any]:
+        """``(address, address of its wl_addr, the wl_addr, its byref)``:
+        hold the tuple while C uses the address. The last one is kept per
+        object (one tuple, so threads never see half an update)."""
         last = self._last_to
         if last is not None and last[0] is address:
             return last
         wl = to_wl(coerce(self._family, address))
-        entry = (address, ctypes.addressof(wl), wl)
+        entry = (address, ctypes.addressof(wl), wl, ctypes.byref(wl))
         if type(address) in _IMMUTABLE_ADDRS:
             self._last_to = entry
         return entry
@@ -71,13 +77,13 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         """Sends one datagram to ``address`` (``sendto(2)``); returns its size."""
         if type(data) is not bytes:
             data = small_bytes(data)
-        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM:
+        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM and len(data) <= _FAST_MAX:
             to = self._to(address)
             wl = to[1]
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _send_to(self._hv, data, len(data), wl, 0)
+                r: int = _send_to_fast(self._hb, data, len(data), to[3], 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -109,7 +115,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
             try:
                 buf = _POOL.pop()
             except IndexError:
-                buf = Scratch()
+                buf = new_scratch()
             try:
                 peer = _ADDR_POOL.pop()
             except IndexError:
@@ -117,7 +123,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _recv_from(self._hv, buf.addr, bufsize, peer.addr, 0)
+                r: int = _recv_from_fast(self._hb, buf.ref, bufsize, peer.ref, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -173,7 +179,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
             try:
                 buf = _POOL.pop()
             except IndexError:
-                buf = Scratch()
+                buf = new_scratch()
             try:
                 peer = _ADDR_POOL.pop()
             except IndexError:
@@ -181,7 +187,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _recv_from(self._hv, buf.addr, size, peer.addr, 0)
+                r: int = _recv_from_fast(self._hb, buf.ref, size, peer.ref, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -196,7 +202,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
                         "wl_dgram_recv_from",
                         eof_is_zero=True,
                     )
-                buffer[:r] = buf[:r]
+                buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
                 _POOL.append(buf)
                 return r, give_addr(peer)  # type: ignore[return-value]
             users.pop()
@@ -368,11 +374,11 @@ class ConnectedDatagram(FdPassing[D]):
         """Sends one datagram to the peer; returns its size."""
         if type(data) is not bytes:
             data = small_bytes(data)
-        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM_CONN:
+        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM_CONN and len(data) <= _FAST_MAX:
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _dc_send(self._hv, data, len(data), 0)
+                r: int = _dc_send_fast(self._hb, data, len(data), 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -400,11 +406,11 @@ class ConnectedDatagram(FdPassing[D]):
             try:
                 buf = _POOL.pop()
             except IndexError:
-                buf = Scratch()
+                buf = new_scratch()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _dc_recv(self._hv, buf.addr, bufsize, 0)
+                r: int = _dc_recv_fast(self._hb, buf.ref, bufsize, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -454,11 +460,11 @@ class ConnectedDatagram(FdPassing[D]):
             try:
                 buf = _POOL.pop()
             except IndexError:
-                buf = Scratch()
+                buf = new_scratch()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _dc_recv(self._hv, buf.addr, size, 0)
+                r: int = _dc_recv_fast(self._hb, buf.ref, size, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -468,7 +474,7 @@ class ConnectedDatagram(FdPassing[D]):
                     r = self._retry(
                         "recv_into()", _IN, lambda hv: _dc_recv(hv, buf.addr, size, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
                     )
-                buffer[:r] = buf[:r]
+                buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
                 _POOL.append(buf)
                 return r
             users.pop()

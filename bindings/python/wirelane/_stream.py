@@ -14,7 +14,7 @@ from typing import Any, Iterable, final
 from . import _check, _ffi
 from ._addr import D, UnixAddr, from_wl
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
-from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, Scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
+from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import CONN_FNS, Credentials, FdPassing
 from ._io import SocketIO
 from ._stream_ext import StreamHelpers
@@ -25,6 +25,11 @@ _OUT = select.POLLOUT
 _CONN = _ffi.CONN
 _send = _ffi.unchecked("wl_conn_send")
 _recv = _ffi.unchecked("wl_conn_recv")
+# The same functions without argtypes, for the fast paths (see _ffi.fast):
+# handle and buffer as byref objects, sizes as small ints.
+_send_fast = _ffi.fast("wl_conn_send")
+_recv_fast = _ffi.fast("wl_conn_recv")
+_FAST_MAX = _ffi.FAST_INT_MAX
 
 
 def default_timeout() -> float | None:
@@ -150,11 +155,11 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         bytes the kernel took (``send(2)``)."""
         if type(data) is not bytes:
             data = small_bytes(data)
-        if type(data) is bytes and flags is _ZERO and self._fns is _CONN:
+        if type(data) is bytes and flags is _ZERO and self._fns is _CONN and len(data) <= _FAST_MAX:
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _send(self._hv, data, len(data), 0)
+                r: int = _send_fast(self._hb, data, len(data), 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -179,12 +184,12 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     def sendall(self, data: Any, flags: int = 0) -> None:
         """Sends all of ``data``. With a timeout, it bounds the whole call
         (as in the stdlib since 3.5). Signal handlers run between chunks."""
-        if type(data) is bytes and flags is _ZERO and self._fns is _CONN and not self._timeout:
+        if type(data) is bytes and flags is _ZERO and self._fns is _CONN and not self._timeout and len(data) <= _FAST_MAX:
             users = self._users
             users.append(None)
             if self._state is _OPEN:
                 n = len(data)
-                r: int = _send(self._hv, data, n, 0)
+                r: int = _send_fast(self._hb, data, n, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -232,11 +237,11 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
             try:
                 buf = _POOL.pop()
             except IndexError:
-                buf = Scratch()
+                buf = new_scratch()
             users = self._users
             users.append(None)
             if self._state is _OPEN:
-                r: int = _recv(self._hv, buf.addr, bufsize, 0)
+                r: int = _recv_fast(self._hb, buf.ref, bufsize, 0)
                 users.pop()
                 if self._state is not _OPEN:
                     self._settle()
@@ -288,11 +293,11 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                 try:
                     buf = _POOL.pop()
                 except IndexError:
-                    buf = Scratch()
+                    buf = new_scratch()
                 users = self._users
                 users.append(None)
                 if self._state is _OPEN:
-                    r: int = _recv(self._hv, buf.addr, nbytes, 0)
+                    r: int = _recv_fast(self._hb, buf.ref, nbytes, 0)
                     users.pop()
                     if self._state is not _OPEN:
                         self._settle()
@@ -303,7 +308,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                         r = self._retry(
                             "recv_into()", _IN, lambda hv: _recv(hv, buf.addr, n, 0), r, "wl_conn_recv", eof_is_zero=True
                         )
-                    buffer[:r] = buf[:r]
+                    buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
                     _POOL.append(buf)
                     return r
                 users.pop()
