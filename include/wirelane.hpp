@@ -4982,6 +4982,25 @@ template <class D, class T>
     return detail::Access::make<RawSocket<D, T>>(h);
 }
 
+namespace detail {
+// IPPROTO_MPTCP (Linux's number); older libc headers lack the name.
+inline constexpr int ipproto_mptcp = 262;
+}  // namespace detail
+
+/// A new MPTCP/IPv4 socket (`IPPROTO_MPTCP`, see `mptcp(7)`), `flags` 0 or
+/// `wl::nonblock`: `wl::mptcp4().bind(addr).listen(128)`, then the TCP
+/// states as for `wl::tcp4()`. Where the kernel lacks MPTCP it throws with
+/// the cause named by `what()`: `std::errc::no_protocol_option`
+/// (ENOPROTOOPT, disabled by `net.mptcp.enabled`) or
+/// `std::errc::protocol_not_supported` (no kernel support).
+[[nodiscard]] inline RawSocket<Ipv4, Stream> mptcp4(unsigned flags = 0) {
+    return open_socket<Ipv4, Stream>(flags, detail::ipproto_mptcp);
+}
+/// A new MPTCP/IPv6 socket; see `mptcp4`.
+[[nodiscard]] inline RawSocket<Ipv6, Stream> mptcp6(unsigned flags = 0) {
+    return open_socket<Ipv6, Stream>(flags, detail::ipproto_mptcp);
+}
+
 /// Accepts one connection with `flags` (`wl::nonblock`: the connection is
 /// non-blocking from birth, `accept4(SOCK_NONBLOCK | SOCK_CLOEXEC)`):
 /// `wl_listener_accept_flags`. Whether it waits depends on the listener:

@@ -52,12 +52,13 @@ fn explain<D: Domain, T: SockType>(e: io::Error, protocol: libc::c_int) -> io::E
         (libc::SOCK_STREAM, libc::IPPROTO_MPTCP, libc::ENOPROTOOPT) => format!(
             "cannot create an {} MPTCP socket: MPTCP is disabled in this network namespace \
              (sysctl net.mptcp.enabled = 0); enable it with `sysctl -w net.mptcp.enabled=1` \
-             or use StreamProtocol::Tcp",
+             or use plain TCP (protocol IPPROTO_TCP; StreamProtocol::Tcp in Rust)",
             D::NAME
         ),
         (libc::SOCK_STREAM, libc::IPPROTO_MPTCP, libc::EPROTONOSUPPORT) => format!(
             "cannot create an {} MPTCP socket: this kernel has no MPTCP support \
-             (built without CONFIG_MPTCP{}); use StreamProtocol::Tcp",
+             (built without CONFIG_MPTCP{}); use plain TCP (protocol IPPROTO_TCP; \
+             StreamProtocol::Tcp in Rust)",
             D::NAME,
             if D::FAMILY == libc::AF_INET6 {
                 " or CONFIG_MPTCP_IPV6"

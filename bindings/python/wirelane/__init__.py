@@ -68,6 +68,7 @@ from ._options import TcpInfo
 from ._proxy_opts import CbpfProgram
 from ._lib import EXPECTED_ABI, AbiVersionError, LibraryNotFoundError
 from ._raw import RawSocket
+from ._base import IPPROTO_MPTCP
 from ._fdpass import MAX_FDS, Credentials, own_credentials
 from ._stream import BoundSocket, Connection, Listener, PendingConnect
 from ._stream_ext import (
@@ -148,6 +149,8 @@ __all__ = [
     "RawIpSocket",
     "RawSeqPacket",
     "SeqPacketListener",
+    # MPTCP streams: RawSocket.mptcp4()/mptcp6(), RawSocket.new(..., protocol) (issue 17).
+    "IPPROTO_MPTCP",
     # Proxy, multicast and classic-BPF options (issue 17).
     "CbpfProgram",
     # Connect by name (issue 18).

@@ -33,7 +33,7 @@ import socket
 import threading
 import time
 import warnings
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Final, TypeVar
 
 from . import _ffi
 from ._addr import D, from_wl
@@ -74,6 +74,10 @@ class _Private:
 
 
 KEY = _Private()
+
+IPPROTO_MPTCP: Final = 262
+"""Multipath TCP's protocol number (``socket.IPPROTO_MPTCP``, which the
+stdlib has from Python 3.10 on): :meth:`RawSocket.new`'s ``protocol``."""
 
 R = TypeVar("R")
 
@@ -368,8 +372,13 @@ class SocketBase(LoopCompat, Options[D]):
 
     @property
     def proto(self) -> int:
-        """The protocol number: always 0 (the domain's default)."""
-        return 0
+        """The protocol number as ``socket.socket.proto`` gives it: 0 for
+        the kind's default (TCP, UDP, a Unix socket), ``IPPROTO_MPTCP``
+        (262) for a Multipath TCP stream (``SO_PROTOCOL`` says which)."""
+        if self._family == socket.AF_UNIX or self.type != socket.SOCK_STREAM:
+            return 0
+        p = self.socket_protocol()
+        return p if p == IPPROTO_MPTCP else 0
 
     def getsockname(self) -> D:
         """The local address (``getsockname(2)``)."""

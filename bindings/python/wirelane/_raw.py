@@ -24,7 +24,7 @@ from ._addr import (
     coerce,
     to_wl,
 )
-from ._base import _CLOSED, _CLOSING, KEY, TimeoutSocket, check_signals, wait_fd
+from ._base import _CLOSED, _CLOSING, IPPROTO_MPTCP, KEY, TimeoutSocket, check_signals, wait_fd
 from ._dgram import BoundDatagram, ConnectedDatagram
 from ._stream import BoundSocket, Connection, PendingConnect, _adopt, default_timeout
 
@@ -50,16 +50,26 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
     # --- construction -------------------------------------------------------
 
     @staticmethod
-    def new(domain: type[D2], kind: type[K2]) -> RawSocket[D2, K2]:
+    def new(domain: type[D2], kind: type[K2], protocol: int = 0) -> RawSocket[D2, K2]:
         """Creates a socket (``socket(2)``, close-on-exec) of ``domain``
         (``Ipv4``, ``Ipv6``, ``Unix``) and ``kind`` (``Stream``,
-        ``Datagram``). It starts with ``socket.getdefaulttimeout()``."""
+        ``Datagram``). It starts with ``socket.getdefaulttimeout()``.
+
+        ``protocol`` is ``socket.socket``'s ``proto``: 0 picks the default;
+        an internet stream also takes ``IPPROTO_TCP`` or ``IPPROTO_MPTCP``
+        (Multipath TCP, see :meth:`mptcp4`), an internet datagram socket
+        ``IPPROTO_UDP``; any other is ``OSError`` (``EPROTONOSUPPORT``)
+        naming the ones accepted."""
         try:
             family, ty = FAMILY_OF[domain], KIND_OF[kind]
         except (KeyError, TypeError):
             raise TypeError("RawSocket.new(domain, kind): domain is Ipv4, Ipv6 or Unix; kind is Stream or Datagram") from None
+        proto = _check.integer(protocol, "protocol", "RawSocket.new")
         out = _ffi.RawP()
-        _ffi.wl_raw_new(family, ty, ctypes.byref(out))
+        if proto == 0:
+            _ffi.wl_raw_new(family, ty, ctypes.byref(out))
+        else:
+            _ffi.wl_raw_open(family, ty, proto, 0, ctypes.byref(out))  # blocking; the timeout is applied after
         sock: RawSocket[D2, K2] = RawSocket._wrap(out, default_timeout(), True)
         return sock
 
@@ -84,6 +94,21 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
     def tcp6() -> RawSocket[SocketAddrV6, Stream]:
         """A TCP/IPv6 socket."""
         return RawSocket.new(SocketAddrV6, Stream)
+
+    @staticmethod
+    def mptcp4() -> RawSocket[SocketAddrV4, Stream]:
+        """A Multipath TCP/IPv4 socket (``IPPROTO_MPTCP``, ``mptcp(7)``):
+        the TCP states, and the kernel falls back to TCP with a peer that
+        does not speak MPTCP. Where the kernel lacks MPTCP it raises
+        ``OSError`` naming the cause: ``ENOPROTOOPT`` when
+        ``net.mptcp.enabled`` is 0, ``EPROTONOSUPPORT`` without kernel
+        support."""
+        return RawSocket.new(SocketAddrV4, Stream, IPPROTO_MPTCP)
+
+    @staticmethod
+    def mptcp6() -> RawSocket[SocketAddrV6, Stream]:
+        """A Multipath TCP/IPv6 socket; see :meth:`mptcp4`."""
+        return RawSocket.new(SocketAddrV6, Stream, IPPROTO_MPTCP)
 
     @staticmethod
     def udp4() -> RawSocket[SocketAddrV4, Datagram]:

@@ -6,6 +6,7 @@ a line that stops being rejected fails. Never executed."""
 from __future__ import annotations
 
 from wirelane import (
+    IPPROTO_MPTCP,
     BoundIcmp,
     BoundRawIp,
     BoundSeqPacket,
@@ -17,12 +18,14 @@ from wirelane import (
     RawIcmp,
     RawIpSocket,
     RawSeqPacket,
+    RawSocket,
     SeqPacketListener,
     SocketAddrV4,
     SocketAddrV6,
     Unix,
     UnixAddr,
 )
+from wirelane import Listener, Stream
 
 V4 = SocketAddrV4("127.0.0.1", 0)
 V6 = SocketAddrV6("::1", 0)
@@ -82,3 +85,12 @@ def rawip(raw4: RawIpSocket[Ipv4], b4: BoundRawIp[Ipv4], c6: ConnectedRawIp[Ipv6
     RawIpSocket.v4()  # type: ignore[call-arg]
     icmp_state: ConnectedIcmp[Ipv4] = raw4.connect(V4)  # type: ignore[assignment]
     bad: BoundRawIp[Unix]  # type: ignore[type-var]
+
+
+def mptcp() -> None:
+    RawSocket.mptcp4().bind(V6)  # type: ignore[arg-type]
+    RawSocket.mptcp6().connect(V4)  # type: ignore[arg-type]
+    RawSocket.mptcp4().send(b"x")  # type: ignore[attr-defined]
+    RawSocket.mptcp4(IPPROTO_MPTCP)  # type: ignore[call-arg]
+    RawSocket.new(Ipv4, Stream, "mptcp")  # type: ignore[arg-type]
+    listener: Listener[Ipv4] = RawSocket.mptcp6().bind(V6).listen()  # type: ignore[assignment]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import assert_type
 
 from wirelane import (
+    IPPROTO_MPTCP,
     BoundIcmp,
     BoundRawIp,
     BoundSeqPacket,
@@ -18,11 +19,14 @@ from wirelane import (
     RawIcmp,
     RawIpSocket,
     RawSeqPacket,
+    RawSocket,
     SeqPacketListener,
     SocketAddrV4,
     SocketAddrV6,
+    Stream,
     UnixAddr,
 )
+from wirelane import BoundSocket, Connection, Listener, PendingConnect
 
 
 def seqpacket(path: UnixAddr) -> None:
@@ -63,3 +67,23 @@ def rawip() -> None:
     c6 = RawIpSocket.v6(253).connect(SocketAddrV6("::1", 0))
     assert_type(c6, ConnectedRawIp[Ipv6])
     assert_type(c6.recv(), bytes)
+
+
+def mptcp() -> None:
+    # MPTCP streams are the TCP states: the same types as tcp4()/tcp6().
+    assert_type(RawSocket.mptcp4(), RawSocket[Ipv4, Stream])
+    assert_type(RawSocket.mptcp6(), RawSocket[Ipv6, Stream])
+    assert_type(RawSocket.new(Ipv6, Stream, IPPROTO_MPTCP), RawSocket[SocketAddrV6, Stream])
+    assert_type(RawSocket.new(Ipv4, Stream, protocol=IPPROTO_MPTCP), RawSocket[SocketAddrV4, Stream])
+    bound = RawSocket.mptcp4().bind(SocketAddrV4("127.0.0.1", 0))
+    assert_type(bound, BoundSocket[Ipv4])
+    listener = bound.listen(8)
+    assert_type(listener, Listener[Ipv4])
+    conn, peer = listener.accept()
+    assert_type(conn, Connection[Ipv4])
+    assert_type(peer, SocketAddrV4)
+    assert_type(RawSocket.mptcp6().connect(SocketAddrV6("::1", 0)), Connection[Ipv6])
+    pending = RawSocket.mptcp6().connect_nonblocking(SocketAddrV6("::1", 0))
+    assert_type(pending, PendingConnect[Ipv6])
+    assert_type(pending.finish(), Connection[Ipv6])
+    assert_type(conn.proto, int)
