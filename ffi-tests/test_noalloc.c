@@ -8,34 +8,7 @@
 #include <netinet/in.h>
 #include <sys/uio.h>
 
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-
-static volatile long allocations;
-
-void *malloc(size_t n) {
-    allocations++;
-    return __libc_malloc(n);
-}
-void *calloc(size_t n, size_t m) {
-    allocations++;
-    return __libc_calloc(n, m);
-}
-void *realloc(void *p, size_t n) {
-    allocations++;
-    return __libc_realloc(p, n);
-}
-void *aligned_alloc(size_t a, size_t n) {
-    allocations++;
-    return __libc_memalign(a, n);
-}
-int posix_memalign(void **out, size_t a, size_t n) {
-    allocations++;
-    *out = __libc_memalign(a, n);
-    return *out ? 0 : ENOMEM;
-}
+#include "count_alloc.h"
 
 static void hot_paths_allocate_nothing(void) {
     wl_conn *a = NULL, *b = NULL;
