@@ -894,7 +894,8 @@ WL_HPP_HANDLE_OPS(wl_conn)
 WL_HPP_HANDLE_OPS(wl_pending)
 WL_HPP_HANDLE_OPS(wl_dgram)
 WL_HPP_HANDLE_OPS(wl_dgram_conn)
-#undef WL_HPP_HANDLE_OPS
+// WL_HPP_HANDLE_OPS and WL_HPP_FROM_FD stay defined until the socket kinds
+// (end of this header) have made theirs with them.
 
 // Adopting a descriptor: every state but PendingConnect (the C ABI has no
 // wl_pending_from_fd).
@@ -911,7 +912,6 @@ WL_HPP_FROM_FD(wl_listener)
 WL_HPP_FROM_FD(wl_conn)
 WL_HPP_FROM_FD(wl_dgram)
 WL_HPP_FROM_FD(wl_dgram_conn)
-#undef WL_HPP_FROM_FD
 
 // The calls the two connected states (stream and datagram) share.
 template <class H>
@@ -5138,43 +5138,12 @@ class ConnectedRawIp;
 
 namespace detail {
 
-// What every state has, for the kinds' handles (as WL_HPP_HANDLE_OPS does
-// for the others).
-#define WL_HPP_KIND_HANDLE(H)                                                                                 \
-    template <>                                                                                               \
-    struct HandleOps<H> {                                                                                     \
-        static void free(H* h) noexcept { H##_free(h); }                                                      \
-        static int fd(const H* h) noexcept { return H##_fd(h); }                                              \
-        static int into_fd(H* h) noexcept { return H##_into_fd(h); }                                          \
-        static int domain(const H* h) noexcept { return on_fd(H##_fd(h), socket_domain_of); }                 \
-        static int local_addr(const H* h, wl_addr* a) noexcept {                                              \
-            return on_fd(H##_fd(h), [a](int fd) { return wl_socket_local_addr(fd, a); });                    \
-        }                                                                                                     \
-        static int set_nonblocking(const H* h, bool on) noexcept {                                            \
-            return on_fd(H##_fd(h), [on](int fd) { return wl_socket_set_nonblocking(fd, on); });             \
-        }                                                                                                     \
-        static int is_nonblocking(const H* h) noexcept { return on_fd(H##_fd(h), wl_socket_is_nonblocking); } \
-        static int set_read_timeout(const H* h, std::uint64_t ms) noexcept {                                  \
-            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_set_read_timeout(fd, ms); });            \
-        }                                                                                                     \
-        static int read_timeout(const H* h, std::uint64_t* ms) noexcept {                                     \
-            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_read_timeout(fd, ms); });                \
-        }                                                                                                     \
-        static int set_write_timeout(const H* h, std::uint64_t ms) noexcept {                                 \
-            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_set_write_timeout(fd, ms); });           \
-        }                                                                                                     \
-        static int write_timeout(const H* h, std::uint64_t* ms) noexcept {                                    \
-            return on_fd(H##_fd(h), [ms](int fd) { return wl_socket_write_timeout(fd, ms); });               \
-        }                                                                                                     \
-        static int take_error(const H* h, int* e) noexcept {                                                  \
-            return on_fd(H##_fd(h), [e](int fd) { return wl_socket_take_error(fd, e); });                    \
-        }                                                                                                     \
-        static constexpr const char* name = #H;                                                               \
-    };                                                                                                        \
-    template <>                                                                                               \
-    struct FromFd<H> {                                                                                        \
-        static int call(int fd, H** out) noexcept { return H##_from_fd(fd, out); }                            \
-    };
+// What every state has, for the kinds' handles: the same HandleOps and
+// FromFd as the TCP/UDP states (WL_HPP_HANDLE_OPS, WL_HPP_FROM_FD above);
+// every kind's state can adopt a descriptor.
+#define WL_HPP_KIND_HANDLE(H) \
+    WL_HPP_HANDLE_OPS(H)      \
+    WL_HPP_FROM_FD(H)
 
 WL_HPP_KIND_HANDLE(wl_seqpacket_raw)
 WL_HPP_KIND_HANDLE(wl_seqpacket_bound)
@@ -5187,6 +5156,8 @@ WL_HPP_KIND_HANDLE(wl_rawip_raw)
 WL_HPP_KIND_HANDLE(wl_rawip)
 WL_HPP_KIND_HANDLE(wl_rawip_conn)
 #undef WL_HPP_KIND_HANDLE
+#undef WL_HPP_FROM_FD
+#undef WL_HPP_HANDLE_OPS
 
 template <class D>
 inline constexpr bool is_inet = std::is_same_v<D, Ipv4> || std::is_same_v<D, Ipv6>;
