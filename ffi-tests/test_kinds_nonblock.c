@@ -10,13 +10,8 @@
  * namespaces the test creates (netns.h). Each blocking wait is bounded
  * (timeouts, alarm). */
 #define _GNU_SOURCE
+#include "blocked_thread.h"
 #include "netns.h"
-
-#include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <sys/syscall.h>
-#include <time.h>
 
 static int is_nonblocking(int fd) {
     int fl = fcntl(fd, F_GETFL);
@@ -253,66 +248,10 @@ static void seqpacket_connect_to_a_full_backlog(void) {
 
 /* --- wakes ---------------------------------------------------------------- */
 
-typedef struct blocked {
-    pthread_t thread;
-    atomic_int tid;
-    long result;
-    char message[512];
-    void *handle;
-} blocked;
-
-static void record(blocked *b, long rc) {
-    b->result = rc;
-    b->message[0] = 0;
-    if (rc < 0) {
-        wl_last_error_message(b->message, sizeof b->message);
-    }
-}
-
-/* Whether thread `tid` of this process sleeps interruptibly ('S'). */
-static int sleeping(int tid) {
-    char path[64], stat[512];
-    snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        return 0;
-    }
-    size_t n = fread(stat, 1, sizeof stat - 1, f);
-    fclose(f);
-    stat[n] = 0;
-    const char *close_paren = strrchr(stat, ')');
-    return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] == 'S';
-}
-
-static void start(blocked *b, void *(*body)(void *)) {
-    atomic_store(&b->tid, 0);
-    b->result = 1;
-    CHECK(pthread_create(&b->thread, NULL, body, b) == 0);
-    for (int i = 0; i < 10000; i++) { /* until it sleeps in the kernel; 10 s at most */
-        int tid = atomic_load(&b->tid);
-        if (tid != 0 && sleeping(tid)) {
-            return;
-        }
-        poll(NULL, 0, 1);
-    }
-    fprintf(stderr, "the thread did not block within 10 s\n");
-    exit(1);
-}
-
-static void join_within(blocked *b, int seconds) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += seconds;
-    if (pthread_timedjoin_np(b->thread, NULL, &deadline) != 0) {
-        fprintf(stderr, "the blocked call was not woken within %d s\n", seconds);
-        exit(1);
-    }
-}
-
 static void *accept_body(void *arg) {
     blocked *b = arg;
     wl_seqpacket *c = NULL;
-    atomic_store(&b->tid, (int)syscall(SYS_gettid));
+    announce(b);
     record(b, wl_seqpacket_listener_accept(b->handle, &c, NULL));
     wl_seqpacket_free(c);
     return NULL;
@@ -321,7 +260,7 @@ static void *accept_body(void *arg) {
 static void *accept_flags_body(void *arg) {
     blocked *b = arg;
     wl_seqpacket *c = NULL;
-    atomic_store(&b->tid, (int)syscall(SYS_gettid));
+    announce(b);
     record(b, wl_seqpacket_listener_accept_flags(b->handle, WL_NONBLOCK, &c, NULL));
     wl_seqpacket_free(c);
     return NULL;
@@ -330,7 +269,7 @@ static void *accept_flags_body(void *arg) {
 static void *recv_body(void *arg) {
     blocked *b = arg;
     char buf[16];
-    atomic_store(&b->tid, (int)syscall(SYS_gettid));
+    announce(b);
     record(b, wl_seqpacket_recv(b->handle, buf, sizeof buf, 0, NULL));
     return NULL;
 }
