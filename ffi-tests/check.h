@@ -156,6 +156,18 @@ static inline wl_listener *wl_listen_on(const char *text, wl_addr *addr) {
     return listener;
 }
 
+/* A UDP (or Unix datagram) socket bound to `text` (port 0: any), with a
+ * 5 s read timeout so a lost datagram fails the test instead of hanging. */
+static inline wl_dgram *wl_bind_dgram(const char *text) {
+    wl_addr a = wl_parse(text);
+    wl_raw *raw = NULL;
+    wl_dgram *d = NULL;
+    CHECK_OK(wl_raw_new(wl_addr_family(&a), SOCK_DGRAM, &raw));
+    CHECK_OK(wl_raw_bind_dgram(raw, &a, &d));
+    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(d), 5000));
+    return d;
+}
+
 /* A connected client/server pair over a fresh listener on `text`. */
 static inline void wl_stream_pair(const char *text, wl_conn **client, wl_conn **server) {
     wl_addr addr;

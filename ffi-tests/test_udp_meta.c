@@ -11,19 +11,9 @@
 
 #include <time.h>
 
-static wl_dgram *bind_dgram(const char *text) {
-    wl_addr a = wl_parse(text);
-    wl_raw *raw = NULL;
-    wl_dgram *d = NULL;
-    CHECK_OK(wl_raw_new(wl_addr_family(&a), SOCK_DGRAM, &raw));
-    CHECK_OK(wl_raw_bind_dgram(raw, &a, &d));
-    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(d), 5000));
-    return d;
-}
-
 static void fields(const char *local, const char *wildcard, const char *dst_text) {
-    wl_dgram *rx = bind_dgram(wildcard);
-    wl_dgram *tx = bind_dgram(local);
+    wl_dgram *rx = wl_bind_dgram(wildcard);
+    wl_dgram *tx = wl_bind_dgram(local);
     CHECK_OK(wl_dgram_set_recv_meta(rx, WL_META_ECN | WL_META_ADDR | WL_META_TTL | WL_META_TIMESTAMP, true));
     wl_addr rxa, to = wl_parse(dst_text);
     CHECK_OK(wl_socket_local_addr(wl_dgram_fd(rx), &rxa));
@@ -130,14 +120,14 @@ static void check_refused(const wl_udp_queued_error *q, const char *host, int po
 
 static void errors_and_pmtu(const char *local, const char *host) {
     /* A port that was just closed. */
-    wl_dgram *gone = bind_dgram(local);
+    wl_dgram *gone = wl_bind_dgram(local);
     wl_addr closed;
     CHECK_OK(wl_socket_local_addr(wl_dgram_fd(gone), &closed));
     int port = wl_addr_port(&closed);
     CHECK(port > 0);
     wl_dgram_free(gone);
 
-    wl_dgram *tx = bind_dgram(local);
+    wl_dgram *tx = wl_bind_dgram(local);
     CHECK_OK(wl_dgram_set_recv_meta(tx, WL_META_ERRORS, true));
     wl_udp_queued_error q;
     char buf[16];

@@ -10,16 +10,6 @@
 #define _GNU_SOURCE
 #include "check.h"
 
-static wl_dgram *bind_dgram(const char *text) {
-    wl_addr a = wl_parse(text);
-    wl_raw *raw = NULL;
-    wl_dgram *d = NULL;
-    CHECK_OK(wl_raw_new(wl_addr_family(&a), SOCK_DGRAM, &raw));
-    CHECK_OK(wl_raw_bind_dgram(raw, &a, &d));
-    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(d), 5000));
-    return d;
-}
-
 static void expect_host(const wl_addr *a, const char *host) {
     char text[WL_ADDR_STRLEN];
     CHECK_OK(wl_addr_format(a, text, sizeof text));
@@ -56,7 +46,7 @@ static void one(wl_dgram *rx, wl_dgram *tx, const char *to_text, const char *dst
 }
 
 int main(void) {
-    wl_dgram *rx = bind_dgram("[::]:0");
+    wl_dgram *rx = wl_bind_dgram("[::]:0");
     /* Dual stack: V6ONLY off, the default (net.ipv6.bindv6only = 0); it
      * cannot change after bind (EINVAL), so check it. */
     bool only = true;
@@ -68,8 +58,8 @@ int main(void) {
     int port = wl_addr_port(&rxa);
     CHECK(port > 0);
 
-    wl_dgram *tx4 = bind_dgram("127.0.0.1:0");
-    wl_dgram *tx6 = bind_dgram("[::1]:0");
+    wl_dgram *tx4 = wl_bind_dgram("127.0.0.1:0");
+    wl_dgram *tx6 = wl_bind_dgram("[::1]:0");
     char to[WL_ADDR_STRLEN + 8];
     /* Twice each, interleaved: the reports never stick to the last one. */
     for (int round = 0; round < 2; round++) {

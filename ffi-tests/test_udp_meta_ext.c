@@ -17,19 +17,9 @@
 #include <netinet/in.h>
 #include <sys/uio.h>
 
-static wl_dgram *bind_dgram(const char *text) {
-    wl_addr a = wl_parse(text);
-    wl_raw *raw = NULL;
-    wl_dgram *d = NULL;
-    CHECK_OK(wl_raw_new(wl_addr_family(&a), SOCK_DGRAM, &raw));
-    CHECK_OK(wl_raw_bind_dgram(raw, &a, &d));
-    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(d), 5000));
-    return d;
-}
-
 /* Two UDP sockets connected to each other. */
 static void conn_pair(const char *local, wl_dgram_conn **a, wl_dgram_conn **b) {
-    wl_dgram *x = bind_dgram(local), *y = bind_dgram(local);
+    wl_dgram *x = wl_bind_dgram(local), *y = wl_bind_dgram(local);
     wl_addr xa, ya;
     CHECK_OK(wl_socket_local_addr(wl_dgram_fd(x), &xa));
     CHECK_OK(wl_socket_local_addr(wl_dgram_fd(y), &ya));
@@ -152,7 +142,7 @@ static int find_cmsg(const void *ctl, size_t len, int level, int type) {
 static void batch_slots(const char *local) {
     const int v6 = is_v6(local);
     const int family = v6 ? AF_INET6 : AF_INET;
-    wl_dgram *rx = bind_dgram(local), *tx = bind_dgram(local);
+    wl_dgram *rx = wl_bind_dgram(local), *tx = wl_bind_dgram(local);
     CHECK_OK(wl_dgram_set_recv_meta(rx, WL_META_ECN | WL_META_TTL, true));
     wl_addr to;
     CHECK_OK(wl_socket_local_addr(wl_dgram_fd(rx), &to));
@@ -291,7 +281,7 @@ static size_t build(unsigned char *ctl, size_t cap, int v6) {
 
 static void generic_cmsg(const char *local) {
     const int v6 = is_v6(local);
-    wl_dgram *rx = bind_dgram(local), *tx = bind_dgram(local);
+    wl_dgram *rx = wl_bind_dgram(local), *tx = wl_bind_dgram(local);
     CHECK_OK(wl_dgram_set_recv_meta(rx, WL_META_ECN | WL_META_TTL, true));
     wl_addr to;
     CHECK_OK(wl_socket_local_addr(wl_dgram_fd(rx), &to));

@@ -9,16 +9,6 @@
 
 enum { SEG = 100, SEGS = 5 };
 
-static wl_dgram *bind_dgram(const char *text) {
-    wl_addr a = wl_parse(text);
-    wl_raw *raw = NULL;
-    wl_dgram *d = NULL;
-    CHECK_OK(wl_raw_new(wl_addr_family(&a), SOCK_DGRAM, &raw));
-    CHECK_OK(wl_raw_bind_dgram(raw, &a, &d));
-    CHECK_OK(wl_socket_set_read_timeout(wl_dgram_fd(d), 5000));
-    return d;
-}
-
 static void send_train(wl_dgram *tx, const wl_addr *to, const unsigned char *train) {
     wl_udp_send_meta m;
     memset(&m, 0, sizeof m);
@@ -31,8 +21,8 @@ static void gro_segment(const char *local) {
     unsigned char train[SEG * SEGS];
     for (size_t i = 0; i < sizeof train; i++) train[i] = (unsigned char)(i * 7 + 3);
 
-    wl_dgram *rx = bind_dgram(local);
-    wl_dgram *tx = bind_dgram(local);
+    wl_dgram *rx = wl_bind_dgram(local);
+    wl_dgram *tx = wl_bind_dgram(local);
     wl_addr to;
     CHECK_OK(wl_socket_local_addr(wl_dgram_fd(rx), &to));
     unsigned char buf[2 * SEG * SEGS];
