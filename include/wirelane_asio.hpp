@@ -163,6 +163,20 @@ attempt outcome(const R& r, std::error_code& ec) {
     return attempt::done;
 }
 
+// One attempt: `call()` (a non-blocking Wirelane call returning a
+// wl::Result) again while it fails with EINTR, then its outcome; a success
+// goes to `take`.
+template <class Call, class Take>
+attempt attempt_call(std::error_code& ec, Call call, Take take) {
+    for (;;) {
+        auto r = call();
+        if (!r && interrupted(r.error())) continue;
+        const attempt a = outcome(r, ec);
+        if (a == attempt::done && r) take(std::move(*r));
+        return a;
+    }
+}
+
 // Marks a state whose descriptor was made non-blocking by the call that
 // created it (`wl::try_accept(l, wl::nonblock)`: accept4 with
 // SOCK_NONBLOCK), so registering it needs no fcntl.
@@ -353,24 +367,19 @@ inline bool too_many_buffers(bool stream, bool more, std::error_code& ec) {
 // state, retrying EINTR: 0 bytes is an empty datagram; more than max_iov
 // buffers is EINVAL (a datagram cannot be received in two calls).
 template <class S, class Buffers>
-attempt recv_datagram(S* s, const Buffers& buffers, std::error_code& ec, std::size_t& n) {
-    if (s == nullptr) {
-        ec = ::asio::error::bad_descriptor;
-        return attempt::done;
-    }
+attempt recv_datagram(S& s, const Buffers& buffers, std::error_code& ec, std::size_t& n) {
     iovec iov[max_iov];
     std::size_t total = 0;
     bool more = false;
     const std::size_t count = to_iovecs(buffers, iov, total, more);
     if (too_many_buffers(false, more, ec)) return attempt::done;
-    for (;;) {
-        const auto r = count <= 1 ? s->try_recv(count == 0 ? nullptr : iov[0].iov_base, count == 0 ? 0 : iov[0].iov_len)
-                                  : s->try_recv_vectored(iov, count);
-        if (!r && interrupted(r.error())) continue;
-        const attempt a = outcome(r, ec);
-        if (a == attempt::done && r) n = *r;
-        return a;
-    }
+    return attempt_call(
+        ec,
+        [&] {
+            return count <= 1 ? s.try_recv(count == 0 ? nullptr : iov[0].iov_base, count == 0 ? 0 : iov[0].iov_len)
+                              : s.try_recv_vectored(iov, count);
+        },
+        [&](std::size_t got) { n = got; });
 }
 
 // Sends from a buffer sequence on a connected state, retrying EINTR.
@@ -378,11 +387,7 @@ attempt recv_datagram(S* s, const Buffers& buffers, std::error_code& ec, std::si
 // buffers are sent in parts) or a datagram (an empty datagram is sent;
 // more than max_iov buffers is EINVAL).
 template <class S, class Buffers>
-attempt send_some(S* s, const Buffers& buffers, bool stream, std::error_code& ec, std::size_t& n) {
-    if (s == nullptr) {
-        ec = ::asio::error::bad_descriptor;
-        return attempt::done;
-    }
+attempt send_some(S& s, const Buffers& buffers, bool stream, std::error_code& ec, std::size_t& n) {
     iovec iov[max_iov];
     std::size_t total = 0;
     bool more = false;
@@ -392,14 +397,13 @@ attempt send_some(S* s, const Buffers& buffers, bool stream, std::error_code& ec
         n = 0;
         return attempt::done;
     }
-    for (;;) {
-        const auto r = count <= 1 ? s->try_send(count == 0 ? nullptr : iov[0].iov_base, count == 0 ? 0 : iov[0].iov_len)
-                                  : s->try_send_vectored(iov, count);
-        if (!r && interrupted(r.error())) continue;
-        const attempt a = outcome(r, ec);
-        if (a == attempt::done && r) n = *r;
-        return a;
-    }
+    return attempt_call(
+        ec,
+        [&] {
+            return count <= 1 ? s.try_send(count == 0 ? nullptr : iov[0].iov_base, count == 0 ? 0 : iov[0].iov_len)
+                              : s.try_send_vectored(iov, count);
+        },
+        [&](std::size_t sent) { n = sent; });
 }
 
 // What accept_with_addr completes with on error: no peer.
@@ -485,6 +489,26 @@ public:
     }
 
 protected:
+    // One readiness-driven operation on this twin's socket (async_reactive,
+    // waiting for `wait`): `attempt_fn(S&, ec, T& out)` makes one
+    // non-blocking try; a twin that is not open (released, or made empty)
+    // completes with bad_descriptor instead.
+    template <class T, class Token, class Attempt>
+    auto async_attempt(wait_type wait, T initial, Token&& token, Attempt attempt_fn) {
+        auto* reg = &reg_;
+        return async_reactive<T>(
+            reg->descriptor(), wait,
+            [reg, attempt_fn = std::move(attempt_fn)](std::error_code& ec, T& out) {
+                S* s = reg->get();
+                if (s == nullptr) {
+                    ec = ::asio::error::bad_descriptor;
+                    return attempt::done;
+                }
+                return attempt_fn(*s, ec, out);
+            },
+            std::move(initial), std::forward<Token>(token));
+    }
+
     explicit twin_base(const Executor& ex) : reg_(ex) {}
     twin_base(const Executor& ex, S&& s) : reg_(ex, std::move(s)) {}
     twin_base(const Executor& ex, S&& s, born_nonblocking_t t) : reg_(ex, std::move(s), t) {}
@@ -558,13 +582,10 @@ public:
     /// completes at once with 0. Cancel-safe: a cancelled write sent nothing.
     template <class ConstBuffers, class Token = default_token_t<Executor>>
     auto async_write_some(const ConstBuffers& buffers, Token&& token = Token()) {
-        auto* reg = &this->reg_;
-        return detail::async_reactive<std::size_t>(
-            reg->descriptor(), wait_type::wait_write,
-            [reg, buffers](std::error_code& ec, std::size_t& n) {
-                return detail::send_some(reg->get(), buffers, true, ec, n);
-            },
-            std::size_t{0}, std::forward<Token>(token));
+        return this->async_attempt(wait_type::wait_write, std::size_t{0}, std::forward<Token>(token),
+                                   [buffers](ConnectedStream<D>& s, std::error_code& ec, std::size_t& n) {
+                                       return detail::send_some(s, buffers, true, ec, n);
+                                   });
     }
     /// The peer's address (`getpeername(2)`).
     typename D::Addr peer_addr() const { return this->inner().peer_addr(); }
@@ -610,16 +631,13 @@ public:
     /// connection off the queue.
     template <class Token = default_token_t<Executor>>
     auto async_accept(Token&& token = Token()) {
-        auto* reg = &this->reg_;
         const Executor ex = this->get_executor();
-        return detail::async_reactive<stream<D, Executor>>(
-            reg->descriptor(), wait_type::wait_read,
-            [reg, ex](std::error_code& ec, stream<D, Executor>& out) {
-                return accept_into(reg->get(), ec, [&](ConnectedStream<D>&& c, const Addr&) {
-                    out = stream<D, Executor>(ex, std::move(c), detail::born_nonblocking);
-                });
-            },
-            stream<D, Executor>(ex), std::forward<Token>(token));
+        return this->async_attempt(wait_type::wait_read, stream<D, Executor>(ex), std::forward<Token>(token),
+                                   [ex](Listener<D>& l, std::error_code& ec, stream<D, Executor>& out) {
+                                       return accept_into(l, ec, [&](ConnectedStream<D>&& c, const Addr&) {
+                                           out = stream<D, Executor>(ex, std::move(c), detail::born_nonblocking);
+                                       });
+                                   });
     }
     /// Accepts one connection with the client's address: completes with
     /// (error_code, std::pair<stream<D>, Addr>), so
@@ -628,43 +646,34 @@ public:
     /// address). Cancel-safe, as `async_accept`.
     template <class Token = default_token_t<Executor>>
     auto async_accept_with_addr(Token&& token = Token()) {
-        auto* reg = &this->reg_;
         const Executor ex = this->get_executor();
         using Pair = std::pair<stream<D, Executor>, Addr>;
-        return detail::async_reactive<Pair>(
-            reg->descriptor(), wait_type::wait_read,
-            [reg, ex](std::error_code& ec, Pair& out) {
-                return accept_into(reg->get(), ec, [&](ConnectedStream<D>&& c, const Addr& peer) {
-                    out = Pair(stream<D, Executor>(ex, std::move(c), detail::born_nonblocking), peer);
-                });
-            },
-            Pair(stream<D, Executor>(ex), detail::no_address<Addr>()), std::forward<Token>(token));
+        return this->async_attempt(wait_type::wait_read, Pair(stream<D, Executor>(ex), detail::no_address<Addr>()),
+                                   std::forward<Token>(token), [ex](Listener<D>& l, std::error_code& ec, Pair& out) {
+                                       return accept_into(l, ec, [&](ConnectedStream<D>&& c, const Addr& peer) {
+                                           out = Pair(stream<D, Executor>(ex, std::move(c), detail::born_nonblocking),
+                                                      peer);
+                                       });
+                                   });
     }
 
 private:
     // One accept attempt; `give` wraps the connection (registering it may
     // throw: then the connection is closed and the error reported).
     template <class Give>
-    static detail::attempt accept_into(Listener<D>* l, std::error_code& ec, Give give) {
-        if (l == nullptr) {
-            ec = ::asio::error::bad_descriptor;
-            return detail::attempt::done;
-        }
-        for (;;) {
+    static detail::attempt accept_into(Listener<D>& l, std::error_code& ec, Give give) {
+        return detail::attempt_call(
+            ec,
             // Non-blocking from birth (accept4 with SOCK_NONBLOCK): the
             // stream registers it without an fcntl.
-            auto r = ::wl::try_accept(*l, ::wl::nonblock);
-            if (!r && detail::interrupted(r.error())) continue;
-            const detail::attempt a = detail::outcome(r, ec);
-            if (a == detail::attempt::done && r) {
+            [&] { return ::wl::try_accept(l, ::wl::nonblock); },
+            [&](std::pair<ConnectedStream<D>, Addr>&& accepted) {
                 try {
-                    give(std::move(r->first), r->second);
+                    give(std::move(accepted.first), accepted.second);
                 } catch (const std::system_error& e) {
                     ec = e.code();
                 }
-            }
-            return a;
-        }
+            });
     }
 };
 
@@ -845,24 +854,13 @@ public:
     /// cancelled send sent nothing.
     template <class Token = default_token_t<Executor>>
     auto async_send_to(::asio::const_buffer buffer, const Addr& to, Token&& token = Token()) {
-        auto* reg = &this->reg_;
-        return detail::async_reactive<std::size_t>(
-            reg->descriptor(), wait_type::wait_write,
-            [reg, buffer, to](std::error_code& ec, std::size_t& n) {
-                auto* s = reg->get();
-                if (s == nullptr) {
-                    ec = ::asio::error::bad_descriptor;
-                    return detail::attempt::done;
-                }
-                for (;;) {
-                    const auto r = s->try_send_to(buffer.data(), buffer.size(), to);
-                    if (!r && detail::interrupted(r.error())) continue;
-                    const auto a = detail::outcome(r, ec);
-                    if (a == detail::attempt::done && r) n = *r;
-                    return a;
-                }
-            },
-            std::size_t{0}, std::forward<Token>(token));
+        return this->async_attempt(
+            wait_type::wait_write, std::size_t{0}, std::forward<Token>(token),
+            [buffer, to](BoundDatagram<D>& s, std::error_code& ec, std::size_t& n) {
+                return detail::attempt_call(
+                    ec, [&] { return s.try_send_to(buffer.data(), buffer.size(), to); },
+                    [&](std::size_t sent) { n = sent; });
+            });
     }
     /// Receives one datagram into `buffer` (`recvfrom(2)`; a longer one is
     /// truncated), waiting until one arrives: completes with (error_code,
@@ -871,27 +869,16 @@ public:
     /// Cancel-safe: a cancelled receive dequeued nothing.
     template <class Token = default_token_t<Executor>>
     auto async_receive_from(::asio::mutable_buffer buffer, Addr& sender, Token&& token = Token()) {
-        auto* reg = &this->reg_;
-        return detail::async_reactive<std::size_t>(
-            reg->descriptor(), wait_type::wait_read,
-            [reg, buffer, from = &sender](std::error_code& ec, std::size_t& n) {
-                auto* s = reg->get();
-                if (s == nullptr) {
-                    ec = ::asio::error::bad_descriptor;
-                    return detail::attempt::done;
-                }
-                for (;;) {
-                    auto r = s->try_recv_from(buffer.data(), buffer.size());
-                    if (!r && detail::interrupted(r.error())) continue;
-                    const auto a = detail::outcome(r, ec);
-                    if (a == detail::attempt::done && r) {
-                        n = r->first;
-                        *from = r->second;
-                    }
-                    return a;
-                }
-            },
-            std::size_t{0}, std::forward<Token>(token));
+        return this->async_attempt(
+            wait_type::wait_read, std::size_t{0}, std::forward<Token>(token),
+            [buffer, from = &sender](BoundDatagram<D>& s, std::error_code& ec, std::size_t& n) {
+                return detail::attempt_call(
+                    ec, [&] { return s.try_recv_from(buffer.data(), buffer.size()); },
+                    [&](std::pair<std::size_t, Addr>&& got) {
+                        n = got.first;
+                        *from = got.second;
+                    });
+            });
     }
 };
 
@@ -923,13 +910,10 @@ public:
     /// Cancel-safe: a cancelled send sent nothing.
     template <class ConstBuffers, class Token = default_token_t<Executor>>
     auto async_send(const ConstBuffers& buffers, Token&& token = Token()) {
-        auto* reg = &this->reg_;
-        return detail::async_reactive<std::size_t>(
-            reg->descriptor(), wait_type::wait_write,
-            [reg, buffers](std::error_code& ec, std::size_t& n) {
-                return detail::send_some(reg->get(), buffers, false, ec, n);
-            },
-            std::size_t{0}, std::forward<Token>(token));
+        return this->async_attempt(wait_type::wait_write, std::size_t{0}, std::forward<Token>(token),
+                                   [buffers](ConnectedDatagram<D>& s, std::error_code& ec, std::size_t& n) {
+                                       return detail::send_some(s, buffers, false, ec, n);
+                                   });
     }
     /// Receives one datagram from the peer into `buffers` (an asio
     /// MutableBufferSequence, scattered; truncated if longer), waiting
@@ -938,13 +922,10 @@ public:
     /// with 0. Cancel-safe: a cancelled receive dequeued nothing.
     template <class MutableBuffers, class Token = default_token_t<Executor>>
     auto async_receive(const MutableBuffers& buffers, Token&& token = Token()) {
-        auto* reg = &this->reg_;
-        return detail::async_reactive<std::size_t>(
-            reg->descriptor(), wait_type::wait_read,
-            [reg, buffers](std::error_code& ec, std::size_t& n) {
-                return detail::recv_datagram(reg->get(), buffers, ec, n);
-            },
-            std::size_t{0}, std::forward<Token>(token));
+        return this->async_attempt(wait_type::wait_read, std::size_t{0}, std::forward<Token>(token),
+                                   [buffers](ConnectedDatagram<D>& s, std::error_code& ec, std::size_t& n) {
+                                       return detail::recv_datagram(s, buffers, ec, n);
+                                   });
     }
     /// The peer's address (`getpeername(2)`).
     typename D::Addr peer_addr() const { return this->inner().peer_addr(); }
