@@ -12,8 +12,10 @@ round (median of the rounds reported):
   (benches/compare/peer.c): wirelane.aio (``AsyncConnection.send`` /
   ``recv_into``) vs ``loop.sock_sendall``/``loop.sock_recv_into`` on a
   stdlib socket vs asyncio streams (``asyncio.open_connection``) vs asyncio
-  streams on wirelane (``wirelane.aio.open_connection``). The median µs of
-  2,000 round trips timed one by one; this process and the peer's echo
+  streams on wirelane (``wirelane.aio.open_connection``) vs the floor of
+  any ctypes binding (libc ``send``/``recv`` through ctypes with no checks
+  and the same waits: the part of the gap to the stdlib's C socket that is
+  ctypes itself). The median µs of 2,000 round trips timed one by one; this process and the peer's echo
   thread pinned to one CPU (``--cpu N``, ``--no-pin``), as the comparison
   program does.
 - UDP receive: 50,000 64-byte datagrams are queued on the receiving socket
@@ -33,6 +35,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
+import errno
 import json
 import os
 import socket
@@ -114,6 +118,60 @@ async def tcp_loop_sock(port: int) -> float:
         s.close()
 
 
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_libc_send = _LIBC.send  # no argtypes: the cheapest ctypes call (see wirelane._ffi.fast)
+_libc_recv = _LIBC.recv
+_MSG_NOSIGNAL = 0x4000
+
+
+async def tcp_ctypes_floor(port: int) -> float:
+    """What any ctypes binding pays at the least: libc ``send``/``recv``
+    through ctypes (no argtypes, a reused receive buffer copied into the
+    caller's view, as the binding does), waiting with the loop's
+    ``add_reader``/``add_writer`` when the call would block. No handle
+    borrowing, no argument checks: a floor, not a usable API."""
+    loop = asyncio.get_running_loop()
+    s = socket.create_connection(("127.0.0.1", port))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.setblocking(False)
+    fd = s.fileno()
+    scratch = bytearray(65536)
+    ref = ctypes.c_void_p(ctypes.addressof((ctypes.c_char * 65536).from_buffer(scratch)))
+
+    def wake(fut: asyncio.Future[None]) -> None:
+        if not fut.done():
+            fut.set_result(None)
+
+    async def ready(add: Callable[..., Any], remove: Callable[[int], Any]) -> None:
+        fut: asyncio.Future[None] = loop.create_future()
+        add(fd, wake, fut)
+        try:
+            await fut
+        finally:
+            remove(fd)
+
+    async def send() -> None:
+        while _libc_send(fd, MSG, 64, _MSG_NOSIGNAL) < 0:
+            if ctypes.get_errno() != errno.EAGAIN:
+                raise OSError(ctypes.get_errno(), "send")
+            await ready(loop.add_writer, loop.remove_writer)
+
+    async def recv_into(v: memoryview) -> int:
+        while True:
+            r: int = _libc_recv(fd, ref, len(v), 0)
+            if r >= 0:
+                v[:r] = scratch[:r]
+                return r
+            if ctypes.get_errno() != errno.EAGAIN:
+                raise OSError(ctypes.get_errno(), "recv")
+            await ready(loop.add_reader, loop.remove_reader)
+
+    try:
+        return await pingpong(send, recv_into)
+    finally:
+        s.close()
+
+
 async def streams(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> float:
     async def send() -> None:
         writer.write(MSG)
@@ -142,6 +200,7 @@ async def tcp_wirelane_streams(port: int) -> float:
 TCP = {
     "wirelane.aio": tcp_wirelane_aio,
     "loop.sock_* (stdlib socket)": tcp_loop_sock,
+    "ctypes floor (libc send/recv, no checks)": tcp_ctypes_floor,
     "asyncio streams (stdlib)": tcp_asyncio_streams,
     "asyncio streams (wirelane.aio.open_connection)": tcp_wirelane_streams,
 }

@@ -382,7 +382,9 @@ class _PooledAddr(_ffi.wl_addr):
         super().__init__()
         self.raw = memoryview(self).cast("B")
         self.addr: int = ctypes.addressof(self)
-        self.ref: Any = ctypes.byref(self)  # the argument of a _ffi.fast function
+        # The argument of a _ffi.fast function. Not ctypes.byref(self): that
+        # refers back to self invisibly to the cyclic collector (see Scratch).
+        self.ref: Any = ctypes.c_void_p(self.addr)
         # Views of the first n bytes by n, made once: slicing a memoryview
         # per receive cost more than the rest of the address lookup.
         self.views: dict[int, memoryview] = {}

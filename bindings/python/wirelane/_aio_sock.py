@@ -241,8 +241,14 @@ class AsyncConnection(AsyncSocket[D]):
 
     async def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives into a writable buffer; the byte count. Cancel-safe."""
-        n: int = await self._read(self._s.recv_into, buffer, nbytes, flags)
-        return n
+        s = self._s  # the loop written out, not _read: one coroutine less per call
+        while True:
+            try:
+                n: int = s.recv_into(buffer, nbytes, flags)
+                return n
+            except BlockingIOError:
+                pass
+            await self._wait(False)
 
     async def send(self, data: Any, flags: int = 0) -> int:
         """Sends some of ``data``; the byte count. Cancel-safe."""
@@ -400,8 +406,14 @@ class _AsyncDatagram(AsyncSocket[D]):
 
     async def recvfrom_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> tuple[int, D]:
         """One datagram into ``buffer``; its length and source. Cancel-safe."""
-        r: tuple[int, D] = await self._read(self._s.recvfrom_into, buffer, nbytes, flags)
-        return r
+        s = self._s  # the loop written out, not _read: one coroutine less per call
+        while True:
+            try:
+                r: tuple[int, D] = s.recvfrom_into(buffer, nbytes, flags)
+                return r
+            except BlockingIOError:
+                pass
+            await self._wait(False)
 
     async def send_batch(self, batch: SendBatch[D], flags: int = 0) -> int:
         """Sends a :class:`~wirelane.SendBatch` with ``sendmmsg(2)``; returns
@@ -588,8 +600,14 @@ class AsyncConnectedDatagram(_AsyncDatagram[D]):
 
     async def send(self, data: Any, flags: int = 0) -> int:
         """Sends one datagram to the peer. Cancel-safe."""
-        n: int = await self._write(self._s.send, data, flags)
-        return n
+        s = self._s  # the loop written out, not _write: one coroutine less per call
+        while True:
+            try:
+                n: int = s.send(data, flags)
+                return n
+            except BlockingIOError:
+                pass
+            await self._wait(True)
 
     async def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """One datagram from the peer. Cancel-safe."""
@@ -604,8 +622,14 @@ class AsyncConnectedDatagram(_AsyncDatagram[D]):
 
     async def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """One datagram into ``buffer``; its length. Cancel-safe."""
-        n: int = await self._read(self._s.recv_into, buffer, nbytes, flags)
-        return n
+        s = self._s  # the loop written out, not _read: one coroutine less per call
+        while True:
+            try:
+                n: int = s.recv_into(buffer, nbytes, flags)
+                return n
+            except BlockingIOError:
+                pass
+            await self._wait(False)
 
     async def send_segmented(
         self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6], data: Any, segment_size: int

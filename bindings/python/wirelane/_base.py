@@ -28,6 +28,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import math
+import os
 import select
 import socket
 import threading
@@ -51,6 +52,8 @@ _NOT_YET = None
 _CLOSED_EOF = -errno.EBADF
 """What a hot receive reports to ``_retry`` when it read 0 bytes while the
 object was being closed: the shutdown, not the peer's end of stream."""
+_EAGAIN_TEXT = os.strerror(errno.EAGAIN)
+"""The text of a non-blocking call's ``BlockingIOError`` (the stdlib's)."""
 
 _py_check_signals = ctypes.pythonapi.PyErr_CheckSignals
 _py_check_signals.restype = ctypes.c_int
@@ -589,7 +592,10 @@ class TimeoutSocket(SocketBase[D]):
                         elif timeout is None:
                             raise TimeoutError(errno.EAGAIN, "timed out (SO_RCVTIMEO/SO_SNDTIMEO)")
                         else:
-                            raise _ffi.make_error(err, function)
+                            # What make_error would build (a system call's
+                            # EAGAIN has no library detail), without its
+                            # message lookup: this is every asyncio wait.
+                            raise BlockingIOError(errno.EAGAIN, _EAGAIN_TEXT)
                     else:
                         raise _ffi.make_error(err, function)
                 hv = self._hv

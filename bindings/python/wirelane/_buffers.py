@@ -104,8 +104,11 @@ class Scratch(c_char * SCRATCH_SIZE):  # type: ignore[misc]
     it keeps exported (so it is never resized). Make one with
     :func:`new_scratch`. Slots, for the hot paths:
 
-    - ``ref``: ``ctypes.byref(self)``, the pointer argument of a
-      :func:`wirelane._ffi.fast` function (converted once, not per call);
+    - ``ref``: a ``c_void_p`` holding its address, the pointer argument
+      of a :func:`wirelane._ffi.fast` function (converted once, not per
+      call). Not ``ctypes.byref(self)``: that object refers back to the
+      buffer and the cyclic collector cannot see it, so a dropped buffer
+      would never be freed;
     - ``ba``: the ``bytearray`` under it: ``dest[:n] = ba[:n]`` copies into
       a caller's ``bytearray`` at half the cost of assigning ``bytes``
       (CPython copies any other source into a temporary ``bytearray``);
@@ -125,7 +128,7 @@ def new_scratch() -> Scratch:
     buf: Scratch = Scratch.from_buffer(ba)
     buf.ba = ba
     buf.addr = ctypes.addressof(buf)
-    buf.ref = ctypes.byref(buf)
+    buf.ref = c_void_p(buf.addr)  # not byref(buf): see Scratch
     return buf
 
 

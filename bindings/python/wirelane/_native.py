@@ -38,8 +38,7 @@ def bind(name: str, restype: Any, argtypes: list[Any], errcheck: bool = True) ->
 
 def last_error_message() -> str:
     """This thread's last error message from the library (``""`` if none)."""
-    from ._prototypes import wl_last_error_message
-
+    wl_last_error_message = _prototypes().wl_last_error_message
     size = 256
     while True:
         buf = ctypes.create_string_buffer(size)
@@ -51,6 +50,21 @@ def last_error_message() -> str:
         size = n + 1
 
 
+def _prototypes() -> Any:
+    """The generated ``_prototypes`` module. It imports this one, so it is
+    looked up on first use, then kept: an ``import`` statement in a
+    function costs about a microsecond per call."""
+    global _PROTOTYPES
+    if _PROTOTYPES is None:
+        from . import _prototypes as p
+
+        _PROTOTYPES = p
+    return _PROTOTYPES
+
+
+_PROTOTYPES: Any = None
+
+
 def make_error(errno_: int, function: str) -> OSError:
     """Builds ``OSError(errno, text)`` for a failed call of ``function``.
 
@@ -59,8 +73,7 @@ def make_error(errno_: int, function: str) -> OSError:
     for this call (bad input, wrong state ...), which then becomes the text;
     the plain ``strerror`` is kept as a note.
     """
-    from ._prototypes import wl_strerror
-
+    wl_strerror = _prototypes().wl_strerror
     text = os.strerror(errno_)
     message = last_error_message()
     prefix = function + ": "

@@ -248,9 +248,13 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                     if r == 0:
                         r = _CLOSED_EOF
                 if r < 0:
-                    r = self._retry(
-                        "recv()", _IN, lambda hv: _recv(hv, buf.addr, bufsize, 0), r, "wl_conn_recv", eof_is_zero=True
-                    )
+                    try:
+                        r = self._retry(
+                            "recv()", _IN, lambda hv: _recv(hv, buf.addr, bufsize, 0), r, "wl_conn_recv", eof_is_zero=True
+                        )
+                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
+                        _POOL.append(buf)
+                        raise
                 data: bytes = buf[:r]
                 _POOL.append(buf)
                 return data
@@ -305,9 +309,13 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                             r = _CLOSED_EOF
                     if r < 0:
                         n = nbytes
-                        r = self._retry(
-                            "recv_into()", _IN, lambda hv: _recv(hv, buf.addr, n, 0), r, "wl_conn_recv", eof_is_zero=True
-                        )
+                        try:
+                            r = self._retry(
+                                "recv_into()", _IN, lambda hv: _recv(hv, buf.addr, n, 0), r, "wl_conn_recv", eof_is_zero=True
+                            )
+                        except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
+                            _POOL.append(buf)
+                            raise
                     buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
                     _POOL.append(buf)
                     return r
