@@ -264,10 +264,18 @@ class AsyncConnection(AsyncSocket[D]):
     async def sendall(self, data: Any, flags: int = 0) -> None:
         """Sends all of ``data``. On cancellation a prefix may have been sent."""
         s = self._s
+        sent = 0
+        if type(data) is bytes:  # the common case first: one send, no view
+            try:
+                sent = s.send(data, flags)
+            except BlockingIOError:
+                pass
+            if sent == len(data):
+                return
+            await self._wait(True)
         view = memoryview(data).cast("B")
         try:
             total = len(view)
-            sent = 0
             while True:
                 try:
                     sent += s.send(view[sent:] if sent else view, flags)
