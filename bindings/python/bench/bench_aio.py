@@ -26,9 +26,12 @@ round (median of the rounds reported):
   ``create_datagram_endpoint(sock=stdlib socket)``. With the queue filled
   beforehand no sender competes for the CPU, so the rate is the receiver's
   own (a live sender on this 2-core machine, shared with other work,
-  could not outpace either receiver).
+  could not outpace either receiver). A third row drains the same queue
+  from C with recvmmsg(64) and nothing else (benches/compare/udp_drain.c):
+  the kernel's cost per datagram, the ceiling for any receiver.
 
-The C echo peer is compiled with ``cc -O2`` into target/bench-aio/.
+The C echo peer and the drain are compiled with ``cc -O2`` into
+target/bench-aio/.
 """
 
 from __future__ import annotations
@@ -62,9 +65,15 @@ PINGS = 2000
 WARM_PINGS = 200
 
 
+_BUILT: set[str] = set()
+
+
 def build(name: str, *extra: str) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     exe = OUT / name
+    if name in _BUILT:
+        return exe
+    _BUILT.add(name)
     src = ROOT / "benches" / "compare" / f"{name}.c"
     subprocess.run(["cc", "-O2", "-o", str(exe), str(src), *extra], check=True)
     return exe
@@ -281,9 +290,19 @@ async def udp_stdlib() -> float:
     return await drain(endpoint, s.getsockname()[1])
 
 
+async def udp_kernel_floor() -> float:
+    """benches/compare/udp_drain.c: the same queue drained by C with
+    recvmmsg(64), no loop and no callback: the kernel's own cost per
+    datagram, a ceiling for every receiver (run through the loop only so
+    it sits in the same rounds)."""
+    out = subprocess.run([str(build("udp_drain")), str(DGRAMS)], check=True, capture_output=True, text=True).stdout
+    return float(out.split("=")[1])
+
+
 UDP = {
     "wirelane.aio.create_datagram_endpoint": udp_wirelane,
     "loop.create_datagram_endpoint (stdlib socket)": udp_stdlib,
+    "raw C recvmmsg(64) drain, no loop (ceiling)": udp_kernel_floor,
 }
 
 
