@@ -5,7 +5,7 @@ use std::ffi::{c_int, c_uint};
 use super::any::{BoundAny, step};
 use super::boundary::ffi_fn;
 use super::common;
-use super::handle::{give, impl_handle, out_ptr, transition};
+use super::handle::{impl_handle, transition_out};
 use super::listener::wl_listener;
 
 /// A stream socket bound to a local address (`BoundSocket<D, Stream>`),
@@ -26,12 +26,8 @@ impl_handle!(wl_bound, BoundAny);
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_bound_listen(sock: *mut wl_bound, backlog: c_uint, out: *mut *mut wl_listener) -> c_int {
     ffi_fn!("wl_bound_listen", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let listener = unsafe { transition(sock, |s| step!(s, |b| b, s => s.listen(backlog))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(listener)) };
-        Ok(0)
+        // SAFETY: `sock` is NULL or a live handle nobody else uses now; `out` NULL or writable.
+        unsafe { transition_out(sock, out, |s| step!(s, |b| b, s => s.listen(backlog))) }
     })
 }
 

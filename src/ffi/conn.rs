@@ -7,7 +7,7 @@ use super::addr::wl_addr;
 use super::any::{ByDomain, ConnAny, each};
 use super::boundary::ffi_fn;
 use super::common;
-use super::handle::{borrow, give, impl_handle, out_ptr};
+use super::handle::{borrow, impl_handle, out_ptr, pair_out};
 use super::peer;
 use wirelane_core::ConnectedStream;
 use wirelane_core::ffi_support::invalid_input;
@@ -201,15 +201,12 @@ pub unsafe extern "C" fn wl_conn_try_clone(conn: *const wl_conn, out: *mut *mut 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_pair(a: *mut *mut wl_conn, b: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_conn_pair", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = ConnectedStream::pair()?;
-        // SAFETY: both checked non-NULL.
+        // SAFETY: `a` and `b` are NULL or writable (caller contract).
         unsafe {
-            a.write(give(ByDomain::Unix(x)));
-            b.write(give(ByDomain::Unix(y)));
+            pair_out(a, b, || {
+                ConnectedStream::pair().map(|(x, y)| (ByDomain::Unix(x), ByDomain::Unix(y)))
+            })
         }
-        Ok(0)
     })
 }
 

@@ -7,7 +7,9 @@ use super::addr::wl_addr;
 use super::any::{ByDomain, DgramAny, DgramConnAny, step, with_addr};
 use super::boundary::ffi_fn;
 use super::common;
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, transition};
+use super::handle::{
+    borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, pair_out, transition_addr_out, write_opt,
+};
 use super::peer::{self, count};
 use wirelane_core::ffi_support::AddrCodec;
 use wirelane_core::{ConnectedDatagram, MsgFlags};
@@ -91,10 +93,8 @@ pub unsafe extern "C" fn wl_dgram_recv_from(
             ByDomain::V6(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
             ByDomain::Unix(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
         };
-        if !from.is_null() {
-            // SAFETY: a non-NULL `from` points to a wl_addr (caller contract).
-            unsafe { from.write(wl_addr::from_raw(&addr)) };
-        }
+        // SAFETY: `from` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(from, wl_addr::from_raw(&addr)) };
         Ok(count(n))
     })
 }
@@ -136,14 +136,15 @@ pub unsafe extern "C" fn wl_dgram_connect(
     out: *mut *mut wl_dgram_conn,
 ) -> c_int {
     ffi_fn!("wl_dgram_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` NULL or valid (caller contract).
-        let addr = *unsafe { in_ref(addr, "addr") }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step!(s, |b| b, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe {
+            transition_addr_out(
+                sock,
+                addr,
+                out,
+                |s, addr| step!(s, |b| b, s => with_addr(s, addr, |s, a| s.connect(a))),
+            )
+        }
     })
 }
 
@@ -328,15 +329,12 @@ pub unsafe extern "C" fn wl_dgram_conn_try_clone(sock: *const wl_dgram_conn, out
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_pair(a: *mut *mut wl_dgram_conn, b: *mut *mut wl_dgram_conn) -> c_int {
     ffi_fn!("wl_dgram_conn_pair", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = ConnectedDatagram::pair()?;
-        // SAFETY: both checked non-NULL.
+        // SAFETY: `a` and `b` are NULL or writable (caller contract).
         unsafe {
-            a.write(give(ByDomain::Unix(x)));
-            b.write(give(ByDomain::Unix(y)));
+            pair_out(a, b, || {
+                ConnectedDatagram::pair().map(|(x, y)| (ByDomain::Unix(x), ByDomain::Unix(y)))
+            })
         }
-        Ok(0)
     })
 }
 

@@ -17,9 +17,9 @@ use std::ffi::{c_int, c_uint, c_void};
 
 use super::addr::wl_addr;
 use super::boundary::ffi_fn;
-use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_domain, step_inet, with_addr};
+use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_addr_step, inet_domain};
 use super::common;
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition};
+use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition_addr_out, write_opt};
 use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::ffi_support::AddrCodec;
@@ -76,10 +76,8 @@ impl From<EchoReply> for wl_echo_reply {
 /// # Safety
 /// `out` is NULL or points to a writable `wl_echo_reply`.
 unsafe fn report(reply: EchoReply, out: *mut wl_echo_reply) -> libc::ssize_t {
-    if !out.is_null() {
-        // SAFETY: caller contract.
-        unsafe { out.write(reply.into()) };
-    }
+    // SAFETY: caller contract.
+    unsafe { write_opt(out, reply.into()) };
     count(reply.len)
 }
 
@@ -140,14 +138,8 @@ pub unsafe extern "C" fn wl_icmp_raw_bind(
     out: *mut *mut wl_icmp,
 ) -> c_int {
     ffi_fn!("wl_icmp_raw_bind", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let bound = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.bind(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(bind)) }
     })
 }
 
@@ -172,14 +164,8 @@ pub unsafe extern "C" fn wl_icmp_raw_connect(
     out: *mut *mut wl_icmp_conn,
 ) -> c_int {
     ffi_fn!("wl_icmp_raw_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(connect)) }
     })
 }
 
@@ -199,14 +185,8 @@ pub unsafe extern "C" fn wl_icmp_connect(
     out: *mut *mut wl_icmp_conn,
 ) -> c_int {
     ffi_fn!("wl_icmp_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(connect)) }
     })
 }
 
@@ -235,10 +215,7 @@ pub unsafe extern "C" fn wl_icmp_send_echo_to(
     ffi_fn!("wl_icmp_send_echo_to", {
         // SAFETY: pointers NULL or valid (caller contract).
         let (s, to, payload) = unsafe { (borrow(sock)?, addr_arg(to)?, bytes(payload.cast(), len, "payload")?) };
-        match s {
-            ByInet::V4(s) => s.send_echo_to(&to.to_typed()?, seq, payload),
-            ByInet::V6(s) => s.send_echo_to(&to.to_typed()?, seq, payload),
-        }?;
+        each_inet!(s, s => s.send_echo_to(&to.to_typed()?, seq, payload))?;
         Ok(0)
     })
 }
@@ -271,14 +248,9 @@ pub unsafe extern "C" fn wl_icmp_recv_echo_from(
     ffi_fn!("wl_icmp_recv_echo_from", {
         // SAFETY: pointers NULL or valid (caller contract).
         let (s, payload) = unsafe { (borrow(sock)?, bytes_mut(payload.cast(), len, "payload")?) };
-        let (r, addr) = match s {
-            ByInet::V4(s) => s.recv_echo_from(payload).map(|(r, a)| (r, a.to_raw()))?,
-            ByInet::V6(s) => s.recv_echo_from(payload).map(|(r, a)| (r, a.to_raw()))?,
-        };
-        if !from.is_null() {
-            // SAFETY: a non-NULL `from` points to a wl_addr (caller contract).
-            unsafe { from.write(wl_addr::from_raw(&addr)) };
-        }
+        let (r, addr) = each_inet!(s, s => s.recv_echo_from(payload).map(|(r, a)| (r, a.to_raw()))?);
+        // SAFETY: `from` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(from, wl_addr::from_raw(&addr)) };
         // SAFETY: `reply` is NULL or writable (caller contract).
         Ok(unsafe { report(r, reply) })
     })

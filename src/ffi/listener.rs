@@ -8,7 +8,7 @@ use super::any::ListenerAny;
 use super::boundary::ffi_fn;
 use super::common;
 use super::conn::wl_conn;
-use super::handle::{borrow, give, impl_handle, out_ptr};
+use super::handle::{borrow, give, impl_handle, out_ptr, write_opt};
 
 /// A listening stream socket (`Listener<D>`): it accepts connections.
 /// Accepting does not consume the listener.
@@ -57,10 +57,8 @@ pub unsafe extern "C" fn wl_listener_accept(
                 .accept_with_addr()
                 .map(|(c, a)| (ByDomain::Unix(c), wl_addr::from_typed(&a)))?,
         };
-        if !peer.is_null() {
-            // SAFETY: non-NULL `peer` points to a wl_addr (caller contract).
-            unsafe { peer.write(addr) };
-        }
+        // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(peer, addr) };
         // SAFETY: checked non-NULL.
         unsafe { out.write(give(conn)) };
         Ok(0)

@@ -7,7 +7,7 @@ use super::any::{PendingAny, each, step};
 use super::boundary::ffi_fn;
 use super::common;
 use super::conn::wl_conn;
-use super::handle::{borrow, give, impl_handle, out_ptr, transition};
+use super::handle::{borrow, impl_handle, transition_out};
 
 /// A stream connect that has been started but may not have completed
 /// (`PendingConnect<D>`), from `wl_raw_connect_nonblocking`. Register
@@ -54,12 +54,8 @@ pub unsafe extern "C" fn wl_pending_wait(pending: *const wl_pending, timeout_ms:
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_pending_finish(pending: *mut wl_pending, out: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_pending_finish", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `pending` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(pending, |s| step!(s, |b| b, s => s.finish())) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        // SAFETY: `pending` is NULL or a live handle nobody else uses now; `out` NULL or writable.
+        unsafe { transition_out(pending, out, |s| step!(s, |b| b, s => s.finish())) }
     })
 }
 

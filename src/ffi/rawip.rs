@@ -15,9 +15,9 @@ use std::ffi::{c_int, c_uint, c_void};
 
 use super::addr::wl_addr;
 use super::boundary::ffi_fn;
-use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_domain, step_inet, with_addr};
+use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_addr_step, inet_domain};
 use super::common;
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition};
+use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition_addr_out, write_opt};
 use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::ffi_support::{AddrCodec, invalid_input};
@@ -106,14 +106,8 @@ pub unsafe extern "C" fn wl_rawip_raw_bind(
     out: *mut *mut wl_rawip,
 ) -> c_int {
     ffi_fn!("wl_rawip_raw_bind", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let bound = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.bind(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(bind)) }
     })
 }
 
@@ -135,14 +129,8 @@ pub unsafe extern "C" fn wl_rawip_raw_connect(
     out: *mut *mut wl_rawip_conn,
 ) -> c_int {
     ffi_fn!("wl_rawip_raw_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(connect)) }
     })
 }
 
@@ -162,14 +150,8 @@ pub unsafe extern "C" fn wl_rawip_connect(
     out: *mut *mut wl_rawip_conn,
 ) -> c_int {
     ffi_fn!("wl_rawip_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(connect)) }
     })
 }
 
@@ -198,11 +180,7 @@ pub unsafe extern "C" fn wl_rawip_send_to(
         // SAFETY: pointers NULL or valid (caller contract).
         let (s, buf, to) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?, addr_arg(to)?) };
         let flags = MsgFlags::from_bits(flags);
-        match s {
-            ByInet::V4(s) => s.send_to_with_flags(buf, &to.to_typed()?, flags),
-            ByInet::V6(s) => s.send_to_with_flags(buf, &to.to_typed()?, flags),
-        }
-        .map(count)
+        each_inet!(s, s => s.send_to_with_flags(buf, &to.to_typed()?, flags)).map(count)
     })
 }
 
@@ -233,14 +211,9 @@ pub unsafe extern "C" fn wl_rawip_recv_from(
         // SAFETY: pointers NULL or valid (caller contract).
         let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
         let flags = MsgFlags::from_bits(flags);
-        let (n, addr) = match s {
-            ByInet::V4(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
-            ByInet::V6(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
-        };
-        if !from.is_null() {
-            // SAFETY: a non-NULL `from` points to a wl_addr (caller contract).
-            unsafe { from.write(wl_addr::from_raw(&addr)) };
-        }
+        let (n, addr) = each_inet!(s, s => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?);
+        // SAFETY: `from` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(from, wl_addr::from_raw(&addr)) };
         Ok(count(n))
     })
 }

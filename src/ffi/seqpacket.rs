@@ -18,7 +18,9 @@ use super::any::{Adopt, State, with_addr};
 use super::boundary::ffi_fn;
 use super::common;
 use super::conn::wl_ucred;
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, transition};
+use super::handle::{
+    borrow, bytes, bytes_mut, give, impl_handle, out_ptr, pair_out, transition_addr_out, transition_out, write_opt,
+};
 use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::error::MessageTruncated;
@@ -144,18 +146,12 @@ pub unsafe extern "C" fn wl_seqpacket_raw_bind(
     out: *mut *mut wl_seqpacket_bound,
 ) -> c_int {
     ffi_fn!("wl_seqpacket_raw_bind", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = *unsafe { in_ref(addr, "addr") }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let bound = unsafe {
-            transition(sock, |s| {
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe {
+            transition_addr_out(sock, addr, out, |s, addr| {
                 with_addr(s, addr, |s, a| s.bind(a)).map_err(TransitionError::into_parts)
             })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
+        }
     })
 }
 
@@ -184,18 +180,12 @@ pub unsafe extern "C" fn wl_seqpacket_raw_connect(
     out: *mut *mut wl_seqpacket,
 ) -> c_int {
     ffi_fn!("wl_seqpacket_raw_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = *unsafe { in_ref(addr, "addr") }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe {
-            transition(sock, |s| {
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe {
+            transition_addr_out(sock, addr, out, |s, addr| {
                 with_addr(s, addr, |s, a| s.connect(a)).map_err(TransitionError::into_parts)
             })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        }
     })
 }
 
@@ -213,12 +203,8 @@ pub unsafe extern "C" fn wl_seqpacket_bound_listen(
     out: *mut *mut wl_seqpacket_listener,
 ) -> c_int {
     ffi_fn!("wl_seqpacket_bound_listen", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let listener = unsafe { transition(sock, |s| s.listen(backlog).map_err(TransitionError::into_parts)) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(listener)) };
-        Ok(0)
+        // SAFETY: `sock` is NULL or a live handle nobody else uses now; `out` NULL or writable.
+        unsafe { transition_out(sock, out, |s| s.listen(backlog).map_err(TransitionError::into_parts)) }
     })
 }
 
@@ -252,10 +238,8 @@ pub unsafe extern "C" fn wl_seqpacket_listener_accept(
         let out = out_ptr(out, "out")?;
         // SAFETY: `listener` is NULL or a live handle (caller contract).
         let (conn, addr) = unsafe { borrow(listener) }?.accept_with_addr()?;
-        if !peer.is_null() {
-            // SAFETY: a non-NULL `peer` points to a wl_addr (caller contract).
-            unsafe { peer.write(wl_addr::from_typed(&addr)) };
-        }
+        // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(peer, wl_addr::from_typed(&addr)) };
         // SAFETY: checked non-NULL.
         unsafe { out.write(give(conn)) };
         Ok(0)
@@ -303,10 +287,8 @@ pub unsafe extern "C" fn wl_seqpacket_listener_accept_flags(
         } else {
             listener.accept_with_addr()
         }?;
-        if !peer.is_null() {
-            // SAFETY: a non-NULL `peer` points to a wl_addr (caller contract).
-            unsafe { peer.write(wl_addr::from_typed(&addr)) };
-        }
+        // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(peer, wl_addr::from_typed(&addr)) };
         // SAFETY: checked non-NULL.
         unsafe { out.write(give(conn)) };
         Ok(0)
@@ -530,15 +512,8 @@ pub unsafe extern "C" fn wl_seqpacket_try_clone(sock: *const wl_seqpacket, out: 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_seqpacket_pair(a: *mut *mut wl_seqpacket, b: *mut *mut wl_seqpacket) -> c_int {
     ffi_fn!("wl_seqpacket_pair", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = ConnectedSeqPacket::pair()?;
-        // SAFETY: both checked non-NULL.
-        unsafe {
-            a.write(give(x));
-            b.write(give(y));
-        }
-        Ok(0)
+        // SAFETY: `a` and `b` are NULL or writable (caller contract).
+        unsafe { pair_out(a, b, ConnectedSeqPacket::pair) }
     })
 }
 
@@ -558,19 +533,16 @@ pub unsafe extern "C" fn wl_seqpacket_pair_flags(
     b: *mut *mut wl_seqpacket,
 ) -> c_int {
     ffi_fn!("wl_seqpacket_pair_flags", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = if nonblocking(flags)? {
-            ConnectedSeqPacket::pair_nonblocking()
-        } else {
-            ConnectedSeqPacket::pair()
-        }?;
-        // SAFETY: both checked non-NULL.
+        // SAFETY: `a` and `b` are NULL or writable (caller contract).
         unsafe {
-            a.write(give(x));
-            b.write(give(y));
+            pair_out(a, b, || {
+                if nonblocking(flags)? {
+                    ConnectedSeqPacket::pair_nonblocking()
+                } else {
+                    ConnectedSeqPacket::pair()
+                }
+            })
         }
-        Ok(0)
     })
 }
 
