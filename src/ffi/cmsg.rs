@@ -14,7 +14,7 @@ use std::ffi::{c_int, c_void};
 use std::io::{self, IoSlice};
 
 use super::addr::wl_addr;
-use super::any::ByDomain;
+use super::any::each_ip;
 use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
@@ -284,11 +284,7 @@ pub unsafe extern "C" fn wl_dgram_send_cmsg(
         check_walk(control)?;
         let flags = MsgFlags::from_bits(flags);
         let iov = [IoSlice::new(data)];
-        let n = match s {
-            ByDomain::V4(s) => s.send_msg_encoded(&iov, &to.to_typed()?, control, flags)?,
-            ByDomain::V6(s) => s.send_msg_encoded(&iov, &to.to_typed()?, control, flags)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let n = each_ip!(s, inet_only(), s => s.send_msg_encoded(&iov, &to.to_typed()?, control, flags)?);
         Ok(count(n))
     })
 }
@@ -321,11 +317,7 @@ pub unsafe extern "C" fn wl_dgram_conn_send_cmsg(
         check_walk(control)?;
         let flags = MsgFlags::from_bits(flags);
         let iov = [IoSlice::new(data)];
-        let n = match s {
-            ByDomain::V4(s) => s.send_msg_encoded(&iov, control, flags)?,
-            ByDomain::V6(s) => s.send_msg_encoded(&iov, control, flags)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let n = each_ip!(s, inet_only(), s => s.send_msg_encoded(&iov, control, flags)?);
         Ok(count(n))
     })
 }
@@ -358,11 +350,7 @@ macro_rules! recv_cmsg_body {
                 }
             }};
         }
-        let r = match s {
-            ByDomain::V4(s) => recv!(s),
-            ByDomain::V6(s) => recv!(s),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let r = each_ip!(s, inet_only(), s => recv!(s));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(count(r.len))

@@ -6,7 +6,7 @@ use std::ffi::{c_int, c_void};
 use std::io;
 
 use super::addr::wl_addr;
-use super::any::ByDomain;
+use super::any::each_ip;
 use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
@@ -118,11 +118,7 @@ pub unsafe extern "C" fn wl_dgram_conn_send_segmented(
     ffi_fn!("wl_dgram_conn_send_segmented", {
         // SAFETY: NULL or live handle; `buf` holds `len` bytes.
         let (s, buf) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?) };
-        let sent = match s {
-            ByDomain::V4(s) => s.send_segmented(buf, segment_size)?,
-            ByDomain::V6(s) => s.send_segmented(buf, segment_size)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let sent = each_ip!(s, inet_only(), s => s.send_segmented(buf, segment_size)?);
         let result = segmented(sent);
         if !out.is_null() {
             // SAFETY: a non-NULL `out` points to a wl_segmented_send.
@@ -149,11 +145,7 @@ pub unsafe extern "C" fn wl_dgram_send_to_segmented(
     ffi_fn!("wl_dgram_send_to_segmented", {
         // SAFETY: NULL or live handle; `buf` holds `len` bytes; `to` valid.
         let (s, buf, to) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?, *in_ref(to, "to")?) };
-        let sent = match s {
-            ByDomain::V4(s) => s.send_to_segmented(buf, segment_size, &to.to_typed()?)?,
-            ByDomain::V6(s) => s.send_to_segmented(buf, segment_size, &to.to_typed()?)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let sent = each_ip!(s, inet_only(), s => s.send_to_segmented(buf, segment_size, &to.to_typed()?)?);
         let result = segmented(sent);
         if !out.is_null() {
             // SAFETY: a non-NULL `out` points to a wl_segmented_send.
@@ -186,11 +178,7 @@ pub unsafe extern "C" fn wl_dgram_recv_gro(
         let out = out_ptr(out, "out")?;
         // SAFETY: NULL or live handle; `buf` holds `len` writable bytes.
         let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
-        let r = match s {
-            ByDomain::V4(s) => gro(s.recv_gro(buf)?),
-            ByDomain::V6(s) => gro(s.recv_gro(buf)?),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let r = each_ip!(s, inet_only(), s => gro(s.recv_gro(buf)?));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(count(r.len))
@@ -215,11 +203,7 @@ pub unsafe extern "C" fn wl_dgram_conn_recv_gro(
         let out = out_ptr(out, "out")?;
         // SAFETY: NULL or live handle; `buf` holds `len` writable bytes.
         let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
-        let r = match s {
-            ByDomain::V4(s) => gro(s.recv_gro(buf)?),
-            ByDomain::V6(s) => gro(s.recv_gro(buf)?),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let r = each_ip!(s, inet_only(), s => gro(s.recv_gro(buf)?));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(count(r.len))

@@ -10,7 +10,7 @@ use std::ffi::c_int;
 use std::io::IoSliceMut;
 
 use super::addr::wl_addr;
-use super::any::ByDomain;
+use super::any::{ByDomain, each_ip};
 use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, borrow_mut, give, impl_handle, out_ptr, take};
@@ -196,11 +196,7 @@ pub unsafe extern "C" fn wl_recv_slots_meta(
             }};
         }
         // SAFETY: NULL or a live handle.
-        let r = match unsafe { borrow(slots) }? {
-            ByDomain::V4(s) => describe!(s),
-            ByDomain::V6(s) => describe!(s),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let r = each_ip!(unsafe { borrow(slots) }?, inet_only(), s => describe!(s));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(0)

@@ -6,7 +6,7 @@ use std::io;
 use std::os::fd::IntoRawFd;
 use std::time::Duration;
 
-use super::any::ByDomain;
+use super::any::{ByDomain, each_ip};
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
 use super::handle::{borrow, bytes, give, impl_handle, out_ptr, take};
@@ -410,11 +410,7 @@ pub unsafe extern "C" fn wl_conn_recv_zerocopy_completion(
     ffi_fn!("wl_conn_recv_zerocopy_completion", {
         let out = out_ptr(out, "out")?;
         // SAFETY: NULL or a live handle.
-        let c = match unsafe { borrow(conn) }? {
-            ByDomain::V4(s) => s.recv_zerocopy_completion()?,
-            ByDomain::V6(s) => s.recv_zerocopy_completion()?,
-            ByDomain::Unix(_) => return Err(tcp_only()),
-        };
+        let c = each_ip!(unsafe { borrow(conn) }?, tcp_only(), s => s.recv_zerocopy_completion()?);
         Ok(match c {
             Some(c) => {
                 // SAFETY: checked non-NULL.
@@ -443,11 +439,7 @@ pub unsafe extern "C" fn wl_conn_wait_zerocopy_completion(
         let out = out_ptr(out, "out")?;
         let timeout = u64::try_from(timeout_ms).ok().map(Duration::from_millis);
         // SAFETY: NULL or a live handle.
-        let c = match unsafe { borrow(conn) }? {
-            ByDomain::V4(s) => s.wait_zerocopy_completion(timeout)?,
-            ByDomain::V6(s) => s.wait_zerocopy_completion(timeout)?,
-            ByDomain::Unix(_) => return Err(tcp_only()),
-        };
+        let c = each_ip!(unsafe { borrow(conn) }?, tcp_only(), s => s.wait_zerocopy_completion(timeout)?);
         Ok(match c {
             Some(c) => {
                 // SAFETY: checked non-NULL.
