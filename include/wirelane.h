@@ -2027,49 +2027,6 @@ int wl_recv_batch_unpack(const wl_recv_batch *batch,
 int wl_bound_listen(wl_bound *sock, unsigned int backlog, wl_listener **out);
 
 /**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_bound_free(wl_bound *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_bound_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_bound_fd(const wl_bound *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_bound_into_fd(wl_bound *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_bound`, after asking the kernel
- * that it is a bound stream socket (bound, not listening, not connected) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_bound_free`, or take it back with `wl_bound_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_bound_from_fd(int fd,
-                     wl_bound **out);
-
-/**
  * Creates, configures, binds and listens (`ListenerBuilder::bind`):
  * options from `*cfg` (NULL or zero-initialized: kernel defaults, backlog
  * 128), domain from `*addr`.
@@ -2530,49 +2487,6 @@ int wl_conn_pair(wl_conn **a, wl_conn **b);
 int wl_conn_peer_credentials(const wl_conn *conn, wl_ucred *out);
 
 /**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_conn_free(wl_conn *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_conn_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_conn_fd(const wl_conn *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_conn_into_fd(wl_conn *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_conn`, after asking the kernel
- * that it is a connected stream socket (TCP or Unix stream) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_conn_free`, or take it back with `wl_conn_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_conn_from_fd(int fd,
-                    wl_conn **out);
-
-/**
  * Resolves `host` with the system resolver (`getaddrinfo(3)`: /etc/hosts,
  * DNS, ...; an IPv4 or `[IPv6]` literal works too) and connects to it
  * following RFC 8305: both families in interleaved order, a new attempt
@@ -2790,49 +2704,6 @@ int wl_dgram_try_clone(const wl_dgram *sock, wl_dgram **out);
 int wl_dgram_connect(wl_dgram *sock, const wl_addr *addr, wl_dgram_conn **out);
 
 /**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_dgram_free(wl_dgram *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_dgram_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_dgram_fd(const wl_dgram *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_dgram_into_fd(wl_dgram *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_dgram`, after asking the kernel
- * that it is a bound, unconnected datagram socket (UDP or Unix datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_dgram_free`, or take it back with `wl_dgram_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_dgram_from_fd(int fd,
-                     wl_dgram **out);
-
-/**
  * Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
  * added): `ConnectedDatagram::send_with_flags`.
  *
@@ -2917,48 +2788,6 @@ int wl_dgram_conn_try_clone(const wl_dgram_conn *sock, wl_dgram_conn **out);
  * owns; on failure neither is written. Returns 0 or `-errno`.
  */
 int wl_dgram_conn_pair(wl_dgram_conn **a, wl_dgram_conn **b);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_dgram_conn_free(wl_dgram_conn *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_dgram_conn_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_dgram_conn_fd(const wl_dgram_conn *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_dgram_conn_into_fd(wl_dgram_conn *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_dgram_conn`, after asking the kernel
- * that it is a connected datagram socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_dgram_conn_free`, or take it back with `wl_dgram_conn_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_dgram_conn_from_fd(int fd, wl_dgram_conn **out);
 
 /**
  * Turns receive-side metadata on or off on a connected datagram socket;
@@ -3541,123 +3370,6 @@ ssize_t wl_icmp_conn_recv_echo(const wl_icmp_conn *sock,
 int wl_icmp_conn_ident(const wl_icmp_conn *sock);
 
 /**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_icmp_raw_free(wl_icmp_raw *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_icmp_raw_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_icmp_raw_fd(const wl_icmp_raw *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_icmp_raw_into_fd(wl_icmp_raw *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_icmp_raw`, after asking the kernel that
- * it is a fresh (unbound, unconnected) ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_icmp_raw_from_fd(int fd, wl_icmp_raw **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_icmp_free(wl_icmp *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_icmp_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_icmp_fd(const wl_icmp *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_icmp_into_fd(wl_icmp *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_icmp`, after asking the kernel that
- * it is a bound, unconnected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_icmp_from_fd(int fd, wl_icmp **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_icmp_conn_free(wl_icmp_conn *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_icmp_conn_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_icmp_conn_fd(const wl_icmp_conn *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_icmp_conn_into_fd(wl_icmp_conn *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_icmp_conn`, after asking the kernel that
- * it is a connected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_icmp_conn_from_fd(int fd, wl_icmp_conn **out);
-
-/**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
  * `Listener::accept_with_addr`. Blocks until a client connects unless the
  * listener is non-blocking (`wl_socket_set_nonblocking`), in which case
@@ -3680,48 +3392,6 @@ int wl_icmp_conn_from_fd(int fd, wl_icmp_conn **out);
  * `wl_listener_shutdown` (with `-EINVAL`).
  */
 int wl_listener_accept(const wl_listener *listener, wl_conn **out, wl_addr *peer);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_listener_free(wl_listener *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_listener_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_listener_fd(const wl_listener *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_listener_into_fd(wl_listener *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_listener`, after asking the kernel
- * that it is a listening stream socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_listener_free`, or take it back with `wl_listener_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_listener_from_fd(int fd, wl_listener **out);
 
 /**
  * Creates a second handle to the same listening socket
@@ -5054,6 +4724,690 @@ int wl_set_zerocopy(int fd, bool value);
 int wl_zerocopy(int fd, bool *out);
 
 /**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_raw_free(wl_raw *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_raw_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_raw_fd(const wl_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_raw_into_fd(wl_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_raw`, after asking the kernel
+ * that it is a fresh socket (not bound, not connected, not listening; stream or datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_raw_free`, or take it back with `wl_raw_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_raw_from_fd(int fd, wl_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_bound_free(wl_bound *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_bound_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_bound_fd(const wl_bound *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_bound_into_fd(wl_bound *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_bound`, after asking the kernel
+ * that it is a bound stream socket (bound, not listening, not connected) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_bound_free`, or take it back with `wl_bound_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_bound_from_fd(int fd, wl_bound **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_listener_free(wl_listener *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_listener_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_listener_fd(const wl_listener *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_listener_into_fd(wl_listener *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_listener`, after asking the kernel
+ * that it is a listening stream socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_listener_free`, or take it back with `wl_listener_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_listener_from_fd(int fd, wl_listener **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_conn_free(wl_conn *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_conn_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_conn_fd(const wl_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_conn_into_fd(wl_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_conn`, after asking the kernel
+ * that it is a connected stream socket (TCP or Unix stream) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_conn_free`, or take it back with `wl_conn_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_conn_from_fd(int fd, wl_conn **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_pending_free(wl_pending *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_pending_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_pending_fd(const wl_pending *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_pending_into_fd(wl_pending *sock);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_dgram_free(wl_dgram *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_dgram_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_dgram_fd(const wl_dgram *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_dgram_into_fd(wl_dgram *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_dgram`, after asking the kernel
+ * that it is a bound, unconnected datagram socket (UDP or Unix datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_dgram_free`, or take it back with `wl_dgram_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_dgram_from_fd(int fd, wl_dgram **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_dgram_conn_free(wl_dgram_conn *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_dgram_conn_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_dgram_conn_fd(const wl_dgram_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_dgram_conn_into_fd(wl_dgram_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_dgram_conn`, after asking the kernel
+ * that it is a connected datagram socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_dgram_conn_free`, or take it back with `wl_dgram_conn_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_dgram_conn_from_fd(int fd, wl_dgram_conn **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_seqpacket_raw_free(wl_seqpacket_raw *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_seqpacket_raw_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_raw_fd(const wl_seqpacket_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_raw_into_fd(wl_seqpacket_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket_raw`, after asking the
+ * kernel that it is a fresh (unbound, unconnected) Unix seqpacket socket
+ * (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`, `SO_ACCEPTCONN`, addresses).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not `AF_UNIX`),
+ * `-EPROTOTYPE` (not `SOCK_SEQPACKET`), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_seqpacket_raw_from_fd(int fd, wl_seqpacket_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_seqpacket_bound_free(wl_seqpacket_bound *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_seqpacket_bound_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_bound_fd(const wl_seqpacket_bound *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_bound_into_fd(wl_seqpacket_bound *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket_bound`, after asking
+ * the kernel that it is a bound, not listening, unconnected Unix
+ * seqpacket socket.
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
+ * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
+ * NULL `out`).
+ */
+int wl_seqpacket_bound_from_fd(int fd, wl_seqpacket_bound **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_seqpacket_listener_free(wl_seqpacket_listener *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_seqpacket_listener_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_listener_fd(const wl_seqpacket_listener *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_listener_into_fd(wl_seqpacket_listener *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket_listener`, after
+ * asking the kernel that it is a listening Unix seqpacket socket.
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
+ * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
+ * NULL `out`).
+ */
+int wl_seqpacket_listener_from_fd(int fd, wl_seqpacket_listener **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_seqpacket_free(wl_seqpacket *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_seqpacket_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_fd(const wl_seqpacket *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_into_fd(wl_seqpacket *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket`, after asking the
+ * kernel that it is a connected Unix seqpacket socket.
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
+ * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE` (e.g. a Unix stream),
+ * `-EINVAL` (other state, NULL `out`).
+ */
+int wl_seqpacket_from_fd(int fd, wl_seqpacket **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_icmp_raw_free(wl_icmp_raw *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_icmp_raw_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_icmp_raw_fd(const wl_icmp_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_icmp_raw_into_fd(wl_icmp_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_icmp_raw`, after asking the kernel that
+ * it is a fresh (unbound, unconnected) ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_icmp_raw_from_fd(int fd, wl_icmp_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_icmp_free(wl_icmp *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_icmp_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_icmp_fd(const wl_icmp *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_icmp_into_fd(wl_icmp *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_icmp`, after asking the kernel that
+ * it is a bound, unconnected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_icmp_from_fd(int fd, wl_icmp **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_icmp_conn_free(wl_icmp_conn *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_icmp_conn_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_icmp_conn_fd(const wl_icmp_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_icmp_conn_into_fd(wl_icmp_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_icmp_conn`, after asking the kernel that
+ * it is a connected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_icmp_conn_from_fd(int fd, wl_icmp_conn **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_rawip_raw_free(wl_rawip_raw *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_rawip_raw_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_rawip_raw_fd(const wl_rawip_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_rawip_raw_into_fd(wl_rawip_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_rawip_raw`, after asking the kernel that
+ * it is a fresh (unbound, unconnected) raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_rawip_raw_from_fd(int fd, wl_rawip_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_rawip_free(wl_rawip *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_rawip_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_rawip_fd(const wl_rawip *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_rawip_into_fd(wl_rawip *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_rawip`, after asking the kernel that
+ * it is a bound, unconnected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_rawip_from_fd(int fd, wl_rawip **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_rawip_conn_free(wl_rawip_conn *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_rawip_conn_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_rawip_conn_fd(const wl_rawip_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_rawip_conn_into_fd(wl_rawip_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_rawip_conn`, after asking the kernel that
+ * it is a connected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_rawip_conn_from_fd(int fd, wl_rawip_conn **out);
+
+/**
  * Waits up to `timeout_ms` milliseconds (negative: forever) for the
  * connect to resolve, one way or the other (`poll(2)` for `POLLOUT`):
  * `PendingConnect::wait`.
@@ -5084,34 +5438,6 @@ int wl_pending_wait(const wl_pending *pending, int timeout_ms);
  * `wl_pending_fd`, or after `wl_pending_wait` returns 1.
  */
 int wl_pending_finish(wl_pending *pending, wl_conn **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_pending_free(wl_pending *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_pending_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_pending_fd(const wl_pending *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_pending_into_fd(wl_pending *sock);
 
 /**
  * Chooses the interface for outgoing IPv4 multicast (`IP_MULTICAST_IF`
@@ -5325,49 +5651,6 @@ int wl_raw_connect_nonblocking(wl_raw *sock, const wl_addr *addr, wl_pending **o
 int wl_raw_connect_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram_conn **out);
 
 /**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_raw_free(wl_raw *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_raw_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_raw_fd(const wl_raw *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_raw_into_fd(wl_raw *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_raw`, after asking the kernel
- * that it is a fresh socket (not bound, not connected, not listening; stream or datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_raw_free`, or take it back with `wl_raw_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_raw_from_fd(int fd,
-                   wl_raw **out);
-
-/**
  * Creates a raw IP socket for IP protocol `protocol` (1 to 255, e.g.
  * `IPPROTO_ICMP`, `IPPROTO_UDP`; `socket(domain, SOCK_RAW | SOCK_CLOEXEC,
  * protocol)`): `RawSocket::<D, RawIp>::with_protocol`.
@@ -5500,123 +5783,6 @@ ssize_t wl_rawip_conn_send(const wl_rawip_conn *sock, const void *buf, size_t le
  * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_rawip_conn_recv(const wl_rawip_conn *sock, void *buf, size_t len, int flags);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_rawip_raw_free(wl_rawip_raw *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_rawip_raw_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_rawip_raw_fd(const wl_rawip_raw *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_rawip_raw_into_fd(wl_rawip_raw *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_rawip_raw`, after asking the kernel that
- * it is a fresh (unbound, unconnected) raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_rawip_raw_from_fd(int fd, wl_rawip_raw **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_rawip_free(wl_rawip *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_rawip_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_rawip_fd(const wl_rawip *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_rawip_into_fd(wl_rawip *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_rawip`, after asking the kernel that
- * it is a bound, unconnected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_rawip_from_fd(int fd, wl_rawip **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_rawip_conn_free(wl_rawip_conn *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_rawip_conn_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_rawip_conn_fd(const wl_rawip_conn *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_rawip_conn_into_fd(wl_rawip_conn *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_rawip_conn`, after asking the kernel that
- * it is a connected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_rawip_conn_from_fd(int fd, wl_rawip_conn **out);
 
 /**
  * Creates storage for up to `count` datagrams per receive (1 to
@@ -5982,157 +6148,6 @@ int wl_seqpacket_pair(wl_seqpacket **a, wl_seqpacket **b);
  * `flags` bits, NULL argument), `-EMFILE`, ...
  */
 int wl_seqpacket_pair_flags(unsigned int flags, wl_seqpacket **a, wl_seqpacket **b);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_seqpacket_raw_free(wl_seqpacket_raw *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll` or a `setsockopt(2)`
- * Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_seqpacket_raw_free`. Returns the descriptor
- * (>= 0), or `-EINVAL` if `sock` is NULL.
- */
-int wl_seqpacket_raw_fd(const wl_seqpacket_raw *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_seqpacket_raw_into_fd(wl_seqpacket_raw *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_seqpacket_raw`, after asking the
- * kernel that it is a fresh (unbound, unconnected) Unix seqpacket socket
- * (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`, `SO_ACCEPTCONN`, addresses).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not `AF_UNIX`),
- * `-EPROTOTYPE` (not `SOCK_SEQPACKET`), `-EINVAL` (other state, NULL `out`).
- */
-int wl_seqpacket_raw_from_fd(int fd, wl_seqpacket_raw **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_seqpacket_bound_free(wl_seqpacket_bound *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_seqpacket_bound_free`). Returns the
- * descriptor (>= 0), or `-EINVAL` if `sock` is NULL.
- */
-int wl_seqpacket_bound_fd(const wl_seqpacket_bound *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_seqpacket_bound_into_fd(wl_seqpacket_bound *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_seqpacket_bound`, after asking
- * the kernel that it is a bound, not listening, unconnected Unix
- * seqpacket socket.
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
- * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
- * NULL `out`).
- */
-int wl_seqpacket_bound_from_fd(int fd, wl_seqpacket_bound **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_seqpacket_listener_free(wl_seqpacket_listener *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_seqpacket_listener_free`); register it for
- * readability to learn of pending connections. Returns the descriptor
- * (>= 0), or `-EINVAL` if `sock` is NULL.
- */
-int wl_seqpacket_listener_fd(const wl_seqpacket_listener *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_seqpacket_listener_into_fd(wl_seqpacket_listener *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_seqpacket_listener`, after
- * asking the kernel that it is a listening Unix seqpacket socket.
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
- * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
- * NULL `out`).
- */
-int wl_seqpacket_listener_from_fd(int fd, wl_seqpacket_listener **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_seqpacket_free(wl_seqpacket *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_seqpacket_free`), e.g. for `epoll` or fd
- * passing (`wl_fd_send` on the descriptor's socket). Returns the
- * descriptor (>= 0), or `-EINVAL` if `sock` is NULL.
- */
-int wl_seqpacket_fd(const wl_seqpacket *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_seqpacket_into_fd(wl_seqpacket *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_seqpacket`, after asking the
- * kernel that it is a connected Unix seqpacket socket.
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
- * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE` (e.g. a Unix stream),
- * `-EINVAL` (other state, NULL `out`).
- */
-int wl_seqpacket_from_fd(int fd, wl_seqpacket **out);
 
 /**
  * Writes the socket's local address to `*out` (`getsockname(2)`). For an

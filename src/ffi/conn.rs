@@ -6,7 +6,6 @@ use std::net::Shutdown;
 use super::addr::wl_addr;
 use super::any::{ByDomain, ConnAny, each};
 use super::boundary::ffi_fn;
-use super::common;
 use super::handle::{borrow, impl_handle, out_ptr, pair_out};
 use super::peer;
 use wirelane_core::ConnectedStream;
@@ -237,63 +236,5 @@ pub unsafe extern "C" fn wl_conn_peer_credentials(conn: *const wl_conn, out: *mu
             })
         };
         Ok(0)
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_free(sock: *mut wl_conn) {
-    ffi_fn!("wl_conn_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_conn_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_fd(sock: *const wl_conn) -> c_int {
-    ffi_fn!("wl_conn_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_into_fd(sock: *mut wl_conn) -> c_int {
-    ffi_fn!("wl_conn_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_conn`, after asking the kernel
-/// that it is a connected stream socket (TCP or Unix stream) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` (close it only through
-/// `wl_conn_free`, or take it back with `wl_conn_into_fd`) and `*out` is written.
-/// On failure `fd` stays open and owned by the caller. Returns 0, or
-/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
-/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
-/// `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_from_fd(fd: c_int, out: *mut *mut wl_conn) -> c_int {
-    ffi_fn!("wl_conn_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
     })
 }

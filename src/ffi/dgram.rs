@@ -6,7 +6,6 @@ use std::ffi::{c_int, c_void};
 use super::addr::wl_addr;
 use super::any::{ByDomain, DgramAny, DgramConnAny, step, with_addr};
 use super::boundary::ffi_fn;
-use super::common;
 use super::handle::{
     borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, pair_out, transition_addr_out, write_opt,
 };
@@ -148,64 +147,6 @@ pub unsafe extern "C" fn wl_dgram_connect(
     })
 }
 
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_free(sock: *mut wl_dgram) {
-    ffi_fn!("wl_dgram_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_dgram_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_fd(sock: *const wl_dgram) -> c_int {
-    ffi_fn!("wl_dgram_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_into_fd(sock: *mut wl_dgram) -> c_int {
-    ffi_fn!("wl_dgram_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_dgram`, after asking the kernel
-/// that it is a bound, unconnected datagram socket (UDP or Unix datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` (close it only through
-/// `wl_dgram_free`, or take it back with `wl_dgram_into_fd`) and `*out` is written.
-/// On failure `fd` stays open and owned by the caller. Returns 0, or
-/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
-/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
-/// `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_from_fd(fd: c_int, out: *mut *mut wl_dgram) -> c_int {
-    ffi_fn!("wl_dgram_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
-}
-
 /// Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
 /// added): `ConnectedDatagram::send_with_flags`.
 ///
@@ -335,63 +276,5 @@ pub unsafe extern "C" fn wl_dgram_conn_pair(a: *mut *mut wl_dgram_conn, b: *mut 
                 ConnectedDatagram::pair().map(|(x, y)| (ByDomain::Unix(x), ByDomain::Unix(y)))
             })
         }
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_free(sock: *mut wl_dgram_conn) {
-    ffi_fn!("wl_dgram_conn_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_dgram_conn_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_fd(sock: *const wl_dgram_conn) -> c_int {
-    ffi_fn!("wl_dgram_conn_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_into_fd(sock: *mut wl_dgram_conn) -> c_int {
-    ffi_fn!("wl_dgram_conn_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_dgram_conn`, after asking the kernel
-/// that it is a connected datagram socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` (close it only through
-/// `wl_dgram_conn_free`, or take it back with `wl_dgram_conn_into_fd`) and `*out` is written.
-/// On failure `fd` stays open and owned by the caller. Returns 0, or
-/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
-/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
-/// `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_from_fd(fd: c_int, out: *mut *mut wl_dgram_conn) -> c_int {
-    ffi_fn!("wl_dgram_conn_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
     })
 }

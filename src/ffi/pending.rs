@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use super::any::{PendingAny, each, step};
 use super::boundary::ffi_fn;
-use super::common;
 use super::conn::wl_conn;
 use super::handle::{borrow, impl_handle, transition_out};
 
@@ -56,45 +55,5 @@ pub unsafe extern "C" fn wl_pending_finish(pending: *mut wl_pending, out: *mut *
     ffi_fn!("wl_pending_finish", {
         // SAFETY: `pending` is NULL or a live handle nobody else uses now; `out` NULL or writable.
         unsafe { transition_out(pending, out, |s| step!(s, |b| b, s => s.finish())) }
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_pending_free(sock: *mut wl_pending) {
-    ffi_fn!("wl_pending_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_pending_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_pending_fd(sock: *const wl_pending) -> c_int {
-    ffi_fn!("wl_pending_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_pending_into_fd(sock: *mut wl_pending) -> c_int {
-    ffi_fn!("wl_pending_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
     })
 }

@@ -605,14 +605,6 @@ wl_recv_batch_control: Callable[..., int] = bind("wl_recv_batch_control", c_int,
 wl_recv_batch_unpack: Callable[..., int] = bind("wl_recv_batch_unpack", c_int, [POINTER(wl_recv_batch), c_size_t, c_void_p, c_size_t, POINTER(c_size_t), POINTER(wl_addr), c_size_t])
 # wl_bound_listen(sock, backlog, out)
 wl_bound_listen: Callable[..., int] = bind("wl_bound_listen", c_int, [POINTER(wl_bound), c_uint, POINTER(POINTER(wl_listener))])
-# wl_bound_free(sock)
-wl_bound_free: Callable[..., None] = bind("wl_bound_free", None, [POINTER(wl_bound)], errcheck=False)
-# wl_bound_fd(sock)
-wl_bound_fd: Callable[..., int] = bind("wl_bound_fd", c_int, [POINTER(wl_bound)])
-# wl_bound_into_fd(sock)
-wl_bound_into_fd: Callable[..., int] = bind("wl_bound_into_fd", c_int, [POINTER(wl_bound)])
-# wl_bound_from_fd(fd, out)
-wl_bound_from_fd: Callable[..., int] = bind("wl_bound_from_fd", c_int, [c_int, POINTER(POINTER(wl_bound))])
 # wl_listener_build(cfg, addr, out)
 wl_listener_build: Callable[..., int] = bind("wl_listener_build", c_int, [POINTER(wl_listener_config), POINTER(wl_addr), POINTER(POINTER(wl_listener))])
 # wl_connector_connect(cfg, peer, out)
@@ -681,14 +673,6 @@ wl_conn_try_clone: Callable[..., int] = bind("wl_conn_try_clone", c_int, [POINTE
 wl_conn_pair: Callable[..., int] = bind("wl_conn_pair", c_int, [POINTER(POINTER(wl_conn)), POINTER(POINTER(wl_conn))])
 # wl_conn_peer_credentials(conn, out)
 wl_conn_peer_credentials: Callable[..., int] = bind("wl_conn_peer_credentials", c_int, [POINTER(wl_conn), POINTER(wl_ucred)])
-# wl_conn_free(sock)
-wl_conn_free: Callable[..., None] = bind("wl_conn_free", None, [POINTER(wl_conn)], errcheck=False)
-# wl_conn_fd(sock)
-wl_conn_fd: Callable[..., int] = bind("wl_conn_fd", c_int, [POINTER(wl_conn)])
-# wl_conn_into_fd(sock)
-wl_conn_into_fd: Callable[..., int] = bind("wl_conn_into_fd", c_int, [POINTER(wl_conn)])
-# wl_conn_from_fd(fd, out)
-wl_conn_from_fd: Callable[..., int] = bind("wl_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_conn))])
 # wl_connect_by_name(host, port, opts, out)
 wl_connect_by_name: Callable[..., int] = bind("wl_connect_by_name", c_int, [c_char_p, c_uint16, POINTER(wl_connect_opts), POINTER(POINTER(wl_conn))])
 # wl_dgram_connect_by_name(host, port, opts, out)
@@ -717,14 +701,6 @@ wl_dgram_recv_from: Callable[..., int] = bind("wl_dgram_recv_from", c_ssize_t, [
 wl_dgram_try_clone: Callable[..., int] = bind("wl_dgram_try_clone", c_int, [POINTER(wl_dgram), POINTER(POINTER(wl_dgram))])
 # wl_dgram_connect(sock, addr, out)
 wl_dgram_connect: Callable[..., int] = bind("wl_dgram_connect", c_int, [POINTER(wl_dgram), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
-# wl_dgram_free(sock)
-wl_dgram_free: Callable[..., None] = bind("wl_dgram_free", None, [POINTER(wl_dgram)], errcheck=False)
-# wl_dgram_fd(sock)
-wl_dgram_fd: Callable[..., int] = bind("wl_dgram_fd", c_int, [POINTER(wl_dgram)])
-# wl_dgram_into_fd(sock)
-wl_dgram_into_fd: Callable[..., int] = bind("wl_dgram_into_fd", c_int, [POINTER(wl_dgram)])
-# wl_dgram_from_fd(fd, out)
-wl_dgram_from_fd: Callable[..., int] = bind("wl_dgram_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram))])
 # wl_dgram_conn_send(sock, buf, len, flags)
 wl_dgram_conn_send: Callable[..., int] = bind("wl_dgram_conn_send", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
 # wl_dgram_conn_recv(sock, buf, len, flags)
@@ -739,14 +715,6 @@ wl_dgram_conn_peer_addr: Callable[..., int] = bind("wl_dgram_conn_peer_addr", c_
 wl_dgram_conn_try_clone: Callable[..., int] = bind("wl_dgram_conn_try_clone", c_int, [POINTER(wl_dgram_conn), POINTER(POINTER(wl_dgram_conn))])
 # wl_dgram_conn_pair(a, b)
 wl_dgram_conn_pair: Callable[..., int] = bind("wl_dgram_conn_pair", c_int, [POINTER(POINTER(wl_dgram_conn)), POINTER(POINTER(wl_dgram_conn))])
-# wl_dgram_conn_free(sock)
-wl_dgram_conn_free: Callable[..., None] = bind("wl_dgram_conn_free", None, [POINTER(wl_dgram_conn)], errcheck=False)
-# wl_dgram_conn_fd(sock)
-wl_dgram_conn_fd: Callable[..., int] = bind("wl_dgram_conn_fd", c_int, [POINTER(wl_dgram_conn)])
-# wl_dgram_conn_into_fd(sock)
-wl_dgram_conn_into_fd: Callable[..., int] = bind("wl_dgram_conn_into_fd", c_int, [POINTER(wl_dgram_conn)])
-# wl_dgram_conn_from_fd(fd, out)
-wl_dgram_conn_from_fd: Callable[..., int] = bind("wl_dgram_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram_conn))])
 # wl_dgram_conn_set_recv_meta(sock, what, on)
 wl_dgram_conn_set_recv_meta: Callable[..., int] = bind("wl_dgram_conn_set_recv_meta", c_int, [POINTER(wl_dgram_conn), c_uint32, c_bool])
 # wl_dgram_conn_recv_meta(sock, buf, len, out)
@@ -833,40 +801,8 @@ wl_icmp_conn_send_echo: Callable[..., int] = bind("wl_icmp_conn_send_echo", c_in
 wl_icmp_conn_recv_echo: Callable[..., int] = bind("wl_icmp_conn_recv_echo", c_ssize_t, [POINTER(wl_icmp_conn), c_void_p, c_size_t, POINTER(wl_echo_reply)])
 # wl_icmp_conn_ident(sock)
 wl_icmp_conn_ident: Callable[..., int] = bind("wl_icmp_conn_ident", c_int, [POINTER(wl_icmp_conn)])
-# wl_icmp_raw_free(sock)
-wl_icmp_raw_free: Callable[..., None] = bind("wl_icmp_raw_free", None, [POINTER(wl_icmp_raw)], errcheck=False)
-# wl_icmp_raw_fd(sock)
-wl_icmp_raw_fd: Callable[..., int] = bind("wl_icmp_raw_fd", c_int, [POINTER(wl_icmp_raw)])
-# wl_icmp_raw_into_fd(sock)
-wl_icmp_raw_into_fd: Callable[..., int] = bind("wl_icmp_raw_into_fd", c_int, [POINTER(wl_icmp_raw)])
-# wl_icmp_raw_from_fd(fd, out)
-wl_icmp_raw_from_fd: Callable[..., int] = bind("wl_icmp_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_raw))])
-# wl_icmp_free(sock)
-wl_icmp_free: Callable[..., None] = bind("wl_icmp_free", None, [POINTER(wl_icmp)], errcheck=False)
-# wl_icmp_fd(sock)
-wl_icmp_fd: Callable[..., int] = bind("wl_icmp_fd", c_int, [POINTER(wl_icmp)])
-# wl_icmp_into_fd(sock)
-wl_icmp_into_fd: Callable[..., int] = bind("wl_icmp_into_fd", c_int, [POINTER(wl_icmp)])
-# wl_icmp_from_fd(fd, out)
-wl_icmp_from_fd: Callable[..., int] = bind("wl_icmp_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp))])
-# wl_icmp_conn_free(sock)
-wl_icmp_conn_free: Callable[..., None] = bind("wl_icmp_conn_free", None, [POINTER(wl_icmp_conn)], errcheck=False)
-# wl_icmp_conn_fd(sock)
-wl_icmp_conn_fd: Callable[..., int] = bind("wl_icmp_conn_fd", c_int, [POINTER(wl_icmp_conn)])
-# wl_icmp_conn_into_fd(sock)
-wl_icmp_conn_into_fd: Callable[..., int] = bind("wl_icmp_conn_into_fd", c_int, [POINTER(wl_icmp_conn)])
-# wl_icmp_conn_from_fd(fd, out)
-wl_icmp_conn_from_fd: Callable[..., int] = bind("wl_icmp_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_conn))])
 # wl_listener_accept(listener, out, peer)
 wl_listener_accept: Callable[..., int] = bind("wl_listener_accept", c_int, [POINTER(wl_listener), POINTER(POINTER(wl_conn)), POINTER(wl_addr)])
-# wl_listener_free(sock)
-wl_listener_free: Callable[..., None] = bind("wl_listener_free", None, [POINTER(wl_listener)], errcheck=False)
-# wl_listener_fd(sock)
-wl_listener_fd: Callable[..., int] = bind("wl_listener_fd", c_int, [POINTER(wl_listener)])
-# wl_listener_into_fd(sock)
-wl_listener_into_fd: Callable[..., int] = bind("wl_listener_into_fd", c_int, [POINTER(wl_listener)])
-# wl_listener_from_fd(fd, out)
-wl_listener_from_fd: Callable[..., int] = bind("wl_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_listener))])
 # wl_listener_try_clone(listener, out)
 wl_listener_try_clone: Callable[..., int] = bind("wl_listener_try_clone", c_int, [POINTER(wl_listener), POINTER(POINTER(wl_listener))])
 # wl_raw_open(domain, type, protocol, flags, out)
@@ -1123,16 +1059,144 @@ wl_passcred: Callable[..., int] = bind("wl_passcred", c_int, [c_int, POINTER(c_b
 wl_set_zerocopy: Callable[..., int] = bind("wl_set_zerocopy", c_int, [c_int, c_bool])
 # wl_zerocopy(fd, out)
 wl_zerocopy: Callable[..., int] = bind("wl_zerocopy", c_int, [c_int, POINTER(c_bool)])
-# wl_pending_wait(pending, timeout_ms)
-wl_pending_wait: Callable[..., int] = bind("wl_pending_wait", c_int, [POINTER(wl_pending), c_int])
-# wl_pending_finish(pending, out)
-wl_pending_finish: Callable[..., int] = bind("wl_pending_finish", c_int, [POINTER(wl_pending), POINTER(POINTER(wl_conn))])
+# wl_raw_free(sock)
+wl_raw_free: Callable[..., None] = bind("wl_raw_free", None, [POINTER(wl_raw)], errcheck=False)
+# wl_raw_fd(sock)
+wl_raw_fd: Callable[..., int] = bind("wl_raw_fd", c_int, [POINTER(wl_raw)])
+# wl_raw_into_fd(sock)
+wl_raw_into_fd: Callable[..., int] = bind("wl_raw_into_fd", c_int, [POINTER(wl_raw)])
+# wl_raw_from_fd(fd, out)
+wl_raw_from_fd: Callable[..., int] = bind("wl_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_raw))])
+# wl_bound_free(sock)
+wl_bound_free: Callable[..., None] = bind("wl_bound_free", None, [POINTER(wl_bound)], errcheck=False)
+# wl_bound_fd(sock)
+wl_bound_fd: Callable[..., int] = bind("wl_bound_fd", c_int, [POINTER(wl_bound)])
+# wl_bound_into_fd(sock)
+wl_bound_into_fd: Callable[..., int] = bind("wl_bound_into_fd", c_int, [POINTER(wl_bound)])
+# wl_bound_from_fd(fd, out)
+wl_bound_from_fd: Callable[..., int] = bind("wl_bound_from_fd", c_int, [c_int, POINTER(POINTER(wl_bound))])
+# wl_listener_free(sock)
+wl_listener_free: Callable[..., None] = bind("wl_listener_free", None, [POINTER(wl_listener)], errcheck=False)
+# wl_listener_fd(sock)
+wl_listener_fd: Callable[..., int] = bind("wl_listener_fd", c_int, [POINTER(wl_listener)])
+# wl_listener_into_fd(sock)
+wl_listener_into_fd: Callable[..., int] = bind("wl_listener_into_fd", c_int, [POINTER(wl_listener)])
+# wl_listener_from_fd(fd, out)
+wl_listener_from_fd: Callable[..., int] = bind("wl_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_listener))])
+# wl_conn_free(sock)
+wl_conn_free: Callable[..., None] = bind("wl_conn_free", None, [POINTER(wl_conn)], errcheck=False)
+# wl_conn_fd(sock)
+wl_conn_fd: Callable[..., int] = bind("wl_conn_fd", c_int, [POINTER(wl_conn)])
+# wl_conn_into_fd(sock)
+wl_conn_into_fd: Callable[..., int] = bind("wl_conn_into_fd", c_int, [POINTER(wl_conn)])
+# wl_conn_from_fd(fd, out)
+wl_conn_from_fd: Callable[..., int] = bind("wl_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_conn))])
 # wl_pending_free(sock)
 wl_pending_free: Callable[..., None] = bind("wl_pending_free", None, [POINTER(wl_pending)], errcheck=False)
 # wl_pending_fd(sock)
 wl_pending_fd: Callable[..., int] = bind("wl_pending_fd", c_int, [POINTER(wl_pending)])
 # wl_pending_into_fd(sock)
 wl_pending_into_fd: Callable[..., int] = bind("wl_pending_into_fd", c_int, [POINTER(wl_pending)])
+# wl_dgram_free(sock)
+wl_dgram_free: Callable[..., None] = bind("wl_dgram_free", None, [POINTER(wl_dgram)], errcheck=False)
+# wl_dgram_fd(sock)
+wl_dgram_fd: Callable[..., int] = bind("wl_dgram_fd", c_int, [POINTER(wl_dgram)])
+# wl_dgram_into_fd(sock)
+wl_dgram_into_fd: Callable[..., int] = bind("wl_dgram_into_fd", c_int, [POINTER(wl_dgram)])
+# wl_dgram_from_fd(fd, out)
+wl_dgram_from_fd: Callable[..., int] = bind("wl_dgram_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram))])
+# wl_dgram_conn_free(sock)
+wl_dgram_conn_free: Callable[..., None] = bind("wl_dgram_conn_free", None, [POINTER(wl_dgram_conn)], errcheck=False)
+# wl_dgram_conn_fd(sock)
+wl_dgram_conn_fd: Callable[..., int] = bind("wl_dgram_conn_fd", c_int, [POINTER(wl_dgram_conn)])
+# wl_dgram_conn_into_fd(sock)
+wl_dgram_conn_into_fd: Callable[..., int] = bind("wl_dgram_conn_into_fd", c_int, [POINTER(wl_dgram_conn)])
+# wl_dgram_conn_from_fd(fd, out)
+wl_dgram_conn_from_fd: Callable[..., int] = bind("wl_dgram_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram_conn))])
+# wl_seqpacket_raw_free(sock)
+wl_seqpacket_raw_free: Callable[..., None] = bind("wl_seqpacket_raw_free", None, [POINTER(wl_seqpacket_raw)], errcheck=False)
+# wl_seqpacket_raw_fd(sock)
+wl_seqpacket_raw_fd: Callable[..., int] = bind("wl_seqpacket_raw_fd", c_int, [POINTER(wl_seqpacket_raw)])
+# wl_seqpacket_raw_into_fd(sock)
+wl_seqpacket_raw_into_fd: Callable[..., int] = bind("wl_seqpacket_raw_into_fd", c_int, [POINTER(wl_seqpacket_raw)])
+# wl_seqpacket_raw_from_fd(fd, out)
+wl_seqpacket_raw_from_fd: Callable[..., int] = bind("wl_seqpacket_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket_raw))])
+# wl_seqpacket_bound_free(sock)
+wl_seqpacket_bound_free: Callable[..., None] = bind("wl_seqpacket_bound_free", None, [POINTER(wl_seqpacket_bound)], errcheck=False)
+# wl_seqpacket_bound_fd(sock)
+wl_seqpacket_bound_fd: Callable[..., int] = bind("wl_seqpacket_bound_fd", c_int, [POINTER(wl_seqpacket_bound)])
+# wl_seqpacket_bound_into_fd(sock)
+wl_seqpacket_bound_into_fd: Callable[..., int] = bind("wl_seqpacket_bound_into_fd", c_int, [POINTER(wl_seqpacket_bound)])
+# wl_seqpacket_bound_from_fd(fd, out)
+wl_seqpacket_bound_from_fd: Callable[..., int] = bind("wl_seqpacket_bound_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket_bound))])
+# wl_seqpacket_listener_free(sock)
+wl_seqpacket_listener_free: Callable[..., None] = bind("wl_seqpacket_listener_free", None, [POINTER(wl_seqpacket_listener)], errcheck=False)
+# wl_seqpacket_listener_fd(sock)
+wl_seqpacket_listener_fd: Callable[..., int] = bind("wl_seqpacket_listener_fd", c_int, [POINTER(wl_seqpacket_listener)])
+# wl_seqpacket_listener_into_fd(sock)
+wl_seqpacket_listener_into_fd: Callable[..., int] = bind("wl_seqpacket_listener_into_fd", c_int, [POINTER(wl_seqpacket_listener)])
+# wl_seqpacket_listener_from_fd(fd, out)
+wl_seqpacket_listener_from_fd: Callable[..., int] = bind("wl_seqpacket_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket_listener))])
+# wl_seqpacket_free(sock)
+wl_seqpacket_free: Callable[..., None] = bind("wl_seqpacket_free", None, [POINTER(wl_seqpacket)], errcheck=False)
+# wl_seqpacket_fd(sock)
+wl_seqpacket_fd: Callable[..., int] = bind("wl_seqpacket_fd", c_int, [POINTER(wl_seqpacket)])
+# wl_seqpacket_into_fd(sock)
+wl_seqpacket_into_fd: Callable[..., int] = bind("wl_seqpacket_into_fd", c_int, [POINTER(wl_seqpacket)])
+# wl_seqpacket_from_fd(fd, out)
+wl_seqpacket_from_fd: Callable[..., int] = bind("wl_seqpacket_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket))])
+# wl_icmp_raw_free(sock)
+wl_icmp_raw_free: Callable[..., None] = bind("wl_icmp_raw_free", None, [POINTER(wl_icmp_raw)], errcheck=False)
+# wl_icmp_raw_fd(sock)
+wl_icmp_raw_fd: Callable[..., int] = bind("wl_icmp_raw_fd", c_int, [POINTER(wl_icmp_raw)])
+# wl_icmp_raw_into_fd(sock)
+wl_icmp_raw_into_fd: Callable[..., int] = bind("wl_icmp_raw_into_fd", c_int, [POINTER(wl_icmp_raw)])
+# wl_icmp_raw_from_fd(fd, out)
+wl_icmp_raw_from_fd: Callable[..., int] = bind("wl_icmp_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_raw))])
+# wl_icmp_free(sock)
+wl_icmp_free: Callable[..., None] = bind("wl_icmp_free", None, [POINTER(wl_icmp)], errcheck=False)
+# wl_icmp_fd(sock)
+wl_icmp_fd: Callable[..., int] = bind("wl_icmp_fd", c_int, [POINTER(wl_icmp)])
+# wl_icmp_into_fd(sock)
+wl_icmp_into_fd: Callable[..., int] = bind("wl_icmp_into_fd", c_int, [POINTER(wl_icmp)])
+# wl_icmp_from_fd(fd, out)
+wl_icmp_from_fd: Callable[..., int] = bind("wl_icmp_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp))])
+# wl_icmp_conn_free(sock)
+wl_icmp_conn_free: Callable[..., None] = bind("wl_icmp_conn_free", None, [POINTER(wl_icmp_conn)], errcheck=False)
+# wl_icmp_conn_fd(sock)
+wl_icmp_conn_fd: Callable[..., int] = bind("wl_icmp_conn_fd", c_int, [POINTER(wl_icmp_conn)])
+# wl_icmp_conn_into_fd(sock)
+wl_icmp_conn_into_fd: Callable[..., int] = bind("wl_icmp_conn_into_fd", c_int, [POINTER(wl_icmp_conn)])
+# wl_icmp_conn_from_fd(fd, out)
+wl_icmp_conn_from_fd: Callable[..., int] = bind("wl_icmp_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_conn))])
+# wl_rawip_raw_free(sock)
+wl_rawip_raw_free: Callable[..., None] = bind("wl_rawip_raw_free", None, [POINTER(wl_rawip_raw)], errcheck=False)
+# wl_rawip_raw_fd(sock)
+wl_rawip_raw_fd: Callable[..., int] = bind("wl_rawip_raw_fd", c_int, [POINTER(wl_rawip_raw)])
+# wl_rawip_raw_into_fd(sock)
+wl_rawip_raw_into_fd: Callable[..., int] = bind("wl_rawip_raw_into_fd", c_int, [POINTER(wl_rawip_raw)])
+# wl_rawip_raw_from_fd(fd, out)
+wl_rawip_raw_from_fd: Callable[..., int] = bind("wl_rawip_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_raw))])
+# wl_rawip_free(sock)
+wl_rawip_free: Callable[..., None] = bind("wl_rawip_free", None, [POINTER(wl_rawip)], errcheck=False)
+# wl_rawip_fd(sock)
+wl_rawip_fd: Callable[..., int] = bind("wl_rawip_fd", c_int, [POINTER(wl_rawip)])
+# wl_rawip_into_fd(sock)
+wl_rawip_into_fd: Callable[..., int] = bind("wl_rawip_into_fd", c_int, [POINTER(wl_rawip)])
+# wl_rawip_from_fd(fd, out)
+wl_rawip_from_fd: Callable[..., int] = bind("wl_rawip_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip))])
+# wl_rawip_conn_free(sock)
+wl_rawip_conn_free: Callable[..., None] = bind("wl_rawip_conn_free", None, [POINTER(wl_rawip_conn)], errcheck=False)
+# wl_rawip_conn_fd(sock)
+wl_rawip_conn_fd: Callable[..., int] = bind("wl_rawip_conn_fd", c_int, [POINTER(wl_rawip_conn)])
+# wl_rawip_conn_into_fd(sock)
+wl_rawip_conn_into_fd: Callable[..., int] = bind("wl_rawip_conn_into_fd", c_int, [POINTER(wl_rawip_conn)])
+# wl_rawip_conn_from_fd(fd, out)
+wl_rawip_conn_from_fd: Callable[..., int] = bind("wl_rawip_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_conn))])
+# wl_pending_wait(pending, timeout_ms)
+wl_pending_wait: Callable[..., int] = bind("wl_pending_wait", c_int, [POINTER(wl_pending), c_int])
+# wl_pending_finish(pending, out)
+wl_pending_finish: Callable[..., int] = bind("wl_pending_finish", c_int, [POINTER(wl_pending), POINTER(POINTER(wl_conn))])
 # wl_set_multicast_if_v4(fd, interface, ifindex)
 wl_set_multicast_if_v4: Callable[..., int] = bind("wl_set_multicast_if_v4", c_int, [c_int, POINTER(c_uint8), c_uint32])
 # wl_multicast_if_v4(fd, out)
@@ -1165,14 +1229,6 @@ wl_raw_connect: Callable[..., int] = bind("wl_raw_connect", c_int, [POINTER(wl_r
 wl_raw_connect_nonblocking: Callable[..., int] = bind("wl_raw_connect_nonblocking", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_pending))])
 # wl_raw_connect_dgram(sock, addr, out)
 wl_raw_connect_dgram: Callable[..., int] = bind("wl_raw_connect_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
-# wl_raw_free(sock)
-wl_raw_free: Callable[..., None] = bind("wl_raw_free", None, [POINTER(wl_raw)], errcheck=False)
-# wl_raw_fd(sock)
-wl_raw_fd: Callable[..., int] = bind("wl_raw_fd", c_int, [POINTER(wl_raw)])
-# wl_raw_into_fd(sock)
-wl_raw_into_fd: Callable[..., int] = bind("wl_raw_into_fd", c_int, [POINTER(wl_raw)])
-# wl_raw_from_fd(fd, out)
-wl_raw_from_fd: Callable[..., int] = bind("wl_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_raw))])
 # wl_rawip_raw_new(domain, protocol, flags, out)
 wl_rawip_raw_new: Callable[..., int] = bind("wl_rawip_raw_new", c_int, [c_int, c_int, c_uint, POINTER(POINTER(wl_rawip_raw))])
 # wl_rawip_raw_bind(sock, addr, out)
@@ -1189,30 +1245,6 @@ wl_rawip_recv_from: Callable[..., int] = bind("wl_rawip_recv_from", c_ssize_t, [
 wl_rawip_conn_send: Callable[..., int] = bind("wl_rawip_conn_send", c_ssize_t, [POINTER(wl_rawip_conn), c_void_p, c_size_t, c_int])
 # wl_rawip_conn_recv(sock, buf, len, flags)
 wl_rawip_conn_recv: Callable[..., int] = bind("wl_rawip_conn_recv", c_ssize_t, [POINTER(wl_rawip_conn), c_void_p, c_size_t, c_int])
-# wl_rawip_raw_free(sock)
-wl_rawip_raw_free: Callable[..., None] = bind("wl_rawip_raw_free", None, [POINTER(wl_rawip_raw)], errcheck=False)
-# wl_rawip_raw_fd(sock)
-wl_rawip_raw_fd: Callable[..., int] = bind("wl_rawip_raw_fd", c_int, [POINTER(wl_rawip_raw)])
-# wl_rawip_raw_into_fd(sock)
-wl_rawip_raw_into_fd: Callable[..., int] = bind("wl_rawip_raw_into_fd", c_int, [POINTER(wl_rawip_raw)])
-# wl_rawip_raw_from_fd(fd, out)
-wl_rawip_raw_from_fd: Callable[..., int] = bind("wl_rawip_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_raw))])
-# wl_rawip_free(sock)
-wl_rawip_free: Callable[..., None] = bind("wl_rawip_free", None, [POINTER(wl_rawip)], errcheck=False)
-# wl_rawip_fd(sock)
-wl_rawip_fd: Callable[..., int] = bind("wl_rawip_fd", c_int, [POINTER(wl_rawip)])
-# wl_rawip_into_fd(sock)
-wl_rawip_into_fd: Callable[..., int] = bind("wl_rawip_into_fd", c_int, [POINTER(wl_rawip)])
-# wl_rawip_from_fd(fd, out)
-wl_rawip_from_fd: Callable[..., int] = bind("wl_rawip_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip))])
-# wl_rawip_conn_free(sock)
-wl_rawip_conn_free: Callable[..., None] = bind("wl_rawip_conn_free", None, [POINTER(wl_rawip_conn)], errcheck=False)
-# wl_rawip_conn_fd(sock)
-wl_rawip_conn_fd: Callable[..., int] = bind("wl_rawip_conn_fd", c_int, [POINTER(wl_rawip_conn)])
-# wl_rawip_conn_into_fd(sock)
-wl_rawip_conn_into_fd: Callable[..., int] = bind("wl_rawip_conn_into_fd", c_int, [POINTER(wl_rawip_conn)])
-# wl_rawip_conn_from_fd(fd, out)
-wl_rawip_conn_from_fd: Callable[..., int] = bind("wl_rawip_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_conn))])
 # wl_recv_slots_new(domain, count, out)
 wl_recv_slots_new: Callable[..., int] = bind("wl_recv_slots_new", c_int, [c_int, c_size_t, POINTER(POINTER(wl_recv_slots))])
 # wl_recv_slots_free(slots)
@@ -1261,38 +1293,6 @@ wl_seqpacket_try_clone: Callable[..., int] = bind("wl_seqpacket_try_clone", c_in
 wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
 # wl_seqpacket_pair_flags(flags, a, b)
 wl_seqpacket_pair_flags: Callable[..., int] = bind("wl_seqpacket_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
-# wl_seqpacket_raw_free(sock)
-wl_seqpacket_raw_free: Callable[..., None] = bind("wl_seqpacket_raw_free", None, [POINTER(wl_seqpacket_raw)], errcheck=False)
-# wl_seqpacket_raw_fd(sock)
-wl_seqpacket_raw_fd: Callable[..., int] = bind("wl_seqpacket_raw_fd", c_int, [POINTER(wl_seqpacket_raw)])
-# wl_seqpacket_raw_into_fd(sock)
-wl_seqpacket_raw_into_fd: Callable[..., int] = bind("wl_seqpacket_raw_into_fd", c_int, [POINTER(wl_seqpacket_raw)])
-# wl_seqpacket_raw_from_fd(fd, out)
-wl_seqpacket_raw_from_fd: Callable[..., int] = bind("wl_seqpacket_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket_raw))])
-# wl_seqpacket_bound_free(sock)
-wl_seqpacket_bound_free: Callable[..., None] = bind("wl_seqpacket_bound_free", None, [POINTER(wl_seqpacket_bound)], errcheck=False)
-# wl_seqpacket_bound_fd(sock)
-wl_seqpacket_bound_fd: Callable[..., int] = bind("wl_seqpacket_bound_fd", c_int, [POINTER(wl_seqpacket_bound)])
-# wl_seqpacket_bound_into_fd(sock)
-wl_seqpacket_bound_into_fd: Callable[..., int] = bind("wl_seqpacket_bound_into_fd", c_int, [POINTER(wl_seqpacket_bound)])
-# wl_seqpacket_bound_from_fd(fd, out)
-wl_seqpacket_bound_from_fd: Callable[..., int] = bind("wl_seqpacket_bound_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket_bound))])
-# wl_seqpacket_listener_free(sock)
-wl_seqpacket_listener_free: Callable[..., None] = bind("wl_seqpacket_listener_free", None, [POINTER(wl_seqpacket_listener)], errcheck=False)
-# wl_seqpacket_listener_fd(sock)
-wl_seqpacket_listener_fd: Callable[..., int] = bind("wl_seqpacket_listener_fd", c_int, [POINTER(wl_seqpacket_listener)])
-# wl_seqpacket_listener_into_fd(sock)
-wl_seqpacket_listener_into_fd: Callable[..., int] = bind("wl_seqpacket_listener_into_fd", c_int, [POINTER(wl_seqpacket_listener)])
-# wl_seqpacket_listener_from_fd(fd, out)
-wl_seqpacket_listener_from_fd: Callable[..., int] = bind("wl_seqpacket_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket_listener))])
-# wl_seqpacket_free(sock)
-wl_seqpacket_free: Callable[..., None] = bind("wl_seqpacket_free", None, [POINTER(wl_seqpacket)], errcheck=False)
-# wl_seqpacket_fd(sock)
-wl_seqpacket_fd: Callable[..., int] = bind("wl_seqpacket_fd", c_int, [POINTER(wl_seqpacket)])
-# wl_seqpacket_into_fd(sock)
-wl_seqpacket_into_fd: Callable[..., int] = bind("wl_seqpacket_into_fd", c_int, [POINTER(wl_seqpacket)])
-# wl_seqpacket_from_fd(fd, out)
-wl_seqpacket_from_fd: Callable[..., int] = bind("wl_seqpacket_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket))])
 # wl_socket_local_addr(fd, out)
 wl_socket_local_addr: Callable[..., int] = bind("wl_socket_local_addr", c_int, [c_int, POINTER(wl_addr)])
 # wl_socket_set_nonblocking(fd, nonblocking)
@@ -1434,10 +1434,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_recv_batch_control",
     "wl_recv_batch_unpack",
     "wl_bound_listen",
-    "wl_bound_free",
-    "wl_bound_fd",
-    "wl_bound_into_fd",
-    "wl_bound_from_fd",
     "wl_listener_build",
     "wl_connector_connect",
     "wl_connector_connect_nonblocking",
@@ -1472,10 +1468,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_conn_try_clone",
     "wl_conn_pair",
     "wl_conn_peer_credentials",
-    "wl_conn_free",
-    "wl_conn_fd",
-    "wl_conn_into_fd",
-    "wl_conn_from_fd",
     "wl_connect_by_name",
     "wl_dgram_connect_by_name",
     "wl_connector_start",
@@ -1490,10 +1482,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_recv_from",
     "wl_dgram_try_clone",
     "wl_dgram_connect",
-    "wl_dgram_free",
-    "wl_dgram_fd",
-    "wl_dgram_into_fd",
-    "wl_dgram_from_fd",
     "wl_dgram_conn_send",
     "wl_dgram_conn_recv",
     "wl_dgram_conn_send_vectored",
@@ -1501,10 +1489,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_conn_peer_addr",
     "wl_dgram_conn_try_clone",
     "wl_dgram_conn_pair",
-    "wl_dgram_conn_free",
-    "wl_dgram_conn_fd",
-    "wl_dgram_conn_into_fd",
-    "wl_dgram_conn_from_fd",
     "wl_dgram_conn_set_recv_meta",
     "wl_dgram_conn_recv_meta",
     "wl_dgram_conn_send_meta",
@@ -1548,23 +1532,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_icmp_conn_send_echo",
     "wl_icmp_conn_recv_echo",
     "wl_icmp_conn_ident",
-    "wl_icmp_raw_free",
-    "wl_icmp_raw_fd",
-    "wl_icmp_raw_into_fd",
-    "wl_icmp_raw_from_fd",
-    "wl_icmp_free",
-    "wl_icmp_fd",
-    "wl_icmp_into_fd",
-    "wl_icmp_from_fd",
-    "wl_icmp_conn_free",
-    "wl_icmp_conn_fd",
-    "wl_icmp_conn_into_fd",
-    "wl_icmp_conn_from_fd",
     "wl_listener_accept",
-    "wl_listener_free",
-    "wl_listener_fd",
-    "wl_listener_into_fd",
-    "wl_listener_from_fd",
     "wl_listener_try_clone",
     "wl_raw_open",
     "wl_listener_accept_flags",
@@ -1693,11 +1661,75 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_passcred",
     "wl_set_zerocopy",
     "wl_zerocopy",
-    "wl_pending_wait",
-    "wl_pending_finish",
+    "wl_raw_free",
+    "wl_raw_fd",
+    "wl_raw_into_fd",
+    "wl_raw_from_fd",
+    "wl_bound_free",
+    "wl_bound_fd",
+    "wl_bound_into_fd",
+    "wl_bound_from_fd",
+    "wl_listener_free",
+    "wl_listener_fd",
+    "wl_listener_into_fd",
+    "wl_listener_from_fd",
+    "wl_conn_free",
+    "wl_conn_fd",
+    "wl_conn_into_fd",
+    "wl_conn_from_fd",
     "wl_pending_free",
     "wl_pending_fd",
     "wl_pending_into_fd",
+    "wl_dgram_free",
+    "wl_dgram_fd",
+    "wl_dgram_into_fd",
+    "wl_dgram_from_fd",
+    "wl_dgram_conn_free",
+    "wl_dgram_conn_fd",
+    "wl_dgram_conn_into_fd",
+    "wl_dgram_conn_from_fd",
+    "wl_seqpacket_raw_free",
+    "wl_seqpacket_raw_fd",
+    "wl_seqpacket_raw_into_fd",
+    "wl_seqpacket_raw_from_fd",
+    "wl_seqpacket_bound_free",
+    "wl_seqpacket_bound_fd",
+    "wl_seqpacket_bound_into_fd",
+    "wl_seqpacket_bound_from_fd",
+    "wl_seqpacket_listener_free",
+    "wl_seqpacket_listener_fd",
+    "wl_seqpacket_listener_into_fd",
+    "wl_seqpacket_listener_from_fd",
+    "wl_seqpacket_free",
+    "wl_seqpacket_fd",
+    "wl_seqpacket_into_fd",
+    "wl_seqpacket_from_fd",
+    "wl_icmp_raw_free",
+    "wl_icmp_raw_fd",
+    "wl_icmp_raw_into_fd",
+    "wl_icmp_raw_from_fd",
+    "wl_icmp_free",
+    "wl_icmp_fd",
+    "wl_icmp_into_fd",
+    "wl_icmp_from_fd",
+    "wl_icmp_conn_free",
+    "wl_icmp_conn_fd",
+    "wl_icmp_conn_into_fd",
+    "wl_icmp_conn_from_fd",
+    "wl_rawip_raw_free",
+    "wl_rawip_raw_fd",
+    "wl_rawip_raw_into_fd",
+    "wl_rawip_raw_from_fd",
+    "wl_rawip_free",
+    "wl_rawip_fd",
+    "wl_rawip_into_fd",
+    "wl_rawip_from_fd",
+    "wl_rawip_conn_free",
+    "wl_rawip_conn_fd",
+    "wl_rawip_conn_into_fd",
+    "wl_rawip_conn_from_fd",
+    "wl_pending_wait",
+    "wl_pending_finish",
     "wl_set_multicast_if_v4",
     "wl_multicast_if_v4",
     "wl_join_ssm_v4",
@@ -1714,10 +1746,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_raw_connect",
     "wl_raw_connect_nonblocking",
     "wl_raw_connect_dgram",
-    "wl_raw_free",
-    "wl_raw_fd",
-    "wl_raw_into_fd",
-    "wl_raw_from_fd",
     "wl_rawip_raw_new",
     "wl_rawip_raw_bind",
     "wl_rawip_raw_connect",
@@ -1726,18 +1754,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_rawip_recv_from",
     "wl_rawip_conn_send",
     "wl_rawip_conn_recv",
-    "wl_rawip_raw_free",
-    "wl_rawip_raw_fd",
-    "wl_rawip_raw_into_fd",
-    "wl_rawip_raw_from_fd",
-    "wl_rawip_free",
-    "wl_rawip_fd",
-    "wl_rawip_into_fd",
-    "wl_rawip_from_fd",
-    "wl_rawip_conn_free",
-    "wl_rawip_conn_fd",
-    "wl_rawip_conn_into_fd",
-    "wl_rawip_conn_from_fd",
     "wl_recv_slots_new",
     "wl_recv_slots_free",
     "wl_recv_slots_len",
@@ -1762,22 +1778,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_seqpacket_try_clone",
     "wl_seqpacket_pair",
     "wl_seqpacket_pair_flags",
-    "wl_seqpacket_raw_free",
-    "wl_seqpacket_raw_fd",
-    "wl_seqpacket_raw_into_fd",
-    "wl_seqpacket_raw_from_fd",
-    "wl_seqpacket_bound_free",
-    "wl_seqpacket_bound_fd",
-    "wl_seqpacket_bound_into_fd",
-    "wl_seqpacket_bound_from_fd",
-    "wl_seqpacket_listener_free",
-    "wl_seqpacket_listener_fd",
-    "wl_seqpacket_listener_into_fd",
-    "wl_seqpacket_listener_from_fd",
-    "wl_seqpacket_free",
-    "wl_seqpacket_fd",
-    "wl_seqpacket_into_fd",
-    "wl_seqpacket_from_fd",
     "wl_socket_local_addr",
     "wl_socket_set_nonblocking",
     "wl_socket_is_nonblocking",
