@@ -1,6 +1,7 @@
 //! `wl_conn`: a connected byte stream (TCP or Unix stream).
 
 use std::ffi::{c_int, c_void};
+use std::io;
 use std::net::Shutdown;
 
 use super::addr::wl_addr;
@@ -8,8 +9,8 @@ use super::any::{ByDomain, ConnAny, each};
 use super::boundary::ffi_fn;
 use super::handle::{borrow, impl_handle, out_ptr, pair_out};
 use super::peer;
-use wirelane_core::ConnectedStream;
 use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::{ConnectedStream, UCred};
 
 /// A connected stream (`ConnectedStream<D>`): TCP over IPv4/IPv6, or a
 /// Unix stream. From `wl_raw_connect`, `wl_listener_accept`,
@@ -33,6 +34,30 @@ pub struct wl_ucred {
     pub uid: libc::uid_t,
     /// The peer's effective group id.
     pub gid: libc::gid_t,
+}
+
+impl From<UCred> for wl_ucred {
+    fn from(c: UCred) -> Self {
+        Self {
+            pid: c.pid,
+            uid: c.uid,
+            gid: c.gid,
+        }
+    }
+}
+
+/// `SHUT_RD` / `SHUT_WR` / `SHUT_RDWR` as the core's `Shutdown`, or the
+/// error naming the three.
+pub(crate) fn shutdown_how(how: c_int) -> io::Result<Shutdown> {
+    match how {
+        libc::SHUT_RD => Ok(Shutdown::Read),
+        libc::SHUT_WR => Ok(Shutdown::Write),
+        libc::SHUT_RDWR => Ok(Shutdown::Both),
+        other => Err(invalid_input(
+            libc::EINVAL,
+            format!("shutdown mode {other} is not SHUT_RD, SHUT_WR or SHUT_RDWR"),
+        )),
+    }
 }
 
 /// Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
@@ -148,17 +173,7 @@ pub unsafe extern "C" fn wl_conn_recv_vectored(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_shutdown(conn: *const wl_conn, how: c_int) -> c_int {
     ffi_fn!("wl_conn_shutdown", {
-        let how = match how {
-            libc::SHUT_RD => Shutdown::Read,
-            libc::SHUT_WR => Shutdown::Write,
-            libc::SHUT_RDWR => Shutdown::Both,
-            other => {
-                return Err(invalid_input(
-                    libc::EINVAL,
-                    format!("shutdown mode {other} is not SHUT_RD, SHUT_WR or SHUT_RDWR"),
-                ));
-            }
-        };
+        let how = shutdown_how(how)?;
         // SAFETY: `conn` is NULL or a live handle (caller contract).
         each!(unsafe { borrow(conn) }?, s => s.shutdown(how))?;
         Ok(0)
@@ -228,13 +243,7 @@ pub unsafe extern "C" fn wl_conn_peer_credentials(conn: *const wl_conn, out: *mu
         };
         let c = s.peer_credentials()?;
         // SAFETY: checked non-NULL.
-        unsafe {
-            out.write(wl_ucred {
-                pid: c.pid,
-                uid: c.uid,
-                gid: c.gid,
-            })
-        };
+        unsafe { out.write(c.into()) };
         Ok(0)
     })
 }

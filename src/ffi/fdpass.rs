@@ -15,7 +15,7 @@ use super::options::fd_arg;
 use super::peer::count;
 use wirelane_core::fdpass::{self, UnixConnected};
 use wirelane_core::ffi_support::invalid_input;
-use wirelane_core::{ConnectedDatagram, ConnectedStream, UCred, Unix};
+use wirelane_core::{ConnectedDatagram, ConnectedStream, Unix};
 
 /// The Unix socket behind a `wl_conn` or `wl_dgram_conn`.
 pub(crate) trait UnixHandle: Handle {
@@ -53,14 +53,6 @@ pub(crate) unsafe fn unix<'a, H: UnixHandle>(h: *const H) -> io::Result<&'a H::S
             "descriptor and credential passing needs a Unix socket (SCM_RIGHTS, see unix(7))",
         )
     })
-}
-
-fn ucred(c: UCred) -> wl_ucred {
-    wl_ucred {
-        pid: c.pid,
-        uid: c.uid,
-        gid: c.gid,
-    }
 }
 
 unsafe fn send_fd<H: UnixHandle>(h: *const H, fd: c_int) -> io::Result<c_int> {
@@ -147,7 +139,7 @@ unsafe fn recv_creds<H: UnixHandle>(
     unsafe {
         has.write(c.is_some());
         if let Some(c) = c {
-            cred.write(ucred(c));
+            cred.write(c.into());
         }
     }
     Ok(count(n))
@@ -398,7 +390,7 @@ pub unsafe extern "C" fn wl_own_credentials(out: *mut wl_ucred) -> c_int {
     ffi_fn!("wl_own_credentials", {
         let out = out_ptr(out, "out")?;
         // SAFETY: checked non-NULL.
-        unsafe { out.write(ucred(fdpass::own_credentials())) };
+        unsafe { out.write(fdpass::own_credentials().into()) };
         Ok(0)
     })
 }

@@ -8,7 +8,7 @@ use super::bound::wl_bound;
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{borrow, give, impl_handle, in_ref, out_ptr, transition};
+use super::handle::{Handle, borrow, give, impl_handle, in_ref, out_ptr, transition};
 use super::pending::wl_pending;
 use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{Datagram, DefaultProtocol, Ipv4, Ipv6, RawSocket, Stream, Unix};
@@ -107,6 +107,32 @@ unsafe fn dgram_args(sock: *const wl_raw, addr: *const wl_addr, wrong: &'static 
 }
 
 /// Takes the stream arm out of a `wl_raw` known to hold one.
+/// The body of the `wl_raw` transitions that take an address: checks
+/// `out`, then (with `args`) `*addr` and the socket's type, then runs `f`
+/// on the state and writes the new handle. On failure `sock` keeps its
+/// state.
+///
+/// # Safety
+/// `sock` is NULL or a live handle nobody else uses during the call;
+/// `addr` NULL or valid; `out` NULL or writable.
+unsafe fn addr_step<N: Handle>(
+    sock: *mut wl_raw,
+    addr: *const wl_addr,
+    out: *mut *mut N,
+    args: unsafe fn(*const wl_raw, *const wl_addr, &'static str) -> std::io::Result<wl_addr>,
+    wrong: &'static str,
+    f: impl FnOnce(RawAny, wl_addr) -> Result<N::Inner, (std::io::Error, RawAny)>,
+) -> std::io::Result<c_int> {
+    let out = out_ptr(out, "out")?;
+    // SAFETY: forwarded from the caller's contract.
+    let addr = unsafe { args(sock, addr, wrong) }?;
+    // SAFETY: as above.
+    let next = unsafe { transition(sock, |raw| f(raw, addr)) }?;
+    // SAFETY: checked non-NULL.
+    unsafe { out.write(give(next)) };
+    Ok(0)
+}
+
 fn stream_of(raw: RawAny) -> Result<RawStream, (std::io::Error, RawAny)> {
     match raw {
         RawAny::Stream(s) => Ok(s),
@@ -133,25 +159,17 @@ fn dgram_of(raw: RawAny) -> Result<RawDgram, (std::io::Error, RawAny)> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_raw_bind(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_bound) -> c_int {
     ffi_fn!("wl_raw_bind", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            stream_args(
+        // SAFETY: pointers are NULL or valid; nothing else uses `sock` during the call (caller contract).
+        unsafe {
+            addr_step(
                 sock,
                 addr,
+                out,
+                stream_args,
                 "wl_raw_bind needs a SOCK_STREAM socket; for a datagram socket use wl_raw_bind_dgram",
+                |raw, addr| step!(stream_of(raw)?, RawAny::Stream, s => with_addr(s, addr, |s, a| s.bind(a))),
             )
-        }?;
-        // SAFETY: as above; nothing else uses `sock` during the call.
-        let bound = unsafe {
-            transition(sock, |raw| {
-                let s = stream_of(raw)?;
-                step!(s, RawAny::Stream, s => with_addr(s, addr, |s, a| s.bind(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
+        }
     })
 }
 
@@ -165,25 +183,17 @@ pub unsafe extern "C" fn wl_raw_bind(sock: *mut wl_raw, addr: *const wl_addr, ou
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_raw_bind_dgram(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_dgram) -> c_int {
     ffi_fn!("wl_raw_bind_dgram", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            dgram_args(
+        // SAFETY: pointers are NULL or valid; nothing else uses `sock` during the call (caller contract).
+        unsafe {
+            addr_step(
                 sock,
                 addr,
+                out,
+                dgram_args,
                 "wl_raw_bind_dgram needs a SOCK_DGRAM socket; for a stream socket use wl_raw_bind",
+                |raw, addr| step!(dgram_of(raw)?, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.bind(a))),
             )
-        }?;
-        // SAFETY: as above.
-        let bound = unsafe {
-            transition(sock, |raw| {
-                let s = dgram_of(raw)?;
-                step!(s, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.bind(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
+        }
     })
 }
 
@@ -215,25 +225,17 @@ pub unsafe extern "C" fn wl_raw_bind_dgram(sock: *mut wl_raw, addr: *const wl_ad
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_raw_connect(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_raw_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            stream_args(
+        // SAFETY: pointers are NULL or valid; nothing else uses `sock` during the call (caller contract).
+        unsafe {
+            addr_step(
                 sock,
                 addr,
+                out,
+                stream_args,
                 "wl_raw_connect needs a SOCK_STREAM socket; for a datagram socket use wl_raw_connect_dgram",
+                |raw, addr| step!(stream_of(raw)?, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect(a))),
             )
-        }?;
-        // SAFETY: as above.
-        let conn = unsafe {
-            transition(sock, |raw| {
-                let s = stream_of(raw)?;
-                step!(s, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        }
     })
 }
 
@@ -260,25 +262,17 @@ pub unsafe extern "C" fn wl_raw_connect_nonblocking(
     out: *mut *mut wl_pending,
 ) -> c_int {
     ffi_fn!("wl_raw_connect_nonblocking", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            stream_args(
+        // SAFETY: pointers are NULL or valid; nothing else uses `sock` during the call (caller contract).
+        unsafe {
+            addr_step(
                 sock,
                 addr,
+                out,
+                stream_args,
                 "wl_raw_connect_nonblocking needs a SOCK_STREAM socket; a datagram connect never waits: use wl_raw_connect_dgram",
+                |raw, addr| step!(stream_of(raw)?, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect_nonblocking(a))),
             )
-        }?;
-        // SAFETY: as above.
-        let pending = unsafe {
-            transition(sock, |raw| {
-                let s = stream_of(raw)?;
-                step!(s, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect_nonblocking(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(pending)) };
-        Ok(0)
+        }
     })
 }
 
@@ -302,24 +296,16 @@ pub unsafe extern "C" fn wl_raw_connect_dgram(
     out: *mut *mut wl_dgram_conn,
 ) -> c_int {
     ffi_fn!("wl_raw_connect_dgram", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            dgram_args(
+        // SAFETY: pointers are NULL or valid; nothing else uses `sock` during the call (caller contract).
+        unsafe {
+            addr_step(
                 sock,
                 addr,
+                out,
+                dgram_args,
                 "wl_raw_connect_dgram needs a SOCK_DGRAM socket; for a stream socket use wl_raw_connect",
+                |raw, addr| step!(dgram_of(raw)?, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.connect(a))),
             )
-        }?;
-        // SAFETY: as above.
-        let conn = unsafe {
-            transition(sock, |raw| {
-                let s = dgram_of(raw)?;
-                step!(s, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.connect(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        }
     })
 }

@@ -10,20 +10,18 @@
 //! each handle holds its state directly, with no per-domain enum.
 
 use std::ffi::{c_int, c_uint, c_void};
-use std::net::Shutdown;
 use std::os::fd::OwnedFd;
 
 use super::addr::wl_addr;
 use super::any::{Adopt, State, with_addr};
 use super::boundary::ffi_fn;
-use super::conn::wl_ucred;
+use super::conn::{shutdown_how, wl_ucred};
 use super::handle::{
     borrow, bytes, bytes_mut, give, impl_handle, out_ptr, pair_out, transition_addr_out, transition_out, write_opt,
 };
 use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::error::MessageTruncated;
-use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{
     BoundSocket, ConnectedSeqPacket, Listener, MsgFlags, RawSocket, SeqPacket, SockType, TransitionError, Unix,
 };
@@ -428,17 +426,7 @@ pub unsafe extern "C" fn wl_seqpacket_next_len(sock: *const wl_seqpacket) -> lib
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_seqpacket_shutdown(sock: *const wl_seqpacket, how: c_int) -> c_int {
     ffi_fn!("wl_seqpacket_shutdown", {
-        let how = match how {
-            libc::SHUT_RD => Shutdown::Read,
-            libc::SHUT_WR => Shutdown::Write,
-            libc::SHUT_RDWR => Shutdown::Both,
-            other => {
-                return Err(invalid_input(
-                    libc::EINVAL,
-                    format!("shutdown mode {other} is not SHUT_RD, SHUT_WR or SHUT_RDWR"),
-                ));
-            }
-        };
+        let how = shutdown_how(how)?;
         // SAFETY: `sock` is NULL or a live handle (caller contract).
         unsafe { borrow(sock) }?.shutdown(how)?;
         Ok(0)
@@ -473,13 +461,7 @@ pub unsafe extern "C" fn wl_seqpacket_peer_credentials(sock: *const wl_seqpacket
         // SAFETY: `sock` is NULL or a live handle (caller contract).
         let c = unsafe { borrow(sock) }?.peer_credentials()?;
         // SAFETY: checked non-NULL.
-        unsafe {
-            out.write(wl_ucred {
-                pid: c.pid,
-                uid: c.uid,
-                gid: c.gid,
-            })
-        };
+        unsafe { out.write(c.into()) };
         Ok(0)
     })
 }
