@@ -13,7 +13,7 @@ use super::addr::wl_addr;
 use super::any::ByDomain;
 use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{array, borrow, borrow_mut, bytes, give, impl_handle, in_ref, out_ptr, take};
+use super::handle::{array, borrow, borrow_mut, bytes, give_out, impl_handle, in_ref, out_ptr, take};
 use super::limits;
 use super::peer::count;
 use wirelane_core::batch::{RecvBatch, SendBatch};
@@ -120,8 +120,7 @@ pub unsafe extern "C" fn wl_send_batch_new(domain: c_int, capacity: usize, out: 
             other => return Err(bad_domain(other)),
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(batch)) };
-        Ok(0)
+        unsafe { give_out(out, batch) }
     })
 }
 
@@ -459,8 +458,7 @@ pub unsafe extern "C" fn wl_recv_batch_new(
             other => return Err(bad_domain(other)),
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(batch)) };
-        Ok(0)
+        unsafe { give_out(out, batch) }
     })
 }
 

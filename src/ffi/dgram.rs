@@ -7,7 +7,7 @@ use super::addr::wl_addr;
 use super::any::{ByDomain, DgramAny, DgramConnAny, step, with_addr};
 use super::boundary::ffi_fn;
 use super::handle::{
-    borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, pair_out, transition_addr_out, write_opt,
+    borrow, bytes, bytes_mut, give_out, impl_handle, in_ref, out_ptr, pair_out, transition_addr_out, write_opt,
 };
 use super::peer::{self, count};
 use wirelane_core::ffi_support::AddrCodec;
@@ -113,8 +113,7 @@ pub unsafe extern "C" fn wl_dgram_try_clone(sock: *const wl_dgram, out: *mut *mu
             ByDomain::Unix(s) => ByDomain::Unix(s.try_clone()?),
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(copy)) };
-        Ok(0)
+        unsafe { give_out(out, copy) }
     })
 }
 

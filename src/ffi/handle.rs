@@ -334,8 +334,7 @@ pub(crate) unsafe fn transition_out<H: Handle, N: Handle>(
     // SAFETY: forwarded from the caller's contract.
     let next = unsafe { transition(ptr, f) }?;
     // SAFETY: checked non-NULL.
-    unsafe { out.write(give(next)) };
-    Ok(0)
+    unsafe { give_out(out, next) }
 }
 
 /// [`transition_out`] for a transition that takes an address (bind,
@@ -355,8 +354,7 @@ pub(crate) unsafe fn transition_addr_out<H: Handle, N: Handle>(
     // SAFETY: forwarded from the caller's contract.
     let next = unsafe { transition(ptr, |s| f(s, addr)) }?;
     // SAFETY: checked non-NULL.
-    unsafe { out.write(give(next)) };
-    Ok(0)
+    unsafe { give_out(out, next) }
 }
 
 /// The body of the `*_pair` exports: checks `a`, then `b`, then makes the
@@ -378,6 +376,17 @@ pub(crate) unsafe fn pair_out<H: Handle>(
         a.write(give(x));
         b.write(give(y));
     }
+    Ok(0)
+}
+
+/// The tail of an export that creates a handle: moves `inner` into a new
+/// handle, writes it to `*out` and returns 0.
+///
+/// # Safety
+/// `out` is non-NULL (checked with [`out_ptr`]) and writable.
+pub(crate) unsafe fn give_out<H: Handle>(out: *mut *mut H, inner: H::Inner) -> io::Result<c_int> {
+    // SAFETY: caller contract.
+    unsafe { out.write(give(inner)) };
     Ok(0)
 }
 

@@ -18,7 +18,7 @@ use std::ffi::{c_int, c_uint, c_void};
 use super::addr::wl_addr;
 use super::boundary::ffi_fn;
 use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_addr_step, inet_domain};
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition_addr_out, write_opt};
+use super::handle::{borrow, bytes, bytes_mut, give_out, impl_handle, out_ptr, transition_addr_out, write_opt};
 use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::ffi_support::AddrCodec;
@@ -117,8 +117,7 @@ pub unsafe extern "C" fn wl_icmp_raw_new(domain: c_int, flags: c_uint, out: *mut
             }?)
         };
         // SAFETY: checked non-NULL; points to a handle pointer (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 

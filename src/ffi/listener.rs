@@ -7,7 +7,7 @@ use super::any::ByDomain;
 use super::any::ListenerAny;
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
-use super::handle::{borrow, give, impl_handle, out_ptr, write_opt};
+use super::handle::{borrow, give_out, impl_handle, out_ptr, write_opt};
 
 /// A listening stream socket (`Listener<D>`): it accepts connections.
 /// Accepting does not consume the listener.
@@ -59,7 +59,6 @@ pub unsafe extern "C" fn wl_listener_accept(
         // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
         unsafe { write_opt(peer, addr) };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        unsafe { give_out(out, conn) }
     })
 }

@@ -11,7 +11,7 @@ use super::any::{ByDomain, RawAny, RawOf};
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
 use super::dgram::wl_dgram_conn;
-use super::handle::{borrow, give, out_ptr, pair_out, write_opt};
+use super::handle::{borrow, give_out, out_ptr, pair_out, write_opt};
 use super::listener::wl_listener;
 use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{
@@ -178,8 +178,7 @@ pub unsafe extern "C" fn wl_raw_open(
             }
         };
         // SAFETY: checked non-NULL; points to a `wl_raw *` (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 
@@ -237,8 +236,7 @@ pub unsafe extern "C" fn wl_listener_accept_flags(
         // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
         unsafe { write_opt(peer, addr) };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        unsafe { give_out(out, conn) }
     })
 }
 

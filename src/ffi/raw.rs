@@ -8,7 +8,7 @@ use super::bound::wl_bound;
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{Handle, borrow, give, impl_handle, in_ref, out_ptr, transition};
+use super::handle::{Handle, borrow, give_out, impl_handle, in_ref, out_ptr, transition};
 use super::pending::wl_pending;
 use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{Datagram, DefaultProtocol, Ipv4, Ipv6, RawSocket, Stream, Unix};
@@ -67,8 +67,7 @@ pub unsafe extern "C" fn wl_raw_new(domain: c_int, r#type: c_int, out: *mut *mut
             }
         };
         // SAFETY: checked non-NULL; points to a `wl_raw *` (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 
@@ -129,8 +128,7 @@ unsafe fn addr_step<N: Handle>(
     // SAFETY: as above.
     let next = unsafe { transition(sock, |raw| f(raw, addr)) }?;
     // SAFETY: checked non-NULL.
-    unsafe { out.write(give(next)) };
-    Ok(0)
+    unsafe { give_out(out, next) }
 }
 
 fn stream_of(raw: RawAny) -> Result<RawStream, (std::io::Error, RawAny)> {

@@ -16,7 +16,7 @@ use std::ffi::{c_int, c_uint, c_void};
 use super::addr::wl_addr;
 use super::boundary::ffi_fn;
 use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_addr_step, inet_domain};
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition_addr_out, write_opt};
+use super::handle::{borrow, bytes, bytes_mut, give_out, impl_handle, out_ptr, transition_addr_out, write_opt};
 use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::ffi_support::{AddrCodec, invalid_input};
@@ -86,8 +86,7 @@ pub unsafe extern "C" fn wl_rawip_raw_new(
             (false, true) => ByInet::V4(RawSocket::<Ipv4, RawIp>::with_protocol_nonblocking(protocol)?),
         };
         // SAFETY: checked non-NULL; points to a handle pointer (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 

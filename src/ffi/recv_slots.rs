@@ -13,7 +13,7 @@ use super::addr::wl_addr;
 use super::any::{ByDomain, each_ip};
 use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{borrow, borrow_mut, give, impl_handle, out_ptr, take};
+use super::handle::{borrow, borrow_mut, give_out, impl_handle, out_ptr, take};
 use super::peer::count;
 use super::udp_meta::{inet_only, recv_out, wl_udp_recv_meta};
 use wirelane_core::ffi_support::{AddrCodec, invalid_input};
@@ -46,8 +46,7 @@ pub unsafe extern "C" fn wl_recv_slots_new(domain: c_int, count: usize, out: *mu
             _ => return Err(inet_only()),
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(slots)) };
-        Ok(0)
+        unsafe { give_out(out, slots) }
     })
 }
 

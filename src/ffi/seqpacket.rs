@@ -17,7 +17,7 @@ use super::any::{Adopt, State, with_addr};
 use super::boundary::ffi_fn;
 use super::conn::{shutdown_how, wl_ucred};
 use super::handle::{
-    borrow, bytes, bytes_mut, give, impl_handle, out_ptr, pair_out, transition_addr_out, transition_out, write_opt,
+    borrow, bytes, bytes_mut, give_out, impl_handle, out_ptr, pair_out, transition_addr_out, transition_out, write_opt,
 };
 use super::nonblock::nonblocking;
 use super::peer::count;
@@ -124,8 +124,7 @@ pub unsafe extern "C" fn wl_seqpacket_raw_new(flags: c_uint, out: *mut *mut wl_s
             RawSocket::<Unix, SeqPacket>::new()
         }?;
         // SAFETY: checked non-NULL; points to a handle pointer (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 
@@ -238,8 +237,7 @@ pub unsafe extern "C" fn wl_seqpacket_listener_accept(
         // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
         unsafe { write_opt(peer, wl_addr::from_typed(&addr)) };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        unsafe { give_out(out, conn) }
     })
 }
 
@@ -287,8 +285,7 @@ pub unsafe extern "C" fn wl_seqpacket_listener_accept_flags(
         // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
         unsafe { write_opt(peer, wl_addr::from_typed(&addr)) };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        unsafe { give_out(out, conn) }
     })
 }
 
@@ -478,8 +475,7 @@ pub unsafe extern "C" fn wl_seqpacket_try_clone(sock: *const wl_seqpacket, out: 
         // SAFETY: `sock` is NULL or a live handle (caller contract).
         let copy = unsafe { borrow(sock) }?.try_clone()?;
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(copy)) };
-        Ok(0)
+        unsafe { give_out(out, copy) }
     })
 }
 

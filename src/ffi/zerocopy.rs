@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::any::{ByDomain, each_ip};
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
-use super::handle::{borrow, bytes, give, impl_handle, out_ptr, take};
+use super::handle::{borrow, bytes, give_out, impl_handle, out_ptr, take};
 use super::options::fd_arg;
 use super::peer::count;
 use wirelane_core::ffi_support::invalid_input;
@@ -255,8 +255,7 @@ pub unsafe extern "C" fn wl_pipe_new(capacity: usize, out: *mut *mut wl_pipe) ->
             Pipe::with_capacity(capacity)?
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(pipe)) };
-        Ok(0)
+        unsafe { give_out(out, pipe) }
     })
 }
 
