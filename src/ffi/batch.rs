@@ -251,6 +251,24 @@ pub unsafe extern "C" fn wl_send_batch_sent_len(batch: *const wl_send_batch, ind
     })
 }
 
+// The body the `wl_dgram_*` and `wl_dgram_conn_*` batch sends and receives
+// share inside their ffi_fn! (cbindgen sees the signatures only when they
+// are written out): `$call` on the socket and batch of one domain, or
+// `-EAFNOSUPPORT` when their domains differ. Returns the count.
+macro_rules! batch_body {
+    ($sock:ident, $batch:ident, $flags:ident, |$s:ident, $b:ident| $call:expr) => {{
+        let $flags = MsgFlags::from_bits($flags);
+        // SAFETY: NULL or live handles; the batch used by this thread only.
+        let n = match unsafe { (borrow($sock)?, borrow_mut($batch)?) } {
+            (ByDomain::V4($s), ByDomain::V4($b)) => $call?,
+            (ByDomain::V6($s), ByDomain::V6($b)) => $call?,
+            (ByDomain::Unix($s), ByDomain::Unix($b)) => $call?,
+            _ => return Err(mismatch()),
+        };
+        Ok(count(n) as c_int)
+    }};
+}
+
 /// Sends every queued message of `batch` in one `sendmmsg(2)` (with
 /// `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
 /// or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
@@ -272,15 +290,7 @@ pub unsafe extern "C" fn wl_send_batch_sent_len(batch: *const wl_send_batch, ind
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_send_batch(sock: *const wl_dgram, batch: *mut wl_send_batch, flags: c_int) -> c_int {
     ffi_fn!("wl_dgram_send_batch", {
-        let flags = MsgFlags::from_bits(flags);
-        // SAFETY: NULL or live handles; the batch used by this thread only.
-        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
-            (ByDomain::V4(s), ByDomain::V4(b)) => s.send_batch_with_flags(b, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(b)) => s.send_batch_with_flags(b, flags)?,
-            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.send_batch_with_flags(b, flags)?,
-            _ => return Err(mismatch()),
-        };
-        Ok(n as c_int)
+        batch_body!(sock, batch, flags, |s, b| s.send_batch_with_flags(b, flags))
     })
 }
 
@@ -298,15 +308,7 @@ pub unsafe extern "C" fn wl_dgram_conn_send_batch(
     flags: c_int,
 ) -> c_int {
     ffi_fn!("wl_dgram_conn_send_batch", {
-        let flags = MsgFlags::from_bits(flags);
-        // SAFETY: NULL or live handles; the batch used by this thread only.
-        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
-            (ByDomain::V4(s), ByDomain::V4(b)) => s.send_batch_with_flags(b, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(b)) => s.send_batch_with_flags(b, flags)?,
-            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.send_batch_with_flags(b, flags)?,
-            _ => return Err(mismatch()),
-        };
-        Ok(n as c_int)
+        batch_body!(sock, batch, flags, |s, b| s.send_batch_with_flags(b, flags))
     })
 }
 
@@ -564,15 +566,7 @@ pub unsafe extern "C" fn wl_recv_batch_get(batch: *const wl_recv_batch, index: u
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_recv_batch(sock: *const wl_dgram, batch: *mut wl_recv_batch, flags: c_int) -> c_int {
     ffi_fn!("wl_dgram_recv_batch", {
-        let flags = MsgFlags::from_bits(flags);
-        // SAFETY: NULL or live handles; the batch used by this thread only.
-        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
-            (ByDomain::V4(s), ByDomain::V4(b)) => s.recv_batch(b, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(b)) => s.recv_batch(b, flags)?,
-            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.recv_batch(b, flags)?,
-            _ => return Err(mismatch()),
-        };
-        Ok(count(n) as c_int)
+        batch_body!(sock, batch, flags, |s, b| s.recv_batch(b, flags))
     })
 }
 
@@ -589,14 +583,6 @@ pub unsafe extern "C" fn wl_dgram_conn_recv_batch(
     flags: c_int,
 ) -> c_int {
     ffi_fn!("wl_dgram_conn_recv_batch", {
-        let flags = MsgFlags::from_bits(flags);
-        // SAFETY: NULL or live handles; the batch used by this thread only.
-        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
-            (ByDomain::V4(s), ByDomain::V4(b)) => s.recv_batch(b, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(b)) => s.recv_batch(b, flags)?,
-            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.recv_batch(b, flags)?,
-            _ => return Err(mismatch()),
-        };
-        Ok(count(n) as c_int)
+        batch_body!(sock, batch, flags, |s, b| s.recv_batch(b, flags))
     })
 }

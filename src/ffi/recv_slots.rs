@@ -69,6 +69,20 @@ pub unsafe extern "C" fn wl_recv_slots_len(slots: *const wl_recv_slots) -> c_int
     })
 }
 
+// The receive both `*_recv_slots` exports share inside their ffi_fn!:
+// the socket and the slots must be of one internet domain.
+macro_rules! recv_slots_body {
+    ($s:ident, $slots:ident, $bufs:ident, $flags:ident) => {{
+        let got = match ($s, $slots) {
+            (ByDomain::V4(s), ByDomain::V4(slots)) => s.recv_slots(slots, $bufs, $flags)?,
+            (ByDomain::V6(s), ByDomain::V6(slots)) => s.recv_slots(slots, $bufs, $flags)?,
+            (ByDomain::Unix(_), _) => return Err(inet_only()),
+            _ => return Err(mismatch()),
+        };
+        Ok(count(got) as c_int)
+    }};
+}
+
 /// The `n` iovecs at `bufs` as the `IoSliceMut`s `recv_slots` takes.
 ///
 /// # Safety
@@ -118,13 +132,7 @@ pub unsafe extern "C" fn wl_dgram_recv_slots(
         // SAFETY: NULL or live handles used by this thread; `bufs` holds `n`
         // iovecs of writable memory (caller contract).
         let (s, slots, bufs) = unsafe { (borrow(sock)?, borrow_mut(slots)?, io_slices(bufs, n)?) };
-        let got = match (s, slots) {
-            (ByDomain::V4(s), ByDomain::V4(slots)) => s.recv_slots(slots, bufs, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(slots)) => s.recv_slots(slots, bufs, flags)?,
-            (ByDomain::Unix(_), _) => return Err(inet_only()),
-            _ => return Err(mismatch()),
-        };
-        Ok(count(got) as c_int)
+        recv_slots_body!(s, slots, bufs, flags)
     })
 }
 
@@ -149,13 +157,7 @@ pub unsafe extern "C" fn wl_dgram_conn_recv_slots(
         let flags = MsgFlags::from_bits(flags);
         // SAFETY: as in wl_dgram_recv_slots.
         let (s, slots, bufs) = unsafe { (borrow(sock)?, borrow_mut(slots)?, io_slices(bufs, n)?) };
-        let got = match (s, slots) {
-            (ByDomain::V4(s), ByDomain::V4(slots)) => s.recv_slots(slots, bufs, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(slots)) => s.recv_slots(slots, bufs, flags)?,
-            (ByDomain::Unix(_), _) => return Err(inet_only()),
-            _ => return Err(mismatch()),
-        };
-        Ok(count(got) as c_int)
+        recv_slots_body!(s, slots, bufs, flags)
     })
 }
 
