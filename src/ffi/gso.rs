@@ -9,7 +9,7 @@ use super::addr::wl_addr;
 use super::any::each_ip;
 use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
+use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr, write_opt};
 use super::peer::count;
 use wirelane_core::batch::{self, GroRecv, SegmentedSend};
 use wirelane_core::ffi_support::AddrCodec;
@@ -120,10 +120,8 @@ pub unsafe extern "C" fn wl_dgram_conn_send_segmented(
         let (s, buf) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?) };
         let sent = each_ip!(s, inet_only(), s => s.send_segmented(buf, segment_size)?);
         let result = segmented(sent);
-        if !out.is_null() {
-            // SAFETY: a non-NULL `out` points to a wl_segmented_send.
-            unsafe { out.write(result) };
-        }
+        // SAFETY: `out` is NULL or writable (caller contract).
+        unsafe { write_opt(out, result) };
         Ok(count(result.bytes))
     })
 }
@@ -147,10 +145,8 @@ pub unsafe extern "C" fn wl_dgram_send_to_segmented(
         let (s, buf, to) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?, *in_ref(to, "to")?) };
         let sent = each_ip!(s, inet_only(), s => s.send_to_segmented(buf, segment_size, &to.to_typed()?)?);
         let result = segmented(sent);
-        if !out.is_null() {
-            // SAFETY: a non-NULL `out` points to a wl_segmented_send.
-            unsafe { out.write(result) };
-        }
+        // SAFETY: `out` is NULL or writable (caller contract).
+        unsafe { write_opt(out, result) };
         Ok(count(result.bytes))
     })
 }

@@ -91,7 +91,7 @@ fn single<D: Domain, T: DefaultProtocol<D>>(
     }
 }
 
-fn by_domain<T>(
+pub(crate) fn by_domain<T>(
     domain: c_int,
     v4: impl FnOnce() -> std::io::Result<RawSocket<Ipv4, T>>,
     v6: impl FnOnce() -> std::io::Result<RawSocket<Ipv6, T>>,

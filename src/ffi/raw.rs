@@ -3,12 +3,13 @@
 use std::ffi::c_int;
 
 use super::addr::wl_addr;
-use super::any::{ByDomain, RawAny, RawDgram, RawOf, RawStream, State, step, with_addr, wrong_type};
+use super::any::{RawAny, RawDgram, RawOf, RawStream, State, step, with_addr, wrong_type};
 use super::bound::wl_bound;
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{Handle, borrow, give_out, impl_handle, in_ref, out_ptr, transition};
+use super::nonblock::by_domain;
 use super::pending::wl_pending;
 use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{Datagram, DefaultProtocol, Ipv4, Ipv6, RawSocket, Stream, Unix};
@@ -27,17 +28,7 @@ impl_handle!(wl_raw, RawAny);
 fn new_any<T: DefaultProtocol<Ipv4> + DefaultProtocol<Ipv6> + DefaultProtocol<Unix>>(
     domain: c_int,
 ) -> std::io::Result<RawOf<T>> {
-    Ok(match domain {
-        libc::AF_INET => ByDomain::V4(RawSocket::new()?),
-        libc::AF_INET6 => ByDomain::V6(RawSocket::new()?),
-        libc::AF_UNIX => ByDomain::Unix(RawSocket::new()?),
-        other => {
-            return Err(invalid_input(
-                libc::EAFNOSUPPORT,
-                format!("domain {other} is not supported: use AF_INET, AF_INET6 or AF_UNIX"),
-            ));
-        }
-    })
+    by_domain(domain, RawSocket::new, RawSocket::new, RawSocket::new)
 }
 
 /// Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`).
