@@ -1555,57 +1555,6 @@ int wl_inherited_index_of(const wl_inherited *set, const char *name);
 int wl_inherited_fd(const wl_inherited *set, size_t index);
 
 /**
- * Takes descriptor `index` as a `wl_listener` after the kernel checks of
- * `wl_listener_from_fd` (a listening stream socket), and, unless `domain`
- * is 0, that it is of `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`).
- *
- * Returns 0 and writes `*out` (the caller owns it), or `-EINVAL` (NULL,
- * index out of range or already taken, not listening), `-ENOTSOCK`,
- * `-EAFNOSUPPORT` (another domain), `-EPROTOTYPE` (not a stream). On
- * failure the descriptor stays in the set and the message names it and
- * what it really is, e.g. `"LISTEN_FDS: fd 3 (\"web\") is an AF_INET
- * (IPv4) datagram socket; cannot adopt it as wl_listener of AF_INET
- * (IPv4): ..."`.
- */
-int wl_inherited_take_listener(wl_inherited *set, size_t index, int domain, wl_listener **out);
-
-/**
- * `wl_inherited_take_listener` for the first descriptor called `name`
- * (`-ENOENT` when there is none).
- */
-int wl_inherited_take_listener_named(wl_inherited *set,
-                                     const char *name,
-                                     int domain,
-                                     wl_listener **out);
-
-/**
- * Takes descriptor `index` as a `wl_dgram` (a bound, unconnected
- * datagram socket), checked like `wl_dgram_from_fd`, of `domain` unless
- * it is 0. Errors as for `wl_inherited_take_listener`.
- */
-int wl_inherited_take_dgram(wl_inherited *set, size_t index, int domain, wl_dgram **out);
-
-/**
- * `wl_inherited_take_dgram` for the first descriptor called `name`.
- */
-int wl_inherited_take_dgram_named(wl_inherited *set, const char *name, int domain, wl_dgram **out);
-
-/**
- * Takes descriptor `index` as a `wl_dgram_conn` (a connected datagram
- * socket), checked like `wl_dgram_conn_from_fd`, of `domain` unless it is
- * 0. Errors as for `wl_inherited_take_listener`.
- */
-int wl_inherited_take_dgram_conn(wl_inherited *set, size_t index, int domain, wl_dgram_conn **out);
-
-/**
- * `wl_inherited_take_dgram_conn` for the first descriptor called `name`.
- */
-int wl_inherited_take_dgram_conn_named(wl_inherited *set,
-                                       const char *name,
-                                       int domain,
-                                       wl_dgram_conn **out);
-
-/**
  * Frees the set, closing every descriptor not taken; NULL is a no-op.
  */
 void wl_inherited_free(wl_inherited *set);
@@ -2014,19 +1963,6 @@ int wl_recv_batch_unpack(const wl_recv_batch *batch,
                          size_t n);
 
 /**
- * Starts listening (`listen(2)`) with a queue of up to `backlog` pending
- * connections (the kernel caps it at `/proc/sys/net/core/somaxconn`):
- * `BoundSocket::listen`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_listener` to
- * `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EINVAL` (NULL argument) or the
- * `listen(2)` error (`-EADDRINUSE` when another socket listens on the
- * port).
- */
-int wl_bound_listen(wl_bound *sock, unsigned int backlog, wl_listener **out);
-
-/**
  * Creates, configures, binds and listens (`ListenerBuilder::bind`):
  * options from `*cfg` (NULL or zero-initialized: kernel defaults, backlog
  * 128), domain from `*addr`.
@@ -2369,77 +2305,6 @@ ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
 int wl_cmsg_recv_error(const wl_cmsg_recv *msg, const void *control, wl_udp_queued_error *out);
 
 /**
- * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
- * always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
- * `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
- *
- * Returns the number of bytes queued (possibly fewer than `len`), or
- * `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
- * (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
- * `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
- *
- * `-EAGAIN`: the send buffer is full, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
- * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
- * room appeared. Nothing of this call was queued (once some bytes are queued
- * the call returns their count instead); retry when `wl_wait` (or your event
- * loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_conn_send(const wl_conn *conn, const void *buf, size_t len, int flags);
-
-/**
- * Receives up to `len` bytes into `buf` (`recv(2)`):
- * `ConnectedStream::recv_with_flags`. `flags` is 0 or `MSG_*` bits
- * (`MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, ...).
- *
- * Returns the number of bytes received, 0 at end of stream (peer closed or
- * shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
- * `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
- * with `len > 0`). Borrows `conn`; no allocation.
- *
- * `-EAGAIN`: nothing has arrived, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
- * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
- * consumed and the buffers are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_conn_recv(const wl_conn *conn, void *buf, size_t len, int flags);
-
-/**
- * Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
- * (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
- *
- * Returns the number of bytes queued or `-errno` as `wl_conn_send`;
- * checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
- * adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
- * allocation.
- *
- * `-EAGAIN`: the send buffer is full, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
- * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
- * room appeared. Nothing of this call was queued (once some bytes are queued
- * the call returns their count instead); retry when `wl_wait` (or your event
- * loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
-
-/**
- * Receives into a scatter list of `iovcnt` buffers in one `recvmsg(2)`:
- * `ConnectedStream::recv_vectored`.
- *
- * Returns the number of bytes received (0 at end of stream) or `-errno`
- * as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
- * `wl_conn_send_vectored`. Borrows `conn`; no allocation.
- *
- * `-EAGAIN`: nothing has arrived, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
- * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
- * consumed and the buffers are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_conn_recv_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
-
-/**
  * Shuts down one or both directions (`shutdown(2)`): `how` is `SHUT_RD`,
  * `SHUT_WR` or `SHUT_RDWR`. After `SHUT_WR` the peer reads end-of-stream.
  * The handle stays valid and must still be freed.
@@ -2447,24 +2312,6 @@ ssize_t wl_conn_recv_vectored(const wl_conn *conn, const struct iovec *iov, size
  * Returns 0, or `-EINVAL` (bad `how`, NULL `conn`), `-ENOTCONN`.
  */
 int wl_conn_shutdown(const wl_conn *conn, int how);
-
-/**
- * Writes the peer's address to `*out` (`getpeername(2)`).
- *
- * Returns 0 or `-errno` (`-ENOTCONN` once the connection is gone);
- * `*out` is written only on success. Borrows `conn`.
- */
-int wl_conn_peer_addr(const wl_conn *conn, wl_addr *out);
-
-/**
- * Creates a second handle to the same connection
- * (`fcntl(F_DUPFD_CLOEXEC)`): `ConnectedStream::try_clone`, e.g. for one
- * thread reading while another writes. Each handle must be freed; the
- * connection closes when both are.
- *
- * Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
- */
-int wl_conn_try_clone(const wl_conn *conn, wl_conn **out);
 
 /**
  * Creates a pair of connected Unix stream sockets (`socketpair(2)`,
@@ -2704,83 +2551,6 @@ int wl_dgram_try_clone(const wl_dgram *sock, wl_dgram **out);
 int wl_dgram_connect(wl_dgram *sock, const wl_addr *addr, wl_dgram_conn **out);
 
 /**
- * Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
- * added): `ConnectedDatagram::send_with_flags`.
- *
- * Returns the number of bytes sent, or `-ECONNREFUSED` (an earlier
- * datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
- * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
- * allocation.
- *
- * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
- * Unix socket the receiver's queue, is full), on a non-blocking socket
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
- * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
- * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_dgram_conn_send(const wl_dgram_conn *sock, const void *buf, size_t len, int flags);
-
-/**
- * Receives one datagram from the peer (`recv(2)`):
- * `ConnectedDatagram::recv_with_flags`. A longer datagram is truncated
- * (`MSG_TRUNC` returns its real length; `MSG_PEEK` leaves it queued).
- *
- * Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
- * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
- * allocation.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_dgram_conn_recv(const wl_dgram_conn *sock, void *buf, size_t len, int flags);
-
-/**
- * Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
- * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
- * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
- *
- * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
- * Unix socket the receiver's queue, is full), on a non-blocking socket
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
- * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
- * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
-                                    const struct iovec *iov,
-                                    size_t iovcnt);
-
-/**
- * Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
- * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
- * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_dgram_conn_recv_vectored(const wl_dgram_conn *sock,
-                                    const struct iovec *iov,
-                                    size_t iovcnt);
-
-/**
- * Writes the peer's address to `*out` (`getpeername(2)`).
- *
- * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
- */
-int wl_dgram_conn_peer_addr(const wl_dgram_conn *sock, wl_addr *out);
-
-/**
- * Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
- * `ConnectedDatagram::try_clone`. Each handle must be freed.
- *
- * Returns 0 or `-errno`; `*out` is written only on success.
- */
-int wl_dgram_conn_try_clone(const wl_dgram_conn *sock, wl_dgram_conn **out);
-
-/**
  * Creates a pair of connected Unix datagram sockets (`socketpair(2)`,
  * close-on-exec): `ConnectedDatagram::<Unix>::pair`.
  *
@@ -2848,177 +2618,6 @@ int wl_dgram_conn_set_mtu_discover(const wl_dgram_conn *sock, int mode);
  * `-EAFNOSUPPORT` (Unix), `-errno`.
  */
 int wl_dgram_conn_mtu_discover(const wl_dgram_conn *sock, int *out);
-
-/**
- * Sends the descriptor `fd` over a Unix stream, with one byte of data
- * (`sendmsg(2)` with `SCM_RIGHTS`): `wirelane::fdpass::send_fd`. The
- * receiver gets a new descriptor for the same open file description.
- * `fd` stays open and owned by the caller.
- *
- * Returns 0, or `-EAFNOSUPPORT` (not a Unix socket), `-EBADF`, `-EPIPE`,
- * or another `-errno`. Pair with `wl_conn_recv_fd`.
- *
- * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
- * timeout). Nothing was sent and no descriptor passed: `fd` is still only
- * the caller's; retry when `wl_wait` (or your event loop) reports
- * `WL_WRITABLE`.
- */
-int wl_conn_send_fd(const wl_conn *conn, int fd);
-
-/**
- * Receives one descriptor sent with `wl_conn_send_fd` (reads its byte):
- * `wirelane::fdpass::recv_fd`. The new descriptor is close-on-exec and
- * owned by the caller.
- *
- * Returns 0 and writes `*out_fd`, or `-ENODATA` (the peer closed first),
- * `-EINVAL` (a message without a descriptor), `-EMSGSIZE` (more than one:
- * all closed), `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
- *
- * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
- * timeout); nothing was consumed and `*out_fd` is untouched; retry when
- * `wl_wait` (or your event loop) reports `WL_READABLE`.
- */
-int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
-
-/**
- * Sends `len` bytes of `data` (at least 1 on a stream) with `nfds`
- * descriptors (1 to 253) in one `sendmsg(2)`: `wirelane::fdpass::send_fds`.
- * The descriptors stay owned by the caller.
- *
- * Returns the data bytes sent (the descriptors travel with the first
- * byte; fewer than `len` on a stream after a partial send: send the rest
- * with `wl_conn_send`, see PROGRESS), or `-EINVAL` (no data, no or too many descriptors, NULL),
- * `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
- *
- * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
- * timeout). Nothing was sent and no descriptor passed; retry when `wl_wait`
- * (or your event loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_conn_send_fds(const wl_conn *conn,
-                         const void *data,
-                         size_t len,
-                         const int *fds,
-                         size_t nfds);
-
-/**
- * Receives data into `buf` and up to `max_fds` descriptors (1 to 253)
- * into `fds` in one `recvmsg(2)`: `wirelane::fdpass::recv_fds`. Writes how
- * many descriptors arrived to `*out_nfds`; they are close-on-exec and
- * owned by the caller.
- *
- * Returns the data length (0: end of stream), or `-EMSGSIZE` when the peer
- * sent more than `max_fds` (every one that arrived is closed: none leaks),
- * `-EINVAL`, `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
- *
- * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
- * timeout); nothing was consumed, no descriptor received, the outputs are
- * untouched; retry when `wl_wait` (or your event loop) reports
- * `WL_READABLE`.
- */
-ssize_t wl_conn_recv_fds(const wl_conn *conn,
-                         void *buf,
-                         size_t len,
-                         int *fds,
-                         size_t max_fds,
-                         size_t *out_nfds);
-
-/**
- * Sends `data` with this process's credentials (`SCM_CREDENTIALS`):
- * `wirelane::fdpass::send_with_credentials`. The kernel checks them; the
- * receiver must have `SO_PASSCRED` on (`wl_set_passcred`).
- *
- * Returns the bytes sent or `-errno`.
- *
- * `-EAGAIN`: the send buffer is full, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
- * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
- * room appeared. Nothing of this call was queued (once some bytes are queued
- * the call returns their count instead); retry when `wl_wait` (or your event
- * loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_conn_send_with_credentials(const wl_conn *conn, const void *data, size_t len);
-
-/**
- * Receives data and the sender's credentials, if any arrived
- * (`SO_PASSCRED` must be on): `wirelane::fdpass::recv_with_credentials`.
- * Writes `*has_cred`, and `*cred` when true.
- *
- * Returns the data length or `-errno`.
- *
- * `-EAGAIN`: nothing has arrived, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
- * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
- * consumed and the buffers are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_conn_recv_with_credentials(const wl_conn *conn,
-                                      void *buf,
-                                      size_t len,
-                                      wl_ucred *cred,
-                                      bool *has_cred);
-
-/**
- * `wl_conn_send_fd` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: as for `wl_conn_send_fd`: nothing was sent and no descriptor
- * passed.
- */
-int wl_dgram_conn_send_fd(const wl_dgram_conn *sock, int fd);
-
-/**
- * `wl_conn_recv_fd` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: as for `wl_conn_recv_fd`: nothing was consumed.
- */
-int wl_dgram_conn_recv_fd(const wl_dgram_conn *sock, int *out_fd);
-
-/**
- * `wl_conn_send_fds` on a connected Unix datagram socket (empty `data`
- * is allowed on datagrams).
- *
- * `-EAGAIN`: as for `wl_conn_send_fds`: nothing was sent and no descriptor
- * passed.
- */
-ssize_t wl_dgram_conn_send_fds(const wl_dgram_conn *sock,
-                               const void *data,
-                               size_t len,
-                               const int *fds,
-                               size_t nfds);
-
-/**
- * `wl_conn_recv_fds` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: as for `wl_conn_recv_fds`: nothing was consumed, no descriptor
- * received.
- */
-ssize_t wl_dgram_conn_recv_fds(const wl_dgram_conn *sock,
-                               void *buf,
-                               size_t len,
-                               int *fds,
-                               size_t max_fds,
-                               size_t *out_nfds);
-
-/**
- * `wl_conn_send_with_credentials` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: no room (non-blocking socket, or the write timeout); the
- * datagram was not sent: retry when `wl_wait` reports `WL_WRITABLE`.
- */
-ssize_t wl_dgram_conn_send_with_credentials(const wl_dgram_conn *sock,
-                                            const void *data,
-                                            size_t len);
-
-/**
- * `wl_conn_recv_with_credentials` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: nothing queued (non-blocking socket, or the read timeout);
- * nothing was consumed: retry when `wl_wait` reports `WL_READABLE`.
- */
-ssize_t wl_dgram_conn_recv_with_credentials(const wl_dgram_conn *sock,
-                                            void *buf,
-                                            size_t len,
-                                            wl_ucred *cred,
-                                            bool *has_cred);
 
 /**
  * This process's credentials as `SCM_CREDENTIALS` sends them (pid,
@@ -3103,26 +2702,6 @@ ssize_t wl_dgram_conn_recv_gro(const wl_dgram_conn *sock, void *buf, size_t len,
  * Returns 0 and writes `*out`, or `-EINVAL` for a NULL `out`.
  */
 int wl_handover_new(wl_handover **out);
-
-/**
- * Adds a listener under `name` (names need not be unique). Borrows
- * `listener` until the send.
- *
- * Returns the number of sockets in the handover, or `-EINVAL` (NULL
- * arguments, non-UTF-8 `name`, more than 253 sockets).
- */
-int wl_handover_add_listener(wl_handover *handover, const char *name, const wl_listener *listener);
-
-/**
- * Adds a bound datagram socket under `name`; see `wl_handover_add_listener`.
- */
-int wl_handover_add_dgram(wl_handover *handover, const char *name, const wl_dgram *dgram);
-
-/**
- * Adds a connected datagram socket under `name`; see
- * `wl_handover_add_listener`.
- */
-int wl_handover_add_dgram_conn(wl_handover *handover, const char *name, const wl_dgram_conn *dgram);
 
 /**
  * Sends every socket and its name in one message over `channel` (a Unix
@@ -3223,49 +2802,6 @@ int wl_handover_spawn(const char *path,
  * success.
  */
 int wl_icmp_raw_new(int domain, unsigned int flags, wl_icmp_raw **out);
-
-/**
- * Binds to a local address (`bind(2)`; its port is the echo identifier,
- * 0 lets the kernel pick one): `RawSocket<D, Icmp>::bind`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_icmp` to
- * `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT` (address of the
- * other family), `-EINVAL` (NULL argument, malformed address), or the
- * `bind(2)` error.
- */
-int wl_icmp_raw_bind(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp **out);
-
-/**
- * Fixes the host to ping (`connect(2)`; nothing is sent; the port is
- * ignored): `RawSocket<D, Icmp>::connect`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
- * to `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error (`-ENETUNREACH`, ...).
- *
- * `-EAGAIN`: never a readiness condition, since a datagram connect never
- * waits (a non-blocking socket connects with this call too); only when
- * the implicit bind finds no free echo identifier (every one is taken by
- * another ICMP socket). Nothing changed and `sock` stays a fresh
- * `wl_icmp_raw`, still owned by the caller: retry once identifiers are
- * free, or bind first.
- */
-int wl_icmp_raw_connect(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp_conn **out);
-
-/**
- * Fixes the host to ping (`connect(2)`): `BoundDatagram<D, Icmp>::connect`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
- * to `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error.
- *
- * Never returns `-EAGAIN`: the socket is already bound (it has its
- * identifier), and a datagram connect never waits.
- */
-int wl_icmp_connect(wl_icmp *sock, const wl_addr *addr, wl_icmp_conn **out);
 
 /**
  * Sends an echo request with sequence number `seq` and `len` bytes of
@@ -5408,18 +4944,468 @@ int wl_rawip_conn_into_fd(wl_rawip_conn *sock);
 int wl_rawip_conn_from_fd(int fd, wl_rawip_conn **out);
 
 /**
- * Waits up to `timeout_ms` milliseconds (negative: forever) for the
- * connect to resolve, one way or the other (`poll(2)` for `POLLOUT`):
- * `PendingConnect::wait`.
+ * Takes descriptor `index` as a `wl_listener` after the kernel checks of
+ * `wl_listener_from_fd` (a listening stream socket), and, unless `domain`
+ * is 0, that it is of `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`).
  *
- * Returns 1 when it has resolved (call `wl_pending_finish`), 0 on
- * timeout, `-EINTR` if a signal interrupted the wait, `-EINVAL` for a NULL
- * `pending`. Borrows `pending`.
- *
- * Never returns `-EAGAIN`: it polls for up to `timeout_ms` and returns 0 on
- * timeout.
+ * Returns 0 and writes `*out` (the caller owns it), or `-EINVAL` (NULL,
+ * index out of range or already taken, not listening), `-ENOTSOCK`,
+ * `-EAFNOSUPPORT` (another domain), `-EPROTOTYPE` (not a stream). On
+ * failure the descriptor stays in the set and the message names it and
+ * what it really is, e.g. `"LISTEN_FDS: fd 3 (\"web\") is an AF_INET
+ * (IPv4) datagram socket; cannot adopt it as wl_listener of AF_INET
+ * (IPv4): ..."`.
  */
-int wl_pending_wait(const wl_pending *pending, int timeout_ms);
+int wl_inherited_take_listener(wl_inherited *set, size_t index, int domain, wl_listener **out);
+
+/**
+ * `wl_inherited_take_listener` for the first descriptor called `name`
+ * (`-ENOENT` when there is none).
+ */
+int wl_inherited_take_listener_named(wl_inherited *set,
+                                     const char *name,
+                                     int domain,
+                                     wl_listener **out);
+
+/**
+ * Takes descriptor `index` as a `wl_dgram` (a bound, unconnected
+ * datagram socket), checked like `wl_dgram_from_fd`, of `domain` unless
+ * it is 0. Errors as for `wl_inherited_take_listener`.
+ */
+int wl_inherited_take_dgram(wl_inherited *set, size_t index, int domain, wl_dgram **out);
+
+/**
+ * `wl_inherited_take_dgram` for the first descriptor called `name`.
+ */
+int wl_inherited_take_dgram_named(wl_inherited *set, const char *name, int domain, wl_dgram **out);
+
+/**
+ * Takes descriptor `index` as a `wl_dgram_conn` (a connected datagram
+ * socket), checked like `wl_dgram_conn_from_fd`, of `domain` unless it is
+ * 0. Errors as for `wl_inherited_take_listener`.
+ */
+int wl_inherited_take_dgram_conn(wl_inherited *set, size_t index, int domain, wl_dgram_conn **out);
+
+/**
+ * `wl_inherited_take_dgram_conn` for the first descriptor called `name`.
+ */
+int wl_inherited_take_dgram_conn_named(wl_inherited *set,
+                                       const char *name,
+                                       int domain,
+                                       wl_dgram_conn **out);
+
+/**
+ * Starts listening (`listen(2)`) with a queue of up to `backlog` pending
+ * connections (the kernel caps it at `/proc/sys/net/core/somaxconn`):
+ * `BoundSocket::listen`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_listener` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EINVAL` (NULL argument) or the
+ * `listen(2)` error (`-EADDRINUSE` when another socket listens on the
+ * port).
+ */
+int wl_bound_listen(wl_bound *sock, unsigned int backlog, wl_listener **out);
+
+/**
+ * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
+ * always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
+ * `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
+ *
+ * Returns the number of bytes queued (possibly fewer than `len`), or
+ * `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
+ * (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
+ * `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
+ *
+ * `-EAGAIN`: the send buffer is full, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+ * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+ * room appeared. Nothing of this call was queued (once some bytes are queued
+ * the call returns their count instead); retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_conn_send(const wl_conn *conn, const void *buf, size_t len, int flags);
+
+/**
+ * Receives up to `len` bytes into `buf` (`recv(2)`):
+ * `ConnectedStream::recv_with_flags`. `flags` is 0 or `MSG_*` bits
+ * (`MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, ...).
+ *
+ * Returns the number of bytes received, 0 at end of stream (peer closed or
+ * shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
+ * `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
+ * with `len > 0`). Borrows `conn`; no allocation.
+ *
+ * `-EAGAIN`: nothing has arrived, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+ * consumed and the buffers are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_conn_recv(const wl_conn *conn, void *buf, size_t len, int flags);
+
+/**
+ * Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
+ * (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
+ *
+ * Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+ * checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+ * adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+ * allocation.
+ *
+ * `-EAGAIN`: the send buffer is full, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+ * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+ * room appeared. Nothing of this call was queued (once some bytes are queued
+ * the call returns their count instead); retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
+
+/**
+ * Receives into a scatter list of `iovcnt` buffers in one `recvmsg(2)`:
+ * `ConnectedStream::recv_vectored`.
+ *
+ * Returns the number of bytes received (0 at end of stream) or `-errno`
+ * as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+ * `wl_conn_send_vectored`. Borrows `conn`; no allocation.
+ *
+ * `-EAGAIN`: nothing has arrived, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+ * consumed and the buffers are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_conn_recv_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
+
+/**
+ * Writes the peer's address to `*out` (`getpeername(2)`).
+ *
+ * Returns 0 or `-errno` (`-ENOTCONN` once the connection is gone);
+ * `*out` is written only on success. Borrows `conn`.
+ */
+int wl_conn_peer_addr(const wl_conn *conn, wl_addr *out);
+
+/**
+ * Creates a second handle to the same connection
+ * (`fcntl(F_DUPFD_CLOEXEC)`): `ConnectedStream::try_clone`, e.g. for one
+ * thread reading while another writes. Each handle must be freed; the
+ * connection closes when both are.
+ *
+ * Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
+ */
+int wl_conn_try_clone(const wl_conn *conn, wl_conn **out);
+
+/**
+ * Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
+ * added): `ConnectedDatagram::send_with_flags`.
+ *
+ * Returns the number of bytes sent, or `-ECONNREFUSED` (an earlier
+ * datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
+ * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+ * allocation.
+ *
+ * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+ * Unix socket the receiver's queue, is full), on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_dgram_conn_send(const wl_dgram_conn *sock, const void *buf, size_t len, int flags);
+
+/**
+ * Receives one datagram from the peer (`recv(2)`):
+ * `ConnectedDatagram::recv_with_flags`. A longer datagram is truncated
+ * (`MSG_TRUNC` returns its real length; `MSG_PEEK` leaves it queued).
+ *
+ * Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
+ * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+ * allocation.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_conn_recv(const wl_dgram_conn *sock, void *buf, size_t len, int flags);
+
+/**
+ * Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
+ * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+ *
+ * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+ * Unix socket the receiver's queue, is full), on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
+                                    const struct iovec *iov,
+                                    size_t iovcnt);
+
+/**
+ * Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
+ * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_conn_recv_vectored(const wl_dgram_conn *sock,
+                                    const struct iovec *iov,
+                                    size_t iovcnt);
+
+/**
+ * Writes the peer's address to `*out` (`getpeername(2)`).
+ *
+ * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+ */
+int wl_dgram_conn_peer_addr(const wl_dgram_conn *sock, wl_addr *out);
+
+/**
+ * Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
+ * `ConnectedDatagram::try_clone`. Each handle must be freed.
+ *
+ * Returns 0 or `-errno`; `*out` is written only on success.
+ */
+int wl_dgram_conn_try_clone(const wl_dgram_conn *sock, wl_dgram_conn **out);
+
+/**
+ * Sends the descriptor `fd` over a Unix stream, with one byte of data
+ * (`sendmsg(2)` with `SCM_RIGHTS`): `wirelane::fdpass::send_fd`. The
+ * receiver gets a new descriptor for the same open file description.
+ * `fd` stays open and owned by the caller.
+ *
+ * Returns 0, or `-EAFNOSUPPORT` (not a Unix socket), `-EBADF`, `-EPIPE`,
+ * or another `-errno`. Pair with `wl_conn_recv_fd`.
+ *
+ * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
+ * timeout). Nothing was sent and no descriptor passed: `fd` is still only
+ * the caller's; retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`.
+ */
+int wl_conn_send_fd(const wl_conn *conn, int fd);
+
+/**
+ * Receives one descriptor sent with `wl_conn_send_fd` (reads its byte):
+ * `wirelane::fdpass::recv_fd`. The new descriptor is close-on-exec and
+ * owned by the caller.
+ *
+ * Returns 0 and writes `*out_fd`, or `-ENODATA` (the peer closed first),
+ * `-EINVAL` (a message without a descriptor), `-EMSGSIZE` (more than one:
+ * all closed), `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ *
+ * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
+ * timeout); nothing was consumed and `*out_fd` is untouched; retry when
+ * `wl_wait` (or your event loop) reports `WL_READABLE`.
+ */
+int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
+
+/**
+ * Sends `len` bytes of `data` (at least 1 on a stream) with `nfds`
+ * descriptors (1 to 253) in one `sendmsg(2)`: `wirelane::fdpass::send_fds`.
+ * The descriptors stay owned by the caller.
+ *
+ * Returns the data bytes sent (the descriptors travel with the first
+ * byte; fewer than `len` on a stream after a partial send: send the rest
+ * with `wl_conn_send`, see PROGRESS), or `-EINVAL` (no data, no or too many descriptors, NULL),
+ * `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
+ *
+ * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
+ * timeout). Nothing was sent and no descriptor passed; retry when `wl_wait`
+ * (or your event loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_conn_send_fds(const wl_conn *conn,
+                         const void *data,
+                         size_t len,
+                         const int *fds,
+                         size_t nfds);
+
+/**
+ * Receives data into `buf` and up to `max_fds` descriptors (1 to 253)
+ * into `fds` in one `recvmsg(2)`: `wirelane::fdpass::recv_fds`. Writes how
+ * many descriptors arrived to `*out_nfds`; they are close-on-exec and
+ * owned by the caller.
+ *
+ * Returns the data length (0: end of stream), or `-EMSGSIZE` when the peer
+ * sent more than `max_fds` (every one that arrived is closed: none leaks),
+ * `-EINVAL`, `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ *
+ * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
+ * timeout); nothing was consumed, no descriptor received, the outputs are
+ * untouched; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`.
+ */
+ssize_t wl_conn_recv_fds(const wl_conn *conn,
+                         void *buf,
+                         size_t len,
+                         int *fds,
+                         size_t max_fds,
+                         size_t *out_nfds);
+
+/**
+ * Sends `data` with this process's credentials (`SCM_CREDENTIALS`):
+ * `wirelane::fdpass::send_with_credentials`. The kernel checks them; the
+ * receiver must have `SO_PASSCRED` on (`wl_set_passcred`).
+ *
+ * Returns the bytes sent or `-errno`.
+ *
+ * `-EAGAIN`: the send buffer is full, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+ * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+ * room appeared. Nothing of this call was queued (once some bytes are queued
+ * the call returns their count instead); retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_conn_send_with_credentials(const wl_conn *conn, const void *data, size_t len);
+
+/**
+ * Receives data and the sender's credentials, if any arrived
+ * (`SO_PASSCRED` must be on): `wirelane::fdpass::recv_with_credentials`.
+ * Writes `*has_cred`, and `*cred` when true.
+ *
+ * Returns the data length or `-errno`.
+ *
+ * `-EAGAIN`: nothing has arrived, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+ * consumed and the buffers are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_conn_recv_with_credentials(const wl_conn *conn,
+                                      void *buf,
+                                      size_t len,
+                                      wl_ucred *cred,
+                                      bool *has_cred);
+
+/**
+ * `wl_conn_send_fd` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: as for `wl_conn_send_fd`: nothing was sent and no descriptor
+ * passed.
+ */
+int wl_dgram_conn_send_fd(const wl_dgram_conn *sock, int fd);
+
+/**
+ * `wl_conn_recv_fd` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: as for `wl_conn_recv_fd`: nothing was consumed.
+ */
+int wl_dgram_conn_recv_fd(const wl_dgram_conn *sock, int *out_fd);
+
+/**
+ * `wl_conn_send_fds` on a connected Unix datagram socket (empty `data`
+ * is allowed on datagrams).
+ *
+ * `-EAGAIN`: as for `wl_conn_send_fds`: nothing was sent and no descriptor
+ * passed.
+ */
+ssize_t wl_dgram_conn_send_fds(const wl_dgram_conn *sock,
+                               const void *data,
+                               size_t len,
+                               const int *fds,
+                               size_t nfds);
+
+/**
+ * `wl_conn_recv_fds` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: as for `wl_conn_recv_fds`: nothing was consumed, no descriptor
+ * received.
+ */
+ssize_t wl_dgram_conn_recv_fds(const wl_dgram_conn *sock,
+                               void *buf,
+                               size_t len,
+                               int *fds,
+                               size_t max_fds,
+                               size_t *out_nfds);
+
+/**
+ * `wl_conn_send_with_credentials` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: no room (non-blocking socket, or the write timeout); the
+ * datagram was not sent: retry when `wl_wait` reports `WL_WRITABLE`.
+ */
+ssize_t wl_dgram_conn_send_with_credentials(const wl_dgram_conn *sock,
+                                            const void *data,
+                                            size_t len);
+
+/**
+ * `wl_conn_recv_with_credentials` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: nothing queued (non-blocking socket, or the read timeout);
+ * nothing was consumed: retry when `wl_wait` reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_conn_recv_with_credentials(const wl_dgram_conn *sock,
+                                            void *buf,
+                                            size_t len,
+                                            wl_ucred *cred,
+                                            bool *has_cred);
+
+/**
+ * Adds a listener under `name` (names need not be unique). Borrows
+ * `listener` until the send.
+ *
+ * Returns the number of sockets in the handover, or `-EINVAL` (NULL
+ * arguments, non-UTF-8 `name`, more than 253 sockets).
+ */
+int wl_handover_add_listener(wl_handover *handover, const char *name, const wl_listener *listener);
+
+/**
+ * Adds a bound datagram socket under `name`; see `wl_handover_add_listener`.
+ */
+int wl_handover_add_dgram(wl_handover *handover, const char *name, const wl_dgram *dgram);
+
+/**
+ * Adds a connected datagram socket under `name`; see
+ * `wl_handover_add_listener`.
+ */
+int wl_handover_add_dgram_conn(wl_handover *handover, const char *name, const wl_dgram_conn *dgram);
+
+/**
+ * Binds to a local address (`bind(2)`; its port is the echo identifier,
+ * 0 lets the kernel pick one): `RawSocket<D, Icmp>::bind`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_icmp` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT` (address of the
+ * other family), `-EINVAL` (NULL argument, malformed address), or the
+ * `bind(2)` error.
+ */
+int wl_icmp_raw_bind(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp **out);
+
+/**
+ * Fixes the host to ping (`connect(2)`; nothing is sent; the port is
+ * ignored): `RawSocket<D, Icmp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error (`-ENETUNREACH`, ...).
+ *
+ * `-EAGAIN`: never a readiness condition, since a datagram connect never
+ * waits (a non-blocking socket connects with this call too); only when
+ * the implicit bind finds no free echo identifier (every one is taken by
+ * another ICMP socket). Nothing changed and `sock` stays a fresh
+ * `wl_icmp_raw`, still owned by the caller: retry once identifiers are
+ * free, or bind first.
+ */
+int wl_icmp_raw_connect(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp_conn **out);
+
+/**
+ * Fixes the host to ping (`connect(2)`): `BoundDatagram<D, Icmp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: the socket is already bound (it has its
+ * identifier), and a datagram connect never waits.
+ */
+int wl_icmp_connect(wl_icmp *sock, const wl_addr *addr, wl_icmp_conn **out);
 
 /**
  * Completes the connect if it has succeeded: `PendingConnect::finish`.
@@ -5438,6 +5424,83 @@ int wl_pending_wait(const wl_pending *pending, int timeout_ms);
  * `wl_pending_fd`, or after `wl_pending_wait` returns 1.
  */
 int wl_pending_finish(wl_pending *pending, wl_conn **out);
+
+/**
+ * Binds to a local address (`bind(2)`; the port is ignored):
+ * `RawSocket<D, RawIp>::bind`. Only packets to that address arrive.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_rawip` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `bind(2)` error (`-EADDRNOTAVAIL`, ...).
+ */
+int wl_rawip_raw_bind(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip **out);
+
+/**
+ * Fixes the peer host (`connect(2)`; nothing is sent; the port is
+ * ignored): `RawSocket<D, RawIp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: a raw socket is bound to its protocol from
+ * creation, so there is no implicit bind, and a datagram connect never
+ * waits (a non-blocking socket connects with this call too).
+ */
+int wl_rawip_raw_connect(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip_conn **out);
+
+/**
+ * Fixes the peer host (`connect(2)`): `BoundDatagram<D, RawIp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: the socket is already bound, and a datagram
+ * connect never waits.
+ */
+int wl_rawip_connect(wl_rawip *sock, const wl_addr *addr, wl_rawip_conn **out);
+
+/**
+ * Starts listening (`listen(2)`) with up to `backlog` pending connections:
+ * `BoundSocket<Unix, SeqPacket>::listen`.
+ *
+ * Ownership: on success consumes `sock` and writes a new
+ * `wl_seqpacket_listener` to `*out`; on failure `sock` stays valid and
+ * owned by the caller and `*out` is untouched. Returns 0 or `-errno`
+ * (`-EINVAL` for a NULL argument).
+ */
+int wl_seqpacket_bound_listen(wl_seqpacket_bound *sock,
+                              uint32_t backlog,
+                              wl_seqpacket_listener **out);
+
+/**
+ * Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
+ * close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
+ * `wl_seqpacket_pair_flags` makes them non-blocking from birth.
+ *
+ * Ownership: on success `*a` and `*b` receive new handles the caller
+ * owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
+ * for a NULL argument, `-EMFILE`).
+ */
+int wl_seqpacket_pair(wl_seqpacket **a, wl_seqpacket **b);
+
+/**
+ * Waits up to `timeout_ms` milliseconds (negative: forever) for the
+ * connect to resolve, one way or the other (`poll(2)` for `POLLOUT`):
+ * `PendingConnect::wait`.
+ *
+ * Returns 1 when it has resolved (call `wl_pending_finish`), 0 on
+ * timeout, `-EINTR` if a signal interrupted the wait, `-EINVAL` for a NULL
+ * `pending`. Borrows `pending`.
+ *
+ * Never returns `-EAGAIN`: it polls for up to `timeout_ms` and returns 0 on
+ * timeout.
+ */
+int wl_pending_wait(const wl_pending *pending, int timeout_ms);
 
 /**
  * Chooses the interface for outgoing IPv4 multicast (`IP_MULTICAST_IF`
@@ -5674,45 +5737,6 @@ int wl_raw_connect_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram_conn **out)
 int wl_rawip_raw_new(int domain, int protocol, unsigned int flags, wl_rawip_raw **out);
 
 /**
- * Binds to a local address (`bind(2)`; the port is ignored):
- * `RawSocket<D, RawIp>::bind`. Only packets to that address arrive.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_rawip` to
- * `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `bind(2)` error (`-EADDRNOTAVAIL`, ...).
- */
-int wl_rawip_raw_bind(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip **out);
-
-/**
- * Fixes the peer host (`connect(2)`; nothing is sent; the port is
- * ignored): `RawSocket<D, RawIp>::connect`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
- * to `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error.
- *
- * Never returns `-EAGAIN`: a raw socket is bound to its protocol from
- * creation, so there is no implicit bind, and a datagram connect never
- * waits (a non-blocking socket connects with this call too).
- */
-int wl_rawip_raw_connect(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip_conn **out);
-
-/**
- * Fixes the peer host (`connect(2)`): `BoundDatagram<D, RawIp>::connect`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
- * to `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error.
- *
- * Never returns `-EAGAIN`: the socket is already bound, and a datagram
- * connect never waits.
- */
-int wl_rawip_connect(wl_rawip *sock, const wl_addr *addr, wl_rawip_conn **out);
-
-/**
  * Sends one packet payload of `len` bytes to `*to` (`sendto(2)`,
  * `MSG_NOSIGNAL` added; the kernel writes the IP header unless
  * `IP_HDRINCL`): `BoundDatagram<D, RawIp>::send_to_with_flags`.
@@ -5933,19 +5957,6 @@ int wl_seqpacket_raw_bind(wl_seqpacket_raw *sock, const wl_addr *addr, wl_seqpac
 int wl_seqpacket_raw_connect(wl_seqpacket_raw *sock, const wl_addr *addr, wl_seqpacket **out);
 
 /**
- * Starts listening (`listen(2)`) with up to `backlog` pending connections:
- * `BoundSocket<Unix, SeqPacket>::listen`.
- *
- * Ownership: on success consumes `sock` and writes a new
- * `wl_seqpacket_listener` to `*out`; on failure `sock` stays valid and
- * owned by the caller and `*out` is untouched. Returns 0 or `-errno`
- * (`-EINVAL` for a NULL argument).
- */
-int wl_seqpacket_bound_listen(wl_seqpacket_bound *sock,
-                              uint32_t backlog,
-                              wl_seqpacket_listener **out);
-
-/**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
  * `Listener<Unix, SeqPacket>::accept_with_addr`. Blocks until a client
  * connects unless the listener is non-blocking (`wl_seqpacket_raw_new`
@@ -6124,17 +6135,6 @@ int wl_seqpacket_peer_credentials(const wl_seqpacket *sock, wl_ucred *out);
  * Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
  */
 int wl_seqpacket_try_clone(const wl_seqpacket *sock, wl_seqpacket **out);
-
-/**
- * Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
- * close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
- * `wl_seqpacket_pair_flags` makes them non-blocking from birth.
- *
- * Ownership: on success `*a` and `*b` receive new handles the caller
- * owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
- * for a NULL argument, `-EMFILE`).
- */
-int wl_seqpacket_pair(wl_seqpacket **a, wl_seqpacket **b);
 
 /**
  * `wl_seqpacket_pair` with flags: `WL_NONBLOCK` makes both ends

@@ -6,7 +6,7 @@ use std::net::Shutdown;
 
 use super::addr::wl_addr;
 use super::any::{ByDomain, ConnAny, each};
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::handle::{borrow, impl_handle, out_ptr, pair_out};
 use super::peer;
 use wirelane_core::ffi_support::invalid_input;
@@ -60,109 +60,77 @@ pub(crate) fn shutdown_how(how: c_int) -> io::Result<Shutdown> {
     }
 }
 
-/// Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
-/// always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
-/// `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
-///
-/// Returns the number of bytes queued (possibly fewer than `len`), or
-/// `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
-/// (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
-/// `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
-///
-/// `-EAGAIN`: the send buffer is full, on a non-blocking connection
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
-/// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
-/// room appeared. Nothing of this call was queued (once some bytes are queued
-/// the call returns their count instead); retry when `wl_wait` (or your event
-/// loop) reports `WL_WRITABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_send(
-    conn: *const wl_conn,
-    buf: *const c_void,
-    len: usize,
-    flags: c_int,
-) -> libc::ssize_t {
-    ffi_fn!("wl_conn_send", {
-        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
-        unsafe { peer::send(conn, buf.cast(), len, flags) }
-    })
-}
+forward_exports! {
+    /// Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
+    /// always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
+    /// `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
+    ///
+    /// Returns the number of bytes queued (possibly fewer than `len`), or
+    /// `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
+    /// (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
+    /// `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
+    ///
+    /// `-EAGAIN`: the send buffer is full, on a non-blocking connection
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+    /// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+    /// room appeared. Nothing of this call was queued (once some bytes are queued
+    /// the call returns their count instead); retry when `wl_wait` (or your event
+    /// loop) reports `WL_WRITABLE`.
+    fn conn_send(
+        conn: *const wl_conn, buf: *const c_void, len: usize, flags: c_int,
+    ) -> libc::ssize_t = peer::send(conn, buf.cast(), len, flags);
 
-/// Receives up to `len` bytes into `buf` (`recv(2)`):
-/// `ConnectedStream::recv_with_flags`. `flags` is 0 or `MSG_*` bits
-/// (`MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, ...).
-///
-/// Returns the number of bytes received, 0 at end of stream (peer closed or
-/// shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
-/// `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
-/// with `len > 0`). Borrows `conn`; no allocation.
-///
-/// `-EAGAIN`: nothing has arrived, on a non-blocking connection
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
-/// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
-/// consumed and the buffers are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_recv(
-    conn: *const wl_conn,
-    buf: *mut c_void,
-    len: usize,
-    flags: c_int,
-) -> libc::ssize_t {
-    ffi_fn!("wl_conn_recv", {
-        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
-        unsafe { peer::recv(conn, buf.cast(), len, flags) }
-    })
-}
+    /// Receives up to `len` bytes into `buf` (`recv(2)`):
+    /// `ConnectedStream::recv_with_flags`. `flags` is 0 or `MSG_*` bits
+    /// (`MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, ...).
+    ///
+    /// Returns the number of bytes received, 0 at end of stream (peer closed or
+    /// shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
+    /// `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
+    /// with `len > 0`). Borrows `conn`; no allocation.
+    ///
+    /// `-EAGAIN`: nothing has arrived, on a non-blocking connection
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+    /// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+    /// consumed and the buffers are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn conn_recv(
+        conn: *const wl_conn, buf: *mut c_void, len: usize, flags: c_int,
+    ) -> libc::ssize_t = peer::recv(conn, buf.cast(), len, flags);
 
-/// Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
-/// (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
-///
-/// Returns the number of bytes queued or `-errno` as `wl_conn_send`;
-/// checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
-/// adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
-/// allocation.
-///
-/// `-EAGAIN`: the send buffer is full, on a non-blocking connection
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
-/// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
-/// room appeared. Nothing of this call was queued (once some bytes are queued
-/// the call returns their count instead); retry when `wl_wait` (or your event
-/// loop) reports `WL_WRITABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_send_vectored(
-    conn: *const wl_conn,
-    iov: *const libc::iovec,
-    iovcnt: usize,
-) -> libc::ssize_t {
-    ffi_fn!("wl_conn_send_vectored", {
-        // SAFETY: `iov` NULL or `iovcnt` valid iovecs (caller contract).
-        unsafe { peer::send_iov(conn, iov, iovcnt) }
-    })
-}
+    /// Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
+    /// (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
+    ///
+    /// Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+    /// checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+    /// adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+    /// allocation.
+    ///
+    /// `-EAGAIN`: the send buffer is full, on a non-blocking connection
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+    /// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+    /// room appeared. Nothing of this call was queued (once some bytes are queued
+    /// the call returns their count instead); retry when `wl_wait` (or your event
+    /// loop) reports `WL_WRITABLE`.
+    fn conn_send_vectored(
+        conn: *const wl_conn, iov: *const libc::iovec, iovcnt: usize,
+    ) -> libc::ssize_t = peer::send_iov(conn, iov, iovcnt);
 
-/// Receives into a scatter list of `iovcnt` buffers in one `recvmsg(2)`:
-/// `ConnectedStream::recv_vectored`.
-///
-/// Returns the number of bytes received (0 at end of stream) or `-errno`
-/// as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
-/// `wl_conn_send_vectored`. Borrows `conn`; no allocation.
-///
-/// `-EAGAIN`: nothing has arrived, on a non-blocking connection
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
-/// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
-/// consumed and the buffers are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_recv_vectored(
-    conn: *const wl_conn,
-    iov: *const libc::iovec,
-    iovcnt: usize,
-) -> libc::ssize_t {
-    ffi_fn!("wl_conn_recv_vectored", {
-        // SAFETY: `iov` NULL or `iovcnt` valid iovecs of writable buffers.
-        unsafe { peer::recv_iov(conn, iov, iovcnt) }
-    })
+    /// Receives into a scatter list of `iovcnt` buffers in one `recvmsg(2)`:
+    /// `ConnectedStream::recv_vectored`.
+    ///
+    /// Returns the number of bytes received (0 at end of stream) or `-errno`
+    /// as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+    /// `wl_conn_send_vectored`. Borrows `conn`; no allocation.
+    ///
+    /// `-EAGAIN`: nothing has arrived, on a non-blocking connection
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+    /// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+    /// consumed and the buffers are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn conn_recv_vectored(
+        conn: *const wl_conn, iov: *const libc::iovec, iovcnt: usize,
+    ) -> libc::ssize_t = peer::recv_iov(conn, iov, iovcnt);
 }
 
 /// Shuts down one or both directions (`shutdown(2)`): `how` is `SHUT_RD`,
@@ -180,30 +148,20 @@ pub unsafe extern "C" fn wl_conn_shutdown(conn: *const wl_conn, how: c_int) -> c
     })
 }
 
-/// Writes the peer's address to `*out` (`getpeername(2)`).
-///
-/// Returns 0 or `-errno` (`-ENOTCONN` once the connection is gone);
-/// `*out` is written only on success. Borrows `conn`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_peer_addr(conn: *const wl_conn, out: *mut wl_addr) -> c_int {
-    ffi_fn!("wl_conn_peer_addr", {
-        // SAFETY: `conn` NULL or live; `out` NULL or writable.
-        unsafe { peer::peer_addr(conn, out) }
-    })
-}
+forward_exports! {
+    /// Writes the peer's address to `*out` (`getpeername(2)`).
+    ///
+    /// Returns 0 or `-errno` (`-ENOTCONN` once the connection is gone);
+    /// `*out` is written only on success. Borrows `conn`.
+    fn conn_peer_addr(conn: *const wl_conn, out: *mut wl_addr) -> c_int = peer::peer_addr(conn, out);
 
-/// Creates a second handle to the same connection
-/// (`fcntl(F_DUPFD_CLOEXEC)`): `ConnectedStream::try_clone`, e.g. for one
-/// thread reading while another writes. Each handle must be freed; the
-/// connection closes when both are.
-///
-/// Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_try_clone(conn: *const wl_conn, out: *mut *mut wl_conn) -> c_int {
-    ffi_fn!("wl_conn_try_clone", {
-        // SAFETY: `conn` NULL or live; `out` NULL or writable.
-        unsafe { peer::try_clone(conn, out) }
-    })
+    /// Creates a second handle to the same connection
+    /// (`fcntl(F_DUPFD_CLOEXEC)`): `ConnectedStream::try_clone`, e.g. for one
+    /// thread reading while another writes. Each handle must be freed; the
+    /// connection closes when both are.
+    ///
+    /// Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
+    fn conn_try_clone(conn: *const wl_conn, out: *mut *mut wl_conn) -> c_int = peer::try_clone(conn, out);
 }
 
 /// Creates a pair of connected Unix stream sockets (`socketpair(2)`,

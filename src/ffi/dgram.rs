@@ -5,7 +5,7 @@ use std::ffi::{c_int, c_void};
 
 use super::addr::wl_addr;
 use super::any::{ByDomain, DgramAny, DgramConnAny, step, with_addr};
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::handle::{
     borrow, bytes, bytes_mut, give_out, impl_handle, in_ref, out_ptr, pair_out, transition_addr_out, write_opt,
 };
@@ -146,119 +146,77 @@ pub unsafe extern "C" fn wl_dgram_connect(
     })
 }
 
-/// Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
-/// added): `ConnectedDatagram::send_with_flags`.
-///
-/// Returns the number of bytes sent, or `-ECONNREFUSED` (an earlier
-/// datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
-/// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
-/// allocation.
-///
-/// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
-/// Unix socket the receiver's queue, is full), on a non-blocking socket
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
-/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
-/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_send(
-    sock: *const wl_dgram_conn,
-    buf: *const c_void,
-    len: usize,
-    flags: c_int,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_send", {
-        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
-        unsafe { peer::send(sock, buf.cast(), len, flags) }
-    })
-}
+forward_exports! {
+    /// Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
+    /// added): `ConnectedDatagram::send_with_flags`.
+    ///
+    /// Returns the number of bytes sent, or `-ECONNREFUSED` (an earlier
+    /// datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
+    /// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+    /// allocation.
+    ///
+    /// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+    /// Unix socket the receiver's queue, is full), on a non-blocking socket
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+    /// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+    /// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+    fn dgram_conn_send(
+        sock: *const wl_dgram_conn, buf: *const c_void, len: usize, flags: c_int,
+    ) -> libc::ssize_t = peer::send(sock, buf.cast(), len, flags);
 
-/// Receives one datagram from the peer (`recv(2)`):
-/// `ConnectedDatagram::recv_with_flags`. A longer datagram is truncated
-/// (`MSG_TRUNC` returns its real length; `MSG_PEEK` leaves it queued).
-///
-/// Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
-/// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
-/// allocation.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv(
-    sock: *const wl_dgram_conn,
-    buf: *mut c_void,
-    len: usize,
-    flags: c_int,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv", {
-        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
-        unsafe { peer::recv(sock, buf.cast(), len, flags) }
-    })
-}
+    /// Receives one datagram from the peer (`recv(2)`):
+    /// `ConnectedDatagram::recv_with_flags`. A longer datagram is truncated
+    /// (`MSG_TRUNC` returns its real length; `MSG_PEEK` leaves it queued).
+    ///
+    /// Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
+    /// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+    /// allocation.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_conn_recv(
+        sock: *const wl_dgram_conn, buf: *mut c_void, len: usize, flags: c_int,
+    ) -> libc::ssize_t = peer::recv(sock, buf.cast(), len, flags);
 
-/// Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
-/// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
-/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
-///
-/// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
-/// Unix socket the receiver's queue, is full), on a non-blocking socket
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
-/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
-/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_send_vectored(
-    sock: *const wl_dgram_conn,
-    iov: *const libc::iovec,
-    iovcnt: usize,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_send_vectored", {
-        // SAFETY: `iov` NULL or `iovcnt` valid iovecs (caller contract).
-        unsafe { peer::send_iov(sock, iov, iovcnt) }
-    })
-}
+    /// Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
+    /// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+    /// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+    ///
+    /// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+    /// Unix socket the receiver's queue, is full), on a non-blocking socket
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+    /// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+    /// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+    fn dgram_conn_send_vectored(
+        sock: *const wl_dgram_conn, iov: *const libc::iovec, iovcnt: usize,
+    ) -> libc::ssize_t = peer::send_iov(sock, iov, iovcnt);
 
-/// Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
-/// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
-/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv_vectored(
-    sock: *const wl_dgram_conn,
-    iov: *const libc::iovec,
-    iovcnt: usize,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv_vectored", {
-        // SAFETY: `iov` NULL or `iovcnt` valid iovecs of writable buffers.
-        unsafe { peer::recv_iov(sock, iov, iovcnt) }
-    })
-}
+    /// Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
+    /// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+    /// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_conn_recv_vectored(
+        sock: *const wl_dgram_conn, iov: *const libc::iovec, iovcnt: usize,
+    ) -> libc::ssize_t = peer::recv_iov(sock, iov, iovcnt);
 
-/// Writes the peer's address to `*out` (`getpeername(2)`).
-///
-/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_peer_addr(sock: *const wl_dgram_conn, out: *mut wl_addr) -> c_int {
-    ffi_fn!("wl_dgram_conn_peer_addr", {
-        // SAFETY: `sock` NULL or live; `out` NULL or writable.
-        unsafe { peer::peer_addr(sock, out) }
-    })
-}
+    /// Writes the peer's address to `*out` (`getpeername(2)`).
+    ///
+    /// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+    fn dgram_conn_peer_addr(sock: *const wl_dgram_conn, out: *mut wl_addr) -> c_int = peer::peer_addr(sock, out);
 
-/// Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
-/// `ConnectedDatagram::try_clone`. Each handle must be freed.
-///
-/// Returns 0 or `-errno`; `*out` is written only on success.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_try_clone(sock: *const wl_dgram_conn, out: *mut *mut wl_dgram_conn) -> c_int {
-    ffi_fn!("wl_dgram_conn_try_clone", {
-        // SAFETY: `sock` NULL or live; `out` NULL or writable.
-        unsafe { peer::try_clone(sock, out) }
-    })
+    /// Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
+    /// `ConnectedDatagram::try_clone`. Each handle must be freed.
+    ///
+    /// Returns 0 or `-errno`; `*out` is written only on success.
+    fn dgram_conn_try_clone(
+        sock: *const wl_dgram_conn, out: *mut *mut wl_dgram_conn,
+    ) -> c_int = peer::try_clone(sock, out);
 }
 
 /// Creates a pair of connected Unix datagram sockets (`socketpair(2)`,

@@ -16,7 +16,7 @@
 use std::ffi::{c_int, c_uint, c_void};
 
 use super::addr::wl_addr;
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_addr_step, inet_domain};
 use super::handle::{borrow, bytes, bytes_mut, give_out, impl_handle, out_ptr, transition_addr_out, write_opt};
 use super::nonblock::nonblocking;
@@ -121,71 +121,49 @@ pub unsafe extern "C" fn wl_icmp_raw_new(domain: c_int, flags: c_uint, out: *mut
     })
 }
 
-/// Binds to a local address (`bind(2)`; its port is the echo identifier,
-/// 0 lets the kernel pick one): `RawSocket<D, Icmp>::bind`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_icmp` to
-/// `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT` (address of the
-/// other family), `-EINVAL` (NULL argument, malformed address), or the
-/// `bind(2)` error.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_bind(
-    sock: *mut wl_icmp_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_icmp,
-) -> c_int {
-    ffi_fn!("wl_icmp_raw_bind", {
-        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
-        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(bind)) }
-    })
-}
+forward_exports! {
+    /// Binds to a local address (`bind(2)`; its port is the echo identifier,
+    /// 0 lets the kernel pick one): `RawSocket<D, Icmp>::bind`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_icmp` to
+    /// `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT` (address of the
+    /// other family), `-EINVAL` (NULL argument, malformed address), or the
+    /// `bind(2)` error.
+    fn icmp_raw_bind(
+        sock: *mut wl_icmp_raw, addr: *const wl_addr, out: *mut *mut wl_icmp,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(bind));
 
-/// Fixes the host to ping (`connect(2)`; nothing is sent; the port is
-/// ignored): `RawSocket<D, Icmp>::connect`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
-/// to `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error (`-ENETUNREACH`, ...).
-///
-/// `-EAGAIN`: never a readiness condition, since a datagram connect never
-/// waits (a non-blocking socket connects with this call too); only when
-/// the implicit bind finds no free echo identifier (every one is taken by
-/// another ICMP socket). Nothing changed and `sock` stays a fresh
-/// `wl_icmp_raw`, still owned by the caller: retry once identifiers are
-/// free, or bind first.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_connect(
-    sock: *mut wl_icmp_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_icmp_conn,
-) -> c_int {
-    ffi_fn!("wl_icmp_raw_connect", {
-        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
-        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(connect)) }
-    })
-}
+    /// Fixes the host to ping (`connect(2)`; nothing is sent; the port is
+    /// ignored): `RawSocket<D, Icmp>::connect`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+    /// to `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `connect(2)` error (`-ENETUNREACH`, ...).
+    ///
+    /// `-EAGAIN`: never a readiness condition, since a datagram connect never
+    /// waits (a non-blocking socket connects with this call too); only when
+    /// the implicit bind finds no free echo identifier (every one is taken by
+    /// another ICMP socket). Nothing changed and `sock` stays a fresh
+    /// `wl_icmp_raw`, still owned by the caller: retry once identifiers are
+    /// free, or bind first.
+    fn icmp_raw_connect(
+        sock: *mut wl_icmp_raw, addr: *const wl_addr, out: *mut *mut wl_icmp_conn,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(connect));
 
-/// Fixes the host to ping (`connect(2)`): `BoundDatagram<D, Icmp>::connect`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
-/// to `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error.
-///
-/// Never returns `-EAGAIN`: the socket is already bound (it has its
-/// identifier), and a datagram connect never waits.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_connect(
-    sock: *mut wl_icmp,
-    addr: *const wl_addr,
-    out: *mut *mut wl_icmp_conn,
-) -> c_int {
-    ffi_fn!("wl_icmp_connect", {
-        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
-        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(connect)) }
-    })
+    /// Fixes the host to ping (`connect(2)`): `BoundDatagram<D, Icmp>::connect`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+    /// to `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `connect(2)` error.
+    ///
+    /// Never returns `-EAGAIN`: the socket is already bound (it has its
+    /// identifier), and a datagram connect never waits.
+    fn icmp_connect(
+        sock: *mut wl_icmp, addr: *const wl_addr, out: *mut *mut wl_icmp_conn,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(connect));
 }
 
 /// Sends an echo request with sequence number `seq` and `len` bytes of

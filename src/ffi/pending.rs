@@ -4,7 +4,7 @@ use std::ffi::c_int;
 use std::time::Duration;
 
 use super::any::{PendingAny, each, step};
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::conn::wl_conn;
 use super::handle::{borrow, impl_handle, transition_out};
 
@@ -36,24 +36,22 @@ pub unsafe extern "C" fn wl_pending_wait(pending: *const wl_pending, timeout_ms:
     })
 }
 
-/// Completes the connect if it has succeeded: `PendingConnect::finish`.
-/// The connected socket stays non-blocking.
-///
-/// Ownership: on success consumes `pending` and writes a new `wl_conn` to
-/// `*out`. On failure `pending` stays valid and owned by the caller and
-/// `*out` is untouched: `-EAGAIN` while the handshake is in flight (call
-/// again when writable), the connect's own error (`-ECONNREFUSED`,
-/// `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
-/// read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
-///
-/// `-EAGAIN`: the handshake is still in flight (the descriptor is not
-/// writable yet). Nothing changed: `pending` stays valid and owned by the
-/// caller; retry when `wl_wait` (or your event loop) reports `WL_WRITABLE` on
-/// `wl_pending_fd`, or after `wl_pending_wait` returns 1.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_pending_finish(pending: *mut wl_pending, out: *mut *mut wl_conn) -> c_int {
-    ffi_fn!("wl_pending_finish", {
-        // SAFETY: `pending` is NULL or a live handle nobody else uses now; `out` NULL or writable.
-        unsafe { transition_out(pending, out, |s| step!(s, |b| b, s => s.finish())) }
-    })
+forward_exports! {
+    /// Completes the connect if it has succeeded: `PendingConnect::finish`.
+    /// The connected socket stays non-blocking.
+    ///
+    /// Ownership: on success consumes `pending` and writes a new `wl_conn` to
+    /// `*out`. On failure `pending` stays valid and owned by the caller and
+    /// `*out` is untouched: `-EAGAIN` while the handshake is in flight (call
+    /// again when writable), the connect's own error (`-ECONNREFUSED`,
+    /// `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
+    /// read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
+    ///
+    /// `-EAGAIN`: the handshake is still in flight (the descriptor is not
+    /// writable yet). Nothing changed: `pending` stays valid and owned by the
+    /// caller; retry when `wl_wait` (or your event loop) reports `WL_WRITABLE` on
+    /// `wl_pending_fd`, or after `wl_pending_wait` returns 1.
+    fn pending_finish(
+        pending: *mut wl_pending, out: *mut *mut wl_conn,
+    ) -> c_int = transition_out(pending, out, |s| step!(s, |b| b, s => s.finish()));
 }

@@ -14,7 +14,7 @@
 use std::ffi::{c_int, c_uint, c_void};
 
 use super::addr::wl_addr;
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_addr_step, inet_domain};
 use super::handle::{borrow, bytes, bytes_mut, give_out, impl_handle, out_ptr, transition_addr_out, write_opt};
 use super::nonblock::nonblocking;
@@ -90,67 +90,45 @@ pub unsafe extern "C" fn wl_rawip_raw_new(
     })
 }
 
-/// Binds to a local address (`bind(2)`; the port is ignored):
-/// `RawSocket<D, RawIp>::bind`. Only packets to that address arrive.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_rawip` to
-/// `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `bind(2)` error (`-EADDRNOTAVAIL`, ...).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_raw_bind(
-    sock: *mut wl_rawip_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_rawip,
-) -> c_int {
-    ffi_fn!("wl_rawip_raw_bind", {
-        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
-        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(bind)) }
-    })
-}
+forward_exports! {
+    /// Binds to a local address (`bind(2)`; the port is ignored):
+    /// `RawSocket<D, RawIp>::bind`. Only packets to that address arrive.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_rawip` to
+    /// `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `bind(2)` error (`-EADDRNOTAVAIL`, ...).
+    fn rawip_raw_bind(
+        sock: *mut wl_rawip_raw, addr: *const wl_addr, out: *mut *mut wl_rawip,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(bind));
 
-/// Fixes the peer host (`connect(2)`; nothing is sent; the port is
-/// ignored): `RawSocket<D, RawIp>::connect`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
-/// to `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error.
-///
-/// Never returns `-EAGAIN`: a raw socket is bound to its protocol from
-/// creation, so there is no implicit bind, and a datagram connect never
-/// waits (a non-blocking socket connects with this call too).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_raw_connect(
-    sock: *mut wl_rawip_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_rawip_conn,
-) -> c_int {
-    ffi_fn!("wl_rawip_raw_connect", {
-        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
-        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(connect)) }
-    })
-}
+    /// Fixes the peer host (`connect(2)`; nothing is sent; the port is
+    /// ignored): `RawSocket<D, RawIp>::connect`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+    /// to `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `connect(2)` error.
+    ///
+    /// Never returns `-EAGAIN`: a raw socket is bound to its protocol from
+    /// creation, so there is no implicit bind, and a datagram connect never
+    /// waits (a non-blocking socket connects with this call too).
+    fn rawip_raw_connect(
+        sock: *mut wl_rawip_raw, addr: *const wl_addr, out: *mut *mut wl_rawip_conn,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(connect));
 
-/// Fixes the peer host (`connect(2)`): `BoundDatagram<D, RawIp>::connect`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
-/// to `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error.
-///
-/// Never returns `-EAGAIN`: the socket is already bound, and a datagram
-/// connect never waits.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_connect(
-    sock: *mut wl_rawip,
-    addr: *const wl_addr,
-    out: *mut *mut wl_rawip_conn,
-) -> c_int {
-    ffi_fn!("wl_rawip_connect", {
-        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
-        unsafe { transition_addr_out(sock, addr, out, inet_addr_step!(connect)) }
-    })
+    /// Fixes the peer host (`connect(2)`): `BoundDatagram<D, RawIp>::connect`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+    /// to `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `connect(2)` error.
+    ///
+    /// Never returns `-EAGAIN`: the socket is already bound, and a datagram
+    /// connect never waits.
+    fn rawip_connect(
+        sock: *mut wl_rawip, addr: *const wl_addr, out: *mut *mut wl_rawip_conn,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(connect));
 }
 
 /// Sends one packet payload of `len` bytes to `*to` (`sendto(2)`,

@@ -14,7 +14,7 @@ use std::os::fd::OwnedFd;
 
 use super::addr::wl_addr;
 use super::any::{Adopt, State, with_addr};
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::conn::{shutdown_how, wl_ucred};
 use super::handle::{
     borrow, bytes, bytes_mut, give_out, impl_handle, out_ptr, pair_out, transition_addr_out, transition_out, write_opt,
@@ -185,23 +185,17 @@ pub unsafe extern "C" fn wl_seqpacket_raw_connect(
     })
 }
 
-/// Starts listening (`listen(2)`) with up to `backlog` pending connections:
-/// `BoundSocket<Unix, SeqPacket>::listen`.
-///
-/// Ownership: on success consumes `sock` and writes a new
-/// `wl_seqpacket_listener` to `*out`; on failure `sock` stays valid and
-/// owned by the caller and `*out` is untouched. Returns 0 or `-errno`
-/// (`-EINVAL` for a NULL argument).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_bound_listen(
-    sock: *mut wl_seqpacket_bound,
-    backlog: u32,
-    out: *mut *mut wl_seqpacket_listener,
-) -> c_int {
-    ffi_fn!("wl_seqpacket_bound_listen", {
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now; `out` NULL or writable.
-        unsafe { transition_out(sock, out, |s| s.listen(backlog).map_err(TransitionError::into_parts)) }
-    })
+forward_exports! {
+    /// Starts listening (`listen(2)`) with up to `backlog` pending connections:
+    /// `BoundSocket<Unix, SeqPacket>::listen`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new
+    /// `wl_seqpacket_listener` to `*out`; on failure `sock` stays valid and
+    /// owned by the caller and `*out` is untouched. Returns 0 or `-errno`
+    /// (`-EINVAL` for a NULL argument).
+    fn seqpacket_bound_listen(
+        sock: *mut wl_seqpacket_bound, backlog: u32, out: *mut *mut wl_seqpacket_listener,
+    ) -> c_int = transition_out(sock, out, |s| s.listen(backlog).map_err(TransitionError::into_parts));
 }
 
 /// Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
@@ -479,19 +473,17 @@ pub unsafe extern "C" fn wl_seqpacket_try_clone(sock: *const wl_seqpacket, out: 
     })
 }
 
-/// Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
-/// close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
-/// `wl_seqpacket_pair_flags` makes them non-blocking from birth.
-///
-/// Ownership: on success `*a` and `*b` receive new handles the caller
-/// owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
-/// for a NULL argument, `-EMFILE`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_pair(a: *mut *mut wl_seqpacket, b: *mut *mut wl_seqpacket) -> c_int {
-    ffi_fn!("wl_seqpacket_pair", {
-        // SAFETY: `a` and `b` are NULL or writable (caller contract).
-        unsafe { pair_out(a, b, ConnectedSeqPacket::pair) }
-    })
+forward_exports! {
+    /// Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
+    /// close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
+    /// `wl_seqpacket_pair_flags` makes them non-blocking from birth.
+    ///
+    /// Ownership: on success `*a` and `*b` receive new handles the caller
+    /// owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
+    /// for a NULL argument, `-EMFILE`).
+    fn seqpacket_pair(
+        a: *mut *mut wl_seqpacket, b: *mut *mut wl_seqpacket,
+    ) -> c_int = pair_out(a, b, ConnectedSeqPacket::pair);
 }
 
 /// `wl_seqpacket_pair` with flags: `WL_NONBLOCK` makes both ends

@@ -116,12 +116,139 @@ pub fn splice_header(cbindgen: &str) -> String {
         .expect("header anchor wl_leave_multicast_v6 missing")
         + anchor.len();
     format!(
-        "{}{}{}{}",
+        "{}{}{}{}{}",
         &cbindgen[..at],
         c_declarations(),
         lifecycle_declarations(),
+        forward_declarations(),
         &cbindgen[at..]
     )
+}
+
+/// One export written as a `forward_exports!` entry (boundary.rs).
+pub struct ForwardFn {
+    /// The C name, e.g. `wl_conn_send_fd`.
+    pub name: String,
+    /// Its docs and declaration as cbindgen writes them.
+    pub c: String,
+}
+
+/// The `src/ffi` sources in the order cbindgen reads them (mod.rs's
+/// `mod` lines).
+fn ffi_sources_in_mod_order() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../src/ffi");
+    let root = std::fs::read_to_string(format!("{dir}/mod.rs")).expect("read src/ffi/mod.rs");
+    root.lines()
+        .filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';'))
+        .map(|m| {
+            let path = format!("{dir}/{m}.rs");
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+            (m.to_owned(), text)
+        })
+        .collect()
+}
+
+/// Every `forward_exports!` entry written out as a plain export (docs,
+/// `#[unsafe(no_mangle)]`, `pub unsafe extern "C" fn wl_<name>(..) -> R {}`),
+/// with the entry names in order.
+fn forward_source() -> (String, Vec<String>) {
+    let mut src = String::new();
+    let mut names = Vec::new();
+    for (module, text) in ffi_sources_in_mod_order() {
+        let mut inside = false;
+        let mut docs = String::new();
+        let mut entry = String::new();
+        for line in text.lines() {
+            let t = line.trim();
+            if !inside {
+                inside = line == "forward_exports! {";
+                continue;
+            }
+            if line == "}" {
+                assert!(
+                    entry.is_empty(),
+                    "{module}.rs: unfinished forward_exports! entry `{entry}`"
+                );
+                inside = false;
+            } else if t.starts_with("///") {
+                docs.push_str(t);
+                docs.push('\n');
+            } else if t.starts_with("fn ") || !entry.is_empty() {
+                entry.push_str(t);
+                entry.push(' ');
+                if t.ends_with(';') {
+                    let sig = entry.trim().strip_prefix("fn ").expect("fn").to_owned();
+                    let sig = sig.split(" = ").next().expect("a ` = <call>;`").to_owned();
+                    let name: String = sig.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let sig = sig.replace("( ", "(").replace(", )", ")");
+                    src.push_str(&docs);
+                    src.push_str("#[unsafe(no_mangle)]\npub unsafe extern \"C\" fn wl_");
+                    src.push_str(&sig);
+                    src.push_str(" {}\n\n");
+                    names.push(format!("wl_{name}"));
+                    docs.clear();
+                    entry.clear();
+                }
+            } else {
+                assert!(
+                    t.is_empty() || t.starts_with("//"),
+                    "{module}.rs: unexpected `{t}` in forward_exports!"
+                );
+                docs.clear();
+            }
+        }
+    }
+    (src, names)
+}
+
+/// The `forward_exports!` entries, with the docs and declaration cbindgen
+/// writes for each (run on [`forward_source`] with cbindgen.toml).
+pub fn forward_fns() -> Vec<ForwardFn> {
+    let (src, names) = forward_source();
+    let dir = std::env::temp_dir().join(format!("wirelane-forward-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create a temporary directory");
+    let file = dir.join("lib.rs");
+    std::fs::write(&file, &src).expect("write the written-out exports");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let config = cbindgen::Config::from_file(format!("{root}/cbindgen.toml")).expect("read cbindgen.toml");
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(&file)
+        .generate()
+        .expect("cbindgen failed on the forward_exports! entries");
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut out = Vec::new();
+    bindings.write(&mut out);
+    let header = String::from_utf8(out).expect("cbindgen output is UTF-8");
+    names
+        .into_iter()
+        .map(|name| {
+            let lines: Vec<&str> = header.lines().collect();
+            let decl = lines
+                .iter()
+                .position(|l| !l.starts_with([' ', '*', '/', '#']) && l.contains(&format!(" {name}(")))
+                .unwrap_or_else(|| panic!("cbindgen wrote no declaration of {name}"));
+            let end = (decl..lines.len())
+                .find(|&i| lines[i].ends_with(");"))
+                .expect("end of declaration");
+            let start = if decl > 0 && lines[decl - 1] == " */" {
+                (0..decl).rev().find(|&i| lines[i] == "/**").expect("start of doc")
+            } else {
+                decl
+            };
+            let mut c = String::from("\n");
+            for l in &lines[start..=end] {
+                c.push_str(l);
+                c.push('\n');
+            }
+            ForwardFn { name, c }
+        })
+        .collect()
+}
+
+/// The declarations and docs of the `forward_exports!` entries.
+pub fn forward_declarations() -> String {
+    forward_fns().into_iter().map(|f| f.c).collect()
 }
 
 /// One export generated by `lifecycle_exports!` (src/ffi/lifecycle.rs).

@@ -519,18 +519,6 @@ wl_inherited_name: Callable[..., int] = bind("wl_inherited_name", c_int, [POINTE
 wl_inherited_index_of: Callable[..., int] = bind("wl_inherited_index_of", c_int, [POINTER(wl_inherited), c_char_p])
 # wl_inherited_fd(set, index)
 wl_inherited_fd: Callable[..., int] = bind("wl_inherited_fd", c_int, [POINTER(wl_inherited), c_size_t])
-# wl_inherited_take_listener(set, index, domain, out)
-wl_inherited_take_listener: Callable[..., int] = bind("wl_inherited_take_listener", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_listener))])
-# wl_inherited_take_listener_named(set, name, domain, out)
-wl_inherited_take_listener_named: Callable[..., int] = bind("wl_inherited_take_listener_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_listener))])
-# wl_inherited_take_dgram(set, index, domain, out)
-wl_inherited_take_dgram: Callable[..., int] = bind("wl_inherited_take_dgram", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram))])
-# wl_inherited_take_dgram_named(set, name, domain, out)
-wl_inherited_take_dgram_named: Callable[..., int] = bind("wl_inherited_take_dgram_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram))])
-# wl_inherited_take_dgram_conn(set, index, domain, out)
-wl_inherited_take_dgram_conn: Callable[..., int] = bind("wl_inherited_take_dgram_conn", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram_conn))])
-# wl_inherited_take_dgram_conn_named(set, name, domain, out)
-wl_inherited_take_dgram_conn_named: Callable[..., int] = bind("wl_inherited_take_dgram_conn_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram_conn))])
 # wl_inherited_free(set)
 wl_inherited_free: Callable[..., None] = bind("wl_inherited_free", None, [POINTER(wl_inherited)], errcheck=False)
 # wl_addr_parse(text, out)
@@ -603,8 +591,6 @@ wl_recv_batch_meta: Callable[..., int] = bind("wl_recv_batch_meta", c_int, [POIN
 wl_recv_batch_control: Callable[..., int] = bind("wl_recv_batch_control", c_int, [POINTER(wl_recv_batch), c_size_t, POINTER(POINTER(c_uint8)), POINTER(c_size_t)])
 # wl_recv_batch_unpack(batch, index, buf, len, lens, sources, n)
 wl_recv_batch_unpack: Callable[..., int] = bind("wl_recv_batch_unpack", c_int, [POINTER(wl_recv_batch), c_size_t, c_void_p, c_size_t, POINTER(c_size_t), POINTER(wl_addr), c_size_t])
-# wl_bound_listen(sock, backlog, out)
-wl_bound_listen: Callable[..., int] = bind("wl_bound_listen", c_int, [POINTER(wl_bound), c_uint, POINTER(POINTER(wl_listener))])
 # wl_listener_build(cfg, addr, out)
 wl_listener_build: Callable[..., int] = bind("wl_listener_build", c_int, [POINTER(wl_listener_config), POINTER(wl_addr), POINTER(POINTER(wl_listener))])
 # wl_connector_connect(cfg, peer, out)
@@ -655,20 +641,8 @@ wl_dgram_recv_cmsg: Callable[..., int] = bind("wl_dgram_recv_cmsg", c_ssize_t, [
 wl_dgram_conn_recv_cmsg: Callable[..., int] = bind("wl_dgram_conn_recv_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
 # wl_cmsg_recv_error(msg, control, out)
 wl_cmsg_recv_error: Callable[..., int] = bind("wl_cmsg_recv_error", c_int, [POINTER(wl_cmsg_recv), c_void_p, POINTER(wl_udp_queued_error)])
-# wl_conn_send(conn, buf, len, flags)
-wl_conn_send: Callable[..., int] = bind("wl_conn_send", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
-# wl_conn_recv(conn, buf, len, flags)
-wl_conn_recv: Callable[..., int] = bind("wl_conn_recv", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
-# wl_conn_send_vectored(conn, iov, iovcnt)
-wl_conn_send_vectored: Callable[..., int] = bind("wl_conn_send_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
-# wl_conn_recv_vectored(conn, iov, iovcnt)
-wl_conn_recv_vectored: Callable[..., int] = bind("wl_conn_recv_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
 # wl_conn_shutdown(conn, how)
 wl_conn_shutdown: Callable[..., int] = bind("wl_conn_shutdown", c_int, [POINTER(wl_conn), c_int])
-# wl_conn_peer_addr(conn, out)
-wl_conn_peer_addr: Callable[..., int] = bind("wl_conn_peer_addr", c_int, [POINTER(wl_conn), POINTER(wl_addr)])
-# wl_conn_try_clone(conn, out)
-wl_conn_try_clone: Callable[..., int] = bind("wl_conn_try_clone", c_int, [POINTER(wl_conn), POINTER(POINTER(wl_conn))])
 # wl_conn_pair(a, b)
 wl_conn_pair: Callable[..., int] = bind("wl_conn_pair", c_int, [POINTER(POINTER(wl_conn)), POINTER(POINTER(wl_conn))])
 # wl_conn_peer_credentials(conn, out)
@@ -701,18 +675,6 @@ wl_dgram_recv_from: Callable[..., int] = bind("wl_dgram_recv_from", c_ssize_t, [
 wl_dgram_try_clone: Callable[..., int] = bind("wl_dgram_try_clone", c_int, [POINTER(wl_dgram), POINTER(POINTER(wl_dgram))])
 # wl_dgram_connect(sock, addr, out)
 wl_dgram_connect: Callable[..., int] = bind("wl_dgram_connect", c_int, [POINTER(wl_dgram), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
-# wl_dgram_conn_send(sock, buf, len, flags)
-wl_dgram_conn_send: Callable[..., int] = bind("wl_dgram_conn_send", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
-# wl_dgram_conn_recv(sock, buf, len, flags)
-wl_dgram_conn_recv: Callable[..., int] = bind("wl_dgram_conn_recv", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
-# wl_dgram_conn_send_vectored(sock, iov, iovcnt)
-wl_dgram_conn_send_vectored: Callable[..., int] = bind("wl_dgram_conn_send_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
-# wl_dgram_conn_recv_vectored(sock, iov, iovcnt)
-wl_dgram_conn_recv_vectored: Callable[..., int] = bind("wl_dgram_conn_recv_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
-# wl_dgram_conn_peer_addr(sock, out)
-wl_dgram_conn_peer_addr: Callable[..., int] = bind("wl_dgram_conn_peer_addr", c_int, [POINTER(wl_dgram_conn), POINTER(wl_addr)])
-# wl_dgram_conn_try_clone(sock, out)
-wl_dgram_conn_try_clone: Callable[..., int] = bind("wl_dgram_conn_try_clone", c_int, [POINTER(wl_dgram_conn), POINTER(POINTER(wl_dgram_conn))])
 # wl_dgram_conn_pair(a, b)
 wl_dgram_conn_pair: Callable[..., int] = bind("wl_dgram_conn_pair", c_int, [POINTER(POINTER(wl_dgram_conn)), POINTER(POINTER(wl_dgram_conn))])
 # wl_dgram_conn_set_recv_meta(sock, what, on)
@@ -725,30 +687,6 @@ wl_dgram_conn_send_meta: Callable[..., int] = bind("wl_dgram_conn_send_meta", c_
 wl_dgram_conn_set_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_set_mtu_discover", c_int, [POINTER(wl_dgram_conn), c_int])
 # wl_dgram_conn_mtu_discover(sock, out)
 wl_dgram_conn_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_mtu_discover", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
-# wl_conn_send_fd(conn, fd)
-wl_conn_send_fd: Callable[..., int] = bind("wl_conn_send_fd", c_int, [POINTER(wl_conn), c_int])
-# wl_conn_recv_fd(conn, out_fd)
-wl_conn_recv_fd: Callable[..., int] = bind("wl_conn_recv_fd", c_int, [POINTER(wl_conn), POINTER(c_int)])
-# wl_conn_send_fds(conn, data, len, fds, nfds)
-wl_conn_send_fds: Callable[..., int] = bind("wl_conn_send_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
-# wl_conn_recv_fds(conn, buf, len, fds, max_fds, out_nfds)
-wl_conn_recv_fds: Callable[..., int] = bind("wl_conn_recv_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
-# wl_conn_send_with_credentials(conn, data, len)
-wl_conn_send_with_credentials: Callable[..., int] = bind("wl_conn_send_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t])
-# wl_conn_recv_with_credentials(conn, buf, len, cred, has_cred)
-wl_conn_recv_with_credentials: Callable[..., int] = bind("wl_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
-# wl_dgram_conn_send_fd(sock, fd)
-wl_dgram_conn_send_fd: Callable[..., int] = bind("wl_dgram_conn_send_fd", c_int, [POINTER(wl_dgram_conn), c_int])
-# wl_dgram_conn_recv_fd(sock, out_fd)
-wl_dgram_conn_recv_fd: Callable[..., int] = bind("wl_dgram_conn_recv_fd", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
-# wl_dgram_conn_send_fds(sock, data, len, fds, nfds)
-wl_dgram_conn_send_fds: Callable[..., int] = bind("wl_dgram_conn_send_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
-# wl_dgram_conn_recv_fds(sock, buf, len, fds, max_fds, out_nfds)
-wl_dgram_conn_recv_fds: Callable[..., int] = bind("wl_dgram_conn_recv_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
-# wl_dgram_conn_send_with_credentials(sock, data, len)
-wl_dgram_conn_send_with_credentials: Callable[..., int] = bind("wl_dgram_conn_send_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t])
-# wl_dgram_conn_recv_with_credentials(sock, buf, len, cred, has_cred)
-wl_dgram_conn_recv_with_credentials: Callable[..., int] = bind("wl_dgram_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
 # wl_own_credentials(out)
 wl_own_credentials: Callable[..., int] = bind("wl_own_credentials", c_int, [POINTER(wl_ucred)])
 # wl_max_udp_payload(domain)
@@ -763,12 +701,6 @@ wl_dgram_recv_gro: Callable[..., int] = bind("wl_dgram_recv_gro", c_ssize_t, [PO
 wl_dgram_conn_recv_gro: Callable[..., int] = bind("wl_dgram_conn_recv_gro", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_gro_recv)])
 # wl_handover_new(out)
 wl_handover_new: Callable[..., int] = bind("wl_handover_new", c_int, [POINTER(POINTER(wl_handover))])
-# wl_handover_add_listener(handover, name, listener)
-wl_handover_add_listener: Callable[..., int] = bind("wl_handover_add_listener", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_listener)])
-# wl_handover_add_dgram(handover, name, dgram)
-wl_handover_add_dgram: Callable[..., int] = bind("wl_handover_add_dgram", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram)])
-# wl_handover_add_dgram_conn(handover, name, dgram)
-wl_handover_add_dgram_conn: Callable[..., int] = bind("wl_handover_add_dgram_conn", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram_conn)])
 # wl_handover_send(handover, channel)
 wl_handover_send: Callable[..., int] = bind("wl_handover_send", c_int, [POINTER(wl_handover), POINTER(wl_conn)])
 # wl_handover_free(handover)
@@ -783,12 +715,6 @@ wl_handover_channel_from_env: Callable[..., int] = bind("wl_handover_channel_fro
 wl_handover_spawn: Callable[..., int] = bind("wl_handover_spawn", c_int, [c_char_p, POINTER(c_char_p), POINTER(c_int), POINTER(POINTER(wl_conn))])
 # wl_icmp_raw_new(domain, flags, out)
 wl_icmp_raw_new: Callable[..., int] = bind("wl_icmp_raw_new", c_int, [c_int, c_uint, POINTER(POINTER(wl_icmp_raw))])
-# wl_icmp_raw_bind(sock, addr, out)
-wl_icmp_raw_bind: Callable[..., int] = bind("wl_icmp_raw_bind", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp))])
-# wl_icmp_raw_connect(sock, addr, out)
-wl_icmp_raw_connect: Callable[..., int] = bind("wl_icmp_raw_connect", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
-# wl_icmp_connect(sock, addr, out)
-wl_icmp_connect: Callable[..., int] = bind("wl_icmp_connect", c_int, [POINTER(wl_icmp), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
 # wl_icmp_send_echo_to(sock, to, seq, payload, len)
 wl_icmp_send_echo_to: Callable[..., int] = bind("wl_icmp_send_echo_to", c_int, [POINTER(wl_icmp), POINTER(wl_addr), c_uint16, c_void_p, c_size_t])
 # wl_icmp_recv_echo_from(sock, payload, len, reply, from)
@@ -1193,10 +1119,94 @@ wl_rawip_conn_fd: Callable[..., int] = bind("wl_rawip_conn_fd", c_int, [POINTER(
 wl_rawip_conn_into_fd: Callable[..., int] = bind("wl_rawip_conn_into_fd", c_int, [POINTER(wl_rawip_conn)])
 # wl_rawip_conn_from_fd(fd, out)
 wl_rawip_conn_from_fd: Callable[..., int] = bind("wl_rawip_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_conn))])
-# wl_pending_wait(pending, timeout_ms)
-wl_pending_wait: Callable[..., int] = bind("wl_pending_wait", c_int, [POINTER(wl_pending), c_int])
+# wl_inherited_take_listener(set, index, domain, out)
+wl_inherited_take_listener: Callable[..., int] = bind("wl_inherited_take_listener", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_listener))])
+# wl_inherited_take_listener_named(set, name, domain, out)
+wl_inherited_take_listener_named: Callable[..., int] = bind("wl_inherited_take_listener_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_listener))])
+# wl_inherited_take_dgram(set, index, domain, out)
+wl_inherited_take_dgram: Callable[..., int] = bind("wl_inherited_take_dgram", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram))])
+# wl_inherited_take_dgram_named(set, name, domain, out)
+wl_inherited_take_dgram_named: Callable[..., int] = bind("wl_inherited_take_dgram_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram))])
+# wl_inherited_take_dgram_conn(set, index, domain, out)
+wl_inherited_take_dgram_conn: Callable[..., int] = bind("wl_inherited_take_dgram_conn", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram_conn))])
+# wl_inherited_take_dgram_conn_named(set, name, domain, out)
+wl_inherited_take_dgram_conn_named: Callable[..., int] = bind("wl_inherited_take_dgram_conn_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram_conn))])
+# wl_bound_listen(sock, backlog, out)
+wl_bound_listen: Callable[..., int] = bind("wl_bound_listen", c_int, [POINTER(wl_bound), c_uint, POINTER(POINTER(wl_listener))])
+# wl_conn_send(conn, buf, len, flags)
+wl_conn_send: Callable[..., int] = bind("wl_conn_send", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
+# wl_conn_recv(conn, buf, len, flags)
+wl_conn_recv: Callable[..., int] = bind("wl_conn_recv", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
+# wl_conn_send_vectored(conn, iov, iovcnt)
+wl_conn_send_vectored: Callable[..., int] = bind("wl_conn_send_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
+# wl_conn_recv_vectored(conn, iov, iovcnt)
+wl_conn_recv_vectored: Callable[..., int] = bind("wl_conn_recv_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
+# wl_conn_peer_addr(conn, out)
+wl_conn_peer_addr: Callable[..., int] = bind("wl_conn_peer_addr", c_int, [POINTER(wl_conn), POINTER(wl_addr)])
+# wl_conn_try_clone(conn, out)
+wl_conn_try_clone: Callable[..., int] = bind("wl_conn_try_clone", c_int, [POINTER(wl_conn), POINTER(POINTER(wl_conn))])
+# wl_dgram_conn_send(sock, buf, len, flags)
+wl_dgram_conn_send: Callable[..., int] = bind("wl_dgram_conn_send", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
+# wl_dgram_conn_recv(sock, buf, len, flags)
+wl_dgram_conn_recv: Callable[..., int] = bind("wl_dgram_conn_recv", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
+# wl_dgram_conn_send_vectored(sock, iov, iovcnt)
+wl_dgram_conn_send_vectored: Callable[..., int] = bind("wl_dgram_conn_send_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
+# wl_dgram_conn_recv_vectored(sock, iov, iovcnt)
+wl_dgram_conn_recv_vectored: Callable[..., int] = bind("wl_dgram_conn_recv_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
+# wl_dgram_conn_peer_addr(sock, out)
+wl_dgram_conn_peer_addr: Callable[..., int] = bind("wl_dgram_conn_peer_addr", c_int, [POINTER(wl_dgram_conn), POINTER(wl_addr)])
+# wl_dgram_conn_try_clone(sock, out)
+wl_dgram_conn_try_clone: Callable[..., int] = bind("wl_dgram_conn_try_clone", c_int, [POINTER(wl_dgram_conn), POINTER(POINTER(wl_dgram_conn))])
+# wl_conn_send_fd(conn, fd)
+wl_conn_send_fd: Callable[..., int] = bind("wl_conn_send_fd", c_int, [POINTER(wl_conn), c_int])
+# wl_conn_recv_fd(conn, out_fd)
+wl_conn_recv_fd: Callable[..., int] = bind("wl_conn_recv_fd", c_int, [POINTER(wl_conn), POINTER(c_int)])
+# wl_conn_send_fds(conn, data, len, fds, nfds)
+wl_conn_send_fds: Callable[..., int] = bind("wl_conn_send_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
+# wl_conn_recv_fds(conn, buf, len, fds, max_fds, out_nfds)
+wl_conn_recv_fds: Callable[..., int] = bind("wl_conn_recv_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
+# wl_conn_send_with_credentials(conn, data, len)
+wl_conn_send_with_credentials: Callable[..., int] = bind("wl_conn_send_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t])
+# wl_conn_recv_with_credentials(conn, buf, len, cred, has_cred)
+wl_conn_recv_with_credentials: Callable[..., int] = bind("wl_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
+# wl_dgram_conn_send_fd(sock, fd)
+wl_dgram_conn_send_fd: Callable[..., int] = bind("wl_dgram_conn_send_fd", c_int, [POINTER(wl_dgram_conn), c_int])
+# wl_dgram_conn_recv_fd(sock, out_fd)
+wl_dgram_conn_recv_fd: Callable[..., int] = bind("wl_dgram_conn_recv_fd", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
+# wl_dgram_conn_send_fds(sock, data, len, fds, nfds)
+wl_dgram_conn_send_fds: Callable[..., int] = bind("wl_dgram_conn_send_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
+# wl_dgram_conn_recv_fds(sock, buf, len, fds, max_fds, out_nfds)
+wl_dgram_conn_recv_fds: Callable[..., int] = bind("wl_dgram_conn_recv_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
+# wl_dgram_conn_send_with_credentials(sock, data, len)
+wl_dgram_conn_send_with_credentials: Callable[..., int] = bind("wl_dgram_conn_send_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t])
+# wl_dgram_conn_recv_with_credentials(sock, buf, len, cred, has_cred)
+wl_dgram_conn_recv_with_credentials: Callable[..., int] = bind("wl_dgram_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
+# wl_handover_add_listener(handover, name, listener)
+wl_handover_add_listener: Callable[..., int] = bind("wl_handover_add_listener", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_listener)])
+# wl_handover_add_dgram(handover, name, dgram)
+wl_handover_add_dgram: Callable[..., int] = bind("wl_handover_add_dgram", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram)])
+# wl_handover_add_dgram_conn(handover, name, dgram)
+wl_handover_add_dgram_conn: Callable[..., int] = bind("wl_handover_add_dgram_conn", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram_conn)])
+# wl_icmp_raw_bind(sock, addr, out)
+wl_icmp_raw_bind: Callable[..., int] = bind("wl_icmp_raw_bind", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp))])
+# wl_icmp_raw_connect(sock, addr, out)
+wl_icmp_raw_connect: Callable[..., int] = bind("wl_icmp_raw_connect", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
+# wl_icmp_connect(sock, addr, out)
+wl_icmp_connect: Callable[..., int] = bind("wl_icmp_connect", c_int, [POINTER(wl_icmp), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
 # wl_pending_finish(pending, out)
 wl_pending_finish: Callable[..., int] = bind("wl_pending_finish", c_int, [POINTER(wl_pending), POINTER(POINTER(wl_conn))])
+# wl_rawip_raw_bind(sock, addr, out)
+wl_rawip_raw_bind: Callable[..., int] = bind("wl_rawip_raw_bind", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip))])
+# wl_rawip_raw_connect(sock, addr, out)
+wl_rawip_raw_connect: Callable[..., int] = bind("wl_rawip_raw_connect", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
+# wl_rawip_connect(sock, addr, out)
+wl_rawip_connect: Callable[..., int] = bind("wl_rawip_connect", c_int, [POINTER(wl_rawip), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
+# wl_seqpacket_bound_listen(sock, backlog, out)
+wl_seqpacket_bound_listen: Callable[..., int] = bind("wl_seqpacket_bound_listen", c_int, [POINTER(wl_seqpacket_bound), c_uint32, POINTER(POINTER(wl_seqpacket_listener))])
+# wl_seqpacket_pair(a, b)
+wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
+# wl_pending_wait(pending, timeout_ms)
+wl_pending_wait: Callable[..., int] = bind("wl_pending_wait", c_int, [POINTER(wl_pending), c_int])
 # wl_set_multicast_if_v4(fd, interface, ifindex)
 wl_set_multicast_if_v4: Callable[..., int] = bind("wl_set_multicast_if_v4", c_int, [c_int, POINTER(c_uint8), c_uint32])
 # wl_multicast_if_v4(fd, out)
@@ -1231,12 +1241,6 @@ wl_raw_connect_nonblocking: Callable[..., int] = bind("wl_raw_connect_nonblockin
 wl_raw_connect_dgram: Callable[..., int] = bind("wl_raw_connect_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
 # wl_rawip_raw_new(domain, protocol, flags, out)
 wl_rawip_raw_new: Callable[..., int] = bind("wl_rawip_raw_new", c_int, [c_int, c_int, c_uint, POINTER(POINTER(wl_rawip_raw))])
-# wl_rawip_raw_bind(sock, addr, out)
-wl_rawip_raw_bind: Callable[..., int] = bind("wl_rawip_raw_bind", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip))])
-# wl_rawip_raw_connect(sock, addr, out)
-wl_rawip_raw_connect: Callable[..., int] = bind("wl_rawip_raw_connect", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
-# wl_rawip_connect(sock, addr, out)
-wl_rawip_connect: Callable[..., int] = bind("wl_rawip_connect", c_int, [POINTER(wl_rawip), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
 # wl_rawip_send_to(sock, buf, len, to, flags)
 wl_rawip_send_to: Callable[..., int] = bind("wl_rawip_send_to", c_ssize_t, [POINTER(wl_rawip), c_void_p, c_size_t, POINTER(wl_addr), c_int])
 # wl_rawip_recv_from(sock, buf, len, from, flags)
@@ -1267,8 +1271,6 @@ wl_seqpacket_raw_new: Callable[..., int] = bind("wl_seqpacket_raw_new", c_int, [
 wl_seqpacket_raw_bind: Callable[..., int] = bind("wl_seqpacket_raw_bind", c_int, [POINTER(wl_seqpacket_raw), POINTER(wl_addr), POINTER(POINTER(wl_seqpacket_bound))])
 # wl_seqpacket_raw_connect(sock, addr, out)
 wl_seqpacket_raw_connect: Callable[..., int] = bind("wl_seqpacket_raw_connect", c_int, [POINTER(wl_seqpacket_raw), POINTER(wl_addr), POINTER(POINTER(wl_seqpacket))])
-# wl_seqpacket_bound_listen(sock, backlog, out)
-wl_seqpacket_bound_listen: Callable[..., int] = bind("wl_seqpacket_bound_listen", c_int, [POINTER(wl_seqpacket_bound), c_uint32, POINTER(POINTER(wl_seqpacket_listener))])
 # wl_seqpacket_listener_accept(listener, out, peer)
 wl_seqpacket_listener_accept: Callable[..., int] = bind("wl_seqpacket_listener_accept", c_int, [POINTER(wl_seqpacket_listener), POINTER(POINTER(wl_seqpacket)), POINTER(wl_addr)])
 # wl_seqpacket_listener_accept_flags(listener, flags, out, peer)
@@ -1289,8 +1291,6 @@ wl_seqpacket_peer_addr: Callable[..., int] = bind("wl_seqpacket_peer_addr", c_in
 wl_seqpacket_peer_credentials: Callable[..., int] = bind("wl_seqpacket_peer_credentials", c_int, [POINTER(wl_seqpacket), POINTER(wl_ucred)])
 # wl_seqpacket_try_clone(sock, out)
 wl_seqpacket_try_clone: Callable[..., int] = bind("wl_seqpacket_try_clone", c_int, [POINTER(wl_seqpacket), POINTER(POINTER(wl_seqpacket))])
-# wl_seqpacket_pair(a, b)
-wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
 # wl_seqpacket_pair_flags(flags, a, b)
 wl_seqpacket_pair_flags: Callable[..., int] = bind("wl_seqpacket_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
 # wl_socket_local_addr(fd, out)
@@ -1391,12 +1391,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_inherited_name",
     "wl_inherited_index_of",
     "wl_inherited_fd",
-    "wl_inherited_take_listener",
-    "wl_inherited_take_listener_named",
-    "wl_inherited_take_dgram",
-    "wl_inherited_take_dgram_named",
-    "wl_inherited_take_dgram_conn",
-    "wl_inherited_take_dgram_conn_named",
     "wl_inherited_free",
     "wl_addr_parse",
     "wl_addr_ipv4",
@@ -1433,7 +1427,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_recv_batch_meta",
     "wl_recv_batch_control",
     "wl_recv_batch_unpack",
-    "wl_bound_listen",
     "wl_listener_build",
     "wl_connector_connect",
     "wl_connector_connect_nonblocking",
@@ -1459,13 +1452,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_recv_cmsg",
     "wl_dgram_conn_recv_cmsg",
     "wl_cmsg_recv_error",
-    "wl_conn_send",
-    "wl_conn_recv",
-    "wl_conn_send_vectored",
-    "wl_conn_recv_vectored",
     "wl_conn_shutdown",
-    "wl_conn_peer_addr",
-    "wl_conn_try_clone",
     "wl_conn_pair",
     "wl_conn_peer_credentials",
     "wl_connect_by_name",
@@ -1482,30 +1469,12 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_recv_from",
     "wl_dgram_try_clone",
     "wl_dgram_connect",
-    "wl_dgram_conn_send",
-    "wl_dgram_conn_recv",
-    "wl_dgram_conn_send_vectored",
-    "wl_dgram_conn_recv_vectored",
-    "wl_dgram_conn_peer_addr",
-    "wl_dgram_conn_try_clone",
     "wl_dgram_conn_pair",
     "wl_dgram_conn_set_recv_meta",
     "wl_dgram_conn_recv_meta",
     "wl_dgram_conn_send_meta",
     "wl_dgram_conn_set_mtu_discover",
     "wl_dgram_conn_mtu_discover",
-    "wl_conn_send_fd",
-    "wl_conn_recv_fd",
-    "wl_conn_send_fds",
-    "wl_conn_recv_fds",
-    "wl_conn_send_with_credentials",
-    "wl_conn_recv_with_credentials",
-    "wl_dgram_conn_send_fd",
-    "wl_dgram_conn_recv_fd",
-    "wl_dgram_conn_send_fds",
-    "wl_dgram_conn_recv_fds",
-    "wl_dgram_conn_send_with_credentials",
-    "wl_dgram_conn_recv_with_credentials",
     "wl_own_credentials",
     "wl_max_udp_payload",
     "wl_dgram_conn_send_segmented",
@@ -1513,9 +1482,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_recv_gro",
     "wl_dgram_conn_recv_gro",
     "wl_handover_new",
-    "wl_handover_add_listener",
-    "wl_handover_add_dgram",
-    "wl_handover_add_dgram_conn",
     "wl_handover_send",
     "wl_handover_free",
     "wl_handover_receive",
@@ -1523,9 +1489,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_handover_channel_from_env",
     "wl_handover_spawn",
     "wl_icmp_raw_new",
-    "wl_icmp_raw_bind",
-    "wl_icmp_raw_connect",
-    "wl_icmp_connect",
     "wl_icmp_send_echo_to",
     "wl_icmp_recv_echo_from",
     "wl_icmp_ident",
@@ -1728,8 +1691,50 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_rawip_conn_fd",
     "wl_rawip_conn_into_fd",
     "wl_rawip_conn_from_fd",
-    "wl_pending_wait",
+    "wl_inherited_take_listener",
+    "wl_inherited_take_listener_named",
+    "wl_inherited_take_dgram",
+    "wl_inherited_take_dgram_named",
+    "wl_inherited_take_dgram_conn",
+    "wl_inherited_take_dgram_conn_named",
+    "wl_bound_listen",
+    "wl_conn_send",
+    "wl_conn_recv",
+    "wl_conn_send_vectored",
+    "wl_conn_recv_vectored",
+    "wl_conn_peer_addr",
+    "wl_conn_try_clone",
+    "wl_dgram_conn_send",
+    "wl_dgram_conn_recv",
+    "wl_dgram_conn_send_vectored",
+    "wl_dgram_conn_recv_vectored",
+    "wl_dgram_conn_peer_addr",
+    "wl_dgram_conn_try_clone",
+    "wl_conn_send_fd",
+    "wl_conn_recv_fd",
+    "wl_conn_send_fds",
+    "wl_conn_recv_fds",
+    "wl_conn_send_with_credentials",
+    "wl_conn_recv_with_credentials",
+    "wl_dgram_conn_send_fd",
+    "wl_dgram_conn_recv_fd",
+    "wl_dgram_conn_send_fds",
+    "wl_dgram_conn_recv_fds",
+    "wl_dgram_conn_send_with_credentials",
+    "wl_dgram_conn_recv_with_credentials",
+    "wl_handover_add_listener",
+    "wl_handover_add_dgram",
+    "wl_handover_add_dgram_conn",
+    "wl_icmp_raw_bind",
+    "wl_icmp_raw_connect",
+    "wl_icmp_connect",
     "wl_pending_finish",
+    "wl_rawip_raw_bind",
+    "wl_rawip_raw_connect",
+    "wl_rawip_connect",
+    "wl_seqpacket_bound_listen",
+    "wl_seqpacket_pair",
+    "wl_pending_wait",
     "wl_set_multicast_if_v4",
     "wl_multicast_if_v4",
     "wl_join_ssm_v4",
@@ -1747,9 +1752,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_raw_connect_nonblocking",
     "wl_raw_connect_dgram",
     "wl_rawip_raw_new",
-    "wl_rawip_raw_bind",
-    "wl_rawip_raw_connect",
-    "wl_rawip_connect",
     "wl_rawip_send_to",
     "wl_rawip_recv_from",
     "wl_rawip_conn_send",
@@ -1765,7 +1767,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_seqpacket_raw_new",
     "wl_seqpacket_raw_bind",
     "wl_seqpacket_raw_connect",
-    "wl_seqpacket_bound_listen",
     "wl_seqpacket_listener_accept",
     "wl_seqpacket_listener_accept_flags",
     "wl_seqpacket_listener_shutdown",
@@ -1776,7 +1777,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_seqpacket_peer_addr",
     "wl_seqpacket_peer_credentials",
     "wl_seqpacket_try_clone",
-    "wl_seqpacket_pair",
     "wl_seqpacket_pair_flags",
     "wl_socket_local_addr",
     "wl_socket_set_nonblocking",
