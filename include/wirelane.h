@@ -1745,39 +1745,6 @@ int wl_send_batch_sent(const wl_send_batch *batch);
 int wl_send_batch_sent_len(const wl_send_batch *batch, size_t index, size_t *out);
 
 /**
- * Sends every queued message of `batch` in one `sendmmsg(2)` (with
- * `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
- * or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
- *
- * Returns how many were sent (fewer than queued when the kernel sent only
- * a prefix, e.g. a full send buffer or a signal after the first message:
- * `wl_send_batch_remove_sent` keeps the rest for the retry, which reports
- * the error if it persists (see PROGRESS); 0 for an empty batch, without
- * a syscall), or `-errno` for an error on the first message (nothing
- * sent), `-EAFNOSUPPORT` when the batch's domain differs. No
- * allocation.
- *
- * `-EAGAIN`: no room for even the first message (non-blocking socket,
- * `MSG_DONTWAIT`, or the write timeout). Nothing was sent: the batch keeps
- * every message and `wl_send_batch_sent` is 0; retry when `wl_wait` (or your
- * event loop) reports `WL_WRITABLE`. When room runs out after some messages,
- * the call returns their count instead (`wl_send_batch_remove_sent`, then
- * send again).
- */
-int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
-
-/**
- * `wl_dgram_send_batch` on a connected datagram socket
- * (`ConnectedDatagram::send_batch_with_flags`): messages queued without
- * an address go to the peer.
- *
- * `-EAGAIN`: as for `wl_dgram_send_batch`: nothing was sent and the batch
- * keeps every message; retry when `wl_wait` (or your event loop) reports
- * `WL_WRITABLE`.
- */
-int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, int flags);
-
-/**
  * Sends each of the `n` messages as its own datagram in one
  * `sendmmsg(2)` (`BoundDatagram::sendmmsg`). If `sent_lens` is not NULL
  * it must have room for `n` entries; the bytes sent for each message sent
@@ -1857,38 +1824,6 @@ int wl_recv_batch_slot_size(const wl_recv_batch *batch, size_t *out);
  * Returns 0, or `-EINVAL` (index out of range, NULL).
  */
 int wl_recv_batch_get(const wl_recv_batch *batch, size_t index, wl_recv_msg *out);
-
-/**
- * Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
- * (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
- * (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
- * one and takes what else is queued; `MSG_DONTWAIT` never waits.
- *
- * Returns how many arrived (read them with `wl_recv_batch_get`; an error
- * after the first datagram is kept by the kernel for the next receive,
- * see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
- * with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
- * another domain), ... Never returns 0. No allocation.
- *
- * `-EAGAIN`: not even one datagram arrived (non-blocking socket,
- * `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then
- * holds no messages (`wl_recv_batch_len` is 0: read the previous ones before
- * receiving again); retry when `wl_wait` (or your event loop) reports
- * `WL_READABLE`. Once one datagram has arrived, running out of them returns
- * the count instead. A blocking receive on a socket shut down with
- * `wl_dgram_shutdown` returns `-ESHUTDOWN`.
- */
-int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
-
-/**
- * `wl_dgram_recv_batch` on a connected datagram socket
- * (`ConnectedDatagram::recv_batch`).
- *
- * `-EAGAIN`: as for `wl_dgram_recv_batch`: nothing was consumed and the
- * batch holds no messages; retry when `wl_wait` (or your event loop) reports
- * `WL_READABLE`.
- */
-int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
 
 /**
  * Queues a datagram of `len` bytes of `buf` for `*to` with its own
@@ -2238,52 +2173,6 @@ ssize_t wl_dgram_conn_send_cmsg(const wl_dgram_conn *sock,
                                 int flags);
 
 /**
- * Receives one datagram into `buf` and its raw control messages into the
- * caller's `control` buffer of `control_capacity` bytes (`recvmsg(2)`:
- * `BoundDatagram::recv_msg`); `*out` says how many control bytes the
- * kernel wrote (walk them with `wl_cmsg_first` / `wl_cmsg_next`, decode
- * the metadata with `wl_cmsg_recv_meta`) and whether they were cut
- * (`control_truncated`, `MSG_CTRUNC`: offer a larger buffer, at least
- * `WL_UDP_RECV_CONTROL_SPACE`). `flags`: 0 or `MSG_*` bits (`MSG_PEEK`,
- * `MSG_TRUNC`, `MSG_DONTWAIT`).
- *
- * Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
- * `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
- * No allocation.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
- * down for receiving returns `-ESHUTDOWN` instead of waiting.
- */
-ssize_t wl_dgram_recv_cmsg(const wl_dgram *sock,
-                           void *buf,
-                           size_t len,
-                           void *control,
-                           size_t control_capacity,
-                           int flags,
-                           wl_cmsg_recv *out);
-
-/**
- * `wl_dgram_recv_cmsg` on a connected datagram socket
- * (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
- * down for receiving returns `-ESHUTDOWN` instead of waiting.
- */
-ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
-                                void *buf,
-                                size_t len,
-                                void *control,
-                                size_t control_capacity,
-                                int flags,
-                                wl_cmsg_recv *out);
-
-/**
  * Decodes the queued error (`IP_RECVERR` / `IPV6_RECVERR` data: errno,
  * origin, ICMP type and code, info, data, the offender's address) from
  * the `msg->control_len` control bytes at `control` that
@@ -2560,35 +2449,6 @@ int wl_dgram_connect(wl_dgram *sock, const wl_addr *addr, wl_dgram_conn **out);
 int wl_dgram_conn_pair(wl_dgram_conn **a, wl_dgram_conn **b);
 
 /**
- * Turns receive-side metadata on or off on a connected datagram socket;
- * `what` as for `wl_dgram_set_recv_meta` (`WL_META_ECN`, `WL_META_ADDR`,
- * `WL_META_TTL`, `WL_META_TIMESTAMP`, `WL_META_ERRORS`,
- * `WL_META_SOFTWARE_TIMESTAMP`). Returns 0,
- * `-EINVAL` for other bits or NULL, `-EAFNOSUPPORT` (Unix), or `-errno`.
- */
-int wl_dgram_conn_set_recv_meta(const wl_dgram_conn *sock, uint32_t what, bool on);
-
-/**
- * Receives one datagram from the peer into `buf` with its metadata in
- * `*out` (`ConnectedDatagram::recv_msg` with a stack control buffer of
- * `RECV_CONTROL_SPACE` bytes); `out->source` is the peer. A truncated
- * control buffer shows as `WL_META_CTRUNC` in `out->present`. Returns the
- * bytes received, or `-EAGAIN`, `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix),
- * `-errno` (`-ECONNREFUSED` after an ICMP port unreachable); `*out` is
- * written only on success.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
- * down for receiving returns `-ESHUTDOWN` instead of waiting.
- */
-ssize_t wl_dgram_conn_recv_meta(const wl_dgram_conn *sock,
-                                void *buf,
-                                size_t len,
-                                wl_udp_recv_meta *out);
-
-/**
  * Sends `len` bytes of `buf` to the peer with the metadata in `*meta`
  * (`ConnectedDatagram::send_with_meta`; `meta` NULL sends with none).
  * Returns the bytes sent, or `-EINVAL` (NULL, unknown bits, a source of
@@ -2603,21 +2463,6 @@ ssize_t wl_dgram_conn_send_meta(const wl_dgram_conn *sock,
                                 const void *buf,
                                 size_t len,
                                 const wl_udp_send_meta *meta);
-
-/**
- * Sets the path MTU discovery mode of a connected datagram socket
- * (`IP_MTU_DISCOVER` / `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`.
- * Returns 0, or `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT`
- * (Unix), `-errno`.
- */
-int wl_dgram_conn_set_mtu_discover(const wl_dgram_conn *sock, int mode);
-
-/**
- * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) of a connected
- * datagram socket to `*out`. Returns 0, or `-EINVAL` (NULL),
- * `-EAFNOSUPPORT` (Unix), `-errno`.
- */
-int wl_dgram_conn_mtu_discover(const wl_dgram_conn *sock, int *out);
 
 /**
  * This process's credentials as `SCM_CREDENTIALS` sends them (pid,
@@ -4995,6 +4840,71 @@ int wl_inherited_take_dgram_conn_named(wl_inherited *set,
                                        wl_dgram_conn **out);
 
 /**
+ * Sends every queued message of `batch` in one `sendmmsg(2)` (with
+ * `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
+ * or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
+ *
+ * Returns how many were sent (fewer than queued when the kernel sent only
+ * a prefix, e.g. a full send buffer or a signal after the first message:
+ * `wl_send_batch_remove_sent` keeps the rest for the retry, which reports
+ * the error if it persists (see PROGRESS); 0 for an empty batch, without
+ * a syscall), or `-errno` for an error on the first message (nothing
+ * sent), `-EAFNOSUPPORT` when the batch's domain differs. No
+ * allocation.
+ *
+ * `-EAGAIN`: no room for even the first message (non-blocking socket,
+ * `MSG_DONTWAIT`, or the write timeout). Nothing was sent: the batch keeps
+ * every message and `wl_send_batch_sent` is 0; retry when `wl_wait` (or your
+ * event loop) reports `WL_WRITABLE`. When room runs out after some messages,
+ * the call returns their count instead (`wl_send_batch_remove_sent`, then
+ * send again).
+ */
+int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
+
+/**
+ * `wl_dgram_send_batch` on a connected datagram socket
+ * (`ConnectedDatagram::send_batch_with_flags`): messages queued without
+ * an address go to the peer.
+ *
+ * `-EAGAIN`: as for `wl_dgram_send_batch`: nothing was sent and the batch
+ * keeps every message; retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`.
+ */
+int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, int flags);
+
+/**
+ * Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
+ * (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
+ * (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
+ * one and takes what else is queued; `MSG_DONTWAIT` never waits.
+ *
+ * Returns how many arrived (read them with `wl_recv_batch_get`; an error
+ * after the first datagram is kept by the kernel for the next receive,
+ * see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
+ * with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
+ * another domain), ... Never returns 0. No allocation.
+ *
+ * `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+ * `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then
+ * holds no messages (`wl_recv_batch_len` is 0: read the previous ones before
+ * receiving again); retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`. Once one datagram has arrived, running out of them returns
+ * the count instead. A blocking receive on a socket shut down with
+ * `wl_dgram_shutdown` returns `-ESHUTDOWN`.
+ */
+int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
+
+/**
+ * `wl_dgram_recv_batch` on a connected datagram socket
+ * (`ConnectedDatagram::recv_batch`).
+ *
+ * `-EAGAIN`: as for `wl_dgram_recv_batch`: nothing was consumed and the
+ * batch holds no messages; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`.
+ */
+int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
+
+/**
  * Starts listening (`listen(2)`) with a queue of up to `backlog` pending
  * connections (the kernel caps it at `/proc/sys/net/core/somaxconn`):
  * `BoundSocket::listen`.
@@ -5006,6 +4916,52 @@ int wl_inherited_take_dgram_conn_named(wl_inherited *set,
  * port).
  */
 int wl_bound_listen(wl_bound *sock, unsigned int backlog, wl_listener **out);
+
+/**
+ * Receives one datagram into `buf` and its raw control messages into the
+ * caller's `control` buffer of `control_capacity` bytes (`recvmsg(2)`:
+ * `BoundDatagram::recv_msg`); `*out` says how many control bytes the
+ * kernel wrote (walk them with `wl_cmsg_first` / `wl_cmsg_next`, decode
+ * the metadata with `wl_cmsg_recv_meta`) and whether they were cut
+ * (`control_truncated`, `MSG_CTRUNC`: offer a larger buffer, at least
+ * `WL_UDP_RECV_CONTROL_SPACE`). `flags`: 0 or `MSG_*` bits (`MSG_PEEK`,
+ * `MSG_TRUNC`, `MSG_DONTWAIT`).
+ *
+ * Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
+ * `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
+ * No allocation.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down for receiving returns `-ESHUTDOWN` instead of waiting.
+ */
+ssize_t wl_dgram_recv_cmsg(const wl_dgram *sock,
+                           void *buf,
+                           size_t len,
+                           void *control,
+                           size_t control_capacity,
+                           int flags,
+                           wl_cmsg_recv *out);
+
+/**
+ * `wl_dgram_recv_cmsg` on a connected datagram socket
+ * (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down for receiving returns `-ESHUTDOWN` instead of waiting.
+ */
+ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
+                                void *buf,
+                                size_t len,
+                                void *control,
+                                size_t control_capacity,
+                                int flags,
+                                wl_cmsg_recv *out);
 
 /**
  * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
@@ -5172,6 +5128,50 @@ int wl_dgram_conn_peer_addr(const wl_dgram_conn *sock, wl_addr *out);
  * Returns 0 or `-errno`; `*out` is written only on success.
  */
 int wl_dgram_conn_try_clone(const wl_dgram_conn *sock, wl_dgram_conn **out);
+
+/**
+ * Turns receive-side metadata on or off on a connected datagram socket;
+ * `what` as for `wl_dgram_set_recv_meta` (`WL_META_ECN`, `WL_META_ADDR`,
+ * `WL_META_TTL`, `WL_META_TIMESTAMP`, `WL_META_ERRORS`,
+ * `WL_META_SOFTWARE_TIMESTAMP`). Returns 0,
+ * `-EINVAL` for other bits or NULL, `-EAFNOSUPPORT` (Unix), or `-errno`.
+ */
+int wl_dgram_conn_set_recv_meta(const wl_dgram_conn *sock, uint32_t what, bool on);
+
+/**
+ * Receives one datagram from the peer into `buf` with its metadata in
+ * `*out` (`ConnectedDatagram::recv_msg` with a stack control buffer of
+ * `RECV_CONTROL_SPACE` bytes); `out->source` is the peer. A truncated
+ * control buffer shows as `WL_META_CTRUNC` in `out->present`. Returns the
+ * bytes received, or `-EAGAIN`, `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix),
+ * `-errno` (`-ECONNREFUSED` after an ICMP port unreachable); `*out` is
+ * written only on success.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down for receiving returns `-ESHUTDOWN` instead of waiting.
+ */
+ssize_t wl_dgram_conn_recv_meta(const wl_dgram_conn *sock,
+                                void *buf,
+                                size_t len,
+                                wl_udp_recv_meta *out);
+
+/**
+ * Sets the path MTU discovery mode of a connected datagram socket
+ * (`IP_MTU_DISCOVER` / `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`.
+ * Returns 0, or `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT`
+ * (Unix), `-errno`.
+ */
+int wl_dgram_conn_set_mtu_discover(const wl_dgram_conn *sock, int mode);
+
+/**
+ * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) of a connected
+ * datagram socket to `*out`. Returns 0, or `-EINVAL` (NULL),
+ * `-EAFNOSUPPORT` (Unix), `-errno`.
+ */
+int wl_dgram_conn_mtu_discover(const wl_dgram_conn *sock, int *out);
 
 /**
  * Sends the descriptor `fd` over a Unix stream, with one byte of data
@@ -5487,6 +5487,73 @@ int wl_seqpacket_bound_listen(wl_seqpacket_bound *sock,
  * for a NULL argument, `-EMFILE`).
  */
 int wl_seqpacket_pair(wl_seqpacket **a, wl_seqpacket **b);
+
+/**
+ * Turns receive-side metadata on or off: `what` is a mask of
+ * `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
+ * `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
+ * `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
+ * `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
+ * `-EAFNOSUPPORT` (Unix), or `-errno`.
+ */
+int wl_dgram_set_recv_meta(const wl_dgram *sock,
+                           uint32_t what,
+                           bool on);
+
+/**
+ * Receives one datagram into `buf` with its metadata in `*out`
+ * (`recv_msg` with a stack control buffer of `RECV_CONTROL_SPACE`
+ * bytes). A truncated control buffer shows as `WL_META_CTRUNC` in
+ * `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
+ * (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
+ * success.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_recv_meta(const wl_dgram *sock, void *buf, size_t len, wl_udp_recv_meta *out);
+
+/**
+ * Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
+ * `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
+ * offending datagram's payload into `buf` (`len` may be 0). Never waits:
+ * an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
+ * `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
+ * only on success.
+ *
+ * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+ * consumed and `*out` is untouched. A queued error makes `wl_wait` report
+ * `WL_ERROR`.
+ */
+ssize_t wl_dgram_recv_error(const wl_dgram *sock, void *buf, size_t len, wl_udp_queued_error *out);
+
+/**
+ * Reads one queued error of a connected datagram socket (ICMP port
+ * unreachable from the peer, ...); as `wl_dgram_recv_error`.
+ *
+ * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+ * consumed. A queued error makes `wl_wait` report `WL_ERROR`.
+ */
+ssize_t wl_dgram_conn_recv_error(const wl_dgram_conn *sock,
+                                 void *buf,
+                                 size_t len,
+                                 wl_udp_queued_error *out);
+
+/**
+ * Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
+ * `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
+ * `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
+ * `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
+ */
+int wl_dgram_set_mtu_discover(const wl_dgram *sock, int mode);
+
+/**
+ * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
+ * Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
+ */
+int wl_dgram_mtu_discover(const wl_dgram *sock, int *out);
 
 /**
  * Waits up to `timeout_ms` milliseconds (negative: forever) for the
@@ -6325,33 +6392,6 @@ const char *wl_errno_name(int err);
 int wl_get_tcp_info(int fd, wl_tcp_info *out);
 
 /**
- * Turns receive-side metadata on or off: `what` is a mask of
- * `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
- * `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
- * `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
- * `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
- * `-EAFNOSUPPORT` (Unix), or `-errno`.
- */
-int wl_dgram_set_recv_meta(const wl_dgram *sock,
-                           uint32_t what,
-                           bool on);
-
-/**
- * Receives one datagram into `buf` with its metadata in `*out`
- * (`recv_msg` with a stack control buffer of `RECV_CONTROL_SPACE`
- * bytes). A truncated control buffer shows as `WL_META_CTRUNC` in
- * `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
- * (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
- * success.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_dgram_recv_meta(const wl_dgram *sock, void *buf, size_t len, wl_udp_recv_meta *out);
-
-/**
  * Sends `len` bytes of `buf` to `*to` with the metadata in `*meta`
  * (`send_with_meta`; `meta` NULL sends with none). Returns the bytes
  * sent, or `-EINVAL` (NULL, unknown bits, a source of the wrong family),
@@ -6368,46 +6408,6 @@ ssize_t wl_dgram_send_meta(const wl_dgram *sock,
                            size_t len,
                            const wl_addr *to,
                            const wl_udp_send_meta *meta);
-
-/**
- * Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
- * `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
- * offending datagram's payload into `buf` (`len` may be 0). Never waits:
- * an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
- * `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
- * only on success.
- *
- * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
- * consumed and `*out` is untouched. A queued error makes `wl_wait` report
- * `WL_ERROR`.
- */
-ssize_t wl_dgram_recv_error(const wl_dgram *sock, void *buf, size_t len, wl_udp_queued_error *out);
-
-/**
- * Reads one queued error of a connected datagram socket (ICMP port
- * unreachable from the peer, ...); as `wl_dgram_recv_error`.
- *
- * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
- * consumed. A queued error makes `wl_wait` report `WL_ERROR`.
- */
-ssize_t wl_dgram_conn_recv_error(const wl_dgram_conn *sock,
-                                 void *buf,
-                                 size_t len,
-                                 wl_udp_queued_error *out);
-
-/**
- * Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
- * `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
- * `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
- * `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
- */
-int wl_dgram_set_mtu_discover(const wl_dgram *sock, int mode);
-
-/**
- * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
- * Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
- */
-int wl_dgram_mtu_discover(const wl_dgram *sock, int *out);
 
 /**
  * Writes the path MTU the kernel knows towards the peer (`IP_MTU` /

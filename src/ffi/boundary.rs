@@ -60,16 +60,19 @@ pub(crate) use ffi_fn;
 /// Exports whose whole body is one call of a shared function, written as
 /// one entry each: its docs, then
 /// `fn <name without wl_>(<args>) -> <ret> = <call>;`. Each becomes
-/// `wl_<name>` with the body `ffi_fn!(.., { unsafe { <call> } })`.
+/// `wl_<name>` with the body `ffi_fn!(.., { unsafe { <call> } })`. An
+/// entry `... -> <ret> => <body>;` takes a body that is safe as it stands
+/// (a shared body macro with its own `unsafe` blocks and their reasons).
 ///
 /// cbindgen does not expand macros: tests/c_abi/render.rs reads these
 /// entries from the sources, writes each out as a plain export and runs
 /// cbindgen on that, so their header declarations and docs are what
 /// cbindgen makes of the written-out form. Keep an entry's signature on its
-/// `fn` line(s), ending with ` = <call>;`.
+/// `fn` line(s), ending with ` = <call>;` or ` => <body>;`.
 macro_rules! forward_exports {
-    ($($(#[doc = $doc:literal])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $call:expr;)*) => {
-        const _: () = {$(
+    () => {};
+    ($(#[doc = $doc:literal])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $call:expr; $($rest:tt)*) => {
+        const _: () = {
             $(#[doc = $doc])*
             #[unsafe(export_name = concat!("wl_", stringify!($name)))]
             pub unsafe extern "C" fn $name($($arg: $ty),*) -> $ret {
@@ -80,7 +83,18 @@ macro_rules! forward_exports {
                     unsafe { $call }
                 })
             }
-        )*};
+        };
+        forward_exports!($($rest)*);
+    };
+    ($(#[doc = $doc:literal])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty => $body:expr; $($rest:tt)*) => {
+        const _: () = {
+            $(#[doc = $doc])*
+            #[unsafe(export_name = concat!("wl_", stringify!($name)))]
+            pub unsafe extern "C" fn $name($($arg: $ty),*) -> $ret {
+                ffi_fn!(concat!("wl_", stringify!($name)), { $body })
+            }
+        };
+        forward_exports!($($rest)*);
     };
 }
 pub(crate) use forward_exports;

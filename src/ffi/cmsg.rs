@@ -15,7 +15,7 @@ use std::io::{self, IoSlice};
 
 use super::addr::wl_addr;
 use super::any::each_ip;
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
 use super::peer::count;
@@ -357,60 +357,40 @@ macro_rules! recv_cmsg_body {
     }};
 }
 
-/// Receives one datagram into `buf` and its raw control messages into the
-/// caller's `control` buffer of `control_capacity` bytes (`recvmsg(2)`:
-/// `BoundDatagram::recv_msg`); `*out` says how many control bytes the
-/// kernel wrote (walk them with `wl_cmsg_first` / `wl_cmsg_next`, decode
-/// the metadata with `wl_cmsg_recv_meta`) and whether they were cut
-/// (`control_truncated`, `MSG_CTRUNC`: offer a larger buffer, at least
-/// `WL_UDP_RECV_CONTROL_SPACE`). `flags`: 0 or `MSG_*` bits (`MSG_PEEK`,
-/// `MSG_TRUNC`, `MSG_DONTWAIT`).
-///
-/// Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
-/// `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
-/// No allocation.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
-/// down for receiving returns `-ESHUTDOWN` instead of waiting.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_recv_cmsg(
-    sock: *const wl_dgram,
-    buf: *mut c_void,
-    len: usize,
-    control: *mut c_void,
-    control_capacity: usize,
-    flags: c_int,
-    out: *mut wl_cmsg_recv,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_recv_cmsg", {
-        recv_cmsg_body!(sock, buf, len, control, control_capacity, flags, out)
-    })
-}
+forward_exports! {
+    /// Receives one datagram into `buf` and its raw control messages into the
+    /// caller's `control` buffer of `control_capacity` bytes (`recvmsg(2)`:
+    /// `BoundDatagram::recv_msg`); `*out` says how many control bytes the
+    /// kernel wrote (walk them with `wl_cmsg_first` / `wl_cmsg_next`, decode
+    /// the metadata with `wl_cmsg_recv_meta`) and whether they were cut
+    /// (`control_truncated`, `MSG_CTRUNC`: offer a larger buffer, at least
+    /// `WL_UDP_RECV_CONTROL_SPACE`). `flags`: 0 or `MSG_*` bits (`MSG_PEEK`,
+    /// `MSG_TRUNC`, `MSG_DONTWAIT`).
+    ///
+    /// Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
+    /// `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
+    /// No allocation.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+    /// down for receiving returns `-ESHUTDOWN` instead of waiting.
+    fn dgram_recv_cmsg(
+        sock: *const wl_dgram, buf: *mut c_void, len: usize, control: *mut c_void, control_capacity: usize, flags: c_int, out: *mut wl_cmsg_recv,
+    ) -> libc::ssize_t => recv_cmsg_body!(sock, buf, len, control, control_capacity, flags, out);
 
-/// `wl_dgram_recv_cmsg` on a connected datagram socket
-/// (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
-/// down for receiving returns `-ESHUTDOWN` instead of waiting.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv_cmsg(
-    sock: *const wl_dgram_conn,
-    buf: *mut c_void,
-    len: usize,
-    control: *mut c_void,
-    control_capacity: usize,
-    flags: c_int,
-    out: *mut wl_cmsg_recv,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv_cmsg", {
-        recv_cmsg_body!(sock, buf, len, control, control_capacity, flags, out)
-    })
+    /// `wl_dgram_recv_cmsg` on a connected datagram socket
+    /// (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+    /// down for receiving returns `-ESHUTDOWN` instead of waiting.
+    fn dgram_conn_recv_cmsg(
+        sock: *const wl_dgram_conn, buf: *mut c_void, len: usize, control: *mut c_void, control_capacity: usize, flags: c_int, out: *mut wl_cmsg_recv,
+    ) -> libc::ssize_t => recv_cmsg_body!(sock, buf, len, control, control_capacity, flags, out);
 }
 
 /// Control space that holds every receive-side message

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use super::addr::wl_addr;
 use super::any::each_ip;
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
 use super::peer::count;
@@ -275,38 +275,31 @@ macro_rules! mtu_discover_body {
 }
 pub(super) use mtu_discover_body;
 
-/// Turns receive-side metadata on or off: `what` is a mask of
-/// `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
-/// `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
-/// `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
-/// `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
-/// `-EAFNOSUPPORT` (Unix), or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_set_recv_meta(sock: *const wl_dgram, what: u32, on: bool) -> c_int {
-    ffi_fn!("wl_dgram_set_recv_meta", {
-        set_recv_meta_body!("wl_dgram_set_recv_meta", sock, what, on)
-    })
-}
+forward_exports! {
+    /// Turns receive-side metadata on or off: `what` is a mask of
+    /// `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
+    /// `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
+    /// `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
+    /// `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
+    /// `-EAFNOSUPPORT` (Unix), or `-errno`.
+    fn dgram_set_recv_meta(
+        sock: *const wl_dgram, what: u32, on: bool,
+    ) -> c_int => set_recv_meta_body!("wl_dgram_set_recv_meta", sock, what, on);
 
-/// Receives one datagram into `buf` with its metadata in `*out`
-/// (`recv_msg` with a stack control buffer of `RECV_CONTROL_SPACE`
-/// bytes). A truncated control buffer shows as `WL_META_CTRUNC` in
-/// `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
-/// (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
-/// success.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_recv_meta(
-    sock: *const wl_dgram,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_udp_recv_meta,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_recv_meta", { recv_meta_body!(sock, buf, len, out) })
+    /// Receives one datagram into `buf` with its metadata in `*out`
+    /// (`recv_msg` with a stack control buffer of `RECV_CONTROL_SPACE`
+    /// bytes). A truncated control buffer shows as `WL_META_CTRUNC` in
+    /// `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
+    /// (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
+    /// success.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_recv_meta(
+        sock: *const wl_dgram, buf: *mut c_void, len: usize, out: *mut wl_udp_recv_meta,
+    ) -> libc::ssize_t => recv_meta_body!(sock, buf, len, out);
 }
 
 pub(super) fn send_meta(m: &wl_udp_send_meta) -> io::Result<SendMeta> {
@@ -431,39 +424,29 @@ macro_rules! recv_error_body {
     }};
 }
 
-/// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
-/// `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
-/// offending datagram's payload into `buf` (`len` may be 0). Never waits:
-/// an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
-/// `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
-/// only on success.
-///
-/// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
-/// consumed and `*out` is untouched. A queued error makes `wl_wait` report
-/// `WL_ERROR`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_recv_error(
-    sock: *const wl_dgram,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_udp_queued_error,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_recv_error", { recv_error_body!(sock, buf, len, out) })
-}
+forward_exports! {
+    /// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
+    /// `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
+    /// offending datagram's payload into `buf` (`len` may be 0). Never waits:
+    /// an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
+    /// `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
+    /// only on success.
+    ///
+    /// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+    /// consumed and `*out` is untouched. A queued error makes `wl_wait` report
+    /// `WL_ERROR`.
+    fn dgram_recv_error(
+        sock: *const wl_dgram, buf: *mut c_void, len: usize, out: *mut wl_udp_queued_error,
+    ) -> libc::ssize_t => recv_error_body!(sock, buf, len, out);
 
-/// Reads one queued error of a connected datagram socket (ICMP port
-/// unreachable from the peer, ...); as `wl_dgram_recv_error`.
-///
-/// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
-/// consumed. A queued error makes `wl_wait` report `WL_ERROR`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv_error(
-    sock: *const wl_dgram_conn,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_udp_queued_error,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv_error", { recv_error_body!(sock, buf, len, out) })
+    /// Reads one queued error of a connected datagram socket (ICMP port
+    /// unreachable from the peer, ...); as `wl_dgram_recv_error`.
+    ///
+    /// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+    /// consumed. A queued error makes `wl_wait` report `WL_ERROR`.
+    fn dgram_conn_recv_error(
+        sock: *const wl_dgram_conn, buf: *mut c_void, len: usize, out: *mut wl_udp_queued_error,
+    ) -> libc::ssize_t => recv_error_body!(sock, buf, len, out);
 }
 
 pub(super) fn pmtu_mode(mode: c_int) -> io::Result<PmtuDiscover> {
@@ -494,20 +477,16 @@ pub(super) fn pmtu_raw(mode: PmtuDiscover) -> c_int {
     }
 }
 
-/// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
-/// `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
-/// `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
-/// `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_set_mtu_discover(sock: *const wl_dgram, mode: c_int) -> c_int {
-    ffi_fn!("wl_dgram_set_mtu_discover", { set_mtu_discover_body!(sock, mode) })
-}
+forward_exports! {
+    /// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
+    /// `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
+    /// `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
+    /// `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
+    fn dgram_set_mtu_discover(sock: *const wl_dgram, mode: c_int) -> c_int => set_mtu_discover_body!(sock, mode);
 
-/// Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
-/// Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_mtu_discover(sock: *const wl_dgram, out: *mut c_int) -> c_int {
-    ffi_fn!("wl_dgram_mtu_discover", { mtu_discover_body!(sock, out) })
+    /// Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
+    /// Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
+    fn dgram_mtu_discover(sock: *const wl_dgram, out: *mut c_int) -> c_int => mtu_discover_body!(sock, out);
 }
 
 /// Writes the path MTU the kernel knows towards the peer (`IP_MTU` /

@@ -178,7 +178,11 @@ fn forward_source() -> (String, Vec<String>) {
                 entry.push(' ');
                 if t.ends_with(';') {
                     let sig = entry.trim().strip_prefix("fn ").expect("fn").to_owned();
-                    let sig = sig.split(" = ").next().expect("a ` = <call>;`").to_owned();
+                    // The signature ends with its return type, one word
+                    // after `) -> `; ` = <call>` or ` => <body>` follows.
+                    let ret_at = sig.find(") -> ").expect("an entry returns a value") + ") -> ".len();
+                    let ret_len = sig[ret_at..].find(' ').expect("` = <call>;` or ` => <body>;`");
+                    let sig = sig[..ret_at + ret_len].to_owned();
                     let name: String = sig.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                     let sig = sig.replace("( ", "(").replace(", )", ")");
                     src.push_str(&docs);

@@ -559,10 +559,6 @@ wl_send_batch_remove_sent: Callable[..., int] = bind("wl_send_batch_remove_sent"
 wl_send_batch_sent: Callable[..., int] = bind("wl_send_batch_sent", c_int, [POINTER(wl_send_batch)])
 # wl_send_batch_sent_len(batch, index, out)
 wl_send_batch_sent_len: Callable[..., int] = bind("wl_send_batch_sent_len", c_int, [POINTER(wl_send_batch), c_size_t, POINTER(c_size_t)])
-# wl_dgram_send_batch(sock, batch, flags)
-wl_dgram_send_batch: Callable[..., int] = bind("wl_dgram_send_batch", c_int, [POINTER(wl_dgram), POINTER(wl_send_batch), c_int])
-# wl_dgram_conn_send_batch(sock, batch, flags)
-wl_dgram_conn_send_batch: Callable[..., int] = bind("wl_dgram_conn_send_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_send_batch), c_int])
 # wl_dgram_sendmmsg(sock, msgs, n, sent_lens)
 wl_dgram_sendmmsg: Callable[..., int] = bind("wl_dgram_sendmmsg", c_int, [POINTER(wl_dgram), POINTER(wl_mmsg), c_size_t, POINTER(c_size_t)])
 # wl_dgram_conn_sendmmsg(sock, msgs, n, sent_lens)
@@ -579,10 +575,6 @@ wl_recv_batch_capacity: Callable[..., int] = bind("wl_recv_batch_capacity", c_in
 wl_recv_batch_slot_size: Callable[..., int] = bind("wl_recv_batch_slot_size", c_int, [POINTER(wl_recv_batch), POINTER(c_size_t)])
 # wl_recv_batch_get(batch, index, out)
 wl_recv_batch_get: Callable[..., int] = bind("wl_recv_batch_get", c_int, [POINTER(wl_recv_batch), c_size_t, POINTER(wl_recv_msg)])
-# wl_dgram_recv_batch(sock, batch, flags)
-wl_dgram_recv_batch: Callable[..., int] = bind("wl_dgram_recv_batch", c_int, [POINTER(wl_dgram), POINTER(wl_recv_batch), c_int])
-# wl_dgram_conn_recv_batch(sock, batch, flags)
-wl_dgram_conn_recv_batch: Callable[..., int] = bind("wl_dgram_conn_recv_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_batch), c_int])
 # wl_send_batch_push_meta(batch, buf, len, to, meta)
 wl_send_batch_push_meta: Callable[..., int] = bind("wl_send_batch_push_meta", c_int, [POINTER(wl_send_batch), c_void_p, c_size_t, POINTER(wl_addr), POINTER(wl_udp_send_meta)])
 # wl_recv_batch_meta(batch, index, out)
@@ -635,10 +627,6 @@ wl_cmsg_recv_meta: Callable[..., int] = bind("wl_cmsg_recv_meta", c_int, [POINTE
 wl_dgram_send_cmsg: Callable[..., int] = bind("wl_dgram_send_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_addr), c_void_p, c_size_t, c_int])
 # wl_dgram_conn_send_cmsg(sock, buf, len, control, control_len, flags)
 wl_dgram_conn_send_cmsg: Callable[..., int] = bind("wl_dgram_conn_send_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int])
-# wl_dgram_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
-wl_dgram_recv_cmsg: Callable[..., int] = bind("wl_dgram_recv_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
-# wl_dgram_conn_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
-wl_dgram_conn_recv_cmsg: Callable[..., int] = bind("wl_dgram_conn_recv_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
 # wl_cmsg_recv_error(msg, control, out)
 wl_cmsg_recv_error: Callable[..., int] = bind("wl_cmsg_recv_error", c_int, [POINTER(wl_cmsg_recv), c_void_p, POINTER(wl_udp_queued_error)])
 # wl_conn_shutdown(conn, how)
@@ -677,16 +665,8 @@ wl_dgram_try_clone: Callable[..., int] = bind("wl_dgram_try_clone", c_int, [POIN
 wl_dgram_connect: Callable[..., int] = bind("wl_dgram_connect", c_int, [POINTER(wl_dgram), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
 # wl_dgram_conn_pair(a, b)
 wl_dgram_conn_pair: Callable[..., int] = bind("wl_dgram_conn_pair", c_int, [POINTER(POINTER(wl_dgram_conn)), POINTER(POINTER(wl_dgram_conn))])
-# wl_dgram_conn_set_recv_meta(sock, what, on)
-wl_dgram_conn_set_recv_meta: Callable[..., int] = bind("wl_dgram_conn_set_recv_meta", c_int, [POINTER(wl_dgram_conn), c_uint32, c_bool])
-# wl_dgram_conn_recv_meta(sock, buf, len, out)
-wl_dgram_conn_recv_meta: Callable[..., int] = bind("wl_dgram_conn_recv_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
 # wl_dgram_conn_send_meta(sock, buf, len, meta)
 wl_dgram_conn_send_meta: Callable[..., int] = bind("wl_dgram_conn_send_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_send_meta)])
-# wl_dgram_conn_set_mtu_discover(sock, mode)
-wl_dgram_conn_set_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_set_mtu_discover", c_int, [POINTER(wl_dgram_conn), c_int])
-# wl_dgram_conn_mtu_discover(sock, out)
-wl_dgram_conn_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_mtu_discover", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
 # wl_own_credentials(out)
 wl_own_credentials: Callable[..., int] = bind("wl_own_credentials", c_int, [POINTER(wl_ucred)])
 # wl_max_udp_payload(domain)
@@ -1131,8 +1111,20 @@ wl_inherited_take_dgram_named: Callable[..., int] = bind("wl_inherited_take_dgra
 wl_inherited_take_dgram_conn: Callable[..., int] = bind("wl_inherited_take_dgram_conn", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram_conn))])
 # wl_inherited_take_dgram_conn_named(set, name, domain, out)
 wl_inherited_take_dgram_conn_named: Callable[..., int] = bind("wl_inherited_take_dgram_conn_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram_conn))])
+# wl_dgram_send_batch(sock, batch, flags)
+wl_dgram_send_batch: Callable[..., int] = bind("wl_dgram_send_batch", c_int, [POINTER(wl_dgram), POINTER(wl_send_batch), c_int])
+# wl_dgram_conn_send_batch(sock, batch, flags)
+wl_dgram_conn_send_batch: Callable[..., int] = bind("wl_dgram_conn_send_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_send_batch), c_int])
+# wl_dgram_recv_batch(sock, batch, flags)
+wl_dgram_recv_batch: Callable[..., int] = bind("wl_dgram_recv_batch", c_int, [POINTER(wl_dgram), POINTER(wl_recv_batch), c_int])
+# wl_dgram_conn_recv_batch(sock, batch, flags)
+wl_dgram_conn_recv_batch: Callable[..., int] = bind("wl_dgram_conn_recv_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_batch), c_int])
 # wl_bound_listen(sock, backlog, out)
 wl_bound_listen: Callable[..., int] = bind("wl_bound_listen", c_int, [POINTER(wl_bound), c_uint, POINTER(POINTER(wl_listener))])
+# wl_dgram_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
+wl_dgram_recv_cmsg: Callable[..., int] = bind("wl_dgram_recv_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
+# wl_dgram_conn_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
+wl_dgram_conn_recv_cmsg: Callable[..., int] = bind("wl_dgram_conn_recv_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
 # wl_conn_send(conn, buf, len, flags)
 wl_conn_send: Callable[..., int] = bind("wl_conn_send", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
 # wl_conn_recv(conn, buf, len, flags)
@@ -1157,6 +1149,14 @@ wl_dgram_conn_recv_vectored: Callable[..., int] = bind("wl_dgram_conn_recv_vecto
 wl_dgram_conn_peer_addr: Callable[..., int] = bind("wl_dgram_conn_peer_addr", c_int, [POINTER(wl_dgram_conn), POINTER(wl_addr)])
 # wl_dgram_conn_try_clone(sock, out)
 wl_dgram_conn_try_clone: Callable[..., int] = bind("wl_dgram_conn_try_clone", c_int, [POINTER(wl_dgram_conn), POINTER(POINTER(wl_dgram_conn))])
+# wl_dgram_conn_set_recv_meta(sock, what, on)
+wl_dgram_conn_set_recv_meta: Callable[..., int] = bind("wl_dgram_conn_set_recv_meta", c_int, [POINTER(wl_dgram_conn), c_uint32, c_bool])
+# wl_dgram_conn_recv_meta(sock, buf, len, out)
+wl_dgram_conn_recv_meta: Callable[..., int] = bind("wl_dgram_conn_recv_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_dgram_conn_set_mtu_discover(sock, mode)
+wl_dgram_conn_set_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_set_mtu_discover", c_int, [POINTER(wl_dgram_conn), c_int])
+# wl_dgram_conn_mtu_discover(sock, out)
+wl_dgram_conn_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_mtu_discover", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
 # wl_conn_send_fd(conn, fd)
 wl_conn_send_fd: Callable[..., int] = bind("wl_conn_send_fd", c_int, [POINTER(wl_conn), c_int])
 # wl_conn_recv_fd(conn, out_fd)
@@ -1205,6 +1205,18 @@ wl_rawip_connect: Callable[..., int] = bind("wl_rawip_connect", c_int, [POINTER(
 wl_seqpacket_bound_listen: Callable[..., int] = bind("wl_seqpacket_bound_listen", c_int, [POINTER(wl_seqpacket_bound), c_uint32, POINTER(POINTER(wl_seqpacket_listener))])
 # wl_seqpacket_pair(a, b)
 wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
+# wl_dgram_set_recv_meta(sock, what, on)
+wl_dgram_set_recv_meta: Callable[..., int] = bind("wl_dgram_set_recv_meta", c_int, [POINTER(wl_dgram), c_uint32, c_bool])
+# wl_dgram_recv_meta(sock, buf, len, out)
+wl_dgram_recv_meta: Callable[..., int] = bind("wl_dgram_recv_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_dgram_recv_error(sock, buf, len, out)
+wl_dgram_recv_error: Callable[..., int] = bind("wl_dgram_recv_error", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
+# wl_dgram_conn_recv_error(sock, buf, len, out)
+wl_dgram_conn_recv_error: Callable[..., int] = bind("wl_dgram_conn_recv_error", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
+# wl_dgram_set_mtu_discover(sock, mode)
+wl_dgram_set_mtu_discover: Callable[..., int] = bind("wl_dgram_set_mtu_discover", c_int, [POINTER(wl_dgram), c_int])
+# wl_dgram_mtu_discover(sock, out)
+wl_dgram_mtu_discover: Callable[..., int] = bind("wl_dgram_mtu_discover", c_int, [POINTER(wl_dgram), POINTER(c_int)])
 # wl_pending_wait(pending, timeout_ms)
 wl_pending_wait: Callable[..., int] = bind("wl_pending_wait", c_int, [POINTER(wl_pending), c_int])
 # wl_set_multicast_if_v4(fd, interface, ifindex)
@@ -1323,20 +1335,8 @@ wl_is_transient: Callable[..., int] = bind("wl_is_transient", c_int, [c_int])
 wl_errno_name: Callable[..., bytes] = bind("wl_errno_name", c_char_p, [c_int], errcheck=False)
 # wl_get_tcp_info(fd, out)
 wl_get_tcp_info: Callable[..., int] = bind("wl_get_tcp_info", c_int, [c_int, POINTER(wl_tcp_info)])
-# wl_dgram_set_recv_meta(sock, what, on)
-wl_dgram_set_recv_meta: Callable[..., int] = bind("wl_dgram_set_recv_meta", c_int, [POINTER(wl_dgram), c_uint32, c_bool])
-# wl_dgram_recv_meta(sock, buf, len, out)
-wl_dgram_recv_meta: Callable[..., int] = bind("wl_dgram_recv_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
 # wl_dgram_send_meta(sock, buf, len, to, meta)
 wl_dgram_send_meta: Callable[..., int] = bind("wl_dgram_send_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_addr), POINTER(wl_udp_send_meta)])
-# wl_dgram_recv_error(sock, buf, len, out)
-wl_dgram_recv_error: Callable[..., int] = bind("wl_dgram_recv_error", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
-# wl_dgram_conn_recv_error(sock, buf, len, out)
-wl_dgram_conn_recv_error: Callable[..., int] = bind("wl_dgram_conn_recv_error", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
-# wl_dgram_set_mtu_discover(sock, mode)
-wl_dgram_set_mtu_discover: Callable[..., int] = bind("wl_dgram_set_mtu_discover", c_int, [POINTER(wl_dgram), c_int])
-# wl_dgram_mtu_discover(sock, out)
-wl_dgram_mtu_discover: Callable[..., int] = bind("wl_dgram_mtu_discover", c_int, [POINTER(wl_dgram), POINTER(c_int)])
 # wl_dgram_conn_path_mtu(sock, out)
 wl_dgram_conn_path_mtu: Callable[..., int] = bind("wl_dgram_conn_path_mtu", c_int, [POINTER(wl_dgram_conn), POINTER(c_uint32)])
 # wl_listener_shutdown(listener)
@@ -1411,8 +1411,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_send_batch_remove_sent",
     "wl_send_batch_sent",
     "wl_send_batch_sent_len",
-    "wl_dgram_send_batch",
-    "wl_dgram_conn_send_batch",
     "wl_dgram_sendmmsg",
     "wl_dgram_conn_sendmmsg",
     "wl_recv_batch_new",
@@ -1421,8 +1419,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_recv_batch_capacity",
     "wl_recv_batch_slot_size",
     "wl_recv_batch_get",
-    "wl_dgram_recv_batch",
-    "wl_dgram_conn_recv_batch",
     "wl_send_batch_push_meta",
     "wl_recv_batch_meta",
     "wl_recv_batch_control",
@@ -1449,8 +1445,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_cmsg_recv_meta",
     "wl_dgram_send_cmsg",
     "wl_dgram_conn_send_cmsg",
-    "wl_dgram_recv_cmsg",
-    "wl_dgram_conn_recv_cmsg",
     "wl_cmsg_recv_error",
     "wl_conn_shutdown",
     "wl_conn_pair",
@@ -1470,11 +1464,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_try_clone",
     "wl_dgram_connect",
     "wl_dgram_conn_pair",
-    "wl_dgram_conn_set_recv_meta",
-    "wl_dgram_conn_recv_meta",
     "wl_dgram_conn_send_meta",
-    "wl_dgram_conn_set_mtu_discover",
-    "wl_dgram_conn_mtu_discover",
     "wl_own_credentials",
     "wl_max_udp_payload",
     "wl_dgram_conn_send_segmented",
@@ -1697,7 +1687,13 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_inherited_take_dgram_named",
     "wl_inherited_take_dgram_conn",
     "wl_inherited_take_dgram_conn_named",
+    "wl_dgram_send_batch",
+    "wl_dgram_conn_send_batch",
+    "wl_dgram_recv_batch",
+    "wl_dgram_conn_recv_batch",
     "wl_bound_listen",
+    "wl_dgram_recv_cmsg",
+    "wl_dgram_conn_recv_cmsg",
     "wl_conn_send",
     "wl_conn_recv",
     "wl_conn_send_vectored",
@@ -1710,6 +1706,10 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_conn_recv_vectored",
     "wl_dgram_conn_peer_addr",
     "wl_dgram_conn_try_clone",
+    "wl_dgram_conn_set_recv_meta",
+    "wl_dgram_conn_recv_meta",
+    "wl_dgram_conn_set_mtu_discover",
+    "wl_dgram_conn_mtu_discover",
     "wl_conn_send_fd",
     "wl_conn_recv_fd",
     "wl_conn_send_fds",
@@ -1734,6 +1734,12 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_rawip_connect",
     "wl_seqpacket_bound_listen",
     "wl_seqpacket_pair",
+    "wl_dgram_set_recv_meta",
+    "wl_dgram_recv_meta",
+    "wl_dgram_recv_error",
+    "wl_dgram_conn_recv_error",
+    "wl_dgram_set_mtu_discover",
+    "wl_dgram_mtu_discover",
     "wl_pending_wait",
     "wl_set_multicast_if_v4",
     "wl_multicast_if_v4",
@@ -1793,13 +1799,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_is_transient",
     "wl_errno_name",
     "wl_get_tcp_info",
-    "wl_dgram_set_recv_meta",
-    "wl_dgram_recv_meta",
     "wl_dgram_send_meta",
-    "wl_dgram_recv_error",
-    "wl_dgram_conn_recv_error",
-    "wl_dgram_set_mtu_discover",
-    "wl_dgram_mtu_discover",
     "wl_dgram_conn_path_mtu",
     "wl_listener_shutdown",
     "wl_dgram_shutdown",
