@@ -252,8 +252,8 @@ pub unsafe extern "C" fn wl_send_batch_sent_len(batch: *const wl_send_batch, ind
 }
 
 // The body the `wl_dgram_*` and `wl_dgram_conn_*` batch sends and receives
-// share inside their ffi_fn! (cbindgen sees the signatures only when they
-// are written out): `$call` on the socket and batch of one domain, or
+// share (their `forward_exports!` entries' `=> <body>`): `$call` on the
+// socket and batch of one domain, or
 // `-EAFNOSUPPORT` when their domains differ. Returns the count.
 macro_rules! batch_body {
     ($sock:ident, $batch:ident, $flags:ident, |$s:ident, $b:ident| $call:expr) => {{

@@ -65,10 +65,11 @@ pub(crate) use ffi_fn;
 /// (a shared body macro with its own `unsafe` blocks and their reasons).
 ///
 /// cbindgen does not expand macros: tests/c_abi/render.rs reads these
-/// entries from the sources, writes each out as a plain export and runs
-/// cbindgen on that, so their header declarations and docs are what
-/// cbindgen makes of the written-out form. Keep an entry's signature on its
-/// `fn` line(s), ending with ` = <call>;` or ` => <body>;`.
+/// entries from the sources and writes each out as a plain export into a
+/// file that cbindgen reads next to `src/ffi/mod.rs`, so the header
+/// declares them (after the other exports) with their docs. Keep an
+/// entry's signature on its `fn` line(s), ending with ` = <call>;` or
+/// ` => <body>;`.
 macro_rules! forward_exports {
     () => {};
     ($(#[doc = $doc:literal])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $call:expr; $($rest:tt)*) => {

@@ -322,8 +322,8 @@ pub unsafe extern "C" fn wl_dgram_conn_send_cmsg(
     })
 }
 
-// The body both raw receives share inside their ffi_fn! (cbindgen needs
-// the signatures written out).
+// The body both raw receives share (their `forward_exports!` entries'
+// `=> <body>`).
 macro_rules! recv_cmsg_body {
     ($sock:ident, $buf:ident, $len:ident, $control:ident, $capacity:ident, $flags:ident, $out:ident) => {{
         let out = out_ptr($out, "out")?;

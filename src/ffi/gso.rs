@@ -7,7 +7,7 @@ use std::io;
 
 use super::addr::wl_addr;
 use super::any::each_ip;
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr, write_opt};
 use super::peer::count;
@@ -151,57 +151,45 @@ pub unsafe extern "C" fn wl_dgram_send_to_segmented(
     })
 }
 
-/// Receives one datagram (`recvmsg(2)`), or with `UDP_GRO` on possibly
-/// several coalesced ones, into `buf` (use 65536 bytes):
-/// `BoundDatagram::recv_gro`. `*out` receives the length, segment size and
-/// sender.
-///
-/// Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
-/// Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_recv_gro(
-    sock: *const wl_dgram,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_gro_recv,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_recv_gro", {
-        let out = out_ptr(out, "out")?;
+// The body `wl_dgram_recv_gro` and `wl_dgram_conn_recv_gro` share (their
+// `forward_exports!` entries' `=> <body>`).
+macro_rules! recv_gro_body {
+    ($sock:ident, $buf:ident, $len:ident, $out:ident) => {{
+        let out = out_ptr($out, "out")?;
         // SAFETY: NULL or live handle; `buf` holds `len` writable bytes.
-        let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
+        let (s, buf) = unsafe { (borrow($sock)?, bytes_mut($buf.cast(), $len, "buf")?) };
         let r = each_ip!(s, inet_only(), s => gro(s.recv_gro(buf)?));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(count(r.len))
-    })
+    }};
 }
 
-/// `wl_dgram_recv_gro` on a connected datagram socket:
-/// `ConnectedDatagram::recv_gro`.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv_gro(
-    sock: *const wl_dgram_conn,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_gro_recv,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv_gro", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: NULL or live handle; `buf` holds `len` writable bytes.
-        let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
-        let r = each_ip!(s, inet_only(), s => gro(s.recv_gro(buf)?));
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(r) };
-        Ok(count(r.len))
-    })
+forward_exports! {
+    /// Receives one datagram (`recvmsg(2)`), or with `UDP_GRO` on possibly
+    /// several coalesced ones, into `buf` (use 65536 bytes):
+    /// `BoundDatagram::recv_gro`. `*out` receives the length, segment size and
+    /// sender.
+    ///
+    /// Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
+    /// Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_recv_gro(
+        sock: *const wl_dgram, buf: *mut c_void, len: usize, out: *mut wl_gro_recv,
+    ) -> libc::ssize_t => recv_gro_body!(sock, buf, len, out);
+
+    /// `wl_dgram_recv_gro` on a connected datagram socket:
+    /// `ConnectedDatagram::recv_gro`.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_conn_recv_gro(
+        sock: *const wl_dgram_conn, buf: *mut c_void, len: usize, out: *mut wl_gro_recv,
+    ) -> libc::ssize_t => recv_gro_body!(sock, buf, len, out);
 }

@@ -399,17 +399,6 @@ class wl_segmented_send(Structure):
     ]
 
 
-class wl_gro_recv(Structure):
-    """``wl_gro_recv`` (see include/wirelane.h)."""
-
-    _fields_ = [
-        ("len", c_size_t),
-        ("segment_size", c_uint16),
-        ("truncated", c_bool),
-        ("source", wl_addr),
-    ]
-
-
 class wl_echo_reply(Structure):
     """``wl_echo_reply`` (see include/wirelane.h)."""
 
@@ -494,6 +483,17 @@ class wl_zerocopy_completion(Structure):
         ("first", c_uint32),
         ("last", c_uint32),
         ("copied", c_bool),
+    ]
+
+
+class wl_gro_recv(Structure):
+    """``wl_gro_recv`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("len", c_size_t),
+        ("segment_size", c_uint16),
+        ("truncated", c_bool),
+        ("source", wl_addr),
     ]
 
 
@@ -675,10 +675,6 @@ wl_max_udp_payload: Callable[..., int] = bind("wl_max_udp_payload", c_int, [c_in
 wl_dgram_conn_send_segmented: Callable[..., int] = bind("wl_dgram_conn_send_segmented", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_uint16, POINTER(wl_segmented_send)])
 # wl_dgram_send_to_segmented(sock, buf, len, segment_size, to, out)
 wl_dgram_send_to_segmented: Callable[..., int] = bind("wl_dgram_send_to_segmented", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_uint16, POINTER(wl_addr), POINTER(wl_segmented_send)])
-# wl_dgram_recv_gro(sock, buf, len, out)
-wl_dgram_recv_gro: Callable[..., int] = bind("wl_dgram_recv_gro", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_gro_recv)])
-# wl_dgram_conn_recv_gro(sock, buf, len, out)
-wl_dgram_conn_recv_gro: Callable[..., int] = bind("wl_dgram_conn_recv_gro", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_gro_recv)])
 # wl_handover_new(out)
 wl_handover_new: Callable[..., int] = bind("wl_handover_new", c_int, [POINTER(POINTER(wl_handover))])
 # wl_handover_send(handover, channel)
@@ -1099,124 +1095,6 @@ wl_rawip_conn_fd: Callable[..., int] = bind("wl_rawip_conn_fd", c_int, [POINTER(
 wl_rawip_conn_into_fd: Callable[..., int] = bind("wl_rawip_conn_into_fd", c_int, [POINTER(wl_rawip_conn)])
 # wl_rawip_conn_from_fd(fd, out)
 wl_rawip_conn_from_fd: Callable[..., int] = bind("wl_rawip_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_conn))])
-# wl_inherited_take_listener(set, index, domain, out)
-wl_inherited_take_listener: Callable[..., int] = bind("wl_inherited_take_listener", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_listener))])
-# wl_inherited_take_listener_named(set, name, domain, out)
-wl_inherited_take_listener_named: Callable[..., int] = bind("wl_inherited_take_listener_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_listener))])
-# wl_inherited_take_dgram(set, index, domain, out)
-wl_inherited_take_dgram: Callable[..., int] = bind("wl_inherited_take_dgram", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram))])
-# wl_inherited_take_dgram_named(set, name, domain, out)
-wl_inherited_take_dgram_named: Callable[..., int] = bind("wl_inherited_take_dgram_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram))])
-# wl_inherited_take_dgram_conn(set, index, domain, out)
-wl_inherited_take_dgram_conn: Callable[..., int] = bind("wl_inherited_take_dgram_conn", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram_conn))])
-# wl_inherited_take_dgram_conn_named(set, name, domain, out)
-wl_inherited_take_dgram_conn_named: Callable[..., int] = bind("wl_inherited_take_dgram_conn_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram_conn))])
-# wl_dgram_send_batch(sock, batch, flags)
-wl_dgram_send_batch: Callable[..., int] = bind("wl_dgram_send_batch", c_int, [POINTER(wl_dgram), POINTER(wl_send_batch), c_int])
-# wl_dgram_conn_send_batch(sock, batch, flags)
-wl_dgram_conn_send_batch: Callable[..., int] = bind("wl_dgram_conn_send_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_send_batch), c_int])
-# wl_dgram_recv_batch(sock, batch, flags)
-wl_dgram_recv_batch: Callable[..., int] = bind("wl_dgram_recv_batch", c_int, [POINTER(wl_dgram), POINTER(wl_recv_batch), c_int])
-# wl_dgram_conn_recv_batch(sock, batch, flags)
-wl_dgram_conn_recv_batch: Callable[..., int] = bind("wl_dgram_conn_recv_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_batch), c_int])
-# wl_bound_listen(sock, backlog, out)
-wl_bound_listen: Callable[..., int] = bind("wl_bound_listen", c_int, [POINTER(wl_bound), c_uint, POINTER(POINTER(wl_listener))])
-# wl_dgram_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
-wl_dgram_recv_cmsg: Callable[..., int] = bind("wl_dgram_recv_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
-# wl_dgram_conn_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
-wl_dgram_conn_recv_cmsg: Callable[..., int] = bind("wl_dgram_conn_recv_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
-# wl_conn_send(conn, buf, len, flags)
-wl_conn_send: Callable[..., int] = bind("wl_conn_send", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
-# wl_conn_recv(conn, buf, len, flags)
-wl_conn_recv: Callable[..., int] = bind("wl_conn_recv", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
-# wl_conn_send_vectored(conn, iov, iovcnt)
-wl_conn_send_vectored: Callable[..., int] = bind("wl_conn_send_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
-# wl_conn_recv_vectored(conn, iov, iovcnt)
-wl_conn_recv_vectored: Callable[..., int] = bind("wl_conn_recv_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
-# wl_conn_peer_addr(conn, out)
-wl_conn_peer_addr: Callable[..., int] = bind("wl_conn_peer_addr", c_int, [POINTER(wl_conn), POINTER(wl_addr)])
-# wl_conn_try_clone(conn, out)
-wl_conn_try_clone: Callable[..., int] = bind("wl_conn_try_clone", c_int, [POINTER(wl_conn), POINTER(POINTER(wl_conn))])
-# wl_dgram_conn_send(sock, buf, len, flags)
-wl_dgram_conn_send: Callable[..., int] = bind("wl_dgram_conn_send", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
-# wl_dgram_conn_recv(sock, buf, len, flags)
-wl_dgram_conn_recv: Callable[..., int] = bind("wl_dgram_conn_recv", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
-# wl_dgram_conn_send_vectored(sock, iov, iovcnt)
-wl_dgram_conn_send_vectored: Callable[..., int] = bind("wl_dgram_conn_send_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
-# wl_dgram_conn_recv_vectored(sock, iov, iovcnt)
-wl_dgram_conn_recv_vectored: Callable[..., int] = bind("wl_dgram_conn_recv_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
-# wl_dgram_conn_peer_addr(sock, out)
-wl_dgram_conn_peer_addr: Callable[..., int] = bind("wl_dgram_conn_peer_addr", c_int, [POINTER(wl_dgram_conn), POINTER(wl_addr)])
-# wl_dgram_conn_try_clone(sock, out)
-wl_dgram_conn_try_clone: Callable[..., int] = bind("wl_dgram_conn_try_clone", c_int, [POINTER(wl_dgram_conn), POINTER(POINTER(wl_dgram_conn))])
-# wl_dgram_conn_set_recv_meta(sock, what, on)
-wl_dgram_conn_set_recv_meta: Callable[..., int] = bind("wl_dgram_conn_set_recv_meta", c_int, [POINTER(wl_dgram_conn), c_uint32, c_bool])
-# wl_dgram_conn_recv_meta(sock, buf, len, out)
-wl_dgram_conn_recv_meta: Callable[..., int] = bind("wl_dgram_conn_recv_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
-# wl_dgram_conn_set_mtu_discover(sock, mode)
-wl_dgram_conn_set_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_set_mtu_discover", c_int, [POINTER(wl_dgram_conn), c_int])
-# wl_dgram_conn_mtu_discover(sock, out)
-wl_dgram_conn_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_mtu_discover", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
-# wl_conn_send_fd(conn, fd)
-wl_conn_send_fd: Callable[..., int] = bind("wl_conn_send_fd", c_int, [POINTER(wl_conn), c_int])
-# wl_conn_recv_fd(conn, out_fd)
-wl_conn_recv_fd: Callable[..., int] = bind("wl_conn_recv_fd", c_int, [POINTER(wl_conn), POINTER(c_int)])
-# wl_conn_send_fds(conn, data, len, fds, nfds)
-wl_conn_send_fds: Callable[..., int] = bind("wl_conn_send_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
-# wl_conn_recv_fds(conn, buf, len, fds, max_fds, out_nfds)
-wl_conn_recv_fds: Callable[..., int] = bind("wl_conn_recv_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
-# wl_conn_send_with_credentials(conn, data, len)
-wl_conn_send_with_credentials: Callable[..., int] = bind("wl_conn_send_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t])
-# wl_conn_recv_with_credentials(conn, buf, len, cred, has_cred)
-wl_conn_recv_with_credentials: Callable[..., int] = bind("wl_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
-# wl_dgram_conn_send_fd(sock, fd)
-wl_dgram_conn_send_fd: Callable[..., int] = bind("wl_dgram_conn_send_fd", c_int, [POINTER(wl_dgram_conn), c_int])
-# wl_dgram_conn_recv_fd(sock, out_fd)
-wl_dgram_conn_recv_fd: Callable[..., int] = bind("wl_dgram_conn_recv_fd", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
-# wl_dgram_conn_send_fds(sock, data, len, fds, nfds)
-wl_dgram_conn_send_fds: Callable[..., int] = bind("wl_dgram_conn_send_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
-# wl_dgram_conn_recv_fds(sock, buf, len, fds, max_fds, out_nfds)
-wl_dgram_conn_recv_fds: Callable[..., int] = bind("wl_dgram_conn_recv_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
-# wl_dgram_conn_send_with_credentials(sock, data, len)
-wl_dgram_conn_send_with_credentials: Callable[..., int] = bind("wl_dgram_conn_send_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t])
-# wl_dgram_conn_recv_with_credentials(sock, buf, len, cred, has_cred)
-wl_dgram_conn_recv_with_credentials: Callable[..., int] = bind("wl_dgram_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
-# wl_handover_add_listener(handover, name, listener)
-wl_handover_add_listener: Callable[..., int] = bind("wl_handover_add_listener", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_listener)])
-# wl_handover_add_dgram(handover, name, dgram)
-wl_handover_add_dgram: Callable[..., int] = bind("wl_handover_add_dgram", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram)])
-# wl_handover_add_dgram_conn(handover, name, dgram)
-wl_handover_add_dgram_conn: Callable[..., int] = bind("wl_handover_add_dgram_conn", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram_conn)])
-# wl_icmp_raw_bind(sock, addr, out)
-wl_icmp_raw_bind: Callable[..., int] = bind("wl_icmp_raw_bind", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp))])
-# wl_icmp_raw_connect(sock, addr, out)
-wl_icmp_raw_connect: Callable[..., int] = bind("wl_icmp_raw_connect", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
-# wl_icmp_connect(sock, addr, out)
-wl_icmp_connect: Callable[..., int] = bind("wl_icmp_connect", c_int, [POINTER(wl_icmp), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
-# wl_pending_finish(pending, out)
-wl_pending_finish: Callable[..., int] = bind("wl_pending_finish", c_int, [POINTER(wl_pending), POINTER(POINTER(wl_conn))])
-# wl_rawip_raw_bind(sock, addr, out)
-wl_rawip_raw_bind: Callable[..., int] = bind("wl_rawip_raw_bind", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip))])
-# wl_rawip_raw_connect(sock, addr, out)
-wl_rawip_raw_connect: Callable[..., int] = bind("wl_rawip_raw_connect", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
-# wl_rawip_connect(sock, addr, out)
-wl_rawip_connect: Callable[..., int] = bind("wl_rawip_connect", c_int, [POINTER(wl_rawip), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
-# wl_seqpacket_bound_listen(sock, backlog, out)
-wl_seqpacket_bound_listen: Callable[..., int] = bind("wl_seqpacket_bound_listen", c_int, [POINTER(wl_seqpacket_bound), c_uint32, POINTER(POINTER(wl_seqpacket_listener))])
-# wl_seqpacket_pair(a, b)
-wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
-# wl_dgram_set_recv_meta(sock, what, on)
-wl_dgram_set_recv_meta: Callable[..., int] = bind("wl_dgram_set_recv_meta", c_int, [POINTER(wl_dgram), c_uint32, c_bool])
-# wl_dgram_recv_meta(sock, buf, len, out)
-wl_dgram_recv_meta: Callable[..., int] = bind("wl_dgram_recv_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
-# wl_dgram_recv_error(sock, buf, len, out)
-wl_dgram_recv_error: Callable[..., int] = bind("wl_dgram_recv_error", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
-# wl_dgram_conn_recv_error(sock, buf, len, out)
-wl_dgram_conn_recv_error: Callable[..., int] = bind("wl_dgram_conn_recv_error", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
-# wl_dgram_set_mtu_discover(sock, mode)
-wl_dgram_set_mtu_discover: Callable[..., int] = bind("wl_dgram_set_mtu_discover", c_int, [POINTER(wl_dgram), c_int])
-# wl_dgram_mtu_discover(sock, out)
-wl_dgram_mtu_discover: Callable[..., int] = bind("wl_dgram_mtu_discover", c_int, [POINTER(wl_dgram), POINTER(c_int)])
 # wl_pending_wait(pending, timeout_ms)
 wl_pending_wait: Callable[..., int] = bind("wl_pending_wait", c_int, [POINTER(wl_pending), c_int])
 # wl_set_multicast_if_v4(fd, interface, ifindex)
@@ -1241,16 +1119,6 @@ wl_tcp_saved_syn: Callable[..., int] = bind("wl_tcp_saved_syn", c_int, [c_int, P
 wl_raw_new: Callable[..., int] = bind("wl_raw_new", c_int, [c_int, c_int, POINTER(POINTER(wl_raw))])
 # wl_raw_type(sock)
 wl_raw_type: Callable[..., int] = bind("wl_raw_type", c_int, [POINTER(wl_raw)])
-# wl_raw_bind(sock, addr, out)
-wl_raw_bind: Callable[..., int] = bind("wl_raw_bind", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_bound))])
-# wl_raw_bind_dgram(sock, addr, out)
-wl_raw_bind_dgram: Callable[..., int] = bind("wl_raw_bind_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram))])
-# wl_raw_connect(sock, addr, out)
-wl_raw_connect: Callable[..., int] = bind("wl_raw_connect", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_conn))])
-# wl_raw_connect_nonblocking(sock, addr, out)
-wl_raw_connect_nonblocking: Callable[..., int] = bind("wl_raw_connect_nonblocking", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_pending))])
-# wl_raw_connect_dgram(sock, addr, out)
-wl_raw_connect_dgram: Callable[..., int] = bind("wl_raw_connect_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
 # wl_rawip_raw_new(domain, protocol, flags, out)
 wl_rawip_raw_new: Callable[..., int] = bind("wl_rawip_raw_new", c_int, [c_int, c_int, c_uint, POINTER(POINTER(wl_rawip_raw))])
 # wl_rawip_send_to(sock, buf, len, to, flags)
@@ -1379,6 +1247,138 @@ wl_conn_send_zerocopy: Callable[..., int] = bind("wl_conn_send_zerocopy", c_ssiz
 wl_conn_recv_zerocopy_completion: Callable[..., int] = bind("wl_conn_recv_zerocopy_completion", c_int, [POINTER(wl_conn), POINTER(wl_zerocopy_completion)])
 # wl_conn_wait_zerocopy_completion(conn, timeout_ms, out)
 wl_conn_wait_zerocopy_completion: Callable[..., int] = bind("wl_conn_wait_zerocopy_completion", c_int, [POINTER(wl_conn), c_int, POINTER(wl_zerocopy_completion)])
+# wl_inherited_take_listener(set, index, domain, out)
+wl_inherited_take_listener: Callable[..., int] = bind("wl_inherited_take_listener", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_listener))])
+# wl_inherited_take_listener_named(set, name, domain, out)
+wl_inherited_take_listener_named: Callable[..., int] = bind("wl_inherited_take_listener_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_listener))])
+# wl_inherited_take_dgram(set, index, domain, out)
+wl_inherited_take_dgram: Callable[..., int] = bind("wl_inherited_take_dgram", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram))])
+# wl_inherited_take_dgram_named(set, name, domain, out)
+wl_inherited_take_dgram_named: Callable[..., int] = bind("wl_inherited_take_dgram_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram))])
+# wl_inherited_take_dgram_conn(set, index, domain, out)
+wl_inherited_take_dgram_conn: Callable[..., int] = bind("wl_inherited_take_dgram_conn", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram_conn))])
+# wl_inherited_take_dgram_conn_named(set, name, domain, out)
+wl_inherited_take_dgram_conn_named: Callable[..., int] = bind("wl_inherited_take_dgram_conn_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram_conn))])
+# wl_dgram_send_batch(sock, batch, flags)
+wl_dgram_send_batch: Callable[..., int] = bind("wl_dgram_send_batch", c_int, [POINTER(wl_dgram), POINTER(wl_send_batch), c_int])
+# wl_dgram_conn_send_batch(sock, batch, flags)
+wl_dgram_conn_send_batch: Callable[..., int] = bind("wl_dgram_conn_send_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_send_batch), c_int])
+# wl_dgram_recv_batch(sock, batch, flags)
+wl_dgram_recv_batch: Callable[..., int] = bind("wl_dgram_recv_batch", c_int, [POINTER(wl_dgram), POINTER(wl_recv_batch), c_int])
+# wl_dgram_conn_recv_batch(sock, batch, flags)
+wl_dgram_conn_recv_batch: Callable[..., int] = bind("wl_dgram_conn_recv_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_batch), c_int])
+# wl_bound_listen(sock, backlog, out)
+wl_bound_listen: Callable[..., int] = bind("wl_bound_listen", c_int, [POINTER(wl_bound), c_uint, POINTER(POINTER(wl_listener))])
+# wl_dgram_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
+wl_dgram_recv_cmsg: Callable[..., int] = bind("wl_dgram_recv_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
+# wl_dgram_conn_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
+wl_dgram_conn_recv_cmsg: Callable[..., int] = bind("wl_dgram_conn_recv_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
+# wl_conn_send(conn, buf, len, flags)
+wl_conn_send: Callable[..., int] = bind("wl_conn_send", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
+# wl_conn_recv(conn, buf, len, flags)
+wl_conn_recv: Callable[..., int] = bind("wl_conn_recv", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
+# wl_conn_send_vectored(conn, iov, iovcnt)
+wl_conn_send_vectored: Callable[..., int] = bind("wl_conn_send_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
+# wl_conn_recv_vectored(conn, iov, iovcnt)
+wl_conn_recv_vectored: Callable[..., int] = bind("wl_conn_recv_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
+# wl_conn_peer_addr(conn, out)
+wl_conn_peer_addr: Callable[..., int] = bind("wl_conn_peer_addr", c_int, [POINTER(wl_conn), POINTER(wl_addr)])
+# wl_conn_try_clone(conn, out)
+wl_conn_try_clone: Callable[..., int] = bind("wl_conn_try_clone", c_int, [POINTER(wl_conn), POINTER(POINTER(wl_conn))])
+# wl_dgram_conn_send(sock, buf, len, flags)
+wl_dgram_conn_send: Callable[..., int] = bind("wl_dgram_conn_send", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
+# wl_dgram_conn_recv(sock, buf, len, flags)
+wl_dgram_conn_recv: Callable[..., int] = bind("wl_dgram_conn_recv", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
+# wl_dgram_conn_send_vectored(sock, iov, iovcnt)
+wl_dgram_conn_send_vectored: Callable[..., int] = bind("wl_dgram_conn_send_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
+# wl_dgram_conn_recv_vectored(sock, iov, iovcnt)
+wl_dgram_conn_recv_vectored: Callable[..., int] = bind("wl_dgram_conn_recv_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
+# wl_dgram_conn_peer_addr(sock, out)
+wl_dgram_conn_peer_addr: Callable[..., int] = bind("wl_dgram_conn_peer_addr", c_int, [POINTER(wl_dgram_conn), POINTER(wl_addr)])
+# wl_dgram_conn_try_clone(sock, out)
+wl_dgram_conn_try_clone: Callable[..., int] = bind("wl_dgram_conn_try_clone", c_int, [POINTER(wl_dgram_conn), POINTER(POINTER(wl_dgram_conn))])
+# wl_dgram_conn_set_recv_meta(sock, what, on)
+wl_dgram_conn_set_recv_meta: Callable[..., int] = bind("wl_dgram_conn_set_recv_meta", c_int, [POINTER(wl_dgram_conn), c_uint32, c_bool])
+# wl_dgram_conn_recv_meta(sock, buf, len, out)
+wl_dgram_conn_recv_meta: Callable[..., int] = bind("wl_dgram_conn_recv_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_dgram_conn_set_mtu_discover(sock, mode)
+wl_dgram_conn_set_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_set_mtu_discover", c_int, [POINTER(wl_dgram_conn), c_int])
+# wl_dgram_conn_mtu_discover(sock, out)
+wl_dgram_conn_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_mtu_discover", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
+# wl_conn_send_fd(conn, fd)
+wl_conn_send_fd: Callable[..., int] = bind("wl_conn_send_fd", c_int, [POINTER(wl_conn), c_int])
+# wl_conn_recv_fd(conn, out_fd)
+wl_conn_recv_fd: Callable[..., int] = bind("wl_conn_recv_fd", c_int, [POINTER(wl_conn), POINTER(c_int)])
+# wl_conn_send_fds(conn, data, len, fds, nfds)
+wl_conn_send_fds: Callable[..., int] = bind("wl_conn_send_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
+# wl_conn_recv_fds(conn, buf, len, fds, max_fds, out_nfds)
+wl_conn_recv_fds: Callable[..., int] = bind("wl_conn_recv_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
+# wl_conn_send_with_credentials(conn, data, len)
+wl_conn_send_with_credentials: Callable[..., int] = bind("wl_conn_send_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t])
+# wl_conn_recv_with_credentials(conn, buf, len, cred, has_cred)
+wl_conn_recv_with_credentials: Callable[..., int] = bind("wl_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
+# wl_dgram_conn_send_fd(sock, fd)
+wl_dgram_conn_send_fd: Callable[..., int] = bind("wl_dgram_conn_send_fd", c_int, [POINTER(wl_dgram_conn), c_int])
+# wl_dgram_conn_recv_fd(sock, out_fd)
+wl_dgram_conn_recv_fd: Callable[..., int] = bind("wl_dgram_conn_recv_fd", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
+# wl_dgram_conn_send_fds(sock, data, len, fds, nfds)
+wl_dgram_conn_send_fds: Callable[..., int] = bind("wl_dgram_conn_send_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
+# wl_dgram_conn_recv_fds(sock, buf, len, fds, max_fds, out_nfds)
+wl_dgram_conn_recv_fds: Callable[..., int] = bind("wl_dgram_conn_recv_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
+# wl_dgram_conn_send_with_credentials(sock, data, len)
+wl_dgram_conn_send_with_credentials: Callable[..., int] = bind("wl_dgram_conn_send_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t])
+# wl_dgram_conn_recv_with_credentials(sock, buf, len, cred, has_cred)
+wl_dgram_conn_recv_with_credentials: Callable[..., int] = bind("wl_dgram_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
+# wl_dgram_recv_gro(sock, buf, len, out)
+wl_dgram_recv_gro: Callable[..., int] = bind("wl_dgram_recv_gro", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_gro_recv)])
+# wl_dgram_conn_recv_gro(sock, buf, len, out)
+wl_dgram_conn_recv_gro: Callable[..., int] = bind("wl_dgram_conn_recv_gro", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_gro_recv)])
+# wl_handover_add_listener(handover, name, listener)
+wl_handover_add_listener: Callable[..., int] = bind("wl_handover_add_listener", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_listener)])
+# wl_handover_add_dgram(handover, name, dgram)
+wl_handover_add_dgram: Callable[..., int] = bind("wl_handover_add_dgram", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram)])
+# wl_handover_add_dgram_conn(handover, name, dgram)
+wl_handover_add_dgram_conn: Callable[..., int] = bind("wl_handover_add_dgram_conn", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram_conn)])
+# wl_icmp_raw_bind(sock, addr, out)
+wl_icmp_raw_bind: Callable[..., int] = bind("wl_icmp_raw_bind", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp))])
+# wl_icmp_raw_connect(sock, addr, out)
+wl_icmp_raw_connect: Callable[..., int] = bind("wl_icmp_raw_connect", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
+# wl_icmp_connect(sock, addr, out)
+wl_icmp_connect: Callable[..., int] = bind("wl_icmp_connect", c_int, [POINTER(wl_icmp), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
+# wl_pending_finish(pending, out)
+wl_pending_finish: Callable[..., int] = bind("wl_pending_finish", c_int, [POINTER(wl_pending), POINTER(POINTER(wl_conn))])
+# wl_raw_bind(sock, addr, out)
+wl_raw_bind: Callable[..., int] = bind("wl_raw_bind", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_bound))])
+# wl_raw_bind_dgram(sock, addr, out)
+wl_raw_bind_dgram: Callable[..., int] = bind("wl_raw_bind_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram))])
+# wl_raw_connect(sock, addr, out)
+wl_raw_connect: Callable[..., int] = bind("wl_raw_connect", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_conn))])
+# wl_raw_connect_nonblocking(sock, addr, out)
+wl_raw_connect_nonblocking: Callable[..., int] = bind("wl_raw_connect_nonblocking", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_pending))])
+# wl_raw_connect_dgram(sock, addr, out)
+wl_raw_connect_dgram: Callable[..., int] = bind("wl_raw_connect_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
+# wl_rawip_raw_bind(sock, addr, out)
+wl_rawip_raw_bind: Callable[..., int] = bind("wl_rawip_raw_bind", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip))])
+# wl_rawip_raw_connect(sock, addr, out)
+wl_rawip_raw_connect: Callable[..., int] = bind("wl_rawip_raw_connect", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
+# wl_rawip_connect(sock, addr, out)
+wl_rawip_connect: Callable[..., int] = bind("wl_rawip_connect", c_int, [POINTER(wl_rawip), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
+# wl_seqpacket_bound_listen(sock, backlog, out)
+wl_seqpacket_bound_listen: Callable[..., int] = bind("wl_seqpacket_bound_listen", c_int, [POINTER(wl_seqpacket_bound), c_uint32, POINTER(POINTER(wl_seqpacket_listener))])
+# wl_seqpacket_pair(a, b)
+wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
+# wl_dgram_set_recv_meta(sock, what, on)
+wl_dgram_set_recv_meta: Callable[..., int] = bind("wl_dgram_set_recv_meta", c_int, [POINTER(wl_dgram), c_uint32, c_bool])
+# wl_dgram_recv_meta(sock, buf, len, out)
+wl_dgram_recv_meta: Callable[..., int] = bind("wl_dgram_recv_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_dgram_recv_error(sock, buf, len, out)
+wl_dgram_recv_error: Callable[..., int] = bind("wl_dgram_recv_error", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
+# wl_dgram_conn_recv_error(sock, buf, len, out)
+wl_dgram_conn_recv_error: Callable[..., int] = bind("wl_dgram_conn_recv_error", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
+# wl_dgram_set_mtu_discover(sock, mode)
+wl_dgram_set_mtu_discover: Callable[..., int] = bind("wl_dgram_set_mtu_discover", c_int, [POINTER(wl_dgram), c_int])
+# wl_dgram_mtu_discover(sock, out)
+wl_dgram_mtu_discover: Callable[..., int] = bind("wl_dgram_mtu_discover", c_int, [POINTER(wl_dgram), POINTER(c_int)])
 
 FUNCTIONS: tuple[str, ...] = (
     "wl_version",
@@ -1469,8 +1469,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_max_udp_payload",
     "wl_dgram_conn_send_segmented",
     "wl_dgram_send_to_segmented",
-    "wl_dgram_recv_gro",
-    "wl_dgram_conn_recv_gro",
     "wl_handover_new",
     "wl_handover_send",
     "wl_handover_free",
@@ -1681,65 +1679,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_rawip_conn_fd",
     "wl_rawip_conn_into_fd",
     "wl_rawip_conn_from_fd",
-    "wl_inherited_take_listener",
-    "wl_inherited_take_listener_named",
-    "wl_inherited_take_dgram",
-    "wl_inherited_take_dgram_named",
-    "wl_inherited_take_dgram_conn",
-    "wl_inherited_take_dgram_conn_named",
-    "wl_dgram_send_batch",
-    "wl_dgram_conn_send_batch",
-    "wl_dgram_recv_batch",
-    "wl_dgram_conn_recv_batch",
-    "wl_bound_listen",
-    "wl_dgram_recv_cmsg",
-    "wl_dgram_conn_recv_cmsg",
-    "wl_conn_send",
-    "wl_conn_recv",
-    "wl_conn_send_vectored",
-    "wl_conn_recv_vectored",
-    "wl_conn_peer_addr",
-    "wl_conn_try_clone",
-    "wl_dgram_conn_send",
-    "wl_dgram_conn_recv",
-    "wl_dgram_conn_send_vectored",
-    "wl_dgram_conn_recv_vectored",
-    "wl_dgram_conn_peer_addr",
-    "wl_dgram_conn_try_clone",
-    "wl_dgram_conn_set_recv_meta",
-    "wl_dgram_conn_recv_meta",
-    "wl_dgram_conn_set_mtu_discover",
-    "wl_dgram_conn_mtu_discover",
-    "wl_conn_send_fd",
-    "wl_conn_recv_fd",
-    "wl_conn_send_fds",
-    "wl_conn_recv_fds",
-    "wl_conn_send_with_credentials",
-    "wl_conn_recv_with_credentials",
-    "wl_dgram_conn_send_fd",
-    "wl_dgram_conn_recv_fd",
-    "wl_dgram_conn_send_fds",
-    "wl_dgram_conn_recv_fds",
-    "wl_dgram_conn_send_with_credentials",
-    "wl_dgram_conn_recv_with_credentials",
-    "wl_handover_add_listener",
-    "wl_handover_add_dgram",
-    "wl_handover_add_dgram_conn",
-    "wl_icmp_raw_bind",
-    "wl_icmp_raw_connect",
-    "wl_icmp_connect",
-    "wl_pending_finish",
-    "wl_rawip_raw_bind",
-    "wl_rawip_raw_connect",
-    "wl_rawip_connect",
-    "wl_seqpacket_bound_listen",
-    "wl_seqpacket_pair",
-    "wl_dgram_set_recv_meta",
-    "wl_dgram_recv_meta",
-    "wl_dgram_recv_error",
-    "wl_dgram_conn_recv_error",
-    "wl_dgram_set_mtu_discover",
-    "wl_dgram_mtu_discover",
     "wl_pending_wait",
     "wl_set_multicast_if_v4",
     "wl_multicast_if_v4",
@@ -1752,11 +1691,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_tcp_saved_syn",
     "wl_raw_new",
     "wl_raw_type",
-    "wl_raw_bind",
-    "wl_raw_bind_dgram",
-    "wl_raw_connect",
-    "wl_raw_connect_nonblocking",
-    "wl_raw_connect_dgram",
     "wl_rawip_raw_new",
     "wl_rawip_send_to",
     "wl_rawip_recv_from",
@@ -1821,5 +1755,71 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_conn_send_zerocopy",
     "wl_conn_recv_zerocopy_completion",
     "wl_conn_wait_zerocopy_completion",
+    "wl_inherited_take_listener",
+    "wl_inherited_take_listener_named",
+    "wl_inherited_take_dgram",
+    "wl_inherited_take_dgram_named",
+    "wl_inherited_take_dgram_conn",
+    "wl_inherited_take_dgram_conn_named",
+    "wl_dgram_send_batch",
+    "wl_dgram_conn_send_batch",
+    "wl_dgram_recv_batch",
+    "wl_dgram_conn_recv_batch",
+    "wl_bound_listen",
+    "wl_dgram_recv_cmsg",
+    "wl_dgram_conn_recv_cmsg",
+    "wl_conn_send",
+    "wl_conn_recv",
+    "wl_conn_send_vectored",
+    "wl_conn_recv_vectored",
+    "wl_conn_peer_addr",
+    "wl_conn_try_clone",
+    "wl_dgram_conn_send",
+    "wl_dgram_conn_recv",
+    "wl_dgram_conn_send_vectored",
+    "wl_dgram_conn_recv_vectored",
+    "wl_dgram_conn_peer_addr",
+    "wl_dgram_conn_try_clone",
+    "wl_dgram_conn_set_recv_meta",
+    "wl_dgram_conn_recv_meta",
+    "wl_dgram_conn_set_mtu_discover",
+    "wl_dgram_conn_mtu_discover",
+    "wl_conn_send_fd",
+    "wl_conn_recv_fd",
+    "wl_conn_send_fds",
+    "wl_conn_recv_fds",
+    "wl_conn_send_with_credentials",
+    "wl_conn_recv_with_credentials",
+    "wl_dgram_conn_send_fd",
+    "wl_dgram_conn_recv_fd",
+    "wl_dgram_conn_send_fds",
+    "wl_dgram_conn_recv_fds",
+    "wl_dgram_conn_send_with_credentials",
+    "wl_dgram_conn_recv_with_credentials",
+    "wl_dgram_recv_gro",
+    "wl_dgram_conn_recv_gro",
+    "wl_handover_add_listener",
+    "wl_handover_add_dgram",
+    "wl_handover_add_dgram_conn",
+    "wl_icmp_raw_bind",
+    "wl_icmp_raw_connect",
+    "wl_icmp_connect",
+    "wl_pending_finish",
+    "wl_raw_bind",
+    "wl_raw_bind_dgram",
+    "wl_raw_connect",
+    "wl_raw_connect_nonblocking",
+    "wl_raw_connect_dgram",
+    "wl_rawip_raw_bind",
+    "wl_rawip_raw_connect",
+    "wl_rawip_connect",
+    "wl_seqpacket_bound_listen",
+    "wl_seqpacket_pair",
+    "wl_dgram_set_recv_meta",
+    "wl_dgram_recv_meta",
+    "wl_dgram_recv_error",
+    "wl_dgram_conn_recv_error",
+    "wl_dgram_set_mtu_discover",
+    "wl_dgram_mtu_discover",
 )
 """Every function of the header, in header order."""
