@@ -1124,30 +1124,6 @@ typedef struct {
 } wl_segmented_send;
 
 /**
- * One receive with GRO information (`GroRecv`).
- */
-typedef struct {
-    /**
-     * Bytes received into the buffer.
-     */
-    size_t len;
-    /**
-     * The coalesced datagrams' size (`UDP_GRO`): split the buffer every
-     * `segment_size` bytes (the last piece may be shorter). 0 for a single
-     * datagram.
-     */
-    uint16_t segment_size;
-    /**
-     * Whether the data was longer than the buffer (`MSG_TRUNC`).
-     */
-    bool truncated;
-    /**
-     * The sender.
-     */
-    wl_addr source;
-} wl_gro_recv;
-
-/**
  * One received echo reply (`EchoReply`): the header fields, and how many
  * payload bytes were written to the caller's buffer.
  */
@@ -1442,6 +1418,30 @@ typedef struct {
     bool copied;
 } wl_zerocopy_completion;
 
+/**
+ * One receive with GRO information (`GroRecv`).
+ */
+typedef struct {
+    /**
+     * Bytes received into the buffer.
+     */
+    size_t len;
+    /**
+     * The coalesced datagrams' size (`UDP_GRO`): split the buffer every
+     * `segment_size` bytes (the last piece may be shorter). 0 for a single
+     * datagram.
+     */
+    uint16_t segment_size;
+    /**
+     * Whether the data was longer than the buffer (`MSG_TRUNC`).
+     */
+    bool truncated;
+    /**
+     * The sender.
+     */
+    wl_addr source;
+} wl_gro_recv;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1553,57 +1553,6 @@ int wl_inherited_index_of(const wl_inherited *set, const char *name);
  * Returns it, or `-EINVAL` (NULL `set`, `index` out of range).
  */
 int wl_inherited_fd(const wl_inherited *set, size_t index);
-
-/**
- * Takes descriptor `index` as a `wl_listener` after the kernel checks of
- * `wl_listener_from_fd` (a listening stream socket), and, unless `domain`
- * is 0, that it is of `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`).
- *
- * Returns 0 and writes `*out` (the caller owns it), or `-EINVAL` (NULL,
- * index out of range or already taken, not listening), `-ENOTSOCK`,
- * `-EAFNOSUPPORT` (another domain), `-EPROTOTYPE` (not a stream). On
- * failure the descriptor stays in the set and the message names it and
- * what it really is, e.g. `"LISTEN_FDS: fd 3 (\"web\") is an AF_INET
- * (IPv4) datagram socket; cannot adopt it as wl_listener of AF_INET
- * (IPv4): ..."`.
- */
-int wl_inherited_take_listener(wl_inherited *set, size_t index, int domain, wl_listener **out);
-
-/**
- * `wl_inherited_take_listener` for the first descriptor called `name`
- * (`-ENOENT` when there is none).
- */
-int wl_inherited_take_listener_named(wl_inherited *set,
-                                     const char *name,
-                                     int domain,
-                                     wl_listener **out);
-
-/**
- * Takes descriptor `index` as a `wl_dgram` (a bound, unconnected
- * datagram socket), checked like `wl_dgram_from_fd`, of `domain` unless
- * it is 0. Errors as for `wl_inherited_take_listener`.
- */
-int wl_inherited_take_dgram(wl_inherited *set, size_t index, int domain, wl_dgram **out);
-
-/**
- * `wl_inherited_take_dgram` for the first descriptor called `name`.
- */
-int wl_inherited_take_dgram_named(wl_inherited *set, const char *name, int domain, wl_dgram **out);
-
-/**
- * Takes descriptor `index` as a `wl_dgram_conn` (a connected datagram
- * socket), checked like `wl_dgram_conn_from_fd`, of `domain` unless it is
- * 0. Errors as for `wl_inherited_take_listener`.
- */
-int wl_inherited_take_dgram_conn(wl_inherited *set, size_t index, int domain, wl_dgram_conn **out);
-
-/**
- * `wl_inherited_take_dgram_conn` for the first descriptor called `name`.
- */
-int wl_inherited_take_dgram_conn_named(wl_inherited *set,
-                                       const char *name,
-                                       int domain,
-                                       wl_dgram_conn **out);
 
 /**
  * Frees the set, closing every descriptor not taken; NULL is a no-op.
@@ -1796,39 +1745,6 @@ int wl_send_batch_sent(const wl_send_batch *batch);
 int wl_send_batch_sent_len(const wl_send_batch *batch, size_t index, size_t *out);
 
 /**
- * Sends every queued message of `batch` in one `sendmmsg(2)` (with
- * `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
- * or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
- *
- * Returns how many were sent (fewer than queued when the kernel sent only
- * a prefix, e.g. a full send buffer or a signal after the first message:
- * `wl_send_batch_remove_sent` keeps the rest for the retry, which reports
- * the error if it persists (see PROGRESS); 0 for an empty batch, without
- * a syscall), or `-errno` for an error on the first message (nothing
- * sent), `-EAFNOSUPPORT` when the batch's domain differs. No
- * allocation.
- *
- * `-EAGAIN`: no room for even the first message (non-blocking socket,
- * `MSG_DONTWAIT`, or the write timeout). Nothing was sent: the batch keeps
- * every message and `wl_send_batch_sent` is 0; retry when `wl_wait` (or your
- * event loop) reports `WL_WRITABLE`. When room runs out after some messages,
- * the call returns their count instead (`wl_send_batch_remove_sent`, then
- * send again).
- */
-int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
-
-/**
- * `wl_dgram_send_batch` on a connected datagram socket
- * (`ConnectedDatagram::send_batch_with_flags`): messages queued without
- * an address go to the peer.
- *
- * `-EAGAIN`: as for `wl_dgram_send_batch`: nothing was sent and the batch
- * keeps every message; retry when `wl_wait` (or your event loop) reports
- * `WL_WRITABLE`.
- */
-int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, int flags);
-
-/**
  * Sends each of the `n` messages as its own datagram in one
  * `sendmmsg(2)` (`BoundDatagram::sendmmsg`). If `sent_lens` is not NULL
  * it must have room for `n` entries; the bytes sent for each message sent
@@ -1910,38 +1826,6 @@ int wl_recv_batch_slot_size(const wl_recv_batch *batch, size_t *out);
 int wl_recv_batch_get(const wl_recv_batch *batch, size_t index, wl_recv_msg *out);
 
 /**
- * Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
- * (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
- * (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
- * one and takes what else is queued; `MSG_DONTWAIT` never waits.
- *
- * Returns how many arrived (read them with `wl_recv_batch_get`; an error
- * after the first datagram is kept by the kernel for the next receive,
- * see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
- * with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
- * another domain), ... Never returns 0. No allocation.
- *
- * `-EAGAIN`: not even one datagram arrived (non-blocking socket,
- * `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then
- * holds no messages (`wl_recv_batch_len` is 0: read the previous ones before
- * receiving again); retry when `wl_wait` (or your event loop) reports
- * `WL_READABLE`. Once one datagram has arrived, running out of them returns
- * the count instead. A blocking receive on a socket shut down with
- * `wl_dgram_shutdown` returns `-ESHUTDOWN`.
- */
-int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
-
-/**
- * `wl_dgram_recv_batch` on a connected datagram socket
- * (`ConnectedDatagram::recv_batch`).
- *
- * `-EAGAIN`: as for `wl_dgram_recv_batch`: nothing was consumed and the
- * batch holds no messages; retry when `wl_wait` (or your event loop) reports
- * `WL_READABLE`.
- */
-int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
-
-/**
  * Queues a datagram of `len` bytes of `buf` for `*to` with its own
  * metadata `*meta`; `to` may be NULL (the datagram goes to a connected
  * socket's peer), and `meta` may be NULL (no metadata). The metadata is
@@ -2012,62 +1896,6 @@ int wl_recv_batch_unpack(const wl_recv_batch *batch,
                          size_t *lens,
                          wl_addr *sources,
                          size_t n);
-
-/**
- * Starts listening (`listen(2)`) with a queue of up to `backlog` pending
- * connections (the kernel caps it at `/proc/sys/net/core/somaxconn`):
- * `BoundSocket::listen`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_listener` to
- * `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EINVAL` (NULL argument) or the
- * `listen(2)` error (`-EADDRINUSE` when another socket listens on the
- * port).
- */
-int wl_bound_listen(wl_bound *sock, unsigned int backlog, wl_listener **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_bound_free(wl_bound *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_bound_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_bound_fd(const wl_bound *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_bound_into_fd(wl_bound *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_bound`, after asking the kernel
- * that it is a bound stream socket (bound, not listening, not connected) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_bound_free`, or take it back with `wl_bound_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_bound_from_fd(int fd,
-                     wl_bound **out);
 
 /**
  * Creates, configures, binds and listens (`ListenerBuilder::bind`):
@@ -2345,52 +2173,6 @@ ssize_t wl_dgram_conn_send_cmsg(const wl_dgram_conn *sock,
                                 int flags);
 
 /**
- * Receives one datagram into `buf` and its raw control messages into the
- * caller's `control` buffer of `control_capacity` bytes (`recvmsg(2)`:
- * `BoundDatagram::recv_msg`); `*out` says how many control bytes the
- * kernel wrote (walk them with `wl_cmsg_first` / `wl_cmsg_next`, decode
- * the metadata with `wl_cmsg_recv_meta`) and whether they were cut
- * (`control_truncated`, `MSG_CTRUNC`: offer a larger buffer, at least
- * `WL_UDP_RECV_CONTROL_SPACE`). `flags`: 0 or `MSG_*` bits (`MSG_PEEK`,
- * `MSG_TRUNC`, `MSG_DONTWAIT`).
- *
- * Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
- * `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
- * No allocation.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
- * down for receiving returns `-ESHUTDOWN` instead of waiting.
- */
-ssize_t wl_dgram_recv_cmsg(const wl_dgram *sock,
-                           void *buf,
-                           size_t len,
-                           void *control,
-                           size_t control_capacity,
-                           int flags,
-                           wl_cmsg_recv *out);
-
-/**
- * `wl_dgram_recv_cmsg` on a connected datagram socket
- * (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
- * down for receiving returns `-ESHUTDOWN` instead of waiting.
- */
-ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
-                                void *buf,
-                                size_t len,
-                                void *control,
-                                size_t control_capacity,
-                                int flags,
-                                wl_cmsg_recv *out);
-
-/**
  * Decodes the queued error (`IP_RECVERR` / `IPV6_RECVERR` data: errno,
  * origin, ICMP type and code, info, data, the offender's address) from
  * the `msg->control_len` control bytes at `control` that
@@ -2412,77 +2194,6 @@ ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
 int wl_cmsg_recv_error(const wl_cmsg_recv *msg, const void *control, wl_udp_queued_error *out);
 
 /**
- * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
- * always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
- * `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
- *
- * Returns the number of bytes queued (possibly fewer than `len`), or
- * `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
- * (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
- * `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
- *
- * `-EAGAIN`: the send buffer is full, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
- * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
- * room appeared. Nothing of this call was queued (once some bytes are queued
- * the call returns their count instead); retry when `wl_wait` (or your event
- * loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_conn_send(const wl_conn *conn, const void *buf, size_t len, int flags);
-
-/**
- * Receives up to `len` bytes into `buf` (`recv(2)`):
- * `ConnectedStream::recv_with_flags`. `flags` is 0 or `MSG_*` bits
- * (`MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, ...).
- *
- * Returns the number of bytes received, 0 at end of stream (peer closed or
- * shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
- * `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
- * with `len > 0`). Borrows `conn`; no allocation.
- *
- * `-EAGAIN`: nothing has arrived, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
- * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
- * consumed and the buffers are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_conn_recv(const wl_conn *conn, void *buf, size_t len, int flags);
-
-/**
- * Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
- * (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
- *
- * Returns the number of bytes queued or `-errno` as `wl_conn_send`;
- * checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
- * adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
- * allocation.
- *
- * `-EAGAIN`: the send buffer is full, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
- * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
- * room appeared. Nothing of this call was queued (once some bytes are queued
- * the call returns their count instead); retry when `wl_wait` (or your event
- * loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
-
-/**
- * Receives into a scatter list of `iovcnt` buffers in one `recvmsg(2)`:
- * `ConnectedStream::recv_vectored`.
- *
- * Returns the number of bytes received (0 at end of stream) or `-errno`
- * as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
- * `wl_conn_send_vectored`. Borrows `conn`; no allocation.
- *
- * `-EAGAIN`: nothing has arrived, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
- * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
- * consumed and the buffers are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_conn_recv_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
-
-/**
  * Shuts down one or both directions (`shutdown(2)`): `how` is `SHUT_RD`,
  * `SHUT_WR` or `SHUT_RDWR`. After `SHUT_WR` the peer reads end-of-stream.
  * The handle stays valid and must still be freed.
@@ -2490,24 +2201,6 @@ ssize_t wl_conn_recv_vectored(const wl_conn *conn, const struct iovec *iov, size
  * Returns 0, or `-EINVAL` (bad `how`, NULL `conn`), `-ENOTCONN`.
  */
 int wl_conn_shutdown(const wl_conn *conn, int how);
-
-/**
- * Writes the peer's address to `*out` (`getpeername(2)`).
- *
- * Returns 0 or `-errno` (`-ENOTCONN` once the connection is gone);
- * `*out` is written only on success. Borrows `conn`.
- */
-int wl_conn_peer_addr(const wl_conn *conn, wl_addr *out);
-
-/**
- * Creates a second handle to the same connection
- * (`fcntl(F_DUPFD_CLOEXEC)`): `ConnectedStream::try_clone`, e.g. for one
- * thread reading while another writes. Each handle must be freed; the
- * connection closes when both are.
- *
- * Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
- */
-int wl_conn_try_clone(const wl_conn *conn, wl_conn **out);
 
 /**
  * Creates a pair of connected Unix stream sockets (`socketpair(2)`,
@@ -2528,49 +2221,6 @@ int wl_conn_pair(wl_conn **a, wl_conn **b);
  * argument; `*out` is written only on success. Borrows `conn`.
  */
 int wl_conn_peer_credentials(const wl_conn *conn, wl_ucred *out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_conn_free(wl_conn *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_conn_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_conn_fd(const wl_conn *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_conn_into_fd(wl_conn *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_conn`, after asking the kernel
- * that it is a connected stream socket (TCP or Unix stream) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_conn_free`, or take it back with `wl_conn_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_conn_from_fd(int fd,
-                    wl_conn **out);
 
 /**
  * Resolves `host` with the system resolver (`getaddrinfo(3)`: /etc/hosts,
@@ -2790,126 +2440,6 @@ int wl_dgram_try_clone(const wl_dgram *sock, wl_dgram **out);
 int wl_dgram_connect(wl_dgram *sock, const wl_addr *addr, wl_dgram_conn **out);
 
 /**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_dgram_free(wl_dgram *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_dgram_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_dgram_fd(const wl_dgram *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_dgram_into_fd(wl_dgram *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_dgram`, after asking the kernel
- * that it is a bound, unconnected datagram socket (UDP or Unix datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_dgram_free`, or take it back with `wl_dgram_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_dgram_from_fd(int fd,
-                     wl_dgram **out);
-
-/**
- * Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
- * added): `ConnectedDatagram::send_with_flags`.
- *
- * Returns the number of bytes sent, or `-ECONNREFUSED` (an earlier
- * datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
- * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
- * allocation.
- *
- * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
- * Unix socket the receiver's queue, is full), on a non-blocking socket
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
- * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
- * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_dgram_conn_send(const wl_dgram_conn *sock, const void *buf, size_t len, int flags);
-
-/**
- * Receives one datagram from the peer (`recv(2)`):
- * `ConnectedDatagram::recv_with_flags`. A longer datagram is truncated
- * (`MSG_TRUNC` returns its real length; `MSG_PEEK` leaves it queued).
- *
- * Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
- * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
- * allocation.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_dgram_conn_recv(const wl_dgram_conn *sock, void *buf, size_t len, int flags);
-
-/**
- * Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
- * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
- * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
- *
- * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
- * Unix socket the receiver's queue, is full), on a non-blocking socket
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
- * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
- * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
-                                    const struct iovec *iov,
-                                    size_t iovcnt);
-
-/**
- * Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
- * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
- * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_dgram_conn_recv_vectored(const wl_dgram_conn *sock,
-                                    const struct iovec *iov,
-                                    size_t iovcnt);
-
-/**
- * Writes the peer's address to `*out` (`getpeername(2)`).
- *
- * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
- */
-int wl_dgram_conn_peer_addr(const wl_dgram_conn *sock, wl_addr *out);
-
-/**
- * Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
- * `ConnectedDatagram::try_clone`. Each handle must be freed.
- *
- * Returns 0 or `-errno`; `*out` is written only on success.
- */
-int wl_dgram_conn_try_clone(const wl_dgram_conn *sock, wl_dgram_conn **out);
-
-/**
  * Creates a pair of connected Unix datagram sockets (`socketpair(2)`,
  * close-on-exec): `ConnectedDatagram::<Unix>::pair`.
  *
@@ -2917,77 +2447,6 @@ int wl_dgram_conn_try_clone(const wl_dgram_conn *sock, wl_dgram_conn **out);
  * owns; on failure neither is written. Returns 0 or `-errno`.
  */
 int wl_dgram_conn_pair(wl_dgram_conn **a, wl_dgram_conn **b);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_dgram_conn_free(wl_dgram_conn *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_dgram_conn_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_dgram_conn_fd(const wl_dgram_conn *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_dgram_conn_into_fd(wl_dgram_conn *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_dgram_conn`, after asking the kernel
- * that it is a connected datagram socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_dgram_conn_free`, or take it back with `wl_dgram_conn_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_dgram_conn_from_fd(int fd, wl_dgram_conn **out);
-
-/**
- * Turns receive-side metadata on or off on a connected datagram socket;
- * `what` as for `wl_dgram_set_recv_meta` (`WL_META_ECN`, `WL_META_ADDR`,
- * `WL_META_TTL`, `WL_META_TIMESTAMP`, `WL_META_ERRORS`,
- * `WL_META_SOFTWARE_TIMESTAMP`). Returns 0,
- * `-EINVAL` for other bits or NULL, `-EAFNOSUPPORT` (Unix), or `-errno`.
- */
-int wl_dgram_conn_set_recv_meta(const wl_dgram_conn *sock, uint32_t what, bool on);
-
-/**
- * Receives one datagram from the peer into `buf` with its metadata in
- * `*out` (`ConnectedDatagram::recv_msg` with a stack control buffer of
- * `RECV_CONTROL_SPACE` bytes); `out->source` is the peer. A truncated
- * control buffer shows as `WL_META_CTRUNC` in `out->present`. Returns the
- * bytes received, or `-EAGAIN`, `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix),
- * `-errno` (`-ECONNREFUSED` after an ICMP port unreachable); `*out` is
- * written only on success.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
- * down for receiving returns `-ESHUTDOWN` instead of waiting.
- */
-ssize_t wl_dgram_conn_recv_meta(const wl_dgram_conn *sock,
-                                void *buf,
-                                size_t len,
-                                wl_udp_recv_meta *out);
 
 /**
  * Sends `len` bytes of `buf` to the peer with the metadata in `*meta`
@@ -3004,192 +2463,6 @@ ssize_t wl_dgram_conn_send_meta(const wl_dgram_conn *sock,
                                 const void *buf,
                                 size_t len,
                                 const wl_udp_send_meta *meta);
-
-/**
- * Sets the path MTU discovery mode of a connected datagram socket
- * (`IP_MTU_DISCOVER` / `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`.
- * Returns 0, or `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT`
- * (Unix), `-errno`.
- */
-int wl_dgram_conn_set_mtu_discover(const wl_dgram_conn *sock, int mode);
-
-/**
- * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) of a connected
- * datagram socket to `*out`. Returns 0, or `-EINVAL` (NULL),
- * `-EAFNOSUPPORT` (Unix), `-errno`.
- */
-int wl_dgram_conn_mtu_discover(const wl_dgram_conn *sock, int *out);
-
-/**
- * Sends the descriptor `fd` over a Unix stream, with one byte of data
- * (`sendmsg(2)` with `SCM_RIGHTS`): `wirelane::fdpass::send_fd`. The
- * receiver gets a new descriptor for the same open file description.
- * `fd` stays open and owned by the caller.
- *
- * Returns 0, or `-EAFNOSUPPORT` (not a Unix socket), `-EBADF`, `-EPIPE`,
- * or another `-errno`. Pair with `wl_conn_recv_fd`.
- *
- * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
- * timeout). Nothing was sent and no descriptor passed: `fd` is still only
- * the caller's; retry when `wl_wait` (or your event loop) reports
- * `WL_WRITABLE`.
- */
-int wl_conn_send_fd(const wl_conn *conn, int fd);
-
-/**
- * Receives one descriptor sent with `wl_conn_send_fd` (reads its byte):
- * `wirelane::fdpass::recv_fd`. The new descriptor is close-on-exec and
- * owned by the caller.
- *
- * Returns 0 and writes `*out_fd`, or `-ENODATA` (the peer closed first),
- * `-EINVAL` (a message without a descriptor), `-EMSGSIZE` (more than one:
- * all closed), `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
- *
- * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
- * timeout); nothing was consumed and `*out_fd` is untouched; retry when
- * `wl_wait` (or your event loop) reports `WL_READABLE`.
- */
-int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
-
-/**
- * Sends `len` bytes of `data` (at least 1 on a stream) with `nfds`
- * descriptors (1 to 253) in one `sendmsg(2)`: `wirelane::fdpass::send_fds`.
- * The descriptors stay owned by the caller.
- *
- * Returns the data bytes sent (the descriptors travel with the first
- * byte; fewer than `len` on a stream after a partial send: send the rest
- * with `wl_conn_send`, see PROGRESS), or `-EINVAL` (no data, no or too many descriptors, NULL),
- * `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
- *
- * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
- * timeout). Nothing was sent and no descriptor passed; retry when `wl_wait`
- * (or your event loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_conn_send_fds(const wl_conn *conn,
-                         const void *data,
-                         size_t len,
-                         const int *fds,
-                         size_t nfds);
-
-/**
- * Receives data into `buf` and up to `max_fds` descriptors (1 to 253)
- * into `fds` in one `recvmsg(2)`: `wirelane::fdpass::recv_fds`. Writes how
- * many descriptors arrived to `*out_nfds`; they are close-on-exec and
- * owned by the caller.
- *
- * Returns the data length (0: end of stream), or `-EMSGSIZE` when the peer
- * sent more than `max_fds` (every one that arrived is closed: none leaks),
- * `-EINVAL`, `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
- *
- * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
- * timeout); nothing was consumed, no descriptor received, the outputs are
- * untouched; retry when `wl_wait` (or your event loop) reports
- * `WL_READABLE`.
- */
-ssize_t wl_conn_recv_fds(const wl_conn *conn,
-                         void *buf,
-                         size_t len,
-                         int *fds,
-                         size_t max_fds,
-                         size_t *out_nfds);
-
-/**
- * Sends `data` with this process's credentials (`SCM_CREDENTIALS`):
- * `wirelane::fdpass::send_with_credentials`. The kernel checks them; the
- * receiver must have `SO_PASSCRED` on (`wl_set_passcred`).
- *
- * Returns the bytes sent or `-errno`.
- *
- * `-EAGAIN`: the send buffer is full, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
- * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
- * room appeared. Nothing of this call was queued (once some bytes are queued
- * the call returns their count instead); retry when `wl_wait` (or your event
- * loop) reports `WL_WRITABLE`.
- */
-ssize_t wl_conn_send_with_credentials(const wl_conn *conn, const void *data, size_t len);
-
-/**
- * Receives data and the sender's credentials, if any arrived
- * (`SO_PASSCRED` must be on): `wirelane::fdpass::recv_with_credentials`.
- * Writes `*has_cred`, and `*cred` when true.
- *
- * Returns the data length or `-errno`.
- *
- * `-EAGAIN`: nothing has arrived, on a non-blocking connection
- * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
- * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
- * consumed and the buffers are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_conn_recv_with_credentials(const wl_conn *conn,
-                                      void *buf,
-                                      size_t len,
-                                      wl_ucred *cred,
-                                      bool *has_cred);
-
-/**
- * `wl_conn_send_fd` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: as for `wl_conn_send_fd`: nothing was sent and no descriptor
- * passed.
- */
-int wl_dgram_conn_send_fd(const wl_dgram_conn *sock, int fd);
-
-/**
- * `wl_conn_recv_fd` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: as for `wl_conn_recv_fd`: nothing was consumed.
- */
-int wl_dgram_conn_recv_fd(const wl_dgram_conn *sock, int *out_fd);
-
-/**
- * `wl_conn_send_fds` on a connected Unix datagram socket (empty `data`
- * is allowed on datagrams).
- *
- * `-EAGAIN`: as for `wl_conn_send_fds`: nothing was sent and no descriptor
- * passed.
- */
-ssize_t wl_dgram_conn_send_fds(const wl_dgram_conn *sock,
-                               const void *data,
-                               size_t len,
-                               const int *fds,
-                               size_t nfds);
-
-/**
- * `wl_conn_recv_fds` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: as for `wl_conn_recv_fds`: nothing was consumed, no descriptor
- * received.
- */
-ssize_t wl_dgram_conn_recv_fds(const wl_dgram_conn *sock,
-                               void *buf,
-                               size_t len,
-                               int *fds,
-                               size_t max_fds,
-                               size_t *out_nfds);
-
-/**
- * `wl_conn_send_with_credentials` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: no room (non-blocking socket, or the write timeout); the
- * datagram was not sent: retry when `wl_wait` reports `WL_WRITABLE`.
- */
-ssize_t wl_dgram_conn_send_with_credentials(const wl_dgram_conn *sock,
-                                            const void *data,
-                                            size_t len);
-
-/**
- * `wl_conn_recv_with_credentials` on a connected Unix datagram socket.
- *
- * `-EAGAIN`: nothing queued (non-blocking socket, or the read timeout);
- * nothing was consumed: retry when `wl_wait` reports `WL_READABLE`.
- */
-ssize_t wl_dgram_conn_recv_with_credentials(const wl_dgram_conn *sock,
-                                            void *buf,
-                                            size_t len,
-                                            wl_ucred *cred,
-                                            bool *has_cred);
 
 /**
  * This process's credentials as `SCM_CREDENTIALS` sends them (pid,
@@ -3242,58 +2515,11 @@ ssize_t wl_dgram_send_to_segmented(const wl_dgram *sock,
                                    wl_segmented_send *out);
 
 /**
- * Receives one datagram (`recvmsg(2)`), or with `UDP_GRO` on possibly
- * several coalesced ones, into `buf` (use 65536 bytes):
- * `BoundDatagram::recv_gro`. `*out` receives the length, segment size and
- * sender.
- *
- * Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
- * Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_dgram_recv_gro(const wl_dgram *sock, void *buf, size_t len, wl_gro_recv *out);
-
-/**
- * `wl_dgram_recv_gro` on a connected datagram socket:
- * `ConnectedDatagram::recv_gro`.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_dgram_conn_recv_gro(const wl_dgram_conn *sock, void *buf, size_t len, wl_gro_recv *out);
-
-/**
  * Creates an empty handover.
  *
  * Returns 0 and writes `*out`, or `-EINVAL` for a NULL `out`.
  */
 int wl_handover_new(wl_handover **out);
-
-/**
- * Adds a listener under `name` (names need not be unique). Borrows
- * `listener` until the send.
- *
- * Returns the number of sockets in the handover, or `-EINVAL` (NULL
- * arguments, non-UTF-8 `name`, more than 253 sockets).
- */
-int wl_handover_add_listener(wl_handover *handover, const char *name, const wl_listener *listener);
-
-/**
- * Adds a bound datagram socket under `name`; see `wl_handover_add_listener`.
- */
-int wl_handover_add_dgram(wl_handover *handover, const char *name, const wl_dgram *dgram);
-
-/**
- * Adds a connected datagram socket under `name`; see
- * `wl_handover_add_listener`.
- */
-int wl_handover_add_dgram_conn(wl_handover *handover, const char *name, const wl_dgram_conn *dgram);
 
 /**
  * Sends every socket and its name in one message over `channel` (a Unix
@@ -3394,49 +2620,6 @@ int wl_handover_spawn(const char *path,
  * success.
  */
 int wl_icmp_raw_new(int domain, unsigned int flags, wl_icmp_raw **out);
-
-/**
- * Binds to a local address (`bind(2)`; its port is the echo identifier,
- * 0 lets the kernel pick one): `RawSocket<D, Icmp>::bind`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_icmp` to
- * `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT` (address of the
- * other family), `-EINVAL` (NULL argument, malformed address), or the
- * `bind(2)` error.
- */
-int wl_icmp_raw_bind(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp **out);
-
-/**
- * Fixes the host to ping (`connect(2)`; nothing is sent; the port is
- * ignored): `RawSocket<D, Icmp>::connect`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
- * to `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error (`-ENETUNREACH`, ...).
- *
- * `-EAGAIN`: never a readiness condition, since a datagram connect never
- * waits (a non-blocking socket connects with this call too); only when
- * the implicit bind finds no free echo identifier (every one is taken by
- * another ICMP socket). Nothing changed and `sock` stays a fresh
- * `wl_icmp_raw`, still owned by the caller: retry once identifiers are
- * free, or bind first.
- */
-int wl_icmp_raw_connect(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp_conn **out);
-
-/**
- * Fixes the host to ping (`connect(2)`): `BoundDatagram<D, Icmp>::connect`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
- * to `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error.
- *
- * Never returns `-EAGAIN`: the socket is already bound (it has its
- * identifier), and a datagram connect never waits.
- */
-int wl_icmp_connect(wl_icmp *sock, const wl_addr *addr, wl_icmp_conn **out);
 
 /**
  * Sends an echo request with sequence number `seq` and `len` bytes of
@@ -3541,123 +2724,6 @@ ssize_t wl_icmp_conn_recv_echo(const wl_icmp_conn *sock,
 int wl_icmp_conn_ident(const wl_icmp_conn *sock);
 
 /**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_icmp_raw_free(wl_icmp_raw *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_icmp_raw_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_icmp_raw_fd(const wl_icmp_raw *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_icmp_raw_into_fd(wl_icmp_raw *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_icmp_raw`, after asking the kernel that
- * it is a fresh (unbound, unconnected) ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_icmp_raw_from_fd(int fd, wl_icmp_raw **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_icmp_free(wl_icmp *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_icmp_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_icmp_fd(const wl_icmp *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_icmp_into_fd(wl_icmp *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_icmp`, after asking the kernel that
- * it is a bound, unconnected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_icmp_from_fd(int fd, wl_icmp **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_icmp_conn_free(wl_icmp_conn *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_icmp_conn_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_icmp_conn_fd(const wl_icmp_conn *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_icmp_conn_into_fd(wl_icmp_conn *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_icmp_conn`, after asking the kernel that
- * it is a connected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_icmp_conn_from_fd(int fd, wl_icmp_conn **out);
-
-/**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
  * `Listener::accept_with_addr`. Blocks until a client connects unless the
  * listener is non-blocking (`wl_socket_set_nonblocking`), in which case
@@ -3680,48 +2746,6 @@ int wl_icmp_conn_from_fd(int fd, wl_icmp_conn **out);
  * `wl_listener_shutdown` (with `-EINVAL`).
  */
 int wl_listener_accept(const wl_listener *listener, wl_conn **out, wl_addr *peer);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_listener_free(wl_listener *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_listener_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_listener_fd(const wl_listener *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_listener_into_fd(wl_listener *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_listener`, after asking the kernel
- * that it is a listening stream socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_listener_free`, or take it back with `wl_listener_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_listener_from_fd(int fd, wl_listener **out);
 
 /**
  * Creates a second handle to the same listening socket
@@ -5054,36 +4078,172 @@ int wl_set_zerocopy(int fd, bool value);
 int wl_zerocopy(int fd, bool *out);
 
 /**
- * Waits up to `timeout_ms` milliseconds (negative: forever) for the
- * connect to resolve, one way or the other (`poll(2)` for `POLLOUT`):
- * `PendingConnect::wait`.
+ * Closes the socket and frees the handle. NULL is a no-op.
  *
- * Returns 1 when it has resolved (call `wl_pending_finish`), 0 on
- * timeout, `-EINTR` if a signal interrupted the wait, `-EINVAL` for a NULL
- * `pending`. Borrows `pending`.
- *
- * Never returns `-EAGAIN`: it polls for up to `timeout_ms` and returns 0 on
- * timeout.
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
  */
-int wl_pending_wait(const wl_pending *pending, int timeout_ms);
+void wl_raw_free(wl_raw *sock);
 
 /**
- * Completes the connect if it has succeeded: `PendingConnect::finish`.
- * The connected socket stays non-blocking.
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
  *
- * Ownership: on success consumes `pending` and writes a new `wl_conn` to
- * `*out`. On failure `pending` stays valid and owned by the caller and
- * `*out` is untouched: `-EAGAIN` while the handshake is in flight (call
- * again when writable), the connect's own error (`-ECONNREFUSED`,
- * `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
- * read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
- *
- * `-EAGAIN`: the handshake is still in flight (the descriptor is not
- * writable yet). Nothing changed: `pending` stays valid and owned by the
- * caller; retry when `wl_wait` (or your event loop) reports `WL_WRITABLE` on
- * `wl_pending_fd`, or after `wl_pending_wait` returns 1.
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_raw_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
  */
-int wl_pending_finish(wl_pending *pending, wl_conn **out);
+int wl_raw_fd(const wl_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_raw_into_fd(wl_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_raw`, after asking the kernel
+ * that it is a fresh socket (not bound, not connected, not listening; stream or datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_raw_free`, or take it back with `wl_raw_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_raw_from_fd(int fd, wl_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_bound_free(wl_bound *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_bound_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_bound_fd(const wl_bound *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_bound_into_fd(wl_bound *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_bound`, after asking the kernel
+ * that it is a bound stream socket (bound, not listening, not connected) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_bound_free`, or take it back with `wl_bound_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_bound_from_fd(int fd, wl_bound **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_listener_free(wl_listener *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_listener_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_listener_fd(const wl_listener *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_listener_into_fd(wl_listener *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_listener`, after asking the kernel
+ * that it is a listening stream socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_listener_free`, or take it back with `wl_listener_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_listener_from_fd(int fd, wl_listener **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_conn_free(wl_conn *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_conn_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_conn_fd(const wl_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_conn_into_fd(wl_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_conn`, after asking the kernel
+ * that it is a connected stream socket (TCP or Unix stream) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_conn_free`, or take it back with `wl_conn_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_conn_from_fd(int fd, wl_conn **out);
 
 /**
  * Closes the socket and frees the handle. NULL is a no-op.
@@ -5112,6 +4272,508 @@ int wl_pending_fd(const wl_pending *sock);
  * `-EINVAL` if `sock` is NULL (nothing is consumed then).
  */
 int wl_pending_into_fd(wl_pending *sock);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_dgram_free(wl_dgram *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_dgram_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_dgram_fd(const wl_dgram *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_dgram_into_fd(wl_dgram *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_dgram`, after asking the kernel
+ * that it is a bound, unconnected datagram socket (UDP or Unix datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_dgram_free`, or take it back with `wl_dgram_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_dgram_from_fd(int fd, wl_dgram **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_dgram_conn_free(wl_dgram_conn *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_dgram_conn_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_dgram_conn_fd(const wl_dgram_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_dgram_conn_into_fd(wl_dgram_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_dgram_conn`, after asking the kernel
+ * that it is a connected datagram socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` (close it only through
+ * `wl_dgram_conn_free`, or take it back with `wl_dgram_conn_into_fd`) and `*out` is written.
+ * On failure `fd` stays open and owned by the caller. Returns 0, or
+ * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
+ * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
+ * `out`).
+ */
+int wl_dgram_conn_from_fd(int fd, wl_dgram_conn **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_seqpacket_raw_free(wl_seqpacket_raw *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_seqpacket_raw_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_raw_fd(const wl_seqpacket_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_raw_into_fd(wl_seqpacket_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket_raw`, after asking the
+ * kernel that it is a fresh (unbound, unconnected) Unix seqpacket socket
+ * (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`, `SO_ACCEPTCONN`, addresses).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not `AF_UNIX`),
+ * `-EPROTOTYPE` (not `SOCK_SEQPACKET`), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_seqpacket_raw_from_fd(int fd, wl_seqpacket_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_seqpacket_bound_free(wl_seqpacket_bound *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_seqpacket_bound_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_bound_fd(const wl_seqpacket_bound *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_bound_into_fd(wl_seqpacket_bound *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket_bound`, after asking
+ * the kernel that it is a bound, not listening, unconnected Unix
+ * seqpacket socket.
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
+ * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
+ * NULL `out`).
+ */
+int wl_seqpacket_bound_from_fd(int fd, wl_seqpacket_bound **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_seqpacket_listener_free(wl_seqpacket_listener *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_seqpacket_listener_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_listener_fd(const wl_seqpacket_listener *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_listener_into_fd(wl_seqpacket_listener *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket_listener`, after
+ * asking the kernel that it is a listening Unix seqpacket socket.
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
+ * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
+ * NULL `out`).
+ */
+int wl_seqpacket_listener_from_fd(int fd, wl_seqpacket_listener **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_seqpacket_free(wl_seqpacket *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_seqpacket_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_seqpacket_fd(const wl_seqpacket *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_seqpacket_into_fd(wl_seqpacket *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_seqpacket`, after asking the
+ * kernel that it is a connected Unix seqpacket socket.
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
+ * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE` (e.g. a Unix stream),
+ * `-EINVAL` (other state, NULL `out`).
+ */
+int wl_seqpacket_from_fd(int fd, wl_seqpacket **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_icmp_raw_free(wl_icmp_raw *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_icmp_raw_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_icmp_raw_fd(const wl_icmp_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_icmp_raw_into_fd(wl_icmp_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_icmp_raw`, after asking the kernel that
+ * it is a fresh (unbound, unconnected) ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_icmp_raw_from_fd(int fd, wl_icmp_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_icmp_free(wl_icmp *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_icmp_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_icmp_fd(const wl_icmp *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_icmp_into_fd(wl_icmp *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_icmp`, after asking the kernel that
+ * it is a bound, unconnected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_icmp_from_fd(int fd, wl_icmp **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_icmp_conn_free(wl_icmp_conn *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_icmp_conn_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_icmp_conn_fd(const wl_icmp_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_icmp_conn_into_fd(wl_icmp_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_icmp_conn`, after asking the kernel that
+ * it is a connected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_icmp_conn_from_fd(int fd, wl_icmp_conn **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_rawip_raw_free(wl_rawip_raw *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_rawip_raw_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_rawip_raw_fd(const wl_rawip_raw *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_rawip_raw_into_fd(wl_rawip_raw *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_rawip_raw`, after asking the kernel that
+ * it is a fresh (unbound, unconnected) raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_rawip_raw_from_fd(int fd, wl_rawip_raw **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_rawip_free(wl_rawip *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_rawip_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_rawip_fd(const wl_rawip *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_rawip_into_fd(wl_rawip *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_rawip`, after asking the kernel that
+ * it is a bound, unconnected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_rawip_from_fd(int fd, wl_rawip **out);
+
+/**
+ * Closes the socket and frees the handle. NULL is a no-op.
+ *
+ * Ownership: consumes `sock`; it must not be used afterwards. Errors from
+ * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
+ * thread still uses it is the caller's bug.
+ */
+void wl_rawip_conn_free(wl_rawip_conn *sock);
+
+/**
+ * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
+ * a `setsockopt(2)` Wirelane does not wrap.
+ *
+ * Ownership: the descriptor stays owned by the handle: do not close it,
+ * and do not use it after `wl_rawip_conn_free`. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL.
+ */
+int wl_rawip_conn_fd(const wl_rawip_conn *sock);
+
+/**
+ * Frees the handle and returns its descriptor, which the caller now owns
+ * and must `close(2)`.
+ *
+ * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
+ * `-EINVAL` if `sock` is NULL (nothing is consumed then).
+ */
+int wl_rawip_conn_into_fd(wl_rawip_conn *sock);
+
+/**
+ * Adopts an existing descriptor as a `wl_rawip_conn`, after asking the kernel that
+ * it is a connected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
+ * `SO_ACCEPTCONN`, peer and local address).
+ *
+ * Ownership: on success the handle owns `fd` and `*out` is written. On
+ * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
+ * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
+ * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
+ * protocol), `-EINVAL` (other state, NULL `out`).
+ */
+int wl_rawip_conn_from_fd(int fd, wl_rawip_conn **out);
+
+/**
+ * Waits up to `timeout_ms` milliseconds (negative: forever) for the
+ * connect to resolve, one way or the other (`poll(2)` for `POLLOUT`):
+ * `PendingConnect::wait`.
+ *
+ * Returns 1 when it has resolved (call `wl_pending_finish`), 0 on
+ * timeout, `-EINTR` if a signal interrupted the wait, `-EINVAL` for a NULL
+ * `pending`. Borrows `pending`.
+ *
+ * Never returns `-EAGAIN`: it polls for up to `timeout_ms` and returns 0 on
+ * timeout.
+ */
+int wl_pending_wait(const wl_pending *pending, int timeout_ms);
 
 /**
  * Chooses the interface for outgoing IPv4 multicast (`IP_MULTICAST_IF`
@@ -5235,139 +4897,6 @@ int wl_raw_new(int domain, int type, wl_raw **out);
 int wl_raw_type(const wl_raw *sock);
 
 /**
- * Binds a stream socket to a local address (`bind(2)`): `RawSocket::bind`.
- * Port 0 picks a free port (read it with `wl_socket_local_addr`).
- *
- * Ownership: on success consumes `sock` and writes a new `wl_bound` to
- * `*out`. On failure `sock` stays valid and owned by the caller (retry
- * another address, or free it) and `*out` is untouched. Returns 0, or
- * `-EPROTOTYPE` (a datagram socket: use `wl_raw_bind_dgram`),
- * `-EAFNOSUPPORT` (address of another family), `-EINVAL` (NULL argument,
- * malformed address), or the `bind(2)` error (`-EADDRINUSE`, `-EACCES`, ...).
- */
-int wl_raw_bind(wl_raw *sock, const wl_addr *addr, wl_bound **out);
-
-/**
- * Binds a datagram socket to a local address (`bind(2)`):
- * `RawSocket<D, Datagram>::bind`. The result can `sendto`/`recvfrom` anyone.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_dgram` to
- * `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
- * `wl_raw_bind`), `-EAFNOSUPPORT`, `-EINVAL`, or the `bind(2)` error.
- */
-int wl_raw_bind_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram **out);
-
-/**
- * Connects a stream socket, blocking until the handshake completes
- * (`connect(2)`): `RawSocket::connect`. The write timeout
- * (`wl_socket_set_write_timeout`) bounds the wait.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_conn` to
- * `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a datagram socket:
- * use `wl_raw_connect_dgram`), `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error (`-ECONNREFUSED`, `-ETIMEDOUT`, ...). A signal gives
- * `-EINTR`; the kernel then continues the handshake in the background.
- * Retrying `wl_raw_connect` on `sock` with the same address is the way
- * to resume: it waits for that handshake and returns its outcome, and if
- * the handshake already completed (the kernel says `EISCONN`) it returns
- * 0 with the connection. (`-EISCONN` only if the socket is connected to
- * another address; `-EALREADY` on a socket made non-blocking.)
- *
- * `-EAGAIN`: a Unix listener's queue is full (at once on a non-blocking
- * socket, after the write timeout on a blocking one); nothing was connected
- * and `sock` is as it was: retry later. An internet socket gives
- * `-EINPROGRESS` instead when it is non-blocking (`wl_raw_open` with
- * `WL_NONBLOCK`) or when the write timeout ends the wait: the handshake then
- * goes on in the kernel while `sock` stays a `wl_raw` (resume as after
- * `-EINTR`; on a non-blocking socket a retry says `-EALREADY` while the
- * handshake is in flight); a non-blocking socket connects with
- * `wl_raw_connect_nonblocking`.
- */
-int wl_raw_connect(wl_raw *sock, const wl_addr *addr, wl_conn **out);
-
-/**
- * Starts a stream connect without waiting (`O_NONBLOCK` + `connect(2)`):
- * `RawSocket::connect_nonblocking`. Wait for writability on
- * `wl_pending_fd` (epoll, io_uring, `wl_pending_wait`), then call
- * `wl_pending_finish`. The socket stays non-blocking.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_pending` to
- * `*out`; on an immediate failure `sock` stays valid and owned by the
- * caller (its blocking mode restored) and `*out` is untouched. Returns 0,
- * or `-EPROTOTYPE` (a datagram socket), `-EAFNOSUPPORT`, `-EINVAL`, or
- * the immediate `connect(2)` error.
- *
- * `-EAGAIN`: only for a Unix socket, whose listener's queue is full (a Unix
- * connect never reports `EINPROGRESS`: it completes or fails at once).
- * Nothing was started and `sock` stays a fresh `wl_raw` in its former
- * blocking mode; retry later (the listener's side gives no readiness signal
- * for it, so use a timer).
- */
-int wl_raw_connect_nonblocking(wl_raw *sock, const wl_addr *addr, wl_pending **out);
-
-/**
- * Fixes the peer of a datagram socket (`connect(2)`; nothing is sent):
- * `RawSocket<D, Datagram>::connect`. The kernel picks the local address;
- * only the peer's datagrams are received.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_dgram_conn`
- * to `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
- * `wl_raw_connect`), `-EAFNOSUPPORT`, `-EINVAL`, or the `connect(2)` error.
- *
- * `-EAGAIN`: no free local port for the implicit bind (the ephemeral range,
- * `net.ipv4.ip_local_port_range`, is exhausted); this is not a readiness
- * condition and nothing changed (`sock` stays a fresh `wl_raw`): retry once
- * ports are free, or bind first.
- */
-int wl_raw_connect_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram_conn **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_raw_free(wl_raw *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
- * a `setsockopt(2)` Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_raw_free`. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL.
- */
-int wl_raw_fd(const wl_raw *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_raw_into_fd(wl_raw *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_raw`, after asking the kernel
- * that it is a fresh socket (not bound, not connected, not listening; stream or datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` (close it only through
- * `wl_raw_free`, or take it back with `wl_raw_into_fd`) and `*out` is written.
- * On failure `fd` stays open and owned by the caller. Returns 0, or
- * `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
- * domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
- * `out`).
- */
-int wl_raw_from_fd(int fd,
-                   wl_raw **out);
-
-/**
  * Creates a raw IP socket for IP protocol `protocol` (1 to 255, e.g.
  * `IPPROTO_ICMP`, `IPPROTO_UDP`; `socket(domain, SOCK_RAW | SOCK_CLOEXEC,
  * protocol)`): `RawSocket::<D, RawIp>::with_protocol`.
@@ -5389,45 +4918,6 @@ int wl_raw_from_fd(int fd,
  * written only on success.
  */
 int wl_rawip_raw_new(int domain, int protocol, unsigned int flags, wl_rawip_raw **out);
-
-/**
- * Binds to a local address (`bind(2)`; the port is ignored):
- * `RawSocket<D, RawIp>::bind`. Only packets to that address arrive.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_rawip` to
- * `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `bind(2)` error (`-EADDRNOTAVAIL`, ...).
- */
-int wl_rawip_raw_bind(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip **out);
-
-/**
- * Fixes the peer host (`connect(2)`; nothing is sent; the port is
- * ignored): `RawSocket<D, RawIp>::connect`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
- * to `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error.
- *
- * Never returns `-EAGAIN`: a raw socket is bound to its protocol from
- * creation, so there is no implicit bind, and a datagram connect never
- * waits (a non-blocking socket connects with this call too).
- */
-int wl_rawip_raw_connect(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip_conn **out);
-
-/**
- * Fixes the peer host (`connect(2)`): `BoundDatagram<D, RawIp>::connect`.
- *
- * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
- * to `*out`; on failure `sock` stays valid and owned by the caller and
- * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
- * `connect(2)` error.
- *
- * Never returns `-EAGAIN`: the socket is already bound, and a datagram
- * connect never waits.
- */
-int wl_rawip_connect(wl_rawip *sock, const wl_addr *addr, wl_rawip_conn **out);
 
 /**
  * Sends one packet payload of `len` bytes to `*to` (`sendto(2)`,
@@ -5500,123 +4990,6 @@ ssize_t wl_rawip_conn_send(const wl_rawip_conn *sock, const void *buf, size_t le
  * event loop) reports `WL_READABLE`.
  */
 ssize_t wl_rawip_conn_recv(const wl_rawip_conn *sock, void *buf, size_t len, int flags);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_rawip_raw_free(wl_rawip_raw *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_rawip_raw_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_rawip_raw_fd(const wl_rawip_raw *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_rawip_raw_into_fd(wl_rawip_raw *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_rawip_raw`, after asking the kernel that
- * it is a fresh (unbound, unconnected) raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_rawip_raw_from_fd(int fd, wl_rawip_raw **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_rawip_free(wl_rawip *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_rawip_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_rawip_fd(const wl_rawip *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_rawip_into_fd(wl_rawip *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_rawip`, after asking the kernel that
- * it is a bound, unconnected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_rawip_from_fd(int fd, wl_rawip **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_rawip_conn_free(wl_rawip_conn *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_rawip_conn_free`), for `epoll`, `poll` or a
- * `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
- * or `-EINVAL` if `sock` is NULL.
- */
-int wl_rawip_conn_fd(const wl_rawip_conn *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_rawip_conn_into_fd(wl_rawip_conn *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_rawip_conn`, after asking the kernel that
- * it is a connected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
- * `SO_ACCEPTCONN`, peer and local address).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
- * IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
- * protocol), `-EINVAL` (other state, NULL `out`).
- */
-int wl_rawip_conn_from_fd(int fd, wl_rawip_conn **out);
 
 /**
  * Creates storage for up to `count` datagrams per receive (1 to
@@ -5765,19 +5138,6 @@ int wl_seqpacket_raw_bind(wl_seqpacket_raw *sock, const wl_addr *addr, wl_seqpac
  * it, so an event loop retries on a timer.
  */
 int wl_seqpacket_raw_connect(wl_seqpacket_raw *sock, const wl_addr *addr, wl_seqpacket **out);
-
-/**
- * Starts listening (`listen(2)`) with up to `backlog` pending connections:
- * `BoundSocket<Unix, SeqPacket>::listen`.
- *
- * Ownership: on success consumes `sock` and writes a new
- * `wl_seqpacket_listener` to `*out`; on failure `sock` stays valid and
- * owned by the caller and `*out` is untouched. Returns 0 or `-errno`
- * (`-EINVAL` for a NULL argument).
- */
-int wl_seqpacket_bound_listen(wl_seqpacket_bound *sock,
-                              uint32_t backlog,
-                              wl_seqpacket_listener **out);
 
 /**
  * Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
@@ -5960,17 +5320,6 @@ int wl_seqpacket_peer_credentials(const wl_seqpacket *sock, wl_ucred *out);
 int wl_seqpacket_try_clone(const wl_seqpacket *sock, wl_seqpacket **out);
 
 /**
- * Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
- * close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
- * `wl_seqpacket_pair_flags` makes them non-blocking from birth.
- *
- * Ownership: on success `*a` and `*b` receive new handles the caller
- * owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
- * for a NULL argument, `-EMFILE`).
- */
-int wl_seqpacket_pair(wl_seqpacket **a, wl_seqpacket **b);
-
-/**
  * `wl_seqpacket_pair` with flags: `WL_NONBLOCK` makes both ends
  * non-blocking from birth (`socketpair(2)` with `SOCK_NONBLOCK |
  * SOCK_CLOEXEC`): `ConnectedSeqPacket::<Unix>::pair_nonblocking`. On
@@ -5982,157 +5331,6 @@ int wl_seqpacket_pair(wl_seqpacket **a, wl_seqpacket **b);
  * `flags` bits, NULL argument), `-EMFILE`, ...
  */
 int wl_seqpacket_pair_flags(unsigned int flags, wl_seqpacket **a, wl_seqpacket **b);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
- * thread still uses it is the caller's bug.
- */
-void wl_seqpacket_raw_free(wl_seqpacket_raw *sock);
-
-/**
- * The socket's file descriptor, for `epoll`, `poll` or a `setsockopt(2)`
- * Wirelane does not wrap.
- *
- * Ownership: the descriptor stays owned by the handle: do not close it,
- * and do not use it after `wl_seqpacket_raw_free`. Returns the descriptor
- * (>= 0), or `-EINVAL` if `sock` is NULL.
- */
-int wl_seqpacket_raw_fd(const wl_seqpacket_raw *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_seqpacket_raw_into_fd(wl_seqpacket_raw *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_seqpacket_raw`, after asking the
- * kernel that it is a fresh (unbound, unconnected) Unix seqpacket socket
- * (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`, `SO_ACCEPTCONN`, addresses).
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
- * (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not `AF_UNIX`),
- * `-EPROTOTYPE` (not `SOCK_SEQPACKET`), `-EINVAL` (other state, NULL `out`).
- */
-int wl_seqpacket_raw_from_fd(int fd, wl_seqpacket_raw **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_seqpacket_bound_free(wl_seqpacket_bound *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_seqpacket_bound_free`). Returns the
- * descriptor (>= 0), or `-EINVAL` if `sock` is NULL.
- */
-int wl_seqpacket_bound_fd(const wl_seqpacket_bound *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_seqpacket_bound_into_fd(wl_seqpacket_bound *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_seqpacket_bound`, after asking
- * the kernel that it is a bound, not listening, unconnected Unix
- * seqpacket socket.
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
- * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
- * NULL `out`).
- */
-int wl_seqpacket_bound_from_fd(int fd, wl_seqpacket_bound **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_seqpacket_listener_free(wl_seqpacket_listener *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_seqpacket_listener_free`); register it for
- * readability to learn of pending connections. Returns the descriptor
- * (>= 0), or `-EINVAL` if `sock` is NULL.
- */
-int wl_seqpacket_listener_fd(const wl_seqpacket_listener *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_seqpacket_listener_into_fd(wl_seqpacket_listener *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_seqpacket_listener`, after
- * asking the kernel that it is a listening Unix seqpacket socket.
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
- * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
- * NULL `out`).
- */
-int wl_seqpacket_listener_from_fd(int fd, wl_seqpacket_listener **out);
-
-/**
- * Closes the socket and frees the handle. NULL is a no-op.
- *
- * Ownership: consumes `sock`; it must not be used afterwards. Errors from
- * `close(2)` are ignored. Freeing a handle while another thread still
- * uses it is the caller's bug.
- */
-void wl_seqpacket_free(wl_seqpacket *sock);
-
-/**
- * The socket's file descriptor, still owned by the handle (do not close
- * it, do not use it after `wl_seqpacket_free`), e.g. for `epoll` or fd
- * passing (`wl_fd_send` on the descriptor's socket). Returns the
- * descriptor (>= 0), or `-EINVAL` if `sock` is NULL.
- */
-int wl_seqpacket_fd(const wl_seqpacket *sock);
-
-/**
- * Frees the handle and returns its descriptor, which the caller now owns
- * and must `close(2)`.
- *
- * Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
- * `-EINVAL` if `sock` is NULL (nothing is consumed then).
- */
-int wl_seqpacket_into_fd(wl_seqpacket *sock);
-
-/**
- * Adopts an existing descriptor as a `wl_seqpacket`, after asking the
- * kernel that it is a connected Unix seqpacket socket.
- *
- * Ownership: on success the handle owns `fd` and `*out` is written. On
- * failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
- * `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE` (e.g. a Unix stream),
- * `-EINVAL` (other state, NULL `out`).
- */
-int wl_seqpacket_from_fd(int fd, wl_seqpacket **out);
 
 /**
  * Writes the socket's local address to `*out` (`getsockname(2)`). For an
@@ -6310,33 +5508,6 @@ const char *wl_errno_name(int err);
 int wl_get_tcp_info(int fd, wl_tcp_info *out);
 
 /**
- * Turns receive-side metadata on or off: `what` is a mask of
- * `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
- * `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
- * `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
- * `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
- * `-EAFNOSUPPORT` (Unix), or `-errno`.
- */
-int wl_dgram_set_recv_meta(const wl_dgram *sock,
-                           uint32_t what,
-                           bool on);
-
-/**
- * Receives one datagram into `buf` with its metadata in `*out`
- * (`recv_msg` with a stack control buffer of `RECV_CONTROL_SPACE`
- * bytes). A truncated control buffer shows as `WL_META_CTRUNC` in
- * `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
- * (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
- * success.
- *
- * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
- * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
- * consumed and the outputs are untouched; retry when `wl_wait` (or your
- * event loop) reports `WL_READABLE`.
- */
-ssize_t wl_dgram_recv_meta(const wl_dgram *sock, void *buf, size_t len, wl_udp_recv_meta *out);
-
-/**
  * Sends `len` bytes of `buf` to `*to` with the metadata in `*meta`
  * (`send_with_meta`; `meta` NULL sends with none). Returns the bytes
  * sent, or `-EINVAL` (NULL, unknown bits, a source of the wrong family),
@@ -6353,46 +5524,6 @@ ssize_t wl_dgram_send_meta(const wl_dgram *sock,
                            size_t len,
                            const wl_addr *to,
                            const wl_udp_send_meta *meta);
-
-/**
- * Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
- * `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
- * offending datagram's payload into `buf` (`len` may be 0). Never waits:
- * an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
- * `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
- * only on success.
- *
- * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
- * consumed and `*out` is untouched. A queued error makes `wl_wait` report
- * `WL_ERROR`.
- */
-ssize_t wl_dgram_recv_error(const wl_dgram *sock, void *buf, size_t len, wl_udp_queued_error *out);
-
-/**
- * Reads one queued error of a connected datagram socket (ICMP port
- * unreachable from the peer, ...); as `wl_dgram_recv_error`.
- *
- * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
- * consumed. A queued error makes `wl_wait` report `WL_ERROR`.
- */
-ssize_t wl_dgram_conn_recv_error(const wl_dgram_conn *sock,
-                                 void *buf,
-                                 size_t len,
-                                 wl_udp_queued_error *out);
-
-/**
- * Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
- * `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
- * `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
- * `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
- */
-int wl_dgram_set_mtu_discover(const wl_dgram *sock, int mode);
-
-/**
- * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
- * Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
- */
-int wl_dgram_mtu_discover(const wl_dgram *sock, int *out);
 
 /**
  * Writes the path MTU the kernel knows towards the peer (`IP_MTU` /
@@ -6671,6 +5802,890 @@ int wl_conn_recv_zerocopy_completion(const wl_conn *conn, wl_zerocopy_completion
 int wl_conn_wait_zerocopy_completion(const wl_conn *conn,
                                      int timeout_ms,
                                      wl_zerocopy_completion *out);
+
+/**
+ * Takes descriptor `index` as a `wl_listener` after the kernel checks of
+ * `wl_listener_from_fd` (a listening stream socket), and, unless `domain`
+ * is 0, that it is of `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`).
+ *
+ * Returns 0 and writes `*out` (the caller owns it), or `-EINVAL` (NULL,
+ * index out of range or already taken, not listening), `-ENOTSOCK`,
+ * `-EAFNOSUPPORT` (another domain), `-EPROTOTYPE` (not a stream). On
+ * failure the descriptor stays in the set and the message names it and
+ * what it really is, e.g. `"LISTEN_FDS: fd 3 (\"web\") is an AF_INET
+ * (IPv4) datagram socket; cannot adopt it as wl_listener of AF_INET
+ * (IPv4): ..."`.
+ */
+int wl_inherited_take_listener(wl_inherited *set, size_t index, int domain, wl_listener **out);
+
+/**
+ * `wl_inherited_take_listener` for the first descriptor called `name`
+ * (`-ENOENT` when there is none).
+ */
+int wl_inherited_take_listener_named(wl_inherited *set,
+                                     const char *name,
+                                     int domain,
+                                     wl_listener **out);
+
+/**
+ * Takes descriptor `index` as a `wl_dgram` (a bound, unconnected
+ * datagram socket), checked like `wl_dgram_from_fd`, of `domain` unless
+ * it is 0. Errors as for `wl_inherited_take_listener`.
+ */
+int wl_inherited_take_dgram(wl_inherited *set, size_t index, int domain, wl_dgram **out);
+
+/**
+ * `wl_inherited_take_dgram` for the first descriptor called `name`.
+ */
+int wl_inherited_take_dgram_named(wl_inherited *set, const char *name, int domain, wl_dgram **out);
+
+/**
+ * Takes descriptor `index` as a `wl_dgram_conn` (a connected datagram
+ * socket), checked like `wl_dgram_conn_from_fd`, of `domain` unless it is
+ * 0. Errors as for `wl_inherited_take_listener`.
+ */
+int wl_inherited_take_dgram_conn(wl_inherited *set, size_t index, int domain, wl_dgram_conn **out);
+
+/**
+ * `wl_inherited_take_dgram_conn` for the first descriptor called `name`.
+ */
+int wl_inherited_take_dgram_conn_named(wl_inherited *set,
+                                       const char *name,
+                                       int domain,
+                                       wl_dgram_conn **out);
+
+/**
+ * Sends every queued message of `batch` in one `sendmmsg(2)` (with
+ * `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
+ * or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
+ *
+ * Returns how many were sent (fewer than queued when the kernel sent only
+ * a prefix, e.g. a full send buffer or a signal after the first message:
+ * `wl_send_batch_remove_sent` keeps the rest for the retry, which reports
+ * the error if it persists (see PROGRESS); 0 for an empty batch, without
+ * a syscall), or `-errno` for an error on the first message (nothing
+ * sent), `-EAFNOSUPPORT` when the batch's domain differs. No
+ * allocation.
+ *
+ * `-EAGAIN`: no room for even the first message (non-blocking socket,
+ * `MSG_DONTWAIT`, or the write timeout). Nothing was sent: the batch keeps
+ * every message and `wl_send_batch_sent` is 0; retry when `wl_wait` (or your
+ * event loop) reports `WL_WRITABLE`. When room runs out after some messages,
+ * the call returns their count instead (`wl_send_batch_remove_sent`, then
+ * send again).
+ */
+int wl_dgram_send_batch(const wl_dgram *sock, wl_send_batch *batch, int flags);
+
+/**
+ * `wl_dgram_send_batch` on a connected datagram socket
+ * (`ConnectedDatagram::send_batch_with_flags`): messages queued without
+ * an address go to the peer.
+ *
+ * `-EAGAIN`: as for `wl_dgram_send_batch`: nothing was sent and the batch
+ * keeps every message; retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`.
+ */
+int wl_dgram_conn_send_batch(const wl_dgram_conn *sock, wl_send_batch *batch, int flags);
+
+/**
+ * Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
+ * (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
+ * (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
+ * one and takes what else is queued; `MSG_DONTWAIT` never waits.
+ *
+ * Returns how many arrived (read them with `wl_recv_batch_get`; an error
+ * after the first datagram is kept by the kernel for the next receive,
+ * see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
+ * with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
+ * another domain), ... Never returns 0. No allocation.
+ *
+ * `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+ * `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then
+ * holds no messages (`wl_recv_batch_len` is 0: read the previous ones before
+ * receiving again); retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`. Once one datagram has arrived, running out of them returns
+ * the count instead. A blocking receive on a socket shut down with
+ * `wl_dgram_shutdown` returns `-ESHUTDOWN`.
+ */
+int wl_dgram_recv_batch(const wl_dgram *sock, wl_recv_batch *batch, int flags);
+
+/**
+ * `wl_dgram_recv_batch` on a connected datagram socket
+ * (`ConnectedDatagram::recv_batch`).
+ *
+ * `-EAGAIN`: as for `wl_dgram_recv_batch`: nothing was consumed and the
+ * batch holds no messages; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`.
+ */
+int wl_dgram_conn_recv_batch(const wl_dgram_conn *sock, wl_recv_batch *batch, int flags);
+
+/**
+ * Starts listening (`listen(2)`) with a queue of up to `backlog` pending
+ * connections (the kernel caps it at `/proc/sys/net/core/somaxconn`):
+ * `BoundSocket::listen`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_listener` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EINVAL` (NULL argument) or the
+ * `listen(2)` error (`-EADDRINUSE` when another socket listens on the
+ * port).
+ */
+int wl_bound_listen(wl_bound *sock, unsigned int backlog, wl_listener **out);
+
+/**
+ * Receives one datagram into `buf` and its raw control messages into the
+ * caller's `control` buffer of `control_capacity` bytes (`recvmsg(2)`:
+ * `BoundDatagram::recv_msg`); `*out` says how many control bytes the
+ * kernel wrote (walk them with `wl_cmsg_first` / `wl_cmsg_next`, decode
+ * the metadata with `wl_cmsg_recv_meta`) and whether they were cut
+ * (`control_truncated`, `MSG_CTRUNC`: offer a larger buffer, at least
+ * `WL_UDP_RECV_CONTROL_SPACE`). `flags`: 0 or `MSG_*` bits (`MSG_PEEK`,
+ * `MSG_TRUNC`, `MSG_DONTWAIT`).
+ *
+ * Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
+ * `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
+ * No allocation.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down for receiving returns `-ESHUTDOWN` instead of waiting.
+ */
+ssize_t wl_dgram_recv_cmsg(const wl_dgram *sock,
+                           void *buf,
+                           size_t len,
+                           void *control,
+                           size_t control_capacity,
+                           int flags,
+                           wl_cmsg_recv *out);
+
+/**
+ * `wl_dgram_recv_cmsg` on a connected datagram socket
+ * (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down for receiving returns `-ESHUTDOWN` instead of waiting.
+ */
+ssize_t wl_dgram_conn_recv_cmsg(const wl_dgram_conn *sock,
+                                void *buf,
+                                size_t len,
+                                void *control,
+                                size_t control_capacity,
+                                int flags,
+                                wl_cmsg_recv *out);
+
+/**
+ * Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
+ * always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
+ * `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
+ *
+ * Returns the number of bytes queued (possibly fewer than `len`), or
+ * `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
+ * (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
+ * `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
+ *
+ * `-EAGAIN`: the send buffer is full, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+ * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+ * room appeared. Nothing of this call was queued (once some bytes are queued
+ * the call returns their count instead); retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_conn_send(const wl_conn *conn, const void *buf, size_t len, int flags);
+
+/**
+ * Receives up to `len` bytes into `buf` (`recv(2)`):
+ * `ConnectedStream::recv_with_flags`. `flags` is 0 or `MSG_*` bits
+ * (`MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, ...).
+ *
+ * Returns the number of bytes received, 0 at end of stream (peer closed or
+ * shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
+ * `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
+ * with `len > 0`). Borrows `conn`; no allocation.
+ *
+ * `-EAGAIN`: nothing has arrived, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+ * consumed and the buffers are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_conn_recv(const wl_conn *conn, void *buf, size_t len, int flags);
+
+/**
+ * Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
+ * (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
+ *
+ * Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+ * checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+ * adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+ * allocation.
+ *
+ * `-EAGAIN`: the send buffer is full, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+ * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+ * room appeared. Nothing of this call was queued (once some bytes are queued
+ * the call returns their count instead); retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_conn_send_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
+
+/**
+ * Receives into a scatter list of `iovcnt` buffers in one `recvmsg(2)`:
+ * `ConnectedStream::recv_vectored`.
+ *
+ * Returns the number of bytes received (0 at end of stream) or `-errno`
+ * as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+ * `wl_conn_send_vectored`. Borrows `conn`; no allocation.
+ *
+ * `-EAGAIN`: nothing has arrived, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+ * consumed and the buffers are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_conn_recv_vectored(const wl_conn *conn, const struct iovec *iov, size_t iovcnt);
+
+/**
+ * Writes the peer's address to `*out` (`getpeername(2)`).
+ *
+ * Returns 0 or `-errno` (`-ENOTCONN` once the connection is gone);
+ * `*out` is written only on success. Borrows `conn`.
+ */
+int wl_conn_peer_addr(const wl_conn *conn, wl_addr *out);
+
+/**
+ * Creates a second handle to the same connection
+ * (`fcntl(F_DUPFD_CLOEXEC)`): `ConnectedStream::try_clone`, e.g. for one
+ * thread reading while another writes. Each handle must be freed; the
+ * connection closes when both are.
+ *
+ * Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
+ */
+int wl_conn_try_clone(const wl_conn *conn, wl_conn **out);
+
+/**
+ * Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
+ * added): `ConnectedDatagram::send_with_flags`.
+ *
+ * Returns the number of bytes sent, or `-ECONNREFUSED` (an earlier
+ * datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
+ * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+ * allocation.
+ *
+ * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+ * Unix socket the receiver's queue, is full), on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_dgram_conn_send(const wl_dgram_conn *sock, const void *buf, size_t len, int flags);
+
+/**
+ * Receives one datagram from the peer (`recv(2)`):
+ * `ConnectedDatagram::recv_with_flags`. A longer datagram is truncated
+ * (`MSG_TRUNC` returns its real length; `MSG_PEEK` leaves it queued).
+ *
+ * Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
+ * `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+ * allocation.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_conn_recv(const wl_dgram_conn *sock, void *buf, size_t len, int flags);
+
+/**
+ * Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
+ * `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+ *
+ * `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+ * Unix socket the receiver's queue, is full), on a non-blocking socket
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+ * (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+ * all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_dgram_conn_send_vectored(const wl_dgram_conn *sock,
+                                    const struct iovec *iov,
+                                    size_t iovcnt);
+
+/**
+ * Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
+ * `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+ * `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_conn_recv_vectored(const wl_dgram_conn *sock,
+                                    const struct iovec *iov,
+                                    size_t iovcnt);
+
+/**
+ * Writes the peer's address to `*out` (`getpeername(2)`).
+ *
+ * Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+ */
+int wl_dgram_conn_peer_addr(const wl_dgram_conn *sock, wl_addr *out);
+
+/**
+ * Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
+ * `ConnectedDatagram::try_clone`. Each handle must be freed.
+ *
+ * Returns 0 or `-errno`; `*out` is written only on success.
+ */
+int wl_dgram_conn_try_clone(const wl_dgram_conn *sock, wl_dgram_conn **out);
+
+/**
+ * Turns receive-side metadata on or off on a connected datagram socket;
+ * `what` as for `wl_dgram_set_recv_meta` (`WL_META_ECN`, `WL_META_ADDR`,
+ * `WL_META_TTL`, `WL_META_TIMESTAMP`, `WL_META_ERRORS`,
+ * `WL_META_SOFTWARE_TIMESTAMP`). Returns 0,
+ * `-EINVAL` for other bits or NULL, `-EAFNOSUPPORT` (Unix), or `-errno`.
+ */
+int wl_dgram_conn_set_recv_meta(const wl_dgram_conn *sock, uint32_t what, bool on);
+
+/**
+ * Receives one datagram from the peer into `buf` with its metadata in
+ * `*out` (`ConnectedDatagram::recv_msg` with a stack control buffer of
+ * `RECV_CONTROL_SPACE` bytes); `out->source` is the peer. A truncated
+ * control buffer shows as `WL_META_CTRUNC` in `out->present`. Returns the
+ * bytes received, or `-EAGAIN`, `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix),
+ * `-errno` (`-ECONNREFUSED` after an ICMP port unreachable); `*out` is
+ * written only on success.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+ * down for receiving returns `-ESHUTDOWN` instead of waiting.
+ */
+ssize_t wl_dgram_conn_recv_meta(const wl_dgram_conn *sock,
+                                void *buf,
+                                size_t len,
+                                wl_udp_recv_meta *out);
+
+/**
+ * Sets the path MTU discovery mode of a connected datagram socket
+ * (`IP_MTU_DISCOVER` / `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`.
+ * Returns 0, or `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT`
+ * (Unix), `-errno`.
+ */
+int wl_dgram_conn_set_mtu_discover(const wl_dgram_conn *sock, int mode);
+
+/**
+ * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) of a connected
+ * datagram socket to `*out`. Returns 0, or `-EINVAL` (NULL),
+ * `-EAFNOSUPPORT` (Unix), `-errno`.
+ */
+int wl_dgram_conn_mtu_discover(const wl_dgram_conn *sock, int *out);
+
+/**
+ * Sends the descriptor `fd` over a Unix stream, with one byte of data
+ * (`sendmsg(2)` with `SCM_RIGHTS`): `wirelane::fdpass::send_fd`. The
+ * receiver gets a new descriptor for the same open file description.
+ * `fd` stays open and owned by the caller.
+ *
+ * Returns 0, or `-EAFNOSUPPORT` (not a Unix socket), `-EBADF`, `-EPIPE`,
+ * or another `-errno`. Pair with `wl_conn_recv_fd`.
+ *
+ * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
+ * timeout). Nothing was sent and no descriptor passed: `fd` is still only
+ * the caller's; retry when `wl_wait` (or your event loop) reports
+ * `WL_WRITABLE`.
+ */
+int wl_conn_send_fd(const wl_conn *conn, int fd);
+
+/**
+ * Receives one descriptor sent with `wl_conn_send_fd` (reads its byte):
+ * `wirelane::fdpass::recv_fd`. The new descriptor is close-on-exec and
+ * owned by the caller.
+ *
+ * Returns 0 and writes `*out_fd`, or `-ENODATA` (the peer closed first),
+ * `-EINVAL` (a message without a descriptor), `-EMSGSIZE` (more than one:
+ * all closed), `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ *
+ * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
+ * timeout); nothing was consumed and `*out_fd` is untouched; retry when
+ * `wl_wait` (or your event loop) reports `WL_READABLE`.
+ */
+int wl_conn_recv_fd(const wl_conn *conn, int *out_fd);
+
+/**
+ * Sends `len` bytes of `data` (at least 1 on a stream) with `nfds`
+ * descriptors (1 to 253) in one `sendmsg(2)`: `wirelane::fdpass::send_fds`.
+ * The descriptors stay owned by the caller.
+ *
+ * Returns the data bytes sent (the descriptors travel with the first
+ * byte; fewer than `len` on a stream after a partial send: send the rest
+ * with `wl_conn_send`, see PROGRESS), or `-EINVAL` (no data, no or too many descriptors, NULL),
+ * `-EAFNOSUPPORT`, `-EBADF`, or another `-errno`.
+ *
+ * `-EAGAIN`: the send buffer is full (non-blocking connection, or the write
+ * timeout). Nothing was sent and no descriptor passed; retry when `wl_wait`
+ * (or your event loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_conn_send_fds(const wl_conn *conn,
+                         const void *data,
+                         size_t len,
+                         const int *fds,
+                         size_t nfds);
+
+/**
+ * Receives data into `buf` and up to `max_fds` descriptors (1 to 253)
+ * into `fds` in one `recvmsg(2)`: `wirelane::fdpass::recv_fds`. Writes how
+ * many descriptors arrived to `*out_nfds`; they are close-on-exec and
+ * owned by the caller.
+ *
+ * Returns the data length (0: end of stream), or `-EMSGSIZE` when the peer
+ * sent more than `max_fds` (every one that arrived is closed: none leaks),
+ * `-EINVAL`, `-EAFNOSUPPORT`, `-EAGAIN`, `-EINTR`, ...
+ *
+ * `-EAGAIN`: nothing has arrived (non-blocking connection, or the read
+ * timeout); nothing was consumed, no descriptor received, the outputs are
+ * untouched; retry when `wl_wait` (or your event loop) reports
+ * `WL_READABLE`.
+ */
+ssize_t wl_conn_recv_fds(const wl_conn *conn,
+                         void *buf,
+                         size_t len,
+                         int *fds,
+                         size_t max_fds,
+                         size_t *out_nfds);
+
+/**
+ * Sends `data` with this process's credentials (`SCM_CREDENTIALS`):
+ * `wirelane::fdpass::send_with_credentials`. The kernel checks them; the
+ * receiver must have `SO_PASSCRED` on (`wl_set_passcred`).
+ *
+ * Returns the bytes sent or `-errno`.
+ *
+ * `-EAGAIN`: the send buffer is full, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+ * timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+ * room appeared. Nothing of this call was queued (once some bytes are queued
+ * the call returns their count instead); retry when `wl_wait` (or your event
+ * loop) reports `WL_WRITABLE`.
+ */
+ssize_t wl_conn_send_with_credentials(const wl_conn *conn, const void *data, size_t len);
+
+/**
+ * Receives data and the sender's credentials, if any arrived
+ * (`SO_PASSCRED` must be on): `wirelane::fdpass::recv_with_credentials`.
+ * Writes `*has_cred`, and `*cred` when true.
+ *
+ * Returns the data length or `-errno`.
+ *
+ * `-EAGAIN`: nothing has arrived, on a non-blocking connection
+ * (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+ * timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+ * consumed and the buffers are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_conn_recv_with_credentials(const wl_conn *conn,
+                                      void *buf,
+                                      size_t len,
+                                      wl_ucred *cred,
+                                      bool *has_cred);
+
+/**
+ * `wl_conn_send_fd` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: as for `wl_conn_send_fd`: nothing was sent and no descriptor
+ * passed.
+ */
+int wl_dgram_conn_send_fd(const wl_dgram_conn *sock, int fd);
+
+/**
+ * `wl_conn_recv_fd` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: as for `wl_conn_recv_fd`: nothing was consumed.
+ */
+int wl_dgram_conn_recv_fd(const wl_dgram_conn *sock, int *out_fd);
+
+/**
+ * `wl_conn_send_fds` on a connected Unix datagram socket (empty `data`
+ * is allowed on datagrams).
+ *
+ * `-EAGAIN`: as for `wl_conn_send_fds`: nothing was sent and no descriptor
+ * passed.
+ */
+ssize_t wl_dgram_conn_send_fds(const wl_dgram_conn *sock,
+                               const void *data,
+                               size_t len,
+                               const int *fds,
+                               size_t nfds);
+
+/**
+ * `wl_conn_recv_fds` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: as for `wl_conn_recv_fds`: nothing was consumed, no descriptor
+ * received.
+ */
+ssize_t wl_dgram_conn_recv_fds(const wl_dgram_conn *sock,
+                               void *buf,
+                               size_t len,
+                               int *fds,
+                               size_t max_fds,
+                               size_t *out_nfds);
+
+/**
+ * `wl_conn_send_with_credentials` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: no room (non-blocking socket, or the write timeout); the
+ * datagram was not sent: retry when `wl_wait` reports `WL_WRITABLE`.
+ */
+ssize_t wl_dgram_conn_send_with_credentials(const wl_dgram_conn *sock,
+                                            const void *data,
+                                            size_t len);
+
+/**
+ * `wl_conn_recv_with_credentials` on a connected Unix datagram socket.
+ *
+ * `-EAGAIN`: nothing queued (non-blocking socket, or the read timeout);
+ * nothing was consumed: retry when `wl_wait` reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_conn_recv_with_credentials(const wl_dgram_conn *sock,
+                                            void *buf,
+                                            size_t len,
+                                            wl_ucred *cred,
+                                            bool *has_cred);
+
+/**
+ * Receives one datagram (`recvmsg(2)`), or with `UDP_GRO` on possibly
+ * several coalesced ones, into `buf` (use 65536 bytes):
+ * `BoundDatagram::recv_gro`. `*out` receives the length, segment size and
+ * sender.
+ *
+ * Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
+ * Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_recv_gro(const wl_dgram *sock, void *buf, size_t len, wl_gro_recv *out);
+
+/**
+ * `wl_dgram_recv_gro` on a connected datagram socket:
+ * `ConnectedDatagram::recv_gro`.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_conn_recv_gro(const wl_dgram_conn *sock, void *buf, size_t len, wl_gro_recv *out);
+
+/**
+ * Adds a listener under `name` (names need not be unique). Borrows
+ * `listener` until the send.
+ *
+ * Returns the number of sockets in the handover, or `-EINVAL` (NULL
+ * arguments, non-UTF-8 `name`, more than 253 sockets).
+ */
+int wl_handover_add_listener(wl_handover *handover, const char *name, const wl_listener *listener);
+
+/**
+ * Adds a bound datagram socket under `name`; see `wl_handover_add_listener`.
+ */
+int wl_handover_add_dgram(wl_handover *handover, const char *name, const wl_dgram *dgram);
+
+/**
+ * Adds a connected datagram socket under `name`; see
+ * `wl_handover_add_listener`.
+ */
+int wl_handover_add_dgram_conn(wl_handover *handover, const char *name, const wl_dgram_conn *dgram);
+
+/**
+ * Binds to a local address (`bind(2)`; its port is the echo identifier,
+ * 0 lets the kernel pick one): `RawSocket<D, Icmp>::bind`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_icmp` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT` (address of the
+ * other family), `-EINVAL` (NULL argument, malformed address), or the
+ * `bind(2)` error.
+ */
+int wl_icmp_raw_bind(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp **out);
+
+/**
+ * Fixes the host to ping (`connect(2)`; nothing is sent; the port is
+ * ignored): `RawSocket<D, Icmp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error (`-ENETUNREACH`, ...).
+ *
+ * `-EAGAIN`: never a readiness condition, since a datagram connect never
+ * waits (a non-blocking socket connects with this call too); only when
+ * the implicit bind finds no free echo identifier (every one is taken by
+ * another ICMP socket). Nothing changed and `sock` stays a fresh
+ * `wl_icmp_raw`, still owned by the caller: retry once identifiers are
+ * free, or bind first.
+ */
+int wl_icmp_raw_connect(wl_icmp_raw *sock, const wl_addr *addr, wl_icmp_conn **out);
+
+/**
+ * Fixes the host to ping (`connect(2)`): `BoundDatagram<D, Icmp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: the socket is already bound (it has its
+ * identifier), and a datagram connect never waits.
+ */
+int wl_icmp_connect(wl_icmp *sock, const wl_addr *addr, wl_icmp_conn **out);
+
+/**
+ * Completes the connect if it has succeeded: `PendingConnect::finish`.
+ * The connected socket stays non-blocking.
+ *
+ * Ownership: on success consumes `pending` and writes a new `wl_conn` to
+ * `*out`. On failure `pending` stays valid and owned by the caller and
+ * `*out` is untouched: `-EAGAIN` while the handshake is in flight (call
+ * again when writable), the connect's own error (`-ECONNREFUSED`,
+ * `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
+ * read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
+ *
+ * `-EAGAIN`: the handshake is still in flight (the descriptor is not
+ * writable yet). Nothing changed: `pending` stays valid and owned by the
+ * caller; retry when `wl_wait` (or your event loop) reports `WL_WRITABLE` on
+ * `wl_pending_fd`, or after `wl_pending_wait` returns 1.
+ */
+int wl_pending_finish(wl_pending *pending, wl_conn **out);
+
+/**
+ * Binds a stream socket to a local address (`bind(2)`): `RawSocket::bind`.
+ * Port 0 picks a free port (read it with `wl_socket_local_addr`).
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_bound` to
+ * `*out`. On failure `sock` stays valid and owned by the caller (retry
+ * another address, or free it) and `*out` is untouched. Returns 0, or
+ * `-EPROTOTYPE` (a datagram socket: use `wl_raw_bind_dgram`),
+ * `-EAFNOSUPPORT` (address of another family), `-EINVAL` (NULL argument,
+ * malformed address), or the `bind(2)` error (`-EADDRINUSE`, `-EACCES`, ...).
+ */
+int wl_raw_bind(wl_raw *sock, const wl_addr *addr, wl_bound **out);
+
+/**
+ * Binds a datagram socket to a local address (`bind(2)`):
+ * `RawSocket<D, Datagram>::bind`. The result can `sendto`/`recvfrom` anyone.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_dgram` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
+ * `wl_raw_bind`), `-EAFNOSUPPORT`, `-EINVAL`, or the `bind(2)` error.
+ */
+int wl_raw_bind_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram **out);
+
+/**
+ * Connects a stream socket, blocking until the handshake completes
+ * (`connect(2)`): `RawSocket::connect`. The write timeout
+ * (`wl_socket_set_write_timeout`) bounds the wait.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_conn` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a datagram socket:
+ * use `wl_raw_connect_dgram`), `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error (`-ECONNREFUSED`, `-ETIMEDOUT`, ...). A signal gives
+ * `-EINTR`; the kernel then continues the handshake in the background.
+ * Retrying `wl_raw_connect` on `sock` with the same address is the way
+ * to resume: it waits for that handshake and returns its outcome, and if
+ * the handshake already completed (the kernel says `EISCONN`) it returns
+ * 0 with the connection. (`-EISCONN` only if the socket is connected to
+ * another address; `-EALREADY` on a socket made non-blocking.)
+ *
+ * `-EAGAIN`: a Unix listener's queue is full (at once on a non-blocking
+ * socket, after the write timeout on a blocking one); nothing was connected
+ * and `sock` is as it was: retry later. An internet socket gives
+ * `-EINPROGRESS` instead when it is non-blocking (`wl_raw_open` with
+ * `WL_NONBLOCK`) or when the write timeout ends the wait: the handshake then
+ * goes on in the kernel while `sock` stays a `wl_raw` (resume as after
+ * `-EINTR`; on a non-blocking socket a retry says `-EALREADY` while the
+ * handshake is in flight); a non-blocking socket connects with
+ * `wl_raw_connect_nonblocking`.
+ */
+int wl_raw_connect(wl_raw *sock, const wl_addr *addr, wl_conn **out);
+
+/**
+ * Starts a stream connect without waiting (`O_NONBLOCK` + `connect(2)`):
+ * `RawSocket::connect_nonblocking`. Wait for writability on
+ * `wl_pending_fd` (epoll, io_uring, `wl_pending_wait`), then call
+ * `wl_pending_finish`. The socket stays non-blocking.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_pending` to
+ * `*out`; on an immediate failure `sock` stays valid and owned by the
+ * caller (its blocking mode restored) and `*out` is untouched. Returns 0,
+ * or `-EPROTOTYPE` (a datagram socket), `-EAFNOSUPPORT`, `-EINVAL`, or
+ * the immediate `connect(2)` error.
+ *
+ * `-EAGAIN`: only for a Unix socket, whose listener's queue is full (a Unix
+ * connect never reports `EINPROGRESS`: it completes or fails at once).
+ * Nothing was started and `sock` stays a fresh `wl_raw` in its former
+ * blocking mode; retry later (the listener's side gives no readiness signal
+ * for it, so use a timer).
+ */
+int wl_raw_connect_nonblocking(wl_raw *sock, const wl_addr *addr, wl_pending **out);
+
+/**
+ * Fixes the peer of a datagram socket (`connect(2)`; nothing is sent):
+ * `RawSocket<D, Datagram>::connect`. The kernel picks the local address;
+ * only the peer's datagrams are received.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_dgram_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
+ * `wl_raw_connect`), `-EAFNOSUPPORT`, `-EINVAL`, or the `connect(2)` error.
+ *
+ * `-EAGAIN`: no free local port for the implicit bind (the ephemeral range,
+ * `net.ipv4.ip_local_port_range`, is exhausted); this is not a readiness
+ * condition and nothing changed (`sock` stays a fresh `wl_raw`): retry once
+ * ports are free, or bind first.
+ */
+int wl_raw_connect_dgram(wl_raw *sock, const wl_addr *addr, wl_dgram_conn **out);
+
+/**
+ * Binds to a local address (`bind(2)`; the port is ignored):
+ * `RawSocket<D, RawIp>::bind`. Only packets to that address arrive.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_rawip` to
+ * `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `bind(2)` error (`-EADDRNOTAVAIL`, ...).
+ */
+int wl_rawip_raw_bind(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip **out);
+
+/**
+ * Fixes the peer host (`connect(2)`; nothing is sent; the port is
+ * ignored): `RawSocket<D, RawIp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: a raw socket is bound to its protocol from
+ * creation, so there is no implicit bind, and a datagram connect never
+ * waits (a non-blocking socket connects with this call too).
+ */
+int wl_rawip_raw_connect(wl_rawip_raw *sock, const wl_addr *addr, wl_rawip_conn **out);
+
+/**
+ * Fixes the peer host (`connect(2)`): `BoundDatagram<D, RawIp>::connect`.
+ *
+ * Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+ * to `*out`; on failure `sock` stays valid and owned by the caller and
+ * `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+ * `connect(2)` error.
+ *
+ * Never returns `-EAGAIN`: the socket is already bound, and a datagram
+ * connect never waits.
+ */
+int wl_rawip_connect(wl_rawip *sock, const wl_addr *addr, wl_rawip_conn **out);
+
+/**
+ * Starts listening (`listen(2)`) with up to `backlog` pending connections:
+ * `BoundSocket<Unix, SeqPacket>::listen`.
+ *
+ * Ownership: on success consumes `sock` and writes a new
+ * `wl_seqpacket_listener` to `*out`; on failure `sock` stays valid and
+ * owned by the caller and `*out` is untouched. Returns 0 or `-errno`
+ * (`-EINVAL` for a NULL argument).
+ */
+int wl_seqpacket_bound_listen(wl_seqpacket_bound *sock,
+                              uint32_t backlog,
+                              wl_seqpacket_listener **out);
+
+/**
+ * Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
+ * close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
+ * `wl_seqpacket_pair_flags` makes them non-blocking from birth.
+ *
+ * Ownership: on success `*a` and `*b` receive new handles the caller
+ * owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
+ * for a NULL argument, `-EMFILE`).
+ */
+int wl_seqpacket_pair(wl_seqpacket **a, wl_seqpacket **b);
+
+/**
+ * Turns receive-side metadata on or off: `what` is a mask of
+ * `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
+ * `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
+ * `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
+ * `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
+ * `-EAFNOSUPPORT` (Unix), or `-errno`.
+ */
+int wl_dgram_set_recv_meta(const wl_dgram *sock,
+                           uint32_t what,
+                           bool on);
+
+/**
+ * Receives one datagram into `buf` with its metadata in `*out`
+ * (`recv_msg` with a stack control buffer of `RECV_CONTROL_SPACE`
+ * bytes). A truncated control buffer shows as `WL_META_CTRUNC` in
+ * `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
+ * (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
+ * success.
+ *
+ * `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+ * `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+ * consumed and the outputs are untouched; retry when `wl_wait` (or your
+ * event loop) reports `WL_READABLE`.
+ */
+ssize_t wl_dgram_recv_meta(const wl_dgram *sock, void *buf, size_t len, wl_udp_recv_meta *out);
+
+/**
+ * Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
+ * `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
+ * offending datagram's payload into `buf` (`len` may be 0). Never waits:
+ * an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
+ * `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
+ * only on success.
+ *
+ * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+ * consumed and `*out` is untouched. A queued error makes `wl_wait` report
+ * `WL_ERROR`.
+ */
+ssize_t wl_dgram_recv_error(const wl_dgram *sock, void *buf, size_t len, wl_udp_queued_error *out);
+
+/**
+ * Reads one queued error of a connected datagram socket (ICMP port
+ * unreachable from the peer, ...); as `wl_dgram_recv_error`.
+ *
+ * `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+ * consumed. A queued error makes `wl_wait` report `WL_ERROR`.
+ */
+ssize_t wl_dgram_conn_recv_error(const wl_dgram_conn *sock,
+                                 void *buf,
+                                 size_t len,
+                                 wl_udp_queued_error *out);
+
+/**
+ * Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
+ * `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
+ * `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
+ * `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
+ */
+int wl_dgram_set_mtu_discover(const wl_dgram *sock, int mode);
+
+/**
+ * Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
+ * Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
+ */
+int wl_dgram_mtu_discover(const wl_dgram *sock, int *out);
 
 #ifdef __cplusplus
 }  // extern "C"

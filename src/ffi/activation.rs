@@ -10,7 +10,7 @@ use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 
 use super::any::{Adopt, State};
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{Handle, borrow, borrow_mut, c_str, copy_out_truncating, give, impl_handle, out_ptr, take};
 use super::listener::wl_listener;
@@ -231,103 +231,51 @@ where
     unsafe { take_as(set, index, domain, out) }
 }
 
-/// Takes descriptor `index` as a `wl_listener` after the kernel checks of
-/// `wl_listener_from_fd` (a listening stream socket), and, unless `domain`
-/// is 0, that it is of `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`).
-///
-/// Returns 0 and writes `*out` (the caller owns it), or `-EINVAL` (NULL,
-/// index out of range or already taken, not listening), `-ENOTSOCK`,
-/// `-EAFNOSUPPORT` (another domain), `-EPROTOTYPE` (not a stream). On
-/// failure the descriptor stays in the set and the message names it and
-/// what it really is, e.g. `"LISTEN_FDS: fd 3 (\"web\") is an AF_INET
-/// (IPv4) datagram socket; cannot adopt it as wl_listener of AF_INET
-/// (IPv4): ..."`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_inherited_take_listener(
-    set: *mut wl_inherited,
-    index: usize,
-    domain: c_int,
-    out: *mut *mut wl_listener,
-) -> c_int {
-    ffi_fn!("wl_inherited_take_listener", {
-        // SAFETY: NULL or live handle / writable pointer (caller contract).
-        unsafe { take_as(set, index, domain, out) }
-    })
-}
+forward_exports! {
+    /// Takes descriptor `index` as a `wl_listener` after the kernel checks of
+    /// `wl_listener_from_fd` (a listening stream socket), and, unless `domain`
+    /// is 0, that it is of `domain` (`AF_INET`, `AF_INET6`, `AF_UNIX`).
+    ///
+    /// Returns 0 and writes `*out` (the caller owns it), or `-EINVAL` (NULL,
+    /// index out of range or already taken, not listening), `-ENOTSOCK`,
+    /// `-EAFNOSUPPORT` (another domain), `-EPROTOTYPE` (not a stream). On
+    /// failure the descriptor stays in the set and the message names it and
+    /// what it really is, e.g. `"LISTEN_FDS: fd 3 (\"web\") is an AF_INET
+    /// (IPv4) datagram socket; cannot adopt it as wl_listener of AF_INET
+    /// (IPv4): ..."`.
+    fn inherited_take_listener(
+        set: *mut wl_inherited, index: usize, domain: c_int, out: *mut *mut wl_listener,
+    ) -> c_int = take_as(set, index, domain, out);
 
-/// `wl_inherited_take_listener` for the first descriptor called `name`
-/// (`-ENOENT` when there is none).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_inherited_take_listener_named(
-    set: *mut wl_inherited,
-    name: *const c_char,
-    domain: c_int,
-    out: *mut *mut wl_listener,
-) -> c_int {
-    ffi_fn!("wl_inherited_take_listener_named", {
-        // SAFETY: NULL or live handle / string / writable pointer (caller contract).
-        unsafe { take_named_as(set, name, domain, out) }
-    })
-}
+    /// `wl_inherited_take_listener` for the first descriptor called `name`
+    /// (`-ENOENT` when there is none).
+    fn inherited_take_listener_named(
+        set: *mut wl_inherited, name: *const c_char, domain: c_int, out: *mut *mut wl_listener,
+    ) -> c_int = take_named_as(set, name, domain, out);
 
-/// Takes descriptor `index` as a `wl_dgram` (a bound, unconnected
-/// datagram socket), checked like `wl_dgram_from_fd`, of `domain` unless
-/// it is 0. Errors as for `wl_inherited_take_listener`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_inherited_take_dgram(
-    set: *mut wl_inherited,
-    index: usize,
-    domain: c_int,
-    out: *mut *mut wl_dgram,
-) -> c_int {
-    ffi_fn!("wl_inherited_take_dgram", {
-        // SAFETY: NULL or live handle / writable pointer (caller contract).
-        unsafe { take_as(set, index, domain, out) }
-    })
-}
+    /// Takes descriptor `index` as a `wl_dgram` (a bound, unconnected
+    /// datagram socket), checked like `wl_dgram_from_fd`, of `domain` unless
+    /// it is 0. Errors as for `wl_inherited_take_listener`.
+    fn inherited_take_dgram(
+        set: *mut wl_inherited, index: usize, domain: c_int, out: *mut *mut wl_dgram,
+    ) -> c_int = take_as(set, index, domain, out);
 
-/// `wl_inherited_take_dgram` for the first descriptor called `name`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_inherited_take_dgram_named(
-    set: *mut wl_inherited,
-    name: *const c_char,
-    domain: c_int,
-    out: *mut *mut wl_dgram,
-) -> c_int {
-    ffi_fn!("wl_inherited_take_dgram_named", {
-        // SAFETY: NULL or live handle / string / writable pointer (caller contract).
-        unsafe { take_named_as(set, name, domain, out) }
-    })
-}
+    /// `wl_inherited_take_dgram` for the first descriptor called `name`.
+    fn inherited_take_dgram_named(
+        set: *mut wl_inherited, name: *const c_char, domain: c_int, out: *mut *mut wl_dgram,
+    ) -> c_int = take_named_as(set, name, domain, out);
 
-/// Takes descriptor `index` as a `wl_dgram_conn` (a connected datagram
-/// socket), checked like `wl_dgram_conn_from_fd`, of `domain` unless it is
-/// 0. Errors as for `wl_inherited_take_listener`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_inherited_take_dgram_conn(
-    set: *mut wl_inherited,
-    index: usize,
-    domain: c_int,
-    out: *mut *mut wl_dgram_conn,
-) -> c_int {
-    ffi_fn!("wl_inherited_take_dgram_conn", {
-        // SAFETY: NULL or live handle / writable pointer (caller contract).
-        unsafe { take_as(set, index, domain, out) }
-    })
-}
+    /// Takes descriptor `index` as a `wl_dgram_conn` (a connected datagram
+    /// socket), checked like `wl_dgram_conn_from_fd`, of `domain` unless it is
+    /// 0. Errors as for `wl_inherited_take_listener`.
+    fn inherited_take_dgram_conn(
+        set: *mut wl_inherited, index: usize, domain: c_int, out: *mut *mut wl_dgram_conn,
+    ) -> c_int = take_as(set, index, domain, out);
 
-/// `wl_inherited_take_dgram_conn` for the first descriptor called `name`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_inherited_take_dgram_conn_named(
-    set: *mut wl_inherited,
-    name: *const c_char,
-    domain: c_int,
-    out: *mut *mut wl_dgram_conn,
-) -> c_int {
-    ffi_fn!("wl_inherited_take_dgram_conn_named", {
-        // SAFETY: NULL or live handle / string / writable pointer (caller contract).
-        unsafe { take_named_as(set, name, domain, out) }
-    })
+    /// `wl_inherited_take_dgram_conn` for the first descriptor called `name`.
+    fn inherited_take_dgram_conn_named(
+        set: *mut wl_inherited, name: *const c_char, domain: c_int, out: *mut *mut wl_dgram_conn,
+    ) -> c_int = take_named_as(set, name, domain, out);
 }
 
 /// Frees the set, closing every descriptor not taken; NULL is a no-op.

@@ -39,6 +39,20 @@ macro_rules! each {
 }
 pub(crate) use each;
 
+/// Runs the same expression on the IPv4 or IPv6 arm; on a Unix socket the
+/// enclosing function returns `Err($unix)` (for the calls that exist only
+/// on internet sockets: UDP metadata, GSO/GRO, zero-copy completions).
+macro_rules! each_ip {
+    ($value:expr, $unix:expr, $s:ident => $body:expr) => {
+        match $value {
+            $crate::any::ByDomain::V4($s) => $body,
+            $crate::any::ByDomain::V6($s) => $body,
+            $crate::any::ByDomain::Unix(_) => return Err($unix),
+        }
+    };
+}
+pub(crate) use each_ip;
+
 /// Runs a transition on whichever arm is present; the new state is
 /// re-wrapped in the same arm and, on failure, the old one is handed back
 /// through `$back` (which rebuilds the handle's value).

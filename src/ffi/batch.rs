@@ -11,9 +11,9 @@ use std::io;
 
 use super::addr::wl_addr;
 use super::any::ByDomain;
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{array, borrow, borrow_mut, bytes, give, impl_handle, in_ref, out_ptr, take};
+use super::handle::{array, borrow, borrow_mut, bytes, give_out, impl_handle, in_ref, out_ptr, take};
 use super::limits;
 use super::peer::count;
 use wirelane_core::batch::{RecvBatch, SendBatch};
@@ -120,8 +120,7 @@ pub unsafe extern "C" fn wl_send_batch_new(domain: c_int, capacity: usize, out: 
             other => return Err(bad_domain(other)),
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(batch)) };
-        Ok(0)
+        unsafe { give_out(out, batch) }
     })
 }
 
@@ -252,63 +251,57 @@ pub unsafe extern "C" fn wl_send_batch_sent_len(batch: *const wl_send_batch, ind
     })
 }
 
-/// Sends every queued message of `batch` in one `sendmmsg(2)` (with
-/// `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
-/// or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
-///
-/// Returns how many were sent (fewer than queued when the kernel sent only
-/// a prefix, e.g. a full send buffer or a signal after the first message:
-/// `wl_send_batch_remove_sent` keeps the rest for the retry, which reports
-/// the error if it persists (see PROGRESS); 0 for an empty batch, without
-/// a syscall), or `-errno` for an error on the first message (nothing
-/// sent), `-EAFNOSUPPORT` when the batch's domain differs. No
-/// allocation.
-///
-/// `-EAGAIN`: no room for even the first message (non-blocking socket,
-/// `MSG_DONTWAIT`, or the write timeout). Nothing was sent: the batch keeps
-/// every message and `wl_send_batch_sent` is 0; retry when `wl_wait` (or your
-/// event loop) reports `WL_WRITABLE`. When room runs out after some messages,
-/// the call returns their count instead (`wl_send_batch_remove_sent`, then
-/// send again).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_send_batch(sock: *const wl_dgram, batch: *mut wl_send_batch, flags: c_int) -> c_int {
-    ffi_fn!("wl_dgram_send_batch", {
-        let flags = MsgFlags::from_bits(flags);
+// The body the `wl_dgram_*` and `wl_dgram_conn_*` batch sends and receives
+// share (their `forward_exports!` entries' `=> <body>`): `$call` on the
+// socket and batch of one domain, or
+// `-EAFNOSUPPORT` when their domains differ. Returns the count.
+macro_rules! batch_body {
+    ($sock:ident, $batch:ident, $flags:ident, |$s:ident, $b:ident| $call:expr) => {{
+        let $flags = MsgFlags::from_bits($flags);
         // SAFETY: NULL or live handles; the batch used by this thread only.
-        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
-            (ByDomain::V4(s), ByDomain::V4(b)) => s.send_batch_with_flags(b, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(b)) => s.send_batch_with_flags(b, flags)?,
-            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.send_batch_with_flags(b, flags)?,
+        let n = match unsafe { (borrow($sock)?, borrow_mut($batch)?) } {
+            (ByDomain::V4($s), ByDomain::V4($b)) => $call?,
+            (ByDomain::V6($s), ByDomain::V6($b)) => $call?,
+            (ByDomain::Unix($s), ByDomain::Unix($b)) => $call?,
             _ => return Err(mismatch()),
         };
-        Ok(n as c_int)
-    })
+        Ok(count(n) as c_int)
+    }};
 }
 
-/// `wl_dgram_send_batch` on a connected datagram socket
-/// (`ConnectedDatagram::send_batch_with_flags`): messages queued without
-/// an address go to the peer.
-///
-/// `-EAGAIN`: as for `wl_dgram_send_batch`: nothing was sent and the batch
-/// keeps every message; retry when `wl_wait` (or your event loop) reports
-/// `WL_WRITABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_send_batch(
-    sock: *const wl_dgram_conn,
-    batch: *mut wl_send_batch,
-    flags: c_int,
-) -> c_int {
-    ffi_fn!("wl_dgram_conn_send_batch", {
-        let flags = MsgFlags::from_bits(flags);
-        // SAFETY: NULL or live handles; the batch used by this thread only.
-        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
-            (ByDomain::V4(s), ByDomain::V4(b)) => s.send_batch_with_flags(b, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(b)) => s.send_batch_with_flags(b, flags)?,
-            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.send_batch_with_flags(b, flags)?,
-            _ => return Err(mismatch()),
-        };
-        Ok(n as c_int)
-    })
+forward_exports! {
+    /// Sends every queued message of `batch` in one `sendmmsg(2)` (with
+    /// `MSG_NOSIGNAL`): `BoundDatagram::send_batch_with_flags`. `flags` is 0
+    /// or `MSG_*` bits (`MSG_DONTWAIT`). Messages need an address.
+    ///
+    /// Returns how many were sent (fewer than queued when the kernel sent only
+    /// a prefix, e.g. a full send buffer or a signal after the first message:
+    /// `wl_send_batch_remove_sent` keeps the rest for the retry, which reports
+    /// the error if it persists (see PROGRESS); 0 for an empty batch, without
+    /// a syscall), or `-errno` for an error on the first message (nothing
+    /// sent), `-EAFNOSUPPORT` when the batch's domain differs. No
+    /// allocation.
+    ///
+    /// `-EAGAIN`: no room for even the first message (non-blocking socket,
+    /// `MSG_DONTWAIT`, or the write timeout). Nothing was sent: the batch keeps
+    /// every message and `wl_send_batch_sent` is 0; retry when `wl_wait` (or your
+    /// event loop) reports `WL_WRITABLE`. When room runs out after some messages,
+    /// the call returns their count instead (`wl_send_batch_remove_sent`, then
+    /// send again).
+    fn dgram_send_batch(
+        sock: *const wl_dgram, batch: *mut wl_send_batch, flags: c_int,
+    ) -> c_int => batch_body!(sock, batch, flags, |s, b| s.send_batch_with_flags(b, flags));
+
+    /// `wl_dgram_send_batch` on a connected datagram socket
+    /// (`ConnectedDatagram::send_batch_with_flags`): messages queued without
+    /// an address go to the peer.
+    ///
+    /// `-EAGAIN`: as for `wl_dgram_send_batch`: nothing was sent and the batch
+    /// keeps every message; retry when `wl_wait` (or your event loop) reports
+    /// `WL_WRITABLE`.
+    fn dgram_conn_send_batch(
+        sock: *const wl_dgram_conn, batch: *mut wl_send_batch, flags: c_int,
+    ) -> c_int => batch_body!(sock, batch, flags, |s, b| s.send_batch_with_flags(b, flags));
 }
 
 /// Writes per-message lengths into the caller's optional array.
@@ -459,8 +452,7 @@ pub unsafe extern "C" fn wl_recv_batch_new(
             other => return Err(bad_domain(other)),
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(batch)) };
-        Ok(0)
+        unsafe { give_out(out, batch) }
     })
 }
 
@@ -545,60 +537,36 @@ pub unsafe extern "C" fn wl_recv_batch_get(batch: *const wl_recv_batch, index: u
     })
 }
 
-/// Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
-/// (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
-/// (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
-/// one and takes what else is queued; `MSG_DONTWAIT` never waits.
-///
-/// Returns how many arrived (read them with `wl_recv_batch_get`; an error
-/// after the first datagram is kept by the kernel for the next receive,
-/// see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
-/// with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
-/// another domain), ... Never returns 0. No allocation.
-///
-/// `-EAGAIN`: not even one datagram arrived (non-blocking socket,
-/// `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then
-/// holds no messages (`wl_recv_batch_len` is 0: read the previous ones before
-/// receiving again); retry when `wl_wait` (or your event loop) reports
-/// `WL_READABLE`. Once one datagram has arrived, running out of them returns
-/// the count instead. A blocking receive on a socket shut down with
-/// `wl_dgram_shutdown` returns `-ESHUTDOWN`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_recv_batch(sock: *const wl_dgram, batch: *mut wl_recv_batch, flags: c_int) -> c_int {
-    ffi_fn!("wl_dgram_recv_batch", {
-        let flags = MsgFlags::from_bits(flags);
-        // SAFETY: NULL or live handles; the batch used by this thread only.
-        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
-            (ByDomain::V4(s), ByDomain::V4(b)) => s.recv_batch(b, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(b)) => s.recv_batch(b, flags)?,
-            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.recv_batch(b, flags)?,
-            _ => return Err(mismatch()),
-        };
-        Ok(count(n) as c_int)
-    })
-}
+forward_exports! {
+    /// Receives up to the batch's capacity of datagrams in one `recvmmsg(2)`
+    /// (`BoundDatagram::recv_batch`). `flags`: 0 waits for the whole batch
+    /// (each receive honouring the read timeout); `WL_MSG_WAITFORONE` waits for
+    /// one and takes what else is queued; `MSG_DONTWAIT` never waits.
+    ///
+    /// Returns how many arrived (read them with `wl_recv_batch_get`; an error
+    /// after the first datagram is kept by the kernel for the next receive,
+    /// see PROGRESS), or `-EAGAIN` (nothing queued, or the read timeout passed
+    /// with nothing), `-EINTR` (nothing received), `-EAFNOSUPPORT` (batch of
+    /// another domain), ... Never returns 0. No allocation.
+    ///
+    /// `-EAGAIN`: not even one datagram arrived (non-blocking socket,
+    /// `MSG_DONTWAIT`, or the read timeout). Nothing was consumed; the batch then
+    /// holds no messages (`wl_recv_batch_len` is 0: read the previous ones before
+    /// receiving again); retry when `wl_wait` (or your event loop) reports
+    /// `WL_READABLE`. Once one datagram has arrived, running out of them returns
+    /// the count instead. A blocking receive on a socket shut down with
+    /// `wl_dgram_shutdown` returns `-ESHUTDOWN`.
+    fn dgram_recv_batch(
+        sock: *const wl_dgram, batch: *mut wl_recv_batch, flags: c_int,
+    ) -> c_int => batch_body!(sock, batch, flags, |s, b| s.recv_batch(b, flags));
 
-/// `wl_dgram_recv_batch` on a connected datagram socket
-/// (`ConnectedDatagram::recv_batch`).
-///
-/// `-EAGAIN`: as for `wl_dgram_recv_batch`: nothing was consumed and the
-/// batch holds no messages; retry when `wl_wait` (or your event loop) reports
-/// `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv_batch(
-    sock: *const wl_dgram_conn,
-    batch: *mut wl_recv_batch,
-    flags: c_int,
-) -> c_int {
-    ffi_fn!("wl_dgram_conn_recv_batch", {
-        let flags = MsgFlags::from_bits(flags);
-        // SAFETY: NULL or live handles; the batch used by this thread only.
-        let n = match unsafe { (borrow(sock)?, borrow_mut(batch)?) } {
-            (ByDomain::V4(s), ByDomain::V4(b)) => s.recv_batch(b, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(b)) => s.recv_batch(b, flags)?,
-            (ByDomain::Unix(s), ByDomain::Unix(b)) => s.recv_batch(b, flags)?,
-            _ => return Err(mismatch()),
-        };
-        Ok(count(n) as c_int)
-    })
+    /// `wl_dgram_recv_batch` on a connected datagram socket
+    /// (`ConnectedDatagram::recv_batch`).
+    ///
+    /// `-EAGAIN`: as for `wl_dgram_recv_batch`: nothing was consumed and the
+    /// batch holds no messages; retry when `wl_wait` (or your event loop) reports
+    /// `WL_READABLE`.
+    fn dgram_conn_recv_batch(
+        sock: *const wl_dgram_conn, batch: *mut wl_recv_batch, flags: c_int,
+    ) -> c_int => batch_body!(sock, batch, flags, |s, b| s.recv_batch(b, flags));
 }

@@ -10,13 +10,13 @@
 use std::ffi::{c_int, c_void};
 
 use super::addr::wl_addr;
-use super::any::ByDomain;
+use super::any::{ByDomain, each_ip};
 use super::batch::{wl_recv_batch, wl_send_batch};
 use super::boundary::ffi_fn;
 use super::handle::{borrow, borrow_mut, out_ptr};
-use super::udp_meta::{inet_only, recv_out, send_meta, wl_udp_recv_meta, wl_udp_send_meta};
+use super::udp_meta::{inet_only, recv_out, send_meta_arg, wl_udp_recv_meta, wl_udp_send_meta};
 use wirelane_core::ffi_support::{AddrCodec, invalid_input};
-use wirelane_core::meta::{RecvMeta, SendMeta};
+use wirelane_core::meta::RecvMeta;
 
 /// Queues a datagram of `len` bytes of `buf` for `*to` with its own
 /// metadata `*meta`; `to` may be NULL (the datagram goes to a connected
@@ -51,12 +51,8 @@ pub unsafe extern "C" fn wl_send_batch_push_meta(
             // (the documented contract of this call).
             unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) }
         };
-        let m = if meta.is_null() {
-            SendMeta::default()
-        } else {
-            // SAFETY: a non-NULL `meta` points to a wl_udp_send_meta.
-            send_meta(unsafe { &*meta })?
-        };
+        // SAFETY: `meta` is NULL or points to a wl_udp_send_meta.
+        let m = unsafe { send_meta_arg(meta) }?;
         // SAFETY: `to` is NULL or a valid wl_addr (caller contract).
         let to = unsafe { to.as_ref() }.copied();
         // SAFETY: `batch` NULL or a live batch used by this thread only.
@@ -105,11 +101,7 @@ pub unsafe extern "C" fn wl_recv_batch_meta(
             }};
         }
         // SAFETY: NULL or a live batch.
-        let r = match unsafe { borrow(batch) }? {
-            ByDomain::V4(b) => describe!(b),
-            ByDomain::V6(b) => describe!(b),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let r = each_ip!(unsafe { borrow(batch) }?, inet_only(), b => describe!(b));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(0)

@@ -57,6 +57,49 @@ macro_rules! ffi_fn {
 }
 pub(crate) use ffi_fn;
 
+/// Exports whose whole body is one call of a shared function, written as
+/// one entry each: its docs, then
+/// `fn <name without wl_>(<args>) -> <ret> = <call>;`. Each becomes
+/// `wl_<name>` with the body `ffi_fn!(.., { unsafe { <call> } })`. An
+/// entry `... -> <ret> => <body>;` takes a body that is safe as it stands
+/// (a shared body macro with its own `unsafe` blocks and their reasons).
+///
+/// cbindgen does not expand macros: tests/c_abi/render.rs reads these
+/// entries from the sources and writes each out as a plain export into a
+/// file that cbindgen reads next to `src/ffi/mod.rs`, so the header
+/// declares them (after the other exports) with their docs. Keep an
+/// entry's signature on its `fn` line(s), ending with ` = <call>;` or
+/// ` => <body>;`.
+macro_rules! forward_exports {
+    () => {};
+    ($(#[doc = $doc:literal])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $call:expr; $($rest:tt)*) => {
+        const _: () = {
+            $(#[doc = $doc])*
+            #[unsafe(export_name = concat!("wl_", stringify!($name)))]
+            pub unsafe extern "C" fn $name($($arg: $ty),*) -> $ret {
+                ffi_fn!(concat!("wl_", stringify!($name)), {
+                    // SAFETY: the arguments are passed on under the export's
+                    // contract (pointers NULL or valid, buffers of the lengths
+                    // given, handles live and of this library).
+                    unsafe { $call }
+                })
+            }
+        };
+        forward_exports!($($rest)*);
+    };
+    ($(#[doc = $doc:literal])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty => $body:expr; $($rest:tt)*) => {
+        const _: () = {
+            $(#[doc = $doc])*
+            #[unsafe(export_name = concat!("wl_", stringify!($name)))]
+            pub unsafe extern "C" fn $name($($arg: $ty),*) -> $ret {
+                ffi_fn!(concat!("wl_", stringify!($name)), { $body })
+            }
+        };
+        forward_exports!($($rest)*);
+    };
+}
+pub(crate) use forward_exports;
+
 /// This thread's last failure. OS errors are stored as their errno only
 /// (formatted when asked for), so a failing hot-path call such as a
 /// non-blocking `recv` returning `EAGAIN` allocates nothing.

@@ -21,7 +21,7 @@ use super::any::ByDomain;
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{c_str, give, in_ref, out_ptr};
+use super::handle::{c_str, give_out, in_ref, out_ptr};
 use super::listener::wl_listener;
 use super::pending::wl_pending;
 use wirelane_core::ffi_support::invalid_input;
@@ -347,8 +347,7 @@ pub unsafe extern "C" fn wl_listener_build(
             }
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(listener)) };
-        Ok(0)
+        unsafe { give_out(out, listener) }
     })
 }
 
@@ -432,8 +431,7 @@ pub unsafe extern "C" fn wl_connector_connect(
         let out = out_ptr(out, "out")?;
         let conn = connector!(cfg, peer, |b, p| b.connect(p)?);
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        unsafe { give_out(out, conn) }
     })
 }
 
@@ -458,8 +456,7 @@ pub unsafe extern "C" fn wl_connector_connect_nonblocking(
         let out = out_ptr(out, "out")?;
         let pending = connector!(cfg, peer, |b, p| b.connect_nonblocking(p)?);
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(pending)) };
-        Ok(0)
+        unsafe { give_out(out, pending) }
     })
 }
 
@@ -542,8 +539,7 @@ pub unsafe extern "C" fn wl_datagram_bind(
         let out = out_ptr(out, "out")?;
         let sock = datagram!(cfg, addr, |b, a| b.bind(a)?);
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(sock)) };
-        Ok(0)
+        unsafe { give_out(out, sock) }
     })
 }
 
@@ -569,8 +565,7 @@ pub unsafe extern "C" fn wl_datagram_connect(
         let out = out_ptr(out, "out")?;
         let sock = datagram!(cfg, peer, |b, a| b.connect(a)?);
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(sock)) };
-        Ok(0)
+        unsafe { give_out(out, sock) }
     })
 }
 

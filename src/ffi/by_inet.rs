@@ -48,6 +48,16 @@ macro_rules! step_inet {
 }
 pub(crate) use step_inet;
 
+/// The closure that [`transition_addr_out`](super::handle::transition_addr_out)
+/// runs for an ICMP or raw IP `bind` / `connect`: `$method` with the
+/// address decoded for the socket's domain, in whichever arm is present.
+macro_rules! inet_addr_step {
+    ($method:ident) => {
+        |s, addr| $crate::by_inet::step_inet!(s, s => $crate::by_inet::with_addr(s, addr, |s, a| s.$method(a)))
+    };
+}
+pub(crate) use inet_addr_step;
+
 /// `RawSocket<D, T>` in either internet domain.
 pub(crate) type InetRaw<T> = ByInet<RawSocket<wirelane_core::Ipv4, T>, RawSocket<wirelane_core::Ipv6, T>>;
 /// `BoundDatagram<D, T>` in either internet domain.

@@ -14,8 +14,8 @@ use std::ffi::{c_int, c_void};
 use std::io::{self, IoSlice};
 
 use super::addr::wl_addr;
-use super::any::ByDomain;
-use super::boundary::ffi_fn;
+use super::any::each_ip;
+use super::boundary::{ffi_fn, forward_exports};
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
 use super::peer::count;
@@ -284,11 +284,7 @@ pub unsafe extern "C" fn wl_dgram_send_cmsg(
         check_walk(control)?;
         let flags = MsgFlags::from_bits(flags);
         let iov = [IoSlice::new(data)];
-        let n = match s {
-            ByDomain::V4(s) => s.send_msg_encoded(&iov, &to.to_typed()?, control, flags)?,
-            ByDomain::V6(s) => s.send_msg_encoded(&iov, &to.to_typed()?, control, flags)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let n = each_ip!(s, inet_only(), s => s.send_msg_encoded(&iov, &to.to_typed()?, control, flags)?);
         Ok(count(n))
     })
 }
@@ -321,17 +317,13 @@ pub unsafe extern "C" fn wl_dgram_conn_send_cmsg(
         check_walk(control)?;
         let flags = MsgFlags::from_bits(flags);
         let iov = [IoSlice::new(data)];
-        let n = match s {
-            ByDomain::V4(s) => s.send_msg_encoded(&iov, control, flags)?,
-            ByDomain::V6(s) => s.send_msg_encoded(&iov, control, flags)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let n = each_ip!(s, inet_only(), s => s.send_msg_encoded(&iov, control, flags)?);
         Ok(count(n))
     })
 }
 
-// The body both raw receives share inside their ffi_fn! (cbindgen needs
-// the signatures written out).
+// The body both raw receives share (their `forward_exports!` entries'
+// `=> <body>`).
 macro_rules! recv_cmsg_body {
     ($sock:ident, $buf:ident, $len:ident, $control:ident, $capacity:ident, $flags:ident, $out:ident) => {{
         let out = out_ptr($out, "out")?;
@@ -358,71 +350,47 @@ macro_rules! recv_cmsg_body {
                 }
             }};
         }
-        let r = match s {
-            ByDomain::V4(s) => recv!(s),
-            ByDomain::V6(s) => recv!(s),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let r = each_ip!(s, inet_only(), s => recv!(s));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(count(r.len))
     }};
 }
 
-/// Receives one datagram into `buf` and its raw control messages into the
-/// caller's `control` buffer of `control_capacity` bytes (`recvmsg(2)`:
-/// `BoundDatagram::recv_msg`); `*out` says how many control bytes the
-/// kernel wrote (walk them with `wl_cmsg_first` / `wl_cmsg_next`, decode
-/// the metadata with `wl_cmsg_recv_meta`) and whether they were cut
-/// (`control_truncated`, `MSG_CTRUNC`: offer a larger buffer, at least
-/// `WL_UDP_RECV_CONTROL_SPACE`). `flags`: 0 or `MSG_*` bits (`MSG_PEEK`,
-/// `MSG_TRUNC`, `MSG_DONTWAIT`).
-///
-/// Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
-/// `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
-/// No allocation.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
-/// down for receiving returns `-ESHUTDOWN` instead of waiting.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_recv_cmsg(
-    sock: *const wl_dgram,
-    buf: *mut c_void,
-    len: usize,
-    control: *mut c_void,
-    control_capacity: usize,
-    flags: c_int,
-    out: *mut wl_cmsg_recv,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_recv_cmsg", {
-        recv_cmsg_body!(sock, buf, len, control, control_capacity, flags, out)
-    })
-}
+forward_exports! {
+    /// Receives one datagram into `buf` and its raw control messages into the
+    /// caller's `control` buffer of `control_capacity` bytes (`recvmsg(2)`:
+    /// `BoundDatagram::recv_msg`); `*out` says how many control bytes the
+    /// kernel wrote (walk them with `wl_cmsg_first` / `wl_cmsg_next`, decode
+    /// the metadata with `wl_cmsg_recv_meta`) and whether they were cut
+    /// (`control_truncated`, `MSG_CTRUNC`: offer a larger buffer, at least
+    /// `WL_UDP_RECV_CONTROL_SPACE`). `flags`: 0 or `MSG_*` bits (`MSG_PEEK`,
+    /// `MSG_TRUNC`, `MSG_DONTWAIT`).
+    ///
+    /// Returns the bytes received, or `-EAGAIN`, `-EINVAL` (NULL),
+    /// `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on success.
+    /// No allocation.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+    /// down for receiving returns `-ESHUTDOWN` instead of waiting.
+    fn dgram_recv_cmsg(
+        sock: *const wl_dgram, buf: *mut c_void, len: usize, control: *mut c_void, control_capacity: usize, flags: c_int, out: *mut wl_cmsg_recv,
+    ) -> libc::ssize_t => recv_cmsg_body!(sock, buf, len, control, control_capacity, flags, out);
 
-/// `wl_dgram_recv_cmsg` on a connected datagram socket
-/// (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
-/// down for receiving returns `-ESHUTDOWN` instead of waiting.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv_cmsg(
-    sock: *const wl_dgram_conn,
-    buf: *mut c_void,
-    len: usize,
-    control: *mut c_void,
-    control_capacity: usize,
-    flags: c_int,
-    out: *mut wl_cmsg_recv,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv_cmsg", {
-        recv_cmsg_body!(sock, buf, len, control, control_capacity, flags, out)
-    })
+    /// `wl_dgram_recv_cmsg` on a connected datagram socket
+    /// (`ConnectedDatagram::recv_msg`): `out->source` is the peer.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`. A blocking receive on a socket shut
+    /// down for receiving returns `-ESHUTDOWN` instead of waiting.
+    fn dgram_conn_recv_cmsg(
+        sock: *const wl_dgram_conn, buf: *mut c_void, len: usize, control: *mut c_void, control_capacity: usize, flags: c_int, out: *mut wl_cmsg_recv,
+    ) -> libc::ssize_t => recv_cmsg_body!(sock, buf, len, control, control_capacity, flags, out);
 }
 
 /// Control space that holds every receive-side message

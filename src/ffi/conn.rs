@@ -1,16 +1,16 @@
 //! `wl_conn`: a connected byte stream (TCP or Unix stream).
 
 use std::ffi::{c_int, c_void};
+use std::io;
 use std::net::Shutdown;
 
 use super::addr::wl_addr;
 use super::any::{ByDomain, ConnAny, each};
-use super::boundary::ffi_fn;
-use super::common;
-use super::handle::{borrow, give, impl_handle, out_ptr};
+use super::boundary::{ffi_fn, forward_exports};
+use super::handle::{borrow, impl_handle, out_ptr, pair_out};
 use super::peer;
-use wirelane_core::ConnectedStream;
 use wirelane_core::ffi_support::invalid_input;
+use wirelane_core::{ConnectedStream, UCred};
 
 /// A connected stream (`ConnectedStream<D>`): TCP over IPv4/IPv6, or a
 /// Unix stream. From `wl_raw_connect`, `wl_listener_accept`,
@@ -36,109 +36,101 @@ pub struct wl_ucred {
     pub gid: libc::gid_t,
 }
 
-/// Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
-/// always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
-/// `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
-///
-/// Returns the number of bytes queued (possibly fewer than `len`), or
-/// `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
-/// (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
-/// `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
-///
-/// `-EAGAIN`: the send buffer is full, on a non-blocking connection
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
-/// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
-/// room appeared. Nothing of this call was queued (once some bytes are queued
-/// the call returns their count instead); retry when `wl_wait` (or your event
-/// loop) reports `WL_WRITABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_send(
-    conn: *const wl_conn,
-    buf: *const c_void,
-    len: usize,
-    flags: c_int,
-) -> libc::ssize_t {
-    ffi_fn!("wl_conn_send", {
-        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
-        unsafe { peer::send(conn, buf.cast(), len, flags) }
-    })
+impl From<UCred> for wl_ucred {
+    fn from(c: UCred) -> Self {
+        Self {
+            pid: c.pid,
+            uid: c.uid,
+            gid: c.gid,
+        }
+    }
 }
 
-/// Receives up to `len` bytes into `buf` (`recv(2)`):
-/// `ConnectedStream::recv_with_flags`. `flags` is 0 or `MSG_*` bits
-/// (`MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, ...).
-///
-/// Returns the number of bytes received, 0 at end of stream (peer closed or
-/// shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
-/// `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
-/// with `len > 0`). Borrows `conn`; no allocation.
-///
-/// `-EAGAIN`: nothing has arrived, on a non-blocking connection
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
-/// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
-/// consumed and the buffers are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_recv(
-    conn: *const wl_conn,
-    buf: *mut c_void,
-    len: usize,
-    flags: c_int,
-) -> libc::ssize_t {
-    ffi_fn!("wl_conn_recv", {
-        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
-        unsafe { peer::recv(conn, buf.cast(), len, flags) }
-    })
+/// `SHUT_RD` / `SHUT_WR` / `SHUT_RDWR` as the core's `Shutdown`, or the
+/// error naming the three.
+pub(crate) fn shutdown_how(how: c_int) -> io::Result<Shutdown> {
+    match how {
+        libc::SHUT_RD => Ok(Shutdown::Read),
+        libc::SHUT_WR => Ok(Shutdown::Write),
+        libc::SHUT_RDWR => Ok(Shutdown::Both),
+        other => Err(invalid_input(
+            libc::EINVAL,
+            format!("shutdown mode {other} is not SHUT_RD, SHUT_WR or SHUT_RDWR"),
+        )),
+    }
 }
 
-/// Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
-/// (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
-///
-/// Returns the number of bytes queued or `-errno` as `wl_conn_send`;
-/// checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
-/// adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
-/// allocation.
-///
-/// `-EAGAIN`: the send buffer is full, on a non-blocking connection
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
-/// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
-/// room appeared. Nothing of this call was queued (once some bytes are queued
-/// the call returns their count instead); retry when `wl_wait` (or your event
-/// loop) reports `WL_WRITABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_send_vectored(
-    conn: *const wl_conn,
-    iov: *const libc::iovec,
-    iovcnt: usize,
-) -> libc::ssize_t {
-    ffi_fn!("wl_conn_send_vectored", {
-        // SAFETY: `iov` NULL or `iovcnt` valid iovecs (caller contract).
-        unsafe { peer::send_iov(conn, iov, iovcnt) }
-    })
-}
+forward_exports! {
+    /// Sends up to `len` bytes of `buf` to the peer (`send(2)`, `MSG_NOSIGNAL`
+    /// always added): `ConnectedStream::send_with_flags`. `flags` is 0 or
+    /// `MSG_*` bits (`MSG_DONTWAIT`, `MSG_MORE`, `MSG_OOB`, ...).
+    ///
+    /// Returns the number of bytes queued (possibly fewer than `len`), or
+    /// `-EPIPE` / `-ECONNRESET` (peer gone; no `SIGPIPE`), `-EAGAIN`
+    /// (non-blocking, or write timeout), `-EINTR` (signal), `-EINVAL` (NULL
+    /// `conn`, or NULL `buf` with `len > 0`). Borrows `conn`; no allocation.
+    ///
+    /// `-EAGAIN`: the send buffer is full, on a non-blocking connection
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+    /// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+    /// room appeared. Nothing of this call was queued (once some bytes are queued
+    /// the call returns their count instead); retry when `wl_wait` (or your event
+    /// loop) reports `WL_WRITABLE`.
+    fn conn_send(
+        conn: *const wl_conn, buf: *const c_void, len: usize, flags: c_int,
+    ) -> libc::ssize_t = peer::send(conn, buf.cast(), len, flags);
 
-/// Receives into a scatter list of `iovcnt` buffers in one `recvmsg(2)`:
-/// `ConnectedStream::recv_vectored`.
-///
-/// Returns the number of bytes received (0 at end of stream) or `-errno`
-/// as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
-/// `wl_conn_send_vectored`. Borrows `conn`; no allocation.
-///
-/// `-EAGAIN`: nothing has arrived, on a non-blocking connection
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
-/// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
-/// consumed and the buffers are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_recv_vectored(
-    conn: *const wl_conn,
-    iov: *const libc::iovec,
-    iovcnt: usize,
-) -> libc::ssize_t {
-    ffi_fn!("wl_conn_recv_vectored", {
-        // SAFETY: `iov` NULL or `iovcnt` valid iovecs of writable buffers.
-        unsafe { peer::recv_iov(conn, iov, iovcnt) }
-    })
+    /// Receives up to `len` bytes into `buf` (`recv(2)`):
+    /// `ConnectedStream::recv_with_flags`. `flags` is 0 or `MSG_*` bits
+    /// (`MSG_PEEK`, `MSG_DONTWAIT`, `MSG_WAITALL`, ...).
+    ///
+    /// Returns the number of bytes received, 0 at end of stream (peer closed or
+    /// shut down writing), or `-EAGAIN` (non-blocking, or read timeout),
+    /// `-EINTR` (signal), `-ECONNRESET`, `-EINVAL` (NULL `conn`, or NULL `buf`
+    /// with `len > 0`). Borrows `conn`; no allocation.
+    ///
+    /// `-EAGAIN`: nothing has arrived, on a non-blocking connection
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+    /// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+    /// consumed and the buffers are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn conn_recv(
+        conn: *const wl_conn, buf: *mut c_void, len: usize, flags: c_int,
+    ) -> libc::ssize_t = peer::recv(conn, buf.cast(), len, flags);
+
+    /// Sends a gather list of `iovcnt` buffers in one `sendmsg(2)`
+    /// (`MSG_NOSIGNAL`): `ConnectedStream::send_vectored`.
+    ///
+    /// Returns the number of bytes queued or `-errno` as `wl_conn_send`;
+    /// checked first: more than `WL_IOV_MAX` buffers (`-EMSGSIZE`), lengths
+    /// adding up to more than `SSIZE_MAX` (`-EINVAL`). Borrows `conn`; no
+    /// allocation.
+    ///
+    /// `-EAGAIN`: the send buffer is full, on a non-blocking connection
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the write
+    /// timeout (`SO_SNDTIMEO`, `wl_socket_set_write_timeout`) passed before any
+    /// room appeared. Nothing of this call was queued (once some bytes are queued
+    /// the call returns their count instead); retry when `wl_wait` (or your event
+    /// loop) reports `WL_WRITABLE`.
+    fn conn_send_vectored(
+        conn: *const wl_conn, iov: *const libc::iovec, iovcnt: usize,
+    ) -> libc::ssize_t = peer::send_iov(conn, iov, iovcnt);
+
+    /// Receives into a scatter list of `iovcnt` buffers in one `recvmsg(2)`:
+    /// `ConnectedStream::recv_vectored`.
+    ///
+    /// Returns the number of bytes received (0 at end of stream) or `-errno`
+    /// as `wl_conn_recv`; `iovcnt` and the lengths are checked first as in
+    /// `wl_conn_send_vectored`. Borrows `conn`; no allocation.
+    ///
+    /// `-EAGAIN`: nothing has arrived, on a non-blocking connection
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or, on a blocking one, when the read
+    /// timeout (`SO_RCVTIMEO`, `wl_socket_set_read_timeout`) passed. Nothing was
+    /// consumed and the buffers are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn conn_recv_vectored(
+        conn: *const wl_conn, iov: *const libc::iovec, iovcnt: usize,
+    ) -> libc::ssize_t = peer::recv_iov(conn, iov, iovcnt);
 }
 
 /// Shuts down one or both directions (`shutdown(2)`): `how` is `SHUT_RD`,
@@ -149,47 +141,27 @@ pub unsafe extern "C" fn wl_conn_recv_vectored(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_shutdown(conn: *const wl_conn, how: c_int) -> c_int {
     ffi_fn!("wl_conn_shutdown", {
-        let how = match how {
-            libc::SHUT_RD => Shutdown::Read,
-            libc::SHUT_WR => Shutdown::Write,
-            libc::SHUT_RDWR => Shutdown::Both,
-            other => {
-                return Err(invalid_input(
-                    libc::EINVAL,
-                    format!("shutdown mode {other} is not SHUT_RD, SHUT_WR or SHUT_RDWR"),
-                ));
-            }
-        };
+        let how = shutdown_how(how)?;
         // SAFETY: `conn` is NULL or a live handle (caller contract).
         each!(unsafe { borrow(conn) }?, s => s.shutdown(how))?;
         Ok(0)
     })
 }
 
-/// Writes the peer's address to `*out` (`getpeername(2)`).
-///
-/// Returns 0 or `-errno` (`-ENOTCONN` once the connection is gone);
-/// `*out` is written only on success. Borrows `conn`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_peer_addr(conn: *const wl_conn, out: *mut wl_addr) -> c_int {
-    ffi_fn!("wl_conn_peer_addr", {
-        // SAFETY: `conn` NULL or live; `out` NULL or writable.
-        unsafe { peer::peer_addr(conn, out) }
-    })
-}
+forward_exports! {
+    /// Writes the peer's address to `*out` (`getpeername(2)`).
+    ///
+    /// Returns 0 or `-errno` (`-ENOTCONN` once the connection is gone);
+    /// `*out` is written only on success. Borrows `conn`.
+    fn conn_peer_addr(conn: *const wl_conn, out: *mut wl_addr) -> c_int = peer::peer_addr(conn, out);
 
-/// Creates a second handle to the same connection
-/// (`fcntl(F_DUPFD_CLOEXEC)`): `ConnectedStream::try_clone`, e.g. for one
-/// thread reading while another writes. Each handle must be freed; the
-/// connection closes when both are.
-///
-/// Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_try_clone(conn: *const wl_conn, out: *mut *mut wl_conn) -> c_int {
-    ffi_fn!("wl_conn_try_clone", {
-        // SAFETY: `conn` NULL or live; `out` NULL or writable.
-        unsafe { peer::try_clone(conn, out) }
-    })
+    /// Creates a second handle to the same connection
+    /// (`fcntl(F_DUPFD_CLOEXEC)`): `ConnectedStream::try_clone`, e.g. for one
+    /// thread reading while another writes. Each handle must be freed; the
+    /// connection closes when both are.
+    ///
+    /// Returns 0 or `-errno` (`-EMFILE`); `*out` is written only on success.
+    fn conn_try_clone(conn: *const wl_conn, out: *mut *mut wl_conn) -> c_int = peer::try_clone(conn, out);
 }
 
 /// Creates a pair of connected Unix stream sockets (`socketpair(2)`,
@@ -201,15 +173,12 @@ pub unsafe extern "C" fn wl_conn_try_clone(conn: *const wl_conn, out: *mut *mut 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_pair(a: *mut *mut wl_conn, b: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_conn_pair", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = ConnectedStream::pair()?;
-        // SAFETY: both checked non-NULL.
+        // SAFETY: `a` and `b` are NULL or writable (caller contract).
         unsafe {
-            a.write(give(ByDomain::Unix(x)));
-            b.write(give(ByDomain::Unix(y)));
+            pair_out(a, b, || {
+                ConnectedStream::pair().map(|(x, y)| (ByDomain::Unix(x), ByDomain::Unix(y)))
+            })
         }
-        Ok(0)
     })
 }
 
@@ -232,71 +201,7 @@ pub unsafe extern "C" fn wl_conn_peer_credentials(conn: *const wl_conn, out: *mu
         };
         let c = s.peer_credentials()?;
         // SAFETY: checked non-NULL.
-        unsafe {
-            out.write(wl_ucred {
-                pid: c.pid,
-                uid: c.uid,
-                gid: c.gid,
-            })
-        };
+        unsafe { out.write(c.into()) };
         Ok(0)
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_free(sock: *mut wl_conn) {
-    ffi_fn!("wl_conn_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_conn_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_fd(sock: *const wl_conn) -> c_int {
-    ffi_fn!("wl_conn_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_into_fd(sock: *mut wl_conn) -> c_int {
-    ffi_fn!("wl_conn_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_conn`, after asking the kernel
-/// that it is a connected stream socket (TCP or Unix stream) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` (close it only through
-/// `wl_conn_free`, or take it back with `wl_conn_into_fd`) and `*out` is written.
-/// On failure `fd` stays open and owned by the caller. Returns 0, or
-/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
-/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
-/// `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_conn_from_fd(fd: c_int, out: *mut *mut wl_conn) -> c_int {
-    ffi_fn!("wl_conn_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
     })
 }

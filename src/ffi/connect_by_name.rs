@@ -12,7 +12,7 @@ use super::any::ByDomain;
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
 use super::dgram::wl_dgram_conn;
-use super::handle::{array, array_mut, borrow, bytes, c_str, give, impl_handle, out_ptr, take, transition};
+use super::handle::{array, array_mut, borrow, bytes, c_str, give_out, impl_handle, out_ptr, take, transition};
 use wirelane_core::connect_by_name::HappyEyeballs;
 use wirelane_core::ffi_support::{errno_of, invalid_input};
 use wirelane_core::{ConnectedInet, ConnectedInetDatagram, Connector, InetAddr, SocketAddrV4, SocketAddrV6};
@@ -151,8 +151,7 @@ pub unsafe extern "C" fn wl_connect_by_name(
         // SAFETY: arguments NULL or valid (caller contract).
         let conn = unsafe { connector(host, port, opts) }?.connect()?;
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn_any(conn))) };
-        Ok(0)
+        unsafe { give_out(out, conn_any(conn)) }
     })
 }
 
@@ -187,8 +186,7 @@ pub unsafe extern "C" fn wl_dgram_connect_by_name(
         // SAFETY: arguments NULL or valid (caller contract).
         let conn = unsafe { connector(host, port, opts) }?.connect_datagram()?;
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(dgram_any(conn))) };
-        Ok(0)
+        unsafe { give_out(out, dgram_any(conn)) }
     })
 }
 
@@ -212,8 +210,7 @@ pub unsafe extern "C" fn wl_connector_start(
         // SAFETY: arguments NULL or valid (caller contract).
         let race = Box::new(unsafe { connector(host, port, opts) }?.nonblocking(true).start()?);
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(race)) };
-        Ok(0)
+        unsafe { give_out(out, race) }
     })
 }
 
@@ -252,8 +249,7 @@ pub unsafe extern "C" fn wl_connector_start_addrs(
                 .start_with(typed)?,
         );
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(race)) };
-        Ok(0)
+        unsafe { give_out(out, race) }
     })
 }
 
@@ -340,8 +336,7 @@ pub unsafe extern "C" fn wl_connector_step(connector: *mut wl_connector, out: *m
             })
         }?;
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn_any(conn))) };
-        Ok(0)
+        unsafe { give_out(out, conn_any(conn)) }
     })
 }
 
@@ -365,8 +360,7 @@ pub unsafe extern "C" fn wl_connector_wait(connector: *mut wl_connector, out: *m
         // SAFETY: `connector` is NULL or a live handle nobody else uses now.
         let conn = unsafe { transition(connector, |mut race| race.wait().map_err(|e| (e, race))) }?;
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn_any(conn))) };
-        Ok(0)
+        unsafe { give_out(out, conn_any(conn)) }
     })
 }
 

@@ -5,9 +5,10 @@ use std::ffi::{c_int, c_void};
 
 use super::addr::wl_addr;
 use super::any::{ByDomain, DgramAny, DgramConnAny, step, with_addr};
-use super::boundary::ffi_fn;
-use super::common;
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, transition};
+use super::boundary::{ffi_fn, forward_exports};
+use super::handle::{
+    borrow, bytes, bytes_mut, give_out, impl_handle, in_ref, out_ptr, pair_out, transition_addr_out, write_opt,
+};
 use super::peer::{self, count};
 use wirelane_core::ffi_support::AddrCodec;
 use wirelane_core::{ConnectedDatagram, MsgFlags};
@@ -91,10 +92,8 @@ pub unsafe extern "C" fn wl_dgram_recv_from(
             ByDomain::V6(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
             ByDomain::Unix(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
         };
-        if !from.is_null() {
-            // SAFETY: a non-NULL `from` points to a wl_addr (caller contract).
-            unsafe { from.write(wl_addr::from_raw(&addr)) };
-        }
+        // SAFETY: `from` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(from, wl_addr::from_raw(&addr)) };
         Ok(count(n))
     })
 }
@@ -114,8 +113,7 @@ pub unsafe extern "C" fn wl_dgram_try_clone(sock: *const wl_dgram, out: *mut *mu
             ByDomain::Unix(s) => ByDomain::Unix(s.try_clone()?),
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(copy)) };
-        Ok(0)
+        unsafe { give_out(out, copy) }
     })
 }
 
@@ -136,188 +134,89 @@ pub unsafe extern "C" fn wl_dgram_connect(
     out: *mut *mut wl_dgram_conn,
 ) -> c_int {
     ffi_fn!("wl_dgram_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` NULL or valid (caller contract).
-        let addr = *unsafe { in_ref(addr, "addr") }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step!(s, |b| b, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe {
+            transition_addr_out(
+                sock,
+                addr,
+                out,
+                |s, addr| step!(s, |b| b, s => with_addr(s, addr, |s, a| s.connect(a))),
+            )
+        }
     })
 }
 
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_free(sock: *mut wl_dgram) {
-    ffi_fn!("wl_dgram_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
+forward_exports! {
+    /// Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
+    /// added): `ConnectedDatagram::send_with_flags`.
+    ///
+    /// Returns the number of bytes sent, or `-ECONNREFUSED` (an earlier
+    /// datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
+    /// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+    /// allocation.
+    ///
+    /// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+    /// Unix socket the receiver's queue, is full), on a non-blocking socket
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+    /// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+    /// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+    fn dgram_conn_send(
+        sock: *const wl_dgram_conn, buf: *const c_void, len: usize, flags: c_int,
+    ) -> libc::ssize_t = peer::send(sock, buf.cast(), len, flags);
 
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_dgram_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_fd(sock: *const wl_dgram) -> c_int {
-    ffi_fn!("wl_dgram_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
+    /// Receives one datagram from the peer (`recv(2)`):
+    /// `ConnectedDatagram::recv_with_flags`. A longer datagram is truncated
+    /// (`MSG_TRUNC` returns its real length; `MSG_PEEK` leaves it queued).
+    ///
+    /// Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
+    /// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
+    /// allocation.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_conn_recv(
+        sock: *const wl_dgram_conn, buf: *mut c_void, len: usize, flags: c_int,
+    ) -> libc::ssize_t = peer::recv(sock, buf.cast(), len, flags);
 
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_into_fd(sock: *mut wl_dgram) -> c_int {
-    ffi_fn!("wl_dgram_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
+    /// Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
+    /// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
+    /// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+    ///
+    /// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
+    /// Unix socket the receiver's queue, is full), on a non-blocking socket
+    /// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
+    /// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
+    /// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
+    fn dgram_conn_send_vectored(
+        sock: *const wl_dgram_conn, iov: *const libc::iovec, iovcnt: usize,
+    ) -> libc::ssize_t = peer::send_iov(sock, iov, iovcnt);
 
-/// Adopts an existing descriptor as a `wl_dgram`, after asking the kernel
-/// that it is a bound, unconnected datagram socket (UDP or Unix datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` (close it only through
-/// `wl_dgram_free`, or take it back with `wl_dgram_into_fd`) and `*out` is written.
-/// On failure `fd` stays open and owned by the caller. Returns 0, or
-/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
-/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
-/// `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_from_fd(fd: c_int, out: *mut *mut wl_dgram) -> c_int {
-    ffi_fn!("wl_dgram_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
-}
+    /// Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
+    /// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
+    /// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_conn_recv_vectored(
+        sock: *const wl_dgram_conn, iov: *const libc::iovec, iovcnt: usize,
+    ) -> libc::ssize_t = peer::recv_iov(sock, iov, iovcnt);
 
-/// Sends one datagram to the peer (`send(2)`, `MSG_NOSIGNAL` always
-/// added): `ConnectedDatagram::send_with_flags`.
-///
-/// Returns the number of bytes sent, or `-ECONNREFUSED` (an earlier
-/// datagram was refused by the peer), `-EMSGSIZE`, `-EAGAIN`, `-EINTR`,
-/// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
-/// allocation.
-///
-/// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
-/// Unix socket the receiver's queue, is full), on a non-blocking socket
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
-/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
-/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_send(
-    sock: *const wl_dgram_conn,
-    buf: *const c_void,
-    len: usize,
-    flags: c_int,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_send", {
-        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
-        unsafe { peer::send(sock, buf.cast(), len, flags) }
-    })
-}
+    /// Writes the peer's address to `*out` (`getpeername(2)`).
+    ///
+    /// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
+    fn dgram_conn_peer_addr(sock: *const wl_dgram_conn, out: *mut wl_addr) -> c_int = peer::peer_addr(sock, out);
 
-/// Receives one datagram from the peer (`recv(2)`):
-/// `ConnectedDatagram::recv_with_flags`. A longer datagram is truncated
-/// (`MSG_TRUNC` returns its real length; `MSG_PEEK` leaves it queued).
-///
-/// Returns the datagram's length, or `-EAGAIN`, `-EINTR`, `-ECONNREFUSED`,
-/// `-EINVAL` (NULL `sock`, NULL `buf` with `len > 0`). Borrows `sock`; no
-/// allocation.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv(
-    sock: *const wl_dgram_conn,
-    buf: *mut c_void,
-    len: usize,
-    flags: c_int,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv", {
-        // SAFETY: pointers NULL or valid for `len` bytes (caller contract).
-        unsafe { peer::recv(sock, buf.cast(), len, flags) }
-    })
-}
-
-/// Sends one datagram gathered from `iovcnt` buffers (`sendmsg(2)`):
-/// `ConnectedDatagram::send_vectored`. Returns as `wl_dgram_conn_send`;
-/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
-///
-/// `-EAGAIN`: no room for the datagram (the socket's send buffer, or for a
-/// Unix socket the receiver's queue, is full), on a non-blocking socket
-/// (`WL_NONBLOCK`, `MSG_DONTWAIT`) or after the write timeout
-/// (`SO_SNDTIMEO`). The datagram was not sent (datagrams go whole or not at
-/// all); retry when `wl_wait` (or your event loop) reports `WL_WRITABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_send_vectored(
-    sock: *const wl_dgram_conn,
-    iov: *const libc::iovec,
-    iovcnt: usize,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_send_vectored", {
-        // SAFETY: `iov` NULL or `iovcnt` valid iovecs (caller contract).
-        unsafe { peer::send_iov(sock, iov, iovcnt) }
-    })
-}
-
-/// Receives one datagram scattered into `iovcnt` buffers (`recvmsg(2)`):
-/// `ConnectedDatagram::recv_vectored`. Returns as `wl_dgram_conn_recv`;
-/// `iovcnt` and the lengths are checked as in `wl_conn_send_vectored`.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv_vectored(
-    sock: *const wl_dgram_conn,
-    iov: *const libc::iovec,
-    iovcnt: usize,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv_vectored", {
-        // SAFETY: `iov` NULL or `iovcnt` valid iovecs of writable buffers.
-        unsafe { peer::recv_iov(sock, iov, iovcnt) }
-    })
-}
-
-/// Writes the peer's address to `*out` (`getpeername(2)`).
-///
-/// Returns 0 or `-errno`; `*out` is written only on success. Borrows `sock`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_peer_addr(sock: *const wl_dgram_conn, out: *mut wl_addr) -> c_int {
-    ffi_fn!("wl_dgram_conn_peer_addr", {
-        // SAFETY: `sock` NULL or live; `out` NULL or writable.
-        unsafe { peer::peer_addr(sock, out) }
-    })
-}
-
-/// Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
-/// `ConnectedDatagram::try_clone`. Each handle must be freed.
-///
-/// Returns 0 or `-errno`; `*out` is written only on success.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_try_clone(sock: *const wl_dgram_conn, out: *mut *mut wl_dgram_conn) -> c_int {
-    ffi_fn!("wl_dgram_conn_try_clone", {
-        // SAFETY: `sock` NULL or live; `out` NULL or writable.
-        unsafe { peer::try_clone(sock, out) }
-    })
+    /// Creates a second handle to the same socket (`fcntl(F_DUPFD_CLOEXEC)`):
+    /// `ConnectedDatagram::try_clone`. Each handle must be freed.
+    ///
+    /// Returns 0 or `-errno`; `*out` is written only on success.
+    fn dgram_conn_try_clone(
+        sock: *const wl_dgram_conn, out: *mut *mut wl_dgram_conn,
+    ) -> c_int = peer::try_clone(sock, out);
 }
 
 /// Creates a pair of connected Unix datagram sockets (`socketpair(2)`,
@@ -328,72 +227,11 @@ pub unsafe extern "C" fn wl_dgram_conn_try_clone(sock: *const wl_dgram_conn, out
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_dgram_conn_pair(a: *mut *mut wl_dgram_conn, b: *mut *mut wl_dgram_conn) -> c_int {
     ffi_fn!("wl_dgram_conn_pair", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = ConnectedDatagram::pair()?;
-        // SAFETY: both checked non-NULL.
+        // SAFETY: `a` and `b` are NULL or writable (caller contract).
         unsafe {
-            a.write(give(ByDomain::Unix(x)));
-            b.write(give(ByDomain::Unix(y)));
+            pair_out(a, b, || {
+                ConnectedDatagram::pair().map(|(x, y)| (ByDomain::Unix(x), ByDomain::Unix(y)))
+            })
         }
-        Ok(0)
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_free(sock: *mut wl_dgram_conn) {
-    ffi_fn!("wl_dgram_conn_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_dgram_conn_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_fd(sock: *const wl_dgram_conn) -> c_int {
-    ffi_fn!("wl_dgram_conn_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_into_fd(sock: *mut wl_dgram_conn) -> c_int {
-    ffi_fn!("wl_dgram_conn_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_dgram_conn`, after asking the kernel
-/// that it is a connected datagram socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` (close it only through
-/// `wl_dgram_conn_free`, or take it back with `wl_dgram_conn_into_fd`) and `*out` is written.
-/// On failure `fd` stays open and owned by the caller. Returns 0, or
-/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
-/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
-/// `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_from_fd(fd: c_int, out: *mut *mut wl_dgram_conn) -> c_int {
-    ffi_fn!("wl_dgram_conn_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
     })
 }

@@ -6,10 +6,10 @@ use std::ffi::{c_int, c_void};
 use std::io;
 
 use super::addr::wl_addr;
-use super::any::ByDomain;
-use super::boundary::ffi_fn;
+use super::any::each_ip;
+use super::boundary::{ffi_fn, forward_exports};
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
+use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr, write_opt};
 use super::peer::count;
 use wirelane_core::batch::{self, GroRecv, SegmentedSend};
 use wirelane_core::ffi_support::AddrCodec;
@@ -118,16 +118,10 @@ pub unsafe extern "C" fn wl_dgram_conn_send_segmented(
     ffi_fn!("wl_dgram_conn_send_segmented", {
         // SAFETY: NULL or live handle; `buf` holds `len` bytes.
         let (s, buf) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?) };
-        let sent = match s {
-            ByDomain::V4(s) => s.send_segmented(buf, segment_size)?,
-            ByDomain::V6(s) => s.send_segmented(buf, segment_size)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let sent = each_ip!(s, inet_only(), s => s.send_segmented(buf, segment_size)?);
         let result = segmented(sent);
-        if !out.is_null() {
-            // SAFETY: a non-NULL `out` points to a wl_segmented_send.
-            unsafe { out.write(result) };
-        }
+        // SAFETY: `out` is NULL or writable (caller contract).
+        unsafe { write_opt(out, result) };
         Ok(count(result.bytes))
     })
 }
@@ -149,79 +143,53 @@ pub unsafe extern "C" fn wl_dgram_send_to_segmented(
     ffi_fn!("wl_dgram_send_to_segmented", {
         // SAFETY: NULL or live handle; `buf` holds `len` bytes; `to` valid.
         let (s, buf, to) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?, *in_ref(to, "to")?) };
-        let sent = match s {
-            ByDomain::V4(s) => s.send_to_segmented(buf, segment_size, &to.to_typed()?)?,
-            ByDomain::V6(s) => s.send_to_segmented(buf, segment_size, &to.to_typed()?)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let sent = each_ip!(s, inet_only(), s => s.send_to_segmented(buf, segment_size, &to.to_typed()?)?);
         let result = segmented(sent);
-        if !out.is_null() {
-            // SAFETY: a non-NULL `out` points to a wl_segmented_send.
-            unsafe { out.write(result) };
-        }
+        // SAFETY: `out` is NULL or writable (caller contract).
+        unsafe { write_opt(out, result) };
         Ok(count(result.bytes))
     })
 }
 
-/// Receives one datagram (`recvmsg(2)`), or with `UDP_GRO` on possibly
-/// several coalesced ones, into `buf` (use 65536 bytes):
-/// `BoundDatagram::recv_gro`. `*out` receives the length, segment size and
-/// sender.
-///
-/// Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
-/// Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_recv_gro(
-    sock: *const wl_dgram,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_gro_recv,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_recv_gro", {
-        let out = out_ptr(out, "out")?;
+// The body `wl_dgram_recv_gro` and `wl_dgram_conn_recv_gro` share (their
+// `forward_exports!` entries' `=> <body>`).
+macro_rules! recv_gro_body {
+    ($sock:ident, $buf:ident, $len:ident, $out:ident) => {{
+        let out = out_ptr($out, "out")?;
         // SAFETY: NULL or live handle; `buf` holds `len` writable bytes.
-        let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
-        let r = match s {
-            ByDomain::V4(s) => gro(s.recv_gro(buf)?),
-            ByDomain::V6(s) => gro(s.recv_gro(buf)?),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let (s, buf) = unsafe { (borrow($sock)?, bytes_mut($buf.cast(), $len, "buf")?) };
+        let r = each_ip!(s, inet_only(), s => gro(s.recv_gro(buf)?));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(count(r.len))
-    })
+    }};
 }
 
-/// `wl_dgram_recv_gro` on a connected datagram socket:
-/// `ConnectedDatagram::recv_gro`.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv_gro(
-    sock: *const wl_dgram_conn,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_gro_recv,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv_gro", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: NULL or live handle; `buf` holds `len` writable bytes.
-        let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
-        let r = match s {
-            ByDomain::V4(s) => gro(s.recv_gro(buf)?),
-            ByDomain::V6(s) => gro(s.recv_gro(buf)?),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(r) };
-        Ok(count(r.len))
-    })
+forward_exports! {
+    /// Receives one datagram (`recvmsg(2)`), or with `UDP_GRO` on possibly
+    /// several coalesced ones, into `buf` (use 65536 bytes):
+    /// `BoundDatagram::recv_gro`. `*out` receives the length, segment size and
+    /// sender.
+    ///
+    /// Returns the bytes received, or `-EAGAIN`, `-EINTR`, `-EAFNOSUPPORT` (a
+    /// Unix socket), `-EINVAL` (NULL), ...; `*out` is written only on success.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_recv_gro(
+        sock: *const wl_dgram, buf: *mut c_void, len: usize, out: *mut wl_gro_recv,
+    ) -> libc::ssize_t => recv_gro_body!(sock, buf, len, out);
+
+    /// `wl_dgram_recv_gro` on a connected datagram socket:
+    /// `ConnectedDatagram::recv_gro`.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_conn_recv_gro(
+        sock: *const wl_dgram_conn, buf: *mut c_void, len: usize, out: *mut wl_gro_recv,
+    ) -> libc::ssize_t => recv_gro_body!(sock, buf, len, out);
 }

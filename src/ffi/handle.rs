@@ -16,10 +16,11 @@
 //! `None` only remains if a transition panicked; such a handle reports
 //! `EBADF`.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_int};
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::addr::wl_addr;
 use wirelane_core::ffi_support::invalid_input;
 
 /// Declares the handle kinds: every handle type must be listed here (its
@@ -314,6 +315,90 @@ pub(crate) unsafe fn transition<H: Handle, N>(
             *handle.slot_mut() = Some(inner);
             Err(error)
         }
+    }
+}
+
+/// The body of an export whose transition writes its new handle to
+/// `*out`: checks `out`, runs `f` on the state behind `ptr` (see
+/// [`transition`]) and writes the new handle. Returns 0; on failure
+/// nothing is written and `ptr` keeps its state.
+///
+/// # Safety
+/// As [`transition`]; `out` is NULL or points to a writable handle pointer.
+pub(crate) unsafe fn transition_out<H: Handle, N: Handle>(
+    ptr: *mut H,
+    out: *mut *mut N,
+    f: impl FnOnce(H::Inner) -> Result<N::Inner, (io::Error, H::Inner)>,
+) -> io::Result<c_int> {
+    let out = out_ptr(out, "out")?;
+    // SAFETY: forwarded from the caller's contract.
+    let next = unsafe { transition(ptr, f) }?;
+    // SAFETY: checked non-NULL.
+    unsafe { give_out(out, next) }
+}
+
+/// [`transition_out`] for a transition that takes an address (bind,
+/// connect): checks `out`, then reads `*addr`, then runs `f` with it.
+///
+/// # Safety
+/// As [`transition_out`]; `addr` is NULL or points to a `wl_addr`.
+pub(crate) unsafe fn transition_addr_out<H: Handle, N: Handle>(
+    ptr: *mut H,
+    addr: *const wl_addr,
+    out: *mut *mut N,
+    f: impl FnOnce(H::Inner, wl_addr) -> Result<N::Inner, (io::Error, H::Inner)>,
+) -> io::Result<c_int> {
+    let out = out_ptr(out, "out")?;
+    // SAFETY: `addr` is NULL or valid (caller contract).
+    let addr = *unsafe { in_ref(addr, "addr") }?;
+    // SAFETY: forwarded from the caller's contract.
+    let next = unsafe { transition(ptr, |s| f(s, addr)) }?;
+    // SAFETY: checked non-NULL.
+    unsafe { give_out(out, next) }
+}
+
+/// The body of the `*_pair` exports: checks `a`, then `b`, then makes the
+/// two ends with `make` and writes one new handle to each. Returns 0; on
+/// failure neither is written.
+///
+/// # Safety
+/// `a` and `b` are NULL or point to writable handle pointers.
+pub(crate) unsafe fn pair_out<H: Handle>(
+    a: *mut *mut H,
+    b: *mut *mut H,
+    make: impl FnOnce() -> io::Result<(H::Inner, H::Inner)>,
+) -> io::Result<c_int> {
+    let a = out_ptr(a, "a")?;
+    let b = out_ptr(b, "b")?;
+    let (x, y) = make()?;
+    // SAFETY: both checked non-NULL.
+    unsafe {
+        a.write(give(x));
+        b.write(give(y));
+    }
+    Ok(0)
+}
+
+/// The tail of an export that creates a handle: moves `inner` into a new
+/// handle, writes it to `*out` and returns 0.
+///
+/// # Safety
+/// `out` is non-NULL (checked with [`out_ptr`]) and writable.
+pub(crate) unsafe fn give_out<H: Handle>(out: *mut *mut H, inner: H::Inner) -> io::Result<c_int> {
+    // SAFETY: caller contract.
+    unsafe { out.write(give(inner)) };
+    Ok(0)
+}
+
+/// Writes `value` to an optional output pointer; NULL means the caller
+/// does not want it.
+///
+/// # Safety
+/// `ptr` is NULL or points to a writable `T`.
+pub(crate) unsafe fn write_opt<T>(ptr: *mut T, value: T) {
+    if !ptr.is_null() {
+        // SAFETY: non-NULL, writable (caller contract).
+        unsafe { ptr.write(value) };
     }
 }
 

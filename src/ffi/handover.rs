@@ -17,7 +17,7 @@ use std::process::Command;
 
 use super::activation::wl_inherited;
 use super::any::{ByDomain, each};
-use super::boundary::ffi_fn;
+use super::boundary::{ffi_fn, forward_exports};
 use super::conn::wl_conn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::fdpass::unix;
@@ -80,48 +80,26 @@ unsafe fn add(h: *mut wl_handover, name: *const c_char, item: Item, check: io::R
     Ok(c_int::try_from(sockets.items.len()).unwrap_or(c_int::MAX))
 }
 
-/// Adds a listener under `name` (names need not be unique). Borrows
-/// `listener` until the send.
-///
-/// Returns the number of sockets in the handover, or `-EINVAL` (NULL
-/// arguments, non-UTF-8 `name`, more than 253 sockets).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_handover_add_listener(
-    handover: *mut wl_handover,
-    name: *const c_char,
-    listener: *const wl_listener,
-) -> c_int {
-    ffi_fn!("wl_handover_add_listener", {
-        // SAFETY: forwarded (caller contract).
-        unsafe { add(handover, name, Item::Listener(listener), borrow(listener).map(drop)) }
-    })
-}
+forward_exports! {
+    /// Adds a listener under `name` (names need not be unique). Borrows
+    /// `listener` until the send.
+    ///
+    /// Returns the number of sockets in the handover, or `-EINVAL` (NULL
+    /// arguments, non-UTF-8 `name`, more than 253 sockets).
+    fn handover_add_listener(
+        handover: *mut wl_handover, name: *const c_char, listener: *const wl_listener,
+    ) -> c_int = add(handover, name, Item::Listener(listener), borrow(listener).map(drop));
 
-/// Adds a bound datagram socket under `name`; see `wl_handover_add_listener`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_handover_add_dgram(
-    handover: *mut wl_handover,
-    name: *const c_char,
-    dgram: *const wl_dgram,
-) -> c_int {
-    ffi_fn!("wl_handover_add_dgram", {
-        // SAFETY: forwarded (caller contract).
-        unsafe { add(handover, name, Item::Dgram(dgram), borrow(dgram).map(drop)) }
-    })
-}
+    /// Adds a bound datagram socket under `name`; see `wl_handover_add_listener`.
+    fn handover_add_dgram(
+        handover: *mut wl_handover, name: *const c_char, dgram: *const wl_dgram,
+    ) -> c_int = add(handover, name, Item::Dgram(dgram), borrow(dgram).map(drop));
 
-/// Adds a connected datagram socket under `name`; see
-/// `wl_handover_add_listener`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_handover_add_dgram_conn(
-    handover: *mut wl_handover,
-    name: *const c_char,
-    dgram: *const wl_dgram_conn,
-) -> c_int {
-    ffi_fn!("wl_handover_add_dgram_conn", {
-        // SAFETY: forwarded (caller contract).
-        unsafe { add(handover, name, Item::DgramConn(dgram), borrow(dgram).map(drop)) }
-    })
+    /// Adds a connected datagram socket under `name`; see
+    /// `wl_handover_add_listener`.
+    fn handover_add_dgram_conn(
+        handover: *mut wl_handover, name: *const c_char, dgram: *const wl_dgram_conn,
+    ) -> c_int = add(handover, name, Item::DgramConn(dgram), borrow(dgram).map(drop));
 }
 
 /// Sends every socket and its name in one message over `channel` (a Unix

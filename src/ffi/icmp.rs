@@ -16,10 +16,9 @@
 use std::ffi::{c_int, c_uint, c_void};
 
 use super::addr::wl_addr;
-use super::boundary::ffi_fn;
-use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_domain, step_inet, with_addr};
-use super::common;
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition};
+use super::boundary::{ffi_fn, forward_exports};
+use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_addr_step, inet_domain};
+use super::handle::{borrow, bytes, bytes_mut, give_out, impl_handle, out_ptr, transition_addr_out, write_opt};
 use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::ffi_support::AddrCodec;
@@ -76,10 +75,8 @@ impl From<EchoReply> for wl_echo_reply {
 /// # Safety
 /// `out` is NULL or points to a writable `wl_echo_reply`.
 unsafe fn report(reply: EchoReply, out: *mut wl_echo_reply) -> libc::ssize_t {
-    if !out.is_null() {
-        // SAFETY: caller contract.
-        unsafe { out.write(reply.into()) };
-    }
+    // SAFETY: caller contract.
+    unsafe { write_opt(out, reply.into()) };
     count(reply.len)
 }
 
@@ -120,94 +117,53 @@ pub unsafe extern "C" fn wl_icmp_raw_new(domain: c_int, flags: c_uint, out: *mut
             }?)
         };
         // SAFETY: checked non-NULL; points to a handle pointer (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 
-/// Binds to a local address (`bind(2)`; its port is the echo identifier,
-/// 0 lets the kernel pick one): `RawSocket<D, Icmp>::bind`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_icmp` to
-/// `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT` (address of the
-/// other family), `-EINVAL` (NULL argument, malformed address), or the
-/// `bind(2)` error.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_bind(
-    sock: *mut wl_icmp_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_icmp,
-) -> c_int {
-    ffi_fn!("wl_icmp_raw_bind", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let bound = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.bind(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
-    })
-}
+forward_exports! {
+    /// Binds to a local address (`bind(2)`; its port is the echo identifier,
+    /// 0 lets the kernel pick one): `RawSocket<D, Icmp>::bind`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_icmp` to
+    /// `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT` (address of the
+    /// other family), `-EINVAL` (NULL argument, malformed address), or the
+    /// `bind(2)` error.
+    fn icmp_raw_bind(
+        sock: *mut wl_icmp_raw, addr: *const wl_addr, out: *mut *mut wl_icmp,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(bind));
 
-/// Fixes the host to ping (`connect(2)`; nothing is sent; the port is
-/// ignored): `RawSocket<D, Icmp>::connect`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
-/// to `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error (`-ENETUNREACH`, ...).
-///
-/// `-EAGAIN`: never a readiness condition, since a datagram connect never
-/// waits (a non-blocking socket connects with this call too); only when
-/// the implicit bind finds no free echo identifier (every one is taken by
-/// another ICMP socket). Nothing changed and `sock` stays a fresh
-/// `wl_icmp_raw`, still owned by the caller: retry once identifiers are
-/// free, or bind first.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_connect(
-    sock: *mut wl_icmp_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_icmp_conn,
-) -> c_int {
-    ffi_fn!("wl_icmp_raw_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
-    })
-}
+    /// Fixes the host to ping (`connect(2)`; nothing is sent; the port is
+    /// ignored): `RawSocket<D, Icmp>::connect`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+    /// to `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `connect(2)` error (`-ENETUNREACH`, ...).
+    ///
+    /// `-EAGAIN`: never a readiness condition, since a datagram connect never
+    /// waits (a non-blocking socket connects with this call too); only when
+    /// the implicit bind finds no free echo identifier (every one is taken by
+    /// another ICMP socket). Nothing changed and `sock` stays a fresh
+    /// `wl_icmp_raw`, still owned by the caller: retry once identifiers are
+    /// free, or bind first.
+    fn icmp_raw_connect(
+        sock: *mut wl_icmp_raw, addr: *const wl_addr, out: *mut *mut wl_icmp_conn,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(connect));
 
-/// Fixes the host to ping (`connect(2)`): `BoundDatagram<D, Icmp>::connect`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
-/// to `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error.
-///
-/// Never returns `-EAGAIN`: the socket is already bound (it has its
-/// identifier), and a datagram connect never waits.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_connect(
-    sock: *mut wl_icmp,
-    addr: *const wl_addr,
-    out: *mut *mut wl_icmp_conn,
-) -> c_int {
-    ffi_fn!("wl_icmp_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
-    })
+    /// Fixes the host to ping (`connect(2)`): `BoundDatagram<D, Icmp>::connect`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_icmp_conn`
+    /// to `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `connect(2)` error.
+    ///
+    /// Never returns `-EAGAIN`: the socket is already bound (it has its
+    /// identifier), and a datagram connect never waits.
+    fn icmp_connect(
+        sock: *mut wl_icmp, addr: *const wl_addr, out: *mut *mut wl_icmp_conn,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(connect));
 }
 
 /// Sends an echo request with sequence number `seq` and `len` bytes of
@@ -235,10 +191,7 @@ pub unsafe extern "C" fn wl_icmp_send_echo_to(
     ffi_fn!("wl_icmp_send_echo_to", {
         // SAFETY: pointers NULL or valid (caller contract).
         let (s, to, payload) = unsafe { (borrow(sock)?, addr_arg(to)?, bytes(payload.cast(), len, "payload")?) };
-        match s {
-            ByInet::V4(s) => s.send_echo_to(&to.to_typed()?, seq, payload),
-            ByInet::V6(s) => s.send_echo_to(&to.to_typed()?, seq, payload),
-        }?;
+        each_inet!(s, s => s.send_echo_to(&to.to_typed()?, seq, payload))?;
         Ok(0)
     })
 }
@@ -271,14 +224,9 @@ pub unsafe extern "C" fn wl_icmp_recv_echo_from(
     ffi_fn!("wl_icmp_recv_echo_from", {
         // SAFETY: pointers NULL or valid (caller contract).
         let (s, payload) = unsafe { (borrow(sock)?, bytes_mut(payload.cast(), len, "payload")?) };
-        let (r, addr) = match s {
-            ByInet::V4(s) => s.recv_echo_from(payload).map(|(r, a)| (r, a.to_raw()))?,
-            ByInet::V6(s) => s.recv_echo_from(payload).map(|(r, a)| (r, a.to_raw()))?,
-        };
-        if !from.is_null() {
-            // SAFETY: a non-NULL `from` points to a wl_addr (caller contract).
-            unsafe { from.write(wl_addr::from_raw(&addr)) };
-        }
+        let (r, addr) = each_inet!(s, s => s.recv_echo_from(payload).map(|(r, a)| (r, a.to_raw()))?);
+        // SAFETY: `from` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(from, wl_addr::from_raw(&addr)) };
         // SAFETY: `reply` is NULL or writable (caller contract).
         Ok(unsafe { report(r, reply) })
     })
@@ -364,172 +312,5 @@ pub unsafe extern "C" fn wl_icmp_conn_ident(sock: *const wl_icmp_conn) -> c_int 
     ffi_fn!("wl_icmp_conn_ident", {
         // SAFETY: `sock` is NULL or a live handle (caller contract).
         each_inet!(unsafe { borrow(sock) }?, s => s.ident()).map(c_int::from)
-    })
-}
-
-// --- fd, into_fd, free, from_fd of each handle ---------------------------
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored. Freeing a handle while another thread still
-/// uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_free(sock: *mut wl_icmp_raw) {
-    ffi_fn!("wl_icmp_raw_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, still owned by the handle (do not close
-/// it, do not use it after `wl_icmp_raw_free`), for `epoll`, `poll` or a
-/// `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
-/// or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_fd(sock: *const wl_icmp_raw) -> c_int {
-    ffi_fn!("wl_icmp_raw_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_into_fd(sock: *mut wl_icmp_raw) -> c_int {
-    ffi_fn!("wl_icmp_raw_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_icmp_raw`, after asking the kernel that
-/// it is a fresh (unbound, unconnected) ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
-/// (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
-/// IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
-/// protocol), `-EINVAL` (other state, NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_raw_from_fd(fd: c_int, out: *mut *mut wl_icmp_raw) -> c_int {
-    ffi_fn!("wl_icmp_raw_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored. Freeing a handle while another thread still
-/// uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_free(sock: *mut wl_icmp) {
-    ffi_fn!("wl_icmp_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, still owned by the handle (do not close
-/// it, do not use it after `wl_icmp_free`), for `epoll`, `poll` or a
-/// `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
-/// or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_fd(sock: *const wl_icmp) -> c_int {
-    ffi_fn!("wl_icmp_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_into_fd(sock: *mut wl_icmp) -> c_int {
-    ffi_fn!("wl_icmp_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_icmp`, after asking the kernel that
-/// it is a bound, unconnected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
-/// (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
-/// IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
-/// protocol), `-EINVAL` (other state, NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_from_fd(fd: c_int, out: *mut *mut wl_icmp) -> c_int {
-    ffi_fn!("wl_icmp_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored. Freeing a handle while another thread still
-/// uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_conn_free(sock: *mut wl_icmp_conn) {
-    ffi_fn!("wl_icmp_conn_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, still owned by the handle (do not close
-/// it, do not use it after `wl_icmp_conn_free`), for `epoll`, `poll` or a
-/// `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
-/// or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_conn_fd(sock: *const wl_icmp_conn) -> c_int {
-    ffi_fn!("wl_icmp_conn_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_conn_into_fd(sock: *mut wl_icmp_conn) -> c_int {
-    ffi_fn!("wl_icmp_conn_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_icmp_conn`, after asking the kernel that
-/// it is a connected ICMP echo socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
-/// (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
-/// IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
-/// protocol), `-EINVAL` (other state, NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_icmp_conn_from_fd(fd: c_int, out: *mut *mut wl_icmp_conn) -> c_int {
-    ffi_fn!("wl_icmp_conn_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
     })
 }

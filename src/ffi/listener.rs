@@ -6,9 +6,8 @@ use super::addr::wl_addr;
 use super::any::ByDomain;
 use super::any::ListenerAny;
 use super::boundary::ffi_fn;
-use super::common;
 use super::conn::wl_conn;
-use super::handle::{borrow, give, impl_handle, out_ptr};
+use super::handle::{borrow, give_out, impl_handle, out_ptr, write_opt};
 
 /// A listening stream socket (`Listener<D>`): it accepts connections.
 /// Accepting does not consume the listener.
@@ -57,70 +56,9 @@ pub unsafe extern "C" fn wl_listener_accept(
                 .accept_with_addr()
                 .map(|(c, a)| (ByDomain::Unix(c), wl_addr::from_typed(&a)))?,
         };
-        if !peer.is_null() {
-            // SAFETY: non-NULL `peer` points to a wl_addr (caller contract).
-            unsafe { peer.write(addr) };
-        }
+        // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(peer, addr) };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_listener_free(sock: *mut wl_listener) {
-    ffi_fn!("wl_listener_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_listener_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_listener_fd(sock: *const wl_listener) -> c_int {
-    ffi_fn!("wl_listener_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_listener_into_fd(sock: *mut wl_listener) -> c_int {
-    ffi_fn!("wl_listener_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_listener`, after asking the kernel
-/// that it is a listening stream socket of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` (close it only through
-/// `wl_listener_free`, or take it back with `wl_listener_into_fd`) and `*out` is written.
-/// On failure `fd` stays open and owned by the caller. Returns 0, or
-/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
-/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
-/// `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_listener_from_fd(fd: c_int, out: *mut *mut wl_listener) -> c_int {
-    ffi_fn!("wl_listener_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
+        unsafe { give_out(out, conn) }
     })
 }

@@ -44,6 +44,7 @@ mod gso;
 mod handle;
 mod handover;
 mod icmp;
+mod lifecycle;
 mod limits;
 mod listener;
 mod listener_clone;

@@ -11,7 +11,7 @@ use super::any::{ByDomain, RawAny, RawOf};
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
 use super::dgram::wl_dgram_conn;
-use super::handle::{borrow, give, out_ptr};
+use super::handle::{borrow, give_out, out_ptr, pair_out, write_opt};
 use super::listener::wl_listener;
 use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{
@@ -91,7 +91,7 @@ fn single<D: Domain, T: DefaultProtocol<D>>(
     }
 }
 
-fn by_domain<T>(
+pub(crate) fn by_domain<T>(
     domain: c_int,
     v4: impl FnOnce() -> std::io::Result<RawSocket<Ipv4, T>>,
     v6: impl FnOnce() -> std::io::Result<RawSocket<Ipv6, T>>,
@@ -178,8 +178,7 @@ pub unsafe extern "C" fn wl_raw_open(
             }
         };
         // SAFETY: checked non-NULL; points to a `wl_raw *` (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 
@@ -234,13 +233,10 @@ pub unsafe extern "C" fn wl_listener_accept_flags(
             ByDomain::V6(l) => accept!(l, ByDomain::V6),
             ByDomain::Unix(l) => accept!(l, ByDomain::Unix),
         };
-        if !peer.is_null() {
-            // SAFETY: non-NULL `peer` points to a wl_addr (caller contract).
-            unsafe { peer.write(addr) };
-        }
+        // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(peer, addr) };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        unsafe { give_out(out, conn) }
     })
 }
 
@@ -256,19 +252,17 @@ pub unsafe extern "C" fn wl_listener_accept_flags(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_conn_pair_flags(flags: c_uint, a: *mut *mut wl_conn, b: *mut *mut wl_conn) -> c_int {
     ffi_fn!("wl_conn_pair_flags", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = if nonblocking(flags)? {
-            ConnectedStream::pair_nonblocking()
-        } else {
-            ConnectedStream::pair()
-        }?;
-        // SAFETY: both checked non-NULL.
+        // SAFETY: `a` and `b` are NULL or writable (caller contract).
         unsafe {
-            a.write(give(ByDomain::Unix(x)));
-            b.write(give(ByDomain::Unix(y)));
+            pair_out(a, b, || {
+                let (x, y) = if nonblocking(flags)? {
+                    ConnectedStream::pair_nonblocking()
+                } else {
+                    ConnectedStream::pair()
+                }?;
+                Ok((ByDomain::Unix(x), ByDomain::Unix(y)))
+            })
         }
-        Ok(0)
     })
 }
 
@@ -286,18 +280,16 @@ pub unsafe extern "C" fn wl_dgram_conn_pair_flags(
     b: *mut *mut wl_dgram_conn,
 ) -> c_int {
     ffi_fn!("wl_dgram_conn_pair_flags", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = if nonblocking(flags)? {
-            ConnectedDatagram::pair_nonblocking()
-        } else {
-            ConnectedDatagram::pair()
-        }?;
-        // SAFETY: both checked non-NULL.
+        // SAFETY: `a` and `b` are NULL or writable (caller contract).
         unsafe {
-            a.write(give(ByDomain::Unix(x)));
-            b.write(give(ByDomain::Unix(y)));
+            pair_out(a, b, || {
+                let (x, y) = if nonblocking(flags)? {
+                    ConnectedDatagram::pair_nonblocking()
+                } else {
+                    ConnectedDatagram::pair()
+                }?;
+                Ok((ByDomain::Unix(x), ByDomain::Unix(y)))
+            })
         }
-        Ok(0)
     })
 }

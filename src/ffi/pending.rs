@@ -4,10 +4,9 @@ use std::ffi::c_int;
 use std::time::Duration;
 
 use super::any::{PendingAny, each, step};
-use super::boundary::ffi_fn;
-use super::common;
+use super::boundary::{ffi_fn, forward_exports};
 use super::conn::wl_conn;
-use super::handle::{borrow, give, impl_handle, out_ptr, transition};
+use super::handle::{borrow, impl_handle, transition_out};
 
 /// A stream connect that has been started but may not have completed
 /// (`PendingConnect<D>`), from `wl_raw_connect_nonblocking`. Register
@@ -37,68 +36,22 @@ pub unsafe extern "C" fn wl_pending_wait(pending: *const wl_pending, timeout_ms:
     })
 }
 
-/// Completes the connect if it has succeeded: `PendingConnect::finish`.
-/// The connected socket stays non-blocking.
-///
-/// Ownership: on success consumes `pending` and writes a new `wl_conn` to
-/// `*out`. On failure `pending` stays valid and owned by the caller and
-/// `*out` is untouched: `-EAGAIN` while the handshake is in flight (call
-/// again when writable), the connect's own error (`-ECONNREFUSED`,
-/// `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
-/// read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
-///
-/// `-EAGAIN`: the handshake is still in flight (the descriptor is not
-/// writable yet). Nothing changed: `pending` stays valid and owned by the
-/// caller; retry when `wl_wait` (or your event loop) reports `WL_WRITABLE` on
-/// `wl_pending_fd`, or after `wl_pending_wait` returns 1.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_pending_finish(pending: *mut wl_pending, out: *mut *mut wl_conn) -> c_int {
-    ffi_fn!("wl_pending_finish", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `pending` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(pending, |s| step!(s, |b| b, s => s.finish())) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_pending_free(sock: *mut wl_pending) {
-    ffi_fn!("wl_pending_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_pending_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_pending_fd(sock: *const wl_pending) -> c_int {
-    ffi_fn!("wl_pending_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_pending_into_fd(sock: *mut wl_pending) -> c_int {
-    ffi_fn!("wl_pending_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
+forward_exports! {
+    /// Completes the connect if it has succeeded: `PendingConnect::finish`.
+    /// The connected socket stays non-blocking.
+    ///
+    /// Ownership: on success consumes `pending` and writes a new `wl_conn` to
+    /// `*out`. On failure `pending` stays valid and owned by the caller and
+    /// `*out` is untouched: `-EAGAIN` while the handshake is in flight (call
+    /// again when writable), the connect's own error (`-ECONNREFUSED`,
+    /// `-ETIMEDOUT`, ...) once it failed, `-ENOTCONN` if the error was already
+    /// read with `wl_socket_take_error`, `-EINVAL` for a NULL argument.
+    ///
+    /// `-EAGAIN`: the handshake is still in flight (the descriptor is not
+    /// writable yet). Nothing changed: `pending` stays valid and owned by the
+    /// caller; retry when `wl_wait` (or your event loop) reports `WL_WRITABLE` on
+    /// `wl_pending_fd`, or after `wl_pending_wait` returns 1.
+    fn pending_finish(
+        pending: *mut wl_pending, out: *mut *mut wl_conn,
+    ) -> c_int = transition_out(pending, out, |s| step!(s, |b| b, s => s.finish()));
 }

@@ -3,13 +3,13 @@
 use std::ffi::c_int;
 
 use super::addr::wl_addr;
-use super::any::{ByDomain, RawAny, RawDgram, RawOf, RawStream, State, step, with_addr, wrong_type};
+use super::any::{RawAny, RawDgram, RawOf, RawStream, State, step, with_addr, wrong_type};
 use super::bound::wl_bound;
-use super::boundary::ffi_fn;
-use super::common;
+use super::boundary::{ffi_fn, forward_exports};
 use super::conn::wl_conn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{borrow, give, impl_handle, in_ref, out_ptr, transition};
+use super::handle::{Handle, borrow, give_out, impl_handle, in_ref, out_ptr, transition};
+use super::nonblock::by_domain;
 use super::pending::wl_pending;
 use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{Datagram, DefaultProtocol, Ipv4, Ipv6, RawSocket, Stream, Unix};
@@ -28,17 +28,7 @@ impl_handle!(wl_raw, RawAny);
 fn new_any<T: DefaultProtocol<Ipv4> + DefaultProtocol<Ipv6> + DefaultProtocol<Unix>>(
     domain: c_int,
 ) -> std::io::Result<RawOf<T>> {
-    Ok(match domain {
-        libc::AF_INET => ByDomain::V4(RawSocket::new()?),
-        libc::AF_INET6 => ByDomain::V6(RawSocket::new()?),
-        libc::AF_UNIX => ByDomain::Unix(RawSocket::new()?),
-        other => {
-            return Err(invalid_input(
-                libc::EAFNOSUPPORT,
-                format!("domain {other} is not supported: use AF_INET, AF_INET6 or AF_UNIX"),
-            ));
-        }
-    })
+    by_domain(domain, RawSocket::new, RawSocket::new, RawSocket::new)
 }
 
 /// Creates a socket (`socket(2)`, always `SOCK_CLOEXEC`).
@@ -68,8 +58,7 @@ pub unsafe extern "C" fn wl_raw_new(domain: c_int, r#type: c_int, out: *mut *mut
             }
         };
         // SAFETY: checked non-NULL; points to a `wl_raw *` (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 
@@ -108,6 +97,31 @@ unsafe fn dgram_args(sock: *const wl_raw, addr: *const wl_addr, wrong: &'static 
 }
 
 /// Takes the stream arm out of a `wl_raw` known to hold one.
+/// The body of the `wl_raw` transitions that take an address: checks
+/// `out`, then (with `args`) `*addr` and the socket's type, then runs `f`
+/// on the state and writes the new handle. On failure `sock` keeps its
+/// state.
+///
+/// # Safety
+/// `sock` is NULL or a live handle nobody else uses during the call;
+/// `addr` NULL or valid; `out` NULL or writable.
+unsafe fn addr_step<N: Handle>(
+    sock: *mut wl_raw,
+    addr: *const wl_addr,
+    out: *mut *mut N,
+    args: unsafe fn(*const wl_raw, *const wl_addr, &'static str) -> std::io::Result<wl_addr>,
+    wrong: &'static str,
+    f: impl FnOnce(RawAny, wl_addr) -> Result<N::Inner, (std::io::Error, RawAny)>,
+) -> std::io::Result<c_int> {
+    let out = out_ptr(out, "out")?;
+    // SAFETY: forwarded from the caller's contract.
+    let addr = unsafe { args(sock, addr, wrong) }?;
+    // SAFETY: as above.
+    let next = unsafe { transition(sock, |raw| f(raw, addr)) }?;
+    // SAFETY: checked non-NULL.
+    unsafe { give_out(out, next) }
+}
+
 fn stream_of(raw: RawAny) -> Result<RawStream, (std::io::Error, RawAny)> {
     match raw {
         RawAny::Stream(s) => Ok(s),
@@ -122,263 +136,119 @@ fn dgram_of(raw: RawAny) -> Result<RawDgram, (std::io::Error, RawAny)> {
     }
 }
 
-/// Binds a stream socket to a local address (`bind(2)`): `RawSocket::bind`.
-/// Port 0 picks a free port (read it with `wl_socket_local_addr`).
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_bound` to
-/// `*out`. On failure `sock` stays valid and owned by the caller (retry
-/// another address, or free it) and `*out` is untouched. Returns 0, or
-/// `-EPROTOTYPE` (a datagram socket: use `wl_raw_bind_dgram`),
-/// `-EAFNOSUPPORT` (address of another family), `-EINVAL` (NULL argument,
-/// malformed address), or the `bind(2)` error (`-EADDRINUSE`, `-EACCES`, ...).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_raw_bind(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_bound) -> c_int {
-    ffi_fn!("wl_raw_bind", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            stream_args(
-                sock,
-                addr,
-                "wl_raw_bind needs a SOCK_STREAM socket; for a datagram socket use wl_raw_bind_dgram",
-            )
-        }?;
-        // SAFETY: as above; nothing else uses `sock` during the call.
-        let bound = unsafe {
-            transition(sock, |raw| {
-                let s = stream_of(raw)?;
-                step!(s, RawAny::Stream, s => with_addr(s, addr, |s, a| s.bind(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
-    })
-}
+forward_exports! {
+    /// Binds a stream socket to a local address (`bind(2)`): `RawSocket::bind`.
+    /// Port 0 picks a free port (read it with `wl_socket_local_addr`).
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_bound` to
+    /// `*out`. On failure `sock` stays valid and owned by the caller (retry
+    /// another address, or free it) and `*out` is untouched. Returns 0, or
+    /// `-EPROTOTYPE` (a datagram socket: use `wl_raw_bind_dgram`),
+    /// `-EAFNOSUPPORT` (address of another family), `-EINVAL` (NULL argument,
+    /// malformed address), or the `bind(2)` error (`-EADDRINUSE`, `-EACCES`, ...).
+    fn raw_bind(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_bound) -> c_int = addr_step(
+        sock,
+        addr,
+        out,
+        stream_args,
+        "wl_raw_bind needs a SOCK_STREAM socket; for a datagram socket use wl_raw_bind_dgram",
+        |raw, addr| step!(stream_of(raw)?, RawAny::Stream, s => with_addr(s, addr, |s, a| s.bind(a))),
+    );
 
-/// Binds a datagram socket to a local address (`bind(2)`):
-/// `RawSocket<D, Datagram>::bind`. The result can `sendto`/`recvfrom` anyone.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_dgram` to
-/// `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
-/// `wl_raw_bind`), `-EAFNOSUPPORT`, `-EINVAL`, or the `bind(2)` error.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_raw_bind_dgram(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_dgram) -> c_int {
-    ffi_fn!("wl_raw_bind_dgram", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            dgram_args(
-                sock,
-                addr,
-                "wl_raw_bind_dgram needs a SOCK_DGRAM socket; for a stream socket use wl_raw_bind",
-            )
-        }?;
-        // SAFETY: as above.
-        let bound = unsafe {
-            transition(sock, |raw| {
-                let s = dgram_of(raw)?;
-                step!(s, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.bind(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
-    })
-}
+    /// Binds a datagram socket to a local address (`bind(2)`):
+    /// `RawSocket<D, Datagram>::bind`. The result can `sendto`/`recvfrom` anyone.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_dgram` to
+    /// `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
+    /// `wl_raw_bind`), `-EAFNOSUPPORT`, `-EINVAL`, or the `bind(2)` error.
+    fn raw_bind_dgram(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_dgram) -> c_int = addr_step(
+        sock,
+        addr,
+        out,
+        dgram_args,
+        "wl_raw_bind_dgram needs a SOCK_DGRAM socket; for a stream socket use wl_raw_bind",
+        |raw, addr| step!(dgram_of(raw)?, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.bind(a))),
+    );
 
-/// Connects a stream socket, blocking until the handshake completes
-/// (`connect(2)`): `RawSocket::connect`. The write timeout
-/// (`wl_socket_set_write_timeout`) bounds the wait.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_conn` to
-/// `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a datagram socket:
-/// use `wl_raw_connect_dgram`), `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error (`-ECONNREFUSED`, `-ETIMEDOUT`, ...). A signal gives
-/// `-EINTR`; the kernel then continues the handshake in the background.
-/// Retrying `wl_raw_connect` on `sock` with the same address is the way
-/// to resume: it waits for that handshake and returns its outcome, and if
-/// the handshake already completed (the kernel says `EISCONN`) it returns
-/// 0 with the connection. (`-EISCONN` only if the socket is connected to
-/// another address; `-EALREADY` on a socket made non-blocking.)
-///
-/// `-EAGAIN`: a Unix listener's queue is full (at once on a non-blocking
-/// socket, after the write timeout on a blocking one); nothing was connected
-/// and `sock` is as it was: retry later. An internet socket gives
-/// `-EINPROGRESS` instead when it is non-blocking (`wl_raw_open` with
-/// `WL_NONBLOCK`) or when the write timeout ends the wait: the handshake then
-/// goes on in the kernel while `sock` stays a `wl_raw` (resume as after
-/// `-EINTR`; on a non-blocking socket a retry says `-EALREADY` while the
-/// handshake is in flight); a non-blocking socket connects with
-/// `wl_raw_connect_nonblocking`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_raw_connect(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_conn) -> c_int {
-    ffi_fn!("wl_raw_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            stream_args(
-                sock,
-                addr,
-                "wl_raw_connect needs a SOCK_STREAM socket; for a datagram socket use wl_raw_connect_dgram",
-            )
-        }?;
-        // SAFETY: as above.
-        let conn = unsafe {
-            transition(sock, |raw| {
-                let s = stream_of(raw)?;
-                step!(s, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
-    })
-}
+    /// Connects a stream socket, blocking until the handshake completes
+    /// (`connect(2)`): `RawSocket::connect`. The write timeout
+    /// (`wl_socket_set_write_timeout`) bounds the wait.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_conn` to
+    /// `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a datagram socket:
+    /// use `wl_raw_connect_dgram`), `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `connect(2)` error (`-ECONNREFUSED`, `-ETIMEDOUT`, ...). A signal gives
+    /// `-EINTR`; the kernel then continues the handshake in the background.
+    /// Retrying `wl_raw_connect` on `sock` with the same address is the way
+    /// to resume: it waits for that handshake and returns its outcome, and if
+    /// the handshake already completed (the kernel says `EISCONN`) it returns
+    /// 0 with the connection. (`-EISCONN` only if the socket is connected to
+    /// another address; `-EALREADY` on a socket made non-blocking.)
+    ///
+    /// `-EAGAIN`: a Unix listener's queue is full (at once on a non-blocking
+    /// socket, after the write timeout on a blocking one); nothing was connected
+    /// and `sock` is as it was: retry later. An internet socket gives
+    /// `-EINPROGRESS` instead when it is non-blocking (`wl_raw_open` with
+    /// `WL_NONBLOCK`) or when the write timeout ends the wait: the handshake then
+    /// goes on in the kernel while `sock` stays a `wl_raw` (resume as after
+    /// `-EINTR`; on a non-blocking socket a retry says `-EALREADY` while the
+    /// handshake is in flight); a non-blocking socket connects with
+    /// `wl_raw_connect_nonblocking`.
+    fn raw_connect(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_conn) -> c_int = addr_step(
+        sock,
+        addr,
+        out,
+        stream_args,
+        "wl_raw_connect needs a SOCK_STREAM socket; for a datagram socket use wl_raw_connect_dgram",
+        |raw, addr| step!(stream_of(raw)?, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect(a))),
+    );
 
-/// Starts a stream connect without waiting (`O_NONBLOCK` + `connect(2)`):
-/// `RawSocket::connect_nonblocking`. Wait for writability on
-/// `wl_pending_fd` (epoll, io_uring, `wl_pending_wait`), then call
-/// `wl_pending_finish`. The socket stays non-blocking.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_pending` to
-/// `*out`; on an immediate failure `sock` stays valid and owned by the
-/// caller (its blocking mode restored) and `*out` is untouched. Returns 0,
-/// or `-EPROTOTYPE` (a datagram socket), `-EAFNOSUPPORT`, `-EINVAL`, or
-/// the immediate `connect(2)` error.
-///
-/// `-EAGAIN`: only for a Unix socket, whose listener's queue is full (a Unix
-/// connect never reports `EINPROGRESS`: it completes or fails at once).
-/// Nothing was started and `sock` stays a fresh `wl_raw` in its former
-/// blocking mode; retry later (the listener's side gives no readiness signal
-/// for it, so use a timer).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_raw_connect_nonblocking(
-    sock: *mut wl_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_pending,
-) -> c_int {
-    ffi_fn!("wl_raw_connect_nonblocking", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            stream_args(
-                sock,
-                addr,
-                "wl_raw_connect_nonblocking needs a SOCK_STREAM socket; a datagram connect never waits: use wl_raw_connect_dgram",
-            )
-        }?;
-        // SAFETY: as above.
-        let pending = unsafe {
-            transition(sock, |raw| {
-                let s = stream_of(raw)?;
-                step!(s, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect_nonblocking(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(pending)) };
-        Ok(0)
-    })
-}
+    /// Starts a stream connect without waiting (`O_NONBLOCK` + `connect(2)`):
+    /// `RawSocket::connect_nonblocking`. Wait for writability on
+    /// `wl_pending_fd` (epoll, io_uring, `wl_pending_wait`), then call
+    /// `wl_pending_finish`. The socket stays non-blocking.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_pending` to
+    /// `*out`; on an immediate failure `sock` stays valid and owned by the
+    /// caller (its blocking mode restored) and `*out` is untouched. Returns 0,
+    /// or `-EPROTOTYPE` (a datagram socket), `-EAFNOSUPPORT`, `-EINVAL`, or
+    /// the immediate `connect(2)` error.
+    ///
+    /// `-EAGAIN`: only for a Unix socket, whose listener's queue is full (a Unix
+    /// connect never reports `EINPROGRESS`: it completes or fails at once).
+    /// Nothing was started and `sock` stays a fresh `wl_raw` in its former
+    /// blocking mode; retry later (the listener's side gives no readiness signal
+    /// for it, so use a timer).
+    fn raw_connect_nonblocking(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_pending) -> c_int = addr_step(
+        sock,
+        addr,
+        out,
+        stream_args,
+        "wl_raw_connect_nonblocking needs a SOCK_STREAM socket; a datagram connect never waits: use wl_raw_connect_dgram",
+        |raw, addr| step!(stream_of(raw)?, RawAny::Stream, s => with_addr(s, addr, |s, a| s.connect_nonblocking(a))),
+    );
 
-/// Fixes the peer of a datagram socket (`connect(2)`; nothing is sent):
-/// `RawSocket<D, Datagram>::connect`. The kernel picks the local address;
-/// only the peer's datagrams are received.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_dgram_conn`
-/// to `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
-/// `wl_raw_connect`), `-EAFNOSUPPORT`, `-EINVAL`, or the `connect(2)` error.
-///
-/// `-EAGAIN`: no free local port for the implicit bind (the ephemeral range,
-/// `net.ipv4.ip_local_port_range`, is exhausted); this is not a readiness
-/// condition and nothing changed (`sock` stays a fresh `wl_raw`): retry once
-/// ports are free, or bind first.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_raw_connect_dgram(
-    sock: *mut wl_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_dgram_conn,
-) -> c_int {
-    ffi_fn!("wl_raw_connect_dgram", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: pointers are NULL or valid (caller contract).
-        let addr = unsafe {
-            dgram_args(
-                sock,
-                addr,
-                "wl_raw_connect_dgram needs a SOCK_DGRAM socket; for a stream socket use wl_raw_connect",
-            )
-        }?;
-        // SAFETY: as above.
-        let conn = unsafe {
-            transition(sock, |raw| {
-                let s = dgram_of(raw)?;
-                step!(s, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.connect(a)))
-            })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_raw_free(sock: *mut wl_raw) {
-    ffi_fn!("wl_raw_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll`, libuv, io_uring or
-/// a `setsockopt(2)` Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_raw_free`. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_raw_fd(sock: *const wl_raw) -> c_int {
-    ffi_fn!("wl_raw_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_raw_into_fd(sock: *mut wl_raw) -> c_int {
-    ffi_fn!("wl_raw_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_raw`, after asking the kernel
-/// that it is a fresh socket (not bound, not connected, not listening; stream or datagram) of a supported domain (`SO_DOMAIN`, `SO_TYPE`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` (close it only through
-/// `wl_raw_free`, or take it back with `wl_raw_into_fd`) and `*out` is written.
-/// On failure `fd` stays open and owned by the caller. Returns 0, or
-/// `-EBADF` (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (other
-/// domain), `-EPROTOTYPE` (other socket type), `-EINVAL` (other state, NULL
-/// `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_raw_from_fd(fd: c_int, out: *mut *mut wl_raw) -> c_int {
-    ffi_fn!("wl_raw_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
+    /// Fixes the peer of a datagram socket (`connect(2)`; nothing is sent):
+    /// `RawSocket<D, Datagram>::connect`. The kernel picks the local address;
+    /// only the peer's datagrams are received.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_dgram_conn`
+    /// to `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EPROTOTYPE` (a stream socket: use
+    /// `wl_raw_connect`), `-EAFNOSUPPORT`, `-EINVAL`, or the `connect(2)` error.
+    ///
+    /// `-EAGAIN`: no free local port for the implicit bind (the ephemeral range,
+    /// `net.ipv4.ip_local_port_range`, is exhausted); this is not a readiness
+    /// condition and nothing changed (`sock` stays a fresh `wl_raw`): retry once
+    /// ports are free, or bind first.
+    fn raw_connect_dgram(sock: *mut wl_raw, addr: *const wl_addr, out: *mut *mut wl_dgram_conn) -> c_int = addr_step(
+        sock,
+        addr,
+        out,
+        dgram_args,
+        "wl_raw_connect_dgram needs a SOCK_DGRAM socket; for a stream socket use wl_raw_connect",
+        |raw, addr| step!(dgram_of(raw)?, RawAny::Dgram, s => with_addr(s, addr, |s, a| s.connect(a))),
+    );
 }

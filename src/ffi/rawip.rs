@@ -14,10 +14,9 @@
 use std::ffi::{c_int, c_uint, c_void};
 
 use super::addr::wl_addr;
-use super::boundary::ffi_fn;
-use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_domain, step_inet, with_addr};
-use super::common;
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, out_ptr, transition};
+use super::boundary::{ffi_fn, forward_exports};
+use super::by_inet::{ByInet, InetBound, InetConn, InetRaw, addr_arg, each_inet, inet_addr_step, inet_domain};
+use super::handle::{borrow, bytes, bytes_mut, give_out, impl_handle, out_ptr, transition_addr_out, write_opt};
 use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::ffi_support::{AddrCodec, invalid_input};
@@ -87,90 +86,49 @@ pub unsafe extern "C" fn wl_rawip_raw_new(
             (false, true) => ByInet::V4(RawSocket::<Ipv4, RawIp>::with_protocol_nonblocking(protocol)?),
         };
         // SAFETY: checked non-NULL; points to a handle pointer (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 
-/// Binds to a local address (`bind(2)`; the port is ignored):
-/// `RawSocket<D, RawIp>::bind`. Only packets to that address arrive.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_rawip` to
-/// `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `bind(2)` error (`-EADDRNOTAVAIL`, ...).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_raw_bind(
-    sock: *mut wl_rawip_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_rawip,
-) -> c_int {
-    ffi_fn!("wl_rawip_raw_bind", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let bound = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.bind(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
-    })
-}
+forward_exports! {
+    /// Binds to a local address (`bind(2)`; the port is ignored):
+    /// `RawSocket<D, RawIp>::bind`. Only packets to that address arrive.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_rawip` to
+    /// `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `bind(2)` error (`-EADDRNOTAVAIL`, ...).
+    fn rawip_raw_bind(
+        sock: *mut wl_rawip_raw, addr: *const wl_addr, out: *mut *mut wl_rawip,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(bind));
 
-/// Fixes the peer host (`connect(2)`; nothing is sent; the port is
-/// ignored): `RawSocket<D, RawIp>::connect`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
-/// to `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error.
-///
-/// Never returns `-EAGAIN`: a raw socket is bound to its protocol from
-/// creation, so there is no implicit bind, and a datagram connect never
-/// waits (a non-blocking socket connects with this call too).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_raw_connect(
-    sock: *mut wl_rawip_raw,
-    addr: *const wl_addr,
-    out: *mut *mut wl_rawip_conn,
-) -> c_int {
-    ffi_fn!("wl_rawip_raw_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
-    })
-}
+    /// Fixes the peer host (`connect(2)`; nothing is sent; the port is
+    /// ignored): `RawSocket<D, RawIp>::connect`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+    /// to `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `connect(2)` error.
+    ///
+    /// Never returns `-EAGAIN`: a raw socket is bound to its protocol from
+    /// creation, so there is no implicit bind, and a datagram connect never
+    /// waits (a non-blocking socket connects with this call too).
+    fn rawip_raw_connect(
+        sock: *mut wl_rawip_raw, addr: *const wl_addr, out: *mut *mut wl_rawip_conn,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(connect));
 
-/// Fixes the peer host (`connect(2)`): `BoundDatagram<D, RawIp>::connect`.
-///
-/// Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
-/// to `*out`; on failure `sock` stays valid and owned by the caller and
-/// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
-/// `connect(2)` error.
-///
-/// Never returns `-EAGAIN`: the socket is already bound, and a datagram
-/// connect never waits.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_connect(
-    sock: *mut wl_rawip,
-    addr: *const wl_addr,
-    out: *mut *mut wl_rawip_conn,
-) -> c_int {
-    ffi_fn!("wl_rawip_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = unsafe { addr_arg(addr) }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe { transition(sock, |s| step_inet!(s, s => with_addr(s, addr, |s, a| s.connect(a)))) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
-    })
+    /// Fixes the peer host (`connect(2)`): `BoundDatagram<D, RawIp>::connect`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new `wl_rawip_conn`
+    /// to `*out`; on failure `sock` stays valid and owned by the caller and
+    /// `*out` is untouched. Returns 0, or `-EAFNOSUPPORT`, `-EINVAL`, or the
+    /// `connect(2)` error.
+    ///
+    /// Never returns `-EAGAIN`: the socket is already bound, and a datagram
+    /// connect never waits.
+    fn rawip_connect(
+        sock: *mut wl_rawip, addr: *const wl_addr, out: *mut *mut wl_rawip_conn,
+    ) -> c_int = transition_addr_out(sock, addr, out, inet_addr_step!(connect));
 }
 
 /// Sends one packet payload of `len` bytes to `*to` (`sendto(2)`,
@@ -198,11 +156,7 @@ pub unsafe extern "C" fn wl_rawip_send_to(
         // SAFETY: pointers NULL or valid (caller contract).
         let (s, buf, to) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?, addr_arg(to)?) };
         let flags = MsgFlags::from_bits(flags);
-        match s {
-            ByInet::V4(s) => s.send_to_with_flags(buf, &to.to_typed()?, flags),
-            ByInet::V6(s) => s.send_to_with_flags(buf, &to.to_typed()?, flags),
-        }
-        .map(count)
+        each_inet!(s, s => s.send_to_with_flags(buf, &to.to_typed()?, flags)).map(count)
     })
 }
 
@@ -233,14 +187,9 @@ pub unsafe extern "C" fn wl_rawip_recv_from(
         // SAFETY: pointers NULL or valid (caller contract).
         let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
         let flags = MsgFlags::from_bits(flags);
-        let (n, addr) = match s {
-            ByInet::V4(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
-            ByInet::V6(s) => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?,
-        };
-        if !from.is_null() {
-            // SAFETY: a non-NULL `from` points to a wl_addr (caller contract).
-            unsafe { from.write(wl_addr::from_raw(&addr)) };
-        }
+        let (n, addr) = each_inet!(s, s => s.recv_from_with_flags(buf, flags).map(|(n, a)| (n, a.to_raw()))?);
+        // SAFETY: `from` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(from, wl_addr::from_raw(&addr)) };
         Ok(count(n))
     })
 }
@@ -296,172 +245,5 @@ pub unsafe extern "C" fn wl_rawip_conn_recv(
         let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
         let flags = MsgFlags::from_bits(flags);
         each_inet!(s, s => s.recv_with_flags(buf, flags)).map(count)
-    })
-}
-
-// --- fd, into_fd, free, from_fd of each handle ---------------------------
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored. Freeing a handle while another thread still
-/// uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_raw_free(sock: *mut wl_rawip_raw) {
-    ffi_fn!("wl_rawip_raw_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, still owned by the handle (do not close
-/// it, do not use it after `wl_rawip_raw_free`), for `epoll`, `poll` or a
-/// `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
-/// or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_raw_fd(sock: *const wl_rawip_raw) -> c_int {
-    ffi_fn!("wl_rawip_raw_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_raw_into_fd(sock: *mut wl_rawip_raw) -> c_int {
-    ffi_fn!("wl_rawip_raw_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_rawip_raw`, after asking the kernel that
-/// it is a fresh (unbound, unconnected) raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
-/// (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
-/// IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
-/// protocol), `-EINVAL` (other state, NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_raw_from_fd(fd: c_int, out: *mut *mut wl_rawip_raw) -> c_int {
-    ffi_fn!("wl_rawip_raw_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored. Freeing a handle while another thread still
-/// uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_free(sock: *mut wl_rawip) {
-    ffi_fn!("wl_rawip_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, still owned by the handle (do not close
-/// it, do not use it after `wl_rawip_free`), for `epoll`, `poll` or a
-/// `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
-/// or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_fd(sock: *const wl_rawip) -> c_int {
-    ffi_fn!("wl_rawip_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_into_fd(sock: *mut wl_rawip) -> c_int {
-    ffi_fn!("wl_rawip_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_rawip`, after asking the kernel that
-/// it is a bound, unconnected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
-/// (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
-/// IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
-/// protocol), `-EINVAL` (other state, NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_from_fd(fd: c_int, out: *mut *mut wl_rawip) -> c_int {
-    ffi_fn!("wl_rawip_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored. Freeing a handle while another thread still
-/// uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_conn_free(sock: *mut wl_rawip_conn) {
-    ffi_fn!("wl_rawip_conn_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, still owned by the handle (do not close
-/// it, do not use it after `wl_rawip_conn_free`), for `epoll`, `poll` or a
-/// `setsockopt(2)` Wirelane does not wrap. Returns the descriptor (>= 0),
-/// or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_conn_fd(sock: *const wl_rawip_conn) -> c_int {
-    ffi_fn!("wl_rawip_conn_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_conn_into_fd(sock: *mut wl_rawip_conn) -> c_int {
-    ffi_fn!("wl_rawip_conn_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_rawip_conn`, after asking the kernel that
-/// it is a connected raw IP socket (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`,
-/// `SO_ACCEPTCONN`, peer and local address).
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
-/// (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not IPv4 or
-/// IPv6), `-EPROTOTYPE` (other socket type), `-EPROTONOSUPPORT` (other
-/// protocol), `-EINVAL` (other state, NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_rawip_conn_from_fd(fd: c_int, out: *mut *mut wl_rawip_conn) -> c_int {
-    ffi_fn!("wl_rawip_conn_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
     })
 }

@@ -10,10 +10,10 @@ use std::ffi::c_int;
 use std::io::IoSliceMut;
 
 use super::addr::wl_addr;
-use super::any::ByDomain;
+use super::any::{ByDomain, each_ip};
 use super::boundary::ffi_fn;
 use super::dgram::{wl_dgram, wl_dgram_conn};
-use super::handle::{borrow, borrow_mut, give, impl_handle, out_ptr, take};
+use super::handle::{borrow, borrow_mut, give_out, impl_handle, out_ptr, take};
 use super::peer::count;
 use super::udp_meta::{inet_only, recv_out, wl_udp_recv_meta};
 use wirelane_core::ffi_support::{AddrCodec, invalid_input};
@@ -46,8 +46,7 @@ pub unsafe extern "C" fn wl_recv_slots_new(domain: c_int, count: usize, out: *mu
             _ => return Err(inet_only()),
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(slots)) };
-        Ok(0)
+        unsafe { give_out(out, slots) }
     })
 }
 
@@ -68,6 +67,20 @@ pub unsafe extern "C" fn wl_recv_slots_len(slots: *const wl_recv_slots) -> c_int
         // SAFETY: NULL or a live handle.
         Ok(super::any::each!(unsafe { borrow(slots) }?, s => s.len()) as c_int)
     })
+}
+
+// The receive both `*_recv_slots` exports share inside their ffi_fn!:
+// the socket and the slots must be of one internet domain.
+macro_rules! recv_slots_body {
+    ($s:ident, $slots:ident, $bufs:ident, $flags:ident) => {{
+        let got = match ($s, $slots) {
+            (ByDomain::V4(s), ByDomain::V4(slots)) => s.recv_slots(slots, $bufs, $flags)?,
+            (ByDomain::V6(s), ByDomain::V6(slots)) => s.recv_slots(slots, $bufs, $flags)?,
+            (ByDomain::Unix(_), _) => return Err(inet_only()),
+            _ => return Err(mismatch()),
+        };
+        Ok(count(got) as c_int)
+    }};
 }
 
 /// The `n` iovecs at `bufs` as the `IoSliceMut`s `recv_slots` takes.
@@ -119,13 +132,7 @@ pub unsafe extern "C" fn wl_dgram_recv_slots(
         // SAFETY: NULL or live handles used by this thread; `bufs` holds `n`
         // iovecs of writable memory (caller contract).
         let (s, slots, bufs) = unsafe { (borrow(sock)?, borrow_mut(slots)?, io_slices(bufs, n)?) };
-        let got = match (s, slots) {
-            (ByDomain::V4(s), ByDomain::V4(slots)) => s.recv_slots(slots, bufs, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(slots)) => s.recv_slots(slots, bufs, flags)?,
-            (ByDomain::Unix(_), _) => return Err(inet_only()),
-            _ => return Err(mismatch()),
-        };
-        Ok(count(got) as c_int)
+        recv_slots_body!(s, slots, bufs, flags)
     })
 }
 
@@ -150,13 +157,7 @@ pub unsafe extern "C" fn wl_dgram_conn_recv_slots(
         let flags = MsgFlags::from_bits(flags);
         // SAFETY: as in wl_dgram_recv_slots.
         let (s, slots, bufs) = unsafe { (borrow(sock)?, borrow_mut(slots)?, io_slices(bufs, n)?) };
-        let got = match (s, slots) {
-            (ByDomain::V4(s), ByDomain::V4(slots)) => s.recv_slots(slots, bufs, flags)?,
-            (ByDomain::V6(s), ByDomain::V6(slots)) => s.recv_slots(slots, bufs, flags)?,
-            (ByDomain::Unix(_), _) => return Err(inet_only()),
-            _ => return Err(mismatch()),
-        };
-        Ok(count(got) as c_int)
+        recv_slots_body!(s, slots, bufs, flags)
     })
 }
 
@@ -196,11 +197,7 @@ pub unsafe extern "C" fn wl_recv_slots_meta(
             }};
         }
         // SAFETY: NULL or a live handle.
-        let r = match unsafe { borrow(slots) }? {
-            ByDomain::V4(s) => describe!(s),
-            ByDomain::V6(s) => describe!(s),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let r = each_ip!(unsafe { borrow(slots) }?, inet_only(), s => describe!(s));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(0)

@@ -10,19 +10,18 @@
 //! each handle holds its state directly, with no per-domain enum.
 
 use std::ffi::{c_int, c_uint, c_void};
-use std::net::Shutdown;
 use std::os::fd::OwnedFd;
 
 use super::addr::wl_addr;
 use super::any::{Adopt, State, with_addr};
-use super::boundary::ffi_fn;
-use super::common;
-use super::conn::wl_ucred;
-use super::handle::{borrow, bytes, bytes_mut, give, impl_handle, in_ref, out_ptr, transition};
+use super::boundary::{ffi_fn, forward_exports};
+use super::conn::{shutdown_how, wl_ucred};
+use super::handle::{
+    borrow, bytes, bytes_mut, give_out, impl_handle, out_ptr, pair_out, transition_addr_out, transition_out, write_opt,
+};
 use super::nonblock::nonblocking;
 use super::peer::count;
 use wirelane_core::error::MessageTruncated;
-use wirelane_core::ffi_support::invalid_input;
 use wirelane_core::{
     BoundSocket, ConnectedSeqPacket, Listener, MsgFlags, RawSocket, SeqPacket, SockType, TransitionError, Unix,
 };
@@ -125,8 +124,7 @@ pub unsafe extern "C" fn wl_seqpacket_raw_new(flags: c_uint, out: *mut *mut wl_s
             RawSocket::<Unix, SeqPacket>::new()
         }?;
         // SAFETY: checked non-NULL; points to a handle pointer (caller contract).
-        unsafe { out.write(give(raw)) };
-        Ok(0)
+        unsafe { give_out(out, raw) }
     })
 }
 
@@ -144,18 +142,12 @@ pub unsafe extern "C" fn wl_seqpacket_raw_bind(
     out: *mut *mut wl_seqpacket_bound,
 ) -> c_int {
     ffi_fn!("wl_seqpacket_raw_bind", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = *unsafe { in_ref(addr, "addr") }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let bound = unsafe {
-            transition(sock, |s| {
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe {
+            transition_addr_out(sock, addr, out, |s, addr| {
                 with_addr(s, addr, |s, a| s.bind(a)).map_err(TransitionError::into_parts)
             })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(bound)) };
-        Ok(0)
+        }
     })
 }
 
@@ -184,42 +176,26 @@ pub unsafe extern "C" fn wl_seqpacket_raw_connect(
     out: *mut *mut wl_seqpacket,
 ) -> c_int {
     ffi_fn!("wl_seqpacket_raw_connect", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `addr` is NULL or valid (caller contract).
-        let addr = *unsafe { in_ref(addr, "addr") }?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let conn = unsafe {
-            transition(sock, |s| {
+        // SAFETY: pointers NULL or valid; nobody else uses `sock` now (caller contract).
+        unsafe {
+            transition_addr_out(sock, addr, out, |s, addr| {
                 with_addr(s, addr, |s, a| s.connect(a)).map_err(TransitionError::into_parts)
             })
-        }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        }
     })
 }
 
-/// Starts listening (`listen(2)`) with up to `backlog` pending connections:
-/// `BoundSocket<Unix, SeqPacket>::listen`.
-///
-/// Ownership: on success consumes `sock` and writes a new
-/// `wl_seqpacket_listener` to `*out`; on failure `sock` stays valid and
-/// owned by the caller and `*out` is untouched. Returns 0 or `-errno`
-/// (`-EINVAL` for a NULL argument).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_bound_listen(
-    sock: *mut wl_seqpacket_bound,
-    backlog: u32,
-    out: *mut *mut wl_seqpacket_listener,
-) -> c_int {
-    ffi_fn!("wl_seqpacket_bound_listen", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: `sock` is NULL or a live handle nobody else uses now.
-        let listener = unsafe { transition(sock, |s| s.listen(backlog).map_err(TransitionError::into_parts)) }?;
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(give(listener)) };
-        Ok(0)
-    })
+forward_exports! {
+    /// Starts listening (`listen(2)`) with up to `backlog` pending connections:
+    /// `BoundSocket<Unix, SeqPacket>::listen`.
+    ///
+    /// Ownership: on success consumes `sock` and writes a new
+    /// `wl_seqpacket_listener` to `*out`; on failure `sock` stays valid and
+    /// owned by the caller and `*out` is untouched. Returns 0 or `-errno`
+    /// (`-EINVAL` for a NULL argument).
+    fn seqpacket_bound_listen(
+        sock: *mut wl_seqpacket_bound, backlog: u32, out: *mut *mut wl_seqpacket_listener,
+    ) -> c_int = transition_out(sock, out, |s| s.listen(backlog).map_err(TransitionError::into_parts));
 }
 
 /// Accepts one connection (`accept4(2)` with `SOCK_CLOEXEC`):
@@ -252,13 +228,10 @@ pub unsafe extern "C" fn wl_seqpacket_listener_accept(
         let out = out_ptr(out, "out")?;
         // SAFETY: `listener` is NULL or a live handle (caller contract).
         let (conn, addr) = unsafe { borrow(listener) }?.accept_with_addr()?;
-        if !peer.is_null() {
-            // SAFETY: a non-NULL `peer` points to a wl_addr (caller contract).
-            unsafe { peer.write(wl_addr::from_typed(&addr)) };
-        }
+        // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(peer, wl_addr::from_typed(&addr)) };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        unsafe { give_out(out, conn) }
     })
 }
 
@@ -303,13 +276,10 @@ pub unsafe extern "C" fn wl_seqpacket_listener_accept_flags(
         } else {
             listener.accept_with_addr()
         }?;
-        if !peer.is_null() {
-            // SAFETY: a non-NULL `peer` points to a wl_addr (caller contract).
-            unsafe { peer.write(wl_addr::from_typed(&addr)) };
-        }
+        // SAFETY: `peer` is NULL or points to a wl_addr (caller contract).
+        unsafe { write_opt(peer, wl_addr::from_typed(&addr)) };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(conn)) };
-        Ok(0)
+        unsafe { give_out(out, conn) }
     })
 }
 
@@ -447,17 +417,7 @@ pub unsafe extern "C" fn wl_seqpacket_next_len(sock: *const wl_seqpacket) -> lib
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wl_seqpacket_shutdown(sock: *const wl_seqpacket, how: c_int) -> c_int {
     ffi_fn!("wl_seqpacket_shutdown", {
-        let how = match how {
-            libc::SHUT_RD => Shutdown::Read,
-            libc::SHUT_WR => Shutdown::Write,
-            libc::SHUT_RDWR => Shutdown::Both,
-            other => {
-                return Err(invalid_input(
-                    libc::EINVAL,
-                    format!("shutdown mode {other} is not SHUT_RD, SHUT_WR or SHUT_RDWR"),
-                ));
-            }
-        };
+        let how = shutdown_how(how)?;
         // SAFETY: `sock` is NULL or a live handle (caller contract).
         unsafe { borrow(sock) }?.shutdown(how)?;
         Ok(0)
@@ -492,13 +452,7 @@ pub unsafe extern "C" fn wl_seqpacket_peer_credentials(sock: *const wl_seqpacket
         // SAFETY: `sock` is NULL or a live handle (caller contract).
         let c = unsafe { borrow(sock) }?.peer_credentials()?;
         // SAFETY: checked non-NULL.
-        unsafe {
-            out.write(wl_ucred {
-                pid: c.pid,
-                uid: c.uid,
-                gid: c.gid,
-            })
-        };
+        unsafe { out.write(c.into()) };
         Ok(0)
     })
 }
@@ -515,31 +469,21 @@ pub unsafe extern "C" fn wl_seqpacket_try_clone(sock: *const wl_seqpacket, out: 
         // SAFETY: `sock` is NULL or a live handle (caller contract).
         let copy = unsafe { borrow(sock) }?.try_clone()?;
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(copy)) };
-        Ok(0)
+        unsafe { give_out(out, copy) }
     })
 }
 
-/// Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
-/// close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
-/// `wl_seqpacket_pair_flags` makes them non-blocking from birth.
-///
-/// Ownership: on success `*a` and `*b` receive new handles the caller
-/// owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
-/// for a NULL argument, `-EMFILE`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_pair(a: *mut *mut wl_seqpacket, b: *mut *mut wl_seqpacket) -> c_int {
-    ffi_fn!("wl_seqpacket_pair", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = ConnectedSeqPacket::pair()?;
-        // SAFETY: both checked non-NULL.
-        unsafe {
-            a.write(give(x));
-            b.write(give(y));
-        }
-        Ok(0)
-    })
+forward_exports! {
+    /// Creates a pair of connected Unix seqpacket sockets (`socketpair(2)`,
+    /// close-on-exec): `ConnectedSeqPacket::pair`. Both are blocking;
+    /// `wl_seqpacket_pair_flags` makes them non-blocking from birth.
+    ///
+    /// Ownership: on success `*a` and `*b` receive new handles the caller
+    /// owns; on failure neither is written. Returns 0 or `-errno` (`-EINVAL`
+    /// for a NULL argument, `-EMFILE`).
+    fn seqpacket_pair(
+        a: *mut *mut wl_seqpacket, b: *mut *mut wl_seqpacket,
+    ) -> c_int = pair_out(a, b, ConnectedSeqPacket::pair);
 }
 
 /// `wl_seqpacket_pair` with flags: `WL_NONBLOCK` makes both ends
@@ -558,236 +502,16 @@ pub unsafe extern "C" fn wl_seqpacket_pair_flags(
     b: *mut *mut wl_seqpacket,
 ) -> c_int {
     ffi_fn!("wl_seqpacket_pair_flags", {
-        let a = out_ptr(a, "a")?;
-        let b = out_ptr(b, "b")?;
-        let (x, y) = if nonblocking(flags)? {
-            ConnectedSeqPacket::pair_nonblocking()
-        } else {
-            ConnectedSeqPacket::pair()
-        }?;
-        // SAFETY: both checked non-NULL.
+        // SAFETY: `a` and `b` are NULL or writable (caller contract).
         unsafe {
-            a.write(give(x));
-            b.write(give(y));
+            pair_out(a, b, || {
+                if nonblocking(flags)? {
+                    ConnectedSeqPacket::pair_nonblocking()
+                } else {
+                    ConnectedSeqPacket::pair()
+                }
+            })
         }
-        Ok(0)
-    })
-}
-
-// --- fd, into_fd, free, from_fd of each handle ---------------------------
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored, as in Rust's `Drop`. Freeing a handle while another
-/// thread still uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_raw_free(sock: *mut wl_seqpacket_raw) {
-    ffi_fn!("wl_seqpacket_raw_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, for `epoll`, `poll` or a `setsockopt(2)`
-/// Wirelane does not wrap.
-///
-/// Ownership: the descriptor stays owned by the handle: do not close it,
-/// and do not use it after `wl_seqpacket_raw_free`. Returns the descriptor
-/// (>= 0), or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_raw_fd(sock: *const wl_seqpacket_raw) -> c_int {
-    ffi_fn!("wl_seqpacket_raw_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_raw_into_fd(sock: *mut wl_seqpacket_raw) -> c_int {
-    ffi_fn!("wl_seqpacket_raw_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_seqpacket_raw`, after asking the
-/// kernel that it is a fresh (unbound, unconnected) Unix seqpacket socket
-/// (`SO_DOMAIN`, `SO_TYPE`, `SO_PROTOCOL`, `SO_ACCEPTCONN`, addresses).
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`
-/// (negative or closed `fd`), `-ENOTSOCK`, `-EAFNOSUPPORT` (not `AF_UNIX`),
-/// `-EPROTOTYPE` (not `SOCK_SEQPACKET`), `-EINVAL` (other state, NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_raw_from_fd(fd: c_int, out: *mut *mut wl_seqpacket_raw) -> c_int {
-    ffi_fn!("wl_seqpacket_raw_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored. Freeing a handle while another thread still
-/// uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_bound_free(sock: *mut wl_seqpacket_bound) {
-    ffi_fn!("wl_seqpacket_bound_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, still owned by the handle (do not close
-/// it, do not use it after `wl_seqpacket_bound_free`). Returns the
-/// descriptor (>= 0), or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_bound_fd(sock: *const wl_seqpacket_bound) -> c_int {
-    ffi_fn!("wl_seqpacket_bound_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_bound_into_fd(sock: *mut wl_seqpacket_bound) -> c_int {
-    ffi_fn!("wl_seqpacket_bound_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_seqpacket_bound`, after asking
-/// the kernel that it is a bound, not listening, unconnected Unix
-/// seqpacket socket.
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
-/// `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
-/// NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_bound_from_fd(fd: c_int, out: *mut *mut wl_seqpacket_bound) -> c_int {
-    ffi_fn!("wl_seqpacket_bound_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored. Freeing a handle while another thread still
-/// uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_listener_free(sock: *mut wl_seqpacket_listener) {
-    ffi_fn!("wl_seqpacket_listener_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, still owned by the handle (do not close
-/// it, do not use it after `wl_seqpacket_listener_free`); register it for
-/// readability to learn of pending connections. Returns the descriptor
-/// (>= 0), or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_listener_fd(sock: *const wl_seqpacket_listener) -> c_int {
-    ffi_fn!("wl_seqpacket_listener_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_listener_into_fd(sock: *mut wl_seqpacket_listener) -> c_int {
-    ffi_fn!("wl_seqpacket_listener_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_seqpacket_listener`, after
-/// asking the kernel that it is a listening Unix seqpacket socket.
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
-/// `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE`, `-EINVAL` (other state,
-/// NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_listener_from_fd(fd: c_int, out: *mut *mut wl_seqpacket_listener) -> c_int {
-    ffi_fn!("wl_seqpacket_listener_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
-    })
-}
-
-/// Closes the socket and frees the handle. NULL is a no-op.
-///
-/// Ownership: consumes `sock`; it must not be used afterwards. Errors from
-/// `close(2)` are ignored. Freeing a handle while another thread still
-/// uses it is the caller's bug.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_free(sock: *mut wl_seqpacket) {
-    ffi_fn!("wl_seqpacket_free", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::free(sock) }
-    })
-}
-
-/// The socket's file descriptor, still owned by the handle (do not close
-/// it, do not use it after `wl_seqpacket_free`), e.g. for `epoll` or fd
-/// passing (`wl_fd_send` on the descriptor's socket). Returns the
-/// descriptor (>= 0), or `-EINVAL` if `sock` is NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_fd(sock: *const wl_seqpacket) -> c_int {
-    ffi_fn!("wl_seqpacket_fd", {
-        // SAFETY: `sock` is NULL or a live handle (caller contract).
-        unsafe { common::fd(sock) }
-    })
-}
-
-/// Frees the handle and returns its descriptor, which the caller now owns
-/// and must `close(2)`.
-///
-/// Ownership: consumes `sock` on success. Returns the descriptor (>= 0), or
-/// `-EINVAL` if `sock` is NULL (nothing is consumed then).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_into_fd(sock: *mut wl_seqpacket) -> c_int {
-    ffi_fn!("wl_seqpacket_into_fd", {
-        // SAFETY: `sock` is NULL or a live handle the caller gives up.
-        unsafe { common::into_fd(sock) }
-    })
-}
-
-/// Adopts an existing descriptor as a `wl_seqpacket`, after asking the
-/// kernel that it is a connected Unix seqpacket socket.
-///
-/// Ownership: on success the handle owns `fd` and `*out` is written. On
-/// failure `fd` stays open and owned by the caller. Returns 0, or `-EBADF`,
-/// `-ENOTSOCK`, `-EAFNOSUPPORT`, `-EPROTOTYPE` (e.g. a Unix stream),
-/// `-EINVAL` (other state, NULL `out`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_seqpacket_from_fd(fd: c_int, out: *mut *mut wl_seqpacket) -> c_int {
-    ffi_fn!("wl_seqpacket_from_fd", {
-        // SAFETY: `fd` is the caller's to give; `out` NULL or writable.
-        unsafe { common::from_fd(fd, out) }
     })
 }
 

@@ -7,8 +7,8 @@ use std::io;
 use std::net::IpAddr;
 
 use super::addr::wl_addr;
-use super::any::ByDomain;
-use super::boundary::ffi_fn;
+use super::any::each_ip;
+use super::boundary::{ffi_fn, forward_exports};
 use super::dgram::{wl_dgram, wl_dgram_conn};
 use super::handle::{borrow, bytes, bytes_mut, in_ref, out_ptr};
 use super::peer::count;
@@ -193,95 +193,112 @@ pub(super) fn check_recv_what(function: &str, what: u32) -> io::Result<()> {
     Ok(())
 }
 
-/// Turns receive-side metadata on or off: `what` is a mask of
-/// `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
-/// `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
-/// `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
-/// `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
-/// `-EAFNOSUPPORT` (Unix), or `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_set_recv_meta(sock: *const wl_dgram, what: u32, on: bool) -> c_int {
-    ffi_fn!("wl_dgram_set_recv_meta", {
-        check_recv_what("wl_dgram_set_recv_meta", what)?;
-        // SAFETY: NULL or a live handle.
-        let s = unsafe { borrow(sock)? };
-        macro_rules! apply {
-            ($s:expr) => {{
-                if what & WL_META_ECN != 0 {
-                    $s.set_recv_ecn(on)?;
-                }
-                if what & WL_META_ADDR != 0 {
-                    $s.set_recv_pktinfo(on)?;
-                }
-                if what & WL_META_TTL != 0 {
-                    $s.set_recv_ttl(on)?;
-                }
-                if what & WL_META_TIMESTAMP != 0 {
-                    $s.set_recv_timestamp(on)?;
-                }
-                if what & WL_META_ERRORS != 0 {
-                    $s.set_recv_errors(on)?;
-                }
-                if what & WL_META_SOFTWARE_TIMESTAMP != 0 {
-                    $s.set_recv_software_timestamping(on)?;
-                }
-            }};
-        }
-        match s {
-            ByDomain::V4(s) => apply!(s),
-            ByDomain::V6(s) => apply!(s),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        }
-        Ok(0)
-    })
-}
+// The bodies the `wl_dgram_*` exports and their `wl_dgram_conn_*` twins
+// (dgram_conn_meta.rs) share: the `=> <body>` of their `forward_exports!`
+// entries.
 
-/// Receives one datagram into `buf` with its metadata in `*out`
-/// (`recv_msg` with a stack control buffer of `RECV_CONTROL_SPACE`
-/// bytes). A truncated control buffer shows as `WL_META_CTRUNC` in
-/// `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
-/// (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
-/// success.
-///
-/// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
-/// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
-/// consumed and the outputs are untouched; retry when `wl_wait` (or your
-/// event loop) reports `WL_READABLE`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_recv_meta(
-    sock: *const wl_dgram,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_udp_recv_meta,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_recv_meta", {
-        let out = out_ptr(out, "out")?;
+/// `wl_dgram_set_recv_meta` / `wl_dgram_conn_set_recv_meta`.
+macro_rules! set_recv_meta_body {
+    ($name:literal, $sock:ident, $what:ident, $on:ident) => {{
+        check_recv_what($name, $what)?;
+        // SAFETY: NULL or a live handle.
+        let s = unsafe { borrow($sock)? };
+        each_ip!(s, inet_only(), s => {
+            if $what & WL_META_ECN != 0 {
+                s.set_recv_ecn($on)?;
+            }
+            if $what & WL_META_ADDR != 0 {
+                s.set_recv_pktinfo($on)?;
+            }
+            if $what & WL_META_TTL != 0 {
+                s.set_recv_ttl($on)?;
+            }
+            if $what & WL_META_TIMESTAMP != 0 {
+                s.set_recv_timestamp($on)?;
+            }
+            if $what & WL_META_ERRORS != 0 {
+                s.set_recv_errors($on)?;
+            }
+            if $what & WL_META_SOFTWARE_TIMESTAMP != 0 {
+                s.set_recv_software_timestamping($on)?;
+            }
+        });
+        Ok(0)
+    }};
+}
+pub(super) use set_recv_meta_body;
+
+/// `wl_dgram_recv_meta` / `wl_dgram_conn_recv_meta`.
+macro_rules! recv_meta_body {
+    ($sock:ident, $buf:ident, $len:ident, $out:ident) => {{
+        let out = out_ptr($out, "out")?;
         // SAFETY: NULL or live handle; `buf` holds `len` writable bytes.
-        let (s, buf) = unsafe { (borrow(sock)?, bytes_mut(buf.cast(), len, "buf")?) };
+        let (s, buf) = unsafe { (borrow($sock)?, bytes_mut($buf.cast(), $len, "buf")?) };
         let mut control = [0u8; RECV_CONTROL_SPACE];
-        let r = match s {
-            ByDomain::V4(s) => {
-                let g = s.recv_msg(buf, &mut control, MsgFlags::NONE)?;
-                recv_out(
-                    g.len,
-                    wl_addr::from_typed(&g.source),
-                    &RecvMeta::from_control(g.control, g.flags)?,
-                )
-            }
-            ByDomain::V6(s) => {
-                let g = s.recv_msg(buf, &mut control, MsgFlags::NONE)?;
-                recv_out(
-                    g.len,
-                    wl_addr::from_typed(&g.source),
-                    &RecvMeta::from_control(g.control, g.flags)?,
-                )
-            }
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let r = each_ip!(s, inet_only(), s => {
+            let g = s.recv_msg(buf, &mut control, MsgFlags::NONE)?;
+            recv_out(
+                g.len,
+                wl_addr::from_typed(&g.source),
+                &RecvMeta::from_control(g.control, g.flags)?,
+            )
+        });
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(count(r.len))
-    })
+    }};
+}
+pub(super) use recv_meta_body;
+
+/// `wl_dgram_set_mtu_discover` / `wl_dgram_conn_set_mtu_discover`.
+macro_rules! set_mtu_discover_body {
+    ($sock:ident, $mode:ident) => {{
+        let mode = pmtu_mode($mode)?;
+        // SAFETY: NULL or a live handle.
+        each_ip!(unsafe { borrow($sock)? }, inet_only(), s => s.set_mtu_discover(mode)?);
+        Ok(0)
+    }};
+}
+pub(super) use set_mtu_discover_body;
+
+/// `wl_dgram_mtu_discover` / `wl_dgram_conn_mtu_discover`.
+macro_rules! mtu_discover_body {
+    ($sock:ident, $out:ident) => {{
+        let out = out_ptr($out, "out")?;
+        // SAFETY: NULL or a live handle.
+        let mode = each_ip!(unsafe { borrow($sock)? }, inet_only(), s => s.mtu_discover()?);
+        // SAFETY: checked non-NULL.
+        unsafe { out.write(pmtu_raw(mode)) };
+        Ok(0)
+    }};
+}
+pub(super) use mtu_discover_body;
+
+forward_exports! {
+    /// Turns receive-side metadata on or off: `what` is a mask of
+    /// `WL_META_ECN`, `WL_META_ADDR`, `WL_META_TTL`, `WL_META_TIMESTAMP`,
+    /// `WL_META_ERRORS`, `WL_META_SOFTWARE_TIMESTAMP` (`set_recv_ecn`,
+    /// `set_recv_pktinfo`, `set_recv_ttl`, `set_recv_timestamp`,
+    /// `set_recv_errors`, `set_recv_software_timestamping`). Returns 0, `-EINVAL` for other bits or NULL,
+    /// `-EAFNOSUPPORT` (Unix), or `-errno`.
+    fn dgram_set_recv_meta(
+        sock: *const wl_dgram, what: u32, on: bool,
+    ) -> c_int => set_recv_meta_body!("wl_dgram_set_recv_meta", sock, what, on);
+
+    /// Receives one datagram into `buf` with its metadata in `*out`
+    /// (`recv_msg` with a stack control buffer of `RECV_CONTROL_SPACE`
+    /// bytes). A truncated control buffer shows as `WL_META_CTRUNC` in
+    /// `out->present`. Returns the bytes received, or `-EAGAIN`, `-EINVAL`
+    /// (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written only on
+    /// success.
+    ///
+    /// `-EAGAIN`: no datagram is queued, on a non-blocking socket (`WL_NONBLOCK`,
+    /// `MSG_DONTWAIT`) or after the read timeout (`SO_RCVTIMEO`). Nothing was
+    /// consumed and the outputs are untouched; retry when `wl_wait` (or your
+    /// event loop) reports `WL_READABLE`.
+    fn dgram_recv_meta(
+        sock: *const wl_dgram, buf: *mut c_void, len: usize, out: *mut wl_udp_recv_meta,
+    ) -> libc::ssize_t => recv_meta_body!(sock, buf, len, out);
 }
 
 pub(super) fn send_meta(m: &wl_udp_send_meta) -> io::Result<SendMeta> {
@@ -326,6 +343,18 @@ pub(super) fn send_meta(m: &wl_udp_send_meta) -> io::Result<SendMeta> {
     Ok(s)
 }
 
+/// `*meta` as the core's `SendMeta`; NULL means none (the defaults).
+///
+/// # Safety
+/// `meta` is NULL or points to a `wl_udp_send_meta`.
+pub(super) unsafe fn send_meta_arg(meta: *const wl_udp_send_meta) -> io::Result<SendMeta> {
+    // SAFETY: caller contract.
+    match unsafe { meta.as_ref() } {
+        None => Ok(SendMeta::default()),
+        Some(m) => send_meta(m),
+    }
+}
+
 /// Sends `len` bytes of `buf` to `*to` with the metadata in `*meta`
 /// (`send_with_meta`; `meta` NULL sends with none). Returns the bytes
 /// sent, or `-EINVAL` (NULL, unknown bits, a source of the wrong family),
@@ -347,17 +376,9 @@ pub unsafe extern "C" fn wl_dgram_send_meta(
     ffi_fn!("wl_dgram_send_meta", {
         // SAFETY: NULL or live handle; `buf` holds `len` bytes; `to` valid.
         let (s, buf, to) = unsafe { (borrow(sock)?, bytes(buf.cast(), len, "buf")?, *in_ref(to, "to")?) };
-        let m = if meta.is_null() {
-            SendMeta::default()
-        } else {
-            // SAFETY: a non-NULL `meta` points to a wl_udp_send_meta.
-            send_meta(unsafe { &*meta })?
-        };
-        let n = match s {
-            ByDomain::V4(s) => s.send_with_meta(buf, &to.to_typed()?, &m)?,
-            ByDomain::V6(s) => s.send_with_meta(buf, &to.to_typed()?, &m)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        // SAFETY: `meta` is NULL or points to a wl_udp_send_meta.
+        let m = unsafe { send_meta_arg(meta) }?;
+        let n = each_ip!(s, inet_only(), s => s.send_with_meta(buf, &to.to_typed()?, &m)?);
         Ok(count(n))
     })
 }
@@ -386,59 +407,44 @@ fn queued_out<A: wirelane_core::ffi_support::AddrCodec>(q: &QueuedError<A>) -> w
     }
 }
 
-// The body both error-queue reads share inside their ffi_fn! (cbindgen sees
-// the signatures only when they are written out, so the functions
-// themselves are not generated by a macro).
+// The body both error-queue reads share (their `forward_exports!` entries'
+// `=> <body>`).
 macro_rules! recv_error_body {
     ($sock:ident, $buf:ident, $len:ident, $out:ident) => {{
         let out = out_ptr($out, "out")?;
         // SAFETY: NULL or live handle; `buf` holds `len` writable bytes.
         let (s, buf) = unsafe { (borrow($sock)?, bytes_mut($buf.cast(), $len, "buf")?) };
         let mut control = [0u8; RECV_CONTROL_SPACE];
-        let r = match s {
-            ByDomain::V4(s) => queued_out(&s.recv_error(buf, &mut control)?),
-            ByDomain::V6(s) => queued_out(&s.recv_error(buf, &mut control)?),
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let r = each_ip!(s, inet_only(), s => queued_out(&s.recv_error(buf, &mut control)?));
         // SAFETY: checked non-NULL.
         unsafe { out.write(r) };
         Ok(count(r.len))
     }};
 }
 
-/// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
-/// `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
-/// offending datagram's payload into `buf` (`len` may be 0). Never waits:
-/// an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
-/// `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
-/// only on success.
-///
-/// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
-/// consumed and `*out` is untouched. A queued error makes `wl_wait` report
-/// `WL_ERROR`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_recv_error(
-    sock: *const wl_dgram,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_udp_queued_error,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_recv_error", { recv_error_body!(sock, buf, len, out) })
-}
+forward_exports! {
+    /// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
+    /// `wl_dgram_set_recv_meta(sock, WL_META_ERRORS, true)`) into `*out`, the
+    /// offending datagram's payload into `buf` (`len` may be 0). Never waits:
+    /// an empty queue is `-EAGAIN`. Returns the payload bytes copied, or
+    /// `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`; `*out` is written
+    /// only on success.
+    ///
+    /// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+    /// consumed and `*out` is untouched. A queued error makes `wl_wait` report
+    /// `WL_ERROR`.
+    fn dgram_recv_error(
+        sock: *const wl_dgram, buf: *mut c_void, len: usize, out: *mut wl_udp_queued_error,
+    ) -> libc::ssize_t => recv_error_body!(sock, buf, len, out);
 
-/// Reads one queued error of a connected datagram socket (ICMP port
-/// unreachable from the peer, ...); as `wl_dgram_recv_error`.
-///
-/// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
-/// consumed. A queued error makes `wl_wait` report `WL_ERROR`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_conn_recv_error(
-    sock: *const wl_dgram_conn,
-    buf: *mut c_void,
-    len: usize,
-    out: *mut wl_udp_queued_error,
-) -> libc::ssize_t {
-    ffi_fn!("wl_dgram_conn_recv_error", { recv_error_body!(sock, buf, len, out) })
+    /// Reads one queued error of a connected datagram socket (ICMP port
+    /// unreachable from the peer, ...); as `wl_dgram_recv_error`.
+    ///
+    /// `-EAGAIN`: the error queue is empty (this call never waits); nothing was
+    /// consumed. A queued error makes `wl_wait` report `WL_ERROR`.
+    fn dgram_conn_recv_error(
+        sock: *const wl_dgram_conn, buf: *mut c_void, len: usize, out: *mut wl_udp_queued_error,
+    ) -> libc::ssize_t => recv_error_body!(sock, buf, len, out);
 }
 
 pub(super) fn pmtu_mode(mode: c_int) -> io::Result<PmtuDiscover> {
@@ -469,40 +475,16 @@ pub(super) fn pmtu_raw(mode: PmtuDiscover) -> c_int {
     }
 }
 
-/// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
-/// `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
-/// `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
-/// `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_set_mtu_discover(sock: *const wl_dgram, mode: c_int) -> c_int {
-    ffi_fn!("wl_dgram_set_mtu_discover", {
-        let mode = pmtu_mode(mode)?;
-        // SAFETY: NULL or a live handle.
-        match unsafe { borrow(sock)? } {
-            ByDomain::V4(s) => s.set_mtu_discover(mode)?,
-            ByDomain::V6(s) => s.set_mtu_discover(mode)?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        }
-        Ok(0)
-    })
-}
+forward_exports! {
+    /// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
+    /// `IPV6_MTU_DISCOVER`) to one of `WL_PMTUDISC_*`; set it before
+    /// `wl_dgram_connect` to keep it on the connected socket. Returns 0, or
+    /// `-EINVAL` (NULL, an unknown mode), `-EAFNOSUPPORT` (Unix), `-errno`.
+    fn dgram_set_mtu_discover(sock: *const wl_dgram, mode: c_int) -> c_int => set_mtu_discover_body!(sock, mode);
 
-/// Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
-/// Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wl_dgram_mtu_discover(sock: *const wl_dgram, out: *mut c_int) -> c_int {
-    ffi_fn!("wl_dgram_mtu_discover", {
-        let out = out_ptr(out, "out")?;
-        // SAFETY: NULL or a live handle.
-        let mode = match unsafe { borrow(sock)? } {
-            ByDomain::V4(s) => s.mtu_discover()?,
-            ByDomain::V6(s) => s.mtu_discover()?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
-        // SAFETY: checked non-NULL.
-        unsafe { out.write(pmtu_raw(mode)) };
-        Ok(0)
-    })
+    /// Writes the path MTU discovery mode (`WL_PMTUDISC_*`) to `*out`.
+    /// Returns 0, or `-EINVAL` (NULL), `-EAFNOSUPPORT` (Unix), `-errno`.
+    fn dgram_mtu_discover(sock: *const wl_dgram, out: *mut c_int) -> c_int => mtu_discover_body!(sock, out);
 }
 
 /// Writes the path MTU the kernel knows towards the peer (`IP_MTU` /
@@ -513,11 +495,7 @@ pub unsafe extern "C" fn wl_dgram_conn_path_mtu(sock: *const wl_dgram_conn, out:
     ffi_fn!("wl_dgram_conn_path_mtu", {
         let out = out_ptr(out, "out")?;
         // SAFETY: NULL or a live handle.
-        let mtu = match unsafe { borrow(sock)? } {
-            ByDomain::V4(s) => s.path_mtu()?,
-            ByDomain::V6(s) => s.path_mtu()?,
-            ByDomain::Unix(_) => return Err(inet_only()),
-        };
+        let mtu = each_ip!(unsafe { borrow(sock)? }, inet_only(), s => s.path_mtu()?);
         // SAFETY: checked non-NULL.
         unsafe { out.write(mtu) };
         Ok(0)

@@ -6,10 +6,10 @@ use std::io;
 use std::os::fd::IntoRawFd;
 use std::time::Duration;
 
-use super::any::ByDomain;
+use super::any::{ByDomain, each_ip};
 use super::boundary::ffi_fn;
 use super::conn::wl_conn;
-use super::handle::{borrow, bytes, give, impl_handle, out_ptr, take};
+use super::handle::{borrow, bytes, give_out, impl_handle, out_ptr, take};
 use super::options::fd_arg;
 use super::peer::count;
 use wirelane_core::ffi_support::invalid_input;
@@ -255,8 +255,7 @@ pub unsafe extern "C" fn wl_pipe_new(capacity: usize, out: *mut *mut wl_pipe) ->
             Pipe::with_capacity(capacity)?
         };
         // SAFETY: checked non-NULL.
-        unsafe { out.write(give(pipe)) };
-        Ok(0)
+        unsafe { give_out(out, pipe) }
     })
 }
 
@@ -410,11 +409,7 @@ pub unsafe extern "C" fn wl_conn_recv_zerocopy_completion(
     ffi_fn!("wl_conn_recv_zerocopy_completion", {
         let out = out_ptr(out, "out")?;
         // SAFETY: NULL or a live handle.
-        let c = match unsafe { borrow(conn) }? {
-            ByDomain::V4(s) => s.recv_zerocopy_completion()?,
-            ByDomain::V6(s) => s.recv_zerocopy_completion()?,
-            ByDomain::Unix(_) => return Err(tcp_only()),
-        };
+        let c = each_ip!(unsafe { borrow(conn) }?, tcp_only(), s => s.recv_zerocopy_completion()?);
         Ok(match c {
             Some(c) => {
                 // SAFETY: checked non-NULL.
@@ -443,11 +438,7 @@ pub unsafe extern "C" fn wl_conn_wait_zerocopy_completion(
         let out = out_ptr(out, "out")?;
         let timeout = u64::try_from(timeout_ms).ok().map(Duration::from_millis);
         // SAFETY: NULL or a live handle.
-        let c = match unsafe { borrow(conn) }? {
-            ByDomain::V4(s) => s.wait_zerocopy_completion(timeout)?,
-            ByDomain::V6(s) => s.wait_zerocopy_completion(timeout)?,
-            ByDomain::Unix(_) => return Err(tcp_only()),
-        };
+        let c = each_ip!(unsafe { borrow(conn) }?, tcp_only(), s => s.wait_zerocopy_completion(timeout)?);
         Ok(match c {
             Some(c) => {
                 // SAFETY: checked non-NULL.

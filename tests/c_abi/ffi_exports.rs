@@ -7,6 +7,7 @@ use std::process::Command;
 
 #[path = "support/fresh_library.rs"]
 mod fresh_library;
+mod render;
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -125,6 +126,10 @@ fn header_declares_exactly_the_source_exports() {
         }
         from_src.insert(format!("wl_{}", row.get));
     }
+    // So are the lifecycle exports (src/ffi/lifecycle.rs).
+    from_src.extend(render::lifecycle_fns().into_iter().map(|f| f.name));
+    // And the forward_exports! entries (boundary.rs).
+    from_src.extend(render::forward_names());
     let from_header = header_functions();
     let missing: Vec<_> = from_src.difference(&from_header).collect();
     let extra: Vec<_> = from_header.difference(&from_src).collect();

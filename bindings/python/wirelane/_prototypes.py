@@ -399,17 +399,6 @@ class wl_segmented_send(Structure):
     ]
 
 
-class wl_gro_recv(Structure):
-    """``wl_gro_recv`` (see include/wirelane.h)."""
-
-    _fields_ = [
-        ("len", c_size_t),
-        ("segment_size", c_uint16),
-        ("truncated", c_bool),
-        ("source", wl_addr),
-    ]
-
-
 class wl_echo_reply(Structure):
     """``wl_echo_reply`` (see include/wirelane.h)."""
 
@@ -497,6 +486,17 @@ class wl_zerocopy_completion(Structure):
     ]
 
 
+class wl_gro_recv(Structure):
+    """``wl_gro_recv`` (see include/wirelane.h)."""
+
+    _fields_ = [
+        ("len", c_size_t),
+        ("segment_size", c_uint16),
+        ("truncated", c_bool),
+        ("source", wl_addr),
+    ]
+
+
 # --- functions -------------------------------------------------------------
 
 # wl_version()
@@ -519,18 +519,6 @@ wl_inherited_name: Callable[..., int] = bind("wl_inherited_name", c_int, [POINTE
 wl_inherited_index_of: Callable[..., int] = bind("wl_inherited_index_of", c_int, [POINTER(wl_inherited), c_char_p])
 # wl_inherited_fd(set, index)
 wl_inherited_fd: Callable[..., int] = bind("wl_inherited_fd", c_int, [POINTER(wl_inherited), c_size_t])
-# wl_inherited_take_listener(set, index, domain, out)
-wl_inherited_take_listener: Callable[..., int] = bind("wl_inherited_take_listener", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_listener))])
-# wl_inherited_take_listener_named(set, name, domain, out)
-wl_inherited_take_listener_named: Callable[..., int] = bind("wl_inherited_take_listener_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_listener))])
-# wl_inherited_take_dgram(set, index, domain, out)
-wl_inherited_take_dgram: Callable[..., int] = bind("wl_inherited_take_dgram", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram))])
-# wl_inherited_take_dgram_named(set, name, domain, out)
-wl_inherited_take_dgram_named: Callable[..., int] = bind("wl_inherited_take_dgram_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram))])
-# wl_inherited_take_dgram_conn(set, index, domain, out)
-wl_inherited_take_dgram_conn: Callable[..., int] = bind("wl_inherited_take_dgram_conn", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram_conn))])
-# wl_inherited_take_dgram_conn_named(set, name, domain, out)
-wl_inherited_take_dgram_conn_named: Callable[..., int] = bind("wl_inherited_take_dgram_conn_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram_conn))])
 # wl_inherited_free(set)
 wl_inherited_free: Callable[..., None] = bind("wl_inherited_free", None, [POINTER(wl_inherited)], errcheck=False)
 # wl_addr_parse(text, out)
@@ -571,10 +559,6 @@ wl_send_batch_remove_sent: Callable[..., int] = bind("wl_send_batch_remove_sent"
 wl_send_batch_sent: Callable[..., int] = bind("wl_send_batch_sent", c_int, [POINTER(wl_send_batch)])
 # wl_send_batch_sent_len(batch, index, out)
 wl_send_batch_sent_len: Callable[..., int] = bind("wl_send_batch_sent_len", c_int, [POINTER(wl_send_batch), c_size_t, POINTER(c_size_t)])
-# wl_dgram_send_batch(sock, batch, flags)
-wl_dgram_send_batch: Callable[..., int] = bind("wl_dgram_send_batch", c_int, [POINTER(wl_dgram), POINTER(wl_send_batch), c_int])
-# wl_dgram_conn_send_batch(sock, batch, flags)
-wl_dgram_conn_send_batch: Callable[..., int] = bind("wl_dgram_conn_send_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_send_batch), c_int])
 # wl_dgram_sendmmsg(sock, msgs, n, sent_lens)
 wl_dgram_sendmmsg: Callable[..., int] = bind("wl_dgram_sendmmsg", c_int, [POINTER(wl_dgram), POINTER(wl_mmsg), c_size_t, POINTER(c_size_t)])
 # wl_dgram_conn_sendmmsg(sock, msgs, n, sent_lens)
@@ -591,10 +575,6 @@ wl_recv_batch_capacity: Callable[..., int] = bind("wl_recv_batch_capacity", c_in
 wl_recv_batch_slot_size: Callable[..., int] = bind("wl_recv_batch_slot_size", c_int, [POINTER(wl_recv_batch), POINTER(c_size_t)])
 # wl_recv_batch_get(batch, index, out)
 wl_recv_batch_get: Callable[..., int] = bind("wl_recv_batch_get", c_int, [POINTER(wl_recv_batch), c_size_t, POINTER(wl_recv_msg)])
-# wl_dgram_recv_batch(sock, batch, flags)
-wl_dgram_recv_batch: Callable[..., int] = bind("wl_dgram_recv_batch", c_int, [POINTER(wl_dgram), POINTER(wl_recv_batch), c_int])
-# wl_dgram_conn_recv_batch(sock, batch, flags)
-wl_dgram_conn_recv_batch: Callable[..., int] = bind("wl_dgram_conn_recv_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_batch), c_int])
 # wl_send_batch_push_meta(batch, buf, len, to, meta)
 wl_send_batch_push_meta: Callable[..., int] = bind("wl_send_batch_push_meta", c_int, [POINTER(wl_send_batch), c_void_p, c_size_t, POINTER(wl_addr), POINTER(wl_udp_send_meta)])
 # wl_recv_batch_meta(batch, index, out)
@@ -603,16 +583,6 @@ wl_recv_batch_meta: Callable[..., int] = bind("wl_recv_batch_meta", c_int, [POIN
 wl_recv_batch_control: Callable[..., int] = bind("wl_recv_batch_control", c_int, [POINTER(wl_recv_batch), c_size_t, POINTER(POINTER(c_uint8)), POINTER(c_size_t)])
 # wl_recv_batch_unpack(batch, index, buf, len, lens, sources, n)
 wl_recv_batch_unpack: Callable[..., int] = bind("wl_recv_batch_unpack", c_int, [POINTER(wl_recv_batch), c_size_t, c_void_p, c_size_t, POINTER(c_size_t), POINTER(wl_addr), c_size_t])
-# wl_bound_listen(sock, backlog, out)
-wl_bound_listen: Callable[..., int] = bind("wl_bound_listen", c_int, [POINTER(wl_bound), c_uint, POINTER(POINTER(wl_listener))])
-# wl_bound_free(sock)
-wl_bound_free: Callable[..., None] = bind("wl_bound_free", None, [POINTER(wl_bound)], errcheck=False)
-# wl_bound_fd(sock)
-wl_bound_fd: Callable[..., int] = bind("wl_bound_fd", c_int, [POINTER(wl_bound)])
-# wl_bound_into_fd(sock)
-wl_bound_into_fd: Callable[..., int] = bind("wl_bound_into_fd", c_int, [POINTER(wl_bound)])
-# wl_bound_from_fd(fd, out)
-wl_bound_from_fd: Callable[..., int] = bind("wl_bound_from_fd", c_int, [c_int, POINTER(POINTER(wl_bound))])
 # wl_listener_build(cfg, addr, out)
 wl_listener_build: Callable[..., int] = bind("wl_listener_build", c_int, [POINTER(wl_listener_config), POINTER(wl_addr), POINTER(POINTER(wl_listener))])
 # wl_connector_connect(cfg, peer, out)
@@ -657,38 +627,14 @@ wl_cmsg_recv_meta: Callable[..., int] = bind("wl_cmsg_recv_meta", c_int, [POINTE
 wl_dgram_send_cmsg: Callable[..., int] = bind("wl_dgram_send_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_addr), c_void_p, c_size_t, c_int])
 # wl_dgram_conn_send_cmsg(sock, buf, len, control, control_len, flags)
 wl_dgram_conn_send_cmsg: Callable[..., int] = bind("wl_dgram_conn_send_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int])
-# wl_dgram_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
-wl_dgram_recv_cmsg: Callable[..., int] = bind("wl_dgram_recv_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
-# wl_dgram_conn_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
-wl_dgram_conn_recv_cmsg: Callable[..., int] = bind("wl_dgram_conn_recv_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
 # wl_cmsg_recv_error(msg, control, out)
 wl_cmsg_recv_error: Callable[..., int] = bind("wl_cmsg_recv_error", c_int, [POINTER(wl_cmsg_recv), c_void_p, POINTER(wl_udp_queued_error)])
-# wl_conn_send(conn, buf, len, flags)
-wl_conn_send: Callable[..., int] = bind("wl_conn_send", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
-# wl_conn_recv(conn, buf, len, flags)
-wl_conn_recv: Callable[..., int] = bind("wl_conn_recv", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
-# wl_conn_send_vectored(conn, iov, iovcnt)
-wl_conn_send_vectored: Callable[..., int] = bind("wl_conn_send_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
-# wl_conn_recv_vectored(conn, iov, iovcnt)
-wl_conn_recv_vectored: Callable[..., int] = bind("wl_conn_recv_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
 # wl_conn_shutdown(conn, how)
 wl_conn_shutdown: Callable[..., int] = bind("wl_conn_shutdown", c_int, [POINTER(wl_conn), c_int])
-# wl_conn_peer_addr(conn, out)
-wl_conn_peer_addr: Callable[..., int] = bind("wl_conn_peer_addr", c_int, [POINTER(wl_conn), POINTER(wl_addr)])
-# wl_conn_try_clone(conn, out)
-wl_conn_try_clone: Callable[..., int] = bind("wl_conn_try_clone", c_int, [POINTER(wl_conn), POINTER(POINTER(wl_conn))])
 # wl_conn_pair(a, b)
 wl_conn_pair: Callable[..., int] = bind("wl_conn_pair", c_int, [POINTER(POINTER(wl_conn)), POINTER(POINTER(wl_conn))])
 # wl_conn_peer_credentials(conn, out)
 wl_conn_peer_credentials: Callable[..., int] = bind("wl_conn_peer_credentials", c_int, [POINTER(wl_conn), POINTER(wl_ucred)])
-# wl_conn_free(sock)
-wl_conn_free: Callable[..., None] = bind("wl_conn_free", None, [POINTER(wl_conn)], errcheck=False)
-# wl_conn_fd(sock)
-wl_conn_fd: Callable[..., int] = bind("wl_conn_fd", c_int, [POINTER(wl_conn)])
-# wl_conn_into_fd(sock)
-wl_conn_into_fd: Callable[..., int] = bind("wl_conn_into_fd", c_int, [POINTER(wl_conn)])
-# wl_conn_from_fd(fd, out)
-wl_conn_from_fd: Callable[..., int] = bind("wl_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_conn))])
 # wl_connect_by_name(host, port, opts, out)
 wl_connect_by_name: Callable[..., int] = bind("wl_connect_by_name", c_int, [c_char_p, c_uint16, POINTER(wl_connect_opts), POINTER(POINTER(wl_conn))])
 # wl_dgram_connect_by_name(host, port, opts, out)
@@ -717,70 +663,10 @@ wl_dgram_recv_from: Callable[..., int] = bind("wl_dgram_recv_from", c_ssize_t, [
 wl_dgram_try_clone: Callable[..., int] = bind("wl_dgram_try_clone", c_int, [POINTER(wl_dgram), POINTER(POINTER(wl_dgram))])
 # wl_dgram_connect(sock, addr, out)
 wl_dgram_connect: Callable[..., int] = bind("wl_dgram_connect", c_int, [POINTER(wl_dgram), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
-# wl_dgram_free(sock)
-wl_dgram_free: Callable[..., None] = bind("wl_dgram_free", None, [POINTER(wl_dgram)], errcheck=False)
-# wl_dgram_fd(sock)
-wl_dgram_fd: Callable[..., int] = bind("wl_dgram_fd", c_int, [POINTER(wl_dgram)])
-# wl_dgram_into_fd(sock)
-wl_dgram_into_fd: Callable[..., int] = bind("wl_dgram_into_fd", c_int, [POINTER(wl_dgram)])
-# wl_dgram_from_fd(fd, out)
-wl_dgram_from_fd: Callable[..., int] = bind("wl_dgram_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram))])
-# wl_dgram_conn_send(sock, buf, len, flags)
-wl_dgram_conn_send: Callable[..., int] = bind("wl_dgram_conn_send", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
-# wl_dgram_conn_recv(sock, buf, len, flags)
-wl_dgram_conn_recv: Callable[..., int] = bind("wl_dgram_conn_recv", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
-# wl_dgram_conn_send_vectored(sock, iov, iovcnt)
-wl_dgram_conn_send_vectored: Callable[..., int] = bind("wl_dgram_conn_send_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
-# wl_dgram_conn_recv_vectored(sock, iov, iovcnt)
-wl_dgram_conn_recv_vectored: Callable[..., int] = bind("wl_dgram_conn_recv_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
-# wl_dgram_conn_peer_addr(sock, out)
-wl_dgram_conn_peer_addr: Callable[..., int] = bind("wl_dgram_conn_peer_addr", c_int, [POINTER(wl_dgram_conn), POINTER(wl_addr)])
-# wl_dgram_conn_try_clone(sock, out)
-wl_dgram_conn_try_clone: Callable[..., int] = bind("wl_dgram_conn_try_clone", c_int, [POINTER(wl_dgram_conn), POINTER(POINTER(wl_dgram_conn))])
 # wl_dgram_conn_pair(a, b)
 wl_dgram_conn_pair: Callable[..., int] = bind("wl_dgram_conn_pair", c_int, [POINTER(POINTER(wl_dgram_conn)), POINTER(POINTER(wl_dgram_conn))])
-# wl_dgram_conn_free(sock)
-wl_dgram_conn_free: Callable[..., None] = bind("wl_dgram_conn_free", None, [POINTER(wl_dgram_conn)], errcheck=False)
-# wl_dgram_conn_fd(sock)
-wl_dgram_conn_fd: Callable[..., int] = bind("wl_dgram_conn_fd", c_int, [POINTER(wl_dgram_conn)])
-# wl_dgram_conn_into_fd(sock)
-wl_dgram_conn_into_fd: Callable[..., int] = bind("wl_dgram_conn_into_fd", c_int, [POINTER(wl_dgram_conn)])
-# wl_dgram_conn_from_fd(fd, out)
-wl_dgram_conn_from_fd: Callable[..., int] = bind("wl_dgram_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram_conn))])
-# wl_dgram_conn_set_recv_meta(sock, what, on)
-wl_dgram_conn_set_recv_meta: Callable[..., int] = bind("wl_dgram_conn_set_recv_meta", c_int, [POINTER(wl_dgram_conn), c_uint32, c_bool])
-# wl_dgram_conn_recv_meta(sock, buf, len, out)
-wl_dgram_conn_recv_meta: Callable[..., int] = bind("wl_dgram_conn_recv_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
 # wl_dgram_conn_send_meta(sock, buf, len, meta)
 wl_dgram_conn_send_meta: Callable[..., int] = bind("wl_dgram_conn_send_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_send_meta)])
-# wl_dgram_conn_set_mtu_discover(sock, mode)
-wl_dgram_conn_set_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_set_mtu_discover", c_int, [POINTER(wl_dgram_conn), c_int])
-# wl_dgram_conn_mtu_discover(sock, out)
-wl_dgram_conn_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_mtu_discover", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
-# wl_conn_send_fd(conn, fd)
-wl_conn_send_fd: Callable[..., int] = bind("wl_conn_send_fd", c_int, [POINTER(wl_conn), c_int])
-# wl_conn_recv_fd(conn, out_fd)
-wl_conn_recv_fd: Callable[..., int] = bind("wl_conn_recv_fd", c_int, [POINTER(wl_conn), POINTER(c_int)])
-# wl_conn_send_fds(conn, data, len, fds, nfds)
-wl_conn_send_fds: Callable[..., int] = bind("wl_conn_send_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
-# wl_conn_recv_fds(conn, buf, len, fds, max_fds, out_nfds)
-wl_conn_recv_fds: Callable[..., int] = bind("wl_conn_recv_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
-# wl_conn_send_with_credentials(conn, data, len)
-wl_conn_send_with_credentials: Callable[..., int] = bind("wl_conn_send_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t])
-# wl_conn_recv_with_credentials(conn, buf, len, cred, has_cred)
-wl_conn_recv_with_credentials: Callable[..., int] = bind("wl_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
-# wl_dgram_conn_send_fd(sock, fd)
-wl_dgram_conn_send_fd: Callable[..., int] = bind("wl_dgram_conn_send_fd", c_int, [POINTER(wl_dgram_conn), c_int])
-# wl_dgram_conn_recv_fd(sock, out_fd)
-wl_dgram_conn_recv_fd: Callable[..., int] = bind("wl_dgram_conn_recv_fd", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
-# wl_dgram_conn_send_fds(sock, data, len, fds, nfds)
-wl_dgram_conn_send_fds: Callable[..., int] = bind("wl_dgram_conn_send_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
-# wl_dgram_conn_recv_fds(sock, buf, len, fds, max_fds, out_nfds)
-wl_dgram_conn_recv_fds: Callable[..., int] = bind("wl_dgram_conn_recv_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
-# wl_dgram_conn_send_with_credentials(sock, data, len)
-wl_dgram_conn_send_with_credentials: Callable[..., int] = bind("wl_dgram_conn_send_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t])
-# wl_dgram_conn_recv_with_credentials(sock, buf, len, cred, has_cred)
-wl_dgram_conn_recv_with_credentials: Callable[..., int] = bind("wl_dgram_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
 # wl_own_credentials(out)
 wl_own_credentials: Callable[..., int] = bind("wl_own_credentials", c_int, [POINTER(wl_ucred)])
 # wl_max_udp_payload(domain)
@@ -789,18 +675,8 @@ wl_max_udp_payload: Callable[..., int] = bind("wl_max_udp_payload", c_int, [c_in
 wl_dgram_conn_send_segmented: Callable[..., int] = bind("wl_dgram_conn_send_segmented", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_uint16, POINTER(wl_segmented_send)])
 # wl_dgram_send_to_segmented(sock, buf, len, segment_size, to, out)
 wl_dgram_send_to_segmented: Callable[..., int] = bind("wl_dgram_send_to_segmented", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_uint16, POINTER(wl_addr), POINTER(wl_segmented_send)])
-# wl_dgram_recv_gro(sock, buf, len, out)
-wl_dgram_recv_gro: Callable[..., int] = bind("wl_dgram_recv_gro", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_gro_recv)])
-# wl_dgram_conn_recv_gro(sock, buf, len, out)
-wl_dgram_conn_recv_gro: Callable[..., int] = bind("wl_dgram_conn_recv_gro", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_gro_recv)])
 # wl_handover_new(out)
 wl_handover_new: Callable[..., int] = bind("wl_handover_new", c_int, [POINTER(POINTER(wl_handover))])
-# wl_handover_add_listener(handover, name, listener)
-wl_handover_add_listener: Callable[..., int] = bind("wl_handover_add_listener", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_listener)])
-# wl_handover_add_dgram(handover, name, dgram)
-wl_handover_add_dgram: Callable[..., int] = bind("wl_handover_add_dgram", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram)])
-# wl_handover_add_dgram_conn(handover, name, dgram)
-wl_handover_add_dgram_conn: Callable[..., int] = bind("wl_handover_add_dgram_conn", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram_conn)])
 # wl_handover_send(handover, channel)
 wl_handover_send: Callable[..., int] = bind("wl_handover_send", c_int, [POINTER(wl_handover), POINTER(wl_conn)])
 # wl_handover_free(handover)
@@ -815,12 +691,6 @@ wl_handover_channel_from_env: Callable[..., int] = bind("wl_handover_channel_fro
 wl_handover_spawn: Callable[..., int] = bind("wl_handover_spawn", c_int, [c_char_p, POINTER(c_char_p), POINTER(c_int), POINTER(POINTER(wl_conn))])
 # wl_icmp_raw_new(domain, flags, out)
 wl_icmp_raw_new: Callable[..., int] = bind("wl_icmp_raw_new", c_int, [c_int, c_uint, POINTER(POINTER(wl_icmp_raw))])
-# wl_icmp_raw_bind(sock, addr, out)
-wl_icmp_raw_bind: Callable[..., int] = bind("wl_icmp_raw_bind", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp))])
-# wl_icmp_raw_connect(sock, addr, out)
-wl_icmp_raw_connect: Callable[..., int] = bind("wl_icmp_raw_connect", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
-# wl_icmp_connect(sock, addr, out)
-wl_icmp_connect: Callable[..., int] = bind("wl_icmp_connect", c_int, [POINTER(wl_icmp), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
 # wl_icmp_send_echo_to(sock, to, seq, payload, len)
 wl_icmp_send_echo_to: Callable[..., int] = bind("wl_icmp_send_echo_to", c_int, [POINTER(wl_icmp), POINTER(wl_addr), c_uint16, c_void_p, c_size_t])
 # wl_icmp_recv_echo_from(sock, payload, len, reply, from)
@@ -833,40 +703,8 @@ wl_icmp_conn_send_echo: Callable[..., int] = bind("wl_icmp_conn_send_echo", c_in
 wl_icmp_conn_recv_echo: Callable[..., int] = bind("wl_icmp_conn_recv_echo", c_ssize_t, [POINTER(wl_icmp_conn), c_void_p, c_size_t, POINTER(wl_echo_reply)])
 # wl_icmp_conn_ident(sock)
 wl_icmp_conn_ident: Callable[..., int] = bind("wl_icmp_conn_ident", c_int, [POINTER(wl_icmp_conn)])
-# wl_icmp_raw_free(sock)
-wl_icmp_raw_free: Callable[..., None] = bind("wl_icmp_raw_free", None, [POINTER(wl_icmp_raw)], errcheck=False)
-# wl_icmp_raw_fd(sock)
-wl_icmp_raw_fd: Callable[..., int] = bind("wl_icmp_raw_fd", c_int, [POINTER(wl_icmp_raw)])
-# wl_icmp_raw_into_fd(sock)
-wl_icmp_raw_into_fd: Callable[..., int] = bind("wl_icmp_raw_into_fd", c_int, [POINTER(wl_icmp_raw)])
-# wl_icmp_raw_from_fd(fd, out)
-wl_icmp_raw_from_fd: Callable[..., int] = bind("wl_icmp_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_raw))])
-# wl_icmp_free(sock)
-wl_icmp_free: Callable[..., None] = bind("wl_icmp_free", None, [POINTER(wl_icmp)], errcheck=False)
-# wl_icmp_fd(sock)
-wl_icmp_fd: Callable[..., int] = bind("wl_icmp_fd", c_int, [POINTER(wl_icmp)])
-# wl_icmp_into_fd(sock)
-wl_icmp_into_fd: Callable[..., int] = bind("wl_icmp_into_fd", c_int, [POINTER(wl_icmp)])
-# wl_icmp_from_fd(fd, out)
-wl_icmp_from_fd: Callable[..., int] = bind("wl_icmp_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp))])
-# wl_icmp_conn_free(sock)
-wl_icmp_conn_free: Callable[..., None] = bind("wl_icmp_conn_free", None, [POINTER(wl_icmp_conn)], errcheck=False)
-# wl_icmp_conn_fd(sock)
-wl_icmp_conn_fd: Callable[..., int] = bind("wl_icmp_conn_fd", c_int, [POINTER(wl_icmp_conn)])
-# wl_icmp_conn_into_fd(sock)
-wl_icmp_conn_into_fd: Callable[..., int] = bind("wl_icmp_conn_into_fd", c_int, [POINTER(wl_icmp_conn)])
-# wl_icmp_conn_from_fd(fd, out)
-wl_icmp_conn_from_fd: Callable[..., int] = bind("wl_icmp_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_conn))])
 # wl_listener_accept(listener, out, peer)
 wl_listener_accept: Callable[..., int] = bind("wl_listener_accept", c_int, [POINTER(wl_listener), POINTER(POINTER(wl_conn)), POINTER(wl_addr)])
-# wl_listener_free(sock)
-wl_listener_free: Callable[..., None] = bind("wl_listener_free", None, [POINTER(wl_listener)], errcheck=False)
-# wl_listener_fd(sock)
-wl_listener_fd: Callable[..., int] = bind("wl_listener_fd", c_int, [POINTER(wl_listener)])
-# wl_listener_into_fd(sock)
-wl_listener_into_fd: Callable[..., int] = bind("wl_listener_into_fd", c_int, [POINTER(wl_listener)])
-# wl_listener_from_fd(fd, out)
-wl_listener_from_fd: Callable[..., int] = bind("wl_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_listener))])
 # wl_listener_try_clone(listener, out)
 wl_listener_try_clone: Callable[..., int] = bind("wl_listener_try_clone", c_int, [POINTER(wl_listener), POINTER(POINTER(wl_listener))])
 # wl_raw_open(domain, type, protocol, flags, out)
@@ -1123,48 +961,6 @@ wl_passcred: Callable[..., int] = bind("wl_passcred", c_int, [c_int, POINTER(c_b
 wl_set_zerocopy: Callable[..., int] = bind("wl_set_zerocopy", c_int, [c_int, c_bool])
 # wl_zerocopy(fd, out)
 wl_zerocopy: Callable[..., int] = bind("wl_zerocopy", c_int, [c_int, POINTER(c_bool)])
-# wl_pending_wait(pending, timeout_ms)
-wl_pending_wait: Callable[..., int] = bind("wl_pending_wait", c_int, [POINTER(wl_pending), c_int])
-# wl_pending_finish(pending, out)
-wl_pending_finish: Callable[..., int] = bind("wl_pending_finish", c_int, [POINTER(wl_pending), POINTER(POINTER(wl_conn))])
-# wl_pending_free(sock)
-wl_pending_free: Callable[..., None] = bind("wl_pending_free", None, [POINTER(wl_pending)], errcheck=False)
-# wl_pending_fd(sock)
-wl_pending_fd: Callable[..., int] = bind("wl_pending_fd", c_int, [POINTER(wl_pending)])
-# wl_pending_into_fd(sock)
-wl_pending_into_fd: Callable[..., int] = bind("wl_pending_into_fd", c_int, [POINTER(wl_pending)])
-# wl_set_multicast_if_v4(fd, interface, ifindex)
-wl_set_multicast_if_v4: Callable[..., int] = bind("wl_set_multicast_if_v4", c_int, [c_int, POINTER(c_uint8), c_uint32])
-# wl_multicast_if_v4(fd, out)
-wl_multicast_if_v4: Callable[..., int] = bind("wl_multicast_if_v4", c_int, [c_int, POINTER(c_uint8)])
-# wl_join_ssm_v4(fd, group, source, interface)
-wl_join_ssm_v4: Callable[..., int] = bind("wl_join_ssm_v4", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), POINTER(c_uint8)])
-# wl_leave_ssm_v4(fd, group, source, interface)
-wl_leave_ssm_v4: Callable[..., int] = bind("wl_leave_ssm_v4", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), POINTER(c_uint8)])
-# wl_join_ssm_v6(fd, group, source, interface)
-wl_join_ssm_v6: Callable[..., int] = bind("wl_join_ssm_v6", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), c_uint32])
-# wl_leave_ssm_v6(fd, group, source, interface)
-wl_leave_ssm_v6: Callable[..., int] = bind("wl_leave_ssm_v6", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), c_uint32])
-# wl_original_dst_v4(fd, out)
-wl_original_dst_v4: Callable[..., int] = bind("wl_original_dst_v4", c_int, [c_int, POINTER(wl_addr)])
-# wl_original_dst_v6(fd, out)
-wl_original_dst_v6: Callable[..., int] = bind("wl_original_dst_v6", c_int, [c_int, POINTER(wl_addr)])
-# wl_tcp_saved_syn(fd, buf, len)
-wl_tcp_saved_syn: Callable[..., int] = bind("wl_tcp_saved_syn", c_int, [c_int, POINTER(c_uint8), c_size_t])
-# wl_raw_new(domain, type, out)
-wl_raw_new: Callable[..., int] = bind("wl_raw_new", c_int, [c_int, c_int, POINTER(POINTER(wl_raw))])
-# wl_raw_type(sock)
-wl_raw_type: Callable[..., int] = bind("wl_raw_type", c_int, [POINTER(wl_raw)])
-# wl_raw_bind(sock, addr, out)
-wl_raw_bind: Callable[..., int] = bind("wl_raw_bind", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_bound))])
-# wl_raw_bind_dgram(sock, addr, out)
-wl_raw_bind_dgram: Callable[..., int] = bind("wl_raw_bind_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram))])
-# wl_raw_connect(sock, addr, out)
-wl_raw_connect: Callable[..., int] = bind("wl_raw_connect", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_conn))])
-# wl_raw_connect_nonblocking(sock, addr, out)
-wl_raw_connect_nonblocking: Callable[..., int] = bind("wl_raw_connect_nonblocking", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_pending))])
-# wl_raw_connect_dgram(sock, addr, out)
-wl_raw_connect_dgram: Callable[..., int] = bind("wl_raw_connect_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
 # wl_raw_free(sock)
 wl_raw_free: Callable[..., None] = bind("wl_raw_free", None, [POINTER(wl_raw)], errcheck=False)
 # wl_raw_fd(sock)
@@ -1173,94 +969,52 @@ wl_raw_fd: Callable[..., int] = bind("wl_raw_fd", c_int, [POINTER(wl_raw)])
 wl_raw_into_fd: Callable[..., int] = bind("wl_raw_into_fd", c_int, [POINTER(wl_raw)])
 # wl_raw_from_fd(fd, out)
 wl_raw_from_fd: Callable[..., int] = bind("wl_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_raw))])
-# wl_rawip_raw_new(domain, protocol, flags, out)
-wl_rawip_raw_new: Callable[..., int] = bind("wl_rawip_raw_new", c_int, [c_int, c_int, c_uint, POINTER(POINTER(wl_rawip_raw))])
-# wl_rawip_raw_bind(sock, addr, out)
-wl_rawip_raw_bind: Callable[..., int] = bind("wl_rawip_raw_bind", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip))])
-# wl_rawip_raw_connect(sock, addr, out)
-wl_rawip_raw_connect: Callable[..., int] = bind("wl_rawip_raw_connect", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
-# wl_rawip_connect(sock, addr, out)
-wl_rawip_connect: Callable[..., int] = bind("wl_rawip_connect", c_int, [POINTER(wl_rawip), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
-# wl_rawip_send_to(sock, buf, len, to, flags)
-wl_rawip_send_to: Callable[..., int] = bind("wl_rawip_send_to", c_ssize_t, [POINTER(wl_rawip), c_void_p, c_size_t, POINTER(wl_addr), c_int])
-# wl_rawip_recv_from(sock, buf, len, from, flags)
-wl_rawip_recv_from: Callable[..., int] = bind("wl_rawip_recv_from", c_ssize_t, [POINTER(wl_rawip), c_void_p, c_size_t, POINTER(wl_addr), c_int])
-# wl_rawip_conn_send(sock, buf, len, flags)
-wl_rawip_conn_send: Callable[..., int] = bind("wl_rawip_conn_send", c_ssize_t, [POINTER(wl_rawip_conn), c_void_p, c_size_t, c_int])
-# wl_rawip_conn_recv(sock, buf, len, flags)
-wl_rawip_conn_recv: Callable[..., int] = bind("wl_rawip_conn_recv", c_ssize_t, [POINTER(wl_rawip_conn), c_void_p, c_size_t, c_int])
-# wl_rawip_raw_free(sock)
-wl_rawip_raw_free: Callable[..., None] = bind("wl_rawip_raw_free", None, [POINTER(wl_rawip_raw)], errcheck=False)
-# wl_rawip_raw_fd(sock)
-wl_rawip_raw_fd: Callable[..., int] = bind("wl_rawip_raw_fd", c_int, [POINTER(wl_rawip_raw)])
-# wl_rawip_raw_into_fd(sock)
-wl_rawip_raw_into_fd: Callable[..., int] = bind("wl_rawip_raw_into_fd", c_int, [POINTER(wl_rawip_raw)])
-# wl_rawip_raw_from_fd(fd, out)
-wl_rawip_raw_from_fd: Callable[..., int] = bind("wl_rawip_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_raw))])
-# wl_rawip_free(sock)
-wl_rawip_free: Callable[..., None] = bind("wl_rawip_free", None, [POINTER(wl_rawip)], errcheck=False)
-# wl_rawip_fd(sock)
-wl_rawip_fd: Callable[..., int] = bind("wl_rawip_fd", c_int, [POINTER(wl_rawip)])
-# wl_rawip_into_fd(sock)
-wl_rawip_into_fd: Callable[..., int] = bind("wl_rawip_into_fd", c_int, [POINTER(wl_rawip)])
-# wl_rawip_from_fd(fd, out)
-wl_rawip_from_fd: Callable[..., int] = bind("wl_rawip_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip))])
-# wl_rawip_conn_free(sock)
-wl_rawip_conn_free: Callable[..., None] = bind("wl_rawip_conn_free", None, [POINTER(wl_rawip_conn)], errcheck=False)
-# wl_rawip_conn_fd(sock)
-wl_rawip_conn_fd: Callable[..., int] = bind("wl_rawip_conn_fd", c_int, [POINTER(wl_rawip_conn)])
-# wl_rawip_conn_into_fd(sock)
-wl_rawip_conn_into_fd: Callable[..., int] = bind("wl_rawip_conn_into_fd", c_int, [POINTER(wl_rawip_conn)])
-# wl_rawip_conn_from_fd(fd, out)
-wl_rawip_conn_from_fd: Callable[..., int] = bind("wl_rawip_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_conn))])
-# wl_recv_slots_new(domain, count, out)
-wl_recv_slots_new: Callable[..., int] = bind("wl_recv_slots_new", c_int, [c_int, c_size_t, POINTER(POINTER(wl_recv_slots))])
-# wl_recv_slots_free(slots)
-wl_recv_slots_free: Callable[..., None] = bind("wl_recv_slots_free", None, [POINTER(wl_recv_slots)], errcheck=False)
-# wl_recv_slots_len(slots)
-wl_recv_slots_len: Callable[..., int] = bind("wl_recv_slots_len", c_int, [POINTER(wl_recv_slots)])
-# wl_dgram_recv_slots(sock, slots, bufs, n, flags)
-wl_dgram_recv_slots: Callable[..., int] = bind("wl_dgram_recv_slots", c_int, [POINTER(wl_dgram), POINTER(wl_recv_slots), POINTER(iovec), c_size_t, c_int])
-# wl_dgram_conn_recv_slots(sock, slots, bufs, n, flags)
-wl_dgram_conn_recv_slots: Callable[..., int] = bind("wl_dgram_conn_recv_slots", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_slots), POINTER(iovec), c_size_t, c_int])
-# wl_recv_slots_meta(slots, index, out)
-wl_recv_slots_meta: Callable[..., int] = bind("wl_recv_slots_meta", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(wl_udp_recv_meta)])
-# wl_recv_slots_flags(slots, index, out)
-wl_recv_slots_flags: Callable[..., int] = bind("wl_recv_slots_flags", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(c_int)])
-# wl_recv_slots_control(slots, index, control, control_len)
-wl_recv_slots_control: Callable[..., int] = bind("wl_recv_slots_control", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(POINTER(c_uint8)), POINTER(c_size_t)])
-# wl_seqpacket_raw_new(flags, out)
-wl_seqpacket_raw_new: Callable[..., int] = bind("wl_seqpacket_raw_new", c_int, [c_uint, POINTER(POINTER(wl_seqpacket_raw))])
-# wl_seqpacket_raw_bind(sock, addr, out)
-wl_seqpacket_raw_bind: Callable[..., int] = bind("wl_seqpacket_raw_bind", c_int, [POINTER(wl_seqpacket_raw), POINTER(wl_addr), POINTER(POINTER(wl_seqpacket_bound))])
-# wl_seqpacket_raw_connect(sock, addr, out)
-wl_seqpacket_raw_connect: Callable[..., int] = bind("wl_seqpacket_raw_connect", c_int, [POINTER(wl_seqpacket_raw), POINTER(wl_addr), POINTER(POINTER(wl_seqpacket))])
-# wl_seqpacket_bound_listen(sock, backlog, out)
-wl_seqpacket_bound_listen: Callable[..., int] = bind("wl_seqpacket_bound_listen", c_int, [POINTER(wl_seqpacket_bound), c_uint32, POINTER(POINTER(wl_seqpacket_listener))])
-# wl_seqpacket_listener_accept(listener, out, peer)
-wl_seqpacket_listener_accept: Callable[..., int] = bind("wl_seqpacket_listener_accept", c_int, [POINTER(wl_seqpacket_listener), POINTER(POINTER(wl_seqpacket)), POINTER(wl_addr)])
-# wl_seqpacket_listener_accept_flags(listener, flags, out, peer)
-wl_seqpacket_listener_accept_flags: Callable[..., int] = bind("wl_seqpacket_listener_accept_flags", c_int, [POINTER(wl_seqpacket_listener), c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(wl_addr)])
-# wl_seqpacket_listener_shutdown(listener)
-wl_seqpacket_listener_shutdown: Callable[..., int] = bind("wl_seqpacket_listener_shutdown", c_int, [POINTER(wl_seqpacket_listener)])
-# wl_seqpacket_send(sock, buf, len, flags)
-wl_seqpacket_send: Callable[..., int] = bind("wl_seqpacket_send", c_ssize_t, [POINTER(wl_seqpacket), c_void_p, c_size_t, c_int])
-# wl_seqpacket_recv(sock, buf, len, flags, msg_len)
-wl_seqpacket_recv: Callable[..., int] = bind("wl_seqpacket_recv", c_ssize_t, [POINTER(wl_seqpacket), c_void_p, c_size_t, c_int, POINTER(c_size_t)])
-# wl_seqpacket_next_len(sock)
-wl_seqpacket_next_len: Callable[..., int] = bind("wl_seqpacket_next_len", c_ssize_t, [POINTER(wl_seqpacket)])
-# wl_seqpacket_shutdown(sock, how)
-wl_seqpacket_shutdown: Callable[..., int] = bind("wl_seqpacket_shutdown", c_int, [POINTER(wl_seqpacket), c_int])
-# wl_seqpacket_peer_addr(sock, out)
-wl_seqpacket_peer_addr: Callable[..., int] = bind("wl_seqpacket_peer_addr", c_int, [POINTER(wl_seqpacket), POINTER(wl_addr)])
-# wl_seqpacket_peer_credentials(sock, out)
-wl_seqpacket_peer_credentials: Callable[..., int] = bind("wl_seqpacket_peer_credentials", c_int, [POINTER(wl_seqpacket), POINTER(wl_ucred)])
-# wl_seqpacket_try_clone(sock, out)
-wl_seqpacket_try_clone: Callable[..., int] = bind("wl_seqpacket_try_clone", c_int, [POINTER(wl_seqpacket), POINTER(POINTER(wl_seqpacket))])
-# wl_seqpacket_pair(a, b)
-wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
-# wl_seqpacket_pair_flags(flags, a, b)
-wl_seqpacket_pair_flags: Callable[..., int] = bind("wl_seqpacket_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
+# wl_bound_free(sock)
+wl_bound_free: Callable[..., None] = bind("wl_bound_free", None, [POINTER(wl_bound)], errcheck=False)
+# wl_bound_fd(sock)
+wl_bound_fd: Callable[..., int] = bind("wl_bound_fd", c_int, [POINTER(wl_bound)])
+# wl_bound_into_fd(sock)
+wl_bound_into_fd: Callable[..., int] = bind("wl_bound_into_fd", c_int, [POINTER(wl_bound)])
+# wl_bound_from_fd(fd, out)
+wl_bound_from_fd: Callable[..., int] = bind("wl_bound_from_fd", c_int, [c_int, POINTER(POINTER(wl_bound))])
+# wl_listener_free(sock)
+wl_listener_free: Callable[..., None] = bind("wl_listener_free", None, [POINTER(wl_listener)], errcheck=False)
+# wl_listener_fd(sock)
+wl_listener_fd: Callable[..., int] = bind("wl_listener_fd", c_int, [POINTER(wl_listener)])
+# wl_listener_into_fd(sock)
+wl_listener_into_fd: Callable[..., int] = bind("wl_listener_into_fd", c_int, [POINTER(wl_listener)])
+# wl_listener_from_fd(fd, out)
+wl_listener_from_fd: Callable[..., int] = bind("wl_listener_from_fd", c_int, [c_int, POINTER(POINTER(wl_listener))])
+# wl_conn_free(sock)
+wl_conn_free: Callable[..., None] = bind("wl_conn_free", None, [POINTER(wl_conn)], errcheck=False)
+# wl_conn_fd(sock)
+wl_conn_fd: Callable[..., int] = bind("wl_conn_fd", c_int, [POINTER(wl_conn)])
+# wl_conn_into_fd(sock)
+wl_conn_into_fd: Callable[..., int] = bind("wl_conn_into_fd", c_int, [POINTER(wl_conn)])
+# wl_conn_from_fd(fd, out)
+wl_conn_from_fd: Callable[..., int] = bind("wl_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_conn))])
+# wl_pending_free(sock)
+wl_pending_free: Callable[..., None] = bind("wl_pending_free", None, [POINTER(wl_pending)], errcheck=False)
+# wl_pending_fd(sock)
+wl_pending_fd: Callable[..., int] = bind("wl_pending_fd", c_int, [POINTER(wl_pending)])
+# wl_pending_into_fd(sock)
+wl_pending_into_fd: Callable[..., int] = bind("wl_pending_into_fd", c_int, [POINTER(wl_pending)])
+# wl_dgram_free(sock)
+wl_dgram_free: Callable[..., None] = bind("wl_dgram_free", None, [POINTER(wl_dgram)], errcheck=False)
+# wl_dgram_fd(sock)
+wl_dgram_fd: Callable[..., int] = bind("wl_dgram_fd", c_int, [POINTER(wl_dgram)])
+# wl_dgram_into_fd(sock)
+wl_dgram_into_fd: Callable[..., int] = bind("wl_dgram_into_fd", c_int, [POINTER(wl_dgram)])
+# wl_dgram_from_fd(fd, out)
+wl_dgram_from_fd: Callable[..., int] = bind("wl_dgram_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram))])
+# wl_dgram_conn_free(sock)
+wl_dgram_conn_free: Callable[..., None] = bind("wl_dgram_conn_free", None, [POINTER(wl_dgram_conn)], errcheck=False)
+# wl_dgram_conn_fd(sock)
+wl_dgram_conn_fd: Callable[..., int] = bind("wl_dgram_conn_fd", c_int, [POINTER(wl_dgram_conn)])
+# wl_dgram_conn_into_fd(sock)
+wl_dgram_conn_into_fd: Callable[..., int] = bind("wl_dgram_conn_into_fd", c_int, [POINTER(wl_dgram_conn)])
+# wl_dgram_conn_from_fd(fd, out)
+wl_dgram_conn_from_fd: Callable[..., int] = bind("wl_dgram_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_dgram_conn))])
 # wl_seqpacket_raw_free(sock)
 wl_seqpacket_raw_free: Callable[..., None] = bind("wl_seqpacket_raw_free", None, [POINTER(wl_seqpacket_raw)], errcheck=False)
 # wl_seqpacket_raw_fd(sock)
@@ -1293,6 +1047,132 @@ wl_seqpacket_fd: Callable[..., int] = bind("wl_seqpacket_fd", c_int, [POINTER(wl
 wl_seqpacket_into_fd: Callable[..., int] = bind("wl_seqpacket_into_fd", c_int, [POINTER(wl_seqpacket)])
 # wl_seqpacket_from_fd(fd, out)
 wl_seqpacket_from_fd: Callable[..., int] = bind("wl_seqpacket_from_fd", c_int, [c_int, POINTER(POINTER(wl_seqpacket))])
+# wl_icmp_raw_free(sock)
+wl_icmp_raw_free: Callable[..., None] = bind("wl_icmp_raw_free", None, [POINTER(wl_icmp_raw)], errcheck=False)
+# wl_icmp_raw_fd(sock)
+wl_icmp_raw_fd: Callable[..., int] = bind("wl_icmp_raw_fd", c_int, [POINTER(wl_icmp_raw)])
+# wl_icmp_raw_into_fd(sock)
+wl_icmp_raw_into_fd: Callable[..., int] = bind("wl_icmp_raw_into_fd", c_int, [POINTER(wl_icmp_raw)])
+# wl_icmp_raw_from_fd(fd, out)
+wl_icmp_raw_from_fd: Callable[..., int] = bind("wl_icmp_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_raw))])
+# wl_icmp_free(sock)
+wl_icmp_free: Callable[..., None] = bind("wl_icmp_free", None, [POINTER(wl_icmp)], errcheck=False)
+# wl_icmp_fd(sock)
+wl_icmp_fd: Callable[..., int] = bind("wl_icmp_fd", c_int, [POINTER(wl_icmp)])
+# wl_icmp_into_fd(sock)
+wl_icmp_into_fd: Callable[..., int] = bind("wl_icmp_into_fd", c_int, [POINTER(wl_icmp)])
+# wl_icmp_from_fd(fd, out)
+wl_icmp_from_fd: Callable[..., int] = bind("wl_icmp_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp))])
+# wl_icmp_conn_free(sock)
+wl_icmp_conn_free: Callable[..., None] = bind("wl_icmp_conn_free", None, [POINTER(wl_icmp_conn)], errcheck=False)
+# wl_icmp_conn_fd(sock)
+wl_icmp_conn_fd: Callable[..., int] = bind("wl_icmp_conn_fd", c_int, [POINTER(wl_icmp_conn)])
+# wl_icmp_conn_into_fd(sock)
+wl_icmp_conn_into_fd: Callable[..., int] = bind("wl_icmp_conn_into_fd", c_int, [POINTER(wl_icmp_conn)])
+# wl_icmp_conn_from_fd(fd, out)
+wl_icmp_conn_from_fd: Callable[..., int] = bind("wl_icmp_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_icmp_conn))])
+# wl_rawip_raw_free(sock)
+wl_rawip_raw_free: Callable[..., None] = bind("wl_rawip_raw_free", None, [POINTER(wl_rawip_raw)], errcheck=False)
+# wl_rawip_raw_fd(sock)
+wl_rawip_raw_fd: Callable[..., int] = bind("wl_rawip_raw_fd", c_int, [POINTER(wl_rawip_raw)])
+# wl_rawip_raw_into_fd(sock)
+wl_rawip_raw_into_fd: Callable[..., int] = bind("wl_rawip_raw_into_fd", c_int, [POINTER(wl_rawip_raw)])
+# wl_rawip_raw_from_fd(fd, out)
+wl_rawip_raw_from_fd: Callable[..., int] = bind("wl_rawip_raw_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_raw))])
+# wl_rawip_free(sock)
+wl_rawip_free: Callable[..., None] = bind("wl_rawip_free", None, [POINTER(wl_rawip)], errcheck=False)
+# wl_rawip_fd(sock)
+wl_rawip_fd: Callable[..., int] = bind("wl_rawip_fd", c_int, [POINTER(wl_rawip)])
+# wl_rawip_into_fd(sock)
+wl_rawip_into_fd: Callable[..., int] = bind("wl_rawip_into_fd", c_int, [POINTER(wl_rawip)])
+# wl_rawip_from_fd(fd, out)
+wl_rawip_from_fd: Callable[..., int] = bind("wl_rawip_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip))])
+# wl_rawip_conn_free(sock)
+wl_rawip_conn_free: Callable[..., None] = bind("wl_rawip_conn_free", None, [POINTER(wl_rawip_conn)], errcheck=False)
+# wl_rawip_conn_fd(sock)
+wl_rawip_conn_fd: Callable[..., int] = bind("wl_rawip_conn_fd", c_int, [POINTER(wl_rawip_conn)])
+# wl_rawip_conn_into_fd(sock)
+wl_rawip_conn_into_fd: Callable[..., int] = bind("wl_rawip_conn_into_fd", c_int, [POINTER(wl_rawip_conn)])
+# wl_rawip_conn_from_fd(fd, out)
+wl_rawip_conn_from_fd: Callable[..., int] = bind("wl_rawip_conn_from_fd", c_int, [c_int, POINTER(POINTER(wl_rawip_conn))])
+# wl_pending_wait(pending, timeout_ms)
+wl_pending_wait: Callable[..., int] = bind("wl_pending_wait", c_int, [POINTER(wl_pending), c_int])
+# wl_set_multicast_if_v4(fd, interface, ifindex)
+wl_set_multicast_if_v4: Callable[..., int] = bind("wl_set_multicast_if_v4", c_int, [c_int, POINTER(c_uint8), c_uint32])
+# wl_multicast_if_v4(fd, out)
+wl_multicast_if_v4: Callable[..., int] = bind("wl_multicast_if_v4", c_int, [c_int, POINTER(c_uint8)])
+# wl_join_ssm_v4(fd, group, source, interface)
+wl_join_ssm_v4: Callable[..., int] = bind("wl_join_ssm_v4", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), POINTER(c_uint8)])
+# wl_leave_ssm_v4(fd, group, source, interface)
+wl_leave_ssm_v4: Callable[..., int] = bind("wl_leave_ssm_v4", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), POINTER(c_uint8)])
+# wl_join_ssm_v6(fd, group, source, interface)
+wl_join_ssm_v6: Callable[..., int] = bind("wl_join_ssm_v6", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), c_uint32])
+# wl_leave_ssm_v6(fd, group, source, interface)
+wl_leave_ssm_v6: Callable[..., int] = bind("wl_leave_ssm_v6", c_int, [c_int, POINTER(c_uint8), POINTER(c_uint8), c_uint32])
+# wl_original_dst_v4(fd, out)
+wl_original_dst_v4: Callable[..., int] = bind("wl_original_dst_v4", c_int, [c_int, POINTER(wl_addr)])
+# wl_original_dst_v6(fd, out)
+wl_original_dst_v6: Callable[..., int] = bind("wl_original_dst_v6", c_int, [c_int, POINTER(wl_addr)])
+# wl_tcp_saved_syn(fd, buf, len)
+wl_tcp_saved_syn: Callable[..., int] = bind("wl_tcp_saved_syn", c_int, [c_int, POINTER(c_uint8), c_size_t])
+# wl_raw_new(domain, type, out)
+wl_raw_new: Callable[..., int] = bind("wl_raw_new", c_int, [c_int, c_int, POINTER(POINTER(wl_raw))])
+# wl_raw_type(sock)
+wl_raw_type: Callable[..., int] = bind("wl_raw_type", c_int, [POINTER(wl_raw)])
+# wl_rawip_raw_new(domain, protocol, flags, out)
+wl_rawip_raw_new: Callable[..., int] = bind("wl_rawip_raw_new", c_int, [c_int, c_int, c_uint, POINTER(POINTER(wl_rawip_raw))])
+# wl_rawip_send_to(sock, buf, len, to, flags)
+wl_rawip_send_to: Callable[..., int] = bind("wl_rawip_send_to", c_ssize_t, [POINTER(wl_rawip), c_void_p, c_size_t, POINTER(wl_addr), c_int])
+# wl_rawip_recv_from(sock, buf, len, from, flags)
+wl_rawip_recv_from: Callable[..., int] = bind("wl_rawip_recv_from", c_ssize_t, [POINTER(wl_rawip), c_void_p, c_size_t, POINTER(wl_addr), c_int])
+# wl_rawip_conn_send(sock, buf, len, flags)
+wl_rawip_conn_send: Callable[..., int] = bind("wl_rawip_conn_send", c_ssize_t, [POINTER(wl_rawip_conn), c_void_p, c_size_t, c_int])
+# wl_rawip_conn_recv(sock, buf, len, flags)
+wl_rawip_conn_recv: Callable[..., int] = bind("wl_rawip_conn_recv", c_ssize_t, [POINTER(wl_rawip_conn), c_void_p, c_size_t, c_int])
+# wl_recv_slots_new(domain, count, out)
+wl_recv_slots_new: Callable[..., int] = bind("wl_recv_slots_new", c_int, [c_int, c_size_t, POINTER(POINTER(wl_recv_slots))])
+# wl_recv_slots_free(slots)
+wl_recv_slots_free: Callable[..., None] = bind("wl_recv_slots_free", None, [POINTER(wl_recv_slots)], errcheck=False)
+# wl_recv_slots_len(slots)
+wl_recv_slots_len: Callable[..., int] = bind("wl_recv_slots_len", c_int, [POINTER(wl_recv_slots)])
+# wl_dgram_recv_slots(sock, slots, bufs, n, flags)
+wl_dgram_recv_slots: Callable[..., int] = bind("wl_dgram_recv_slots", c_int, [POINTER(wl_dgram), POINTER(wl_recv_slots), POINTER(iovec), c_size_t, c_int])
+# wl_dgram_conn_recv_slots(sock, slots, bufs, n, flags)
+wl_dgram_conn_recv_slots: Callable[..., int] = bind("wl_dgram_conn_recv_slots", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_slots), POINTER(iovec), c_size_t, c_int])
+# wl_recv_slots_meta(slots, index, out)
+wl_recv_slots_meta: Callable[..., int] = bind("wl_recv_slots_meta", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_recv_slots_flags(slots, index, out)
+wl_recv_slots_flags: Callable[..., int] = bind("wl_recv_slots_flags", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(c_int)])
+# wl_recv_slots_control(slots, index, control, control_len)
+wl_recv_slots_control: Callable[..., int] = bind("wl_recv_slots_control", c_int, [POINTER(wl_recv_slots), c_size_t, POINTER(POINTER(c_uint8)), POINTER(c_size_t)])
+# wl_seqpacket_raw_new(flags, out)
+wl_seqpacket_raw_new: Callable[..., int] = bind("wl_seqpacket_raw_new", c_int, [c_uint, POINTER(POINTER(wl_seqpacket_raw))])
+# wl_seqpacket_raw_bind(sock, addr, out)
+wl_seqpacket_raw_bind: Callable[..., int] = bind("wl_seqpacket_raw_bind", c_int, [POINTER(wl_seqpacket_raw), POINTER(wl_addr), POINTER(POINTER(wl_seqpacket_bound))])
+# wl_seqpacket_raw_connect(sock, addr, out)
+wl_seqpacket_raw_connect: Callable[..., int] = bind("wl_seqpacket_raw_connect", c_int, [POINTER(wl_seqpacket_raw), POINTER(wl_addr), POINTER(POINTER(wl_seqpacket))])
+# wl_seqpacket_listener_accept(listener, out, peer)
+wl_seqpacket_listener_accept: Callable[..., int] = bind("wl_seqpacket_listener_accept", c_int, [POINTER(wl_seqpacket_listener), POINTER(POINTER(wl_seqpacket)), POINTER(wl_addr)])
+# wl_seqpacket_listener_accept_flags(listener, flags, out, peer)
+wl_seqpacket_listener_accept_flags: Callable[..., int] = bind("wl_seqpacket_listener_accept_flags", c_int, [POINTER(wl_seqpacket_listener), c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(wl_addr)])
+# wl_seqpacket_listener_shutdown(listener)
+wl_seqpacket_listener_shutdown: Callable[..., int] = bind("wl_seqpacket_listener_shutdown", c_int, [POINTER(wl_seqpacket_listener)])
+# wl_seqpacket_send(sock, buf, len, flags)
+wl_seqpacket_send: Callable[..., int] = bind("wl_seqpacket_send", c_ssize_t, [POINTER(wl_seqpacket), c_void_p, c_size_t, c_int])
+# wl_seqpacket_recv(sock, buf, len, flags, msg_len)
+wl_seqpacket_recv: Callable[..., int] = bind("wl_seqpacket_recv", c_ssize_t, [POINTER(wl_seqpacket), c_void_p, c_size_t, c_int, POINTER(c_size_t)])
+# wl_seqpacket_next_len(sock)
+wl_seqpacket_next_len: Callable[..., int] = bind("wl_seqpacket_next_len", c_ssize_t, [POINTER(wl_seqpacket)])
+# wl_seqpacket_shutdown(sock, how)
+wl_seqpacket_shutdown: Callable[..., int] = bind("wl_seqpacket_shutdown", c_int, [POINTER(wl_seqpacket), c_int])
+# wl_seqpacket_peer_addr(sock, out)
+wl_seqpacket_peer_addr: Callable[..., int] = bind("wl_seqpacket_peer_addr", c_int, [POINTER(wl_seqpacket), POINTER(wl_addr)])
+# wl_seqpacket_peer_credentials(sock, out)
+wl_seqpacket_peer_credentials: Callable[..., int] = bind("wl_seqpacket_peer_credentials", c_int, [POINTER(wl_seqpacket), POINTER(wl_ucred)])
+# wl_seqpacket_try_clone(sock, out)
+wl_seqpacket_try_clone: Callable[..., int] = bind("wl_seqpacket_try_clone", c_int, [POINTER(wl_seqpacket), POINTER(POINTER(wl_seqpacket))])
+# wl_seqpacket_pair_flags(flags, a, b)
+wl_seqpacket_pair_flags: Callable[..., int] = bind("wl_seqpacket_pair_flags", c_int, [c_uint, POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
 # wl_socket_local_addr(fd, out)
 wl_socket_local_addr: Callable[..., int] = bind("wl_socket_local_addr", c_int, [c_int, POINTER(wl_addr)])
 # wl_socket_set_nonblocking(fd, nonblocking)
@@ -1323,20 +1203,8 @@ wl_is_transient: Callable[..., int] = bind("wl_is_transient", c_int, [c_int])
 wl_errno_name: Callable[..., bytes] = bind("wl_errno_name", c_char_p, [c_int], errcheck=False)
 # wl_get_tcp_info(fd, out)
 wl_get_tcp_info: Callable[..., int] = bind("wl_get_tcp_info", c_int, [c_int, POINTER(wl_tcp_info)])
-# wl_dgram_set_recv_meta(sock, what, on)
-wl_dgram_set_recv_meta: Callable[..., int] = bind("wl_dgram_set_recv_meta", c_int, [POINTER(wl_dgram), c_uint32, c_bool])
-# wl_dgram_recv_meta(sock, buf, len, out)
-wl_dgram_recv_meta: Callable[..., int] = bind("wl_dgram_recv_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
 # wl_dgram_send_meta(sock, buf, len, to, meta)
 wl_dgram_send_meta: Callable[..., int] = bind("wl_dgram_send_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_addr), POINTER(wl_udp_send_meta)])
-# wl_dgram_recv_error(sock, buf, len, out)
-wl_dgram_recv_error: Callable[..., int] = bind("wl_dgram_recv_error", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
-# wl_dgram_conn_recv_error(sock, buf, len, out)
-wl_dgram_conn_recv_error: Callable[..., int] = bind("wl_dgram_conn_recv_error", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
-# wl_dgram_set_mtu_discover(sock, mode)
-wl_dgram_set_mtu_discover: Callable[..., int] = bind("wl_dgram_set_mtu_discover", c_int, [POINTER(wl_dgram), c_int])
-# wl_dgram_mtu_discover(sock, out)
-wl_dgram_mtu_discover: Callable[..., int] = bind("wl_dgram_mtu_discover", c_int, [POINTER(wl_dgram), POINTER(c_int)])
 # wl_dgram_conn_path_mtu(sock, out)
 wl_dgram_conn_path_mtu: Callable[..., int] = bind("wl_dgram_conn_path_mtu", c_int, [POINTER(wl_dgram_conn), POINTER(c_uint32)])
 # wl_listener_shutdown(listener)
@@ -1379,6 +1247,138 @@ wl_conn_send_zerocopy: Callable[..., int] = bind("wl_conn_send_zerocopy", c_ssiz
 wl_conn_recv_zerocopy_completion: Callable[..., int] = bind("wl_conn_recv_zerocopy_completion", c_int, [POINTER(wl_conn), POINTER(wl_zerocopy_completion)])
 # wl_conn_wait_zerocopy_completion(conn, timeout_ms, out)
 wl_conn_wait_zerocopy_completion: Callable[..., int] = bind("wl_conn_wait_zerocopy_completion", c_int, [POINTER(wl_conn), c_int, POINTER(wl_zerocopy_completion)])
+# wl_inherited_take_listener(set, index, domain, out)
+wl_inherited_take_listener: Callable[..., int] = bind("wl_inherited_take_listener", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_listener))])
+# wl_inherited_take_listener_named(set, name, domain, out)
+wl_inherited_take_listener_named: Callable[..., int] = bind("wl_inherited_take_listener_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_listener))])
+# wl_inherited_take_dgram(set, index, domain, out)
+wl_inherited_take_dgram: Callable[..., int] = bind("wl_inherited_take_dgram", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram))])
+# wl_inherited_take_dgram_named(set, name, domain, out)
+wl_inherited_take_dgram_named: Callable[..., int] = bind("wl_inherited_take_dgram_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram))])
+# wl_inherited_take_dgram_conn(set, index, domain, out)
+wl_inherited_take_dgram_conn: Callable[..., int] = bind("wl_inherited_take_dgram_conn", c_int, [POINTER(wl_inherited), c_size_t, c_int, POINTER(POINTER(wl_dgram_conn))])
+# wl_inherited_take_dgram_conn_named(set, name, domain, out)
+wl_inherited_take_dgram_conn_named: Callable[..., int] = bind("wl_inherited_take_dgram_conn_named", c_int, [POINTER(wl_inherited), c_char_p, c_int, POINTER(POINTER(wl_dgram_conn))])
+# wl_dgram_send_batch(sock, batch, flags)
+wl_dgram_send_batch: Callable[..., int] = bind("wl_dgram_send_batch", c_int, [POINTER(wl_dgram), POINTER(wl_send_batch), c_int])
+# wl_dgram_conn_send_batch(sock, batch, flags)
+wl_dgram_conn_send_batch: Callable[..., int] = bind("wl_dgram_conn_send_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_send_batch), c_int])
+# wl_dgram_recv_batch(sock, batch, flags)
+wl_dgram_recv_batch: Callable[..., int] = bind("wl_dgram_recv_batch", c_int, [POINTER(wl_dgram), POINTER(wl_recv_batch), c_int])
+# wl_dgram_conn_recv_batch(sock, batch, flags)
+wl_dgram_conn_recv_batch: Callable[..., int] = bind("wl_dgram_conn_recv_batch", c_int, [POINTER(wl_dgram_conn), POINTER(wl_recv_batch), c_int])
+# wl_bound_listen(sock, backlog, out)
+wl_bound_listen: Callable[..., int] = bind("wl_bound_listen", c_int, [POINTER(wl_bound), c_uint, POINTER(POINTER(wl_listener))])
+# wl_dgram_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
+wl_dgram_recv_cmsg: Callable[..., int] = bind("wl_dgram_recv_cmsg", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
+# wl_dgram_conn_recv_cmsg(sock, buf, len, control, control_capacity, flags, out)
+wl_dgram_conn_recv_cmsg: Callable[..., int] = bind("wl_dgram_conn_recv_cmsg", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_void_p, c_size_t, c_int, POINTER(wl_cmsg_recv)])
+# wl_conn_send(conn, buf, len, flags)
+wl_conn_send: Callable[..., int] = bind("wl_conn_send", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
+# wl_conn_recv(conn, buf, len, flags)
+wl_conn_recv: Callable[..., int] = bind("wl_conn_recv", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, c_int])
+# wl_conn_send_vectored(conn, iov, iovcnt)
+wl_conn_send_vectored: Callable[..., int] = bind("wl_conn_send_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
+# wl_conn_recv_vectored(conn, iov, iovcnt)
+wl_conn_recv_vectored: Callable[..., int] = bind("wl_conn_recv_vectored", c_ssize_t, [POINTER(wl_conn), POINTER(iovec), c_size_t])
+# wl_conn_peer_addr(conn, out)
+wl_conn_peer_addr: Callable[..., int] = bind("wl_conn_peer_addr", c_int, [POINTER(wl_conn), POINTER(wl_addr)])
+# wl_conn_try_clone(conn, out)
+wl_conn_try_clone: Callable[..., int] = bind("wl_conn_try_clone", c_int, [POINTER(wl_conn), POINTER(POINTER(wl_conn))])
+# wl_dgram_conn_send(sock, buf, len, flags)
+wl_dgram_conn_send: Callable[..., int] = bind("wl_dgram_conn_send", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
+# wl_dgram_conn_recv(sock, buf, len, flags)
+wl_dgram_conn_recv: Callable[..., int] = bind("wl_dgram_conn_recv", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, c_int])
+# wl_dgram_conn_send_vectored(sock, iov, iovcnt)
+wl_dgram_conn_send_vectored: Callable[..., int] = bind("wl_dgram_conn_send_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
+# wl_dgram_conn_recv_vectored(sock, iov, iovcnt)
+wl_dgram_conn_recv_vectored: Callable[..., int] = bind("wl_dgram_conn_recv_vectored", c_ssize_t, [POINTER(wl_dgram_conn), POINTER(iovec), c_size_t])
+# wl_dgram_conn_peer_addr(sock, out)
+wl_dgram_conn_peer_addr: Callable[..., int] = bind("wl_dgram_conn_peer_addr", c_int, [POINTER(wl_dgram_conn), POINTER(wl_addr)])
+# wl_dgram_conn_try_clone(sock, out)
+wl_dgram_conn_try_clone: Callable[..., int] = bind("wl_dgram_conn_try_clone", c_int, [POINTER(wl_dgram_conn), POINTER(POINTER(wl_dgram_conn))])
+# wl_dgram_conn_set_recv_meta(sock, what, on)
+wl_dgram_conn_set_recv_meta: Callable[..., int] = bind("wl_dgram_conn_set_recv_meta", c_int, [POINTER(wl_dgram_conn), c_uint32, c_bool])
+# wl_dgram_conn_recv_meta(sock, buf, len, out)
+wl_dgram_conn_recv_meta: Callable[..., int] = bind("wl_dgram_conn_recv_meta", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_dgram_conn_set_mtu_discover(sock, mode)
+wl_dgram_conn_set_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_set_mtu_discover", c_int, [POINTER(wl_dgram_conn), c_int])
+# wl_dgram_conn_mtu_discover(sock, out)
+wl_dgram_conn_mtu_discover: Callable[..., int] = bind("wl_dgram_conn_mtu_discover", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
+# wl_conn_send_fd(conn, fd)
+wl_conn_send_fd: Callable[..., int] = bind("wl_conn_send_fd", c_int, [POINTER(wl_conn), c_int])
+# wl_conn_recv_fd(conn, out_fd)
+wl_conn_recv_fd: Callable[..., int] = bind("wl_conn_recv_fd", c_int, [POINTER(wl_conn), POINTER(c_int)])
+# wl_conn_send_fds(conn, data, len, fds, nfds)
+wl_conn_send_fds: Callable[..., int] = bind("wl_conn_send_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
+# wl_conn_recv_fds(conn, buf, len, fds, max_fds, out_nfds)
+wl_conn_recv_fds: Callable[..., int] = bind("wl_conn_recv_fds", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
+# wl_conn_send_with_credentials(conn, data, len)
+wl_conn_send_with_credentials: Callable[..., int] = bind("wl_conn_send_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t])
+# wl_conn_recv_with_credentials(conn, buf, len, cred, has_cred)
+wl_conn_recv_with_credentials: Callable[..., int] = bind("wl_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
+# wl_dgram_conn_send_fd(sock, fd)
+wl_dgram_conn_send_fd: Callable[..., int] = bind("wl_dgram_conn_send_fd", c_int, [POINTER(wl_dgram_conn), c_int])
+# wl_dgram_conn_recv_fd(sock, out_fd)
+wl_dgram_conn_recv_fd: Callable[..., int] = bind("wl_dgram_conn_recv_fd", c_int, [POINTER(wl_dgram_conn), POINTER(c_int)])
+# wl_dgram_conn_send_fds(sock, data, len, fds, nfds)
+wl_dgram_conn_send_fds: Callable[..., int] = bind("wl_dgram_conn_send_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t])
+# wl_dgram_conn_recv_fds(sock, buf, len, fds, max_fds, out_nfds)
+wl_dgram_conn_recv_fds: Callable[..., int] = bind("wl_dgram_conn_recv_fds", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(c_int), c_size_t, POINTER(c_size_t)])
+# wl_dgram_conn_send_with_credentials(sock, data, len)
+wl_dgram_conn_send_with_credentials: Callable[..., int] = bind("wl_dgram_conn_send_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t])
+# wl_dgram_conn_recv_with_credentials(sock, buf, len, cred, has_cred)
+wl_dgram_conn_recv_with_credentials: Callable[..., int] = bind("wl_dgram_conn_recv_with_credentials", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_ucred), POINTER(c_bool)])
+# wl_dgram_recv_gro(sock, buf, len, out)
+wl_dgram_recv_gro: Callable[..., int] = bind("wl_dgram_recv_gro", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_gro_recv)])
+# wl_dgram_conn_recv_gro(sock, buf, len, out)
+wl_dgram_conn_recv_gro: Callable[..., int] = bind("wl_dgram_conn_recv_gro", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_gro_recv)])
+# wl_handover_add_listener(handover, name, listener)
+wl_handover_add_listener: Callable[..., int] = bind("wl_handover_add_listener", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_listener)])
+# wl_handover_add_dgram(handover, name, dgram)
+wl_handover_add_dgram: Callable[..., int] = bind("wl_handover_add_dgram", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram)])
+# wl_handover_add_dgram_conn(handover, name, dgram)
+wl_handover_add_dgram_conn: Callable[..., int] = bind("wl_handover_add_dgram_conn", c_int, [POINTER(wl_handover), c_char_p, POINTER(wl_dgram_conn)])
+# wl_icmp_raw_bind(sock, addr, out)
+wl_icmp_raw_bind: Callable[..., int] = bind("wl_icmp_raw_bind", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp))])
+# wl_icmp_raw_connect(sock, addr, out)
+wl_icmp_raw_connect: Callable[..., int] = bind("wl_icmp_raw_connect", c_int, [POINTER(wl_icmp_raw), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
+# wl_icmp_connect(sock, addr, out)
+wl_icmp_connect: Callable[..., int] = bind("wl_icmp_connect", c_int, [POINTER(wl_icmp), POINTER(wl_addr), POINTER(POINTER(wl_icmp_conn))])
+# wl_pending_finish(pending, out)
+wl_pending_finish: Callable[..., int] = bind("wl_pending_finish", c_int, [POINTER(wl_pending), POINTER(POINTER(wl_conn))])
+# wl_raw_bind(sock, addr, out)
+wl_raw_bind: Callable[..., int] = bind("wl_raw_bind", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_bound))])
+# wl_raw_bind_dgram(sock, addr, out)
+wl_raw_bind_dgram: Callable[..., int] = bind("wl_raw_bind_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram))])
+# wl_raw_connect(sock, addr, out)
+wl_raw_connect: Callable[..., int] = bind("wl_raw_connect", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_conn))])
+# wl_raw_connect_nonblocking(sock, addr, out)
+wl_raw_connect_nonblocking: Callable[..., int] = bind("wl_raw_connect_nonblocking", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_pending))])
+# wl_raw_connect_dgram(sock, addr, out)
+wl_raw_connect_dgram: Callable[..., int] = bind("wl_raw_connect_dgram", c_int, [POINTER(wl_raw), POINTER(wl_addr), POINTER(POINTER(wl_dgram_conn))])
+# wl_rawip_raw_bind(sock, addr, out)
+wl_rawip_raw_bind: Callable[..., int] = bind("wl_rawip_raw_bind", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip))])
+# wl_rawip_raw_connect(sock, addr, out)
+wl_rawip_raw_connect: Callable[..., int] = bind("wl_rawip_raw_connect", c_int, [POINTER(wl_rawip_raw), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
+# wl_rawip_connect(sock, addr, out)
+wl_rawip_connect: Callable[..., int] = bind("wl_rawip_connect", c_int, [POINTER(wl_rawip), POINTER(wl_addr), POINTER(POINTER(wl_rawip_conn))])
+# wl_seqpacket_bound_listen(sock, backlog, out)
+wl_seqpacket_bound_listen: Callable[..., int] = bind("wl_seqpacket_bound_listen", c_int, [POINTER(wl_seqpacket_bound), c_uint32, POINTER(POINTER(wl_seqpacket_listener))])
+# wl_seqpacket_pair(a, b)
+wl_seqpacket_pair: Callable[..., int] = bind("wl_seqpacket_pair", c_int, [POINTER(POINTER(wl_seqpacket)), POINTER(POINTER(wl_seqpacket))])
+# wl_dgram_set_recv_meta(sock, what, on)
+wl_dgram_set_recv_meta: Callable[..., int] = bind("wl_dgram_set_recv_meta", c_int, [POINTER(wl_dgram), c_uint32, c_bool])
+# wl_dgram_recv_meta(sock, buf, len, out)
+wl_dgram_recv_meta: Callable[..., int] = bind("wl_dgram_recv_meta", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_recv_meta)])
+# wl_dgram_recv_error(sock, buf, len, out)
+wl_dgram_recv_error: Callable[..., int] = bind("wl_dgram_recv_error", c_ssize_t, [POINTER(wl_dgram), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
+# wl_dgram_conn_recv_error(sock, buf, len, out)
+wl_dgram_conn_recv_error: Callable[..., int] = bind("wl_dgram_conn_recv_error", c_ssize_t, [POINTER(wl_dgram_conn), c_void_p, c_size_t, POINTER(wl_udp_queued_error)])
+# wl_dgram_set_mtu_discover(sock, mode)
+wl_dgram_set_mtu_discover: Callable[..., int] = bind("wl_dgram_set_mtu_discover", c_int, [POINTER(wl_dgram), c_int])
+# wl_dgram_mtu_discover(sock, out)
+wl_dgram_mtu_discover: Callable[..., int] = bind("wl_dgram_mtu_discover", c_int, [POINTER(wl_dgram), POINTER(c_int)])
 
 FUNCTIONS: tuple[str, ...] = (
     "wl_version",
@@ -1391,12 +1391,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_inherited_name",
     "wl_inherited_index_of",
     "wl_inherited_fd",
-    "wl_inherited_take_listener",
-    "wl_inherited_take_listener_named",
-    "wl_inherited_take_dgram",
-    "wl_inherited_take_dgram_named",
-    "wl_inherited_take_dgram_conn",
-    "wl_inherited_take_dgram_conn_named",
     "wl_inherited_free",
     "wl_addr_parse",
     "wl_addr_ipv4",
@@ -1417,8 +1411,6 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_send_batch_remove_sent",
     "wl_send_batch_sent",
     "wl_send_batch_sent_len",
-    "wl_dgram_send_batch",
-    "wl_dgram_conn_send_batch",
     "wl_dgram_sendmmsg",
     "wl_dgram_conn_sendmmsg",
     "wl_recv_batch_new",
@@ -1427,17 +1419,10 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_recv_batch_capacity",
     "wl_recv_batch_slot_size",
     "wl_recv_batch_get",
-    "wl_dgram_recv_batch",
-    "wl_dgram_conn_recv_batch",
     "wl_send_batch_push_meta",
     "wl_recv_batch_meta",
     "wl_recv_batch_control",
     "wl_recv_batch_unpack",
-    "wl_bound_listen",
-    "wl_bound_free",
-    "wl_bound_fd",
-    "wl_bound_into_fd",
-    "wl_bound_from_fd",
     "wl_listener_build",
     "wl_connector_connect",
     "wl_connector_connect_nonblocking",
@@ -1460,22 +1445,10 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_cmsg_recv_meta",
     "wl_dgram_send_cmsg",
     "wl_dgram_conn_send_cmsg",
-    "wl_dgram_recv_cmsg",
-    "wl_dgram_conn_recv_cmsg",
     "wl_cmsg_recv_error",
-    "wl_conn_send",
-    "wl_conn_recv",
-    "wl_conn_send_vectored",
-    "wl_conn_recv_vectored",
     "wl_conn_shutdown",
-    "wl_conn_peer_addr",
-    "wl_conn_try_clone",
     "wl_conn_pair",
     "wl_conn_peer_credentials",
-    "wl_conn_free",
-    "wl_conn_fd",
-    "wl_conn_into_fd",
-    "wl_conn_from_fd",
     "wl_connect_by_name",
     "wl_dgram_connect_by_name",
     "wl_connector_start",
@@ -1490,48 +1463,13 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_dgram_recv_from",
     "wl_dgram_try_clone",
     "wl_dgram_connect",
-    "wl_dgram_free",
-    "wl_dgram_fd",
-    "wl_dgram_into_fd",
-    "wl_dgram_from_fd",
-    "wl_dgram_conn_send",
-    "wl_dgram_conn_recv",
-    "wl_dgram_conn_send_vectored",
-    "wl_dgram_conn_recv_vectored",
-    "wl_dgram_conn_peer_addr",
-    "wl_dgram_conn_try_clone",
     "wl_dgram_conn_pair",
-    "wl_dgram_conn_free",
-    "wl_dgram_conn_fd",
-    "wl_dgram_conn_into_fd",
-    "wl_dgram_conn_from_fd",
-    "wl_dgram_conn_set_recv_meta",
-    "wl_dgram_conn_recv_meta",
     "wl_dgram_conn_send_meta",
-    "wl_dgram_conn_set_mtu_discover",
-    "wl_dgram_conn_mtu_discover",
-    "wl_conn_send_fd",
-    "wl_conn_recv_fd",
-    "wl_conn_send_fds",
-    "wl_conn_recv_fds",
-    "wl_conn_send_with_credentials",
-    "wl_conn_recv_with_credentials",
-    "wl_dgram_conn_send_fd",
-    "wl_dgram_conn_recv_fd",
-    "wl_dgram_conn_send_fds",
-    "wl_dgram_conn_recv_fds",
-    "wl_dgram_conn_send_with_credentials",
-    "wl_dgram_conn_recv_with_credentials",
     "wl_own_credentials",
     "wl_max_udp_payload",
     "wl_dgram_conn_send_segmented",
     "wl_dgram_send_to_segmented",
-    "wl_dgram_recv_gro",
-    "wl_dgram_conn_recv_gro",
     "wl_handover_new",
-    "wl_handover_add_listener",
-    "wl_handover_add_dgram",
-    "wl_handover_add_dgram_conn",
     "wl_handover_send",
     "wl_handover_free",
     "wl_handover_receive",
@@ -1539,32 +1477,13 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_handover_channel_from_env",
     "wl_handover_spawn",
     "wl_icmp_raw_new",
-    "wl_icmp_raw_bind",
-    "wl_icmp_raw_connect",
-    "wl_icmp_connect",
     "wl_icmp_send_echo_to",
     "wl_icmp_recv_echo_from",
     "wl_icmp_ident",
     "wl_icmp_conn_send_echo",
     "wl_icmp_conn_recv_echo",
     "wl_icmp_conn_ident",
-    "wl_icmp_raw_free",
-    "wl_icmp_raw_fd",
-    "wl_icmp_raw_into_fd",
-    "wl_icmp_raw_from_fd",
-    "wl_icmp_free",
-    "wl_icmp_fd",
-    "wl_icmp_into_fd",
-    "wl_icmp_from_fd",
-    "wl_icmp_conn_free",
-    "wl_icmp_conn_fd",
-    "wl_icmp_conn_into_fd",
-    "wl_icmp_conn_from_fd",
     "wl_listener_accept",
-    "wl_listener_free",
-    "wl_listener_fd",
-    "wl_listener_into_fd",
-    "wl_listener_from_fd",
     "wl_listener_try_clone",
     "wl_raw_open",
     "wl_listener_accept_flags",
@@ -1693,75 +1612,33 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_passcred",
     "wl_set_zerocopy",
     "wl_zerocopy",
-    "wl_pending_wait",
-    "wl_pending_finish",
-    "wl_pending_free",
-    "wl_pending_fd",
-    "wl_pending_into_fd",
-    "wl_set_multicast_if_v4",
-    "wl_multicast_if_v4",
-    "wl_join_ssm_v4",
-    "wl_leave_ssm_v4",
-    "wl_join_ssm_v6",
-    "wl_leave_ssm_v6",
-    "wl_original_dst_v4",
-    "wl_original_dst_v6",
-    "wl_tcp_saved_syn",
-    "wl_raw_new",
-    "wl_raw_type",
-    "wl_raw_bind",
-    "wl_raw_bind_dgram",
-    "wl_raw_connect",
-    "wl_raw_connect_nonblocking",
-    "wl_raw_connect_dgram",
     "wl_raw_free",
     "wl_raw_fd",
     "wl_raw_into_fd",
     "wl_raw_from_fd",
-    "wl_rawip_raw_new",
-    "wl_rawip_raw_bind",
-    "wl_rawip_raw_connect",
-    "wl_rawip_connect",
-    "wl_rawip_send_to",
-    "wl_rawip_recv_from",
-    "wl_rawip_conn_send",
-    "wl_rawip_conn_recv",
-    "wl_rawip_raw_free",
-    "wl_rawip_raw_fd",
-    "wl_rawip_raw_into_fd",
-    "wl_rawip_raw_from_fd",
-    "wl_rawip_free",
-    "wl_rawip_fd",
-    "wl_rawip_into_fd",
-    "wl_rawip_from_fd",
-    "wl_rawip_conn_free",
-    "wl_rawip_conn_fd",
-    "wl_rawip_conn_into_fd",
-    "wl_rawip_conn_from_fd",
-    "wl_recv_slots_new",
-    "wl_recv_slots_free",
-    "wl_recv_slots_len",
-    "wl_dgram_recv_slots",
-    "wl_dgram_conn_recv_slots",
-    "wl_recv_slots_meta",
-    "wl_recv_slots_flags",
-    "wl_recv_slots_control",
-    "wl_seqpacket_raw_new",
-    "wl_seqpacket_raw_bind",
-    "wl_seqpacket_raw_connect",
-    "wl_seqpacket_bound_listen",
-    "wl_seqpacket_listener_accept",
-    "wl_seqpacket_listener_accept_flags",
-    "wl_seqpacket_listener_shutdown",
-    "wl_seqpacket_send",
-    "wl_seqpacket_recv",
-    "wl_seqpacket_next_len",
-    "wl_seqpacket_shutdown",
-    "wl_seqpacket_peer_addr",
-    "wl_seqpacket_peer_credentials",
-    "wl_seqpacket_try_clone",
-    "wl_seqpacket_pair",
-    "wl_seqpacket_pair_flags",
+    "wl_bound_free",
+    "wl_bound_fd",
+    "wl_bound_into_fd",
+    "wl_bound_from_fd",
+    "wl_listener_free",
+    "wl_listener_fd",
+    "wl_listener_into_fd",
+    "wl_listener_from_fd",
+    "wl_conn_free",
+    "wl_conn_fd",
+    "wl_conn_into_fd",
+    "wl_conn_from_fd",
+    "wl_pending_free",
+    "wl_pending_fd",
+    "wl_pending_into_fd",
+    "wl_dgram_free",
+    "wl_dgram_fd",
+    "wl_dgram_into_fd",
+    "wl_dgram_from_fd",
+    "wl_dgram_conn_free",
+    "wl_dgram_conn_fd",
+    "wl_dgram_conn_into_fd",
+    "wl_dgram_conn_from_fd",
     "wl_seqpacket_raw_free",
     "wl_seqpacket_raw_fd",
     "wl_seqpacket_raw_into_fd",
@@ -1778,6 +1655,69 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_seqpacket_fd",
     "wl_seqpacket_into_fd",
     "wl_seqpacket_from_fd",
+    "wl_icmp_raw_free",
+    "wl_icmp_raw_fd",
+    "wl_icmp_raw_into_fd",
+    "wl_icmp_raw_from_fd",
+    "wl_icmp_free",
+    "wl_icmp_fd",
+    "wl_icmp_into_fd",
+    "wl_icmp_from_fd",
+    "wl_icmp_conn_free",
+    "wl_icmp_conn_fd",
+    "wl_icmp_conn_into_fd",
+    "wl_icmp_conn_from_fd",
+    "wl_rawip_raw_free",
+    "wl_rawip_raw_fd",
+    "wl_rawip_raw_into_fd",
+    "wl_rawip_raw_from_fd",
+    "wl_rawip_free",
+    "wl_rawip_fd",
+    "wl_rawip_into_fd",
+    "wl_rawip_from_fd",
+    "wl_rawip_conn_free",
+    "wl_rawip_conn_fd",
+    "wl_rawip_conn_into_fd",
+    "wl_rawip_conn_from_fd",
+    "wl_pending_wait",
+    "wl_set_multicast_if_v4",
+    "wl_multicast_if_v4",
+    "wl_join_ssm_v4",
+    "wl_leave_ssm_v4",
+    "wl_join_ssm_v6",
+    "wl_leave_ssm_v6",
+    "wl_original_dst_v4",
+    "wl_original_dst_v6",
+    "wl_tcp_saved_syn",
+    "wl_raw_new",
+    "wl_raw_type",
+    "wl_rawip_raw_new",
+    "wl_rawip_send_to",
+    "wl_rawip_recv_from",
+    "wl_rawip_conn_send",
+    "wl_rawip_conn_recv",
+    "wl_recv_slots_new",
+    "wl_recv_slots_free",
+    "wl_recv_slots_len",
+    "wl_dgram_recv_slots",
+    "wl_dgram_conn_recv_slots",
+    "wl_recv_slots_meta",
+    "wl_recv_slots_flags",
+    "wl_recv_slots_control",
+    "wl_seqpacket_raw_new",
+    "wl_seqpacket_raw_bind",
+    "wl_seqpacket_raw_connect",
+    "wl_seqpacket_listener_accept",
+    "wl_seqpacket_listener_accept_flags",
+    "wl_seqpacket_listener_shutdown",
+    "wl_seqpacket_send",
+    "wl_seqpacket_recv",
+    "wl_seqpacket_next_len",
+    "wl_seqpacket_shutdown",
+    "wl_seqpacket_peer_addr",
+    "wl_seqpacket_peer_credentials",
+    "wl_seqpacket_try_clone",
+    "wl_seqpacket_pair_flags",
     "wl_socket_local_addr",
     "wl_socket_set_nonblocking",
     "wl_socket_is_nonblocking",
@@ -1793,13 +1733,7 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_is_transient",
     "wl_errno_name",
     "wl_get_tcp_info",
-    "wl_dgram_set_recv_meta",
-    "wl_dgram_recv_meta",
     "wl_dgram_send_meta",
-    "wl_dgram_recv_error",
-    "wl_dgram_conn_recv_error",
-    "wl_dgram_set_mtu_discover",
-    "wl_dgram_mtu_discover",
     "wl_dgram_conn_path_mtu",
     "wl_listener_shutdown",
     "wl_dgram_shutdown",
@@ -1821,5 +1755,71 @@ FUNCTIONS: tuple[str, ...] = (
     "wl_conn_send_zerocopy",
     "wl_conn_recv_zerocopy_completion",
     "wl_conn_wait_zerocopy_completion",
+    "wl_inherited_take_listener",
+    "wl_inherited_take_listener_named",
+    "wl_inherited_take_dgram",
+    "wl_inherited_take_dgram_named",
+    "wl_inherited_take_dgram_conn",
+    "wl_inherited_take_dgram_conn_named",
+    "wl_dgram_send_batch",
+    "wl_dgram_conn_send_batch",
+    "wl_dgram_recv_batch",
+    "wl_dgram_conn_recv_batch",
+    "wl_bound_listen",
+    "wl_dgram_recv_cmsg",
+    "wl_dgram_conn_recv_cmsg",
+    "wl_conn_send",
+    "wl_conn_recv",
+    "wl_conn_send_vectored",
+    "wl_conn_recv_vectored",
+    "wl_conn_peer_addr",
+    "wl_conn_try_clone",
+    "wl_dgram_conn_send",
+    "wl_dgram_conn_recv",
+    "wl_dgram_conn_send_vectored",
+    "wl_dgram_conn_recv_vectored",
+    "wl_dgram_conn_peer_addr",
+    "wl_dgram_conn_try_clone",
+    "wl_dgram_conn_set_recv_meta",
+    "wl_dgram_conn_recv_meta",
+    "wl_dgram_conn_set_mtu_discover",
+    "wl_dgram_conn_mtu_discover",
+    "wl_conn_send_fd",
+    "wl_conn_recv_fd",
+    "wl_conn_send_fds",
+    "wl_conn_recv_fds",
+    "wl_conn_send_with_credentials",
+    "wl_conn_recv_with_credentials",
+    "wl_dgram_conn_send_fd",
+    "wl_dgram_conn_recv_fd",
+    "wl_dgram_conn_send_fds",
+    "wl_dgram_conn_recv_fds",
+    "wl_dgram_conn_send_with_credentials",
+    "wl_dgram_conn_recv_with_credentials",
+    "wl_dgram_recv_gro",
+    "wl_dgram_conn_recv_gro",
+    "wl_handover_add_listener",
+    "wl_handover_add_dgram",
+    "wl_handover_add_dgram_conn",
+    "wl_icmp_raw_bind",
+    "wl_icmp_raw_connect",
+    "wl_icmp_connect",
+    "wl_pending_finish",
+    "wl_raw_bind",
+    "wl_raw_bind_dgram",
+    "wl_raw_connect",
+    "wl_raw_connect_nonblocking",
+    "wl_raw_connect_dgram",
+    "wl_rawip_raw_bind",
+    "wl_rawip_raw_connect",
+    "wl_rawip_connect",
+    "wl_seqpacket_bound_listen",
+    "wl_seqpacket_pair",
+    "wl_dgram_set_recv_meta",
+    "wl_dgram_recv_meta",
+    "wl_dgram_recv_error",
+    "wl_dgram_conn_recv_error",
+    "wl_dgram_set_mtu_discover",
+    "wl_dgram_mtu_discover",
 )
 """Every function of the header, in header order."""
