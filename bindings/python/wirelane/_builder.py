@@ -21,9 +21,10 @@ from typing import Any, Callable, Generic, Self, TypeVar, Union
 from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, to_wl
-from ._base import KEY, SocketBase, check_signals
+from ._base import KEY, SocketBase, TimeoutSocket, check_signals
 from ._dgram import BoundDatagram, ConnectedDatagram
-from ._stream import Connection, Listener, PendingConnect, default_timeout
+from ._base import default_timeout, sync_mode
+from ._stream import Connection, Listener, PendingConnect
 
 # --- C structures -------------------------------------------------------------
 
@@ -231,8 +232,15 @@ def _check_domain(domain: type, addr: object) -> Any:
     return to_wl(a)
 
 
-def _start_mode(nonblocking: bool) -> float | None:
-    return 0.0 if nonblocking else default_timeout()
+_TS = TypeVar("_TS", bound=TimeoutSocket[Any])
+
+
+def _built(cls: type[_TS], fns: _ffi.StateFns, out: Any, nonblocking: bool) -> _TS:
+    """A built socket as ``cls``: non-blocking as configured, else in
+    ``socket.getdefaulttimeout()``'s mode (closed if applying it fails)."""
+    if nonblocking:
+        return cls(KEY, fns, out, 0.0)
+    return sync_mode(cls(KEY, fns, out, None), default_timeout())
 
 
 # --- builders -------------------------------------------------------------------
@@ -309,11 +317,7 @@ class ListenerBuilder(Generic[D]):
         addr = _check_domain(self._domain, address)
         out = _ffi.ListenerP()
         _listener_build(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
-        lst: Listener[D] = Listener(KEY, _ffi.LISTENER, out, 0.0 if self._c.nonblocking else None)
-        t = _start_mode(self._c.nonblocking)
-        if t is not None and not self._c.nonblocking:
-            _apply(lst, t)
-        return lst
+        return _built(Listener, _ffi.LISTENER, out, self._c.nonblocking)
 
 
 class ConnectorBuilder(Generic[D]):
@@ -391,11 +395,7 @@ class ConnectorBuilder(Generic[D]):
                 break
             except InterruptedError:
                 check_signals()
-        conn: Connection[D] = Connection(KEY, _ffi.CONN, out, 0.0 if self._c.nonblocking else None)
-        t = _start_mode(self._c.nonblocking)
-        if t is not None and not self._c.nonblocking:
-            _apply(conn, t)
-        return conn
+        return _built(Connection, _ffi.CONN, out, self._c.nonblocking)
 
     def connect_nonblocking(self, peer: D) -> PendingConnect[D]:
         """Starts connecting without waiting; see :class:`PendingConnect`."""
@@ -463,28 +463,11 @@ class DatagramBuilder(Generic[D]):
         addr = _check_domain(self._domain, address)
         out = _ffi.DgramP()
         _datagram_bind(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
-        d: BoundDatagram[D] = BoundDatagram(KEY, _ffi.DGRAM, out, 0.0 if self._c.nonblocking else None)
-        t = _start_mode(self._c.nonblocking)
-        if t is not None and not self._c.nonblocking:
-            _apply(d, t)
-        return d
+        return _built(BoundDatagram, _ffi.DGRAM, out, self._c.nonblocking)
 
     def connect(self, peer: D) -> ConnectedDatagram[D]:
         """Creates, configures and fixes the peer (nothing is sent)."""
         addr = _check_domain(self._domain, peer)
         out = _ffi.DgramConnP()
         _datagram_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
-        d: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, out, 0.0 if self._c.nonblocking else None)
-        t = _start_mode(self._c.nonblocking)
-        if t is not None and not self._c.nonblocking:
-            _apply(d, t)
-        return d
-
-
-def _apply(sock: Any, timeout: float) -> None:
-    """Applies ``socket.getdefaulttimeout()`` to a built socket."""
-    try:
-        sock._set_mode(timeout)
-    except BaseException:
-        sock.close()
-        raise
+        return _built(ConnectedDatagram, _ffi.DGRAM_CONN, out, self._c.nonblocking)

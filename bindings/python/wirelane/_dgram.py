@@ -11,11 +11,11 @@ from . import _check, _ffi
 from . import _batch
 from ._addr import _ADDR_POOL, D, SocketAddrV4, SocketAddrV6, UnixAddr, _PooledAddr, coerce, from_wl, give_addr, take_addr, to_wl
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
-from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket
+from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket, pair_of
 from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._loop_compat import UnconnectedPeer
-from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
+from ._stream import _adopted, _family_of, _take_over
 
 _IN = select.POLLIN
 _OUT = select.POLLOUT
@@ -47,18 +47,12 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
     def from_fd(fd: int, domain: type[D]) -> BoundDatagram[D]:
         """Adopts a bound, unconnected datagram socket's descriptor (checked
         by the library); on failure the caller still owns ``fd``."""
-        h = _adopt(_ffi.DGRAM, fd, _family_of(domain))
-        return BoundDatagram(KEY, _ffi.DGRAM, h, _blocking_timeout(_ffi.DGRAM, h))
+        return _adopted(BoundDatagram, _ffi.DGRAM, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> BoundDatagram[D]:
         """Takes over a bound ``socket.socket`` (detached on success)."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        d = BoundDatagram.from_fd(sock.fileno(), domain)
-        sock.detach()
-        d._timeout = timeout
-        return d
+        return _take_over(sock, lambda fd: BoundDatagram.from_fd(fd, domain))
 
     def _to(self, address: Any) -> tuple[Any, int, Any, Any]:
         """``(address, address of its wl_addr, the wl_addr, its byref)``:
@@ -276,16 +270,11 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         seg = _check.uint(segment_size, 16, "segment_size", "sendto_segmented")
         addr = to_wl(coerce(self._family, address))
         out = _batch.wl_segmented_send()
-        ptr, n, pin = readable(data)
-        try:
-            self._io(
-                "sendto_segmented()",
-                _OUT,
-                lambda h: _batch.dgram_send_to_segmented(h, ptr, n, seg, ctypes.byref(addr), ctypes.byref(out)),
-            )
-        finally:
-            if pin is not None:
-                pin.release()
+        self._send_buffer(
+            "sendto_segmented()",
+            data,
+            lambda h, ptr, n: _batch.dgram_send_to_segmented(h, ptr, n, seg, ctypes.byref(addr), ctypes.byref(out)),
+        )
         return SegmentedSend(out.bytes, out.datagrams, bool(out.offloaded), out.fallback_errno)
 
     @overload
@@ -314,16 +303,8 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         """Fixes the peer (``connect(2)``; nothing is sent) and returns the
         :class:`ConnectedDatagram`; this object is consumed. On failure it
         stays usable."""
-        addr = to_wl(coerce(self._family, address))
-
-        def call(h: Any) -> Any:
-            out = _ffi.DgramConnP()
-            _ffi.wl_dgram_connect(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("connect()", call, _ffi.DGRAM_CONN.free)
-        c: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, new, self._timeout)
-        return c
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
+        return self._into("connect()", _ffi.DGRAM_CONN, ConnectedDatagram, _ffi.wl_dgram_connect, addr)
 
 
 @final
@@ -340,35 +321,18 @@ class ConnectedDatagram(FdPassing[D]):
         """A pair of connected Unix datagram sockets (``socketpair(2)``)."""
         a, b = _ffi.DgramConnP(), _ffi.DgramConnP()
         _ffi.wl_dgram_conn_pair(ctypes.byref(a), ctypes.byref(b))
-        t = default_timeout()
-        first: ConnectedDatagram[UnixAddr] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, a, t)
-        second: ConnectedDatagram[UnixAddr] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, b, t)
-        if t is not None:
-            try:
-                first._set_mode(t)
-                second._set_mode(t)
-            except BaseException:
-                first.close()
-                second.close()
-                raise
-        return first, second
+        return pair_of(ConnectedDatagram, _ffi.DGRAM_CONN, a, b)
 
     @staticmethod
     def from_fd(fd: int, domain: type[D]) -> ConnectedDatagram[D]:
         """Adopts a connected datagram socket's descriptor (checked by the
         library); on failure the caller still owns ``fd``."""
-        h = _adopt(_ffi.DGRAM_CONN, fd, _family_of(domain))
-        return ConnectedDatagram(KEY, _ffi.DGRAM_CONN, h, _blocking_timeout(_ffi.DGRAM_CONN, h))
+        return _adopted(ConnectedDatagram, _ffi.DGRAM_CONN, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> ConnectedDatagram[D]:
         """Takes over a connected datagram ``socket.socket`` (detached on success)."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        d = ConnectedDatagram.from_fd(sock.fileno(), domain)
-        sock.detach()
-        d._timeout = timeout
-        return d
+        return _take_over(sock, lambda fd: ConnectedDatagram.from_fd(fd, domain))
 
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends one datagram to the peer; returns its size."""
@@ -562,16 +526,9 @@ class ConnectedDatagram(FdPassing[D]):
         in one GSO ``sendmsg(2)`` (``sendmmsg`` if the kernel refuses). UDP only."""
         seg = _check.uint(segment_size, 16, "segment_size", "send_segmented")
         out = _batch.wl_segmented_send()
-        ptr, n, pin = readable(data)
-        try:
-            self._io(
-                "send_segmented()",
-                _OUT,
-                lambda h: _batch.dgram_conn_send_segmented(h, ptr, n, seg, ctypes.byref(out)),
-            )
-        finally:
-            if pin is not None:
-                pin.release()
+        self._send_buffer(
+            "send_segmented()", data, lambda h, ptr, n: _batch.dgram_conn_send_segmented(h, ptr, n, seg, ctypes.byref(out))
+        )
         return SegmentedSend(out.bytes, out.datagrams, bool(out.offloaded), out.fallback_errno)
 
     @overload

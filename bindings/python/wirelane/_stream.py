@@ -9,11 +9,12 @@ import io
 import select
 import socket
 import time
-from typing import Any, Iterable, final
+from typing import Any, Callable, Iterable, TypeVar, final
 
 from . import _check, _ffi
 from ._addr import D, UnixAddr, from_wl
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
+from ._base import default_timeout, pair_of, sync_mode
 from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import CONN_FNS, Credentials, FdPassing
 from ._io import SocketIO
@@ -30,24 +31,14 @@ _recv = _ffi.unchecked("wl_conn_recv")
 _send_fast = _ffi.fast("wl_conn_send")
 _recv_fast = _ffi.fast("wl_conn_recv")
 _FAST_MAX = _ffi.FAST_INT_MAX
-
-
-def default_timeout() -> float | None:
-    """``socket.getdefaulttimeout()``: what new sockets start with."""
-    return socket.getdefaulttimeout()
+_S = TypeVar("_S", bound=SocketBase[Any])
 
 
 def _new_conn(handle: Any, timeout: float | None, sync: bool) -> Connection[Any]:
     """Wraps a new ``wl_conn``; ``sync`` applies ``timeout``'s blocking mode
     to the descriptor (it is already right after a transition)."""
     conn: Connection[Any] = Connection(KEY, _ffi.CONN, handle, timeout)
-    if sync and timeout is not None:
-        try:
-            conn._set_mode(timeout)
-        except BaseException:
-            conn.close()
-            raise
-    return conn
+    return sync_mode(conn, timeout) if sync else conn
 
 
 def _adopt(fns: _ffi.StateFns, fd: int, family: int | None) -> Any:
@@ -66,6 +57,24 @@ def _adopt(fns: _ffi.StateFns, fd: int, family: int | None) -> Any:
             f"{socket.AddressFamily(family).name}",
         )
     return out
+
+
+def _adopted(cls: type[_S], fns: _ffi.StateFns, fd: int, family: int | None) -> _S:
+    """``cls`` over an adopted ``fns`` descriptor (see :func:`_adopt`), its
+    timeout matching the descriptor's ``O_NONBLOCK``."""
+    h = _adopt(fns, fd, family)
+    return cls(KEY, fns, h, _blocking_timeout(fns, h))
+
+
+def _take_over(sock: socket.socket, adopt: Callable[[int], _S]) -> _S:
+    """``from_socket``: ``adopt(sock.fileno())``, then ``sock`` is detached
+    (it is untouched if adopting fails) and its timeout kept."""
+    _check.instance(sock, socket.socket, "sock", "from_socket")
+    timeout = sock.gettimeout()
+    obj = adopt(sock.fileno())
+    sock.detach()
+    obj._timeout = timeout
+    return obj
 
 
 def _family_of(domain: type) -> int:
@@ -111,14 +120,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         """A pair of connected Unix stream sockets (``socketpair(2)``)."""
         a, b = _ffi.ConnP(), _ffi.ConnP()
         _ffi.wl_conn_pair(ctypes.byref(a), ctypes.byref(b))
-        t = default_timeout()
-        first = _new_conn(a, t, True)
-        try:
-            second = _new_conn(b, t, True)
-        except BaseException:
-            first.close()
-            raise
-        return first, second
+        return pair_of(Connection, _ffi.CONN, a, b)
 
     @staticmethod
     def from_fd(fd: int, domain: type[D]) -> Connection[D]:
@@ -127,19 +129,13 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         object owns ``fd``; on failure (``OSError``) the caller still does.
         The timeout mirrors the descriptor's ``O_NONBLOCK`` (``0.0`` or
         ``None``)."""
-        h = _adopt(_ffi.CONN, fd, _family_of(domain))
-        return Connection(KEY, _ffi.CONN, h, _blocking_timeout(_ffi.CONN, h))
+        return _adopted(Connection, _ffi.CONN, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> Connection[D]:
         """Takes over a connected ``socket.socket`` (which is detached on
         success, and untouched on failure); keeps its timeout."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        conn = Connection.from_fd(sock.fileno(), domain)
-        sock.detach()
-        conn._timeout = timeout
-        return conn
+        return _take_over(sock, lambda fd: Connection.from_fd(fd, domain))
 
     # --- data ---------------------------------------------------------------
 
@@ -439,18 +435,12 @@ class Listener(TimeoutSocket[D]):
     def from_fd(fd: int, domain: type[D]) -> Listener[D]:
         """Adopts a listening socket's descriptor (checked by the library);
         on failure the caller still owns ``fd``."""
-        h = _adopt(_ffi.LISTENER, fd, _family_of(domain))
-        return Listener(KEY, _ffi.LISTENER, h, _blocking_timeout(_ffi.LISTENER, h))
+        return _adopted(Listener, _ffi.LISTENER, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> Listener[D]:
         """Takes over a listening ``socket.socket`` (detached on success)."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        lst = Listener.from_fd(sock.fileno(), domain)
-        sock.detach()
-        lst._timeout = timeout
-        return lst
+        return _take_over(sock, lambda fd: Listener.from_fd(fd, domain))
 
     def accept(self) -> tuple[Connection[D], D]:
         """Waits for a connection (``accept4(2)``, close-on-exec) and returns
@@ -495,18 +485,12 @@ class BoundSocket(TimeoutSocket[D]):
     def from_fd(fd: int, domain: type[D]) -> BoundSocket[D]:
         """Adopts a bound (not listening, not connected) stream socket's
         descriptor; on failure the caller still owns ``fd``."""
-        h = _adopt(_ffi.BOUND, fd, _family_of(domain))
-        return BoundSocket(KEY, _ffi.BOUND, h, _blocking_timeout(_ffi.BOUND, h))
+        return _adopted(BoundSocket, _ffi.BOUND, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> BoundSocket[D]:
         """Takes over a bound, not listening ``socket.socket`` (detached on success)."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        b = BoundSocket.from_fd(sock.fileno(), domain)
-        sock.detach()
-        b._timeout = timeout
-        return b
+        return _take_over(sock, lambda fd: BoundSocket.from_fd(fd, domain))
 
     def listen(self, backlog: int | None = None) -> Listener[D]:
         """Starts listening (``listen(2)``) and returns the :class:`Listener`;
@@ -516,15 +500,7 @@ class BoundSocket(TimeoutSocket[D]):
         if backlog is None:
             backlog = min(socket.SOMAXCONN, 128)
         n = max(0, _check.integer(backlog, "backlog", "listen"))
-
-        def call(h: Any) -> Any:
-            out = _ffi.ListenerP()
-            _ffi.wl_bound_listen(h, n, ctypes.byref(out))
-            return out
-
-        new = self._transition("listen()", call, _ffi.LISTENER.free)
-        lst: Listener[D] = Listener(KEY, _ffi.LISTENER, new, self._timeout)
-        return lst
+        return self._into("listen()", _ffi.LISTENER, Listener, _ffi.wl_bound_listen, n)
 
 
 @final
@@ -568,15 +544,7 @@ class PendingConnect(SocketBase[D]):
         Raises ``BlockingIOError`` while the handshake is in flight and the
         connect's own error (``ConnectionRefusedError`` ...) once it failed;
         either way this object stays usable (close it after a failure)."""
-
-        def call(h: Any) -> Any:
-            out = _ffi.ConnP()
-            _ffi.wl_pending_finish(h, ctypes.byref(out))
-            return out
-
-        new = self._transition("finish()", call, _ffi.CONN.free)
-        conn: Connection[D] = Connection(KEY, _ffi.CONN, new, 0.0)
-        return conn
+        return self._into("finish()", _ffi.CONN, Connection, _ffi.wl_pending_finish, timeout=0.0)
 
     def wait_connected(self, timeout: float | None = None) -> Connection[D]:
         """:meth:`wait` then :meth:`finish`, returning a connection in the
