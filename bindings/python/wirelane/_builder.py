@@ -63,9 +63,12 @@ _keepalive_apply: Callable[..., int] = _p.wl_keepalive_config_apply
 _tcp_apply: Callable[..., int] = _p.wl_tcp_config_apply
 
 
-def _apply_on(sock: SocketBase[Any], call: Callable[[int], int]) -> None:
-    """Runs an ``*_apply(cfg, fd)`` while ``sock`` is kept open."""
-    sock._call(lambda h: call(sock._fd))
+def _apply_on(sock: SocketBase[Any], apply: Callable[..., int], ctype: Any, cfg: Any) -> None:
+    """Runs ``apply(&c, fd)`` with ``cfg`` filled into a new ``ctype``
+    while ``sock`` is kept open."""
+    c = ctype()
+    cfg._fill(c)
+    sock._call(lambda h: apply(ctypes.byref(c), sock._fd))
 
 
 # --- reusable configuration ------------------------------------------------------
@@ -95,9 +98,7 @@ class ReuseConfig:
     def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
         """Sets the options on any socket (before ``bind``); options left
         False are not touched."""
-        c = wl_reuse_config()
-        self._fill(c)
-        _apply_on(sock, lambda fd: _reuse_apply(ctypes.byref(c), fd))
+        _apply_on(sock, _reuse_apply, wl_reuse_config, self)
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,7 @@ class BufferConfig:
     def apply(self, sock: SocketBase[Any]) -> None:
         """Sets the sizes on any socket (zero sizes are not touched); for
         TCP before ``listen``/``connect``."""
-        c = wl_buffer_config()
-        self._fill(c)
-        _apply_on(sock, lambda fd: _buffer_apply(ctypes.byref(c), fd))
+        _apply_on(sock, _buffer_apply, wl_buffer_config, self)
 
 
 @dataclass(frozen=True)
@@ -152,9 +151,7 @@ class KeepaliveConfig:
 
     def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
         """Turns keepalive on for a TCP socket with these settings."""
-        c = wl_keepalive_config()
-        self._fill(c)
-        _apply_on(sock, lambda fd: _keepalive_apply(ctypes.byref(c), fd))
+        _apply_on(sock, _keepalive_apply, wl_keepalive_config, self)
 
 
 @dataclass(frozen=True)
@@ -193,9 +190,7 @@ class TcpConfig:
     def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
         """Sets these TCP settings on a TCP socket; the first failure is
         raised (settings before it stay set)."""
-        c = wl_tcp_config()
-        self._fill(c)
-        _apply_on(sock, lambda fd: _tcp_apply(ctypes.byref(c), fd))
+        _apply_on(sock, _tcp_apply, wl_tcp_config, self)
 
 
 _INT_MAX = _check.INT_MAX
@@ -252,7 +247,35 @@ _CB = TypeVar("_CB", bound=Union["ConnectorBuilder[SocketAddrV4]", "ConnectorBui
 _DB = TypeVar("_DB", bound=Union["DatagramBuilder[SocketAddrV4]", "DatagramBuilder[SocketAddrV6]"])
 
 
-class ListenerBuilder(Generic[D]):
+class _Builder(Generic[D]):
+    """The settings every builder has (not public: use the builders)."""
+
+    _c: Any
+    """The C configuration (``wl_<kind>_config``) the builder fills in."""
+
+    def reuse(self, cfg: ReuseConfig) -> Self:
+        """Address reuse (IPv4/IPv6; for a connector, useful with
+        :meth:`ConnectorBuilder.local_addr`)."""
+        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
+        return self
+
+    def reuse_addr(self, enable: bool) -> Self:
+        """``SO_REUSEADDR`` (a restarting server rebinds its port at once)."""
+        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
+        return self
+
+    def reuse_port(self, enable: bool) -> Self:
+        """``SO_REUSEPORT`` (several listeners or receivers share the port)."""
+        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
+        return self
+
+    def buffers(self, cfg: BufferConfig) -> Self:
+        """Buffer sizes (a listener's are inherited by accepted connections)."""
+        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
+        return self
+
+
+class ListenerBuilder(_Builder[D]):
     """Creates, configures, binds and listens in one call::
 
         listener = (ListenerBuilder(Ipv4).reuse_addr(True)
@@ -264,26 +287,6 @@ class ListenerBuilder(Generic[D]):
         _check.one_of(domain, _DOMAINS, "domain", "ListenerBuilder")
         self._domain: type[D] = domain
         self._c = wl_listener_config()
-
-    def reuse(self, cfg: ReuseConfig) -> Self:
-        """Address reuse (IPv4/IPv6)."""
-        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
-        return self
-
-    def reuse_addr(self, enable: bool) -> Self:
-        """``SO_REUSEADDR`` (a restarting server rebinds its port at once)."""
-        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
-        return self
-
-    def reuse_port(self, enable: bool) -> Self:
-        """``SO_REUSEPORT``."""
-        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
-        return self
-
-    def buffers(self, cfg: BufferConfig) -> Self:
-        """Buffer sizes, inherited by accepted connections."""
-        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
-        return self
 
     def backlog(self, backlog: int) -> Self:
         """The ``listen(2)`` backlog (default 128)."""
@@ -320,7 +323,7 @@ class ListenerBuilder(Generic[D]):
         return _built(Listener, _ffi.LISTENER, out, self._c.nonblocking)
 
 
-class ConnectorBuilder(Generic[D]):
+class ConnectorBuilder(_Builder[D]):
     """Creates, configures, optionally binds, and connects in one call::
 
         conn = ConnectorBuilder(Ipv4).tcp(TcpConfig(nodelay=True)).timeout(2.0).connect(peer)
@@ -332,26 +335,6 @@ class ConnectorBuilder(Generic[D]):
         self._c = wl_connector_config()
         self._local: Any = None
         self._timeout: float | None = None
-
-    def reuse(self, cfg: ReuseConfig) -> Self:
-        """Address reuse (IPv4/IPv6), useful with :meth:`local_addr`."""
-        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
-        return self
-
-    def reuse_addr(self, enable: bool) -> Self:
-        """``SO_REUSEADDR``."""
-        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
-        return self
-
-    def reuse_port(self, enable: bool) -> Self:
-        """``SO_REUSEPORT``."""
-        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
-        return self
-
-    def buffers(self, cfg: BufferConfig) -> Self:
-        """Buffer sizes."""
-        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
-        return self
 
     def tcp(self: _CB, cfg: TcpConfig) -> _CB:
         """TCP settings."""
@@ -406,7 +389,7 @@ class ConnectorBuilder(Generic[D]):
         return p
 
 
-class DatagramBuilder(Generic[D]):
+class DatagramBuilder(_Builder[D]):
     """Creates, configures and binds or connects a datagram socket::
 
         sock = DatagramBuilder(Ipv4).bind(SocketAddrV4("0.0.0.0", 9000))
@@ -416,26 +399,6 @@ class DatagramBuilder(Generic[D]):
         _check.one_of(domain, _DOMAINS, "domain", "DatagramBuilder")
         self._domain: type[D] = domain
         self._c = wl_datagram_config()
-
-    def reuse(self, cfg: ReuseConfig) -> Self:
-        """Address reuse (IPv4/IPv6)."""
-        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
-        return self
-
-    def reuse_addr(self, enable: bool) -> Self:
-        """``SO_REUSEADDR``."""
-        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
-        return self
-
-    def reuse_port(self, enable: bool) -> Self:
-        """``SO_REUSEPORT`` (several receivers share the port)."""
-        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
-        return self
-
-    def buffers(self, cfg: BufferConfig) -> Self:
-        """Buffer sizes."""
-        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
-        return self
 
     def nonblocking(self, enable: bool) -> Self:
         """A non-blocking socket (timeout 0.0)."""
