@@ -11,11 +11,11 @@ import socket
 import time
 from typing import Any, Callable, Iterable, TypeVar, final
 
-from . import _check, _ffi, _hot
+from . import _check, _ffi
 from ._addr import D, UnixAddr, from_wl
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
 from ._base import default_timeout, pair_of, sync_mode
-from ._buffers import _POOL, new_scratch, STREAM_COPY_LIMIT, IovecArray, int_arg, readable
+from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import CONN_FNS, Credentials, FdPassing
 from ._io import SocketIO
 from ._stream_ext import StreamHelpers
@@ -145,12 +145,37 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     # close) goes through the slow path, ``_retry``. See _base.py for how
     # borrowing works without a lock.
 
-    @_hot.send(_CONN, "wl_conn_send")
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends some of ``data`` (any bytes-like object; not copied, except
         read-only non-``bytes`` buffers of at most 4 KiB); returns how many
         bytes the kernel took (``send(2)``)."""
-        raise AssertionError("made by _hot.send")
+        if type(data) is not bytes:
+            data = small_bytes(data)
+        if type(data) is bytes and flags is _ZERO and self._fns is _CONN and len(data) <= _FAST_MAX:
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _send_fast(self._hb, data, len(data), 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r >= 0:
+                    return r
+                return self._retry("send()", _OUT, lambda hv: _send(hv, data, len(data), 0), r, "wl_conn_send")
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return Connection._send_slow(self, data, flags)
+
+    def _send_slow(self, data: Any, flags: Any) -> int:
+        self._expect(_CONN, "send")
+        fl = int_arg(flags, "flags", "send")
+        ptr, n, pin = readable(data)
+        try:
+            return self._retry("send()", _OUT, lambda hv: _send(hv, ptr, n, fl), _NOT_YET, "wl_conn_send")
+        finally:
+            if pin is not None:
+                pin.release()
 
     def sendall(self, data: Any, flags: int = 0) -> None:
         """Sends all of ``data``. With a timeout, it bounds the whole call
@@ -202,10 +227,44 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
             if pin is not None:
                 pin.release()
 
-    @_hot.recv(_CONN, "wl_conn_recv")
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives up to ``bufsize`` bytes; ``b""`` at end of stream."""
-        raise AssertionError("made by _hot.recv")
+        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _CONN:
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = new_scratch()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = _recv_fast(self._hb, buf.ref, bufsize, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recv()", _IN, lambda hv: _recv(hv, buf.addr, bufsize, 0), r, "wl_conn_recv", eof_is_zero=True
+                    )
+                data: bytes = buf[:r]
+                _POOL.append(buf)
+                return data
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return Connection._recv_slow(self, bufsize, flags)
+
+    def _recv_slow(self, bufsize: Any, flags: Any) -> bytes:
+        self._expect(_CONN, "recv")
+        size = size_arg(bufsize, "bufsize", "recv")
+        fl = int_arg(flags, "flags", "recv")
+        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
+        n = self._retry("recv()", _IN, lambda hv: _recv(hv, buf, size, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
+        data: bytes = buf[:n]
+        if size <= SCRATCH_SIZE:
+            give_scratch(buf)
+        return data
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives into a writable buffer (``bytearray``, ``memoryview``
@@ -253,7 +312,11 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                 raise self._unusable()
         return Connection._recv_into_slow(self, buffer, nbytes, flags)
 
-    _recv_into_slow = _hot.recv_into_slow(_CONN, "wl_conn_recv")
+    def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
+        self._expect(_CONN, "recv_into")
+        arr, n = writable(buffer, nbytes, "recv_into")
+        fl = int_arg(flags, "flags", "recv_into")
+        return self._retry("recv_into()", _IN, lambda hv: _recv(hv, arr, n, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends several buffers in one ``sendmsg(2)`` (gather); returns the
