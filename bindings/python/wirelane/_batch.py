@@ -174,6 +174,11 @@ class SendBatch(Generic[D]):
         """Queues ``data`` (any bytes-like object) for ``to``, or for a
         connected socket's peer when ``to`` is ``None``. Raises
         ``OSError(ENOBUFS)`` when the batch is full (nothing queued)."""
+        self._push(data, to, send_batch_push)
+
+    def _push(self, data: Any, to: Any, push: Callable[..., int], *meta: Any) -> None:
+        """``push(h, ptr, n, &to or NULL, *meta)``; ``data`` stays pinned
+        (or referenced) until the batch is cleared or freed."""
         h = self._live()
         addr = None if to is None else ctypes.byref(to_wl(coerce(self._family, to)))
         ptr: Any
@@ -185,7 +190,7 @@ class SendBatch(Generic[D]):
             keep = Pinned(data)
             ptr, n = c_void_p(keep.address), keep.nbytes
         try:
-            send_batch_push(h, ptr, n, addr)
+            push(h, ptr, n, addr, *meta)
         except BaseException:
             if isinstance(keep, Pinned):
                 keep.release()
