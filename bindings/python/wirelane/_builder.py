@@ -51,16 +51,7 @@ wl_datagram_config = _p.wl_datagram_config
 
 
 _A = _ffi.AddrP
-_listener_build: Callable[..., int] = _p.wl_listener_build
-_connector_connect: Callable[..., int] = _p.wl_connector_connect
-_connector_connect_nb: Callable[..., int] = _p.wl_connector_connect_nonblocking
-_datagram_bind: Callable[..., int] = _p.wl_datagram_bind
-_datagram_connect: Callable[..., int] = _p.wl_datagram_connect
 
-_reuse_apply: Callable[..., int] = _p.wl_reuse_config_apply
-_buffer_apply: Callable[..., int] = _p.wl_buffer_config_apply
-_keepalive_apply: Callable[..., int] = _p.wl_keepalive_config_apply
-_tcp_apply: Callable[..., int] = _p.wl_tcp_config_apply
 
 
 def _apply_on(sock: SocketBase[Any], apply: Callable[..., int], ctype: Any, cfg: Any) -> None:
@@ -98,7 +89,7 @@ class ReuseConfig:
     def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
         """Sets the options on any socket (before ``bind``); options left
         False are not touched."""
-        _apply_on(sock, _reuse_apply, wl_reuse_config, self)
+        _apply_on(sock, _p.wl_reuse_config_apply, wl_reuse_config, self)
 
 
 @dataclass(frozen=True)
@@ -124,7 +115,7 @@ class BufferConfig:
     def apply(self, sock: SocketBase[Any]) -> None:
         """Sets the sizes on any socket (zero sizes are not touched); for
         TCP before ``listen``/``connect``."""
-        _apply_on(sock, _buffer_apply, wl_buffer_config, self)
+        _apply_on(sock, _p.wl_buffer_config_apply, wl_buffer_config, self)
 
 
 @dataclass(frozen=True)
@@ -151,7 +142,7 @@ class KeepaliveConfig:
 
     def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
         """Turns keepalive on for a TCP socket with these settings."""
-        _apply_on(sock, _keepalive_apply, wl_keepalive_config, self)
+        _apply_on(sock, _p.wl_keepalive_config_apply, wl_keepalive_config, self)
 
 
 @dataclass(frozen=True)
@@ -190,7 +181,7 @@ class TcpConfig:
     def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
         """Sets these TCP settings on a TCP socket; the first failure is
         raised (settings before it stay set)."""
-        _apply_on(sock, _tcp_apply, wl_tcp_config, self)
+        _apply_on(sock, _p.wl_tcp_config_apply, wl_tcp_config, self)
 
 
 _INT_MAX = _check.INT_MAX
@@ -319,7 +310,7 @@ class ListenerBuilder(_Builder[D]):
         failure the socket is closed and ``OSError`` says which step failed."""
         addr = _check_domain(self._domain, address)
         out = _ffi.ListenerP()
-        _listener_build(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        _p.wl_listener_build(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
         return _built(Listener, _ffi.LISTENER, out, self._c.nonblocking)
 
 
@@ -374,7 +365,7 @@ class ConnectorBuilder(_Builder[D]):
                 raise TimeoutError("timed out")
             self._c.timeout_ms = 0 if left is None else _ms(left)
             try:
-                _connector_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+                _p.wl_connector_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
                 break
             except InterruptedError:
                 check_signals()
@@ -384,7 +375,7 @@ class ConnectorBuilder(_Builder[D]):
         """Starts connecting without waiting; see :class:`PendingConnect`."""
         addr = _check_domain(self._domain, peer)
         out = _ffi.PendingP()
-        _connector_connect_nb(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        _p.wl_connector_connect_nonblocking(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
         p: PendingConnect[D] = PendingConnect(KEY, _ffi.PENDING, out, 0.0)
         return p
 
@@ -425,12 +416,12 @@ class DatagramBuilder(_Builder[D]):
         from anyone."""
         addr = _check_domain(self._domain, address)
         out = _ffi.DgramP()
-        _datagram_bind(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        _p.wl_datagram_bind(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
         return _built(BoundDatagram, _ffi.DGRAM, out, self._c.nonblocking)
 
     def connect(self, peer: D) -> ConnectedDatagram[D]:
         """Creates, configures and fixes the peer (nothing is sent)."""
         addr = _check_domain(self._domain, peer)
         out = _ffi.DgramConnP()
-        _datagram_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        _p.wl_datagram_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
         return _built(ConnectedDatagram, _ffi.DGRAM_CONN, out, self._c.nonblocking)

@@ -223,17 +223,6 @@ class TcpInfo(_p.wl_tcp_info):
         return f"TcpInfo(state={self.state}, rtt_us={self.rtt_us}, cwnd={self.cwnd}, ...)"
 
 
-_set_linger: _Fn = _p.wl_set_linger
-_get_linger: _Fn = _p.wl_linger
-_bind_device: _Fn = _p.wl_bind_device
-_bound_device: _Fn = _p.wl_bound_device
-_set_tcp_congestion: _Fn = _p.wl_set_tcp_congestion
-_get_tcp_congestion: _Fn = _p.wl_tcp_congestion
-_join_v4: _Fn = _p.wl_join_multicast_v4
-_leave_v4: _Fn = _p.wl_leave_multicast_v4
-_join_v6: _Fn = _p.wl_join_multicast_v6
-_leave_v6: _Fn = _p.wl_leave_multicast_v6
-_get_tcp_info: _Fn = _p.wl_get_tcp_info
 
 
 
@@ -352,38 +341,38 @@ class Options(ProxyOptions[D], Generic[D]):
         discard queued data and reset the connection."""
         on = seconds is not None
         secs = 0 if seconds is None else _check.uint(seconds, 32, "seconds", "set_linger")
-        self._call(lambda h: _set_linger(self._fd, on, secs))
+        self._call(lambda h: _p.wl_set_linger(self._fd, on, secs))
 
     def linger(self) -> int | None:
         """The ``SO_LINGER`` time in seconds, or ``None`` when off."""
         on, secs = c_bool(), c_uint32()
-        self._call(lambda h: _get_linger(self._fd, ctypes.byref(on), ctypes.byref(secs)))
+        self._call(lambda h: _p.wl_linger(self._fd, ctypes.byref(on), ctypes.byref(secs)))
         return int(secs.value) if on.value else None
 
     def bind_device(self, interface: str | None) -> None:
         """``SO_BINDTODEVICE`` (``socket(7)``): only use this interface
         (e.g. ``"lo"``); ``None`` removes the binding."""
         name = None if interface is None else _check.c_string(interface, "interface", "bind_device")
-        self._call(lambda h: _bind_device(self._fd, name))
+        self._call(lambda h: _p.wl_bind_device(self._fd, name))
 
     def bound_device(self) -> str | None:
         """The interface from ``SO_BINDTODEVICE``, or ``None``."""
-        name = self._call(lambda h: _text(lambda buf, n: _bound_device(self._fd, buf, n)))
+        name = self._call(lambda h: _text(lambda buf, n: _p.wl_bound_device(self._fd, buf, n)))
         return name or None
 
     def set_tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6], algorithm: str) -> None:
         """``TCP_CONGESTION`` (``tcp(7)``): e.g. ``"cubic"``, ``"reno"``."""
         name = _check.c_string(algorithm, "algorithm", "set_tcp_congestion")
-        self._call(lambda h: _set_tcp_congestion(self._fd, name))
+        self._call(lambda h: _p.wl_set_tcp_congestion(self._fd, name))
 
     def tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> str:
         """The congestion-control algorithm in use (``TCP_CONGESTION``)."""
-        return self._call(lambda h: _text(lambda buf, n: _get_tcp_congestion(self._fd, buf, n)))
+        return self._call(lambda h: _text(lambda buf, n: _p.wl_tcp_congestion(self._fd, buf, n)))
 
     def tcp_info(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> TcpInfo:
         """The kernel's ``TCP_INFO`` statistics (a snapshot)."""
         out = TcpInfo()
-        self._call(lambda h: _get_tcp_info(self._fd, ctypes.byref(out)))
+        self._call(lambda h: _p.wl_get_tcp_info(self._fd, ctypes.byref(out)))
         return out
 
     def join_multicast_v4(self: Options[SocketAddrV4], group: str, interface: str = "0.0.0.0") -> None:
@@ -391,25 +380,25 @@ class Options(ProxyOptions[D], Generic[D]):
         ``group`` on the bound port; ``interface`` ``"0.0.0.0"`` lets the
         kernel pick by route."""
         g, i = _ip4(group, "group", "join_multicast_v4"), _ip4(interface, "interface", "join_multicast_v4")
-        self._call(lambda h: _join_v4(self._fd, g, i))
+        self._call(lambda h: _p.wl_join_multicast_v4(self._fd, g, i))
 
     def leave_multicast_v4(self: Options[SocketAddrV4], group: str, interface: str = "0.0.0.0") -> None:
         """``IP_DROP_MEMBERSHIP`` (``ip(7)``)."""
         g, i = _ip4(group, "group", "leave_multicast_v4"), _ip4(interface, "interface", "leave_multicast_v4")
-        self._call(lambda h: _leave_v4(self._fd, g, i))
+        self._call(lambda h: _p.wl_leave_multicast_v4(self._fd, g, i))
 
     def join_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
         """``IPV6_ADD_MEMBERSHIP`` (``ipv6(7)``) on interface index
         ``interface`` (0: the kernel picks by route)."""
         g = _ip6(group, "group", "join_multicast_v6")
         ifindex = _check.uint(interface, 32, "interface", "join_multicast_v6")
-        self._call(lambda h: _join_v6(self._fd, g, ifindex))
+        self._call(lambda h: _p.wl_join_multicast_v6(self._fd, g, ifindex))
 
     def leave_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
         """``IPV6_DROP_MEMBERSHIP`` (``ipv6(7)``)."""
         g = _ip6(group, "group", "leave_multicast_v6")
         ifindex = _check.uint(interface, 32, "interface", "leave_multicast_v6")
-        self._call(lambda h: _leave_v6(self._fd, g, ifindex))
+        self._call(lambda h: _p.wl_leave_multicast_v6(self._fd, g, ifindex))
 
     def _set_option(self, name: str, value: Any, what: str) -> None:
         """The generated setters: checks ``value`` against the option's C
