@@ -24,6 +24,7 @@ from . import _prototypes as _p
 from ._addr import D
 from ._base import _CLOSING, TimeoutSocket, check_signals, parse_timeout, wait_fd
 from ._buffers import Pinned
+from ._owned import Owned
 
 _Fn = Callable[..., int]
 _d = _ffi.declare
@@ -98,11 +99,13 @@ def tee(pipe_in: Any, pipe_out: Any, length: int, flags: int = 0) -> int:
 
 
 @final
-class Pipe:
+class Pipe(Owned):
     """A pipe for :func:`splice` (both ends close-on-exec, closed
     together). ``capacity`` (bytes) resizes it (``F_SETPIPE_SZ``)."""
 
     __slots__ = ("_h",)
+    _free = _p.wl_pipe_free
+    _CLOSED = "this Pipe is closed"
 
     def __init__(self, capacity: int = 0) -> None:
         self._h: Any = None
@@ -110,11 +113,6 @@ class Pipe:
         out = PipeP()
         _p.wl_pipe_new(cap, ctypes.byref(out))
         self._h = out
-
-    def _live(self) -> Any:
-        if self._h is None:
-            raise ValueError("this Pipe is closed")
-        return self._h
 
     @property
     def reader(self) -> int:
@@ -152,20 +150,6 @@ class Pipe:
         self._h = None
         return fds[0], fds[1]
 
-    def close(self) -> None:
-        """Closes both ends (idempotent)."""
-        h, self._h = self._h, None
-        if h is not None:
-            _p.wl_pipe_free(h)
-
-    def __enter__(self) -> Pipe:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
 
 
 def splice_all(src: Any, dst: Any, length: int, via: Pipe, timeout: float | None = None) -> int:
