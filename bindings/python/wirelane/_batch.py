@@ -284,11 +284,7 @@ class RecvBatch(Owned, Generic[D]):
 
     def __getitem__(self, index: int) -> RecvMsg[D]:
         h = self._live()
-        n = recv_batch_len(h)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("RecvBatch index out of range")
+        index = _check.index(index, recv_batch_len(h), "RecvBatch")
         m = wl_recv_msg()
         recv_batch_get(h, index, ctypes.byref(m))
         data = ctypes.string_at(m.data, m.data_len) if m.data_len else b""

@@ -46,12 +46,12 @@ import ctypes
 import os
 import threading
 from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t
-from typing import Any, Callable, Sequence, Union
+from typing import Any, Callable, Sequence, TypeVar, Union
 
 from . import _ffi
 from . import _prototypes as _p
 from ._addr import D, UnixAddr
-from ._base import KEY
+from ._base import KEY, SocketBase
 from ._dgram import BoundDatagram, ConnectedDatagram
 from ._stream import Connection, Listener, _blocking_timeout, _family_of, _new_conn
 
@@ -97,6 +97,7 @@ InheritedP = POINTER(wl_inherited)
 HandoverP = POINTER(wl_handover)
 
 _I = c_int
+_S = TypeVar("_S", bound=SocketBase[Any])
 _Fn = Callable[..., int]
 _d = _ffi.declare
 
@@ -173,11 +174,11 @@ class InheritedSockets:
         with self._lock:
             return _fd(self._handle(), index)
 
-    def _take(self, which: int | str, domain: type, by_index: _Fn, by_name: _Fn, handle_type: Any) -> Any:
+    def _take(self, which: int | str, domain: type, by_index: _Fn, by_name: _Fn, cls: type[_S], fns: _ffi.StateFns) -> _S:
         if isinstance(which, bool) or not isinstance(which, (int, str)):
             raise TypeError(f"which is an index (int) or a name (str), not {type(which).__name__}")
         family = _family_of(domain)
-        out = handle_type()
+        out = fns.handle()
         with self._lock:
             h = self._handle()
             if isinstance(which, str):
@@ -186,7 +187,7 @@ class InheritedSockets:
                 if which < 0:
                     raise OSError(22, f"no descriptor at index {which}")  # EINVAL
                 by_index(h, which, family, ctypes.byref(out))
-        return out
+        return cls(KEY, fns, out, _blocking_timeout(fns, out))
 
     def take_listener(self, which: int | str, domain: type[D]) -> Listener[D]:
         """Takes descriptor ``which`` (an index or a name) as a
@@ -194,24 +195,20 @@ class InheritedSockets:
         ``SocketAddrV6`` or ``UnixAddr``). On a mismatch (not a socket, not
         listening, another domain) raises ``OSError`` naming the descriptor
         and what it is; it stays here."""
-        h = self._take(which, domain, _p.wl_inherited_take_listener, _p.wl_inherited_take_listener_named, _ffi.ListenerP)
-        lst: Listener[D] = Listener(KEY, _ffi.LISTENER, h, _blocking_timeout(_ffi.LISTENER, h))
-        return lst
+        return self._take(which, domain, _p.wl_inherited_take_listener, _p.wl_inherited_take_listener_named, Listener, _ffi.LISTENER)
 
     def take_datagram(self, which: int | str, domain: type[D]) -> BoundDatagram[D]:
         """Takes descriptor ``which`` as a :class:`~wirelane.BoundDatagram`
         of ``domain``; see :meth:`take_listener`."""
-        h = self._take(which, domain, _p.wl_inherited_take_dgram, _p.wl_inherited_take_dgram_named, _ffi.DgramP)
-        d: BoundDatagram[D] = BoundDatagram(KEY, _ffi.DGRAM, h, _blocking_timeout(_ffi.DGRAM, h))
-        return d
+        return self._take(which, domain, _p.wl_inherited_take_dgram, _p.wl_inherited_take_dgram_named, BoundDatagram, _ffi.DGRAM)
 
     def take_connected_datagram(self, which: int | str, domain: type[D]) -> ConnectedDatagram[D]:
         """Takes descriptor ``which`` as a
         :class:`~wirelane.ConnectedDatagram` of ``domain``; see
         :meth:`take_listener`."""
-        h = self._take(which, domain, _p.wl_inherited_take_dgram_conn, _p.wl_inherited_take_dgram_conn_named, _ffi.DgramConnP)
-        d: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, h, _blocking_timeout(_ffi.DGRAM_CONN, h))
-        return d
+        return self._take(
+            which, domain, _p.wl_inherited_take_dgram_conn, _p.wl_inherited_take_dgram_conn_named, ConnectedDatagram, _ffi.DGRAM_CONN
+        )
 
     def close(self) -> None:
         """Closes every descriptor not taken; idempotent."""

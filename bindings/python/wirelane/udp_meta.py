@@ -23,6 +23,7 @@ import ctypes
 import select
 from typing import Any, Callable, NamedTuple, Union, overload
 
+from . import _check
 from . import _prototypes as _p
 from ._addr import Address, SocketAddrV4, SocketAddrV6, coerce, from_wl, to_wl
 from ._batch import RecvBatch, SendBatch
@@ -276,11 +277,7 @@ def batch_meta(batch: RecvBatch[Any], index: int) -> RecvMeta:
     if not isinstance(batch, RecvBatch):
         raise TypeError(f"batch_meta expects a RecvBatch, not {type(batch).__name__}")
     h = batch._live()
-    n = len(batch)
-    if index < 0:
-        index += n
-    if not 0 <= index < n:
-        raise IndexError("RecvBatch index out of range")
+    index = _check.index(index, len(batch), "RecvBatch")
     out = wl_udp_recv_meta()
     _batch_meta(h, index, ctypes.byref(out))
     return _recv_meta_of(out)

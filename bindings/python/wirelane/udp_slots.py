@@ -67,12 +67,7 @@ class RecvSlots(Owned, Generic[D]):
         return _len(self._live())
 
     def _index(self, index: int) -> int:
-        n = len(self)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("RecvSlots index out of range")
-        return index
+        return _check.index(index, len(self), "RecvSlots")
 
     def meta(self, index: int) -> RecvMeta:
         """Datagram ``index``'s length in its buffer, sender and metadata."""
