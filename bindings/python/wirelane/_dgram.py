@@ -15,7 +15,7 @@ from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket, pair
 from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._loop_compat import UnconnectedPeer
-from ._stream import _adopted, _family_of, _take_over
+from ._stream import _adopted, _family_of, _hot_recv, _hot_recv_into_slow, _hot_send, _take_over
 
 _IN = select.POLLIN
 _OUT = select.POLLOUT
@@ -23,12 +23,10 @@ _DGRAM = _ffi.DGRAM
 _DGRAM_CONN = _ffi.DGRAM_CONN
 _send_to = _ffi.unchecked("wl_dgram_send_to")
 _recv_from = _ffi.unchecked("wl_dgram_recv_from")
-_dc_send = _ffi.unchecked("wl_dgram_conn_send")
 _dc_recv = _ffi.unchecked("wl_dgram_conn_recv")
 # The same functions without argtypes, for the fast paths (see _ffi.fast).
 _send_to_fast = _ffi.fast("wl_dgram_send_to")
 _recv_from_fast = _ffi.fast("wl_dgram_recv_from")
-_dc_send_fast = _ffi.fast("wl_dgram_conn_send")
 _dc_recv_fast = _ffi.fast("wl_dgram_conn_recv")
 _FAST_MAX = _ffi.FAST_INT_MAX
 _IMMUTABLE_ADDRS = (SocketAddrV4, SocketAddrV6, UnixAddr, tuple)
@@ -334,76 +332,15 @@ class ConnectedDatagram(FdPassing[D]):
         """Takes over a connected datagram ``socket.socket`` (detached on success)."""
         return _take_over(sock, lambda fd: ConnectedDatagram.from_fd(fd, domain))
 
+    @_hot_send(_DGRAM_CONN, "wl_dgram_conn_send")
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends one datagram to the peer; returns its size."""
-        if type(data) is not bytes:
-            data = small_bytes(data)
-        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM_CONN and len(data) <= _FAST_MAX:
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _dc_send_fast(self._hb, data, len(data), 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                if r >= 0:
-                    return r
-                return self._retry("send()", _OUT, lambda hv: _dc_send(hv, data, len(data), 0), r, "wl_dgram_conn_send")
-            users.pop()
-            self._settle()
-            raise self._unusable()
-        return ConnectedDatagram._send_slow(self, data, flags)
+        raise AssertionError("made by _hot_send")
 
-    def _send_slow(self, data: Any, flags: Any) -> int:
-        self._expect(_DGRAM_CONN, "send")
-        fl = int_arg(flags, "flags", "send")
-        ptr, n, pin = readable(data)
-        try:
-            return self._retry("send()", _OUT, lambda hv: _dc_send(hv, ptr, n, fl), _NOT_YET, "wl_dgram_conn_send")
-        finally:
-            if pin is not None:
-                pin.release()
-
+    @_hot_recv(_DGRAM_CONN, "wl_dgram_conn_recv")
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives one datagram from the peer, truncated to ``bufsize``."""
-        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _DGRAM_CONN:
-            try:
-                buf = _POOL.pop()
-            except IndexError:
-                buf = new_scratch()
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _dc_recv_fast(self._hb, buf.ref, bufsize, 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                    if r == 0:
-                        r = _CLOSED_EOF
-                if r < 0:
-                    r = self._retry(
-                        "recv()", _IN, lambda hv: _dc_recv(hv, buf.addr, bufsize, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
-                    )
-                data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
-                _POOL.append(buf)
-                return data
-            users.pop()
-            self._settle()
-            raise self._unusable()
-        return ConnectedDatagram._recv_slow(self, bufsize, flags)
-
-    def _recv_slow(self, bufsize: Any, flags: Any) -> bytes:
-        self._expect(_DGRAM_CONN, "recv")
-        size = size_arg(bufsize, "bufsize", "recv")
-        fl = int_arg(flags, "flags", "recv")
-        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
-        n = self._retry(
-            "recv()", _IN, lambda hv: _dc_recv(hv, buf, size, fl), _NOT_YET, "wl_dgram_conn_recv", eof_is_zero=True
-        )
-        data: bytes = buf[: min(n, size)]
-        if size <= SCRATCH_SIZE:
-            give_scratch(buf)
-        return data
+        raise AssertionError("made by _hot_recv")
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives one datagram into a writable buffer; returns its size.
@@ -446,13 +383,7 @@ class ConnectedDatagram(FdPassing[D]):
             raise self._unusable()
         return ConnectedDatagram._recv_into_slow(self, buffer, nbytes, flags)
 
-    def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
-        self._expect(_DGRAM_CONN, "recv_into")
-        arr, n = writable(buffer, nbytes, "recv_into")
-        fl = int_arg(flags, "flags", "recv_into")
-        return self._retry(
-            "recv_into()", _IN, lambda hv: _dc_recv(hv, arr, n, fl), _NOT_YET, "wl_dgram_conn_recv", eof_is_zero=True
-        )
+    _recv_into_slow = _hot_recv_into_slow(_DGRAM_CONN, "wl_dgram_conn_recv")
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends one datagram gathered from several buffers (``sendmsg(2)``)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import io
 import select
 import socket
@@ -15,7 +16,7 @@ from . import _check, _ffi
 from ._addr import D, UnixAddr, from_wl
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
 from ._base import default_timeout, pair_of, sync_mode
-from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
+from ._buffers import _POOL, SCRATCH_SIZE, new_scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import CONN_FNS, Credentials, FdPassing
 from ._io import SocketIO
 from ._stream_ext import StreamHelpers
@@ -93,6 +94,117 @@ def _blocking_timeout(fns: _ffi.StateFns, handle: Any) -> float | None:
     return 0.0 if fns.is_nonblocking(handle) else None
 
 
+# --- the hot methods Connection and ConnectedDatagram share --------------
+#
+# One body each, made per state as a closure over that state's C functions:
+# a class declares the method (signature, docstring) and decorates it, and
+# gets this function under that name. The fast path stays one ctypes call
+# through ``_ffi.fast`` (no argtypes, the ``_hb`` byref handle, a pooled
+# scratch buffer) with no extra Python call; see "The hot methods" in
+# Connection for what goes through the slow path.
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _hot_send(fns: _ffi.StateFns, name: str) -> Callable[[_F], _F]:
+    """``send(data, flags=0)`` over ``name`` (``wl_<state>_send``)."""
+    fast = _ffi.fast(name)
+    checked = _ffi.unchecked(name)
+
+    def send_slow(self: TimeoutSocket[Any], data: Any, flags: Any) -> int:
+        self._expect(fns, "send")
+        fl = int_arg(flags, "flags", "send")
+        ptr, n, pin = readable(data)
+        try:
+            return self._retry("send()", _OUT, lambda hv: checked(hv, ptr, n, fl), _NOT_YET, name)
+        finally:
+            if pin is not None:
+                pin.release()
+
+    def send(self: TimeoutSocket[Any], data: Any, flags: int = 0) -> int:
+        if type(data) is not bytes:
+            data = small_bytes(data)
+        if type(data) is bytes and flags is _ZERO and self._fns is fns and len(data) <= _FAST_MAX:
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = fast(self._hb, data, len(data), 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r >= 0:
+                    return r
+                return self._retry("send()", _OUT, lambda hv: checked(hv, data, len(data), 0), r, name)
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return send_slow(self, data, flags)
+
+    return lambda stub: functools.update_wrapper(send, stub)  # type: ignore[return-value]
+
+
+def _hot_recv(fns: _ffi.StateFns, name: str) -> Callable[[_F], _F]:
+    """``recv(bufsize, flags=0)`` over ``name`` (``wl_<state>_recv``); 0
+    bytes is the peer's end (a shutdown, for a concurrent close)."""
+    fast = _ffi.fast(name)
+    checked = _ffi.unchecked(name)
+
+    def recv_slow(self: TimeoutSocket[Any], bufsize: Any, flags: Any) -> bytes:
+        self._expect(fns, "recv")
+        size = size_arg(bufsize, "bufsize", "recv")
+        fl = int_arg(flags, "flags", "recv")
+        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
+        n = self._retry("recv()", _IN, lambda hv: checked(hv, buf, size, fl), _NOT_YET, name, eof_is_zero=True)
+        data: bytes = buf[: min(n, size)]  # a datagram's MSG_TRUNC reports its whole length
+        if size <= SCRATCH_SIZE:
+            give_scratch(buf)
+        return data
+
+    def recv(self: TimeoutSocket[Any], bufsize: int, flags: int = 0) -> bytes:
+        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is fns:
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = new_scratch()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = fast(self._hb, buf.ref, bufsize, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    r = self._retry(
+                        "recv()", _IN, lambda hv: checked(hv, buf.addr, bufsize, 0), r, name, eof_is_zero=True
+                    )
+                data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
+                _POOL.append(buf)
+                return data
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return recv_slow(self, bufsize, flags)
+
+    return lambda stub: functools.update_wrapper(recv, stub)  # type: ignore[return-value]
+
+
+def _hot_recv_into_slow(fns: _ffi.StateFns, name: str) -> Callable[[Any, Any, Any, Any], int]:
+    """The checked path of ``recv_into(buffer, nbytes, flags)`` over ``name``."""
+    checked = _ffi.unchecked(name)
+
+    def recv_into_slow(self: TimeoutSocket[Any], buffer: Any, nbytes: Any, flags: Any) -> int:
+        self._expect(fns, "recv_into")
+        arr, n = writable(buffer, nbytes, "recv_into")
+        fl = int_arg(flags, "flags", "recv_into")
+        return self._retry(
+            "recv_into()", _IN, lambda hv: checked(hv, arr, n, fl), _NOT_YET, name, eof_is_zero=True
+        )
+
+    return recv_into_slow
+
+
 @final
 class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     """A connected stream: TCP over IPv4/IPv6, or a Unix stream.
@@ -145,37 +257,12 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     # close) goes through the slow path, ``_retry``. See _base.py for how
     # borrowing works without a lock.
 
+    @_hot_send(_CONN, "wl_conn_send")
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends some of ``data`` (any bytes-like object; not copied, except
         read-only non-``bytes`` buffers of at most 4 KiB); returns how many
         bytes the kernel took (``send(2)``)."""
-        if type(data) is not bytes:
-            data = small_bytes(data)
-        if type(data) is bytes and flags is _ZERO and self._fns is _CONN and len(data) <= _FAST_MAX:
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _send_fast(self._hb, data, len(data), 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                if r >= 0:
-                    return r
-                return self._retry("send()", _OUT, lambda hv: _send(hv, data, len(data), 0), r, "wl_conn_send")
-            users.pop()
-            self._settle()
-            raise self._unusable()
-        return Connection._send_slow(self, data, flags)
-
-    def _send_slow(self, data: Any, flags: Any) -> int:
-        self._expect(_CONN, "send")
-        fl = int_arg(flags, "flags", "send")
-        ptr, n, pin = readable(data)
-        try:
-            return self._retry("send()", _OUT, lambda hv: _send(hv, ptr, n, fl), _NOT_YET, "wl_conn_send")
-        finally:
-            if pin is not None:
-                pin.release()
+        raise AssertionError("made by _hot_send")
 
     def sendall(self, data: Any, flags: int = 0) -> None:
         """Sends all of ``data``. With a timeout, it bounds the whole call
@@ -227,44 +314,10 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
             if pin is not None:
                 pin.release()
 
+    @_hot_recv(_CONN, "wl_conn_recv")
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives up to ``bufsize`` bytes; ``b""`` at end of stream."""
-        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _CONN:
-            try:
-                buf = _POOL.pop()
-            except IndexError:
-                buf = new_scratch()
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _recv_fast(self._hb, buf.ref, bufsize, 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                    if r == 0:
-                        r = _CLOSED_EOF
-                if r < 0:
-                    r = self._retry(
-                        "recv()", _IN, lambda hv: _recv(hv, buf.addr, bufsize, 0), r, "wl_conn_recv", eof_is_zero=True
-                    )
-                data: bytes = buf[:r]
-                _POOL.append(buf)
-                return data
-            users.pop()
-            self._settle()
-            raise self._unusable()
-        return Connection._recv_slow(self, bufsize, flags)
-
-    def _recv_slow(self, bufsize: Any, flags: Any) -> bytes:
-        self._expect(_CONN, "recv")
-        size = size_arg(bufsize, "bufsize", "recv")
-        fl = int_arg(flags, "flags", "recv")
-        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
-        n = self._retry("recv()", _IN, lambda hv: _recv(hv, buf, size, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
-        data: bytes = buf[:n]
-        if size <= SCRATCH_SIZE:
-            give_scratch(buf)
-        return data
+        raise AssertionError("made by _hot_recv")
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives into a writable buffer (``bytearray``, ``memoryview``
@@ -312,11 +365,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                 raise self._unusable()
         return Connection._recv_into_slow(self, buffer, nbytes, flags)
 
-    def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
-        self._expect(_CONN, "recv_into")
-        arr, n = writable(buffer, nbytes, "recv_into")
-        fl = int_arg(flags, "flags", "recv_into")
-        return self._retry("recv_into()", _IN, lambda hv: _recv(hv, arr, n, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
+    _recv_into_slow = _hot_recv_into_slow(_CONN, "wl_conn_recv")
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends several buffers in one ``sendmsg(2)`` (gather); returns the
