@@ -16,15 +16,14 @@ from __future__ import annotations
 import ctypes
 import socket
 from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_int32, c_size_t, c_uint8, c_uint16, c_uint32, c_uint64
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic
 
 from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
-from ._proxy_opts import ProxyOptions
+from ._proxy_opts import ProxyOptions, _packed
 
 _Fn = Callable[..., int]
-R = TypeVar("R")
 
 
 class TcpInfo(_p.wl_tcp_info):
@@ -295,22 +294,12 @@ _SETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_set_{n}", c_int, c_int, t) for 
 _GETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_{n}", c_int, c_int, POINTER(t)) for n, (t, _) in _OPTION_TYPES.items()}
 
 
-def _ip(family: int, size: int, host: Any, name: str, what: str) -> Any:
-    text = _check.text(host, name, what)
-    try:
-        packed = socket.inet_pton(family, text)
-    except OSError:
-        kind = "IPv4" if family == socket.AF_INET else "IPv6"
-        raise ValueError(f"{what}() argument '{name}': {text!r} is not a numeric {kind} address") from None
-    return (c_uint8 * size).from_buffer_copy(packed)
-
-
 def _ip4(host: Any, name: str, what: str) -> Any:
-    return _ip(socket.AF_INET, 4, host, name, what)
+    return _packed(socket.AF_INET, host, name, what)
 
 
 def _ip6(host: Any, name: str, what: str) -> Any:
-    return _ip(socket.AF_INET6, 16, host, name, what)
+    return _packed(socket.AF_INET6, host, name, what)
 
 
 def _text(call: Callable[[Any, int], int]) -> str:
@@ -328,11 +317,6 @@ class Options(ProxyOptions[D], Generic[D]):
     on every state; see the module docstring for domain typing."""
 
     __slots__ = ()
-
-    _fd: int
-
-    def _call(self, call: Callable[[Any], R]) -> R:
-        raise NotImplementedError
 
     def set_linger(self, seconds: int | None) -> None:
         """``SO_LINGER`` (``socket(7)``): ``None`` (the default) lets
