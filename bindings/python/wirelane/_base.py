@@ -297,6 +297,19 @@ class SocketBase(LoopCompat, Options[D]):
         new = self._transition(what, call, fns.free)
         return cls(KEY, fns, new, self._timeout if isinstance(timeout, _KeepTimeout) else timeout)
 
+    def _address(self, fn: Callable[[Any, Any], int]) -> Any:
+        """The address ``fn(h, &out)`` reports (local, or the peer's)."""
+        out = _ffi.wl_addr()
+        self._call(lambda h: fn(h, ctypes.byref(out)))
+        return from_wl(out)
+
+    def _clone(self, cls: type[_T], fn: Callable[[Any, Any], int]) -> _T:
+        """``dup()``: a second ``cls`` object, with this one's timeout, for
+        the descriptor ``fn(h, &out)`` (``wl_<state>_try_clone``) duplicates."""
+        out = self._fns.handle()
+        self._call(lambda h: fn(h, ctypes.byref(out)))
+        return cls(KEY, self._fns, out, self._timeout)
+
     def _transition(self, what: str, call: Callable[[Any], Any], free_new: Callable[[Any], None]) -> Any:
         """Runs a C transition that consumes the handle on success and
         returns the new handle; on failure this object stays usable."""
@@ -417,9 +430,7 @@ class SocketBase(LoopCompat, Options[D]):
 
     def getsockname(self) -> D:
         """The local address (``getsockname(2)``)."""
-        out = _ffi.wl_addr()
-        self._call(lambda h: self._fns.local_addr(h, ctypes.byref(out)))
-        return from_wl(out)  # type: ignore[return-value]
+        return self._address(self._fns.local_addr)  # type: ignore[no-any-return]
 
     def take_error(self) -> int:
         """Reads and clears the pending socket error (``SO_ERROR``, see

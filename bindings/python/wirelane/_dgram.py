@@ -11,7 +11,7 @@ from . import _check, _ffi
 from . import _batch
 from ._addr import _ADDR_POOL, D, SocketAddrV4, SocketAddrV6, UnixAddr, _PooledAddr, coerce, from_wl, give_addr, take_addr, to_wl
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
-from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket, pair_of
+from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, TimeoutSocket, pair_of
 from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._loop_compat import UnconnectedPeer
@@ -292,10 +292,7 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
 
     def dup(self) -> BoundDatagram[D]:
         """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""
-        out = _ffi.DgramP()
-        self._call(lambda h: _ffi.wl_dgram_try_clone(h, ctypes.byref(out)))
-        d: BoundDatagram[D] = BoundDatagram(KEY, _ffi.DGRAM, out, self._timeout)
-        return d
+        return self._clone(BoundDatagram, _ffi.wl_dgram_try_clone)
 
     def connect(self, address: D) -> ConnectedDatagram[D]:
         """Fixes the peer (``connect(2)``; nothing is sent) and returns the
@@ -410,9 +407,7 @@ class ConnectedDatagram(FdPassing[D]):
 
     def getpeername(self) -> D:
         """The peer's address."""
-        out = _ffi.wl_addr()
-        self._call(lambda h: _ffi.wl_dgram_conn_peer_addr(h, ctypes.byref(out)))
-        return from_wl(out)  # type: ignore[return-value]
+        return self._address(_ffi.wl_dgram_conn_peer_addr)  # type: ignore[no-any-return]
 
     # --- batches and GSO/GRO -------------------------------------------------
 
@@ -477,7 +472,4 @@ class ConnectedDatagram(FdPassing[D]):
 
     def dup(self) -> ConnectedDatagram[D]:
         """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""
-        out = _ffi.DgramConnP()
-        self._call(lambda h: _ffi.wl_dgram_conn_try_clone(h, ctypes.byref(out)))
-        d: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, out, self._timeout)
-        return d
+        return self._clone(ConnectedDatagram, _ffi.wl_dgram_conn_try_clone)

@@ -237,9 +237,7 @@ class ConnectedSeqPacket(TimeoutSocket[UnixAddr]):
 
     def getpeername(self) -> UnixAddr:
         """The peer's address (``getpeername(2)``)."""
-        out = _ffi.wl_addr()
-        self._call(lambda h: _p.wl_seqpacket_peer_addr(h, ctypes.byref(out)))
-        addr = from_wl(out)
+        addr = self._address(_p.wl_seqpacket_peer_addr)
         assert isinstance(addr, UnixAddr)
         return addr
 
@@ -251,9 +249,7 @@ class ConnectedSeqPacket(TimeoutSocket[UnixAddr]):
 
     def dup(self) -> ConnectedSeqPacket:
         """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""
-        out = SEQ_CONN.handle()
-        self._call(lambda h: _p.wl_seqpacket_try_clone(h, ctypes.byref(out)))
-        return ConnectedSeqPacket(KEY, SEQ_CONN, out, self._timeout)
+        return self._clone(ConnectedSeqPacket, _p.wl_seqpacket_try_clone)
 
 
 def new_socket(cls: type[_TS], fns: _ffi.StateFns, create: Callable[..., Any], *args: Any) -> _TS:

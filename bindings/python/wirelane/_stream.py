@@ -402,17 +402,12 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
 
     def getpeername(self) -> D:
         """The peer's address (``getpeername(2)``)."""
-        out = _ffi.wl_addr()
-        self._call(lambda h: _ffi.wl_conn_peer_addr(h, ctypes.byref(out)))
-        return from_wl(out)  # type: ignore[return-value]
+        return self._address(_ffi.wl_conn_peer_addr)  # type: ignore[no-any-return]
 
     def dup(self) -> Connection[D]:
         """A second object for the same connection (``F_DUPFD_CLOEXEC``),
         e.g. one thread reading while another writes; same timeout."""
-        out = _ffi.ConnP()
-        self._call(lambda h: _ffi.wl_conn_try_clone(h, ctypes.byref(out)))
-        conn: Connection[D] = Connection(KEY, _ffi.CONN, out, self._timeout)
-        return conn
+        return self._clone(Connection, _ffi.wl_conn_try_clone)
 
     def peer_credentials(self: Connection[UnixAddr]) -> Credentials:
         """The Unix peer's pid, uid and gid at connect time (``SO_PEERCRED``)."""
@@ -505,9 +500,7 @@ class Listener(TimeoutSocket[D]):
         """A second object for the same listening socket
         (``F_DUPFD_CLOEXEC``, ``wl_listener_try_clone``), e.g. one per
         accepting thread; it listens until both are closed. Same timeout."""
-        out = _ffi.ListenerP()
-        self._call(lambda h: _ffi.wl_listener_try_clone(h, ctypes.byref(out)))
-        return Listener(KEY, _ffi.LISTENER, out, self._timeout)
+        return self._clone(Listener, _ffi.wl_listener_try_clone)
 
 
 def _listen_again(self: Listener[Any], backlog: int | None = None) -> None:
