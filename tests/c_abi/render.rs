@@ -400,8 +400,7 @@ pub fn python_methods() -> String {
                 out,
                 "    def {set}({this}, value: {hint}) -> None:\n        \
              \"\"\"Sets ``{name}`` (``{man}``){unit}: {brief}.\"\"\"\n        \
-             v = _check.option(_SETTERS[\"{get}\"], value, \"value\", \"{set}\")\n        \
-             self._set_option(\"{get}\", v)\n",
+             self._set_option(\"{get}\", value, \"{set}\")\n",
                 set = row.set,
                 get = row.get,
             );

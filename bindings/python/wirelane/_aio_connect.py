@@ -11,26 +11,14 @@ import socket
 from typing import Any
 
 from ._aio_sock import AsyncConnection
-from ._addr import SocketAddrV4, SocketAddrV6
 from ._base import parse_timeout
-from ._connect_by_name import DEFAULT_HAPPY_EYEBALLS_DELAY, InetAddress, _connection, _lost, _Race, _source
+from ._connect_by_name import DEFAULT_HAPPY_EYEBALLS_DELAY, InetAddress, _connection, _lost, _Race, _source, _typed
 
 
 async def _resolve(loop: asyncio.AbstractEventLoop, host: str | None, port: int | str) -> list[InetAddress]:
     """Every address of ``host`` via ``loop.getaddrinfo`` (an executor
     thread), typed and de-duplicated, in the resolver's order."""
-    out: list[InetAddress] = []
-    for family, _, _, _, sa in await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM):
-        addr: InetAddress
-        if family == socket.AF_INET:
-            addr = SocketAddrV4(str(sa[0]), int(sa[1]))
-        elif family == socket.AF_INET6:
-            addr = SocketAddrV6(str(sa[0]), int(sa[1]), int(sa[2]), int(sa[3]))  # type: ignore[misc]
-        else:
-            continue
-        if addr not in out:
-            out.append(addr)
-    return out
+    return _typed(await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM))
 
 
 async def _writable_or_timeout(loop: asyncio.AbstractEventLoop, fds: list[int], timeout: float | None) -> None:

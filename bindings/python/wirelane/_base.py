@@ -38,6 +38,7 @@ from typing import Any, Callable, Final, TypeVar
 
 from . import _ffi
 from ._addr import D, from_wl
+from ._buffers import readable
 from ._loop_compat import LoopCompat
 from ._options import Options
 
@@ -83,6 +84,19 @@ IPPROTO_MPTCP: Final = 262
 stdlib has from Python 3.10 on): :meth:`RawSocket.new`'s ``protocol``."""
 
 R = TypeVar("R")
+_T = TypeVar("_T", bound="SocketBase[Any]")
+
+
+class _KeepTimeout:
+    """``_into(timeout=_KEEP)``: the new object keeps this one's timeout."""
+
+
+_KEEP: Final = _KeepTimeout()
+
+
+def default_timeout() -> float | None:
+    """``socket.getdefaulttimeout()``: what new sockets start with."""
+    return socket.getdefaulttimeout()
 
 
 def parse_timeout(value: object) -> float | None:
@@ -265,6 +279,40 @@ class SocketBase(LoopCompat, Options[D]):
             self._free_owned(free)
         return closed
 
+    def _into(
+        self,
+        what: str,
+        fns: _ffi.StateFns,
+        cls: type[_T],
+        fn: Callable[..., Any],
+        *args: Any,
+        timeout: float | None | _KeepTimeout = _KEEP,
+    ) -> _T:
+        """The common transition: ``fn(h, *args, &out)`` consumes this
+        object's handle and makes a ``fns`` handle, returned wrapped in
+        ``cls`` with this object's timeout (or ``timeout``)."""
+
+        def call(h: Any) -> Any:
+            out = fns.handle()
+            fn(h, *args, ctypes.byref(out))
+            return out
+
+        new = self._transition(what, call, fns.free)
+        return cls(KEY, fns, new, self._timeout if isinstance(timeout, _KeepTimeout) else timeout)
+
+    def _address(self, fn: Callable[[Any, Any], int]) -> Any:
+        """The address ``fn(h, &out)`` reports (local, or the peer's)."""
+        out = _ffi.wl_addr()
+        self._call(lambda h: fn(h, ctypes.byref(out)))
+        return from_wl(out)
+
+    def _clone(self, cls: type[_T], fn: Callable[[Any, Any], int]) -> _T:
+        """``dup()``: a second ``cls`` object, with this one's timeout, for
+        the descriptor ``fn(h, &out)`` (``wl_<state>_try_clone``) duplicates."""
+        out = self._fns.handle()
+        self._call(lambda h: fn(h, ctypes.byref(out)))
+        return cls(KEY, self._fns, out, self._timeout)
+
     def _transition(self, what: str, call: Callable[[Any], Any], free_new: Callable[[Any], None]) -> Any:
         """Runs a C transition that consumes the handle on success and
         returns the new handle; on failure this object stays usable."""
@@ -385,9 +433,7 @@ class SocketBase(LoopCompat, Options[D]):
 
     def getsockname(self) -> D:
         """The local address (``getsockname(2)``)."""
-        out = _ffi.wl_addr()
-        self._call(lambda h: self._fns.local_addr(h, ctypes.byref(out)))
-        return from_wl(out)  # type: ignore[return-value]
+        return self._address(self._fns.local_addr)  # type: ignore[no-any-return]
 
     def take_error(self) -> int:
         """Reads and clears the pending socket error (``SO_ERROR``, see
@@ -535,6 +581,16 @@ class TimeoutSocket(SocketBase[D]):
         finally:
             self._release()
 
+    def _send_buffer(self, what: str, data: Any, call: Callable[[Any, Any, int], int]) -> int:
+        """``_io`` for a send of one bytes-like ``data``: ``call(h, ptr, n)``
+        with its address and length, the buffer pinned meanwhile."""
+        ptr, n, pin = readable(data)
+        try:
+            return self._io(what, select.POLLOUT, lambda h: call(h, ptr, n))
+        finally:
+            if pin is not None:
+                pin.release()
+
     def _wait(self, what: str, events: int, deadline: float) -> None:
         """Polls until the descriptor is ready or ``deadline`` passes
         (``TimeoutError``); a concurrent close raises ``EBADF``."""
@@ -605,6 +661,36 @@ class TimeoutSocket(SocketBase[D]):
             users.pop()
             if self._state is not _OPEN:
                 self._settle()
+
+
+_TS = TypeVar("_TS", bound=TimeoutSocket[Any])
+
+
+def sync_mode(sock: _TS, timeout: float | None) -> _TS:
+    """Applies ``timeout``'s blocking mode to a new object's descriptor
+    (created blocking) and returns the object; closes it if that fails."""
+    if timeout is not None:
+        try:
+            sock._set_mode(timeout)
+        except BaseException:
+            sock.close()
+            raise
+    return sock
+
+
+def pair_of(cls: type[_TS], fns: _ffi.StateFns, a: Any, b: Any) -> tuple[_TS, _TS]:
+    """The two new handles of a ``socketpair(2)`` as ``cls`` objects with
+    ``socket.getdefaulttimeout()``; both are closed if that fails."""
+    t = default_timeout()
+    first, second = cls(KEY, fns, a, None), cls(KEY, fns, b, None)
+    try:
+        sync_mode(first, t)
+        sync_mode(second, t)
+    except BaseException:
+        first.close()
+        second.close()
+        raise
+    return first, second
 
 
 def _millis(seconds: float | None) -> int:

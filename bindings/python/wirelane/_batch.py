@@ -16,6 +16,7 @@ from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, from_wl, to_wl
 from ._buffers import Pinned
+from ._owned import Owned
 
 MAX_BATCH: int = 1024
 """``WL_MAX_BATCH``: the most messages one batch call handles."""
@@ -145,7 +146,7 @@ class RecvMsg(NamedTuple, Generic[A]):
 
 
 @final
-class SendBatch(Generic[D]):
+class SendBatch(Owned, Generic[D]):
     """A reusable batch of outgoing datagrams for one ``sendmmsg(2)``.
 
     ``push`` queues a payload (not copied: the batch pins it until it is
@@ -154,6 +155,8 @@ class SendBatch(Generic[D]):
     """
 
     __slots__ = ("_h", "_family", "_pins")
+    _free = send_batch_free
+    _CLOSED = "this SendBatch is closed"
 
     def __init__(self, domain: type[D], capacity: int = 64) -> None:
         self._h: Any = None
@@ -165,15 +168,15 @@ class SendBatch(Generic[D]):
         send_batch_new(self._family, cap, ctypes.byref(out))
         self._h = out
 
-    def _live(self) -> Any:
-        if self._h is None:
-            raise ValueError("this SendBatch is closed")
-        return self._h
-
     def push(self, data: Any, to: D | None = None) -> None:
         """Queues ``data`` (any bytes-like object) for ``to``, or for a
         connected socket's peer when ``to`` is ``None``. Raises
         ``OSError(ENOBUFS)`` when the batch is full (nothing queued)."""
+        self._push(data, to, send_batch_push)
+
+    def _push(self, data: Any, to: Any, push: Callable[..., int], *meta: Any) -> None:
+        """``push(h, ptr, n, &to or NULL, *meta)``; ``data`` stays pinned
+        (or referenced) until the batch is cleared or freed."""
         h = self._live()
         addr = None if to is None else ctypes.byref(to_wl(coerce(self._family, to)))
         ptr: Any
@@ -185,7 +188,7 @@ class SendBatch(Generic[D]):
             keep = Pinned(data)
             ptr, n = c_void_p(keep.address), keep.nbytes
         try:
-            send_batch_push(h, ptr, n, addr)
+            push(h, ptr, n, addr, *meta)
         except BaseException:
             if isinstance(keep, Pinned):
                 keep.release()
@@ -237,31 +240,22 @@ class SendBatch(Generic[D]):
                 p.release()
 
     def close(self) -> None:
-        """Frees the batch (idempotent)."""
-        h, self._h = self._h, None
-        if h is not None:
-            send_batch_free(h)
-            self._unpin(self._pins)
-            self._pins.clear()
-
-    def __enter__(self) -> SendBatch[D]:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
+        """Frees the batch and releases the payloads (idempotent)."""
+        super().close()
+        self._unpin(self._pins)
+        self._pins.clear()
 
 
 @final
-class RecvBatch(Generic[D]):
+class RecvBatch(Owned, Generic[D]):
     """A reusable batch of receive slots for one ``recvmmsg(2)``: ``count``
     slots of ``slot_size`` bytes (65536 for UDP GRO), allocated once.
     After ``recv_batch`` on a datagram socket, index or iterate it for the
     datagrams of that receive. Not thread-safe."""
 
     __slots__ = ("_h",)
+    _free = recv_batch_free
+    _CLOSED = "this RecvBatch is closed"
 
     def __init__(self, domain: type[D], count: int = 64, slot_size: int = 2048) -> None:
         self._h: Any = None
@@ -271,11 +265,6 @@ class RecvBatch(Generic[D]):
         out = RecvBatchP()
         recv_batch_new(FAMILY_OF[domain], n, slot, ctypes.byref(out))
         self._h = out
-
-    def _live(self) -> Any:
-        if self._h is None:
-            raise ValueError("this RecvBatch is closed")
-        return self._h
 
     def __len__(self) -> int:
         """How many datagrams the last receive delivered."""
@@ -295,11 +284,7 @@ class RecvBatch(Generic[D]):
 
     def __getitem__(self, index: int) -> RecvMsg[D]:
         h = self._live()
-        n = recv_batch_len(h)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("RecvBatch index out of range")
+        index = _check.index(index, recv_batch_len(h), "RecvBatch")
         m = wl_recv_msg()
         recv_batch_get(h, index, ctypes.byref(m))
         data = ctypes.string_at(m.data, m.data_len) if m.data_len else b""
@@ -310,20 +295,6 @@ class RecvBatch(Generic[D]):
         for i in range(len(self)):
             yield self[i]
 
-    def close(self) -> None:
-        """Frees the batch (idempotent)."""
-        h, self._h = self._h, None
-        if h is not None:
-            recv_batch_free(h)
-
-    def __enter__(self) -> RecvBatch[D]:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
 
 
 def mmsg_array(family: int, messages: Any) -> tuple[Any, int, list[Pinned], list[Any]]:

@@ -21,9 +21,10 @@ from typing import Any, Callable, Generic, Self, TypeVar, Union
 from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6, UnixAddr, coerce, to_wl
-from ._base import KEY, SocketBase, check_signals
+from ._base import KEY, SocketBase, TimeoutSocket, check_signals
 from ._dgram import BoundDatagram, ConnectedDatagram
-from ._stream import Connection, Listener, PendingConnect, default_timeout
+from ._base import default_timeout, sync_mode
+from ._stream import Connection, Listener, PendingConnect
 
 # --- C structures -------------------------------------------------------------
 
@@ -50,21 +51,15 @@ wl_datagram_config = _p.wl_datagram_config
 
 
 _A = _ffi.AddrP
-_listener_build: Callable[..., int] = _p.wl_listener_build
-_connector_connect: Callable[..., int] = _p.wl_connector_connect
-_connector_connect_nb: Callable[..., int] = _p.wl_connector_connect_nonblocking
-_datagram_bind: Callable[..., int] = _p.wl_datagram_bind
-_datagram_connect: Callable[..., int] = _p.wl_datagram_connect
-
-_reuse_apply: Callable[..., int] = _p.wl_reuse_config_apply
-_buffer_apply: Callable[..., int] = _p.wl_buffer_config_apply
-_keepalive_apply: Callable[..., int] = _p.wl_keepalive_config_apply
-_tcp_apply: Callable[..., int] = _p.wl_tcp_config_apply
 
 
-def _apply_on(sock: SocketBase[Any], call: Callable[[int], int]) -> None:
-    """Runs an ``*_apply(cfg, fd)`` while ``sock`` is kept open."""
-    sock._call(lambda h: call(sock._fd))
+
+def _apply_on(sock: SocketBase[Any], apply: Callable[..., int], ctype: Any, cfg: Any) -> None:
+    """Runs ``apply(&c, fd)`` with ``cfg`` filled into a new ``ctype``
+    while ``sock`` is kept open."""
+    c = ctype()
+    cfg._fill(c)
+    sock._call(lambda h: apply(ctypes.byref(c), sock._fd))
 
 
 # --- reusable configuration ------------------------------------------------------
@@ -94,9 +89,7 @@ class ReuseConfig:
     def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
         """Sets the options on any socket (before ``bind``); options left
         False are not touched."""
-        c = wl_reuse_config()
-        self._fill(c)
-        _apply_on(sock, lambda fd: _reuse_apply(ctypes.byref(c), fd))
+        _apply_on(sock, _p.wl_reuse_config_apply, wl_reuse_config, self)
 
 
 @dataclass(frozen=True)
@@ -122,9 +115,7 @@ class BufferConfig:
     def apply(self, sock: SocketBase[Any]) -> None:
         """Sets the sizes on any socket (zero sizes are not touched); for
         TCP before ``listen``/``connect``."""
-        c = wl_buffer_config()
-        self._fill(c)
-        _apply_on(sock, lambda fd: _buffer_apply(ctypes.byref(c), fd))
+        _apply_on(sock, _p.wl_buffer_config_apply, wl_buffer_config, self)
 
 
 @dataclass(frozen=True)
@@ -151,9 +142,7 @@ class KeepaliveConfig:
 
     def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
         """Turns keepalive on for a TCP socket with these settings."""
-        c = wl_keepalive_config()
-        self._fill(c)
-        _apply_on(sock, lambda fd: _keepalive_apply(ctypes.byref(c), fd))
+        _apply_on(sock, _p.wl_keepalive_config_apply, wl_keepalive_config, self)
 
 
 @dataclass(frozen=True)
@@ -192,9 +181,7 @@ class TcpConfig:
     def apply(self, sock: SocketBase[SocketAddrV4] | SocketBase[SocketAddrV6]) -> None:
         """Sets these TCP settings on a TCP socket; the first failure is
         raised (settings before it stay set)."""
-        c = wl_tcp_config()
-        self._fill(c)
-        _apply_on(sock, lambda fd: _tcp_apply(ctypes.byref(c), fd))
+        _apply_on(sock, _p.wl_tcp_config_apply, wl_tcp_config, self)
 
 
 _INT_MAX = _check.INT_MAX
@@ -231,8 +218,15 @@ def _check_domain(domain: type, addr: object) -> Any:
     return to_wl(a)
 
 
-def _start_mode(nonblocking: bool) -> float | None:
-    return 0.0 if nonblocking else default_timeout()
+_TS = TypeVar("_TS", bound=TimeoutSocket[Any])
+
+
+def _built(cls: type[_TS], fns: _ffi.StateFns, out: Any, nonblocking: bool) -> _TS:
+    """A built socket as ``cls``: non-blocking as configured, else in
+    ``socket.getdefaulttimeout()``'s mode (closed if applying it fails)."""
+    if nonblocking:
+        return cls(KEY, fns, out, 0.0)
+    return sync_mode(cls(KEY, fns, out, None), default_timeout())
 
 
 # --- builders -------------------------------------------------------------------
@@ -244,7 +238,35 @@ _CB = TypeVar("_CB", bound=Union["ConnectorBuilder[SocketAddrV4]", "ConnectorBui
 _DB = TypeVar("_DB", bound=Union["DatagramBuilder[SocketAddrV4]", "DatagramBuilder[SocketAddrV6]"])
 
 
-class ListenerBuilder(Generic[D]):
+class _Builder(Generic[D]):
+    """The settings every builder has (not public: use the builders)."""
+
+    _c: Any
+    """The C configuration (``wl_<kind>_config``) the builder fills in."""
+
+    def reuse(self, cfg: ReuseConfig) -> Self:
+        """Address reuse (IPv4/IPv6; for a connector, useful with
+        :meth:`ConnectorBuilder.local_addr`)."""
+        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
+        return self
+
+    def reuse_addr(self, enable: bool) -> Self:
+        """``SO_REUSEADDR`` (a restarting server rebinds its port at once)."""
+        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
+        return self
+
+    def reuse_port(self, enable: bool) -> Self:
+        """``SO_REUSEPORT`` (several listeners or receivers share the port)."""
+        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
+        return self
+
+    def buffers(self, cfg: BufferConfig) -> Self:
+        """Buffer sizes (a listener's are inherited by accepted connections)."""
+        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
+        return self
+
+
+class ListenerBuilder(_Builder[D]):
     """Creates, configures, binds and listens in one call::
 
         listener = (ListenerBuilder(Ipv4).reuse_addr(True)
@@ -256,26 +278,6 @@ class ListenerBuilder(Generic[D]):
         _check.one_of(domain, _DOMAINS, "domain", "ListenerBuilder")
         self._domain: type[D] = domain
         self._c = wl_listener_config()
-
-    def reuse(self, cfg: ReuseConfig) -> Self:
-        """Address reuse (IPv4/IPv6)."""
-        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
-        return self
-
-    def reuse_addr(self, enable: bool) -> Self:
-        """``SO_REUSEADDR`` (a restarting server rebinds its port at once)."""
-        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
-        return self
-
-    def reuse_port(self, enable: bool) -> Self:
-        """``SO_REUSEPORT``."""
-        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
-        return self
-
-    def buffers(self, cfg: BufferConfig) -> Self:
-        """Buffer sizes, inherited by accepted connections."""
-        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
-        return self
 
     def backlog(self, backlog: int) -> Self:
         """The ``listen(2)`` backlog (default 128)."""
@@ -308,15 +310,11 @@ class ListenerBuilder(Generic[D]):
         failure the socket is closed and ``OSError`` says which step failed."""
         addr = _check_domain(self._domain, address)
         out = _ffi.ListenerP()
-        _listener_build(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
-        lst: Listener[D] = Listener(KEY, _ffi.LISTENER, out, 0.0 if self._c.nonblocking else None)
-        t = _start_mode(self._c.nonblocking)
-        if t is not None and not self._c.nonblocking:
-            _apply(lst, t)
-        return lst
+        _p.wl_listener_build(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        return _built(Listener, _ffi.LISTENER, out, self._c.nonblocking)
 
 
-class ConnectorBuilder(Generic[D]):
+class ConnectorBuilder(_Builder[D]):
     """Creates, configures, optionally binds, and connects in one call::
 
         conn = ConnectorBuilder(Ipv4).tcp(TcpConfig(nodelay=True)).timeout(2.0).connect(peer)
@@ -328,26 +326,6 @@ class ConnectorBuilder(Generic[D]):
         self._c = wl_connector_config()
         self._local: Any = None
         self._timeout: float | None = None
-
-    def reuse(self, cfg: ReuseConfig) -> Self:
-        """Address reuse (IPv4/IPv6), useful with :meth:`local_addr`."""
-        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
-        return self
-
-    def reuse_addr(self, enable: bool) -> Self:
-        """``SO_REUSEADDR``."""
-        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
-        return self
-
-    def reuse_port(self, enable: bool) -> Self:
-        """``SO_REUSEPORT``."""
-        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
-        return self
-
-    def buffers(self, cfg: BufferConfig) -> Self:
-        """Buffer sizes."""
-        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
-        return self
 
     def tcp(self: _CB, cfg: TcpConfig) -> _CB:
         """TCP settings."""
@@ -387,26 +365,22 @@ class ConnectorBuilder(Generic[D]):
                 raise TimeoutError("timed out")
             self._c.timeout_ms = 0 if left is None else _ms(left)
             try:
-                _connector_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+                _p.wl_connector_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
                 break
             except InterruptedError:
                 check_signals()
-        conn: Connection[D] = Connection(KEY, _ffi.CONN, out, 0.0 if self._c.nonblocking else None)
-        t = _start_mode(self._c.nonblocking)
-        if t is not None and not self._c.nonblocking:
-            _apply(conn, t)
-        return conn
+        return _built(Connection, _ffi.CONN, out, self._c.nonblocking)
 
     def connect_nonblocking(self, peer: D) -> PendingConnect[D]:
         """Starts connecting without waiting; see :class:`PendingConnect`."""
         addr = _check_domain(self._domain, peer)
         out = _ffi.PendingP()
-        _connector_connect_nb(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        _p.wl_connector_connect_nonblocking(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
         p: PendingConnect[D] = PendingConnect(KEY, _ffi.PENDING, out, 0.0)
         return p
 
 
-class DatagramBuilder(Generic[D]):
+class DatagramBuilder(_Builder[D]):
     """Creates, configures and binds or connects a datagram socket::
 
         sock = DatagramBuilder(Ipv4).bind(SocketAddrV4("0.0.0.0", 9000))
@@ -416,26 +390,6 @@ class DatagramBuilder(Generic[D]):
         _check.one_of(domain, _DOMAINS, "domain", "DatagramBuilder")
         self._domain: type[D] = domain
         self._c = wl_datagram_config()
-
-    def reuse(self, cfg: ReuseConfig) -> Self:
-        """Address reuse (IPv4/IPv6)."""
-        _cfg(cfg, ReuseConfig, "cfg", "reuse")._fill(self._c.reuse)
-        return self
-
-    def reuse_addr(self, enable: bool) -> Self:
-        """``SO_REUSEADDR``."""
-        self._c.reuse.addr = _check.flag(enable, "enable", "reuse_addr")
-        return self
-
-    def reuse_port(self, enable: bool) -> Self:
-        """``SO_REUSEPORT`` (several receivers share the port)."""
-        self._c.reuse.port = _check.flag(enable, "enable", "reuse_port")
-        return self
-
-    def buffers(self, cfg: BufferConfig) -> Self:
-        """Buffer sizes."""
-        _cfg(cfg, BufferConfig, "cfg", "buffers")._fill(self._c.buffers)
-        return self
 
     def nonblocking(self, enable: bool) -> Self:
         """A non-blocking socket (timeout 0.0)."""
@@ -462,29 +416,12 @@ class DatagramBuilder(Generic[D]):
         from anyone."""
         addr = _check_domain(self._domain, address)
         out = _ffi.DgramP()
-        _datagram_bind(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
-        d: BoundDatagram[D] = BoundDatagram(KEY, _ffi.DGRAM, out, 0.0 if self._c.nonblocking else None)
-        t = _start_mode(self._c.nonblocking)
-        if t is not None and not self._c.nonblocking:
-            _apply(d, t)
-        return d
+        _p.wl_datagram_bind(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        return _built(BoundDatagram, _ffi.DGRAM, out, self._c.nonblocking)
 
     def connect(self, peer: D) -> ConnectedDatagram[D]:
         """Creates, configures and fixes the peer (nothing is sent)."""
         addr = _check_domain(self._domain, peer)
         out = _ffi.DgramConnP()
-        _datagram_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
-        d: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, out, 0.0 if self._c.nonblocking else None)
-        t = _start_mode(self._c.nonblocking)
-        if t is not None and not self._c.nonblocking:
-            _apply(d, t)
-        return d
-
-
-def _apply(sock: Any, timeout: float) -> None:
-    """Applies ``socket.getdefaulttimeout()`` to a built socket."""
-    try:
-        sock._set_mode(timeout)
-    except BaseException:
-        sock.close()
-        raise
+        _p.wl_datagram_connect(ctypes.byref(self._c), ctypes.byref(addr), ctypes.byref(out))
+        return _built(ConnectedDatagram, _ffi.DGRAM_CONN, out, self._c.nonblocking)

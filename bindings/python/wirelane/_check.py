@@ -206,6 +206,16 @@ def fileno(value: Any, name: str, what: str) -> int:
     return fd
 
 
+def index(value: int, n: int, what: str) -> int:
+    """A sequence index into ``n`` items (negative counts from the end);
+    ``IndexError("<what> index out of range")`` otherwise."""
+    if value < 0:
+        value += n
+    if not 0 <= value < n:
+        raise IndexError(f"{what} index out of range")
+    return value
+
+
 def instance(value: Any, cls: type | tuple[type, ...], name: str, what: str) -> Any:
     """``value`` if it is an instance of ``cls``, else :class:`TypeError`
     naming what was expected."""

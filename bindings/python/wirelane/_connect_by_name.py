@@ -73,13 +73,19 @@ def resolve(host: str | None, port: int | str | None, type: int = socket.SOCK_ST
         host = _check.text(host, "host", "resolve")
     if port is not None:
         port = _port(port, "port", "resolve")
+    return _typed(socket.getaddrinfo(host, port, 0, type))
+
+
+def _typed(infos: list[tuple[Any, ...]]) -> list[InetAddress]:
+    """``getaddrinfo`` results as typed addresses, in order, without
+    duplicates (other families are skipped)."""
     out: list[InetAddress] = []
-    for family, _, _, _, sa in socket.getaddrinfo(host, port, 0, type):
+    for family, _, _, _, sa in infos:
         addr: InetAddress
         if family == socket.AF_INET:
             addr = SocketAddrV4(str(sa[0]), int(sa[1]))
         elif family == socket.AF_INET6:
-            addr = SocketAddrV6(str(sa[0]), int(sa[1]), int(sa[2]), int(sa[3]))  # type: ignore[misc]
+            addr = SocketAddrV6(str(sa[0]), int(sa[1]), int(sa[2]), int(sa[3]))
         else:
             continue
         if addr not in out:

@@ -11,11 +11,11 @@ from . import _check, _ffi
 from . import _batch
 from ._addr import _ADDR_POOL, D, SocketAddrV4, SocketAddrV6, UnixAddr, _PooledAddr, coerce, from_wl, give_addr, take_addr, to_wl
 from ._batch import GroRecv, RecvBatch, SegmentedSend, SendBatch
-from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, TimeoutSocket
+from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, TimeoutSocket, pair_of
 from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._loop_compat import UnconnectedPeer
-from ._stream import _adopt, _blocking_timeout, _family_of, default_timeout
+from ._stream import _adopted, _family_of, _hot_recv, _hot_recv_into_slow, _hot_send, _take_over
 
 _IN = select.POLLIN
 _OUT = select.POLLOUT
@@ -23,12 +23,10 @@ _DGRAM = _ffi.DGRAM
 _DGRAM_CONN = _ffi.DGRAM_CONN
 _send_to = _ffi.unchecked("wl_dgram_send_to")
 _recv_from = _ffi.unchecked("wl_dgram_recv_from")
-_dc_send = _ffi.unchecked("wl_dgram_conn_send")
 _dc_recv = _ffi.unchecked("wl_dgram_conn_recv")
 # The same functions without argtypes, for the fast paths (see _ffi.fast).
 _send_to_fast = _ffi.fast("wl_dgram_send_to")
 _recv_from_fast = _ffi.fast("wl_dgram_recv_from")
-_dc_send_fast = _ffi.fast("wl_dgram_conn_send")
 _dc_recv_fast = _ffi.fast("wl_dgram_conn_recv")
 _FAST_MAX = _ffi.FAST_INT_MAX
 _IMMUTABLE_ADDRS = (SocketAddrV4, SocketAddrV6, UnixAddr, tuple)
@@ -47,18 +45,12 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
     def from_fd(fd: int, domain: type[D]) -> BoundDatagram[D]:
         """Adopts a bound, unconnected datagram socket's descriptor (checked
         by the library); on failure the caller still owns ``fd``."""
-        h = _adopt(_ffi.DGRAM, fd, _family_of(domain))
-        return BoundDatagram(KEY, _ffi.DGRAM, h, _blocking_timeout(_ffi.DGRAM, h))
+        return _adopted(BoundDatagram, _ffi.DGRAM, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> BoundDatagram[D]:
         """Takes over a bound ``socket.socket`` (detached on success)."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        d = BoundDatagram.from_fd(sock.fileno(), domain)
-        sock.detach()
-        d._timeout = timeout
-        return d
+        return _take_over(sock, lambda fd: BoundDatagram.from_fd(fd, domain))
 
     def _to(self, address: Any) -> tuple[Any, int, Any, Any]:
         """``(address, address of its wl_addr, the wl_addr, its byref)``:
@@ -286,16 +278,11 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
         seg = _check.uint(segment_size, 16, "segment_size", "sendto_segmented")
         addr = to_wl(coerce(self._family, address))
         out = _batch.wl_segmented_send()
-        ptr, n, pin = readable(data)
-        try:
-            self._io(
-                "sendto_segmented()",
-                _OUT,
-                lambda h: _batch.dgram_send_to_segmented(h, ptr, n, seg, ctypes.byref(addr), ctypes.byref(out)),
-            )
-        finally:
-            if pin is not None:
-                pin.release()
+        self._send_buffer(
+            "sendto_segmented()",
+            data,
+            lambda h, ptr, n: _batch.dgram_send_to_segmented(h, ptr, n, seg, ctypes.byref(addr), ctypes.byref(out)),
+        )
         return SegmentedSend(out.bytes, out.datagrams, bool(out.offloaded), out.fallback_errno)
 
     @overload
@@ -315,25 +302,14 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
 
     def dup(self) -> BoundDatagram[D]:
         """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""
-        out = _ffi.DgramP()
-        self._call(lambda h: _ffi.wl_dgram_try_clone(h, ctypes.byref(out)))
-        d: BoundDatagram[D] = BoundDatagram(KEY, _ffi.DGRAM, out, self._timeout)
-        return d
+        return self._clone(BoundDatagram, _ffi.wl_dgram_try_clone)
 
     def connect(self, address: D) -> ConnectedDatagram[D]:
         """Fixes the peer (``connect(2)``; nothing is sent) and returns the
         :class:`ConnectedDatagram`; this object is consumed. On failure it
         stays usable."""
-        addr = to_wl(coerce(self._family, address))
-
-        def call(h: Any) -> Any:
-            out = _ffi.DgramConnP()
-            _ffi.wl_dgram_connect(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("connect()", call, _ffi.DGRAM_CONN.free)
-        c: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, new, self._timeout)
-        return c
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
+        return self._into("connect()", _ffi.DGRAM_CONN, ConnectedDatagram, _ffi.wl_dgram_connect, addr)
 
 
 @final
@@ -350,110 +326,28 @@ class ConnectedDatagram(FdPassing[D]):
         """A pair of connected Unix datagram sockets (``socketpair(2)``)."""
         a, b = _ffi.DgramConnP(), _ffi.DgramConnP()
         _ffi.wl_dgram_conn_pair(ctypes.byref(a), ctypes.byref(b))
-        t = default_timeout()
-        first: ConnectedDatagram[UnixAddr] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, a, t)
-        second: ConnectedDatagram[UnixAddr] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, b, t)
-        if t is not None:
-            try:
-                first._set_mode(t)
-                second._set_mode(t)
-            except BaseException:
-                first.close()
-                second.close()
-                raise
-        return first, second
+        return pair_of(ConnectedDatagram, _ffi.DGRAM_CONN, a, b)
 
     @staticmethod
     def from_fd(fd: int, domain: type[D]) -> ConnectedDatagram[D]:
         """Adopts a connected datagram socket's descriptor (checked by the
         library); on failure the caller still owns ``fd``."""
-        h = _adopt(_ffi.DGRAM_CONN, fd, _family_of(domain))
-        return ConnectedDatagram(KEY, _ffi.DGRAM_CONN, h, _blocking_timeout(_ffi.DGRAM_CONN, h))
+        return _adopted(ConnectedDatagram, _ffi.DGRAM_CONN, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> ConnectedDatagram[D]:
         """Takes over a connected datagram ``socket.socket`` (detached on success)."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        d = ConnectedDatagram.from_fd(sock.fileno(), domain)
-        sock.detach()
-        d._timeout = timeout
-        return d
+        return _take_over(sock, lambda fd: ConnectedDatagram.from_fd(fd, domain))
 
+    @_hot_send(_DGRAM_CONN, "wl_dgram_conn_send")
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends one datagram to the peer; returns its size."""
-        if type(data) is not bytes:
-            data = small_bytes(data)
-        if type(data) is bytes and flags is _ZERO and self._fns is _DGRAM_CONN and len(data) <= _FAST_MAX:
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _dc_send_fast(self._hb, data, len(data), 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                if r >= 0:
-                    return r
-                return self._retry("send()", _OUT, lambda hv: _dc_send(hv, data, len(data), 0), r, "wl_dgram_conn_send")
-            users.pop()
-            self._settle()
-            raise self._unusable()
-        return ConnectedDatagram._send_slow(self, data, flags)
+        raise AssertionError("made by _hot_send")
 
-    def _send_slow(self, data: Any, flags: Any) -> int:
-        self._expect(_DGRAM_CONN, "send")
-        fl = int_arg(flags, "flags", "send")
-        ptr, n, pin = readable(data)
-        try:
-            return self._retry("send()", _OUT, lambda hv: _dc_send(hv, ptr, n, fl), _NOT_YET, "wl_dgram_conn_send")
-        finally:
-            if pin is not None:
-                pin.release()
-
+    @_hot_recv(_DGRAM_CONN, "wl_dgram_conn_recv")
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives one datagram from the peer, truncated to ``bufsize``."""
-        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _DGRAM_CONN:
-            try:
-                buf = _POOL.pop()
-            except IndexError:
-                buf = new_scratch()
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _dc_recv_fast(self._hb, buf.ref, bufsize, 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                    if r == 0:
-                        r = _CLOSED_EOF
-                if r < 0:
-                    try:
-                        r = self._retry(
-                            "recv()", _IN, lambda hv: _dc_recv(hv, buf.addr, bufsize, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        raise
-                data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
-                _POOL.append(buf)
-                return data
-            users.pop()
-            self._settle()
-            raise self._unusable()
-        return ConnectedDatagram._recv_slow(self, bufsize, flags)
-
-    def _recv_slow(self, bufsize: Any, flags: Any) -> bytes:
-        self._expect(_DGRAM_CONN, "recv")
-        size = size_arg(bufsize, "bufsize", "recv")
-        fl = int_arg(flags, "flags", "recv")
-        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
-        n = self._retry(
-            "recv()", _IN, lambda hv: _dc_recv(hv, buf, size, fl), _NOT_YET, "wl_dgram_conn_recv", eof_is_zero=True
-        )
-        data: bytes = buf[: min(n, size)]
-        if size <= SCRATCH_SIZE:
-            give_scratch(buf)
-        return data
+        raise AssertionError("made by _hot_recv")
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives one datagram into a writable buffer; returns its size.
@@ -500,13 +394,7 @@ class ConnectedDatagram(FdPassing[D]):
             raise self._unusable()
         return ConnectedDatagram._recv_into_slow(self, buffer, nbytes, flags)
 
-    def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
-        self._expect(_DGRAM_CONN, "recv_into")
-        arr, n = writable(buffer, nbytes, "recv_into")
-        fl = int_arg(flags, "flags", "recv_into")
-        return self._retry(
-            "recv_into()", _IN, lambda hv: _dc_recv(hv, arr, n, fl), _NOT_YET, "wl_dgram_conn_recv", eof_is_zero=True
-        )
+    _recv_into_slow = _hot_recv_into_slow(_DGRAM_CONN, "wl_dgram_conn_recv")
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends one datagram gathered from several buffers (``sendmsg(2)``)."""
@@ -533,9 +421,7 @@ class ConnectedDatagram(FdPassing[D]):
 
     def getpeername(self) -> D:
         """The peer's address."""
-        out = _ffi.wl_addr()
-        self._call(lambda h: _ffi.wl_dgram_conn_peer_addr(h, ctypes.byref(out)))
-        return from_wl(out)  # type: ignore[return-value]
+        return self._address(_ffi.wl_dgram_conn_peer_addr)  # type: ignore[no-any-return]
 
     # --- batches and GSO/GRO -------------------------------------------------
 
@@ -580,16 +466,9 @@ class ConnectedDatagram(FdPassing[D]):
         in one GSO ``sendmsg(2)`` (``sendmmsg`` if the kernel refuses). UDP only."""
         seg = _check.uint(segment_size, 16, "segment_size", "send_segmented")
         out = _batch.wl_segmented_send()
-        ptr, n, pin = readable(data)
-        try:
-            self._io(
-                "send_segmented()",
-                _OUT,
-                lambda h: _batch.dgram_conn_send_segmented(h, ptr, n, seg, ctypes.byref(out)),
-            )
-        finally:
-            if pin is not None:
-                pin.release()
+        self._send_buffer(
+            "send_segmented()", data, lambda h, ptr, n: _batch.dgram_conn_send_segmented(h, ptr, n, seg, ctypes.byref(out))
+        )
         return SegmentedSend(out.bytes, out.datagrams, bool(out.offloaded), out.fallback_errno)
 
     @overload
@@ -607,7 +486,4 @@ class ConnectedDatagram(FdPassing[D]):
 
     def dup(self) -> ConnectedDatagram[D]:
         """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""
-        out = _ffi.DgramConnP()
-        self._call(lambda h: _ffi.wl_dgram_conn_try_clone(h, ctypes.byref(out)))
-        d: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, out, self._timeout)
-        return d
+        return self._clone(ConnectedDatagram, _ffi.wl_dgram_conn_try_clone)

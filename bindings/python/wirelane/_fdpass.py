@@ -14,7 +14,6 @@ from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import D, UnixAddr
 from ._base import TimeoutSocket
-from ._buffers import readable
 
 _Fn = Callable[..., int]
 
@@ -102,12 +101,7 @@ class FdPassing(TimeoutSocket[D]):
         descriptors stay yours."""
         nums = [_check.fileno(f, "fds", "send_fds") for f in _check.iterable(fds, "fds", "send_fds")]
         arr = (c_int * max(len(nums), 1))(*nums)
-        ptr, n, pin = readable(data)
-        try:
-            return self._io("send_fds()", _OUT, lambda h: self._FDP.send_fds(h, ptr, n, arr, len(nums)))
-        finally:
-            if pin is not None:
-                pin.release()
+        return self._send_buffer("send_fds()", data, lambda h, ptr, n: self._FDP.send_fds(h, ptr, n, arr, len(nums)))
 
     def recv_fds(self: FdPassing[UnixAddr], bufsize: int, maxfds: int) -> tuple[bytes, list[int]]:
         """Receives up to ``bufsize`` bytes and up to ``maxfds`` descriptors
@@ -129,12 +123,7 @@ class FdPassing(TimeoutSocket[D]):
     def send_with_credentials(self: FdPassing[UnixAddr], data: Any) -> int:
         """Sends ``data`` with this process's kernel-checked credentials
         (the receiver needs ``set_passcred(True)``)."""
-        ptr, n, pin = readable(data)
-        try:
-            return self._io("send_with_credentials()", _OUT, lambda h: self._FDP.send_cred(h, ptr, n))
-        finally:
-            if pin is not None:
-                pin.release()
+        return self._send_buffer("send_with_credentials()", data, lambda h, ptr, n: self._FDP.send_cred(h, ptr, n))
 
     def recv_with_credentials(self: FdPassing[UnixAddr], bufsize: int) -> tuple[bytes, Credentials | None]:
         """Receives data and the sender's credentials (``None`` if none

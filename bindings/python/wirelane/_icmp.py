@@ -23,10 +23,10 @@ from typing import Any, Final, Generic, NamedTuple, TypeVar, final
 from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import SocketAddrV4, SocketAddrV6, coerce, from_wl, to_wl
-from ._base import KEY, TimeoutSocket
-from ._buffers import readable, size_arg
-from ._seqpacket import MessageTruncatedError, _sync
-from ._stream import _adopt, _blocking_timeout, default_timeout
+from ._base import TimeoutSocket
+from ._buffers import size_arg
+from ._seqpacket import MessageTruncatedError, new_socket
+from ._stream import _adopted
 
 __all__ = ["BoundIcmp", "ConnectedIcmp", "EchoReply", "RawIcmp"]
 
@@ -35,7 +35,6 @@ I = TypeVar("I", SocketAddrV4, SocketAddrV6)
 I2 = TypeVar("I2", SocketAddrV4, SocketAddrV6)
 
 _IN = select.POLLIN
-_OUT = select.POLLOUT
 
 ICMP_RAW: Final = _ffi._state("wl_icmp_raw", POINTER(_p.wl_icmp_raw))
 ICMP_BOUND: Final = _ffi._state("wl_icmp", POINTER(_p.wl_icmp))
@@ -89,12 +88,7 @@ class RawIcmp(TimeoutSocket[I], Generic[I]):
         """Creates the socket (``socket(2)``, close-on-exec) of ``domain``
         (``Ipv4`` or ``Ipv6``); ``PermissionError`` outside
         ``net.ipv4.ping_group_range``."""
-        family = _family(domain)
-        out = ICMP_RAW.handle()
-        _p.wl_icmp_raw_new(family, 0, ctypes.byref(out))  # blocking; _sync applies the timeout
-        sock: RawIcmp[I2] = RawIcmp(KEY, ICMP_RAW, out, None)
-        _sync(sock, default_timeout())
-        return sock
+        return new_socket(RawIcmp, ICMP_RAW, _p.wl_icmp_raw_new, _family(domain))
 
     @staticmethod
     def v4() -> RawIcmp[SocketAddrV4]:
@@ -110,37 +104,19 @@ class RawIcmp(TimeoutSocket[I], Generic[I]):
     def from_fd(fd: int, domain: type[I2]) -> RawIcmp[I2]:
         """Adopts a fresh ICMP echo socket's descriptor (a UDP one is
         refused), checked by the library; on failure the caller owns ``fd``."""
-        h = _adopt(ICMP_RAW, fd, _family(domain))
-        sock: RawIcmp[I2] = RawIcmp(KEY, ICMP_RAW, h, _blocking_timeout(ICMP_RAW, h))
-        return sock
+        return _adopted(RawIcmp, ICMP_RAW, fd, _family(domain))
 
     def bind(self, address: I) -> BoundIcmp[I]:
         """Binds (``bind(2)``; the port is the echo identifier, 0 lets the
         kernel pick) and returns the :class:`BoundIcmp`; consumes this."""
-        addr = to_wl(coerce(self._family, address))
-
-        def call(h: Any) -> Any:
-            out = ICMP_BOUND.handle()
-            _p.wl_icmp_raw_bind(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("bind()", call, ICMP_BOUND.free)
-        b: BoundIcmp[I] = BoundIcmp(KEY, ICMP_BOUND, new, self._timeout)
-        return b
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
+        return self._into("bind()", ICMP_BOUND, BoundIcmp, _p.wl_icmp_raw_bind, addr)
 
     def connect(self, address: I) -> ConnectedIcmp[I]:
         """Fixes the host to ping (``connect(2)``; nothing is sent, the port
         is ignored) and returns the :class:`ConnectedIcmp`; consumes this."""
-        addr = to_wl(coerce(self._family, address))
-
-        def call(h: Any) -> Any:
-            out = ICMP_CONN.handle()
-            _p.wl_icmp_raw_connect(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("connect()", call, ICMP_CONN.free)
-        c: ConnectedIcmp[I] = ConnectedIcmp(KEY, ICMP_CONN, new, self._timeout)
-        return c
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
+        return self._into("connect()", ICMP_CONN, ConnectedIcmp, _p.wl_icmp_raw_connect, addr)
 
 
 @final
@@ -154,21 +130,14 @@ class BoundIcmp(TimeoutSocket[I], Generic[I]):
     @staticmethod
     def from_fd(fd: int, domain: type[I2]) -> BoundIcmp[I2]:
         """Adopts a bound, unconnected ICMP echo socket's descriptor."""
-        h = _adopt(ICMP_BOUND, fd, _family(domain))
-        sock: BoundIcmp[I2] = BoundIcmp(KEY, ICMP_BOUND, h, _blocking_timeout(ICMP_BOUND, h))
-        return sock
+        return _adopted(BoundIcmp, ICMP_BOUND, fd, _family(domain))
 
     def send_echo_to(self, address: I, seq: int, payload: Any = b"") -> None:
         """Sends an echo request with sequence number ``seq`` (0..65535) and
         ``payload`` to ``address`` (its port is ignored)."""
         to = to_wl(coerce(self._family, address))
         s = _check.uint(seq, 16, "seq", "send_echo_to")
-        ptr, n, pin = readable(payload)
-        try:
-            self._io("send_echo_to()", _OUT, lambda h: _p.wl_icmp_send_echo_to(h, ctypes.byref(to), s, ptr, n))
-        finally:
-            if pin is not None:
-                pin.release()
+        self._send_buffer("send_echo_to()", payload, lambda h, ptr, n: _p.wl_icmp_send_echo_to(h, ctypes.byref(to), s, ptr, n))
 
     def recv_echo_from(self, bufsize: int = DEFAULT_BUFSIZE) -> tuple[EchoReply, I]:
         """Receives one echo reply (payload at most ``bufsize`` bytes, else
@@ -185,16 +154,8 @@ class BoundIcmp(TimeoutSocket[I], Generic[I]):
     def connect(self, address: I) -> ConnectedIcmp[I]:
         """Fixes the host to ping (``connect(2)``) and returns the
         :class:`ConnectedIcmp`; consumes this."""
-        addr = to_wl(coerce(self._family, address))
-
-        def call(h: Any) -> Any:
-            out = ICMP_CONN.handle()
-            _p.wl_icmp_connect(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("connect()", call, ICMP_CONN.free)
-        c: ConnectedIcmp[I] = ConnectedIcmp(KEY, ICMP_CONN, new, self._timeout)
-        return c
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
+        return self._into("connect()", ICMP_CONN, ConnectedIcmp, _p.wl_icmp_connect, addr)
 
 
 @final
@@ -208,20 +169,13 @@ class ConnectedIcmp(TimeoutSocket[I], Generic[I]):
     @staticmethod
     def from_fd(fd: int, domain: type[I2]) -> ConnectedIcmp[I2]:
         """Adopts a connected ICMP echo socket's descriptor."""
-        h = _adopt(ICMP_CONN, fd, _family(domain))
-        sock: ConnectedIcmp[I2] = ConnectedIcmp(KEY, ICMP_CONN, h, _blocking_timeout(ICMP_CONN, h))
-        return sock
+        return _adopted(ConnectedIcmp, ICMP_CONN, fd, _family(domain))
 
     def send_echo(self, seq: int, payload: Any = b"") -> None:
         """Sends an echo request with sequence number ``seq`` and ``payload``
         to the connected host."""
         s = _check.uint(seq, 16, "seq", "send_echo")
-        ptr, n, pin = readable(payload)
-        try:
-            self._io("send_echo()", _OUT, lambda h: _p.wl_icmp_conn_send_echo(h, s, ptr, n))
-        finally:
-            if pin is not None:
-                pin.release()
+        self._send_buffer("send_echo()", payload, lambda h, ptr, n: _p.wl_icmp_conn_send_echo(h, s, ptr, n))
 
     def recv_echo(self, bufsize: int = DEFAULT_BUFSIZE) -> EchoReply:
         """Receives one echo reply from the connected host (payload at most

@@ -16,15 +16,14 @@ from __future__ import annotations
 import ctypes
 import socket
 from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_int32, c_size_t, c_uint8, c_uint16, c_uint32, c_uint64
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic
 
 from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import D, SocketAddrV4, SocketAddrV6, UnixAddr
-from ._proxy_opts import ProxyOptions
+from ._proxy_opts import ProxyOptions, _packed
 
 _Fn = Callable[..., int]
-R = TypeVar("R")
 
 
 class TcpInfo(_p.wl_tcp_info):
@@ -223,17 +222,6 @@ class TcpInfo(_p.wl_tcp_info):
         return f"TcpInfo(state={self.state}, rtt_us={self.rtt_us}, cwnd={self.cwnd}, ...)"
 
 
-_set_linger: _Fn = _p.wl_set_linger
-_get_linger: _Fn = _p.wl_linger
-_bind_device: _Fn = _p.wl_bind_device
-_bound_device: _Fn = _p.wl_bound_device
-_set_tcp_congestion: _Fn = _p.wl_set_tcp_congestion
-_get_tcp_congestion: _Fn = _p.wl_tcp_congestion
-_join_v4: _Fn = _p.wl_join_multicast_v4
-_leave_v4: _Fn = _p.wl_leave_multicast_v4
-_join_v6: _Fn = _p.wl_join_multicast_v6
-_leave_v6: _Fn = _p.wl_leave_multicast_v6
-_get_tcp_info: _Fn = _p.wl_get_tcp_info
 
 
 
@@ -306,22 +294,12 @@ _SETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_set_{n}", c_int, c_int, t) for 
 _GETTERS: dict[str, _Fn] = {n: _ffi.declare(f"wl_{n}", c_int, c_int, POINTER(t)) for n, (t, _) in _OPTION_TYPES.items()}
 
 
-def _ip(family: int, size: int, host: Any, name: str, what: str) -> Any:
-    text = _check.text(host, name, what)
-    try:
-        packed = socket.inet_pton(family, text)
-    except OSError:
-        kind = "IPv4" if family == socket.AF_INET else "IPv6"
-        raise ValueError(f"{what}() argument '{name}': {text!r} is not a numeric {kind} address") from None
-    return (c_uint8 * size).from_buffer_copy(packed)
-
-
 def _ip4(host: Any, name: str, what: str) -> Any:
-    return _ip(socket.AF_INET, 4, host, name, what)
+    return _packed(socket.AF_INET, host, name, what)
 
 
 def _ip6(host: Any, name: str, what: str) -> Any:
-    return _ip(socket.AF_INET6, 16, host, name, what)
+    return _packed(socket.AF_INET6, host, name, what)
 
 
 def _text(call: Callable[[Any, int], int]) -> str:
@@ -340,11 +318,6 @@ class Options(ProxyOptions[D], Generic[D]):
 
     __slots__ = ()
 
-    _fd: int
-
-    def _call(self, call: Callable[[Any], R]) -> R:
-        raise NotImplementedError
-
     def set_linger(self, seconds: int | None) -> None:
         """``SO_LINGER`` (``socket(7)``): ``None`` (the default) lets
         ``close`` return at once while the kernel sends queued data;
@@ -352,38 +325,38 @@ class Options(ProxyOptions[D], Generic[D]):
         discard queued data and reset the connection."""
         on = seconds is not None
         secs = 0 if seconds is None else _check.uint(seconds, 32, "seconds", "set_linger")
-        self._call(lambda h: _set_linger(self._fd, on, secs))
+        self._call(lambda h: _p.wl_set_linger(self._fd, on, secs))
 
     def linger(self) -> int | None:
         """The ``SO_LINGER`` time in seconds, or ``None`` when off."""
         on, secs = c_bool(), c_uint32()
-        self._call(lambda h: _get_linger(self._fd, ctypes.byref(on), ctypes.byref(secs)))
+        self._call(lambda h: _p.wl_linger(self._fd, ctypes.byref(on), ctypes.byref(secs)))
         return int(secs.value) if on.value else None
 
     def bind_device(self, interface: str | None) -> None:
         """``SO_BINDTODEVICE`` (``socket(7)``): only use this interface
         (e.g. ``"lo"``); ``None`` removes the binding."""
         name = None if interface is None else _check.c_string(interface, "interface", "bind_device")
-        self._call(lambda h: _bind_device(self._fd, name))
+        self._call(lambda h: _p.wl_bind_device(self._fd, name))
 
     def bound_device(self) -> str | None:
         """The interface from ``SO_BINDTODEVICE``, or ``None``."""
-        name = self._call(lambda h: _text(lambda buf, n: _bound_device(self._fd, buf, n)))
+        name = self._call(lambda h: _text(lambda buf, n: _p.wl_bound_device(self._fd, buf, n)))
         return name or None
 
     def set_tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6], algorithm: str) -> None:
         """``TCP_CONGESTION`` (``tcp(7)``): e.g. ``"cubic"``, ``"reno"``."""
         name = _check.c_string(algorithm, "algorithm", "set_tcp_congestion")
-        self._call(lambda h: _set_tcp_congestion(self._fd, name))
+        self._call(lambda h: _p.wl_set_tcp_congestion(self._fd, name))
 
     def tcp_congestion(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> str:
         """The congestion-control algorithm in use (``TCP_CONGESTION``)."""
-        return self._call(lambda h: _text(lambda buf, n: _get_tcp_congestion(self._fd, buf, n)))
+        return self._call(lambda h: _text(lambda buf, n: _p.wl_tcp_congestion(self._fd, buf, n)))
 
     def tcp_info(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> TcpInfo:
         """The kernel's ``TCP_INFO`` statistics (a snapshot)."""
         out = TcpInfo()
-        self._call(lambda h: _get_tcp_info(self._fd, ctypes.byref(out)))
+        self._call(lambda h: _p.wl_get_tcp_info(self._fd, ctypes.byref(out)))
         return out
 
     def join_multicast_v4(self: Options[SocketAddrV4], group: str, interface: str = "0.0.0.0") -> None:
@@ -391,29 +364,32 @@ class Options(ProxyOptions[D], Generic[D]):
         ``group`` on the bound port; ``interface`` ``"0.0.0.0"`` lets the
         kernel pick by route."""
         g, i = _ip4(group, "group", "join_multicast_v4"), _ip4(interface, "interface", "join_multicast_v4")
-        self._call(lambda h: _join_v4(self._fd, g, i))
+        self._call(lambda h: _p.wl_join_multicast_v4(self._fd, g, i))
 
     def leave_multicast_v4(self: Options[SocketAddrV4], group: str, interface: str = "0.0.0.0") -> None:
         """``IP_DROP_MEMBERSHIP`` (``ip(7)``)."""
         g, i = _ip4(group, "group", "leave_multicast_v4"), _ip4(interface, "interface", "leave_multicast_v4")
-        self._call(lambda h: _leave_v4(self._fd, g, i))
+        self._call(lambda h: _p.wl_leave_multicast_v4(self._fd, g, i))
 
     def join_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
         """``IPV6_ADD_MEMBERSHIP`` (``ipv6(7)``) on interface index
         ``interface`` (0: the kernel picks by route)."""
         g = _ip6(group, "group", "join_multicast_v6")
         ifindex = _check.uint(interface, 32, "interface", "join_multicast_v6")
-        self._call(lambda h: _join_v6(self._fd, g, ifindex))
+        self._call(lambda h: _p.wl_join_multicast_v6(self._fd, g, ifindex))
 
     def leave_multicast_v6(self: Options[SocketAddrV6], group: str, interface: int = 0) -> None:
         """``IPV6_DROP_MEMBERSHIP`` (``ipv6(7)``)."""
         g = _ip6(group, "group", "leave_multicast_v6")
         ifindex = _check.uint(interface, 32, "interface", "leave_multicast_v6")
-        self._call(lambda h: _leave_v6(self._fd, g, ifindex))
+        self._call(lambda h: _p.wl_leave_multicast_v6(self._fd, g, ifindex))
 
-    def _set_option(self, name: str, value: Any) -> None:
+    def _set_option(self, name: str, value: Any, what: str) -> None:
+        """The generated setters: checks ``value`` against the option's C
+        type (for method ``what``), then sets it."""
         fn = _SETTERS[name]
-        self._call(lambda h: fn(self._fd, value))
+        v = _check.option(fn, value, "value", what)
+        self._call(lambda h: fn(self._fd, v))
 
     def _get_option(self, name: str) -> Any:
         fn, out = _GETTERS[name], _OPTION_TYPES[name][0]()
@@ -423,8 +399,7 @@ class Options(ProxyOptions[D], Generic[D]):
     # BEGIN GENERATED METHODS FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
     def set_reuse_address(self, value: bool) -> None:
         """Sets ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in TIME_WAIT; set before bind."""
-        v = _check.option(_SETTERS["reuse_address"], value, "value", "set_reuse_address")
-        self._set_option("reuse_address", v)
+        self._set_option("reuse_address", value, "set_reuse_address")
 
     def reuse_address(self) -> bool:
         """Reads ``SO_REUSEADDR`` (``socket(7)``): rebind a port still in TIME_WAIT; set before bind."""
@@ -432,8 +407,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_reuse_port(self, value: bool) -> None:
         """Sets ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before bind."""
-        v = _check.option(_SETTERS["reuse_port"], value, "value", "set_reuse_port")
-        self._set_option("reuse_port", v)
+        self._set_option("reuse_port", value, "set_reuse_port")
 
     def reuse_port(self) -> bool:
         """Reads ``SO_REUSEPORT`` (``socket(7)``): several sockets share one address and port; set before bind."""
@@ -441,8 +415,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_send_buffer_size(self, value: int) -> None:
         """Sets ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        v = _check.option(_SETTERS["send_buffer_size"], value, "value", "set_send_buffer_size")
-        self._set_option("send_buffer_size", v)
+        self._set_option("send_buffer_size", value, "set_send_buffer_size")
 
     def send_buffer_size(self) -> int:
         """Reads ``SO_SNDBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
@@ -450,8 +423,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_recv_buffer_size(self, value: int) -> None:
         """Sets ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
-        v = _check.option(_SETTERS["recv_buffer_size"], value, "value", "set_recv_buffer_size")
-        self._set_option("recv_buffer_size", v)
+        self._set_option("recv_buffer_size", value, "set_recv_buffer_size")
 
     def recv_buffer_size(self) -> int:
         """Reads ``SO_RCVBUF`` (``socket(7)``): the kernel doubles the request and reports the doubled size."""
@@ -459,8 +431,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_broadcast(self, value: bool) -> None:
         """Sets ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
-        v = _check.option(_SETTERS["broadcast"], value, "value", "set_broadcast")
-        self._set_option("broadcast", v)
+        self._set_option("broadcast", value, "set_broadcast")
 
     def broadcast(self) -> bool:
         """Reads ``SO_BROADCAST`` (``socket(7)``): allow sending to broadcast addresses (UDP/IPv4)."""
@@ -468,8 +439,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_mark(self, value: int) -> None:
         """Sets ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs CAP_NET_ADMIN)."""
-        v = _check.option(_SETTERS["mark"], value, "value", "set_mark")
-        self._set_option("mark", v)
+        self._set_option("mark", value, "set_mark")
 
     def mark(self) -> int:
         """Reads ``SO_MARK`` (``socket(7)``): the firewall mark on outgoing packets (needs CAP_NET_ADMIN)."""
@@ -477,8 +447,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_priority(self, value: int) -> None:
         """Sets ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
-        v = _check.option(_SETTERS["priority"], value, "value", "set_priority")
-        self._set_option("priority", v)
+        self._set_option("priority", value, "set_priority")
 
     def priority(self) -> int:
         """Reads ``SO_PRIORITY`` (``socket(7)``): the queueing priority of outgoing packets."""
@@ -486,8 +455,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_recv_low_watermark(self, value: int) -> None:
         """Sets ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
-        v = _check.option(_SETTERS["recv_low_watermark"], value, "value", "set_recv_low_watermark")
-        self._set_option("recv_low_watermark", v)
+        self._set_option("recv_low_watermark", value, "set_recv_low_watermark")
 
     def recv_low_watermark(self) -> int:
         """Reads ``SO_RCVLOWAT`` (``socket(7)``): bytes that must be queued before a receive returns."""
@@ -495,8 +463,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_keepalive(self, value: bool) -> None:
         """Sets ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
-        v = _check.option(_SETTERS["keepalive"], value, "value", "set_keepalive")
-        self._set_option("keepalive", v)
+        self._set_option("keepalive", value, "set_keepalive")
 
     def keepalive(self) -> bool:
         """Reads ``SO_KEEPALIVE`` (``socket(7)``): probe idle connections."""
@@ -504,8 +471,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPIDLE`` (``tcp(7)``) in seconds: idle seconds before the first keepalive probe."""
-        v = _check.option(_SETTERS["tcp_keepalive_idle"], value, "value", "set_tcp_keepalive_idle")
-        self._set_option("tcp_keepalive_idle", v)
+        self._set_option("tcp_keepalive_idle", value, "set_tcp_keepalive_idle")
 
     def tcp_keepalive_idle(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPIDLE`` (``tcp(7)``) in seconds: idle seconds before the first keepalive probe."""
@@ -513,8 +479,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPINTVL`` (``tcp(7)``) in seconds: seconds between keepalive probes."""
-        v = _check.option(_SETTERS["tcp_keepalive_interval"], value, "value", "set_tcp_keepalive_interval")
-        self._set_option("tcp_keepalive_interval", v)
+        self._set_option("tcp_keepalive_interval", value, "set_tcp_keepalive_interval")
 
     def tcp_keepalive_interval(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPINTVL`` (``tcp(7)``) in seconds: seconds between keepalive probes."""
@@ -522,8 +487,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
-        v = _check.option(_SETTERS["tcp_keepalive_count"], value, "value", "set_tcp_keepalive_count")
-        self._set_option("tcp_keepalive_count", v)
+        self._set_option("tcp_keepalive_count", value, "set_tcp_keepalive_count")
 
     def tcp_keepalive_count(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_KEEPCNT`` (``tcp(7)``): unanswered probes before the connection drops."""
@@ -531,8 +495,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
-        v = _check.option(_SETTERS["tcp_nodelay"], value, "value", "set_tcp_nodelay")
-        self._set_option("tcp_nodelay", v)
+        self._set_option("tcp_nodelay", value, "set_tcp_nodelay")
 
     def tcp_nodelay(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_NODELAY`` (``tcp(7)``): send small writes at once (no Nagle delay)."""
@@ -540,8 +503,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
-        v = _check.option(_SETTERS["tcp_cork"], value, "value", "set_tcp_cork")
-        self._set_option("tcp_cork", v)
+        self._set_option("tcp_cork", value, "set_tcp_cork")
 
     def tcp_cork(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_CORK`` (``tcp(7)``): hold partial frames until uncorked or full."""
@@ -549,8 +511,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
-        v = _check.option(_SETTERS["tcp_quickack"], value, "value", "set_tcp_quickack")
-        self._set_option("tcp_quickack", v)
+        self._set_option("tcp_quickack", value, "set_tcp_quickack")
 
     def tcp_quickack(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_QUICKACK`` (``tcp(7)``): acknowledge at once (the kernel may clear it again)."""
@@ -558,8 +519,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
-        v = _check.option(_SETTERS["tcp_fastopen"], value, "value", "set_tcp_fastopen")
-        self._set_option("tcp_fastopen", v)
+        self._set_option("tcp_fastopen", value, "set_tcp_fastopen")
 
     def tcp_fastopen(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_FASTOPEN`` (``tcp(7)``): the server's Fast Open queue length; 0 turns it off."""
@@ -567,8 +527,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before connect."""
-        v = _check.option(_SETTERS["tcp_fastopen_connect"], value, "value", "set_tcp_fastopen_connect")
-        self._set_option("tcp_fastopen_connect", v)
+        self._set_option("tcp_fastopen_connect", value, "set_tcp_fastopen_connect")
 
     def tcp_fastopen_connect(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_FASTOPEN_CONNECT`` (``tcp(7)``): client Fast Open; set before connect."""
@@ -576,8 +535,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds (0: none): how long sent data may stay unacknowledged, in milliseconds; 0 is the kernel default."""
-        v = _check.option(_SETTERS["tcp_user_timeout"], value, "value", "set_tcp_user_timeout")
-        self._set_option("tcp_user_timeout", v)
+        self._set_option("tcp_user_timeout", value, "set_tcp_user_timeout")
 
     def tcp_user_timeout(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_USER_TIMEOUT`` (``tcp(7)``) in milliseconds (0: none): how long sent data may stay unacknowledged, in milliseconds; 0 is the kernel default."""
@@ -585,8 +543,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_ttl(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
-        v = _check.option(_SETTERS["ttl"], value, "value", "set_ttl")
-        self._set_option("ttl", v)
+        self._set_option("ttl", value, "set_ttl")
 
     def ttl(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TTL`` (``ip(7)``): the time-to-live of outgoing unicast packets (1-255)."""
@@ -594,8 +551,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tos(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
-        v = _check.option(_SETTERS["tos"], value, "value", "set_tos")
-        self._set_option("tos", v)
+        self._set_option("tos", value, "set_tos")
 
     def tos(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_TOS`` (``ip(7)``): the Type-of-Service byte (DSCP and ECN)."""
@@ -603,8 +559,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_unicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
-        v = _check.option(_SETTERS["unicast_hops_v6"], value, "value", "set_unicast_hops_v6")
-        self._set_option("unicast_hops_v6", v)
+        self._set_option("unicast_hops_v6", value, "set_unicast_hops_v6")
 
     def unicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_UNICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing unicast packets."""
@@ -612,8 +567,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tclass_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
-        v = _check.option(_SETTERS["tclass_v6"], value, "value", "set_tclass_v6")
-        self._set_option("tclass_v6", v)
+        self._set_option("tclass_v6", value, "set_tclass_v6")
 
     def tclass_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_TCLASS`` (``ipv6(7)``): the traffic class byte."""
@@ -621,8 +575,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_only_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before bind."""
-        v = _check.option(_SETTERS["only_v6"], value, "value", "set_only_v6")
-        self._set_option("only_v6", v)
+        self._set_option("only_v6", value, "set_only_v6")
 
     def only_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_V6ONLY`` (``ipv6(7)``): refuse IPv4-mapped traffic; set before bind."""
@@ -630,8 +583,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_multicast_ttl_v4(self: Options[SocketAddrV4], value: int) -> None:
         """Sets ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
-        v = _check.option(_SETTERS["multicast_ttl_v4"], value, "value", "set_multicast_ttl_v4")
-        self._set_option("multicast_ttl_v4", v)
+        self._set_option("multicast_ttl_v4", value, "set_multicast_ttl_v4")
 
     def multicast_ttl_v4(self: Options[SocketAddrV4]) -> int:
         """Reads ``IP_MULTICAST_TTL`` (``ip(7)``): the time-to-live of outgoing multicast packets."""
@@ -639,8 +591,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_multicast_loop_v4(self: Options[SocketAddrV4], value: bool) -> None:
         """Sets ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
-        v = _check.option(_SETTERS["multicast_loop_v4"], value, "value", "set_multicast_loop_v4")
-        self._set_option("multicast_loop_v4", v)
+        self._set_option("multicast_loop_v4", value, "set_multicast_loop_v4")
 
     def multicast_loop_v4(self: Options[SocketAddrV4]) -> bool:
         """Reads ``IP_MULTICAST_LOOP`` (``ip(7)``): deliver our own multicast packets locally."""
@@ -648,8 +599,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_multicast_hops_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
-        v = _check.option(_SETTERS["multicast_hops_v6"], value, "value", "set_multicast_hops_v6")
-        self._set_option("multicast_hops_v6", v)
+        self._set_option("multicast_hops_v6", value, "set_multicast_hops_v6")
 
     def multicast_hops_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_MULTICAST_HOPS`` (``ipv6(7)``): the hop limit of outgoing multicast packets."""
@@ -657,8 +607,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_multicast_loop_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
-        v = _check.option(_SETTERS["multicast_loop_v6"], value, "value", "set_multicast_loop_v6")
-        self._set_option("multicast_loop_v6", v)
+        self._set_option("multicast_loop_v6", value, "set_multicast_loop_v6")
 
     def multicast_loop_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_MULTICAST_LOOP`` (``ipv6(7)``): deliver our own multicast packets locally."""
@@ -666,8 +615,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_transparent(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IP_TRANSPARENT`` (``ip(7)``): bind and accept for non-local addresses (transparent proxy; needs CAP_NET_ADMIN)."""
-        v = _check.option(_SETTERS["transparent"], value, "value", "set_transparent")
-        self._set_option("transparent", v)
+        self._set_option("transparent", value, "set_transparent")
 
     def transparent(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``IP_TRANSPARENT`` (``ip(7)``): bind and accept for non-local addresses (transparent proxy; needs CAP_NET_ADMIN)."""
@@ -675,8 +623,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_freebind(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IP_FREEBIND`` (``ip(7)``): bind to an address not (yet) configured on this host."""
-        v = _check.option(_SETTERS["freebind"], value, "value", "set_freebind")
-        self._set_option("freebind", v)
+        self._set_option("freebind", value, "set_freebind")
 
     def freebind(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``IP_FREEBIND`` (``ip(7)``): bind to an address not (yet) configured on this host."""
@@ -684,8 +631,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_freebind_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_FREEBIND`` (``ipv6(7)``): bind to an IPv6 address not (yet) configured on this host."""
-        v = _check.option(_SETTERS["freebind_v6"], value, "value", "set_freebind_v6")
-        self._set_option("freebind_v6", v)
+        self._set_option("freebind_v6", value, "set_freebind_v6")
 
     def freebind_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_FREEBIND`` (``ipv6(7)``): bind to an IPv6 address not (yet) configured on this host."""
@@ -693,8 +639,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_transparent_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_TRANSPARENT`` (``ipv6(7)``): transparent proxying for IPv6 (needs CAP_NET_ADMIN)."""
-        v = _check.option(_SETTERS["transparent_v6"], value, "value", "set_transparent_v6")
-        self._set_option("transparent_v6", v)
+        self._set_option("transparent_v6", value, "set_transparent_v6")
 
     def transparent_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_TRANSPARENT`` (``ipv6(7)``): transparent proxying for IPv6 (needs CAP_NET_ADMIN)."""
@@ -702,8 +647,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_bind_address_no_port(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IP_BIND_ADDRESS_NO_PORT`` (``ip(7)``): choose the local port at connect, not at bind (port 0)."""
-        v = _check.option(_SETTERS["bind_address_no_port"], value, "value", "set_bind_address_no_port")
-        self._set_option("bind_address_no_port", v)
+        self._set_option("bind_address_no_port", value, "set_bind_address_no_port")
 
     def bind_address_no_port(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``IP_BIND_ADDRESS_NO_PORT`` (``ip(7)``): choose the local port at connect, not at bind (port 0)."""
@@ -711,8 +655,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_notsent_lowat(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_NOTSENT_LOWAT`` (``tcp(7)``): unsent bytes allowed before the socket stops being writable (0: the sysctl)."""
-        v = _check.option(_SETTERS["tcp_notsent_lowat"], value, "value", "set_tcp_notsent_lowat")
-        self._set_option("tcp_notsent_lowat", v)
+        self._set_option("tcp_notsent_lowat", value, "set_tcp_notsent_lowat")
 
     def tcp_notsent_lowat(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_NOTSENT_LOWAT`` (``tcp(7)``): unsent bytes allowed before the socket stops being writable (0: the sysctl)."""
@@ -720,8 +663,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_maxseg(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_MAXSEG`` (``tcp(7)``): the maximum segment size (set before connect or listen)."""
-        v = _check.option(_SETTERS["tcp_maxseg"], value, "value", "set_tcp_maxseg")
-        self._set_option("tcp_maxseg", v)
+        self._set_option("tcp_maxseg", value, "set_tcp_maxseg")
 
     def tcp_maxseg(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_MAXSEG`` (``tcp(7)``): the maximum segment size (set before connect or listen)."""
@@ -729,8 +671,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_defer_accept(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_DEFER_ACCEPT`` (``tcp(7)``) in seconds: wake accept only when data has arrived (seconds; 0: off)."""
-        v = _check.option(_SETTERS["tcp_defer_accept"], value, "value", "set_tcp_defer_accept")
-        self._set_option("tcp_defer_accept", v)
+        self._set_option("tcp_defer_accept", value, "set_tcp_defer_accept")
 
     def tcp_defer_accept(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_DEFER_ACCEPT`` (``tcp(7)``) in seconds: wake accept only when data has arrived (seconds; 0: off)."""
@@ -738,8 +679,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_save_syn(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_SAVE_SYN`` (``tcp(7)``): keep each incoming SYN for TCP_SAVED_SYN."""
-        v = _check.option(_SETTERS["tcp_save_syn"], value, "value", "set_tcp_save_syn")
-        self._set_option("tcp_save_syn", v)
+        self._set_option("tcp_save_syn", value, "set_tcp_save_syn")
 
     def tcp_save_syn(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_SAVE_SYN`` (``tcp(7)``): keep each incoming SYN for TCP_SAVED_SYN."""
@@ -747,8 +687,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_thin_linear_timeouts(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``TCP_THIN_LINEAR_TIMEOUTS`` (``tcp(7)``): linear retransmission timeouts for thin streams."""
-        v = _check.option(_SETTERS["tcp_thin_linear_timeouts"], value, "value", "set_tcp_thin_linear_timeouts")
-        self._set_option("tcp_thin_linear_timeouts", v)
+        self._set_option("tcp_thin_linear_timeouts", value, "set_tcp_thin_linear_timeouts")
 
     def tcp_thin_linear_timeouts(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``TCP_THIN_LINEAR_TIMEOUTS`` (``tcp(7)``): linear retransmission timeouts for thin streams."""
@@ -756,8 +695,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_syncnt(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_SYNCNT`` (``tcp(7)``): SYN retransmissions before connect gives up."""
-        v = _check.option(_SETTERS["tcp_syncnt"], value, "value", "set_tcp_syncnt")
-        self._set_option("tcp_syncnt", v)
+        self._set_option("tcp_syncnt", value, "set_tcp_syncnt")
 
     def tcp_syncnt(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_SYNCNT`` (``tcp(7)``): SYN retransmissions before connect gives up."""
@@ -765,8 +703,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_tcp_window_clamp(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``TCP_WINDOW_CLAMP`` (``tcp(7)``): bound on the advertised window in bytes (0: none)."""
-        v = _check.option(_SETTERS["tcp_window_clamp"], value, "value", "set_tcp_window_clamp")
-        self._set_option("tcp_window_clamp", v)
+        self._set_option("tcp_window_clamp", value, "set_tcp_window_clamp")
 
     def tcp_window_clamp(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``TCP_WINDOW_CLAMP`` (``tcp(7)``): bound on the advertised window in bytes (0: none)."""
@@ -778,8 +715,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_incoming_cpu(self, value: int) -> None:
         """Sets ``SO_INCOMING_CPU`` (``socket(7)``): the CPU of the last received packet (-1: none)."""
-        v = _check.option(_SETTERS["incoming_cpu"], value, "value", "set_incoming_cpu")
-        self._set_option("incoming_cpu", v)
+        self._set_option("incoming_cpu", value, "set_incoming_cpu")
 
     def incoming_cpu(self) -> int:
         """Reads ``SO_INCOMING_CPU`` (``socket(7)``): the CPU of the last received packet (-1: none)."""
@@ -787,8 +723,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_busy_poll(self, value: int) -> None:
         """Sets ``SO_BUSY_POLL`` (``socket(7)``): microseconds to busy-poll the device on a blocking receive."""
-        v = _check.option(_SETTERS["busy_poll"], value, "value", "set_busy_poll")
-        self._set_option("busy_poll", v)
+        self._set_option("busy_poll", value, "set_busy_poll")
 
     def busy_poll(self) -> int:
         """Reads ``SO_BUSY_POLL`` (``socket(7)``): microseconds to busy-poll the device on a blocking receive."""
@@ -796,8 +731,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_prefer_busy_poll(self, value: bool) -> None:
         """Sets ``SO_PREFER_BUSY_POLL`` (``socket(7)``): prefer busy polling over interrupts."""
-        v = _check.option(_SETTERS["prefer_busy_poll"], value, "value", "set_prefer_busy_poll")
-        self._set_option("prefer_busy_poll", v)
+        self._set_option("prefer_busy_poll", value, "set_prefer_busy_poll")
 
     def prefer_busy_poll(self) -> bool:
         """Reads ``SO_PREFER_BUSY_POLL`` (``socket(7)``): prefer busy polling over interrupts."""
@@ -805,8 +739,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_out_of_band_inline(self, value: bool) -> None:
         """Sets ``SO_OOBINLINE`` (``socket(7)``): deliver urgent data inline."""
-        v = _check.option(_SETTERS["out_of_band_inline"], value, "value", "set_out_of_band_inline")
-        self._set_option("out_of_band_inline", v)
+        self._set_option("out_of_band_inline", value, "set_out_of_band_inline")
 
     def out_of_band_inline(self) -> bool:
         """Reads ``SO_OOBINLINE`` (``socket(7)``): deliver urgent data inline."""
@@ -830,8 +763,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_multicast_all_v4(self: Options[SocketAddrV4], value: bool) -> None:
         """Sets ``IP_MULTICAST_ALL`` (``ip(7)``): receive every joined group's traffic, not only our own joins."""
-        v = _check.option(_SETTERS["multicast_all_v4"], value, "value", "set_multicast_all_v4")
-        self._set_option("multicast_all_v4", v)
+        self._set_option("multicast_all_v4", value, "set_multicast_all_v4")
 
     def multicast_all_v4(self: Options[SocketAddrV4]) -> bool:
         """Reads ``IP_MULTICAST_ALL`` (``ip(7)``): receive every joined group's traffic, not only our own joins."""
@@ -839,8 +771,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_multicast_all_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_MULTICAST_ALL`` (``ipv6(7)``): receive every joined group's traffic, not only our own joins."""
-        v = _check.option(_SETTERS["multicast_all_v6"], value, "value", "set_multicast_all_v6")
-        self._set_option("multicast_all_v6", v)
+        self._set_option("multicast_all_v6", value, "set_multicast_all_v6")
 
     def multicast_all_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_MULTICAST_ALL`` (``ipv6(7)``): receive every joined group's traffic, not only our own joins."""
@@ -848,8 +779,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_multicast_if_v6(self: Options[SocketAddrV6], value: int) -> None:
         """Sets ``IPV6_MULTICAST_IF`` (``ipv6(7)``): the interface index for outgoing multicast (0: by route)."""
-        v = _check.option(_SETTERS["multicast_if_v6"], value, "value", "set_multicast_if_v6")
-        self._set_option("multicast_if_v6", v)
+        self._set_option("multicast_if_v6", value, "set_multicast_if_v6")
 
     def multicast_if_v6(self: Options[SocketAddrV6]) -> int:
         """Reads ``IPV6_MULTICAST_IF`` (``ipv6(7)``): the interface index for outgoing multicast (0: by route)."""
@@ -857,8 +787,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_recv_tos_v4(self: Options[SocketAddrV4], value: bool) -> None:
         """Sets ``IP_RECVTOS`` (``ip(7)``): deliver each datagram's TOS byte as ancillary data."""
-        v = _check.option(_SETTERS["recv_tos_v4"], value, "value", "set_recv_tos_v4")
-        self._set_option("recv_tos_v4", v)
+        self._set_option("recv_tos_v4", value, "set_recv_tos_v4")
 
     def recv_tos_v4(self: Options[SocketAddrV4]) -> bool:
         """Reads ``IP_RECVTOS`` (``ip(7)``): deliver each datagram's TOS byte as ancillary data."""
@@ -866,8 +795,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_recv_tclass_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_RECVTCLASS`` (``ipv6(7)``): deliver each datagram's traffic class as ancillary data."""
-        v = _check.option(_SETTERS["recv_tclass_v6"], value, "value", "set_recv_tclass_v6")
-        self._set_option("recv_tclass_v6", v)
+        self._set_option("recv_tclass_v6", value, "set_recv_tclass_v6")
 
     def recv_tclass_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_RECVTCLASS`` (``ipv6(7)``): deliver each datagram's traffic class as ancillary data."""
@@ -875,8 +803,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_recv_hoplimit_v6(self: Options[SocketAddrV6], value: bool) -> None:
         """Sets ``IPV6_RECVHOPLIMIT`` (``ipv6(7)``): deliver each datagram's hop limit as ancillary data."""
-        v = _check.option(_SETTERS["recv_hoplimit_v6"], value, "value", "set_recv_hoplimit_v6")
-        self._set_option("recv_hoplimit_v6", v)
+        self._set_option("recv_hoplimit_v6", value, "set_recv_hoplimit_v6")
 
     def recv_hoplimit_v6(self: Options[SocketAddrV6]) -> bool:
         """Reads ``IPV6_RECVHOPLIMIT`` (``ipv6(7)``): deliver each datagram's hop limit as ancillary data."""
@@ -884,8 +811,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_header_included_v4(self: Options[SocketAddrV4], value: bool) -> None:
         """Sets ``IP_HDRINCL`` (``raw(7)``): raw sockets: the caller writes the IP header."""
-        v = _check.option(_SETTERS["header_included_v4"], value, "value", "set_header_included_v4")
-        self._set_option("header_included_v4", v)
+        self._set_option("header_included_v4", value, "set_header_included_v4")
 
     def header_included_v4(self: Options[SocketAddrV4]) -> bool:
         """Reads ``IP_HDRINCL`` (``raw(7)``): raw sockets: the caller writes the IP header."""
@@ -893,8 +819,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: int) -> None:
         """Sets ``UDP_SEGMENT`` (``udp(7)``): the kernel splits larger sends into datagrams of this size (0: off)."""
-        v = _check.option(_SETTERS["udp_segment"], value, "value", "set_udp_segment")
-        self._set_option("udp_segment", v)
+        self._set_option("udp_segment", value, "set_udp_segment")
 
     def udp_segment(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> int:
         """Reads ``UDP_SEGMENT`` (``udp(7)``): the kernel splits larger sends into datagrams of this size (0: off)."""
@@ -902,8 +827,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6], value: bool) -> None:
         """Sets ``UDP_GRO`` (``udp(7)``): the kernel may coalesce datagrams of one flow into one receive."""
-        v = _check.option(_SETTERS["udp_gro"], value, "value", "set_udp_gro")
-        self._set_option("udp_gro", v)
+        self._set_option("udp_gro", value, "set_udp_gro")
 
     def udp_gro(self: Options[SocketAddrV4] | Options[SocketAddrV6]) -> bool:
         """Reads ``UDP_GRO`` (``udp(7)``): the kernel may coalesce datagrams of one flow into one receive."""
@@ -911,8 +835,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_passcred(self: Options[UnixAddr], value: bool) -> None:
         """Sets ``SO_PASSCRED`` (``unix(7)``): every message received carries the sender's credentials."""
-        v = _check.option(_SETTERS["passcred"], value, "value", "set_passcred")
-        self._set_option("passcred", v)
+        self._set_option("passcred", value, "set_passcred")
 
     def passcred(self: Options[UnixAddr]) -> bool:
         """Reads ``SO_PASSCRED`` (``unix(7)``): every message received carries the sender's credentials."""
@@ -920,8 +843,7 @@ class Options(ProxyOptions[D], Generic[D]):
 
     def set_zerocopy(self, value: bool) -> None:
         """Sets ``SO_ZEROCOPY`` (``socket(7)``): allow MSG_ZEROCOPY sends."""
-        v = _check.option(_SETTERS["zerocopy"], value, "value", "set_zerocopy")
-        self._set_option("zerocopy", v)
+        self._set_option("zerocopy", value, "set_zerocopy")
 
     def zerocopy(self) -> bool:
         """Reads ``SO_ZEROCOPY`` (``socket(7)``): allow MSG_ZEROCOPY sends."""

@@ -24,9 +24,9 @@ from ._addr import (
     coerce,
     to_wl,
 )
-from ._base import _CLOSED, _CLOSING, IPPROTO_MPTCP, KEY, TimeoutSocket, check_signals, wait_fd
+from ._base import _CLOSED, _CLOSING, IPPROTO_MPTCP, KEY, TimeoutSocket, check_signals, default_timeout, sync_mode, wait_fd
 from ._dgram import BoundDatagram, ConnectedDatagram
-from ._stream import BoundSocket, Connection, PendingConnect, _adopt, default_timeout
+from ._stream import BoundSocket, Connection, PendingConnect, _adopt, _take_over
 
 D2 = TypeVar("D2", SocketAddrV4, SocketAddrV6, UnixAddr)
 K2 = TypeVar("K2", Stream, Datagram)
@@ -77,13 +77,7 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
     def _wrap(handle: Any, timeout: float | None, sync: bool) -> RawSocket[Any, Any]:
         sock: RawSocket[Any, Any] = RawSocket(KEY, _ffi.RAW, handle, timeout)
         sock._kind = _ffi.wl_raw_type(handle)
-        if sync and timeout is not None:
-            try:
-                sock._set_mode(timeout)
-            except BaseException:
-                sock.close()
-                raise
-        return sock
+        return sync_mode(sock, timeout) if sync else sock
 
     @staticmethod
     def tcp4() -> RawSocket[SocketAddrV4, Stream]:
@@ -149,12 +143,7 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D2], kind: type[K2]) -> RawSocket[D2, K2]:
         """Takes over a fresh ``socket.socket`` (detached on success)."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        raw = RawSocket.from_fd(sock.fileno(), domain, kind)
-        sock.detach()
-        raw._timeout = timeout
-        return raw
+        return _take_over(sock, lambda fd: RawSocket.from_fd(fd, domain, kind))
 
     @property
     def type(self) -> socket.SocketKind:
@@ -174,26 +163,10 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
         and returns a :class:`BoundSocket` (stream) or :class:`BoundDatagram`;
         this object is consumed. On failure (``OSError``, e.g.
         ``EADDRINUSE``) it stays usable: retry another address or close it."""
-        addr = to_wl(coerce(self._family, address))
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
         if self._kind == socket.SOCK_DGRAM:
-
-            def call_d(h: Any) -> Any:
-                out = _ffi.DgramP()
-                _ffi.wl_raw_bind_dgram(h, ctypes.byref(addr), ctypes.byref(out))
-                return out
-
-            d: BoundDatagram[D] = BoundDatagram(
-                KEY, _ffi.DGRAM, self._transition("bind()", call_d, _ffi.DGRAM.free), self._timeout
-            )
-            return d
-
-        def call_s(h: Any) -> Any:
-            out = _ffi.BoundP()
-            _ffi.wl_raw_bind(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        b: BoundSocket[D] = BoundSocket(KEY, _ffi.BOUND, self._transition("bind()", call_s, _ffi.BOUND.free), self._timeout)
-        return b
+            return self._into("bind()", _ffi.DGRAM, BoundDatagram, _ffi.wl_raw_bind_dgram, addr)
+        return self._into("bind()", _ffi.BOUND, BoundSocket, _ffi.wl_raw_bind, addr)
 
     @overload
     def connect(self: RawSocket[D, Stream], address: D) -> Connection[D]: ...
@@ -217,16 +190,7 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
         """
         addr = to_wl(coerce(self._family, address))
         if self._kind == socket.SOCK_DGRAM:
-
-            def call_d(h: Any) -> Any:
-                out = _ffi.DgramConnP()
-                _ffi.wl_raw_connect_dgram(h, ctypes.byref(addr), ctypes.byref(out))
-                return out
-
-            d: ConnectedDatagram[D] = ConnectedDatagram(
-                KEY, _ffi.DGRAM_CONN, self._transition("connect()", call_d, _ffi.DGRAM_CONN.free), self._timeout
-            )
-            return d
+            return self._into("connect()", _ffi.DGRAM_CONN, ConnectedDatagram, _ffi.wl_raw_connect_dgram, ctypes.byref(addr))
         c: Connection[D] = Connection(
             KEY, _ffi.CONN, self._transition("connect()", lambda h: self._connect_stream(h, addr), _ffi.CONN.free), self._timeout
         )
@@ -297,14 +261,5 @@ class RawSocket(TimeoutSocket[D], Generic[D, K]):
         """Starts a stream connect without waiting and returns the
         :class:`PendingConnect`; this object is consumed. An immediate
         failure leaves it usable."""
-        addr = to_wl(coerce(self._family, address))
-
-        def call(h: Any) -> Any:
-            out = _ffi.PendingP()
-            _ffi.wl_raw_connect_nonblocking(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        p: PendingConnect[D] = PendingConnect(
-            KEY, _ffi.PENDING, self._transition("connect_nonblocking()", call, _ffi.PENDING.free), 0.0
-        )
-        return p
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
+        return self._into("connect_nonblocking()", _ffi.PENDING, PendingConnect, _ffi.wl_raw_connect_nonblocking, addr, timeout=0.0)

@@ -20,16 +20,15 @@ from typing import Any, Final, Generic, final
 from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import SocketAddrV4, SocketAddrV6, coerce, from_wl, to_wl
-from ._base import KEY, TimeoutSocket
-from ._buffers import int_arg, readable, size_arg
+from ._base import TimeoutSocket
+from ._buffers import int_arg, size_arg
 from ._icmp import I, I2, _family
-from ._seqpacket import _sync
-from ._stream import _adopt, _blocking_timeout, default_timeout
+from ._seqpacket import new_socket
+from ._stream import _adopted
 
 __all__ = ["BoundRawIp", "ConnectedRawIp", "RawIpSocket"]
 
 _IN = select.POLLIN
-_OUT = select.POLLOUT
 
 RAWIP_RAW: Final = _ffi._state("wl_rawip_raw", POINTER(_p.wl_rawip_raw))
 RAWIP_BOUND: Final = _ffi._state("wl_rawip", POINTER(_p.wl_rawip))
@@ -38,22 +37,29 @@ RAWIP_CONN: Final = _ffi._state("wl_rawip_conn", POINTER(_p.wl_rawip_conn))
 _PACKET: Final = 65535
 
 
-def _proto(fd: int) -> int:
-    with socket.socket(fileno=fd) as s:
-        try:
-            return s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL)
-        finally:
-            s.detach()
+class _RawIp(TimeoutSocket[I]):
+    """What the three raw IP states share."""
+
+    __slots__ = ()
+    _TYPE = socket.SOCK_RAW
+
+    @property
+    def proto(self) -> int:
+        """The IP protocol number (``SO_PROTOCOL``)."""
+        with socket.socket(fileno=self._fd) as s:
+            try:
+                return s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL)
+            finally:
+                s.detach()
 
 
 @final
-class RawIpSocket(TimeoutSocket[I], Generic[I]):
+class RawIpSocket(_RawIp[I], Generic[I]):
     """A fresh raw IP socket of one protocol: :meth:`bind` or
     :meth:`connect`. A transition consumes this object; a failed one raises
     ``OSError`` and leaves it usable."""
 
     __slots__ = ()
-    _TYPE = socket.SOCK_RAW
 
     @staticmethod
     def new(domain: type[I2], protocol: int) -> RawIpSocket[I2]:
@@ -61,11 +67,7 @@ class RawIpSocket(TimeoutSocket[I], Generic[I]):
         protocol ``protocol`` (1..255, e.g. ``socket.IPPROTO_UDP``)."""
         family = _family(domain)
         p = _check.integer(protocol, "protocol", "RawIpSocket.new")
-        out = RAWIP_RAW.handle()
-        _p.wl_rawip_raw_new(family, p, 0, ctypes.byref(out))  # blocking; _sync applies the timeout
-        sock: RawIpSocket[I2] = RawIpSocket(KEY, RAWIP_RAW, out, None)
-        _sync(sock, default_timeout())
-        return sock
+        return new_socket(RawIpSocket, RAWIP_RAW, _p.wl_rawip_raw_new, family, p)
 
     @staticmethod
     def v4(protocol: int) -> RawIpSocket[SocketAddrV4]:
@@ -80,75 +82,39 @@ class RawIpSocket(TimeoutSocket[I], Generic[I]):
     @staticmethod
     def from_fd(fd: int, domain: type[I2]) -> RawIpSocket[I2]:
         """Adopts a fresh raw IP socket's descriptor, checked by the library."""
-        h = _adopt(RAWIP_RAW, fd, _family(domain))
-        sock: RawIpSocket[I2] = RawIpSocket(KEY, RAWIP_RAW, h, _blocking_timeout(RAWIP_RAW, h))
-        return sock
-
-    @property
-    def proto(self) -> int:
-        """The IP protocol number (``SO_PROTOCOL``)."""
-        return _proto(self._fd)
+        return _adopted(RawIpSocket, RAWIP_RAW, fd, _family(domain))
 
     def bind(self, address: I) -> BoundRawIp[I]:
         """Binds to a local address (``bind(2)``; the port is ignored) and
         returns the :class:`BoundRawIp`; consumes this."""
-        addr = to_wl(coerce(self._family, address))
-
-        def call(h: Any) -> Any:
-            out = RAWIP_BOUND.handle()
-            _p.wl_rawip_raw_bind(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("bind()", call, RAWIP_BOUND.free)
-        b: BoundRawIp[I] = BoundRawIp(KEY, RAWIP_BOUND, new, self._timeout)
-        return b
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
+        return self._into("bind()", RAWIP_BOUND, BoundRawIp, _p.wl_rawip_raw_bind, addr)
 
     def connect(self, address: I) -> ConnectedRawIp[I]:
         """Fixes the peer host (``connect(2)``; nothing is sent) and returns
         the :class:`ConnectedRawIp`; consumes this."""
-        addr = to_wl(coerce(self._family, address))
-
-        def call(h: Any) -> Any:
-            out = RAWIP_CONN.handle()
-            _p.wl_rawip_raw_connect(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("connect()", call, RAWIP_CONN.free)
-        c: ConnectedRawIp[I] = ConnectedRawIp(KEY, RAWIP_CONN, new, self._timeout)
-        return c
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
+        return self._into("connect()", RAWIP_CONN, ConnectedRawIp, _p.wl_rawip_raw_connect, addr)
 
 
 @final
-class BoundRawIp(TimeoutSocket[I], Generic[I]):
+class BoundRawIp(_RawIp[I], Generic[I]):
     """A bound raw IP socket: :meth:`sendto` any host, :meth:`recvfrom`
     every packet of its protocol."""
 
     __slots__ = ()
-    _TYPE = socket.SOCK_RAW
 
     @staticmethod
     def from_fd(fd: int, domain: type[I2]) -> BoundRawIp[I2]:
         """Adopts a bound, unconnected raw IP socket's descriptor."""
-        h = _adopt(RAWIP_BOUND, fd, _family(domain))
-        sock: BoundRawIp[I2] = BoundRawIp(KEY, RAWIP_BOUND, h, _blocking_timeout(RAWIP_BOUND, h))
-        return sock
-
-    @property
-    def proto(self) -> int:
-        """The IP protocol number (``SO_PROTOCOL``)."""
-        return _proto(self._fd)
+        return _adopted(BoundRawIp, RAWIP_BOUND, fd, _family(domain))
 
     def sendto(self, data: Any, address: I, flags: int = 0) -> int:
         """Sends one packet payload to ``address`` (``sendto(2)``; the kernel
         writes the IP header); returns its size."""
         to = to_wl(coerce(self._family, address))
         fl = int_arg(flags, "flags", "sendto")
-        ptr, n, pin = readable(data)
-        try:
-            return self._io("sendto()", _OUT, lambda h: _p.wl_rawip_send_to(h, ptr, n, ctypes.byref(to), fl))
-        finally:
-            if pin is not None:
-                pin.release()
+        return self._send_buffer("sendto()", data, lambda h, ptr, n: _p.wl_rawip_send_to(h, ptr, n, ctypes.byref(to), fl))
 
     def recvfrom(self, bufsize: int = _PACKET, flags: int = 0) -> tuple[bytes, I]:
         """Receives one packet (truncated to ``bufsize``; IPv4 ones start
@@ -164,47 +130,26 @@ class BoundRawIp(TimeoutSocket[I], Generic[I]):
     def connect(self, address: I) -> ConnectedRawIp[I]:
         """Fixes the peer host (``connect(2)``) and returns the
         :class:`ConnectedRawIp`; consumes this."""
-        addr = to_wl(coerce(self._family, address))
-
-        def call(h: Any) -> Any:
-            out = RAWIP_CONN.handle()
-            _p.wl_rawip_connect(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("connect()", call, RAWIP_CONN.free)
-        c: ConnectedRawIp[I] = ConnectedRawIp(KEY, RAWIP_CONN, new, self._timeout)
-        return c
+        addr = ctypes.byref(to_wl(coerce(self._family, address)))
+        return self._into("connect()", RAWIP_CONN, ConnectedRawIp, _p.wl_rawip_connect, addr)
 
 
 @final
-class ConnectedRawIp(TimeoutSocket[I], Generic[I]):
+class ConnectedRawIp(_RawIp[I], Generic[I]):
     """A raw IP socket locked to one host: :meth:`send` and :meth:`recv`
     take no address."""
 
     __slots__ = ()
-    _TYPE = socket.SOCK_RAW
 
     @staticmethod
     def from_fd(fd: int, domain: type[I2]) -> ConnectedRawIp[I2]:
         """Adopts a connected raw IP socket's descriptor."""
-        h = _adopt(RAWIP_CONN, fd, _family(domain))
-        sock: ConnectedRawIp[I2] = ConnectedRawIp(KEY, RAWIP_CONN, h, _blocking_timeout(RAWIP_CONN, h))
-        return sock
-
-    @property
-    def proto(self) -> int:
-        """The IP protocol number (``SO_PROTOCOL``)."""
-        return _proto(self._fd)
+        return _adopted(ConnectedRawIp, RAWIP_CONN, fd, _family(domain))
 
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends one packet payload to the connected host; returns its size."""
         fl = int_arg(flags, "flags", "send")
-        ptr, n, pin = readable(data)
-        try:
-            return self._io("send()", _OUT, lambda h: _p.wl_rawip_conn_send(h, ptr, n, fl))
-        finally:
-            if pin is not None:
-                pin.release()
+        return self._send_buffer("send()", data, lambda h, ptr, n: _p.wl_rawip_conn_send(h, ptr, n, fl))
 
     def recv(self, bufsize: int = _PACKET, flags: int = 0) -> bytes:
         """Receives one packet from the connected host (truncated to

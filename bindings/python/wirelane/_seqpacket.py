@@ -22,15 +22,15 @@ import errno
 import select
 import socket
 from ctypes import POINTER
-from typing import Any, Final, final
+from typing import Any, Callable, Final, TypeVar, final
 
 from . import _check, _ffi
 from . import _prototypes as _p
 from ._addr import UnixAddr, coerce, from_wl, to_wl
-from ._base import KEY, TimeoutSocket
-from ._buffers import int_arg, readable, size_arg, writable
+from ._base import KEY, TimeoutSocket, default_timeout, pair_of, sync_mode
+from ._buffers import int_arg, size_arg, writable
 from ._fdpass import Credentials
-from ._stream import _adopt, _blocking_timeout, default_timeout
+from ._stream import _adopted
 
 __all__ = [
     "BoundSeqPacket",
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 _IN = select.POLLIN
-_OUT = select.POLLOUT
+_TS = TypeVar("_TS", bound=TimeoutSocket[Any])
 
 SEQ_RAW: Final = _ffi._state("wl_seqpacket_raw", POINTER(_p.wl_seqpacket_raw))
 SEQ_BOUND: Final = _ffi._state("wl_seqpacket_bound", POINTER(_p.wl_seqpacket_bound))
@@ -89,31 +89,19 @@ class RawSeqPacket(TimeoutSocket[UnixAddr]):
     def new() -> RawSeqPacket:
         """Creates the socket (``socket(AF_UNIX, SOCK_SEQPACKET)``,
         close-on-exec), with ``socket.getdefaulttimeout()``."""
-        out = SEQ_RAW.handle()
-        _p.wl_seqpacket_raw_new(0, ctypes.byref(out))  # blocking; _sync applies the timeout
-        sock = RawSeqPacket(KEY, SEQ_RAW, out, None)
-        _sync(sock, default_timeout())
-        return sock
+        return new_socket(RawSeqPacket, SEQ_RAW, _p.wl_seqpacket_raw_new)
 
     @staticmethod
     def from_fd(fd: int) -> RawSeqPacket:
         """Adopts a fresh Unix seqpacket socket's descriptor, checked by the
         library; on failure the caller still owns ``fd``."""
-        h = _adopt(SEQ_RAW, fd, None)
-        return RawSeqPacket(KEY, SEQ_RAW, h, _blocking_timeout(SEQ_RAW, h))
+        return _adopted(RawSeqPacket, SEQ_RAW, fd, None)
 
     def bind(self, address: UnixAddr) -> BoundSeqPacket:
         """Binds to a Unix address (``bind(2)``) and returns the
         :class:`BoundSeqPacket`; this object is consumed."""
         addr = _unix(address, "bind")
-
-        def call(h: Any) -> Any:
-            out = SEQ_BOUND.handle()
-            _p.wl_seqpacket_raw_bind(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("bind()", call, SEQ_BOUND.free)
-        return BoundSeqPacket(KEY, SEQ_BOUND, new, self._timeout)
+        return self._into("bind()", SEQ_BOUND, BoundSeqPacket, _p.wl_seqpacket_raw_bind, ctypes.byref(addr))
 
     def connect(self, address: UnixAddr) -> ConnectedSeqPacket:
         """Connects to a listening seqpacket socket (``connect(2)``) and
@@ -121,14 +109,7 @@ class RawSeqPacket(TimeoutSocket[UnixAddr]):
         ``ConnectionRefusedError`` / ``FileNotFoundError`` when nobody
         listens there (this object then stays usable)."""
         addr = _unix(address, "connect")
-
-        def call(h: Any) -> Any:
-            out = SEQ_CONN.handle()
-            _p.wl_seqpacket_raw_connect(h, ctypes.byref(addr), ctypes.byref(out))
-            return out
-
-        new = self._transition("connect()", call, SEQ_CONN.free)
-        return ConnectedSeqPacket(KEY, SEQ_CONN, new, self._timeout)
+        return self._into("connect()", SEQ_CONN, ConnectedSeqPacket, _p.wl_seqpacket_raw_connect, ctypes.byref(addr))
 
 
 @final
@@ -142,8 +123,7 @@ class BoundSeqPacket(TimeoutSocket[UnixAddr]):
     @staticmethod
     def from_fd(fd: int) -> BoundSeqPacket:
         """Adopts a bound, not listening seqpacket socket's descriptor."""
-        h = _adopt(SEQ_BOUND, fd, None)
-        return BoundSeqPacket(KEY, SEQ_BOUND, h, _blocking_timeout(SEQ_BOUND, h))
+        return _adopted(BoundSeqPacket, SEQ_BOUND, fd, None)
 
     def listen(self, backlog: int | None = None) -> SeqPacketListener:
         """Starts listening (``listen(2)``; ``backlog`` defaults to
@@ -152,14 +132,7 @@ class BoundSeqPacket(TimeoutSocket[UnixAddr]):
         if backlog is None:
             backlog = min(socket.SOMAXCONN, 128)
         n = max(0, _check.integer(backlog, "backlog", "listen"))
-
-        def call(h: Any) -> Any:
-            out = SEQ_LISTENER.handle()
-            _p.wl_seqpacket_bound_listen(h, n, ctypes.byref(out))
-            return out
-
-        new = self._transition("listen()", call, SEQ_LISTENER.free)
-        return SeqPacketListener(KEY, SEQ_LISTENER, new, self._timeout)
+        return self._into("listen()", SEQ_LISTENER, SeqPacketListener, _p.wl_seqpacket_bound_listen, n)
 
 
 @final
@@ -173,8 +146,7 @@ class SeqPacketListener(TimeoutSocket[UnixAddr]):
     @staticmethod
     def from_fd(fd: int) -> SeqPacketListener:
         """Adopts a listening seqpacket socket's descriptor."""
-        h = _adopt(SEQ_LISTENER, fd, None)
-        return SeqPacketListener(KEY, SEQ_LISTENER, h, _blocking_timeout(SEQ_LISTENER, h))
+        return _adopted(SeqPacketListener, SEQ_LISTENER, fd, None)
 
     def accept(self) -> tuple[ConnectedSeqPacket, UnixAddr]:
         """Accepts one connection (``accept4(2)``, close-on-exec) and returns
@@ -183,8 +155,7 @@ class SeqPacketListener(TimeoutSocket[UnixAddr]):
         peer = _ffi.wl_addr()
         out = SEQ_CONN.handle()
         self._io("accept()", _IN, lambda h: _p.wl_seqpacket_listener_accept(h, ctypes.byref(out), ctypes.byref(peer)))
-        conn = ConnectedSeqPacket(KEY, SEQ_CONN, out, None)
-        _sync(conn, default_timeout())
+        conn = sync_mode(ConnectedSeqPacket(KEY, SEQ_CONN, out, None), default_timeout())
         addr = from_wl(peer)
         assert isinstance(addr, UnixAddr)
         return conn, addr
@@ -204,37 +175,21 @@ class ConnectedSeqPacket(TimeoutSocket[UnixAddr]):
         """A pair of connected seqpacket sockets (``socketpair(2)``)."""
         a, b = SEQ_CONN.handle(), SEQ_CONN.handle()
         _p.wl_seqpacket_pair(ctypes.byref(a), ctypes.byref(b))
-        first = ConnectedSeqPacket(KEY, SEQ_CONN, a, None)
-        second = ConnectedSeqPacket(KEY, SEQ_CONN, b, None)
-        t = default_timeout()
-        try:
-            _sync(first, t)
-            _sync(second, t)
-        except BaseException:
-            first.close()
-            second.close()
-            raise
-        return first, second
+        return pair_of(ConnectedSeqPacket, SEQ_CONN, a, b)
 
     @staticmethod
     def from_fd(fd: int) -> ConnectedSeqPacket:
         """Adopts a connected seqpacket socket's descriptor (a Unix stream
         one is refused with ``EPROTOTYPE``); on failure the caller still
         owns ``fd``."""
-        h = _adopt(SEQ_CONN, fd, None)
-        return ConnectedSeqPacket(KEY, SEQ_CONN, h, _blocking_timeout(SEQ_CONN, h))
+        return _adopted(ConnectedSeqPacket, SEQ_CONN, fd, None)
 
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends ``data`` (any bytes-like object) as one message, whole or
         not at all (``send(2)``); returns its length. ``OSError(EMSGSIZE)``
         for a message larger than the send buffer allows."""
         fl = int_arg(flags, "flags", "send")
-        ptr, n, pin = readable(data)
-        try:
-            return self._io("send()", _OUT, lambda h: _p.wl_seqpacket_send(h, ptr, n, fl))
-        finally:
-            if pin is not None:
-                pin.release()
+        return self._send_buffer("send()", data, lambda h, ptr, n: _p.wl_seqpacket_send(h, ptr, n, fl))
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives exactly one message of at most ``bufsize`` bytes.
@@ -282,9 +237,7 @@ class ConnectedSeqPacket(TimeoutSocket[UnixAddr]):
 
     def getpeername(self) -> UnixAddr:
         """The peer's address (``getpeername(2)``)."""
-        out = _ffi.wl_addr()
-        self._call(lambda h: _p.wl_seqpacket_peer_addr(h, ctypes.byref(out)))
-        addr = from_wl(out)
+        addr = self._address(_p.wl_seqpacket_peer_addr)
         assert isinstance(addr, UnixAddr)
         return addr
 
@@ -296,17 +249,12 @@ class ConnectedSeqPacket(TimeoutSocket[UnixAddr]):
 
     def dup(self) -> ConnectedSeqPacket:
         """A second object for the same socket (``F_DUPFD_CLOEXEC``)."""
-        out = SEQ_CONN.handle()
-        self._call(lambda h: _p.wl_seqpacket_try_clone(h, ctypes.byref(out)))
-        return ConnectedSeqPacket(KEY, SEQ_CONN, out, self._timeout)
+        return self._clone(ConnectedSeqPacket, _p.wl_seqpacket_try_clone)
 
 
-def _sync(sock: TimeoutSocket[Any], timeout: float | None) -> None:
-    """Applies ``timeout``'s blocking mode to a new object's descriptor."""
-    if timeout is None:
-        return
-    try:
-        sock._set_mode(timeout)
-    except BaseException:
-        sock.close()
-        raise
+def new_socket(cls: type[_TS], fns: _ffi.StateFns, create: Callable[..., Any], *args: Any) -> _TS:
+    """A new socket: ``create(*args, 0, &out)`` makes a blocking ``fns``
+    handle, returned as ``cls`` with ``socket.getdefaulttimeout()``."""
+    out = fns.handle()
+    create(*args, 0, ctypes.byref(out))
+    return sync_mode(cls(KEY, fns, out, None), default_timeout())

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import io
 import select
 import socket
 import time
-from typing import Any, Iterable, final
+from typing import Any, Callable, Iterable, TypeVar, final
 
 from . import _check, _ffi
 from ._addr import D, UnixAddr, from_wl
 from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, KEY, SocketBase, TimeoutSocket, _Private, check_signals, parse_timeout
-from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
+from ._base import default_timeout, pair_of, sync_mode
+from ._buffers import _POOL, SCRATCH_SIZE, new_scratch, small_bytes, STREAM_COPY_LIMIT, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import CONN_FNS, Credentials, FdPassing
 from ._io import SocketIO
 from ._stream_ext import StreamHelpers
@@ -30,24 +32,14 @@ _recv = _ffi.unchecked("wl_conn_recv")
 _send_fast = _ffi.fast("wl_conn_send")
 _recv_fast = _ffi.fast("wl_conn_recv")
 _FAST_MAX = _ffi.FAST_INT_MAX
-
-
-def default_timeout() -> float | None:
-    """``socket.getdefaulttimeout()``: what new sockets start with."""
-    return socket.getdefaulttimeout()
+_S = TypeVar("_S", bound=SocketBase[Any])
 
 
 def _new_conn(handle: Any, timeout: float | None, sync: bool) -> Connection[Any]:
     """Wraps a new ``wl_conn``; ``sync`` applies ``timeout``'s blocking mode
     to the descriptor (it is already right after a transition)."""
     conn: Connection[Any] = Connection(KEY, _ffi.CONN, handle, timeout)
-    if sync and timeout is not None:
-        try:
-            conn._set_mode(timeout)
-        except BaseException:
-            conn.close()
-            raise
-    return conn
+    return sync_mode(conn, timeout) if sync else conn
 
 
 def _adopt(fns: _ffi.StateFns, fd: int, family: int | None) -> Any:
@@ -68,6 +60,24 @@ def _adopt(fns: _ffi.StateFns, fd: int, family: int | None) -> Any:
     return out
 
 
+def _adopted(cls: type[_S], fns: _ffi.StateFns, fd: int, family: int | None) -> _S:
+    """``cls`` over an adopted ``fns`` descriptor (see :func:`_adopt`), its
+    timeout matching the descriptor's ``O_NONBLOCK``."""
+    h = _adopt(fns, fd, family)
+    return cls(KEY, fns, h, _blocking_timeout(fns, h))
+
+
+def _take_over(sock: socket.socket, adopt: Callable[[int], _S]) -> _S:
+    """``from_socket``: ``adopt(sock.fileno())``, then ``sock`` is detached
+    (it is untouched if adopting fails) and its timeout kept."""
+    _check.instance(sock, socket.socket, "sock", "from_socket")
+    timeout = sock.gettimeout()
+    obj = adopt(sock.fileno())
+    sock.detach()
+    obj._timeout = timeout
+    return obj
+
+
 def _family_of(domain: type) -> int:
     from ._addr import FAMILY_OF
 
@@ -82,6 +92,121 @@ def _family_of(domain: type) -> int:
 def _blocking_timeout(fns: _ffi.StateFns, handle: Any) -> float | None:
     """The timeout matching an adopted descriptor's ``O_NONBLOCK``."""
     return 0.0 if fns.is_nonblocking(handle) else None
+
+
+# --- the hot methods Connection and ConnectedDatagram share --------------
+#
+# One body each, made per state as a closure over that state's C functions:
+# a class declares the method (signature, docstring) and decorates it, and
+# gets this function under that name. The fast path stays one ctypes call
+# through ``_ffi.fast`` (no argtypes, the ``_hb`` byref handle, a pooled
+# scratch buffer) with no extra Python call; see "The hot methods" in
+# Connection for what goes through the slow path.
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _hot_send(fns: _ffi.StateFns, name: str) -> Callable[[_F], _F]:
+    """``send(data, flags=0)`` over ``name`` (``wl_<state>_send``)."""
+    fast = _ffi.fast(name)
+    checked = _ffi.unchecked(name)
+
+    def send_slow(self: TimeoutSocket[Any], data: Any, flags: Any) -> int:
+        self._expect(fns, "send")
+        fl = int_arg(flags, "flags", "send")
+        ptr, n, pin = readable(data)
+        try:
+            return self._retry("send()", _OUT, lambda hv: checked(hv, ptr, n, fl), _NOT_YET, name)
+        finally:
+            if pin is not None:
+                pin.release()
+
+    def send(self: TimeoutSocket[Any], data: Any, flags: int = 0) -> int:
+        if type(data) is not bytes:
+            data = small_bytes(data)
+        if type(data) is bytes and flags is _ZERO and self._fns is fns and len(data) <= _FAST_MAX:
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = fast(self._hb, data, len(data), 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                if r >= 0:
+                    return r
+                return self._retry("send()", _OUT, lambda hv: checked(hv, data, len(data), 0), r, name)
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return send_slow(self, data, flags)
+
+    return lambda stub: functools.update_wrapper(send, stub)  # type: ignore[return-value]
+
+
+def _hot_recv(fns: _ffi.StateFns, name: str) -> Callable[[_F], _F]:
+    """``recv(bufsize, flags=0)`` over ``name`` (``wl_<state>_recv``); 0
+    bytes is the peer's end (a shutdown, for a concurrent close)."""
+    fast = _ffi.fast(name)
+    checked = _ffi.unchecked(name)
+
+    def recv_slow(self: TimeoutSocket[Any], bufsize: Any, flags: Any) -> bytes:
+        self._expect(fns, "recv")
+        size = size_arg(bufsize, "bufsize", "recv")
+        fl = int_arg(flags, "flags", "recv")
+        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
+        n = self._retry("recv()", _IN, lambda hv: checked(hv, buf, size, fl), _NOT_YET, name, eof_is_zero=True)
+        data: bytes = buf[: min(n, size)]  # a datagram's MSG_TRUNC reports its whole length
+        if size <= SCRATCH_SIZE:
+            give_scratch(buf)
+        return data
+
+    def recv(self: TimeoutSocket[Any], bufsize: int, flags: int = 0) -> bytes:
+        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is fns:
+            try:
+                buf = _POOL.pop()
+            except IndexError:
+                buf = new_scratch()
+            users = self._users
+            users.append(None)
+            if self._state is _OPEN:
+                r: int = fast(self._hb, buf.ref, bufsize, 0)
+                users.pop()
+                if self._state is not _OPEN:
+                    self._settle()
+                    if r == 0:
+                        r = _CLOSED_EOF
+                if r < 0:
+                    try:
+                        r = self._retry(
+                            "recv()", _IN, lambda hv: checked(hv, buf.addr, bufsize, 0), r, name, eof_is_zero=True
+                        )
+                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
+                        _POOL.append(buf)
+                        raise
+                data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
+                _POOL.append(buf)
+                return data
+            users.pop()
+            self._settle()
+            raise self._unusable()
+        return recv_slow(self, bufsize, flags)
+
+    return lambda stub: functools.update_wrapper(recv, stub)  # type: ignore[return-value]
+
+
+def _hot_recv_into_slow(fns: _ffi.StateFns, name: str) -> Callable[[Any, Any, Any, Any], int]:
+    """The checked path of ``recv_into(buffer, nbytes, flags)`` over ``name``."""
+    checked = _ffi.unchecked(name)
+
+    def recv_into_slow(self: TimeoutSocket[Any], buffer: Any, nbytes: Any, flags: Any) -> int:
+        self._expect(fns, "recv_into")
+        arr, n = writable(buffer, nbytes, "recv_into")
+        fl = int_arg(flags, "flags", "recv_into")
+        return self._retry(
+            "recv_into()", _IN, lambda hv: checked(hv, arr, n, fl), _NOT_YET, name, eof_is_zero=True
+        )
+
+    return recv_into_slow
 
 
 @final
@@ -111,14 +236,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         """A pair of connected Unix stream sockets (``socketpair(2)``)."""
         a, b = _ffi.ConnP(), _ffi.ConnP()
         _ffi.wl_conn_pair(ctypes.byref(a), ctypes.byref(b))
-        t = default_timeout()
-        first = _new_conn(a, t, True)
-        try:
-            second = _new_conn(b, t, True)
-        except BaseException:
-            first.close()
-            raise
-        return first, second
+        return pair_of(Connection, _ffi.CONN, a, b)
 
     @staticmethod
     def from_fd(fd: int, domain: type[D]) -> Connection[D]:
@@ -127,19 +245,13 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         object owns ``fd``; on failure (``OSError``) the caller still does.
         The timeout mirrors the descriptor's ``O_NONBLOCK`` (``0.0`` or
         ``None``)."""
-        h = _adopt(_ffi.CONN, fd, _family_of(domain))
-        return Connection(KEY, _ffi.CONN, h, _blocking_timeout(_ffi.CONN, h))
+        return _adopted(Connection, _ffi.CONN, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> Connection[D]:
         """Takes over a connected ``socket.socket`` (which is detached on
         success, and untouched on failure); keeps its timeout."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        conn = Connection.from_fd(sock.fileno(), domain)
-        sock.detach()
-        conn._timeout = timeout
-        return conn
+        return _take_over(sock, lambda fd: Connection.from_fd(fd, domain))
 
     # --- data ---------------------------------------------------------------
 
@@ -149,37 +261,12 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
     # close) goes through the slow path, ``_retry``. See _base.py for how
     # borrowing works without a lock.
 
+    @_hot_send(_CONN, "wl_conn_send")
     def send(self, data: Any, flags: int = 0) -> int:
         """Sends some of ``data`` (any bytes-like object; not copied, except
         read-only non-``bytes`` buffers of at most 4 KiB); returns how many
         bytes the kernel took (``send(2)``)."""
-        if type(data) is not bytes:
-            data = small_bytes(data)
-        if type(data) is bytes and flags is _ZERO and self._fns is _CONN and len(data) <= _FAST_MAX:
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _send_fast(self._hb, data, len(data), 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                if r >= 0:
-                    return r
-                return self._retry("send()", _OUT, lambda hv: _send(hv, data, len(data), 0), r, "wl_conn_send")
-            users.pop()
-            self._settle()
-            raise self._unusable()
-        return Connection._send_slow(self, data, flags)
-
-    def _send_slow(self, data: Any, flags: Any) -> int:
-        self._expect(_CONN, "send")
-        fl = int_arg(flags, "flags", "send")
-        ptr, n, pin = readable(data)
-        try:
-            return self._retry("send()", _OUT, lambda hv: _send(hv, ptr, n, fl), _NOT_YET, "wl_conn_send")
-        finally:
-            if pin is not None:
-                pin.release()
+        raise AssertionError("made by _hot_send")
 
     def sendall(self, data: Any, flags: int = 0) -> None:
         """Sends all of ``data``. With a timeout, it bounds the whole call
@@ -231,48 +318,10 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
             if pin is not None:
                 pin.release()
 
+    @_hot_recv(_CONN, "wl_conn_recv")
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         """Receives up to ``bufsize`` bytes; ``b""`` at end of stream."""
-        if type(bufsize) is int and 0 <= bufsize <= SCRATCH_SIZE and flags is _ZERO and self._fns is _CONN:
-            try:
-                buf = _POOL.pop()
-            except IndexError:
-                buf = new_scratch()
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _recv_fast(self._hb, buf.ref, bufsize, 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                    if r == 0:
-                        r = _CLOSED_EOF
-                if r < 0:
-                    try:
-                        r = self._retry(
-                            "recv()", _IN, lambda hv: _recv(hv, buf.addr, bufsize, 0), r, "wl_conn_recv", eof_is_zero=True
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        raise
-                data: bytes = buf[:r]
-                _POOL.append(buf)
-                return data
-            users.pop()
-            self._settle()
-            raise self._unusable()
-        return Connection._recv_slow(self, bufsize, flags)
-
-    def _recv_slow(self, bufsize: Any, flags: Any) -> bytes:
-        self._expect(_CONN, "recv")
-        size = size_arg(bufsize, "bufsize", "recv")
-        fl = int_arg(flags, "flags", "recv")
-        buf: Any = take_scratch() if size <= SCRATCH_SIZE else ctypes.create_string_buffer(size)
-        n = self._retry("recv()", _IN, lambda hv: _recv(hv, buf, size, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
-        data: bytes = buf[:n]
-        if size <= SCRATCH_SIZE:
-            give_scratch(buf)
-        return data
+        raise AssertionError("made by _hot_recv")
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives into a writable buffer (``bytearray``, ``memoryview``
@@ -324,11 +373,7 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                 raise self._unusable()
         return Connection._recv_into_slow(self, buffer, nbytes, flags)
 
-    def _recv_into_slow(self, buffer: Any, nbytes: Any, flags: Any) -> int:
-        self._expect(_CONN, "recv_into")
-        arr, n = writable(buffer, nbytes, "recv_into")
-        fl = int_arg(flags, "flags", "recv_into")
-        return self._retry("recv_into()", _IN, lambda hv: _recv(hv, arr, n, fl), _NOT_YET, "wl_conn_recv", eof_is_zero=True)
+    _recv_into_slow = _hot_recv_into_slow(_CONN, "wl_conn_recv")
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends several buffers in one ``sendmsg(2)`` (gather); returns the
@@ -365,17 +410,12 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
 
     def getpeername(self) -> D:
         """The peer's address (``getpeername(2)``)."""
-        out = _ffi.wl_addr()
-        self._call(lambda h: _ffi.wl_conn_peer_addr(h, ctypes.byref(out)))
-        return from_wl(out)  # type: ignore[return-value]
+        return self._address(_ffi.wl_conn_peer_addr)  # type: ignore[no-any-return]
 
     def dup(self) -> Connection[D]:
         """A second object for the same connection (``F_DUPFD_CLOEXEC``),
         e.g. one thread reading while another writes; same timeout."""
-        out = _ffi.ConnP()
-        self._call(lambda h: _ffi.wl_conn_try_clone(h, ctypes.byref(out)))
-        conn: Connection[D] = Connection(KEY, _ffi.CONN, out, self._timeout)
-        return conn
+        return self._clone(Connection, _ffi.wl_conn_try_clone)
 
     def peer_credentials(self: Connection[UnixAddr]) -> Credentials:
         """The Unix peer's pid, uid and gid at connect time (``SO_PEERCRED``)."""
@@ -447,18 +487,12 @@ class Listener(TimeoutSocket[D]):
     def from_fd(fd: int, domain: type[D]) -> Listener[D]:
         """Adopts a listening socket's descriptor (checked by the library);
         on failure the caller still owns ``fd``."""
-        h = _adopt(_ffi.LISTENER, fd, _family_of(domain))
-        return Listener(KEY, _ffi.LISTENER, h, _blocking_timeout(_ffi.LISTENER, h))
+        return _adopted(Listener, _ffi.LISTENER, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> Listener[D]:
         """Takes over a listening ``socket.socket`` (detached on success)."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        lst = Listener.from_fd(sock.fileno(), domain)
-        sock.detach()
-        lst._timeout = timeout
-        return lst
+        return _take_over(sock, lambda fd: Listener.from_fd(fd, domain))
 
     def accept(self) -> tuple[Connection[D], D]:
         """Waits for a connection (``accept4(2)``, close-on-exec) and returns
@@ -474,9 +508,7 @@ class Listener(TimeoutSocket[D]):
         """A second object for the same listening socket
         (``F_DUPFD_CLOEXEC``, ``wl_listener_try_clone``), e.g. one per
         accepting thread; it listens until both are closed. Same timeout."""
-        out = _ffi.ListenerP()
-        self._call(lambda h: _ffi.wl_listener_try_clone(h, ctypes.byref(out)))
-        return Listener(KEY, _ffi.LISTENER, out, self._timeout)
+        return self._clone(Listener, _ffi.wl_listener_try_clone)
 
 
 def _listen_again(self: Listener[Any], backlog: int | None = None) -> None:
@@ -503,18 +535,12 @@ class BoundSocket(TimeoutSocket[D]):
     def from_fd(fd: int, domain: type[D]) -> BoundSocket[D]:
         """Adopts a bound (not listening, not connected) stream socket's
         descriptor; on failure the caller still owns ``fd``."""
-        h = _adopt(_ffi.BOUND, fd, _family_of(domain))
-        return BoundSocket(KEY, _ffi.BOUND, h, _blocking_timeout(_ffi.BOUND, h))
+        return _adopted(BoundSocket, _ffi.BOUND, fd, _family_of(domain))
 
     @staticmethod
     def from_socket(sock: socket.socket, domain: type[D]) -> BoundSocket[D]:
         """Takes over a bound, not listening ``socket.socket`` (detached on success)."""
-        _check.instance(sock, socket.socket, "sock", "from_socket")
-        timeout = sock.gettimeout()
-        b = BoundSocket.from_fd(sock.fileno(), domain)
-        sock.detach()
-        b._timeout = timeout
-        return b
+        return _take_over(sock, lambda fd: BoundSocket.from_fd(fd, domain))
 
     def listen(self, backlog: int | None = None) -> Listener[D]:
         """Starts listening (``listen(2)``) and returns the :class:`Listener`;
@@ -524,15 +550,7 @@ class BoundSocket(TimeoutSocket[D]):
         if backlog is None:
             backlog = min(socket.SOMAXCONN, 128)
         n = max(0, _check.integer(backlog, "backlog", "listen"))
-
-        def call(h: Any) -> Any:
-            out = _ffi.ListenerP()
-            _ffi.wl_bound_listen(h, n, ctypes.byref(out))
-            return out
-
-        new = self._transition("listen()", call, _ffi.LISTENER.free)
-        lst: Listener[D] = Listener(KEY, _ffi.LISTENER, new, self._timeout)
-        return lst
+        return self._into("listen()", _ffi.LISTENER, Listener, _ffi.wl_bound_listen, n)
 
 
 @final
@@ -576,15 +594,7 @@ class PendingConnect(SocketBase[D]):
         Raises ``BlockingIOError`` while the handshake is in flight and the
         connect's own error (``ConnectionRefusedError`` ...) once it failed;
         either way this object stays usable (close it after a failure)."""
-
-        def call(h: Any) -> Any:
-            out = _ffi.ConnP()
-            _ffi.wl_pending_finish(h, ctypes.byref(out))
-            return out
-
-        new = self._transition("finish()", call, _ffi.CONN.free)
-        conn: Connection[D] = Connection(KEY, _ffi.CONN, new, 0.0)
-        return conn
+        return self._into("finish()", _ffi.CONN, Connection, _ffi.wl_pending_finish, timeout=0.0)
 
     def wait_connected(self, timeout: float | None = None) -> Connection[D]:
         """:meth:`wait` then :meth:`finish`, returning a connection in the

@@ -31,12 +31,7 @@ from ._buffers import readable, writable
 _Fn = Callable[..., int]
 _d = _ffi.declare
 
-_send_all: _Fn = _p.wl_conn_send_all
-_recv_until: _Fn = _p.wl_conn_recv_until
-_is_connected: _Fn = _p.wl_conn_is_connected
 _wait: _Fn = _p.wl_wait
-_is_transient: _Fn = _p.wl_is_transient
-_errno_name: Callable[[int], bytes] = _p.wl_errno_name
 
 SLICE = 0.1
 """The longest the binding stays inside one looping library call (seconds)."""
@@ -104,13 +99,13 @@ def wait(fileobj: Any, interest: int, timeout: float | None = None) -> int:
 def is_transient(err: int) -> bool:
     """Whether the error code ``err`` (either sign) is transient: the call
     may succeed if retried (``EAGAIN``, ``EINTR``, ``EINPROGRESS``, ``ENOBUFS``)."""
-    return bool(_is_transient(_check.integer(err, "err", "is_transient")))
+    return bool(_p.wl_is_transient(_check.integer(err, "err", "is_transient")))
 
 
 def errno_name(err: int) -> str:
     """The symbolic name of an error code, either sign (``"ECONNREFUSED"``),
     ``"UNKNOWN"`` if the library does not know it."""
-    return _errno_name(_check.integer(err, "err", "errno_name")).decode("ascii")
+    return _p.wl_errno_name(_check.integer(err, "err", "errno_name")).decode("ascii")
 
 
 def _slice_ms(deadline: float | None) -> int:
@@ -150,7 +145,7 @@ class StreamHelpers(TimeoutSocket[D]):
             while True:
                 step.value = 0
                 try:
-                    _send_all(h, base + done, n - done, _slice_ms(deadline), flag, ctypes.byref(step))
+                    _p.wl_conn_send_all(h, base + done, n - done, _slice_ms(deadline), flag, ctypes.byref(step))
                     return
                 except OSError as e:
                     done += step.value
@@ -197,7 +192,7 @@ class StreamHelpers(TimeoutSocket[D]):
                         return done
                 step.value = 0
                 try:
-                    n = _recv_until(h, term, len(term), base + consumed, cap - consumed, _slice_ms(deadline), ctypes.byref(step))
+                    n = _p.wl_conn_recv_until(h, term, len(term), base + consumed, cap - consumed, _slice_ms(deadline), ctypes.byref(step))
                     return consumed + n
                 except OSError as e:
                     consumed += step.value
@@ -260,4 +255,4 @@ class StreamHelpers(TimeoutSocket[D]):
         ``True`` while open, ``False`` once the peer closed in order and
         everything it sent was read; a failed connection raises its error
         (``ConnectionResetError`` ...)."""
-        return bool(self._call(lambda h: _is_connected(h)))
+        return bool(self._call(lambda h: _p.wl_conn_is_connected(h)))

@@ -24,6 +24,7 @@ from . import _prototypes as _p
 from ._addr import D
 from ._base import _CLOSING, TimeoutSocket, check_signals, parse_timeout, wait_fd
 from ._buffers import Pinned
+from ._owned import Owned
 
 _Fn = Callable[..., int]
 _d = _ffi.declare
@@ -41,21 +42,7 @@ _I64P = POINTER(c_int64)
 
 conn_sendfile: _Fn = _p.wl_conn_sendfile
 conn_sendfile_all: _Fn = _p.wl_conn_sendfile_all
-_splice: _Fn = _p.wl_splice
-_tee: _Fn = _p.wl_tee
 splice_all_c: _Fn = _p.wl_splice_all
-_pipe_fds: _Fn = _p.wl_pipe_fds
-_pipe_new: _Fn = _p.wl_pipe_new
-_pipe_free: Callable[[Any], None] = _p.wl_pipe_free
-_pipe_reader: _Fn = _p.wl_pipe_reader
-_pipe_writer: _Fn = _p.wl_pipe_writer
-_pipe_capacity: _Fn = _p.wl_pipe_capacity
-_pipe_set_capacity: _Fn = _p.wl_pipe_set_capacity
-_pipe_pending: _Fn = _p.wl_pipe_pending
-_pipe_into_fds: _Fn = _p.wl_pipe_into_fds
-_send_zerocopy: _Fn = _p.wl_conn_send_zerocopy
-_recv_completion: _Fn = _p.wl_conn_recv_zerocopy_completion
-_wait_completion: _Fn = _p.wl_conn_wait_zerocopy_completion
 
 SPLICE_F_MOVE = 1
 """``WL_SPLICE_F_MOVE``: move pages instead of copying (a hint)."""
@@ -84,7 +71,7 @@ def pipe() -> tuple[int, int]:
     """A pipe (``pipe2(2)``, close-on-exec): ``(read_end, write_end)``,
     both yours to close."""
     fds = (c_int * 2)()
-    _pipe_fds(fds)
+    _p.wl_pipe_fds(fds)
     return fds[0], fds[1]
 
 
@@ -99,7 +86,7 @@ def splice(src: Any, dst: Any, length: int, *, src_offset: int | None = None,
     fl = _check.uint(flags, 32, "flags", "splice")
     oi = None if src_offset is None else ctypes.byref(c_int64(_check.size(src_offset, "src_offset", "splice")))
     oo = None if dst_offset is None else ctypes.byref(c_int64(_check.size(dst_offset, "dst_offset", "splice")))
-    return _retry(lambda: _splice(a, oi, b, oo, n, fl))
+    return _retry(lambda: _p.wl_splice(a, oi, b, oo, n, fl))
 
 
 def tee(pipe_in: Any, pipe_out: Any, length: int, flags: int = 0) -> int:
@@ -108,78 +95,61 @@ def tee(pipe_in: Any, pipe_out: Any, length: int, flags: int = 0) -> int:
     a, b = _fileno(pipe_in, "pipe_in", "tee"), _fileno(pipe_out, "pipe_out", "tee")
     n = _check.size(length, "length", "tee")
     fl = _check.uint(flags, 32, "flags", "tee")
-    return _retry(lambda: _tee(a, b, n, fl))
+    return _retry(lambda: _p.wl_tee(a, b, n, fl))
 
 
 @final
-class Pipe:
+class Pipe(Owned):
     """A pipe for :func:`splice` (both ends close-on-exec, closed
     together). ``capacity`` (bytes) resizes it (``F_SETPIPE_SZ``)."""
 
     __slots__ = ("_h",)
+    _free = _p.wl_pipe_free
+    _CLOSED = "this Pipe is closed"
 
     def __init__(self, capacity: int = 0) -> None:
         self._h: Any = None
         cap = _check.size(capacity, "capacity", "Pipe")
         out = PipeP()
-        _pipe_new(cap, ctypes.byref(out))
+        _p.wl_pipe_new(cap, ctypes.byref(out))
         self._h = out
-
-    def _live(self) -> Any:
-        if self._h is None:
-            raise ValueError("this Pipe is closed")
-        return self._h
 
     @property
     def reader(self) -> int:
         """The read end's descriptor (owned by the pipe)."""
-        return _pipe_reader(self._live())
+        return _p.wl_pipe_reader(self._live())
 
     @property
     def writer(self) -> int:
         """The write end's descriptor (owned by the pipe)."""
-        return _pipe_writer(self._live())
+        return _p.wl_pipe_writer(self._live())
 
     def capacity(self) -> int:
         """The pipe's capacity in bytes (``F_GETPIPE_SZ``)."""
         out = c_size_t()
-        _pipe_capacity(self._live(), ctypes.byref(out))
+        _p.wl_pipe_capacity(self._live(), ctypes.byref(out))
         return out.value
 
     def set_capacity(self, size: int) -> int:
         """Resizes the pipe; returns the capacity the kernel chose."""
         n = _check.size(size, "size", "set_capacity")
         out = c_size_t()
-        _pipe_set_capacity(self._live(), n, ctypes.byref(out))
+        _p.wl_pipe_set_capacity(self._live(), n, ctypes.byref(out))
         return out.value
 
     def pending(self) -> int:
         """Bytes waiting in the pipe (``FIONREAD``)."""
         out = c_size_t()
-        _pipe_pending(self._live(), ctypes.byref(out))
+        _p.wl_pipe_pending(self._live(), ctypes.byref(out))
         return out.value
 
     def detach(self) -> tuple[int, int]:
         """Gives up both ends: ``(read_end, write_end)``, now yours."""
         fds = (c_int * 2)()
-        _pipe_into_fds(self._live(), fds)
+        _p.wl_pipe_into_fds(self._live(), fds)
         self._h = None
         return fds[0], fds[1]
 
-    def close(self) -> None:
-        """Closes both ends (idempotent)."""
-        h, self._h = self._h, None
-        if h is not None:
-            _pipe_free(h)
-
-    def __enter__(self) -> Pipe:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
 
 
 def splice_all(src: Any, dst: Any, length: int, via: Pipe, timeout: float | None = None) -> int:
@@ -216,12 +186,12 @@ def splice_all(src: Any, dst: Any, length: int, via: Pipe, timeout: float | None
         while delivered < length and not (eof and in_pipe == 0):
             if not eof and in_pipe == 0:
                 want = length - delivered
-                n = step(lambda: _splice(a, None, w, None, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK), a, select.POLLIN)  # noqa: B023
+                n = step(lambda: _p.wl_splice(a, None, w, None, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK), a, select.POLLIN)  # noqa: B023
                 if n == 0:
                     eof = True
                 in_pipe += n
             if in_pipe:
-                n = step(lambda: _splice(r, None, b, None, in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK), b, select.POLLOUT)  # noqa: B023
+                n = step(lambda: _p.wl_splice(r, None, b, None, in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK), b, select.POLLOUT)  # noqa: B023
                 in_pipe -= n
                 delivered += n
         return delivered
@@ -352,7 +322,7 @@ class ZeroCopy(TimeoutSocket[D]):
         a mutable buffer before that. Returns the bytes queued."""
         pin = Pinned(data)
         try:
-            n = self._io("send_zerocopy()", select.POLLOUT, lambda h: _send_zerocopy(h, pin.address, pin.nbytes))
+            n = self._io("send_zerocopy()", select.POLLOUT, lambda h: _p.wl_conn_send_zerocopy(h, pin.address, pin.nbytes))
         except BaseException:
             pin.release()
             raise
@@ -377,7 +347,7 @@ class ZeroCopy(TimeoutSocket[D]):
     def recv_zerocopy_completion(self) -> ZerocopyCompletion | None:
         """Reads one completion without blocking; ``None`` if none waits."""
         out = wl_zerocopy_completion()
-        got = self._call(lambda h: _recv_completion(h, ctypes.byref(out)))
+        got = self._call(lambda h: _p.wl_conn_recv_zerocopy_completion(h, ctypes.byref(out)))
         return self._complete(out) if got else None
 
     def wait_zerocopy_completion(self, timeout: float | None = None) -> ZerocopyCompletion | None:
@@ -391,7 +361,7 @@ class ZeroCopy(TimeoutSocket[D]):
             while True:
                 ms = -1 if deadline is None else max(0, math.ceil((deadline - time.monotonic()) * 1000))
                 try:
-                    got = _wait_completion(h, ms, ctypes.byref(out))
+                    got = _p.wl_conn_wait_zerocopy_completion(h, ms, ctypes.byref(out))
                 except InterruptedError:
                     if self._state == _CLOSING:
                         raise self._closed_during("wait_zerocopy_completion()") from None

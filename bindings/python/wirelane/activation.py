@@ -46,12 +46,12 @@ import ctypes
 import os
 import threading
 from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t
-from typing import Any, Callable, Sequence, Union
+from typing import Any, Callable, Sequence, TypeVar, Union
 
 from . import _ffi
 from . import _prototypes as _p
 from ._addr import D, UnixAddr
-from ._base import KEY
+from ._base import KEY, SocketBase
 from ._dgram import BoundDatagram, ConnectedDatagram
 from ._stream import Connection, Listener, _blocking_timeout, _family_of, _new_conn
 
@@ -97,34 +97,15 @@ InheritedP = POINTER(wl_inherited)
 HandoverP = POINTER(wl_handover)
 
 _I = c_int
+_S = TypeVar("_S", bound=SocketBase[Any])
 _Fn = Callable[..., int]
 _d = _ffi.declare
 
-_listen_fds: _Fn = _p.wl_activation_listen_fds
-_notify: _Fn = _p.wl_activation_notify
-_notify_to: _Fn = _p.wl_activation_notify_to
-_count: _Fn = _p.wl_inherited_count
 _name: _Fn = _p.wl_inherited_name
-_index_of: _Fn = _p.wl_inherited_index_of
 _fd: _Fn = _p.wl_inherited_fd
-_take_listener: _Fn = _p.wl_inherited_take_listener
-_take_listener_named: _Fn = _p.wl_inherited_take_listener_named
-_take_dgram: _Fn = _p.wl_inherited_take_dgram
-_take_dgram_named: _Fn = _p.wl_inherited_take_dgram_named
-_take_dgram_conn: _Fn = _p.wl_inherited_take_dgram_conn
-_take_dgram_conn_named: _Fn = _p.wl_inherited_take_dgram_conn_named
-_inherited_free: Callable[[Any], None] = _p.wl_inherited_free
 
-_handover_new: _Fn = _p.wl_handover_new
-_add_listener: _Fn = _p.wl_handover_add_listener
-_add_dgram: _Fn = _p.wl_handover_add_dgram
-_add_dgram_conn: _Fn = _p.wl_handover_add_dgram_conn
-_handover_send: _Fn = _p.wl_handover_send
-_handover_free: Callable[[Any], None] = _p.wl_handover_free
 _receive: _Fn = _p.wl_handover_receive
 _acknowledge: _Fn = _p.wl_handover_acknowledge
-_channel_from_env: _Fn = _p.wl_handover_channel_from_env
-_spawn: _Fn = _p.wl_handover_spawn
 
 
 def _text(value: str, what: str) -> bytes:
@@ -164,7 +145,7 @@ class InheritedSockets:
 
     def __len__(self) -> int:
         with self._lock:
-            return _count(self._handle())
+            return _p.wl_inherited_count(self._handle())
 
     def name(self, index: int) -> str:
         """The name of descriptor ``index`` (``"unknown"`` when the manager
@@ -185,7 +166,7 @@ class InheritedSockets:
         """The index of the first descriptor called ``name``;
         ``FileNotFoundError`` (listing the names) when there is none."""
         with self._lock:
-            return _index_of(self._handle(), _text(name, "name"))
+            return _p.wl_inherited_index_of(self._handle(), _text(name, "name"))
 
     def fd(self, index: int) -> int:
         """The number descriptor ``index`` had when it was inherited
@@ -193,11 +174,11 @@ class InheritedSockets:
         with self._lock:
             return _fd(self._handle(), index)
 
-    def _take(self, which: int | str, domain: type, by_index: _Fn, by_name: _Fn, handle_type: Any) -> Any:
+    def _take(self, which: int | str, domain: type, by_index: _Fn, by_name: _Fn, cls: type[_S], fns: _ffi.StateFns) -> _S:
         if isinstance(which, bool) or not isinstance(which, (int, str)):
             raise TypeError(f"which is an index (int) or a name (str), not {type(which).__name__}")
         family = _family_of(domain)
-        out = handle_type()
+        out = fns.handle()
         with self._lock:
             h = self._handle()
             if isinstance(which, str):
@@ -206,7 +187,7 @@ class InheritedSockets:
                 if which < 0:
                     raise OSError(22, f"no descriptor at index {which}")  # EINVAL
                 by_index(h, which, family, ctypes.byref(out))
-        return out
+        return cls(KEY, fns, out, _blocking_timeout(fns, out))
 
     def take_listener(self, which: int | str, domain: type[D]) -> Listener[D]:
         """Takes descriptor ``which`` (an index or a name) as a
@@ -214,31 +195,27 @@ class InheritedSockets:
         ``SocketAddrV6`` or ``UnixAddr``). On a mismatch (not a socket, not
         listening, another domain) raises ``OSError`` naming the descriptor
         and what it is; it stays here."""
-        h = self._take(which, domain, _take_listener, _take_listener_named, _ffi.ListenerP)
-        lst: Listener[D] = Listener(KEY, _ffi.LISTENER, h, _blocking_timeout(_ffi.LISTENER, h))
-        return lst
+        return self._take(which, domain, _p.wl_inherited_take_listener, _p.wl_inherited_take_listener_named, Listener, _ffi.LISTENER)
 
     def take_datagram(self, which: int | str, domain: type[D]) -> BoundDatagram[D]:
         """Takes descriptor ``which`` as a :class:`~wirelane.BoundDatagram`
         of ``domain``; see :meth:`take_listener`."""
-        h = self._take(which, domain, _take_dgram, _take_dgram_named, _ffi.DgramP)
-        d: BoundDatagram[D] = BoundDatagram(KEY, _ffi.DGRAM, h, _blocking_timeout(_ffi.DGRAM, h))
-        return d
+        return self._take(which, domain, _p.wl_inherited_take_dgram, _p.wl_inherited_take_dgram_named, BoundDatagram, _ffi.DGRAM)
 
     def take_connected_datagram(self, which: int | str, domain: type[D]) -> ConnectedDatagram[D]:
         """Takes descriptor ``which`` as a
         :class:`~wirelane.ConnectedDatagram` of ``domain``; see
         :meth:`take_listener`."""
-        h = self._take(which, domain, _take_dgram_conn, _take_dgram_conn_named, _ffi.DgramConnP)
-        d: ConnectedDatagram[D] = ConnectedDatagram(KEY, _ffi.DGRAM_CONN, h, _blocking_timeout(_ffi.DGRAM_CONN, h))
-        return d
+        return self._take(
+            which, domain, _p.wl_inherited_take_dgram_conn, _p.wl_inherited_take_dgram_conn_named, ConnectedDatagram, _ffi.DGRAM_CONN
+        )
 
     def close(self) -> None:
         """Closes every descriptor not taken; idempotent."""
         with self._lock:
             h, self._h = self._h, None
         if h is not None:
-            _inherited_free(h)
+            _p.wl_inherited_free(h)
 
     @property
     def closed(self) -> bool:
@@ -282,7 +259,7 @@ def listen_fds(unset_environment: bool = True) -> InheritedSockets:
     not this succeeds, so children do not see them."""
     out = InheritedP()
     try:
-        _listen_fds(bool(unset_environment), ctypes.byref(out))
+        _p.wl_activation_listen_fds(bool(unset_environment), ctypes.byref(out))
     finally:
         if unset_environment:
             _sync_environ(*_ENV_VARS)
@@ -294,13 +271,13 @@ def notify(state: str) -> bool:
     joined by newlines) to the socket in ``NOTIFY_SOCKET``
     (``sd_notify(3)``). ``False`` when ``NOTIFY_SOCKET`` is not set (nothing
     to do); ``True`` once sent."""
-    return _notify(_text(state, "state")) == 1
+    return _p.wl_activation_notify(_text(state, "state")) == 1
 
 
 def notify_to(socket: str, state: str) -> None:
     """Sends ``state`` to the notification socket ``socket`` (a path, or
     ``"@name"`` for the abstract namespace), whatever the environment says."""
-    _notify_to(_text(socket, "socket"), _text(state, "state"))
+    _p.wl_activation_notify_to(_text(socket, "socket"), _text(state, "state"))
 
 
 Transferable = Union[Listener[Any], BoundDatagram[Any], ConnectedDatagram[Any]]
@@ -342,23 +319,23 @@ class Handover:
         ``OSError(ENODATA)`` when the successor closed the channel without
         acknowledging; on any error the sockets are still yours."""
         out = HandoverP()
-        _handover_new(ctypes.byref(out))
+        _p.wl_handover_new(ctypes.byref(out))
         borrowed: list[Transferable] = []
         try:
             for name, sock in self._items:
                 h = sock._acquire()
                 borrowed.append(sock)
                 if isinstance(sock, Listener):
-                    _add_listener(out, name, h)
+                    _p.wl_handover_add_listener(out, name, h)
                 elif isinstance(sock, BoundDatagram):
-                    _add_dgram(out, name, h)
+                    _p.wl_handover_add_dgram(out, name, h)
                 else:
-                    _add_dgram_conn(out, name, h)
-            channel._call(lambda ch: _handover_send(out, ch))
+                    _p.wl_handover_add_dgram_conn(out, name, h)
+            channel._call(lambda ch: _p.wl_handover_send(out, ch))
         finally:
             for sock in borrowed:
                 sock._release()
-            _handover_free(out)
+            _p.wl_handover_free(out)
 
 
 def receive(channel: Connection[UnixAddr]) -> InheritedSockets:
@@ -385,7 +362,7 @@ def channel_from_env() -> Connection[UnixAddr] | None:
     first start)."""
     out = _ffi.ConnP()
     try:
-        found = _channel_from_env(ctypes.byref(out))
+        found = _p.wl_handover_channel_from_env(ctypes.byref(out))
     finally:
         _sync_environ(HANDOVER_FD_VAR)
     if found == 0:
@@ -409,6 +386,6 @@ def spawn_successor(args: Sequence[str], executable: str | None = None) -> tuple
     arr = (c_char_p * (len(argv) + 1))(*argv, None)
     pid = c_int(-1)
     out = _ffi.ConnP()
-    _spawn(path, arr, ctypes.byref(pid), ctypes.byref(out))
+    _p.wl_handover_spawn(path, arr, ctypes.byref(pid), ctypes.byref(out))
     conn: Connection[UnixAddr] = _new_conn(out, None, False)
     return pid.value, conn

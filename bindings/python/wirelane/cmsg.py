@@ -25,6 +25,7 @@ import select
 from ctypes import POINTER, c_size_t, c_uint8
 from typing import Any, Callable, Iterable, NamedTuple, Union
 
+from . import _check
 from . import _prototypes as _p
 from ._addr import Address, coerce, from_wl, to_wl
 from ._batch import RecvBatch
@@ -240,11 +241,7 @@ def batch_control(batch: RecvBatch[Any], index: int) -> list[ControlMessage]:
     if not isinstance(batch, RecvBatch):
         raise TypeError(f"batch_control expects a RecvBatch, not {type(batch).__name__}")
     h = batch._live()
-    count = len(batch)
-    if index < 0:
-        index += count
-    if not 0 <= index < count:
-        raise IndexError("RecvBatch index out of range")
+    index = _check.index(index, len(batch), "RecvBatch")
     ptr = POINTER(c_uint8)()
     n = c_size_t()
     _batch_control(h, index, ctypes.byref(ptr), ctypes.byref(n))

@@ -57,12 +57,7 @@ and ignores the path MTU (QUIC's own probing)."""
 
 _Fn = Callable[..., int]
 _recv_error: _Fn = _p.wl_dgram_recv_error
-_conn_recv_error: _Fn = _p.wl_dgram_conn_recv_error
 _set_mode: _Fn = _p.wl_dgram_set_mtu_discover
-_mode: _Fn = _p.wl_dgram_mtu_discover
-_conn_set_mode: _Fn = _p.wl_dgram_conn_set_mtu_discover
-_conn_mode: _Fn = _p.wl_dgram_conn_mtu_discover
-_path_mtu: _Fn = _p.wl_dgram_conn_path_mtu
 
 
 class QueuedError(NamedTuple):
@@ -115,7 +110,7 @@ def recv_error(sock: AnyDatagram, buffer: Any = None) -> QueuedError:
     payload goes into ``buffer`` when given. Never waits: an empty queue
     raises ``BlockingIOError`` (wait for readability, as
     :meth:`wirelane.aio.AsyncBoundDatagram.recv_error` does)."""
-    fn = _conn_recv_error if _is_conn(sock, "recv_error") else _recv_error
+    fn = _p.wl_dgram_conn_recv_error if _is_conn(sock, "recv_error") else _recv_error
     arr: Any
     if buffer is None:
         arr, n = None, 0
@@ -146,13 +141,13 @@ def set_mtu_discover(sock: AnyDatagram, mode: int) -> None:
     """Sets the path MTU discovery mode (``IP_MTU_DISCOVER`` /
     ``IPV6_MTU_DISCOVER``) to one of ``PMTUDISC_*``; ``OSError(EINVAL)``
     for another value."""
-    fn = _conn_set_mode if _is_conn(sock, "set_mtu_discover") else _set_mode
+    fn = _p.wl_dgram_conn_set_mtu_discover if _is_conn(sock, "set_mtu_discover") else _set_mode
     sock._call(lambda h: fn(h, int(mode)))
 
 
 def mtu_discover(sock: AnyDatagram) -> int:
     """The path MTU discovery mode (one of ``PMTUDISC_*``)."""
-    fn = _conn_mode if _is_conn(sock, "mtu_discover") else _mode
+    fn = _p.wl_dgram_conn_mtu_discover if _is_conn(sock, "mtu_discover") else _p.wl_dgram_mtu_discover
     out = c_int()
     sock._call(lambda h: fn(h, ctypes.byref(out)))
     return out.value
@@ -166,5 +161,5 @@ def path_mtu(sock: ConnectedDatagram[Any]) -> int:
             raise TypeError("path_mtu needs a ConnectedDatagram: the path MTU is known towards one peer")
         raise TypeError(f"path_mtu expects a ConnectedDatagram, not {type(sock).__name__}")
     out = c_uint32()
-    sock._call(lambda h: _path_mtu(h, ctypes.byref(out)))
+    sock._call(lambda h: _p.wl_dgram_conn_path_mtu(h, ctypes.byref(out)))
     return out.value

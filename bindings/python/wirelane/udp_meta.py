@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import ctypes
 import select
-from ctypes import c_void_p
 from typing import Any, Callable, NamedTuple, Union, overload
 
+from . import _check
 from . import _prototypes as _p
 from ._addr import Address, SocketAddrV4, SocketAddrV6, coerce, from_wl, to_wl
 from ._batch import RecvBatch, SendBatch
-from ._buffers import Pinned, readable, writable
+from ._buffers import readable, writable
 from ._dgram import BoundDatagram, ConnectedDatagram
 
 __all__ = [
@@ -265,24 +265,9 @@ def push_meta(
     is full and ``OSError(EINVAL)`` for bad metadata (nothing queued)."""
     if not isinstance(batch, SendBatch):
         raise TypeError(f"push_meta expects a SendBatch, not {type(batch).__name__}")
-    h = batch._live()
+    batch._live()  # a closed batch is refused before the metadata is checked
     m = _send_struct(batch._family, ecn, ttl, src, ifindex, segment_size)
-    addr = None if to is None else ctypes.byref(to_wl(coerce(batch._family, to)))
-    ptr: Any
-    keep: Any
-    if type(data) is bytes:
-        keep = data
-        ptr, n = data, len(data)
-    else:
-        keep = Pinned(data)
-        ptr, n = c_void_p(keep.address), keep.nbytes
-    try:
-        _push_meta(h, ptr, n, addr, ctypes.byref(m))
-    except BaseException:
-        if isinstance(keep, Pinned):
-            keep.release()
-        raise
-    batch._pins.append(keep)
+    batch._push(data, to, _push_meta, ctypes.byref(m))
 
 
 def batch_meta(batch: RecvBatch[Any], index: int) -> RecvMeta:
@@ -292,11 +277,7 @@ def batch_meta(batch: RecvBatch[Any], index: int) -> RecvMeta:
     if not isinstance(batch, RecvBatch):
         raise TypeError(f"batch_meta expects a RecvBatch, not {type(batch).__name__}")
     h = batch._live()
-    n = len(batch)
-    if index < 0:
-        index += n
-    if not 0 <= index < n:
-        raise IndexError("RecvBatch index out of range")
+    index = _check.index(index, len(batch), "RecvBatch")
     out = wl_udp_recv_meta()
     _batch_meta(h, index, ctypes.byref(out))
     return _recv_meta_of(out)

@@ -25,6 +25,7 @@ from . import _check
 from . import _prototypes as _p
 from ._addr import FAMILY_OF, D, SocketAddrV4, SocketAddrV6
 from ._buffers import IovecArray
+from ._owned import Owned
 from .cmsg import ControlMessage, parse
 from .udp_meta import AnyDatagram, RecvMeta, _is_conn, _recv_meta_of, wl_udp_recv_meta
 
@@ -42,13 +43,15 @@ _conn_recv: _Fn = _p.wl_dgram_conn_recv_slots
 
 
 @final
-class RecvSlots(Generic[D]):
+class RecvSlots(Owned, Generic[D]):
     """Per-datagram storage (sender, control space, kernel header) for
     :func:`recv_slots`, for ``SocketAddrV4`` or ``SocketAddrV6``,
     allocated once. After a receive, ``len(slots)`` datagrams arrived;
     read each one's metadata with :meth:`meta`. Not thread-safe."""
 
     __slots__ = ("_h", "_family")
+    _free = _free
+    _CLOSED = "these RecvSlots are closed"
 
     def __init__(self, domain: type[D], count: int = 64) -> None:
         self._h: Any = None
@@ -59,22 +62,12 @@ class RecvSlots(Generic[D]):
         _new(self._family, n, ctypes.byref(out))
         self._h = out
 
-    def _live(self) -> Any:
-        if self._h is None:
-            raise ValueError("these RecvSlots are closed")
-        return self._h
-
     def __len__(self) -> int:
         """How many datagrams the last receive filled."""
         return _len(self._live())
 
     def _index(self, index: int) -> int:
-        n = len(self)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("RecvSlots index out of range")
-        return index
+        return _check.index(index, len(self), "RecvSlots")
 
     def meta(self, index: int) -> RecvMeta:
         """Datagram ``index``'s length in its buffer, sender and metadata."""
@@ -99,20 +92,6 @@ class RecvSlots(Generic[D]):
         _control(self._live(), i, ctypes.byref(ptr), ctypes.byref(n))
         return parse(ctypes.string_at(ptr, n.value) if n.value else b"")
 
-    def close(self) -> None:
-        """Frees the storage (idempotent)."""
-        h, self._h = self._h, None
-        if h is not None:
-            _free(h)
-
-    def __enter__(self) -> RecvSlots[D]:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
 
 
 def recv_slots(sock: AnyDatagram, slots: RecvSlots[Any], buffers: Sequence[Any], flags: int = 0) -> int:
