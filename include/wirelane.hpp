@@ -3294,26 +3294,6 @@ std::string string_option(int fd, Get get, const char* name) {
 
 }  // namespace detail
 
-// One option: set_NAME / try_set_NAME / NAME / try_NAME, with the C++ type
-// T and the C type CT.
-#define WL_HPP_OPTION(NAME, T, CT)                                                                      \
-    template <class S>                                                                                  \
-    void set_##NAME(const S& socket, T value) {                                                         \
-        detail::check(wl_set_##NAME(detail::fd_of(socket), detail::to_c<CT>(value)), "wl_set_" #NAME);  \
-    }                                                                                                   \
-    template <class S>                                                                                  \
-    Result<void> try_set_##NAME(const S& socket, T value) noexcept {                                    \
-        return detail::try_set_option(detail::try_fd_of(socket), wl_set_##NAME, detail::to_c<CT>(value)); \
-    }                                                                                                   \
-    template <class S>                                                                                  \
-    T NAME(const S& socket) {                                                                           \
-        return detail::get_option<T, CT>(detail::fd_of(socket), wl_##NAME, "wl_" #NAME);                \
-    }                                                                                                   \
-    template <class S>                                                                                  \
-    Result<T> try_##NAME(const S& socket) noexcept {                                                    \
-        return detail::try_get_option<T, CT>(detail::try_fd_of(socket), wl_##NAME);                     \
-    }
-
 // A read-only option: NAME / try_NAME.
 #define WL_HPP_OPTION_READ(NAME, T, CT)                                                                 \
     template <class S>                                                                                  \
@@ -3324,6 +3304,19 @@ std::string string_option(int fd, Get get, const char* name) {
     Result<T> try_##NAME(const S& socket) noexcept {                                                    \
         return detail::try_get_option<T, CT>(detail::try_fd_of(socket), wl_##NAME);                     \
     }
+
+// One option: set_NAME / try_set_NAME, then NAME / try_NAME as for a
+// read-only one; the C++ type T and the C type CT.
+#define WL_HPP_OPTION(NAME, T, CT)                                                                      \
+    template <class S>                                                                                  \
+    void set_##NAME(const S& socket, T value) {                                                         \
+        detail::check(wl_set_##NAME(detail::fd_of(socket), detail::to_c<CT>(value)), "wl_set_" #NAME);  \
+    }                                                                                                   \
+    template <class S>                                                                                  \
+    Result<void> try_set_##NAME(const S& socket, T value) noexcept {                                    \
+        return detail::try_set_option(detail::try_fd_of(socket), wl_set_##NAME, detail::to_c<CT>(value)); \
+    }                                                                                                   \
+    WL_HPP_OPTION_READ(NAME, T, CT)
 
 // BEGIN GENERATED OPTIONS FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
 /// `SO_REUSEADDR` (`socket(7)`): rebind a port still in TIME_WAIT; set before bind.
@@ -3993,6 +3986,7 @@ inline bool is_transient(const std::error_code& ec) noexcept { return wl_is_tran
 }  // namespace stream_ext
 
 #undef WL_HPP_OPTION
+#undef WL_HPP_OPTION_READ
 
 // ---------------------------------------------------------------------------
 // Builders: create, configure, bind/listen/connect in one call. The config
