@@ -2193,6 +2193,213 @@ protected:
 
 }  // namespace detail
 
+namespace detail {
+
+// The C calls the two datagram states share: the same arguments under two
+// prefixes, `wl_dgram_` (BoundDatagram) and `wl_dgram_conn_`
+// (ConnectedDatagram). Each entry is the C function (`call`) and its name,
+// the message of an error the library left none for (`name`).
+template <class H>
+struct DgramOps;
+
+#define WL_HPP_DGRAM_FN(H, fn)                          \
+    struct fn {                                         \
+        static constexpr auto call = &H##_##fn;         \
+        static constexpr const char* name = #H "_" #fn; \
+    };
+#define WL_HPP_DGRAM_OPS(H)                  \
+    template <>                              \
+    struct DgramOps<H> {                     \
+        WL_HPP_DGRAM_FN(H, send_batch)       \
+        WL_HPP_DGRAM_FN(H, recv_batch)       \
+        WL_HPP_DGRAM_FN(H, recv_gro)         \
+        WL_HPP_DGRAM_FN(H, set_recv_meta)    \
+        WL_HPP_DGRAM_FN(H, recv_meta)        \
+        WL_HPP_DGRAM_FN(H, recv_error)       \
+        WL_HPP_DGRAM_FN(H, set_mtu_discover) \
+        WL_HPP_DGRAM_FN(H, mtu_discover)     \
+        WL_HPP_DGRAM_FN(H, recv_cmsg)        \
+        WL_HPP_DGRAM_FN(H, recv_slots)       \
+    };
+
+WL_HPP_DGRAM_OPS(wl_dgram)
+WL_HPP_DGRAM_OPS(wl_dgram_conn)
+#undef WL_HPP_DGRAM_OPS
+#undef WL_HPP_DGRAM_FN
+
+/// The calls a datagram socket has whether or not it is connected: what
+/// `BoundDatagram` and `ConnectedDatagram` share (batches, GRO, receive
+/// metadata, the error queue, path MTU discovery, raw control messages).
+/// The calls that name the peer (`send_to`) or cannot (`send`), or that
+/// need one (`path_mtu`), stay in the state classes. `Base` is the state's
+/// other base: `SocketBase` (bound) or `ConnectedBase` (connected).
+template <class Derived, class H, class D, template <class, class, class> class Base>
+class DatagramBase : public Base<Derived, H, D> {
+    using Ops = DgramOps<H>;
+
+public:
+    /// The address type of the domain.
+    using Addr = typename D::Addr;
+
+    /// Sends every queued message of `b` in one `sendmmsg(2)`
+    /// (`MSG_NOSIGNAL`); returns how many were sent (a prefix; see
+    /// `SendBatch::remove_sent`). 0 for an empty batch, without a syscall.
+    /// A connected socket sends them to the peer (messages queued with
+    /// `push_connected`, or with the peer's address).
+    [[nodiscard]] std::size_t send_batch(batch::SendBatch<D>& b, int flags = 0) const {
+        return static_cast<std::size_t>(
+            check(Ops::send_batch::call(this->h(), b.c_handle(), flags), Ops::send_batch::name));
+    }
+    /// Sends a batch, without throwing.
+    [[nodiscard]] Result<std::size_t> try_send_batch(batch::SendBatch<D>& b, int flags = 0) const noexcept {
+        return size_result(Ops::send_batch::call(this->h(), b.c_handle(), flags));
+    }
+    /// Receives up to the batch's capacity of datagrams (a connected
+    /// socket: of the peer's) in one `recvmmsg(2)`: 0 waits for them all,
+    /// `batch::waitforone` for one, `MSG_DONTWAIT` for none. Returns how
+    /// many arrived (never 0).
+    [[nodiscard]] std::size_t recv_batch(batch::RecvBatch<D>& b, int flags = 0) const {
+        return static_cast<std::size_t>(
+            check(Ops::recv_batch::call(this->h(), b.c_handle(), flags), Ops::recv_batch::name));
+    }
+    /// Receives a batch, without throwing.
+    [[nodiscard]] Result<std::size_t> try_recv_batch(batch::RecvBatch<D>& b, int flags = 0) const noexcept {
+        return size_result(Ops::recv_batch::call(this->h(), b.c_handle(), flags));
+    }
+
+    /// Receives one datagram, or with `UDP_GRO` on several coalesced ones,
+    /// into `buf` (use 65536 bytes). IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    GroRecv<Addr> recv_gro(void* buf, std::size_t len) const {
+        wl_gro_recv out{};
+        check_size(Ops::recv_gro::call(this->h(), buf, len, &out), Ops::recv_gro::name);
+        return {out.len, out.segment_size, out.truncated, Access::addr<Addr>(out.source)};
+    }
+    /// A GRO receive, without throwing. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    Result<GroRecv<Addr>> try_recv_gro(void* buf, std::size_t len) const noexcept {
+        wl_gro_recv out{};
+        const ssize_t rc = Ops::recv_gro::call(this->h(), buf, len, &out);
+        if (rc < 0) return fail(rc);
+        return GroRecv<Addr>{out.len, out.segment_size, out.truncated, Access::addr<Addr>(out.source)};
+    }
+
+    /// Turns the receive-side metadata in `what` on or off (`setsockopt`
+    /// `IP_RECVTOS`, `IP_PKTINFO`, `IP_RECVTTL`, `SO_TIMESTAMPNS` and their
+    /// IPv6 forms). IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    void set_recv_meta(meta::Kind what, bool on) const {
+        check(Ops::set_recv_meta::call(this->h(), static_cast<std::uint32_t>(what), on), Ops::set_recv_meta::name);
+    }
+    /// Turns receive-side metadata on or off, without throwing. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    Result<void> try_set_recv_meta(meta::Kind what, bool on) const noexcept {
+        return void_result(Ops::set_recv_meta::call(this->h(), static_cast<std::uint32_t>(what), on));
+    }
+    /// Receives one datagram (a connected socket: from the peer) into `buf`
+    /// with its metadata (`recvmsg(2)` with a stack control buffer).
+    /// IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    meta::Recv<Addr> recv_meta(void* buf, std::size_t len) const {
+        wl_udp_recv_meta out{};
+        check_size(Ops::recv_meta::call(this->h(), buf, len, &out), Ops::recv_meta::name);
+        return recv_meta_of<Addr>(out);
+    }
+    /// Receives one datagram with its metadata, without throwing. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    Result<meta::Recv<Addr>> try_recv_meta(void* buf, std::size_t len) const noexcept {
+        wl_udp_recv_meta out{};
+        const ssize_t rc = Ops::recv_meta::call(this->h(), buf, len, &out);
+        if (rc < 0) return fail(rc);
+        return recv_meta_of<Addr>(out);
+    }
+
+    /// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
+    /// `set_recv_meta(meta::Kind::errors, true)`): the typed error with the
+    /// offender's address; the offending payload goes into `buf` (`len` may
+    /// be 0). Never waits: an empty queue throws EAGAIN (`try_recv_error`
+    /// returns it). IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    meta::QueuedError<Addr> recv_error(void* buf = nullptr, std::size_t len = 0) const {
+        wl_udp_queued_error out{};
+        check_size(Ops::recv_error::call(this->h(), buf, len, &out), Ops::recv_error::name);
+        return queued_of<Addr>(out);
+    }
+    /// Reads one queued error, without throwing (EAGAIN: none queued).
+    /// IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    Result<meta::QueuedError<Addr>> try_recv_error(void* buf = nullptr, std::size_t len = 0) const noexcept {
+        wl_udp_queued_error out{};
+        const ssize_t rc = Ops::recv_error::call(this->h(), buf, len, &out);
+        return queued_result<Addr>(rc, out);
+    }
+    /// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
+    /// `IPV6_MTU_DISCOVER`). IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    void set_mtu_discover(meta::PmtuDiscover mode) const {
+        check(Ops::set_mtu_discover::call(this->h(), static_cast<int>(mode)), Ops::set_mtu_discover::name);
+    }
+    /// Sets the path MTU discovery mode, without throwing. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    Result<void> try_set_mtu_discover(meta::PmtuDiscover mode) const noexcept {
+        return void_result(Ops::set_mtu_discover::call(this->h(), static_cast<int>(mode)));
+    }
+    /// The path MTU discovery mode. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    meta::PmtuDiscover mtu_discover() const {
+        int mode = 0;
+        check(Ops::mtu_discover::call(this->h(), &mode), Ops::mtu_discover::name);
+        return static_cast<meta::PmtuDiscover>(mode);
+    }
+    /// The path MTU discovery mode, without throwing. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    Result<meta::PmtuDiscover> try_mtu_discover() const noexcept {
+        int mode = 0;
+        const int rc = Ops::mtu_discover::call(this->h(), &mode);
+        return pmtu_result(rc, mode);
+    }
+    /// Receives one datagram into `buf` and its raw control messages into
+    /// the caller's `control` buffer (`recvmsg(2)`); the result says how
+    /// much the kernel wrote and whether it cut them (`MSG_CTRUNC`).
+    /// `control` must outlive the result's `control` view. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    cmsg::Received<Addr> recv_cmsg(void* buf, std::size_t len, void* control, std::size_t control_capacity,
+                                   int flags = 0) const {
+        wl_cmsg_recv out{};
+        check_size(Ops::recv_cmsg::call(this->h(), buf, len, control, control_capacity, flags, &out),
+                   Ops::recv_cmsg::name);
+        return cmsg_received_of<Addr>(out, control);
+    }
+    /// Receives with raw control messages, without throwing. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    Result<cmsg::Received<Addr>> try_recv_cmsg(void* buf, std::size_t len, void* control,
+                                               std::size_t control_capacity, int flags = 0) const noexcept {
+        wl_cmsg_recv out{};
+        const ssize_t rc = Ops::recv_cmsg::call(this->h(), buf, len, control, control_capacity, flags, &out);
+        return cmsg_result<Addr>(rc, out, control);
+    }
+    /// Receives up to `min(n, slots capacity)` datagrams in one
+    /// `recvmmsg(2)`, datagram `i` into the caller's buffer `bufs[i]` and
+    /// its sender and metadata into slot `i`; returns how many. `flags` as
+    /// for `recv_batch`. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    std::size_t recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n, int flags = 0) const {
+        return static_cast<std::size_t>(
+            check(Ops::recv_slots::call(this->h(), slots.c_handle(), bufs, n, flags), Ops::recv_slots::name));
+    }
+    /// Receives into caller buffers, without throwing. IPv4/IPv6 only.
+    template <class DD = D, if_inet<DD> = 0>
+    Result<std::size_t> try_recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n,
+                                       int flags = 0) const noexcept {
+        return size_result(Ops::recv_slots::call(this->h(), slots.c_handle(), bufs, n, flags));
+    }
+
+protected:
+    explicit DatagramBase(H* h) noexcept : Base<Derived, H, D>(h) {}
+};
+
+}  // namespace detail
+
 // ---------------------------------------------------------------------------
 // The states.
 // ---------------------------------------------------------------------------
@@ -2658,8 +2865,9 @@ private:
 /// the peer on each `send_to` and learning it on each `recv_from`.
 /// `connect` fixes one peer.
 template <class D>
-class [[nodiscard]] BoundDatagram : public detail::SocketBase<BoundDatagram<D>, wl_dgram, D> {
-    using Base = detail::SocketBase<BoundDatagram<D>, wl_dgram, D>;
+class [[nodiscard]] BoundDatagram
+    : public detail::DatagramBase<BoundDatagram<D>, wl_dgram, D, detail::SocketBase> {
+    using Base = detail::DatagramBase<BoundDatagram<D>, wl_dgram, D, detail::SocketBase>;
 
 public:
     /// The address type of the domain.
@@ -2805,28 +3013,6 @@ public:
     }
 #endif
 
-    /// Sends every queued message of `b` in one `sendmmsg(2)`
-    /// (`MSG_NOSIGNAL`); returns how many were sent (a prefix; see
-    /// `SendBatch::remove_sent`). 0 for an empty batch, without a syscall.
-    [[nodiscard]] std::size_t send_batch(batch::SendBatch<D>& b, int flags = 0) const {
-        return static_cast<std::size_t>(
-            detail::check(wl_dgram_send_batch(this->h(), b.c_handle(), flags), "wl_dgram_send_batch"));
-    }
-    /// Sends a batch, without throwing.
-    [[nodiscard]] Result<std::size_t> try_send_batch(batch::SendBatch<D>& b, int flags = 0) const noexcept {
-        return detail::size_result(wl_dgram_send_batch(this->h(), b.c_handle(), flags));
-    }
-    /// Receives up to the batch's capacity of datagrams in one
-    /// `recvmmsg(2)`: 0 waits for them all, `batch::waitforone` for one,
-    /// `MSG_DONTWAIT` for none. Returns how many arrived (never 0).
-    [[nodiscard]] std::size_t recv_batch(batch::RecvBatch<D>& b, int flags = 0) const {
-        return static_cast<std::size_t>(
-            detail::check(wl_dgram_recv_batch(this->h(), b.c_handle(), flags), "wl_dgram_recv_batch"));
-    }
-    /// Receives a batch, without throwing.
-    [[nodiscard]] Result<std::size_t> try_recv_batch(batch::RecvBatch<D>& b, int flags = 0) const noexcept {
-        return detail::size_result(wl_dgram_recv_batch(this->h(), b.c_handle(), flags));
-    }
     /// Sends each (payload, address) pair of `messages` (any range of pairs
     /// whose `first` converts to std::string_view and `second` is `Addr`)
     /// as its own datagram in one `sendmmsg(2)`. Returns the bytes sent for
@@ -2874,52 +3060,6 @@ public:
         if (rc < 0) return detail::fail(rc);
         return detail::segmented_of(out);
     }
-    /// Receives one datagram, or with `UDP_GRO` on several coalesced ones,
-    /// into `buf` (use 65536 bytes). IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    GroRecv<Addr> recv_gro(void* buf, std::size_t len) const {
-        wl_gro_recv out{};
-        detail::check_size(wl_dgram_recv_gro(this->h(), buf, len, &out), "wl_dgram_recv_gro");
-        return {out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
-    }
-    /// A GRO receive, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<GroRecv<Addr>> try_recv_gro(void* buf, std::size_t len) const noexcept {
-        wl_gro_recv out{};
-        const ssize_t rc = wl_dgram_recv_gro(this->h(), buf, len, &out);
-        if (rc < 0) return detail::fail(rc);
-        return GroRecv<Addr>{out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
-    }
-
-    /// Turns the receive-side metadata in `what` on or off (`setsockopt`
-    /// `IP_RECVTOS`, `IP_PKTINFO`, `IP_RECVTTL`, `SO_TIMESTAMPNS` and their
-    /// IPv6 forms). IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    void set_recv_meta(meta::Kind what, bool on) const {
-        detail::check(wl_dgram_set_recv_meta(this->h(), static_cast<std::uint32_t>(what), on),
-                      "wl_dgram_set_recv_meta");
-    }
-    /// Turns receive-side metadata on or off, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<void> try_set_recv_meta(meta::Kind what, bool on) const noexcept {
-        return detail::void_result(wl_dgram_set_recv_meta(this->h(), static_cast<std::uint32_t>(what), on));
-    }
-    /// Receives one datagram into `buf` with its metadata (`recvmsg(2)` with
-    /// a stack control buffer). IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    meta::Recv<Addr> recv_meta(void* buf, std::size_t len) const {
-        wl_udp_recv_meta out{};
-        detail::check_size(wl_dgram_recv_meta(this->h(), buf, len, &out), "wl_dgram_recv_meta");
-        return detail::recv_meta_of<Addr>(out);
-    }
-    /// Receives one datagram with its metadata, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<meta::Recv<Addr>> try_recv_meta(void* buf, std::size_t len) const noexcept {
-        wl_udp_recv_meta out{};
-        const ssize_t rc = wl_dgram_recv_meta(this->h(), buf, len, &out);
-        if (rc < 0) return detail::fail(rc);
-        return detail::recv_meta_of<Addr>(out);
-    }
     /// Sends one datagram to `to` with the metadata in `m` (`sendmsg(2)`
     /// with control messages, `MSG_NOSIGNAL`). IPv4/IPv6 only.
     template <class DD = D, detail::if_inet<DD> = 0>
@@ -2934,85 +3074,6 @@ public:
                                       const meta::Send<Addr>& m) const noexcept {
         const wl_udp_send_meta c = detail::send_meta_of(m);
         return detail::size_result(wl_dgram_send_meta(this->h(), bytes.data(), bytes.size(), &to.raw(), &c));
-    }
-    /// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
-    /// `set_recv_meta(meta::Kind::errors, true)`): the typed error with the
-    /// offender's address; the offending payload goes into `buf` (`len` may
-    /// be 0). Never waits: an empty queue throws EAGAIN (`try_recv_error`
-    /// returns it). IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    meta::QueuedError<Addr> recv_error(void* buf = nullptr, std::size_t len = 0) const {
-        wl_udp_queued_error out{};
-        detail::check_size(wl_dgram_recv_error(this->h(), buf, len, &out), "wl_dgram_recv_error");
-        return detail::queued_of<Addr>(out);
-    }
-    /// Reads one queued error, without throwing (EAGAIN: none queued).
-    /// IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<meta::QueuedError<Addr>> try_recv_error(void* buf = nullptr, std::size_t len = 0) const noexcept {
-        wl_udp_queued_error out{};
-        const ssize_t rc = wl_dgram_recv_error(this->h(), buf, len, &out);
-        return detail::queued_result<Addr>(rc, out);
-    }
-    /// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
-    /// `IPV6_MTU_DISCOVER`). IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    void set_mtu_discover(meta::PmtuDiscover mode) const {
-        detail::check(wl_dgram_set_mtu_discover(this->h(), static_cast<int>(mode)), "wl_dgram_set_mtu_discover");
-    }
-    /// Sets the path MTU discovery mode, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<void> try_set_mtu_discover(meta::PmtuDiscover mode) const noexcept {
-        return detail::void_result(wl_dgram_set_mtu_discover(this->h(), static_cast<int>(mode)));
-    }
-    /// The path MTU discovery mode. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    meta::PmtuDiscover mtu_discover() const {
-        int mode = 0;
-        detail::check(wl_dgram_mtu_discover(this->h(), &mode), "wl_dgram_mtu_discover");
-        return static_cast<meta::PmtuDiscover>(mode);
-    }
-    /// The path MTU discovery mode, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<meta::PmtuDiscover> try_mtu_discover() const noexcept {
-        int mode = 0;
-        const int rc = wl_dgram_mtu_discover(this->h(), &mode);
-        return detail::pmtu_result(rc, mode);
-    }
-    /// Receives one datagram into `buf` and its raw control messages into
-    /// the caller's `control` buffer (`recvmsg(2)`); the result says how
-    /// much the kernel wrote and whether it cut them (`MSG_CTRUNC`).
-    /// `control` must outlive the result's `control` view. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    cmsg::Received<Addr> recv_cmsg(void* buf, std::size_t len, void* control, std::size_t control_capacity,
-                                   int flags = 0) const {
-        wl_cmsg_recv out{};
-        detail::check_size(wl_dgram_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out),
-                           "wl_dgram_recv_cmsg");
-        return detail::cmsg_received_of<Addr>(out, control);
-    }
-    /// Receives with raw control messages, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<cmsg::Received<Addr>> try_recv_cmsg(void* buf, std::size_t len, void* control,
-                                               std::size_t control_capacity, int flags = 0) const noexcept {
-        wl_cmsg_recv out{};
-        const ssize_t rc = wl_dgram_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out);
-        return detail::cmsg_result<Addr>(rc, out, control);
-    }
-    /// Receives up to `min(n, slots capacity)` datagrams in one
-    /// `recvmmsg(2)`, datagram `i` into the caller's buffer `bufs[i]` and
-    /// its sender and metadata into slot `i`; returns how many. `flags` as
-    /// for `recv_batch`. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    std::size_t recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n, int flags = 0) const {
-        return static_cast<std::size_t>(
-            detail::check(wl_dgram_recv_slots(this->h(), slots.c_handle(), bufs, n, flags), "wl_dgram_recv_slots"));
-    }
-    /// Receives into caller buffers, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<std::size_t> try_recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n,
-                                       int flags = 0) const noexcept {
-        return detail::size_result(wl_dgram_recv_slots(this->h(), slots.c_handle(), bufs, n, flags));
     }
     /// Sends one datagram to `to` with the control messages of `control`
     /// (`sendmsg(2)`, `MSG_NOSIGNAL`); a malformed buffer is EINVAL naming
@@ -3072,32 +3133,14 @@ private:
 /// UDP). A send may fail with ECONNREFUSED after the peer refused an
 /// earlier datagram.
 template <class D>
-class [[nodiscard]] ConnectedDatagram : public detail::ConnectedBase<ConnectedDatagram<D>, wl_dgram_conn, D> {
-    using Base = detail::ConnectedBase<ConnectedDatagram<D>, wl_dgram_conn, D>;
+class [[nodiscard]] ConnectedDatagram
+    : public detail::DatagramBase<ConnectedDatagram<D>, wl_dgram_conn, D, detail::ConnectedBase> {
+    using Base = detail::DatagramBase<ConnectedDatagram<D>, wl_dgram_conn, D, detail::ConnectedBase>;
 
 public:
     /// The address type of the domain.
     using Addr = typename D::Addr;
 
-    /// Sends every queued message of `b` to the peer in one `sendmmsg(2)`
-    /// (messages queued with `push_connected`, or with the peer's address).
-    [[nodiscard]] std::size_t send_batch(batch::SendBatch<D>& b, int flags = 0) const {
-        return static_cast<std::size_t>(
-            detail::check(wl_dgram_conn_send_batch(this->h(), b.c_handle(), flags), "wl_dgram_conn_send_batch"));
-    }
-    /// Sends a batch, without throwing.
-    [[nodiscard]] Result<std::size_t> try_send_batch(batch::SendBatch<D>& b, int flags = 0) const noexcept {
-        return detail::size_result(wl_dgram_conn_send_batch(this->h(), b.c_handle(), flags));
-    }
-    /// Receives a batch of the peer's datagrams in one `recvmmsg(2)`.
-    [[nodiscard]] std::size_t recv_batch(batch::RecvBatch<D>& b, int flags = 0) const {
-        return static_cast<std::size_t>(
-            detail::check(wl_dgram_conn_recv_batch(this->h(), b.c_handle(), flags), "wl_dgram_conn_recv_batch"));
-    }
-    /// Receives a batch, without throwing.
-    [[nodiscard]] Result<std::size_t> try_recv_batch(batch::RecvBatch<D>& b, int flags = 0) const noexcept {
-        return detail::size_result(wl_dgram_conn_recv_batch(this->h(), b.c_handle(), flags));
-    }
     /// Sends each payload of `payloads` (any range of things that convert
     /// to std::string_view) as its own datagram to the peer, in one
     /// `sendmmsg(2)`. Returns the bytes sent for each message sent.
@@ -3137,51 +3180,6 @@ public:
         if (rc < 0) return detail::fail(rc);
         return detail::segmented_of(out);
     }
-    /// Receives one datagram, or with `UDP_GRO` several coalesced ones.
-    /// IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    GroRecv<Addr> recv_gro(void* buf, std::size_t len) const {
-        wl_gro_recv out{};
-        detail::check_size(wl_dgram_conn_recv_gro(this->h(), buf, len, &out), "wl_dgram_conn_recv_gro");
-        return {out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
-    }
-    /// A GRO receive, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<GroRecv<Addr>> try_recv_gro(void* buf, std::size_t len) const noexcept {
-        wl_gro_recv out{};
-        const ssize_t rc = wl_dgram_conn_recv_gro(this->h(), buf, len, &out);
-        if (rc < 0) return detail::fail(rc);
-        return GroRecv<Addr>{out.len, out.segment_size, out.truncated, detail::Access::addr<Addr>(out.source)};
-    }
-
-    /// Turns the receive-side metadata in `what` on or off (see
-    /// `BoundDatagram::set_recv_meta`). IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    void set_recv_meta(meta::Kind what, bool on) const {
-        detail::check(wl_dgram_conn_set_recv_meta(this->h(), static_cast<std::uint32_t>(what), on),
-                      "wl_dgram_conn_set_recv_meta");
-    }
-    /// Turns receive-side metadata on or off, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<void> try_set_recv_meta(meta::Kind what, bool on) const noexcept {
-        return detail::void_result(wl_dgram_conn_set_recv_meta(this->h(), static_cast<std::uint32_t>(what), on));
-    }
-    /// Receives one datagram from the peer into `buf` with its metadata.
-    /// IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    meta::Recv<Addr> recv_meta(void* buf, std::size_t len) const {
-        wl_udp_recv_meta out{};
-        detail::check_size(wl_dgram_conn_recv_meta(this->h(), buf, len, &out), "wl_dgram_conn_recv_meta");
-        return detail::recv_meta_of<Addr>(out);
-    }
-    /// Receives one datagram with its metadata, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<meta::Recv<Addr>> try_recv_meta(void* buf, std::size_t len) const noexcept {
-        wl_udp_recv_meta out{};
-        const ssize_t rc = wl_dgram_conn_recv_meta(this->h(), buf, len, &out);
-        if (rc < 0) return detail::fail(rc);
-        return detail::recv_meta_of<Addr>(out);
-    }
     /// Sends one datagram to the peer with the metadata in `m`. IPv4/IPv6 only.
     template <class DD = D, detail::if_inet<DD> = 0>
     std::size_t send_meta(std::string_view bytes, const meta::Send<Addr>& m) const {
@@ -3210,85 +3208,6 @@ public:
         const int rc = wl_dgram_conn_path_mtu(this->h(), &mtu);
         if (rc < 0) return detail::fail(rc);
         return mtu;
-    }
-    /// Reads one queued error from the error queue (`MSG_ERRQUEUE`, after
-    /// `set_recv_meta(meta::Kind::errors, true)`): the typed error with the
-    /// offender's address; the offending payload goes into `buf` (`len` may
-    /// be 0). Never waits: an empty queue throws EAGAIN (`try_recv_error`
-    /// returns it). IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    meta::QueuedError<Addr> recv_error(void* buf = nullptr, std::size_t len = 0) const {
-        wl_udp_queued_error out{};
-        detail::check_size(wl_dgram_conn_recv_error(this->h(), buf, len, &out), "wl_dgram_conn_recv_error");
-        return detail::queued_of<Addr>(out);
-    }
-    /// Reads one queued error, without throwing (EAGAIN: none queued).
-    /// IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<meta::QueuedError<Addr>> try_recv_error(void* buf = nullptr, std::size_t len = 0) const noexcept {
-        wl_udp_queued_error out{};
-        const ssize_t rc = wl_dgram_conn_recv_error(this->h(), buf, len, &out);
-        return detail::queued_result<Addr>(rc, out);
-    }
-    /// Sets the path MTU discovery mode (`IP_MTU_DISCOVER` /
-    /// `IPV6_MTU_DISCOVER`). IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    void set_mtu_discover(meta::PmtuDiscover mode) const {
-        detail::check(wl_dgram_conn_set_mtu_discover(this->h(), static_cast<int>(mode)), "wl_dgram_conn_set_mtu_discover");
-    }
-    /// Sets the path MTU discovery mode, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<void> try_set_mtu_discover(meta::PmtuDiscover mode) const noexcept {
-        return detail::void_result(wl_dgram_conn_set_mtu_discover(this->h(), static_cast<int>(mode)));
-    }
-    /// The path MTU discovery mode. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    meta::PmtuDiscover mtu_discover() const {
-        int mode = 0;
-        detail::check(wl_dgram_conn_mtu_discover(this->h(), &mode), "wl_dgram_conn_mtu_discover");
-        return static_cast<meta::PmtuDiscover>(mode);
-    }
-    /// The path MTU discovery mode, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<meta::PmtuDiscover> try_mtu_discover() const noexcept {
-        int mode = 0;
-        const int rc = wl_dgram_conn_mtu_discover(this->h(), &mode);
-        return detail::pmtu_result(rc, mode);
-    }
-    /// Receives one datagram into `buf` and its raw control messages into
-    /// the caller's `control` buffer (`recvmsg(2)`); the result says how
-    /// much the kernel wrote and whether it cut them (`MSG_CTRUNC`).
-    /// `control` must outlive the result's `control` view. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    cmsg::Received<Addr> recv_cmsg(void* buf, std::size_t len, void* control, std::size_t control_capacity,
-                                   int flags = 0) const {
-        wl_cmsg_recv out{};
-        detail::check_size(wl_dgram_conn_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out),
-                           "wl_dgram_conn_recv_cmsg");
-        return detail::cmsg_received_of<Addr>(out, control);
-    }
-    /// Receives with raw control messages, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<cmsg::Received<Addr>> try_recv_cmsg(void* buf, std::size_t len, void* control,
-                                               std::size_t control_capacity, int flags = 0) const noexcept {
-        wl_cmsg_recv out{};
-        const ssize_t rc = wl_dgram_conn_recv_cmsg(this->h(), buf, len, control, control_capacity, flags, &out);
-        return detail::cmsg_result<Addr>(rc, out, control);
-    }
-    /// Receives up to `min(n, slots capacity)` datagrams in one
-    /// `recvmmsg(2)`, datagram `i` into the caller's buffer `bufs[i]` and
-    /// its sender and metadata into slot `i`; returns how many. `flags` as
-    /// for `recv_batch`. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    std::size_t recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n, int flags = 0) const {
-        return static_cast<std::size_t>(
-            detail::check(wl_dgram_conn_recv_slots(this->h(), slots.c_handle(), bufs, n, flags), "wl_dgram_conn_recv_slots"));
-    }
-    /// Receives into caller buffers, without throwing. IPv4/IPv6 only.
-    template <class DD = D, detail::if_inet<DD> = 0>
-    Result<std::size_t> try_recv_slots(batch::RecvSlots<D>& slots, iovec* bufs, std::size_t n,
-                                       int flags = 0) const noexcept {
-        return detail::size_result(wl_dgram_conn_recv_slots(this->h(), slots.c_handle(), bufs, n, flags));
     }
     /// Sends one datagram to the peer with the control messages of
     /// `control` (`sendmsg(2)`, `MSG_NOSIGNAL`). IPv4/IPv6 only.
@@ -3375,26 +3294,6 @@ std::string string_option(int fd, Get get, const char* name) {
 
 }  // namespace detail
 
-// One option: set_NAME / try_set_NAME / NAME / try_NAME, with the C++ type
-// T and the C type CT.
-#define WL_HPP_OPTION(NAME, T, CT)                                                                      \
-    template <class S>                                                                                  \
-    void set_##NAME(const S& socket, T value) {                                                         \
-        detail::check(wl_set_##NAME(detail::fd_of(socket), detail::to_c<CT>(value)), "wl_set_" #NAME);  \
-    }                                                                                                   \
-    template <class S>                                                                                  \
-    Result<void> try_set_##NAME(const S& socket, T value) noexcept {                                    \
-        return detail::try_set_option(detail::try_fd_of(socket), wl_set_##NAME, detail::to_c<CT>(value)); \
-    }                                                                                                   \
-    template <class S>                                                                                  \
-    T NAME(const S& socket) {                                                                           \
-        return detail::get_option<T, CT>(detail::fd_of(socket), wl_##NAME, "wl_" #NAME);                \
-    }                                                                                                   \
-    template <class S>                                                                                  \
-    Result<T> try_##NAME(const S& socket) noexcept {                                                    \
-        return detail::try_get_option<T, CT>(detail::try_fd_of(socket), wl_##NAME);                     \
-    }
-
 // A read-only option: NAME / try_NAME.
 #define WL_HPP_OPTION_READ(NAME, T, CT)                                                                 \
     template <class S>                                                                                  \
@@ -3405,6 +3304,19 @@ std::string string_option(int fd, Get get, const char* name) {
     Result<T> try_##NAME(const S& socket) noexcept {                                                    \
         return detail::try_get_option<T, CT>(detail::try_fd_of(socket), wl_##NAME);                     \
     }
+
+// One option: set_NAME / try_set_NAME, then NAME / try_NAME as for a
+// read-only one; the C++ type T and the C type CT.
+#define WL_HPP_OPTION(NAME, T, CT)                                                                      \
+    template <class S>                                                                                  \
+    void set_##NAME(const S& socket, T value) {                                                         \
+        detail::check(wl_set_##NAME(detail::fd_of(socket), detail::to_c<CT>(value)), "wl_set_" #NAME);  \
+    }                                                                                                   \
+    template <class S>                                                                                  \
+    Result<void> try_set_##NAME(const S& socket, T value) noexcept {                                    \
+        return detail::try_set_option(detail::try_fd_of(socket), wl_set_##NAME, detail::to_c<CT>(value)); \
+    }                                                                                                   \
+    WL_HPP_OPTION_READ(NAME, T, CT)
 
 // BEGIN GENERATED OPTIONS FROM src/options/table.rs (WIRELANE_BLESS=1 cargo test -p wirelane-ffi --test option_table)
 /// `SO_REUSEADDR` (`socket(7)`): rebind a port still in TIME_WAIT; set before bind.
@@ -4074,6 +3986,7 @@ inline bool is_transient(const std::error_code& ec) noexcept { return wl_is_tran
 }  // namespace stream_ext
 
 #undef WL_HPP_OPTION
+#undef WL_HPP_OPTION_READ
 
 // ---------------------------------------------------------------------------
 // Builders: create, configure, bind/listen/connect in one call. The config
