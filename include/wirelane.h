@@ -528,6 +528,8 @@ typedef struct wl_seqpacket_bound wl_seqpacket_bound;
 /**
  * A listening Unix seqpacket socket (`Listener<Unix, SeqPacket>`): it
  * accepts `wl_seqpacket` connections. Accepting does not consume it.
+ * Register `wl_seqpacket_listener_fd` for readability to learn of
+ * pending connections.
  */
 typedef struct wl_seqpacket_listener wl_seqpacket_listener;
 

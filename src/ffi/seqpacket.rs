@@ -41,6 +41,8 @@ impl_handle!(wl_seqpacket_bound, BoundSocket<Unix, SeqPacket>);
 
 /// A listening Unix seqpacket socket (`Listener<Unix, SeqPacket>`): it
 /// accepts `wl_seqpacket` connections. Accepting does not consume it.
+/// Register `wl_seqpacket_listener_fd` for readability to learn of
+/// pending connections.
 #[cfg_attr(all(), repr(C))]
 pub struct wl_seqpacket_listener(super::handle::Tag, Option<Listener<Unix, SeqPacket>>);
 impl_handle!(wl_seqpacket_listener, Listener<Unix, SeqPacket>);
