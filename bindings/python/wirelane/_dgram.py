@@ -122,19 +122,10 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
                     if r == 0:
                         r = _CLOSED_EOF
                 if r < 0:
-                    try:
-                        r = self._retry(
-                            "recvfrom()",
-                            _IN,
-                            lambda hv: _recv_from(hv, buf.addr, bufsize, peer.addr, 0),
-                            r,
-                            "wl_dgram_recv_from",
-                            eof_is_zero=True,
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        _ADDR_POOL.append(peer)
-                        raise
+                    r = self._retry(
+                        "recvfrom()", _IN, lambda hv: _recv_from(hv, buf.addr, bufsize, peer.addr, 0), r, "wl_dgram_recv_from",
+                        eof_is_zero=True, give_back=(buf, peer),
+                    )
                 data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
                 _POOL.append(buf)
                 return data, give_addr(peer)  # type: ignore[return-value]
@@ -191,19 +182,10 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
                     if r == 0:
                         r = _CLOSED_EOF
                 if r < 0:
-                    try:
-                        r = self._retry(
-                            "recvfrom_into()",
-                            _IN,
-                            lambda hv: _recv_from(hv, buf.addr, size, peer.addr, 0),
-                            r,
-                            "wl_dgram_recv_from",
-                            eof_is_zero=True,
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        _ADDR_POOL.append(peer)
-                        raise
+                    r = self._retry(
+                        "recvfrom_into()", _IN, lambda hv: _recv_from(hv, buf.addr, size, peer.addr, 0), r, "wl_dgram_recv_from",
+                        eof_is_zero=True, give_back=(buf, peer),
+                    )
                 buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
                 _POOL.append(buf)
                 return r, give_addr(peer)  # type: ignore[return-value]
@@ -379,13 +361,10 @@ class ConnectedDatagram(FdPassing[D]):
                     if r == 0:
                         r = _CLOSED_EOF
                 if r < 0:
-                    try:
-                        r = self._retry(
-                            "recv_into()", _IN, lambda hv: _dc_recv(hv, buf.addr, size, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        raise
+                    r = self._retry(
+                        "recv_into()", _IN, lambda hv: _dc_recv(hv, buf.addr, size, 0), r, "wl_dgram_conn_recv",
+                        eof_is_zero=True, give_back=(buf,),
+                    )
                 buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
                 _POOL.append(buf)
                 return r

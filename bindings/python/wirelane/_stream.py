@@ -176,13 +176,9 @@ def _hot_recv(fns: _ffi.StateFns, name: str) -> Callable[[_F], _F]:
                     if r == 0:
                         r = _CLOSED_EOF
                 if r < 0:
-                    try:
-                        r = self._retry(
-                            "recv()", _IN, lambda hv: checked(hv, buf.addr, bufsize, 0), r, name, eof_is_zero=True
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        raise
+                    r = self._retry(
+                        "recv()", _IN, lambda hv: checked(hv, buf.addr, bufsize, 0), r, name, eof_is_zero=True, give_back=(buf,)
+                    )
                 data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
                 _POOL.append(buf)
                 return data
@@ -358,13 +354,9 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
                             r = _CLOSED_EOF
                     if r < 0:
                         n = nbytes
-                        try:
-                            r = self._retry(
-                                "recv_into()", _IN, lambda hv: _recv(hv, buf.addr, n, 0), r, "wl_conn_recv", eof_is_zero=True
-                            )
-                        except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                            _POOL.append(buf)
-                            raise
+                        r = self._retry(
+                            "recv_into()", _IN, lambda hv: _recv(hv, buf.addr, n, 0), r, "wl_conn_recv", eof_is_zero=True, give_back=(buf,)
+                        )
                     buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
                     _POOL.append(buf)
                     return r
