@@ -481,6 +481,37 @@ class _AsyncDatagram(AsyncSocket[D]):
         n: int = await self._read(_slots.recv_slots, self._s, slots, buffers, flags)
         return n
 
+    def set_recv_meta(
+        self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6],
+        *,
+        ecn: bool = False,
+        addr: bool = False,
+        ttl: bool = False,
+        timestamp: bool = False,
+        errors: bool = False,
+        software_timestamp: bool = False,
+        on: bool = True,
+    ) -> None:
+        """Turns receive-side metadata on or off; see
+        :func:`wirelane.udp_meta.set_recv_meta`. UDP only."""
+        _meta.set_recv_meta(
+            self._s,
+            ecn=ecn,
+            addr=addr,
+            ttl=ttl,
+            timestamp=timestamp,
+            errors=errors,
+            software_timestamp=software_timestamp,
+            on=on,
+        )
+
+    async def recv_meta(self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6], buffer: Any) -> _meta.RecvMeta:
+        """One datagram (on a connected twin, from the peer) into ``buffer``
+        (no copy) with its metadata; see :func:`wirelane.udp_meta.recv_meta`.
+        UDP only. Cancel-safe: a cancelled call has received nothing."""
+        r: _meta.RecvMeta = await self._read(_meta.recv_meta, self._s, buffer)
+        return r
+
     async def recv_cmsg(
         self: _AsyncDatagram[SocketAddrV4] | _AsyncDatagram[SocketAddrV6],
         buffer: Any,
@@ -525,39 +556,6 @@ class AsyncBoundDatagram(_AsyncDatagram[D]):
         """``data`` as ``segment_size``-byte datagrams in one GSO send (see
         ``BoundDatagram.sendto_segmented``). UDP only."""
         r: SegmentedSend = await self._write(self._s.sendto_segmented, data, segment_size, address)
-        return r
-
-    def set_recv_meta(
-        self: AsyncBoundDatagram[SocketAddrV4] | AsyncBoundDatagram[SocketAddrV6],
-        *,
-        ecn: bool = False,
-        addr: bool = False,
-        ttl: bool = False,
-        timestamp: bool = False,
-        errors: bool = False,
-        software_timestamp: bool = False,
-        on: bool = True,
-    ) -> None:
-        """Turns receive-side metadata on or off; see
-        :func:`wirelane.udp_meta.set_recv_meta`. UDP only."""
-        _meta.set_recv_meta(
-            self._s,
-            ecn=ecn,
-            addr=addr,
-            ttl=ttl,
-            timestamp=timestamp,
-            errors=errors,
-            software_timestamp=software_timestamp,
-            on=on,
-        )
-
-    async def recv_meta(
-        self: AsyncBoundDatagram[SocketAddrV4] | AsyncBoundDatagram[SocketAddrV6], buffer: Any
-    ) -> _meta.RecvMeta:
-        """One datagram into ``buffer`` (no copy) with its metadata; see
-        :func:`wirelane.udp_meta.recv_meta`. UDP only. Cancel-safe: a
-        cancelled call has received nothing."""
-        r: _meta.RecvMeta = await self._read(_meta.recv_meta, self._s, buffer)
         return r
 
     async def send_meta(
@@ -647,39 +645,6 @@ class AsyncConnectedDatagram(_AsyncDatagram[D]):
     ) -> SegmentedSend:
         """``data`` as ``segment_size``-byte datagrams in one GSO send. UDP only."""
         r: SegmentedSend = await self._write(self._s.send_segmented, data, segment_size)
-        return r
-
-    def set_recv_meta(
-        self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6],
-        *,
-        ecn: bool = False,
-        addr: bool = False,
-        ttl: bool = False,
-        timestamp: bool = False,
-        errors: bool = False,
-        software_timestamp: bool = False,
-        on: bool = True,
-    ) -> None:
-        """Turns receive-side metadata on or off; see
-        :func:`wirelane.udp_meta.set_recv_meta`. UDP only."""
-        _meta.set_recv_meta(
-            self._s,
-            ecn=ecn,
-            addr=addr,
-            ttl=ttl,
-            timestamp=timestamp,
-            errors=errors,
-            software_timestamp=software_timestamp,
-            on=on,
-        )
-
-    async def recv_meta(
-        self: AsyncConnectedDatagram[SocketAddrV4] | AsyncConnectedDatagram[SocketAddrV6], buffer: Any
-    ) -> _meta.RecvMeta:
-        """One datagram from the peer into ``buffer`` (no copy) with its
-        metadata; see :func:`wirelane.udp_meta.recv_meta`. UDP only.
-        Cancel-safe: a cancelled call has received nothing."""
-        r: _meta.RecvMeta = await self._read(_meta.recv_meta, self._s, buffer)
         return r
 
     async def send_meta(
