@@ -37,8 +37,8 @@ import warnings
 from typing import Any, Callable, Final, TypeVar
 
 from . import _ffi
-from ._addr import D, from_wl
-from ._buffers import readable
+from ._addr import _ADDR_POOL, D, _PooledAddr, from_wl
+from ._buffers import _POOL, readable
 from ._loop_compat import LoopCompat
 from ._options import Options
 
@@ -610,6 +610,7 @@ class TimeoutSocket(SocketBase[D]):
         function: str,
         eof_is_zero: bool = False,
         deadline: float | None = None,
+        give_back: tuple[Any, ...] = (),
     ) -> int:
         """The slow path of the hot methods. ``first`` is the result of an
         attempt the caller already made (a negative errno, or 0 when a
@@ -617,7 +618,10 @@ class TimeoutSocket(SocketBase[D]):
         returning the raw result. Handles EINTR (signal handlers run, then
         retry), EAGAIN (poll with the timeout, ``BlockingIOError`` when
         non-blocking, ``TimeoutError`` for SO_RCVTIMEO), a concurrent
-        close, and turns any other error into the ``OSError`` subclass."""
+        close, and turns any other error into the ``OSError`` subclass.
+        ``give_back``: the hot receive's pooled buffers (``Scratch``,
+        ``_PooledAddr``), returned to their pools if this raises (see
+        ``_buffers.Scratch``); on success the caller gives them back."""
         users = self._users
         users.append(None)
         try:
@@ -657,6 +661,10 @@ class TimeoutSocket(SocketBase[D]):
                 hv = self._hv
                 assert hv is not None
                 r = call(hv)
+        except BaseException:
+            for pooled in give_back:
+                (_ADDR_POOL if type(pooled) is _PooledAddr else _POOL).append(pooled)
+            raise
         finally:
             users.pop()
             if self._state is not _OPEN:

@@ -15,7 +15,7 @@ from ._base import _CLOSED_EOF, _NOT_YET, _OPEN, _ZERO, TimeoutSocket, pair_of
 from ._buffers import _POOL, _SMALL_COPY, SCRATCH_SIZE, new_scratch, small_bytes, IovecArray, give_scratch, int_arg, readable, size_arg, take_scratch, writable
 from ._fdpass import DGRAM_CONN_FNS, FdPassing
 from ._loop_compat import UnconnectedPeer
-from ._stream import _adopted, _family_of, _hot_recv, _hot_recv_into_slow, _hot_send, _take_over
+from ._stream import _adopted, _family_of, _hot_recv, _hot_recv_into, _hot_send, _take_over
 
 _IN = select.POLLIN
 _OUT = select.POLLOUT
@@ -23,11 +23,9 @@ _DGRAM = _ffi.DGRAM
 _DGRAM_CONN = _ffi.DGRAM_CONN
 _send_to = _ffi.unchecked("wl_dgram_send_to")
 _recv_from = _ffi.unchecked("wl_dgram_recv_from")
-_dc_recv = _ffi.unchecked("wl_dgram_conn_recv")
 # The same functions without argtypes, for the fast paths (see _ffi.fast).
 _send_to_fast = _ffi.fast("wl_dgram_send_to")
 _recv_from_fast = _ffi.fast("wl_dgram_recv_from")
-_dc_recv_fast = _ffi.fast("wl_dgram_conn_recv")
 _FAST_MAX = _ffi.FAST_INT_MAX
 _IMMUTABLE_ADDRS = (SocketAddrV4, SocketAddrV6, UnixAddr, tuple)
 
@@ -122,19 +120,10 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
                     if r == 0:
                         r = _CLOSED_EOF
                 if r < 0:
-                    try:
-                        r = self._retry(
-                            "recvfrom()",
-                            _IN,
-                            lambda hv: _recv_from(hv, buf.addr, bufsize, peer.addr, 0),
-                            r,
-                            "wl_dgram_recv_from",
-                            eof_is_zero=True,
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        _ADDR_POOL.append(peer)
-                        raise
+                    r = self._retry(
+                        "recvfrom()", _IN, lambda hv: _recv_from(hv, buf.addr, bufsize, peer.addr, 0), r, "wl_dgram_recv_from",
+                        eof_is_zero=True, give_back=(buf, peer),
+                    )
                 data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
                 _POOL.append(buf)
                 return data, give_addr(peer)  # type: ignore[return-value]
@@ -191,19 +180,10 @@ class BoundDatagram(UnconnectedPeer, TimeoutSocket[D]):
                     if r == 0:
                         r = _CLOSED_EOF
                 if r < 0:
-                    try:
-                        r = self._retry(
-                            "recvfrom_into()",
-                            _IN,
-                            lambda hv: _recv_from(hv, buf.addr, size, peer.addr, 0),
-                            r,
-                            "wl_dgram_recv_from",
-                            eof_is_zero=True,
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        _ADDR_POOL.append(peer)
-                        raise
+                    r = self._retry(
+                        "recvfrom_into()", _IN, lambda hv: _recv_from(hv, buf.addr, size, peer.addr, 0), r, "wl_dgram_recv_from",
+                        eof_is_zero=True, give_back=(buf, peer),
+                    )
                 buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
                 _POOL.append(buf)
                 return r, give_addr(peer)  # type: ignore[return-value]
@@ -349,52 +329,12 @@ class ConnectedDatagram(FdPassing[D]):
         """Receives one datagram from the peer, truncated to ``bufsize``."""
         raise AssertionError("made by _hot_recv")
 
+    @_hot_recv_into(_DGRAM_CONN, "wl_dgram_conn_recv", SCRATCH_SIZE)
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives one datagram into a writable buffer; returns its size.
         It arrives in a pooled buffer and is copied (one small ``memcpy``,
         cheaper than pinning the caller's buffer)."""
-        if (
-            (
-                type(buffer) is bytearray
-                or (type(buffer) is memoryview and buffer.format == "B" and buffer.ndim == 1 and not buffer.readonly)
-            )
-            and type(nbytes) is int
-            and flags is _ZERO
-            and self._fns is _DGRAM_CONN
-            and 0 <= nbytes <= (size := len(buffer)) <= SCRATCH_SIZE
-        ):
-            if nbytes:
-                size = nbytes
-            try:
-                buf = _POOL.pop()
-            except IndexError:
-                buf = new_scratch()
-            users = self._users
-            users.append(None)
-            if self._state is _OPEN:
-                r: int = _dc_recv_fast(self._hb, buf.ref, size, 0)
-                users.pop()
-                if self._state is not _OPEN:
-                    self._settle()
-                    if r == 0:
-                        r = _CLOSED_EOF
-                if r < 0:
-                    try:
-                        r = self._retry(
-                            "recv_into()", _IN, lambda hv: _dc_recv(hv, buf.addr, size, 0), r, "wl_dgram_conn_recv", eof_is_zero=True
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        raise
-                buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
-                _POOL.append(buf)
-                return r
-            users.pop()
-            self._settle()
-            raise self._unusable()
-        return ConnectedDatagram._recv_into_slow(self, buffer, nbytes, flags)
-
-    _recv_into_slow = _hot_recv_into_slow(_DGRAM_CONN, "wl_dgram_conn_recv")
+        raise AssertionError("made by _hot_recv_into")
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends one datagram gathered from several buffers (``sendmsg(2)``)."""

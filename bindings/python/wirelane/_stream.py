@@ -26,11 +26,9 @@ _IN = select.POLLIN
 _OUT = select.POLLOUT
 _CONN = _ffi.CONN
 _send = _ffi.unchecked("wl_conn_send")
-_recv = _ffi.unchecked("wl_conn_recv")
 # The same functions without argtypes, for the fast paths (see _ffi.fast):
 # handle and buffer as byref objects, sizes as small ints.
 _send_fast = _ffi.fast("wl_conn_send")
-_recv_fast = _ffi.fast("wl_conn_recv")
 _FAST_MAX = _ffi.FAST_INT_MAX
 _S = TypeVar("_S", bound=SocketBase[Any])
 
@@ -176,13 +174,9 @@ def _hot_recv(fns: _ffi.StateFns, name: str) -> Callable[[_F], _F]:
                     if r == 0:
                         r = _CLOSED_EOF
                 if r < 0:
-                    try:
-                        r = self._retry(
-                            "recv()", _IN, lambda hv: checked(hv, buf.addr, bufsize, 0), r, name, eof_is_zero=True
-                        )
-                    except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                        _POOL.append(buf)
-                        raise
+                    r = self._retry(
+                        "recv()", _IN, lambda hv: checked(hv, buf.addr, bufsize, 0), r, name, eof_is_zero=True, give_back=(buf,)
+                    )
                 data: bytes = buf[:r]  # flags 0: no MSG_TRUNC, r <= bufsize
                 _POOL.append(buf)
                 return data
@@ -194,8 +188,12 @@ def _hot_recv(fns: _ffi.StateFns, name: str) -> Callable[[_F], _F]:
     return lambda stub: functools.update_wrapper(recv, stub)  # type: ignore[return-value]
 
 
-def _hot_recv_into_slow(fns: _ffi.StateFns, name: str) -> Callable[[Any, Any, Any, Any], int]:
-    """The checked path of ``recv_into(buffer, nbytes, flags)`` over ``name``."""
+def _hot_recv_into(fns: _ffi.StateFns, name: str, limit: int) -> Callable[[_F], _F]:
+    """``recv_into(buffer, nbytes=0, flags=0)`` over ``name``
+    (``wl_<state>_recv``): up to ``limit`` bytes go through a pooled
+    buffer and one copy into ``buffer``, larger receives (and other buffer
+    kinds, flags) write into it directly through the checked path."""
+    fast = _ffi.fast(name)
     checked = _ffi.unchecked(name)
 
     def recv_into_slow(self: TimeoutSocket[Any], buffer: Any, nbytes: Any, flags: Any) -> int:
@@ -206,7 +204,49 @@ def _hot_recv_into_slow(fns: _ffi.StateFns, name: str) -> Callable[[Any, Any, An
             "recv_into()", _IN, lambda hv: checked(hv, arr, n, fl), _NOT_YET, name, eof_is_zero=True
         )
 
-    return recv_into_slow
+    def recv_into(self: TimeoutSocket[Any], buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        if (
+            (
+                type(buffer) is bytearray
+                or (type(buffer) is memoryview and buffer.format == "B" and buffer.ndim == 1 and not buffer.readonly)
+            )
+            and type(nbytes) is int
+            and flags is _ZERO
+            and self._fns is fns
+        ):
+            size = len(buffer)
+            if nbytes == 0:
+                nbytes = size
+            elif not 0 < nbytes <= size:
+                return recv_into_slow(self, buffer, nbytes, flags)
+            if nbytes <= limit:
+                try:
+                    buf = _POOL.pop()
+                except IndexError:
+                    buf = new_scratch()
+                users = self._users
+                users.append(None)
+                if self._state is _OPEN:
+                    r: int = fast(self._hb, buf.ref, nbytes, 0)
+                    users.pop()
+                    if self._state is not _OPEN:
+                        self._settle()
+                        if r == 0:
+                            r = _CLOSED_EOF
+                    if r < 0:
+                        n = nbytes
+                        r = self._retry(
+                            "recv_into()", _IN, lambda hv: checked(hv, buf.addr, n, 0), r, name, eof_is_zero=True, give_back=(buf,)
+                        )
+                    buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
+                    _POOL.append(buf)
+                    return r
+                users.pop()
+                self._settle()
+                raise self._unusable()
+        return recv_into_slow(self, buffer, nbytes, flags)
+
+    return lambda stub: functools.update_wrapper(recv_into, stub)  # type: ignore[return-value]
 
 
 @final
@@ -323,57 +363,13 @@ class Connection(ZeroCopy[D], StreamHelpers[D], FdPassing[D]):
         """Receives up to ``bufsize`` bytes; ``b""`` at end of stream."""
         raise AssertionError("made by _hot_recv")
 
+    @_hot_recv_into(_CONN, "wl_conn_recv", STREAM_COPY_LIMIT)
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Receives into a writable buffer (``bytearray``, ``memoryview``
         ...); returns the byte count (0 at end of stream). Up to 8 KiB go
         through a pooled buffer and one copy (cheaper than pinning the
         caller's buffer); larger receives write into it directly."""
-        if (
-            (
-                type(buffer) is bytearray
-                or (type(buffer) is memoryview and buffer.format == "B" and buffer.ndim == 1 and not buffer.readonly)
-            )
-            and type(nbytes) is int
-            and flags is _ZERO
-            and self._fns is _CONN
-        ):
-            size = len(buffer)
-            if nbytes == 0:
-                nbytes = size
-            elif not 0 < nbytes <= size:
-                return Connection._recv_into_slow(self, buffer, nbytes, flags)
-            if nbytes <= STREAM_COPY_LIMIT:
-                try:
-                    buf = _POOL.pop()
-                except IndexError:
-                    buf = new_scratch()
-                users = self._users
-                users.append(None)
-                if self._state is _OPEN:
-                    r: int = _recv_fast(self._hb, buf.ref, nbytes, 0)
-                    users.pop()
-                    if self._state is not _OPEN:
-                        self._settle()
-                        if r == 0:
-                            r = _CLOSED_EOF
-                    if r < 0:
-                        n = nbytes
-                        try:
-                            r = self._retry(
-                                "recv_into()", _IN, lambda hv: _recv(hv, buf.addr, n, 0), r, "wl_conn_recv", eof_is_zero=True
-                            )
-                        except BaseException:  # the pooled buffers go back (see _buffers.Scratch)
-                            _POOL.append(buf)
-                            raise
-                    buffer[:r] = buf.ba[:r]  # from a bytearray: see Scratch
-                    _POOL.append(buf)
-                    return r
-                users.pop()
-                self._settle()
-                raise self._unusable()
-        return Connection._recv_into_slow(self, buffer, nbytes, flags)
-
-    _recv_into_slow = _hot_recv_into_slow(_CONN, "wl_conn_recv")
+        raise AssertionError("made by _hot_recv_into")
 
     def send_vectored(self, buffers: Iterable[Any]) -> int:
         """Sends several buffers in one ``sendmsg(2)`` (gather); returns the
